@@ -1,0 +1,1 @@
+//! Backend: IR -> the files of the generated `netscaler` crate.

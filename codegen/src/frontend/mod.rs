@@ -1,0 +1,3 @@
+//! Frontends: each reads one kind of input into [`crate::ir::Api`].
+
+pub mod nitro;

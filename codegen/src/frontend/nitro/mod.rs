@@ -1,0 +1,1 @@
+//! NITRO reference pages (Markdown with embedded HTML tables) -> IR.

@@ -1,0 +1,15 @@
+//! The NetScaler generator library: frontends read vendor API references
+//! into one IR ([`ir::Api`]), the backend emits the `netscaler` crate, and
+//! the diff engine compares two IRs. Only `xtask` touches the disk for
+//! output; every stage here is a function of its inputs.
+//!
+//! Stage entry points (see ARCHITECTURE.md):
+//! - [`frontend::nitro::read_nitro`]: NITRO reference pages -> IR
+//! - [`backend::emit`]: IRs -> map of generated files
+
+pub mod backend;
+pub mod diagnostics;
+pub mod frontend;
+pub mod ir;
+
+pub use diagnostics::{Diagnostic, Lowered, Severity};

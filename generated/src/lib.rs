@@ -1,0 +1,2 @@
+//! Placeholder until the backend writes this file.
+pub mod runtime;

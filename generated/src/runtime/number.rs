@@ -1,0 +1,100 @@
+//! `Number`: a NITRO numeric value that may arrive as a JSON number or as a
+//! JSON string ("1256464744519"), kept exactly as an integer when it is one.
+
+use std::fmt;
+
+/// A numeric value from the wire (the reference's `<Double>`).
+///
+/// NITRO sends many numbers, 64-bit counters included, as JSON strings.
+/// `Number` accepts both and keeps integers exact (no `f64` rounding above
+/// 2^53). It serialises back as a JSON number.
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+pub enum Number {
+    /// A value that fits `i64`.
+    Int(i64),
+    /// A non-negative integer above `i64::MAX`.
+    UInt(u64),
+    /// A value with a fraction or an exponent.
+    Float(f64),
+}
+
+impl Number {
+    /// Parses the text of a JSON number or of a numeric string.
+    pub fn parse(text: &str) -> Option<Number> {
+        let text = text.trim();
+        if let Ok(value) = text.parse::<i64>() {
+            return Some(Number::Int(value));
+        }
+        if let Ok(value) = text.parse::<u64>() {
+            return Some(Number::UInt(value));
+        }
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Some(Number::Float(value)),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(v) => Some(v),
+            Number::UInt(v) => i64::try_from(v).ok(),
+            Number::Float(v) if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 => Some(v as i64),
+            Number::Float(_) => None,
+        }
+    }
+
+    pub fn as_u64(self) -> Option<u64> {
+        match self {
+            Number::Int(v) => u64::try_from(v).ok(),
+            Number::UInt(v) => Some(v),
+            Number::Float(v) if v.fract() == 0.0 && v >= 0.0 && v <= u64::MAX as f64 => Some(v as u64),
+            Number::Float(_) => None,
+        }
+    }
+
+    /// The value as `f64` (rounded for integers above 2^53).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(v) => v as f64,
+            Number::UInt(v) => v as f64,
+            Number::Float(v) => v,
+        }
+    }
+}
+
+impl fmt::Debug for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Int(v) => write!(f, "{v}"),
+            Number::UInt(v) => write!(f, "{v}"),
+            Number::Float(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+macro_rules! from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Number {
+            fn from(value: $t) -> Number { Number::Int(value as i64) }
+        }
+    )*};
+}
+from_int!(i8, i16, i32, i64, u8, u16, u32);
+
+impl From<u64> for Number {
+    fn from(value: u64) -> Number {
+        i64::try_from(value).map(Number::Int).unwrap_or(Number::UInt(value))
+    }
+}
+
+impl From<f64> for Number {
+    fn from(value: f64) -> Number {
+        Number::Float(value)
+    }
+}

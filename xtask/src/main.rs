@@ -1,0 +1,44 @@
+//! `cargo xtask`: the command line of the generator. Flag parsing, file
+//! IO and progress live here; every transformation is a `codegen` stage.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod codegen_cmd;
+mod scrape;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about = "Generate and check the netscaler crate")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read NITRO reference pages into an IR snapshot (specs/nitro/<product>/<release>.json)
+    Scrape(scrape::Args),
+    /// Regenerate generated/ from specs/ (or check that it is fresh)
+    Codegen(codegen_cmd::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scrape(args) => scrape::run(args),
+        Command::Codegen(args) => codegen_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's folder), so commands
+/// work from any current directory.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent folder").to_path_buf()
+}
