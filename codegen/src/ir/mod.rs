@@ -368,3 +368,25 @@ pub struct ErrorCode {
 pub(crate) fn is_false(value: &bool) -> bool {
     !*value
 }
+
+/// Sort key for release labels: the numbers in the label, in order
+/// (`10.5` < `11.0` < `12.0` < `12.0-FR4` < `12.1` < `14.1-60.54`).
+pub fn release_key(release: &str) -> Vec<u64> {
+    release
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|part| !part.is_empty())
+        .map(|part| part.parse().unwrap_or(u64::MAX))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::release_key;
+
+    #[test]
+    fn releases_sort_in_firmware_order() {
+        let mut releases = vec!["12.1", "10.5", "12.0-FR4", "14.1", "11.0", "12.0", "13.1", "11.1"];
+        releases.sort_by_key(|r| release_key(r));
+        assert_eq!(releases, ["10.5", "11.0", "11.1", "12.0", "12.0-FR4", "12.1", "13.1", "14.1"]);
+    }
+}
