@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod codegen_cmd;
+mod facts;
 mod scrape;
 
 #[derive(Parser)]
@@ -20,6 +21,8 @@ enum Command {
     Scrape(scrape::Args),
     /// Regenerate generated/ from specs/ (or check that it is fresh)
     Codegen(codegen_cmd::Args),
+    /// Overlay derived 13.1/14.1 facts on a documented snapshot (specs/nitro/adc/<release>.json)
+    Facts(facts::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scrape(args) => scrape::run(args),
         Command::Codegen(args) => codegen_cmd::run(args),
+        Command::Facts(args) => facts::run(args),
     };
     match result {
         Ok(code) => code,

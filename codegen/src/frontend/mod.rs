@@ -1,3 +1,4 @@
 //! Frontends: each reads one kind of input into [`crate::ir::Api`].
 
+pub mod facts;
 pub mod nitro;

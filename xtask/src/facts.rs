@@ -1,0 +1,84 @@
+//! `cargo xtask facts`: derived NITRO facts (13.1, 14.1), overlaid on the
+//! newest documented snapshot, -> IR snapshot.
+//!
+//! `cargo xtask facts --facts ../shared/nitro-facts/adc-14.1.json
+//!   --errors ../shared/nitro-facts/errors-14.1.json
+//!   --base specs/nitro/adc/12.1.json --out specs/nitro/adc/14.1.json`
+
+use anyhow::Context;
+use codegen::frontend::facts::{overlay_errors, read_facts, read_facts_errors};
+use codegen::ir::Api;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Derived-facts file (`adc-<release>.json`)
+    #[arg(long)]
+    facts: PathBuf,
+    /// Snapshot to overlay on (the newest documented release); without it
+    /// the snapshot holds only what the facts state
+    #[arg(long)]
+    base: Option<PathBuf>,
+    /// Derived error listing (`errors-<release>.json`) for the error table
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Output snapshot (default: print a summary only)
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let base: Option<Api> = match &args.base {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Some(serde_json::from_str(&text).with_context(|| format!("{} is not an IR snapshot", path.display()))?)
+        }
+        None => None,
+    };
+    let mut lowered = read_facts(&args.facts, base.as_ref());
+    if let Some(path) = &args.errors {
+        let (errors, diagnostics) = read_facts_errors(path);
+        overlay_errors(&mut lowered.api, errors);
+        lowered.diagnostics.extend(diagnostics);
+    }
+    lowered.diagnostics.sort();
+    for diagnostic in &lowered.diagnostics {
+        if diagnostic.severity != codegen::Severity::Note || diagnostic.resource.is_none() {
+            eprintln!("{diagnostic}");
+        }
+    }
+    let notes = lowered.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Note && d.resource.is_some()).count();
+    if notes > 0 {
+        eprintln!("({notes} per-property notes not shown)");
+    }
+    if lowered.has_errors() {
+        return Ok(ExitCode::FAILURE);
+    }
+    let api = &lowered.api;
+    let properties: usize = api.resources.values().map(|r| r.properties.len()).sum();
+    eprintln!(
+        "{} {}: {} resources, {} properties, {} error codes",
+        api.product.as_str(),
+        api.release,
+        api.resources.len(),
+        properties,
+        api.errors.len()
+    );
+    if let Some(out) = &args.out {
+        write_snapshot(out, api)?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes an IR snapshot: pretty JSON (one fact per line diffs well between
+/// releases) with a final newline. Shared with `scrape-bundle`.
+pub fn write_snapshot(out: &std::path::Path, api: &Api) -> anyhow::Result<()> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut text = serde_json::to_string_pretty(api)?;
+    text.push('\n');
+    std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))
+}
