@@ -1,4 +1,6 @@
 //! Frontends: each reads one kind of input into [`crate::ir::Api`].
 
+pub mod errors;
 pub mod facts;
 pub mod nitro;
+pub mod text;
