@@ -6,10 +6,14 @@
 //! Stage entry points (see ARCHITECTURE.md):
 //! - [`frontend::nitro::read_nitro`]: NITRO reference pages -> IR
 //! - [`backend::emit`]: IRs -> map of generated files
+//! - [`diff::compare`]: two IRs -> change report
+//! - [`since::annotate`]: all releases -> newest IR with `since` filled
 
 pub mod backend;
 pub mod diagnostics;
+pub mod diff;
 pub mod frontend;
 pub mod ir;
+pub mod since;
 
 pub use diagnostics::{Diagnostic, Lowered, Severity};

@@ -1,0 +1,430 @@
+//! NITRO resources: resources, properties, enum values and operations of
+//! two releases, matched by normalised name.
+
+use super::{pair, value_set, Aspect, Change, ChangeKind, ChangeReport, Class, Context, Item, Pair};
+use crate::ir::{Access, Api, DataType, Operation, Property, Resource};
+use std::fmt::Display;
+
+pub(super) fn compare_resources(ctx: &Context, old: &Api, new: &Api, report: &mut ChangeReport) {
+    for entry in pair(&old.resources, &new.resources) {
+        match entry {
+            Pair::Old(id, resource) => {
+                report.resources.remove(1);
+                report.resources_by_kind.entry(resource.kind.as_str().into()).or_default().remove(1);
+                report.properties.remove(resource.properties.len());
+                report.changes.push(
+                    At::resource(resource, id)
+                        .change(Item::Resource, ChangeKind::Removed)
+                        .class(ctx.removal())
+                        .old(resource_summary(resource)),
+                );
+            }
+            Pair::New(id, resource) => {
+                report.resources.add(1);
+                report.resources_by_kind.entry(resource.kind.as_str().into()).or_default().add(1);
+                report.properties.add(resource.properties.len());
+                report.changes.push(
+                    At::resource(resource, id)
+                        .change(Item::Resource, ChangeKind::Added)
+                        .class(ctx.addition())
+                        .new(resource_summary(resource)),
+                );
+            }
+            Pair::Both { old_name, old: old_resource, new_name, new: new_resource } => {
+                report.resources.keep();
+                if old_resource.kind == new_resource.kind {
+                    report.resources_by_kind.entry(new_resource.kind.as_str().into()).or_default().keep();
+                } else {
+                    // Per kind, a resource that changed kind left one kind and joined another.
+                    report.resources_by_kind.entry(old_resource.kind.as_str().into()).or_default().remove(1);
+                    report.resources_by_kind.entry(new_resource.kind.as_str().into()).or_default().add(1);
+                }
+                let at = At::resource(new_resource, new_name);
+                if old_name != new_name {
+                    report.changes.push(
+                        at.change(Item::Resource, ChangeKind::Changed)
+                            .aspect(Aspect::Spelling)
+                            .class((Class::DocumentationOnly, None))
+                            .old(old_name)
+                            .new(new_name),
+                    );
+                }
+                compare_resource(ctx, &at, old_resource, new_resource, report);
+            }
+        }
+    }
+}
+
+fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, report: &mut ChangeReport) {
+    let changed = |aspect: Aspect| at.change(Item::Resource, ChangeKind::Changed).aspect(aspect);
+    if old.kind != new.kind {
+        report.changes.push(changed(Aspect::Kind).class((Class::Breaking, None)).old(old.kind.as_str()).new(new.kind.as_str()));
+    }
+    if old.group != new.group {
+        report.changes.push(changed(Aspect::Group).class((Class::DocumentationOnly, None)).old(&old.group).new(&new.group));
+    }
+    if old.keys != new.keys {
+        let class = match (old.keys.is_empty(), new.keys.is_empty()) {
+            (true, false) => ctx.one_sided(true, Class::Breaking),
+            (false, true) => ctx.one_sided(false, Class::Breaking),
+            _ => (Class::Breaking, None),
+        };
+        report.changes.push(changed(Aspect::Keys).class(class).old(list(&old.keys)).new(list(&new.keys)));
+    }
+    if old.no_table != new.no_table {
+        let presence = |stub: bool| if stub { "absent" } else { "present" };
+        report.changes.push(
+            changed(Aspect::PropertiesTable)
+                .class((Class::DocumentationOnly, Some("the page is a stub in one release".into())))
+                .old(presence(old.no_table))
+                .new(presence(new.no_table)),
+        );
+    }
+
+    for entry in pair(&old.properties, &new.properties) {
+        match entry {
+            Pair::Old(name, property) => {
+                report.properties.remove(1);
+                let class = if new.no_table { ctx.stub(&ctx.new_release) } else { ctx.removal() };
+                report.changes.push(
+                    at.change(Item::Property, ChangeKind::Removed).member(name).class(class).old(property_summary(property)),
+                );
+            }
+            Pair::New(name, property) => {
+                report.properties.add(1);
+                let class = if old.no_table {
+                    ctx.stub(&ctx.old_release)
+                } else {
+                    match ctx.addition() {
+                        // A new mandatory property breaks every existing add call.
+                        (Class::Compatible, note) if property.mandatory == Some(true) => (Class::Breaking, note),
+                        other => other,
+                    }
+                };
+                report.changes.push(
+                    at.change(Item::Property, ChangeKind::Added).member(name).class(class).new(property_summary(property)),
+                );
+            }
+            Pair::Both { old_name, old: old_property, new_name, new: new_property } => {
+                report.properties.keep();
+                if old_name != new_name {
+                    report.changes.push(
+                        at.change(Item::Property, ChangeKind::Changed)
+                            .member(new_name)
+                            .aspect(Aspect::Spelling)
+                            .class((Class::DocumentationOnly, None))
+                            .old(old_name)
+                            .new(new_name),
+                    );
+                }
+                compare_property(ctx, at, new_name, old_property, new_property, report);
+            }
+        }
+    }
+
+    for entry in pair(&old.operations, &new.operations) {
+        match entry {
+            Pair::Old(name, operation) => {
+                // A stub page documents no operation at all: absence there is no removal.
+                let class = if new.no_table && new.operations.is_empty() {
+                    ctx.stub(&ctx.new_release)
+                } else {
+                    ctx.removal()
+                };
+                report.changes.push(
+                    at.change(Item::Operation, ChangeKind::Removed).member(name).class(class).old(operation_summary(operation)),
+                );
+            }
+            Pair::New(name, operation) => {
+                let class = if old.no_table && old.operations.is_empty() {
+                    ctx.stub(&ctx.old_release)
+                } else {
+                    ctx.addition()
+                };
+                report.changes.push(
+                    at.change(Item::Operation, ChangeKind::Added).member(name).class(class).new(operation_summary(operation)),
+                );
+            }
+            Pair::Both { new_name, old: old_operation, new: new_operation, .. } => {
+                compare_operation(at, new_name, old_operation, new_operation, report);
+            }
+        }
+    }
+}
+
+fn compare_operation(at: &At, name: &str, old: &Operation, new: &Operation, report: &mut ChangeReport) {
+    let changed = |aspect: Aspect| at.change(Item::Operation, ChangeKind::Changed).member(name).aspect(aspect);
+    if old.method != new.method {
+        // A method the frontend had to guess is not a documented fact.
+        let class = if old.method_inferred || new.method_inferred {
+            (Class::DocumentationOnly, Some("method inferred, not documented".into()))
+        } else {
+            (Class::Breaking, None)
+        };
+        report.changes.push(changed(Aspect::Method).class(class).old(old.method.as_str()).new(new.method.as_str()));
+    }
+    if old.path != new.path || old.action != new.action {
+        report.changes.push(
+            changed(Aspect::Path)
+                .class((Class::Breaking, None))
+                .old(operation_summary(old))
+                .new(operation_summary(new)),
+        );
+    }
+}
+
+fn compare_property(ctx: &Context, at: &At, name: &str, old: &Property, new: &Property, report: &mut ChangeReport) {
+    let changed = |aspect: Aspect| at.change(Item::Property, ChangeKind::Changed).member(name).aspect(aspect);
+
+    if old.data_type != new.data_type {
+        let class = if old.data_type == DataType::Unknown || new.data_type == DataType::Unknown {
+            ctx.one_sided(new.data_type != DataType::Unknown, Class::Breaking)
+        } else {
+            (Class::Breaking, None)
+        };
+        report.changes.push(
+            changed(Aspect::Type)
+                .class(class)
+                .old(old.data_type.reference_spelling())
+                .new(new.data_type.reference_spelling()),
+        );
+    }
+
+    if old.access != new.access {
+        let class = match (old.access, new.access) {
+            (Access::ReadWrite, Access::ReadOnly) => (Class::Breaking, None),
+            (Access::ReadOnly, Access::ReadWrite) => (Class::Compatible, None),
+            (Access::Unknown, _) => ctx.one_sided(true, Class::Compatible),
+            _ => ctx.one_sided(false, Class::Compatible),
+        };
+        report.changes.push(changed(Aspect::Access).class(class).old(access(old.access)).new(access(new.access)));
+    }
+
+    compare_enum(ctx, at, name, old, new, report);
+
+    if old.default != new.default {
+        let class = match (&old.default, &new.default) {
+            (None, Some(_)) => ctx.one_sided(true, Class::Compatible),
+            (Some(_), None) => ctx.one_sided(false, Class::Compatible),
+            _ => (Class::Compatible, None),
+        };
+        report.changes.push(changed(Aspect::Default).class(class).old_opt(old.default.as_deref()).new_opt(new.default.as_deref()));
+    }
+
+    let bounds = [
+        (Aspect::MinValue, old.min_value, new.min_value, true),
+        (Aspect::MaxValue, old.max_value, new.max_value, false),
+        (Aspect::MinLength, old.min_length, new.min_length, true),
+        (Aspect::MaxLength, old.max_length, new.max_length, false),
+    ];
+    for (aspect, old_bound, new_bound, lower) in bounds {
+        if let Some(class) = bound_class(ctx, old_bound, new_bound, lower) {
+            report.changes.push(changed(aspect).class(class).old_opt(old_bound).new_opt(new_bound));
+        }
+    }
+
+    if let Some(class) = mandatory_class(ctx, old.mandatory, new.mandatory) {
+        report.changes.push(
+            changed(Aspect::Mandatory).class(class).old(yes_no(old.mandatory)).new(yes_no(new.mandatory)),
+        );
+    }
+}
+
+fn compare_enum(ctx: &Context, at: &At, name: &str, old: &Property, new: &Property, report: &mut ChangeReport) {
+    let old_values = value_set(&old.enum_values);
+    let new_values = value_set(&new.enum_values);
+    match (old_values.is_empty(), new_values.is_empty()) {
+        (true, true) => {}
+        // A free value became a closed list or the other way round: the
+        // generated type changes.
+        (true, false) | (false, true) => {
+            let class = ctx.one_sided(old_values.is_empty(), Class::Breaking);
+            let count = |n: usize| if n == 0 { "none".to_string() } else { format!("{n} values") };
+            report.changes.push(
+                at.change(Item::Property, ChangeKind::Changed)
+                    .member(name)
+                    .aspect(Aspect::Enum)
+                    .class(class)
+                    .old(count(old_values.len()))
+                    .new(count(new_values.len())),
+            );
+        }
+        (false, false) => {
+            for (key, value) in &old_values {
+                match new_values.get(key) {
+                    None => report.changes.push(
+                        at.change(Item::EnumValue, ChangeKind::Removed).member(name).class(ctx.removal()).old(*value),
+                    ),
+                    Some(new_value) if new_value != value => report.changes.push(
+                        at.change(Item::EnumValue, ChangeKind::Changed)
+                            .member(name)
+                            .aspect(Aspect::Spelling)
+                            .class((Class::DocumentationOnly, None))
+                            .old(*value)
+                            .new(*new_value),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for (key, value) in &new_values {
+                if !old_values.contains_key(key) {
+                    report.changes.push(
+                        at.change(Item::EnumValue, ChangeKind::Added).member(name).class(ctx.addition()).new(*value),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Class of a changed bound, `None` when unchanged. A lower bound that
+/// rises or an upper bound that falls rejects values that were valid.
+pub(super) fn bound_class<T: PartialOrd>(ctx: &Context, old: Option<T>, new: Option<T>, lower: bool) -> Option<(Class, Option<String>)> {
+    match (old, new) {
+        (Some(old), Some(new)) if old == new => None,
+        (Some(old), Some(new)) => {
+            let narrowed = if lower { new > old } else { new < old };
+            Some((if narrowed { Class::Breaking } else { Class::Compatible }, None))
+        }
+        (None, Some(_)) => Some(ctx.one_sided(true, Class::Breaking)),
+        (Some(_), None) => Some(ctx.one_sided(false, Class::Compatible)),
+        (None, None) => None,
+    }
+}
+
+/// Class of a changed mandatory flag, `None` when there is nothing to
+/// report. `None` means the release does not document the flag (markers
+/// exist from 12.0-FR4 on), so moving between unknown and documented is a
+/// documentation change; unknown <-> not mandatory says nothing and is not
+/// reported.
+fn mandatory_class(ctx: &Context, old: Option<bool>, new: Option<bool>) -> Option<(Class, Option<String>)> {
+    match (old, new) {
+        (Some(false), Some(true)) => Some((Class::Breaking, None)),
+        (Some(true), Some(false)) => Some((Class::Compatible, None)),
+        (None, Some(true)) => {
+            Some((Class::DocumentationOnly, Some(format!("mandatory markers not documented in {}", ctx.old_release))))
+        }
+        (Some(true), None) => {
+            Some((Class::DocumentationOnly, Some(format!("mandatory markers not documented in {}", ctx.new_release))))
+        }
+        _ => None,
+    }
+}
+
+/// Where a change is: scope, group and owner of a resource.
+pub(super) struct At {
+    scope: String,
+    group: String,
+    owner: String,
+}
+
+impl At {
+    fn resource(resource: &Resource, id: &str) -> At {
+        At { scope: resource.kind.as_str().into(), group: resource.group.clone(), owner: id.into() }
+    }
+
+    pub(super) fn new(scope: &str, group: &str, owner: &str) -> At {
+        At { scope: scope.into(), group: group.into(), owner: owner.into() }
+    }
+
+    pub(super) fn change(&self, item: Item, change: ChangeKind) -> Change {
+        Change {
+            class: Class::Compatible,
+            item,
+            change,
+            aspect: None,
+            scope: self.scope.clone(),
+            group: self.group.clone(),
+            owner: self.owner.clone(),
+            member: None,
+            old: None,
+            new: None,
+            note: None,
+        }
+    }
+}
+
+/// Builder steps, so each change reads as one expression.
+impl Change {
+    pub(super) fn class(mut self, (class, note): (Class, Option<String>)) -> Change {
+        self.class = class;
+        self.note = note;
+        self
+    }
+    pub(super) fn aspect(mut self, aspect: Aspect) -> Change {
+        self.aspect = Some(aspect);
+        self
+    }
+    pub(super) fn member(mut self, member: &str) -> Change {
+        self.member = Some(member.into());
+        self
+    }
+    pub(super) fn old(mut self, old: impl Display) -> Change {
+        self.old = Some(old.to_string());
+        self
+    }
+    pub(super) fn new(mut self, new: impl Display) -> Change {
+        self.new = Some(new.to_string());
+        self
+    }
+    pub(super) fn old_opt(mut self, old: Option<impl Display>) -> Change {
+        self.old = old.map(|value| value.to_string());
+        self
+    }
+    pub(super) fn new_opt(mut self, new: Option<impl Display>) -> Change {
+        self.new = new.map(|value| value.to_string());
+        self
+    }
+}
+
+fn resource_summary(resource: &Resource) -> String {
+    let mut summary = format!(
+        "{}, {} properties, {} operations",
+        resource.kind.as_str(),
+        resource.properties.len(),
+        resource.operations.len()
+    );
+    if resource.no_table {
+        summary.push_str(", no properties table");
+    }
+    summary
+}
+
+fn property_summary(property: &Property) -> String {
+    let mut summary = format!("{}, {}", property.data_type.reference_spelling(), access(property.access));
+    if property.mandatory == Some(true) {
+        summary.push_str(", mandatory");
+    }
+    summary
+}
+
+fn operation_summary(operation: &Operation) -> String {
+    match &operation.action {
+        Some(action) => format!("{} {}?action={action}", operation.method.as_str(), operation.path),
+        None => format!("{} {}", operation.method.as_str(), operation.path),
+    }
+}
+
+fn access(access: Access) -> &'static str {
+    match access {
+        Access::ReadWrite => "read-write",
+        Access::ReadOnly => "read-only",
+        Access::Unknown => "unknown",
+    }
+}
+
+fn yes_no(flag: Option<bool>) -> &'static str {
+    match flag {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not documented",
+    }
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
