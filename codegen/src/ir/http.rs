@@ -207,4 +207,7 @@ pub enum SecurityScheme {
     HttpBasic,
     HttpBearer,
     ApiKey { location: ParamLocation, name: String },
+    /// A scheme the generated client has no helper for (`oauth2`,
+    /// `openIdConnect`, `http` with another scheme), kept by its kind.
+    Unsupported { scheme_type: String },
 }
