@@ -1,13 +1,45 @@
 //! The hand-written runtime the generated modules build on. Unlike the
 //! rest of the crate it is not written by the backend: edit it here.
 //! (`cargo xtask openapi` copies it into standalone crates.)
+//!
+//! Dependencies the runtime needs in `generated/Cargo.toml` (keep these
+//! lines when rewriting the manifest):
+//!
+//! ```toml
+//! [dependencies]
+//! percent-encoding = "2.3"
+//! reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls", "cookies"] }
+//! serde = { version = "1", features = ["derive"] }
+//! serde_json = "1"
+//! thiserror = "2"
+//! tokio = { version = "1", features = ["sync", "time"] }
+//!
+//! [dev-dependencies]
+//! proptest = "1.8.0"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
+//! [`answer`] (response envelopes), [`client`], [`error`], [`secret`],
+//! [`number`], [`open_enum`].
 
+pub mod answer;
+pub mod client;
+pub mod error;
 pub mod model;
 pub mod number;
 pub mod open_enum;
 pub mod resource;
+pub mod secret;
 
+#[cfg(test)]
+mod tests;
+
+pub use answer::{Answer, FromNitro};
+pub use client::{Client, ClientBuilder, Product};
+pub use error::{Error, Result};
 pub use model::{AsField, FieldMut, FieldRef, Model, UnknownFields};
 pub use number::Number;
 pub use open_enum::{Open, WireEnum};
 pub use resource::{Api, ItemOutcome, Method, OnError, Outcome, Request, Resource, ResourceKind};
+pub use secret::Secret;

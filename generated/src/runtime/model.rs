@@ -16,11 +16,29 @@
 //!   undocumented key) is kept verbatim in the model's unknown fields, so
 //!   encoding gives it back;
 //! - JSON `null` leaves the field `None`;
-//! - a list field also accepts a single value (a one-element list).
+//! - a list field also accepts a single value (a one-element list);
+//! - nested objects (`Option<Box<M>>`, `Option<Vec<M>>`) decode
+//!   recursively by the same rules; enum values the reference does not list
+//!   are kept as [`Open::Unknown`].
+//!
+//! Encoding writes the documented fields that are `Some`, in `FIELDS`
+//! order, then the unknown fields. Numbers are written as JSON numbers, so
+//! a numeric string decodes and encodes to the same value, not the same
+//! spelling.
+//!
+//! Speed: keys are looked up while still borrowed from the input (binary
+//! search over `FIELDS`), and documented values are decoded by visitors
+//! straight into their fields, never through a `serde_json::Value`.
 
 use crate::runtime::number::Number;
 use crate::runtime::open_enum::{Open, WireEnum};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// Keys a model does not document, with their values as received.
 pub type UnknownFields = BTreeMap<String, serde_json::Value>;
@@ -128,6 +146,8 @@ pub trait EnumListSlot {
     /// Sets the field to an empty list (from `None`) and keeps it otherwise.
     fn start(&mut self);
     fn push(&mut self, wire: &str);
+    /// Sets the field to `None`.
+    fn clear(&mut self);
 }
 
 impl<E: WireEnum> EnumListSlot for Option<Vec<Open<E>>> {
@@ -140,6 +160,9 @@ impl<E: WireEnum> EnumListSlot for Option<Vec<Open<E>>> {
     fn push(&mut self, wire: &str) {
         self.get_or_insert_with(Vec::new).push(Open::from_wire(wire));
     }
+    fn clear(&mut self) {
+        *self = None;
+    }
 }
 
 /// An `Option<Box<M>>` field, without naming `M`.
@@ -147,6 +170,8 @@ pub trait ModelSlot {
     fn get(&self) -> Option<&dyn DynModel>;
     /// Sets the field to `M::default()` and returns it for decoding.
     fn fresh(&mut self) -> &mut dyn DynModel;
+    /// Sets the field to `None`.
+    fn clear(&mut self);
 }
 
 impl<M: Model> ModelSlot for Option<Box<M>> {
@@ -156,16 +181,25 @@ impl<M: Model> ModelSlot for Option<Box<M>> {
     fn fresh(&mut self) -> &mut dyn DynModel {
         &mut **self.insert(Box::default())
     }
+    fn clear(&mut self) {
+        *self = None;
+    }
 }
 
 /// An `Option<Vec<M>>` field, without naming `M`.
 pub trait ModelListSlot {
     fn len(&self) -> Option<usize>;
+    /// True when the field is `None` or an empty list.
+    fn is_empty(&self) -> bool {
+        self.len().unwrap_or(0) == 0
+    }
     fn item(&self, index: usize) -> &dyn DynModel;
     /// Sets the field to an empty list (from `None`) and keeps it otherwise.
     fn start(&mut self);
     /// Appends `M::default()` and returns it for decoding.
     fn push_default(&mut self) -> &mut dyn DynModel;
+    /// Sets the field to `None`.
+    fn clear(&mut self);
 }
 
 impl<M: Model> ModelListSlot for Option<Vec<M>> {
@@ -182,6 +216,9 @@ impl<M: Model> ModelListSlot for Option<Vec<M>> {
         let list = self.get_or_insert_with(Vec::new);
         list.push(M::default());
         list.last_mut().expect("just pushed")
+    }
+    fn clear(&mut self) {
+        *self = None;
     }
 }
 
@@ -265,13 +302,681 @@ pub fn deserialize<'de, M: Model, D: serde::Deserializer<'de>>(deserializer: D) 
 }
 
 /// Non-generic-in-the-model encoder (generic only in the serializer).
-pub fn serialize_dyn<S: serde::Serializer>(model: &dyn DynModel, serializer: S) -> Result<S::Ok, S::Error> {
-    let _ = (model, serializer);
-    todo!("runtime: table-driven encoder")
+pub fn serialize_dyn<S: Serializer>(model: &dyn DynModel, serializer: S) -> Result<S::Ok, S::Error> {
+    let fields = model.wire_fields();
+    let mut map = serializer.serialize_map(None)?;
+    for (index, name) in fields.iter().enumerate() {
+        encode_field(&mut map, name, model.dyn_field(index))?;
+    }
+    for (key, value) in model.dyn_unknown_fields() {
+        // A documented field set since decoding wins over the raw value kept
+        // for the same key, so no key is written twice.
+        if documented_value_is_set(model, key) {
+            continue;
+        }
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
+fn encode_field<M: SerializeMap>(map: &mut M, name: &str, field: FieldRef<'_>) -> Result<(), M::Error> {
+    match field {
+        FieldRef::Str(Some(value)) => map.serialize_entry(name, value),
+        FieldRef::Int(Some(value)) => map.serialize_entry(name, value),
+        FieldRef::Num(Some(value)) => map.serialize_entry(name, value),
+        FieldRef::Bool(Some(value)) => map.serialize_entry(name, value),
+        FieldRef::StrList(Some(values)) => map.serialize_entry(name, values),
+        FieldRef::IntList(Some(values)) => map.serialize_entry(name, values),
+        FieldRef::NumList(Some(values)) => map.serialize_entry(name, values),
+        FieldRef::Json(Some(value)) => map.serialize_entry(name, value),
+        FieldRef::Enum(slot) => match slot.get() {
+            Some(wire) => map.serialize_entry(name, wire),
+            None => Ok(()),
+        },
+        FieldRef::EnumList(slot) => match slot.values() {
+            Some(values) => map.serialize_entry(name, &values),
+            None => Ok(()),
+        },
+        FieldRef::Model(slot) => match slot.get() {
+            Some(model) => map.serialize_entry(name, &DynRef(model)),
+            None => Ok(()),
+        },
+        FieldRef::ModelList(slot) => match slot.len() {
+            Some(_) => map.serialize_entry(name, &ListRef(slot)),
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+fn documented_value_is_set(model: &dyn DynModel, key: &str) -> bool {
+    match field_index(model.wire_fields(), key) {
+        Some(index) => field_is_set(model.dyn_field(index)),
+        None => false,
+    }
+}
+
+/// Whether a field holds a value (`Some`).
+pub fn field_is_set(field: FieldRef<'_>) -> bool {
+    match field {
+        FieldRef::Str(value) => value.is_some(),
+        FieldRef::Int(value) => value.is_some(),
+        FieldRef::Num(value) => value.is_some(),
+        FieldRef::Bool(value) => value.is_some(),
+        FieldRef::StrList(value) => value.is_some(),
+        FieldRef::IntList(value) => value.is_some(),
+        FieldRef::NumList(value) => value.is_some(),
+        FieldRef::Json(value) => value.is_some(),
+        FieldRef::Enum(slot) => slot.get().is_some(),
+        FieldRef::EnumList(slot) => slot.values().is_some(),
+        FieldRef::Model(slot) => slot.get().is_some(),
+        FieldRef::ModelList(slot) => slot.len().is_some(),
+    }
+}
+
+/// Index of a wire name in a sorted `FIELDS` table.
+pub fn field_index(fields: &[&str], key: &str) -> Option<usize> {
+    fields.binary_search_by(|probe| (*probe).cmp(key)).ok()
+}
+
+/// True when a `FIELDS` table is strictly sorted by byte order, as the
+/// codec's binary search needs (for the generated crate's own tests).
+pub fn fields_are_sorted(fields: &[&str]) -> bool {
+    fields.windows(2).all(|pair| pair[0] < pair[1])
+}
+
+/// The value of a scalar field as URL text (key values, `args=`), or
+/// `None` when the field is unset, a list or an object.
+pub fn field_text(model: &dyn DynModel, name: &str) -> Option<String> {
+    let Some(index) = field_index(model.wire_fields(), name) else {
+        return match model.dyn_unknown_fields().get(name) {
+            Some(serde_json::Value::String(text)) => Some(text.clone()),
+            Some(serde_json::Value::Number(number)) => Some(number.to_string()),
+            Some(serde_json::Value::Bool(flag)) => Some(flag.to_string()),
+            _ => None,
+        };
+    };
+    match model.dyn_field(index) {
+        FieldRef::Str(value) => value.clone(),
+        FieldRef::Int(value) => value.map(|v| v.to_string()),
+        FieldRef::Num(value) => value.map(|v| v.to_string()),
+        FieldRef::Bool(value) => value.map(|v| v.to_string()),
+        FieldRef::Enum(slot) => slot.get().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Encodes a model to a `serde_json::Value` without naming its type.
+pub fn to_value_dyn(model: &dyn DynModel) -> serde_json::Value {
+    // Encoding into a Value cannot fail: keys are strings and numbers finite.
+    serde_json::to_value(DynRef(model)).unwrap_or(serde_json::Value::Null)
+}
+
+/// Serialises a `&dyn DynModel` (nested objects).
+pub struct DynRef<'a>(pub &'a dyn DynModel);
+
+impl serde::Serialize for DynRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_dyn(self.0, serializer)
+    }
+}
+
+struct ListRef<'a>(&'a dyn ModelListSlot);
+
+impl serde::Serialize for ListRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = self.0.len().unwrap_or(0);
+        let mut seq = serializer.serialize_seq(Some(len))?;
+        for index in 0..len {
+            seq.serialize_element(&DynRef(self.0.item(index)))?;
+        }
+        seq.end()
+    }
 }
 
 /// Non-generic-in-the-model decoder (generic only in the deserializer).
-pub fn deserialize_dyn<'de, D: serde::Deserializer<'de>>(deserializer: D, model: &mut dyn DynModel) -> Result<(), D::Error> {
-    let _ = (deserializer, model);
-    todo!("runtime: table-driven decoder")
+pub fn deserialize_dyn<'de, D: Deserializer<'de>>(deserializer: D, model: &mut dyn DynModel) -> Result<(), D::Error> {
+    deserializer.deserialize_map(ObjectVisitor { model })
+}
+
+struct ObjectVisitor<'m> {
+    model: &'m mut dyn DynModel,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NITRO object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        decode_entries(self.model, &mut map)
+    }
+}
+
+/// Decodes the entries of one JSON object into `model`.
+fn decode_entries<'de, A: MapAccess<'de>>(model: &mut dyn DynModel, map: &mut A) -> Result<(), A::Error> {
+    let fields = model.wire_fields();
+    while let Some(key) = map.next_key_seed(KeySeed { fields })? {
+        match key {
+            Key::Known(index) => {
+                let raw = map.next_value_seed(FieldSeed { field: model.dyn_field_mut(index) })?;
+                if let Some(raw) = raw {
+                    model.dyn_unknown_fields_mut().insert(fields[index].to_string(), raw);
+                }
+            }
+            Key::Unknown(name) => {
+                let value: Value = map.next_value()?;
+                model.dyn_unknown_fields_mut().insert(name, value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A key is looked up while it is still borrowed from the input, so
+/// documented keys cost no allocation.
+struct KeySeed {
+    fields: &'static [&'static str],
+}
+
+enum Key {
+    Known(usize),
+    Unknown(String),
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match field_index(self.fields, key) {
+            Some(index) => Key::Known(index),
+            None => Key::Unknown(key.to_string()),
+        })
+    }
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Key, E> {
+        Ok(match field_index(self.fields, &key) {
+            Some(index) => Key::Known(index),
+            None => Key::Unknown(key),
+        })
+    }
+}
+
+/// Decodes one documented value into its field. Answers `Some(raw)` when
+/// the value does not fit the field: the caller keeps it verbatim.
+struct FieldSeed<'a> {
+    field: FieldMut<'a>,
+}
+
+type Raw = Option<Value>;
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Raw;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
+        match self.field {
+            FieldMut::Str(slot) => deserializer.deserialize_any(ScalarVisitor(Scalar::Str(slot))),
+            FieldMut::Int(slot) => deserializer.deserialize_any(ScalarVisitor(Scalar::Int(slot))),
+            FieldMut::Num(slot) => deserializer.deserialize_any(ScalarVisitor(Scalar::Num(slot))),
+            FieldMut::Bool(slot) => deserializer.deserialize_any(ScalarVisitor(Scalar::Bool(slot))),
+            FieldMut::Enum(slot) => deserializer.deserialize_any(ScalarVisitor(Scalar::Enum(slot))),
+            FieldMut::StrList(slot) => deserializer.deserialize_any(TextListVisitor(TextList::Str(slot))),
+            FieldMut::EnumList(slot) => deserializer.deserialize_any(TextListVisitor(TextList::Enum(slot))),
+            // Numeric lists are rare and short: decoding them through a
+            // Value keeps the exact input for the mismatch case.
+            FieldMut::IntList(slot) => Ok(list_from_value(Value::deserialize(deserializer)?, slot, int_of)),
+            FieldMut::NumList(slot) => Ok(list_from_value(Value::deserialize(deserializer)?, slot, number_of)),
+            FieldMut::Json(slot) => {
+                *slot = Option::<Value>::deserialize(deserializer)?;
+                Ok(None)
+            }
+            FieldMut::Model(slot) => deserializer.deserialize_any(NestedVisitor(slot)),
+            FieldMut::ModelList(slot) => deserializer.deserialize_any(NestedListVisitor(slot)),
+        }
+    }
+}
+
+fn raw_map<'de, A: MapAccess<'de>>(map: A) -> Result<Raw, A::Error> {
+    Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+}
+
+fn raw_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Raw, A::Error> {
+    Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+}
+
+enum Scalar<'a> {
+    Str(&'a mut Option<String>),
+    Int(&'a mut Option<i64>),
+    Num(&'a mut Option<Number>),
+    Bool(&'a mut Option<bool>),
+    Enum(&'a mut dyn EnumSlot),
+}
+
+struct ScalarVisitor<'a>(Scalar<'a>);
+
+impl ScalarVisitor<'_> {
+    fn text(self, text: Cow<'_, str>) -> Raw {
+        match self.0 {
+            Scalar::Str(slot) => *slot = Some(text.into_owned()),
+            Scalar::Enum(slot) => slot.set(&text),
+            Scalar::Int(slot) => match text.parse::<i64>() {
+                Ok(value) => *slot = Some(value),
+                Err(_) => return Some(Value::String(text.into_owned())),
+            },
+            Scalar::Num(slot) => match Number::parse(&text) {
+                Some(value) => *slot = Some(value),
+                None => return Some(Value::String(text.into_owned())),
+            },
+            Scalar::Bool(slot) => match &*text {
+                "true" => *slot = Some(true),
+                "false" => *slot = Some(false),
+                _ => return Some(Value::String(text.into_owned())),
+            },
+        }
+        None
+    }
+}
+
+impl<'de> Visitor<'de> for ScalarVisitor<'_> {
+    type Value = Raw;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Raw, E> {
+        match self.0 {
+            Scalar::Bool(slot) => *slot = Some(value),
+            _ => return Ok(Some(Value::Bool(value))),
+        }
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Raw, E> {
+        match self.0 {
+            Scalar::Int(slot) => *slot = Some(value),
+            Scalar::Num(slot) => *slot = Some(Number::Int(value)),
+            _ => return Ok(Some(Value::from(value))),
+        }
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Raw, E> {
+        match self.0 {
+            Scalar::Int(slot) if i64::try_from(value).is_ok() => *slot = Some(value as i64),
+            Scalar::Num(slot) => *slot = Some(Number::from(value)),
+            _ => return Ok(Some(Value::from(value))),
+        }
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Raw, E> {
+        match self.0 {
+            Scalar::Num(slot) if value.is_finite() => *slot = Some(Number::Float(value)),
+            _ => return Ok(Some(Value::from(value))),
+        }
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Raw, E> {
+        Ok(self.text(Cow::Borrowed(value)))
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Raw, E> {
+        Ok(self.text(Cow::Owned(value)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
+        match self.0 {
+            Scalar::Str(slot) => *slot = None,
+            Scalar::Int(slot) => *slot = None,
+            Scalar::Num(slot) => *slot = None,
+            Scalar::Bool(slot) => *slot = None,
+            Scalar::Enum(slot) => slot.clear(),
+        }
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Raw, A::Error> {
+        raw_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Raw, A::Error> {
+        raw_seq(seq)
+    }
+}
+
+enum TextList<'a> {
+    Str(&'a mut Option<Vec<String>>),
+    Enum(&'a mut dyn EnumListSlot),
+}
+
+impl TextList<'_> {
+    fn clear(&mut self) {
+        match self {
+            TextList::Str(slot) => **slot = None,
+            TextList::Enum(slot) => slot.clear(),
+        }
+    }
+    fn push(&mut self, text: Cow<'_, str>) {
+        match self {
+            TextList::Str(slot) => slot.get_or_insert_with(Vec::new).push(text.into_owned()),
+            TextList::Enum(slot) => slot.push(&text),
+        }
+    }
+    fn start(&mut self) {
+        match self {
+            TextList::Str(slot) => {
+                slot.get_or_insert_with(Vec::new);
+            }
+            TextList::Enum(slot) => slot.start(),
+        }
+    }
+    /// The values decoded so far, as JSON strings.
+    fn as_values(&self) -> Vec<Value> {
+        let texts: Vec<&str> = match self {
+            TextList::Str(slot) => slot.iter().flatten().map(String::as_str).collect(),
+            TextList::Enum(slot) => slot.values().unwrap_or_default(),
+        };
+        texts.into_iter().map(|text| Value::String(text.to_string())).collect()
+    }
+}
+
+/// `String[]` and enum-list fields: a list of strings or a single string.
+struct TextListVisitor<'a>(TextList<'a>);
+
+impl<'de> Visitor<'de> for TextListVisitor<'_> {
+    type Value = Raw;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+    fn visit_str<E: de::Error>(mut self, value: &str) -> Result<Raw, E> {
+        self.0.clear();
+        self.0.push(Cow::Borrowed(value));
+        Ok(None)
+    }
+    fn visit_string<E: de::Error>(mut self, value: String) -> Result<Raw, E> {
+        self.0.clear();
+        self.0.push(Cow::Owned(value));
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Raw, A::Error> {
+        self.0.clear();
+        self.0.start();
+        while let Some(item) = seq.next_element::<TextOrRaw>()? {
+            match item {
+                TextOrRaw::Text(text) => self.0.push(Cow::Owned(text)),
+                TextOrRaw::Raw(raw) => {
+                    // Not a list of strings after all: keep the whole list.
+                    let mut items = self.0.as_values();
+                    items.push(raw);
+                    while let Some(rest) = seq.next_element::<Value>()? {
+                        items.push(rest);
+                    }
+                    self.0.clear();
+                    return Ok(Some(Value::Array(items)));
+                }
+            }
+        }
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(mut self) -> Result<Raw, E> {
+        self.0.clear();
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
+        self.visit_unit()
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Raw, E> {
+        Ok(Some(Value::Bool(value)))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Raw, A::Error> {
+        raw_map(map)
+    }
+}
+
+/// One element of a string list: the string, or any other value verbatim.
+enum TextOrRaw {
+    Text(String),
+    Raw(Value),
+}
+
+impl<'de> Deserialize<'de> for TextOrRaw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextOrRawVisitor;
+        impl<'de> Visitor<'de> for TextOrRawVisitor {
+            type Value = TextOrRaw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<TextOrRaw, E> {
+                Ok(TextOrRaw::Text(value.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, value: String) -> Result<TextOrRaw, E> {
+                Ok(TextOrRaw::Text(value))
+            }
+            fn visit_bool<E: de::Error>(self, value: bool) -> Result<TextOrRaw, E> {
+                Ok(TextOrRaw::Raw(Value::Bool(value)))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<TextOrRaw, E> {
+                Ok(TextOrRaw::Raw(Value::from(value)))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<TextOrRaw, E> {
+                Ok(TextOrRaw::Raw(Value::from(value)))
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<TextOrRaw, E> {
+                Ok(TextOrRaw::Raw(Value::from(value)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<TextOrRaw, E> {
+                Ok(TextOrRaw::Raw(Value::Null))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TextOrRaw, A::Error> {
+                Ok(TextOrRaw::Raw(raw_map(map)?.unwrap_or(Value::Null)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TextOrRaw, A::Error> {
+                Ok(TextOrRaw::Raw(raw_seq(seq)?.unwrap_or(Value::Null)))
+            }
+        }
+        deserializer.deserialize_any(TextOrRawVisitor)
+    }
+}
+
+fn int_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
+fn number_of(value: &Value) -> Option<Number> {
+    match value {
+        Value::Number(number) => Number::parse(&number.to_string()),
+        Value::String(text) => Number::parse(text),
+        _ => None,
+    }
+}
+
+/// A numeric list from a decoded value: a list, or a single value; anything
+/// else is answered back as raw.
+fn list_from_value<T>(value: Value, slot: &mut Option<Vec<T>>, convert: fn(&Value) -> Option<T>) -> Raw {
+    match value {
+        Value::Null => {
+            *slot = None;
+            None
+        }
+        Value::Array(items) => match items.iter().map(convert).collect::<Option<Vec<T>>>() {
+            Some(values) => {
+                *slot = Some(values);
+                None
+            }
+            None => Some(Value::Array(items)),
+        },
+        single => match convert(&single) {
+            Some(value) => {
+                *slot = Some(vec![value]);
+                None
+            }
+            None => Some(single),
+        },
+    }
+}
+
+/// `Option<Box<M>>` fields: an object decodes recursively.
+struct NestedVisitor<'a>(&'a mut dyn ModelSlot);
+
+impl<'de> Visitor<'de> for NestedVisitor<'_> {
+    type Value = Raw;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        decode_entries(self.0.fresh(), &mut map)?;
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
+        self.0.clear();
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
+        self.visit_unit()
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Raw, E> {
+        Ok(Some(Value::Bool(value)))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Raw, E> {
+        Ok(Some(Value::String(value.to_string())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Raw, A::Error> {
+        raw_seq(seq)
+    }
+}
+
+/// `Option<Vec<M>>` fields (and response envelopes): a list of objects,
+/// or a single object.
+pub(crate) struct NestedListVisitor<'a>(pub(crate) &'a mut dyn ModelListSlot);
+
+impl<'de> DeserializeSeed<'de> for NestedListVisitor<'_> {
+    type Value = Raw;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NestedListVisitor<'_> {
+    type Value = Raw;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of objects")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        self.0.clear();
+        decode_entries(self.0.push_default(), &mut map)?;
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let slot = self.0;
+        slot.clear();
+        slot.start();
+        while let Some(item) = seq.next_element_seed(ElementSeed(&mut *slot))? {
+            if let Some(raw) = item {
+                // An element that is not an object: keep the whole list
+                // verbatim, the objects decoded so far re-encoded.
+                let len = slot.len().unwrap_or(0);
+                let mut items: Vec<Value> = (0..len).map(|index| to_value_dyn(slot.item(index))).collect();
+                items.push(raw);
+                while let Some(rest) = seq.next_element::<Value>()? {
+                    items.push(rest);
+                }
+                slot.clear();
+                return Ok(Some(Value::Array(items)));
+            }
+        }
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
+        self.0.clear();
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
+        self.visit_unit()
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Raw, E> {
+        Ok(Some(Value::Bool(value)))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Raw, E> {
+        Ok(Some(Value::String(value.to_string())))
+    }
+}
+
+/// One element of a nested list: an object is appended and decoded in place;
+/// anything else is answered back as raw.
+struct ElementSeed<'a>(&'a mut dyn ModelListSlot);
+
+impl<'de> DeserializeSeed<'de> for ElementSeed<'_> {
+    type Value = Raw;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementSeed<'_> {
+    type Value = Raw;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        decode_entries(self.0.push_default(), &mut map)?;
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Raw, E> {
+        Ok(Some(Value::Bool(value)))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Raw, E> {
+        Ok(Some(Value::from(value)))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Raw, E> {
+        Ok(Some(Value::String(value.to_string())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Raw, A::Error> {
+        raw_seq(seq)
+    }
 }

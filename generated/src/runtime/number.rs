@@ -98,3 +98,46 @@ impl From<f64> for Number {
         Number::Float(value)
     }
 }
+
+impl serde::Serialize for Number {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Number::Int(v) => serializer.serialize_i64(v),
+            Number::UInt(v) => serializer.serialize_u64(v),
+            Number::Float(v) => serializer.serialize_f64(v),
+        }
+    }
+}
+
+/// Accepts a JSON number or a numeric string.
+impl<'de> serde::Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl serde::de::Visitor<'_> for NumberVisitor {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a numeric string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Number, E> {
+                Ok(Number::Int(value))
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Number, E> {
+                Ok(Number::from(value))
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Number, E> {
+                Ok(Number::Float(value))
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Number, E> {
+                Number::parse(value).ok_or_else(|| E::custom(format!("not a number: {value:?}")))
+            }
+        }
+        deserializer.deserialize_any(NumberVisitor)
+    }
+}
+
+impl std::str::FromStr for Number {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Number, String> {
+        Number::parse(text).ok_or_else(|| format!("not a number: {text:?}"))
+    }
+}

@@ -2,7 +2,9 @@
 //! ([`Resource`]) and the request values its endpoint functions return
 //! ([`Request`]), which a [`crate::Client`] sends.
 
-use crate::runtime::model::Model;
+use crate::runtime::model::{self, DynModel, Model};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::{Map, Value};
 use std::marker::PhantomData;
 
 /// Which NITRO URL family a resource lives under.
@@ -27,6 +29,16 @@ pub enum Api {
     AdmV2,
 }
 
+impl ResourceKind {
+    /// The URL family segment: `config` or `stat`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            ResourceKind::Config | ResourceKind::Binding => "config",
+            ResourceKind::Stat => "stat",
+        }
+    }
+}
+
 impl Api {
     pub fn base_path(self) -> &'static str {
         match self {
@@ -47,8 +59,9 @@ pub trait Resource: Model + serde::Serialize + serde::de::DeserializeOwned {
 }
 
 /// HTTP method of a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Method {
+    #[default]
     Get,
     Post,
     Put,
@@ -73,6 +86,16 @@ impl Outcome {
     pub fn is_warning(&self) -> bool {
         self.status == 209 || self.severity.eq_ignore_ascii_case("WARNING")
     }
+
+    /// Some items of a bulk request failed (HTTP 207 with item errors).
+    pub fn has_failures(&self) -> bool {
+        self.items.iter().any(|item| item.errorcode != 0)
+    }
+
+    /// The items of a bulk answer that failed, with their index.
+    pub fn failures(&self) -> impl Iterator<Item = (usize, &ItemOutcome)> {
+        self.items.iter().enumerate().filter(|(_, item)| item.errorcode != 0)
+    }
 }
 
 /// One item of a bulk (207 Multi-Status) answer.
@@ -91,88 +114,304 @@ pub struct ItemOutcome {
 /// is kept and reported by `send` as [`crate::Error::InvalidRequest`].
 #[must_use = "a request does nothing until it is sent with Client::send"]
 pub struct Request<T> {
+    pub(crate) parts: Parts,
+    output: PhantomData<fn() -> T>,
+}
+
+/// The request without its output type: what the client sends.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Parts {
     pub(crate) method: Method,
     /// Full path below the host, already percent-encoded:
     /// `/nitro/v1/config/lbvserver/vs%201`.
     pub(crate) path: String,
-    /// Query pairs, values not yet encoded; encoded by `send`.
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) body: Option<serde_json::Value>,
+    pub(crate) query: Query,
+    pub(crate) body: Option<Value>,
+    /// Wire name of the resource: the payload and answer key.
     pub(crate) resource: &'static str,
     pub(crate) problem: Option<String>,
-    pub(crate) output: PhantomData<fn() -> T>,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
 }
 
 impl<T> std::fmt::Debug for Request<T> {
+    // The body is left out on purpose: it can hold passwords and keys.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Request")
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .field("resource", &self.resource)
+            .field("method", &self.parts.method)
+            .field("path", &self.parts.path)
+            .field("query", &self.parts.query.encode())
+            .field("resource", &self.parts.resource)
+            .field("problem", &self.parts.problem)
             .finish_non_exhaustive()
+    }
+}
+
+impl<T> Clone for Request<T> {
+    fn clone(&self) -> Self {
+        Request { parts: self.parts.clone(), output: PhantomData }
+    }
+}
+
+/// Query options, kept apart until `send` encodes them: values are
+/// percent-encoded one by one so the `:` and `,` that separate `args=`
+/// and `filter=` pairs stay literal.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Query {
+    action: Option<String>,
+    /// Plain `name=value` options in the order first set.
+    options: Vec<(String, String)>,
+    args: Vec<(String, String)>,
+    filter: Vec<(String, String)>,
+    attrs: Vec<String>,
+}
+
+impl Query {
+    fn set(&mut self, name: &str, value: String) {
+        match self.options.iter_mut().find(|(existing, _)| existing == name) {
+            Some(option) => option.1 = value,
+            None => self.options.push((name.to_string(), value)),
+        }
+    }
+
+    /// The encoded query string, without the leading `?`.
+    pub(crate) fn encode(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(action) = &self.action {
+            parts.push(format!("action={}", encode_component(action)));
+        }
+        for (name, value) in &self.options {
+            parts.push(format!("{}={}", encode_component(name), encode_component(value)));
+        }
+        if !self.args.is_empty() {
+            parts.push(format!("args={}", encode_pairs(&self.args)));
+        }
+        if !self.filter.is_empty() {
+            parts.push(format!("filter={}", encode_pairs(&self.filter)));
+        }
+        if !self.attrs.is_empty() {
+            let attrs: Vec<String> = self.attrs.iter().map(|name| encode_component(name)).collect();
+            parts.push(format!("attrs={}", attrs.join(",")));
+        }
+        parts.join("&")
+    }
+}
+
+fn encode_pairs(pairs: &[(String, String)]) -> String {
+    let encoded: Vec<String> =
+        pairs.iter().map(|(name, value)| format!("{}:{}", encode_component(name), encode_component(value))).collect();
+    encoded.join(",")
+}
+
+/// Left as they are in a path segment or a query value: the unreserved
+/// characters of RFC 3986 (letters, digits, `-`, `_`, `.`, `~`). Every
+/// other byte, `/ # ? % : @ = , + &` and space included, is encoded.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Percent-encodes one path segment or query value.
+pub fn encode_component(text: &str) -> String {
+    // `.` and `..` as a whole segment would be resolved away by URL
+    // normalisation, so their dots are encoded too.
+    if text == "." || text == ".." {
+        return text.replace('.', "%2E");
+    }
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// The resource constants, gathered so that the work of the constructors
+/// is done by functions that are not generic in the resource.
+#[derive(Clone, Copy)]
+struct Target {
+    name: &'static str,
+    kind: ResourceKind,
+    api: Api,
+    keys: &'static [&'static str],
+}
+
+impl Target {
+    fn of<R: Resource>() -> Target {
+        Target { name: R::NAME, kind: R::KIND, api: R::API, keys: R::KEYS }
+    }
+
+    fn collection_path(self) -> String {
+        format!("{}/{}/{}", self.api.base_path(), self.kind.segment(), self.name)
+    }
+
+    fn item_path(self, key: &str) -> String {
+        format!("{}/{}", self.collection_path(), encode_component(key))
+    }
+
+    fn parts(self, method: Method, path: String) -> Parts {
+        Parts { method, path, resource: self.name, ..Parts::default() }
+    }
+
+    /// `{"<name>": value}`.
+    fn payload(self, value: Value) -> Value {
+        let mut map = Map::new();
+        map.insert(self.name.to_string(), value);
+        Value::Object(map)
+    }
+
+    /// The path of the object `obj` names: its primary key value, or the
+    /// collection for resources without a key.
+    fn path_of(self, obj: &dyn DynModel, operation: &str, parts: &mut Parts) -> String {
+        let Some(primary) = self.keys.first() else {
+            return self.collection_path();
+        };
+        match model::field_text(obj, primary) {
+            Some(key) if !key.is_empty() => self.item_path(&key),
+            _ => {
+                parts.problem = Some(format!("{operation} of {}: key property {primary} is not set", self.name));
+                self.collection_path()
+            }
+        }
+    }
+}
+
+fn with_body(target: Target, method: Method, obj: &dyn DynModel) -> Parts {
+    let mut parts = target.parts(method, target.collection_path());
+    parts.body = Some(target.payload(model::to_value_dyn(obj)));
+    parts
+}
+
+fn bulk(target: Target, method: Method, objs: Vec<&dyn DynModel>) -> Parts {
+    let mut parts = target.parts(method, target.collection_path());
+    if objs.is_empty() {
+        parts.problem = Some(format!("bulk request for {} with no items", target.name));
+    }
+    let items = objs.into_iter().map(model::to_value_dyn).collect();
+    parts.body = Some(target.payload(Value::Array(items)));
+    parts
+}
+
+fn unset_parts(target: Target, obj: &dyn DynModel, properties: &[&str]) -> Parts {
+    let mut parts = target.parts(Method::Post, target.collection_path());
+    parts.query.action = Some("unset".to_string());
+    let encoded = model::to_value_dyn(obj);
+    let mut payload = Map::new();
+    for key in target.keys {
+        match encoded.get(*key) {
+            Some(value) => {
+                payload.insert(key.to_string(), value.clone());
+            }
+            None if Some(key) == target.keys.first() => {
+                parts.problem = Some(format!("unset of {}: key property {key} is not set", target.name));
+            }
+            None => {}
+        }
+    }
+    if properties.is_empty() {
+        parts.problem = Some(format!("unset of {} names no property", target.name));
+    }
+    for property in properties {
+        payload.insert(property.to_string(), Value::Bool(true));
+    }
+    parts.body = Some(target.payload(Value::Object(payload)));
+    parts
+}
+
+fn delete_parts(target: Target, obj: &dyn DynModel, arg_names: &[&str]) -> Parts {
+    let mut parts = target.parts(Method::Delete, String::new());
+    parts.path = target.path_of(obj, "delete", &mut parts);
+    for name in arg_names {
+        if let Some(value) = model::field_text(obj, name) {
+            parts.query.args.push((name.to_string(), value));
+        }
+    }
+    parts
+}
+
+fn by_key(target: Target, method: Method, key: Option<&str>, operation: &str) -> Parts {
+    let mut parts = target.parts(method, target.collection_path());
+    match key {
+        Some(key) if !key.is_empty() => parts.path = target.item_path(key),
+        _ if target.keys.is_empty() => {}
+        _ => parts.problem = Some(format!("{operation} of {}: no key value given", target.name)),
+    }
+    parts
+}
+
+fn action_parts(target: Target, obj: &dyn DynModel, verb: &str) -> Parts {
+    let mut parts = with_body(target, Method::Post, obj);
+    parts.query.action = Some(verb.to_string());
+    parts
+}
+
+impl<T> Request<T> {
+    pub(crate) fn from_parts(parts: Parts) -> Self {
+        Request { parts, output: PhantomData }
     }
 }
 
 // Constructors called by generated endpoint functions. Each generated
 // function is one line delegating here, so the crate holds thousands of
-// endpoints without thousands of async bodies.
+// endpoints without thousands of async bodies; each of these is one line
+// delegating to a function that is not generic in the resource.
 impl Request<Outcome> {
     /// `add`: POST (config) or PUT (binding) of `{"<name>": obj}`.
     pub fn add<R: Resource>(obj: &R, method: Method) -> Self {
-        let _ = (obj, method);
-        todo!("runtime")
+        Request::from_parts(with_body(Target::of::<R>(), method, obj))
     }
     /// Bulk `add`: `{"<name>": [objs]}`; answers 207 with per-item results.
     pub fn add_bulk<R: Resource>(objs: &[R], method: Method) -> Self {
-        let _ = (objs, method);
-        todo!("runtime")
+        Request::from_parts(bulk(Target::of::<R>(), method, objs.iter().map(|obj| obj as &dyn DynModel).collect()))
+    }
+    /// Bulk `update`: PUT of `{"<name>": [objs]}`.
+    pub fn update_bulk<R: Resource>(objs: &[R]) -> Self {
+        Request::from_parts(bulk(Target::of::<R>(), Method::Put, objs.iter().map(|obj| obj as &dyn DynModel).collect()))
     }
     /// `update`: PUT of `{"<name>": obj}`.
     pub fn update<R: Resource>(obj: &R) -> Self {
-        let _ = obj;
-        todo!("runtime")
+        Request::from_parts(with_body(Target::of::<R>(), Method::Put, obj))
     }
     /// `unset`: POST `?action=unset` of the key properties of `obj` plus
     /// each named property set to `true`.
     pub fn unset<R: Resource>(obj: &R, properties: &[&str]) -> Self {
-        let _ = (obj, properties);
-        todo!("runtime")
+        Request::from_parts(unset_parts(Target::of::<R>(), obj, properties))
     }
     /// `delete` of the resource whose key values are taken from `obj`,
     /// with `?args=` made of those `arg_names` whose fields are set.
     pub fn delete<R: Resource>(obj: &R, arg_names: &[&str]) -> Self {
-        let _ = (obj, arg_names);
-        todo!("runtime")
+        Request::from_parts(delete_parts(Target::of::<R>(), obj, arg_names))
     }
     /// `delete` by the value of the primary key (or of no key: singletons).
     pub fn delete_by_key<R: Resource>(key: Option<&str>) -> Self {
-        let _ = key;
-        todo!("runtime")
+        Request::from_parts(by_key(Target::of::<R>(), Method::Delete, key, "delete"))
     }
     /// `POST ?action=<verb>` with `{"<name>": obj}`.
     pub fn action<R: Resource>(obj: &R, verb: &str) -> Self {
-        let _ = (obj, verb);
-        todo!("runtime")
+        Request::from_parts(action_parts(Target::of::<R>(), obj, verb))
     }
 }
 
 impl<R: Resource> Request<Vec<R>> {
     /// `get` by the value of the primary key.
     pub fn get(key: &str) -> Self {
-        let _ = key;
-        todo!("runtime")
+        Request::from_parts(by_key(Target::of::<R>(), Method::Get, Some(key), "get"))
     }
     /// `get (all)`; also the get of singletons and stat resources.
     pub fn get_all() -> Self {
-        todo!("runtime")
+        let target = Target::of::<R>();
+        Request::from_parts(target.parts(Method::Get, target.collection_path()))
     }
 }
 
 impl Request<u64> {
     /// `count=yes`.
     pub fn count<R: Resource>() -> Self {
-        todo!("runtime")
+        let target = Target::of::<R>();
+        let mut parts = target.parts(Method::Get, target.collection_path());
+        parts.query.set("count", "yes".to_string());
+        Request::from_parts(parts)
     }
 }
 
@@ -180,36 +419,72 @@ impl Request<u64> {
 impl<T> Request<T> {
     /// `filter=name:value,...` (values percent-encoded by `send`).
     pub fn filter(mut self, property: &str, value: &str) -> Self {
-        let _ = (&mut self, property, value);
-        todo!("runtime")
+        self.parts.query.filter.push((property.to_string(), value.to_string()));
+        self
     }
     /// `attrs=a,b,c`.
     pub fn attrs(mut self, properties: &[&str]) -> Self {
-        let _ = (&mut self, properties);
-        todo!("runtime")
+        self.parts.query.attrs.extend(properties.iter().map(|name| name.to_string()));
+        self
     }
     /// `args=name:value,...`.
     pub fn arg(mut self, name: &str, value: &str) -> Self {
-        let _ = (&mut self, name, value);
-        todo!("runtime")
+        self.parts.query.args.push((name.to_string(), value.to_string()));
+        self
     }
     /// `view=summary`.
     pub fn summary(self) -> Self {
-        todo!("runtime")
+        self.option("view", "summary")
     }
     /// `pagesize=N&pageno=P` (pages counted from 1).
     pub fn page(self, page_size: u32, page_number: u32) -> Self {
-        let _ = (page_size, page_number);
-        todo!("runtime")
+        self.option("pagesize", &page_size.to_string()).option("pageno", &page_number.to_string())
     }
     /// `warning=yes`: warnings come back as HTTP 209 / severity WARNING.
     pub fn warning(self) -> Self {
-        todo!("runtime")
+        self.option("warning", "yes")
     }
     /// `onerror=EXIT|CONTINUE|ROLLBACK` for bulk requests.
     pub fn on_error(self, mode: OnError) -> Self {
-        let _ = mode;
-        todo!("runtime")
+        self.option("onerror", mode.as_str())
+    }
+    /// Any other `name=value` query option (replaces an earlier value).
+    pub fn option(mut self, name: &str, value: &str) -> Self {
+        self.parts.query.set(name, value.to_string());
+        self
+    }
+
+    pub fn method(&self) -> Method {
+        self.parts.method
+    }
+    /// The percent-encoded path below the host.
+    pub fn path(&self) -> &str {
+        &self.parts.path
+    }
+    /// The percent-encoded query string, without `?` (empty when none).
+    pub fn query_string(&self) -> String {
+        self.parts.query.encode()
+    }
+    /// Path and query, as sent.
+    pub fn path_and_query(&self) -> String {
+        let query = self.query_string();
+        if query.is_empty() {
+            self.parts.path.clone()
+        } else {
+            format!("{}?{}", self.parts.path, query)
+        }
+    }
+    /// The JSON payload, if any.
+    pub fn body(&self) -> Option<&Value> {
+        self.parts.body.as_ref()
+    }
+    /// Wire name of the resource (payload and answer key).
+    pub fn resource(&self) -> &'static str {
+        self.parts.resource
+    }
+    /// Why `send` will refuse this request, if it will.
+    pub fn problem(&self) -> Option<&str> {
+        self.parts.problem.as_deref()
     }
 }
 
@@ -219,4 +494,14 @@ pub enum OnError {
     Exit,
     Continue,
     Rollback,
+}
+
+impl OnError {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnError::Exit => "EXIT",
+            OnError::Continue => "CONTINUE",
+            OnError::Rollback => "ROLLBACK",
+        }
+    }
 }

@@ -1,0 +1,292 @@
+//! Answers: the NITRO response envelope
+//! (`{"errorcode":0,"message":"Done","severity":"NONE","<name>":[...]}`)
+//! decoded into what a request expects ([`FromNitro`]).
+//!
+//! The resource value may be an array or a single object, its key may
+//! differ in case from the resource name (`Interface`), and an empty answer
+//! holds only the envelope. Decoding streams the resource value straight
+//! into the models (through [`ModelListSlot`], so it is not generic in the
+//! model type).
+
+use crate::runtime::error::{Error, Result};
+use crate::runtime::model::{ModelListSlot, NestedListVisitor};
+use crate::runtime::number::Number;
+use crate::runtime::resource::{ItemOutcome, Outcome, Resource};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use std::fmt;
+
+/// An HTTP answer as received: what [`FromNitro`] decodes.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    resource: &'static str,
+}
+
+impl Answer {
+    pub fn new(status: u16, body: Vec<u8>, resource: &'static str) -> Answer {
+        Answer { status, body, resource }
+    }
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    pub fn resource(&self) -> &'static str {
+        self.resource
+    }
+
+    /// Decodes the envelope, filling `want`; a 2xx answer whose severity is
+    /// `ERROR` becomes [`Error::Api`] (except 207, whose items say more).
+    fn envelope(&self, want: Want<'_>) -> Result<Envelope> {
+        let envelope = decode_envelope(&self.body, self.resource, want).map_err(|error| Error::Decode {
+            resource: self.resource.to_string(),
+            status: self.status,
+            message: error.to_string(),
+        })?;
+        if envelope.errorcode != 0 && envelope.severity.eq_ignore_ascii_case("ERROR") && self.status != 207 {
+            return Err(Error::Api {
+                status: self.status,
+                errorcode: envelope.errorcode,
+                message: envelope.message,
+                severity: envelope.severity,
+            });
+        }
+        Ok(envelope)
+    }
+}
+
+/// What a request's answer decodes into: [`Outcome`] for writes, `Vec<R>`
+/// for gets, `u64` for counts, `serde_json::Value` for the raw answer.
+pub trait FromNitro: Sized {
+    fn from_nitro(answer: &Answer) -> Result<Self>;
+}
+
+impl FromNitro for Outcome {
+    fn from_nitro(answer: &Answer) -> Result<Self> {
+        let envelope = answer.envelope(Want::Nothing)?;
+        Ok(Outcome {
+            status: answer.status,
+            errorcode: envelope.errorcode,
+            message: envelope.message,
+            severity: envelope.severity,
+            items: envelope.items,
+        })
+    }
+}
+
+impl<R: Resource> FromNitro for Vec<R> {
+    fn from_nitro(answer: &Answer) -> Result<Self> {
+        let mut list: Option<Vec<R>> = None;
+        answer.envelope(Want::List(&mut list))?;
+        Ok(list.unwrap_or_default())
+    }
+}
+
+impl FromNitro for u64 {
+    fn from_nitro(answer: &Answer) -> Result<Self> {
+        let envelope = answer.envelope(Want::Count)?;
+        Ok(envelope.count.unwrap_or(0))
+    }
+}
+
+impl FromNitro for Value {
+    fn from_nitro(answer: &Answer) -> Result<Self> {
+        answer.envelope(Want::Nothing)?;
+        if answer.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&answer.body).map_err(|error| Error::Decode {
+            resource: answer.resource.to_string(),
+            status: answer.status,
+            message: error.to_string(),
+        })
+    }
+}
+
+/// The envelope fields of an answer.
+#[derive(Debug, Default)]
+pub(crate) struct Envelope {
+    pub(crate) errorcode: i64,
+    pub(crate) message: String,
+    pub(crate) severity: String,
+    /// Per-item results of a bulk request (`"response": [...]`).
+    pub(crate) items: Vec<ItemOutcome>,
+    /// `__count` of a `count=yes` answer.
+    pub(crate) count: Option<u64>,
+}
+
+/// What to do with the resource value of the answer.
+pub(crate) enum Want<'a> {
+    Nothing,
+    List(&'a mut dyn ModelListSlot),
+    Count,
+}
+
+/// Decodes an envelope; an empty body is an empty envelope.
+pub(crate) fn decode_envelope(body: &[u8], resource: &str, want: Want<'_>) -> serde_json::Result<Envelope> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Envelope::default());
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let envelope = deserializer.deserialize_map(EnvelopeVisitor { resource, want })?;
+    deserializer.end()?;
+    Ok(envelope)
+}
+
+struct EnvelopeVisitor<'r, 'w> {
+    resource: &'r str,
+    want: Want<'w>,
+}
+
+enum EnvelopeKey {
+    ErrorCode,
+    Message,
+    Severity,
+    Response,
+    Resource,
+    Other,
+}
+
+struct EnvelopeKeySeed<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for EnvelopeKeySeed<'_> {
+    type Value = EnvelopeKey;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<EnvelopeKey, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EnvelopeKeySeed<'_> {
+    type Value = EnvelopeKey;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> std::result::Result<EnvelopeKey, E> {
+        Ok(if key == self.0 {
+            EnvelopeKey::Resource
+        } else {
+            match key {
+                "errorcode" => EnvelopeKey::ErrorCode,
+                "message" => EnvelopeKey::Message,
+                "severity" => EnvelopeKey::Severity,
+                "response" => EnvelopeKey::Response,
+                // The appliance may spell the key in another case than the
+                // reference does (`Interface` / `interface`).
+                _ if key.eq_ignore_ascii_case(self.0) => EnvelopeKey::Resource,
+                _ => EnvelopeKey::Other,
+            }
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for EnvelopeVisitor<'_, '_> {
+    type Value = Envelope;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NITRO answer object")
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> std::result::Result<Envelope, A::Error> {
+        let mut envelope = Envelope::default();
+        while let Some(key) = map.next_key_seed(EnvelopeKeySeed(self.resource))? {
+            match key {
+                EnvelopeKey::ErrorCode => envelope.errorcode = int_of(&map.next_value::<Value>()?),
+                EnvelopeKey::Message => envelope.message = text_of(map.next_value::<Value>()?),
+                EnvelopeKey::Severity => envelope.severity = text_of(map.next_value::<Value>()?),
+                EnvelopeKey::Response => envelope.items = items_of(map.next_value::<Value>()?),
+                EnvelopeKey::Resource => match &mut self.want {
+                    Want::List(slot) => {
+                        if let Some(raw) = map.next_value_seed(NestedListVisitor(&mut **slot))? {
+                            return Err(de::Error::custom(format_args!(
+                                "the {} value is not an object or a list of objects: {}",
+                                self.resource,
+                                shorten(&raw.to_string())
+                            )));
+                        }
+                    }
+                    Want::Count => envelope.count = count_of(&map.next_value::<Value>()?),
+                    Want::Nothing => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                },
+                EnvelopeKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(envelope)
+    }
+}
+
+fn int_of(value: &Value) -> i64 {
+    match value {
+        Value::Number(number) => number.as_i64().unwrap_or(0),
+        Value::String(text) => text.trim().parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn text_of(value: Value) -> String {
+    match value {
+        Value::String(text) => text,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn items_of(value: Value) -> Vec<ItemOutcome> {
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(_) => vec![value],
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .map(|item| ItemOutcome {
+            errorcode: item.get("errorcode").map(int_of).unwrap_or(0),
+            message: item.get("message").cloned().map(text_of).unwrap_or_default(),
+            severity: item.get("severity").cloned().map(text_of).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// `[{"__count": "3"}]`, `{"__count": 3}` or a bare number.
+fn count_of(value: &Value) -> Option<u64> {
+    let value = match value {
+        Value::Array(items) => items.first()?,
+        other => other,
+    };
+    let count = match value {
+        Value::Object(map) => map.get("__count")?,
+        other => other,
+    };
+    match count {
+        Value::Number(number) => Number::parse(&number.to_string())?.as_u64(),
+        Value::String(text) => Number::parse(text)?.as_u64(),
+        _ => None,
+    }
+}
+
+/// At most 200 characters of an answer, for error messages.
+pub(crate) fn shorten(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The NITRO error of a 4xx/5xx answer; a body that is not a NITRO
+/// envelope becomes the message.
+pub(crate) fn api_error(status: u16, body: &[u8]) -> Error {
+    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+        return Error::Api {
+            status,
+            errorcode: map.get("errorcode").map(int_of).unwrap_or(0),
+            message: map.get("message").cloned().map(text_of).unwrap_or_default(),
+            severity: map.get("severity").cloned().map(text_of).unwrap_or_default(),
+        };
+    }
+    let text = String::from_utf8_lossy(body);
+    Error::Api { status, errorcode: 0, message: shorten(text.trim()), severity: String::new() }
+}
