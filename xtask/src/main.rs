@@ -5,8 +5,10 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod codegen_cmd;
+mod diff;
 mod facts;
 mod scrape;
+mod scrape_bundle;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", version, about = "Generate and check the netscaler crate")]
@@ -21,8 +23,12 @@ enum Command {
     Scrape(scrape::Args),
     /// Regenerate generated/ from specs/ (or check that it is fresh)
     Codegen(codegen_cmd::Args),
+    /// What changed between two IR snapshots (e.g. `adc@12.0-FR4 adc@12.1`)
+    Diff(diff::Args),
     /// Overlay derived 13.1/14.1 facts on a documented snapshot (specs/nitro/adc/<release>.json)
     Facts(facts::Args),
+    /// Read an appliance documentation bundle (nitro-rest.tgz or folder, ADC or ADM) into an IR snapshot
+    ScrapeBundle(scrape_bundle::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,7 +36,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scrape(args) => scrape::run(args),
         Command::Codegen(args) => codegen_cmd::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Facts(args) => facts::run(args),
+        Command::ScrapeBundle(args) => scrape_bundle::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,7 @@
 //! NITRO resources: resources, properties, enum values and operations of
 //! two releases, matched by normalised name.
 
-use super::{pair, value_set, Aspect, Change, ChangeKind, ChangeReport, Class, Context, Item, Pair};
+use super::{normalise_name, pair, value_set, Aspect, Change, ChangeKind, ChangeReport, Class, Context, Item, Pair};
 use crate::ir::{Access, Api, DataType, Operation, Property, Resource};
 use std::fmt::Display;
 
@@ -163,7 +163,10 @@ fn compare_operation(at: &At, name: &str, old: &Operation, new: &Operation, repo
         };
         report.changes.push(changed(Aspect::Method).class(class).old(old.method.as_str()).new(new.method.as_str()));
     }
-    if old.path != new.path || old.action != new.action {
+    // Paths hold the resource name, so they compare normalised too: a
+    // ligature in one page's URL is no API change.
+    let path = |op: &Operation| (normalise_name(&op.path).into_owned(), op.action.clone());
+    if path(old) != path(new) {
         report.changes.push(
             changed(Aspect::Path)
                 .class((Class::Breaking, None))
@@ -239,14 +242,13 @@ fn compare_enum(ctx: &Context, at: &At, name: &str, old: &Property, new: &Proper
         // generated type changes.
         (true, false) | (false, true) => {
             let class = ctx.one_sided(old_values.is_empty(), Class::Breaking);
-            let count = |n: usize| if n == 0 { "none".to_string() } else { format!("{n} values") };
             report.changes.push(
                 at.change(Item::Property, ChangeKind::Changed)
                     .member(name)
                     .aspect(Aspect::Enum)
                     .class(class)
-                    .old(count(old_values.len()))
-                    .new(count(new_values.len())),
+                    .old(values_text(&old.enum_values))
+                    .new(values_text(&new.enum_values)),
             );
         }
         (false, false) => {
@@ -377,12 +379,25 @@ impl Change {
     }
 }
 
+/// A short list of possible values; long lists (time zones) as a count.
+fn values_text(values: &[String]) -> String {
+    match values.len() {
+        0 => "none".into(),
+        1..=10 => values.join(", "),
+        n => format!("{n} values"),
+    }
+}
+
+pub(super) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn resource_summary(resource: &Resource) -> String {
     let mut summary = format!(
-        "{}, {} properties, {} operations",
+        "{}, {}, {}",
         resource.kind.as_str(),
-        resource.properties.len(),
-        resource.operations.len()
+        count(resource.properties.len(), "property", "properties"),
+        count(resource.operations.len(), "operation", "operations")
     );
     if resource.no_table {
         summary.push_str(", no properties table");

@@ -2,7 +2,7 @@
 //! aliases) and endpoints (parameters, bodies, responses), reported in the
 //! same [`Change`](super::Change) shape as NITRO resources.
 
-use super::nitro::{bound_class, At};
+use super::nitro::{bound_class, count, At};
 use super::{pair, Aspect, ChangeKind, ChangeReport, Class, Context, Item, Pair};
 use crate::ir::{Api, Body, EnumLiteral, Endpoint, Field, Parameter, Response, Schema, SchemaShape, StatusSpec, TypeRef};
 use std::collections::BTreeMap;
@@ -252,8 +252,8 @@ fn literal_text(literal: &EnumLiteral) -> String {
 
 fn shape_text(schema: &Schema) -> String {
     match &schema.shape {
-        SchemaShape::Object { fields, .. } => format!("object, {} fields", fields.len()),
-        SchemaShape::Enum { values } => format!("enum, {} values", values.len()),
+        SchemaShape::Object { fields, .. } => format!("object, {}", count(fields.len(), "field", "fields")),
+        SchemaShape::Enum { values } => format!("enum, {}", count(values.len(), "value", "values")),
         SchemaShape::Union { variants, any_of, .. } => {
             let names: Vec<String> = variants.iter().map(type_text).collect();
             format!("{} of {}", if *any_of { "any" } else { "one" }, names.join(" | "))

@@ -59,11 +59,16 @@ fn release(name: &str, derived: bool) -> String {
 }
 
 fn tallies(report: &ChangeReport, out: &mut String) {
-    let mut rows: Vec<(String, Tally)> = vec![("resources".into(), report.resources)];
-    for (kind, tally) in &report.resources_by_kind {
-        rows.push((format!("- {kind}"), *tally));
+    let mut rows: Vec<(String, Tally)> = Vec::new();
+    // An OpenAPI-only comparison has no resources: leave those rows out.
+    let openapi_only = report.resources.is_empty() && !(report.schemas.is_empty() && report.endpoints.is_empty());
+    if !openapi_only {
+        rows.push(("resources".into(), report.resources));
+        for (kind, tally) in &report.resources_by_kind {
+            rows.push((format!("- {kind}"), *tally));
+        }
+        rows.push(("properties".into(), report.properties));
     }
-    rows.push(("properties".into(), report.properties));
     for (name, tally) in [("schemas", report.schemas), ("fields", report.fields), ("endpoints", report.endpoints)] {
         if !tally.is_empty() {
             rows.push((name.into(), tally));

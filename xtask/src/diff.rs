@@ -1,0 +1,133 @@
+//! `cargo xtask diff <old> <new>`: what changed between two IR snapshots,
+//! as Markdown (coloured on a terminal, plain when piped) or JSON.
+//! `--fail-on` turns changes of a class into a non-zero exit, for CI.
+
+use anyhow::{bail, Context};
+use codegen::diff::{self, ChangeReport};
+use codegen::ir::Api;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Old snapshot: a path to IR JSON, or `<product>@<release>` such as
+    /// `adc@12.0-FR4` (= specs/nitro/adc/12.0-FR4.json)
+    old: String,
+    /// New snapshot, same forms as <OLD>
+    new: String,
+    #[arg(long, value_enum, default_value = "md")]
+    format: Format,
+    /// Exit non-zero when changes of this class (or a more severe one) exist:
+    /// `breaking`, `compatible` (breaking or compatible), `any`
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Compare only these resources (wire names; repeatable, or comma
+    /// separated). A name selects its config, binding and stat resources
+    #[arg(long, value_delimiter = ',')]
+    resource: Vec<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Compatible,
+    Any,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut old = load(&args.old)?;
+    let mut new = load(&args.new)?;
+    if !args.resource.is_empty() {
+        diff::retain_resources(&mut old, &args.resource);
+        diff::retain_resources(&mut new, &args.resource);
+        if old.resources.is_empty() && new.resources.is_empty() {
+            bail!("no resource named {} in either snapshot", args.resource.join(", "));
+        }
+    }
+    let report = diff::compare(&old, &new);
+    let text = match args.format {
+        Format::Json => diff::json(&report),
+        Format::Md if colour_wanted() => colour(&diff::markdown(&report)),
+        Format::Md => diff::markdown(&report),
+    };
+    print!("{text}");
+    Ok(verdict(&report, args.fail_on))
+}
+
+/// Reads a snapshot given as a path or as `<product>@<release>`.
+fn load(spec: &str) -> anyhow::Result<Api> {
+    let path = resolve(spec)?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not IR JSON", path.display()))
+}
+
+/// A path that exists wins; otherwise `<product>@<release>` names a
+/// committed snapshot under specs/.
+fn resolve(spec: &str) -> anyhow::Result<PathBuf> {
+    if Path::new(spec).is_file() {
+        return Ok(PathBuf::from(spec));
+    }
+    let Some((product, release)) = spec.split_once('@') else {
+        bail!("{spec}: no such file, and not of the form <product>@<release> (e.g. adc@12.1)");
+    };
+    let specs = crate::workspace_root().join("specs");
+    let path = match product {
+        "adc" | "adm" => specs.join("nitro").join(product).join(format!("{release}.json")),
+        "nextgen" => specs.join("nextgen").join(format!("{release}.json")),
+        other => bail!("{spec}: unknown product {other} (adc, adm or nextgen)"),
+    };
+    if !path.is_file() {
+        bail!("{spec}: no snapshot at {}", path.strip_prefix(crate::workspace_root()).unwrap_or(&path).display());
+    }
+    Ok(path)
+}
+
+fn verdict(report: &ChangeReport, fail_on: Option<FailOn>) -> ExitCode {
+    let summary = report.summary;
+    let (failed, what) = match fail_on {
+        None => return ExitCode::SUCCESS,
+        Some(FailOn::Breaking) => (summary.breaking > 0, "breaking"),
+        Some(FailOn::Compatible) => (summary.breaking + summary.compatible > 0, "breaking or compatible"),
+        Some(FailOn::Any) => (!report.changes.is_empty(), "any"),
+    };
+    if failed {
+        eprintln!("diff: {what} changes found (--fail-on)");
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Colour only for a person at a terminal, and never when NO_COLOR is set.
+fn colour_wanted() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").map_or(true, |value| value.is_empty())
+}
+
+/// Colours the class tags the Markdown renderer writes, and headings.
+fn colour(markdown: &str) -> String {
+    const RED: &str = "\x1b[31;1m";
+    const GREEN: &str = "\x1b[32m";
+    const DIM: &str = "\x1b[2m";
+    const BOLD: &str = "\x1b[1m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.lines() {
+        let line = if line.starts_with('#') {
+            format!("{BOLD}{line}{RESET}")
+        } else {
+            line.replace("[breaking]", &format!("{RED}[breaking]{RESET}"))
+                .replace("[compatible]", &format!("{GREEN}[compatible]{RESET}"))
+                .replace("[doc-only]", &format!("{DIM}[doc-only]{RESET}"))
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
