@@ -8,7 +8,6 @@ mod codegen_cmd;
 mod diff;
 mod facts;
 mod scrape;
-mod scrape_bundle;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", version, about = "Generate and check the netscaler crate")]
@@ -27,8 +26,6 @@ enum Command {
     Diff(diff::Args),
     /// Overlay derived 13.1/14.1 facts on a documented snapshot (specs/nitro/adc/<release>.json)
     Facts(facts::Args),
-    /// Read an appliance documentation bundle (nitro-rest.tgz or folder, ADC or ADM) into an IR snapshot
-    ScrapeBundle(scrape_bundle::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,7 +35,6 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen_cmd::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Facts(args) => facts::run(args),
-        Command::ScrapeBundle(args) => scrape_bundle::run(args),
     };
     match result {
         Ok(code) => code,
