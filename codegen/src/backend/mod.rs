@@ -1,1 +1,158 @@
 //! Backend: IR -> the files of the generated `netscaler` crate.
+//!
+//! [`emit`] is a pure function of the IRs and [`EmitSettings`]: it returns
+//! every file the backend owns (paths relative to `generated/`) and the
+//! diagnostics found on the way. Writing them is the caller's job;
+//! [`plan_write`] compares them with what is on disk for both
+//! `cargo xtask codegen` and `--check`. `generated/src/runtime/` is
+//! hand-written and never produced, compared or deleted here.
+//!
+//! Stages inside: [`index`] decides every Rust name of a product first,
+//! [`model`] emits the items of each resource, [`crate_files`] the
+//! manifest, `lib.rs`, the module files and the README.
+
+mod crate_files;
+mod docs;
+mod index;
+pub mod inputs;
+mod model;
+pub mod naming;
+mod plan;
+
+pub use inputs::{load_specs, Inputs};
+pub use plan::{plan_write, Plan, RUNTIME_DIR};
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Api, Product};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Options of one emission (a plain struct: the driver fills it).
+#[derive(Clone, Debug, Default)]
+pub struct EmitSettings {
+    /// Put the vendor's descriptions into doc comments. Off for the
+    /// committed crate, whose docs state facts only.
+    pub descriptions: bool,
+}
+
+/// What [`emit`] produced.
+#[derive(Clone, Debug, Default)]
+pub struct Emitted {
+    /// Path relative to `generated/` -> file contents.
+    pub files: BTreeMap<PathBuf, String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Emitted {
+    pub fn total_lines(&self) -> usize {
+        self.files.values().map(|text| text.lines().count()).sum()
+    }
+    pub fn total_bytes(&self) -> usize {
+        self.files.values().map(String::len).sum()
+    }
+}
+
+/// Emits the crate from one IR per product (ADC and ADM NITRO, Next-Gen).
+///
+/// Each product module is written from the one `Api` given for it; giving
+/// two of the same product is reported and the later one is ignored.
+pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
+    let mut diagnostics = Vec::new();
+    let mut files = BTreeMap::new();
+
+    let mut nitro = Vec::new();
+    let mut nextgen = None;
+    for api in apis {
+        let duplicate = match api.product {
+            Product::Adc | Product::Adm => nitro.iter().any(|seen: &&Api| seen.product == api.product),
+            Product::Nextgen => nextgen.is_some(),
+            Product::Openapi => {
+                diagnostics.push(Diagnostic::warning(
+                    origin_of(api),
+                    "an OpenAPI document is not part of the netscaler crate; use `cargo xtask openapi`",
+                ));
+                continue;
+            }
+        };
+        if duplicate {
+            diagnostics.push(Diagnostic::warning(
+                origin_of(api),
+                format!("a second {} API (release {}) was given; it is ignored", api.product.as_str(), api.release),
+            ));
+            continue;
+        }
+        match api.product {
+            Product::Nextgen => nextgen = Some(api),
+            _ => nitro.push(api),
+        }
+    }
+    nitro.sort_by_key(|api| api.product);
+
+    // Names first (they cross groups), then one file per group.
+    let indexes: Vec<index::ProductIndex> = nitro.iter().map(|api| index::build(api, &mut diagnostics)).collect();
+    for product in &indexes {
+        for (group, info) in &product.groups {
+            let path = PathBuf::from(format!("src/{}/{}.rs", product.module, info.module));
+            files.insert(path, crate_files::group_file(product, group, info, settings, &mut diagnostics));
+        }
+        files.insert(PathBuf::from(format!("src/{}/mod.rs", product.module)), crate_files::product_mod(product));
+    }
+
+    // Hook for the Next-Gen emitter (written elsewhere): it adds its files
+    // under `src/nextgen/`; the manifest and `lib.rs` then gate that
+    // module behind the `nextgen` feature.
+    let nextgen_files = nextgen.map(|api| emit_nextgen(api, settings, &mut diagnostics));
+    let has_nextgen_module = nextgen_files.as_ref().is_some_and(|f| !f.is_empty());
+    let mut crate_inputs: Vec<String> = indexes.iter().map(|p| p.spec_path.clone()).collect();
+    if nextgen.is_some() {
+        crate_inputs.push(NEXTGEN_SPEC.to_string());
+    }
+    if let Some(nextgen_files) = nextgen_files {
+        files.extend(nextgen_files);
+    }
+
+    let crate_info = crate_files::CrateInfo {
+        products: &indexes,
+        inputs: &crate_inputs,
+        nextgen: nextgen.map(|api| api.release.as_str()),
+        nextgen_module: has_nextgen_module,
+    };
+    files.insert(PathBuf::from("Cargo.toml"), crate_files::manifest(&crate_info));
+    files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(&crate_info));
+    files.insert(PathBuf::from("README.md"), crate_files::readme(&crate_info));
+
+    diagnostics.sort();
+    diagnostics.dedup();
+    Emitted { files, diagnostics }
+}
+
+/// Where the Next-Gen API's description lives, for headers.
+pub const NEXTGEN_SPEC: &str = "specs/nextgen/openapi.yaml";
+
+/// The Next-Gen module's files (paths under `src/nextgen/`). Empty until the
+/// Next-Gen emitter is wired in here; the `nextgen` feature is still
+/// declared so the crate's feature set does not change when it lands.
+fn emit_nextgen(_api: &Api, _settings: &EmitSettings, _diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<PathBuf, String> {
+    BTreeMap::new()
+}
+
+fn origin_of(api: &Api) -> crate::ir::Origin {
+    crate::ir::Origin { file: format!("{} {}", api.product.as_str(), api.release), ..Default::default() }
+}
+
+/// First line of every generated Rust file.
+pub fn header(inputs: &[String], comment: &str) -> String {
+    let from = if inputs.is_empty() { String::new() } else { format!(" from {}", inputs.join(", ")) };
+    format!("{comment} @generated by `cargo xtask codegen`{from}. Do not edit.\n")
+}
+
+/// Prints tokens as a Rust file with the `@generated` header.
+pub(crate) fn print_rust(inputs: &[String], tokens: proc_macro2::TokenStream) -> String {
+    let file: syn::File = match syn::parse2(tokens) {
+        Ok(file) => file,
+        // Our token building produced something that is not Rust: a bug in
+        // the backend, not bad input.
+        Err(error) => panic!("backend produced invalid Rust: {error}"),
+    };
+    format!("{}{}", header(inputs, "//"), prettyplease::unparse(&file))
+}

@@ -1,0 +1,218 @@
+//! Index: every Rust name of a product's module tree, decided before any
+//! code is emitted, so a field can name a type in another group and the
+//! manifest can list the features a group needs.
+//!
+//! Per product (`adc`, `adm`): one module and one Cargo feature per NITRO
+//! group; per module one scope of type names (resource structs first, then
+//! one enum per property with possible values).
+
+use super::naming::{self, Case, Rename, Scope};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Api, DataType, Origin, Product, Resource, ResourceKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The names of one product's generated modules.
+pub struct ProductIndex<'a> {
+    pub api: &'a Api,
+    /// `adc` or `adm`: the module under `src/`.
+    pub module: &'static str,
+    /// The IR snapshot this product was emitted from, relative to the
+    /// workspace root (for headers).
+    pub spec_path: String,
+    /// Group wire name -> its module and feature.
+    pub groups: BTreeMap<String, GroupInfo>,
+    /// Resource id -> its Rust names.
+    pub types: BTreeMap<String, TypeInfo>,
+}
+
+pub struct GroupInfo {
+    /// Module name under the product module (`lb`).
+    pub module: String,
+    /// Cargo feature that gates the module (`lb`, `adm-device`).
+    pub feature: String,
+    /// Resource ids of the group, sorted.
+    pub resources: Vec<String>,
+    /// Other groups whose types this group's types refer to.
+    pub needs: BTreeSet<String>,
+}
+
+pub struct TypeInfo {
+    pub group: String,
+    /// Struct name (`Lbvserver`, `LbvserverStats`).
+    pub ident: String,
+    /// Property wire name -> enum name, for properties with possible values.
+    pub enums: BTreeMap<String, String>,
+}
+
+impl ProductIndex<'_> {
+    /// The path of a resource's struct as written inside `from_group`'s
+    /// module: a bare name in its own module, a `crate::` path otherwise.
+    pub fn type_path(&self, resource_id: &str, from_group: &str) -> Option<String> {
+        let info = self.types.get(resource_id)?;
+        if info.group == from_group {
+            Some(info.ident.clone())
+        } else {
+            Some(format!("crate::{}::{}::{}", self.module, self.groups[&info.group].module, info.ident))
+        }
+    }
+}
+
+/// Whether a property's values become an enum: strings and string lists
+/// with possible values.
+pub fn has_enum(data_type: &DataType, values: &[String]) -> bool {
+    !values.is_empty() && matches!(data_type, DataType::String | DataType::StringList)
+}
+
+/// The resource a property refers to (`BindingList`, `Object`,
+/// `ObjectList`), as a resource id.
+pub fn referenced_resource(data_type: &DataType) -> Option<&str> {
+    match data_type {
+        DataType::BindingList(name) | DataType::Object(name) | DataType::ObjectList(name) => Some(name),
+        _ => None,
+    }
+}
+
+pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductIndex<'a> {
+    // Only NITRO products have resources; `emit` calls this for ADC and ADM.
+    let module: &'static str = match api.product {
+        Product::Adm => "adm",
+        _ => "adc",
+    };
+    let spec_path = format!("specs/nitro/{}/{}.json", api.product.as_str(), api.release);
+
+    // Groups -> module names (one scope per product) and features.
+    let mut by_group: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, resource) in &api.resources {
+        by_group.entry(group_name(resource)).or_default().push(id.clone());
+    }
+    let (modules, renames) = Scope::new(Case::Snake).resolve(by_group.keys().map(String::as_str));
+    for rename in renames {
+        diagnostics.push(rename_note(&Origin { file: spec_path.clone(), ..Origin::default() }, None, "group", &rename));
+    }
+    let mut groups = BTreeMap::new();
+    for (group, resources) in by_group {
+        let module_name = modules[&group].clone();
+        let feature = feature_name(api.product, &module_name);
+        groups.insert(group, GroupInfo { module: module_name, feature, resources, needs: BTreeSet::new() });
+    }
+
+    // Type names: one scope per group module. Structs first, so an enum
+    // never takes a struct's name.
+    let mut types = BTreeMap::new();
+    for (group, info) in &groups {
+        let resources: Vec<&Resource> = info.resources.iter().map(|id| &api.resources[id]).collect();
+        let structs = Scope::new(Case::Camel).reserve_all(naming::reserved_types());
+        let (struct_names, renames) =
+            structs.resolve_with(info.resources.iter().map(String::as_str), |id| struct_plain_name(&api.resources[id]));
+        for rename in renames {
+            let resource = &api.resources[&rename.wire];
+            diagnostics.push(rename_note(&resource.origin, Some(&resource.name), "type", &rename));
+        }
+        let mut enum_keys = Vec::new();
+        for resource in &resources {
+            for property in resource.properties.values() {
+                if has_enum(&property.data_type, &property.enum_values) {
+                    enum_keys.push(format!("{}\u{0}{}", resource.id(), property.name));
+                }
+            }
+        }
+        let enums_scope = Scope::new(Case::Camel)
+            .reserve_all(naming::reserved_types())
+            .reserve_all(struct_names.values().map(String::as_str));
+        let (enum_names, renames) = enums_scope.resolve_with(enum_keys.iter().map(String::as_str), |key| {
+            let (id, property) = key.split_once('\u{0}').expect("enum keys hold a separator");
+            format!("{}{}", struct_names[id], naming::camel_part(property))
+        });
+        for rename in renames {
+            let (id, property) = rename.wire.split_once('\u{0}').expect("enum keys hold a separator");
+            let resource = &api.resources[id];
+            let origin = Origin { row: resource.properties[property].row, ..resource.origin.clone() };
+            let rename = Rename { wire: property.to_string(), ..rename };
+            diagnostics.push(rename_note(&origin, Some(&resource.name), "enum of property", &rename));
+        }
+        for resource in &resources {
+            let id = resource.id();
+            let enums = resource
+                .properties
+                .values()
+                .filter(|p| has_enum(&p.data_type, &p.enum_values))
+                .map(|p| (p.name.clone(), enum_names[&format!("{id}\u{0}{}", p.name)].clone()))
+                .collect();
+            types.insert(id.clone(), TypeInfo { group: group.clone(), ident: struct_names[&id].clone(), enums });
+        }
+    }
+
+    // Feature dependencies: a group needs every group whose structs its
+    // fields name.
+    let mut needs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for resource in api.resources.values() {
+        let group = group_name(resource);
+        for property in resource.properties.values() {
+            let Some(target) = referenced_resource(&property.data_type) else { continue };
+            if let Some(info) = types.get(target) {
+                if info.group != group {
+                    needs.entry(group.clone()).or_default().insert(info.group.clone());
+                }
+            }
+        }
+    }
+    for (group, set) in needs {
+        if let Some(info) = groups.get_mut(&group) {
+            info.needs = set;
+        }
+    }
+
+    ProductIndex { api, module, spec_path, groups, types }
+}
+
+/// Group name, with an empty group (bad input) kept apart as `ungrouped`.
+pub fn group_name(resource: &Resource) -> String {
+    if resource.group.trim().is_empty() {
+        "ungrouped".to_string()
+    } else {
+        resource.group.clone()
+    }
+}
+
+fn struct_plain_name(resource: &Resource) -> String {
+    let base = naming::camel(&resource.name);
+    match resource.kind {
+        ResourceKind::Stat => format!("{base}Stats"),
+        _ => base,
+    }
+}
+
+/// Feature of a group module: the module name for ADC (`lb`), `adm-` plus
+/// the module name in kebab case for ADM.
+fn feature_name(product: Product, module: &str) -> String {
+    let plain = module.trim_end_matches('_').replace('_', "-");
+    match product {
+        Product::Adc if !matches!(plain.as_str(), "default" | "full" | "nextgen") => plain,
+        other => format!("{}-{plain}", other.as_str()),
+    }
+}
+
+/// A note for a rename; `what` names the kind of name (`property`,
+/// `type`), and `{}` in it stands for the wire name.
+pub fn rename_note(origin: &Origin, resource: Option<&str>, what: &str, rename: &Rename) -> Diagnostic {
+    let subject = if what.contains("{}") {
+        what.replace("{}", &format!("`{}`", rename.wire))
+    } else {
+        format!("{what} `{}`", rename.wire)
+    };
+    let message = format!(
+        "{subject} is named `{}` rather than `{}`, which {} also maps to",
+        rename.chosen,
+        rename.plain,
+        naming_list(&rename.collides_with)
+    );
+    let diagnostic = Diagnostic::note(origin.clone(), message);
+    match resource {
+        Some(name) => diagnostic.resource(name),
+        None => diagnostic,
+    }
+}
+
+fn naming_list(names: &[String]) -> String {
+    names.iter().map(|n| if n.starts_with('(') { n.clone() } else { format!("`{n}`") }).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,85 @@
+//! Inputs of the backend: the IR snapshots under `specs/`, one `Api` per
+//! product from its newest release.
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{release_key, Api, Origin, Product};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The APIs to emit, and what was wrong with the snapshots.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// One per product, newest release, sorted by product.
+    pub apis: Vec<Api>,
+    /// Every release read, per product, oldest first (for reports).
+    pub releases: BTreeMap<Product, Vec<String>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every `specs/nitro/<product>/<release>.json` under `specs`,
+/// orders releases with [`release_key`] and keeps the newest of each
+/// product, with `since` facts filled across releases by
+/// [`annotate_since`]. A snapshot that does not parse is an error
+/// diagnostic and is left out.
+pub fn load_specs(specs: &Path) -> Inputs {
+    let mut inputs = Inputs::default();
+    let mut by_product: BTreeMap<Product, Vec<Api>> = BTreeMap::new();
+    let nitro = specs.join("nitro");
+    for product in [Product::Adc, Product::Adm] {
+        let folder = nitro.join(product.as_str());
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        let mut files: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        files.sort();
+        for path in files {
+            let shown = format!("specs/nitro/{}/{}", product.as_str(), path.file_name().unwrap_or_default().to_string_lossy());
+            let origin = Origin { file: shown, ..Origin::default() };
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(error) => {
+                    inputs.diagnostics.push(Diagnostic::error(origin, format!("cannot read snapshot: {error}")));
+                    continue;
+                }
+            };
+            match serde_json::from_str::<Api>(&text) {
+                Ok(api) => {
+                    let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+                    if api.release != stem || api.product != product {
+                        inputs.diagnostics.push(
+                            Diagnostic::warning(
+                                origin,
+                                format!("snapshot says {} {}, file name says {} {stem}", api.product.as_str(), api.release, product.as_str()),
+                            )
+                            .hint("rename the file after the release it holds"),
+                        );
+                    }
+                    by_product.entry(product).or_default().push(api);
+                }
+                Err(error) => {
+                    inputs.diagnostics.push(Diagnostic::error(origin, format!("snapshot is not IR JSON: {error}")));
+                }
+            }
+        }
+    }
+    for (product, mut releases) in by_product {
+        releases.sort_by_key(|api| release_key(&api.release));
+        inputs.releases.insert(product, releases.iter().map(|api| api.release.clone()).collect());
+        if let Some(api) = annotate_since(&releases) {
+            inputs.apis.push(api);
+        }
+    }
+    inputs
+}
+
+/// HOOK for the since-annotation stage. `releases` holds every snapshot of
+/// one product, oldest first. The stage will be `codegen::since::annotate`
+/// (written elsewhere), which fills `Resource::since`, `Property::since`
+/// and `Property::enum_since` of the newest release from the older ones;
+/// replace the body with a call to it. Until then the newest release is
+/// emitted as it is.
+pub fn annotate_since(releases: &[Api]) -> Option<Api> {
+    releases.last().cloned()
+}

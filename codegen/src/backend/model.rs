@@ -1,0 +1,597 @@
+//! Models: the items of one NITRO resource (struct, enums, trait impls,
+//! endpoint functions).
+//!
+//! The shape is chosen for compile time: no serde derives; the struct maps
+//! field indexes to field references (`Model`) and one table-driven codec
+//! in the runtime does the encoding; every endpoint function is one line
+//! that builds a runtime `Request`.
+
+use super::docs;
+use super::index::{self, ProductIndex};
+use super::naming::{self, Case, Scope};
+use super::EmitSettings;
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Access, DataType, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// Field name every model has for keys it does not document.
+const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// All items of one resource, in order: struct, enums, impls.
+pub fn emit_resource(
+    index: &ProductIndex,
+    resource: &Resource,
+    settings: &EmitSettings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TokenStream {
+    let id = resource.id();
+    let info = &index.types[&id];
+    let struct_ident = ident(&info.ident);
+
+    // Field names: one scope per struct.
+    let (field_names, renames) =
+        Scope::new(Case::Snake).reserve(UNKNOWN_FIELDS).resolve(resource.properties.keys().map(String::as_str));
+    for rename in renames {
+        let origin = Origin { row: resource.properties[&rename.wire].row, ..resource.origin.clone() };
+        diagnostics.push(index::rename_note(&origin, Some(&resource.name), "property", &rename));
+    }
+
+    // Struct fields in the reference's row order; the `Model` table in
+    // byte order of wire names (the order of the IR map).
+    let mut in_row_order: Vec<&Property> = resource.properties.values().collect();
+    in_row_order.sort_by_key(|p| (p.row.unwrap_or(u32::MAX), p.name.clone()));
+
+    let mut fields = TokenStream::new();
+    for property in &in_row_order {
+        let field_ident = ident(&field_names[&property.name]);
+        let field_type = field_type(index, resource, property, diagnostics);
+        let doc = docs::attrs(&field_doc(index, resource, property, &field_names[&property.name], settings));
+        fields.extend(quote! { #doc pub #field_ident: #field_type, });
+    }
+
+    let struct_doc = docs::attrs(&struct_doc(index, resource, settings));
+    let unknown_doc = docs::attrs(&["Keys the reference does not document, kept as received.".to_string()]);
+    let unknown_ident = ident(UNKNOWN_FIELDS);
+    let struct_item = quote! {
+        #struct_doc
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #struct_ident {
+            #fields
+            #unknown_doc
+            pub #unknown_ident: rt::UnknownFields,
+        }
+    };
+
+    let enums = emit_enums(index, resource, &info.enums, diagnostics);
+    let model_impl = emit_model_impl(resource, &struct_ident, &field_names);
+    let resource_impl = emit_resource_impl(index, resource, &struct_ident);
+    let endpoints = emit_endpoints(index, resource, &struct_ident, &field_names, diagnostics);
+
+    quote! {
+        #struct_item
+        #enums
+        #model_impl
+        #resource_impl
+        #endpoints
+    }
+}
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+fn path_tokens(path: &str) -> TokenStream {
+    path.parse().expect("type paths built by the index are valid Rust")
+}
+
+fn field_type(
+    index: &ProductIndex,
+    resource: &Resource,
+    property: &Property,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TokenStream {
+    let info = &index.types[&resource.id()];
+    let enum_ident = info.enums.get(&property.name).map(|name| ident(name));
+    match (&property.data_type, enum_ident) {
+        (DataType::String, Some(e)) => quote!(Option<rt::Open<#e>>),
+        (DataType::StringList, Some(e)) => quote!(Option<Vec<rt::Open<#e>>>),
+        (DataType::String, None) => quote!(Option<String>),
+        (DataType::StringList, None) => quote!(Option<Vec<String>>),
+        (DataType::Double, _) => quote!(Option<rt::Number>),
+        (DataType::Integer, _) => quote!(Option<i64>),
+        (DataType::Boolean, _) => quote!(Option<bool>),
+        (DataType::DoubleList, _) => quote!(Option<Vec<rt::Number>>),
+        (DataType::IntegerList, _) => quote!(Option<Vec<i64>>),
+        (DataType::BindingList(target), _) | (DataType::ObjectList(target), _) => {
+            match index.type_path(target, &info.group) {
+                Some(path) => {
+                    let path = path_tokens(&path);
+                    quote!(Option<Vec<#path>>)
+                }
+                None => {
+                    unresolved(resource, property, target, diagnostics);
+                    quote!(Option<serde_json::Value>)
+                }
+            }
+        }
+        (DataType::Object(target), _) => match index.type_path(target, &info.group) {
+            Some(path) => {
+                let path = path_tokens(&path);
+                quote!(Option<Box<#path>>)
+            }
+            None => {
+                unresolved(resource, property, target, diagnostics);
+                quote!(Option<serde_json::Value>)
+            }
+        },
+        (DataType::Unknown, _) => quote!(Option<serde_json::Value>),
+    }
+}
+
+/// A binding list whose binding resource is missing loses its type; an
+/// object type with no page of its own is expected (ADM), so only a note.
+fn unresolved(resource: &Resource, property: &Property, target: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let origin = Origin { row: property.row, ..resource.origin.clone() };
+    let diagnostic = match property.data_type {
+        DataType::BindingList(_) => Diagnostic::warning(
+            origin,
+            format!("property `{}` lists `{target}`, which is not a resource of this release; typed as JSON", property.name),
+        )
+        .hint("check the binding's page name, or add the binding resource to the snapshot"),
+        _ => Diagnostic::note(
+            origin,
+            format!("property `{}` has object type `{target}`, which has no resource of its own; typed as JSON", property.name),
+        ),
+    };
+    diagnostics.push(diagnostic.resource(&resource.name));
+}
+
+fn emit_enums(
+    index: &ProductIndex,
+    resource: &Resource,
+    enums: &BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    for (property_name, enum_name) in enums {
+        let property = &resource.properties[property_name];
+        let enum_ident = ident(enum_name);
+        // Variant names: one scope per enum.
+        let (variant_names, renames) = Scope::new(Case::Camel).resolve(property.enum_values.iter().map(String::as_str));
+        for rename in renames {
+            let origin = Origin { row: property.row, ..resource.origin.clone() };
+            let what = format!("value {{}} of property `{}`", property.name);
+            diagnostics.push(index::rename_note(&origin, Some(&resource.name), &what, &rename));
+        }
+        let mut variants = TokenStream::new();
+        let mut table = TokenStream::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for value in &property.enum_values {
+            if !seen.insert(value) {
+                continue; // a value listed twice is one variant
+            }
+            let variant = ident(&variant_names[value]);
+            let mut lines = vec![docs::code(value)];
+            if let Some(since) = property.enum_since.get(value) {
+                lines.push(String::new());
+                lines.push(format!("Since {}.", docs::code(since)));
+            }
+            let doc = docs::attrs(&lines);
+            variants.extend(quote! { #doc #variant, });
+            table.extend(quote! { (Self::#variant, #value), });
+        }
+        let info = &index.types[&resource.id()];
+        let doc = docs::attrs(&[format!(
+            "Values of {}.{} ({}).",
+            docs::code(&resource.name),
+            docs::code(&property.name),
+            format_args!("[`{}`]", info.ident)
+        )]);
+        tokens.extend(quote! {
+            #doc
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #enum_ident { #variants }
+
+            impl rt::WireEnum for #enum_ident {
+                const VALUES: &'static [(Self, &'static str)] = &[#table];
+            }
+        });
+    }
+    tokens
+}
+
+fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTreeMap<String, String>) -> TokenStream {
+    // `resource.properties` iterates in byte order of wire names: the
+    // order `Model::FIELDS` promises.
+    let wires: Vec<&str> = resource.properties.keys().map(String::as_str).collect();
+    let mut arms = TokenStream::new();
+    let mut arms_mut = TokenStream::new();
+    for (position, wire) in wires.iter().enumerate() {
+        let field = ident(&field_names[*wire]);
+        let position = proc_macro2::Literal::usize_unsuffixed(position);
+        arms.extend(quote!(#position => self.#field.as_field(),));
+        arms_mut.extend(quote!(#position => self.#field.as_field_mut(),));
+    }
+    // Indexes come only from the runtime codec walking `FIELDS`; any other
+    // index is a bug in the runtime, not bad input.
+    let (body, body_mut) = if wires.is_empty() {
+        let message = format!("{} has no documented fields", resource.name);
+        (quote! { let _ = index; unreachable!(#message) }, quote! { let _ = index; unreachable!(#message) })
+    } else {
+        (quote! { match index { #arms _ => unreachable!() } }, quote! { match index { #arms_mut _ => unreachable!() } })
+    };
+    quote! {
+        impl rt::Model for #struct_ident {
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            fn field(&self, index: usize) -> rt::FieldRef<'_> { #body }
+            fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> { #body_mut }
+            fn unknown_fields(&self) -> &rt::UnknownFields { &self.unknown_fields }
+            fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields { &mut self.unknown_fields }
+        }
+
+        impl ::serde::Serialize for #struct_ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                rt::model::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #struct_ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::model::deserialize(deserializer)
+            }
+        }
+    }
+}
+
+fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &Ident) -> TokenStream {
+    let name = &resource.name;
+    let kind = match resource.kind {
+        ResourceKind::Config => quote!(rt::ResourceKind::Config),
+        ResourceKind::Binding => quote!(rt::ResourceKind::Binding),
+        ResourceKind::Stat => quote!(rt::ResourceKind::Stat),
+    };
+    let api = runtime_api(index);
+    let keys = &resource.keys;
+    quote! {
+        impl rt::Resource for #struct_ident {
+            const NAME: &'static str = #name;
+            const KIND: rt::ResourceKind = #kind;
+            const API: rt::Api = #api;
+            const KEYS: &'static [&'static str] = &[#(#keys),*];
+        }
+    }
+}
+
+/// The runtime's `Api` value: ADC is v1; ADM follows its base path.
+fn runtime_api(index: &ProductIndex) -> TokenStream {
+    match index.api.product {
+        Product::Adm if index.api.base_path.trim_end_matches('/').ends_with("/v2") => quote!(rt::Api::AdmV2),
+        Product::Adm => quote!(rt::Api::AdmV1),
+        _ => quote!(rt::Api::AdcV1),
+    }
+}
+
+/// The endpoint function an operation becomes.
+enum Endpoint<'a> {
+    Add,
+    Update,
+    Unset,
+    Delete,
+    Get,
+    GetAll,
+    Count,
+    Action(&'a str),
+}
+
+fn classify(operation: &Operation) -> Option<Endpoint<'_>> {
+    Some(match operation.name.as_str() {
+        "add" => Endpoint::Add,
+        "update" => Endpoint::Update,
+        "unset" => Endpoint::Unset,
+        "delete" => Endpoint::Delete,
+        "get" => Endpoint::Get,
+        "get_all" => Endpoint::GetAll,
+        "count" => Endpoint::Count,
+        name => Endpoint::Action(name.strip_prefix("action:").filter(|verb| !verb.is_empty())?),
+    })
+}
+
+fn emit_endpoints(
+    index: &ProductIndex,
+    resource: &Resource,
+    struct_ident: &Ident,
+    field_names: &BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TokenStream {
+    let mut fixed = Vec::new();
+    let mut actions = Vec::new();
+    for operation in resource.operations.values() {
+        match classify(operation) {
+            Some(Endpoint::Action(verb)) => actions.push((verb, operation)),
+            Some(endpoint) => fixed.push((endpoint, operation)),
+            None => diagnostics.push(
+                Diagnostic::warning(
+                    resource.origin.clone(),
+                    format!("operation `{}` is not one the backend knows; no function emitted", operation.name),
+                )
+                .resource(&resource.name),
+            ),
+        }
+    }
+    // A keyless `get` is a `get_all`; emit it once.
+    let has_get_all = fixed.iter().any(|(e, _)| matches!(e, Endpoint::GetAll));
+    if resource.keys.is_empty() {
+        fixed.retain(|(e, _)| !(has_get_all && matches!(e, Endpoint::Get)));
+    }
+
+    let mut fixed_names: Vec<&str> = Vec::new();
+    for (endpoint, _) in &fixed {
+        fixed_names.extend(match endpoint {
+            Endpoint::Add => &["add", "add_bulk"][..],
+            Endpoint::Update => &["update"],
+            Endpoint::Unset => &["unset"],
+            Endpoint::Delete => &["delete"],
+            Endpoint::Get if resource.keys.is_empty() => &["get_all"],
+            Endpoint::Get => &["get"],
+            Endpoint::GetAll => &["get_all"],
+            Endpoint::Count => &["count"],
+            Endpoint::Action(_) => &[],
+        });
+    }
+    let (action_names, renames) =
+        Scope::new(Case::Snake).reserve_all(fixed_names.iter().copied()).resolve(actions.iter().map(|(v, _)| *v));
+    for rename in renames {
+        diagnostics.push(index::rename_note(&resource.origin, Some(&resource.name), "action", &rename));
+    }
+
+    let base = index.api.base_path.trim_end_matches('/');
+    let primary_key = resource.keys.first().map(|key| {
+        let name = field_names.get(key).cloned().unwrap_or_else(|| naming::snake(key));
+        (key.as_str(), ident(&name))
+    });
+    let mut functions = TokenStream::new();
+    for (endpoint, operation) in &fixed {
+        let url = |suffix: &str| format!("{} {base}{}{suffix}", operation.method.as_str(), operation.path);
+        let function = match endpoint {
+            Endpoint::Add => {
+                let method = runtime_method(resource, operation, diagnostics);
+                let one = doc_lines(vec![docs::code(&url(""))], mandatory_line(operation));
+                let many = docs::attrs(&[
+                    format!("{} with a list of objects (bulk add).", docs::code(&url(""))),
+                ]);
+                quote! {
+                    #one
+                    pub fn add(&self) -> rt::Request<rt::Outcome> { rt::Request::add(self, #method) }
+                    #many
+                    pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::add_bulk(items, #method) }
+                }
+            }
+            Endpoint::Update => {
+                let doc = docs::attrs(&[docs::code(&url(""))]);
+                quote! { #doc pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update(self) } }
+            }
+            Endpoint::Unset => {
+                let doc = docs::attrs(&[docs::code(&url("?action=unset"))]);
+                quote! {
+                    #doc
+                    pub fn unset(&self, properties: &[&str]) -> rt::Request<rt::Outcome> { rt::Request::unset(self, properties) }
+                }
+            }
+            Endpoint::Delete => {
+                let args: Vec<&str> = operation.args.iter().map(|a| a.name.as_str()).collect();
+                if !args.is_empty() {
+                    let doc = docs::attrs(&[
+                        docs::code(&url("")),
+                        String::new(),
+                        format!("Arguments: {}.", docs::code_list(args.iter().copied())),
+                    ]);
+                    quote! { #doc pub fn delete(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[#(#args),*]) } }
+                } else if resource.keys.len() == 1 {
+                    let (_, key) = primary_key.clone().expect("one key");
+                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    quote! {
+                        #doc
+                        pub fn delete(#key: &str) -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(Some(#key)) }
+                    }
+                } else if resource.keys.is_empty() {
+                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    quote! { #doc pub fn delete() -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(None) } }
+                } else {
+                    let doc = docs::attrs(&[
+                        docs::code(&url("")),
+                        String::new(),
+                        format!("Keys: {}.", docs::code_list(resource.keys.iter().map(String::as_str))),
+                    ]);
+                    quote! { #doc pub fn delete(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[]) } }
+                }
+            }
+            Endpoint::Get => match &primary_key {
+                Some((_, key)) => {
+                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    quote! { #doc pub fn get(#key: &str) -> rt::Request<Vec<Self>> { rt::Request::get(#key) } }
+                }
+                None => {
+                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    quote! { #doc pub fn get_all() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
+                }
+            },
+            Endpoint::GetAll => {
+                let doc = docs::attrs(&[docs::code(&url(""))]);
+                quote! { #doc pub fn get_all() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
+            }
+            Endpoint::Count => {
+                let doc = docs::attrs(&[docs::code(&url("?count=yes"))]);
+                quote! { #doc pub fn count() -> rt::Request<u64> { rt::Request::count::<Self>() } }
+            }
+            Endpoint::Action(_) => unreachable!("actions are listed apart"),
+        };
+        functions.extend(function);
+    }
+    for (verb, operation) in &actions {
+        let function = ident(&action_names[*verb]);
+        let value = operation.action.clone().unwrap_or_else(|| verb.to_string());
+        let url = format!("{} {base}{}?action={value}", operation.method.as_str(), operation.path);
+        let doc = doc_lines(vec![docs::code(&url)], mandatory_line(operation));
+        functions.extend(quote! {
+            #doc
+            pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action(self, #value) }
+        });
+    }
+    if functions.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #struct_ident { #functions }
+    }
+}
+
+fn doc_lines(mut lines: Vec<String>, extra: Option<String>) -> TokenStream {
+    if let Some(extra) = extra {
+        lines.push(String::new());
+        lines.push(extra);
+    }
+    docs::attrs(&lines)
+}
+
+fn mandatory_line(operation: &Operation) -> Option<String> {
+    let mandatory: Vec<&str> = operation.payload.iter().filter(|k| k.mandatory).map(|k| k.name.as_str()).collect();
+    (!mandatory.is_empty()).then(|| format!("Mandatory: {}.", docs::code_list(mandatory)))
+}
+
+/// The runtime method of an `add`: POST for config resources, PUT for
+/// bindings, as the IR says; anything else is reported and sent as POST.
+fn runtime_method(resource: &Resource, operation: &Operation, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
+    match operation.method {
+        Method::Post => quote!(rt::Method::Post),
+        Method::Put => quote!(rt::Method::Put),
+        other => {
+            diagnostics.push(
+                Diagnostic::warning(
+                    resource.origin.clone(),
+                    format!("operation `{}` uses {}, which the runtime cannot send for an add; sent as POST", operation.name, other.as_str()),
+                )
+                .resource(&resource.name),
+            );
+            quote!(rt::Method::Post)
+        }
+    }
+}
+
+fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings) -> Vec<String> {
+    let product = match index.api.product {
+        Product::Adm => "ADM",
+        _ => "ADC",
+    };
+    let mut lines = vec![format!(
+        "NITRO {} resource {} of {product} group {}.",
+        resource.kind.as_str(),
+        docs::code(&resource.name),
+        docs::code(&resource.group)
+    )];
+    if settings.descriptions {
+        if let Some(description) = &resource.description {
+            lines.push(String::new());
+            lines.extend(docs::prose(description));
+        }
+    }
+    lines.push(String::new());
+    let url = format!("{}/{}/{}", index.api.base_path.trim_end_matches('/'), resource.kind_segment(), resource.name);
+    lines.push(format!("- URL: {}", docs::code(&url)));
+    if resource.keys.is_empty() {
+        lines.push("- Key: none".to_string());
+    } else {
+        lines.push(format!("- Key: {}", docs::code_list(resource.keys.iter().map(String::as_str))));
+    }
+    if !resource.operations.is_empty() {
+        lines.push(format!("- Operations: {}", docs::code_list(resource.operations.keys().map(String::as_str))));
+    }
+    if let Some(since) = &resource.since {
+        lines.push(format!("- Since: {}", docs::code(since)));
+    }
+    if resource.no_table {
+        lines.push("- The reference page has no properties table".to_string());
+    }
+    lines
+}
+
+fn field_doc(
+    index: &ProductIndex,
+    resource: &Resource,
+    property: &Property,
+    field_name: &str,
+    settings: &EmitSettings,
+) -> Vec<String> {
+    let access = match property.access {
+        Access::ReadWrite => "read-write",
+        Access::ReadOnly => "read-only",
+        Access::Unknown => "access not known",
+    };
+    let mut first = format!("{}, {access}.", docs::code(&property.data_type.reference_spelling()));
+    if field_name != property.name {
+        first = format!("Wire name {}. Type {first}", docs::code(&property.name));
+    }
+    let mut lines = vec![first];
+    if settings.descriptions {
+        if let Some(description) = &property.description {
+            lines.push(String::new());
+            lines.extend(docs::prose(description));
+        }
+    }
+    let mut facts = Vec::new();
+    if let Some(range) = range_text(property.min_length, property.max_length) {
+        facts.push(format!("Length: {range}."));
+    }
+    if let Some(range) = range_text(property.min_value, property.max_value) {
+        facts.push(format!("Range: {range}."));
+    }
+    if let Some(default) = &property.default {
+        facts.push(format!("Default: {}.", docs::code(default)));
+    }
+    if !property.enum_values.is_empty() {
+        let link = index.types[&resource.id()]
+            .enums
+            .get(&property.name)
+            .map(|name| format!(" (see [`{name}`])"))
+            .unwrap_or_default();
+        facts.push(format!("Possible values{link}: {}.", docs::code_list(property.enum_values.iter().map(String::as_str))));
+    }
+    if property.mandatory == Some(true) {
+        facts.push("Mandatory for add.".to_string());
+    }
+    if let Some(since) = &property.since {
+        facts.push(format!("Since {}.", docs::code(since)));
+    }
+    for fact in facts {
+        lines.push(String::new());
+        lines.push(fact);
+    }
+    lines
+}
+
+fn range_text(min: Option<i64>, max: Option<i64>) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
+        (Some(min), None) => Some(format!("at least {min}")),
+        (None, Some(max)) => Some(format!("at most {max}")),
+        (None, None) => None,
+    }
+}
+
+trait KindSegment {
+    fn kind_segment(&self) -> &'static str;
+}
+
+impl KindSegment for Resource {
+    /// URL segment of the resource's family: `config` (bindings too) or
+    /// `stat`.
+    fn kind_segment(&self) -> &'static str {
+        match self.kind {
+            ResourceKind::Stat => "stat",
+            _ => "config",
+        }
+    }
+}
