@@ -74,12 +74,14 @@ pub fn load_specs(specs: &Path) -> Inputs {
     inputs
 }
 
-/// HOOK for the since-annotation stage. `releases` holds every snapshot of
-/// one product, oldest first. The stage will be `codegen::since::annotate`
-/// (written elsewhere), which fills `Resource::since`, `Property::since`
-/// and `Property::enum_since` of the newest release from the older ones;
-/// replace the body with a call to it. Until then the newest release is
-/// emitted as it is.
+/// The since-annotation stage ([`crate::since::annotate`]): the newest of
+/// `releases` (every snapshot of one product) with `Resource::since`,
+/// `Property::since` and `Property::enum_since` filled from the older ones.
+/// Items the newest release lacks (`Annotated::removed`) are not used here
+/// yet; they could become a removal note in the generated docs.
 pub fn annotate_since(releases: &[Api]) -> Option<Api> {
-    releases.last().cloned()
+    if releases.is_empty() {
+        return None;
+    }
+    Some(crate::since::annotate(releases).api)
 }
