@@ -1,0 +1,75 @@
+//! `cargo xtask scrape-bundle`: an appliance documentation bundle
+//! (`nitro-rest.tgz`, a nested tar, or an extracted folder; ADC or ADM) ->
+//! IR snapshot, error table included.
+//!
+//! `cargo xtask scrape-bundle --docs ../shared/nitro-docs/appliance/adm/14.1-60.54
+//!   --out specs/nitro/adm/14.1.json`
+
+use codegen::frontend::bundle::{read_bundle, BundleSettings};
+use codegen::ir::Product;
+use codegen::Severity;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The bundle: `nitro-rest.tgz`, a `.tar`, or an extracted folder
+    #[arg(long)]
+    docs: PathBuf,
+    /// Product (`adc` or `adm`); detected from the layout when absent
+    #[arg(long)]
+    product: Option<String>,
+    /// Release label (e.g. `13.1-49.13`); detected from names and build.js when absent
+    #[arg(long)]
+    release: Option<String>,
+    /// Keep vendor descriptions and error messages (never for committed snapshots)
+    #[arg(long)]
+    descriptions: bool,
+    /// Output snapshot (default: print a summary only)
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also print notes
+    #[arg(long)]
+    verbose: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let product = match args.product.as_deref() {
+        None => None,
+        Some("adc") => Some(Product::Adc),
+        Some("adm") => Some(Product::Adm),
+        Some(other) => anyhow::bail!("unknown product `{other}` (adc or adm)"),
+    };
+    let settings = BundleSettings { product, release: args.release.clone(), descriptions: args.descriptions };
+    let lowered = read_bundle(&args.docs, &settings);
+    let mut counts = [0usize; 3];
+    for diagnostic in &lowered.diagnostics {
+        counts[diagnostic.severity as usize] += 1;
+        if args.verbose || diagnostic.severity != Severity::Note {
+            eprintln!("{diagnostic}");
+        }
+    }
+    let api = &lowered.api;
+    let properties: usize = api.resources.values().map(|r| r.properties.len()).sum();
+    eprintln!(
+        "{} {}: {} pages, {} resources, {} properties, {} error codes; {} errors, {} warnings, {} notes",
+        api.product.as_str(),
+        api.release,
+        api.source.pages,
+        api.resources.len(),
+        properties,
+        api.errors.len(),
+        counts[0],
+        counts[1],
+        counts[2]
+    );
+    if lowered.has_errors() {
+        eprintln!("not written: the bundle was not fully read (errors above)");
+        return Ok(ExitCode::FAILURE);
+    }
+    if let Some(out) = &args.out {
+        crate::facts::write_snapshot(out, api)?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
