@@ -18,6 +18,8 @@ pub fn shared_root() -> Option<PathBuf> {
     candidate.join("nitro-docs").is_dir().then_some(candidate)
 }
 
+pub mod nitro_server;
+
 /// Fixtures written by us, under `tests/fixtures/`.
 pub fn fixtures() -> PathBuf {
     workspace_root().join("tests").join("fixtures")

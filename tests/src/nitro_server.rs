@@ -1,0 +1,727 @@
+//! A local NITRO test server for end-to-end tests of the client: axum over
+//! loopback with in-memory state.
+//!
+//! It holds `lbvserver`, `service`, `servicegroup`, `server` and
+//! `sslcertkey` objects and the bindings `lbvserver_service_binding`,
+//! `lbvserver_servicegroup_binding`, `servicegroup_servicegroupmember_binding`
+//! and `sslvserver_sslcertkey_binding` (plus the aggregates
+//! `lbvserver_binding` / `servicegroup_binding`), serves `stat/lbvserver`
+//! with 64-bit counters as strings, and a fixed `Interface` list answered
+//! under the lower-case key. It speaks the NITRO envelope, logs in and out
+//! with session cookies (`NITRO_AUTH_TOKEN`, ADM `SESSID` on `/nitro/v2`),
+//! accepts `X-NITRO-USER`/`X-NITRO-PASS`, answers bulk requests with 207
+//! per `onerror`, and can be told to expire sessions or fail the next
+//! request (any status, any body).
+//!
+//! Rules of this server (ours, kept simple): add answers 201, other writes
+//! 200; an unknown key 404/258; a duplicate 409/273; a missing mandatory
+//! property 400/1095; a body that is not JSON 400/1233; `warning=yes` on
+//! an SSL lbvserver add answers 209 with severity WARNING.
+//!
+//! Bounded: it listens on 127.0.0.1 port 0, caps request bodies (8 MiB)
+//! and the request log, and stops when dropped or after [`LIFETIME`].
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use percent_encoding::percent_decode_str;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// The one user the server knows.
+pub const USER: &str = "nsroot";
+/// Its password.
+pub const PASSWORD: &str = "pw-Test#1";
+/// The server stops by itself after this long.
+pub const LIFETIME: Duration = Duration::from_secs(120);
+const MAX_LOGGED_REQUESTS: usize = 10_000;
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// Config resources: name and key property.
+const CONFIG: &[(&str, &str)] = &[
+    ("lbvserver", "name"),
+    ("server", "name"),
+    ("service", "name"),
+    ("servicegroup", "servicegroupname"),
+    ("sslcertkey", "certkey"),
+];
+
+/// Mandatory properties of add, besides the key.
+const MANDATORY: &[(&str, &[&str])] = &[
+    ("lbvserver", &["servicetype"]),
+    ("server", &["ipaddress"]),
+    ("service", &["servicetype", "port"]),
+    ("servicegroup", &["servicetype"]),
+    ("sslcertkey", &["cert"]),
+];
+
+/// A binding resource: its parent (resource, key property in the binding)
+/// and the properties that identify one row.
+struct BindingSpec {
+    name: &'static str,
+    parent: &'static str,
+    parent_key: &'static str,
+    identity: &'static [&'static str],
+    /// Property naming another object that must exist: (property, resource).
+    refers_to: Option<(&'static str, &'static str)>,
+}
+
+const BINDINGS: &[BindingSpec] = &[
+    BindingSpec {
+        name: "lbvserver_service_binding",
+        parent: "lbvserver",
+        parent_key: "name",
+        identity: &["name", "servicename"],
+        refers_to: Some(("servicename", "service")),
+    },
+    BindingSpec {
+        name: "lbvserver_servicegroup_binding",
+        parent: "lbvserver",
+        parent_key: "name",
+        identity: &["name", "servicegroupname"],
+        refers_to: Some(("servicegroupname", "servicegroup")),
+    },
+    BindingSpec {
+        name: "servicegroup_servicegroupmember_binding",
+        parent: "servicegroup",
+        parent_key: "servicegroupname",
+        identity: &["servicegroupname", "ip", "servername", "port"],
+        refers_to: None,
+    },
+    BindingSpec {
+        name: "sslvserver_sslcertkey_binding",
+        parent: "lbvserver",
+        parent_key: "vservername",
+        identity: &["vservername", "certkeyname"],
+        refers_to: Some(("certkeyname", "sslcertkey")),
+    },
+];
+
+/// One request as received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query exactly as sent (still percent-encoded).
+    pub path_and_query: String,
+    /// Header names (lower case) and values.
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+/// The server's in-memory state; tests may inspect and change it.
+#[derive(Default)]
+pub struct ServerState {
+    /// Config objects: resource -> key value -> object.
+    pub objects: BTreeMap<String, BTreeMap<String, Map<String, Value>>>,
+    /// Binding rows per binding resource, in insertion order.
+    pub bindings: BTreeMap<String, Vec<Map<String, Value>>>,
+    /// Session tokens -> expired.
+    pub sessions: BTreeMap<String, bool>,
+    /// Successful logins so far.
+    pub logins: usize,
+    pub requests: Vec<Recorded>,
+    /// Answers to give to the next authenticated requests, in order.
+    pub fail_next: Vec<(u16, Value)>,
+    next_token: u64,
+}
+
+type Shared = Arc<Mutex<ServerState>>;
+
+/// A running server; stops when dropped.
+pub struct NitroServer {
+    base_url: String,
+    shared: Shared,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl NitroServer {
+    /// Starts a server on 127.0.0.1 (a free port) in the current tokio
+    /// runtime.
+    pub async fn start() -> NitroServer {
+        let shared: Shared = Arc::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let address = listener.local_addr().expect("local address");
+        let router = Router::new()
+            .fallback(handle)
+            .layer(DefaultBodyLimit::max(MAX_BODY))
+            .with_state(shared.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let shutdown = async move {
+                tokio::select! {
+                    _ = stopped => {}
+                    _ = tokio::time::sleep(LIFETIME) => {}
+                }
+            };
+            let _ = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        });
+        NitroServer { base_url: format!("http://{address}"), shared, stop: Some(stop) }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The state, locked (do not hold across an `.await`).
+    pub fn state(&self) -> MutexGuard<'_, ServerState> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Marks every session expired: the next request with one gets 401/444.
+    pub fn expire_sessions(&self) {
+        for expired in self.state().sessions.values_mut() {
+            *expired = true;
+        }
+    }
+
+    /// The next authenticated request gets this answer instead.
+    pub fn fail_next(&self, status: u16, body: Value) {
+        self.state().fail_next.push((status, body));
+    }
+
+    /// Requests received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state().requests.clone()
+    }
+}
+
+impl Drop for NitroServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// An answer: status, JSON body (`Null` = empty body), extra header.
+struct Reply {
+    status: u16,
+    body: Value,
+    set_cookie: Option<String>,
+}
+
+impl Reply {
+    fn new(status: u16, body: Value) -> Reply {
+        Reply { status, body, set_cookie: None }
+    }
+}
+
+fn done(status: u16) -> Reply {
+    Reply::new(status, json!({"errorcode": 0, "message": "Done", "severity": "NONE"}))
+}
+
+fn fail(status: u16, errorcode: i64, message: &str) -> Reply {
+    Reply::new(status, json!({"errorcode": errorcode, "message": message, "severity": "ERROR"}))
+}
+
+fn not_found() -> Reply {
+    fail(404, 258, "No such resource")
+}
+
+async fn handle(
+    Extract(shared): Extract<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let reply = {
+        let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let parsed_body = if body.is_empty() { Ok(None) } else { serde_json::from_slice::<Value>(&body).map(Some) };
+        if state.requests.len() < MAX_LOGGED_REQUESTS {
+            state.requests.push(Recorded {
+                method: method.to_string(),
+                path_and_query: uri.path_and_query().map(|pq| pq.to_string()).unwrap_or_default(),
+                headers: headers
+                    .iter()
+                    .map(|(name, value)| (name.as_str().to_string(), value.to_str().unwrap_or("").to_string()))
+                    .collect(),
+                body: parsed_body.as_ref().ok().cloned().flatten(),
+            });
+        }
+        match parsed_body {
+            Ok(body) => dispatch(&mut state, &method, &uri, &headers, body),
+            Err(_) => fail(400, 1233, "Invalid JSON input"),
+        }
+    };
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response =
+        if reply.body.is_null() { status.into_response() } else { (status, reply.body.to_string()).into_response() };
+    if !reply.body.is_null() {
+        response.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    }
+    if let Some(cookie) = reply.set_cookie.and_then(|cookie| HeaderValue::from_str(&cookie).ok()) {
+        response.headers_mut().insert("set-cookie", cookie);
+    }
+    response
+}
+
+/// Query options, decoded the way the appliance reads them: pairs split on
+/// `&` and `=`, `args`/`filter` values on `,` and `:`, then each part
+/// percent-decoded.
+#[derive(Default)]
+struct Query {
+    action: Option<String>,
+    count: bool,
+    args: Vec<(String, String)>,
+    filter: Vec<(String, String)>,
+    attrs: Vec<String>,
+    page_size: Option<usize>,
+    page_number: Option<usize>,
+    onerror: String,
+    warning: bool,
+}
+
+fn decode(text: &str) -> String {
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+fn parse_query(raw: &str) -> Query {
+    let mut query = Query { onerror: "EXIT".into(), ..Query::default() };
+    for pair in raw.split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let pairs = || {
+            value
+                .split(',')
+                .filter_map(|item| item.split_once(':'))
+                .map(|(name, value)| (decode(name), decode(value)))
+                .collect::<Vec<_>>()
+        };
+        match name {
+            "action" => query.action = Some(decode(value)),
+            "count" => query.count = value == "yes",
+            "args" => query.args.extend(pairs()),
+            "filter" => query.filter.extend(pairs()),
+            "attrs" => query.attrs.extend(value.split(',').map(decode)),
+            "pagesize" => query.page_size = value.parse().ok(),
+            "pageno" => query.page_number = value.parse().ok(),
+            "onerror" => query.onerror = decode(value).to_ascii_uppercase(),
+            "warning" => query.warning = value == "yes",
+            _ => {}
+        }
+    }
+    query
+}
+
+fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &HeaderMap, body: Option<Value>) -> Reply {
+    let segments: Vec<String> = uri.path().split('/').filter(|s| !s.is_empty()).map(decode).collect();
+    let query = parse_query(uri.query().unwrap_or(""));
+    let (version, family, resource, key) = match segments.as_slice() {
+        [nitro, version, family, resource] if nitro == "nitro" => (version.as_str(), family.as_str(), resource.as_str(), None),
+        [nitro, version, family, resource, key] if nitro == "nitro" => {
+            (version.as_str(), family.as_str(), resource.as_str(), Some(key.as_str()))
+        }
+        _ => return not_found(),
+    };
+    if family == "config" && resource == "login" && method == Method::POST {
+        return login(state, version, body);
+    }
+    if let Err(reply) = authenticate(state, headers) {
+        return reply;
+    }
+    if !state.fail_next.is_empty() {
+        let (status, body) = state.fail_next.remove(0);
+        return Reply::new(status, body);
+    }
+    if family == "config" && resource == "logout" && method == Method::POST {
+        if let Some(token) = session_cookie(headers) {
+            state.sessions.remove(&token);
+        }
+        return done(200);
+    }
+    match (family, *method == Method::GET) {
+        ("stat", true) if resource == "lbvserver" => stat_lbvserver(state, key),
+        ("stat", _) => not_found(),
+        ("config", true) => get(state, resource, key, &query),
+        ("config", false) => write(state, method, resource, key, &query, body),
+        _ => not_found(),
+    }
+}
+
+fn login(state: &mut ServerState, version: &str, body: Option<Value>) -> Reply {
+    let login = body.as_ref().and_then(|body| body.get("login"));
+    let username = login.and_then(|login| login.get("username")).and_then(Value::as_str);
+    let password = login.and_then(|login| login.get("password")).and_then(Value::as_str);
+    if username != Some(USER) || password != Some(PASSWORD) {
+        return fail(401, 354, "Invalid username or password");
+    }
+    state.next_token += 1;
+    state.logins += 1;
+    let token = format!("##{:032X}", 0x5EED_0000_u64 + state.next_token);
+    state.sessions.insert(token.clone(), false);
+    if version == "v2" {
+        let mut reply = Reply::new(
+            200,
+            json!({"errorcode": 0, "message": "Done", "severity": "NONE", "login": [{"sessionid": token, "username": USER}]}),
+        );
+        reply.set_cookie = Some(format!("SESSID={token}; Path=/nitro/v2; HttpOnly"));
+        return reply;
+    }
+    let mut reply = Reply::new(201, json!({"errorcode": 0, "message": "Done", "severity": "NONE", "sessionid": token}));
+    reply.set_cookie = Some(format!("NITRO_AUTH_TOKEN={token}; Path=/nitro/v1; HttpOnly"));
+    reply
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    let cookies = headers.get_all("cookie").iter().filter_map(|value| value.to_str().ok());
+    for header in cookies {
+        for pair in header.split(';') {
+            if let Some((name, value)) = pair.trim().split_once('=') {
+                if name == "NITRO_AUTH_TOKEN" || name == "SESSID" {
+                    return Some(value.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn authenticate(state: &ServerState, headers: &HeaderMap) -> Result<(), Reply> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    if let (Some(user), Some(password)) = (header("x-nitro-user"), header("x-nitro-pass")) {
+        return if user == USER && password == PASSWORD {
+            Ok(())
+        } else {
+            Err(fail(401, 354, "Invalid username or password"))
+        };
+    }
+    match session_cookie(headers).map(|token| state.sessions.get(&token).copied()) {
+        Some(Some(false)) => Ok(()),
+        Some(_) => Err(fail(401, 444, "Session expired or killed. Please login again")),
+        None => Err(fail(401, 352, "Not logged in")),
+    }
+}
+
+fn config_key(resource: &str) -> Option<&'static str> {
+    CONFIG.iter().find(|(name, _)| *name == resource).map(|(_, key)| *key)
+}
+
+fn binding_spec(resource: &str) -> Option<&'static BindingSpec> {
+    BINDINGS.iter().find(|spec| spec.name == resource)
+}
+
+/// A value as the text filters and keys compare.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn listing(resource: &str, items: Vec<Value>) -> Reply {
+    let mut body = json!({"errorcode": 0, "message": "Done", "severity": "NONE"});
+    if !items.is_empty() {
+        body[resource] = Value::Array(items);
+    }
+    Reply::new(200, body)
+}
+
+fn get(state: &ServerState, resource: &str, key: Option<&str>, query: &Query) -> Reply {
+    if resource == "Interface" {
+        // Answered under the lower-case key, as some firmware does.
+        let items = vec![
+            json!({"id": "0/1", "rxbytes": "1256464744519", "intftype": "XEN Interface"}),
+            json!({"id": "LO/1", "rxbytes": "0", "intftype": "Loopback"}),
+        ];
+        return Reply::new(200, json!({"errorcode": 0, "message": "Done", "severity": "NONE", "interface": items}));
+    }
+    if let Some(parent) = resource.strip_suffix("_binding").filter(|parent| config_key(parent).is_some()) {
+        return aggregate(state, parent, resource, key);
+    }
+    let mut items: Vec<Map<String, Value>> = if let Some(key_name) = config_key(resource) {
+        let objects = state.objects.get(resource);
+        match key {
+            Some(key) => match objects.and_then(|objects| objects.get(key)) {
+                Some(object) => vec![presented(resource, key_name, object)],
+                None => return not_found(),
+            },
+            None => objects.into_iter().flatten().map(|(_, object)| presented(resource, key_name, object)).collect(),
+        }
+    } else if let Some(spec) = binding_spec(resource) {
+        let rows = state.bindings.get(resource).into_iter().flatten();
+        rows.filter(|row| key.is_none_or(|key| row.get(spec.parent_key).map(text).as_deref() == Some(key)))
+            .cloned()
+            .collect()
+    } else {
+        return fail(400, 1232, "Invalid object name");
+    };
+    items.retain(|item| query.filter.iter().all(|(name, value)| item.get(name).map(text).as_deref() == Some(value)));
+    if query.count {
+        return Reply::new(200, json!({"errorcode": 0, "message": "Done", "severity": "NONE", resource: [{"__count": items.len().to_string()}]}));
+    }
+    if let Some(size) = query.page_size.filter(|size| *size > 0) {
+        let page = query.page_number.unwrap_or(1).max(1);
+        items = items.into_iter().skip((page - 1) * size).take(size).collect();
+    }
+    if !query.attrs.is_empty() {
+        for item in &mut items {
+            item.retain(|name, _| query.attrs.contains(name));
+        }
+    }
+    listing(resource, items.into_iter().map(Value::Object).collect())
+}
+
+/// A stored object as GET shows it: with read-only state fields and a key
+/// the reference does not document.
+fn presented(resource: &str, key_name: &str, object: &Map<String, Value>) -> Map<String, Value> {
+    let mut shown = object.clone();
+    if matches!(resource, "lbvserver" | "service" | "server") {
+        let enabled = object.get("state").and_then(Value::as_str) != Some("DISABLED");
+        shown.entry("state").or_insert(json!("ENABLED"));
+        let curstate = if enabled { "UP" } else { "OUT OF SERVICE" };
+        shown.insert(if resource == "server" { "state".into() } else { "curstate".into() }, json!(curstate));
+    }
+    shown.insert("_nextgenapiresource".into(), json!(format!("_{resource}")));
+    let _ = key_name;
+    shown
+}
+
+fn aggregate(state: &ServerState, parent: &str, resource: &str, key: Option<&str>) -> Reply {
+    let Some(key) = key else {
+        return fail(400, 1095, "Required argument missing");
+    };
+    if !state.objects.get(parent).is_some_and(|objects| objects.contains_key(key)) {
+        return not_found();
+    }
+    let parent_key = config_key(parent).unwrap_or("name");
+    let mut aggregate = Map::new();
+    aggregate.insert(parent_key.to_string(), json!(key));
+    for spec in BINDINGS.iter().filter(|spec| spec.parent == parent) {
+        let rows: Vec<Value> = state
+            .bindings
+            .get(spec.name)
+            .into_iter()
+            .flatten()
+            .filter(|row| row.get(spec.parent_key).map(text).as_deref() == Some(key))
+            .cloned()
+            .map(Value::Object)
+            .collect();
+        if !rows.is_empty() {
+            aggregate.insert(spec.name.to_string(), Value::Array(rows));
+        }
+    }
+    listing(resource, vec![Value::Object(aggregate)])
+}
+
+fn stat_lbvserver(state: &ServerState, key: Option<&str>) -> Reply {
+    let objects = state.objects.get("lbvserver");
+    let mut records = Vec::new();
+    for (index, (name, object)) in objects.into_iter().flatten().enumerate() {
+        if key.is_some_and(|key| key != name) {
+            continue;
+        }
+        let up = object.get("state").and_then(Value::as_str) != Some("DISABLED");
+        records.push(json!({
+            "name": name,
+            "state": if up { "UP" } else { "OUT OF SERVICE" },
+            "type": object.get("servicetype").cloned().unwrap_or(Value::Null),
+            "totalrequests": (1_256_464_744_519_u64 + index as u64).to_string(),
+            "tothits": "18446744073709551615",
+            "requestsrate": 0,
+            "totalrequestbytes": "9007199254740993",
+        }));
+    }
+    if key.is_some() && records.is_empty() {
+        return not_found();
+    }
+    listing("lbvserver", records)
+}
+
+/// One item of a write: the object, or the error reply.
+type ItemResult = Result<(), Reply>;
+
+fn write(
+    state: &mut ServerState,
+    method: &Method,
+    resource: &str,
+    key: Option<&str>,
+    query: &Query,
+    body: Option<Value>,
+) -> Reply {
+    if *method == Method::DELETE {
+        return delete(state, resource, key, query);
+    }
+    let Some(payload) = body.as_ref().and_then(|body| body.get(resource)) else {
+        return fail(400, 1233, "Invalid JSON input");
+    };
+    let items: Vec<&Value> = match payload {
+        Value::Array(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    let bulk = payload.is_array();
+    let is_binding = binding_spec(resource).is_some();
+    let operation = match (method.as_str(), query.action.as_deref(), is_binding) {
+        ("POST", None, _) | ("PUT", None, true) => "add",
+        ("PUT", None, false) => "update",
+        ("POST", Some("unset"), false) => "unset",
+        ("POST", Some("enable"), false) => "enable",
+        ("POST", Some("disable"), false) => "disable",
+        _ => return fail(400, 1240, "Invalid action"),
+    };
+    if config_key(resource).is_none() && !is_binding {
+        return fail(400, 1232, "Invalid object name");
+    }
+    let snapshot = (query.onerror == "ROLLBACK").then(|| (state.objects.clone(), state.bindings.clone()));
+    let mut results: Vec<ItemResult> = Vec::new();
+    for item in items {
+        let result = match item.as_object() {
+            None => Err(fail(400, 1234, "Invalid JSON data type")),
+            Some(object) => match operation {
+                "add" if is_binding => add_binding(state, resource, object),
+                "add" => add(state, resource, object),
+                "update" => update(state, resource, object),
+                "unset" => unset(state, resource, object),
+                _ => set_state(state, resource, object, operation == "enable"),
+            },
+        };
+        let failed = result.is_err();
+        results.push(result);
+        if failed && bulk && query.onerror != "CONTINUE" {
+            break;
+        }
+    }
+    if !bulk {
+        return match results.pop() {
+            Some(Err(reply)) => reply,
+            _ if operation == "add" && query.warning && is_ssl_vserver(resource, payload) => Reply::new(
+                209,
+                json!({"errorcode": 0, "message": "Warning: no certificate is bound to this SSL virtual server yet", "severity": "WARNING"}),
+            ),
+            _ => done(if operation == "add" { 201 } else { 200 }),
+        };
+    }
+    if results.iter().all(Result::is_ok) {
+        return done(if operation == "add" { 201 } else { 200 });
+    }
+    if let Some((objects, bindings)) = snapshot {
+        state.objects = objects;
+        state.bindings = bindings;
+    }
+    let response: Vec<Value> = results
+        .into_iter()
+        .map(|result| match result {
+            Ok(()) => json!({"errorcode": 0, "message": "Done", "severity": "NONE"}),
+            Err(reply) => reply.body,
+        })
+        .collect();
+    Reply::new(
+        207,
+        json!({"errorcode": 1243, "message": "Bulk operation failed", "severity": "ERROR", "response": response}),
+    )
+}
+
+fn is_ssl_vserver(resource: &str, payload: &Value) -> bool {
+    resource == "lbvserver" && payload.get("servicetype").and_then(Value::as_str) == Some("SSL")
+}
+
+fn key_of<'a>(resource: &str, object: &'a Map<String, Value>) -> Result<(&'static str, String), Reply> {
+    let key_name = config_key(resource).ok_or_else(|| fail(400, 1232, "Invalid object name"))?;
+    match object.get(key_name) {
+        Some(value) if !text(value).is_empty() && !value.is_null() => Ok((key_name, text(value))),
+        _ => Err(fail(400, 1095, "Required argument missing")),
+    }
+}
+
+fn add(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    let (_, key) = key_of(resource, object)?;
+    let mandatory = MANDATORY.iter().find(|(name, _)| *name == resource).map(|(_, list)| *list).unwrap_or(&[]);
+    if mandatory.iter().any(|name| object.get(*name).is_none_or(Value::is_null)) {
+        return Err(fail(400, 1095, "Required argument missing"));
+    }
+    let objects = state.objects.entry(resource.to_string()).or_default();
+    if objects.contains_key(&key) {
+        return Err(fail(409, 273, "Resource already exists"));
+    }
+    let stored: Map<String, Value> = object.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    objects.insert(key, stored);
+    Ok(())
+}
+
+fn update(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    let (_, key) = key_of(resource, object)?;
+    let stored = state.objects.get_mut(resource).and_then(|objects| objects.get_mut(&key)).ok_or_else(not_found)?;
+    for (name, value) in object.iter().filter(|(_, value)| !value.is_null()) {
+        stored.insert(name.clone(), value.clone());
+    }
+    Ok(())
+}
+
+fn unset(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    let (key_name, key) = key_of(resource, object)?;
+    let stored = state.objects.get_mut(resource).and_then(|objects| objects.get_mut(&key)).ok_or_else(not_found)?;
+    for (name, value) in object {
+        if name != key_name && *value == Value::Bool(true) {
+            stored.remove(name);
+        }
+    }
+    Ok(())
+}
+
+fn set_state(state: &mut ServerState, resource: &str, object: &Map<String, Value>, enable: bool) -> ItemResult {
+    if !matches!(resource, "lbvserver" | "service" | "server") {
+        return Err(fail(400, 1240, "Invalid action"));
+    }
+    let (_, key) = key_of(resource, object)?;
+    let stored = state.objects.get_mut(resource).and_then(|objects| objects.get_mut(&key)).ok_or_else(not_found)?;
+    stored.insert("state".into(), json!(if enable { "ENABLED" } else { "DISABLED" }));
+    Ok(())
+}
+
+fn add_binding(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    let spec = binding_spec(resource).ok_or_else(|| fail(400, 1232, "Invalid object name"))?;
+    let parent = object.get(spec.parent_key).map(text).ok_or_else(|| fail(400, 1095, "Required argument missing"))?;
+    if !state.objects.get(spec.parent).is_some_and(|objects| objects.contains_key(&parent)) {
+        return Err(not_found());
+    }
+    if let Some((property, target)) = spec.refers_to {
+        let name = object.get(property).map(text).ok_or_else(|| fail(400, 1095, "Required argument missing"))?;
+        if !state.objects.get(target).is_some_and(|objects| objects.contains_key(&name)) {
+            return Err(not_found());
+        }
+    }
+    let identity = |row: &Map<String, Value>| spec.identity.iter().map(|name| row.get(*name).map(text)).collect::<Vec<_>>();
+    let rows = state.bindings.entry(resource.to_string()).or_default();
+    if rows.iter().any(|row| identity(row) == identity(object)) {
+        return Err(fail(409, 273, "Resource already exists"));
+    }
+    rows.push(object.clone());
+    Ok(())
+}
+
+fn delete(state: &mut ServerState, resource: &str, key: Option<&str>, query: &Query) -> Reply {
+    let Some(key) = key else {
+        return fail(400, 1095, "Required argument missing");
+    };
+    if config_key(resource).is_some() {
+        let removed = state.objects.get_mut(resource).and_then(|objects| objects.remove(key));
+        if removed.is_none() {
+            return not_found();
+        }
+        // Bindings of a removed object go with it.
+        for spec in BINDINGS.iter().filter(|spec| spec.parent == resource) {
+            if let Some(rows) = state.bindings.get_mut(spec.name) {
+                rows.retain(|row| row.get(spec.parent_key).map(text).as_deref() != Some(key));
+            }
+        }
+        return done(200);
+    }
+    let Some(spec) = binding_spec(resource) else {
+        return fail(400, 1232, "Invalid object name");
+    };
+    let rows = state.bindings.entry(resource.to_string()).or_default();
+    let before = rows.len();
+    rows.retain(|row| {
+        let matches = row.get(spec.parent_key).map(text).as_deref() == Some(key)
+            && query.args.iter().all(|(name, value)| row.get(name).map(text).as_deref() == Some(value.as_str()));
+        !matches
+    });
+    if rows.len() == before {
+        return not_found();
+    }
+    done(200)
+}
