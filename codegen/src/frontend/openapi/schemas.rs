@@ -222,7 +222,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn define_inline(&mut self, hint: &str, schema: &'a Value, pointer: &str, depth: usize) -> TypeRef {
+        // A `$ref` elsewhere may already have named the schema at this
+        // pointer (or will): one schema, one name.
+        if let Some(known) = self.by_pointer.get(pointer) {
+            return known.clone();
+        }
         let name = self.unique_name(hint, pointer);
+        self.by_pointer.insert(pointer.to_string(), TypeRef::Named(name.clone()));
         let shape = self.shape_of(&name, schema, pointer, depth + 1);
         self.insert_schema(&name, schema, pointer, shape);
         TypeRef::Named(name)
