@@ -3,7 +3,8 @@
 //! depth up to [`MAX_DEPTH`]), or an already-extracted folder (which may
 //! itself hold a nested archive). Paths use `/` and are relative to the
 //! input; an inner archive's files are prefixed with the archive's path
-//! minus its extension, so wrapper names stay visible to release detection.
+//! minus its extension, then folders that wrap every file are removed (and
+//! their names kept for release detection).
 //!
 //! Only files a reader needs are kept (`.html`, `.htm`, `.js`): the PDF
 //! guide and viewer images are skipped.
@@ -48,8 +49,28 @@ pub fn open(path: &Path) -> Result<Contents, String> {
         }
         expand("", &bytes, 0, &mut contents);
     }
+    strip_wrappers(&mut contents);
     contents.entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(contents)
+}
+
+/// Removes the folders every file sits in (`ns_nitro-rest_x/`, a nested
+/// archive's name), so paths read alike however the bundle was packed;
+/// their names are kept in `containers` for release detection.
+fn strip_wrappers(contents: &mut Contents) {
+    loop {
+        let Some(first) = contents.entries.first().and_then(|e| e.path.split_once('/')).map(|(dir, _)| dir.to_string()) else {
+            return;
+        };
+        let prefix = format!("{first}/");
+        if !contents.entries.iter().all(|e| e.path.starts_with(&prefix)) {
+            return;
+        }
+        for entry in &mut contents.entries {
+            entry.path.drain(..prefix.len());
+        }
+        contents.containers.push(first);
+    }
 }
 
 fn walk_dir(root: &Path, dir: &Path, contents: &mut Contents) {
