@@ -49,7 +49,9 @@
 //! classified **documentation only**:
 //! - A page with no properties table (`no_table`) in one release: its
 //!   properties missing there are not removed (or added) properties.
-//!   Likewise its operations, when the stub has none at all.
+//!   Likewise its operations and keys (read from operation URLs), when the
+//!   stub documents no operation at all (the 10.5/11.0 binding stubs;
+//!   action-only pages without a table keep their operations).
 //! - A derived snapshot (`source.derived`) assembles facts from secondary
 //!   sources: absence of an item, or of a fact (`None`, `unknown` type or
 //!   permission, no enum list), means "not confirmed", never "removed".

@@ -64,7 +64,10 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
         report.changes.push(changed(Aspect::Group).class((Class::DocumentationOnly, None)).old(&old.group).new(&new.group));
     }
     if old.keys != new.keys {
+        // Keys are read from operation URLs; a stub page has none to read.
         let class = match (old.keys.is_empty(), new.keys.is_empty()) {
+            (true, false) if is_stub(old) => ctx.stub(&ctx.old_release),
+            (false, true) if is_stub(new) => ctx.stub(&ctx.new_release),
             (true, false) => ctx.one_sided(true, Class::Breaking),
             (false, true) => ctx.one_sided(false, Class::Breaking),
             _ => (Class::Breaking, None),
@@ -126,7 +129,7 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
         match entry {
             Pair::Old(name, operation) => {
                 // A stub page documents no operation at all: absence there is no removal.
-                let class = if new.no_table && new.operations.is_empty() {
+                let class = if is_stub(new) {
                     ctx.stub(&ctx.new_release)
                 } else {
                     ctx.removal()
@@ -136,7 +139,7 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
                 );
             }
             Pair::New(name, operation) => {
-                let class = if old.no_table && old.operations.is_empty() {
+                let class = if is_stub(old) {
                     ctx.stub(&ctx.old_release)
                 } else {
                     ctx.addition()
@@ -150,6 +153,12 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
             }
         }
     }
+}
+
+/// A stub page: no properties table and no operation documented (the
+/// 10.5/11.0 binding stubs), as opposed to an action-only page.
+fn is_stub(resource: &Resource) -> bool {
+    resource.no_table && resource.operations.is_empty()
 }
 
 fn compare_operation(at: &At, name: &str, old: &Operation, new: &Operation, report: &mut ChangeReport) {

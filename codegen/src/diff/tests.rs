@@ -121,15 +121,19 @@ fn a_new_mandatory_property_breaks_add_calls() {
 
 #[test]
 fn stub_page_is_documentation_only_not_a_mass_removal() {
-    let full = resource("lbvserver_service_binding", vec![property("name"), property("servicename")]);
-    let stub = Resource { no_table: true, properties: Default::default(), ..full.clone() };
+    let mut full = resource("lbvserver_service_binding", vec![property("name"), property("servicename")]);
+    full.keys = vec!["name".into()];
+    full.operations.insert("add".into(), Operation { name: "add".into(), method: Method::Put, ..Operation::default() });
+    // A stub has no table, no operations, hence no keys either.
+    let stub = Resource { no_table: true, properties: Default::default(), operations: Default::default(), keys: vec![], ..full.clone() };
     let report = compare(&api("10.5", vec![full.clone()]), &api("11.0", vec![stub.clone()]));
     assert_eq!(report.summary.breaking, 0, "{:#?}", report.changes);
-    assert_eq!(report.summary.documentation_only, 3); // table gone + two properties
+    // Table, keys, two properties, one operation.
+    assert_eq!(report.summary.documentation_only, 5);
     assert_eq!(report.properties, Tally { old: 2, new: 0, kept: 0, added: 0, removed: 2 });
     let back = compare(&api("11.0", vec![stub]), &api("11.1", vec![full]));
-    assert_eq!(back.summary.compatible, 0);
-    assert_eq!(back.summary.documentation_only, 3);
+    assert_eq!(back.summary.compatible + back.summary.breaking, 0, "{:#?}", back.changes);
+    assert_eq!(back.summary.documentation_only, 5);
 }
 
 #[test]
