@@ -13,6 +13,7 @@
 
 mod crate_files;
 mod docs;
+pub mod http;
 mod index;
 pub mod inputs;
 mod model;
@@ -132,8 +133,9 @@ pub const NEXTGEN_SPEC: &str = "specs/nextgen/openapi.yaml";
 /// The Next-Gen module's files (paths under `src/nextgen/`). Empty until the
 /// Next-Gen emitter is wired in here; the `nextgen` feature is still
 /// declared so the crate's feature set does not change when it lands.
-fn emit_nextgen(_api: &Api, _settings: &EmitSettings, _diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<PathBuf, String> {
-    BTreeMap::new()
+fn emit_nextgen(api: &Api, _settings: &EmitSettings, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<PathBuf, String> {
+    let settings = http::HttpSettings { runtime: "crate::runtime".into(), inputs: vec![NEXTGEN_SPEC.into()], title: "NetScaler Next-Gen API".into() };
+    BTreeMap::from([(PathBuf::from("src/nextgen/mod.rs"), http::emit_http_module(api, &settings, diagnostics))])
 }
 
 fn origin_of(api: &Api) -> crate::ir::Origin {

@@ -254,7 +254,8 @@ impl Scope {
         // and a number only if that is still taken.
         let mut renames = Vec::new();
         for (wire, spelling, collides_with) in losers {
-            let base = format!("{spelling}{}", self.suffix(wire));
+            // `match_` (a keyword kept apart) + `_alt` must not give `match__alt`.
+            let base = format!("{}{}", spelling.trim_end_matches('_'), self.suffix(wire));
             let mut chosen = base.clone();
             let mut counter = 2;
             while taken.contains(&chosen) || wanted.contains_key(&chosen) {

@@ -3,4 +3,5 @@
 pub mod errors;
 pub mod facts;
 pub mod nitro;
+pub mod openapi;
 pub mod text;

@@ -27,6 +27,7 @@ pub mod answer;
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod nextgen;
 pub mod number;
 pub mod open_enum;
 pub mod resource;

@@ -1,0 +1,742 @@
+//! The client for HTTP APIs described by OpenAPI, first of all the Next-Gen
+//! API (`/mgmt/api/nextgen/v1`): [`NextgenClient`] sends the [`Request`]
+//! values that generated operation functions return, and answers with the
+//! HTTP status and the decoded body ([`Response`]), because the status
+//! carries meaning there (a desired-state `POST` answers 201 when it
+//! created and 200 when it updated).
+//!
+//! Sessions: `POST <base>/login` with `{"login": {"username", "password",
+//! "timeout"}}`; the session id comes back only as the `sessionid` cookie,
+//! which every later request sends. `POST <base>/logout` ends it. The
+//! password and the session id are [`Secret`]s: no `Debug` output, error
+//! or log shows them.
+//!
+//! Errors carry the HTTP status and, when the body is the API's error
+//! object, its `errorcode`, `errormessage` and `details`.
+
+use crate::runtime::secret::Secret;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// The Next-Gen API's base path on the appliance.
+pub const NEXTGEN_BASE_PATH: &str = "/mgmt/api/nextgen/v1";
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "sessionid";
+
+/// Characters escaped in one path segment: controls, space, the URL
+/// delimiters and `%` itself.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// HTTP method of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+    Patch,
+    Head,
+    Options,
+}
+
+impl Method {
+    fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Options => reqwest::Method::OPTIONS,
+        }
+    }
+}
+
+/// One `details` item of an error body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorDetail {
+    /// The object the message is about.
+    pub instance: String,
+    pub message: String,
+}
+
+/// What can go wrong sending a request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a status outside 2xx.
+    #[error("http {status}: {errormessage} (errorcode {errorcode:?})")]
+    Api {
+        status: u16,
+        /// `errorcode` of the error body, when it has one.
+        errorcode: Option<i64>,
+        /// `errormessage` (or `message`) of the error body; empty when the
+        /// body is not the API's error object (say an HTML page).
+        errormessage: String,
+        details: Vec<ErrorDetail>,
+        /// The body as received (at most 4 KiB), for bodies of other shapes.
+        body: String,
+    },
+    /// The request could not be sent or its answer not read.
+    #[error("transport: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// A 2xx answer whose body is not what the operation describes.
+    #[error("cannot decode the answer (http {status}): {message}")]
+    Decode { status: u16, message: String },
+    /// Login answered 2xx without a `sessionid` cookie.
+    #[error("login answered http {status} without a sessionid cookie")]
+    NoSession { status: u16 },
+    /// The request was built with a problem (say an empty path parameter).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The client could not be built (base URL, certificate).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status, for errors that come from an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } | Error::NoSession { status } => Some(*status),
+            Error::Transport(error) => error.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// `errorcode` of the error body.
+    pub fn errorcode(&self) -> Option<i64> {
+        match self {
+            Error::Api { errorcode, .. } => *errorcode,
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A 2xx answer: its status and decoded body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response<T> {
+    pub status: u16,
+    pub value: T,
+}
+
+impl<T> Response<T> {
+    /// 201: the resource was created (desired-state `POST`).
+    pub fn created(&self) -> bool {
+        self.status == 201
+    }
+}
+
+/// How the body of a 2xx answer becomes `T`.
+type Decode<T> = fn(&[u8]) -> std::result::Result<T, String>;
+
+/// A request value returned by a generated operation function; `T` is what
+/// [`NextgenClient::send`] decodes a 2xx body into.
+///
+/// Building a request never fails: a problem is kept and reported by
+/// `send` as [`Error::InvalidRequest`].
+#[must_use = "a request does nothing until it is sent with NextgenClient::send"]
+pub struct Request<T> {
+    method: Method,
+    /// Path template below the API base, placeholders filled and
+    /// percent-encoded as they are given.
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    cookies: Vec<(String, String)>,
+    body: Option<Body>,
+    problem: Option<String>,
+    decode: Decode<T>,
+    output: PhantomData<fn() -> T>,
+}
+
+enum Body {
+    Json(std::result::Result<Value, String>),
+    Bytes { media_type: &'static str, bytes: Vec<u8> },
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Headers and cookies may hold credentials; only their names show.
+        let header_names: Vec<&str> = self.headers.iter().chain(&self.cookies).map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &header_names)
+            .field("has_body", &self.body.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, String> {
+    serde_json::from_slice(bytes).map_err(|error| error.to_string())
+}
+
+fn decode_nothing(_: &[u8]) -> std::result::Result<(), String> {
+    Ok(())
+}
+
+fn decode_maybe<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<Option<T>, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(bytes).map(Some).map_err(|error| error.to_string())
+}
+
+fn decode_bytes(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    Ok(bytes.to_vec())
+}
+
+impl<T> Request<T> {
+    fn with(method: Method, template: &'static str, decode: Decode<T>) -> Self {
+        Request {
+            method,
+            path: template.to_string(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            problem: None,
+            decode,
+            output: PhantomData,
+        }
+    }
+
+    /// Fills the `{name}` placeholder of the path with `value`,
+    /// percent-encoded as one segment.
+    pub fn path(mut self, name: &str, value: impl ParamValue) -> Self {
+        let values = value.param_values();
+        let text = values.join(",");
+        if text.is_empty() {
+            self.problem.get_or_insert_with(|| format!("path parameter `{name}` is empty"));
+        }
+        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
+        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        self
+    }
+
+    /// Adds a query parameter (once per value; nothing for `None`).
+    pub fn query(mut self, name: &str, value: impl ParamValue) -> Self {
+        for text in value.param_values() {
+            self.query.push((name.to_string(), text));
+        }
+        self
+    }
+
+    /// Adds a header parameter (values joined by commas; nothing for `None`).
+    pub fn header(mut self, name: &str, value: impl ParamValue) -> Self {
+        let values = value.param_values();
+        if !values.is_empty() {
+            self.headers.push((name.to_string(), values.join(",")));
+        }
+        self
+    }
+
+    /// Adds a cookie parameter (nothing for `None`).
+    pub fn cookie(mut self, name: &str, value: impl ParamValue) -> Self {
+        let values = value.param_values();
+        if !values.is_empty() {
+            self.cookies.push((name.to_string(), values.join(",")));
+        }
+        self
+    }
+
+    /// A JSON body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.body = Some(Body::Json(serde_json::to_value(body).map_err(|error| error.to_string())));
+        self
+    }
+
+    /// A JSON body when given.
+    pub fn json_opt<B: Serialize + ?Sized>(self, body: Option<&B>) -> Self {
+        match body {
+            Some(body) => self.json(body),
+            None => self,
+        }
+    }
+
+    /// A raw body of a media type the description does not type as JSON.
+    pub fn bytes(mut self, media_type: &'static str, bytes: Vec<u8>) -> Self {
+        self.body = Some(Body::Bytes { media_type, bytes });
+        self
+    }
+
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The path below the API base, placeholders filled.
+    pub fn path_text(&self) -> &str {
+        &self.path
+    }
+
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The JSON body, if any and if it could be encoded.
+    pub fn json_body(&self) -> Option<&Value> {
+        match &self.body {
+            Some(Body::Json(Ok(value))) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Request<T> {
+    /// A request whose 2xx answer is a JSON body decoded into `T`.
+    pub fn new(method: Method, template: &'static str) -> Self {
+        Request::with(method, template, decode_json::<T>)
+    }
+}
+
+impl Request<()> {
+    /// A request whose 2xx answer has no body we read.
+    pub fn empty(method: Method, template: &'static str) -> Self {
+        Request::with(method, template, decode_nothing)
+    }
+}
+
+impl<T: DeserializeOwned> Request<Option<T>> {
+    /// A request whose 2xx answer is a JSON body for some statuses and
+    /// empty for others (`None`).
+    pub fn maybe(method: Method, template: &'static str) -> Self {
+        Request::with(method, template, decode_maybe::<T>)
+    }
+}
+
+impl Request<Vec<u8>> {
+    /// A request whose 2xx answer is kept as raw bytes.
+    pub fn raw(method: Method, template: &'static str) -> Self {
+        Request::with(method, template, decode_bytes)
+    }
+}
+
+/// A value that can stand in a path, query, header or cookie parameter.
+pub trait ParamValue {
+    /// The texts it is sent as (none for `None`, one per item for lists).
+    fn param_values(&self) -> Vec<String>;
+}
+
+impl ParamValue for &str {
+    fn param_values(&self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl ParamValue for String {
+    fn param_values(&self) -> Vec<String> {
+        vec![self.clone()]
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn param_values(&self) -> Vec<String> {
+                vec![self.to_string()]
+            }
+        }
+    )*};
+}
+display_param!(i64, f64, bool, crate::runtime::Number);
+
+impl<E: crate::runtime::WireEnum> ParamValue for crate::runtime::Open<E> {
+    fn param_values(&self) -> Vec<String> {
+        vec![self.as_str().to_string()]
+    }
+}
+
+impl<V: ParamValue> ParamValue for Option<V> {
+    fn param_values(&self) -> Vec<String> {
+        self.as_ref().map(ParamValue::param_values).unwrap_or_default()
+    }
+}
+
+impl<V: ParamValue> ParamValue for &[V] {
+    fn param_values(&self) -> Vec<String> {
+        self.iter().flat_map(ParamValue::param_values).collect()
+    }
+}
+
+/// Reads a JSON field holding a union, map or list of a type the model
+/// codec has no slot for, as that type (generated accessors call this).
+pub fn typed<T: DeserializeOwned>(value: &Option<Value>) -> std::result::Result<Option<T>, serde_json::Error> {
+    value.as_ref().map(|value| T::deserialize(value)).transpose()
+}
+
+/// Stores a typed value into such a JSON field (generated setters call this).
+pub fn untyped<T: Serialize>(value: Option<T>) -> Option<Value> {
+    // Our generated types always encode (maps have string keys).
+    value.map(|value| serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
+/// Builds a [`NextgenClient`]. TLS certificates are verified unless
+/// [`NextgenClientBuilder::danger_accept_invalid_certs`] says otherwise.
+#[derive(Clone, Debug)]
+pub struct NextgenClientBuilder {
+    base_url: String,
+    base_path: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    root_certificates: Vec<Vec<u8>>,
+    accept_invalid_certs: bool,
+}
+
+impl NextgenClientBuilder {
+    /// `base_url` is the scheme and host, e.g. `https://10.0.0.1`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        NextgenClientBuilder {
+            base_url: base_url.into(),
+            base_path: NEXTGEN_BASE_PATH.to_string(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            root_certificates: Vec::new(),
+            accept_invalid_certs: false,
+        }
+    }
+
+    /// The API's path prefix (default `/mgmt/api/nextgen/v1`; other OpenAPI
+    /// APIs pass their own).
+    pub fn base_path(mut self, base_path: impl Into<String>) -> Self {
+        self.base_path = base_path.into();
+        self
+    }
+
+    /// Whole-request timeout (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connection timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Trusts a CA certificate (PEM) besides the built-in roots.
+    pub fn add_root_certificate(mut self, pem: &[u8]) -> Self {
+        self.root_certificates.push(pem.to_vec());
+        self
+    }
+
+    /// Accepts any server certificate. Off by default; only for lab
+    /// appliances with self-signed certificates.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.accept_invalid_certs = accept;
+        self
+    }
+
+    pub fn build(self) -> Result<NextgenClient> {
+        let base_url = self.base_url.trim_end_matches('/').to_string();
+        let parsed = reqwest::Url::parse(&base_url).map_err(|error| Error::Config(format!("base url {base_url:?} is not a url: {error}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("base url {base_url:?} is not http or https")));
+        }
+        let mut http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .danger_accept_invalid_certs(self.accept_invalid_certs);
+        for pem in &self.root_certificates {
+            let certificate = reqwest::Certificate::from_pem(pem).map_err(|error| Error::Config(format!("root certificate is not valid pem: {error}")))?;
+            http = http.add_root_certificate(certificate);
+        }
+        let http = http.build().map_err(|error| Error::Config(format!("cannot build the http client: {error}")))?;
+        let base_path = format!("/{}", self.base_path.trim_matches('/'));
+        let base_path = if base_path == "/" { String::new() } else { base_path };
+        Ok(NextgenClient { inner: Arc::new(Inner { http, base_url, base_path, session: Mutex::new(None) }) })
+    }
+}
+
+/// An async client for the Next-Gen API (or another OpenAPI-described
+/// API). Cheap to clone (shared state, one session).
+#[derive(Clone)]
+pub struct NextgenClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    base_path: String,
+    session: Mutex<Option<Secret>>,
+}
+
+impl fmt::Debug for NextgenClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NextgenClient")
+            .field("base_url", &self.inner.base_url)
+            .field("base_path", &self.inner.base_path)
+            .field("has_session", &self.has_session())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An answer as received.
+struct Received {
+    status: u16,
+    body: Vec<u8>,
+    set_cookies: Vec<String>,
+}
+
+impl NextgenClient {
+    pub fn builder(base_url: impl Into<String>) -> NextgenClientBuilder {
+        NextgenClientBuilder::new(base_url)
+    }
+
+    /// True while a session id is held.
+    pub fn has_session(&self) -> bool {
+        self.session().is_some()
+    }
+
+    fn session(&self) -> Option<Secret> {
+        self.inner.session.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn set_session(&self, session: Option<Secret>) {
+        *self.inner.session.lock().unwrap_or_else(PoisonError::into_inner) = session;
+    }
+
+    /// Opens a session: `POST /login`; keeps the `sessionid` cookie of the
+    /// answer for every later request. `timeout` is the session idle
+    /// timeout as the API spells durations (`"15min"`); `None` leaves the
+    /// appliance default.
+    pub async fn login(&self, username: &str, password: impl Into<Secret>, timeout: Option<&str>) -> Result<u16> {
+        let password = password.into();
+        let mut login = serde_json::Map::new();
+        login.insert("username".into(), Value::from(username));
+        login.insert("password".into(), Value::from(password.expose()));
+        if let Some(timeout) = timeout {
+            login.insert("timeout".into(), Value::from(timeout));
+        }
+        let body = serde_json::json!({ "login": login });
+        let url = format!("{}{}/login", self.inner.base_url, self.inner.base_path);
+        let builder = self.inner.http.post(url).header(ACCEPT, "application/json").json(&body);
+        let received = self.receive(builder).await?;
+        check_status(&received)?;
+        let session = session_cookie(&received.set_cookies).ok_or(Error::NoSession { status: received.status })?;
+        self.set_session(Some(session));
+        Ok(received.status)
+    }
+
+    /// Ends the session: `POST /logout`. The session id is forgotten
+    /// whatever the answer.
+    pub async fn logout(&self) -> Result<u16> {
+        let url = format!("{}{}/logout", self.inner.base_url, self.inner.base_path);
+        let builder = self.with_session(self.inner.http.post(url).header(ACCEPT, "application/json"))?;
+        self.set_session(None);
+        let received = self.receive(builder).await?;
+        check_status(&received)?;
+        Ok(received.status)
+    }
+
+    /// Sends a request; a 2xx answer is decoded into `T`, anything else is
+    /// an [`Error::Api`].
+    pub async fn send<T>(&self, request: Request<T>) -> Result<Response<T>> {
+        if let Some(problem) = request.problem {
+            return Err(Error::InvalidRequest(problem));
+        }
+        let url = format!("{}{}{}", self.inner.base_url, self.inner.base_path, request.path);
+        let mut builder = self.inner.http.request(request.method.to_reqwest(), url).header(ACCEPT, "application/json");
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        for (name, value) in &request.headers {
+            let mut value = HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest(format!("header `{name}` holds characters a header cannot")))?;
+            value.set_sensitive(true);
+            builder = builder.header(name.as_str(), value);
+        }
+        let mut cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        if let Some(session) = self.session() {
+            cookies.push(format!("{SESSION_COOKIE}={}", session.expose()));
+        }
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::InvalidRequest("a cookie holds characters a header cannot".into()))?;
+            value.set_sensitive(true);
+            builder = builder.header(COOKIE, value);
+        }
+        match request.body {
+            Some(Body::Json(Ok(value))) => builder = builder.json(&value),
+            Some(Body::Json(Err(message))) => return Err(Error::InvalidRequest(format!("body cannot be encoded: {message}"))),
+            Some(Body::Bytes { media_type, bytes }) => builder = builder.header(CONTENT_TYPE, media_type).body(bytes),
+            None => {}
+        }
+        let received = self.receive(builder).await?;
+        check_status(&received)?;
+        let value = (request.decode)(&received.body).map_err(|message| Error::Decode { status: received.status, message })?;
+        Ok(Response { status: received.status, value })
+    }
+
+    fn with_session(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder> {
+        match self.session() {
+            Some(session) => {
+                let mut value = HeaderValue::from_str(&format!("{SESSION_COOKIE}={}", session.expose()))
+                    .map_err(|_| Error::InvalidRequest("the session id holds characters a header cannot".into()))?;
+                value.set_sensitive(true);
+                Ok(builder.header(COOKIE, value))
+            }
+            None => Ok(builder),
+        }
+    }
+
+    async fn receive(&self, builder: reqwest::RequestBuilder) -> Result<Received> {
+        let answer = builder.send().await?;
+        let status = answer.status().as_u16();
+        let set_cookies = answer.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+        let body = answer.bytes().await?.to_vec();
+        Ok(Received { status, body, set_cookies })
+    }
+}
+
+/// The `sessionid` value of `Set-Cookie` headers; `None` when absent or
+/// when the answer deletes it.
+fn session_cookie(set_cookies: &[String]) -> Option<Secret> {
+    for header in set_cookies {
+        let pair = header.split(';').next().unwrap_or_default().trim();
+        if let Some((name, value)) = pair.split_once('=') {
+            if name.trim() == SESSION_COOKIE {
+                let value = value.trim().trim_matches('"');
+                if value.is_empty() || value == "deleted" {
+                    return None;
+                }
+                return Some(Secret::new(value));
+            }
+        }
+    }
+    None
+}
+
+fn check_status(received: &Received) -> Result<()> {
+    if (200..300).contains(&received.status) {
+        return Ok(());
+    }
+    Err(api_error(received.status, &received.body))
+}
+
+/// An [`Error::Api`] from a non-2xx answer, reading the error object when
+/// the body is one.
+pub fn api_error(status: u16, body: &[u8]) -> Error {
+    let text = String::from_utf8_lossy(body);
+    let kept: String = text.chars().take(4096).collect();
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let object = parsed.as_ref().and_then(Value::as_object);
+    let errorcode = object.and_then(|o| o.get("errorcode")).and_then(|code| code.as_i64().or_else(|| code.as_str()?.trim().parse().ok()));
+    let errormessage = object
+        .and_then(|o| o.get("errormessage").or_else(|| o.get("message")))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let details = object
+        .and_then(|o| o.get("details"))
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| ErrorDetail {
+                    instance: item.get("instance").map(text_of).unwrap_or_default(),
+                    message: item.get("message").map(text_of).unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Error::Api { status, errorcode, errormessage, details, body: kept }
+}
+
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_fields_are_read() {
+        let body = br#"{"errorcode": 1400, "errormessage": "exists", "details": [{"instance": "app1", "message": "taken"}]}"#;
+        match api_error(409, body) {
+            Error::Api { status, errorcode, errormessage, details, .. } => {
+                assert_eq!((status, errorcode, errormessage.as_str()), (409, Some(1400), "exists"));
+                assert_eq!(details, [ErrorDetail { instance: "app1".into(), message: "taken".into() }]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // An HTML page (API switched off) keeps the text, with no code.
+        let error = api_error(403, b"<html>Forbidden</html>");
+        assert_eq!(error.errorcode(), None);
+        assert_eq!(error.status(), Some(403));
+    }
+
+    #[test]
+    fn session_cookie_is_read_and_deletion_is_not_a_session() {
+        let cookies = ["other=1".to_string(), "sessionid=abc123; Path=/mgmt/api/nextgen/v1; HttpOnly".to_string()];
+        assert_eq!(session_cookie(&cookies).map(|s| s.expose().to_string()), Some("abc123".into()));
+        assert!(session_cookie(&["sessionid=deleted; Max-Age=0".to_string()]).is_none());
+        assert!(session_cookie(&[]).is_none());
+    }
+
+    #[test]
+    fn path_parameters_are_encoded_as_one_segment() {
+        let request: Request<()> = Request::empty(Method::Get, "/applications/{application-name}/servers/{server}")
+            .path("application-name", "a b/c")
+            .path("server", "10.0.0.1");
+        assert_eq!(request.path_text(), "/applications/a%20b%2Fc/servers/10.0.0.1");
+        let empty: Request<()> = Request::empty(Method::Get, "/applications/{application-name}").path("application-name", "");
+        assert!(empty.problem.is_some());
+    }
+
+    #[test]
+    fn optional_query_parameters_are_left_out() {
+        let request: Request<Value> = Request::new(Method::Get, "/x").query("expanded", Some(true)).query("other", None::<&str>);
+        assert_eq!(request.query_pairs(), [("expanded".to_string(), "true".to_string())]);
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let client = NextgenClient::builder("https://192.0.2.1").build().unwrap();
+        client.set_session(Some(Secret::new("s3ss10n")));
+        let printed = format!("{client:?}");
+        assert!(!printed.contains("s3ss10n"), "{printed}");
+        assert!(printed.contains("has_session: true"));
+        let request: Request<()> = Request::empty(Method::Get, "/x").cookie("token", "t0k3n").header("X-Key", "k3y");
+        let printed = format!("{request:?}");
+        assert!(!printed.contains("t0k3n") && !printed.contains("k3y"), "{printed}");
+    }
+
+    #[test]
+    fn invalid_certs_are_refused_unless_opted_in() {
+        let builder = NextgenClient::builder("https://192.0.2.1");
+        assert!(!builder.accept_invalid_certs);
+        assert!(builder.danger_accept_invalid_certs(true).accept_invalid_certs);
+        assert!(NextgenClient::builder("ftp://x").build().is_err());
+    }
+}
