@@ -13,6 +13,7 @@
 
 mod crate_files;
 mod docs;
+pub mod errors;
 pub mod http;
 mod index;
 pub mod inputs;
@@ -96,7 +97,14 @@ pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
             let path = PathBuf::from(format!("src/{}/{}.rs", product.module, info.module));
             files.insert(path, crate_files::group_file(product, group, info, settings, &mut diagnostics));
         }
-        files.insert(PathBuf::from(format!("src/{}/mod.rs", product.module)), crate_files::product_mod(product));
+        let mut product_mod = crate_files::product_mod(product);
+        // Error codes (backend/errors.rs): `src/<product>/errors.rs`, not
+        // feature-gated, declared at the end of the product's mod.rs.
+        if let Some(text) = errors::error_module(product.api, &product.spec_path, &mut diagnostics) {
+            files.insert(PathBuf::from(format!("src/{}/errors.rs", product.module)), text);
+            product_mod.push_str("pub mod errors;\n");
+        }
+        files.insert(PathBuf::from(format!("src/{}/mod.rs", product.module)), product_mod);
     }
 
     // Hook for the Next-Gen emitter (written elsewhere): it adds its files
