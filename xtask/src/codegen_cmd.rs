@@ -31,9 +31,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = crate::workspace_root();
     let generated = root.join("generated");
 
-    let inputs = backend::load_specs(&root.join("specs"));
-    // Hook: the Next-Gen API (specs/nextgen/openapi.yaml) joins `inputs.apis`
-    // here once its frontend is wired in; `emit` then declares its feature.
+    let mut inputs = backend::load_specs(&root.join("specs"));
+    // The Next-Gen API (specs/nextgen/openapi.yaml) joins `inputs.apis`;
+    // `emit` then writes src/nextgen/ and declares its feature.
+    if let Some(nextgen) = codegen::frontend::openapi::read_nextgen(&root.join("specs")) {
+        inputs.diagnostics.extend(nextgen.diagnostics);
+        inputs.apis.push(nextgen.api);
+    }
     if inputs.apis.is_empty() {
         eprintln!("warning: no IR snapshots under specs/nitro/; the crate will hold the runtime only");
     }

@@ -79,6 +79,14 @@ pub fn read_openapi(path: &Path, settings: &OpenApiSettings) -> Lowered {
     }
 }
 
+/// Reads our Next-Gen description, `<specs>/nextgen/openapi.yaml`, when
+/// it exists (origins name it relative to the workspace).
+pub fn read_nextgen(specs: &Path) -> Option<Lowered> {
+    let path = specs.join("nextgen").join("openapi.yaml");
+    let settings = OpenApiSettings { product: Product::Nextgen, origin_file: "specs/nextgen/openapi.yaml".into(), descriptions: false };
+    path.is_file().then(|| read_openapi(&path, &settings))
+}
+
 /// Reads an OpenAPI 3.0 document given as text; `file` names it in
 /// origins and diagnostics.
 pub fn lower_text(text: &str, is_json: bool, file: &str, settings: &OpenApiSettings) -> Lowered {
