@@ -193,7 +193,12 @@ fn adm_bundle_from_plain_tar() {
     assert_eq!(pool.properties["owner"].data_type, DataType::Object("owner_info".into()));
     assert_eq!(pool.properties["pool_name"].mandatory, Some(true));
     let names: Vec<&str> = pool.operations.keys().map(String::as_str).collect();
-    assert_eq!(names, ["action:poll", "add", "get", "get_all", "update"], "`modify` is ADM's update; anchor get_all");
+    assert_eq!(names, ["action:poll", "action:upload", "add", "get", "get_all", "update"], "`modify` is ADM's update; anchor get_all");
+    assert_eq!(pool.operations["action:upload"].path, "/upload/gadget_pool");
+    assert!(pool.operations["action:upload"].payload.is_empty(), "the response payload is not the request's");
+    let report = &api.resources["gadget_report"];
+    assert_eq!(report.group, "gadget_things");
+    assert!(report.operations.is_empty(), "`/macro/v1` operation left out, not given a /nitro path");
     assert_eq!(pool.operations["get_all"].query, ["filter", "pagination", "count"]);
     assert_eq!(pool.operations["update"].path, "/config/gadget_pool/{id}");
     assert_eq!(pool.operations["add"].method, Method::Post, "`HTTPS Method:` label");

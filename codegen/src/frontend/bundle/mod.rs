@@ -34,6 +34,10 @@
 //!   (`var build = "48.10"`), joined as `11.1-48.10`; overridable, and a
 //!   warning asks for `--release` when no major.minor is found.
 //!
+//! Operations documented on other services (ADM `/macro/v1/...`,
+//! `/stylebook/nitro/v1/...`) are
+//! left out with a warning: the NITRO paths cannot express them.
+//!
 //! Every page not fully read gives a diagnostic; a page with property or
 //! operation markup from which nothing was read is an error (the format
 //! drifted).
@@ -100,10 +104,25 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
         if !text.contains("property_type") && !text.contains("Operations") {
             continue;
         }
-        let raw = page::parse_page(&text);
+        let mut raw = page::parse_page(&text);
         if !raw.is_resource_page {
             continue;
         }
+        // ADM documents a few operations on other services (`/macro/v1/...`,
+        // `/stylebook/nitro/v1/...`): the NITRO lowering would give them a
+        // path under the base, so they are left out rather than sent to a
+        // wrong URL.
+        raw.ops.retain(|op| {
+            let outside = op.url.as_deref().map(page::unmarked).filter(|u| !on_nitro(u));
+            if let Some(url) = &outside {
+                let shown = url.trim_start_matches("URL:").trim();
+                diagnostics.push(Diagnostic::warning(
+                    at(&entry.path),
+                    format!("operation `{}` is on `{shown}`, outside /nitro/; left out", op.heading),
+                ));
+            }
+            outside.is_none()
+        });
         if needs_fallback(&entry.bytes) {
             diagnostics.push(Diagnostic::note(at(&entry.path), "page is not valid utf-8; invalid bytes read as windows-1252"));
         }
@@ -179,6 +198,14 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
     }
     lowered.diagnostics.sort();
     lowered
+}
+
+/// Whether a URL line's path (after the host) starts with `/nitro/`
+/// (`https://<MGMT-IP>/stylebook/nitro/v1/...` does not). Lines without a
+/// scheme are left to the lowering.
+fn on_nitro(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else { return true };
+    rest.find('/').is_some_and(|at| rest[at..].starts_with("/nitro/"))
 }
 
 /// Where a page sits: its group folder and kind.
@@ -300,5 +327,13 @@ mod tests {
         assert_eq!((p.folder.as_str(), p.statistics, p.adc), ("Network Functions", false, false));
         let p = place_of("html/config_v2/x.html");
         assert_eq!(p.folder, "");
+    }
+
+    #[test]
+    fn nitro_urls() {
+        assert!(on_nitro("URL:https://<MGMT-IP>/nitro/v2/config/x"));
+        assert!(on_nitro("URL:http://<netscaler-ip-address/nitro/v1/config/x"));
+        assert!(!on_nitro("URL:https://<MGMT-IP>/macro/v1/app/x"));
+        assert!(!on_nitro("URL:https://<MGMT-IP>/stylebook/nitro/v1/config/stylebooks"));
     }
 }

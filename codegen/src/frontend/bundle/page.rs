@@ -181,6 +181,11 @@ fn read_op_line(p: ElementRef, classes: &[&str], op: &mut RawOp, expect_payload:
         return;
     }
     let label = plain.split_once(':').map(|(l, _)| l.trim().to_ascii_lowercase());
+    if has("key") && label.is_some() {
+        // Only the `p.payload` right after `Request Payload:` is the
+        // request's (uploads have none, and the response's must not count).
+        *expect_payload = false;
+    }
     if has("key") {
         match label.as_deref() {
             Some("url") if op.url.is_none() => {
@@ -268,6 +273,11 @@ pub fn marked_text(element: ElementRef) -> String {
         }
     }
     out
+}
+
+/// Marked text without its sentinels.
+pub fn unmarked(text: &str) -> String {
+    text.chars().filter(|c| *c != BOLD_ON && *c != BOLD_OFF).collect()
 }
 
 /// A `<font>` whose colour is red, however the attribute is quoted.
