@@ -86,63 +86,21 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
     let mut error_listings = Vec::new();
     let mut build_js = None;
     let mut adc_layout = false;
+    let mut html_entries = Vec::new();
     for entry in &contents.entries {
         let name = entry.path.rsplit('/').next().unwrap_or_default();
         if name.eq_ignore_ascii_case("build.js") && build_js.is_none() {
             build_js = Some((entry.path.clone(), decode_lenient(&entry.bytes)));
-            continue;
-        }
-        if name.eq_ignore_ascii_case("errorlisting.html") {
+        } else if name.eq_ignore_ascii_case("errorlisting.html") {
             error_listings.push(entry);
-            continue;
+        } else if name.ends_with(".html") || name.ends_with(".htm") {
+            html_entries.push(entry);
         }
-        if !(name.ends_with(".html") || name.ends_with(".htm")) {
-            continue;
-        }
-        let text = decode_lenient(&entry.bytes);
-        // Cheap test before parsing: resource pages carry one of these.
-        if !text.contains("property_type") && !text.contains("Operations") {
-            continue;
-        }
-        let mut raw = page::parse_page(&text);
-        if !raw.is_resource_page {
-            continue;
-        }
-        // ADM documents a few operations on other services (`/macro/v1/...`,
-        // `/stylebook/nitro/v1/...`): the NITRO lowering would give them a
-        // path under the base, so they are left out rather than sent to a
-        // wrong URL.
-        raw.ops.retain(|op| {
-            let outside = op.url.as_deref().map(page::unmarked).filter(|u| !on_nitro(u));
-            if let Some(url) = &outside {
-                let shown = url.trim_start_matches("URL:").trim();
-                diagnostics.push(Diagnostic::warning(
-                    at(&entry.path),
-                    format!("operation `{}` is on `{shown}`, outside /nitro/; left out", op.heading),
-                ));
-            }
-            outside.is_none()
-        });
-        if needs_fallback(&entry.bytes) {
-            diagnostics.push(Diagnostic::note(at(&entry.path), "page is not valid utf-8; invalid bytes read as windows-1252"));
-        }
-        for problem in &raw.problems {
-            diagnostics.push(Diagnostic::warning(at(&entry.path), problem.clone()));
-        }
-        // Format drift: the page has property or operation markup that
-        // the reader did not pick up. (A page with neither is a stub, which
-        // the lowering reports.)
-        let has_markup = text.contains("class=\"property_type\"") || text.contains("<a name=");
-        if raw.properties.is_empty() && raw.ops.is_empty() && has_markup {
-            diagnostics.push(Diagnostic::error(
-                at(&entry.path),
-                "page has property or operation markup but no property and no operation was read (format drift?)",
-            ));
-        }
-        let place = place_of(&entry.path);
+    }
+    for (place, page, mut page_diagnostics) in read_pages(&html_entries, settings.descriptions).into_iter().flatten() {
         adc_layout |= place.adc;
-        let summary = if settings.descriptions { summary_of(&text) } else { Vec::new() };
-        pages.push((place, BundlePage { file: entry.path.clone(), statistics: false, folder: String::new(), raw, summary }));
+        diagnostics.append(&mut page_diagnostics);
+        pages.push((place, page));
     }
 
     let product = settings.product.unwrap_or(if adc_layout || pages.is_empty() { Product::Adc } else { Product::Adm });
@@ -198,6 +156,80 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
     }
     lowered.diagnostics.sort();
     lowered
+}
+
+/// Reads the pages on all cores; results in input order (`None`: not a
+/// resource page).
+fn read_pages(entries: &[&archive::Entry], descriptions: bool) -> Vec<Option<(Place, BundlePage, Vec<Diagnostic>)>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+    let chunk = entries.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .map(|chunk| (chunk, scope.spawn(move || chunk.iter().map(|e| read_page(e, descriptions)).collect::<Vec<_>>())))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(chunk, handle)| {
+                // A reader bug must not misalign results with pages.
+                handle.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|e| {
+                            let error = Diagnostic::error(Origin { file: e.path.clone(), ..Origin::default() }, "page reader failed");
+                            Some((place_of(&e.path), BundlePage::empty(&e.path), vec![error]))
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
+/// One page: its place, raw parts and what was noticed.
+fn read_page(entry: &archive::Entry, descriptions: bool) -> Option<(Place, BundlePage, Vec<Diagnostic>)> {
+    let at = || Origin { file: entry.path.clone(), ..Origin::default() };
+    let text = decode_lenient(&entry.bytes);
+    // Cheap test before parsing: resource pages carry one of these.
+    if !text.contains("property_type") && !text.contains("Operations") {
+        return None;
+    }
+    let mut raw = page::parse_page(&text);
+    if !raw.is_resource_page {
+        return None;
+    }
+    let mut diagnostics = Vec::new();
+    // ADM documents a few operations on other services (`/macro/v1/...`,
+    // `/stylebook/nitro/v1/...`): the NITRO lowering would give them a
+    // path under the base, so they are left out rather than sent to a
+    // wrong URL.
+    raw.ops.retain(|op| {
+        let outside = op.url.as_deref().map(page::unmarked).filter(|u| !on_nitro(u));
+        if let Some(url) = &outside {
+            let shown = url.trim_start_matches("URL:").trim();
+            diagnostics.push(Diagnostic::warning(at(), format!("operation `{}` is on `{shown}`, outside /nitro/; left out", op.heading)));
+        }
+        outside.is_none()
+    });
+    if needs_fallback(&entry.bytes) {
+        diagnostics.push(Diagnostic::note(at(), "page is not valid utf-8; invalid bytes read as windows-1252"));
+    }
+    for problem in &raw.problems {
+        diagnostics.push(Diagnostic::warning(at(), problem.clone()));
+    }
+    // Format drift: the page has property or operation markup that the
+    // reader did not pick up. (A page with neither is a stub, which the
+    // lowering reports.)
+    let has_markup = text.contains("class=\"property_type\"") || text.contains("<a name=");
+    if raw.properties.is_empty() && raw.ops.is_empty() && has_markup {
+        diagnostics.push(Diagnostic::error(
+            at(),
+            "page has property or operation markup but no property and no operation was read (format drift?)",
+        ));
+    }
+    let summary = if descriptions { summary_of(&text) } else { Vec::new() };
+    let page = BundlePage { file: entry.path.clone(), statistics: false, folder: String::new(), raw, summary };
+    Some((place_of(&entry.path), page, diagnostics))
 }
 
 /// Whether a URL line's path (after the host) starts with `/nitro/`

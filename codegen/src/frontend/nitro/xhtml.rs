@@ -36,6 +36,13 @@ pub(crate) struct BundlePage {
     pub summary: Vec<String>,
 }
 
+impl BundlePage {
+    /// A page that could not be read (no parts).
+    pub(crate) fn empty(file: &str) -> Self {
+        BundlePage { file: file.to_string(), statistics: false, folder: String::new(), raw: bundle::RawPage::default(), summary: Vec::new() }
+    }
+}
+
 /// Lowers bundle pages (sorted by path) through the shared lowering.
 pub(crate) fn lower_bundle(pages: Vec<BundlePage>, settings: &NitroSettings, diagnostics: Vec<Diagnostic>) -> Lowered {
     let inputs: Vec<PageInput> = pages
