@@ -112,6 +112,10 @@ fn overlay_on_a_small_base() {
     assert_eq!(binding.kind, ResourceKind::Binding);
     assert_eq!(binding.operations["delete"].path, "/config/gizmo_part_binding/{name}");
     assert_eq!(binding.operations["delete"].args, [PayloadKey { name: "part".into(), mandatory: false }], "later keys go in ?args=");
+    assert_eq!(binding.operations["add"].method, Method::Put, "bindings are added with PUT");
+    assert_eq!(binding.operations["count"].path, "/config/gizmo_part_binding/{name}", "bindings count per parent");
+    assert_eq!(binding.operations["get_all"].query, ["bulkbindings"]);
+    assert_eq!(ops["get"].query, ["attrs", "view"], "conventional options of a config get");
     let import = &api.resources["pageimport"];
     assert_eq!(import.group, "appfw", "facts group `unknown` keeps the base's");
     assert_eq!(import.operations["action:change"].action.as_deref(), Some("update"), "import resources send change as update");

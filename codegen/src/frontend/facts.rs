@@ -21,16 +21,21 @@
 //! **inferred** from the NITRO conventions (no page states it), which the
 //! generated code follows on every documented release:
 //!
-//! | facts name      | method | path (below `/nitro/v1`)   | action        |
-//! |-----------------|--------|----------------------------|---------------|
-//! | `add`           | POST   | `/config/<res>`            |               |
-//! | `update`        | PUT    | `/config/<res>`            |               |
-//! | `unset`         | POST   | `/config/<res>`            | `unset`       |
-//! | `delete`        | DELETE | `/config/<res>/{<key0>}`   |               |
-//! | `get`           | GET    | `/config/<res>/{<key0>}`   |               |
-//! | `get_all`       | GET    | `/config/<res>`            |               |
-//! | `count`         | GET    | `/config/<res>`, `count`   |               |
-//! | `action:<verb>` | POST   | `/config/<res>`            | `<verb>`      |
+//! | facts name      | method | path (below `/nitro/v1`)   | action / query options              |
+//! |-----------------|--------|----------------------------|-------------------------------------|
+//! | `add`           | POST (bindings: PUT) | `/config/<res>` |                                |
+//! | `update`        | PUT    | `/config/<res>`            |                                     |
+//! | `unset`         | POST   | `/config/<res>`            | action `unset`                      |
+//! | `delete`        | DELETE | `/config/<res>/{<key0>}`   | `args` when the key is composite    |
+//! | `get`           | GET    | `/config/<res>/{<key0>}`   | config `attrs`, `view`; binding `filter`, `pagination` |
+//! | `get_all`       | GET    | `/config/<res>`            | config `attrs`, `filter`, `view`, `pagination`; binding `bulkbindings` |
+//! | `count`         | GET    | `/config/<res>` (bindings: by key) | `count`                     |
+//! | `action:<verb>` | POST   | `/config/<res>`            | action `<verb>`                     |
+//!
+//! These are the patterns most 12.1 pages document for each operation and
+//! kind (e.g. all 357 binding adds are PUT, 307 of 500 config `get (all)`
+//! list exactly those four options); resource-specific `?args=` of get
+//! operations are not inferable and are left out.
 //!
 //! Statistics resources use `/stat/<res>`. Keys after the first are sent as
 //! `?args=` of get and delete (composite keys). The `change` verb of the
@@ -378,22 +383,45 @@ fn default_text(value: &serde_json::Value) -> Option<String> {
 
 /// NITRO conventions for an operation no page documents (module docs).
 fn infer_operation(resource: &Resource, name: &str, has_import: bool) -> Option<Operation> {
-    let collection = format!("/{}/{}", if resource.kind == ResourceKind::Stat { "stat" } else { "config" }, resource.name);
+    let stat = resource.kind == ResourceKind::Stat;
+    let binding = resource.kind == ResourceKind::Binding;
+    let collection = format!("/{}/{}", if stat { "stat" } else { "config" }, resource.name);
     let by_key = match resource.keys.first() {
         Some(key) => format!("{collection}/{{{key}}}"),
         None => collection.clone(),
     };
     let rest_keys: Vec<PayloadKey> =
         resource.keys.iter().skip(1).map(|k| PayloadKey { name: k.clone(), mandatory: false }).collect();
+    let query = |options: &[&str]| options.iter().map(|o| o.to_string()).collect::<Vec<_>>();
     let op = |method, path: &str| Operation { name: name.into(), method, method_inferred: true, path: path.into(), ..Operation::default() };
     let operation = match name {
-        "add" => op(Method::Post, &collection),
+        // Bindings are added with PUT, everything else with POST.
+        "add" => op(if binding { Method::Put } else { Method::Post }, &collection),
         "update" => op(Method::Put, &collection),
         "unset" => Operation { action: Some("unset".into()), ..op(Method::Post, &collection) },
-        "delete" => Operation { args: rest_keys, ..op(Method::Delete, &by_key) },
-        "get" => Operation { args: rest_keys, ..op(Method::Get, &by_key) },
-        "get_all" => op(Method::Get, &collection),
-        "count" => Operation { query: vec!["count".into()], ..op(Method::Get, &collection) },
+        "delete" => {
+            let options = if rest_keys.is_empty() { query(&[]) } else { query(&["args"]) };
+            Operation { args: rest_keys, query: options, ..op(Method::Delete, &by_key) }
+        }
+        "get" => {
+            let options = match resource.kind {
+                ResourceKind::Config => query(&["attrs", "view"]),
+                ResourceKind::Binding => query(&["filter", "pagination"]),
+                ResourceKind::Stat => query(&[]),
+            };
+            let options = if rest_keys.is_empty() { options } else { [vec!["args".to_string()], options].concat() };
+            Operation { args: rest_keys, query: options, ..op(Method::Get, &by_key) }
+        }
+        "get_all" => {
+            let options = match resource.kind {
+                ResourceKind::Config => query(&["attrs", "filter", "view", "pagination"]),
+                ResourceKind::Binding => query(&["bulkbindings"]),
+                ResourceKind::Stat => query(&[]),
+            };
+            Operation { query: options, ..op(Method::Get, &collection) }
+        }
+        // A binding counts the bindings of one parent.
+        "count" => Operation { query: query(&["count"]), ..op(Method::Get, if binding { &by_key } else { &collection }) },
         _ => {
             let verb = name.strip_prefix("action:").filter(|v| !v.is_empty())?;
             let action = if verb == "change" && has_import { "update" } else { verb };
