@@ -24,22 +24,26 @@ pub struct Args {
     /// Put the vendor's descriptions into doc comments (never commit this)
     #[arg(long)]
     descriptions: bool,
+    /// Read snapshots from this folder instead of the workspace's specs/
+    #[arg(long, value_name = "DIR")]
+    specs: Option<std::path::PathBuf>,
+    /// Write (or check) this folder instead of the workspace's generated/
+    /// (for trying other inputs; it needs its own copy of src/runtime/)
+    #[arg(long, value_name = "DIR")]
+    out: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let root = crate::workspace_root();
-    let generated = root.join("generated");
+    let generated = args.out.clone().unwrap_or_else(|| root.join("generated"));
+    let specs = args.specs.clone().unwrap_or_else(|| root.join("specs"));
 
-    let mut inputs = backend::load_specs(&root.join("specs"));
-    // The Next-Gen API (specs/nextgen/openapi.yaml) joins `inputs.apis`;
-    // `emit` then writes src/nextgen/ and declares its feature.
-    if let Some(nextgen) = codegen::frontend::openapi::read_nextgen(&root.join("specs")) {
-        inputs.diagnostics.extend(nextgen.diagnostics);
-        inputs.apis.push(nextgen.api);
-    }
+    // NITRO snapshots (newest release of each product) and the Next-Gen
+    // description.
+    let inputs = backend::load_specs(&specs);
     if inputs.apis.is_empty() {
-        eprintln!("warning: no IR snapshots under specs/nitro/; the crate will hold the runtime only");
+        eprintln!("warning: no IR snapshots under specs/; the crate will hold the runtime only");
     }
     for (product, releases) in &inputs.releases {
         println!("{}: releases {}; emitting {}", product.as_str(), releases.join(", "), releases.last().map_or("-", String::as_str));

@@ -19,8 +19,9 @@ pub struct Inputs {
 /// Reads every `specs/nitro/<product>/<release>.json` under `specs`,
 /// orders releases with [`release_key`] and keeps the newest of each
 /// product, with `since` facts filled across releases by
-/// [`annotate_since`]. A snapshot that does not parse is an error
-/// diagnostic and is left out.
+/// [`annotate_since`]; then the Next-Gen description
+/// (`specs/nextgen/openapi.yaml`) through its frontend, when present. A
+/// snapshot that does not parse is an error diagnostic and is left out.
 pub fn load_specs(specs: &Path) -> Inputs {
     let mut inputs = Inputs::default();
     let mut by_product: BTreeMap<Product, Vec<Api>> = BTreeMap::new();
@@ -70,6 +71,11 @@ pub fn load_specs(specs: &Path) -> Inputs {
         if let Some(api) = annotate_since(&releases) {
             inputs.apis.push(api);
         }
+    }
+    if let Some(nextgen) = crate::frontend::openapi::read_nextgen(specs) {
+        inputs.releases.insert(Product::Nextgen, vec![nextgen.api.release.clone()]);
+        inputs.diagnostics.extend(nextgen.diagnostics);
+        inputs.apis.push(nextgen.api);
     }
     inputs
 }

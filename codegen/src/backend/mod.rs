@@ -138,9 +138,8 @@ pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
 /// Where the Next-Gen API's description lives, for headers.
 pub const NEXTGEN_SPEC: &str = "specs/nextgen/openapi.yaml";
 
-/// The Next-Gen module's files (paths under `src/nextgen/`). Empty until the
-/// Next-Gen emitter is wired in here; the `nextgen` feature is still
-/// declared so the crate's feature set does not change when it lands.
+/// The Next-Gen module's files (paths under `src/nextgen/`), written by the
+/// HTTP backend ([`http`]).
 fn emit_nextgen(api: &Api, _settings: &EmitSettings, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<PathBuf, String> {
     let settings = http::HttpSettings { runtime: "crate::runtime".into(), inputs: vec![NEXTGEN_SPEC.into()], title: "NetScaler Next-Gen API".into() };
     BTreeMap::from([(PathBuf::from("src/nextgen/mod.rs"), http::emit_http_module(api, &settings, diagnostics))])
