@@ -18,7 +18,9 @@ pub fn shared_root() -> Option<PathBuf> {
     candidate.join("nitro-docs").is_dir().then_some(candidate)
 }
 
+pub mod hand_model;
 pub mod nitro_server;
+pub mod throughput;
 
 /// Fixtures written by us, under `tests/fixtures/`.
 pub fn fixtures() -> PathBuf {

@@ -1,55 +1,10 @@
 //! End-to-end: the runtime's client against the local NITRO test server,
 //! with small hand-written models shaped like the generated ones.
 
-use netscaler::runtime::model::{self, AsField, FieldMut, FieldRef, Model, UnknownFields};
-use netscaler::runtime::{
-    Api, Client, Error, Method, Number, OnError, Open, Outcome, Product, Request, Resource, ResourceKind, WireEnum,
-};
+use netscaler::runtime::{Client, Error, Method, Number, OnError, Open, Outcome, Product, Request, WireEnum};
+use netscaler_tests::hand_model;
 use netscaler_tests::nitro_server::{NitroServer, PASSWORD, USER};
 use serde_json::json;
-
-macro_rules! model {
-    ($name:ident, $wire:literal, $kind:ident, [$($key:literal),*], { $($field_wire:literal => $field:ident : $ty:ty),* $(,)? }) => {
-        #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $name {
-            $(pub $field: $ty,)*
-            pub unknown_fields: UnknownFields,
-        }
-        impl Model for $name {
-            const FIELDS: &'static [&'static str] = &[$($field_wire),*];
-            #[allow(unused_assignments)]
-            fn field(&self, index: usize) -> FieldRef<'_> {
-                let mut position = 0usize;
-                $(if index == position { return self.$field.as_field(); } position += 1;)*
-                unreachable!()
-            }
-            #[allow(unused_assignments)]
-            fn field_mut(&mut self, index: usize) -> FieldMut<'_> {
-                let mut position = 0usize;
-                $(if index == position { return self.$field.as_field_mut(); } position += 1;)*
-                unreachable!()
-            }
-            fn unknown_fields(&self) -> &UnknownFields { &self.unknown_fields }
-            fn unknown_fields_mut(&mut self) -> &mut UnknownFields { &mut self.unknown_fields }
-        }
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                model::serialize(self, serializer)
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                model::deserialize(deserializer)
-            }
-        }
-        impl Resource for $name {
-            const NAME: &'static str = $wire;
-            const KIND: ResourceKind = ResourceKind::$kind;
-            const API: Api = Api::AdcV1;
-            const KEYS: &'static [&'static str] = &[$($key),*];
-        }
-    };
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceType {
@@ -72,7 +27,7 @@ impl WireEnum for CurState {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Up, "UP"), (Self::Down, "DOWN")];
 }
 
-model!(Lbvserver, "lbvserver", Config, ["name"], {
+hand_model!(Lbvserver, "lbvserver", Config, ["name"], {
     "comment" => comment: Option<String>,
     "curstate" => curstate: Option<Open<CurState>>,
     "ipv46" => ipv46: Option<String>,
@@ -83,32 +38,32 @@ model!(Lbvserver, "lbvserver", Config, ["name"], {
     "timeout" => timeout: Option<Number>,
 });
 
-model!(Service, "service", Config, ["name"], {
+hand_model!(Service, "service", Config, ["name"], {
     "ip" => ip: Option<String>,
     "name" => name: Option<String>,
     "port" => port: Option<i64>,
     "servicetype" => servicetype: Option<Open<ServiceType>>,
 });
 
-model!(Sslcertkey, "sslcertkey", Config, ["certkey"], {
+hand_model!(Sslcertkey, "sslcertkey", Config, ["certkey"], {
     "cert" => cert: Option<String>,
     "certkey" => certkey: Option<String>,
     "key" => key: Option<String>,
     "passplain" => passplain: Option<String>,
 });
 
-model!(LbvserverServiceBinding, "lbvserver_service_binding", Binding, ["name"], {
+hand_model!(LbvserverServiceBinding, "lbvserver_service_binding", Binding, ["name"], {
     "name" => name: Option<String>,
     "servicename" => servicename: Option<String>,
     "weight" => weight: Option<Number>,
 });
 
-model!(LbvserverBinding, "lbvserver_binding", Binding, ["name"], {
+hand_model!(LbvserverBinding, "lbvserver_binding", Binding, ["name"], {
     "lbvserver_service_binding" => lbvserver_service_binding: Option<Vec<LbvserverServiceBinding>>,
     "name" => name: Option<String>,
 });
 
-model!(LbvserverStats, "lbvserver", Stat, ["name"], {
+hand_model!(LbvserverStats, "lbvserver", Stat, ["name"], {
     "name" => name: Option<String>,
     "requestsrate" => requestsrate: Option<Number>,
     "state" => state: Option<String>,
@@ -117,7 +72,7 @@ model!(LbvserverStats, "lbvserver", Stat, ["name"], {
     "tothits" => tothits: Option<Number>,
 });
 
-model!(Interface, "Interface", Config, ["id"], {
+hand_model!(Interface, "Interface", Config, ["id"], {
     "id" => id: Option<String>,
     "rxbytes" => rxbytes: Option<Number>,
 });
