@@ -343,6 +343,10 @@ async fn bindings_and_aggregates() {
 
     let count: u64 = client.send(Request::count::<LbvserverServiceBinding>()).await.unwrap();
     assert_eq!(count, 2);
+    let per_parent: u64 = client.send(Request::count_by_key::<LbvserverServiceBinding>("vs1")).await.unwrap();
+    assert_eq!(per_parent, 2);
+    let other_parent: u64 = client.send(Request::count_by_key::<LbvserverServiceBinding>("vs9")).await.unwrap();
+    assert_eq!(other_parent, 0);
     let missing_binding =
         LbvserverServiceBinding { name: Some("vs1".into()), servicename: Some("svc9".into()), ..Default::default() };
     assert!(client.send(Request::delete(&missing_binding, &["servicename"])).await.unwrap_err().is_not_found());

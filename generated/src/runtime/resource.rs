@@ -413,6 +413,13 @@ impl Request<u64> {
         parts.query.set("count", "yes".to_string());
         Request::from_parts(parts)
     }
+    /// `count=yes` below one key value (bindings count per parent:
+    /// `/config/<binding>/<parent>?count=yes`).
+    pub fn count_by_key<R: Resource>(key: &str) -> Self {
+        let mut parts = by_key(Target::of::<R>(), Method::Get, Some(key), "count");
+        parts.query.set("count", "yes".to_string());
+        Request::from_parts(parts)
+    }
 }
 
 // Options every request can carry.

@@ -440,6 +440,9 @@ fn requests_build_nitro_paths_and_payloads() {
     assert_eq!(all.path(), "/nitro/v1/stat/lbvserver");
     let count = Request::count::<Vserver>();
     assert_eq!(count.path_and_query(), "/nitro/v1/config/lbvserver?count=yes");
+    let per_parent = Request::count_by_key::<ServiceBinding>("vs 1");
+    assert_eq!(per_parent.path_and_query(), "/nitro/v1/config/lbvserver_service_binding/vs%201?count=yes");
+    assert!(Request::count_by_key::<ServiceBinding>("").problem().is_some());
 
     let enable = Request::action(&vs, "enable");
     assert_eq!(enable.path_and_query(), "/nitro/v1/config/lbvserver?action=enable");
