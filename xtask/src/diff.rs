@@ -131,3 +131,49 @@ fn colour(markdown: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorthand_names_a_committed_snapshot() {
+        let error = resolve("adc@0.0-none").unwrap_err().to_string();
+        assert!(error.contains("specs/nitro/adc/0.0-none.json"), "{error}");
+        let error = resolve("nextgen@v9").unwrap_err().to_string();
+        assert!(error.contains("specs/nextgen/v9.json"), "{error}");
+        assert!(resolve("foo@1").unwrap_err().to_string().contains("unknown product foo"));
+        assert!(resolve("no-such-file.json").is_err());
+    }
+
+    #[test]
+    fn fail_on_thresholds() {
+        let mut report = ChangeReport::default();
+        report.summary.compatible = 1;
+        report.changes.push(codegen::diff::Change {
+            class: codegen::diff::Class::Compatible,
+            item: codegen::diff::Item::Resource,
+            change: codegen::diff::ChangeKind::Added,
+            aspect: None,
+            scope: "config".into(),
+            group: String::new(),
+            owner: "x".into(),
+            member: None,
+            old: None,
+            new: None,
+            note: None,
+        });
+        assert_eq!(verdict(&report, Some(FailOn::Breaking)), ExitCode::SUCCESS);
+        assert_eq!(verdict(&report, Some(FailOn::Compatible)), ExitCode::FAILURE);
+        assert_eq!(verdict(&report, Some(FailOn::Any)), ExitCode::FAILURE);
+        assert_eq!(verdict(&ChangeReport::default(), Some(FailOn::Any)), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn colour_marks_only_tags_and_headings() {
+        let text = colour("# title\n- `a`: [breaking] removed\n- plain\n");
+        assert!(text.starts_with("\x1b[1m# title\x1b[0m\n"));
+        assert!(text.contains("\x1b[31;1m[breaking]\x1b[0m removed"));
+        assert!(text.ends_with("- plain\n"));
+    }
+}
