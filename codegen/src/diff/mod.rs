@@ -58,7 +58,9 @@
 //!   Items a derived snapshot carries with a `provenance` are present and
 //!   are compared like any other.
 //! - A mandatory flag that one release does not document (`None`; the
-//!   markers exist only from 12.0-FR4 on).
+//!   markers exist only from 12.0-FR4 on): unknown <-> mandatory is
+//!   documentation only, unknown <-> not mandatory is not reported.
+//! - An operation method the frontend inferred (ADM pages say `null`).
 //!
 //! # Counts
 //!
