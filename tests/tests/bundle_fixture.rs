@@ -242,3 +242,25 @@ fn broken_inputs_are_diagnosed_not_panicked() {
     let missing = read_bundle(&dir.join("absent.tgz"), &BundleSettings::default());
     assert!(missing.has_errors());
 }
+
+#[test]
+fn older_adm_layout_reads_the_newest_version_folder() {
+    let lowered = read_bundle(&netscaler_tests::fixtures().join("bundle/mas"), &BundleSettings::default());
+    assert!(!lowered.has_errors(), "{:#?}", messages(&lowered));
+    let api = &lowered.api;
+    assert_eq!(api.product, Product::Adm, "flat config_v1/config_v2 folders");
+    assert_eq!(api.base_path, "/nitro/v2");
+    let ids: Vec<&str> = api.resources.keys().map(String::as_str).collect();
+    assert_eq!(ids, ["tray"], "config_v1/ pages are not read when config_v2/ exists");
+    assert_eq!(api.resources["tray"].properties.len(), 2, "the v2 page");
+    assert_eq!(api.resources["tray"].group, "");
+    insta::assert_debug_snapshot!("bundle_mas_diagnostics", messages(&lowered));
+}
+
+#[test]
+fn adm_html_folder_alone_keeps_its_categories() {
+    let settings = BundleSettings { release: Some("9.8-2.3".into()), ..BundleSettings::default() };
+    let lowered = read_bundle(&netscaler_tests::fixtures().join("bundle/adm/html"), &settings);
+    assert_eq!(lowered.api.product, Product::Adm);
+    assert_eq!(lowered.api.resources["gadget_pool"].group, "gadget_things", "category, not the sub-folder `Pools`");
+}

@@ -62,6 +62,11 @@ fn strip_wrappers(contents: &mut Contents) {
         let Some(first) = contents.entries.first().and_then(|e| e.path.split_once('/')).map(|(dir, _)| dir.to_string()) else {
             return;
         };
+        // `html/` is part of the layout (the ADM category is the folder
+        // below it), never a wrapper.
+        if first == "html" {
+            return;
+        }
         let prefix = format!("{first}/");
         if !contents.entries.iter().all(|e| e.path.starts_with(&prefix)) {
             return;

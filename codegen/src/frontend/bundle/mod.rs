@@ -25,7 +25,8 @@
 //! - ADM: `.../html/<Category>[/<Sub>]/<res>.html` (names with spaces):
 //!   the group is the category folder, slugged like the ADM Markdown
 //!   folders (`Device SSL Certificates` -> `device_ssl_certificates`); the
-//!   older flat `config_v1/` and `config_v2/` folders give no group.
+//!   older flat `config_v1/` and `config_v2/` folders give no group, and
+//!   only the newest version folder is read (one base path per snapshot).
 //! - Product: ADM when no page sits under a `config/` or `stat/` folder,
 //!   else ADC; overridable.
 //! - Release: `<major.minor>` from the input, nested-archive or wrapper
@@ -97,7 +98,17 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
             html_entries.push(entry);
         }
     }
-    for (place, page, mut page_diagnostics) in read_pages(&html_entries, settings.descriptions).into_iter().flatten() {
+    let read: Vec<_> = read_pages(&html_entries, settings.descriptions).into_iter().flatten().collect();
+    // Older ADM bundles document each API version in its own flat folder
+    // (`config_v1/`, `config_v2/`): only the newest is read, since one
+    // snapshot has one base path.
+    let newest_version = read.iter().filter_map(|(place, _, _)| place.api_version).max();
+    for (place, page, mut page_diagnostics) in read {
+        if place.api_version.is_some() && place.api_version != newest_version {
+            let newest = newest_version.unwrap_or_default();
+            diagnostics.push(Diagnostic::note(at(&page.file), format!("page of an older api version; config_v{newest}/ is read instead")));
+            continue;
+        }
         adc_layout |= place.adc;
         diagnostics.append(&mut page_diagnostics);
         pages.push((place, page));
@@ -246,6 +257,8 @@ struct Place {
     statistics: bool,
     /// Under an ADC `config/` or `stat/` folder.
     adc: bool,
+    /// `N` of an older ADM `config_vN/` folder.
+    api_version: Option<u32>,
 }
 
 fn place_of(path: &str) -> Place {
@@ -257,16 +270,19 @@ fn place_of(path: &str) -> Place {
             folder: dirs.get(at + 1).map(|s| s.to_string()).unwrap_or_default(),
             statistics: dirs[at] == "stat",
             adc: true,
+            api_version: None,
         };
     }
     // ADM: the category folder just below the last `html`; flat
     // `config_v1` / `config_v2` folders carry no category.
     let folder = match dirs.iter().rposition(|d| *d == "html") {
         Some(at) => dirs.get(at + 1).copied().unwrap_or_default(),
-        None => dirs.last().copied().unwrap_or_default(),
+        // The input is the `html/` folder itself.
+        None => dirs.first().copied().unwrap_or_default(),
     };
-    let folder = if folder.starts_with("config_v") { "" } else { folder };
-    Place { folder: folder.to_string(), statistics: false, adc: false }
+    let api_version = folder.strip_prefix("config_v").and_then(|v| v.parse().ok());
+    let folder = if api_version.is_some() { "" } else { folder };
+    Place { folder: folder.to_string(), statistics: false, adc: false, api_version }
 }
 
 /// The one-line summary after the header (`<P>` without class), for
