@@ -175,7 +175,10 @@ mod tests {
     use super::*;
     use crate::ir::{Product, Property, Resource, Source};
 
-    fn api(release: &str, resources: &[(&str, &[(&str, &[&str])], bool)]) -> Api {
+    /// (resource, [(property, enum values)], no_table)
+    type Page<'a> = (&'a str, &'a [(&'a str, &'a [&'a str])], bool);
+
+    fn api(release: &str, resources: &[Page]) -> Api {
         let mut api = Api { product: Product::Adc, release: release.into(), ..Api::default() };
         for (name, props, no_table) in resources {
             let mut resource = Resource { name: name.to_string(), no_table: *no_table, ..Resource::default() };
@@ -223,7 +226,8 @@ mod tests {
         ]);
         let r2 = api("12.1", &[("kept", &[("mode", &["A"])], false), ("stub", &[], true)]);
         let annotated = annotate(&[r1, r2]);
-        let listed: Vec<(Item, &str, Option<&str>, Option<&str>, GoneReason)> = annotated
+        type Listed<'a> = (Item, &'a str, Option<&'a str>, Option<&'a str>, GoneReason);
+        let listed: Vec<Listed> = annotated
             .removed
             .iter()
             .map(|g| (g.item, g.resource.as_str(), g.property.as_deref(), g.value.as_deref(), g.reason))

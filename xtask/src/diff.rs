@@ -107,7 +107,7 @@ fn verdict(report: &ChangeReport, fail_on: Option<FailOn>) -> ExitCode {
 
 /// Colour only for a person at a terminal, and never when NO_COLOR is set.
 fn colour_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").map_or(true, |value| value.is_empty())
+    std::io::stdout().is_terminal() && !matches!(std::env::var_os("NO_COLOR"), Some(value) if !value.is_empty())
 }
 
 /// Colours the class tags the Markdown renderer writes, and headings.

@@ -16,7 +16,7 @@ pub(super) fn compare_resources(ctx: &Context, old: &Api, new: &Api, report: &mu
                     At::resource(resource, id)
                         .change(Item::Resource, ChangeKind::Removed)
                         .class(ctx.removal())
-                        .old(resource_summary(resource)),
+                        .was(resource_summary(resource)),
                 );
             }
             Pair::New(id, resource) => {
@@ -27,7 +27,7 @@ pub(super) fn compare_resources(ctx: &Context, old: &Api, new: &Api, report: &mu
                     At::resource(resource, id)
                         .change(Item::Resource, ChangeKind::Added)
                         .class(ctx.addition())
-                        .new(resource_summary(resource)),
+                        .now(resource_summary(resource)),
                 );
             }
             Pair::Both { old_name, old: old_resource, new_name, new: new_resource } => {
@@ -45,8 +45,8 @@ pub(super) fn compare_resources(ctx: &Context, old: &Api, new: &Api, report: &mu
                         at.change(Item::Resource, ChangeKind::Changed)
                             .aspect(Aspect::Spelling)
                             .class((Class::DocumentationOnly, None))
-                            .old(old_name)
-                            .new(new_name),
+                            .was(old_name)
+                            .now(new_name),
                     );
                 }
                 compare_resource(ctx, &at, old_resource, new_resource, report);
@@ -58,10 +58,10 @@ pub(super) fn compare_resources(ctx: &Context, old: &Api, new: &Api, report: &mu
 fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, report: &mut ChangeReport) {
     let changed = |aspect: Aspect| at.change(Item::Resource, ChangeKind::Changed).aspect(aspect);
     if old.kind != new.kind {
-        report.changes.push(changed(Aspect::Kind).class((Class::Breaking, None)).old(old.kind.as_str()).new(new.kind.as_str()));
+        report.changes.push(changed(Aspect::Kind).class((Class::Breaking, None)).was(old.kind.as_str()).now(new.kind.as_str()));
     }
     if old.group != new.group {
-        report.changes.push(changed(Aspect::Group).class((Class::DocumentationOnly, None)).old(&old.group).new(&new.group));
+        report.changes.push(changed(Aspect::Group).class((Class::DocumentationOnly, None)).was(&old.group).now(&new.group));
     }
     if old.keys != new.keys {
         // Keys are read from operation URLs; a stub page has none to read.
@@ -72,15 +72,15 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
             (false, true) => ctx.one_sided(false, Class::Breaking),
             _ => (Class::Breaking, None),
         };
-        report.changes.push(changed(Aspect::Keys).class(class).old(list(&old.keys)).new(list(&new.keys)));
+        report.changes.push(changed(Aspect::Keys).class(class).was(list(&old.keys)).now(list(&new.keys)));
     }
     if old.no_table != new.no_table {
         let presence = |stub: bool| if stub { "absent" } else { "present" };
         report.changes.push(
             changed(Aspect::PropertiesTable)
                 .class((Class::DocumentationOnly, Some("the page is a stub in one release".into())))
-                .old(presence(old.no_table))
-                .new(presence(new.no_table)),
+                .was(presence(old.no_table))
+                .now(presence(new.no_table)),
         );
     }
 
@@ -90,7 +90,7 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
                 report.properties.remove(1);
                 let class = if new.no_table { ctx.stub(&ctx.new_release) } else { ctx.removal() };
                 report.changes.push(
-                    at.change(Item::Property, ChangeKind::Removed).member(name).class(class).old(property_summary(property)),
+                    at.change(Item::Property, ChangeKind::Removed).member(name).class(class).was(property_summary(property)),
                 );
             }
             Pair::New(name, property) => {
@@ -105,7 +105,7 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
                     }
                 };
                 report.changes.push(
-                    at.change(Item::Property, ChangeKind::Added).member(name).class(class).new(property_summary(property)),
+                    at.change(Item::Property, ChangeKind::Added).member(name).class(class).now(property_summary(property)),
                 );
             }
             Pair::Both { old_name, old: old_property, new_name, new: new_property } => {
@@ -116,8 +116,8 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
                             .member(new_name)
                             .aspect(Aspect::Spelling)
                             .class((Class::DocumentationOnly, None))
-                            .old(old_name)
-                            .new(new_name),
+                            .was(old_name)
+                            .now(new_name),
                     );
                 }
                 compare_property(ctx, at, new_name, old_property, new_property, report);
@@ -135,7 +135,7 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
                     ctx.removal()
                 };
                 report.changes.push(
-                    at.change(Item::Operation, ChangeKind::Removed).member(name).class(class).old(operation_summary(operation)),
+                    at.change(Item::Operation, ChangeKind::Removed).member(name).class(class).was(operation_summary(operation)),
                 );
             }
             Pair::New(name, operation) => {
@@ -145,7 +145,7 @@ fn compare_resource(ctx: &Context, at: &At, old: &Resource, new: &Resource, repo
                     ctx.addition()
                 };
                 report.changes.push(
-                    at.change(Item::Operation, ChangeKind::Added).member(name).class(class).new(operation_summary(operation)),
+                    at.change(Item::Operation, ChangeKind::Added).member(name).class(class).now(operation_summary(operation)),
                 );
             }
             Pair::Both { new_name, old: old_operation, new: new_operation, .. } => {
@@ -170,7 +170,7 @@ fn compare_operation(at: &At, name: &str, old: &Operation, new: &Operation, repo
         } else {
             (Class::Breaking, None)
         };
-        report.changes.push(changed(Aspect::Method).class(class).old(old.method.as_str()).new(new.method.as_str()));
+        report.changes.push(changed(Aspect::Method).class(class).was(old.method.as_str()).now(new.method.as_str()));
     }
     // Paths hold the resource name, so they compare normalised too: a
     // ligature in one page's URL is no API change.
@@ -179,8 +179,8 @@ fn compare_operation(at: &At, name: &str, old: &Operation, new: &Operation, repo
         report.changes.push(
             changed(Aspect::Path)
                 .class((Class::Breaking, None))
-                .old(operation_summary(old))
-                .new(operation_summary(new)),
+                .was(operation_summary(old))
+                .now(operation_summary(new)),
         );
     }
 }
@@ -197,8 +197,8 @@ fn compare_property(ctx: &Context, at: &At, name: &str, old: &Property, new: &Pr
         report.changes.push(
             changed(Aspect::Type)
                 .class(class)
-                .old(old.data_type.reference_spelling())
-                .new(new.data_type.reference_spelling()),
+                .was(old.data_type.reference_spelling())
+                .now(new.data_type.reference_spelling()),
         );
     }
 
@@ -209,7 +209,7 @@ fn compare_property(ctx: &Context, at: &At, name: &str, old: &Property, new: &Pr
             (Access::Unknown, _) => ctx.one_sided(true, Class::Compatible),
             _ => ctx.one_sided(false, Class::Compatible),
         };
-        report.changes.push(changed(Aspect::Access).class(class).old(access(old.access)).new(access(new.access)));
+        report.changes.push(changed(Aspect::Access).class(class).was(access(old.access)).now(access(new.access)));
     }
 
     compare_enum(ctx, at, name, old, new, report);
@@ -220,7 +220,7 @@ fn compare_property(ctx: &Context, at: &At, name: &str, old: &Property, new: &Pr
             (Some(_), None) => ctx.one_sided(false, Class::Compatible),
             _ => (Class::Compatible, None),
         };
-        report.changes.push(changed(Aspect::Default).class(class).old_opt(old.default.as_deref()).new_opt(new.default.as_deref()));
+        report.changes.push(changed(Aspect::Default).class(class).was_opt(old.default.as_deref()).now_opt(new.default.as_deref()));
     }
 
     let bounds = [
@@ -231,13 +231,13 @@ fn compare_property(ctx: &Context, at: &At, name: &str, old: &Property, new: &Pr
     ];
     for (aspect, old_bound, new_bound, lower) in bounds {
         if let Some(class) = bound_class(ctx, old_bound, new_bound, lower) {
-            report.changes.push(changed(aspect).class(class).old_opt(old_bound).new_opt(new_bound));
+            report.changes.push(changed(aspect).class(class).was_opt(old_bound).now_opt(new_bound));
         }
     }
 
     if let Some(class) = mandatory_class(ctx, old.mandatory, new.mandatory) {
         report.changes.push(
-            changed(Aspect::Mandatory).class(class).old(yes_no(old.mandatory)).new(yes_no(new.mandatory)),
+            changed(Aspect::Mandatory).class(class).was(yes_no(old.mandatory)).now(yes_no(new.mandatory)),
         );
     }
 }
@@ -256,23 +256,23 @@ fn compare_enum(ctx: &Context, at: &At, name: &str, old: &Property, new: &Proper
                     .member(name)
                     .aspect(Aspect::Enum)
                     .class(class)
-                    .old(values_text(&old.enum_values))
-                    .new(values_text(&new.enum_values)),
+                    .was(values_text(&old.enum_values))
+                    .now(values_text(&new.enum_values)),
             );
         }
         (false, false) => {
             for (key, value) in &old_values {
                 match new_values.get(key) {
                     None => report.changes.push(
-                        at.change(Item::EnumValue, ChangeKind::Removed).member(name).class(ctx.removal()).old(*value),
+                        at.change(Item::EnumValue, ChangeKind::Removed).member(name).class(ctx.removal()).was(*value),
                     ),
                     Some(new_value) if new_value != value => report.changes.push(
                         at.change(Item::EnumValue, ChangeKind::Changed)
                             .member(name)
                             .aspect(Aspect::Spelling)
                             .class((Class::DocumentationOnly, None))
-                            .old(*value)
-                            .new(*new_value),
+                            .was(*value)
+                            .now(*new_value),
                     ),
                     Some(_) => {}
                 }
@@ -280,7 +280,7 @@ fn compare_enum(ctx: &Context, at: &At, name: &str, old: &Property, new: &Proper
             for (key, value) in &new_values {
                 if !old_values.contains_key(key) {
                     report.changes.push(
-                        at.change(Item::EnumValue, ChangeKind::Added).member(name).class(ctx.addition()).new(*value),
+                        at.change(Item::EnumValue, ChangeKind::Added).member(name).class(ctx.addition()).now(*value),
                     );
                 }
             }
@@ -370,19 +370,19 @@ impl Change {
         self.member = Some(member.into());
         self
     }
-    pub(super) fn old(mut self, old: impl Display) -> Change {
+    pub(super) fn was(mut self, old: impl Display) -> Change {
         self.old = Some(old.to_string());
         self
     }
-    pub(super) fn new(mut self, new: impl Display) -> Change {
+    pub(super) fn now(mut self, new: impl Display) -> Change {
         self.new = Some(new.to_string());
         self
     }
-    pub(super) fn old_opt(mut self, old: Option<impl Display>) -> Change {
+    pub(super) fn was_opt(mut self, old: Option<impl Display>) -> Change {
         self.old = old.map(|value| value.to_string());
         self
     }
-    pub(super) fn new_opt(mut self, new: Option<impl Display>) -> Change {
+    pub(super) fn now_opt(mut self, new: Option<impl Display>) -> Change {
         self.new = new.map(|value| value.to_string());
         self
     }

@@ -14,14 +14,14 @@ pub(super) fn compare_schemas(ctx: &Context, old: &Api, new: &Api, report: &mut 
                 report.schemas.remove(1);
                 report.fields.remove(fields(schema).len());
                 report.changes.push(
-                    At::new("schema", "", name).change(Item::Schema, ChangeKind::Removed).class(ctx.removal()).old(shape_text(schema)),
+                    At::new("schema", "", name).change(Item::Schema, ChangeKind::Removed).class(ctx.removal()).was(shape_text(schema)),
                 );
             }
             Pair::New(name, schema) => {
                 report.schemas.add(1);
                 report.fields.add(fields(schema).len());
                 report.changes.push(
-                    At::new("schema", "", name).change(Item::Schema, ChangeKind::Added).class(ctx.addition()).new(shape_text(schema)),
+                    At::new("schema", "", name).change(Item::Schema, ChangeKind::Added).class(ctx.addition()).now(shape_text(schema)),
                 );
             }
             Pair::Both { new_name, old: old_schema, new: new_schema, .. } => {
@@ -35,13 +35,13 @@ pub(super) fn compare_schemas(ctx: &Context, old: &Api, new: &Api, report: &mut 
 fn compare_schema(ctx: &Context, at: &At, old: &Schema, new: &Schema, report: &mut ChangeReport) {
     let changed = |aspect: Aspect| at.change(Item::Schema, ChangeKind::Changed).aspect(aspect).class((Class::Breaking, None));
     if old.nullable != new.nullable {
-        report.changes.push(changed(Aspect::Nullable).old(old.nullable).new(new.nullable));
+        report.changes.push(changed(Aspect::Nullable).was(old.nullable).now(new.nullable));
     }
     match (&old.shape, &new.shape) {
         (SchemaShape::Object { fields: old_fields, additional: old_extra }, SchemaShape::Object { fields: new_fields, additional: new_extra }) => {
             if old_extra != new_extra {
                 let text = |extra: &Option<TypeRef>| extra.as_ref().map_or("none".to_string(), type_text);
-                report.changes.push(changed(Aspect::Shape).old(format!("extra keys: {}", text(old_extra))).new(format!("extra keys: {}", text(new_extra))));
+                report.changes.push(changed(Aspect::Shape).was(format!("extra keys: {}", text(old_extra))).now(format!("extra keys: {}", text(new_extra))));
             }
             compare_fields(ctx, at, old_fields, new_fields, report);
         }
@@ -49,10 +49,10 @@ fn compare_schema(ctx: &Context, at: &At, old: &Schema, new: &Schema, report: &m
             let old_set: BTreeMap<String, ()> = old_values.iter().map(|v| (literal_text(v), ())).collect();
             let new_set: BTreeMap<String, ()> = new_values.iter().map(|v| (literal_text(v), ())).collect();
             for value in old_set.keys().filter(|value| !new_set.contains_key(*value)) {
-                report.changes.push(at.change(Item::EnumValue, ChangeKind::Removed).class(ctx.removal()).old(value));
+                report.changes.push(at.change(Item::EnumValue, ChangeKind::Removed).class(ctx.removal()).was(value));
             }
             for value in new_set.keys().filter(|value| !old_set.contains_key(*value)) {
-                report.changes.push(at.change(Item::EnumValue, ChangeKind::Added).class(ctx.addition()).new(value));
+                report.changes.push(at.change(Item::EnumValue, ChangeKind::Added).class(ctx.addition()).now(value));
             }
         }
         (old_shape, new_shape) if old_shape != new_shape => {
@@ -60,7 +60,7 @@ fn compare_schema(ctx: &Context, at: &At, old: &Schema, new: &Schema, report: &m
             // other way round: keep the field counts exact.
             report.fields.remove(fields(old).len());
             report.fields.add(fields(new).len());
-            report.changes.push(changed(Aspect::Shape).old(shape_text(old)).new(shape_text(new)));
+            report.changes.push(changed(Aspect::Shape).was(shape_text(old)).now(shape_text(new)));
         }
         _ => {}
     }
@@ -72,13 +72,13 @@ fn compare_fields(ctx: &Context, at: &At, old: &BTreeMap<String, Field>, new: &B
             Pair::Old(name, field) => {
                 report.fields.remove(1);
                 report.changes.push(
-                    at.change(Item::Field, ChangeKind::Removed).member(name).class(ctx.removal()).old(field_text(field)),
+                    at.change(Item::Field, ChangeKind::Removed).member(name).class(ctx.removal()).was(field_text(field)),
                 );
             }
             Pair::New(name, field) => {
                 report.fields.add(1);
                 let class = if field.required { (Class::Breaking, None) } else { ctx.addition() };
-                report.changes.push(at.change(Item::Field, ChangeKind::Added).member(name).class(class).new(field_text(field)));
+                report.changes.push(at.change(Item::Field, ChangeKind::Added).member(name).class(class).now(field_text(field)));
             }
             Pair::Both { new_name, old: old_field, new: new_field, .. } => {
                 report.fields.keep();
@@ -91,39 +91,39 @@ fn compare_fields(ctx: &Context, at: &At, old: &BTreeMap<String, Field>, new: &B
 fn compare_field(ctx: &Context, at: &At, name: &str, old: &Field, new: &Field, report: &mut ChangeReport) {
     let changed = |aspect: Aspect| at.change(Item::Field, ChangeKind::Changed).member(name).aspect(aspect);
     if old.type_ref != new.type_ref {
-        report.changes.push(changed(Aspect::Type).class((Class::Breaking, None)).old(type_text(&old.type_ref)).new(type_text(&new.type_ref)));
+        report.changes.push(changed(Aspect::Type).class((Class::Breaking, None)).was(type_text(&old.type_ref)).now(type_text(&new.type_ref)));
     }
     // Required and nullable decide whether the generated field is an
     // `Option`: either direction changes the type.
     if old.required != new.required {
-        report.changes.push(changed(Aspect::Required).class((Class::Breaking, None)).old(old.required).new(new.required));
+        report.changes.push(changed(Aspect::Required).class((Class::Breaking, None)).was(old.required).now(new.required));
     }
     if old.nullable != new.nullable {
-        report.changes.push(changed(Aspect::Nullable).class((Class::Breaking, None)).old(old.nullable).new(new.nullable));
+        report.changes.push(changed(Aspect::Nullable).class((Class::Breaking, None)).was(old.nullable).now(new.nullable));
     }
     if old.read_only != new.read_only {
         let class = if new.read_only { Class::Breaking } else { Class::Compatible };
-        report.changes.push(changed(Aspect::ReadOnly).class((class, None)).old(old.read_only).new(new.read_only));
+        report.changes.push(changed(Aspect::ReadOnly).class((class, None)).was(old.read_only).now(new.read_only));
     }
     if old.default != new.default {
         let text = |value: &Option<serde_json::Value>| value.as_ref().map(|v| v.to_string());
-        report.changes.push(changed(Aspect::Default).class((Class::Compatible, None)).old_opt(text(&old.default)).new_opt(text(&new.default)));
+        report.changes.push(changed(Aspect::Default).class((Class::Compatible, None)).was_opt(text(&old.default)).now_opt(text(&new.default)));
     }
     let float_bounds = [(Aspect::MinValue, old.min_value, new.min_value, true), (Aspect::MaxValue, old.max_value, new.max_value, false)];
     for (aspect, old_bound, new_bound, lower) in float_bounds {
         if let Some(class) = bound_class(ctx, old_bound, new_bound, lower) {
-            report.changes.push(changed(aspect).class(class).old_opt(old_bound).new_opt(new_bound));
+            report.changes.push(changed(aspect).class(class).was_opt(old_bound).now_opt(new_bound));
         }
     }
     let length_bounds = [(Aspect::MinLength, old.min_length, new.min_length, true), (Aspect::MaxLength, old.max_length, new.max_length, false)];
     for (aspect, old_bound, new_bound, lower) in length_bounds {
         if let Some(class) = bound_class(ctx, old_bound, new_bound, lower) {
-            report.changes.push(changed(aspect).class(class).old_opt(old_bound).new_opt(new_bound));
+            report.changes.push(changed(aspect).class(class).was_opt(old_bound).now_opt(new_bound));
         }
     }
     if old.pattern != new.pattern {
         let class = if new.pattern.is_none() { Class::Compatible } else { Class::Breaking };
-        report.changes.push(changed(Aspect::Pattern).class((class, None)).old_opt(old.pattern.as_deref()).new_opt(new.pattern.as_deref()));
+        report.changes.push(changed(Aspect::Pattern).class((class, None)).was_opt(old.pattern.as_deref()).now_opt(new.pattern.as_deref()));
     }
 }
 
@@ -133,13 +133,13 @@ pub(super) fn compare_endpoints(ctx: &Context, old: &Api, new: &Api, report: &mu
             Pair::Old(key, endpoint) => {
                 report.endpoints.remove(1);
                 report.changes.push(
-                    endpoint_at(key, endpoint).change(Item::Endpoint, ChangeKind::Removed).class(ctx.removal()).old(&endpoint.operation_id),
+                    endpoint_at(key, endpoint).change(Item::Endpoint, ChangeKind::Removed).class(ctx.removal()).was(&endpoint.operation_id),
                 );
             }
             Pair::New(key, endpoint) => {
                 report.endpoints.add(1);
                 report.changes.push(
-                    endpoint_at(key, endpoint).change(Item::Endpoint, ChangeKind::Added).class(ctx.addition()).new(&endpoint.operation_id),
+                    endpoint_at(key, endpoint).change(Item::Endpoint, ChangeKind::Added).class(ctx.addition()).now(&endpoint.operation_id),
                 );
             }
             Pair::Both { new_name, old: old_endpoint, new: new_endpoint, .. } => {
@@ -158,21 +158,21 @@ fn compare_endpoint(ctx: &Context, at: &At, old: &Endpoint, new: &Endpoint, repo
     let changed = |aspect: Aspect| at.change(Item::Endpoint, ChangeKind::Changed).aspect(aspect);
     if old.operation_id != new.operation_id {
         // The generated method is named after the operation id.
-        report.changes.push(changed(Aspect::OperationId).class((Class::Breaking, None)).old(&old.operation_id).new(&new.operation_id));
+        report.changes.push(changed(Aspect::OperationId).class((Class::Breaking, None)).was(&old.operation_id).now(&new.operation_id));
     }
     if old.tags != new.tags {
-        report.changes.push(changed(Aspect::Tags).class((Class::DocumentationOnly, None)).old(old.tags.join(", ")).new(new.tags.join(", ")));
+        report.changes.push(changed(Aspect::Tags).class((Class::DocumentationOnly, None)).was(old.tags.join(", ")).now(new.tags.join(", ")));
     }
     if old.request != new.request {
-        report.changes.push(changed(Aspect::Request).class((Class::Breaking, None)).old(body_text(&old.request)).new(body_text(&new.request)));
+        report.changes.push(changed(Aspect::Request).class((Class::Breaking, None)).was(body_text(&old.request)).now(body_text(&new.request)));
     }
     if old.responses != new.responses {
         report.changes.push(
-            changed(Aspect::Responses).class((Class::Breaking, None)).old(responses_text(&old.responses)).new(responses_text(&new.responses)),
+            changed(Aspect::Responses).class((Class::Breaking, None)).was(responses_text(&old.responses)).now(responses_text(&new.responses)),
         );
     }
     if old.security != new.security {
-        report.changes.push(changed(Aspect::Security).class((Class::Breaking, None)).old(old.security.join(", ")).new(new.security.join(", ")));
+        report.changes.push(changed(Aspect::Security).class((Class::Breaking, None)).was(old.security.join(", ")).now(new.security.join(", ")));
     }
 
     let by_key = |parameters: &[Parameter]| -> BTreeMap<String, Parameter> {
@@ -182,11 +182,11 @@ fn compare_endpoint(ctx: &Context, at: &At, old: &Endpoint, new: &Endpoint, repo
     for entry in pair(&old_parameters, &new_parameters) {
         match entry {
             Pair::Old(key, parameter) => report.changes.push(
-                at.change(Item::Parameter, ChangeKind::Removed).member(key).class(ctx.removal()).old(type_text(&parameter.type_ref)),
+                at.change(Item::Parameter, ChangeKind::Removed).member(key).class(ctx.removal()).was(type_text(&parameter.type_ref)),
             ),
             Pair::New(key, parameter) => {
                 let class = if parameter.required { (Class::Breaking, None) } else { ctx.addition() };
-                report.changes.push(at.change(Item::Parameter, ChangeKind::Added).member(key).class(class).new(type_text(&parameter.type_ref)));
+                report.changes.push(at.change(Item::Parameter, ChangeKind::Added).member(key).class(class).now(type_text(&parameter.type_ref)));
             }
             Pair::Both { new_name, old: old_parameter, new: new_parameter, .. } => {
                 let changed = |aspect: Aspect| at.change(Item::Parameter, ChangeKind::Changed).member(new_name).aspect(aspect);
@@ -194,13 +194,13 @@ fn compare_endpoint(ctx: &Context, at: &At, old: &Endpoint, new: &Endpoint, repo
                     report.changes.push(
                         changed(Aspect::Type)
                             .class((Class::Breaking, None))
-                            .old(type_text(&old_parameter.type_ref))
-                            .new(type_text(&new_parameter.type_ref)),
+                            .was(type_text(&old_parameter.type_ref))
+                            .now(type_text(&new_parameter.type_ref)),
                     );
                 }
                 if old_parameter.required != new_parameter.required {
                     let class = if new_parameter.required { Class::Breaking } else { Class::Compatible };
-                    report.changes.push(changed(Aspect::Required).class((class, None)).old(old_parameter.required).new(new_parameter.required));
+                    report.changes.push(changed(Aspect::Required).class((class, None)).was(old_parameter.required).now(new_parameter.required));
                 }
             }
         }
