@@ -56,7 +56,9 @@
 //!   sources: absence of an item, or of a fact (`None`, `unknown` type or
 //!   permission, no enum list), means "not confirmed", never "removed".
 //!   Items a derived snapshot carries with a `provenance` are present and
-//!   are compared like any other.
+//!   are compared like any other. An item added against a derived old
+//!   snapshot stays compatible (it is there now), with a note that it may
+//!   be older.
 //! - A mandatory flag that one release does not document (`None`; the
 //!   markers exist only from 12.0-FR4 on): unknown <-> mandatory is
 //!   documentation only, unknown <-> not mandatory is not reported.
@@ -390,6 +392,7 @@ pub(crate) struct Context {
 
 pub(crate) const NOT_CONFIRMED_NEW: &str = "not confirmed by the derived snapshot";
 pub(crate) const NOT_CONFIRMED_OLD: &str = "not confirmed by the derived old snapshot";
+pub(crate) const MAYBE_OLDER: &str = "may be older: the derived old snapshot does not confirm its absence";
 
 impl Context {
     /// Class of an item missing because `release` has a stub page.
@@ -406,10 +409,12 @@ impl Context {
         }
     }
 
-    /// Class of an item present only in the new release.
+    /// Class of an item present only in the new release. Against a derived
+    /// old snapshot the item may be older than the new release, but it is
+    /// there now and breaks nobody: compatible, with a note.
     fn addition(&self) -> (Class, Option<String>) {
         if self.old_derived {
-            (Class::DocumentationOnly, Some(NOT_CONFIRMED_OLD.into()))
+            (Class::Compatible, Some(MAYBE_OLDER.into()))
         } else {
             (Class::Compatible, None)
         }

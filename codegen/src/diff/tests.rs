@@ -146,6 +146,9 @@ fn derived_snapshot_absence_is_not_confirmed_not_removed() {
     assert!(report.changes.iter().all(|c| c.note.as_deref() == Some(NOT_CONFIRMED_NEW)));
     // The carried property is kept, not re-added.
     assert_eq!(report.properties.kept, 1);
+    // Against a derived old snapshot, an addition is compatible but may be older.
+    let back = compare(&new, &old);
+    assert!(back.changes.iter().all(|c| c.class == Class::Compatible && c.note.as_deref() == Some(MAYBE_OLDER)), "{:#?}", back.changes);
     // An unknown type in derived data is not a type change.
     let typed = |t: DataType| Property { data_type: t, ..property("p") };
     let mut unknown = api("13.1", vec![resource("r", vec![typed(DataType::Unknown)])]);
