@@ -84,6 +84,8 @@ fn percent_decode(text: &str) -> String {
 /// Why a `$ref` could not be followed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RefError {
+    /// `$ref: ""`: names the document itself, never a schema.
+    Empty,
     /// `other.yaml#/...` or a URL: only refs inside the document are read.
     External(String),
     /// The pointer names nothing in the document.
@@ -95,6 +97,7 @@ pub enum RefError {
 impl RefError {
     pub fn message(&self) -> String {
         match self {
+            RefError::Empty => "empty $ref".to_string(),
             RefError::External(reference) => format!("external $ref `{reference}` is not supported"),
             RefError::Dangling(reference) => format!("$ref `{reference}` points to nothing in the document"),
             RefError::Cycle(reference) => format!("$ref `{reference}` refers to itself through a chain of $refs"),
@@ -105,6 +108,9 @@ impl RefError {
 /// The JSON pointer a local `$ref` names (`#/components/schemas/Pet` ->
 /// `/components/schemas/Pet`), percent-decoding undone.
 pub fn ref_pointer(reference: &str) -> Result<String, RefError> {
+    if reference.trim().is_empty() {
+        return Err(RefError::Empty);
+    }
     match reference.strip_prefix('#') {
         Some(fragment) if fragment.is_empty() || fragment.starts_with('/') => Ok(percent_decode(fragment)),
         _ => Err(RefError::External(reference.to_string())),

@@ -215,7 +215,7 @@ impl<'a> Lowerer<'a> {
 
     fn ref_failed(&mut self, pointer: &str, hint: &str, error: RefError) -> TypeRef {
         match error {
-            RefError::External(_) => self.warn(pointer, hint, format!("{}; read as any JSON value", error.message())),
+            RefError::External(_) | RefError::Empty => self.warn(pointer, hint, format!("{}; read as any JSON value", error.message())),
             _ => self.error(pointer, hint, error.message()),
         }
         TypeRef::Any
