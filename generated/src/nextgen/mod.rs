@@ -301,6 +301,8 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationHealth {
     }
 }
 /// Schema `ApplicationList`.
+///
+/// Inferred: not confirmed by a primary source (`x-inferred`).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplicationList {
@@ -600,8 +602,6 @@ impl rt::WireEnum for CalloutScheme {
     ];
 }
 /// Schema `Certificate`.
-///
-/// Inferred: not confirmed by a primary source (`x-inferred`).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Certificate {
@@ -613,7 +613,7 @@ pub struct Certificate {
     pub passphrase: Option<String>,
     /// `private_key`, string, required, inferred.
     pub private_key: Option<String>,
-    /// `public_cert`, string, required.
+    /// `public_cert`, string, required, inferred.
     pub public_cert: Option<String>,
     /// Keys the description does not name, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1411,8 +1411,6 @@ impl<'de> ::serde::Deserialize<'de> for FreeForm {
     }
 }
 /// Schema `Frontend`.
-///
-/// Inferred: not confirmed by a primary source (`x-inferred`).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Frontend {
@@ -2120,8 +2118,6 @@ impl<'de> ::serde::Deserialize<'de> for HealthFrontend {
     }
 }
 /// Schema `HealthListener`.
-///
-/// Inferred: not confirmed by a primary source (`x-inferred`).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HealthListener {
@@ -2131,7 +2127,7 @@ pub struct HealthListener {
     pub name: Option<String>,
     /// `operational_state`, [`OperationalState`], read-only.
     pub operational_state: Option<rt::Open<OperationalState>>,
-    /// `port`, integer.
+    /// `port`, integer, inferred.
     pub port: Option<i64>,
     /// Keys the description does not name, kept as received.
     pub unknown_fields: rt::UnknownFields,
