@@ -2,7 +2,8 @@
 # Validates our OpenAPI descriptions with an independent validator
 # (PyPI openapi-spec-validator), installed into a private virtual
 # environment under target/ so nothing outside the checkout changes.
-# Usage: .ci/validate-openapi.sh [file.yaml ...]  (default: specs/nextgen/openapi.yaml)
+# Usage: .ci/validate-openapi.sh [file.yaml ...]  (default: specs/nextgen/openapi.yaml
+# and the well-formed OpenAPI test fixtures, tests/fixtures/openapi/*.yaml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=target/openapi-validator-venv
@@ -12,7 +13,7 @@ if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "openapi-spec-validator==$version"
 fi
 files=("$@")
-[ ${#files[@]} -eq 0 ] && files=(specs/nextgen/openapi.yaml)
+[ ${#files[@]} -eq 0 ] && files=(specs/nextgen/openapi.yaml tests/fixtures/openapi/*.yaml)
 status=0
 for file in "${files[@]}"; do
     # -W error: a warning (e.g. a deprecated construct) fails the check too.
