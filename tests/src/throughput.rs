@@ -6,6 +6,9 @@
 //! objects (about 70 keys each, numbers partly as strings, some keys no
 //! reference documents) and `stat lbvserver`-like records whose 64-bit
 //! counters are strings.
+//!
+//! This file depends on `netscaler` and `serde_json` only: `bench/`
+//! includes it by path.
 
 use netscaler::runtime::{Answer, FromNitro, Resource};
 use serde_json::{json, Map, Value};
