@@ -193,6 +193,9 @@ pub(crate) struct Lowerer<'a> {
     security_schemes: BTreeMap<String, crate::ir::SecurityScheme>,
     errors: BTreeMap<String, crate::ir::ErrorCode>,
     diagnostics: Vec<Diagnostic>,
+    /// What diagnostics are about: the component schema, `Schema.field`
+    /// or the operation being lowered.
+    subject: String,
 }
 
 impl<'a> Lowerer<'a> {
@@ -208,7 +211,12 @@ impl<'a> Lowerer<'a> {
             security_schemes: BTreeMap::new(),
             errors: BTreeMap::new(),
             diagnostics: Vec::new(),
+            subject: String::new(),
         }
+    }
+
+    fn subject(&self) -> String {
+        self.subject.clone()
     }
 
     fn origin(&self, pointer: &str) -> Origin {

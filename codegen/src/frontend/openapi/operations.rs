@@ -29,6 +29,7 @@ impl<'a> Lowerer<'a> {
         let mut operation_ids = BTreeMap::<String, String>::new();
         for (path, item) in paths {
             let item_pointer = child("/paths", path);
+            self.subject = path.clone();
             let Some((item, item_pointer)) = self.follow(item, &item_pointer) else { continue };
             let shared = self.parameter_list(item, &item_pointer);
             for (key, method) in METHODS {
@@ -53,6 +54,7 @@ impl<'a> Lowerer<'a> {
             _ => camel(&format!("{} {path}", method.as_str().to_lowercase())),
         };
         let hint = camel(&operation_id);
+        self.subject = operation_id.clone();
         // Operation parameters override path-item ones of the same name
         // and location.
         let mut by_key = BTreeMap::new();
@@ -157,7 +159,7 @@ impl<'a> Lowerer<'a> {
             return Some(Body { media_type: media.to_string(), type_ref, required });
         }
         let (media, _) = content.iter().next()?;
-        self.warn(&child(pointer, media), hint, format!("media type `{media}` is not JSON; the body is read as raw bytes"));
+        self.warn(&child(pointer, media), &self.subject(), format!("media type `{media}` is not JSON; the body is read as raw bytes"));
         Some(Body { media_type: media.to_string(), type_ref: TypeRef::Bytes, required })
     }
 
@@ -204,6 +206,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn lower_security_schemes(&mut self) {
+        self.subject.clear();
         let Some(schemes) = self.doc.pointer("/components/securitySchemes").and_then(Value::as_object) else { return };
         let schemes: BTreeMap<&String, &'a Value> = schemes.iter().collect();
         for (name, scheme) in schemes {

@@ -37,6 +37,7 @@ impl<'a> Lowerer<'a> {
         self.component_names = entries.keys().map(|name| name.to_string()).collect();
         for (name, schema) in entries {
             let pointer = child("/components/schemas", name);
+            self.subject = name.clone();
             self.read_error_codes(schema, &pointer);
             let shape = self.shape_of(name, schema, &pointer, 0);
             let schema = Schema {
@@ -54,7 +55,7 @@ impl<'a> Lowerer<'a> {
     /// The shape of a schema that gets the name `name`.
     fn shape_of(&mut self, name: &str, schema: &'a Value, pointer: &str, depth: usize) -> SchemaShape {
         if depth > MAX_DEPTH {
-            self.error(pointer, name, format!("schema nesting is deeper than {MAX_DEPTH} levels"));
+            self.error(pointer, &self.subject(), format!("schema nesting is deeper than {MAX_DEPTH} levels"));
             return SchemaShape::Alias(TypeRef::Any);
         }
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
@@ -70,7 +71,7 @@ impl<'a> Lowerer<'a> {
             return shape;
         }
         if schema.get("enum").is_some() {
-            if let Some(values) = self.enum_literals(name, schema, pointer) {
+            if let Some(values) = self.enum_literals(schema, pointer) {
                 return SchemaShape::Enum { values };
             }
         }
@@ -91,12 +92,12 @@ impl<'a> Lowerer<'a> {
     /// named when it needs a type of its own, inline otherwise.
     pub(super) fn type_of(&mut self, schema: &'a Value, pointer: &str, hint: &str, depth: usize) -> TypeRef {
         if depth > MAX_DEPTH {
-            self.error(pointer, hint, format!("schema nesting is deeper than {MAX_DEPTH} levels"));
+            self.error(pointer, &self.subject(), format!("schema nesting is deeper than {MAX_DEPTH} levels"));
             return TypeRef::Any;
         }
         if !schema.is_object() {
             if schema.as_bool() != Some(true) {
-                self.warn(pointer, hint, "schema is not an object; read as any JSON value");
+                self.warn(pointer, &self.subject(), "schema is not an object; read as any JSON value");
             }
             return TypeRef::Any;
         }
@@ -132,18 +133,18 @@ impl<'a> Lowerer<'a> {
         let kind = match schema.get("type") {
             Some(Value::String(kind)) => kind.as_str(),
             Some(Value::Array(_)) => {
-                self.warn(&format!("{pointer}/type"), hint, "a list of types is OpenAPI 3.1; read as any JSON value");
+                self.warn(&format!("{pointer}/type"), &self.subject(), "a list of types is OpenAPI 3.1; read as any JSON value");
                 return TypeRef::Any;
             }
             Some(_) => {
-                self.warn(&format!("{pointer}/type"), hint, "`type` is not a string; read as any JSON value");
+                self.warn(&format!("{pointer}/type"), &self.subject(), "`type` is not a string; read as any JSON value");
                 return TypeRef::Any;
             }
             None if is_object(schema) => "object",
             None if schema.get("items").is_some() => "array",
             None => {
                 if schema.get("not").is_some() {
-                    self.warn(pointer, hint, "`not` is not supported; read as any JSON value");
+                    self.warn(pointer, &self.subject(), "`not` is not supported; read as any JSON value");
                 }
                 return TypeRef::Any;
             }
@@ -168,7 +169,7 @@ impl<'a> Lowerer<'a> {
                 _ => TypeRef::Map(Box::new(TypeRef::Any)),
             },
             other => {
-                self.warn(&format!("{pointer}/type"), hint, format!("unknown type `{other}`; read as any JSON value"));
+                self.warn(&format!("{pointer}/type"), &self.subject(), format!("unknown type `{other}`; read as any JSON value"));
                 TypeRef::Any
             }
         }
@@ -213,10 +214,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn ref_failed(&mut self, pointer: &str, hint: &str, error: RefError) -> TypeRef {
+    fn ref_failed(&mut self, pointer: &str, _hint: &str, error: RefError) -> TypeRef {
         match error {
-            RefError::External(_) | RefError::Empty => self.warn(pointer, hint, format!("{}; read as any JSON value", error.message())),
-            _ => self.error(pointer, hint, error.message()),
+            RefError::External(_) | RefError::Empty => self.warn(pointer, &self.subject(), format!("{}; read as any JSON value", error.message())),
+            _ => self.error(pointer, &self.subject(), error.message()),
         }
         TypeRef::Any
     }
@@ -284,7 +285,7 @@ impl<'a> Lowerer<'a> {
 
     fn gather_all_of(&mut self, owner: &str, schema: &'a Value, pointer: &str, parts: &mut ObjectParts<'a>, nesting: usize) {
         if nesting > MAX_DEPTH {
-            self.error(pointer, owner, format!("allOf nesting is deeper than {MAX_DEPTH} levels"));
+            self.error(pointer, &self.subject(), format!("allOf nesting is deeper than {MAX_DEPTH} levels"));
             return;
         }
         parts.add(schema, pointer);
@@ -300,7 +301,7 @@ impl<'a> Lowerer<'a> {
             } else if is_object(resolved) || resolved.get("required").is_some() || resolved.as_object().is_some_and(|o| o.keys().all(|k| is_annotation(k))) {
                 parts.add(resolved, &resolved_pointer);
             } else {
-                self.warn(&part_pointer, owner, "allOf part is not an object schema; its constraints are ignored");
+                self.warn(&part_pointer, &self.subject(), "allOf part is not an object schema; its constraints are ignored");
             }
         }
     }
@@ -324,7 +325,11 @@ impl<'a> Lowerer<'a> {
 
     fn field(&mut self, owner: &str, wire: &str, property: &'a Value, pointer: &str, required: bool, depth: usize) -> Field {
         let hint = format!("{owner}{}", camel(wire));
+        // Diagnostics about the field's type name the field.
+        let outer = std::mem::replace(&mut self.subject, String::new());
+        self.subject = if outer.is_empty() { wire.to_string() } else { format!("{outer}.{wire}") };
         let type_ref = self.type_of(property, pointer, &hint, depth + 1);
+        self.subject = outer;
         // Constraints and flags written beside a `$ref` (or in a one-part
         // `allOf` wrapper) belong to the field; those of the target apply
         // where the field does not say otherwise.
@@ -386,7 +391,7 @@ impl<'a> Lowerer<'a> {
             return Some(SchemaShape::Alias(self.type_of(part, &format!("{pointer}/{key}/{index}"), name, depth + 1)));
         }
         if schema.get("properties").is_some() {
-            self.warn(pointer, name, format!("properties beside `{key}` are ignored"));
+            self.warn(pointer, &self.subject(), format!("properties beside `{key}` are ignored"));
         }
         let mut types = Vec::new();
         for (index, variant) in variants.iter().enumerate() {
@@ -405,7 +410,7 @@ impl<'a> Lowerer<'a> {
 
     fn discriminator(&mut self, value: &'a Value, pointer: &str, name: &str) -> Option<Discriminator> {
         let Some(property) = value.get("propertyName").and_then(Value::as_str) else {
-            self.warn(pointer, name, "discriminator without propertyName is ignored");
+            self.warn(pointer, &self.subject(), "discriminator without propertyName is ignored");
             return None;
         };
         let mut mapping = BTreeMap::new();
@@ -420,7 +425,7 @@ impl<'a> Lowerer<'a> {
                 } else if self.component_names.contains(target) {
                     target.to_string()
                 } else {
-                    self.error(&super::document::child(&format!("{pointer}/mapping"), tag), name, format!("discriminator mapping names `{target}`, which is not a schema"));
+                    self.error(&super::document::child(&format!("{pointer}/mapping"), tag), &self.subject(), format!("discriminator mapping names `{target}`, which is not a schema"));
                     continue;
                 };
                 mapping.insert(tag.clone(), schema);
@@ -431,7 +436,7 @@ impl<'a> Lowerer<'a> {
 
     /// String and integer enums (with `null`); `None` for other literal
     /// kinds, which are then read by their `type` alone.
-    fn enum_literals(&mut self, name: &str, schema: &'a Value, pointer: &str) -> Option<Vec<EnumLiteral>> {
+    fn enum_literals(&mut self, schema: &'a Value, pointer: &str) -> Option<Vec<EnumLiteral>> {
         let values = schema.get("enum")?.as_array()?;
         let mut literals = Vec::new();
         for value in values {
@@ -441,7 +446,7 @@ impl<'a> Lowerer<'a> {
                 Value::Number(number) if number.as_i64().is_some() => EnumLiteral::Integer(number.as_i64()?),
                 Value::Bool(_) => return None,
                 other => {
-                    self.warn(&format!("{pointer}/enum"), name, format!("enum value {other} is neither a string nor an integer; the list is not kept"));
+                    self.warn(&format!("{pointer}/enum"), &self.subject(), format!("enum value {other} is neither a string nor an integer; the list is not kept"));
                     return None;
                 }
             });
