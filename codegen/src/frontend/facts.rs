@@ -6,7 +6,9 @@
 //! generated toolkits) for releases whose reference we do not hold (13.1,
 //! 14.1). They are trusted for what they state and silent otherwise, so:
 //! - a resource, property or enum value in the facts is added, and a type,
-//!   permission or constraint the facts state replaces the base's;
+//!   permission or constraint the facts state replaces the base's; enum
+//!   values only the base lists are kept after the facts' values (an
+//!   appliance may still send them);
 //! - absence in the facts means "not confirmed", never "removed": the base
 //!   item is kept with `provenance` set to
 //!   `nitro-docs-<base> (not confirmed for <release>)`;
@@ -18,8 +20,8 @@
 //!
 //! Operations: an operation the base documents keeps the base's method, path,
 //! payload and query options. An operation only the facts list is
-//! **inferred** from the NITRO conventions (no page states it), which the
-//! generated code follows on every documented release:
+//! **inferred** (`method_inferred: true`) from the conventions the
+//! documented releases follow (no page states it for this release):
 //!
 //! | facts name      | method | path (below `/nitro/v1`)   | action / query options              |
 //! |-----------------|--------|----------------------------|-------------------------------------|
@@ -43,7 +45,9 @@
 //! sent as `action=update`, as their documented pages do.
 //!
 //! Error listings (`errors-<release>.json`): names and codes only, read by
-//! [`read_facts_errors`]; base errors the facts lack are kept.
+//! [`read_facts_errors`] and merged by [`overlay_errors`]; base errors the
+//! facts lack are kept. Without an error listing (13.1) the snapshot keeps
+//! the base's error table.
 
 use crate::diagnostics::{Diagnostic, Lowered};
 use crate::ir::{
