@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod codegen_cmd;
 mod diff;
 mod facts;
+mod openapi_cmd;
 mod scrape;
 
 #[derive(Parser)]
@@ -26,6 +27,8 @@ enum Command {
     Diff(diff::Args),
     /// Overlay derived 13.1/14.1 facts on a documented snapshot (specs/nitro/adc/<release>.json)
     Facts(facts::Args),
+    /// A standalone client crate from any OpenAPI 3.0 document (`--out <dir>`)
+    Openapi(openapi_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen_cmd::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Facts(args) => facts::run(args),
+        Command::Openapi(args) => openapi_cmd::run(args),
     };
     match result {
         Ok(code) => code,
