@@ -1,7 +1,9 @@
 //! Frontends: each reads one kind of input into [`crate::ir::Api`].
 
+pub mod bundle;
 pub mod errors;
 pub mod facts;
+pub mod html;
 pub mod nitro;
 pub mod openapi;
 pub mod text;

@@ -1,1 +1,188 @@
 //! NITRO reference pages (Markdown with embedded HTML tables) -> IR.
+//!
+//! Entry point: [`read_nitro`], which also fills [`crate::ir::Api::errors`]
+//! from the folder's `error-messages/` pages (via
+//! [`crate::frontend::errors::read_error_pages`]). Two stages: [`page`] splits each page into
+//! raw parts (title, Properties table cells, operation blocks) and
+//! [`lower`] turns those into [`crate::ir::Resource`]s. [`markup`] reads
+//! the inline markup of operation blocks (bold marks, URLs, payloads) and
+//! [`constraints`] the constraint lines of a Description cell.
+//!
+//! Input layout (`docs_dir` is the folder holding `configuration/`):
+//! - ADC: `configuration/<group>/<res>/<res>.md` and
+//!   `statistics/<group>/<res>/<res>.md`; `<group>` is a long folder name
+//!   mapped to the short NITRO group (see [`groups`]).
+//! - ADM: `configuration/<group>[/<sub>]/<res>.md`; the group is the first
+//!   folder with `-` as `_`.
+//!
+//! A page is a resource page when it has a `##Properties` or
+//! `##Operations` heading; group index pages (neither) are skipped
+//! silently and not counted in [`crate::ir::Source::pages`].
+//!
+//! Decisions (the pages are not always consistent):
+//! - Name: the resource segment most operation URLs use (it keeps the
+//!   server's case: `Interface`), else the `#` title.
+//! - Kind: `stat` under `statistics/`, `binding` for names ending in
+//!   `_binding`, else `config`.
+//! - Base path: `/nitro/vN` for the version most URLs use. An operation on
+//!   another version keeps its path relative to that base and gets a
+//!   warning (no release read so far has one: ADM 12.1 is all v1).
+//! - Paths: `/<area>/<resource>` plus `/{key}` per `<key>_value<Type>`
+//!   segment; `area` is `config`, `stat`, or ADM's `upload`/`download`.
+//!   Generation A (10.5, 11.0) writes `POST /nitro/v1/config/` with the
+//!   verb inside a form-encoded `params` object: the path then gets the
+//!   resource name and the verb becomes [`crate::ir::Operation::action`].
+//! - Operation names: `add`, `update`, `unset`, `delete`, `get`, `get_all`,
+//!   `count`; ADM's `modify` (its spelling of update; never beside one) is
+//!   `update`; every other heading is `action:<verb>` in the heading's
+//!   spelling with a trailing `:` removed and ` (all)` written `_all`.
+//! - Methods: as written; ADM writes `null`, and then the method is
+//!   inferred (add POST, update PUT, delete DELETE, get/get_all/count GET,
+//!   `download*` and `*_all` GET, others POST) and marked
+//!   `method_inferred`, with one note per page.
+//! - Mandatory: a property is `Some(true)`/`Some(false)` only when the
+//!   page's add payload marks at least one key bold (12.0-FR4, 12.1, ADM);
+//!   pages without marks (all of 10.5-12.0, and global bindings whose
+//!   add payload the vendor left unmarked) give `None`.
+//! - Query options: those in the operation's URL and Query-parameters
+//!   examples, plus generation A's `params` keys; `pagesize`/`pageno` read
+//!   as `pagination`.
+//!
+//! Diagnostics: an Error means the output lacks something the page has
+//! (a table that could not be read, a page that could not be read or
+//! named); a Warning means a repair, a guess or a disagreement between
+//! the page's parts (payload keys absent from the table, empty bounds,
+//! unknown groups, duplicate keys, documentation stubs); a Note records a
+//! decision (no table on an operations-only page, inferred methods).
+
+mod constraints;
+mod groups;
+mod lower;
+mod markup;
+mod page;
+mod snapshot;
+
+pub use snapshot::{reflow, snapshot_json};
+// The appliance bundle's XHTML pages share this lowering (owned by the bundle reader).
+pub(crate) mod xhtml;
+
+use crate::diagnostics::{Diagnostic, Lowered};
+use crate::ir::{Origin, Product};
+use lower::PageInput;
+use std::path::{Path, PathBuf};
+
+/// What [`read_nitro`] reads and how.
+#[derive(Clone, Debug, Default)]
+pub struct NitroSettings {
+    pub product: Product,
+    /// Release label as given (`12.0-FR4`); copied into the IR.
+    pub release: String,
+    /// Keep vendor prose (resource and property descriptions). Off for
+    /// committed snapshots.
+    pub descriptions: bool,
+}
+
+/// Reads every resource page under `docs_dir` (`configuration/` and
+/// `statistics/`) into one [`crate::ir::Api`]. Never panics on page
+/// content; every page not fully read gives a diagnostic.
+pub fn read_nitro(docs_dir: &Path, settings: &NitroSettings) -> Lowered {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    for area in ["configuration", "statistics"] {
+        let dir = docs_dir.join(area);
+        if dir.is_dir() {
+            collect_pages(&dir, &mut files, &mut diagnostics, docs_dir);
+        }
+    }
+    if files.is_empty() {
+        diagnostics.push(Diagnostic::error(
+            Origin::default(),
+            "no `.md` pages under `configuration/` or `statistics/` of the docs folder",
+        ));
+    }
+    files.sort();
+
+    let parsed = parse_all(docs_dir, &files);
+    let mut pages = Vec::new();
+    for (relative, result) in files.iter().zip(parsed) {
+        let origin = Origin { file: relative.clone(), ..Origin::default() };
+        match result {
+            Err(message) => diagnostics.push(Diagnostic::error(origin, message)),
+            Ok((raw, lossy)) => {
+                if !raw.is_resource_page {
+                    continue;
+                }
+                if lossy {
+                    diagnostics.push(Diagnostic::warning(origin, "page is not valid utf-8; invalid bytes were replaced"));
+                }
+                let mut parts = relative.split('/');
+                let statistics = parts.next() == Some("statistics");
+                let folder = parts.next().unwrap_or_default().to_string();
+                pages.push(PageInput { file: relative.clone(), statistics, folder, raw });
+            }
+        }
+    }
+    let mut lowered = lower::lower(&pages, settings, diagnostics);
+    // The same docs folder holds the error pages (`error-messages/**`);
+    // their reader is shared with the appliance bundle. Releases without
+    // those pages get an empty table.
+    let errors = crate::frontend::errors::read_error_pages(docs_dir, settings.descriptions);
+    lowered.api.errors = errors.errors;
+    lowered.diagnostics.extend(errors.diagnostics);
+    lowered.diagnostics.sort();
+    lowered
+}
+
+/// Every `.md` file below `dir`, as `/`-separated paths relative to `root`.
+fn collect_pages(dir: &Path, files: &mut Vec<String>, diagnostics: &mut Vec<Diagnostic>, root: &Path) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(Origin { file: relative(root, dir), ..Origin::default() }, format!("cannot read folder: {error}")));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_pages(&path, files, diagnostics, root);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            files.push(relative(root, &path));
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+type Parsed = Result<(page::RawPage, bool), String>;
+
+/// Reads and splits the pages on all cores; results in input order.
+fn parse_all(root: &Path, files: &[String]) -> Vec<Parsed> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|chunk| (chunk.len(), scope.spawn(move || chunk.iter().map(|file| parse_file(&root.join(file))).collect::<Vec<_>>())))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(len, handle)| {
+                // A reader bug must not misalign results with files.
+                handle.join().unwrap_or_else(|_| (0..len).map(|_| Err("page reader failed".to_string())).collect())
+            })
+            .collect()
+    })
+}
+
+fn parse_file(path: &PathBuf) -> Parsed {
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read page: {error}"))?;
+    let (text, lossy) = match String::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(error) => (String::from_utf8_lossy(error.as_bytes()).into_owned(), true),
+    };
+    Ok((page::parse_page(&text), lossy))
+}
