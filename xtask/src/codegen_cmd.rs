@@ -60,6 +60,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let plan = backend::plan_write(&generated, &emitted).context("comparing generated/")?;
+    for path in &plan.unmanaged {
+        eprintln!("warning: generated/{} is not written by the backend (no @generated marker); left alone", path.display());
+    }
     let elapsed = started.elapsed();
     let summary = format!(
         "{} files, {} lines, {} bytes, emitted in {:.2} s",

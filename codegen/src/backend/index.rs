@@ -42,6 +42,13 @@ pub struct TypeInfo {
     pub ident: String,
     /// Property wire name -> enum name, for properties with possible values.
     pub enums: BTreeMap<String, String>,
+    /// Property wire name -> the enum its enum name is an alias of, for
+    /// properties whose values (and value `since`s) an earlier property of
+    /// the same group already has.
+    pub enum_alias_of: BTreeMap<String, String>,
+    /// Property wire name -> the other properties (`resource.property`)
+    /// whose enum names are aliases of this property's enum.
+    pub enum_shared_with: BTreeMap<String, Vec<String>>,
 }
 
 impl ProductIndex<'_> {
@@ -130,15 +137,43 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
             let rename = Rename { wire: property.to_string(), ..rename };
             diagnostics.push(rename_note(&origin, Some(&resource.name), "enum of property", &rename));
         }
+        // One enum per distinct list of values in a group; the other
+        // properties with that list get a type alias of the first one's
+        // enum. Hundreds of properties share `ENABLED`/`DISABLED`, and each
+        // enum costs a dozen trait impls to compile.
+        let mut first_with_values: BTreeMap<(&Vec<String>, &BTreeMap<String, String>), &str> = BTreeMap::new();
+        let mut alias_of: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut shared_with: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for key in &enum_keys {
+            let (id, property) = key.split_once('\u{0}').expect("enum keys hold a separator");
+            let property = &api.resources[id].properties[property];
+            let canonical = *first_with_values.entry((&property.enum_values, &property.enum_since)).or_insert(key);
+            if canonical != key {
+                alias_of.insert(key, canonical);
+                let user = format!("{}.{}", api.resources[id].name, property.name);
+                shared_with.entry(canonical).or_default().push(user);
+            }
+        }
         for resource in &resources {
             let id = resource.id();
-            let enums = resource
-                .properties
-                .values()
-                .filter(|p| has_enum(&p.data_type, &p.enum_values))
-                .map(|p| (p.name.clone(), enum_names[&format!("{id}\u{0}{}", p.name)].clone()))
-                .collect();
-            types.insert(id.clone(), TypeInfo { group: group.clone(), ident: struct_names[&id].clone(), enums });
+            let mut info = TypeInfo {
+                group: group.clone(),
+                ident: struct_names[&id].clone(),
+                enums: BTreeMap::new(),
+                enum_alias_of: BTreeMap::new(),
+                enum_shared_with: BTreeMap::new(),
+            };
+            for property in resource.properties.values().filter(|p| has_enum(&p.data_type, &p.enum_values)) {
+                let key = format!("{id}\u{0}{}", property.name);
+                info.enums.insert(property.name.clone(), enum_names[&key].clone());
+                if let Some(canonical) = alias_of.get(key.as_str()) {
+                    info.enum_alias_of.insert(property.name.clone(), enum_names[*canonical].clone());
+                }
+                if let Some(users) = shared_with.get(key.as_str()) {
+                    info.enum_shared_with.insert(property.name.clone(), users.clone());
+                }
+            }
+            types.insert(id.clone(), info);
         }
     }
 

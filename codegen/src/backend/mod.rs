@@ -22,7 +22,7 @@ pub mod naming;
 mod plan;
 
 pub use inputs::{load_specs, Inputs};
-pub use plan::{plan_write, Plan, RUNTIME_DIR};
+pub use plan::{plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Product};

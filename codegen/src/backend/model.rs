@@ -155,10 +155,21 @@ fn emit_enums(
     enums: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> TokenStream {
+    let info = &index.types[&resource.id()];
     let mut tokens = TokenStream::new();
     for (property_name, enum_name) in enums {
         let property = &resource.properties[property_name];
         let enum_ident = ident(enum_name);
+        let subject = format!("Values of {}.{} ([`{}`])", docs::code(&resource.name), docs::code(&property.name), info.ident);
+
+        // Same values as an enum emitted for an earlier property: an alias.
+        if let Some(canonical) = info.enum_alias_of.get(property_name) {
+            let canonical_ident = ident(canonical);
+            let doc = docs::attrs(&[format!("{subject}: the same values as [`{canonical}`].")]);
+            tokens.extend(quote! { #doc pub type #enum_ident = #canonical_ident; });
+            continue;
+        }
+
         // Variant names: one scope per enum.
         let (variant_names, renames) = Scope::new(Case::Camel).resolve(property.enum_values.iter().map(String::as_str));
         for rename in renames {
@@ -183,13 +194,12 @@ fn emit_enums(
             variants.extend(quote! { #doc #variant, });
             table.extend(quote! { (Self::#variant, #value), });
         }
-        let info = &index.types[&resource.id()];
-        let doc = docs::attrs(&[format!(
-            "Values of {}.{} ({}).",
-            docs::code(&resource.name),
-            docs::code(&property.name),
-            format_args!("[`{}`]", info.ident)
-        )]);
+        let mut lines = vec![format!("{subject}.")];
+        if let Some(users) = info.enum_shared_with.get(property_name) {
+            lines.push(String::new());
+            lines.push(format!("Also the values of {}.", docs::code_list(users.iter().map(String::as_str))));
+        }
+        let doc = docs::attrs(&lines);
         tokens.extend(quote! {
             #doc
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
