@@ -407,6 +407,8 @@ pub struct NextgenClientBuilder {
     connect_timeout: Duration,
     root_certificates: Vec<Vec<u8>>,
     accept_invalid_certs: bool,
+    auth_headers: Vec<(String, Secret)>,
+    auth_query: Vec<(String, Secret)>,
 }
 
 impl NextgenClientBuilder {
@@ -419,7 +421,24 @@ impl NextgenClientBuilder {
             connect_timeout: Duration::from_secs(10),
             root_certificates: Vec::new(),
             accept_invalid_certs: false,
+            auth_headers: Vec::new(),
+            auth_query: Vec::new(),
         }
+    }
+
+    /// Sends a credential header on every request, for APIs described
+    /// with an `apiKey` scheme in a header or with `http` bearer/basic
+    /// (`Authorization`, `Bearer <token>`). Never shown by `Debug`.
+    pub fn auth_header(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        self.auth_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a credential query parameter on every request (`apiKey` in
+    /// query). Never shown by `Debug`.
+    pub fn auth_query(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        self.auth_query.push((name.into(), value.into()));
+        self
     }
 
     /// The API's path prefix (default `/mgmt/api/nextgen/v1`; other OpenAPI
@@ -471,7 +490,15 @@ impl NextgenClientBuilder {
         let http = http.build().map_err(|error| Error::Config(format!("cannot build the http client: {error}")))?;
         let base_path = format!("/{}", self.base_path.trim_matches('/'));
         let base_path = if base_path == "/" { String::new() } else { base_path };
-        Ok(NextgenClient { inner: Arc::new(Inner { http, base_url, base_path, session: Mutex::new(None) }) })
+        let mut auth_headers = Vec::new();
+        for (name, value) in self.auth_headers {
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("{name:?} is not a header name")))?;
+            let mut value = HeaderValue::from_str(value.expose()).map_err(|_| Error::Config(format!("the value of header {name} holds characters a header cannot")))?;
+            value.set_sensitive(true);
+            auth_headers.push((name, value));
+        }
+        let inner = Inner { http, base_url, base_path, session: Mutex::new(None), auth_headers, auth_query: self.auth_query };
+        Ok(NextgenClient { inner: Arc::new(inner) })
     }
 }
 
@@ -487,6 +514,8 @@ struct Inner {
     base_url: String,
     base_path: String,
     session: Mutex<Option<Secret>>,
+    auth_headers: Vec<(reqwest::header::HeaderName, HeaderValue)>,
+    auth_query: Vec<(String, Secret)>,
 }
 
 impl fmt::Debug for NextgenClient {
@@ -567,6 +596,12 @@ impl NextgenClient {
         let mut builder = self.inner.http.request(request.method.to_reqwest(), url).header(ACCEPT, "application/json");
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
+        }
+        for (name, value) in &self.inner.auth_query {
+            builder = builder.query(&[(name.as_str(), value.expose())]);
+        }
+        for (name, value) in &self.inner.auth_headers {
+            builder = builder.header(name, value.clone());
         }
         for (name, value) in &request.headers {
             let mut value = HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest(format!("header `{name}` holds characters a header cannot")))?;
@@ -730,6 +765,14 @@ mod tests {
         let request: Request<()> = Request::empty(Method::Get, "/x").cookie("token", "t0k3n").header("X-Key", "k3y");
         let printed = format!("{request:?}");
         assert!(!printed.contains("t0k3n") && !printed.contains("k3y"), "{printed}");
+    }
+
+    #[test]
+    fn credential_headers_are_checked_and_hidden() {
+        let client = NextgenClient::builder("https://192.0.2.1").auth_header("Authorization", "Bearer t0k3n").auth_query("key", "k3y").build().unwrap();
+        let printed = format!("{client:?}");
+        assert!(!printed.contains("t0k3n") && !printed.contains("k3y"), "{printed}");
+        assert!(NextgenClient::builder("https://192.0.2.1").auth_header("bad name", "x").build().is_err());
     }
 
     #[test]
