@@ -4,7 +4,7 @@
 
 use anyhow::{bail, Context};
 use codegen::diff::{self, ChangeReport};
-use codegen::ir::Api;
+use codegen::ir::{release_key, Api};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,6 +26,11 @@ pub struct Args {
     /// separated). A name selects its config, binding and stat resources
     #[arg(long, value_delimiter = ',')]
     resource: Vec<String>,
+    /// Compare every committed release from <OLD> to <NEW> with the next
+    /// (both `<product>@<release>`), one report per pair; an item absent
+    /// from some releases only is then reported as a documentation gap
+    #[arg(long)]
+    series: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -42,23 +47,60 @@ enum FailOn {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut old = load(&args.old)?;
-    let mut new = load(&args.new)?;
+    let mut releases = if args.series { series(&args.old, &args.new)? } else { vec![load(&args.old)?, load(&args.new)?] };
     if !args.resource.is_empty() {
-        diff::retain_resources(&mut old, &args.resource);
-        diff::retain_resources(&mut new, &args.resource);
-        if old.resources.is_empty() && new.resources.is_empty() {
-            bail!("no resource named {} in either snapshot", args.resource.join(", "));
+        releases.iter_mut().for_each(|api| diff::retain_resources(api, &args.resource));
+        if releases.iter().all(|api| api.resources.is_empty()) {
+            bail!("no resource named {} in any snapshot", args.resource.join(", "));
         }
     }
-    let report = diff::compare(&old, &new);
+    let reports =
+        if args.series { diff::compare_series(&releases) } else { vec![diff::compare(&releases[0], &releases[1])] };
     let text = match args.format {
-        Format::Json => diff::json(&report),
-        Format::Md if colour_wanted() => colour(&diff::markdown(&report)),
-        Format::Md => diff::markdown(&report),
+        Format::Json if args.series => {
+            let mut text = serde_json::to_string_pretty(&reports)?;
+            text.push('\n');
+            text
+        }
+        Format::Json => diff::json(&reports[0]),
+        Format::Md => {
+            let text = reports.iter().map(diff::markdown).collect::<Vec<_>>().join("\n");
+            if colour_wanted() {
+                colour(&text)
+            } else {
+                text
+            }
+        }
     };
     print!("{text}");
-    Ok(verdict(&report, args.fail_on))
+    let codes: Vec<ExitCode> = reports.iter().map(|report| verdict(report, args.fail_on)).collect();
+    Ok(if codes.contains(&ExitCode::FAILURE) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Every committed snapshot of one product from `old` to `new` inclusive
+/// (`<product>@<release>` both), oldest first.
+fn series(old: &str, new: &str) -> anyhow::Result<Vec<Api>> {
+    let (Some((product, first)), Some((same, last))) = (old.split_once('@'), new.split_once('@')) else {
+        bail!("--series takes <product>@<release> for both ends, e.g. adc@10.5 adc@12.1");
+    };
+    if product != same {
+        bail!("--series compares one product, got {product} and {same}");
+    }
+    let folder = resolve(old)?.parent().map(Path::to_path_buf).unwrap_or_default();
+    resolve(new)?;
+    let (from, to) = (release_key(first), release_key(last));
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .with_context(|| format!("cannot list {}", folder.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .filter(|path| {
+            let key = release_key(&path.file_stem().unwrap_or_default().to_string_lossy());
+            from <= key && key <= to
+        })
+        .collect();
+    paths.sort_by_key(|path| release_key(&path.file_stem().unwrap_or_default().to_string_lossy()));
+    paths.iter().map(|path| load(&path.to_string_lossy())).collect()
 }
 
 /// Reads a snapshot given as a path or as `<product>@<release>`.

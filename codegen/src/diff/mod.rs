@@ -64,6 +64,12 @@
 //!   documentation only, unknown <-> not mandatory is not reported.
 //! - An operation method the frontend inferred (ADM pages say `null`).
 //!
+//! Across more than two releases ([`compare_series`]), an item that
+//! vanishes from some releases and comes back (ADC `utility/raid` is absent
+//! from 11.0 only) is a documentation gap: its removal and its return are
+//! both documentation only. A single pair cannot tell; [`compare`] alone
+//! reports such a removal as breaking.
+//!
 //! # Counts
 //!
 //! [`Tally`] counts items, not changes: `added + kept = new` and
@@ -77,10 +83,12 @@ mod names;
 mod nitro;
 mod openapi;
 mod render;
+mod series;
 
 pub use names::normalise_name;
 pub(crate) use names::{pair, value_set, Pair};
 pub use render::{json, markdown};
+pub use series::compare_series;
 
 use crate::ir::{Api, Product};
 use serde::{Deserialize, Serialize};
@@ -364,6 +372,13 @@ pub fn compare(old: &Api, new: &Api) -> ChangeReport {
     openapi::compare_schemas(&ctx, old, new, &mut report);
     openapi::compare_endpoints(&ctx, old, new, &mut report);
     report.changes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    summarise(&mut report);
+    report
+}
+
+/// Recounts [`ChangeReport::summary`] from the change list.
+fn summarise(report: &mut ChangeReport) {
+    report.summary = Summary::default();
     for change in &report.changes {
         match change.class {
             Class::Breaking => report.summary.breaking += 1,
@@ -371,7 +386,6 @@ pub fn compare(old: &Api, new: &Api) -> ChangeReport {
             Class::DocumentationOnly => report.summary.documentation_only += 1,
         }
     }
-    report
 }
 
 /// Keeps only the resources with one of these wire names (all kinds: a
