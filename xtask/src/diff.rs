@@ -16,6 +16,8 @@ pub struct Args {
     old: String,
     /// New snapshot, same forms as <OLD>
     new: String,
+    /// Markdown (coloured on a terminal, plain when piped or NO_COLOR is
+    /// set) or JSON (with --series: an array of reports)
     #[arg(long, value_enum, default_value = "md")]
     format: Format,
     /// Exit non-zero when changes of this class (or a more severe one) exist:
