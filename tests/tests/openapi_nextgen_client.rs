@@ -16,10 +16,11 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 const BASE: &str = "/mgmt/api/nextgen/v1";
-const SESSION: &str = "c2Vzc2lvbi0x";
-
 #[derive(Default)]
 struct State {
+    /// Session ids currently valid; login `n` hands out `c2Vzc2lvbi0<n>`.
+    sessions: BTreeSet<String>,
+    logins: usize,
     applications: BTreeSet<String>,
     /// Query strings seen, for checking optional parameters.
     queries: Vec<String>,
@@ -30,12 +31,9 @@ fn error(status: StatusCode, code: i64, message: &str, instance: &str) -> Respon
     (status, [("content-type", "application/json")], body.to_string()).into_response()
 }
 
-fn has_session(headers: &HeaderMap) -> bool {
-    headers
-        .get_all("cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|cookie| cookie.split(';').any(|pair| pair.trim() == format!("sessionid={SESSION}")))
+fn session_of(headers: &HeaderMap) -> Option<String> {
+    let cookies: Vec<&str> = headers.get_all("cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+    cookies.iter().flat_map(|c| c.split(';')).find_map(|pair| pair.trim().strip_prefix("sessionid=").map(str::to_string))
 }
 
 async fn handle(state: Arc<Mutex<State>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
@@ -48,18 +46,30 @@ async fn handle(state: Arc<Mutex<State>>, method: Method, uri: Uri, headers: Hea
         if body.pointer("/login/username") != Some(&json!("nsroot")) || body.pointer("/login/password") != Some(&json!("pw")) {
             return error(StatusCode::UNAUTHORIZED, 1104, "bad credentials", "login");
         }
+        let mut state = state.lock().unwrap();
+        state.logins += 1;
+        let session = format!("c2Vzc2lvbi0{}", state.logins);
+        state.sessions.insert(session.clone());
         let mut response = StatusCode::OK.into_response();
-        let cookie = format!("sessionid={SESSION}; Path={BASE}; HttpOnly");
+        let cookie = format!("sessionid={session}; Path={BASE}; HttpOnly");
         response.headers_mut().insert("set-cookie", HeaderValue::from_str(&cookie).unwrap());
         return response;
     }
-    if !has_session(&headers) {
-        return error(StatusCode::UNAUTHORIZED, 1101, "session expired", "session");
-    }
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let mut state = state.lock().unwrap();
+    let session = session_of(&headers).filter(|id| state.sessions.contains(id));
+    let Some(session) = session else {
+        return error(StatusCode::UNAUTHORIZED, 1101, "session expired", "session");
+    };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (method.as_str(), segments.as_slice()) {
+        // Not an API path: lets a test end every session, as an idle
+        // timeout would.
+        ("POST", ["test-expire-sessions"]) => {
+            state.sessions.clear();
+            StatusCode::OK.into_response()
+        }
         ("POST", ["logout"]) => {
+            state.sessions.remove(&session);
             let mut response = StatusCode::OK.into_response();
             let cookie = format!("sessionid=deleted; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path={BASE}");
             response.headers_mut().insert("set-cookie", HeaderValue::from_str(&cookie).unwrap());
@@ -143,7 +153,7 @@ async fn session_status_codes_errors_and_decoding() {
 
     client.login("nsroot", "pw", Some("15min")).await.unwrap();
     assert!(client.has_session());
-    assert!(!format!("{client:?}").contains(SESSION), "the session id must not show in Debug");
+    assert!(!format!("{client:?}").contains("c2Vzc2lvbi0"), "the session id must not show in Debug");
 
     // Create-only POST: 201, then 409 with the error body's fields.
     let created = client.send(nextgen::add_application(&application("app1"))).await.unwrap();
@@ -205,4 +215,25 @@ async fn a_non_api_body_is_an_error_with_the_status() {
         }
         other => panic!("expected an API error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_session_client_logs_in_on_first_use_and_again_after_expiry() {
+    let (base_url, state) = start().await;
+    let client = NextgenClient::builder(&base_url).session("nsroot", "pw", Some("5min")).build().unwrap();
+    assert!(!format!("{client:?}").contains("\"pw\""), "the password must not show in Debug");
+    let created = client.send(nextgen::create_or_update_application("app1", &application("app1"))).await.unwrap();
+    assert_eq!(created.status, 201);
+    assert_eq!(state.lock().unwrap().logins, 1);
+
+    // Every session ends (idle timeout): the next call logs in again once
+    // and succeeds.
+    client.send(netscaler::runtime::nextgen::Request::<()>::empty(netscaler::runtime::nextgen::Method::Post, "/test-expire-sessions")).await.unwrap();
+    let updated = client.send(nextgen::create_or_update_application("app1", &application("app1"))).await.unwrap();
+    assert_eq!(updated.status, 200);
+    assert_eq!(state.lock().unwrap().logins, 2);
+
+    // Wrong credentials are reported, not retried forever.
+    let wrong = NextgenClient::builder(&base_url).session("nsroot", "nope", None).build().unwrap();
+    assert_eq!(wrong.send(nextgen::list_applications()).await.unwrap_err().errorcode(), Some(1104));
 }

@@ -7,9 +7,11 @@
 //!
 //! Sessions: `POST <base>/login` with `{"login": {"username", "password",
 //! "timeout"}}`; the session id comes back only as the `sessionid` cookie,
-//! which every later request sends. `POST <base>/logout` ends it. The
-//! password and the session id are [`Secret`]s: no `Debug` output, error
-//! or log shows them.
+//! which every later request sends. `POST <base>/logout` ends it. A
+//! client built with [`NextgenClientBuilder::session`] logs in by itself
+//! on first use and once more when the session expired (401, errorcode
+//! 1101). The password and the session id are [`Secret`]s: no `Debug`
+//! output, error or log shows them.
 //!
 //! Errors carry the HTTP status and, when the body is the API's error
 //! object, its `errorcode`, `errormessage` and `details`.
@@ -409,6 +411,15 @@ pub struct NextgenClientBuilder {
     accept_invalid_certs: bool,
     auth_headers: Vec<(String, Secret)>,
     auth_query: Vec<(String, Secret)>,
+    credentials: Option<Credentials>,
+}
+
+/// What `NextgenClientBuilder::session` keeps for logging in again.
+#[derive(Clone, Debug)]
+struct Credentials {
+    username: String,
+    password: Secret,
+    timeout: Option<String>,
 }
 
 impl NextgenClientBuilder {
@@ -423,7 +434,16 @@ impl NextgenClientBuilder {
             accept_invalid_certs: false,
             auth_headers: Vec::new(),
             auth_query: Vec::new(),
+            credentials: None,
         }
+    }
+
+    /// Logs in with these credentials on first use, and again once when
+    /// the session has expired (401, errorcode 1101). `timeout` is the
+    /// session idle timeout as the API spells it (`"15min"`).
+    pub fn session(mut self, username: impl Into<String>, password: impl Into<Secret>, timeout: Option<&str>) -> Self {
+        self.credentials = Some(Credentials { username: username.into(), password: password.into(), timeout: timeout.map(str::to_string) });
+        self
     }
 
     /// Sends a credential header on every request, for APIs described
@@ -497,7 +517,16 @@ impl NextgenClientBuilder {
             value.set_sensitive(true);
             auth_headers.push((name, value));
         }
-        let inner = Inner { http, base_url, base_path, session: Mutex::new(None), auth_headers, auth_query: self.auth_query };
+        let inner = Inner {
+            http,
+            base_url,
+            base_path,
+            session: Mutex::new(None),
+            auth_headers,
+            auth_query: self.auth_query,
+            credentials: self.credentials,
+            login_lock: tokio::sync::Mutex::new(()),
+        };
         Ok(NextgenClient { inner: Arc::new(inner) })
     }
 }
@@ -516,6 +545,9 @@ struct Inner {
     session: Mutex<Option<Secret>>,
     auth_headers: Vec<(reqwest::header::HeaderName, HeaderValue)>,
     auth_query: Vec<(String, Secret)>,
+    credentials: Option<Credentials>,
+    /// Held while logging in again, so concurrent requests log in once.
+    login_lock: tokio::sync::Mutex<()>,
 }
 
 impl fmt::Debug for NextgenClient {
@@ -589,9 +621,39 @@ impl NextgenClient {
     /// Sends a request; a 2xx answer is decoded into `T`, anything else is
     /// an [`Error::Api`].
     pub async fn send<T>(&self, request: Request<T>) -> Result<Response<T>> {
-        if let Some(problem) = request.problem {
-            return Err(Error::InvalidRequest(problem));
+        if let Some(problem) = &request.problem {
+            return Err(Error::InvalidRequest(problem.clone()));
         }
+        // With credentials from `NextgenClientBuilder::session`, log in on
+        // first use and once more when the session has expired (401 with
+        // errorcode 1101), then send again.
+        if self.inner.credentials.is_some() && !self.has_session() {
+            self.relogin(None).await?;
+        }
+        let session = self.session();
+        let mut received = self.receive(self.build(&request)?).await?;
+        if received.status == 401 && self.inner.credentials.is_some() && api_error(401, &received.body).errorcode() == Some(1101) {
+            self.relogin(session).await?;
+            received = self.receive(self.build(&request)?).await?;
+        }
+        check_status(&received)?;
+        let value = (request.decode)(&received.body).map_err(|message| Error::Decode { status: received.status, message })?;
+        Ok(Response { status: received.status, value })
+    }
+
+    /// Logs in with the stored credentials, unless another task already
+    /// replaced the session `expired` while this one waited.
+    async fn relogin(&self, expired: Option<Secret>) -> Result<()> {
+        let Some(credentials) = &self.inner.credentials else { return Ok(()) };
+        let _guard = self.inner.login_lock.lock().await;
+        let current = self.session();
+        if current.is_some() && current != expired {
+            return Ok(());
+        }
+        self.login(&credentials.username, credentials.password.clone(), credentials.timeout.as_deref()).await.map(|_| ())
+    }
+
+    fn build<T>(&self, request: &Request<T>) -> Result<reqwest::RequestBuilder> {
         let url = format!("{}{}{}", self.inner.base_url, self.inner.base_path, request.path);
         let mut builder = self.inner.http.request(request.method.to_reqwest(), url).header(ACCEPT, "application/json");
         if !request.query.is_empty() {
@@ -617,16 +679,13 @@ impl NextgenClient {
             value.set_sensitive(true);
             builder = builder.header(COOKIE, value);
         }
-        match request.body {
-            Some(Body::Json(Ok(value))) => builder = builder.json(&value),
+        match &request.body {
+            Some(Body::Json(Ok(value))) => builder = builder.json(value),
             Some(Body::Json(Err(message))) => return Err(Error::InvalidRequest(format!("body cannot be encoded: {message}"))),
-            Some(Body::Bytes { media_type, bytes }) => builder = builder.header(CONTENT_TYPE, media_type).body(bytes),
+            Some(Body::Bytes { media_type, bytes }) => builder = builder.header(CONTENT_TYPE, *media_type).body(bytes.clone()),
             None => {}
         }
-        let received = self.receive(builder).await?;
-        check_status(&received)?;
-        let value = (request.decode)(&received.body).map_err(|message| Error::Decode { status: received.status, message })?;
-        Ok(Response { status: received.status, value })
+        Ok(builder)
     }
 
     fn with_session(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder> {
