@@ -105,11 +105,19 @@ pub fn group_file(
 /// `src/<product>/mod.rs`: one feature-gated module per group.
 pub fn product_mod(product: &ProductIndex) -> String {
     let api = product.api;
-    let inner_doc = docs::inner_attrs(&[
+    let mut lines = vec![
         format!("{} NITRO resources, release {}.", product_title(api.product), api.release),
         String::new(),
         "One module per NITRO group, each behind the Cargo feature named in its docs.".to_string(),
-    ]);
+    ];
+    if let Some(oldest) = &product.oldest_since {
+        lines.push(String::new());
+        lines.push(format!(
+            "Items whose docs give no release were in {}, the oldest release read, and perhaps before.",
+            docs::code(oldest)
+        ));
+    }
+    let inner_doc = docs::inner_attrs(&lines);
     let modules = product.groups.values().map(|info| {
         let feature = &info.feature;
         let module = ident(&info.module);

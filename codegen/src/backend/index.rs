@@ -23,6 +23,17 @@ pub struct ProductIndex<'a> {
     pub groups: BTreeMap<String, GroupInfo>,
     /// Resource id -> its Rust names.
     pub types: BTreeMap<String, TypeInfo>,
+    /// The oldest `since` release in the API: the oldest release read.
+    /// Docs leave out a `since` equal to it, which says only "this old or
+    /// older".
+    pub oldest_since: Option<String>,
+}
+
+impl ProductIndex<'_> {
+    /// A `since` worth stating: newer than the oldest release read.
+    pub fn since_note<'s>(&self, since: Option<&'s String>) -> Option<&'s str> {
+        since.filter(|since| Some(*since) != self.oldest_since.as_ref()).map(String::as_str)
+    }
 }
 
 pub struct GroupInfo {
@@ -197,7 +208,14 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
         }
     }
 
-    ProductIndex { api, module, spec_path, groups, types }
+    let oldest_since = api
+        .resources
+        .values()
+        .flat_map(|resource| resource.since.iter().chain(resource.properties.values().filter_map(|p| p.since.as_ref())))
+        .min_by_key(|since| crate::ir::release_key(since))
+        .cloned();
+
+    ProductIndex { api, module, spec_path, groups, types, oldest_since }
 }
 
 /// Group name, with an empty group (bad input) kept apart as `ungrouped`.

@@ -519,7 +519,7 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
     if !resource.operations.is_empty() {
         lines.push(format!("- Operations: {}", docs::code_list(resource.operations.keys().map(String::as_str))));
     }
-    if let Some(since) = &resource.since {
+    if let Some(since) = index.since_note(resource.since.as_ref()) {
         lines.push(format!("- Since: {}", docs::code(since)));
     }
     if resource.no_table {
@@ -572,7 +572,7 @@ fn field_doc(
     if property.mandatory == Some(true) {
         facts.push("Mandatory for add.".to_string());
     }
-    if let Some(since) = &property.since {
+    if let Some(since) = index.since_note(property.since.as_ref()) {
         facts.push(format!("Since {}.", docs::code(since)));
     }
     for fact in facts {
