@@ -516,7 +516,7 @@ fn emit_union(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> TokenStream {
     // Variant names from the variant types: schema names, else the kind.
-    let wires: Vec<String> = variants.iter().map(|v| variant_wire(v)).collect();
+    let wires: Vec<String> = variants.iter().map(variant_wire).collect();
     let (variant_names, renames) = Scope::new(Case::Camel).reserve("Other").resolve(wires.iter().map(String::as_str));
     for rename in renames {
         diagnostics.push(rename_note(schema.origin.clone(), &schema.name, "union variant", &rename));

@@ -97,7 +97,7 @@ pub fn lower_text(text: &str, is_json: bool, file: &str, settings: &OpenApiSetti
         }
     };
     if let Err(diagnostic) = check_version(&doc, file) {
-        return Lowered { api: empty_api(settings), diagnostics: vec![diagnostic] };
+        return Lowered { api: empty_api(settings), diagnostics: vec![*diagnostic] };
     }
     let mut lowerer = Lowerer::new(&doc, file, settings);
     lowerer.lower_components();
@@ -129,29 +129,31 @@ pub(crate) fn origin(file: &str, pointer: &str) -> Origin {
 }
 
 /// Accepts `openapi: 3.0.x` only.
-fn check_version(doc: &Value, file: &str) -> Result<(), Diagnostic> {
+fn check_version(doc: &Value, file: &str) -> Result<(), Box<Diagnostic>> {
     if !doc.is_object() {
-        return Err(Diagnostic::error(origin(file, ""), "the document is not a mapping (expected an OpenAPI 3.0 object)"));
+        return Err(Box::new(Diagnostic::error(origin(file, ""), "the document is not a mapping (expected an OpenAPI 3.0 object)")));
     }
     if let Some(swagger) = doc.get("swagger") {
         let version = swagger.as_str().map(str::to_string).unwrap_or_else(|| swagger.to_string());
-        return Err(Diagnostic::error(origin(file, "/swagger"), format!("swagger {version} documents are not supported; this frontend reads OpenAPI 3.0.x"))
-            .hint("convert the document to OpenAPI 3.0 first (for example with swagger2openapi)"));
+        return Err(Box::new(
+            Diagnostic::error(origin(file, "/swagger"), format!("swagger {version} documents are not supported; this frontend reads OpenAPI 3.0.x"))
+                .hint("convert the document to OpenAPI 3.0 first (for example with swagger2openapi)"),
+        ));
     }
     let version = match doc.get("openapi") {
         Some(Value::String(version)) => version.clone(),
         Some(other) => other.to_string(),
-        None => return Err(Diagnostic::error(origin(file, ""), "no `openapi` version field; this frontend reads OpenAPI 3.0.x documents")),
+        None => return Err(Box::new(Diagnostic::error(origin(file, ""), "no `openapi` version field; this frontend reads OpenAPI 3.0.x documents"))),
     };
     if version.starts_with("3.0.") || version == "3.0" {
         return Ok(());
     }
     let diagnostic = Diagnostic::error(origin(file, "/openapi"), format!("openapi {version} is not supported; this frontend reads OpenAPI 3.0.x"));
-    Err(if version.starts_with("3.1") {
+    Err(Box::new(if version.starts_with("3.1") {
         diagnostic.hint("convert the document to 3.0 (type: [x, \"null\"] becomes nullable: true, examples becomes example)")
     } else {
         diagnostic
-    })
+    }))
 }
 
 /// The path part of `servers[0].url`, server variables replaced by their

@@ -279,11 +279,11 @@ impl<'a> Lowerer<'a> {
     /// flattened); a property named by several parts takes the last.
     fn merge_all_of(&mut self, owner: &str, schema: &'a Value, pointer: &str, depth: usize) -> SchemaShape {
         let mut parts = ObjectParts::default();
-        self.gather_all_of(owner, schema, pointer, &mut parts, 0);
+        self.gather_all_of(schema, pointer, &mut parts, 0);
         self.finish_object(owner, parts, depth)
     }
 
-    fn gather_all_of(&mut self, owner: &str, schema: &'a Value, pointer: &str, parts: &mut ObjectParts<'a>, nesting: usize) {
+    fn gather_all_of(&mut self, schema: &'a Value, pointer: &str, parts: &mut ObjectParts<'a>, nesting: usize) {
         if nesting > MAX_DEPTH {
             self.error(pointer, &self.subject(), format!("allOf nesting is deeper than {MAX_DEPTH} levels"));
             return;
@@ -297,7 +297,7 @@ impl<'a> Lowerer<'a> {
                 None => continue,
             };
             if resolved.get("allOf").is_some() {
-                self.gather_all_of(owner, resolved, &resolved_pointer, parts, nesting + 1);
+                self.gather_all_of(resolved, &resolved_pointer, parts, nesting + 1);
             } else if is_object(resolved) || resolved.get("required").is_some() || resolved.as_object().is_some_and(|o| o.keys().all(|k| is_annotation(k))) {
                 parts.add(resolved, &resolved_pointer);
             } else {
@@ -326,7 +326,7 @@ impl<'a> Lowerer<'a> {
     fn field(&mut self, owner: &str, wire: &str, property: &'a Value, pointer: &str, required: bool, depth: usize) -> Field {
         let hint = format!("{owner}{}", camel(wire));
         // Diagnostics about the field's type name the field.
-        let outer = std::mem::replace(&mut self.subject, String::new());
+        let outer = std::mem::take(&mut self.subject);
         self.subject = if outer.is_empty() { wire.to_string() } else { format!("{outer}.{wire}") };
         let type_ref = self.type_of(property, pointer, &hint, depth + 1);
         self.subject = outer;
