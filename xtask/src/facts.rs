@@ -72,13 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes an IR snapshot: pretty JSON (one fact per line diffs well between
-/// releases) with a final newline. Shared with `scrape-bundle`.
+/// Writes an IR snapshot in the format `cargo xtask scrape` uses
+/// ([`codegen::frontend::nitro::snapshot_json`]). Shared with `scrape-bundle`.
 pub fn write_snapshot(out: &std::path::Path, api: &Api) -> anyhow::Result<()> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let mut text = serde_json::to_string_pretty(api)?;
-    text.push('\n');
-    std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))
+    std::fs::write(out, codegen::frontend::nitro::snapshot_json(api)).with_context(|| format!("cannot write {}", out.display()))
 }

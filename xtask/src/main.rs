@@ -9,6 +9,7 @@ mod diff;
 mod facts;
 mod openapi_cmd;
 mod scrape;
+mod scrape_bundle;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", version, about = "Generate and check the netscaler crate")]
@@ -29,6 +30,8 @@ enum Command {
     Facts(facts::Args),
     /// A standalone client crate from any OpenAPI 3.0 document (`--out <dir>`)
     Openapi(openapi_cmd::Args),
+    /// Read an appliance documentation bundle (nitro-rest.tgz or folder, ADC or ADM) into an IR snapshot
+    ScrapeBundle(scrape_bundle::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Facts(args) => facts::run(args),
         Command::Openapi(args) => openapi_cmd::run(args),
+        Command::ScrapeBundle(args) => scrape_bundle::run(args),
     };
     match result {
         Ok(code) => code,
