@@ -71,8 +71,9 @@ pub fn group_file(
         format!("NITRO group {} of {} {}.", docs::code(group), product_title(api.product), api.release),
         String::new(),
         format!(
-            "{} resources: {} config, {} binding, {} stat. Behind the Cargo feature {}.",
+            "{} resource{}: {} config, {} binding, {} stat. Behind the Cargo feature {}.",
             resources.len(),
+            if resources.len() == 1 { "" } else { "s" },
             count(ResourceKind::Config),
             count(ResourceKind::Binding),
             count(ResourceKind::Stat),

@@ -366,10 +366,11 @@ fn emit_endpoints(
     let mut functions = TokenStream::new();
     for (endpoint, operation) in &fixed {
         let url = |suffix: &str| format!("{} {base}{}{suffix}", operation.method.as_str(), operation.path);
+        let line = |suffix: &str| endpoint_line(&url(suffix), operation);
         let function = match endpoint {
             Endpoint::Add => {
                 let method = runtime_method(resource, operation, diagnostics);
-                let one = doc_lines(vec![docs::code(&url(""))], mandatory_line(operation));
+                let one = doc_lines(vec![line("")], mandatory_line(operation));
                 let many = docs::attrs(&[
                     format!("{} with a list of objects (bulk add).", docs::code(&url(""))),
                 ]);
@@ -381,11 +382,11 @@ fn emit_endpoints(
                 }
             }
             Endpoint::Update => {
-                let doc = docs::attrs(&[docs::code(&url(""))]);
+                let doc = docs::attrs(&[line("")]);
                 quote! { #doc pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update(self) } }
             }
             Endpoint::Unset => {
-                let doc = docs::attrs(&[docs::code(&url("?action=unset"))]);
+                let doc = docs::attrs(&[line("?action=unset")]);
                 quote! {
                     #doc
                     pub fn unset(&self, properties: &[&str]) -> rt::Request<rt::Outcome> { rt::Request::unset(self, properties) }
@@ -395,24 +396,24 @@ fn emit_endpoints(
                 let args: Vec<&str> = operation.args.iter().map(|a| a.name.as_str()).collect();
                 if !args.is_empty() {
                     let doc = docs::attrs(&[
-                        docs::code(&url("")),
+                        line(""),
                         String::new(),
                         format!("Arguments: {}.", docs::code_list(args.iter().copied())),
                     ]);
                     quote! { #doc pub fn delete(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[#(#args),*]) } }
                 } else if resource.keys.len() == 1 {
                     let (_, key) = primary_key.clone().expect("one key");
-                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    let doc = docs::attrs(&[line("")]);
                     quote! {
                         #doc
                         pub fn delete(#key: &str) -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(Some(#key)) }
                     }
                 } else if resource.keys.is_empty() {
-                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    let doc = docs::attrs(&[line("")]);
                     quote! { #doc pub fn delete() -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(None) } }
                 } else {
                     let doc = docs::attrs(&[
-                        docs::code(&url("")),
+                        line(""),
                         String::new(),
                         format!("Keys: {}.", docs::code_list(resource.keys.iter().map(String::as_str))),
                     ]);
@@ -421,20 +422,20 @@ fn emit_endpoints(
             }
             Endpoint::Get => match &primary_key {
                 Some((_, key)) => {
-                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    let doc = docs::attrs(&[line("")]);
                     quote! { #doc pub fn get(#key: &str) -> rt::Request<Vec<Self>> { rt::Request::get(#key) } }
                 }
                 None => {
-                    let doc = docs::attrs(&[docs::code(&url(""))]);
+                    let doc = docs::attrs(&[line("")]);
                     quote! { #doc pub fn get_all() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
                 }
             },
             Endpoint::GetAll => {
-                let doc = docs::attrs(&[docs::code(&url(""))]);
+                let doc = docs::attrs(&[line("")]);
                 quote! { #doc pub fn get_all() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
             }
             Endpoint::Count => {
-                let doc = docs::attrs(&[docs::code(&url("?count=yes"))]);
+                let doc = docs::attrs(&[line("?count=yes")]);
                 quote! { #doc pub fn count() -> rt::Request<u64> { rt::Request::count::<Self>() } }
             }
             Endpoint::Action(_) => unreachable!("actions are listed apart"),
@@ -445,7 +446,7 @@ fn emit_endpoints(
         let function = ident(&action_names[*verb]);
         let value = operation.action.clone().unwrap_or_else(|| verb.to_string());
         let url = format!("{} {base}{}?action={value}", operation.method.as_str(), operation.path);
-        let doc = doc_lines(vec![docs::code(&url)], mandatory_line(operation));
+        let doc = doc_lines(vec![endpoint_line(&url, operation)], mandatory_line(operation));
         functions.extend(quote! {
             #doc
             pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action(self, #value) }
@@ -456,6 +457,16 @@ fn emit_endpoints(
     }
     quote! {
         impl #struct_ident { #functions }
+    }
+}
+
+/// The method and URL of an operation as a code span, marked when the
+/// reference gave no method and the frontend inferred it.
+fn endpoint_line(url: &str, operation: &Operation) -> String {
+    if operation.method_inferred {
+        format!("{} (method inferred: the reference gives none)", docs::code(url))
+    } else {
+        docs::code(url)
     }
 }
 
