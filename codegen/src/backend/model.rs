@@ -342,7 +342,7 @@ fn emit_endpoints(
     for (endpoint, _) in &fixed {
         fixed_names.extend(match endpoint {
             Endpoint::Add => &["add", "add_bulk"][..],
-            Endpoint::Update => &["update"],
+            Endpoint::Update => &["update", "update_bulk"],
             Endpoint::Unset => &["unset"],
             Endpoint::Delete => &["delete"],
             Endpoint::Get if resource.keys.is_empty() => &["get_all"],
@@ -383,7 +383,13 @@ fn emit_endpoints(
             }
             Endpoint::Update => {
                 let doc = docs::attrs(&[line("")]);
-                quote! { #doc pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update(self) } }
+                let many = docs::attrs(&[format!("{} with a list of objects (bulk update).", docs::code(&url("")))]);
+                quote! {
+                    #doc
+                    pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update(self) }
+                    #many
+                    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::update_bulk(items) }
+                }
             }
             Endpoint::Unset => {
                 let doc = docs::attrs(&[line("?action=unset")]);
@@ -434,10 +440,17 @@ fn emit_endpoints(
                 let doc = docs::attrs(&[line("")]);
                 quote! { #doc pub fn get_all() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
             }
-            Endpoint::Count => {
-                let doc = docs::attrs(&[line("?count=yes")]);
-                quote! { #doc pub fn count() -> rt::Request<u64> { rt::Request::count::<Self>() } }
-            }
+            // Bindings count per parent: `/config/<binding>/{name}?count=yes`.
+            Endpoint::Count => match &primary_key {
+                Some((_, key)) if operation.path.contains('{') => {
+                    let doc = docs::attrs(&[line("?count=yes")]);
+                    quote! { #doc pub fn count(#key: &str) -> rt::Request<u64> { rt::Request::count_by_key::<Self>(#key) } }
+                }
+                _ => {
+                    let doc = docs::attrs(&[line("?count=yes")]);
+                    quote! { #doc pub fn count() -> rt::Request<u64> { rt::Request::count::<Self>() } }
+                }
+            },
             Endpoint::Action(_) => unreachable!("actions are listed apart"),
         };
         functions.extend(function);
