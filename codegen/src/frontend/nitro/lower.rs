@@ -16,7 +16,8 @@ use crate::ir::{
 use crate::Severity;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Query options an operation can document, in the IR's spelling.
+/// Query options an operation usually documents, in the IR's spelling.
+/// Others (10.5's `override`) are kept with a warning.
 const KNOWN_QUERY: &[&str] = &["args", "attrs", "filter", "view", "pagination", "count", "bulkbindings", "onerror", "warning"];
 
 /// `?args=` options of every statistics `get`, documented once per page
@@ -406,8 +407,7 @@ impl<'a> PageLowering<'a> {
                     other => other,
                 };
                 if !KNOWN_QUERY.contains(&option) {
-                    self.push(Severity::Warning, None, id, format!("`{name}` documents unknown query option `{option}`"));
-                    continue;
+                    self.push(Severity::Warning, None, id, format!("`{name}` documents unusual query option `{option}`; kept"));
                 }
                 if option == "args" && args.is_none() {
                     args = Some(parse_args(value));
@@ -428,8 +428,12 @@ impl<'a> PageLowering<'a> {
                                 operation.action = Some(verb);
                             }
                         }
-                        option if KNOWN_QUERY.contains(&option) => push_unique(&mut operation.query, option),
-                        other => self.push(Severity::Warning, None, id, format!("`{name}` payload params has unknown key `{other}`")),
+                        option => {
+                            if !KNOWN_QUERY.contains(&option) {
+                                self.push(Severity::Warning, None, id, format!("`{name}` documents unusual query option `{option}`; kept"));
+                            }
+                            push_unique(&mut operation.query, option);
+                        }
                     }
                 }
             }

@@ -14,6 +14,9 @@ pub(super) const BOLD_OFF: char = '\u{2}';
 
 /// Raw operation text -> marked text (see the module docs).
 pub(super) fn mark(raw: &str) -> String {
+    if !raw.contains(['<', '&', ';']) {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(at) = rest.find('<') {
@@ -63,6 +66,9 @@ fn repair_lt_typo(text: &str) -> String {
 
 /// Marked text without its bold sentinels.
 pub(super) fn unmark(text: &str) -> String {
+    if !text.contains([BOLD_ON, BOLD_OFF]) {
+        return text.to_string();
+    }
     text.chars().filter(|c| *c != BOLD_ON && *c != BOLD_OFF).collect()
 }
 
@@ -255,8 +261,8 @@ fn scan_object(text: &str) -> (Vec<Key>, bool) {
                 continue;
             }
             '"' => {
-                // A string: it ends at the next quote or, for the broken
-                // quoting of some pages, at the end of the line.
+                // A string ends at the next quote on its line; a quote with
+                // none after it on the line is stray (broken quoting).
                 let end = chars[i + 1..].iter().position(|c| *c == '"' || *c == '\n').map_or(chars.len(), |p| i + 1 + p);
                 if chars.get(end) != Some(&'"') {
                     // A stray quote (`<String_value>",`): not a string.

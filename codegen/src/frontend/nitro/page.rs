@@ -22,7 +22,7 @@ pub(super) struct RawPage {
     /// pages have neither).
     pub is_resource_page: bool,
     pub table: TableState,
-    /// Number of `###` operation blocks.
+    /// The `###` operation blocks in page order.
     pub ops: Vec<RawOp>,
 }
 
@@ -134,6 +134,10 @@ fn read_operation(heading: String, body: &[&str]) -> RawOp {
     let mut payload: Option<String> = None;
     let mut after_payloads = false;
     for raw in body {
+        // Only lines that name a part or carry a URL matter outside payloads.
+        if payload.is_none() && !["URL", "Method", "Payload", "Response", "/nitro/"].iter().any(|word| raw.contains(word)) {
+            continue;
+        }
         let line = mark(raw);
         let plain = unmark(&line);
         let plain = plain.trim();
