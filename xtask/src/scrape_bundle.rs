@@ -3,7 +3,7 @@
 //! IR snapshot, error table included.
 //!
 //! `cargo xtask scrape-bundle --docs ../shared/nitro-docs/appliance/adm/14.1-60.54
-//!   --out specs/nitro/adm/14.1.json`
+//!   --release 14.1 --out specs/nitro/adm/14.1.json`
 
 use codegen::frontend::bundle::{read_bundle, BundleSettings};
 use codegen::ir::Product;
