@@ -533,7 +533,7 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
         }
     }
     lines.push(String::new());
-    let url = format!("{}/{}/{}", index.api.base_path.trim_end_matches('/'), resource.kind_segment(), resource.name);
+    let url = format!("{}/{}/{}", index.api.base_path.trim_end_matches('/'), kind_segment(resource), resource.name);
     lines.push(format!("- URL: {}", docs::code(&url)));
     if resource.keys.is_empty() {
         lines.push("- Key: none".to_string());
@@ -615,17 +615,10 @@ fn range_text(min: Option<i64>, max: Option<i64>) -> Option<String> {
     }
 }
 
-trait KindSegment {
-    fn kind_segment(&self) -> &'static str;
-}
-
-impl KindSegment for Resource {
-    /// URL segment of the resource's family: `config` (bindings too) or
-    /// `stat`.
-    fn kind_segment(&self) -> &'static str {
-        match self.kind {
-            ResourceKind::Stat => "stat",
-            _ => "config",
-        }
+/// URL segment of a resource's family: `config` (bindings too) or `stat`.
+fn kind_segment(resource: &Resource) -> &'static str {
+    match resource.kind {
+        ResourceKind::Stat => "stat",
+        _ => "config",
     }
 }

@@ -277,9 +277,8 @@ impl Scope {
     /// case variants, `_sym` for names with punctuation, `_alt` otherwise.
     fn suffix(&self, wire: &str) -> &'static str {
         let letters: Vec<char> = wire.chars().filter(|c| c.is_alphabetic()).collect();
-        let word = if letters.is_empty() {
-            "sym"
-        } else if wire.chars().any(|c| !c.is_ascii_alphanumeric() && c != '_') {
+        let punctuated = wire.chars().any(|c| !c.is_ascii_alphanumeric() && c != '_');
+        let word = if letters.is_empty() || punctuated {
             "sym"
         } else if letters.iter().all(|c| c.is_uppercase()) {
             "upper"
