@@ -217,8 +217,20 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         "# Generated from".to_string(),
         String::new(),
     ];
-    for (product, release) in &releases {
-        lines.push(format!("- {} {}", product_title(product_of(product)), docs::code(release)));
+    for product in info.products {
+        let api = product.api;
+        let mut line = format!("- {} {}", product_title(api.product), docs::code(&api.release));
+        if api.source.derived {
+            line.push_str(" (derived facts");
+            if let Some(base) = &api.source.overlay_on {
+                line.push_str(&format!(" overlaid on {}", docs::code(base)));
+            }
+            line.push(')');
+        }
+        lines.push(line);
+    }
+    if let Some(release) = info.nextgen {
+        lines.push(format!("- {} {}", product_title(Product::Nextgen), docs::code(release)));
     }
     lines.extend([
         String::new(),
@@ -226,8 +238,10 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         String::new(),
         "One Cargo feature per NITRO group (`lb`, `ssl`, `cs`, ...) and per ADM group".to_string(),
         "(`adm-<group>`); `default` enables `basic` and `lb`, `full` enables all.".to_string(),
-        String::new(),
     ]);
+    if info.nextgen_module {
+        lines.push("The Next-Gen API module is behind `nextgen`.".to_string());
+    }
     if has_lbvserver(info) {
         lines.extend(
             [
@@ -288,14 +302,6 @@ fn has_lbvserver(info: &CrateInfo) -> bool {
             && product.types["lbvserver"].group == "lb"
             && product.api.resources["lbvserver"].operations.contains_key("get_all")
     })
-}
-
-fn product_of(name: &str) -> Product {
-    match name {
-        "adm" => Product::Adm,
-        "nextgen" => Product::Nextgen,
-        _ => Product::Adc,
-    }
 }
 
 /// `README.md` of the generated crate (facts only).
