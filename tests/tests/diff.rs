@@ -226,8 +226,20 @@ fn committed_adc_snapshots_annotate_since() {
         println!("skipped: fewer than two ADC snapshots in specs/nitro/adc (committed separately)");
         return;
     };
+    // The documented releases alone (newest: 12.1), then with the derived ones.
+    let documented: Vec<Api> = releases.iter().filter(|api| !api.source.derived).cloned().collect();
+    check_since(&documented);
+    if documented.len() < releases.len() {
+        check_since(&releases);
+    }
+}
+
+/// Every resource of the oldest release that the newest still has is
+/// marked since the oldest; nothing else is; properties are never older
+/// than their resource; nothing listed as gone is in the newest release.
+fn check_since(releases: &[Api]) {
     let (oldest, newest) = (&releases[0], &releases[releases.len() - 1]);
-    let annotated = codegen::since::annotate(&releases);
+    let annotated = codegen::since::annotate(releases);
     assert_eq!(annotated.api.release, newest.release);
     let mut checked = 0;
     for (id, resource) in &annotated.api.resources {
@@ -245,9 +257,14 @@ fn committed_adc_snapshots_annotate_since() {
         }
     }
     assert!(checked > 0, "no resource of {} survives to {}", oldest.release, newest.release);
-    // Nothing listed as gone is still there.
     for gone in &annotated.removed {
         assert_ne!(gone.last, newest.release, "{gone:?}");
     }
-    println!("{checked} resources of {} marked since {}; {} items gone by {}", oldest.release, oldest.release, annotated.removed.len(), newest.release);
+    println!(
+        "{} -> {}: {checked} resources marked since {}; {} items gone",
+        oldest.release,
+        newest.release,
+        oldest.release,
+        annotated.removed.len()
+    );
 }
