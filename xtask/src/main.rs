@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod bench;
 mod codegen_cmd;
 mod diff;
 mod facts;
@@ -20,6 +21,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Performance figures: scrape, regenerate, cold compile of netscaler, codec throughput (`--quick` for CI)
+    Bench(bench::Args),
     /// Read NITRO reference pages into an IR snapshot (specs/nitro/<product>/<release>.json)
     Scrape(scrape::Args),
     /// Regenerate generated/ from specs/ (or check that it is fresh)
@@ -37,6 +40,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Bench(args) => bench::run(args),
         Command::Scrape(args) => scrape::run(args),
         Command::Codegen(args) => codegen_cmd::run(args),
         Command::Diff(args) => diff::run(args),
