@@ -62,7 +62,9 @@
 //! - A mandatory flag that one release does not document (`None`; the
 //!   markers exist only from 12.0-FR4 on): unknown <-> mandatory is
 //!   documentation only, unknown <-> not mandatory is not reported.
-//! - An operation method the frontend inferred (ADM pages say `null`).
+//! - An operation method the frontend inferred (ADM pages say `null`), and
+//!   an `action:<verb>` operation whose URL leaves out `?action=` on one
+//!   side (the 11.1 `wfpackage` Install page).
 //!
 //! Across more than two releases ([`compare_series`]), an item that
 //! vanishes from some releases and comes back (ADC `utility/raid` is absent

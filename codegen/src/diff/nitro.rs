@@ -176,9 +176,17 @@ fn compare_operation(at: &At, name: &str, old: &Operation, new: &Operation, repo
     // ligature in one page's URL is no API change.
     let path = |op: &Operation| (normalise_name(&op.path).into_owned(), op.action.clone());
     if path(old) != path(new) {
+        // An `action:<verb>` operation whose page leaves `?action=` out of
+        // its URL (11.1 `wfpackage` Install) still is that action.
+        let action_omitted = old.path == new.path && old.name.starts_with("action:") && (old.action.is_none() || new.action.is_none());
+        let class = if action_omitted {
+            (Class::DocumentationOnly, Some("the page's URL leaves out the action".into()))
+        } else {
+            (Class::Breaking, None)
+        };
         report.changes.push(
             changed(Aspect::Path)
-                .class((Class::Breaking, None))
+                .class(class)
                 .was(operation_summary(old))
                 .now(operation_summary(new)),
         );

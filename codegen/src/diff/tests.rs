@@ -200,3 +200,25 @@ fn counts_per_kind_add_up() {
     assert_eq!(report.resources_by_kind["config"], Tally { old: 1, new: 1, kept: 1, added: 0, removed: 0 });
     assert_eq!(report.changes[0].owner, "stat/lbvserver");
 }
+
+#[test]
+fn an_action_left_out_of_a_url_is_documentation_only() {
+    let op = |action: Option<&str>| Operation {
+        name: "action:Install".into(),
+        method: Method::Post,
+        path: "/config/wfpackage".into(),
+        action: action.map(str::to_string),
+        ..Operation::default()
+    };
+    let with = |operation: Operation| {
+        let mut r = resource("wfpackage", vec![]);
+        r.operations.insert(operation.name.clone(), operation);
+        r
+    };
+    let report = compare(&api("11.0", vec![with(op(Some("Install")))]), &api("11.1", vec![with(op(None))]));
+    assert_eq!((report.changes[0].aspect, report.changes[0].class), (Some(Aspect::Path), Class::DocumentationOnly));
+    let mut moved = op(Some("Install"));
+    moved.path = "/config/wfpackage2".into();
+    let report = compare(&api("11.0", vec![with(op(Some("Install")))]), &api("11.1", vec![with(moved)]));
+    assert_eq!(report.changes[0].class, Class::Breaking);
+}
