@@ -4,7 +4,8 @@
 //! - `specs/nitro/adc/13.1.json`, `14.1.json`: derived facts over the
 //!   committed `12.1.json` (14.1 with the derived error listing);
 //! - `specs/nitro/adm/14.1.json`: the ADM 14.1-60.54 appliance bundle.
-//! Regenerate with the commands in each module's docs when this fails.
+//!
+//! Regenerate with the commands in the failure message.
 
 use codegen::frontend::bundle::{read_bundle, BundleSettings};
 use codegen::frontend::facts::{overlay_errors, read_facts, read_facts_errors};

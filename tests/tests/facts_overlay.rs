@@ -174,7 +174,7 @@ fn real_facts_on_12_1() {
             .resources
             .values()
             .filter(from_facts)
-            .map(|r| r.properties.keys().filter(|p| base.resources.get(&r.id()).map_or(true, |b| !b.properties.contains_key(*p))).count())
+            .map(|r| r.properties.keys().filter(|p| !base.resources.get(&r.id()).is_some_and(|b| b.properties.contains_key(*p))).count())
             .sum();
         eprintln!(
             "{release}: {} resources ({} from the facts, {} new: {} config/binding + {new_stat} stat; {kept} kept unconfirmed), {properties} properties ({new_properties} new)",

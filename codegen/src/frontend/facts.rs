@@ -253,7 +253,7 @@ fn lower(facts: &FactsFile, file: &str, base: Option<&Api>, diagnostics: &mut Ve
         stats.properties_new = facts_ids
             .iter()
             .filter_map(|id| Some((api.resources.get(id)?, base.resources.get(id))))
-            .map(|(r, b)| r.properties.keys().filter(|p| b.map_or(true, |b| !b.properties.contains_key(*p))).count())
+            .map(|(r, b)| r.properties.keys().filter(|p| !b.is_some_and(|b| b.properties.contains_key(*p))).count())
             .sum();
         diagnostics.push(Diagnostic::note(
             Origin { file: file.into(), ..Origin::default() },
