@@ -234,7 +234,10 @@ impl Scope {
             let winner = if self.reserved.contains(spelling) {
                 None
             } else {
-                Some(claimants.iter().copied().find(|wire| wire == spelling).unwrap_or(claimants[0]))
+                // `async` keeps `async_` over `Async`: the keyword fix is
+                // not a difference in spelling.
+                let exact = |wire: &&str| *wire == spelling || spelling.strip_suffix('_') == Some(*wire);
+                Some(claimants.iter().copied().find(exact).unwrap_or(claimants[0]))
             };
             for wire in claimants {
                 if Some(*wire) == winner {
@@ -344,6 +347,13 @@ mod tests {
         let (names, _) = Scope::new(Case::Camel).resolve(["UNKNOWN", "Unknown"]);
         assert_eq!(names["Unknown"], "Unknown");
         assert_eq!(names["UNKNOWN"], "UnknownUpper");
+    }
+
+    #[test]
+    fn keyword_spelling_counts_as_exact() {
+        let (names, _) = Scope::new(Case::Snake).resolve(["Async", "async"]);
+        assert_eq!(names["async"], "async_");
+        assert_eq!(names["Async"], "async_mixed");
     }
 
     #[test]
