@@ -673,6 +673,30 @@ mod tests {
         assert_eq!(data_type(""), None);
     }
 
+    fn page(file: &str, title: &str, urls: &[&str]) -> PageInput {
+        let ops = urls
+            .iter()
+            .enumerate()
+            .map(|(i, url)| RawOp { heading: if i == 0 { "get (all)".into() } else { "get".into() }, url: Some(url.to_string()), ..RawOp::default() })
+            .collect();
+        PageInput { file: file.into(), statistics: false, folder: "system".into(), raw: RawPage { title: Some(title.into()), is_resource_page: true, ops, ..RawPage::default() } }
+    }
+
+    #[test]
+    fn base_path_follows_the_majority_and_minority_ops_are_reported() {
+        let pages = [
+            page("a.md", "a", &["https://x/nitro/v2/config/a", "https://x/nitro/v2/config/a/id_value<String>"]),
+            page("b.md", "b", &["https://x/nitro/v1/config/b"]),
+        ];
+        let settings = NitroSettings { product: Product::Adm, release: "t".into(), descriptions: false };
+        let lowered = lower(&pages, &settings, Vec::new());
+        assert_eq!(lowered.api.base_path, "/nitro/v2");
+        assert_eq!(lowered.api.resources["b"].operations["get_all"].path, "/config/b");
+        assert_eq!(lowered.api.resources["a"].keys, ["id"]);
+        let messages: Vec<String> = lowered.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(messages.iter().any(|m| m.starts_with("b.md: warning: b: `get_all` uses /nitro/v1")), "{messages:?}");
+    }
+
     #[test]
     fn inferred_methods() {
         assert_eq!(infer_method("add"), Method::Post);

@@ -186,3 +186,36 @@ fn parse_file(path: &PathBuf) -> Parsed {
     };
     Ok((page::parse_page(&text), lossy))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every prefix of every fixture page (cut at many points, also inside
+    /// tags, entities and payloads) is read without a panic.
+    #[test]
+    fn truncated_pages_never_panic() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/nitro");
+        let mut files = Vec::new();
+        let mut diagnostics = Vec::new();
+        collect_pages(&fixtures, &mut files, &mut diagnostics, &fixtures);
+        assert!(files.len() >= 10, "fixtures not found under {}", fixtures.display());
+        let settings = NitroSettings { product: Product::Adc, release: "t".into(), descriptions: true };
+        for file in files {
+            let text = std::fs::read_to_string(fixtures.join(&file)).unwrap();
+            let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(13).chain([text.len()]).collect();
+            let pages: Vec<PageInput> = cuts
+                .into_iter()
+                .map(|cut| PageInput {
+                    file: file.clone(),
+                    statistics: false,
+                    folder: "ns".into(),
+                    raw: page::parse_page(&text[..cut]),
+                })
+                .collect();
+            let lowered = lower::lower(&pages, &settings, Vec::new());
+            // Cut titles give other names; at most one resource per page.
+            assert!(lowered.api.resources.len() <= pages.len());
+        }
+    }
+}
