@@ -191,6 +191,16 @@ pub(super) fn parse_args(value: &str) -> Vec<Key> {
 /// `None` when no such object is found; `closed` is false when the text
 /// ends before the object does.
 pub(super) fn find_object(payload: &str, name: &str) -> Option<(Vec<Key>, bool)> {
+    find_value(payload, name, false)
+}
+
+/// Like [`find_object`], also accepting an array of objects under `name`
+/// (response payloads: `{ "lbvserver": [ {...} ] }`); the first object's keys.
+pub(super) fn find_record(payload: &str, name: &str) -> Option<(Vec<Key>, bool)> {
+    find_value(payload, name, true)
+}
+
+fn find_value(payload: &str, name: &str, array: bool) -> Option<(Vec<Key>, bool)> {
     let mut search_from = 0;
     while let Some(found) = payload[search_from..].find(name) {
         let at = search_from + found;
@@ -212,6 +222,7 @@ pub(super) fn find_object(payload: &str, name: &str) -> Option<(Vec<Key>, bool)>
                     opened = true;
                     break;
                 }
+                '[' if seen_colon && array => {}
                 c if c.is_whitespace() || c == BOLD_ON || c == BOLD_OFF => {}
                 _ => break,
             }
@@ -374,6 +385,15 @@ mod tests {
         let (keys, closed) = find_object(a, "lbvserver").unwrap();
         assert!(closed);
         assert_eq!(names(&keys), [("name".into(), false)]);
+    }
+
+    #[test]
+    fn response_records_are_arrays_of_objects() {
+        let text = mark("{ \"errorcode\": 0, \"severity\": ;ltString_value>, \"login\":[{\n\"ID\":<String_value>,\n\"tenant_name\":<String_value>}]}");
+        assert!(find_object(&text, "login").is_none());
+        let (keys, closed) = find_record(&text, "login").unwrap();
+        assert!(closed);
+        assert_eq!(names(&keys), [("ID".into(), false), ("tenant_name".into(), false)]);
     }
 
     #[test]

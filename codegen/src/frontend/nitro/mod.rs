@@ -69,6 +69,7 @@ pub(crate) mod xhtml;
 use crate::diagnostics::{Diagnostic, Lowered};
 use crate::ir::{Origin, Product};
 use lower::PageInput;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What [`read_nitro`] reads and how.
@@ -104,14 +105,16 @@ pub fn read_nitro(docs_dir: &Path, settings: &NitroSettings) -> Lowered {
 
     let parsed = parse_all(docs_dir, &files);
     let mut pages = Vec::new();
+    let mut responses = BTreeMap::new();
     for (relative, result) in files.iter().zip(parsed) {
         let origin = Origin { file: relative.clone(), ..Origin::default() };
         match result {
             Err(message) => diagnostics.push(Diagnostic::error(origin, message)),
-            Ok((raw, lossy)) => {
+            Ok((raw, page_responses, lossy)) => {
                 if !raw.is_resource_page {
                     continue;
                 }
+                responses.insert(relative.clone(), page_responses);
                 if lossy {
                     diagnostics.push(Diagnostic::warning(origin, "page is not valid utf-8; invalid bytes were replaced"));
                 }
@@ -123,6 +126,7 @@ pub fn read_nitro(docs_dir: &Path, settings: &NitroSettings) -> Lowered {
         }
     }
     let mut lowered = lower::lower(&pages, settings, diagnostics);
+    check_responses(&lowered.api, &responses, &mut lowered.diagnostics);
     // The same docs folder holds the error pages (`error-messages/**`);
     // their reader is shared with the appliance bundle. Releases without
     // those pages get an empty table.
@@ -131,6 +135,41 @@ pub fn read_nitro(docs_dir: &Path, settings: &NitroSettings) -> Lowered {
     lowered.diagnostics.extend(errors.diagnostics);
     lowered.diagnostics.sort();
     lowered
+}
+
+/// Response payload keys the properties table does not list (pitfall:
+/// `serviceconftpye` [sic], `timesincelaststatechange`): one note per page,
+/// since the IR keeps only the table's properties.
+fn check_responses(api: &crate::ir::Api, responses: &BTreeMap<String, Vec<page::RawResponse>>, diagnostics: &mut Vec<Diagnostic>) {
+    for resource in api.resources.values() {
+        if resource.no_table {
+            continue;
+        }
+        let Some(page_responses) = responses.get(&resource.origin.file) else { continue };
+        let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for response in page_responses {
+            let Some((keys, _)) = markup::find_record(&response.text, &resource.name) else { continue };
+            let op = lower::operation_name(&response.heading);
+            for key in keys {
+                if key.name != "__count" && !resource.properties.contains_key(&key.name) {
+                    let ops = missing.entry(key.name).or_default();
+                    if !ops.contains(&op) {
+                        ops.push(op.clone());
+                    }
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let keys: Vec<String> = missing.iter().map(|(key, ops)| format!("{key} ({})", ops.join(", "))).collect();
+            diagnostics.push(
+                Diagnostic::note(
+                    Origin { file: resource.origin.file.clone(), ..Origin::default() },
+                    format!("response payload keys not in the properties table: `{}`", keys.join(", ")),
+                )
+                .resource(resource.id()),
+            );
+        }
+    }
 }
 
 /// Every `.md` file below `dir`, as `/`-separated paths relative to `root`.
@@ -157,7 +196,7 @@ fn relative(root: &Path, path: &Path) -> String {
     relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-type Parsed = Result<(page::RawPage, bool), String>;
+type Parsed = Result<(page::RawPage, Vec<page::RawResponse>, bool), String>;
 
 /// Reads and splits the pages on all cores; results in input order.
 fn parse_all(root: &Path, files: &[String]) -> Vec<Parsed> {
@@ -184,7 +223,8 @@ fn parse_file(path: &PathBuf) -> Parsed {
         Ok(text) => (text, false),
         Err(error) => (String::from_utf8_lossy(error.as_bytes()).into_owned(), true),
     };
-    Ok((page::parse_page(&text), lossy))
+    let (page, responses) = page::parse_page_with_responses(&text);
+    Ok((page, responses, lossy))
 }
 
 #[cfg(test)]

@@ -52,8 +52,23 @@ pub(super) struct RawOp {
     pub payload: Option<String>,
 }
 
+/// The response payload of one operation block (marked text), kept apart
+/// from [`RawOp`] because only the Markdown pages are checked with it.
+#[derive(Clone, Debug, Default)]
+pub(super) struct RawResponse {
+    /// The operation's heading, as in [`RawOp::heading`].
+    pub heading: String,
+    pub text: String,
+}
+
 /// Splits a page into its raw parts. Never fails: missing parts are absent.
+#[cfg(test)]
 pub(super) fn parse_page(source: &str) -> RawPage {
+    parse_page_with_responses(source).0
+}
+
+/// [`parse_page`] plus the response payloads of the operation blocks.
+pub(super) fn parse_page_with_responses(source: &str) -> (RawPage, Vec<RawResponse>) {
     let text = normalize_newlines(source);
     let mut page = RawPage::default();
 
@@ -86,10 +101,16 @@ pub(super) fn parse_page(source: &str) -> RawPage {
     let table_region = lines[..table_region_end].join("\n");
     page.table = read_table(&table_region);
 
+    let mut responses = Vec::new();
     if let Some(start) = operations_at {
-        page.ops = split_operations(&lines[start + 1..]);
+        for (op, response) in split_operations(&lines[start + 1..]) {
+            if let Some(text) = response {
+                responses.push(RawResponse { heading: op.heading.clone(), text });
+            }
+            page.ops.push(op);
+        }
     }
-    page
+    (page, responses)
 }
 
 fn read_table(region: &str) -> TableState {
@@ -110,7 +131,7 @@ fn read_table(region: &str) -> TableState {
     }
 }
 
-fn split_operations(lines: &[&str]) -> Vec<RawOp> {
+fn split_operations(lines: &[&str]) -> Vec<(RawOp, Option<String>)> {
     let mut ops = Vec::new();
     let mut current: Option<(String, Vec<&str>)> = None;
     for line in lines {
@@ -129,18 +150,34 @@ fn split_operations(lines: &[&str]) -> Vec<RawOp> {
     ops
 }
 
-fn read_operation(heading: String, body: &[&str]) -> RawOp {
+/// One block: the operation and its response payload text.
+fn read_operation(heading: String, body: &[&str]) -> (RawOp, Option<String>) {
     let mut op = RawOp { heading, ..RawOp::default() };
     let mut payload: Option<String> = None;
+    let mut response: Option<String> = None;
     let mut after_payloads = false;
     for raw in body {
         // Only lines that name a part or carry a URL matter outside payloads.
-        if payload.is_none() && !["URL", "Method", "Payload", "Response", "/nitro/"].iter().any(|word| raw.contains(word)) {
+        if payload.is_none()
+            && response.is_none()
+            && !["URL", "Method", "Payload", "Response", "/nitro/"].iter().any(|word| raw.contains(word))
+        {
             continue;
         }
         let line = mark(raw);
         let plain = unmark(&line);
         let plain = plain.trim();
+        if let Some(text) = response.as_mut() {
+            text.push_str(&line);
+            text.push('\n');
+            continue;
+        }
+        if plain.starts_with("Response Payload:") {
+            op.payload = op.payload.take().or(payload.take());
+            response = Some(format!("{}\n", line_after(&line, "Payload:").unwrap_or_default()));
+            after_payloads = true;
+            continue;
+        }
         if let Some(text) = payload.as_mut() {
             if plain.starts_with("Response") {
                 op.payload = payload.take();
@@ -174,7 +211,7 @@ fn read_operation(heading: String, body: &[&str]) -> RawOp {
     if op.payload.is_none() {
         op.payload = payload;
     }
-    op
+    (op, response)
 }
 
 /// The marked text after `marker` in a marked line.
