@@ -65,7 +65,7 @@ fn descriptions_only_when_asked_and_escaped() {
     let basic = &facts.files[std::path::Path::new("src/adc/basic.rs")];
     assert!(!basic.contains("Our own words"), "descriptions leak without opt-in");
 
-    let with = emit(&fixture_apis(), &EmitSettings { descriptions: true });
+    let with = emit(&fixture_apis(), &EmitSettings { descriptions: true, ..Default::default() });
     let basic = &with.files[std::path::Path::new("src/adc/basic.rs")];
     assert!(
         basic.contains(r"/// Our own words: a \<b\>\[backend\]\</b\> service, see `https://example.net/x` and a\_b."),

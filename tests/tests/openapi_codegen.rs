@@ -14,16 +14,20 @@ use std::process::Command;
 const FIXTURES: &[&str] = &[
     "additional_properties",
     "all_of",
+    "default_error",
     "enums",
     "inline_names",
     "media_types",
     "names",
+    "nullable",
     "one_of",
     "parameters",
     "recursive",
     "refs",
     "responses",
+    "roundtrip",
     "security",
+    "unsupported",
 ];
 
 fn lower(path: &Path, product: Product, origin_file: &str) -> Api {

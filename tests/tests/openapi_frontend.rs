@@ -121,3 +121,59 @@ fn a_missing_file_is_an_error_not_a_panic() {
     assert!(lowered.has_errors());
     assert!(lowered.diagnostics[0].message.starts_with("cannot read the document"));
 }
+
+#[test]
+fn default_error() {
+    check("default_error");
+    let api = lower("default_error.yaml").api;
+    // Both operations are there, with every answer.
+    let statuses: Vec<_> = api.endpoints["PUT /widgets/{id}"].responses.iter().map(|r| r.status.clone()).collect();
+    use codegen::ir::StatusSpec;
+    assert_eq!(statuses, [StatusSpec::Code(200), StatusSpec::Code(401), StatusSpec::Code(404), StatusSpec::Range(5)]);
+    assert_eq!(api.endpoints["GET /widgets/{id}"].responses.len(), 2);
+}
+
+#[test]
+fn nullable() {
+    check("nullable");
+    let api = lower("nullable.yaml").api;
+    let codegen::ir::SchemaShape::Object { fields, .. } = &api.schemas["Note"].shape else { panic!("Note is an object") };
+    let nullable: Vec<&str> = fields.values().filter(|f| f.nullable).map(|f| f.name.as_str()).collect();
+    // `colour` and `owner` are nullable through their $ref targets.
+    assert_eq!(nullable, ["body", "colour", "extra", "labels", "owner", "priority"]);
+}
+
+#[test]
+fn unsupported_constructs_degrade_with_warnings_naming_the_pointer() {
+    check("unsupported");
+    let lowered = lower("unsupported.yaml");
+    let warnings: Vec<(String, String)> = lowered
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.origin.pointer.clone().unwrap_or_default(), d.message.clone()))
+        .collect();
+    for (pointer, start) in [
+        ("/paths/~1orders/post/callbacks", "callbacks are not supported"),
+        ("/paths/~1orders/post/servers", "servers of an operation are not supported"),
+        ("/paths/~1orders/post/responses/201/links", "links are not supported"),
+        ("/paths/~1orders/post/requestBody/content/application~1xml", "media type `application/xml` is not JSON"),
+        ("/paths/~1login-form/post/requestBody/content/application~1x-www-form-urlencoded", "media type `application/x-www-form-urlencoded` is not JSON"),
+        ("/paths/~1uploads/post/requestBody/content/multipart~1form-data", "media type `multipart/form-data` is not JSON"),
+        ("/paths/~1uploads/post/responses/200/content/application~1xml", "media type `application/xml` is not JSON"),
+        ("/paths/~1orders~1{id}/trace", "TRACE operations are not supported"),
+        ("/components/schemas/Order/properties/note", "`not` is not supported"),
+    ] {
+        assert!(warnings.iter().any(|(p, m)| p == pointer && m.starts_with(start)), "no warning `{start}` at {pointer}: {warnings:#?}");
+    }
+    // The JSON alternative of a body with several media types is typed;
+    // the others are named in a note.
+    let get = &lowered.api.endpoints["GET /orders/{id}"];
+    assert_eq!(get.responses[0].body.as_ref().unwrap().type_ref, TypeRef::Named("Order".into()));
+    assert!(lowered.diagnostics.iter().any(|d| d.severity == Severity::Note && d.message.contains("`application/xml`")));
+}
+
+#[test]
+fn roundtrip() {
+    check("roundtrip");
+}

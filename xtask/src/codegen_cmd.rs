@@ -49,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("{}: releases {}; emitting {}", product.as_str(), releases.join(", "), releases.last().map_or("-", String::as_str));
     }
     let read_time = started.elapsed();
-    let settings = EmitSettings { descriptions: args.descriptions };
+    let settings = EmitSettings { descriptions: args.descriptions, ..Default::default() };
     let mut emitted = backend::emit(&inputs.apis, &settings);
     let emit_time = started.elapsed() - read_time;
     let mut diagnostics = inputs.diagnostics;

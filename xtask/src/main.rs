@@ -8,6 +8,7 @@ mod bench;
 mod codegen_cmd;
 mod diff;
 mod facts;
+mod openapi_bench;
 mod openapi_cmd;
 mod scrape;
 mod scrape_bundle;

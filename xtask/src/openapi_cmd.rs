@@ -1,47 +1,80 @@
-//! `cargo xtask openapi <document> --out <dir>`: a standalone client crate
-//! from any OpenAPI 3.0 document (YAML or JSON), built on a copy of the
-//! netscaler runtime.
+//! `cargo xtask openapi <document> --out <dir> --name <crate>`: a
+//! standalone client crate from any OpenAPI 3.0 document (YAML or JSON).
 //!
-//! The crate holds `src/api.rs` (the HTTP backend's module: models and one
-//! function per operation), `src/runtime/` (copied from
-//! `generated/src/runtime/`), a `lib.rs` and a manifest whose dependencies
-//! are those of `generated/Cargo.toml`. Files are written only when their
-//! bytes change; diagnostics are printed and errors stop before writing.
+//! The crate is the backend's standalone mode
+//! (`codegen::backend::standalone`, chosen through
+//! `EmitSettings::standalone`): the same frontend, IR and HTTP backend as
+//! the Next-Gen module of `netscaler`. Files are written only when their
+//! bytes change. Diagnostics are printed; an unreadable document, another
+//! version than 3.0 or any other error exits non-zero before writing.
+//!
+//! `--bench` measures the generator on the document instead
+//! ([`crate::openapi_bench`]).
 
 use anyhow::Context;
-use codegen::backend::http::{emit_http_module, HttpSettings};
+use codegen::backend::standalone::Standalone;
+use codegen::backend::{emit, EmitSettings};
 use codegen::frontend::openapi::{read_openapi, OpenApiSettings};
 use codegen::ir::Product;
 use codegen::Severity;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The OpenAPI 3.0 document (.yaml, .yml or .json)
+    /// The OpenAPI 3.0 document (.yaml, .yml or .json); with --bench, a bare
+    /// file name is also looked up among the `openapiv3` crate's fixtures
     document: PathBuf,
     /// Folder of the crate to write (created when missing)
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
-    /// Package name of the crate (default: `openapi-client`)
+    #[arg(long, value_name = "DIR", required_unless_present = "bench")]
+    out: Option<PathBuf>,
+    /// Package name of the crate
     #[arg(long, default_value = "openapi-client")]
     name: String,
-    /// List every diagnostic (notes included), not only the counts
+    /// Package version of the crate
+    #[arg(long, value_name = "VERSION", default_value = "0.1.0")]
+    crate_version: String,
+    /// SPDX licence of the crate (its runtime part is Apache-2.0)
+    #[arg(long, default_value = "Apache-2.0")]
+    license: String,
+    /// Repository URL for the manifest
+    #[arg(long)]
+    repository: Option<String>,
+    /// List every diagnostic (notes included), not only warnings and errors
     #[arg(short, long)]
     verbose: bool,
+    /// Measure generation time, generated lines and crate-only `cargo check`
+    /// time on the document instead of writing a crate
+    #[arg(long)]
+    bench: bool,
+    /// With --bench: one generation run and no `cargo check` (CI)
+    #[arg(long)]
+    quick: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.bench {
+        let document = crate::openapi_bench::find_document(&args.document)?;
+        let figures = crate::openapi_bench::bench_openapi(&document, args.quick);
+        println!("{figures}");
+        return Ok(if figures.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+    }
+    let out = args.out.clone().context("--out is required")?;
     let started = Instant::now();
-    let root = crate::workspace_root();
     let file_name = args.document.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let lowered = read_openapi(&args.document, &OpenApiSettings { product: Product::Openapi, origin_file: file_name.clone(), descriptions: false });
-    let settings = HttpSettings { runtime: "crate::runtime".into(), inputs: vec![file_name.clone()], title: docs_title(&file_name) };
     let mut diagnostics = lowered.diagnostics.clone();
-    let api_rs = if lowered.has_errors() { String::new() } else { emit_http_module(&lowered.api, &settings, &mut diagnostics) };
+    let emitted = if lowered.has_errors() {
+        None
+    } else {
+        let standalone = Standalone { name: args.name.clone(), version: args.crate_version.clone(), license: args.license.clone(), repository: args.repository.clone(), document: file_name };
+        let emitted = emit(std::slice::from_ref(&lowered.api), &EmitSettings { standalone: Some(standalone), ..Default::default() });
+        diagnostics.extend(emitted.diagnostics.iter().cloned());
+        Some(emitted)
+    };
     diagnostics.sort();
+    diagnostics.dedup();
     let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
     for diagnostic in &diagnostics {
         if args.verbose || diagnostic.severity != Severity::Note {
@@ -49,26 +82,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     println!("diagnostics: {} error(s), {} warning(s), {} note(s)", count(Severity::Error), count(Severity::Warning), count(Severity::Note));
-    if count(Severity::Error) > 0 {
+    let Some(emitted) = emitted.filter(|_| count(Severity::Error) == 0) else {
         eprintln!("error: the document has errors; nothing written");
         return Ok(ExitCode::FAILURE);
-    }
+    };
 
-    let mut files = BTreeMap::new();
-    files.insert(PathBuf::from("src/api.rs"), api_rs);
-    files.insert(PathBuf::from("src/lib.rs"), lib_rs(&file_name));
-    files.insert(PathBuf::from("Cargo.toml"), manifest(&root, &args.name, &file_name)?);
-    let runtime = root.join("generated").join("src").join("runtime");
-    for entry in std::fs::read_dir(&runtime).with_context(|| format!("reading {}", runtime.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|ext| ext == "rs") {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            files.insert(Path::new("src/runtime").join(path.file_name().expect("a file")), text);
-        }
-    }
     let mut written = 0;
-    for (relative, text) in &files {
-        let path = args.out.join(relative);
+    for (relative, text) in &emitted.files {
+        let path = out.join(relative);
         if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             continue;
         }
@@ -79,52 +100,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         written += 1;
     }
     println!(
-        "{}: {} schemas, {} operations; {} files ({} written) in {:.2} s",
-        args.out.display(),
+        "{}: {} schemas, {} operations; {} files ({} written), {} lines in {:.2} s",
+        out.display(),
         lowered.api.schemas.len(),
         lowered.api.endpoints.len(),
-        files.len(),
+        emitted.files.len(),
         written,
+        emitted.total_lines(),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn docs_title(document: &str) -> String {
-    format!("The API of `{document}`")
-}
-
-fn lib_rs(document: &str) -> String {
-    format!(
-        "// @generated by `cargo xtask openapi` from {document}. Do not edit.\n\
-         //! A client for the API described by `{document}`: [`api`] holds its\n\
-         //! models and one function per operation, which [`NextgenClient`] sends.\n\n\
-         pub mod api;\npub mod runtime;\n\n\
-         pub use runtime::nextgen::{{NextgenClient, NextgenClientBuilder, Request, Response}};\n\
-         pub use runtime::{{Client, ClientBuilder, Error, Result}};\n"
-    )
-}
-
-/// The manifest: our package, the runtime's dependencies as
-/// `generated/Cargo.toml` lists them.
-fn manifest(root: &Path, name: &str, document: &str) -> anyhow::Result<String> {
-    let generated = std::fs::read_to_string(root.join("generated").join("Cargo.toml")).context("reading generated/Cargo.toml")?;
-    let mut dependencies = String::new();
-    let mut inside = false;
-    for line in generated.lines() {
-        if line.starts_with('[') {
-            inside = line.trim() == "[dependencies]";
-            continue;
-        }
-        if inside && !line.trim().is_empty() {
-            dependencies.push_str(line);
-            dependencies.push('\n');
-        }
-    }
-    Ok(format!(
-        "# @generated by `cargo xtask openapi` from {document}. Do not edit.\n\
-         [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\n{dependencies}\n\
-         # Keeps this crate out of any workspace it is written into.\n[workspace]\n"
-    ))
 }

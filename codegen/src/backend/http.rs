@@ -12,12 +12,27 @@
 //!
 //! Every operation is one plain function returning a
 //! `runtime::nextgen::Request<T>`, which `NextgenClient::send` sends; `T`
-//! is the 2xx body type (`()` when no 2xx answer has a body).
+//! is the 2xx body type (`()` when no 2xx answer has a body, `Option<T>`
+//! when some have none), or a generated `<Op>Success` enum with one
+//! variant per status when the 2xx answers have different bodies. Error
+//! answers (other codes, ranges such as `4XX`, `default`) with bodies are
+//! typed too: `.error_body::<T>(statuses)` when they share one body type,
+//! else a generated `<Op>Error` enum; the decoded value is reachable with
+//! `Error::typed`. No operation is left out for the shape of its answers.
+//!
+//! Nullable fields keep `null` apart from absent: the model lists them in
+//! `Model::NULLABLE` (the codec then keeps a received `null`) and offers
+//! `<field>_nullable()` / `set_<field>_nullable()` with the tri-state
+//! `Nullable`.
+//!
+//! Security schemes become client configuration: a function per scheme in
+//! the module's `auth` submodule that adds the credential to a
+//! `NextgenClientBuilder`.
 
 use super::docs;
 use super::naming::{self, Case, Scope};
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Api, Endpoint, EnumLiteral, Field, ParamLocation, Schema, SchemaShape, StatusSpec, TypeRef};
+use crate::ir::{Api, Endpoint, EnumLiteral, Field, ParamLocation, Response, Schema, SchemaShape, StatusSpec, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,6 +72,7 @@ pub fn emit_http_module(api: &Api, settings: &HttpSettings, diagnostics: &mut Ve
     let base_path = api.base_path.as_str();
     let base_doc = docs::attrs(&["URL prefix of every operation.".to_string()]);
     let errors = emit_error_table(api);
+    let auth = emit_auth(api);
     let tokens = quote! {
         #module_doc
         #[allow(unused_imports)]
@@ -69,6 +85,7 @@ pub fn emit_http_module(api: &Api, settings: &HttpSettings, diagnostics: &mut Ve
         #base_doc
         pub const BASE_PATH: &str = #base_path;
         #errors
+        #auth
         #items
     };
     super::print_rust(&settings.inputs, tokens)
@@ -83,26 +100,45 @@ fn ident(name: &str) -> Ident {
 struct Names<'a> {
     api: &'a Api,
     types: BTreeMap<String, String>,
+    /// `<Op>Success` / `<Op>Error` enums, keyed by their wire stand-in
+    /// (`"<operationId> Success"`), in the same scope as the schemas.
+    answers: BTreeMap<String, String>,
     functions: BTreeMap<String, String>,
 }
 
 impl<'a> Names<'a> {
     fn new(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> Self {
-        let (types, renames) = Scope::new(Case::Camel)
+        let answer_wires: BTreeMap<String, &Endpoint> = api
+            .endpoints
+            .values()
+            .flat_map(|endpoint| {
+                let answers = Answers::of(endpoint);
+                let success = answers.success_enum().then(|| (answer_wire(endpoint, "Success"), endpoint));
+                let errors = answers.error_enum().then(|| (answer_wire(endpoint, "Error"), endpoint));
+                success.into_iter().chain(errors)
+            })
+            .collect();
+        let (mut types, renames) = Scope::new(Case::Camel)
             .reserve_all(naming::reserved_types())
             .reserve_all(["Value", "BTreeMap"])
-            .resolve(api.schemas.keys().map(String::as_str));
+            .resolve(api.schemas.keys().map(String::as_str).chain(answer_wires.keys().map(String::as_str)));
         for rename in renames {
-            let origin = api.schemas[&rename.wire].origin.clone();
-            diagnostics.push(rename_note(origin, &rename.wire, "schema", &rename));
+            let (origin, subject) = match (api.schemas.get(&rename.wire), answer_wires.get(&rename.wire)) {
+                (Some(schema), _) => (schema.origin.clone(), rename.wire.clone()),
+                (None, Some(endpoint)) => (endpoint.origin.clone(), endpoint.operation_id.clone()),
+                (None, None) => continue,
+            };
+            let what = if api.schemas.contains_key(&rename.wire) { "schema" } else { "answer enum" };
+            diagnostics.push(rename_note(origin, &subject, what, &rename));
         }
+        let answers = answer_wires.keys().filter_map(|wire| types.remove_entry(wire)).collect();
         let (functions, renames) = Scope::new(Case::Snake).resolve(api.endpoints.values().map(|e| e.operation_id.as_str()));
         for rename in renames {
             if let Some(endpoint) = api.endpoints.values().find(|e| e.operation_id == rename.wire) {
                 diagnostics.push(rename_note(endpoint.origin.clone(), &rename.wire, "operation", &rename));
             }
         }
-        Names { api, types, functions }
+        Names { api, types, answers, functions }
     }
 
     fn schema(&self, name: &str) -> Option<&'a Schema> {
@@ -220,6 +256,64 @@ fn rename_note(origin: crate::ir::Origin, subject: &str, what: &str, rename: &na
     .resource(subject)
 }
 
+/// `pub mod auth`: one function per security scheme that adds its
+/// credential to a client builder. Schemes the client has no helper for
+/// (`oauth2`, `openIdConnect`, other `http` schemes) are listed in the
+/// docs only; the frontend warned about them.
+fn emit_auth(api: &Api) -> TokenStream {
+    use crate::ir::SecurityScheme;
+    if api.security_schemes.is_empty() {
+        return TokenStream::new();
+    }
+    let (functions, _) = Scope::new(Case::Snake).resolve(api.security_schemes.keys().map(String::as_str));
+    let mut items = TokenStream::new();
+    let mut unsupported = Vec::new();
+    for (name, scheme) in &api.security_schemes {
+        let function = ident(&functions[name]);
+        let (doc, item) = match scheme {
+            SecurityScheme::HttpBasic => (
+                format!("Scheme {}: HTTP basic authentication.", docs::code(name)),
+                quote! { (builder: ng::NextgenClientBuilder, username: &str, password: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.auth_basic(username, password) } },
+            ),
+            SecurityScheme::HttpBearer => (
+                format!("Scheme {}: HTTP bearer token.", docs::code(name)),
+                quote! { (builder: ng::NextgenClientBuilder, token: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.auth_bearer(token) } },
+            ),
+            SecurityScheme::ApiKey { location, name: key } => {
+                let call = match location {
+                    ParamLocation::Query => quote!(auth_query),
+                    ParamLocation::Cookie => quote!(auth_cookie),
+                    _ => quote!(auth_header),
+                };
+                (
+                    format!("Scheme {}: API key in {} {}.", docs::code(name), location_word(*location), docs::code(key)),
+                    quote! { (builder: ng::NextgenClientBuilder, key: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.#call(#key, key) } },
+                )
+            }
+            SecurityScheme::Unsupported { scheme_type } => {
+                unsupported.push(format!("{} ({})", docs::code(name), docs::code(scheme_type)));
+                continue;
+            }
+        };
+        let doc = docs::attrs(&[doc]);
+        items.extend(quote! { #doc pub fn #function #item });
+    }
+    let mut module_doc = vec!["Client configuration for the description's security schemes: each function adds its credential to every request of a `NextgenClientBuilder`.".to_string()];
+    if !unsupported.is_empty() {
+        module_doc.push(String::new());
+        module_doc.push(format!("No helper for: {}; send their credentials with `auth_header`.", unsupported.join(", ")));
+    }
+    let module_doc = docs::inner_attrs(&module_doc);
+    quote! {
+        pub mod auth {
+            #module_doc
+            #[allow(unused_imports)]
+            use super::{ng, rt};
+            #items
+        }
+    }
+}
+
 fn emit_error_table(api: &Api) -> TokenStream {
     if api.errors.is_empty() {
         return TokenStream::new();
@@ -306,14 +400,28 @@ fn emit_object(
     let mut arms_mut = TokenStream::new();
     for (position, (wire, field)) in fields.iter().enumerate() {
         let field_ident = ident(&field_names[wire]);
-        let (field_type, typed) = field_type(names, &field.type_ref);
+        let (inner_type, typed) = field_type(names, &field.type_ref);
         let field_doc = docs::attrs(&field_doc(names, field));
-        struct_fields.extend(quote! { #field_doc pub #field_ident: #field_type, });
+        struct_fields.extend(quote! { #field_doc pub #field_ident: Option<#inner_type>, });
         let position = proc_macro2::Literal::usize_unsuffixed(position);
         arms.extend(quote!(#position => self.#field_ident.as_field(),));
         arms_mut.extend(quote!(#position => self.#field_ident.as_field_mut(),));
+        let base = field_names[wire].trim_end_matches('_').to_string();
+        if field.nullable {
+            // Tri-state view of a nullable field: absent, `null` or a value
+            // (the codec keeps a received `null`, see `NULLABLE` below).
+            let getter = ident(&format!("{base}_nullable"));
+            let setter = ident(&format!("set_{base}_nullable"));
+            let get_doc = docs::attrs(&[format!("{}: absent, `null` or a value.", docs::code(wire))]);
+            let set_doc = docs::attrs(&[format!("Sets {} to absent, `null` or a value.", docs::code(wire))]);
+            accessors.extend(quote! {
+                #get_doc
+                pub fn #getter(&self) -> ng::Nullable<&#inner_type> { ng::Nullable::of(&self.#field_ident, &self.unknown_fields, #wire) }
+                #set_doc
+                pub fn #setter(&mut self, value: ng::Nullable<#inner_type>) { value.store(&mut self.#field_ident, &mut self.unknown_fields, #wire) }
+            });
+        }
         if let Some(typed) = typed {
-            let base = field_names[wire].trim_end_matches('_').to_string();
             let getter = ident(&format!("{base}_typed"));
             let setter = ident(&format!("set_{base}"));
             let get_doc = docs::attrs(&[format!("{} as {}.", docs::code(wire), type_words(names, &field.type_ref))]);
@@ -327,6 +435,8 @@ fn emit_object(
         }
     }
     let wires: Vec<&str> = fields.keys().map(String::as_str).collect();
+    let nullable: Vec<&str> = fields.values().filter(|f| f.nullable).map(|f| f.name.as_str()).collect();
+    let nullable_table = (!nullable.is_empty()).then(|| quote! { const NULLABLE: &'static [&'static str] = &[#(#nullable),*]; });
     // Indexes come only from the runtime codec walking `FIELDS`.
     let (body, body_mut) = if wires.is_empty() {
         (quote! { let _ = index; unreachable!() }, quote! { let _ = index; unreachable!() })
@@ -348,6 +458,7 @@ fn emit_object(
 
         impl rt::Model for #type_ident {
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            #nullable_table
             fn field(&self, index: usize) -> rt::FieldRef<'_> { #body }
             fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> { #body_mut }
             fn unknown_fields(&self) -> &rt::UnknownFields { &self.unknown_fields }
@@ -370,23 +481,24 @@ fn emit_object(
     }
 }
 
-/// The struct field type, and the typed accessor type for JSON fields.
+/// The struct field type without its `Option` (the field is
+/// `Option<inner>`), and the typed accessor type for JSON fields.
 fn field_type(names: &Names, type_ref: &TypeRef) -> (TokenStream, Option<TokenStream>) {
     let resolved = names.resolve(type_ref);
     let simple = match names.kind(resolved) {
-        Kind::String => Some(quote!(Option<String>)),
-        Kind::Integer => Some(quote!(Option<i64>)),
-        Kind::Number => Some(quote!(Option<rt::Number>)),
-        Kind::Boolean => Some(quote!(Option<bool>)),
+        Kind::String => Some(quote!(String)),
+        Kind::Integer => Some(quote!(i64)),
+        Kind::Number => Some(quote!(rt::Number)),
+        Kind::Boolean => Some(quote!(bool)),
         Kind::StringEnum(name) => {
             let e = names.type_ident(&name);
-            Some(quote!(Option<rt::Open<#e>>))
+            Some(quote!(rt::Open<#e>))
         }
         Kind::Object(name) => {
             let m = names.type_ident(&name);
-            Some(quote!(Option<Box<#m>>))
+            Some(quote!(Box<#m>))
         }
-        Kind::Any => return (quote!(Option<serde_json::Value>), None),
+        Kind::Any => return (quote!(serde_json::Value), None),
         Kind::Other => None,
     };
     if let Some(simple) = simple {
@@ -394,16 +506,16 @@ fn field_type(names: &Names, type_ref: &TypeRef) -> (TokenStream, Option<TokenSt
     }
     if let TypeRef::Array(item) = resolved {
         let list = match names.kind(item) {
-            Kind::String => Some(quote!(Option<Vec<String>>)),
-            Kind::Integer => Some(quote!(Option<Vec<i64>>)),
-            Kind::Number => Some(quote!(Option<Vec<rt::Number>>)),
+            Kind::String => Some(quote!(Vec<String>)),
+            Kind::Integer => Some(quote!(Vec<i64>)),
+            Kind::Number => Some(quote!(Vec<rt::Number>)),
             Kind::StringEnum(name) => {
                 let e = names.type_ident(&name);
-                Some(quote!(Option<Vec<rt::Open<#e>>>))
+                Some(quote!(Vec<rt::Open<#e>>))
             }
             Kind::Object(name) => {
                 let m = names.type_ident(&name);
-                Some(quote!(Option<Vec<#m>>))
+                Some(quote!(Vec<#m>))
             }
             _ => None,
         };
@@ -411,7 +523,7 @@ fn field_type(names: &Names, type_ref: &TypeRef) -> (TokenStream, Option<TokenSt
             return (list, None);
         }
     }
-    (quote!(Option<serde_json::Value>), Some(names.rust_type(type_ref)))
+    (quote!(serde_json::Value), Some(names.rust_type(type_ref)))
 }
 
 fn field_doc(names: &Names, field: &Field) -> Vec<String> {
@@ -654,7 +766,7 @@ fn emit_endpoint(names: &Names, api: &Api, endpoint: &Endpoint, diagnostics: &mu
         .iter()
         .map(|p| if counts[p.name.as_str()] > 1 && p.location != ParamLocation::Path { format!("{}_{}", location_word(p.location), p.name) } else { p.name.clone() })
         .collect();
-    let (param_names, _) = Scope::new(Case::Snake).reserve("body").resolve(keys.iter().map(String::as_str));
+    let (param_names, _) = Scope::new(Case::Snake).reserve("body").reserve("content_type").resolve(keys.iter().map(String::as_str));
 
     let mut arguments = Vec::new();
     let mut chain = TokenStream::new();
@@ -679,7 +791,12 @@ fn emit_endpoint(names: &Names, api: &Api, endpoint: &Endpoint, diagnostics: &mu
         }
     }
     if let Some(body) = &endpoint.request {
-        if body.type_ref == TypeRef::Bytes {
+        if body.type_ref == TypeRef::Bytes && body.media_type.to_ascii_lowercase().starts_with("multipart/") {
+            // The media type carries a boundary only the caller knows.
+            arguments.push(quote!(content_type: &str));
+            arguments.push(quote!(body: Vec<u8>));
+            chain.extend(quote!(.bytes(content_type, body)));
+        } else if body.type_ref == TypeRef::Bytes {
             let media = body.media_type.as_str();
             arguments.push(quote!(body: Vec<u8>));
             chain.extend(quote!(.bytes(#media, body)));
@@ -697,9 +814,15 @@ fn emit_endpoint(names: &Names, api: &Api, endpoint: &Endpoint, diagnostics: &mu
     arguments.extend(trailing);
     chain.extend(trailing_chain);
 
-    let (output, constructor) = output_type(names, endpoint);
+    let answers = Answers::of(endpoint);
+    let (output, constructor) = output_type(names, endpoint, &answers);
+    chain.extend(error_call(names, endpoint, &answers));
+    let success_enum = answers.success_enum().then(|| emit_answer_enum(names, endpoint, &answers.success, "Success"));
+    let error_enum = answers.error_enum().then(|| emit_answer_enum(names, endpoint, &answers.errors, "Error"));
     let doc = docs::attrs(&endpoint_doc(names, api, endpoint));
     quote! {
+        #success_enum
+        #error_enum
         #doc
         pub fn #function(#(#arguments),*) -> ng::Request<#output> {
             ng::Request::#constructor(#method, #template) #chain
@@ -746,28 +869,178 @@ fn param_type(names: &Names, type_ref: &TypeRef, required: bool, endpoint: &Endp
     }
 }
 
-/// The type a 2xx answer decodes into, and the runtime constructor.
-fn output_type(names: &Names, endpoint: &Endpoint) -> (TokenStream, TokenStream) {
-    let success = |status: &StatusSpec| matches!(status, StatusSpec::Code(200..=299) | StatusSpec::Range(2));
-    let mut answers: Vec<_> = endpoint.responses.iter().filter(|r| success(&r.status)).collect();
-    if answers.is_empty() {
-        answers = endpoint.responses.iter().filter(|r| r.status == StatusSpec::Default).collect();
+/// The wire stand-in of an operation's answer enum.
+fn answer_wire(endpoint: &Endpoint, kind: &str) -> String {
+    format!("{} {kind}", endpoint.operation_id)
+}
+
+/// An operation's documented answers, split into the success side (2xx
+/// codes and `2XX`; `default` when nothing else is a success) and the
+/// error side (everything else; `default` then means any other status).
+struct Answers<'e> {
+    success: Vec<&'e Response>,
+    errors: Vec<&'e Response>,
+}
+
+impl<'e> Answers<'e> {
+    fn of(endpoint: &'e Endpoint) -> Self {
+        let is_success = |status: &StatusSpec| matches!(status, StatusSpec::Code(200..=299) | StatusSpec::Range(2));
+        let has_success = endpoint.responses.iter().any(|r| is_success(&r.status));
+        let (success, errors) = endpoint
+            .responses
+            .iter()
+            .partition(|r| is_success(&r.status) || (!has_success && r.status == StatusSpec::Default));
+        Answers { success, errors }
     }
-    let bodies: BTreeSet<&TypeRef> = answers.iter().filter_map(|r| r.body.as_ref().map(|b| &b.type_ref)).collect();
-    let without_body = answers.iter().any(|r| r.body.is_none());
-    match bodies.len() {
-        0 => (quote!(()), quote!(empty)),
-        1 if bodies.contains(&TypeRef::Bytes) => (quote!(Vec<u8>), quote!(raw)),
-        1 => {
-            let body = names.rust_type(bodies.iter().next().expect("one body"));
+
+    fn success_bodies(&self) -> BTreeSet<&'e TypeRef> {
+        self.success.iter().filter_map(|r| r.body.as_ref().map(|b| &b.type_ref)).collect()
+    }
+
+    /// Several success bodies of different types: one variant per status.
+    fn success_enum(&self) -> bool {
+        self.success_bodies().len() > 1
+    }
+
+    fn error_bodies(&self) -> BTreeSet<&'e TypeRef> {
+        self.errors.iter().filter_map(|r| r.body.as_ref().map(|b| &b.type_ref)).collect()
+    }
+
+    /// Error answers with bodies that are not all of one type (or some
+    /// without a body among them): one variant per status.
+    fn error_enum(&self) -> bool {
+        let bodies = self.error_bodies();
+        !bodies.is_empty() && (bodies.len() > 1 || self.errors.iter().any(|r| r.body.is_none()))
+    }
+}
+
+/// The type a 2xx answer decodes into, and the runtime constructor.
+fn output_type(names: &Names, endpoint: &Endpoint, answers: &Answers) -> (TokenStream, TokenStream) {
+    if answers.success_enum() {
+        let name = ident(&names.answers[&answer_wire(endpoint, "Success")]);
+        return (quote!(#name), quote!(by_status));
+    }
+    let bodies = answers.success_bodies();
+    let without_body = answers.success.iter().any(|r| r.body.is_none());
+    match bodies.iter().next() {
+        None => (quote!(()), quote!(empty)),
+        Some(TypeRef::Bytes) => (quote!(Vec<u8>), quote!(raw)),
+        Some(body) => {
+            let body = names.rust_type(body);
             if without_body {
                 (quote!(Option<#body>), quote!(maybe))
             } else {
                 (body, quote!(new))
             }
         }
-        _ if without_body => (quote!(Option<serde_json::Value>), quote!(maybe)),
-        _ => (quote!(serde_json::Value), quote!(new)),
+    }
+}
+
+/// The call that types error answers: `.error_body::<T>(statuses)` when
+/// every error answer has a body of one type, `.errors::<OpError>()` when
+/// they differ; nothing when no error answer has a body.
+fn error_call(names: &Names, endpoint: &Endpoint, answers: &Answers) -> TokenStream {
+    if answers.error_enum() {
+        let name = ident(&names.answers[&answer_wire(endpoint, "Error")]);
+        return quote!(.errors::<#name>());
+    }
+    let Some(body) = answers.error_bodies().into_iter().next() else { return TokenStream::new() };
+    let body = names.rust_type(body);
+    let ranges = answers.errors.iter().map(|r| {
+        let (low, high) = match r.status {
+            StatusSpec::Code(code) => (code, code),
+            StatusSpec::Range(digit) => (u16::from(digit) * 100, u16::from(digit) * 100 + 99),
+            StatusSpec::Default => (100, 599),
+        };
+        let (low, high) = (proc_macro2::Literal::u16_unsuffixed(low), proc_macro2::Literal::u16_unsuffixed(high));
+        quote!((#low, #high))
+    });
+    quote!(.error_body::<#body>(&[#(#ranges),*]))
+}
+
+/// A status-keyed enum over `responses` with its `FromStatus` impl.
+/// Variants: `Status404(T)` for a code, `Status4XX(u16, T)` for a range,
+/// `Default(u16, T)`; no payload when the answer has no body. Success
+/// enums without `default` get `Other(u16, Vec<u8>)` for undocumented 2xx
+/// statuses, so nothing received is lost.
+fn emit_answer_enum(names: &Names, endpoint: &Endpoint, responses: &[&Response], kind: &str) -> TokenStream {
+    let type_ident = ident(&names.answers[&answer_wire(endpoint, kind)]);
+    let mut variants = TokenStream::new();
+    let (mut exact, mut ranges, mut fallback) = (TokenStream::new(), TokenStream::new(), None);
+    let mut seen = BTreeSet::new();
+    for response in responses {
+        if !seen.insert(&response.status) {
+            continue;
+        }
+        let (variant, status_words, with_status) = match response.status {
+            StatusSpec::Code(code) => (format!("Status{code}"), code.to_string(), false),
+            StatusSpec::Range(digit) => (format!("Status{digit}XX"), format!("{digit}XX (with the status)"), true),
+            StatusSpec::Default => ("Default".to_string(), "any other status (with the status)".to_string(), true),
+        };
+        let variant = ident(&variant);
+        let body = response.body.as_ref().map(|b| &b.type_ref);
+        let doc = docs::attrs(&[match body {
+            Some(type_ref) => format!("{status_words}: {}.", type_words(names, type_ref)),
+            None => format!("{status_words}: no body."),
+        }]);
+        let (held, decoded) = match body {
+            None => (None, quote!(Ok(()))),
+            Some(TypeRef::Bytes) => (Some(quote!(Vec<u8>)), quote!(Ok::<_, String>(body.to_vec()))),
+            Some(type_ref) => {
+                let rust = names.rust_type(type_ref);
+                (Some(quote!(#rust)), quote!(ng::from_body::<#rust>(body)))
+            }
+        };
+        let (declared, built) = match (held, with_status) {
+            (Some(held), true) => (quote!(#variant(u16, #held)), quote!(#decoded.map(|value| Self::#variant(status, value)))),
+            (Some(held), false) => (quote!(#variant(#held)), quote!(#decoded.map(Self::#variant))),
+            (None, true) => (quote!(#variant(u16)), quote!(Ok(Self::#variant(status)))),
+            (None, false) => (quote!(#variant), quote!(Ok(Self::#variant))),
+        };
+        variants.extend(quote! { #doc #declared, });
+        match response.status {
+            StatusSpec::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                exact.extend(quote! { #code => #built, })
+            }
+            StatusSpec::Range(digit) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(u16::from(digit) * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(u16::from(digit) * 100 + 99);
+                ranges.extend(quote! { #low..=#high => #built, });
+            }
+            StatusSpec::Default => fallback = Some(built),
+        }
+    }
+    let other = (kind == "Success" && fallback.is_none()).then(|| {
+        let doc = docs::attrs(&["A 2xx status the description does not document: the status and the body as received.".to_string()]);
+        fallback = Some(quote!(Ok(Self::Other(status, body.to_vec()))));
+        quote! { #doc Other(u16, Vec<u8>), }
+    });
+    let fallback = fallback.map(|built| quote!(_ => #built,)).unwrap_or_else(|| quote!(_ => return None,));
+    let doc = docs::attrs(&[format!(
+        "{} answers of {}, by status.",
+        if kind == "Success" { "Success" } else { "Error" },
+        docs::code(&endpoint.operation_id)
+    )]);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #type_ident {
+            #variants
+            #other
+        }
+
+        impl ng::FromStatus for #type_ident {
+            #[allow(unused_variables)]
+            fn from_status(status: u16, body: &[u8]) -> Option<Result<Self, String>> {
+                Some(match status {
+                    #exact
+                    #ranges
+                    #fallback
+                })
+            }
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod inputs;
 mod model;
 pub mod naming;
 mod plan;
+pub mod standalone;
 
 pub use inputs::{load_specs, Inputs};
 pub use plan::{plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
@@ -35,6 +36,9 @@ pub struct EmitSettings {
     /// Put the vendor's descriptions into doc comments. Off for the
     /// committed crate, whose docs state facts only.
     pub descriptions: bool,
+    /// Emit a standalone client crate for one OpenAPI document instead of
+    /// the `netscaler` crate (`cargo xtask openapi`; see [`standalone`]).
+    pub standalone: Option<standalone::Standalone>,
 }
 
 /// What [`emit`] produced.
@@ -59,6 +63,9 @@ impl Emitted {
 /// Each product module is written from the one `Api` given for it; giving
 /// two of the same product is reported and the later one is ignored.
 pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
+    if let Some(options) = &settings.standalone {
+        return standalone::emit_standalone(apis, options);
+    }
     let mut diagnostics = Vec::new();
     let mut files = BTreeMap::new();
 

@@ -28,6 +28,18 @@ pub const ERROR_CODES: &[(&str, i64, u16)] = &[
     ("UNINSTALL_REFERENCED", 1403i64, 409u16),
     ("VALIDATION_FAILED", 2000i64, 422u16),
 ];
+pub mod auth {
+    //! Client configuration for the description's security schemes: each function adds its credential to every request of a `NextgenClientBuilder`.
+    #[allow(unused_imports)]
+    use super::{ng, rt};
+    /// Scheme `sessionCookie`: API key in cookie `sessionid`.
+    pub fn session_cookie(
+        builder: ng::NextgenClientBuilder,
+        key: impl Into<rt::Secret>,
+    ) -> ng::NextgenClientBuilder {
+        builder.auth_cookie("sessionid", key)
+    }
+}
 /// Schema `Application`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4213,6 +4225,7 @@ impl rt::WireEnum for ValueSetType {
 pub fn delete_application(application_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/applications/{application-name}")
         .path("application-name", application_name)
+        .error_body::<Error>(&[(401, 401), (404, 404), (409, 409), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}` (`DeleteBackend`).
 ///
@@ -4226,6 +4239,7 @@ pub fn delete_backend(application_name: &str, backend_name: &str) -> ng::Request
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers/{server}` (`DeleteServer`).
 ///
@@ -4244,6 +4258,7 @@ pub fn delete_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .path("server", server)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}` (`DeleteFrontend`).
 ///
@@ -4257,6 +4272,7 @@ pub fn delete_frontend(application_name: &str, frontend_name: &str) -> ng::Reque
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}` (`DeleteListener`).
 ///
@@ -4275,6 +4291,7 @@ pub fn delete_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/routes/{route-name}` (`DeleteRoute`).
 ///
@@ -4288,6 +4305,7 @@ pub fn delete_route(application_name: &str, route_name: &str) -> ng::Request<()>
         )
         .path("application-name", application_name)
         .path("route-name", route_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/certificates/{certificate-name}` (`DeleteCertificate`).
 ///
@@ -4297,6 +4315,9 @@ pub fn delete_route(application_name: &str, route_name: &str) -> ng::Request<()>
 pub fn delete_certificate(certificate_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
+        .error_body::<
+            Error,
+        >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/config_sets/{config-set-name}` (`DeleteConfigSet`).
 ///
@@ -4306,6 +4327,9 @@ pub fn delete_certificate(certificate_name: &str) -> ng::Request<()> {
 pub fn delete_config_set(config_set_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
+        .error_body::<
+            Error,
+        >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/filters/value_sets/{value-set-name}` (`DeleteFilterValueSet`).
 ///
@@ -4317,6 +4341,9 @@ pub fn delete_config_set(config_set_name: &str) -> ng::Request<()> {
 pub fn delete_filter_value_set(value_set_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
+        .error_body::<
+            Error,
+        >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/groups/{group-name}/roles/{role-name}` (`DeleteGroupRole`).
 ///
@@ -4327,6 +4354,7 @@ pub fn delete_group_role(group_name: &str, role_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/groups/{group-name}/roles/{role-name}")
         .path("group-name", group_name)
         .path("role-name", role_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}` (`DeleteHttpCallout`).
 ///
@@ -4336,6 +4364,9 @@ pub fn delete_group_role(group_name: &str, role_name: &str) -> ng::Request<()> {
 pub fn delete_http_callout(http_callout_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
+        .error_body::<
+            Error,
+        >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/responder_html_page/{responder-html-page-name}` (`DeleteResponderHtmlPage`).
 ///
@@ -4350,6 +4381,9 @@ pub fn delete_responder_html_page(responder_html_page_name: &str) -> ng::Request
             "/responder_html_page/{responder-html-page-name}",
         )
         .path("responder-html-page-name", responder_html_page_name)
+        .error_body::<
+            Error,
+        >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/roles/{role-name}` (`DeleteRole`).
 ///
@@ -4359,6 +4393,9 @@ pub fn delete_responder_html_page(responder_html_page_name: &str) -> ng::Request
 pub fn delete_role(role_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/roles/{role-name}")
         .path("role-name", role_name)
+        .error_body::<
+            Error,
+        >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications` (`ListApplications`).
 ///
@@ -4367,6 +4404,7 @@ pub fn delete_role(role_name: &str) -> ng::Request<()> {
 /// Authentication: `sessionCookie`.
 pub fn list_applications() -> ng::Request<ApplicationList> {
     ng::Request::new(ng::Method::Get, "/applications")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}` (`GetApplication`).
 ///
@@ -4376,6 +4414,7 @@ pub fn list_applications() -> ng::Request<ApplicationList> {
 pub fn get_application(application_name: &str) -> ng::Request<ApplicationEnvelope> {
     ng::Request::new(ng::Method::Get, "/applications/{application-name}")
         .path("application-name", application_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/backends` (`ListBackends`).
 ///
@@ -4389,6 +4428,7 @@ pub fn list_backends(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/backends")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}` (`GetBackend`).
 ///
@@ -4405,6 +4445,7 @@ pub fn get_backend(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers` (`ListServers`).
 ///
@@ -4421,6 +4462,7 @@ pub fn list_servers(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/config_status` (`GetApplicationConfigStatus`).
 ///
@@ -4432,6 +4474,7 @@ pub fn get_application_config_status(
 ) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/config_status")
         .path("application-name", application_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends` (`ListFrontends`).
 ///
@@ -4445,6 +4488,7 @@ pub fn list_frontends(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/frontends")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}` (`GetFrontend`).
 ///
@@ -4461,6 +4505,7 @@ pub fn get_frontend(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners` (`ListListeners`).
 ///
@@ -4477,6 +4522,7 @@ pub fn list_listeners(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}` (`GetListener`).
 ///
@@ -4495,6 +4541,7 @@ pub fn get_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/health` (`GetApplicationHealth`).
 ///
@@ -4508,6 +4555,7 @@ pub fn get_application_health(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/health")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/routes` (`ListRoutes`).
 ///
@@ -4521,6 +4569,7 @@ pub fn list_routes(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/routes")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/routes/{route-name}` (`GetRoute`).
 ///
@@ -4537,6 +4586,7 @@ pub fn get_route(
         )
         .path("application-name", application_name)
         .path("route-name", route_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/statistics` (`GetApplicationStats`).
 ///
@@ -4550,6 +4600,7 @@ pub fn get_application_stats(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/statistics")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/certificates` (`ListCertificates`).
 ///
@@ -4558,6 +4609,7 @@ pub fn get_application_stats(
 /// Authentication: `sessionCookie`.
 pub fn list_certificates() -> ng::Request<CertificateList> {
     ng::Request::new(ng::Method::Get, "/certificates")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/certificates/{certificate-name}` (`GetCertificate`).
 ///
@@ -4567,6 +4619,7 @@ pub fn list_certificates() -> ng::Request<CertificateList> {
 pub fn get_certificate(certificate_name: &str) -> ng::Request<CertificateEnvelope> {
     ng::Request::new(ng::Method::Get, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/certificates/{certificate-name}/config_status` (`GetCertificateConfigStatus`).
 ///
@@ -4578,6 +4631,7 @@ pub fn get_certificate_config_status(
 ) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/certificates/{certificate-name}/config_status")
         .path("certificate-name", certificate_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets` (`GetConfigSets`).
 ///
@@ -4586,6 +4640,7 @@ pub fn get_certificate_config_status(
 /// Authentication: `sessionCookie`.
 pub fn get_config_sets() -> ng::Request<ConfigSetList> {
     ng::Request::new(ng::Method::Get, "/config_sets")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}` (`GetConfigSet`).
 ///
@@ -4595,6 +4650,7 @@ pub fn get_config_sets() -> ng::Request<ConfigSetList> {
 pub fn get_config_set(config_set_name: &str) -> ng::Request<ConfigSetEnvelope> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}/config` (`GetConfigSetConfig`).
 ///
@@ -4606,6 +4662,7 @@ pub fn get_config_set_config(
 ) -> ng::Request<ConfigSetConfigEnvelope> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}/config")
         .path("config-set-name", config_set_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}/config_status` (`GetConfigSetConfigStatus`).
 ///
@@ -4615,6 +4672,7 @@ pub fn get_config_set_config(
 pub fn get_config_set_config_status(config_set_name: &str) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}/config_status")
         .path("config-set-name", config_set_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}/statistics` (`GetConfigSetStatistics`).
 ///
@@ -4626,6 +4684,7 @@ pub fn get_config_set_config_status(config_set_name: &str) -> ng::Request<Config
 pub fn get_config_set_statistics(config_set_name: &str) -> ng::Request<Statistics> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}/statistics")
         .path("config-set-name", config_set_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/filters/value_sets` (`GetFilterValueSets`).
 ///
@@ -4636,6 +4695,7 @@ pub fn get_config_set_statistics(config_set_name: &str) -> ng::Request<Statistic
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 pub fn get_filter_value_sets() -> ng::Request<FilterValueSetList> {
     ng::Request::new(ng::Method::Get, "/filters/value_sets")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/filters/value_sets/{value-set-name}` (`GetFilterValueSet`).
 ///
@@ -4649,6 +4709,7 @@ pub fn get_filter_value_set(
 ) -> ng::Request<FilterValueSetEnvelope> {
     ng::Request::new(ng::Method::Get, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/filters/value_sets/{value-set-name}/config_status` (`GetFilterValueSetConfigStatus`).
 ///
@@ -4665,6 +4726,7 @@ pub fn get_filter_value_set_config_status(
             "/filters/value_sets/{value-set-name}/config_status",
         )
         .path("value-set-name", value_set_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/groups` (`GetGroups`).
 ///
@@ -4673,6 +4735,7 @@ pub fn get_filter_value_set_config_status(
 /// Authentication: `sessionCookie`.
 pub fn get_groups() -> ng::Request<GroupList> {
     ng::Request::new(ng::Method::Get, "/groups")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/groups/{group-name}/roles` (`GetGroupRoles`).
 ///
@@ -4682,6 +4745,7 @@ pub fn get_groups() -> ng::Request<GroupList> {
 pub fn get_group_roles(group_name: &str) -> ng::Request<GroupRoleList> {
     ng::Request::new(ng::Method::Get, "/groups/{group-name}/roles")
         .path("group-name", group_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/http_callouts` (`GetHttpCallouts`).
 ///
@@ -4690,6 +4754,7 @@ pub fn get_group_roles(group_name: &str) -> ng::Request<GroupRoleList> {
 /// Authentication: `sessionCookie`.
 pub fn get_http_callouts() -> ng::Request<HttpCalloutList> {
     ng::Request::new(ng::Method::Get, "/http_callouts")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}` (`GetHttpCallout`).
 ///
@@ -4699,6 +4764,7 @@ pub fn get_http_callouts() -> ng::Request<HttpCalloutList> {
 pub fn get_http_callout(http_callout_name: &str) -> ng::Request<HttpCalloutEnvelope> {
     ng::Request::new(ng::Method::Get, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}/config_status` (`GetHttpCalloutConfigStatus`).
 ///
@@ -4710,6 +4776,7 @@ pub fn get_http_callout_config_status(
 ) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/http_callouts/{http-callout-name}/config_status")
         .path("http-callout-name", http_callout_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/responder_html_page` (`GetResponderHtmlPages`).
 ///
@@ -4720,6 +4787,7 @@ pub fn get_http_callout_config_status(
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 pub fn get_responder_html_pages() -> ng::Request<ResponderHtmlPageList> {
     ng::Request::new(ng::Method::Get, "/responder_html_page")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/responder_html_page/{responder-html-page-name}` (`GetResponderHtmlPage`).
 ///
@@ -4733,6 +4801,7 @@ pub fn get_responder_html_page(
 ) -> ng::Request<ResponderHtmlPageEnvelope> {
     ng::Request::new(ng::Method::Get, "/responder_html_page/{responder-html-page-name}")
         .path("responder-html-page-name", responder_html_page_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/responder_html_page/{responder-html-page-name}/config_status` (`GetResponderHtmlPageConfigStatus`).
 ///
@@ -4749,6 +4818,7 @@ pub fn get_responder_html_page_config_status(
             "/responder_html_page/{responder-html-page-name}/config_status",
         )
         .path("responder-html-page-name", responder_html_page_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/roles` (`GetRoles`).
 ///
@@ -4757,6 +4827,7 @@ pub fn get_responder_html_page_config_status(
 /// Authentication: `sessionCookie`.
 pub fn get_roles() -> ng::Request<RoleList> {
     ng::Request::new(ng::Method::Get, "/roles")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/roles/{role-name}` (`GetRole`).
 ///
@@ -4764,7 +4835,9 @@ pub fn get_roles() -> ng::Request<RoleList> {
 ///
 /// Authentication: `sessionCookie`.
 pub fn get_role(role_name: &str) -> ng::Request<RoleEnvelope> {
-    ng::Request::new(ng::Method::Get, "/roles/{role-name}").path("role-name", role_name)
+    ng::Request::new(ng::Method::Get, "/roles/{role-name}")
+        .path("role-name", role_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications` (`AddApplication`).
 ///
@@ -4772,7 +4845,11 @@ pub fn get_role(role_name: &str) -> ng::Request<RoleEnvelope> {
 ///
 /// Authentication: `sessionCookie`.
 pub fn add_application(body: &ApplicationEnvelope) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/applications").json(body)
+    ng::Request::empty(ng::Method::Post, "/applications")
+        .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}` (`CreateOrUpdateApplication`).
 ///
@@ -4786,6 +4863,7 @@ pub fn create_or_update_application(
     ng::Request::empty(ng::Method::Post, "/applications/{application-name}")
         .path("application-name", application_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/disable` (`DisableApplication`).
 ///
@@ -4800,6 +4878,7 @@ pub fn disable_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/disable",
         )
         .path("application-name", application_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/enable` (`EnableApplication`).
 ///
@@ -4814,6 +4893,7 @@ pub fn enable_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/enable",
         )
         .path("application-name", application_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/install` (`InstallApplication`).
 ///
@@ -4828,6 +4908,7 @@ pub fn install_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/install",
         )
         .path("application-name", application_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/uninstall` (`UninstallApplication`).
 ///
@@ -4842,6 +4923,9 @@ pub fn uninstall_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/uninstall",
         )
         .path("application-name", application_name)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (409, 409), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/actions/disable` (`DisableApplicationBackend`).
 ///
@@ -4860,6 +4944,7 @@ pub fn disable_application_backend(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/actions/enable` (`EnableApplicationBackend`).
 ///
@@ -4878,6 +4963,7 @@ pub fn enable_application_backend(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers` (`AddServer`).
 ///
@@ -4896,6 +4982,9 @@ pub fn add_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers/{server}/actions/disable` (`DisableApplicationBackendServer`).
 ///
@@ -4916,6 +5005,7 @@ pub fn disable_application_backend_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .path("server", server)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers/{server}/actions/enable` (`EnableApplicationBackendServer`).
 ///
@@ -4936,6 +5026,7 @@ pub fn enable_application_backend_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .path("server", server)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/actions/disable` (`DisableApplicationFrontend`).
 ///
@@ -4954,6 +5045,7 @@ pub fn disable_application_frontend(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/actions/enable` (`EnableApplicationFrontend`).
 ///
@@ -4972,6 +5064,7 @@ pub fn enable_application_frontend(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}/actions/disable` (`DisableApplicationFrontendListener`).
 ///
@@ -4992,6 +5085,7 @@ pub fn disable_application_frontend_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}/actions/enable` (`EnableApplicationFrontendListener`).
 ///
@@ -5012,6 +5106,7 @@ pub fn enable_application_frontend_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/routes` (`AddRoute`).
 ///
@@ -5022,6 +5117,9 @@ pub fn add_route(application_name: &str, body: &RouteEnvelope) -> ng::Request<()
     ng::Request::empty(ng::Method::Post, "/applications/{application-name}/routes")
         .path("application-name", application_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/routes/{route-name}` (`CreateOrUpdateRoute`).
 ///
@@ -5040,6 +5138,9 @@ pub fn create_or_update_route(
         .path("application-name", application_name)
         .path("route-name", route_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/certificates` (`AddCertificate`).
 ///
@@ -5047,7 +5148,11 @@ pub fn create_or_update_route(
 ///
 /// Authentication: `sessionCookie`.
 pub fn add_certificate(body: &CertificateEnvelope) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/certificates").json(body)
+    ng::Request::empty(ng::Method::Post, "/certificates")
+        .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/certificates/{certificate-name}` (`AddOrUpdateCertificate`).
 ///
@@ -5061,6 +5166,7 @@ pub fn add_or_update_certificate(
     ng::Request::empty(ng::Method::Post, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/config_sets` (`AddConfigSet`).
 ///
@@ -5068,7 +5174,11 @@ pub fn add_or_update_certificate(
 ///
 /// Authentication: `sessionCookie`.
 pub fn add_config_set(body: &ConfigSetEnvelope) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/config_sets").json(body)
+    ng::Request::empty(ng::Method::Post, "/config_sets")
+        .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/config_sets/{config-set-name}` (`AddOrUpdateConfigSet`).
 ///
@@ -5082,6 +5192,7 @@ pub fn add_or_update_config_set(
     ng::Request::empty(ng::Method::Post, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/filters/value_sets` (`AddFilterValueSet`).
 ///
@@ -5091,7 +5202,11 @@ pub fn add_or_update_config_set(
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 pub fn add_filter_value_set(body: &FilterValueSetEnvelope) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/filters/value_sets").json(body)
+    ng::Request::empty(ng::Method::Post, "/filters/value_sets")
+        .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/filters/value_sets/{value-set-name}` (`AddOrUpdateFilterValueSet`).
 ///
@@ -5107,6 +5222,7 @@ pub fn add_or_update_filter_value_set(
     ng::Request::empty(ng::Method::Post, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/groups/{group-name}/roles` (`AddGroupRole`).
 ///
@@ -5117,6 +5233,9 @@ pub fn add_group_role(group_name: &str, body: &GroupRoleEnvelope) -> ng::Request
     ng::Request::empty(ng::Method::Post, "/groups/{group-name}/roles")
         .path("group-name", group_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (409, 409), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/http_callouts` (`AddHttpCallout`).
 ///
@@ -5124,7 +5243,11 @@ pub fn add_group_role(group_name: &str, body: &GroupRoleEnvelope) -> ng::Request
 ///
 /// Authentication: `sessionCookie`.
 pub fn add_http_callout(body: &HttpCalloutEnvelope) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/http_callouts").json(body)
+    ng::Request::empty(ng::Method::Post, "/http_callouts")
+        .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}` (`AddOrUpdateHttpCallout`).
 ///
@@ -5138,6 +5261,7 @@ pub fn add_or_update_http_callout(
     ng::Request::empty(ng::Method::Post, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/login` (`Login`).
 ///
@@ -5145,7 +5269,9 @@ pub fn add_or_update_http_callout(
 ///
 /// No authentication.
 pub fn login(body: &LoginRequest) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/login").json(body)
+    ng::Request::empty(ng::Method::Post, "/login")
+        .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/logout` (`Logout`).
 ///
@@ -5154,6 +5280,7 @@ pub fn login(body: &LoginRequest) -> ng::Request<()> {
 /// Authentication: `sessionCookie`.
 pub fn logout() -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/logout")
+        .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/responder_html_page` (`AddResponderHtmlPage`).
 ///
@@ -5163,7 +5290,11 @@ pub fn logout() -> ng::Request<()> {
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 pub fn add_responder_html_page(body: &ResponderHtmlPageEnvelope) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/responder_html_page").json(body)
+    ng::Request::empty(ng::Method::Post, "/responder_html_page")
+        .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/responder_html_page/{responder-html-page-name}` (`AddOrUpdateResponderHtmlPage`).
 ///
@@ -5182,6 +5313,7 @@ pub fn add_or_update_responder_html_page(
         )
         .path("responder-html-page-name", responder_html_page_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/roles` (`AddRole`).
 ///
@@ -5189,7 +5321,11 @@ pub fn add_or_update_responder_html_page(
 ///
 /// Authentication: `sessionCookie`.
 pub fn add_role(body: &RoleEnvelope) -> ng::Request<()> {
-    ng::Request::empty(ng::Method::Post, "/roles").json(body)
+    ng::Request::empty(ng::Method::Post, "/roles")
+        .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/roles/{role-name}` (`AddOrUpdateRole`).
 ///
@@ -5200,6 +5336,7 @@ pub fn add_or_update_role(role_name: &str, body: &RoleEnvelope) -> ng::Request<(
     ng::Request::empty(ng::Method::Post, "/roles/{role-name}")
         .path("role-name", role_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/applications/{application-name}` (`UpdateApplication`).
 ///
@@ -5213,6 +5350,9 @@ pub fn update_application(
     ng::Request::empty(ng::Method::Put, "/applications/{application-name}")
         .path("application-name", application_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}` (`UpdateBackend`).
 ///
@@ -5231,6 +5371,9 @@ pub fn update_backend(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers` (`UpdateServers`).
 ///
@@ -5249,6 +5392,9 @@ pub fn update_servers(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}` (`UpdateFrontend`).
 ///
@@ -5267,6 +5413,9 @@ pub fn update_frontend(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}` (`UpdateListener`).
 ///
@@ -5287,6 +5436,9 @@ pub fn update_listener(
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/applications/{application-name}/routes/{route-name}` (`UpdateRoute`).
 ///
@@ -5305,6 +5457,9 @@ pub fn update_route(
         .path("application-name", application_name)
         .path("route-name", route_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/certificates/{certificate-name}` (`UpdateCertificate`).
 ///
@@ -5318,6 +5473,9 @@ pub fn update_certificate(
     ng::Request::empty(ng::Method::Put, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/config_sets/{config-set-name}` (`UpdateConfigSet`).
 ///
@@ -5331,6 +5489,9 @@ pub fn update_config_set(
     ng::Request::empty(ng::Method::Put, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/filters/value_sets/{value-set-name}` (`UpdateFilterValueSet`).
 ///
@@ -5346,6 +5507,9 @@ pub fn update_filter_value_set(
     ng::Request::empty(ng::Method::Put, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/groups/{group-name}/roles` (`AddGroupRoles`).
 ///
@@ -5356,6 +5520,7 @@ pub fn add_group_roles(group_name: &str, body: &GroupRoleList) -> ng::Request<()
     ng::Request::empty(ng::Method::Put, "/groups/{group-name}/roles")
         .path("group-name", group_name)
         .json(body)
+        .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}` (`UpdateHttpCallout`).
 ///
@@ -5369,6 +5534,9 @@ pub fn update_http_callout(
     ng::Request::empty(ng::Method::Put, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/responder_html_page/{responder-html-page-name}` (`UpdateResponderHtmlPage`).
 ///
@@ -5387,6 +5555,9 @@ pub fn update_responder_html_page(
         )
         .path("responder-html-page-name", responder_html_page_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/roles/{role-name}` (`UpdateRole`).
 ///
@@ -5397,4 +5568,7 @@ pub fn update_role(role_name: &str, body: &RoleEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Put, "/roles/{role-name}")
         .path("role-name", role_name)
         .json(body)
+        .error_body::<
+            Error,
+        >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
 }

@@ -15,7 +15,9 @@
 //! - a documented key whose value does not fit the field's type (and every
 //!   undocumented key) is kept verbatim in the model's unknown fields, so
 //!   encoding gives it back;
-//! - JSON `null` leaves the field `None`;
+//! - JSON `null` leaves the field `None`; for the fields a model lists
+//!   in [`Model::NULLABLE`] (OpenAPI `nullable: true`) the `null` is also
+//!   kept in the unknown fields, so it encodes back as `null`;
 //! - a list field also accepts a single value (a one-element list);
 //! - nested objects (`Option<Box<M>>`, `Option<Vec<M>>`) decode
 //!   recursively by the same rules; enum values the reference does not list
@@ -50,6 +52,13 @@ pub trait Model: Default + 'static {
     /// [`Model::field`] and [`Model::field_mut`].
     const FIELDS: &'static [&'static str];
 
+    /// Wire names of the fields the description marks nullable, sorted
+    /// by byte order. A JSON `null` for one of them is kept (in the
+    /// unknown fields, as `null`) so that it encodes back as `null`,
+    /// told apart from an absent key. Empty for NITRO models, whose nulls
+    /// mean "unset".
+    const NULLABLE: &'static [&'static str] = &[];
+
     fn field(&self, index: usize) -> FieldRef<'_>;
     fn field_mut(&mut self, index: usize) -> FieldMut<'_>;
     fn unknown_fields(&self) -> &UnknownFields;
@@ -60,6 +69,7 @@ pub trait Model: Default + 'static {
 /// than once per model.
 pub trait DynModel {
     fn wire_fields(&self) -> &'static [&'static str];
+    fn nullable_fields(&self) -> &'static [&'static str];
     fn dyn_field(&self, index: usize) -> FieldRef<'_>;
     fn dyn_field_mut(&mut self, index: usize) -> FieldMut<'_>;
     fn dyn_unknown_fields(&self) -> &UnknownFields;
@@ -69,6 +79,9 @@ pub trait DynModel {
 impl<M: Model> DynModel for M {
     fn wire_fields(&self) -> &'static [&'static str] {
         M::FIELDS
+    }
+    fn nullable_fields(&self) -> &'static [&'static str] {
+        M::NULLABLE
     }
     fn dyn_field(&self, index: usize) -> FieldRef<'_> {
         self.field(index)
@@ -462,6 +475,10 @@ fn decode_entries<'de, A: MapAccess<'de>>(model: &mut dyn DynModel, map: &mut A)
                 let raw = map.next_value_seed(FieldSeed { field: model.dyn_field_mut(index) })?;
                 if let Some(raw) = raw {
                     model.dyn_unknown_fields_mut().insert(fields[index].to_string(), raw);
+                } else if !field_is_set(model.dyn_field(index)) && field_index(model.nullable_fields(), fields[index]).is_some() {
+                    // Only `null` leaves a field unset without a raw value:
+                    // keep it for a nullable field (see `Model::NULLABLE`).
+                    model.dyn_unknown_fields_mut().insert(fields[index].to_string(), Value::Null);
                 }
             }
             Key::Unknown(name) => {

@@ -101,6 +101,9 @@ pub enum Error {
         details: Vec<ErrorDetail>,
         /// The body as received (at most 4 KiB), for bodies of other shapes.
         body: String,
+        /// The body decoded as the type the description gives for this
+        /// status, when it does (see [`Error::typed`]).
+        typed: Option<TypedError>,
     },
     /// The request could not be sent or its answer not read.
     #[error("transport: {0}")]
@@ -125,6 +128,19 @@ impl Error {
         match self {
             Error::Api { status, .. } | Error::Decode { status, .. } | Error::NoSession { status } => Some(*status),
             Error::Transport(error) => error.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The error body as the description types it for this operation and
+    /// status: the body schema, or the operation's generated `<Op>Error`
+    /// enum when its error answers have different bodies. `None` when the
+    /// status is not documented, the body did not decode, or `E` is not
+    /// the operation's error type.
+    pub fn typed<E: 'static>(&self) -> Option<&E> {
+        match self {
+            // `as_ref` first: the box itself would also answer `as_any`.
+            Error::Api { typed: Some(typed), .. } => typed.0.as_ref().as_any().downcast_ref::<E>(),
             _ => None,
         }
     }
@@ -154,8 +170,45 @@ impl<T> Response<T> {
     }
 }
 
-/// How the body of a 2xx answer becomes `T`.
-type Decode<T> = fn(&[u8]) -> std::result::Result<T, String>;
+/// How the status and body of a 2xx answer become `T`.
+type Decode<T> = fn(u16, &[u8]) -> std::result::Result<T, String>;
+
+/// How the status and body of an error answer become a typed error; the
+/// slice holds the documented error statuses as inclusive ranges.
+type DecodeError = fn(u16, &[u8], &'static [(u16, u16)]) -> Option<TypedError>;
+
+/// A decoded error body of some operation's error type (see
+/// [`Error::typed`]).
+pub struct TypedError(Box<dyn ErrorValue>);
+
+trait ErrorValue: fmt::Debug + Send + Sync + 'static {
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: fmt::Debug + Send + Sync + 'static> ErrorValue for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl fmt::Debug for TypedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// A type decoded by HTTP status: the `<Op>Success` and `<Op>Error` enums
+/// generated for operations whose answers have several body types.
+pub trait FromStatus: Sized {
+    /// The value for an answer, or `None` when the description documents
+    /// no answer for `status`.
+    fn from_status(status: u16, body: &[u8]) -> Option<std::result::Result<Self, String>>;
+}
+
+/// Decodes a JSON body (generated `FromStatus` impls call it).
+pub fn from_body<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, String> {
+    serde_json::from_slice(body).map_err(|error| error.to_string())
+}
 
 /// A request value returned by a generated operation function; `T` is what
 /// [`NextgenClient::send`] decodes a 2xx body into.
@@ -174,12 +227,14 @@ pub struct Request<T> {
     body: Option<Body>,
     problem: Option<String>,
     decode: Decode<T>,
+    decode_error: Option<DecodeError>,
+    error_statuses: &'static [(u16, u16)],
     output: PhantomData<fn() -> T>,
 }
 
 enum Body {
     Json(std::result::Result<Value, String>),
-    Bytes { media_type: &'static str, bytes: Vec<u8> },
+    Bytes { media_type: String, bytes: Vec<u8> },
 }
 
 impl<T> fmt::Debug for Request<T> {
@@ -196,22 +251,37 @@ impl<T> fmt::Debug for Request<T> {
     }
 }
 
-fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, String> {
-    serde_json::from_slice(bytes).map_err(|error| error.to_string())
+fn decode_json<T: DeserializeOwned>(_: u16, bytes: &[u8]) -> std::result::Result<T, String> {
+    from_body(bytes)
 }
 
-fn decode_nothing(_: &[u8]) -> std::result::Result<(), String> {
+fn decode_nothing(_: u16, _: &[u8]) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn decode_maybe<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<Option<T>, String> {
+fn decode_by_status<T: FromStatus>(status: u16, bytes: &[u8]) -> std::result::Result<T, String> {
+    T::from_status(status, bytes).unwrap_or_else(|| Err(format!("http {status} is not an answer the description documents")))
+}
+
+fn decode_error_body<E: DeserializeOwned + fmt::Debug + Send + Sync + 'static>(status: u16, bytes: &[u8], statuses: &'static [(u16, u16)]) -> Option<TypedError> {
+    if !statuses.iter().any(|(low, high)| (*low..=*high).contains(&status)) {
+        return None;
+    }
+    from_body::<E>(bytes).ok().map(|value| TypedError(Box::new(value)))
+}
+
+fn decode_error_enum<E: FromStatus + fmt::Debug + Send + Sync + 'static>(status: u16, bytes: &[u8], _: &'static [(u16, u16)]) -> Option<TypedError> {
+    E::from_status(status, bytes)?.ok().map(|value| TypedError(Box::new(value)))
+}
+
+fn decode_maybe<T: DeserializeOwned>(_: u16, bytes: &[u8]) -> std::result::Result<Option<T>, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
     serde_json::from_slice(bytes).map(Some).map_err(|error| error.to_string())
 }
 
-fn decode_bytes(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
+fn decode_bytes(_: u16, bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
     Ok(bytes.to_vec())
 }
 
@@ -226,6 +296,8 @@ impl<T> Request<T> {
             body: None,
             problem: None,
             decode,
+            decode_error: None,
+            error_statuses: &[],
             output: PhantomData,
         }
     }
@@ -283,9 +355,26 @@ impl<T> Request<T> {
         }
     }
 
+    /// Error answers with one of these statuses (inclusive ranges) are
+    /// decoded as `E` into [`Error::typed`].
+    pub fn error_body<E: DeserializeOwned + fmt::Debug + Send + Sync + 'static>(mut self, statuses: &'static [(u16, u16)]) -> Self {
+        self.decode_error = Some(decode_error_body::<E>);
+        self.error_statuses = statuses;
+        self
+    }
+
+    /// Error answers are decoded by status as the generated enum `E` into
+    /// [`Error::typed`].
+    pub fn errors<E: FromStatus + fmt::Debug + Send + Sync + 'static>(mut self) -> Self {
+        self.decode_error = Some(decode_error_enum::<E>);
+        self
+    }
+
     /// A raw body of a media type the description does not type as JSON.
-    pub fn bytes(mut self, media_type: &'static str, bytes: Vec<u8>) -> Self {
-        self.body = Some(Body::Bytes { media_type, bytes });
+    /// (`multipart/form-data; boundary=...` for multipart bodies, whose
+    /// boundary only the caller knows.)
+    pub fn bytes(mut self, media_type: &str, bytes: Vec<u8>) -> Self {
+        self.body = Some(Body::Bytes { media_type: media_type.to_string(), bytes });
         self
     }
 
@@ -318,6 +407,14 @@ impl<T: DeserializeOwned> Request<T> {
     }
 }
 
+impl<T: FromStatus> Request<T> {
+    /// A request whose 2xx answers are told apart by status (a generated
+    /// `<Op>Success` enum).
+    pub fn by_status(method: Method, template: &'static str) -> Self {
+        Request::with(method, template, decode_by_status::<T>)
+    }
+}
+
 impl Request<()> {
     /// A request whose 2xx answer has no body we read.
     pub fn empty(method: Method, template: &'static str) -> Self {
@@ -337,6 +434,55 @@ impl Request<Vec<u8>> {
     /// A request whose 2xx answer is kept as raw bytes.
     pub fn raw(method: Method, template: &'static str) -> Self {
         Request::with(method, template, decode_bytes)
+    }
+}
+
+/// A field the description marks `nullable`, as the wire has it: the key
+/// absent, the key with `null`, or a value. Generated models offer it
+/// through `<field>_nullable()` / `set_<field>_nullable()`; the codec keeps
+/// a received `null` in the unknown fields (`Model::NULLABLE`), so decoding
+/// and encoding give the same JSON back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    Absent,
+    Null,
+    Value(T),
+}
+
+impl<'a, T> Nullable<&'a T> {
+    /// Reads the state of the field `wire` from its slot and the model's
+    /// unknown fields.
+    pub fn of(field: &'a Option<T>, unknown: &crate::runtime::UnknownFields, wire: &str) -> Self {
+        match field {
+            Some(value) => Nullable::Value(value),
+            None if unknown.get(wire).is_some_and(Value::is_null) => Nullable::Null,
+            None => Nullable::Absent,
+        }
+    }
+}
+
+impl<T> Nullable<T> {
+    /// Writes this state into the field's slot and the model's unknown
+    /// fields.
+    pub fn store(self, field: &mut Option<T>, unknown: &mut crate::runtime::UnknownFields, wire: &str) {
+        match self {
+            Nullable::Value(value) => {
+                *field = Some(value);
+                unknown.remove(wire);
+            }
+            Nullable::Null => {
+                *field = None;
+                unknown.insert(wire.to_string(), Value::Null);
+            }
+            Nullable::Absent => {
+                *field = None;
+                unknown.remove(wire);
+            }
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
     }
 }
 
@@ -411,6 +557,7 @@ pub struct NextgenClientBuilder {
     accept_invalid_certs: bool,
     auth_headers: Vec<(String, Secret)>,
     auth_query: Vec<(String, Secret)>,
+    auth_cookies: Vec<(String, Secret)>,
     credentials: Option<Credentials>,
 }
 
@@ -434,6 +581,7 @@ impl NextgenClientBuilder {
             accept_invalid_certs: false,
             auth_headers: Vec::new(),
             auth_query: Vec::new(),
+            auth_cookies: Vec::new(),
             credentials: None,
         }
     }
@@ -459,6 +607,27 @@ impl NextgenClientBuilder {
     pub fn auth_query(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
         self.auth_query.push((name.into(), value.into()));
         self
+    }
+
+    /// Sends a credential cookie on every request (`apiKey` in cookie).
+    /// Never shown by `Debug`.
+    pub fn auth_cookie(self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        let mut builder = self;
+        builder.auth_cookies.push((name.into(), value.into()));
+        builder
+    }
+
+    /// HTTP basic authentication (`Authorization: Basic <base64>`).
+    pub fn auth_basic(self, username: &str, password: impl Into<Secret>) -> Self {
+        let password = password.into();
+        let encoded = base64(format!("{username}:{}", password.expose()).as_bytes());
+        self.auth_header("Authorization", format!("Basic {encoded}"))
+    }
+
+    /// HTTP bearer authentication (`Authorization: Bearer <token>`).
+    pub fn auth_bearer(self, token: impl Into<Secret>) -> Self {
+        let token = token.into();
+        self.auth_header("Authorization", format!("Bearer {}", token.expose()))
     }
 
     /// The API's path prefix (default `/mgmt/api/nextgen/v1`; other OpenAPI
@@ -524,6 +693,7 @@ impl NextgenClientBuilder {
             session: Mutex::new(None),
             auth_headers,
             auth_query: self.auth_query,
+            auth_cookies: self.auth_cookies,
             credentials: self.credentials,
             login_lock: tokio::sync::Mutex::new(()),
         };
@@ -545,6 +715,7 @@ struct Inner {
     session: Mutex<Option<Secret>>,
     auth_headers: Vec<(reqwest::header::HeaderName, HeaderValue)>,
     auth_query: Vec<(String, Secret)>,
+    auth_cookies: Vec<(String, Secret)>,
     credentials: Option<Credentials>,
     /// Held while logging in again, so concurrent requests log in once.
     login_lock: tokio::sync::Mutex<()>,
@@ -636,8 +807,13 @@ impl NextgenClient {
             self.relogin(session).await?;
             received = self.receive(self.build(&request)?).await?;
         }
-        check_status(&received)?;
-        let value = (request.decode)(&received.body).map_err(|message| Error::Decode { status: received.status, message })?;
+        if let Err(mut error) = check_status(&received) {
+            if let (Error::Api { typed, .. }, Some(decode)) = (&mut error, request.decode_error) {
+                *typed = decode(received.status, &received.body, request.error_statuses);
+            }
+            return Err(error);
+        }
+        let value = (request.decode)(received.status, &received.body).map_err(|message| Error::Decode { status: received.status, message })?;
         Ok(Response { status: received.status, value })
     }
 
@@ -671,6 +847,7 @@ impl NextgenClient {
             builder = builder.header(name.as_str(), value);
         }
         let mut cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        cookies.extend(self.inner.auth_cookies.iter().map(|(name, value)| format!("{name}={}", value.expose())));
         if let Some(session) = self.session() {
             cookies.push(format!("{SESSION_COOKIE}={}", session.expose()));
         }
@@ -682,7 +859,7 @@ impl NextgenClient {
         match &request.body {
             Some(Body::Json(Ok(value))) => builder = builder.json(value),
             Some(Body::Json(Err(message))) => return Err(Error::InvalidRequest(format!("body cannot be encoded: {message}"))),
-            Some(Body::Bytes { media_type, bytes }) => builder = builder.header(CONTENT_TYPE, *media_type).body(bytes.clone()),
+            Some(Body::Bytes { media_type, bytes }) => builder = builder.header(CONTENT_TYPE, media_type.as_str()).body(bytes.clone()),
             None => {}
         }
         Ok(builder)
@@ -707,6 +884,24 @@ impl NextgenClient {
         let body = answer.bytes().await?.to_vec();
         Ok(Received { status, body, set_cookies })
     }
+}
+
+/// Standard base64 with padding (RFC 4648), for HTTP basic credentials.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (index, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if index <= chunk.len() {
+                out.push(ALPHABET[(n >> shift) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// The `sessionid` value of `Set-Cookie` headers; `None` when absent or
@@ -760,7 +955,7 @@ pub fn api_error(status: u16, body: &[u8]) -> Error {
                 .collect()
         })
         .unwrap_or_default();
-    Error::Api { status, errorcode, errormessage, details, body: kept }
+    Error::Api { status, errorcode, errormessage, details, body: kept, typed: None }
 }
 
 fn text_of(value: &Value) -> String {
@@ -832,6 +1027,25 @@ mod tests {
         let printed = format!("{client:?}");
         assert!(!printed.contains("t0k3n") && !printed.contains("k3y"), "{printed}");
         assert!(NextgenClient::builder("https://192.0.2.1").auth_header("bad name", "x").build().is_err());
+    }
+
+    #[test]
+    fn base64_follows_rfc_4648() {
+        for (input, expected) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("user:pass", "dXNlcjpwYXNz")] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn nullable_tells_null_from_absent() {
+        let mut unknown = crate::runtime::UnknownFields::new();
+        let mut field: Option<i64> = None;
+        assert_eq!(Nullable::of(&field, &unknown, "n"), Nullable::Absent);
+        Nullable::Null.store(&mut field, &mut unknown, "n");
+        assert_eq!(Nullable::of(&field, &unknown, "n"), Nullable::Null);
+        Nullable::Value(3).store(&mut field, &mut unknown, "n");
+        assert_eq!(Nullable::of(&field, &unknown, "n"), Nullable::Value(&3));
+        assert!(unknown.is_empty());
     }
 
     #[test]

@@ -77,6 +77,13 @@ impl<'a> Lowerer<'a> {
         let request = operation.get("requestBody").and_then(|body| self.request_body(body, &format!("{pointer}/requestBody"), &hint));
         let responses = self.responses(operation, pointer, &hint, &operation_id);
         let security = self.security(operation);
+        // Constructs with no place in a generated client: said, not dropped silently.
+        if operation.get("callbacks").is_some() {
+            self.warn(&format!("{pointer}/callbacks"), &operation_id, "callbacks are not supported; the operation is generated without them");
+        }
+        if operation.get("servers").is_some() {
+            self.warn(&format!("{pointer}/servers"), &operation_id, "servers of an operation are not supported; the document's first server applies");
+        }
         Endpoint {
             operation_id,
             method,
@@ -152,6 +159,11 @@ impl<'a> Lowerer<'a> {
             .find(|(media, _)| media.as_str() == "application/json")
             .or_else(|| content.iter().find(|(media, _)| is_json_media_type(media)));
         if let Some((media, media_object)) = json {
+            let others: Vec<&str> = content.keys().filter(|other| *other != media).map(|other| other.as_str()).collect();
+            if !others.is_empty() {
+                let list = others.iter().map(|other| format!("`{other}`")).collect::<Vec<_>>().join(", ");
+                self.note(pointer, &self.subject(), format!("the body is typed from `{media}`; other media types ({list}) are not generated"));
+            }
             let type_ref = match media_object.get("schema") {
                 Some(schema) => self.type_of(schema, &format!("{}/schema", child(pointer, media)), hint, 0),
                 None => TypeRef::Any,
@@ -185,6 +197,9 @@ impl<'a> Lowerer<'a> {
                 StatusSpec::Default => "Default".to_string(),
             };
             let body = self.body(response.get("content"), &format!("{response_pointer}/content"), &format!("{hint}Response{suffix}"), false);
+            if response.get("links").is_some() {
+                self.warn(&format!("{response_pointer}/links"), operation_id, "links are not supported; the response is generated without them");
+            }
             let headers = response.get("headers").and_then(Value::as_object).map(|h| h.keys().cloned().collect::<BTreeSet<_>>().into_iter().collect()).unwrap_or_default();
             out.push(Response { status: spec, body, headers });
         }

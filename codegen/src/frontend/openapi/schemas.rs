@@ -339,7 +339,8 @@ impl<'a> Lowerer<'a> {
             name: wire.to_string(),
             type_ref,
             required,
-            nullable: is_nullable(property),
+            // `nullable` of the target counts too (3.0 ignores it beside a `$ref`).
+            nullable: is_nullable(property) || target.is_some_and(is_nullable),
             read_only: get("readOnly").and_then(Value::as_bool).unwrap_or(false),
             default: property.get("default").cloned(),
             min_value: get("minimum").and_then(Value::as_f64),
