@@ -61,6 +61,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(if figures.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
     }
     let out = args.out.clone().context("--out is required")?;
+    // Cargo's rule for package names, checked here so that no crate is
+    // written that cargo then refuses.
+    let valid_name = args.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && args.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && args.name.len() <= 64;
+    if !valid_name {
+        eprintln!("error: `{}` is not a valid package name (a letter, then letters, digits, `-` or `_`)", args.name);
+        return Ok(ExitCode::FAILURE);
+    }
     let started = Instant::now();
     let file_name = args.document.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let lowered = read_openapi(&args.document, &OpenApiSettings { product: Product::Openapi, origin_file: file_name.clone(), descriptions: false });
