@@ -469,13 +469,18 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_> {
 /// Decodes the entries of one JSON object into `model`.
 fn decode_entries<'de, A: MapAccess<'de>>(model: &mut dyn DynModel, map: &mut A) -> Result<(), A::Error> {
     let fields = model.wire_fields();
+    // Read once per object: the check below runs per key.
+    let nullable = model.nullable_fields();
     while let Some(key) = map.next_key_seed(KeySeed { fields })? {
         match key {
             Key::Known(index) => {
                 let raw = map.next_value_seed(FieldSeed { field: model.dyn_field_mut(index) })?;
                 if let Some(raw) = raw {
                     model.dyn_unknown_fields_mut().insert(fields[index].to_string(), raw);
-                } else if !field_is_set(model.dyn_field(index)) && field_index(model.nullable_fields(), fields[index]).is_some() {
+                } else if !nullable.is_empty()
+                    && field_index(nullable, fields[index]).is_some()
+                    && !field_is_set(model.dyn_field(index))
+                {
                     // Only `null` leaves a field unset without a raw value:
                     // keep it for a nullable field (see `Model::NULLABLE`).
                     model.dyn_unknown_fields_mut().insert(fields[index].to_string(), Value::Null);
