@@ -104,6 +104,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
 
+    // OpenAPI client generation (issue 10), measured by xtask/src/openapi_bench.rs (owned there).
+    if let Ok(doc) = crate::openapi_bench::find_document(Path::new("stripe.yaml")) {
+        section("OpenAPI client crate from stripe.yaml");
+        print!("{}", crate::openapi_bench::bench_openapi(&doc, args.quick || args.no_compile));
+    }
+
     section("summary");
     report.print(args.quick);
     Ok(ExitCode::SUCCESS)

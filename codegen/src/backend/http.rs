@@ -906,11 +906,11 @@ impl<'e> Answers<'e> {
         self.errors.iter().filter_map(|r| r.body.as_ref().map(|b| &b.type_ref)).collect()
     }
 
-    /// Error answers with bodies that are not all of one type (or some
-    /// without a body among them): one variant per status.
+    /// Error answers with bodies that are not all of one JSON type (or
+    /// some without a body among them): one variant per status.
     fn error_enum(&self) -> bool {
         let bodies = self.error_bodies();
-        !bodies.is_empty() && (bodies.len() > 1 || self.errors.iter().any(|r| r.body.is_none()))
+        !bodies.is_empty() && (bodies.len() > 1 || bodies.contains(&TypeRef::Bytes) || self.errors.iter().any(|r| r.body.is_none()))
     }
 }
 
