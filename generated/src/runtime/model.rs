@@ -462,16 +462,23 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_> {
         f.write_str("a NITRO object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        decode_entries(self.model, &mut map)
+        decode_entries(self.model, &mut map, &mut KeyOrder::default())
     }
 }
 
 /// Decodes the entries of one JSON object into `model`.
-fn decode_entries<'de, A: MapAccess<'de>>(model: &mut dyn DynModel, map: &mut A) -> Result<(), A::Error> {
+fn decode_entries<'de, A: MapAccess<'de>>(
+    model: &mut dyn DynModel,
+    map: &mut A,
+    order: &mut KeyOrder,
+) -> Result<(), A::Error> {
     let fields = model.wire_fields();
     // Read once per object: the check below runs per key.
     let nullable = model.nullable_fields();
-    while let Some(key) = map.next_key_seed(KeySeed { fields })? {
+    let mut position = 0;
+    while let Some(key) = map.next_key_seed(KeySeed { fields, guess: order.guess(position) })? {
+        order.record(position, &key);
+        position += 1;
         match key {
             Key::Known(index) => {
                 let raw = map.next_value_seed(FieldSeed { field: model.dyn_field_mut(index) })?;
@@ -495,10 +502,48 @@ fn decode_entries<'de, A: MapAccess<'de>>(model: &mut dyn DynModel, map: &mut A)
     Ok(())
 }
 
+/// The field indexes of the keys of the previous object of a list, in
+/// the order they came: the objects of one answer list their keys in the
+/// same order, so the key at position `k` is first compared with the
+/// field the previous object had there (one comparison instead of a
+/// binary search).
+#[derive(Default)]
+struct KeyOrder {
+    indexes: Vec<usize>,
+}
+
+impl KeyOrder {
+    fn guess(&self, position: usize) -> Option<usize> {
+        self.indexes.get(position).copied().filter(|index| *index != usize::MAX)
+    }
+
+    fn record(&mut self, position: usize, key: &Key) {
+        let index = match key {
+            Key::Known(index) => *index,
+            Key::Unknown(_) => usize::MAX,
+        };
+        match self.indexes.get_mut(position) {
+            Some(slot) => *slot = index,
+            None => self.indexes.push(index),
+        }
+    }
+}
+
 /// A key is looked up while it is still borrowed from the input, so
 /// documented keys cost no allocation.
 struct KeySeed {
     fields: &'static [&'static str],
+    /// The likely field index (see [`KeyOrder`]).
+    guess: Option<usize>,
+}
+
+impl KeySeed {
+    fn lookup(&self, key: &str) -> Option<usize> {
+        match self.guess {
+            Some(index) if self.fields.get(index) == Some(&key) => Some(index),
+            _ => field_index(self.fields, key),
+        }
+    }
 }
 
 enum Key {
@@ -519,13 +564,13 @@ impl<'de> Visitor<'de> for KeySeed {
         f.write_str("a property name")
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        Ok(match field_index(self.fields, key) {
+        Ok(match self.lookup(key) {
             Some(index) => Key::Known(index),
             None => Key::Unknown(key.to_string()),
         })
     }
     fn visit_string<E: de::Error>(self, key: String) -> Result<Key, E> {
-        Ok(match field_index(self.fields, &key) {
+        Ok(match self.lookup(&key) {
             Some(index) => Key::Known(index),
             None => Key::Unknown(key),
         })
@@ -865,7 +910,7 @@ impl<'de> Visitor<'de> for NestedVisitor<'_> {
         f.write_str("an object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        decode_entries(self.0.fresh(), &mut map)?;
+        decode_entries(self.0.fresh(), &mut map, &mut KeyOrder::default())?;
         Ok(None)
     }
     fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
@@ -913,14 +958,15 @@ impl<'de> Visitor<'de> for NestedListVisitor<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
         self.0.clear();
-        decode_entries(self.0.push_default(), &mut map)?;
+        decode_entries(self.0.push_default(), &mut map, &mut KeyOrder::default())?;
         Ok(None)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
         let slot = self.0;
         slot.clear();
         slot.start();
-        while let Some(item) = seq.next_element_seed(ElementSeed(&mut *slot))? {
+        let mut order = KeyOrder::default();
+        while let Some(item) = seq.next_element_seed(ElementSeed(&mut *slot, &mut order))? {
             if let Some(raw) = item {
                 // An element that is not an object: keep the whole list
                 // verbatim, the objects decoded so far re-encoded.
@@ -962,7 +1008,7 @@ impl<'de> Visitor<'de> for NestedListVisitor<'_> {
 
 /// One element of a nested list: an object is appended and decoded in place;
 /// anything else is answered back as raw.
-struct ElementSeed<'a>(&'a mut dyn ModelListSlot);
+struct ElementSeed<'a>(&'a mut dyn ModelListSlot, &'a mut KeyOrder);
 
 impl<'de> DeserializeSeed<'de> for ElementSeed<'_> {
     type Value = Raw;
@@ -977,7 +1023,7 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
         f.write_str("an object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        decode_entries(self.0.push_default(), &mut map)?;
+        decode_entries(self.0.push_default(), &mut map, self.1)?;
         Ok(None)
     }
     fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {

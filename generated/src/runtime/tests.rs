@@ -306,6 +306,26 @@ fn nested_binding_lists_decode_as_lists_or_single_objects() {
 }
 
 #[test]
+fn objects_of_one_list_may_order_their_keys_differently() {
+    // The decoder guesses each key from the previous object's key order;
+    // a wrong guess must fall back to the lookup.
+    // (Through the answer envelope: the path that keeps key orders.)
+    let body = json!({"errorcode": 0, "lbvserver": [
+        {"name": "a", "port": 1, "odd": 1, "timeout": 5},
+        {"port": 2, "name": "b", "timeout": 6, "odd": 2},
+        {"timeout": 7, "extra": true, "name": "c"},
+        {"name": "d", "port": "4", "odd": 3, "timeout": 8},
+    ]});
+    let list: Vec<Vserver> = FromNitro::from_nitro(&answer(200, body, "lbvserver")).unwrap();
+    let names: Vec<_> = list.iter().map(|vs| vs.name.clone().unwrap()).collect();
+    assert_eq!(names, ["a", "b", "c", "d"]);
+    assert_eq!(list.iter().map(|vs| vs.port).collect::<Vec<_>>(), [Some(1), Some(2), None, Some(4)]);
+    assert_eq!(list[2].extra, Some(json!(true)));
+    assert_eq!(list[1].unknown_fields["odd"], json!(2));
+    assert_eq!(list[3].timeout, Some(Number::Int(8)));
+}
+
+#[test]
 fn a_documented_field_set_after_decoding_wins_over_the_kept_raw_value() {
     let mut vs: Vserver = decode(json!({"port": "eighty"}));
     vs.port = Some(80);
