@@ -214,3 +214,35 @@ pub fn openapiv3_fixtures() -> Option<PathBuf> {
     let folder = Path::new(package["manifest_path"].as_str()?).parent()?.join("fixtures");
     folder.is_dir().then_some(folder)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_bench_of_a_fixture() {
+        let doc = crate::workspace_root().join("tests/fixtures/openapi/responses.yaml");
+        let figures = bench_openapi(&doc, true);
+        assert_eq!((figures.operations, figures.schemas, figures.errors), (2, 3, 0), "{figures}");
+        // The runtime copy is counted in the total only.
+        assert!(figures.generated_lines > 100 && figures.total_lines > figures.generated_lines + 1000, "{figures}");
+        assert!(figures.check.is_none() && figures.compiles.is_none() && figures.problems.is_empty());
+        assert!(figures.to_string().contains("cargo check (crate)   not run"));
+    }
+
+    #[test]
+    fn a_broken_document_is_a_problem_not_a_panic() {
+        let doc = crate::workspace_root().join("tests/fixtures/openapi/broken/openapi_31.yaml");
+        let figures = bench_openapi(&doc, true);
+        assert_eq!(figures.errors, 1);
+        assert_eq!(figures.problems, ["the document has errors; no crate generated"]);
+    }
+
+    #[test]
+    fn names_and_rates() {
+        assert_eq!(crate_name("stripe.yaml"), "bench-stripe");
+        assert_eq!(crate_name("api-with_examples.v2.json"), "bench-api-with-examples-v2");
+        assert_eq!(per_kloc(50.0, 2000), 25.0);
+        assert_eq!(per_kloc(50.0, 0), 0.0);
+    }
+}
