@@ -72,3 +72,35 @@ fn descriptions_only_when_asked_and_escaped() {
         "{basic}"
     );
 }
+
+/// The manifest's dependency sections hold exactly the lines the runtime
+/// lists at the top of `generated/src/runtime/mod.rs`.
+#[test]
+fn manifest_dependencies_match_the_runtime_list() {
+    let runtime = netscaler_tests::workspace_root().join("generated/src/runtime/mod.rs");
+    let runtime = std::fs::read_to_string(runtime).expect("runtime exists");
+    let block: Vec<&str> = runtime
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .map(str::trim)
+        .skip_while(|line| *line != "```toml")
+        .skip(1)
+        .take_while(|line| *line != "```")
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert!(block.contains(&"[dependencies]"), "runtime/mod.rs lists no dependencies: {block:?}");
+
+    let emitted = emit_fixtures();
+    let manifest = &emitted.files[std::path::Path::new("Cargo.toml")];
+    let mut sections: Vec<&str> = Vec::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            inside = line == "[dependencies]" || line == "[dev-dependencies]";
+        }
+        if inside && !line.is_empty() {
+            sections.push(line);
+        }
+    }
+    assert_eq!(sections, block);
+}
