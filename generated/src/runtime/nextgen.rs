@@ -1030,6 +1030,27 @@ mod tests {
     }
 
     #[test]
+    fn typed_error_bodies_by_documented_status() {
+        let statuses: &'static [(u16, u16)] = &[(404, 404), (500, 599)];
+        let typed = |status| decode_error_body::<ErrorDetailBody>(status, br#"{"reason":"gone"}"#, statuses);
+        let mut error = api_error(404, br#"{"reason":"gone"}"#);
+        if let Error::Api { typed: slot, .. } = &mut error {
+            *slot = typed(404);
+        }
+        assert_eq!(error.typed::<ErrorDetailBody>(), Some(&ErrorDetailBody { reason: "gone".into() }));
+        // Another type than the operation's gives nothing.
+        assert!(error.typed::<String>().is_none());
+        assert!(typed(503).is_some());
+        assert!(typed(409).is_none(), "409 is not documented");
+        assert!(decode_error_body::<ErrorDetailBody>(404, b"<html>", statuses).is_none());
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct ErrorDetailBody {
+        reason: String,
+    }
+
+    #[test]
     fn base64_follows_rfc_4648() {
         for (input, expected) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("user:pass", "dXNlcjpwYXNz")] {
             assert_eq!(base64(input.as_bytes()), expected);
