@@ -104,3 +104,27 @@ fn manifest_dependencies_match_the_runtime_list() {
     }
     assert_eq!(sections, block);
 }
+
+/// Map keys that disagree with the items they hold are bad input: warned
+/// about, never a panic, and the item is emitted under its own name.
+#[test]
+fn mismatched_map_keys_are_reported_not_fatal() {
+    let mut apis = fixture_apis();
+    let adc = &mut apis[0];
+    let service = adc.resources.remove("service").expect("fixture has service");
+    adc.resources.insert("svc_wrong_key".to_string(), service);
+    let lbvserver = adc.resources.get_mut("lbvserver").expect("fixture has lbvserver");
+    let port = lbvserver.properties.remove("port").expect("lbvserver has port");
+    lbvserver.properties.insert("prt".to_string(), port);
+
+    let emitted = emit(&apis, &EmitSettings::default());
+    let warnings: Vec<String> = emitted
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == codegen::Severity::Warning)
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(warnings.contains(&"resource keyed `svc_wrong_key` has id `service`; filed under its id".to_string()), "{warnings:?}");
+    assert!(warnings.contains(&"property keyed `prt` is named `port`; filed under its name".to_string()), "{warnings:?}");
+    assert_eq!(emitted.files, emit_fixtures().files);
+}

@@ -98,6 +98,7 @@ pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
     nitro.sort_by_key(|api| api.product);
 
     // Names first (they cross groups), then one file per group.
+    let nitro: Vec<Api> = nitro.into_iter().map(|api| normalise(api, &mut diagnostics)).collect();
     let indexes: Vec<index::ProductIndex> = nitro.iter().map(|api| index::build(api, &mut diagnostics)).collect();
     for product in &indexes {
         for (group, info) in &product.groups {
@@ -140,6 +141,53 @@ pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
     diagnostics.sort();
     diagnostics.dedup();
     Emitted { files, diagnostics }
+}
+
+/// A copy of `api` whose map keys agree with the items (resource ids,
+/// property names), so later stages can look items up by either. A key
+/// that disagrees is bad input: reported, and the item is filed under its
+/// own name (the first one wins when two then share a name).
+fn normalise(api: &Api, diagnostics: &mut Vec<Diagnostic>) -> Api {
+    let mut clean = Api { resources: BTreeMap::new(), ..api.clone() };
+    for (key, resource) in &api.resources {
+        let mut resource = resource.clone();
+        let properties = std::mem::take(&mut resource.properties);
+        for (property_key, property) in properties {
+            if property_key != property.name {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        resource.origin.clone(),
+                        format!("property keyed `{property_key}` is named `{}`; filed under its name", property.name),
+                    )
+                    .resource(&resource.name),
+                );
+            }
+            if resource.properties.contains_key(&property.name) {
+                diagnostics.push(
+                    Diagnostic::warning(resource.origin.clone(), format!("property `{}` is listed twice; the first is kept", property.name))
+                        .resource(&resource.name),
+                );
+                continue;
+            }
+            resource.properties.insert(property.name.clone(), property);
+        }
+        let id = resource.id();
+        if *key != id {
+            diagnostics.push(
+                Diagnostic::warning(resource.origin.clone(), format!("resource keyed `{key}` has id `{id}`; filed under its id"))
+                    .resource(&resource.name),
+            );
+        }
+        if clean.resources.contains_key(&id) {
+            diagnostics.push(
+                Diagnostic::warning(resource.origin.clone(), format!("resource `{id}` is listed twice; the first is kept"))
+                    .resource(&resource.name),
+            );
+            continue;
+        }
+        clean.resources.insert(id, resource);
+    }
+    clean
 }
 
 /// Where the Next-Gen API's description lives, for headers.
