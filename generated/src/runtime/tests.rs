@@ -649,4 +649,26 @@ mod property {
             prop_assert_eq!(&from_bytes, &via_value);
         }
     }
+
+    /// List cases (up to 5 objects each).
+    pub const LIST_CASES: u32 = 500;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: LIST_CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_list_decodes_like_its_objects_one_by_one(objects in prop::collection::vec(object(), 0..6usize)) {
+            // The list path guesses keys from the previous object's order.
+            let bytes = serde_json::to_vec(&json!({"errorcode": 0, "message": "Done", "lbvserver": objects})).unwrap();
+            let list: Vec<Vserver> = FromNitro::from_nitro(&Answer::new(200, bytes.clone(), "lbvserver")).unwrap();
+            // The objects as parsed from the same text (floats parse alike).
+            let reparsed: Value = serde_json::from_slice(&bytes).unwrap();
+            let objects = reparsed["lbvserver"].as_array().unwrap();
+            prop_assert_eq!(list.len(), objects.len());
+            for (decoded, object) in list.iter().zip(objects) {
+                let alone: Vserver = serde_json::from_value(object.clone()).unwrap();
+                prop_assert_eq!(decoded, &alone);
+            }
+        }
+    }
 }
