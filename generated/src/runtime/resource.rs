@@ -283,6 +283,17 @@ fn with_body(target: Target, method: Method, obj: &dyn DynModel) -> Parts {
     parts
 }
 
+/// `update`: the object is named by its primary key, which must be set.
+fn update_parts(target: Target, obj: &dyn DynModel) -> Parts {
+    let mut parts = with_body(target, Method::Put, obj);
+    if let Some(primary) = target.keys.first() {
+        if !model::field_text(obj, primary).is_some_and(|key| !key.is_empty()) {
+            parts.problem = Some(format!("update of {}: key property {primary} is not set", target.name));
+        }
+    }
+    parts
+}
+
 fn bulk(target: Target, method: Method, objs: Vec<&dyn DynModel>) -> Parts {
     let mut parts = target.parts(method, target.collection_path());
     if objs.is_empty() {
@@ -371,7 +382,7 @@ impl Request<Outcome> {
     }
     /// `update`: PUT of `{"<name>": obj}`.
     pub fn update<R: Resource>(obj: &R) -> Self {
-        Request::from_parts(with_body(Target::of::<R>(), Method::Put, obj))
+        Request::from_parts(update_parts(Target::of::<R>(), obj))
     }
     /// `unset`: POST `?action=unset` of the key properties of `obj` plus
     /// each named property set to `true`.

@@ -527,6 +527,8 @@ fn missing_keys_are_problems_not_panics() {
     assert!(Request::unset(&unnamed, &["port"]).problem().is_some());
     assert!(Request::unset(&Vserver { name: Some("x".into()), ..Default::default() }, &[]).problem().is_some());
     assert!(Request::<Vec<Vserver>>::get("").problem().is_some());
+    assert!(Request::update(&unnamed).problem().unwrap().contains("update of lbvserver"));
+    assert_eq!(Request::update(&NsConfig::default()).problem(), None);
     assert!(Request::delete_by_key::<Vserver>(None).problem().is_some());
     assert!(Request::add_bulk::<Vserver>(&[], Method::Post).problem().is_some());
 }
