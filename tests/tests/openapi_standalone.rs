@@ -4,8 +4,8 @@
 //! (no dependency on this workspace), packages with `cargo package`, and
 //! a test crate beside it checks at run time that decoded open enums,
 //! unknown keys and nullable fields encode back to the same JSON, and that
-//! success and error answers come back typed by status from a local
-//! server.
+//! success and error answers come back typed by status (with their
+//! headers) from a local server.
 
 use codegen::backend::standalone::Standalone;
 use codegen::backend::{emit, EmitSettings, Emitted};
@@ -239,7 +239,7 @@ fn serve(answers: Vec<(u16, &'static str)>) -> (u16, std::sync::mpsc::Receiver<S
             reader.read_exact(&mut request_body).unwrap();
             sender.send(head).unwrap();
             let mut stream = reader.into_inner();
-            let answer = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            let answer = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-request-id: 7\r\nconnection: close\r\n\r\n{body}", body.len());
             stream.write_all(answer.as_bytes()).unwrap();
         }
     });
@@ -257,6 +257,7 @@ async fn answers_are_typed_by_status_and_the_api_key_is_sent() {
     let client = api::auth::key(roundtrip_client::client(format!("http://127.0.0.1:{port}")), "k3y").build().unwrap();
     let ok = client.send(api::get_record("r1")).await.unwrap();
     assert!(matches!(&ok.value, GetRecordSuccess::Status200(record) if record.id.as_deref() == Some("r1")), "{ok:?}");
+    assert_eq!(ok.header("X-Request-Id"), Some("7"));
     let head = heads.recv().unwrap();
     assert!(head.starts_with("GET /v2/records/r1 "), "{head}");
     assert!(head.to_ascii_lowercase().contains("x-key: k3y"), "{head}");

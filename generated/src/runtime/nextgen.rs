@@ -161,6 +161,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub struct Response<T> {
     pub status: u16,
     pub value: T,
+    /// The answer's headers as received, in order (`Location`, rate
+    /// limits...); values that are not UTF-8 are read lossily.
+    /// `Set-Cookie` headers, which may hold session ids, are left out.
+    pub headers: Vec<(String, String)>,
+}
+
+impl<T> Response<T> {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
 }
 
 impl<T> Response<T> {
@@ -736,6 +747,7 @@ struct Received {
     status: u16,
     body: Vec<u8>,
     set_cookies: Vec<String>,
+    headers: Vec<(String, String)>,
 }
 
 impl NextgenClient {
@@ -814,7 +826,7 @@ impl NextgenClient {
             return Err(error);
         }
         let value = (request.decode)(received.status, &received.body).map_err(|message| Error::Decode { status: received.status, message })?;
-        Ok(Response { status: received.status, value })
+        Ok(Response { status: received.status, value, headers: received.headers })
     }
 
     /// Logs in with the stored credentials, unless another task already
@@ -881,8 +893,14 @@ impl NextgenClient {
         let answer = builder.send().await?;
         let status = answer.status().as_u16();
         let set_cookies = answer.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+        let headers = answer
+            .headers()
+            .iter()
+            .filter(|(name, _)| *name != SET_COOKIE)
+            .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect();
         let body = answer.bytes().await?.to_vec();
-        Ok(Received { status, body, set_cookies })
+        Ok(Received { status, body, set_cookies, headers })
     }
 }
 
