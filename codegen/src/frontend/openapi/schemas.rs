@@ -50,6 +50,34 @@ impl<'a> Lowerer<'a> {
             };
             self.schemas.insert(name.clone(), schema);
         }
+        self.note_inheritance_discriminators(components);
+    }
+
+    /// A `discriminator` on an object schema that others extend through
+    /// `allOf` (inheritance rather than `oneOf`): the subtypes are not
+    /// picked by it. Said in a note, since nothing is lost (the base
+    /// object keeps every key a subtype adds in its unknown fields).
+    fn note_inheritance_discriminators(&mut self, components: &'a serde_json::Map<String, Value>) {
+        for (name, schema) in components.iter().collect::<BTreeMap<_, _>>() {
+            let Some(property) = schema.pointer("/discriminator/propertyName").and_then(Value::as_str) else { continue };
+            if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
+                continue;
+            }
+            let target = format!("#{}", child("/components/schemas", name));
+            let subtypes: Vec<String> = components
+                .iter()
+                .filter(|(_, other)| other.get("allOf").and_then(Value::as_array).is_some_and(|parts| parts.iter().any(|p| p.get("$ref").and_then(Value::as_str) == Some(target.as_str()))))
+                .map(|(other, _)| format!("`{other}`"))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let subtypes = if subtypes.is_empty() { "none found".to_string() } else { subtypes.join(", ") };
+            self.note(
+                &format!("{}/discriminator", child("/components/schemas", name)),
+                name,
+                format!("discriminator `{property}` on an object schema does not pick a subtype ({subtypes}); values decode as `{name}` and keep the subtype's keys in its unknown fields"),
+            );
+        }
     }
 
     /// The shape of a schema that gets the name `name`.
