@@ -7,6 +7,10 @@
 //! `cargo xtask codegen` and `--check`. `generated/src/runtime/` is
 //! hand-written and never produced, compared or deleted here.
 //!
+//! With [`EmitSettings::standalone`] set, [`emit`] writes instead a client
+//! crate of its own for one OpenAPI-described API ([`standalone`]: the
+//! [`http`] module plus the runtime it needs), for `cargo xtask openapi`.
+//!
 //! Stages inside: [`index`] decides every Rust name of a product first,
 //! [`model`] emits the items of each resource, [`crate_files`] the
 //! manifest, `lib.rs`, the module files and the README.
