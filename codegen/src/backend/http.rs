@@ -27,7 +27,9 @@
 //!
 //! Security schemes become client configuration: a function per scheme in
 //! the module's `auth` submodule that adds the credential to a
-//! `NextgenClientBuilder`.
+//! `NextgenClientBuilder`, tied to its scheme; each operation names the
+//! schemes it accepts (`.schemes(..)`), so a credential goes only where
+//! the document says it applies.
 
 use super::docs;
 use super::naming::{self, Case, Scope};
@@ -273,11 +275,11 @@ fn emit_auth(api: &Api) -> TokenStream {
         let (doc, item) = match scheme {
             SecurityScheme::HttpBasic => (
                 format!("Scheme {}: HTTP basic authentication.", docs::code(name)),
-                quote! { (builder: ng::NextgenClientBuilder, username: &str, password: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.auth_basic(username, password) } },
+                quote! { (builder: ng::NextgenClientBuilder, username: &str, password: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.auth_basic(username, password).scheme(#name) } },
             ),
             SecurityScheme::HttpBearer => (
                 format!("Scheme {}: HTTP bearer token.", docs::code(name)),
-                quote! { (builder: ng::NextgenClientBuilder, token: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.auth_bearer(token) } },
+                quote! { (builder: ng::NextgenClientBuilder, token: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.auth_bearer(token).scheme(#name) } },
             ),
             SecurityScheme::ApiKey { location, name: key } => {
                 let call = match location {
@@ -287,7 +289,7 @@ fn emit_auth(api: &Api) -> TokenStream {
                 };
                 (
                     format!("Scheme {}: API key in {} {}.", docs::code(name), location_word(*location), docs::code(key)),
-                    quote! { (builder: ng::NextgenClientBuilder, key: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.#call(#key, key) } },
+                    quote! { (builder: ng::NextgenClientBuilder, key: impl Into<rt::Secret>) -> ng::NextgenClientBuilder { builder.#call(#key, key).scheme(#name) } },
                 )
             }
             SecurityScheme::Unsupported { scheme_type } => {
@@ -814,6 +816,13 @@ fn emit_endpoint(names: &Names, api: &Api, endpoint: &Endpoint, diagnostics: &mu
     arguments.extend(trailing);
     chain.extend(trailing_chain);
 
+    // Where the document says which schemes apply, credentials of other
+    // schemes stay off the request (an empty list: none at all).
+    let says_security = !api.security_schemes.is_empty() && api.endpoints.values().any(|e| !e.security.is_empty());
+    if says_security {
+        let schemes = endpoint.security.iter().map(String::as_str);
+        chain.extend(quote!(.schemes(&[#(#schemes),*])));
+    }
     let answers = Answers::of(endpoint);
     let (output, constructor) = output_type(names, endpoint, &answers);
     chain.extend(error_call(names, endpoint, &answers));

@@ -37,7 +37,7 @@ pub mod auth {
         builder: ng::NextgenClientBuilder,
         key: impl Into<rt::Secret>,
     ) -> ng::NextgenClientBuilder {
-        builder.auth_cookie("sessionid", key)
+        builder.auth_cookie("sessionid", key).scheme("sessionCookie")
     }
 }
 /// Schema `Application`.
@@ -4225,6 +4225,7 @@ impl rt::WireEnum for ValueSetType {
 pub fn delete_application(application_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/applications/{application-name}")
         .path("application-name", application_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (404, 404), (409, 409), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}` (`DeleteBackend`).
@@ -4239,6 +4240,7 @@ pub fn delete_backend(application_name: &str, backend_name: &str) -> ng::Request
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers/{server}` (`DeleteServer`).
@@ -4258,6 +4260,7 @@ pub fn delete_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .path("server", server)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}` (`DeleteFrontend`).
@@ -4272,6 +4275,7 @@ pub fn delete_frontend(application_name: &str, frontend_name: &str) -> ng::Reque
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}` (`DeleteListener`).
@@ -4291,6 +4295,7 @@ pub fn delete_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/applications/{application-name}/routes/{route-name}` (`DeleteRoute`).
@@ -4305,6 +4310,7 @@ pub fn delete_route(application_name: &str, route_name: &str) -> ng::Request<()>
         )
         .path("application-name", application_name)
         .path("route-name", route_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/certificates/{certificate-name}` (`DeleteCertificate`).
@@ -4315,6 +4321,7 @@ pub fn delete_route(application_name: &str, route_name: &str) -> ng::Request<()>
 pub fn delete_certificate(certificate_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -4327,6 +4334,7 @@ pub fn delete_certificate(certificate_name: &str) -> ng::Request<()> {
 pub fn delete_config_set(config_set_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -4341,6 +4349,7 @@ pub fn delete_config_set(config_set_name: &str) -> ng::Request<()> {
 pub fn delete_filter_value_set(value_set_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -4354,6 +4363,7 @@ pub fn delete_group_role(group_name: &str, role_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/groups/{group-name}/roles/{role-name}")
         .path("group-name", group_name)
         .path("role-name", role_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `DELETE /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}` (`DeleteHttpCallout`).
@@ -4364,6 +4374,7 @@ pub fn delete_group_role(group_name: &str, role_name: &str) -> ng::Request<()> {
 pub fn delete_http_callout(http_callout_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -4381,6 +4392,7 @@ pub fn delete_responder_html_page(responder_html_page_name: &str) -> ng::Request
             "/responder_html_page/{responder-html-page-name}",
         )
         .path("responder-html-page-name", responder_html_page_name)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -4393,6 +4405,7 @@ pub fn delete_responder_html_page(responder_html_page_name: &str) -> ng::Request
 pub fn delete_role(role_name: &str) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Delete, "/roles/{role-name}")
         .path("role-name", role_name)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -4404,6 +4417,7 @@ pub fn delete_role(role_name: &str) -> ng::Request<()> {
 /// Authentication: `sessionCookie`.
 pub fn list_applications() -> ng::Request<ApplicationList> {
     ng::Request::new(ng::Method::Get, "/applications")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}` (`GetApplication`).
@@ -4414,6 +4428,7 @@ pub fn list_applications() -> ng::Request<ApplicationList> {
 pub fn get_application(application_name: &str) -> ng::Request<ApplicationEnvelope> {
     ng::Request::new(ng::Method::Get, "/applications/{application-name}")
         .path("application-name", application_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/backends` (`ListBackends`).
@@ -4428,6 +4443,7 @@ pub fn list_backends(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/backends")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}` (`GetBackend`).
@@ -4445,6 +4461,7 @@ pub fn get_backend(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers` (`ListServers`).
@@ -4462,6 +4479,7 @@ pub fn list_servers(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/config_status` (`GetApplicationConfigStatus`).
@@ -4474,6 +4492,7 @@ pub fn get_application_config_status(
 ) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/config_status")
         .path("application-name", application_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends` (`ListFrontends`).
@@ -4488,6 +4507,7 @@ pub fn list_frontends(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/frontends")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}` (`GetFrontend`).
@@ -4505,6 +4525,7 @@ pub fn get_frontend(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners` (`ListListeners`).
@@ -4522,6 +4543,7 @@ pub fn list_listeners(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}` (`GetListener`).
@@ -4541,6 +4563,7 @@ pub fn get_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/health` (`GetApplicationHealth`).
@@ -4555,6 +4578,7 @@ pub fn get_application_health(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/health")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/routes` (`ListRoutes`).
@@ -4569,6 +4593,7 @@ pub fn list_routes(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/routes")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/routes/{route-name}` (`GetRoute`).
@@ -4586,6 +4611,7 @@ pub fn get_route(
         )
         .path("application-name", application_name)
         .path("route-name", route_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/applications/{application-name}/statistics` (`GetApplicationStats`).
@@ -4600,6 +4626,7 @@ pub fn get_application_stats(
     ng::Request::new(ng::Method::Get, "/applications/{application-name}/statistics")
         .path("application-name", application_name)
         .query("expanded", expanded)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/certificates` (`ListCertificates`).
@@ -4609,6 +4636,7 @@ pub fn get_application_stats(
 /// Authentication: `sessionCookie`.
 pub fn list_certificates() -> ng::Request<CertificateList> {
     ng::Request::new(ng::Method::Get, "/certificates")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/certificates/{certificate-name}` (`GetCertificate`).
@@ -4619,6 +4647,7 @@ pub fn list_certificates() -> ng::Request<CertificateList> {
 pub fn get_certificate(certificate_name: &str) -> ng::Request<CertificateEnvelope> {
     ng::Request::new(ng::Method::Get, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/certificates/{certificate-name}/config_status` (`GetCertificateConfigStatus`).
@@ -4631,6 +4660,7 @@ pub fn get_certificate_config_status(
 ) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/certificates/{certificate-name}/config_status")
         .path("certificate-name", certificate_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets` (`GetConfigSets`).
@@ -4640,6 +4670,7 @@ pub fn get_certificate_config_status(
 /// Authentication: `sessionCookie`.
 pub fn get_config_sets() -> ng::Request<ConfigSetList> {
     ng::Request::new(ng::Method::Get, "/config_sets")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}` (`GetConfigSet`).
@@ -4650,6 +4681,7 @@ pub fn get_config_sets() -> ng::Request<ConfigSetList> {
 pub fn get_config_set(config_set_name: &str) -> ng::Request<ConfigSetEnvelope> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}/config` (`GetConfigSetConfig`).
@@ -4662,6 +4694,7 @@ pub fn get_config_set_config(
 ) -> ng::Request<ConfigSetConfigEnvelope> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}/config")
         .path("config-set-name", config_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}/config_status` (`GetConfigSetConfigStatus`).
@@ -4672,6 +4705,7 @@ pub fn get_config_set_config(
 pub fn get_config_set_config_status(config_set_name: &str) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}/config_status")
         .path("config-set-name", config_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/config_sets/{config-set-name}/statistics` (`GetConfigSetStatistics`).
@@ -4684,6 +4718,7 @@ pub fn get_config_set_config_status(config_set_name: &str) -> ng::Request<Config
 pub fn get_config_set_statistics(config_set_name: &str) -> ng::Request<Statistics> {
     ng::Request::new(ng::Method::Get, "/config_sets/{config-set-name}/statistics")
         .path("config-set-name", config_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/filters/value_sets` (`GetFilterValueSets`).
@@ -4695,6 +4730,7 @@ pub fn get_config_set_statistics(config_set_name: &str) -> ng::Request<Statistic
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 pub fn get_filter_value_sets() -> ng::Request<FilterValueSetList> {
     ng::Request::new(ng::Method::Get, "/filters/value_sets")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/filters/value_sets/{value-set-name}` (`GetFilterValueSet`).
@@ -4709,6 +4745,7 @@ pub fn get_filter_value_set(
 ) -> ng::Request<FilterValueSetEnvelope> {
     ng::Request::new(ng::Method::Get, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/filters/value_sets/{value-set-name}/config_status` (`GetFilterValueSetConfigStatus`).
@@ -4726,6 +4763,7 @@ pub fn get_filter_value_set_config_status(
             "/filters/value_sets/{value-set-name}/config_status",
         )
         .path("value-set-name", value_set_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/groups` (`GetGroups`).
@@ -4735,6 +4773,7 @@ pub fn get_filter_value_set_config_status(
 /// Authentication: `sessionCookie`.
 pub fn get_groups() -> ng::Request<GroupList> {
     ng::Request::new(ng::Method::Get, "/groups")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/groups/{group-name}/roles` (`GetGroupRoles`).
@@ -4745,6 +4784,7 @@ pub fn get_groups() -> ng::Request<GroupList> {
 pub fn get_group_roles(group_name: &str) -> ng::Request<GroupRoleList> {
     ng::Request::new(ng::Method::Get, "/groups/{group-name}/roles")
         .path("group-name", group_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/http_callouts` (`GetHttpCallouts`).
@@ -4754,6 +4794,7 @@ pub fn get_group_roles(group_name: &str) -> ng::Request<GroupRoleList> {
 /// Authentication: `sessionCookie`.
 pub fn get_http_callouts() -> ng::Request<HttpCalloutList> {
     ng::Request::new(ng::Method::Get, "/http_callouts")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}` (`GetHttpCallout`).
@@ -4764,6 +4805,7 @@ pub fn get_http_callouts() -> ng::Request<HttpCalloutList> {
 pub fn get_http_callout(http_callout_name: &str) -> ng::Request<HttpCalloutEnvelope> {
     ng::Request::new(ng::Method::Get, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}/config_status` (`GetHttpCalloutConfigStatus`).
@@ -4776,6 +4818,7 @@ pub fn get_http_callout_config_status(
 ) -> ng::Request<ConfigStatus> {
     ng::Request::new(ng::Method::Get, "/http_callouts/{http-callout-name}/config_status")
         .path("http-callout-name", http_callout_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/responder_html_page` (`GetResponderHtmlPages`).
@@ -4787,6 +4830,7 @@ pub fn get_http_callout_config_status(
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 pub fn get_responder_html_pages() -> ng::Request<ResponderHtmlPageList> {
     ng::Request::new(ng::Method::Get, "/responder_html_page")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/responder_html_page/{responder-html-page-name}` (`GetResponderHtmlPage`).
@@ -4801,6 +4845,7 @@ pub fn get_responder_html_page(
 ) -> ng::Request<ResponderHtmlPageEnvelope> {
     ng::Request::new(ng::Method::Get, "/responder_html_page/{responder-html-page-name}")
         .path("responder-html-page-name", responder_html_page_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/responder_html_page/{responder-html-page-name}/config_status` (`GetResponderHtmlPageConfigStatus`).
@@ -4818,6 +4863,7 @@ pub fn get_responder_html_page_config_status(
             "/responder_html_page/{responder-html-page-name}/config_status",
         )
         .path("responder-html-page-name", responder_html_page_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/roles` (`GetRoles`).
@@ -4827,6 +4873,7 @@ pub fn get_responder_html_page_config_status(
 /// Authentication: `sessionCookie`.
 pub fn get_roles() -> ng::Request<RoleList> {
     ng::Request::new(ng::Method::Get, "/roles")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `GET /mgmt/api/nextgen/v1/roles/{role-name}` (`GetRole`).
@@ -4837,6 +4884,7 @@ pub fn get_roles() -> ng::Request<RoleList> {
 pub fn get_role(role_name: &str) -> ng::Request<RoleEnvelope> {
     ng::Request::new(ng::Method::Get, "/roles/{role-name}")
         .path("role-name", role_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications` (`AddApplication`).
@@ -4847,6 +4895,7 @@ pub fn get_role(role_name: &str) -> ng::Request<RoleEnvelope> {
 pub fn add_application(body: &ApplicationEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/applications")
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
@@ -4863,6 +4912,7 @@ pub fn create_or_update_application(
     ng::Request::empty(ng::Method::Post, "/applications/{application-name}")
         .path("application-name", application_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/disable` (`DisableApplication`).
@@ -4878,6 +4928,7 @@ pub fn disable_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/disable",
         )
         .path("application-name", application_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/enable` (`EnableApplication`).
@@ -4893,6 +4944,7 @@ pub fn enable_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/enable",
         )
         .path("application-name", application_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/install` (`InstallApplication`).
@@ -4908,6 +4960,7 @@ pub fn install_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/install",
         )
         .path("application-name", application_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/actions/uninstall` (`UninstallApplication`).
@@ -4923,6 +4976,7 @@ pub fn uninstall_application(application_name: &str) -> ng::Request<()> {
             "/applications/{application-name}/actions/uninstall",
         )
         .path("application-name", application_name)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (409, 409), (500, 500)])
@@ -4944,6 +4998,7 @@ pub fn disable_application_backend(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/actions/enable` (`EnableApplicationBackend`).
@@ -4963,6 +5018,7 @@ pub fn enable_application_backend(
         )
         .path("application-name", application_name)
         .path("backend-name", backend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers` (`AddServer`).
@@ -4982,6 +5038,7 @@ pub fn add_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -5005,6 +5062,7 @@ pub fn disable_application_backend_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .path("server", server)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/backends/{backend-name}/servers/{server}/actions/enable` (`EnableApplicationBackendServer`).
@@ -5026,6 +5084,7 @@ pub fn enable_application_backend_server(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .path("server", server)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/actions/disable` (`DisableApplicationFrontend`).
@@ -5045,6 +5104,7 @@ pub fn disable_application_frontend(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/actions/enable` (`EnableApplicationFrontend`).
@@ -5064,6 +5124,7 @@ pub fn enable_application_frontend(
         )
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}/actions/disable` (`DisableApplicationFrontendListener`).
@@ -5085,6 +5146,7 @@ pub fn disable_application_frontend_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/frontends/{frontend-name}/listeners/{listener-name}/actions/enable` (`EnableApplicationFrontendListener`).
@@ -5106,6 +5168,7 @@ pub fn enable_application_frontend_listener(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/applications/{application-name}/routes` (`AddRoute`).
@@ -5117,6 +5180,7 @@ pub fn add_route(application_name: &str, body: &RouteEnvelope) -> ng::Request<()
     ng::Request::empty(ng::Method::Post, "/applications/{application-name}/routes")
         .path("application-name", application_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (409, 409), (422, 422), (500, 500)])
@@ -5138,6 +5202,7 @@ pub fn create_or_update_route(
         .path("application-name", application_name)
         .path("route-name", route_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5150,6 +5215,7 @@ pub fn create_or_update_route(
 pub fn add_certificate(body: &CertificateEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/certificates")
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
@@ -5166,6 +5232,7 @@ pub fn add_or_update_certificate(
     ng::Request::empty(ng::Method::Post, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/config_sets` (`AddConfigSet`).
@@ -5176,6 +5243,7 @@ pub fn add_or_update_certificate(
 pub fn add_config_set(body: &ConfigSetEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/config_sets")
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
@@ -5192,6 +5260,7 @@ pub fn add_or_update_config_set(
     ng::Request::empty(ng::Method::Post, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/filters/value_sets` (`AddFilterValueSet`).
@@ -5204,6 +5273,7 @@ pub fn add_or_update_config_set(
 pub fn add_filter_value_set(body: &FilterValueSetEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/filters/value_sets")
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
@@ -5222,6 +5292,7 @@ pub fn add_or_update_filter_value_set(
     ng::Request::empty(ng::Method::Post, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/groups/{group-name}/roles` (`AddGroupRole`).
@@ -5233,6 +5304,7 @@ pub fn add_group_role(group_name: &str, body: &GroupRoleEnvelope) -> ng::Request
     ng::Request::empty(ng::Method::Post, "/groups/{group-name}/roles")
         .path("group-name", group_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (409, 409), (500, 500)])
@@ -5245,6 +5317,7 @@ pub fn add_group_role(group_name: &str, body: &GroupRoleEnvelope) -> ng::Request
 pub fn add_http_callout(body: &HttpCalloutEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/http_callouts")
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
@@ -5261,6 +5334,7 @@ pub fn add_or_update_http_callout(
     ng::Request::empty(ng::Method::Post, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/login` (`Login`).
@@ -5271,6 +5345,7 @@ pub fn add_or_update_http_callout(
 pub fn login(body: &LoginRequest) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/login")
         .json(body)
+        .schemes(&[])
         .error_body::<Error>(&[(400, 400), (401, 401), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/logout` (`Logout`).
@@ -5280,6 +5355,7 @@ pub fn login(body: &LoginRequest) -> ng::Request<()> {
 /// Authentication: `sessionCookie`.
 pub fn logout() -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/logout")
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(401, 401), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/responder_html_page` (`AddResponderHtmlPage`).
@@ -5292,6 +5368,7 @@ pub fn logout() -> ng::Request<()> {
 pub fn add_responder_html_page(body: &ResponderHtmlPageEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/responder_html_page")
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
@@ -5313,6 +5390,7 @@ pub fn add_or_update_responder_html_page(
         )
         .path("responder-html-page-name", responder_html_page_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `POST /mgmt/api/nextgen/v1/roles` (`AddRole`).
@@ -5323,6 +5401,7 @@ pub fn add_or_update_responder_html_page(
 pub fn add_role(body: &RoleEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Post, "/roles")
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (409, 409), (422, 422), (500, 500)])
@@ -5336,6 +5415,7 @@ pub fn add_or_update_role(role_name: &str, body: &RoleEnvelope) -> ng::Request<(
     ng::Request::empty(ng::Method::Post, "/roles/{role-name}")
         .path("role-name", role_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (422, 422), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/applications/{application-name}` (`UpdateApplication`).
@@ -5350,6 +5430,7 @@ pub fn update_application(
     ng::Request::empty(ng::Method::Put, "/applications/{application-name}")
         .path("application-name", application_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5371,6 +5452,7 @@ pub fn update_backend(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5392,6 +5474,7 @@ pub fn update_servers(
         .path("application-name", application_name)
         .path("backend-name", backend_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5413,6 +5496,7 @@ pub fn update_frontend(
         .path("application-name", application_name)
         .path("frontend-name", frontend_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5436,6 +5520,7 @@ pub fn update_listener(
         .path("frontend-name", frontend_name)
         .path("listener-name", listener_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5457,6 +5542,7 @@ pub fn update_route(
         .path("application-name", application_name)
         .path("route-name", route_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5473,6 +5559,7 @@ pub fn update_certificate(
     ng::Request::empty(ng::Method::Put, "/certificates/{certificate-name}")
         .path("certificate-name", certificate_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5489,6 +5576,7 @@ pub fn update_config_set(
     ng::Request::empty(ng::Method::Put, "/config_sets/{config-set-name}")
         .path("config-set-name", config_set_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5507,6 +5595,7 @@ pub fn update_filter_value_set(
     ng::Request::empty(ng::Method::Put, "/filters/value_sets/{value-set-name}")
         .path("value-set-name", value_set_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5520,6 +5609,7 @@ pub fn add_group_roles(group_name: &str, body: &GroupRoleList) -> ng::Request<()
     ng::Request::empty(ng::Method::Put, "/groups/{group-name}/roles")
         .path("group-name", group_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<Error>(&[(400, 400), (401, 401), (404, 404), (500, 500)])
 }
 /// `PUT /mgmt/api/nextgen/v1/http_callouts/{http-callout-name}` (`UpdateHttpCallout`).
@@ -5534,6 +5624,7 @@ pub fn update_http_callout(
     ng::Request::empty(ng::Method::Put, "/http_callouts/{http-callout-name}")
         .path("http-callout-name", http_callout_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5555,6 +5646,7 @@ pub fn update_responder_html_page(
         )
         .path("responder-html-page-name", responder_html_page_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])
@@ -5568,6 +5660,7 @@ pub fn update_role(role_name: &str, body: &RoleEnvelope) -> ng::Request<()> {
     ng::Request::empty(ng::Method::Put, "/roles/{role-name}")
         .path("role-name", role_name)
         .json(body)
+        .schemes(&["sessionCookie"])
         .error_body::<
             Error,
         >(&[(400, 400), (401, 401), (404, 404), (422, 422), (500, 500)])

@@ -240,6 +240,8 @@ pub struct Request<T> {
     decode: Decode<T>,
     decode_error: Option<DecodeError>,
     error_statuses: &'static [(u16, u16)],
+    /// Security schemes the operation accepts (`None`: not said).
+    schemes: Option<&'static [&'static str]>,
     output: PhantomData<fn() -> T>,
 }
 
@@ -309,6 +311,7 @@ impl<T> Request<T> {
             decode,
             decode_error: None,
             error_statuses: &[],
+            schemes: None,
             output: PhantomData,
         }
     }
@@ -364,6 +367,13 @@ impl<T> Request<T> {
             Some(body) => self.json(body),
             None => self,
         }
+    }
+
+    /// The security schemes the operation accepts (empty: none); client
+    /// credentials tied to another scheme are not sent with it.
+    pub fn schemes(mut self, schemes: &'static [&'static str]) -> Self {
+        self.schemes = Some(schemes);
+        self
     }
 
     /// Error answers with one of these statuses (inclusive ranges) are
@@ -566,10 +576,19 @@ pub struct NextgenClientBuilder {
     connect_timeout: Duration,
     root_certificates: Vec<Vec<u8>>,
     accept_invalid_certs: bool,
-    auth_headers: Vec<(String, Secret)>,
-    auth_query: Vec<(String, Secret)>,
-    auth_cookies: Vec<(String, Secret)>,
+    auth_headers: Vec<(String, Secret, Option<String>)>,
+    auth_query: Vec<(String, Secret, Option<String>)>,
+    auth_cookies: Vec<(String, Secret, Option<String>)>,
+    /// Which list the last credential went to, for [`Self::scheme`].
+    last_credential: Option<CredentialPlace>,
     credentials: Option<Credentials>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum CredentialPlace {
+    Header,
+    Query,
+    Cookie,
 }
 
 /// What `NextgenClientBuilder::session` keeps for logging in again.
@@ -593,6 +612,7 @@ impl NextgenClientBuilder {
             auth_headers: Vec::new(),
             auth_query: Vec::new(),
             auth_cookies: Vec::new(),
+            last_credential: None,
             credentials: None,
         }
     }
@@ -609,14 +629,16 @@ impl NextgenClientBuilder {
     /// with an `apiKey` scheme in a header or with `http` bearer/basic
     /// (`Authorization`, `Bearer <token>`). Never shown by `Debug`.
     pub fn auth_header(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
-        self.auth_headers.push((name.into(), value.into()));
+        self.auth_headers.push((name.into(), value.into(), None));
+        self.last_credential = Some(CredentialPlace::Header);
         self
     }
 
     /// Sends a credential query parameter on every request (`apiKey` in
     /// query). Never shown by `Debug`.
     pub fn auth_query(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
-        self.auth_query.push((name.into(), value.into()));
+        self.auth_query.push((name.into(), value.into(), None));
+        self.last_credential = Some(CredentialPlace::Query);
         self
     }
 
@@ -624,8 +646,24 @@ impl NextgenClientBuilder {
     /// Never shown by `Debug`.
     pub fn auth_cookie(self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
         let mut builder = self;
-        builder.auth_cookies.push((name.into(), value.into()));
+        builder.auth_cookies.push((name.into(), value.into(), None));
+        builder.last_credential = Some(CredentialPlace::Cookie);
         builder
+    }
+
+    /// Ties the credential added last to the security scheme `scheme`: it
+    /// is then sent only with requests of operations that accept that
+    /// scheme (see [`Request::schemes`]). Credentials not tied to a scheme
+    /// go with every request. The generated `auth` functions call this.
+    pub fn scheme(mut self, scheme: &str) -> Self {
+        let tag = Some(scheme.to_string());
+        match self.last_credential {
+            Some(CredentialPlace::Header) => self.auth_headers.last_mut().expect("a header was added").2 = tag,
+            Some(CredentialPlace::Query) => self.auth_query.last_mut().expect("a query credential was added").2 = tag,
+            Some(CredentialPlace::Cookie) => self.auth_cookies.last_mut().expect("a cookie was added").2 = tag,
+            None => {}
+        }
+        self
     }
 
     /// HTTP basic authentication (`Authorization: Basic <base64>`).
@@ -691,11 +729,11 @@ impl NextgenClientBuilder {
         let base_path = format!("/{}", self.base_path.trim_matches('/'));
         let base_path = if base_path == "/" { String::new() } else { base_path };
         let mut auth_headers = Vec::new();
-        for (name, value) in self.auth_headers {
+        for (name, value, scheme) in self.auth_headers {
             let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("{name:?} is not a header name")))?;
             let mut value = HeaderValue::from_str(value.expose()).map_err(|_| Error::Config(format!("the value of header {name} holds characters a header cannot")))?;
             value.set_sensitive(true);
-            auth_headers.push((name, value));
+            auth_headers.push((name, value, scheme));
         }
         let inner = Inner {
             http,
@@ -724,9 +762,9 @@ struct Inner {
     base_url: String,
     base_path: String,
     session: Mutex<Option<Secret>>,
-    auth_headers: Vec<(reqwest::header::HeaderName, HeaderValue)>,
-    auth_query: Vec<(String, Secret)>,
-    auth_cookies: Vec<(String, Secret)>,
+    auth_headers: Vec<(reqwest::header::HeaderName, HeaderValue, Option<String>)>,
+    auth_query: Vec<(String, Secret, Option<String>)>,
+    auth_cookies: Vec<(String, Secret, Option<String>)>,
     credentials: Option<Credentials>,
     /// Held while logging in again, so concurrent requests log in once.
     login_lock: tokio::sync::Mutex<()>,
@@ -847,10 +885,15 @@ impl NextgenClient {
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
-        for (name, value) in &self.inner.auth_query {
+        // Credentials tied to a scheme go only where the operation accepts it.
+        let wanted = |scheme: &Option<String>| match (scheme, request.schemes) {
+            (Some(scheme), Some(accepted)) => accepted.contains(&scheme.as_str()),
+            _ => true,
+        };
+        for (name, value, _) in self.inner.auth_query.iter().filter(|(.., scheme)| wanted(scheme)) {
             builder = builder.query(&[(name.as_str(), value.expose())]);
         }
-        for (name, value) in &self.inner.auth_headers {
+        for (name, value, _) in self.inner.auth_headers.iter().filter(|(.., scheme)| wanted(scheme)) {
             builder = builder.header(name, value.clone());
         }
         for (name, value) in &request.headers {
@@ -859,7 +902,7 @@ impl NextgenClient {
             builder = builder.header(name.as_str(), value);
         }
         let mut cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
-        cookies.extend(self.inner.auth_cookies.iter().map(|(name, value)| format!("{name}={}", value.expose())));
+        cookies.extend(self.inner.auth_cookies.iter().filter(|(.., scheme)| wanted(scheme)).map(|(name, value, _)| format!("{name}={}", value.expose())));
         if let Some(session) = self.session() {
             cookies.push(format!("{SESSION_COOKIE}={}", session.expose()));
         }
@@ -1066,6 +1109,27 @@ mod tests {
     #[derive(Debug, PartialEq, serde::Deserialize)]
     struct ErrorDetailBody {
         reason: String,
+    }
+
+    #[test]
+    fn credentials_go_only_to_operations_of_their_scheme() {
+        let client = NextgenClient::builder("https://192.0.2.1")
+            .auth_header("X-Key", "k")
+            .scheme("key")
+            .auth_query("token", "t")
+            .scheme("token")
+            .auth_header("X-Any", "a")
+            .build()
+            .unwrap();
+        let sent = |request: Request<()>| client.build(&request).unwrap().build().unwrap();
+        let keyed = sent(Request::empty(Method::Get, "/x").schemes(&["key"]));
+        assert!(keyed.headers().contains_key("x-key") && keyed.headers().contains_key("x-any"));
+        assert_eq!(keyed.url().query(), None);
+        let open = sent(Request::empty(Method::Get, "/x").schemes(&[]));
+        assert!(!open.headers().contains_key("x-key") && open.headers().contains_key("x-any"));
+        let unsaid = sent(Request::empty(Method::Get, "/x"));
+        assert!(unsaid.headers().contains_key("x-key"));
+        assert_eq!(unsaid.url().query(), Some("token=t"));
     }
 
     #[test]
