@@ -1,0 +1,84 @@
+//! Typed decode/encode throughput of generated models against
+//! `serde_json::Value`, for `cargo xtask bench` (which runs it with
+//! `cargo run --release -p bench`). Prints one JSON object per data set.
+//!
+//! Usage: `bench [--objects N] [--rounds R]` (defaults 10,000 and 10).
+//!
+//! Each round times the four operations back to back (typed decode, Value
+//! decode, typed encode, Value encode) and the best of the rounds is kept
+//! for each, so a burst of other work on the machine hits both sides of a
+//! ratio alike.
+
+// The inputs are the runtime's throughput helper (answers we write
+// ourselves, shared with its smoke test); included by path so this binary
+// depends on `netscaler` (feature `lb`) and serde_json only, not on the
+// test crate's server stack.
+#[path = "../../tests/src/throughput.rs"]
+#[allow(dead_code)] // the helper's own timing loop and report lines are not used here
+mod throughput;
+
+use netscaler::adc::lb::{Lbvserver, LbvserverStats};
+use netscaler::runtime::{Answer, FromNitro, Resource};
+use serde_json::{json, Value};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let mut objects = 10_000;
+    let mut rounds = 10;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = args.next().and_then(|v| v.parse().ok());
+        match (arg.as_str(), value) {
+            ("--objects", Some(n)) => objects = n,
+            ("--rounds", Some(n)) => rounds = n,
+            _ => {
+                eprintln!("usage: bench [--objects N] [--rounds R]");
+                std::process::exit(2);
+            }
+        }
+    }
+    measure::<Lbvserver>("lbvserver", throughput::lbvserver_answer(objects), rounds);
+    measure::<LbvserverStats>("stat lbvserver (string counters)", throughput::stat_answer(objects), rounds);
+}
+
+/// Decodes `body` (a NITRO answer for `R`) typed, the way the client does
+/// (envelope + `Vec<R>`), and as a `Value`; encodes both back; prints the
+/// best time of each.
+fn measure<R: Resource>(label: &str, body: Vec<u8>, rounds: usize) {
+    let bytes = body.len();
+    let answer = Answer::new(200, body, R::NAME);
+    let body = answer.body();
+    let typed: Vec<R> = <Vec<R>>::from_nitro(&answer).expect("typed decode");
+    let value: Value = serde_json::from_slice(body).expect("value decode");
+    let mut best = [Duration::MAX; 4];
+    for _ in 0..rounds.max(1) {
+        let times = [
+            time(|| drop(black_box(<Vec<R>>::from_nitro(&answer).expect("typed decode")))),
+            time(|| drop(black_box(serde_json::from_slice::<Value>(body).expect("value decode")))),
+            time(|| drop(black_box(serde_json::to_vec(&typed).expect("typed encode")))),
+            time(|| drop(black_box(serde_json::to_vec(&value).expect("value encode")))),
+        ];
+        for (best, time) in best.iter_mut().zip(times) {
+            *best = (*best).min(time);
+        }
+    }
+    let line = json!({
+        "label": label,
+        "build": if cfg!(debug_assertions) { "debug" } else { "release" },
+        "objects": typed.len(),
+        "bytes": bytes,
+        "rounds": rounds,
+        "typed_decode_s": best[0].as_secs_f64(),
+        "value_decode_s": best[1].as_secs_f64(),
+        "typed_encode_s": best[2].as_secs_f64(),
+        "value_encode_s": best[3].as_secs_f64(),
+    });
+    println!("{line}");
+}
+
+fn time(run: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    run();
+    start.elapsed()
+}
