@@ -91,6 +91,18 @@ fn standalone_crate_has_its_own_manifest_and_only_the_runtime_it_needs() {
     }
 }
 
+/// The files around `src/api.rs` (whose text the `openapi_codegen`
+/// snapshots hold): manifest, README, `lib.rs`, `runtime/mod.rs`.
+#[test]
+fn standalone_crate_files_snapshot() {
+    let emitted = fixture_crate("roundtrip");
+    let mut text = String::new();
+    for path in ["Cargo.toml", "README.md", "src/lib.rs", "src/runtime/mod.rs"] {
+        text.push_str(&format!("==> {path}\n{}\n", emitted.files[Path::new(path)]));
+    }
+    insta::assert_snapshot!("standalone_roundtrip_crate_files", text);
+}
+
 /// Writes the `roundtrip.yaml` crate and a test crate using it under
 /// `target/openapi-standalone/`, runs the test crate's tests and packages
 /// the generated crate.
