@@ -342,6 +342,7 @@ fn emit_endpoints(
     for (endpoint, _) in &fixed {
         fixed_names.extend(match endpoint {
             Endpoint::Add => &["add", "add_bulk"][..],
+            Endpoint::Update if resource.keys.is_empty() => &["update"],
             Endpoint::Update => &["update", "update_bulk"],
             Endpoint::Unset => &["unset"],
             Endpoint::Delete => &["delete"],
@@ -383,12 +384,17 @@ fn emit_endpoints(
             }
             Endpoint::Update => {
                 let doc = docs::attrs(&[line("")]);
-                let many = docs::attrs(&[format!("{} with a list of objects (bulk update).", docs::code(&url("")))]);
-                quote! {
-                    #doc
-                    pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update(self) }
-                    #many
-                    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::update_bulk(items) }
+                let one = quote! { #doc pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update(self) } };
+                // A singleton (no key) has nothing to update in bulk.
+                if resource.keys.is_empty() {
+                    one
+                } else {
+                    let many = docs::attrs(&[format!("{} with a list of objects (bulk update).", docs::code(&url("")))]);
+                    quote! {
+                        #one
+                        #many
+                        pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::update_bulk(items) }
+                    }
                 }
             }
             Endpoint::Unset => {

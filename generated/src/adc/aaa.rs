@@ -112,10 +112,6 @@ impl Aaacertparams {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/aaacertparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO binding resource `aaaglobal_aaapreauthenticationpolicy_binding` of ADC group `aaa`.
 ///
@@ -2634,10 +2630,6 @@ impl Aaaldapparams {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/aaaldapparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `aaaotpparameter` of ADC group `aaa`.
 ///
@@ -2721,10 +2713,6 @@ impl Aaaotpparameter {
     /// `PUT /nitro/v1/config/aaaotpparameter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/aaaotpparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `aaaparameter` of ADC group `aaa`.
@@ -3200,10 +3188,6 @@ impl Aaaparameter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/aaaparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `aaapreauthenticationaction` of ADC group `aaa`.
 ///
@@ -3478,10 +3462,6 @@ impl Aaapreauthenticationparameter {
     /// `PUT /nitro/v1/config/aaapreauthenticationparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/aaapreauthenticationparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `aaapreauthenticationpolicy` of ADC group `aaa`.
@@ -4217,10 +4197,6 @@ impl Aaaradiusparams {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/aaaradiusparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `aaasession` of ADC group `aaa`.
 ///
@@ -4680,10 +4656,6 @@ impl Aaatacacsparams {
     /// `PUT /nitro/v1/config/aaatacacsparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/aaatacacsparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `aaauser` of ADC group `aaa`.

@@ -13789,10 +13789,6 @@ impl Appfwsettings {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/appfwsettings` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `appfwsignatures` of ADC group `appfw`.
 ///

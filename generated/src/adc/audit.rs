@@ -1364,10 +1364,6 @@ impl Auditnslogparams {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/auditnslogparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `auditnslogpolicy` of ADC group `audit`.
 ///
@@ -4088,10 +4084,6 @@ impl Auditsyslogparams {
     /// `PUT /nitro/v1/config/auditsyslogparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/auditsyslogparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `auditsyslogpolicy` of ADC group `audit`.

@@ -3901,10 +3901,6 @@ impl Botsettings {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/botsettings` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `botsignature` of ADC group `bot`.
 ///

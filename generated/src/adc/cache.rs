@@ -1906,10 +1906,6 @@ impl Cacheparameter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/cacheparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `cachepolicy` of ADC group `cache`.
 ///

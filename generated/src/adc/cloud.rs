@@ -296,10 +296,6 @@ impl Cloudawsparam {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/cloudawsparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `cloudcredential` of ADC group `cloud`.
 ///
@@ -396,10 +392,6 @@ impl Cloudcredential {
     /// `PUT /nitro/v1/config/cloudcredential`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/cloudcredential` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `cloudngsparameter` of ADC group `cloud`.
@@ -549,10 +541,6 @@ impl Cloudngsparameter {
     /// `PUT /nitro/v1/config/cloudngsparameter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/cloudngsparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `cloudparameter` of ADC group `cloud`.
@@ -740,10 +728,6 @@ impl Cloudparameter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/cloudparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `cloudparaminternal` of ADC group `cloud`.
 ///
@@ -837,10 +821,6 @@ impl Cloudparaminternal {
     /// `PUT /nitro/v1/config/cloudparaminternal`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/cloudparaminternal` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `cloudprofile` of ADC group `cloud`.

@@ -3061,10 +3061,6 @@ impl Dnsparameter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/dnsparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `dnspolicy` of ADC group `dns`.
 ///

@@ -712,10 +712,6 @@ impl Feoparameter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/feoparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `feopolicy` of ADC group `feo`.
 ///

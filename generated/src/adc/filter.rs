@@ -496,10 +496,6 @@ impl Filterhtmlinjectionparameter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/filterhtmlinjectionparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `filterhtmlinjectionvariable` of ADC group `filter`.
 ///
@@ -1350,10 +1346,6 @@ impl Filterpostbodyinjection {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/filterpostbodyinjection` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `filterprebodyinjection` of ADC group `filter`.
 ///
@@ -1428,9 +1420,5 @@ impl Filterprebodyinjection {
     /// `PUT /nitro/v1/config/filterprebodyinjection`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/filterprebodyinjection` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }

@@ -2854,10 +2854,6 @@ impl Nsappflowparam {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nsappflowparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nsaptlicense` of ADC group `ns`.
 ///
@@ -3614,10 +3610,6 @@ impl Nscapacity {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nscapacity` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nscentralmanagementserver` of ADC group `ns`.
 ///
@@ -3927,10 +3919,6 @@ impl Nschannelparam {
     /// `PUT /nitro/v1/config/nschannelparam` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nschannelparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nsconfig` of ADC group `ns`.
@@ -4463,10 +4451,6 @@ impl Nsconfig {
     /// `PUT /nitro/v1/config/nsconfig`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nsconfig` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
     /// `POST /nitro/v1/config/nsconfig?action=clear`
     ///
@@ -6052,10 +6036,6 @@ impl Nsconsoleloginprompt {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nsconsoleloginprompt` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nscqaparam` of ADC group `ns`.
 ///
@@ -6293,10 +6273,6 @@ impl Nscqaparam {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nscqaparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nsdhcpip` of ADC group `ns`.
 ///
@@ -6475,10 +6451,6 @@ impl Nsdhcpparams {
     /// `PUT /nitro/v1/config/nsdhcpparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nsdhcpparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nsdiameter` of ADC group `ns`.
@@ -7062,10 +7034,6 @@ impl Nsencryptionparams {
     /// `PUT /nitro/v1/config/nsencryptionparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nsencryptionparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nsevents` of ADC group `ns`.
@@ -8762,10 +8730,6 @@ impl Nshostname {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nshostname` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nshttpparam` of ADC group `ns`.
 ///
@@ -8978,10 +8942,6 @@ impl Nshttpparam {
     /// `PUT /nitro/v1/config/nshttpparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nshttpparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nshttpprofile` of ADC group `ns`.
@@ -12148,10 +12108,6 @@ impl Nslicenseparameters {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nslicenseparameters` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nslicenseproxyserver` of ADC group `ns`.
 ///
@@ -14111,10 +14067,6 @@ impl Nsmgmtparam {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nsmgmtparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nsmigration` of ADC group `ns`.
 ///
@@ -15016,10 +14968,6 @@ impl Nsparam {
     /// `PUT /nitro/v1/config/nsparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nsparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nspartition` of ADC group `ns`.
@@ -16757,10 +16705,6 @@ impl Nsratecontrol {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nsratecontrol` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nsrollbackcmd` of ADC group `ns`.
 ///
@@ -18068,10 +18012,6 @@ impl Nsspparams {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nsspparams` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nsstats` of ADC group `ns`.
 ///
@@ -18313,10 +18253,6 @@ impl Nstcpbufparam {
     /// `PUT /nitro/v1/config/nstcpbufparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nstcpbufparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nstcpparam` of ADC group `ns`.
@@ -18936,10 +18872,6 @@ impl Nstcpparam {
     /// `PUT /nitro/v1/config/nstcpparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nstcpparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nstcpprofile` of ADC group `ns`.
@@ -20429,10 +20361,6 @@ impl Nstimeout {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nstimeout` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nstimer` of ADC group `ns`.
 ///
@@ -21877,10 +21805,6 @@ impl Nsvpxparam {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/nsvpxparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `nsweblogparam` of ADC group `ns`.
 ///
@@ -21983,10 +21907,6 @@ impl Nsweblogparam {
     /// `PUT /nitro/v1/config/nsweblogparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/nsweblogparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `nsxmlnamespace` of ADC group `ns`.

@@ -180,10 +180,6 @@ impl Protocolhttpband {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/protocolhttpband` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v1/config/protocolhttpband?action=clear`
     ///
     /// Mandatory: `type`.

@@ -111,10 +111,6 @@ impl Routerdynamicrouting {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/routerdynamicrouting` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v1/config/routerdynamicrouting?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
         rt::Request::action(self, "apply")

@@ -5967,10 +5967,6 @@ impl Sslfips {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/sslfips` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v1/config/sslfips?action=update`
     ///
     /// Mandatory: `fipsfw`.
@@ -7971,10 +7967,6 @@ impl Sslparameter {
     /// `PUT /nitro/v1/config/sslparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/sslparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `sslpkcs12` of ADC group `ssl`.

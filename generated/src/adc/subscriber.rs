@@ -538,10 +538,6 @@ impl Subscribergxinterface {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/subscribergxinterface` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `subscriberparam` of ADC group `subscriber`.
 ///
@@ -754,10 +750,6 @@ impl Subscriberparam {
     /// `PUT /nitro/v1/config/subscriberparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/subscriberparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `subscriberprofile` of ADC group `subscriber`.
@@ -1072,10 +1064,6 @@ impl Subscriberradiusinterface {
     /// `PUT /nitro/v1/config/subscriberradiusinterface`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/subscriberradiusinterface` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `subscribersessions` of ADC group `subscriber`.

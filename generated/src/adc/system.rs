@@ -1032,10 +1032,6 @@ impl Systemadmuserinfo {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/systemadmuserinfo` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `systemautorestorefeature` of ADC group `system`.
 ///
@@ -1532,10 +1528,6 @@ impl Systemcollectionparam {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/systemcollectionparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `systemcore` of ADC group `system`.
 ///
@@ -1827,10 +1819,6 @@ impl Systemcpuparam {
     /// `PUT /nitro/v1/config/systemcpuparam` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/systemcpuparam` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `systemdatasource` of ADC group `system`.
@@ -5270,10 +5258,6 @@ impl Systemparameter {
     /// `PUT /nitro/v1/config/systemparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/systemparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `systemrestorepoint` of ADC group `system`.

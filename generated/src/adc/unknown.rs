@@ -101,10 +101,6 @@ impl Accesslist {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/accesslist` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `bfdinterface` of ADC group `unknown`.
 ///
@@ -318,10 +314,6 @@ impl Bgprouter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/bgprouter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `change_password` of ADC group `unknown`.
 ///
@@ -416,10 +408,6 @@ impl ChangePassword {
     /// `PUT /nitro/v1/config/change_password` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/change_password` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `clear_config` of ADC group `unknown`.
@@ -977,10 +965,6 @@ impl Ospf6interface {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/ospf6interface` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `ospf6router` of ADC group `unknown`.
 ///
@@ -1087,10 +1071,6 @@ impl Ospf6router {
     /// `PUT /nitro/v1/config/ospf6router` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/ospf6router` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `ospfinterface` of ADC group `unknown`.
@@ -1275,10 +1255,6 @@ impl Ospfinterface {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/ospfinterface` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `ospfrouter` of ADC group `unknown`.
 ///
@@ -1393,10 +1369,6 @@ impl Ospfrouter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/ospfrouter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `routemap` of ADC group `unknown`.
 ///
@@ -1486,10 +1458,6 @@ impl Routemap {
     /// `PUT /nitro/v1/config/routemap` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v1/config/routemap` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `routerdynamicrouting_info` of ADC group `unknown`.

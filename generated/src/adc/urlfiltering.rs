@@ -330,8 +330,4 @@ impl Urlfilteringparameter {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v1/config/urlfilteringparameter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }

@@ -1677,10 +1677,6 @@ impl AfCpxSupport {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/af_cpx_support` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `af_database_cleanup` of ADM group `analytics`.
 ///
@@ -1745,10 +1741,6 @@ impl AfDatabaseCleanup {
     /// `PUT /nitro/v2/config/af_database_cleanup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/af_database_cleanup` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `af_database_duration` of ADM group `analytics`.
@@ -1817,10 +1809,6 @@ impl AfDatabaseDuration {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/af_database_duration` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `af_database_index` of ADM group `analytics`.
 ///
@@ -1885,10 +1873,6 @@ impl AfDatabaseIndex {
     /// `PUT /nitro/v2/config/af_database_index`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/af_database_index` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `af_generic_api` of ADM group `analytics`.
@@ -2582,10 +2566,6 @@ impl AfUrlCollection {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/af_url_collection` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `af_vserver_policy` of ADM group `analytics`.
 ///
@@ -2814,10 +2794,6 @@ impl AnalyticsPolicyToProfile {
     /// `PUT /nitro/v2/config/analytics_policy_to_profile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/analytics_policy_to_profile` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `anomaly_item` of ADM group `analytics`.
@@ -9640,10 +9616,6 @@ impl DbCache {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/db_cache` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `device` of ADM group `analytics`.
 ///
@@ -12276,10 +12248,6 @@ impl HttpHeader {
     /// `PUT /nitro/v2/config/http_header`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/http_header` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `http_req_method` of ADM group `analytics`.
@@ -16139,10 +16107,6 @@ impl IcaSessionTimeout {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ica_session_timeout` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `ica_user` of ADM group `analytics`.
 ///
@@ -17468,10 +17432,6 @@ impl LogDatarecord {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/log_datarecord` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `model_settings_info` of ADM group `analytics`.
 ///
@@ -17650,10 +17610,6 @@ impl MultihopFeature {
     /// `PUT /nitro/v2/config/multihop_feature`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/multihop_feature` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `native_violation` of ADM group `analytics`.
@@ -20535,10 +20491,6 @@ impl SecurityInsightFeature {
     /// `PUT /nitro/v2/config/security_insight_feature`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/security_insight_feature` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `security_violation_types` of ADM group `analytics`.
@@ -24013,10 +23965,6 @@ impl SslAplusConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ssl_aplus_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `ssl_aplus_config_batch` of ADM group `analytics`.
 ///
@@ -24096,10 +24044,6 @@ impl SslAplusConfigBatch {
     /// `PUT /nitro/v2/config/ssl_aplus_config_batch`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ssl_aplus_config_batch` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `ssl_certificate` of ADM group `analytics`.
@@ -26725,10 +26669,6 @@ impl ToggleMonitorMode {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/toggle_monitor_mode` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `transaction_details` of ADM group `analytics`.
 ///
@@ -26955,10 +26895,6 @@ impl UberDashboardConfig {
     /// `PUT /nitro/v2/config/uber_dashboard_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/uber_dashboard_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `unified_appsec_profile` of ADM group `analytics`.
@@ -30651,10 +30587,6 @@ impl WebInsightFeature {
     /// `PUT /nitro/v2/config/web_insight_feature`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/web_insight_feature` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `web_summary` of ADM group `analytics`.

@@ -541,10 +541,6 @@ impl AdcWafBotProfileConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/adc_waf_bot_profile_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `anomaly_details` of ADM group `applications`.
 ///
@@ -1214,10 +1210,6 @@ impl AppFilter {
     /// `PUT /nitro/v2/config/app_filter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/app_filter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `app_info` of ADM group `applications`.

@@ -500,10 +500,6 @@ impl NsConfDownloadPolicy {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ns_conf_download_policy` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v2/config/ns_conf_download_policy?action=do_poll`
     ///
     /// Mandatory: `polling_interval`.
@@ -1476,9 +1472,5 @@ impl NsFilediffSettings {
     /// `PUT /nitro/v2/config/ns_filediff_settings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ns_filediff_settings` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }

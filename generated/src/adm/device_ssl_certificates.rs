@@ -3283,10 +3283,6 @@ impl NsSslCertkeyPolicy {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ns_ssl_certkey_policy` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v2/config/ns_ssl_certkey_policy?action=do_poll`
     ///
     /// Mandatory: `polling_interval`.

@@ -367,10 +367,6 @@ impl AdcParams {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/adc_params` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `adc_update_appflow_info` of ADM group `instances`.
 ///
@@ -725,10 +721,6 @@ impl AdcVserverAppflowConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/adc_vserver_appflow_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `adc_vserver_appflow_info` of ADM group `instances`.
 ///
@@ -894,10 +886,6 @@ impl AdcVserverAppflowInfo {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/adc_vserver_appflow_info` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `adc_waf_bot_vserver_info` of ADM group `instances`.
 ///
@@ -1008,10 +996,6 @@ impl AdcWafBotVserverInfo {
     /// `PUT /nitro/v2/config/adc_waf_bot_vserver_info`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/adc_waf_bot_vserver_info` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `analytics_feature_summary` of ADM group `instances`.
@@ -6956,10 +6940,6 @@ impl InstanceScoreSettings {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/instance_score_settings` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `instance_score_threshold` of ADM group `instances`.
 ///
@@ -9908,10 +9888,6 @@ impl NsAppflowParamConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ns_appflow_param_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `ns_application` of ADM group `instances`.
 ///
@@ -10311,10 +10287,6 @@ impl NsCallhomePollPolicy {
     /// `PUT /nitro/v2/config/ns_callhome_poll_policy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ns_callhome_poll_policy` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `ns_cluster` of ADM group `instances`.
@@ -11279,10 +11251,6 @@ impl NsEmonPollPolicy {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ns_emon_poll_policy` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v2/config/ns_emon_poll_policy?action=do_poll`
     ///
     /// Mandatory: `polling_interval`.
@@ -11989,10 +11957,6 @@ impl NsL7LatencyConfig {
     /// `PUT /nitro/v2/config/ns_l7_latency_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ns_l7_latency_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `ns_mpxcluster_template` of ADM group `instances`.
@@ -13944,10 +13908,6 @@ impl NsSnmpConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ns_snmp_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO binding resource `ns_sslcipher_binding` of ADM group `instances`.
 ///
@@ -15698,10 +15658,6 @@ impl NsUpgrade {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ns_upgrade` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v2/config/ns_upgrade?action=upgrade`
     ///
     /// Mandatory: `image_name`.
@@ -16714,10 +16670,6 @@ impl NsVserverAppflowConfig {
     /// `PUT /nitro/v2/config/ns_vserver_appflow_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ns_vserver_appflow_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `ns_vserver_info` of ADM group `instances`.
@@ -19495,10 +19447,6 @@ impl SdxSnmpConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/sdx_snmp_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `sdx_summary` of ADM group `instances`.
 ///
@@ -19686,10 +19634,6 @@ impl SdxSyslogConfig {
     /// `PUT /nitro/v2/config/sdx_syslog_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/sdx_syslog_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `sdx_syslog_template` of ADM group `instances`.

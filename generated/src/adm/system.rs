@@ -34044,10 +34044,6 @@ impl AfTemplates {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/af_templates` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `af_threat_data_l2` of ADM group `system`.
 ///
@@ -44551,10 +44547,6 @@ impl AgentSnmpInfo {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/agent_snmp_info` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `agent_snmp_manager` of ADM group `system`.
 ///
@@ -47991,10 +47983,6 @@ impl CipherConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/cipher_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `cipher_group` of ADM group `system`.
 ///
@@ -48230,10 +48218,6 @@ impl CliPrompt {
     /// `PUT /nitro/v2/config/cli_prompt`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/cli_prompt` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `counter_info` of ADM group `system`.
@@ -48712,10 +48696,6 @@ impl CurrentHostname {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/current_hostname` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `current_timezone` of ADM group `system`.
 ///
@@ -48780,10 +48760,6 @@ impl CurrentTimezone {
     /// `PUT /nitro/v2/config/current_timezone`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/current_timezone` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `custom_cacert` of ADM group `system`.
@@ -49527,10 +49503,6 @@ impl DeviceBackupPolicy {
     /// `PUT /nitro/v2/config/device_backup_policy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/device_backup_policy` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
     /// `POST /nitro/v2/config/device_backup_policy?action=do_poll`
     ///
@@ -51138,10 +51110,6 @@ impl FeatureEnablementControl {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/feature_enablement_control` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `feature_migration_status` of ADM group `system`.
 ///
@@ -51691,10 +51659,6 @@ impl InstanceFilter {
     /// `PUT /nitro/v2/config/instance_filter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/instance_filter` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `ip_block` of ADM group `system`.
@@ -55928,10 +55892,6 @@ impl Mps {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/mps` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
     /// `POST /nitro/v2/config/mps?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
         rt::Request::action(self, "reboot")
@@ -57605,10 +57565,6 @@ impl MpsMgmtNetworkConfig {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/mps_mgmt_network_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `mps_network_config` of ADM group `system`.
 ///
@@ -57730,10 +57686,6 @@ impl MpsNetworkConfig {
     /// `PUT /nitro/v2/config/mps_network_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/mps_network_config` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `mps_ssl_certkey` of ADM group `system`.
@@ -59849,10 +59801,6 @@ impl NtpParam {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/ntp_param` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `ntp_server` of ADM group `system`.
 ///
@@ -60038,10 +59986,6 @@ impl NtpSync {
     /// `PUT /nitro/v2/config/ntp_sync`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ntp_sync` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `onprem_diag` of ADM group `system`.
@@ -62506,10 +62450,6 @@ impl ReportTimezone {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/report_timezone` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `response_header_settings` of ADM group `system`.
 ///
@@ -62574,10 +62514,6 @@ impl ResponseHeaderSettings {
     /// `PUT /nitro/v2/config/response_header_settings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/response_header_settings` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `restore` of ADM group `system`.
@@ -64859,10 +64795,6 @@ impl SnmpInfo {
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
     }
-    /// `PUT /nitro/v2/config/snmp_info` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
-    }
 }
 /// NITRO config resource `snmp_manager` of ADM group `system`.
 ///
@@ -65712,10 +65644,6 @@ impl SslSettings {
     /// `PUT /nitro/v2/config/ssl_settings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ssl_settings` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
 }
 /// NITRO config resource `start_flexera_migration` of ADM group `system`.
@@ -70573,10 +70501,6 @@ impl UiProfile {
     /// `PUT /nitro/v2/config/ui_profile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
         rt::Request::update(self)
-    }
-    /// `PUT /nitro/v2/config/ui_profile` with a list of objects (bulk update).
-    pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
     }
     /// `POST /nitro/v2/config/ui_profile?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
