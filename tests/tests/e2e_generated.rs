@@ -3,11 +3,6 @@
 //! NITRO test server. The generated endpoint functions build the requests;
 //! this checks they reach the right URLs with the right payloads and that
 //! the answers decode into the generated models.
-//!
-//! Compiled only with the `adc-e2e` feature of this crate, which needs the
-//! generated ADC modules (`generated/src/adc/`) and the `netscaler`
-//! dependency built with features `lb`, `basic` and `ssl`.
-#![cfg(feature = "adc-e2e")]
 
 use netscaler::adc::basic::{Server, Service, Servicegroup, ServicegroupServicegroupmemberBinding};
 use netscaler::adc::lb::{Lbvserver, LbvserverBinding, LbvserverServiceBinding, LbvserverStats};
