@@ -1,6 +1,7 @@
 //! Throughput smoke test: the typed codec against `serde_json::Value` on
 //! 10,000 lbvserver-like objects and 10,000 stat records with string
-//! counters, through the client's decode path (envelope + `Vec<R>`).
+//! counters, through the client's decode path (envelope + `Vec<R>`), with
+//! hand-written models and with the generated `Lbvserver`/`LbvserverStats`.
 //! In release builds (`cargo test --release`) it also asserts that typed
 //! decoding is at least as fast as `Value` decoding; debug builds only
 //! check that the figures are produced.
@@ -159,9 +160,12 @@ fn objects() -> usize {
 #[test]
 fn typed_decoding_keeps_up_with_value_decoding() {
     let rounds = if cfg!(debug_assertions) { 1 } else { 5 };
-    let config = measure::<LbvserverLike>("lbvserver", &lbvserver_answer(objects()), rounds);
-    let stats = measure::<LbvserverStatsLike>("stat lbvserver", &stat_answer(objects()), rounds);
-    for figures in [&config, &stats] {
+    let config = measure::<LbvserverLike>("lbvserver (hand-written model)", &lbvserver_answer(objects()), rounds);
+    let stats = measure::<LbvserverStatsLike>("stat lbvserver (hand-written model)", &stat_answer(objects()), rounds);
+    let generated = measure::<netscaler::adc::lb::Lbvserver>("lbvserver (generated)", &lbvserver_answer(objects()), rounds);
+    let generated_stats =
+        measure::<netscaler::adc::lb::LbvserverStats>("stat lbvserver (generated)", &stat_answer(objects()), rounds);
+    for figures in [&config, &stats, &generated, &generated_stats] {
         println!("{}", figures.line());
         assert_eq!(figures.objects, objects());
         if !cfg!(debug_assertions) {
