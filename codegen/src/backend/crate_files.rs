@@ -33,7 +33,7 @@ const DEFAULT_FEATURES: &[&str] = &["basic", "lb"];
 /// cannot avoid it.
 const GROUP_ALLOWS: &[(&str, &str)] = &[(
     "clippy::enum_variant_names",
-    "variants are the reference's values; many share a prefix or suffix such as `ENABLED`/`DISABLED`",
+    "variants are the reference's values, which may all share a word (`HTTP_GET`, `HTTP_POST`, `HTTP_PUT`)",
 )];
 
 /// What the crate-level files need to know.

@@ -2,7 +2,7 @@
 //! NITRO group `ipsecalg` of NetScaler ADC 14.1.
 //!
 //! 3 resources: 2 config, 0 binding, 1 stat. Behind the Cargo feature `ipsecalg`.
-// Allowed: variants are the reference's values; many share a prefix or suffix such as `ENABLED`/`DISABLED`.
+// Allowed: variants are the reference's values, which may all share a word (`HTTP_GET`, `HTTP_POST`, `HTTP_PUT`).
 #![allow(clippy::enum_variant_names)]
 use crate::runtime as rt;
 use crate::runtime::AsField as _;

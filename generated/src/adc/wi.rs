@@ -2,7 +2,7 @@
 //! NITRO group `wi` of NetScaler ADC 14.1.
 //!
 //! 6 resources: 2 config, 4 binding, 0 stat. Behind the Cargo feature `wi`.
-// Allowed: variants are the reference's values; many share a prefix or suffix such as `ENABLED`/`DISABLED`.
+// Allowed: variants are the reference's values, which may all share a word (`HTTP_GET`, `HTTP_POST`, `HTTP_PUT`).
 #![allow(clippy::enum_variant_names)]
 use crate::runtime as rt;
 use crate::runtime::AsField as _;
