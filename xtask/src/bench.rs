@@ -337,7 +337,9 @@ fn regenerate(root: &Path, helper: &(PathBuf, &'static str)) -> anyhow::Result<R
         lines: out["lines"].as_u64().unwrap_or_default(),
     };
     println!(
-        "regenerate (load specs/, emit, compare with generated/; nothing written): {:.3} s wall, {:.2} s cpu, peak {:.1} MiB, {} files, {} lines ({} build)",
+        "regenerate (load specs/ {:.2} s, emit {:.2} s, compare with generated/; nothing written): {:.3} s wall, {:.2} s cpu, peak {:.1} MiB, {} files, {} lines ({} build)",
+        out["load_seconds"].as_f64().unwrap_or_default(),
+        out["emit_seconds"].as_f64().unwrap_or_default(),
         regen.seconds,
         regen.cpu_seconds,
         mib(regen.peak_kib),
@@ -412,13 +414,17 @@ fn count_pages(docs: &Path) -> usize {
 fn child_regen(root: &Path) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let inputs = codegen::backend::load_specs(&root.join("specs"));
+    let loaded = started.elapsed().as_secs_f64();
     let emitted = codegen::backend::emit(&inputs.apis, &codegen::backend::EmitSettings::default());
+    let emitted_at = started.elapsed().as_secs_f64();
     let plan = codegen::backend::plan_write(&root.join("generated"), &emitted).context("comparing generated/")?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "{}",
         json!({
             "seconds": seconds,
+            "load_seconds": loaded,
+            "emit_seconds": emitted_at - loaded,
             "cpu_seconds": own_cpu_seconds(),
             "peak_kib": own_peak_kib(),
             "files": emitted.files.len(),
