@@ -450,7 +450,7 @@ fn emit_object(
     let accessor_impl = (!accessors.is_empty()).then(|| quote! { impl #type_ident { #accessors } });
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Clone, Default)]
         #[non_exhaustive]
         pub struct #type_ident {
             #struct_fields
@@ -471,6 +471,14 @@ fn emit_object(
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 rt::model::serialize(self, serializer)
             }
+        }
+
+        impl ::std::fmt::Debug for #type_ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { rt::model::debug_model(self, f) }
+        }
+
+        impl PartialEq for #type_ident {
+            fn eq(&self, other: &Self) -> bool { rt::model::eq_models(self, other) }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #type_ident {

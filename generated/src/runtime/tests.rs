@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 /// delegate to the shared codec.
 macro_rules! model {
     ($name:ident { $($wire:literal => $field:ident : $ty:ty),* $(,)? }) => {
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Clone, Default)]
         pub struct $name {
             $(pub $field: $ty,)*
             pub unknown_fields: UnknownFields,
@@ -44,6 +44,12 @@ macro_rules! model {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 model::deserialize(deserializer)
             }
+        }
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { model::debug_model(self, f) }
+        }
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool { model::eq_models(self, other) }
         }
     };
 }
@@ -330,6 +336,110 @@ fn a_documented_field_set_after_decoding_wins_over_the_kept_raw_value() {
     let mut vs: Vserver = decode(json!({"port": "eighty"}));
     vs.port = Some(80);
     assert_eq!(serde_json::to_string(&vs).unwrap(), r#"{"port":80}"#);
+}
+
+#[test]
+fn debug_prints_the_fields_that_are_set_by_wire_name() {
+    let mut vserver: Vserver = decode(json!({
+        "name": "vs1",
+        "port": "80",
+        "servicetype": "HTTP",
+        "curstate": "DRAINING",
+        "protocols": ["SSL"],
+        "weights": [1, 2.5],
+        "profile": {"name": "p1"},
+        "isgslb": false,
+        "tags": ["a", "b\"c"],
+        "future": {"x": 1},
+    }));
+    let printed = format!("{vserver:?}");
+    assert_eq!(
+        printed,
+        r#"Vserver { curstate: "DRAINING", isgslb: false, name: "vs1", port: 80, profile: Profile { name: "p1", .. }, protocols: ["SSL"], servicetype: "HTTP", tags: ["a", "b\"c"], weights: [1, 2.5], unknown_fields: {"future": Object {"x": Number(1)}}, .. }"#
+    );
+    // Pretty printing goes through the same builder.
+    assert!(format!("{vserver:#?}").contains("\n    name: \"vs1\",\n"));
+
+    // Every field set: no `..`; nested lists print their objects.
+    let profile = Profile { name: Some("p".into()), size: Some(Number::Int(3)), ..Default::default() };
+    assert_eq!(format!("{profile:?}"), r#"Profile { name: "p", size: 3 }"#);
+    let binding: VserverBinding = decode(json!({"name": "vs1", "lbvserver_service_binding": [{"servicename": "s1", "weight": "2"}]}));
+    assert_eq!(
+        format!("{binding:?}"),
+        r#"VserverBinding { lbvserver_service_binding: [ServiceBinding { servicename: "s1", weight: 2, .. }], name: "vs1" }"#
+    );
+    vserver = Vserver::default();
+    assert_eq!(format!("{vserver:?}"), "Vserver { .. }");
+}
+
+#[test]
+fn equality_compares_every_field_and_the_unknown_fields() {
+    let input = json!({
+        "name": "vs1", "port": 80, "servicetype": "HTTP", "protocols": ["SSL", "TCP"], "ports": [1, 2],
+        "profile": {"name": "p1", "size": 2}, "extra": [1], "isgslb": true, "tags": ["t"], "timeout": 2.5,
+        "weights": [1], "curstate": "UP", "__count": 3, "health": "100", "future": 1,
+    });
+    let a: Vserver = decode(input.clone());
+    let b: Vserver = decode(input);
+    assert_eq!(a, b);
+    assert_eq!(a, a.clone());
+
+    // Changing any one documented field, or an unknown one, breaks equality.
+    let changes: Vec<fn(&mut Vserver)> = vec![
+        |v| v.name = Some("vs2".into()),
+        |v| v.port = None,
+        |v| v.servicetype = Some(Open::Known(ServiceType::Tcp)),
+        |v| v.protocols = Some(vec![Open::Known(ServiceType::Ssl)]),
+        |v| v.ports = Some(vec![1]),
+        |v| v.profile.as_mut().unwrap().size = Some(Number::Int(3)),
+        |v| v.profile = None,
+        |v| v.extra = Some(json!([2])),
+        |v| v.isgslb = Some(false),
+        |v| v.tags = None,
+        |v| v.timeout = Some(Number::Float(2.0)),
+        |v| v.weights = Some(vec![Number::Int(2)]),
+        |v| v.curstate = Some(Open::Unknown("SOON".into())),
+        |v| v.count = None,
+        |v| v.health = Some(Number::Int(99)),
+        |v| {
+            v.unknown_fields.insert("future".into(), json!(2));
+        },
+        |v| v.unknown_fields.clear(),
+    ];
+    for (index, change) in changes.iter().enumerate() {
+        let mut changed = a.clone();
+        change(&mut changed);
+        assert_ne!(a, changed, "change {index}");
+        assert_ne!(changed, a, "change {index}");
+    }
+
+    // Nested lists: length and each object count.
+    let one: VserverBinding = decode(json!({"lbvserver_service_binding": [{"servicename": "s1"}]}));
+    let two: VserverBinding = decode(json!({"lbvserver_service_binding": [{"servicename": "s1"}, {"servicename": "s2"}]}));
+    let other: VserverBinding = decode(json!({"lbvserver_service_binding": [{"servicename": "s2"}]}));
+    let empty: VserverBinding = decode(json!({"lbvserver_service_binding": []}));
+    assert_eq!(one, one.clone());
+    assert_ne!(one, two);
+    assert_ne!(one, other);
+    assert_ne!(empty, VserverBinding::default(), "an empty list is not an absent one");
+    // An enum value is compared by its wire spelling.
+    let known = Vserver { servicetype: Some(Open::Known(ServiceType::Http)), ..Default::default() };
+    let spelled = Vserver { servicetype: Some(Open::Unknown("HTTP".into())), ..Default::default() };
+    assert_eq!(known, spelled);
+}
+
+#[test]
+fn an_unknown_key_after_documented_ones_is_encoded_once() {
+    // Raw values kept for documented keys sit among the unknown keys in
+    // byte order; the encoder skips each one whose field is set.
+    let mut vserver: Vserver = decode(json!({"aaa": 1, "port": "x", "name": "n", "servicetype": "HTTP", "zzz": 2, "health": "h"}));
+    assert_eq!(vserver.unknown_fields.keys().collect::<Vec<_>>(), ["aaa", "health", "port", "zzz"]);
+    assert_eq!(encode(&vserver), json!({"aaa": 1, "port": "x", "name": "n", "servicetype": "HTTP", "zzz": 2, "health": "h"}));
+    vserver.port = Some(8080);
+    let bytes = serde_json::to_string(&vserver).unwrap();
+    assert_eq!(bytes.matches("\"port\"").count(), 1, "{bytes}");
+    assert_eq!(encode(&vserver)["port"], json!(8080));
+    assert_eq!(encode(&vserver)["health"], json!("h"));
 }
 
 fn answer(status: u16, body: Value, resource: &'static str) -> Answer {
