@@ -16,8 +16,103 @@
 //! # Features
 //!
 //! One Cargo feature per NITRO group (`lb`, `ssl`, `cs`, ...) and per ADM group
-//! (`adm-<group>`); `default` enables `basic` and `lb`, `full` enables all.
-//! The Next-Gen API module is behind `nextgen`.
+//! (`adm-<group>`); `default` enables `basic` and `lb`, `full` enables all. A
+//! group whose types name another group's types enables that group itself, so
+//! every feature builds on its own. In these docs each module and item shows
+//! the feature that enables it.
+//!
+//! - `aaa`: NetScaler ADC group `aaa` (47 resources)
+//! - `adm`: NetScaler ADC group `adm` (1 resource)
+//! - `analytics`: NetScaler ADC group `analytics` (2 resources)
+//! - `api`: NetScaler ADC group `api` (5 resources)
+//! - `app`: NetScaler ADC group `app` (1 resource)
+//! - `appflow`: NetScaler ADC group `appflow` (18 resources)
+//! - `appfw`: NetScaler ADC group `appfw` (76 resources)
+//! - `appqoe`: NetScaler ADC group `appqoe` (8 resources)
+//! - `audit`: NetScaler ADC group `audit` (37 resources)
+//! - `authentication`: NetScaler ADC group `authentication` (122 resources)
+//! - `authorization`: NetScaler ADC group `authorization` (12 resources)
+//! - `autoscale`: NetScaler ADC group `autoscale` (6 resources)
+//! - `azure`: NetScaler ADC group `azure` (2 resources)
+//! - `basic`: NetScaler ADC group `basic` (32 resources)
+//! - `bfd`: NetScaler ADC group `bfd` (1 resource)
+//! - `bot`: NetScaler ADC group `bot` (20 resources)
+//! - `ca`: NetScaler ADC group `ca` (9 resources)
+//! - `cache`: NetScaler ADC group `cache` (21 resources)
+//! - `cloud`: NetScaler ADC group `cloud` (11 resources)
+//! - `cloudtunnel`: NetScaler ADC group `cloudtunnel` (2 resources)
+//! - `cluster`: NetScaler ADC group `cluster` (25 resources)
+//! - `cmp`: NetScaler ADC group `cmp` (18 resources)
+//! - `contentinspection`: NetScaler ADC group `contentinspection` (19 resources)
+//! - `cr`: NetScaler ADC group `cr` (23 resources)
+//! - `cs`: NetScaler ADC group `cs` (36 resources)
+//! - `db`: NetScaler ADC group `db` (2 resources)
+//! - `dns`: NetScaler ADC group `dns` (45 resources)
+//! - `dos`: NetScaler ADC group `dos` (3 resources)
+//! - `endpoint`: NetScaler ADC group `endpoint` (1 resource)
+//! - `feo`: NetScaler ADC group `feo` (10 resources)
+//! - `filter`: NetScaler ADC group `filter` (13 resources)
+//! - `gslb`: NetScaler ADC group `gslb` (41 resources)
+//! - `ha`: NetScaler ADC group `ha` (11 resources)
+//! - `ica`: NetScaler ADC group `ica` (12 resources)
+//! - `ipsec`: NetScaler ADC group `ipsec` (3 resources)
+//! - `ipsecalg`: NetScaler ADC group `ipsecalg` (3 resources)
+//! - `kafka`: NetScaler ADC group `kafka` (2 resources)
+//! - `lb`: NetScaler ADC group `lb` (67 resources)
+//! - `lldp`: NetScaler ADC group `lldp` (3 resources)
+//! - `lsn`: NetScaler ADC group `lsn` (47 resources)
+//! - `metrics`: NetScaler ADC group `metrics` (10 resources)
+//! - `network`: NetScaler ADC group `network` (123 resources)
+//! - `ns`: NetScaler ADC group `ns` (107 resources)
+//! - `ntp`: NetScaler ADC group `ntp` (4 resources)
+//! - `pcp`: NetScaler ADC group `pcp` (4 resources)
+//! - `policy`: NetScaler ADC group `policy` (17 resources)
+//! - `pq`: NetScaler ADC group `pq` (4 resources)
+//! - `protocol`: NetScaler ADC group `protocol` (13 resources)
+//! - `qos`: NetScaler ADC group `qos` (1 resource)
+//! - `quic`: NetScaler ADC group `quic` (2 resources)
+//! - `quicbridge`: NetScaler ADC group `quicbridge` (1 resource)
+//! - `rdp`: NetScaler ADC group `rdp` (3 resources)
+//! - `reputation`: NetScaler ADC group `reputation` (1 resource)
+//! - `responder`: NetScaler ADC group `responder` (18 resources)
+//! - `rewrite`: NetScaler ADC group `rewrite` (16 resources)
+//! - `rise`: NetScaler ADC group `rise` (6 resources)
+//! - `router`: NetScaler ADC group `router` (1 resource)
+//! - `sc`: NetScaler ADC group `sc` (4 resources)
+//! - `smpp`: NetScaler ADC group `smpp` (2 resources)
+//! - `snmp`: NetScaler ADC group `snmp` (14 resources)
+//! - `spillover`: NetScaler ADC group `spillover` (7 resources)
+//! - `ssl`: NetScaler ADC group `ssl` (103 resources)
+//! - `stream`: NetScaler ADC group `stream` (7 resources)
+//! - `subscriber`: NetScaler ADC group `subscriber` (5 resources)
+//! - `system`: NetScaler ADC group `system` (47 resources)
+//! - `tm`: NetScaler ADC group `tm` (23 resources)
+//! - `transform`: NetScaler ADC group `transform` (18 resources)
+//! - `tunnel`: NetScaler ADC group `tunnel` (6 resources)
+//! - `ulfd`: NetScaler ADC group `ulfd` (1 resource)
+//! - `unknown`: NetScaler ADC group `unknown` (15 resources)
+//! - `urlfiltering`: NetScaler ADC group `urlfiltering` (3 resources)
+//! - `user`: NetScaler ADC group `user` (3 resources)
+//! - `utility`: NetScaler ADC group `utility` (9 resources)
+//! - `videooptimization`: NetScaler ADC group `videooptimization` (40 resources)
+//! - `vpn`: NetScaler ADC group `vpn` (113 resources)
+//! - `wf`: NetScaler ADC group `wf` (2 resources)
+//! - `wi`: NetScaler ADC group `wi` (6 resources)
+//! - `xm`: NetScaler ADC group `xm` (2 resources)
+//! - `adm-analytics`: NetScaler ADM group `analytics` (198 resources)
+//! - `adm-applications`: NetScaler ADM group `applications` (44 resources); enables `adm-analytics`, `adm-instances`, `adm-system`
+//! - `adm-configuration-audit`: NetScaler ADM group `configuration_audit` (13 resources); enables `adm-configuration-jobs`, `adm-instances`
+//! - `adm-configuration-jobs`: NetScaler ADM group `configuration_jobs` (10 resources); enables `adm-events`, `adm-system`
+//! - `adm-device-ssl-certificates`: NetScaler ADM group `device_ssl_certificates` (25 resources); enables `adm-system`
+//! - `adm-events`: NetScaler ADM group `events` (29 resources); enables `adm-configuration-jobs`
+//! - `adm-instances`: NetScaler ADM group `instances` (109 resources); enables `adm-analytics`, `adm-configuration-jobs`, `adm-system`
+//! - `adm-licenses`: NetScaler ADM group `licenses` (16 resources)
+//! - `adm-network-functions`: NetScaler ADM group `network_functions` (32 resources); enables `adm-applications`, `adm-system`
+//! - `adm-network-reporting`: NetScaler ADM group `network_reporting` (54 resources)
+//! - `adm-stylebooks`: NetScaler ADM group `stylebooks` (2 resources)
+//! - `adm-system`: NetScaler ADM group `system` (423 resources); enables `adm-analytics`, `adm-applications`, `adm-instances`, `adm-network-functions`
+//! - `adm-ungrouped`: NetScaler ADM group `ungrouped` (8 resources)
+//! - `nextgen`: the NetScaler Next-Gen API module
 //!
 //! # Quick start
 //!
@@ -26,12 +121,47 @@
 //! use netscaler::Client;
 //!
 //! # async fn example() -> netscaler::Result<()> {
-//! let client = Client::builder("https://adc.example.net").credentials("nsroot", "secret").build()?;
-//! let servers: Vec<Lbvserver> = client.send(Lbvserver::get_all()).await?;
-//! # let _ = servers;
+//! let client = Client::builder("https://adc.example.net").session("nsroot", "secret").build()?;
+//! client.login().await?;
+//! // Every HTTP virtual server: a filter runs on the appliance.
+//! let http: Vec<Lbvserver> = client.send(Lbvserver::get_all().filter("servicetype", "HTTP")).await?;
+//! for vserver in &http {
+//!     println!("{:?}", vserver.name);
+//! }
+//!
+//! // Models are built from `Default`, then their public fields are set.
+//! let mut vserver = Lbvserver::default();
+//! vserver.name = Some("web-vs".into());
+//! vserver.servicetype = Some(netscaler::adc::lb::LbvserverServicetype::Http.into());
+//! match client.send(vserver.add()).await {
+//!     Ok(_) => {}
+//!     Err(error) if error.is_already_exists() => {}
+//!     Err(error) => return Err(error),
+//! }
+//! client.logout().await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! `examples/everyday.rs` goes through the everyday jobs: log in, list with a
+//! filter, create a server, a service group and a virtual server and bind them,
+//! handle "already exists", save the configuration, read statistics, log out.
+//!
+//! # Building models
+//!
+//! Structs and enums are `#[non_exhaustive]`, so a later release can add
+//! properties and values without a breaking change. Outside this crate a model
+//! is built with `Default` and field assignments (`let mut x = T::default();
+//! x.field = Some(..);`); struct literals, even with `..Default::default()`, are
+//! refused by the compiler for non-exhaustive structs, and `match`es on enums
+//! need a wildcard arm. Values a release does not list arrive as `Open::Unknown`.
+//!
+//! # Versions
+//!
+//! [`RELEASES`] names the product releases the crate was generated from;
+//! `CHANGELOG.md` lists, per pair of consecutive releases, what was added and
+//! removed and which changes are breaking. A breaking change in the API bumps
+//! the minor version while the crate is at `0.x`; anything else bumps the patch.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod runtime;
 pub use runtime::{

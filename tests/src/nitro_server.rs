@@ -11,7 +11,8 @@
 //! with session cookies (`NITRO_AUTH_TOKEN`, ADM `SESSID` on `/nitro/v2`),
 //! accepts `X-NITRO-USER`/`X-NITRO-PASS`, answers bulk requests with 207
 //! per `onerror`, and can be told to expire sessions or fail the next
-//! request (any status, any body).
+//! request (any status, any body). `nsconfig?action=save` only counts the
+//! saves.
 //!
 //! Rules of this server (ours, kept simple): add answers 201, other writes
 //! 200; an unknown key 404/258; a duplicate 409/273; a missing mandatory
@@ -126,6 +127,8 @@ pub struct ServerState {
     pub requests: Vec<Recorded>,
     /// Answers to give to the next authenticated requests, in order.
     pub fail_next: Vec<(u16, Value)>,
+    /// `nsconfig?action=save` requests answered so far.
+    pub saves: usize,
     next_token: u64,
 }
 
@@ -332,6 +335,10 @@ fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &Heade
         if let Some(token) = session_cookie(headers) {
             state.sessions.remove(&token);
         }
+        return done(200);
+    }
+    if family == "config" && resource == "nsconfig" && method == Method::POST && query.action.as_deref() == Some("save") {
+        state.saves += 1;
         return done(200);
     }
     match (family, *method == Method::GET) {

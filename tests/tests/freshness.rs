@@ -2,7 +2,7 @@
 //! emission is deterministic, and the freshness comparison itself finds
 //! stale, missing and extra files (and leaves the runtime alone).
 
-use codegen::backend::{emit, load_specs, plan_write, EmitSettings, Emitted, Plan};
+use codegen::backend::{emit_inputs, load_specs, plan_write, EmitSettings, Emitted, Plan};
 use std::path::{Path, PathBuf};
 
 fn emit_committed_specs() -> Emitted {
@@ -11,7 +11,7 @@ fn emit_committed_specs() -> Emitted {
     let errors: Vec<String> =
         inputs.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Error).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "specs/ has broken snapshots:\n{}", errors.join("\n"));
-    emit(&inputs.apis, &EmitSettings::default())
+    emit_inputs(&inputs, &EmitSettings::default())
 }
 
 #[test]

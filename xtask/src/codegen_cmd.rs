@@ -50,7 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let read_time = started.elapsed();
     let settings = EmitSettings { descriptions: args.descriptions, ..Default::default() };
-    let mut emitted = backend::emit(&inputs.apis, &settings);
+    let mut emitted = backend::emit_inputs(&inputs, &settings);
     let emit_time = started.elapsed() - read_time;
     let mut diagnostics = inputs.diagnostics;
     diagnostics.append(&mut emitted.diagnostics);

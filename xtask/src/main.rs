@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod check_features;
 mod codegen_cmd;
 mod diff;
 mod facts;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Performance figures: scrape, regenerate, cold compile of netscaler, codec throughput (`--quick` for CI)
     Bench(bench::Args),
+    /// Check that every feature of the generated crate compiles on its own
+    CheckFeatures(check_features::Args),
     /// Read NITRO reference pages into an IR snapshot (specs/nitro/<product>/<release>.json)
     Scrape(scrape::Args),
     /// Regenerate generated/ from specs/ (or check that it is fresh)
@@ -42,11 +45,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Bench(args) => bench::run(args),
+        Command::CheckFeatures(args) => check_features::run(args),
+        Command::Openapi(args) => openapi_cmd::run(args),
         Command::Scrape(args) => scrape::run(args),
         Command::Codegen(args) => codegen_cmd::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Facts(args) => facts::run(args),
-        Command::Openapi(args) => openapi_cmd::run(args),
         Command::ScrapeBundle(args) => scrape_bundle::run(args),
     };
     match result {

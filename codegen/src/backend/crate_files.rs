@@ -26,6 +26,26 @@ const DEV_DEPENDENCIES: &str = r#"proptest = "1.8.0"
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 "#;
 
+/// Version of the generated crate. Bumped by hand when a release is cut,
+/// following `docs/semver.md`: minor for a breaking change (the changelog
+/// says which release pairs have one), patch otherwise.
+pub const CRATE_VERSION: &str = "0.1.0";
+
+/// Minimum supported Rust version of the generated crate.
+const RUST_VERSION: &str = "1.80";
+
+/// Hand-written examples under `generated/examples/` (the backend never
+/// writes or deletes them: they carry no `@generated` marker), the
+/// features each needs and the ADC resources it uses. An example is
+/// listed in the manifest (with `required-features`) only when the ADC
+/// input has those resources, so a crate emitted from other inputs (test
+/// fixtures) does not name an example it cannot have.
+const EXAMPLES: &[(&str, &[&str], &[&str])] = &[(
+    "everyday",
+    &["basic", "lb", "ns"],
+    &["lbvserver", "server", "servicegroup", "servicegroup_servicegroupmember_binding", "lbvserver_servicegroup_binding", "stat/lbvserver", "nsconfig"],
+)];
+
 /// Features on by default, where the groups exist.
 const DEFAULT_FEATURES: &[&str] = &["basic", "lb"];
 
@@ -135,24 +155,31 @@ pub fn product_mod(product: &ProductIndex) -> String {
 pub fn manifest(info: &CrateInfo) -> String {
     let mut text = header(info.inputs, "#");
     text.push_str(
-        r#"[package]
+        &r#"[package]
 name = "netscaler"
-version = "0.1.0"
+version = "@VERSION@"
 edition = "2021"
-rust-version = "1.80"
+rust-version = "@RUST_VERSION@"
 license = "Apache-2.0"
 description = "Typed async client for NetScaler (Citrix ADC) NITRO and Next-Gen APIs, generated from the API references"
 repository = "https://github.com/netscaler-rs/netscaler"
+documentation = "https://docs.rs/netscaler"
 readme = "README.md"
 keywords = ["netscaler", "citrix", "adc", "nitro", "api"]
 categories = ["api-bindings", "network-programming", "web-programming::http-client"]
 
+# docs.rs: every feature, so every group is documented, each item
+# labelled with the feature that enables it (`doc(cfg)` under `docsrs`);
+# one target, as the crate has no platform-specific code.
 [package.metadata.docs.rs]
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
+targets = ["x86_64-unknown-linux-gnu"]
 
 [dependencies]
-"#,
+"#
+        .replace("@VERSION@", CRATE_VERSION)
+        .replace("@RUST_VERSION@", RUST_VERSION),
     );
     text.push_str(RUNTIME_DEPENDENCIES);
     text.push_str("\n[dev-dependencies]\n");
@@ -172,6 +199,12 @@ rustdoc-args = ["--cfg", "docsrs"]
     features.sort();
     let all: BTreeSet<&str> = features.iter().map(|(name, _)| name.as_str()).collect();
     let defaults: Vec<&str> = DEFAULT_FEATURES.iter().copied().filter(|f| all.contains(f)).collect();
+
+    for (name, needs, _) in EXAMPLES.iter().filter(|example| has_example(info, example.0)) {
+        {
+            let _ = write!(text, "\n[[example]]\nname = {name:?}\nrequired-features = {}\n", toml_list(needs.iter().copied()));
+        }
+    }
 
     text.push_str("\n[features]\n");
     let _ = writeln!(text, "default = {}", toml_list(defaults.iter().copied()));
@@ -232,16 +265,21 @@ pub fn lib_rs(info: &CrateInfo) -> String {
     if let Some(release) = info.nextgen {
         lines.push(format!("- {} {}", product_title(Product::Nextgen), docs::code(release)));
     }
-    lines.extend([
-        String::new(),
-        "# Features".to_string(),
-        String::new(),
-        "One Cargo feature per NITRO group (`lb`, `ssl`, `cs`, ...) and per ADM group".to_string(),
-        "(`adm-<group>`); `default` enables `basic` and `lb`, `full` enables all.".to_string(),
-    ]);
-    if info.nextgen_module {
-        lines.push("The Next-Gen API module is behind `nextgen`.".to_string());
-    }
+    lines.extend(
+        [
+            "",
+            "# Features",
+            "",
+            "One Cargo feature per NITRO group (`lb`, `ssl`, `cs`, ...) and per ADM group",
+            "(`adm-<group>`); `default` enables `basic` and `lb`, `full` enables all. A",
+            "group whose types name another group's types enables that group itself, so",
+            "every feature builds on its own. In these docs each module and item shows",
+            "the feature that enables it.",
+            "",
+        ]
+        .map(String::from),
+    );
+    lines.extend(feature_lines(info));
     if has_lbvserver(info) {
         lines.extend(
             [
@@ -253,9 +291,24 @@ pub fn lib_rs(info: &CrateInfo) -> String {
                 "use netscaler::Client;",
                 "",
                 "# async fn example() -> netscaler::Result<()> {",
-                "let client = Client::builder(\"https://adc.example.net\").credentials(\"nsroot\", \"secret\").build()?;",
-                "let servers: Vec<Lbvserver> = client.send(Lbvserver::get_all()).await?;",
-                "# let _ = servers;",
+                "let client = Client::builder(\"https://adc.example.net\").session(\"nsroot\", \"secret\").build()?;",
+                "client.login().await?;",
+                "// Every HTTP virtual server: a filter runs on the appliance.",
+                "let http: Vec<Lbvserver> = client.send(Lbvserver::get_all().filter(\"servicetype\", \"HTTP\")).await?;",
+                "for vserver in &http {",
+                "    println!(\"{:?}\", vserver.name);",
+                "}",
+                "",
+                "// Models are built from `Default`, then their public fields are set.",
+                "let mut vserver = Lbvserver::default();",
+                "vserver.name = Some(\"web-vs\".into());",
+                "vserver.servicetype = Some(netscaler::adc::lb::LbvserverServicetype::Http.into());",
+                "match client.send(vserver.add()).await {",
+                "    Ok(_) => {}",
+                "    Err(error) if error.is_already_exists() => {}",
+                "    Err(error) => return Err(error),",
+                "}",
+                "client.logout().await?;",
                 "# Ok(())",
                 "# }",
                 "```",
@@ -263,6 +316,38 @@ pub fn lib_rs(info: &CrateInfo) -> String {
             .map(String::from),
         );
     }
+    if has_example(info, "everyday") {
+        lines.extend(
+            [
+                "",
+                "`examples/everyday.rs` goes through the everyday jobs: log in, list with a",
+                "filter, create a server, a service group and a virtual server and bind them,",
+                "handle \"already exists\", save the configuration, read statistics, log out.",
+            ]
+            .map(String::from),
+        );
+    }
+    lines.extend(
+        [
+            "",
+            "# Building models",
+            "",
+            "Structs and enums are `#[non_exhaustive]`, so a later release can add",
+            "properties and values without a breaking change. Outside this crate a model",
+            "is built with `Default` and field assignments (`let mut x = T::default();",
+            "x.field = Some(..);`); struct literals, even with `..Default::default()`, are",
+            "refused by the compiler for non-exhaustive structs, and `match`es on enums",
+            "need a wildcard arm. Values a release does not list arrive as `Open::Unknown`.",
+            "",
+            "# Versions",
+            "",
+            "[`RELEASES`] names the product releases the crate was generated from;",
+            "`CHANGELOG.md` lists, per pair of consecutive releases, what was added and",
+            "removed and which changes are breaking. A breaking change in the API bumps",
+            "the minor version while the crate is at `0.x`; anything else bumps the patch.",
+        ]
+        .map(String::from),
+    );
     let doc = docs::inner_attrs(&lines);
     let modules = info.products.iter().map(|product| {
         let module = ident(product.module);
@@ -293,6 +378,42 @@ pub fn lib_rs(info: &CrateInfo) -> String {
     print_rust(info.inputs, tokens)
 }
 
+/// One line per feature: what it gates and which features it enables.
+fn feature_lines(info: &CrateInfo) -> Vec<String> {
+    let mut lines = Vec::new();
+    for product in info.products {
+        let api = product.api;
+        for (group, group_info) in &product.groups {
+            let mut line = format!(
+                "- {}: {} group {} ({} resource{})",
+                docs::code(&group_info.feature),
+                product_title(api.product),
+                docs::code(group),
+                group_info.resources.len(),
+                if group_info.resources.len() == 1 { "" } else { "s" }
+            );
+            if !group_info.needs.is_empty() {
+                let needs: Vec<&str> = group_info.needs.iter().map(|other| product.groups[other].feature.as_str()).collect();
+                line.push_str(&format!("; enables {}", docs::code_list(needs)));
+            }
+            lines.push(line);
+        }
+    }
+    if info.nextgen_module {
+        lines.push(format!("- {}: the {} module", docs::code("nextgen"), product_title(Product::Nextgen)));
+    }
+    lines
+}
+
+/// Whether the example `name` of [`EXAMPLES`] goes with this crate: the
+/// ADC input has the resources it uses, in groups whose features exist.
+fn has_example(info: &CrateInfo, name: &str) -> bool {
+    let Some((_, needs, resources)) = EXAMPLES.iter().find(|example| example.0 == name) else { return false };
+    let Some(adc) = info.products.iter().find(|product| product.api.product == Product::Adc) else { return false };
+    let features: BTreeSet<&str> = adc.groups.values().map(|group| group.feature.as_str()).collect();
+    resources.iter().all(|id| adc.api.resources.contains_key(*id)) && needs.iter().all(|feature| features.contains(feature))
+}
+
 /// The quick start uses `adc::lb::Lbvserver`, which only some inputs have.
 fn has_lbvserver(info: &CrateInfo) -> bool {
     info.products.iter().any(|product| {
@@ -304,7 +425,21 @@ fn has_lbvserver(info: &CrateInfo) -> bool {
     })
 }
 
-/// `README.md` of the generated crate (facts only).
+/// The README's paragraph on `examples/everyday.rs`.
+const EVERYDAY: &str = r#"`examples/everyday.rs` does the everyday jobs in order: log in, list with a
+filter, create a server, a service group and a virtual server and bind them,
+tolerate "already exists" (`Error::is_already_exists`), save the
+configuration (`Nsconfig::save`), read statistics (`LbvserverStats`), log
+out:
+
+```text
+NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
+    cargo run --example everyday --features lb,basic,ns
+```
+
+"#;
+
+/// `README.md` of the generated crate (facts only, our words).
 pub fn readme(info: &CrateInfo) -> String {
     let mut text = header(info.inputs, "<!--").replace(". Do not edit.\n", ". Do not edit. -->\n");
     text.push_str("\n# netscaler\n\nTyped async client for the NetScaler (Citrix ADC) NITRO REST API, generated from the API reference.\n\n");
@@ -317,6 +452,76 @@ pub fn readme(info: &CrateInfo) -> String {
     if let Some(release) = info.nextgen {
         let _ = writeln!(text, "- {} {release}", product_title(Product::Nextgen));
     }
-    text.push_str("\nOne Cargo feature per group; `default` enables `basic` and `lb`, `full` enables all.\n");
+    let feature_count = info.products.iter().map(|p| p.groups.len()).sum::<usize>() + usize::from(info.nextgen_module);
+    let _ = write!(
+        text,
+        r#"
+## Install
+
+```toml
+[dependencies]
+netscaler = {{ version = "{major_minor}", features = ["lb", "ssl"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+```
+
+{feature_count} features, one per NITRO group (`lb`, `ssl`, `cs`, ...; ADM groups
+are `adm-<group>`){nextgen}. `default` enables
+`basic` and `lb`; `full` enables everything (a much longer build). A group
+whose types name another group's types enables that group itself, so every
+feature builds alone. The crate documentation lists every feature.
+
+## Use
+
+```rust,no_run
+use netscaler::adc::lb::Lbvserver;
+use netscaler::Client;
+
+#[tokio::main]
+async fn main() -> netscaler::Result<()> {{
+    let client = Client::builder("https://adc.example.net").session("nsroot", "secret").build()?;
+    client.login().await?;
+    let http: Vec<Lbvserver> = client.send(Lbvserver::get_all().filter("servicetype", "HTTP")).await?;
+    println!("{{}} HTTP virtual servers", http.len());
+    client.logout().await?;
+    Ok(())
+}}
+```
+
+{example}Each resource is a struct with `Option` fields, one function per NITRO
+operation (`add`, `get`, `get_all`, `update`, `delete`, actions such as
+`enable`) returning a request that `Client::send` sends. Its documentation
+gives the NITRO URL, key, operations and the release that introduced it.
+
+## Building models
+
+Structs and enums are `#[non_exhaustive]`, so a new release can add
+properties and values without breaking your code. Build a model from
+`Default` and assign its public fields:
+
+```rust,ignore
+let mut server = Server::default();
+server.name = Some("web-1".into());
+server.ipaddress = Some("10.0.0.11".into());
+client.send(server.add()).await?;
+```
+
+(`Server {{ name: .., ..Default::default() }}` is refused by the compiler for
+non-exhaustive structs.) Enum values the crate does not know arrive as
+`Open::Unknown`.
+
+## Versions
+
+`netscaler::RELEASES` names the product releases the crate was generated
+from. `CHANGELOG.md` lists, per pair of consecutive releases, the resources
+added and removed and the breaking changes. While the crate is at `0.x`, a
+breaking change in the API bumps the minor version, anything else the patch.
+
+Minimum supported Rust version: {rust_version}. License: Apache-2.0.
+"#,
+        example = if has_example(info, "everyday") { EVERYDAY } else { "" },
+        nextgen = if info.nextgen_module { ", plus `nextgen` for the Next-Gen API" } else { "" },
+        major_minor = CRATE_VERSION.rsplit_once('.').map_or(CRATE_VERSION, |(head, _)| head),
+        rust_version = RUST_VERSION,
+    );
     text
 }

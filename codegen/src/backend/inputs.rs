@@ -13,6 +13,9 @@ pub struct Inputs {
     pub apis: Vec<Api>,
     /// Every release read, per product, oldest first (for reports).
     pub releases: BTreeMap<Product, Vec<String>>,
+    /// Every NITRO snapshot read, per product, oldest first (for the
+    /// changelog).
+    pub series: BTreeMap<Product, Vec<Api>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -71,6 +74,7 @@ pub fn load_specs(specs: &Path) -> Inputs {
         if let Some(api) = annotate_since(&releases) {
             inputs.apis.push(api);
         }
+        inputs.series.insert(product, releases);
     }
     if let Some(nextgen) = crate::frontend::openapi::read_nextgen(specs) {
         inputs.releases.insert(Product::Nextgen, vec![nextgen.api.release.clone()]);

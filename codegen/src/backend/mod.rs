@@ -15,6 +15,7 @@
 //! [`model`] emits the items of each resource, [`crate_files`] the
 //! manifest, `lib.rs`, the module files and the README.
 
+pub mod changelog;
 mod crate_files;
 mod docs;
 pub mod errors;
@@ -60,6 +61,18 @@ impl Emitted {
     pub fn total_bytes(&self) -> usize {
         self.files.values().map(String::len).sum()
     }
+}
+
+/// The whole crate from what [`load_specs`] read: [`emit`] of the newest
+/// releases plus `CHANGELOG.md` from the series of releases
+/// ([`changelog`]). What `cargo xtask codegen` writes and checks.
+pub fn emit_inputs(inputs: &Inputs, settings: &EmitSettings) -> Emitted {
+    let mut emitted = emit(&inputs.apis, settings);
+    if settings.standalone.is_none() {
+        let text = changelog::changelog(&inputs.series, &inputs.releases);
+        emitted.files.insert(PathBuf::from(changelog::PATH), text);
+    }
+    emitted
 }
 
 /// Emits the crate from one IR per product (ADC and ADM NITRO, Next-Gen).

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/aaacertparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaacertparams {
     /// `String`, read-write.
@@ -53,6 +53,7 @@ impl rt::Model for Aaacertparams {
         "twofactor",
         "usernamefield",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.defaultauthenticationgroup.as_field(),
@@ -84,6 +85,16 @@ impl ::serde::Serialize for Aaacertparams {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaacertparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaacertparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaacertparams {
@@ -118,7 +129,7 @@ impl Aaacertparams {
 /// - URL: `/nitro/v1/config/aaaglobal_aaapreauthenticationpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaglobalAaapreauthenticationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -173,6 +184,7 @@ impl rt::Model for AaaglobalAaapreauthenticationpolicyBinding {
         "policy",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -206,6 +218,16 @@ impl ::serde::Serialize for AaaglobalAaapreauthenticationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaaglobalAaapreauthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaaglobalAaapreauthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaaglobalAaapreauthenticationpolicyBinding {
@@ -250,7 +272,7 @@ impl AaaglobalAaapreauthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/aaaglobal_authenticationnegotiateaction_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaglobalAuthenticationnegotiateactionBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -264,6 +286,7 @@ pub struct AaaglobalAuthenticationnegotiateactionBinding {
 }
 impl rt::Model for AaaglobalAuthenticationnegotiateactionBinding {
     const FIELDS: &'static [&'static str] = &["__count", "windowsprofile"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -291,6 +314,16 @@ impl ::serde::Serialize for AaaglobalAuthenticationnegotiateactionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaaglobalAuthenticationnegotiateactionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaaglobalAuthenticationnegotiateactionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaaglobalAuthenticationnegotiateactionBinding {
@@ -335,7 +368,7 @@ impl AaaglobalAuthenticationnegotiateactionBinding {
 /// - URL: `/nitro/v1/config/aaaglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaglobalBinding {
     /// `aaaglobal_authenticationnegotiateaction_binding[]`, read-only.
@@ -354,6 +387,7 @@ impl rt::Model for AaaglobalBinding {
         "aaaglobal_aaapreauthenticationpolicy_binding",
         "aaaglobal_authenticationnegotiateaction_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaaglobal_aaapreauthenticationpolicy_binding.as_field(),
@@ -383,6 +417,16 @@ impl ::serde::Serialize for AaaglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaaglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaaglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaaglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -407,7 +451,7 @@ impl AaaglobalBinding {
 /// - URL: `/nitro/v1/config/aaagroup`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaagroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -438,6 +482,7 @@ impl rt::Model for Aaagroup {
         "loggedin",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -469,6 +514,16 @@ impl ::serde::Serialize for Aaagroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaagroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaagroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaagroup {
@@ -517,7 +572,7 @@ impl Aaagroup {
 /// - URL: `/nitro/v1/config/aaagroup_aaauser_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAaauserBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -544,6 +599,7 @@ impl rt::Model for AaagroupAaauserBinding {
         "groupname",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -575,6 +631,16 @@ impl ::serde::Serialize for AaagroupAaauserBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupAaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupAaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupAaauserBinding {
@@ -625,7 +691,7 @@ impl AaagroupAaauserBinding {
 /// - URL: `/nitro/v1/config/aaagroup_auditnslogpolicy_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -692,6 +758,7 @@ impl rt::Model for AaagroupAuditnslogpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -729,6 +796,16 @@ impl ::serde::Serialize for AaagroupAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupAuditnslogpolicyBinding {
@@ -779,7 +856,7 @@ impl AaagroupAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/aaagroup_auditsyslogpolicy_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -825,6 +902,7 @@ impl rt::Model for AaagroupAuditsyslogpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -862,6 +940,16 @@ impl ::serde::Serialize for AaagroupAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupAuditsyslogpolicyBinding {
@@ -912,7 +1000,7 @@ impl AaagroupAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/aaagroup_authorizationpolicy_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAuthorizationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -958,6 +1046,7 @@ impl rt::Model for AaagroupAuthorizationpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -995,6 +1084,16 @@ impl ::serde::Serialize for AaagroupAuthorizationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupAuthorizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupAuthorizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupAuthorizationpolicyBinding {
@@ -1045,7 +1144,7 @@ impl AaagroupAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/aaagroup_binding`
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupBinding {
     /// `String`, read-write.
@@ -1100,6 +1199,7 @@ impl rt::Model for AaagroupBinding {
         "aaagroup_vpnurl_binding",
         "groupname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaagroup_aaauser_binding.as_field(),
@@ -1149,6 +1249,16 @@ impl ::serde::Serialize for AaagroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaagroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1178,7 +1288,7 @@ impl AaagroupBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupIntranetip6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1216,6 +1326,7 @@ impl rt::Model for AaagroupIntranetip6Binding {
         "intranetip6",
         "numaddr",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1249,6 +1360,16 @@ impl ::serde::Serialize for AaagroupIntranetip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupIntranetip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupIntranetip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupIntranetip6Binding {
@@ -1299,7 +1420,7 @@ impl AaagroupIntranetip6Binding {
 /// - URL: `/nitro/v1/config/aaagroup_intranetip_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupIntranetipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1329,6 +1450,7 @@ impl rt::Model for AaagroupIntranetipBinding {
         "intranetip",
         "netmask",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1362,6 +1484,16 @@ impl ::serde::Serialize for AaagroupIntranetipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupIntranetipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupIntranetipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupIntranetipBinding {
@@ -1412,7 +1544,7 @@ impl AaagroupIntranetipBinding {
 /// - URL: `/nitro/v1/config/aaagroup_tmsessionpolicy_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupTmsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1458,6 +1590,7 @@ impl rt::Model for AaagroupTmsessionpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1495,6 +1628,16 @@ impl ::serde::Serialize for AaagroupTmsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupTmsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupTmsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupTmsessionpolicyBinding {
@@ -1545,7 +1688,7 @@ impl AaagroupTmsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/aaagroup_vpnintranetapplication_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnintranetapplicationBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1575,6 +1718,7 @@ impl rt::Model for AaagroupVpnintranetapplicationBinding {
         "groupname",
         "intranetapplication",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1608,6 +1752,16 @@ impl ::serde::Serialize for AaagroupVpnintranetapplicationBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupVpnintranetapplicationBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupVpnintranetapplicationBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupVpnintranetapplicationBinding {
@@ -1658,7 +1812,7 @@ impl AaagroupVpnintranetapplicationBinding {
 /// - URL: `/nitro/v1/config/aaagroup_vpnsessionpolicy_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1704,6 +1858,7 @@ impl rt::Model for AaagroupVpnsessionpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1741,6 +1896,16 @@ impl ::serde::Serialize for AaagroupVpnsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupVpnsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupVpnsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupVpnsessionpolicyBinding {
@@ -1791,7 +1956,7 @@ impl AaagroupVpnsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/aaagroup_vpntrafficpolicy_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpntrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1837,6 +2002,7 @@ impl rt::Model for AaagroupVpntrafficpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1874,6 +2040,16 @@ impl ::serde::Serialize for AaagroupVpntrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupVpntrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupVpntrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupVpntrafficpolicyBinding {
@@ -1924,7 +2100,7 @@ impl AaagroupVpntrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/aaagroup_vpnurl_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnurlBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1954,6 +2130,7 @@ impl rt::Model for AaagroupVpnurlBinding {
         "groupname",
         "urlname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1987,6 +2164,16 @@ impl ::serde::Serialize for AaagroupVpnurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupVpnurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupVpnurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupVpnurlBinding {
@@ -2038,7 +2225,7 @@ impl AaagroupVpnurlBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnurlpolicyBinding {
     /// `Double`, access not known.
@@ -2089,6 +2276,7 @@ impl rt::Model for AaagroupVpnurlpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acttype.as_field(),
@@ -2124,6 +2312,16 @@ impl ::serde::Serialize for AaagroupVpnurlpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaagroupVpnurlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaagroupVpnurlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaagroupVpnurlpolicyBinding {
@@ -2170,7 +2368,7 @@ impl AaagroupVpnurlpolicyBinding {
 /// - URL: `/nitro/v1/config/aaakcdaccount`
 /// - Key: `kcdaccount`
 /// - Operations: `action:check`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaakcdaccount {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2222,6 +2420,7 @@ impl rt::Model for Aaakcdaccount {
         "usercert",
         "userrealm",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2271,6 +2470,16 @@ impl ::serde::Serialize for Aaakcdaccount {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaakcdaccount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaakcdaccount {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaakcdaccount {
@@ -2335,7 +2544,7 @@ impl Aaakcdaccount {
 /// - URL: `/nitro/v1/config/aaaldapparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaldapparams {
     /// `Double`, read-write.
@@ -2531,6 +2740,7 @@ impl rt::Model for Aaaldapparams {
         "subattributename",
         "svrtype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authtimeout.as_field(),
@@ -2604,6 +2814,16 @@ impl ::serde::Serialize for Aaaldapparams {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Aaaldapparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaaldapparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Aaaldapparams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2637,7 +2857,7 @@ impl Aaaldapparams {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaotpparameter {
     /// `String`, read-write.
@@ -2659,6 +2879,7 @@ pub struct Aaaotpparameter {
 pub type AaaotpparameterEncryption = AaacertparamsTwofactor;
 impl rt::Model for Aaaotpparameter {
     const FIELDS: &'static [&'static str] = &["encryption", "maxotpdevices"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.encryption.as_field(),
@@ -2686,6 +2907,16 @@ impl ::serde::Serialize for Aaaotpparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaaotpparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaaotpparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaaotpparameter {
@@ -2720,7 +2951,7 @@ impl Aaaotpparameter {
 /// - URL: `/nitro/v1/config/aaaparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaparameter {
     /// `String`, read-write.
@@ -3083,6 +3314,7 @@ impl rt::Model for Aaaparameter {
         "tokenintrospectioninterval",
         "wafprotection",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaadloglevel.as_field(),
@@ -3162,6 +3394,16 @@ impl ::serde::Serialize for Aaaparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Aaaparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaaparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Aaaparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3194,7 +3436,7 @@ impl Aaaparameter {
 /// - URL: `/nitro/v1/config/aaapreauthenticationaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaapreauthenticationaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3262,6 +3504,7 @@ impl rt::Model for Aaapreauthenticationaction {
         "name",
         "preauthenticationaction",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3301,6 +3544,16 @@ impl ::serde::Serialize for Aaapreauthenticationaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaapreauthenticationaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaapreauthenticationaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaapreauthenticationaction {
@@ -3361,7 +3614,7 @@ impl Aaapreauthenticationaction {
 /// - URL: `/nitro/v1/config/aaapreauthenticationparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaapreauthenticationparameter {
     /// `String[]`, read-only.
@@ -3400,6 +3653,7 @@ impl rt::Model for Aaapreauthenticationparameter {
         "preauthenticationaction",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -3437,6 +3691,16 @@ impl ::serde::Serialize for Aaapreauthenticationparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Aaapreauthenticationparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaapreauthenticationparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Aaapreauthenticationparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3469,7 +3733,7 @@ impl Aaapreauthenticationparameter {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaapreauthenticationpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3513,6 +3777,7 @@ impl rt::Model for Aaapreauthenticationpolicy {
         "reqaction",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3550,6 +3815,16 @@ impl ::serde::Serialize for Aaapreauthenticationpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaapreauthenticationpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaapreauthenticationpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaapreauthenticationpolicy {
@@ -3606,7 +3881,7 @@ impl Aaapreauthenticationpolicy {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy_aaaglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaapreauthenticationpolicyAaaglobalBinding {
     /// `String`, read-write.
@@ -3642,6 +3917,7 @@ impl rt::Model for AaapreauthenticationpolicyAaaglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3677,6 +3953,16 @@ impl ::serde::Serialize for AaapreauthenticationpolicyAaaglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaapreauthenticationpolicyAaaglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaapreauthenticationpolicyAaaglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaapreauthenticationpolicyAaaglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3709,7 +3995,7 @@ impl AaapreauthenticationpolicyAaaglobalBinding {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaapreauthenticationpolicyBinding {
     /// `String`, read-write.
@@ -3733,6 +4019,7 @@ impl rt::Model for AaapreauthenticationpolicyBinding {
         "aaapreauthenticationpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaapreauthenticationpolicy_aaaglobal_binding.as_field(),
@@ -3764,6 +4051,16 @@ impl ::serde::Serialize for AaapreauthenticationpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaapreauthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaapreauthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaapreauthenticationpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3792,7 +4089,7 @@ impl AaapreauthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaapreauthenticationpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -3828,6 +4125,7 @@ impl rt::Model for AaapreauthenticationpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3863,6 +4161,16 @@ impl ::serde::Serialize for AaapreauthenticationpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaapreauthenticationpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaapreauthenticationpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaapreauthenticationpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3895,7 +4203,7 @@ impl AaapreauthenticationpolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/aaaradiusparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaradiusparams {
     /// `String`, read-write.
@@ -4094,6 +4402,7 @@ impl rt::Model for Aaaradiusparams {
         "serverport",
         "tunnelendpointclientip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.accounting.as_field(),
@@ -4171,6 +4480,16 @@ impl ::serde::Serialize for Aaaradiusparams {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Aaaradiusparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaaradiusparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Aaaradiusparams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4203,7 +4522,7 @@ impl Aaaradiusparams {
 /// - URL: `/nitro/v1/config/aaasession`
 /// - Key: none
 /// - Operations: `action:kill`, `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaasession {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4295,6 +4614,7 @@ impl rt::Model for Aaasession {
         "sessionkey",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4358,6 +4678,16 @@ impl ::serde::Serialize for Aaasession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Aaasession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaasession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Aaasession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4391,7 +4721,7 @@ impl Aaasession {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaassoprofile {
     /// `String`, read-write.
@@ -4423,6 +4753,7 @@ pub struct Aaassoprofile {
 }
 impl rt::Model for Aaassoprofile {
     const FIELDS: &'static [&'static str] = &["name", "password", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -4452,6 +4783,16 @@ impl ::serde::Serialize for Aaassoprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaassoprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaassoprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaassoprofile {
@@ -4506,7 +4847,7 @@ impl Aaassoprofile {
 /// - URL: `/nitro/v1/config/aaatacacsparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaatacacsparams {
     /// `String`, read-write.
@@ -4584,6 +4925,7 @@ impl rt::Model for Aaatacacsparams {
         "serverport",
         "tacacssecret",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.accounting.as_field(),
@@ -4631,6 +4973,16 @@ impl ::serde::Serialize for Aaatacacsparams {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Aaatacacsparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaatacacsparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Aaatacacsparams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4663,7 +5015,7 @@ impl Aaatacacsparams {
 /// - URL: `/nitro/v1/config/aaauser`
 /// - Key: `username`
 /// - Operations: `action:unlock`, `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaauser {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4690,6 +5042,7 @@ impl rt::Model for Aaauser {
         "password",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4721,6 +5074,16 @@ impl ::serde::Serialize for Aaauser {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Aaauser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Aaauser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Aaauser {
@@ -4783,7 +5146,7 @@ impl Aaauser {
 /// - URL: `/nitro/v1/config/aaauser_aaagroup_binding`
 /// - Key: `username`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAaagroupBinding {
     /// `String`, read-write.
@@ -4814,6 +5177,7 @@ impl rt::Model for AaauserAaagroupBinding {
         "groupname",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4845,6 +5209,16 @@ impl ::serde::Serialize for AaauserAaagroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserAaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserAaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserAaagroupBinding {
@@ -4879,7 +5253,7 @@ impl AaauserAaagroupBinding {
 /// - URL: `/nitro/v1/config/aaauser_auditnslogpolicy_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4925,6 +5299,7 @@ impl rt::Model for AaauserAuditnslogpolicyBinding {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4962,6 +5337,16 @@ impl ::serde::Serialize for AaauserAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserAuditnslogpolicyBinding {
@@ -5012,7 +5397,7 @@ impl AaauserAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/aaauser_auditsyslogpolicy_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5058,6 +5443,7 @@ impl rt::Model for AaauserAuditsyslogpolicyBinding {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5095,6 +5481,16 @@ impl ::serde::Serialize for AaauserAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserAuditsyslogpolicyBinding {
@@ -5145,7 +5541,7 @@ impl AaauserAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/aaauser_authorizationpolicy_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAuthorizationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5191,6 +5587,7 @@ impl rt::Model for AaauserAuthorizationpolicyBinding {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5228,6 +5625,16 @@ impl ::serde::Serialize for AaauserAuthorizationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserAuthorizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserAuthorizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserAuthorizationpolicyBinding {
@@ -5278,7 +5685,7 @@ impl AaauserAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/aaauser_binding`
 /// - Key: `username`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserBinding {
     /// `String`, read-write.
@@ -5331,6 +5738,7 @@ impl rt::Model for AaauserBinding {
         "aaauser_vpnurl_binding",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaauser_aaagroup_binding.as_field(),
@@ -5380,6 +5788,16 @@ impl ::serde::Serialize for AaauserBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaauserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5409,7 +5827,7 @@ impl AaauserBinding {
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserIntranetip6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5447,6 +5865,7 @@ impl rt::Model for AaauserIntranetip6Binding {
         "numaddr",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5480,6 +5899,16 @@ impl ::serde::Serialize for AaauserIntranetip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserIntranetip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserIntranetip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserIntranetip6Binding {
@@ -5530,7 +5959,7 @@ impl AaauserIntranetip6Binding {
 /// - URL: `/nitro/v1/config/aaauser_intranetip_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserIntranetipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5560,6 +5989,7 @@ impl rt::Model for AaauserIntranetipBinding {
         "netmask",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5593,6 +6023,16 @@ impl ::serde::Serialize for AaauserIntranetipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserIntranetipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserIntranetipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserIntranetipBinding {
@@ -5643,7 +6083,7 @@ impl AaauserIntranetipBinding {
 /// - URL: `/nitro/v1/config/aaauser_tmsessionpolicy_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserTmsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5689,6 +6129,7 @@ impl rt::Model for AaauserTmsessionpolicyBinding {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5726,6 +6167,16 @@ impl ::serde::Serialize for AaauserTmsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserTmsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserTmsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserTmsessionpolicyBinding {
@@ -5776,7 +6227,7 @@ impl AaauserTmsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/aaauser_vpnintranetapplication_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnintranetapplicationBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5806,6 +6257,7 @@ impl rt::Model for AaauserVpnintranetapplicationBinding {
         "intranetapplication",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5839,6 +6291,16 @@ impl ::serde::Serialize for AaauserVpnintranetapplicationBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserVpnintranetapplicationBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserVpnintranetapplicationBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserVpnintranetapplicationBinding {
@@ -5889,7 +6351,7 @@ impl AaauserVpnintranetapplicationBinding {
 /// - URL: `/nitro/v1/config/aaauser_vpnsessionpolicy_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5935,6 +6397,7 @@ impl rt::Model for AaauserVpnsessionpolicyBinding {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5972,6 +6435,16 @@ impl ::serde::Serialize for AaauserVpnsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserVpnsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserVpnsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserVpnsessionpolicyBinding {
@@ -6022,7 +6495,7 @@ impl AaauserVpnsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/aaauser_vpntrafficpolicy_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpntrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6068,6 +6541,7 @@ impl rt::Model for AaauserVpntrafficpolicyBinding {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6105,6 +6579,16 @@ impl ::serde::Serialize for AaauserVpntrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserVpntrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserVpntrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserVpntrafficpolicyBinding {
@@ -6155,7 +6639,7 @@ impl AaauserVpntrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/aaauser_vpnurl_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnurlBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6185,6 +6669,7 @@ impl rt::Model for AaauserVpnurlBinding {
         "urlname",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6218,6 +6703,16 @@ impl ::serde::Serialize for AaauserVpnurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserVpnurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserVpnurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserVpnurlBinding {
@@ -6269,7 +6764,7 @@ impl AaauserVpnurlBinding {
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnurlpolicyBinding {
     /// `Double`, access not known.
@@ -6320,6 +6815,7 @@ impl rt::Model for AaauserVpnurlpolicyBinding {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acttype.as_field(),
@@ -6355,6 +6851,16 @@ impl ::serde::Serialize for AaauserVpnurlpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaauserVpnurlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaauserVpnurlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaauserVpnurlpolicyBinding {
@@ -6401,7 +6907,7 @@ impl AaauserVpnurlpolicyBinding {
 /// - URL: `/nitro/v1/stat/aaa`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaStats {
     /// `Double`, read-only.
@@ -6534,6 +7040,7 @@ impl rt::Model for AaaStats {
         "aaawafblockrate",
         "clearstats",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaaauthfail.as_field(),
@@ -6623,6 +7130,16 @@ impl ::serde::Serialize for AaaStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AaaStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaaStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AaaStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnalyticsglobalAnalyticsprofileBinding {
     /// `String`, read-write.
@@ -26,6 +26,7 @@ pub struct AnalyticsglobalAnalyticsprofileBinding {
 }
 impl rt::Model for AnalyticsglobalAnalyticsprofileBinding {
     const FIELDS: &'static [&'static str] = &["analyticsprofile"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.analyticsprofile.as_field(),
@@ -51,6 +52,16 @@ impl ::serde::Serialize for AnalyticsglobalAnalyticsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AnalyticsglobalAnalyticsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AnalyticsglobalAnalyticsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticsglobalAnalyticsprofileBinding {
@@ -94,7 +105,7 @@ impl AnalyticsglobalAnalyticsprofileBinding {
 /// - Key: `name`
 /// - Operations: `action:change`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Analyticsprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -658,6 +669,7 @@ impl rt::Model for Analyticsprofile {
         "type",
         "urlcategory",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -767,6 +779,16 @@ impl ::serde::Serialize for Analyticsprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Analyticsprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Analyticsprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Analyticsprofile {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apiprofile {
     /// `String`, read-write.
@@ -45,6 +45,7 @@ impl rt::WireEnum for ApiprofileApivisibility {
 }
 impl rt::Model for Apiprofile {
     const FIELDS: &'static [&'static str] = &["apivisibility", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.apivisibility.as_field(),
@@ -72,6 +73,16 @@ impl ::serde::Serialize for Apiprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Apiprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Apiprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Apiprofile {
@@ -131,7 +142,7 @@ impl Apiprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiprofileApispecBinding {
     /// `String`, read-write.
@@ -147,6 +158,7 @@ pub struct ApiprofileApispecBinding {
 }
 impl rt::Model for ApiprofileApispecBinding {
     const FIELDS: &'static [&'static str] = &["apispec", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.apispec.as_field(),
@@ -174,6 +186,16 @@ impl ::serde::Serialize for ApiprofileApispecBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ApiprofileApispecBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiprofileApispecBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApiprofileApispecBinding {
@@ -221,7 +243,7 @@ impl ApiprofileApispecBinding {
 /// - Key: `name`
 /// - Operations: `action:change`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apispec {
     /// `unknown`, read-only.
@@ -302,6 +324,7 @@ impl rt::Model for Apispec {
         "skipvalidation",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -339,6 +362,16 @@ impl ::serde::Serialize for Apispec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Apispec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Apispec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Apispec {
@@ -390,7 +423,7 @@ impl Apispec {
 /// - Key: `name`
 /// - Operations: `action:Import`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apispecfile {
     /// `String`, read-write.
@@ -410,6 +443,7 @@ pub struct Apispecfile {
 }
 impl rt::Model for Apispecfile {
     const FIELDS: &'static [&'static str] = &["name", "overwrite", "src"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -439,6 +473,16 @@ impl ::serde::Serialize for Apispecfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Apispecfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Apispecfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Apispecfile {
@@ -482,7 +526,7 @@ impl Apispecfile {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApispecStats {
     /// `Double`, read-only.
@@ -531,6 +575,7 @@ impl rt::Model for ApispecStats {
         "clearstats",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.apispechits.as_field(),
@@ -570,6 +615,16 @@ impl ::serde::Serialize for ApispecStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ApispecStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApispecStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApispecStats {

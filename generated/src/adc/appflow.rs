@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/appflowaction`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -184,6 +184,7 @@ impl rt::Model for Appflowaction {
         "videoanalytics",
         "webinsight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -243,6 +244,16 @@ impl ::serde::Serialize for Appflowaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appflowaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appflowaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appflowaction {
@@ -310,7 +321,7 @@ impl Appflowaction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowactionAnalyticsprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -332,6 +343,7 @@ pub struct AppflowactionAnalyticsprofileBinding {
 }
 impl rt::Model for AppflowactionAnalyticsprofileBinding {
     const FIELDS: &'static [&'static str] = &["__count", "analyticsprofile", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -361,6 +373,16 @@ impl ::serde::Serialize for AppflowactionAnalyticsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppflowactionAnalyticsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowactionAnalyticsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppflowactionAnalyticsprofileBinding {
@@ -412,7 +434,7 @@ impl AppflowactionAnalyticsprofileBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowactionBinding {
     /// `String`, read-write.
@@ -433,6 +455,7 @@ impl rt::Model for AppflowactionBinding {
         "appflowaction_analyticsprofile_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowaction_analyticsprofile_binding.as_field(),
@@ -460,6 +483,16 @@ impl ::serde::Serialize for AppflowactionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppflowactionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowactionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppflowactionBinding {
@@ -490,7 +523,7 @@ impl AppflowactionBinding {
 /// - URL: `/nitro/v1/config/appflowcollector`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowcollector {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -602,6 +635,7 @@ impl rt::Model for Appflowcollector {
         "state",
         "transport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -641,6 +675,16 @@ impl ::serde::Serialize for Appflowcollector {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appflowcollector {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appflowcollector {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appflowcollector {
@@ -707,7 +751,7 @@ impl Appflowcollector {
 /// - URL: `/nitro/v1/config/appflowglobal_appflowpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowglobalAppflowpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -871,6 +915,7 @@ impl rt::Model for AppflowglobalAppflowpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -918,6 +963,16 @@ impl ::serde::Serialize for AppflowglobalAppflowpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowglobalAppflowpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowglobalAppflowpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowglobalAppflowpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -962,7 +1017,7 @@ impl AppflowglobalAppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/appflowglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowglobalBinding {
     /// `appflowglobal_appflowpolicy_binding[]`, read-only.
@@ -974,6 +1029,7 @@ pub struct AppflowglobalBinding {
 }
 impl rt::Model for AppflowglobalBinding {
     const FIELDS: &'static [&'static str] = &["appflowglobal_appflowpolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowglobal_appflowpolicy_binding.as_field(),
@@ -1001,6 +1057,16 @@ impl ::serde::Serialize for AppflowglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1025,7 +1091,7 @@ impl AppflowglobalBinding {
 /// - URL: `/nitro/v1/config/appflowparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowparam {
     /// `String`, read-write.
@@ -1586,6 +1652,7 @@ impl rt::Model for Appflowparam {
         "videoinsight",
         "websaasappusagereporting",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaausername.as_field(),
@@ -1721,6 +1788,16 @@ impl ::serde::Serialize for Appflowparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appflowparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appflowparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appflowparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1753,7 +1830,7 @@ impl Appflowparam {
 /// - URL: `/nitro/v1/config/appflowpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1810,6 +1887,7 @@ impl rt::Model for Appflowpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1857,6 +1935,16 @@ impl ::serde::Serialize for Appflowpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appflowpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appflowpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appflowpolicy {
@@ -1923,7 +2011,7 @@ impl Appflowpolicy {
 /// - URL: `/nitro/v1/config/appflowpolicy_appflowglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyAppflowglobalBinding {
     /// `String`, read-write.
@@ -1976,6 +2064,7 @@ impl rt::Model for AppflowpolicyAppflowglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2017,6 +2106,16 @@ impl ::serde::Serialize for AppflowpolicyAppflowglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowpolicyAppflowglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicyAppflowglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicyAppflowglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2049,7 +2148,7 @@ impl AppflowpolicyAppflowglobalBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_appflowpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyAppflowpolicylabelBinding {
     /// `String`, read-write.
@@ -2102,6 +2201,7 @@ impl rt::Model for AppflowpolicyAppflowpolicylabelBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2143,6 +2243,16 @@ impl ::serde::Serialize for AppflowpolicyAppflowpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowpolicyAppflowpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicyAppflowpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicyAppflowpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2175,7 +2285,7 @@ impl AppflowpolicyAppflowpolicylabelBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyBinding {
     /// `String`, read-write.
@@ -2206,6 +2316,7 @@ impl rt::Model for AppflowpolicyBinding {
         "appflowpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowpolicy_appflowglobal_binding.as_field(),
@@ -2243,6 +2354,16 @@ impl ::serde::Serialize for AppflowpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2271,7 +2392,7 @@ impl AppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -2324,6 +2445,7 @@ impl rt::Model for AppflowpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2365,6 +2487,16 @@ impl ::serde::Serialize for AppflowpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2397,7 +2529,7 @@ impl AppflowpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -2450,6 +2582,7 @@ impl rt::Model for AppflowpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2491,6 +2624,16 @@ impl ::serde::Serialize for AppflowpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2523,7 +2666,7 @@ impl AppflowpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -2576,6 +2719,7 @@ impl rt::Model for AppflowpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2617,6 +2761,16 @@ impl ::serde::Serialize for AppflowpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppflowpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2649,7 +2803,7 @@ impl AppflowpolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/appflowpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2731,6 +2885,7 @@ impl rt::Model for Appflowpolicylabel {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2780,6 +2935,16 @@ impl ::serde::Serialize for Appflowpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appflowpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appflowpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appflowpolicylabel {
@@ -2834,7 +2999,7 @@ impl Appflowpolicylabel {
 /// - URL: `/nitro/v1/config/appflowpolicylabel_appflowpolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicylabelAppflowpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2879,6 +3044,7 @@ impl rt::Model for AppflowpolicylabelAppflowpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2918,6 +3084,16 @@ impl ::serde::Serialize for AppflowpolicylabelAppflowpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppflowpolicylabelAppflowpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicylabelAppflowpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicylabelAppflowpolicyBinding {
@@ -2968,7 +3144,7 @@ impl AppflowpolicylabelAppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/appflowpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicylabelBinding {
     /// `String`, read-write.
@@ -2987,6 +3163,7 @@ impl rt::Model for AppflowpolicylabelBinding {
         "appflowpolicylabel_appflowpolicy_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowpolicylabel_appflowpolicy_binding.as_field(),
@@ -3014,6 +3191,16 @@ impl ::serde::Serialize for AppflowpolicylabelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppflowpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppflowpolicylabelBinding {
@@ -3044,7 +3231,7 @@ impl AppflowpolicylabelBinding {
 /// - URL: `/nitro/v1/stat/appflow`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowStats {
     /// `Double`, read-only.
@@ -3121,6 +3308,7 @@ impl rt::Model for AppflowStats {
         "appflowtxoctetsrate",
         "clearstats",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowflowsrate.as_field(),
@@ -3178,6 +3366,16 @@ impl ::serde::Serialize for AppflowStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppflowStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppflowStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppflowStats {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/appfwarchive`
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:export`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwarchive {
     /// `String`, read-write.
@@ -43,6 +43,7 @@ impl rt::Model for Appfwarchive {
         "src",
         "target",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -76,6 +77,16 @@ impl ::serde::Serialize for Appfwarchive {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwarchive {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwarchive {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwarchive {
@@ -118,7 +129,7 @@ impl Appfwarchive {
 /// - URL: `/nitro/v1/config/appfwconfidfield`
 /// - Key: `fieldname`, `url`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwconfidfield {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -195,6 +206,7 @@ impl rt::Model for Appfwconfidfield {
         "state",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -230,6 +242,16 @@ impl ::serde::Serialize for Appfwconfidfield {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwconfidfield {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwconfidfield {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwconfidfield {
@@ -288,7 +310,7 @@ impl Appfwconfidfield {
 /// - URL: `/nitro/v1/config/appfwcustomsettings`
 /// - Key: `name`
 /// - Operations: `action:export`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwcustomsettings {
     /// `String`, read-write.
@@ -304,6 +326,7 @@ pub struct Appfwcustomsettings {
 }
 impl rt::Model for Appfwcustomsettings {
     const FIELDS: &'static [&'static str] = &["name", "target"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -333,6 +356,16 @@ impl ::serde::Serialize for Appfwcustomsettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appfwcustomsettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwcustomsettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appfwcustomsettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -359,7 +392,7 @@ impl Appfwcustomsettings {
 /// - URL: `/nitro/v1/config/appfwfieldtype`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwfieldtype {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -435,6 +468,7 @@ impl rt::Model for Appfwfieldtype {
         "priority",
         "regex",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -474,6 +508,16 @@ impl ::serde::Serialize for Appfwfieldtype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwfieldtype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwfieldtype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwfieldtype {
@@ -530,7 +574,7 @@ impl Appfwfieldtype {
 /// - URL: `/nitro/v1/config/appfwglobal_appfwpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalAppfwpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -690,6 +734,7 @@ impl rt::Model for AppfwglobalAppfwpolicyBinding {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -741,6 +786,16 @@ impl ::serde::Serialize for AppfwglobalAppfwpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwglobalAppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwglobalAppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwglobalAppfwpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -785,7 +840,7 @@ impl AppfwglobalAppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwglobal_auditnslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -844,6 +899,7 @@ impl rt::Model for AppfwglobalAuditnslogpolicyBinding {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -887,6 +943,16 @@ impl ::serde::Serialize for AppfwglobalAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwglobalAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwglobalAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwglobalAuditnslogpolicyBinding {
@@ -933,7 +999,7 @@ impl AppfwglobalAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwglobal_auditsyslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -992,6 +1058,7 @@ impl rt::Model for AppfwglobalAuditsyslogpolicyBinding {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1035,6 +1102,16 @@ impl ::serde::Serialize for AppfwglobalAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwglobalAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwglobalAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwglobalAuditsyslogpolicyBinding {
@@ -1081,7 +1158,7 @@ impl AppfwglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalBinding {
     /// `appfwglobal_auditnslogpolicy_binding[]`, read-only.
@@ -1103,6 +1180,7 @@ impl rt::Model for AppfwglobalBinding {
         "appfwglobal_auditnslogpolicy_binding",
         "appfwglobal_auditsyslogpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfwglobal_appfwpolicy_binding.as_field(),
@@ -1134,6 +1212,16 @@ impl ::serde::Serialize for AppfwglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1159,7 +1247,7 @@ impl AppfwglobalBinding {
 /// - Key: `grpccontenttypevalue`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwgrpccontenttype {
     /// `unknown`, read-only.
@@ -1207,6 +1295,7 @@ impl rt::Model for Appfwgrpccontenttype {
         "grpccontenttypevalue",
         "isregex",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -1238,6 +1327,16 @@ impl ::serde::Serialize for Appfwgrpccontenttype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwgrpccontenttype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwgrpccontenttype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwgrpccontenttype {
@@ -1285,7 +1384,7 @@ impl Appfwgrpccontenttype {
 /// - Key: `grpcwebjsoncontenttypevalue`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwgrpcwebjsoncontenttype {
     /// `String`, read-write.
@@ -1305,6 +1404,7 @@ pub struct Appfwgrpcwebjsoncontenttype {
 pub type AppfwgrpcwebjsoncontenttypeIsregex = AppfwgrpccontenttypeIsregex;
 impl rt::Model for Appfwgrpcwebjsoncontenttype {
     const FIELDS: &'static [&'static str] = &["grpcwebjsoncontenttypevalue", "isregex"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.grpcwebjsoncontenttypevalue.as_field(),
@@ -1332,6 +1432,16 @@ impl ::serde::Serialize for Appfwgrpcwebjsoncontenttype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwgrpcwebjsoncontenttype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwgrpcwebjsoncontenttype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwgrpcwebjsoncontenttype {
@@ -1379,7 +1489,7 @@ impl Appfwgrpcwebjsoncontenttype {
 /// - Key: `grpcwebtextcontenttypevalue`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwgrpcwebtextcontenttype {
     /// `String`, read-write.
@@ -1399,6 +1509,7 @@ pub struct Appfwgrpcwebtextcontenttype {
 pub type AppfwgrpcwebtextcontenttypeIsregex = AppfwgrpccontenttypeIsregex;
 impl rt::Model for Appfwgrpcwebtextcontenttype {
     const FIELDS: &'static [&'static str] = &["grpcwebtextcontenttypevalue", "isregex"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.grpcwebtextcontenttypevalue.as_field(),
@@ -1426,6 +1537,16 @@ impl ::serde::Serialize for Appfwgrpcwebtextcontenttype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwgrpcwebtextcontenttype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwgrpcwebtextcontenttype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwgrpcwebtextcontenttype {
@@ -1472,7 +1593,7 @@ impl Appfwgrpcwebtextcontenttype {
 /// - URL: `/nitro/v1/config/appfwhtmlerrorpage`
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwhtmlerrorpage {
     /// `String`, read-write.
@@ -1502,6 +1623,7 @@ impl rt::Model for Appfwhtmlerrorpage {
         "response",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -1535,6 +1657,16 @@ impl ::serde::Serialize for Appfwhtmlerrorpage {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwhtmlerrorpage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwhtmlerrorpage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwhtmlerrorpage {
@@ -1581,7 +1713,7 @@ impl Appfwhtmlerrorpage {
 /// - URL: `/nitro/v1/config/appfwjsoncontenttype`
 /// - Key: `jsoncontenttypevalue`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwjsoncontenttype {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1621,6 +1753,7 @@ impl rt::Model for Appfwjsoncontenttype {
         "isregex",
         "jsoncontenttypevalue",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1654,6 +1787,16 @@ impl ::serde::Serialize for Appfwjsoncontenttype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwjsoncontenttype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwjsoncontenttype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwjsoncontenttype {
@@ -1703,7 +1846,7 @@ impl Appfwjsoncontenttype {
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwjsonerrorpage {
     /// `String`, read-write.
@@ -1741,6 +1884,7 @@ impl rt::Model for Appfwjsonerrorpage {
         "response",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -1774,6 +1918,16 @@ impl ::serde::Serialize for Appfwjsonerrorpage {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwjsonerrorpage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwjsonerrorpage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwjsonerrorpage {
@@ -1816,7 +1970,7 @@ impl Appfwjsonerrorpage {
 /// - URL: `/nitro/v1/config/appfwlearningdata`
 /// - Key: none
 /// - Operations: `action:export`, `action:reset`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwlearningdata {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2143,6 +2297,7 @@ impl rt::Model for Appfwlearningdata {
         "xmldoscheck",
         "xmlwsicheck",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2246,6 +2401,16 @@ impl ::serde::Serialize for Appfwlearningdata {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appfwlearningdata {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwlearningdata {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appfwlearningdata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2288,7 +2453,7 @@ impl Appfwlearningdata {
 /// - URL: `/nitro/v1/config/appfwlearningsettings`
 /// - Key: `profilename`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwlearningsettings {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2523,6 +2688,7 @@ impl rt::Model for Appfwlearningsettings {
         "xmlwsiminthreshold",
         "xmlwsipercentthreshold",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2612,6 +2778,16 @@ impl ::serde::Serialize for Appfwlearningsettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appfwlearningsettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwlearningsettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appfwlearningsettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2657,7 +2833,7 @@ impl Appfwlearningsettings {
 /// - Key: `multipartformcontenttypevalue`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwmultipartformcontenttype {
     /// `unknown`, read-only.
@@ -2696,6 +2872,7 @@ impl rt::Model for Appfwmultipartformcontenttype {
         "isregex",
         "multipartformcontenttypevalue",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -2727,6 +2904,16 @@ impl ::serde::Serialize for Appfwmultipartformcontenttype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwmultipartformcontenttype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwmultipartformcontenttype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwmultipartformcontenttype {
@@ -2773,7 +2960,7 @@ impl Appfwmultipartformcontenttype {
 /// - URL: `/nitro/v1/config/appfwpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2838,6 +3025,7 @@ impl rt::Model for Appfwpolicy {
         "rule",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2885,6 +3073,16 @@ impl ::serde::Serialize for Appfwpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwpolicy {
@@ -2951,7 +3149,7 @@ impl Appfwpolicy {
 /// - URL: `/nitro/v1/config/appfwpolicy_appfwglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyAppfwglobalBinding {
     /// `String`, read-write.
@@ -3024,6 +3222,7 @@ impl rt::Model for AppfwpolicyAppfwglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3065,6 +3264,16 @@ impl ::serde::Serialize for AppfwpolicyAppfwglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicyAppfwglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicyAppfwglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicyAppfwglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3097,7 +3306,7 @@ impl AppfwpolicyAppfwglobalBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_appfwpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyAppfwpolicylabelBinding {
     /// `String`, read-write.
@@ -3152,6 +3361,7 @@ impl rt::Model for AppfwpolicyAppfwpolicylabelBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3193,6 +3403,16 @@ impl ::serde::Serialize for AppfwpolicyAppfwpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicyAppfwpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicyAppfwpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicyAppfwpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3225,7 +3445,7 @@ impl AppfwpolicyAppfwpolicylabelBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyBinding {
     /// `String`, read-write.
@@ -3253,6 +3473,7 @@ impl rt::Model for AppfwpolicyBinding {
         "appfwpolicy_lbvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfwpolicy_appfwglobal_binding.as_field(),
@@ -3288,6 +3509,16 @@ impl ::serde::Serialize for AppfwpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3316,7 +3547,7 @@ impl AppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -3371,6 +3602,7 @@ impl rt::Model for AppfwpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3412,6 +3644,16 @@ impl ::serde::Serialize for AppfwpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3444,7 +3686,7 @@ impl AppfwpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -3499,6 +3741,7 @@ impl rt::Model for AppfwpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3540,6 +3783,16 @@ impl ::serde::Serialize for AppfwpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3572,7 +3825,7 @@ impl AppfwpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/appfwpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3650,6 +3903,7 @@ impl rt::Model for Appfwpolicylabel {
         "policytype",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3697,6 +3951,16 @@ impl ::serde::Serialize for Appfwpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwpolicylabel {
@@ -3751,7 +4015,7 @@ impl Appfwpolicylabel {
 /// - URL: `/nitro/v1/config/appfwpolicylabel_appfwpolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelAppfwpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3794,6 +4058,7 @@ impl rt::Model for AppfwpolicylabelAppfwpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3833,6 +4098,16 @@ impl ::serde::Serialize for AppfwpolicylabelAppfwpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwpolicylabelAppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicylabelAppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicylabelAppfwpolicyBinding {
@@ -3883,7 +4158,7 @@ impl AppfwpolicylabelAppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelBinding {
     /// `String`, read-write.
@@ -3905,6 +4180,7 @@ impl rt::Model for AppfwpolicylabelBinding {
         "appfwpolicylabel_policybinding_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfwpolicylabel_appfwpolicy_binding.as_field(),
@@ -3936,6 +4212,16 @@ impl ::serde::Serialize for AppfwpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3964,7 +4250,7 @@ impl AppfwpolicylabelBinding {
 /// - URL: `/nitro/v1/config/appfwpolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -4017,6 +4303,7 @@ impl rt::Model for AppfwpolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4058,6 +4345,16 @@ impl ::serde::Serialize for AppfwpolicylabelPolicybindingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4090,7 +4387,7 @@ impl AppfwpolicylabelPolicybindingBinding {
 /// - URL: `/nitro/v1/config/appfwprofile`
 /// - Key: `name`
 /// - Operations: `action:restore`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5977,6 +6274,7 @@ impl rt::Model for Appfwprofile {
         "xmlwsiaction",
         "xmlxssaction",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6300,6 +6598,16 @@ impl ::serde::Serialize for Appfwprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appfwprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appfwprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6365,7 +6673,7 @@ impl Appfwprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileAppfwconfidfieldBinding {
     /// `String`, read-write.
@@ -6459,6 +6767,7 @@ impl rt::Model for AppfwprofileAppfwconfidfieldBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -6502,6 +6811,16 @@ impl ::serde::Serialize for AppfwprofileAppfwconfidfieldBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileAppfwconfidfieldBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileAppfwconfidfieldBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileAppfwconfidfieldBinding {
@@ -6548,7 +6867,7 @@ impl AppfwprofileAppfwconfidfieldBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileBinding {
     /// `String`, read-write.
@@ -6646,6 +6965,7 @@ impl rt::Model for AppfwprofileBinding {
         "appfwprofile_xmlxss_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfwprofile_contenttype_binding.as_field(),
@@ -6713,6 +7033,16 @@ impl ::serde::Serialize for AppfwprofileBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6742,7 +7072,7 @@ impl AppfwprofileBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileBlockkeywordBinding {
     /// `String`, read-write.
@@ -6850,6 +7180,7 @@ impl rt::Model for AppfwprofileBlockkeywordBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -6899,6 +7230,16 @@ impl ::serde::Serialize for AppfwprofileBlockkeywordBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileBlockkeywordBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileBlockkeywordBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileBlockkeywordBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6944,7 +7285,7 @@ impl AppfwprofileBlockkeywordBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileBypasslistBinding {
     /// `String`, read-write.
@@ -7095,6 +7436,7 @@ impl rt::Model for AppfwprofileBypasslistBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -7142,6 +7484,16 @@ impl ::serde::Serialize for AppfwprofileBypasslistBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileBypasslistBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileBypasslistBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileBypasslistBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7187,7 +7539,7 @@ impl AppfwprofileBypasslistBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCmdinjectionBinding {
     /// `String`, read-write.
@@ -7323,6 +7675,7 @@ impl rt::Model for AppfwprofileCmdinjectionBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -7376,6 +7729,16 @@ impl ::serde::Serialize for AppfwprofileCmdinjectionBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileCmdinjectionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileCmdinjectionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileCmdinjectionBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7420,7 +7783,7 @@ impl AppfwprofileCmdinjectionBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_contenttype_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileContenttypeBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -7484,6 +7847,7 @@ impl rt::Model for AppfwprofileContenttypeBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7525,6 +7889,16 @@ impl ::serde::Serialize for AppfwprofileContenttypeBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileContenttypeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileContenttypeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileContenttypeBinding {
@@ -7575,7 +7949,7 @@ impl AppfwprofileContenttypeBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_cookieconsistency_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCookieconsistencyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -7648,6 +8022,7 @@ impl rt::Model for AppfwprofileCookieconsistencyBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7691,6 +8066,16 @@ impl ::serde::Serialize for AppfwprofileCookieconsistencyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileCookieconsistencyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileCookieconsistencyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileCookieconsistencyBinding {
@@ -7742,7 +8127,7 @@ impl AppfwprofileCookieconsistencyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCreditcardnumberBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -7823,6 +8208,7 @@ impl rt::Model for AppfwprofileCreditcardnumberBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7866,6 +8252,16 @@ impl ::serde::Serialize for AppfwprofileCreditcardnumberBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileCreditcardnumberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileCreditcardnumberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileCreditcardnumberBinding {
@@ -7916,7 +8312,7 @@ impl AppfwprofileCreditcardnumberBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_crosssitescripting_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCrosssitescriptingBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8049,6 +8445,7 @@ impl rt::Model for AppfwprofileCrosssitescriptingBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8102,6 +8499,16 @@ impl ::serde::Serialize for AppfwprofileCrosssitescriptingBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileCrosssitescriptingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileCrosssitescriptingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileCrosssitescriptingBinding {
@@ -8161,7 +8568,7 @@ impl AppfwprofileCrosssitescriptingBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_csrftag_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCsrftagBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8228,6 +8635,7 @@ impl rt::Model for AppfwprofileCsrftagBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8271,6 +8679,16 @@ impl ::serde::Serialize for AppfwprofileCsrftagBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileCsrftagBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileCsrftagBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileCsrftagBinding {
@@ -8322,7 +8740,7 @@ impl AppfwprofileCsrftagBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileDenylistBinding {
     /// `String`, read-write.
@@ -8435,6 +8853,7 @@ impl rt::Model for AppfwprofileDenylistBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -8482,6 +8901,16 @@ impl ::serde::Serialize for AppfwprofileDenylistBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileDenylistBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileDenylistBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileDenylistBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8526,7 +8955,7 @@ impl AppfwprofileDenylistBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_denyurl_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileDenyurlBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8590,6 +9019,7 @@ impl rt::Model for AppfwprofileDenyurlBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8631,6 +9061,16 @@ impl ::serde::Serialize for AppfwprofileDenyurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileDenyurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileDenyurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileDenyurlBinding {
@@ -8681,7 +9121,7 @@ impl AppfwprofileDenyurlBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_excluderescontenttype_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileExcluderescontenttypeBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8747,6 +9187,7 @@ impl rt::Model for AppfwprofileExcluderescontenttypeBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8788,6 +9229,16 @@ impl ::serde::Serialize for AppfwprofileExcluderescontenttypeBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileExcluderescontenttypeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileExcluderescontenttypeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileExcluderescontenttypeBinding {
@@ -8839,7 +9290,7 @@ impl AppfwprofileExcluderescontenttypeBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFakeaccountBinding {
     /// `String`, read-write.
@@ -8926,6 +9377,7 @@ impl rt::Model for AppfwprofileFakeaccountBinding {
         "state",
         "tag",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -8975,6 +9427,16 @@ impl ::serde::Serialize for AppfwprofileFakeaccountBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileFakeaccountBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileFakeaccountBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileFakeaccountBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9019,7 +9481,7 @@ impl AppfwprofileFakeaccountBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_fieldconsistency_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFieldconsistencyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9095,6 +9557,7 @@ impl rt::Model for AppfwprofileFieldconsistencyBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9140,6 +9603,16 @@ impl ::serde::Serialize for AppfwprofileFieldconsistencyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileFieldconsistencyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileFieldconsistencyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileFieldconsistencyBinding {
@@ -9190,7 +9663,7 @@ impl AppfwprofileFieldconsistencyBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_fieldformat_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFieldformatBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9273,6 +9746,7 @@ impl rt::Model for AppfwprofileFieldformatBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9326,6 +9800,16 @@ impl ::serde::Serialize for AppfwprofileFieldformatBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileFieldformatBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileFieldformatBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileFieldformatBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9375,7 +9859,7 @@ impl AppfwprofileFieldformatBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFileuploadtypeBinding {
     /// `String`, read-write.
@@ -9502,6 +9986,7 @@ impl rt::Model for AppfwprofileFileuploadtypeBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -9551,6 +10036,16 @@ impl ::serde::Serialize for AppfwprofileFileuploadtypeBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileFileuploadtypeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileFileuploadtypeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileFileuploadtypeBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9596,7 +10091,7 @@ impl AppfwprofileFileuploadtypeBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileGrpcvalidationBinding {
     /// `String`, read-write.
@@ -9670,6 +10165,7 @@ impl rt::Model for AppfwprofileGrpcvalidationBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -9711,6 +10207,16 @@ impl ::serde::Serialize for AppfwprofileGrpcvalidationBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileGrpcvalidationBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileGrpcvalidationBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileGrpcvalidationBinding {
@@ -9758,7 +10264,7 @@ impl AppfwprofileGrpcvalidationBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsonblockkeywordBinding {
     /// `String`, read-write.
@@ -9853,6 +10359,7 @@ impl rt::Model for AppfwprofileJsonblockkeywordBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -9902,6 +10409,16 @@ impl ::serde::Serialize for AppfwprofileJsonblockkeywordBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileJsonblockkeywordBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileJsonblockkeywordBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileJsonblockkeywordBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9947,7 +10464,7 @@ impl AppfwprofileJsonblockkeywordBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsoncmdurlBinding {
     /// `String`, read-write.
@@ -10051,6 +10568,7 @@ impl rt::Model for AppfwprofileJsoncmdurlBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -10102,6 +10620,16 @@ impl ::serde::Serialize for AppfwprofileJsoncmdurlBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileJsoncmdurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileJsoncmdurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileJsoncmdurlBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10147,7 +10675,7 @@ impl AppfwprofileJsoncmdurlBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsondosurlBinding {
     /// `String`, read-write.
@@ -10338,6 +10866,7 @@ impl rt::Model for AppfwprofileJsondosurlBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -10403,6 +10932,16 @@ impl ::serde::Serialize for AppfwprofileJsondosurlBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileJsondosurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileJsondosurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileJsondosurlBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10448,7 +10987,7 @@ impl AppfwprofileJsondosurlBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsonsqlurlBinding {
     /// `String`, read-write.
@@ -10562,6 +11101,7 @@ impl rt::Model for AppfwprofileJsonsqlurlBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -10613,6 +11153,16 @@ impl ::serde::Serialize for AppfwprofileJsonsqlurlBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileJsonsqlurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileJsonsqlurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileJsonsqlurlBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10658,7 +11208,7 @@ impl AppfwprofileJsonsqlurlBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsonxssurlBinding {
     /// `String`, read-write.
@@ -10788,6 +11338,7 @@ impl rt::Model for AppfwprofileJsonxssurlBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -10839,6 +11390,16 @@ impl ::serde::Serialize for AppfwprofileJsonxssurlBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileJsonxssurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileJsonxssurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileJsonxssurlBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10884,7 +11445,7 @@ impl AppfwprofileJsonxssurlBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileLogexpressionBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -10965,6 +11526,7 @@ impl rt::Model for AppfwprofileLogexpressionBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11008,6 +11570,16 @@ impl ::serde::Serialize for AppfwprofileLogexpressionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileLogexpressionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileLogexpressionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileLogexpressionBinding {
@@ -11059,7 +11631,7 @@ impl AppfwprofileLogexpressionBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileRestvalidationBinding {
     /// `String`, read-write.
@@ -11133,6 +11705,7 @@ impl rt::Model for AppfwprofileRestvalidationBinding {
         "ruletype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alertonly.as_field(),
@@ -11174,6 +11747,16 @@ impl ::serde::Serialize for AppfwprofileRestvalidationBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileRestvalidationBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileRestvalidationBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileRestvalidationBinding {
@@ -11220,7 +11803,7 @@ impl AppfwprofileRestvalidationBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_safeobject_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileSafeobjectBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11324,6 +11907,7 @@ impl rt::Model for AppfwprofileSafeobjectBinding {
         "safeobject",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11371,6 +11955,16 @@ impl ::serde::Serialize for AppfwprofileSafeobjectBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileSafeobjectBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileSafeobjectBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileSafeobjectBinding {
@@ -11421,7 +12015,7 @@ impl AppfwprofileSafeobjectBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_sqlinjection_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileSqlinjectionBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11531,6 +12125,7 @@ impl rt::Model for AppfwprofileSqlinjectionBinding {
         "sqlinjection",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11584,6 +12179,16 @@ impl ::serde::Serialize for AppfwprofileSqlinjectionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileSqlinjectionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileSqlinjectionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileSqlinjectionBinding {
@@ -11643,7 +12248,7 @@ impl AppfwprofileSqlinjectionBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_starturl_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileStarturlBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11707,6 +12312,7 @@ impl rt::Model for AppfwprofileStarturlBinding {
         "starturl",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11748,6 +12354,16 @@ impl ::serde::Serialize for AppfwprofileStarturlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileStarturlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileStarturlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileStarturlBinding {
@@ -11798,7 +12414,7 @@ impl AppfwprofileStarturlBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_trustedlearningclients_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileTrustedlearningclientsBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11864,6 +12480,7 @@ impl rt::Model for AppfwprofileTrustedlearningclientsBinding {
         "state",
         "trustedlearningclients",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11905,6 +12522,16 @@ impl ::serde::Serialize for AppfwprofileTrustedlearningclientsBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileTrustedlearningclientsBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileTrustedlearningclientsBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileTrustedlearningclientsBinding {
@@ -11955,7 +12582,7 @@ impl AppfwprofileTrustedlearningclientsBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_xmlattachmenturl_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlattachmenturlBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12047,6 +12674,7 @@ impl rt::Model for AppfwprofileXmlattachmenturlBinding {
         "xmlmaxattachmentsize",
         "xmlmaxattachmentsizecheck",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12098,6 +12726,16 @@ impl ::serde::Serialize for AppfwprofileXmlattachmenturlBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileXmlattachmenturlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileXmlattachmenturlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileXmlattachmenturlBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12146,7 +12784,7 @@ impl AppfwprofileXmlattachmenturlBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_xmldosurl_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmldosurlBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12434,6 +13072,7 @@ impl rt::Model for AppfwprofileXmldosurlBinding {
         "xmlminfilesizecheck",
         "xmlsoaparraycheck",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12549,6 +13188,16 @@ impl ::serde::Serialize for AppfwprofileXmldosurlBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileXmldosurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileXmldosurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileXmldosurlBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12597,7 +13246,7 @@ impl AppfwprofileXmldosurlBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_xmlsqlinjection_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlsqlinjectionBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12696,6 +13345,7 @@ impl rt::Model for AppfwprofileXmlsqlinjectionBinding {
         "state",
         "xmlsqlinjection",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12741,6 +13391,16 @@ impl ::serde::Serialize for AppfwprofileXmlsqlinjectionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileXmlsqlinjectionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileXmlsqlinjectionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileXmlsqlinjectionBinding {
@@ -12791,7 +13451,7 @@ impl AppfwprofileXmlsqlinjectionBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_xmlvalidationurl_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlvalidationurlBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12915,6 +13575,7 @@ impl rt::Model for AppfwprofileXmlvalidationurlBinding {
         "xmlvalidationurl",
         "xmlwsdl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12972,6 +13633,16 @@ impl ::serde::Serialize for AppfwprofileXmlvalidationurlBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwprofileXmlvalidationurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileXmlvalidationurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileXmlvalidationurlBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13020,7 +13691,7 @@ impl AppfwprofileXmlvalidationurlBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_xmlwsiurl_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlwsiurlBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13087,6 +13758,7 @@ impl rt::Model for AppfwprofileXmlwsiurlBinding {
         "xmlwsichecks",
         "xmlwsiurl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13130,6 +13802,16 @@ impl ::serde::Serialize for AppfwprofileXmlwsiurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileXmlwsiurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileXmlwsiurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileXmlwsiurlBinding {
@@ -13180,7 +13862,7 @@ impl AppfwprofileXmlwsiurlBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_xmlxss_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlxssBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13260,6 +13942,7 @@ impl rt::Model for AppfwprofileXmlxssBinding {
         "state",
         "xmlxss",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13305,6 +13988,16 @@ impl ::serde::Serialize for AppfwprofileXmlxssBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileXmlxssBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileXmlxssBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileXmlxssBinding {
@@ -13356,7 +14049,7 @@ impl AppfwprofileXmlxssBinding {
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwprotofile {
     /// `String`, read-write.
@@ -13390,6 +14083,7 @@ impl rt::Model for Appfwprotofile {
         "response",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -13423,6 +14117,16 @@ impl ::serde::Serialize for Appfwprotofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwprotofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwprotofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwprotofile {
@@ -13465,7 +14169,7 @@ impl Appfwprotofile {
 /// - URL: `/nitro/v1/config/appfwsettings`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwsettings {
     /// `unknown`, read-only.
@@ -13684,6 +14388,7 @@ impl rt::Model for Appfwsettings {
         "undefaction",
         "useconfigurablesecretkey",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -13763,6 +14468,16 @@ impl ::serde::Serialize for Appfwsettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appfwsettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwsettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appfwsettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13795,7 +14510,7 @@ impl Appfwsettings {
 /// - URL: `/nitro/v1/config/appfwsignatures`
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwsignatures {
     /// `String[]`, read-write.
@@ -13907,6 +14622,7 @@ impl rt::Model for Appfwsignatures {
         "vendortype",
         "xslt",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -13966,6 +14682,16 @@ impl ::serde::Serialize for Appfwsignatures {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appfwsignatures {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwsignatures {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appfwsignatures {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14010,7 +14736,7 @@ impl Appfwsignatures {
 /// - URL: `/nitro/v1/config/appfwtransactionrecords`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwtransactionrecords {
     /// `Double`, read-write.
@@ -14074,6 +14800,7 @@ impl rt::Model for Appfwtransactionrecords {
         "starttime",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14133,6 +14860,16 @@ impl ::serde::Serialize for Appfwtransactionrecords {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appfwtransactionrecords {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwtransactionrecords {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appfwtransactionrecords {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14162,7 +14899,7 @@ impl Appfwtransactionrecords {
 /// - Key: `urlencodedformcontenttypevalue`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwurlencodedformcontenttype {
     /// `unknown`, read-only.
@@ -14201,6 +14938,7 @@ impl rt::Model for Appfwurlencodedformcontenttype {
         "isregex",
         "urlencodedformcontenttypevalue",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -14232,6 +14970,16 @@ impl ::serde::Serialize for Appfwurlencodedformcontenttype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwurlencodedformcontenttype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwurlencodedformcontenttype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwurlencodedformcontenttype {
@@ -14278,7 +15026,7 @@ impl Appfwurlencodedformcontenttype {
 /// - URL: `/nitro/v1/config/appfwwsdl`
 /// - Key: `name`
 /// - Operations: `action:Import`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwwsdl {
     /// `String`, read-write.
@@ -14308,6 +15056,7 @@ impl rt::Model for Appfwwsdl {
         "response",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -14341,6 +15090,16 @@ impl ::serde::Serialize for Appfwwsdl {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwwsdl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwwsdl {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwwsdl {
@@ -14381,7 +15140,7 @@ impl Appfwwsdl {
 /// - URL: `/nitro/v1/config/appfwxmlcontenttype`
 /// - Key: `xmlcontenttypevalue`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwxmlcontenttype {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14421,6 +15180,7 @@ impl rt::Model for Appfwxmlcontenttype {
         "isregex",
         "xmlcontenttypevalue",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14454,6 +15214,16 @@ impl ::serde::Serialize for Appfwxmlcontenttype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwxmlcontenttype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwxmlcontenttype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwxmlcontenttype {
@@ -14502,7 +15272,7 @@ impl Appfwxmlcontenttype {
 /// - URL: `/nitro/v1/config/appfwxmlerrorpage`
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwxmlerrorpage {
     /// `String`, read-write.
@@ -14532,6 +15302,7 @@ impl rt::Model for Appfwxmlerrorpage {
         "response",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -14565,6 +15336,16 @@ impl ::serde::Serialize for Appfwxmlerrorpage {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwxmlerrorpage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwxmlerrorpage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwxmlerrorpage {
@@ -14611,7 +15392,7 @@ impl Appfwxmlerrorpage {
 /// - URL: `/nitro/v1/config/appfwxmlschema`
 /// - Key: `name`
 /// - Operations: `action:Import`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwxmlschema {
     /// `String`, read-write.
@@ -14641,6 +15422,7 @@ impl rt::Model for Appfwxmlschema {
         "response",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -14674,6 +15456,16 @@ impl ::serde::Serialize for Appfwxmlschema {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appfwxmlschema {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appfwxmlschema {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appfwxmlschema {
@@ -14714,7 +15506,7 @@ impl Appfwxmlschema {
 /// - URL: `/nitro/v1/stat/appfw`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwStats {
     /// `Double`, read-only.
@@ -15725,6 +16517,7 @@ impl rt::Model for AppfwStats {
         "appfirewallxmlxsslogsrate",
         "clearstats",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfirewallaborts.as_field(),
@@ -16196,6 +16989,16 @@ impl ::serde::Serialize for AppfwStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16220,7 +17023,7 @@ impl AppfwStats {
 /// - URL: `/nitro/v1/stat/appfwpolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyStats {
     /// `String`, read-write.
@@ -16253,6 +17056,7 @@ impl rt::Model for AppfwpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -16290,6 +17094,16 @@ impl ::serde::Serialize for AppfwpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16318,7 +17132,7 @@ impl AppfwpolicyStats {
 /// - URL: `/nitro/v1/stat/appfwpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelStats {
     /// `String`, read-write.
@@ -16345,6 +17159,7 @@ impl rt::Model for AppfwpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -16378,6 +17193,16 @@ impl ::serde::Serialize for AppfwpolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfwpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfwpolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16406,7 +17231,7 @@ impl AppfwpolicylabelStats {
 /// - URL: `/nitro/v1/stat/appfwprofile`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileStats {
     /// `Double`, read-only.
@@ -17396,6 +18221,7 @@ impl rt::Model for AppfwprofileStats {
         "clearstats",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfirewallabortsperprofile.as_field(),
@@ -17905,6 +18731,16 @@ impl ::serde::Serialize for AppfwprofileStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppfwprofileStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfwprofileStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppfwprofileStats {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/appqoeaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoeaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -182,6 +182,7 @@ impl rt::Model for Appqoeaction {
         "retryontimeout",
         "tcpprofile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -243,6 +244,16 @@ impl ::serde::Serialize for Appqoeaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Appqoeaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appqoeaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Appqoeaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -301,7 +312,7 @@ impl Appqoeaction {
 /// - URL: `/nitro/v1/config/appqoecustomresp`
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoecustomresp {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -319,6 +330,7 @@ pub struct Appqoecustomresp {
 }
 impl rt::Model for Appqoecustomresp {
     const FIELDS: &'static [&'static str] = &["__count", "name", "src"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -348,6 +360,16 @@ impl ::serde::Serialize for Appqoecustomresp {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appqoecustomresp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appqoecustomresp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appqoecustomresp {
@@ -394,7 +416,7 @@ impl Appqoecustomresp {
 /// - URL: `/nitro/v1/config/appqoeparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoeparameter {
     /// `Double`, read-write.
@@ -431,6 +453,7 @@ impl rt::Model for Appqoeparameter {
         "maxaltrespbandwidth",
         "sessionlife",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.avgwaitingclient.as_field(),
@@ -462,6 +485,16 @@ impl ::serde::Serialize for Appqoeparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appqoeparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appqoeparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appqoeparameter {
@@ -496,7 +529,7 @@ impl Appqoeparameter {
 /// - URL: `/nitro/v1/config/appqoepolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoepolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -530,6 +563,7 @@ impl rt::Model for Appqoepolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -563,6 +597,16 @@ impl ::serde::Serialize for Appqoepolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appqoepolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appqoepolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appqoepolicy {
@@ -619,7 +663,7 @@ impl Appqoepolicy {
 /// - URL: `/nitro/v1/config/appqoepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoepolicyBinding {
     /// `String`, read-write.
@@ -633,6 +677,7 @@ pub struct AppqoepolicyBinding {
 }
 impl rt::Model for AppqoepolicyBinding {
     const FIELDS: &'static [&'static str] = &["appqoepolicy_lbvserver_binding", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appqoepolicy_lbvserver_binding.as_field(),
@@ -660,6 +705,16 @@ impl ::serde::Serialize for AppqoepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppqoepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppqoepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppqoepolicyBinding {
@@ -690,7 +745,7 @@ impl AppqoepolicyBinding {
 /// - URL: `/nitro/v1/config/appqoepolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoepolicyLbvserverBinding {
     /// `String`, read-write.
@@ -731,6 +786,7 @@ impl rt::Model for AppqoepolicyLbvserverBinding {
         "gotopriorityexpression",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -768,6 +824,16 @@ impl ::serde::Serialize for AppqoepolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppqoepolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppqoepolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppqoepolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -800,7 +866,7 @@ impl AppqoepolicyLbvserverBinding {
 /// - URL: `/nitro/v1/stat/appqoe`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoeStats {
     /// `String`, read-write.
@@ -981,6 +1047,7 @@ impl rt::Model for AppqoeStats {
         "tsvrsubfailedrate",
         "validcookiesrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1108,6 +1175,16 @@ impl ::serde::Serialize for AppqoeStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppqoeStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppqoeStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppqoeStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1132,7 +1209,7 @@ impl AppqoeStats {
 /// - URL: `/nitro/v1/stat/appqoepolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoepolicyStats {
     /// `String`, read-write.
@@ -1231,6 +1308,7 @@ impl rt::Model for AppqoepolicyStats {
         "totsvrlinkedto",
         "totthroughput",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1310,6 +1388,16 @@ impl ::serde::Serialize for AppqoepolicyStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppqoepolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppqoepolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppqoepolicyStats {

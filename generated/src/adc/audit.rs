@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/auditmessageaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditmessageaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -161,6 +161,7 @@ impl rt::Model for Auditmessageaction {
         "stringbuilderexpr",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -204,6 +205,16 @@ impl ::serde::Serialize for Auditmessageaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Auditmessageaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditmessageaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Auditmessageaction {
@@ -264,7 +275,7 @@ impl Auditmessageaction {
 /// - URL: `/nitro/v1/config/auditmessages`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditmessages {
     /// `String[]`, read-write.
@@ -327,6 +338,7 @@ impl rt::Model for Auditmessages {
         "numofmesgs",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -360,6 +372,16 @@ impl ::serde::Serialize for Auditmessages {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Auditmessages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditmessages {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Auditmessages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -388,7 +410,7 @@ impl Auditmessages {
 /// - URL: `/nitro/v1/config/auditnslogaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditnslogaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -734,6 +756,7 @@ impl rt::Model for Auditnslogaction {
         "urlfiltering",
         "userdefinedauditlog",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -811,6 +834,16 @@ impl ::serde::Serialize for Auditnslogaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Auditnslogaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditnslogaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Auditnslogaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -870,7 +903,7 @@ impl Auditnslogaction {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogglobalAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -976,6 +1009,7 @@ impl rt::Model for AuditnslogglobalAuditnslogpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1011,6 +1045,16 @@ impl ::serde::Serialize for AuditnslogglobalAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuditnslogglobalAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogglobalAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditnslogglobalAuditnslogpolicyBinding {
@@ -1058,7 +1102,7 @@ impl AuditnslogglobalAuditnslogpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogglobalBinding {
     /// `auditnslogglobal_auditnslogpolicy_binding[]`, read-only.
@@ -1074,6 +1118,7 @@ impl rt::Model for AuditnslogglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "auditnslogglobal_auditnslogpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditnslogglobal_auditnslogpolicy_binding.as_field(),
@@ -1101,6 +1146,16 @@ impl ::serde::Serialize for AuditnslogglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1125,7 +1180,7 @@ impl AuditnslogglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditnslogparams {
     /// `String`, read-write.
@@ -1275,6 +1330,7 @@ impl rt::Model for Auditnslogparams {
         "urlfiltering",
         "userdefinedauditlog",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acl.as_field(),
@@ -1338,6 +1394,16 @@ impl ::serde::Serialize for Auditnslogparams {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Auditnslogparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditnslogparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Auditnslogparams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1370,7 +1436,7 @@ impl Auditnslogparams {
 /// - URL: `/nitro/v1/config/auditnslogpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditnslogpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1439,6 +1505,7 @@ impl rt::Model for Auditnslogpolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1476,6 +1543,16 @@ impl ::serde::Serialize for Auditnslogpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Auditnslogpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditnslogpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Auditnslogpolicy {
@@ -1532,7 +1609,7 @@ impl Auditnslogpolicy {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAaagroupBinding {
     /// `String`, read-write.
@@ -1568,6 +1645,7 @@ impl rt::Model for AuditnslogpolicyAaagroupBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1603,6 +1681,16 @@ impl ::serde::Serialize for AuditnslogpolicyAaagroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyAaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyAaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyAaagroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1635,7 +1723,7 @@ impl AuditnslogpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAaauserBinding {
     /// `String`, read-write.
@@ -1671,6 +1759,7 @@ impl rt::Model for AuditnslogpolicyAaauserBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1706,6 +1795,16 @@ impl ::serde::Serialize for AuditnslogpolicyAaauserBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyAaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyAaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyAaauserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1738,7 +1837,7 @@ impl AuditnslogpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_appfwglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAppfwglobalBinding {
     /// `String`, read-write.
@@ -1774,6 +1873,7 @@ impl rt::Model for AuditnslogpolicyAppfwglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1809,6 +1909,16 @@ impl ::serde::Serialize for AuditnslogpolicyAppfwglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyAppfwglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyAppfwglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyAppfwglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1842,7 +1952,7 @@ impl AuditnslogpolicyAppfwglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAuditnslogglobalBinding {
     /// `String`, read-write.
@@ -1878,6 +1988,7 @@ impl rt::Model for AuditnslogpolicyAuditnslogglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1913,6 +2024,16 @@ impl ::serde::Serialize for AuditnslogpolicyAuditnslogglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyAuditnslogglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyAuditnslogglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyAuditnslogglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1945,7 +2066,7 @@ impl AuditnslogpolicyAuditnslogglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -1981,6 +2102,7 @@ impl rt::Model for AuditnslogpolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2016,6 +2138,16 @@ impl ::serde::Serialize for AuditnslogpolicyAuthenticationvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2048,7 +2180,7 @@ impl AuditnslogpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyBinding {
     /// `String`, read-write.
@@ -2113,6 +2245,7 @@ impl rt::Model for AuditnslogpolicyBinding {
         "auditnslogpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditnslogpolicy_aaagroup_binding.as_field(),
@@ -2162,6 +2295,16 @@ impl ::serde::Serialize for AuditnslogpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2190,7 +2333,7 @@ impl AuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -2226,6 +2369,7 @@ impl rt::Model for AuditnslogpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2261,6 +2405,16 @@ impl ::serde::Serialize for AuditnslogpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2293,7 +2447,7 @@ impl AuditnslogpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -2329,6 +2483,7 @@ impl rt::Model for AuditnslogpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2364,6 +2519,16 @@ impl ::serde::Serialize for AuditnslogpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2396,7 +2561,7 @@ impl AuditnslogpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicySystemglobalBinding {
     /// `String`, read-write.
@@ -2432,6 +2597,7 @@ impl rt::Model for AuditnslogpolicySystemglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2467,6 +2633,16 @@ impl ::serde::Serialize for AuditnslogpolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2499,7 +2675,7 @@ impl AuditnslogpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyTmglobalBinding {
     /// `String`, read-write.
@@ -2535,6 +2711,7 @@ impl rt::Model for AuditnslogpolicyTmglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2570,6 +2747,16 @@ impl ::serde::Serialize for AuditnslogpolicyTmglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyTmglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyTmglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyTmglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2602,7 +2789,7 @@ impl AuditnslogpolicyTmglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -2638,6 +2825,7 @@ impl rt::Model for AuditnslogpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2673,6 +2861,16 @@ impl ::serde::Serialize for AuditnslogpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2705,7 +2903,7 @@ impl AuditnslogpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -2741,6 +2939,7 @@ impl rt::Model for AuditnslogpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2776,6 +2975,16 @@ impl ::serde::Serialize for AuditnslogpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditnslogpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditnslogpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditnslogpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2808,7 +3017,7 @@ impl AuditnslogpolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/auditsyslogaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditsyslogaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3199,6 +3408,7 @@ impl rt::Model for Auditsyslogaction {
         "urlfiltering",
         "userdefinedauditlog",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3300,6 +3510,16 @@ impl ::serde::Serialize for Auditsyslogaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Auditsyslogaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditsyslogaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Auditsyslogaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3359,7 +3579,7 @@ impl Auditsyslogaction {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogglobalAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3636,6 +3856,7 @@ impl rt::Model for AuditsyslogglobalAuditsyslogpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3673,6 +3894,16 @@ impl ::serde::Serialize for AuditsyslogglobalAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuditsyslogglobalAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogglobalAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogglobalAuditsyslogpolicyBinding {
@@ -3720,7 +3951,7 @@ impl AuditsyslogglobalAuditsyslogpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogglobalBinding {
     /// `auditsyslogglobal_auditsyslogpolicy_binding[]`, read-only.
@@ -3736,6 +3967,7 @@ impl rt::Model for AuditsyslogglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "auditsyslogglobal_auditsyslogpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditsyslogglobal_auditsyslogpolicy_binding.as_field(),
@@ -3763,6 +3995,16 @@ impl ::serde::Serialize for AuditsyslogglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3787,7 +4029,7 @@ impl AuditsyslogglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditsyslogparams {
     /// `String`, read-write.
@@ -3992,6 +4234,7 @@ impl rt::Model for Auditsyslogparams {
         "urlfiltering",
         "userdefinedauditlog",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acl.as_field(),
@@ -4059,6 +4302,16 @@ impl ::serde::Serialize for Auditsyslogparams {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Auditsyslogparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditsyslogparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Auditsyslogparams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4091,7 +4344,7 @@ impl Auditsyslogparams {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditsyslogpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4145,6 +4398,7 @@ impl rt::Model for Auditsyslogpolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4182,6 +4436,16 @@ impl ::serde::Serialize for Auditsyslogpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Auditsyslogpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Auditsyslogpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Auditsyslogpolicy {
@@ -4238,7 +4502,7 @@ impl Auditsyslogpolicy {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAaagroupBinding {
     /// `String`, read-write.
@@ -4274,6 +4538,7 @@ impl rt::Model for AuditsyslogpolicyAaagroupBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4309,6 +4574,16 @@ impl ::serde::Serialize for AuditsyslogpolicyAaagroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyAaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyAaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyAaagroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4341,7 +4616,7 @@ impl AuditsyslogpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAaauserBinding {
     /// `String`, read-write.
@@ -4377,6 +4652,7 @@ impl rt::Model for AuditsyslogpolicyAaauserBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4412,6 +4688,16 @@ impl ::serde::Serialize for AuditsyslogpolicyAaauserBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyAaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyAaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyAaauserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4445,7 +4731,7 @@ impl AuditsyslogpolicyAaauserBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAuditsyslogglobalBinding {
     /// `String`, read-write.
@@ -4481,6 +4767,7 @@ impl rt::Model for AuditsyslogpolicyAuditsyslogglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4516,6 +4803,16 @@ impl ::serde::Serialize for AuditsyslogpolicyAuditsyslogglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyAuditsyslogglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyAuditsyslogglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyAuditsyslogglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4548,7 +4845,7 @@ impl AuditsyslogpolicyAuditsyslogglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -4584,6 +4881,7 @@ impl rt::Model for AuditsyslogpolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4619,6 +4917,16 @@ impl ::serde::Serialize for AuditsyslogpolicyAuthenticationvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4651,7 +4959,7 @@ impl AuditsyslogpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyBinding {
     /// `String`, read-write.
@@ -4720,6 +5028,7 @@ impl rt::Model for AuditsyslogpolicyBinding {
         "auditsyslogpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditsyslogpolicy_aaagroup_binding.as_field(),
@@ -4769,6 +5078,16 @@ impl ::serde::Serialize for AuditsyslogpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4797,7 +5116,7 @@ impl AuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -4833,6 +5152,7 @@ impl rt::Model for AuditsyslogpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4868,6 +5188,16 @@ impl ::serde::Serialize for AuditsyslogpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4900,7 +5230,7 @@ impl AuditsyslogpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -4936,6 +5266,7 @@ impl rt::Model for AuditsyslogpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4971,6 +5302,16 @@ impl ::serde::Serialize for AuditsyslogpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5003,7 +5344,7 @@ impl AuditsyslogpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_rnatglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyRnatglobalBinding {
     /// `String`, read-write.
@@ -5039,6 +5380,7 @@ impl rt::Model for AuditsyslogpolicyRnatglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5074,6 +5416,16 @@ impl ::serde::Serialize for AuditsyslogpolicyRnatglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyRnatglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyRnatglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyRnatglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5106,7 +5458,7 @@ impl AuditsyslogpolicyRnatglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicySystemglobalBinding {
     /// `String`, read-write.
@@ -5142,6 +5494,7 @@ impl rt::Model for AuditsyslogpolicySystemglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5177,6 +5530,16 @@ impl ::serde::Serialize for AuditsyslogpolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5209,7 +5572,7 @@ impl AuditsyslogpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyTmglobalBinding {
     /// `String`, read-write.
@@ -5245,6 +5608,7 @@ impl rt::Model for AuditsyslogpolicyTmglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5280,6 +5644,16 @@ impl ::serde::Serialize for AuditsyslogpolicyTmglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyTmglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyTmglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyTmglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5312,7 +5686,7 @@ impl AuditsyslogpolicyTmglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -5348,6 +5722,7 @@ impl rt::Model for AuditsyslogpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5383,6 +5758,16 @@ impl ::serde::Serialize for AuditsyslogpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5415,7 +5800,7 @@ impl AuditsyslogpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -5451,6 +5836,7 @@ impl rt::Model for AuditsyslogpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5486,6 +5872,16 @@ impl ::serde::Serialize for AuditsyslogpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditsyslogpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditsyslogpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditsyslogpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5518,7 +5914,7 @@ impl AuditsyslogpolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/stat/audit`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditStats {
     /// `Double`, read-only.
@@ -5717,6 +6113,7 @@ impl rt::Model for AuditStats {
         "systcpconnfail",
         "systcpconnfailrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditcontextnotfound.as_field(),
@@ -5826,6 +6223,16 @@ impl ::serde::Serialize for AuditStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuditStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationadfsproxyprofile {
     /// `unknown`, read-only.
@@ -71,6 +71,7 @@ impl rt::Model for Authenticationadfsproxyprofile {
         "serverurl",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adfstruststatus.as_field(),
@@ -106,6 +107,16 @@ impl ::serde::Serialize for Authenticationadfsproxyprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationadfsproxyprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationadfsproxyprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationadfsproxyprofile {
@@ -160,7 +171,7 @@ impl Authenticationadfsproxyprofile {
 /// - URL: `/nitro/v1/config/authenticationauthnprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationauthnprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -201,6 +212,7 @@ impl rt::Model for Authenticationauthnprofile {
         "authnvsname",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -236,6 +248,16 @@ impl ::serde::Serialize for Authenticationauthnprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationauthnprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationauthnprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationauthnprofile {
@@ -297,7 +319,7 @@ impl Authenticationauthnprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationazurekeyvault {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -432,6 +454,7 @@ impl rt::Model for Authenticationazurekeyvault {
         "tokenendpoint",
         "vaultname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -481,6 +504,16 @@ impl ::serde::Serialize for Authenticationazurekeyvault {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationazurekeyvault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationazurekeyvault {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationazurekeyvault {
@@ -542,7 +575,7 @@ impl Authenticationazurekeyvault {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcaptchaaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -594,6 +627,7 @@ impl rt::Model for Authenticationcaptchaaction {
         "serverurl",
         "sitekey",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -631,6 +665,16 @@ impl ::serde::Serialize for Authenticationcaptchaaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationcaptchaaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationcaptchaaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationcaptchaaction {
@@ -691,7 +735,7 @@ impl Authenticationcaptchaaction {
 /// - URL: `/nitro/v1/config/authenticationcertaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcertaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -747,6 +791,7 @@ impl rt::Model for Authenticationcertaction {
         "twofactor",
         "usernamefield",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -782,6 +827,16 @@ impl ::serde::Serialize for Authenticationcertaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationcertaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationcertaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationcertaction {
@@ -842,7 +897,7 @@ impl Authenticationcertaction {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcertpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -868,6 +923,7 @@ pub struct Authenticationcertpolicy {
 }
 impl rt::Model for Authenticationcertpolicy {
     const FIELDS: &'static [&'static str] = &["__count", "name", "reqaction", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -899,6 +955,16 @@ impl ::serde::Serialize for Authenticationcertpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationcertpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationcertpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationcertpolicy {
@@ -959,7 +1025,7 @@ impl Authenticationcertpolicy {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -995,6 +1061,7 @@ impl rt::Model for AuthenticationcertpolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1030,6 +1097,16 @@ impl ::serde::Serialize for AuthenticationcertpolicyAuthenticationvserverBinding
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationcertpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationcertpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationcertpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1063,7 +1140,7 @@ impl AuthenticationcertpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyBinding {
     /// `String`, read-write.
@@ -1092,6 +1169,7 @@ impl rt::Model for AuthenticationcertpolicyBinding {
         "authenticationcertpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationcertpolicy_authenticationvserver_binding.as_field(),
@@ -1128,6 +1206,16 @@ impl ::serde::Serialize for AuthenticationcertpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationcertpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationcertpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationcertpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1156,7 +1244,7 @@ impl AuthenticationcertpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -1192,6 +1280,7 @@ impl rt::Model for AuthenticationcertpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1227,6 +1316,16 @@ impl ::serde::Serialize for AuthenticationcertpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationcertpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationcertpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationcertpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1259,7 +1358,7 @@ impl AuthenticationcertpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -1295,6 +1394,7 @@ impl rt::Model for AuthenticationcertpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1330,6 +1430,16 @@ impl ::serde::Serialize for AuthenticationcertpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationcertpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationcertpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationcertpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1363,7 +1473,7 @@ impl AuthenticationcertpolicyVpnvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcitrixauthaction {
     /// `String`, read-write.
@@ -1418,6 +1528,7 @@ impl rt::Model for Authenticationcitrixauthaction {
         "authenticationtype",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authentication.as_field(),
@@ -1447,6 +1558,16 @@ impl ::serde::Serialize for Authenticationcitrixauthaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationcitrixauthaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationcitrixauthaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationcitrixauthaction {
@@ -1506,7 +1627,7 @@ impl Authenticationcitrixauthaction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationdfaaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1567,6 +1688,7 @@ impl rt::Model for Authenticationdfaaction {
         "serverurl",
         "success",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1606,6 +1728,16 @@ impl ::serde::Serialize for Authenticationdfaaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationdfaaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationdfaaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationdfaaction {
@@ -1667,7 +1799,7 @@ impl Authenticationdfaaction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationdfapolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1703,6 +1835,7 @@ pub struct Authenticationdfapolicy {
 }
 impl rt::Model for Authenticationdfapolicy {
     const FIELDS: &'static [&'static str] = &["__count", "action", "name", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1734,6 +1867,16 @@ impl ::serde::Serialize for Authenticationdfapolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationdfapolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationdfapolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationdfapolicy {
@@ -1791,7 +1934,7 @@ impl Authenticationdfapolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationdfapolicyBinding {
     /// `String`, read-write.
@@ -1814,6 +1957,7 @@ impl rt::Model for AuthenticationdfapolicyBinding {
         "authenticationdfapolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationdfapolicy_vpnvserver_binding.as_field(),
@@ -1841,6 +1985,16 @@ impl ::serde::Serialize for AuthenticationdfapolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationdfapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationdfapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationdfapolicyBinding {
@@ -1872,7 +2026,7 @@ impl AuthenticationdfapolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationdfapolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -1908,6 +2062,7 @@ impl rt::Model for AuthenticationdfapolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1943,6 +2098,16 @@ impl ::serde::Serialize for AuthenticationdfapolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationdfapolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationdfapolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationdfapolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1976,7 +2141,7 @@ impl AuthenticationdfapolicyVpnvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationemailaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2072,6 +2237,7 @@ impl rt::Model for Authenticationemailaction {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2115,6 +2281,16 @@ impl ::serde::Serialize for Authenticationemailaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationemailaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationemailaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationemailaction {
@@ -2176,7 +2352,7 @@ impl Authenticationemailaction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationepaaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2252,6 +2428,7 @@ impl rt::Model for Authenticationepaaction {
         "name",
         "quarantinegroup",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2291,6 +2468,16 @@ impl ::serde::Serialize for Authenticationepaaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationepaaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationepaaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationepaaction {
@@ -2351,7 +2538,7 @@ impl Authenticationepaaction {
 /// - URL: `/nitro/v1/config/authenticationldapaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationldapaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2718,6 +2905,7 @@ impl rt::Model for Authenticationldapaction {
         "svrtype",
         "validateservercert",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2859,6 +3047,16 @@ impl ::serde::Serialize for Authenticationldapaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationldapaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationldapaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationldapaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2917,7 +3115,7 @@ impl Authenticationldapaction {
 /// - URL: `/nitro/v1/config/authenticationldappolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationldappolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2943,6 +3141,7 @@ pub struct Authenticationldappolicy {
 }
 impl rt::Model for Authenticationldappolicy {
     const FIELDS: &'static [&'static str] = &["__count", "name", "reqaction", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2974,6 +3173,16 @@ impl ::serde::Serialize for Authenticationldappolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationldappolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationldappolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationldappolicy {
@@ -3034,7 +3243,7 @@ impl Authenticationldappolicy {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -3070,6 +3279,7 @@ impl rt::Model for AuthenticationldappolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3105,6 +3315,16 @@ impl ::serde::Serialize for AuthenticationldappolicyAuthenticationvserverBinding
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationldappolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationldappolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationldappolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3138,7 +3358,7 @@ impl AuthenticationldappolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyBinding {
     /// `String`, read-write.
@@ -3172,6 +3392,7 @@ impl rt::Model for AuthenticationldappolicyBinding {
         "authenticationldappolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationldappolicy_authenticationvserver_binding.as_field(),
@@ -3210,6 +3431,16 @@ impl ::serde::Serialize for AuthenticationldappolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationldappolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationldappolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationldappolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3238,7 +3469,7 @@ impl AuthenticationldappolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicySystemglobalBinding {
     /// `String`, read-write.
@@ -3274,6 +3505,7 @@ impl rt::Model for AuthenticationldappolicySystemglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3309,6 +3541,16 @@ impl ::serde::Serialize for AuthenticationldappolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationldappolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationldappolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationldappolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3341,7 +3583,7 @@ impl AuthenticationldappolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -3377,6 +3619,7 @@ impl rt::Model for AuthenticationldappolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3412,6 +3655,16 @@ impl ::serde::Serialize for AuthenticationldappolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationldappolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationldappolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationldappolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3444,7 +3697,7 @@ impl AuthenticationldappolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -3480,6 +3733,7 @@ impl rt::Model for AuthenticationldappolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3515,6 +3769,16 @@ impl ::serde::Serialize for AuthenticationldappolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationldappolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationldappolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationldappolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3547,7 +3811,7 @@ impl AuthenticationldappolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationlocalpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3567,6 +3831,7 @@ pub struct Authenticationlocalpolicy {
 }
 impl rt::Model for Authenticationlocalpolicy {
     const FIELDS: &'static [&'static str] = &["__count", "name", "reqaction", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3598,6 +3863,16 @@ impl ::serde::Serialize for Authenticationlocalpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationlocalpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationlocalpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationlocalpolicy {
@@ -3654,7 +3929,7 @@ impl Authenticationlocalpolicy {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -3688,6 +3963,7 @@ impl rt::Model for AuthenticationlocalpolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3723,6 +3999,16 @@ impl ::serde::Serialize for AuthenticationlocalpolicyAuthenticationvserverBindin
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationlocalpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationlocalpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationlocalpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3756,7 +4042,7 @@ impl AuthenticationlocalpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyBinding {
     /// `String`, read-write.
@@ -3788,6 +4074,7 @@ impl rt::Model for AuthenticationlocalpolicyBinding {
         "authenticationlocalpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationlocalpolicy_authenticationvserver_binding.as_field(),
@@ -3826,6 +4113,16 @@ impl ::serde::Serialize for AuthenticationlocalpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationlocalpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationlocalpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationlocalpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3854,7 +4151,7 @@ impl AuthenticationlocalpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicySystemglobalBinding {
     /// `String`, read-write.
@@ -3888,6 +4185,7 @@ impl rt::Model for AuthenticationlocalpolicySystemglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3923,6 +4221,16 @@ impl ::serde::Serialize for AuthenticationlocalpolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationlocalpolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationlocalpolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationlocalpolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3955,7 +4263,7 @@ impl AuthenticationlocalpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -3989,6 +4297,7 @@ impl rt::Model for AuthenticationlocalpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4024,6 +4333,16 @@ impl ::serde::Serialize for AuthenticationlocalpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationlocalpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationlocalpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationlocalpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4056,7 +4375,7 @@ impl AuthenticationlocalpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -4090,6 +4409,7 @@ impl rt::Model for AuthenticationlocalpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4125,6 +4445,16 @@ impl ::serde::Serialize for AuthenticationlocalpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationlocalpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationlocalpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationlocalpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4158,7 +4488,7 @@ impl AuthenticationlocalpolicyVpnvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationloginschema {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4271,6 +4601,7 @@ impl rt::Model for Authenticationloginschema {
         "usercredentialindex",
         "userexpression",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4316,6 +4647,16 @@ impl ::serde::Serialize for Authenticationloginschema {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationloginschema {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationloginschema {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationloginschema {
@@ -4377,7 +4718,7 @@ impl Authenticationloginschema {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationloginschemapolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4464,6 +4805,7 @@ impl rt::Model for Authenticationloginschemapolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4511,6 +4853,16 @@ impl ::serde::Serialize for Authenticationloginschemapolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationloginschemapolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationloginschemapolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationloginschemapolicy {
@@ -4578,7 +4930,7 @@ impl Authenticationloginschemapolicy {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -4654,6 +5006,7 @@ impl rt::Model for AuthenticationloginschemapolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4695,6 +5048,16 @@ impl ::serde::Serialize for AuthenticationloginschemapolicyAuthenticationvserver
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationloginschemapolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationloginschemapolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationloginschemapolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4729,7 +5092,7 @@ impl AuthenticationloginschemapolicyAuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyBinding {
     /// `String`, read-write.
@@ -4759,6 +5122,7 @@ impl rt::Model for AuthenticationloginschemapolicyBinding {
         "authenticationloginschemapolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -4796,6 +5160,16 @@ impl ::serde::Serialize for AuthenticationloginschemapolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationloginschemapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationloginschemapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationloginschemapolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4825,7 +5199,7 @@ impl AuthenticationloginschemapolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -4882,6 +5256,7 @@ impl rt::Model for AuthenticationloginschemapolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4923,6 +5298,16 @@ impl ::serde::Serialize for AuthenticationloginschemapolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationloginschemapolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationloginschemapolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationloginschemapolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4956,7 +5341,7 @@ impl AuthenticationloginschemapolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationnegotiateaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationnegotiateaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5013,6 +5398,7 @@ impl rt::Model for Authenticationnegotiateaction {
         "ntlmpath",
         "ou",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5056,6 +5442,16 @@ impl ::serde::Serialize for Authenticationnegotiateaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationnegotiateaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationnegotiateaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationnegotiateaction {
@@ -5116,7 +5512,7 @@ impl Authenticationnegotiateaction {
 /// - URL: `/nitro/v1/config/authenticationnegotiatepolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationnegotiatepolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5144,6 +5540,7 @@ pub struct Authenticationnegotiatepolicy {
 }
 impl rt::Model for Authenticationnegotiatepolicy {
     const FIELDS: &'static [&'static str] = &["__count", "name", "reqaction", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5175,6 +5572,16 @@ impl ::serde::Serialize for Authenticationnegotiatepolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationnegotiatepolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationnegotiatepolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationnegotiatepolicy {
@@ -5231,7 +5638,7 @@ impl Authenticationnegotiatepolicy {
 /// - URL: `/nitro/v1/config/authenticationnegotiatepolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -5267,6 +5674,7 @@ impl rt::Model for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5302,6 +5710,16 @@ impl ::serde::Serialize for AuthenticationnegotiatepolicyAuthenticationvserverBi
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5335,7 +5753,7 @@ impl AuthenticationnegotiatepolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationnegotiatepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyBinding {
     /// `String`, read-write.
@@ -5368,6 +5786,7 @@ impl rt::Model for AuthenticationnegotiatepolicyBinding {
         "authenticationnegotiatepolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -5407,6 +5826,16 @@ impl ::serde::Serialize for AuthenticationnegotiatepolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationnegotiatepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationnegotiatepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationnegotiatepolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5436,7 +5865,7 @@ impl AuthenticationnegotiatepolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -5472,6 +5901,7 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5507,6 +5937,16 @@ impl ::serde::Serialize for AuthenticationnegotiatepolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationnegotiatepolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationnegotiatepolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationnegotiatepolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5540,7 +5980,7 @@ impl AuthenticationnegotiatepolicyVpnglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -5576,6 +6016,7 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5611,6 +6052,16 @@ impl ::serde::Serialize for AuthenticationnegotiatepolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationnegotiatepolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationnegotiatepolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationnegotiatepolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5644,7 +6095,7 @@ impl AuthenticationnegotiatepolicyVpnvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationnoauthaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5682,6 +6133,7 @@ impl rt::Model for Authenticationnoauthaction {
         "feature",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5715,6 +6167,16 @@ impl ::serde::Serialize for Authenticationnoauthaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationnoauthaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationnoauthaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationnoauthaction {
@@ -5776,7 +6238,7 @@ impl Authenticationnoauthaction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationoauthaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6196,6 +6658,7 @@ impl rt::Model for Authenticationoauthaction {
         "userinfourl",
         "usernamefield",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6317,6 +6780,16 @@ impl ::serde::Serialize for Authenticationoauthaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationoauthaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationoauthaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationoauthaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6376,7 +6849,7 @@ impl Authenticationoauthaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationoauthidppolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6449,6 +6922,7 @@ impl rt::Model for Authenticationoauthidppolicy {
         "rule",
         "undefaction",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6492,6 +6966,16 @@ impl ::serde::Serialize for Authenticationoauthidppolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationoauthidppolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationoauthidppolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationoauthidppolicy {
@@ -6559,7 +7043,7 @@ impl Authenticationoauthidppolicy {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -6595,6 +7079,7 @@ impl rt::Model for AuthenticationoauthidppolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6628,6 +7113,16 @@ impl ::serde::Serialize for AuthenticationoauthidppolicyAuthenticationvserverBin
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationoauthidppolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationoauthidppolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -6664,7 +7159,7 @@ impl AuthenticationoauthidppolicyAuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyBinding {
     /// `String`, read-write.
@@ -6694,6 +7189,7 @@ impl rt::Model for AuthenticationoauthidppolicyBinding {
         "authenticationoauthidppolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -6731,6 +7227,16 @@ impl ::serde::Serialize for AuthenticationoauthidppolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationoauthidppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationoauthidppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationoauthidppolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6760,7 +7266,7 @@ impl AuthenticationoauthidppolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -6796,6 +7302,7 @@ impl rt::Model for AuthenticationoauthidppolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6831,6 +7338,16 @@ impl ::serde::Serialize for AuthenticationoauthidppolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationoauthidppolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationoauthidppolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationoauthidppolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6864,7 +7381,7 @@ impl AuthenticationoauthidppolicyVpnvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationoauthidpprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7020,6 +7537,7 @@ impl rt::Model for Authenticationoauthidpprofile {
         "signatureservice",
         "skewtime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7081,6 +7599,16 @@ impl ::serde::Serialize for Authenticationoauthidpprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationoauthidpprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationoauthidpprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationoauthidpprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7139,7 +7667,7 @@ impl Authenticationoauthidpprofile {
 /// - URL: `/nitro/v1/config/authenticationpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7272,6 +7800,7 @@ impl rt::Model for Authenticationpolicy {
         "rule",
         "undefaction",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7317,6 +7846,16 @@ impl ::serde::Serialize for Authenticationpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationpolicy {
@@ -7384,7 +7923,7 @@ impl Authenticationpolicy {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyAuthenticationpolicylabelBinding {
     /// `String`, read-write.
@@ -7430,6 +7969,7 @@ impl rt::Model for AuthenticationpolicyAuthenticationpolicylabelBinding {
         "nextfactor",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7469,6 +8009,16 @@ impl ::serde::Serialize for AuthenticationpolicyAuthenticationpolicylabelBinding
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationpolicyAuthenticationpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicyAuthenticationpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationpolicyAuthenticationpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7503,7 +8053,7 @@ impl AuthenticationpolicyAuthenticationpolicylabelBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -7549,6 +8099,7 @@ impl rt::Model for AuthenticationpolicyAuthenticationvserverBinding {
         "nextfactor",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7588,6 +8139,16 @@ impl ::serde::Serialize for AuthenticationpolicyAuthenticationvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7622,7 +8183,7 @@ impl AuthenticationpolicyAuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyBinding {
     /// `String`, read-write.
@@ -7659,6 +8220,7 @@ impl rt::Model for AuthenticationpolicyBinding {
         "authenticationpolicy_systemglobal_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationpolicy_authenticationpolicylabel_binding.as_field(),
@@ -7695,6 +8257,16 @@ impl ::serde::Serialize for AuthenticationpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7724,7 +8296,7 @@ impl AuthenticationpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicySystemglobalBinding {
     /// `String`, read-write.
@@ -7770,6 +8342,7 @@ impl rt::Model for AuthenticationpolicySystemglobalBinding {
         "nextfactor",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7809,6 +8382,16 @@ impl ::serde::Serialize for AuthenticationpolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationpolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationpolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7841,7 +8424,7 @@ impl AuthenticationpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7918,6 +8501,7 @@ impl rt::Model for Authenticationpolicylabel {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7967,6 +8551,16 @@ impl ::serde::Serialize for Authenticationpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationpolicylabel {
@@ -8033,7 +8627,7 @@ impl Authenticationpolicylabel {
 /// - URL: `/nitro/v1/config/authenticationpolicylabel_authenticationpolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicylabelAuthenticationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8066,6 +8660,7 @@ impl rt::Model for AuthenticationpolicylabelAuthenticationpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8101,6 +8696,16 @@ impl ::serde::Serialize for AuthenticationpolicylabelAuthenticationpolicyBinding
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationpolicylabelAuthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicylabelAuthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -8152,7 +8757,7 @@ impl AuthenticationpolicylabelAuthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicylabelBinding {
     /// `String`, read-write.
@@ -8169,6 +8774,7 @@ impl rt::Model for AuthenticationpolicylabelBinding {
         "authenticationpolicylabel_authenticationpolicy_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationpolicylabel_authenticationpolicy_binding.as_field(),
@@ -8201,6 +8807,16 @@ impl ::serde::Serialize for AuthenticationpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8230,7 +8846,7 @@ impl AuthenticationpolicylabelBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationprotecteduseraction {
     /// `Double`, read-write.
@@ -8250,6 +8866,7 @@ pub struct Authenticationprotecteduseraction {
 }
 impl rt::Model for Authenticationprotecteduseraction {
     const FIELDS: &'static [&'static str] = &["maxconcurrentusers", "name", "realmstr"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.maxconcurrentusers.as_field(),
@@ -8279,6 +8896,16 @@ impl ::serde::Serialize for Authenticationprotecteduseraction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationprotecteduseraction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationprotecteduseraction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationprotecteduseraction {
@@ -8338,7 +8965,7 @@ impl Authenticationprotecteduseraction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationpushservice {
     /// `String`, read-write.
@@ -8519,6 +9146,7 @@ impl rt::Model for Authenticationpushservice {
         "signingkeyname",
         "trustservice",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.namespace.as_field(),
@@ -8576,6 +9204,16 @@ impl ::serde::Serialize for Authenticationpushservice {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationpushservice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationpushservice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationpushservice {
@@ -8636,7 +9274,7 @@ impl Authenticationpushservice {
 /// - URL: `/nitro/v1/config/authenticationradiusaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationradiusaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8871,6 +9509,7 @@ impl rt::Model for Authenticationradiusaction {
         "transport",
         "tunnelendpointclientip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8956,6 +9595,16 @@ impl ::serde::Serialize for Authenticationradiusaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationradiusaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationradiusaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationradiusaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9014,7 +9663,7 @@ impl Authenticationradiusaction {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationradiuspolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -9038,6 +9687,7 @@ pub struct Authenticationradiuspolicy {
 }
 impl rt::Model for Authenticationradiuspolicy {
     const FIELDS: &'static [&'static str] = &["__count", "name", "reqaction", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9069,6 +9719,16 @@ impl ::serde::Serialize for Authenticationradiuspolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationradiuspolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationradiuspolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationradiuspolicy {
@@ -9129,7 +9789,7 @@ impl Authenticationradiuspolicy {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -9165,6 +9825,7 @@ impl rt::Model for AuthenticationradiuspolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9200,6 +9861,16 @@ impl ::serde::Serialize for AuthenticationradiuspolicyAuthenticationvserverBindi
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationradiuspolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationradiuspolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationradiuspolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9233,7 +9904,7 @@ impl AuthenticationradiuspolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyBinding {
     /// `String`, read-write.
@@ -9267,6 +9938,7 @@ impl rt::Model for AuthenticationradiuspolicyBinding {
         "authenticationradiuspolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationradiuspolicy_authenticationvserver_binding.as_field(),
@@ -9305,6 +9977,16 @@ impl ::serde::Serialize for AuthenticationradiuspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationradiuspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationradiuspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationradiuspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9333,7 +10015,7 @@ impl AuthenticationradiuspolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicySystemglobalBinding {
     /// `String`, read-write.
@@ -9369,6 +10051,7 @@ impl rt::Model for AuthenticationradiuspolicySystemglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9404,6 +10087,16 @@ impl ::serde::Serialize for AuthenticationradiuspolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationradiuspolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationradiuspolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationradiuspolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9436,7 +10129,7 @@ impl AuthenticationradiuspolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -9472,6 +10165,7 @@ impl rt::Model for AuthenticationradiuspolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9507,6 +10201,16 @@ impl ::serde::Serialize for AuthenticationradiuspolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationradiuspolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationradiuspolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationradiuspolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9539,7 +10243,7 @@ impl AuthenticationradiuspolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -9575,6 +10279,7 @@ impl rt::Model for AuthenticationradiuspolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9610,6 +10315,16 @@ impl ::serde::Serialize for AuthenticationradiuspolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationradiuspolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationradiuspolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationradiuspolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9642,7 +10357,7 @@ impl AuthenticationradiuspolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -10166,6 +10881,7 @@ impl rt::Model for Authenticationsamlaction {
         "statechecks",
         "storesamlresponse",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10293,6 +11009,16 @@ impl ::serde::Serialize for Authenticationsamlaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationsamlaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationsamlaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationsamlaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10351,7 +11077,7 @@ impl Authenticationsamlaction {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlidppolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -10404,6 +11130,7 @@ impl rt::Model for Authenticationsamlidppolicy {
         "rule",
         "undefaction",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10447,6 +11174,16 @@ impl ::serde::Serialize for Authenticationsamlidppolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationsamlidppolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationsamlidppolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationsamlidppolicy {
@@ -10513,7 +11250,7 @@ impl Authenticationsamlidppolicy {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -10549,6 +11286,7 @@ impl rt::Model for AuthenticationsamlidppolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10584,6 +11322,16 @@ impl ::serde::Serialize for AuthenticationsamlidppolicyAuthenticationvserverBind
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlidppolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlidppolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationsamlidppolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10617,7 +11365,7 @@ impl AuthenticationsamlidppolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyBinding {
     /// `String`, read-write.
@@ -10641,6 +11389,7 @@ impl rt::Model for AuthenticationsamlidppolicyBinding {
         "authenticationsamlidppolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -10677,6 +11426,16 @@ impl ::serde::Serialize for AuthenticationsamlidppolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlidppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlidppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationsamlidppolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10705,7 +11464,7 @@ impl AuthenticationsamlidppolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -10741,6 +11500,7 @@ impl rt::Model for AuthenticationsamlidppolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10776,6 +11536,16 @@ impl ::serde::Serialize for AuthenticationsamlidppolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlidppolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlidppolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationsamlidppolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10808,7 +11578,7 @@ impl AuthenticationsamlidppolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlidpprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlidpprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11462,6 +12232,7 @@ impl rt::Model for Authenticationsamlidpprofile {
         "skewtime",
         "splogouturl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11675,6 +12446,16 @@ impl ::serde::Serialize for Authenticationsamlidpprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationsamlidpprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationsamlidpprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationsamlidpprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11733,7 +12514,7 @@ impl Authenticationsamlidpprofile {
 /// - URL: `/nitro/v1/config/authenticationsamlpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11761,6 +12542,7 @@ pub struct Authenticationsamlpolicy {
 }
 impl rt::Model for Authenticationsamlpolicy {
     const FIELDS: &'static [&'static str] = &["__count", "name", "reqaction", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11792,6 +12574,16 @@ impl ::serde::Serialize for Authenticationsamlpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationsamlpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationsamlpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationsamlpolicy {
@@ -11852,7 +12644,7 @@ impl Authenticationsamlpolicy {
 /// - URL: `/nitro/v1/config/authenticationsamlpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -11888,6 +12680,7 @@ impl rt::Model for AuthenticationsamlpolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11923,6 +12716,16 @@ impl ::serde::Serialize for AuthenticationsamlpolicyAuthenticationvserverBinding
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationsamlpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11956,7 +12759,7 @@ impl AuthenticationsamlpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyBinding {
     /// `String`, read-write.
@@ -11989,6 +12792,7 @@ impl rt::Model for AuthenticationsamlpolicyBinding {
         "authenticationsamlpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationsamlpolicy_authenticationvserver_binding.as_field(),
@@ -12025,6 +12829,16 @@ impl ::serde::Serialize for AuthenticationsamlpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationsamlpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12054,7 +12868,7 @@ impl AuthenticationsamlpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -12090,6 +12904,7 @@ impl rt::Model for AuthenticationsamlpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12125,6 +12940,16 @@ impl ::serde::Serialize for AuthenticationsamlpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationsamlpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12158,7 +12983,7 @@ impl AuthenticationsamlpolicyVpnglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -12194,6 +13019,7 @@ impl rt::Model for AuthenticationsamlpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12229,6 +13055,16 @@ impl ::serde::Serialize for AuthenticationsamlpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationsamlpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12262,7 +13098,7 @@ impl AuthenticationsamlpolicyVpnvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsmartaccesspolicy {
     /// `String`, read-write.
@@ -12296,6 +13132,7 @@ impl rt::Model for Authenticationsmartaccesspolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -12329,6 +13166,16 @@ impl ::serde::Serialize for Authenticationsmartaccesspolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationsmartaccesspolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationsmartaccesspolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationsmartaccesspolicy {
@@ -12388,7 +13235,7 @@ impl Authenticationsmartaccesspolicy {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsmartaccessprofile {
     /// `String`, read-write.
@@ -12408,6 +13255,7 @@ pub struct Authenticationsmartaccessprofile {
 }
 impl rt::Model for Authenticationsmartaccessprofile {
     const FIELDS: &'static [&'static str] = &["comment", "name", "tags"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -12437,6 +13285,16 @@ impl ::serde::Serialize for Authenticationsmartaccessprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationsmartaccessprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationsmartaccessprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationsmartaccessprofile {
@@ -12496,7 +13354,7 @@ impl Authenticationsmartaccessprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationstorefrontauthaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12546,6 +13404,7 @@ impl rt::Model for Authenticationstorefrontauthaction {
         "serverurl",
         "success",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12583,6 +13442,16 @@ impl ::serde::Serialize for Authenticationstorefrontauthaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationstorefrontauthaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationstorefrontauthaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationstorefrontauthaction {
@@ -12643,7 +13512,7 @@ impl Authenticationstorefrontauthaction {
 /// - URL: `/nitro/v1/config/authenticationtacacsaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationtacacsaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12806,6 +13675,7 @@ impl rt::Model for Authenticationtacacsaction {
         "success",
         "tacacssecret",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12891,6 +13761,16 @@ impl ::serde::Serialize for Authenticationtacacsaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationtacacsaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationtacacsaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationtacacsaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12949,7 +13829,7 @@ impl Authenticationtacacsaction {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationtacacspolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12975,6 +13855,7 @@ pub struct Authenticationtacacspolicy {
 }
 impl rt::Model for Authenticationtacacspolicy {
     const FIELDS: &'static [&'static str] = &["__count", "name", "reqaction", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13006,6 +13887,16 @@ impl ::serde::Serialize for Authenticationtacacspolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationtacacspolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationtacacspolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationtacacspolicy {
@@ -13066,7 +13957,7 @@ impl Authenticationtacacspolicy {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -13102,6 +13993,7 @@ impl rt::Model for AuthenticationtacacspolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13137,6 +14029,16 @@ impl ::serde::Serialize for AuthenticationtacacspolicyAuthenticationvserverBindi
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationtacacspolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationtacacspolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationtacacspolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -13170,7 +14072,7 @@ impl AuthenticationtacacspolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyBinding {
     /// `String`, read-write.
@@ -13204,6 +14106,7 @@ impl rt::Model for AuthenticationtacacspolicyBinding {
         "authenticationtacacspolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationtacacspolicy_authenticationvserver_binding.as_field(),
@@ -13242,6 +14145,16 @@ impl ::serde::Serialize for AuthenticationtacacspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationtacacspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationtacacspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationtacacspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13270,7 +14183,7 @@ impl AuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicySystemglobalBinding {
     /// `String`, read-write.
@@ -13306,6 +14219,7 @@ impl rt::Model for AuthenticationtacacspolicySystemglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13341,6 +14255,16 @@ impl ::serde::Serialize for AuthenticationtacacspolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationtacacspolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationtacacspolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationtacacspolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13373,7 +14297,7 @@ impl AuthenticationtacacspolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -13409,6 +14333,7 @@ impl rt::Model for AuthenticationtacacspolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13444,6 +14369,16 @@ impl ::serde::Serialize for AuthenticationtacacspolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationtacacspolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationtacacspolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationtacacspolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13476,7 +14411,7 @@ impl AuthenticationtacacspolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -13512,6 +14447,7 @@ impl rt::Model for AuthenticationtacacspolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13547,6 +14483,16 @@ impl ::serde::Serialize for AuthenticationtacacspolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationtacacspolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationtacacspolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationtacacspolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13579,7 +14525,7 @@ impl AuthenticationtacacspolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationvserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13991,6 +14937,7 @@ impl rt::Model for Authenticationvserver {
         "vstype",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14114,6 +15061,16 @@ impl ::serde::Serialize for Authenticationvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14190,7 +15147,7 @@ impl Authenticationvserver {
 /// - URL: `/nitro/v1/config/authenticationvserver_auditnslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -14265,6 +15222,7 @@ impl rt::Model for AuthenticationvserverAuditnslogpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14306,6 +15264,16 @@ impl ::serde::Serialize for AuthenticationvserverAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverAuditnslogpolicyBinding {
@@ -14356,7 +15324,7 @@ impl AuthenticationvserverAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_auditsyslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -14404,6 +15372,7 @@ impl rt::Model for AuthenticationvserverAuditsyslogpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14445,6 +15414,16 @@ impl ::serde::Serialize for AuthenticationvserverAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverAuditsyslogpolicyBinding {
@@ -14495,7 +15474,7 @@ impl AuthenticationvserverAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationcertpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationcertpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14546,6 +15525,7 @@ impl rt::Model for AuthenticationvserverAuthenticationcertpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14589,6 +15569,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationcertpolicyBinding
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationcertpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationcertpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -14640,7 +15630,7 @@ impl AuthenticationvserverAuthenticationcertpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationldappolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationldappolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14691,6 +15681,7 @@ impl rt::Model for AuthenticationvserverAuthenticationldappolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14734,6 +15725,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationldappolicyBinding
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationldappolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationldappolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -14785,7 +15786,7 @@ impl AuthenticationvserverAuthenticationldappolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationlocalpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationlocalpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14836,6 +15837,7 @@ impl rt::Model for AuthenticationvserverAuthenticationlocalpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14879,6 +15881,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationlocalpolicyBindin
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationlocalpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationlocalpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -14931,7 +15943,7 @@ impl AuthenticationvserverAuthenticationlocalpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationloginschemapolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15000,6 +16012,7 @@ impl rt::Model for AuthenticationvserverAuthenticationloginschemapolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15043,6 +16056,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationloginschemapolicy
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationloginschemapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationloginschemapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15094,7 +16117,7 @@ impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationnegotiatepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationnegotiatepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15145,6 +16168,7 @@ impl rt::Model for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15188,6 +16212,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationnegotiatepolicyBi
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15240,7 +16274,7 @@ impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationoauthidppolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15309,6 +16343,7 @@ impl rt::Model for AuthenticationvserverAuthenticationoauthidppolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15352,6 +16387,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationoauthidppolicyBin
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationoauthidppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationoauthidppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15403,7 +16448,7 @@ impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15454,6 +16499,7 @@ impl rt::Model for AuthenticationvserverAuthenticationpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15497,6 +16543,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15548,7 +16604,7 @@ impl AuthenticationvserverAuthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationradiuspolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationradiuspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15599,6 +16655,7 @@ impl rt::Model for AuthenticationvserverAuthenticationradiuspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15642,6 +16699,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationradiuspolicyBindi
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationradiuspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationradiuspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15693,7 +16760,7 @@ impl AuthenticationvserverAuthenticationradiuspolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationsamlidppolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationsamlidppolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15744,6 +16811,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlidppolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15787,6 +16855,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationsamlidppolicyBind
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationsamlidppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationsamlidppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15838,7 +16916,7 @@ impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationsamlpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationsamlpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15889,6 +16967,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15932,6 +17011,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationsamlpolicyBinding
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationsamlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationsamlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15984,7 +17073,7 @@ impl AuthenticationvserverAuthenticationsamlpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
     /// `Double`, access not known.
@@ -16072,6 +17161,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acttype.as_field(),
@@ -16113,6 +17203,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationsmartaccesspolicy
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -16160,7 +17260,7 @@ impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationtacacspolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationtacacspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16211,6 +17311,7 @@ impl rt::Model for AuthenticationvserverAuthenticationtacacspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16254,6 +17355,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationtacacspolicyBindi
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationtacacspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationtacacspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -16305,7 +17416,7 @@ impl AuthenticationvserverAuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_authenticationwebauthpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationwebauthpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16356,6 +17467,7 @@ impl rt::Model for AuthenticationvserverAuthenticationwebauthpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16399,6 +17511,16 @@ impl ::serde::Serialize for AuthenticationvserverAuthenticationwebauthpolicyBind
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverAuthenticationwebauthpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverAuthenticationwebauthpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -16450,7 +17572,7 @@ impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverBinding {
     /// `String`, read-write.
@@ -16557,6 +17679,7 @@ impl rt::Model for AuthenticationvserverBinding {
         "authenticationvserver_vpnportaltheme_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authenticationvserver_auditnslogpolicy_binding.as_field(),
@@ -16666,6 +17789,16 @@ impl ::serde::Serialize for AuthenticationvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16695,7 +17828,7 @@ impl AuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverCachepolicyBinding {
     /// `String`, read-write.
@@ -16752,6 +17885,7 @@ impl rt::Model for AuthenticationvserverCachepolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindpoint.as_field(),
@@ -16791,6 +17925,16 @@ impl ::serde::Serialize for AuthenticationvserverCachepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverCachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverCachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverCachepolicyBinding {
@@ -16838,7 +17982,7 @@ impl AuthenticationvserverCachepolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverCspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -16900,6 +18044,7 @@ impl rt::Model for AuthenticationvserverCspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16941,6 +18086,16 @@ impl ::serde::Serialize for AuthenticationvserverCspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverCspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverCspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverCspolicyBinding {
@@ -16992,7 +18147,7 @@ impl AuthenticationvserverCspolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverResponderpolicyBinding {
     /// `String`, read-write.
@@ -17051,6 +18206,7 @@ impl rt::Model for AuthenticationvserverResponderpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindpoint.as_field(),
@@ -17090,6 +18246,16 @@ impl ::serde::Serialize for AuthenticationvserverResponderpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverResponderpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverResponderpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverResponderpolicyBinding {
@@ -17137,7 +18303,7 @@ impl AuthenticationvserverResponderpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverRewritepolicyBinding {
     /// `String`, read-write.
@@ -17190,6 +18356,7 @@ impl rt::Model for AuthenticationvserverRewritepolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindpoint.as_field(),
@@ -17229,6 +18396,16 @@ impl ::serde::Serialize for AuthenticationvserverRewritepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverRewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverRewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverRewritepolicyBinding {
@@ -17275,7 +18452,7 @@ impl AuthenticationvserverRewritepolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_tmsessionpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverTmsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -17323,6 +18500,7 @@ impl rt::Model for AuthenticationvserverTmsessionpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17364,6 +18542,16 @@ impl ::serde::Serialize for AuthenticationvserverTmsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverTmsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverTmsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverTmsessionpolicyBinding {
@@ -17415,7 +18603,7 @@ impl AuthenticationvserverTmsessionpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverVpnportalthemeBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17448,6 +18636,7 @@ impl rt::Model for AuthenticationvserverVpnportalthemeBinding {
         "name",
         "portaltheme",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17479,6 +18668,16 @@ impl ::serde::Serialize for AuthenticationvserverVpnportalthemeBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverVpnportalthemeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverVpnportalthemeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverVpnportalthemeBinding {
@@ -17529,7 +18728,7 @@ impl AuthenticationvserverVpnportalthemeBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationwebauthaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17675,6 +18874,7 @@ impl rt::Model for Authenticationwebauthaction {
         "serverport",
         "successrule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17748,6 +18948,16 @@ impl ::serde::Serialize for Authenticationwebauthaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Authenticationwebauthaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationwebauthaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Authenticationwebauthaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17806,7 +19016,7 @@ impl Authenticationwebauthaction {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationwebauthpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17834,6 +19044,7 @@ pub struct Authenticationwebauthpolicy {
 }
 impl rt::Model for Authenticationwebauthpolicy {
     const FIELDS: &'static [&'static str] = &["__count", "action", "name", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17865,6 +19076,16 @@ impl ::serde::Serialize for Authenticationwebauthpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authenticationwebauthpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authenticationwebauthpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authenticationwebauthpolicy {
@@ -17921,7 +19142,7 @@ impl Authenticationwebauthpolicy {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -17957,6 +19178,7 @@ impl rt::Model for AuthenticationwebauthpolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17992,6 +19214,16 @@ impl ::serde::Serialize for AuthenticationwebauthpolicyAuthenticationvserverBind
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationwebauthpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationwebauthpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for AuthenticationwebauthpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -18025,7 +19257,7 @@ impl AuthenticationwebauthpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyBinding {
     /// `String`, read-write.
@@ -18059,6 +19291,7 @@ impl rt::Model for AuthenticationwebauthpolicyBinding {
         "authenticationwebauthpolicy_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -18099,6 +19332,16 @@ impl ::serde::Serialize for AuthenticationwebauthpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationwebauthpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationwebauthpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationwebauthpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18127,7 +19370,7 @@ impl AuthenticationwebauthpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicySystemglobalBinding {
     /// `String`, read-write.
@@ -18163,6 +19406,7 @@ impl rt::Model for AuthenticationwebauthpolicySystemglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18198,6 +19442,16 @@ impl ::serde::Serialize for AuthenticationwebauthpolicySystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationwebauthpolicySystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationwebauthpolicySystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationwebauthpolicySystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18230,7 +19484,7 @@ impl AuthenticationwebauthpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -18266,6 +19520,7 @@ impl rt::Model for AuthenticationwebauthpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18301,6 +19556,16 @@ impl ::serde::Serialize for AuthenticationwebauthpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationwebauthpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationwebauthpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationwebauthpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18333,7 +19598,7 @@ impl AuthenticationwebauthpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -18369,6 +19634,7 @@ impl rt::Model for AuthenticationwebauthpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18404,6 +19670,16 @@ impl ::serde::Serialize for AuthenticationwebauthpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationwebauthpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationwebauthpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationwebauthpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18437,7 +19713,7 @@ impl AuthenticationwebauthpolicyVpnvserverBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyStats {
     /// `String`, read-write.
@@ -18497,6 +19773,7 @@ impl rt::Model for AuthenticationloginschemapolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -18534,6 +19811,16 @@ impl ::serde::Serialize for AuthenticationloginschemapolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationloginschemapolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationloginschemapolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationloginschemapolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18563,7 +19850,7 @@ impl AuthenticationloginschemapolicyStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyStats {
     /// `String`, read-write.
@@ -18608,6 +19895,7 @@ impl rt::Model for AuthenticationoauthidppolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -18645,6 +19933,16 @@ impl ::serde::Serialize for AuthenticationoauthidppolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationoauthidppolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationoauthidppolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationoauthidppolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18673,7 +19971,7 @@ impl AuthenticationoauthidppolicyStats {
 /// - URL: `/nitro/v1/stat/authenticationpolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyStats {
     /// `String`, read-write.
@@ -18706,6 +20004,7 @@ impl rt::Model for AuthenticationpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -18743,6 +20042,16 @@ impl ::serde::Serialize for AuthenticationpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18771,7 +20080,7 @@ impl AuthenticationpolicyStats {
 /// - URL: `/nitro/v1/stat/authenticationpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicylabelStats {
     /// `String`, read-write.
@@ -18798,6 +20107,7 @@ impl rt::Model for AuthenticationpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -18831,6 +20141,16 @@ impl ::serde::Serialize for AuthenticationpolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationpolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18859,7 +20179,7 @@ impl AuthenticationpolicylabelStats {
 /// - URL: `/nitro/v1/stat/authenticationsamlidppolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyStats {
     /// `String`, read-write.
@@ -18886,6 +20206,7 @@ impl rt::Model for AuthenticationsamlidppolicyStats {
         "pipolicyhits",
         "pipolicyhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -18919,6 +20240,16 @@ impl ::serde::Serialize for AuthenticationsamlidppolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthenticationsamlidppolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationsamlidppolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticationsamlidppolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18947,7 +20278,7 @@ impl AuthenticationsamlidppolicyStats {
 /// - URL: `/nitro/v1/stat/authenticationvserver`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverStats {
     /// `String`, read-write.
@@ -19004,6 +20335,7 @@ impl rt::Model for AuthenticationvserverStats {
         "totalresponses",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -19055,6 +20387,16 @@ impl ::serde::Serialize for AuthenticationvserverStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthenticationvserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthenticationvserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationvserverStats {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/authorizationaction`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationaction {
     /// `String`, read-write.
@@ -25,6 +25,7 @@ pub struct Authorizationaction {
 }
 impl rt::Model for Authorizationaction {
     const FIELDS: &'static [&'static str] = &["__count", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -52,6 +53,16 @@ impl ::serde::Serialize for Authorizationaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authorizationaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authorizationaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authorizationaction {
@@ -86,7 +97,7 @@ impl Authorizationaction {
 /// - URL: `/nitro/v1/config/authorizationpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -150,6 +161,7 @@ impl rt::Model for Authorizationpolicy {
         "newname",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -189,6 +201,16 @@ impl ::serde::Serialize for Authorizationpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authorizationpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authorizationpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authorizationpolicy {
@@ -251,7 +273,7 @@ impl Authorizationpolicy {
 /// - URL: `/nitro/v1/config/authorizationpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAaagroupBinding {
     /// `String`, read-write.
@@ -277,6 +299,7 @@ pub struct AuthorizationpolicyAaagroupBinding {
 }
 impl rt::Model for AuthorizationpolicyAaagroupBinding {
     const FIELDS: &'static [&'static str] = &["__count", "boundto", "name", "priority"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -308,6 +331,16 @@ impl ::serde::Serialize for AuthorizationpolicyAaagroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicyAaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicyAaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizationpolicyAaagroupBinding {
@@ -342,7 +375,7 @@ impl AuthorizationpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAaauserBinding {
     /// `String`, read-write.
@@ -368,6 +401,7 @@ pub struct AuthorizationpolicyAaauserBinding {
 }
 impl rt::Model for AuthorizationpolicyAaauserBinding {
     const FIELDS: &'static [&'static str] = &["__count", "boundto", "name", "priority"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -399,6 +433,16 @@ impl ::serde::Serialize for AuthorizationpolicyAaauserBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicyAaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicyAaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizationpolicyAaauserBinding {
@@ -433,7 +477,7 @@ impl AuthorizationpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_authorizationpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAuthorizationpolicylabelBinding {
     /// `String`, read-write.
@@ -459,6 +503,7 @@ pub struct AuthorizationpolicyAuthorizationpolicylabelBinding {
 }
 impl rt::Model for AuthorizationpolicyAuthorizationpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &["__count", "boundto", "name", "priority"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -490,6 +535,16 @@ impl ::serde::Serialize for AuthorizationpolicyAuthorizationpolicylabelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicyAuthorizationpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicyAuthorizationpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -525,7 +580,7 @@ impl AuthorizationpolicyAuthorizationpolicylabelBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyBinding {
     /// `String`, read-write.
@@ -564,6 +619,7 @@ impl rt::Model for AuthorizationpolicyBinding {
         "authorizationpolicy_lbvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authorizationpolicy_aaagroup_binding.as_field(),
@@ -601,6 +657,16 @@ impl ::serde::Serialize for AuthorizationpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthorizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthorizationpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -629,7 +695,7 @@ impl AuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -655,6 +721,7 @@ pub struct AuthorizationpolicyCsvserverBinding {
 }
 impl rt::Model for AuthorizationpolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "boundto", "name", "priority"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -686,6 +753,16 @@ impl ::serde::Serialize for AuthorizationpolicyCsvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizationpolicyCsvserverBinding {
@@ -720,7 +797,7 @@ impl AuthorizationpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -746,6 +823,7 @@ pub struct AuthorizationpolicyLbvserverBinding {
 }
 impl rt::Model for AuthorizationpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "boundto", "name", "priority"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -777,6 +855,16 @@ impl ::serde::Serialize for AuthorizationpolicyLbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizationpolicyLbvserverBinding {
@@ -811,7 +899,7 @@ impl AuthorizationpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -882,6 +970,7 @@ impl rt::Model for Authorizationpolicylabel {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -929,6 +1018,16 @@ impl ::serde::Serialize for Authorizationpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Authorizationpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Authorizationpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Authorizationpolicylabel {
@@ -983,7 +1082,7 @@ impl Authorizationpolicylabel {
 /// - URL: `/nitro/v1/config/authorizationpolicylabel_authorizationpolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelAuthorizationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1028,6 +1127,7 @@ impl rt::Model for AuthorizationpolicylabelAuthorizationpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1067,6 +1167,16 @@ impl ::serde::Serialize for AuthorizationpolicylabelAuthorizationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicylabelAuthorizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicylabelAuthorizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -1118,7 +1228,7 @@ impl AuthorizationpolicylabelAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelBinding {
     /// `String`, read-write.
@@ -1135,6 +1245,7 @@ impl rt::Model for AuthorizationpolicylabelBinding {
         "authorizationpolicylabel_authorizationpolicy_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authorizationpolicylabel_authorizationpolicy_binding.as_field(),
@@ -1162,6 +1273,16 @@ impl ::serde::Serialize for AuthorizationpolicylabelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizationpolicylabelBinding {
@@ -1192,7 +1313,7 @@ impl AuthorizationpolicylabelBinding {
 /// - URL: `/nitro/v1/stat/authorizationpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelStats {
     /// `String`, read-write.
@@ -1232,6 +1353,7 @@ impl rt::Model for AuthorizationpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1263,6 +1385,16 @@ impl ::serde::Serialize for AuthorizationpolicylabelStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizationpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizationpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizationpolicylabelStats {

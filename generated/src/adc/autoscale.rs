@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/autoscaleaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscaleaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -81,6 +81,7 @@ impl rt::Model for Autoscaleaction {
         "vmdestroygraceperiod",
         "vserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -120,6 +121,16 @@ impl ::serde::Serialize for Autoscaleaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Autoscaleaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Autoscaleaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Autoscaleaction {
@@ -180,7 +191,7 @@ impl Autoscaleaction {
 /// - URL: `/nitro/v1/config/autoscalepolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscalepolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -231,6 +242,7 @@ impl rt::Model for Autoscalepolicy {
         "rule",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -274,6 +286,16 @@ impl ::serde::Serialize for Autoscalepolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Autoscalepolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Autoscalepolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Autoscalepolicy {
@@ -340,7 +362,7 @@ impl Autoscalepolicy {
 /// - URL: `/nitro/v1/config/autoscalepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalepolicyBinding {
     /// `String`, read-write.
@@ -354,6 +376,7 @@ pub struct AutoscalepolicyBinding {
 }
 impl rt::Model for AutoscalepolicyBinding {
     const FIELDS: &'static [&'static str] = &["autoscalepolicy_nstimer_binding", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.autoscalepolicy_nstimer_binding.as_field(),
@@ -381,6 +404,16 @@ impl ::serde::Serialize for AutoscalepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AutoscalepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscalepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoscalepolicyBinding {
@@ -411,7 +444,7 @@ impl AutoscalepolicyBinding {
 /// - URL: `/nitro/v1/config/autoscalepolicy_nstimer_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalepolicyNstimerBinding {
     /// `String`, read-write.
@@ -447,6 +480,7 @@ impl rt::Model for AutoscalepolicyNstimerBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -482,6 +516,16 @@ impl ::serde::Serialize for AutoscalepolicyNstimerBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AutoscalepolicyNstimerBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscalepolicyNstimerBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AutoscalepolicyNstimerBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -514,7 +558,7 @@ impl AutoscalepolicyNstimerBinding {
 /// - URL: `/nitro/v1/config/autoscaleprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscaleprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -571,6 +615,7 @@ impl rt::Model for Autoscaleprofile {
         "type",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -606,6 +651,16 @@ impl ::serde::Serialize for Autoscaleprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Autoscaleprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Autoscaleprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Autoscaleprofile {
@@ -662,7 +717,7 @@ impl Autoscaleprofile {
 /// - URL: `/nitro/v1/stat/autoscalepolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalepolicyStats {
     /// `String`, read-write.
@@ -708,6 +763,7 @@ impl rt::Model for AutoscalepolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -743,6 +799,16 @@ impl ::serde::Serialize for AutoscalepolicyStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AutoscalepolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscalepolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoscalepolicyStats {

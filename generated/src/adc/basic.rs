@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `action:restart`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dbsmonitors {
     /// Keys the reference does not document, kept as received.
@@ -20,6 +20,7 @@ pub struct Dbsmonitors {
 }
 impl rt::Model for Dbsmonitors {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("dbsmonitors has no documented fields")
@@ -41,6 +42,16 @@ impl ::serde::Serialize for Dbsmonitors {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dbsmonitors {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dbsmonitors {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dbsmonitors {
@@ -68,7 +79,7 @@ impl Dbsmonitors {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Extendedmemoryparam {
     /// `Double`, read-only.
@@ -97,6 +108,7 @@ impl rt::Model for Extendedmemoryparam {
         "memlimitactive",
         "minrequiredmemory",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.maxmemlimit.as_field(),
@@ -128,6 +140,16 @@ impl ::serde::Serialize for Extendedmemoryparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Extendedmemoryparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Extendedmemoryparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Extendedmemoryparam {
@@ -162,7 +184,7 @@ impl Extendedmemoryparam {
 /// - URL: `/nitro/v1/config/location`
 /// - Key: `ipfrom`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Location {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -223,6 +245,7 @@ impl rt::Model for Location {
         "q5label",
         "q6label",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -272,6 +295,16 @@ impl ::serde::Serialize for Location {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Location {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Location {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -319,7 +352,7 @@ impl Location {
 /// - Key: none
 /// - Operations: `action:clear`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Locationdata {
     /// Keys the reference does not document, kept as received.
@@ -327,6 +360,7 @@ pub struct Locationdata {
 }
 impl rt::Model for Locationdata {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("locationdata has no documented fields")
@@ -348,6 +382,16 @@ impl ::serde::Serialize for Locationdata {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Locationdata {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Locationdata {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Locationdata {
@@ -374,7 +418,7 @@ impl Locationdata {
 /// - URL: `/nitro/v1/config/locationfile`
 /// - Key: none
 /// - Operations: `action:Import`, `add`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Locationfile {
     /// Wire name `Locationfile`. Type `String`, read-write.
@@ -478,6 +522,7 @@ impl rt::Model for Locationfile {
         "prevlocfilestatus",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.locationfile_mixed.as_field(),
@@ -519,6 +564,16 @@ impl ::serde::Serialize for Locationfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Locationfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Locationfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Locationfile {
@@ -566,7 +621,7 @@ impl Locationfile {
 /// - Key: none
 /// - Operations: `action:Import`, `add`, `count`, `delete`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Locationfile6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -652,6 +707,7 @@ impl rt::Model for Locationfile6 {
         "prevlocfilestatus",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.locationfile_mixed.as_field(),
@@ -695,6 +751,16 @@ impl ::serde::Serialize for Locationfile6 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Locationfile6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Locationfile6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Locationfile6 {
@@ -745,7 +811,7 @@ impl Locationfile6 {
 /// - URL: `/nitro/v1/config/locationparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Locationparameter {
     /// Wire name `Locationfile`. Type `String`, read-only.
@@ -973,6 +1039,7 @@ impl rt::Model for Locationparameter {
         "warnings",
         "warnings6",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.locationfile.as_field(),
@@ -1060,6 +1127,16 @@ impl ::serde::Serialize for Locationparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Locationparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Locationparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Locationparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1092,7 +1169,7 @@ impl Locationparameter {
 /// - URL: `/nitro/v1/config/nstrace`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstrace {
     /// `String`, read-write.
@@ -1407,6 +1484,7 @@ impl rt::Model for Nstrace {
         "traceformat",
         "tracelocation",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.capdroppkt.as_field(),
@@ -1480,6 +1558,16 @@ impl ::serde::Serialize for Nstrace {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nstrace {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstrace {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nstrace {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1505,7 +1593,7 @@ impl Nstrace {
 /// - Key: `nodeprefix`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Radiusnode {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1529,6 +1617,7 @@ pub struct Radiusnode {
 }
 impl rt::Model for Radiusnode {
     const FIELDS: &'static [&'static str] = &["__count", "nodeprefix", "radkey"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1558,6 +1647,16 @@ impl ::serde::Serialize for Radiusnode {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Radiusnode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Radiusnode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Radiusnode {
@@ -1614,7 +1713,7 @@ impl Radiusnode {
 /// - URL: `/nitro/v1/config/reporting`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reporting {
     /// `String`, read-only.
@@ -1628,6 +1727,7 @@ pub struct Reporting {
 pub type ReportingState = NstraceCapdroppkt;
 impl rt::Model for Reporting {
     const FIELDS: &'static [&'static str] = &["state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
@@ -1653,6 +1753,16 @@ impl ::serde::Serialize for Reporting {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Reporting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Reporting {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Reporting {
@@ -1687,7 +1797,7 @@ impl Reporting {
 /// - URL: `/nitro/v1/config/server`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Server {
     /// `String`, read-only.
@@ -1929,6 +2039,7 @@ impl rt::Model for Server {
         "translationmask",
         "usip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.internal_mixed.as_field(),
@@ -2010,6 +2121,16 @@ impl ::serde::Serialize for Server {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Server {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Server {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2086,7 +2207,7 @@ impl Server {
 /// - URL: `/nitro/v1/config/server_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerBinding {
     /// `String`, read-write.
@@ -2114,6 +2235,7 @@ impl rt::Model for ServerBinding {
         "server_service_binding",
         "server_servicegroup_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -2149,6 +2271,16 @@ impl ::serde::Serialize for ServerBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2177,7 +2309,7 @@ impl ServerBinding {
 /// - URL: `/nitro/v1/config/server_gslbservice_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerGslbserviceBinding {
     /// `String`, read-write.
@@ -2422,6 +2554,7 @@ impl rt::Model for ServerGslbserviceBinding {
         "svctype",
         "svrstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2463,6 +2596,16 @@ impl ::serde::Serialize for ServerGslbserviceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerGslbserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerGslbserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerGslbserviceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2496,7 +2639,7 @@ impl ServerGslbserviceBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerGslbservicegroupBinding {
     /// `String`, read-write.
@@ -2811,6 +2954,7 @@ impl rt::Model for ServerGslbservicegroupBinding {
         "svrstate",
         "svrtimeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2882,6 +3026,16 @@ impl ::serde::Serialize for ServerGslbservicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerGslbservicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerGslbservicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerGslbservicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2914,7 +3068,7 @@ impl ServerGslbservicegroupBinding {
 /// - URL: `/nitro/v1/config/server_service_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerServiceBinding {
     /// `String`, read-write.
@@ -2975,6 +3129,7 @@ impl rt::Model for ServerServiceBinding {
         "svctype",
         "svrstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3016,6 +3171,16 @@ impl ::serde::Serialize for ServerServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3048,7 +3213,7 @@ impl ServerServiceBinding {
 /// - URL: `/nitro/v1/config/server_servicegroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerServicegroupBinding {
     /// `String`, read-write.
@@ -3293,6 +3458,7 @@ impl rt::Model for ServerServicegroupBinding {
         "tcpb",
         "usip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3378,6 +3544,16 @@ impl ::serde::Serialize for ServerServicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerServicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerServicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerServicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3410,7 +3586,7 @@ impl ServerServicegroupBinding {
 /// - URL: `/nitro/v1/config/service`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Service {
     /// `String`, read-write.
@@ -4204,6 +4380,7 @@ impl rt::Model for Service {
         "value",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.internal_mixed.as_field(),
@@ -4399,6 +4576,16 @@ impl ::serde::Serialize for Service {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Service {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Service {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4475,7 +4662,7 @@ impl Service {
 /// - URL: `/nitro/v1/config/service_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceBinding {
     /// `String`, read-write.
@@ -4498,6 +4685,7 @@ impl rt::Model for ServiceBinding {
         "service_lbmonitor_binding",
         "service_scpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -4531,6 +4719,16 @@ impl ::serde::Serialize for ServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4559,7 +4757,7 @@ impl ServiceBinding {
 /// - URL: `/nitro/v1/config/service_dospolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceDospolicyBinding {
     /// `String`, read-write.
@@ -4577,6 +4775,7 @@ pub struct ServiceDospolicyBinding {
 }
 impl rt::Model for ServiceDospolicyBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "policyname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4606,6 +4805,16 @@ impl ::serde::Serialize for ServiceDospolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ServiceDospolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServiceDospolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceDospolicyBinding {
@@ -4656,7 +4865,7 @@ impl ServiceDospolicyBinding {
 /// - URL: `/nitro/v1/config/service_lbmonitor_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceLbmonitorBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4746,6 +4955,7 @@ impl rt::Model for ServiceLbmonitorBinding {
         "totalprobes",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4813,6 +5023,16 @@ impl ::serde::Serialize for ServiceLbmonitorBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServiceLbmonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServiceLbmonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServiceLbmonitorBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4861,7 +5081,7 @@ impl ServiceLbmonitorBinding {
 /// - URL: `/nitro/v1/config/service_scpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceScpolicyBinding {
     /// `String`, read-write.
@@ -4879,6 +5099,7 @@ pub struct ServiceScpolicyBinding {
 }
 impl rt::Model for ServiceScpolicyBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "policyname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4908,6 +5129,16 @@ impl ::serde::Serialize for ServiceScpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ServiceScpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServiceScpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceScpolicyBinding {
@@ -4958,7 +5189,7 @@ impl ServiceScpolicyBinding {
 /// - URL: `/nitro/v1/config/servicegroup`
 /// - Key: `servicegroupname`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Servicegroup {
     /// `String`, read-write.
@@ -5476,6 +5707,7 @@ impl rt::Model for Servicegroup {
         "value",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5657,6 +5889,16 @@ impl ::serde::Serialize for Servicegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Servicegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Servicegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Servicegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5733,7 +5975,7 @@ impl Servicegroup {
 /// - URL: `/nitro/v1/config/servicegroup_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupBinding {
     /// `String`, read-write.
@@ -5760,6 +6002,7 @@ impl rt::Model for ServicegroupBinding {
         "servicegroup_servicegroupmember_binding",
         "servicegroupname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.servicegroup_lbmonitor_binding.as_field(),
@@ -5793,6 +6036,16 @@ impl ::serde::Serialize for ServicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5821,7 +6074,7 @@ impl ServicegroupBinding {
 /// - URL: `/nitro/v1/config/servicegroup_lbmonitor_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupLbmonitorBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5905,6 +6158,7 @@ impl rt::Model for ServicegroupLbmonitorBinding {
         "state",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5960,6 +6214,16 @@ impl ::serde::Serialize for ServicegroupLbmonitorBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServicegroupLbmonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicegroupLbmonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServicegroupLbmonitorBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6008,7 +6272,7 @@ impl ServicegroupLbmonitorBinding {
 /// - URL: `/nitro/v1/config/servicegroup_servicegroupentitymonbindings_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupServicegroupentitymonbindingsBinding {
     /// `String`, read-write.
@@ -6121,6 +6385,7 @@ impl rt::Model for ServicegroupServicegroupentitymonbindingsBinding {
         "state",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6178,6 +6443,16 @@ impl ::serde::Serialize for ServicegroupServicegroupentitymonbindingsBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServicegroupServicegroupentitymonbindingsBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicegroupServicegroupentitymonbindingsBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for ServicegroupServicegroupentitymonbindingsBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6211,7 +6486,7 @@ impl ServicegroupServicegroupentitymonbindingsBinding {
 /// - URL: `/nitro/v1/config/servicegroup_servicegroupmember_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupServicegroupmemberBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6336,6 +6611,7 @@ impl rt::Model for ServicegroupServicegroupmemberBinding {
         "trofsreason",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6405,6 +6681,16 @@ impl ::serde::Serialize for ServicegroupServicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServicegroupServicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicegroupServicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServicegroupServicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6461,7 +6747,7 @@ impl ServicegroupServicegroupmemberBinding {
 /// - URL: `/nitro/v1/config/servicegroupbindings`
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Servicegroupbindings {
     /// `String`, read-write.
@@ -6503,6 +6789,7 @@ impl rt::Model for Servicegroupbindings {
         "svrstate",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6542,6 +6829,16 @@ impl ::serde::Serialize for Servicegroupbindings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Servicegroupbindings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Servicegroupbindings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Servicegroupbindings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6574,7 +6871,7 @@ impl Servicegroupbindings {
 /// - URL: `/nitro/v1/stat/service`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceStats {
     /// `Double`, read-only.
@@ -6733,6 +7030,7 @@ impl rt::Model for ServiceStats {
         "vsvrservicehits",
         "vsvrservicehitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activetransactions.as_field(),
@@ -6832,6 +7130,16 @@ impl ::serde::Serialize for ServiceStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServiceStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServiceStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServiceStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6860,7 +7168,7 @@ impl ServiceStats {
 /// - URL: `/nitro/v1/stat/servicegroup`
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupStats {
     /// `String`, read-write.
@@ -6887,6 +7195,7 @@ impl rt::Model for ServicegroupStats {
         "servicetype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -6920,6 +7229,16 @@ impl ::serde::Serialize for ServicegroupStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServicegroupStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicegroupStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServicegroupStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6948,7 +7267,7 @@ impl ServicegroupStats {
 /// - URL: `/nitro/v1/stat/servicegroupmember`
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupmemberStats {
     /// `Double`, read-only.
@@ -7094,6 +7413,7 @@ impl rt::Model for ServicegroupmemberStats {
         "totalresponses",
         "totsvrttlbtransactions",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.avgsvrttfb.as_field(),
@@ -7189,6 +7509,16 @@ impl ::serde::Serialize for ServicegroupmemberStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServicegroupmemberStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicegroupmemberStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServicegroupmemberStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7217,7 +7547,7 @@ impl ServicegroupmemberStats {
 /// - URL: `/nitro/v1/config/svcbindings`
 /// - Key: `servicename`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Svcbindings {
     /// `String`, read-write.
@@ -7252,6 +7582,7 @@ impl rt::Model for Svcbindings {
         "svrstate",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7289,6 +7620,16 @@ impl ::serde::Serialize for Svcbindings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Svcbindings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Svcbindings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Svcbindings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7321,7 +7662,7 @@ impl Svcbindings {
 /// - URL: `/nitro/v1/config/vserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `delete`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vserver {
     /// `String`, read-write.
@@ -7412,6 +7753,7 @@ impl rt::Model for Vserver {
         "sopersistencetimeout",
         "sothreshold",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backupvserver.as_field(),
@@ -7455,6 +7797,16 @@ impl ::serde::Serialize for Vserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vserver {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bfdsession {
     /// `String`, read-write.
@@ -156,6 +156,7 @@ impl rt::Model for Bfdsession {
         "state",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -223,6 +224,16 @@ impl ::serde::Serialize for Bfdsession {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Bfdsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Bfdsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Bfdsession {

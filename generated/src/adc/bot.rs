@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotglobalBotpolicyBinding {
     /// `Double`, access not known.
@@ -137,6 +137,7 @@ impl rt::Model for BotglobalBotpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.flowtype.as_field(),
@@ -182,6 +183,16 @@ impl ::serde::Serialize for BotglobalBotpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotglobalBotpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotglobalBotpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotglobalBotpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -223,7 +234,7 @@ impl BotglobalBotpolicyBinding {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botpolicy {
     /// `unknown`, read-only.
@@ -295,6 +306,7 @@ impl rt::Model for Botpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -340,6 +352,16 @@ impl ::serde::Serialize for Botpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Botpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Botpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Botpolicy {
@@ -403,7 +425,7 @@ impl Botpolicy {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botpolicylabel {
     /// `String`, read-write.
@@ -441,6 +463,7 @@ impl rt::Model for Botpolicylabel {
         "newname",
         "numpol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -474,6 +497,16 @@ impl ::serde::Serialize for Botpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Botpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Botpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Botpolicylabel {
@@ -525,7 +558,7 @@ impl Botpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotpolicylabelBotpolicyBinding {
     /// `String`, read-write.
@@ -579,6 +612,7 @@ impl rt::Model for BotpolicylabelBotpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gotopriorityexpression.as_field(),
@@ -616,6 +650,16 @@ impl ::serde::Serialize for BotpolicylabelBotpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotpolicylabelBotpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotpolicylabelBotpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotpolicylabelBotpolicyBinding {
@@ -663,7 +707,7 @@ impl BotpolicylabelBotpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botprofile {
     /// `String`, read-write.
@@ -1103,6 +1147,7 @@ impl rt::Model for Botprofile {
         "trapurl",
         "verboseloglevel",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.addcookieflags.as_field(),
@@ -1188,6 +1233,16 @@ impl ::serde::Serialize for Botprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Botprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Botprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Botprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1245,7 +1300,7 @@ impl Botprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileBlacklistBinding {
     /// `String`, read-write.
@@ -1370,6 +1425,7 @@ impl rt::Model for BotprofileBlacklistBinding {
         "logmessage",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -1409,6 +1465,16 @@ impl ::serde::Serialize for BotprofileBlacklistBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileBlacklistBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileBlacklistBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileBlacklistBinding {
@@ -1456,7 +1522,7 @@ impl BotprofileBlacklistBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileCaptchaBinding {
     /// `String`, read-write.
@@ -1567,6 +1633,7 @@ impl rt::Model for BotprofileCaptchaBinding {
         "retryattempts",
         "waittime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -1616,6 +1683,16 @@ impl ::serde::Serialize for BotprofileCaptchaBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotprofileCaptchaBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileCaptchaBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotprofileCaptchaBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1661,7 +1738,7 @@ impl BotprofileCaptchaBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileIpreputationBinding {
     /// `String`, read-write.
@@ -1818,6 +1895,7 @@ impl rt::Model for BotprofileIpreputationBinding {
         "logmessage",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -1855,6 +1933,16 @@ impl ::serde::Serialize for BotprofileIpreputationBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileIpreputationBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileIpreputationBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileIpreputationBinding {
@@ -1902,7 +1990,7 @@ impl BotprofileIpreputationBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileKmdetectionexprBinding {
     /// `String`, read-write.
@@ -1952,6 +2040,7 @@ impl rt::Model for BotprofileKmdetectionexprBinding {
         "logmessage",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -1989,6 +2078,16 @@ impl ::serde::Serialize for BotprofileKmdetectionexprBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileKmdetectionexprBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileKmdetectionexprBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileKmdetectionexprBinding {
@@ -2036,7 +2135,7 @@ impl BotprofileKmdetectionexprBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileLogexpressionBinding {
     /// `String`, read-write.
@@ -2086,6 +2185,7 @@ impl rt::Model for BotprofileLogexpressionBinding {
         "logmessage",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -2123,6 +2223,16 @@ impl ::serde::Serialize for BotprofileLogexpressionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileLogexpressionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileLogexpressionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileLogexpressionBinding {
@@ -2170,7 +2280,7 @@ impl BotprofileLogexpressionBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileRatelimitBinding {
     /// `String`, read-write.
@@ -3109,6 +3219,7 @@ impl rt::Model for BotprofileRatelimitBinding {
         "rate",
         "timeslice",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -3162,6 +3273,16 @@ impl ::serde::Serialize for BotprofileRatelimitBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotprofileRatelimitBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileRatelimitBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotprofileRatelimitBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3207,7 +3328,7 @@ impl BotprofileRatelimitBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileTpsBinding {
     /// `String`, read-write.
@@ -3302,6 +3423,7 @@ impl rt::Model for BotprofileTpsBinding {
         "percentage",
         "threshold",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -3343,6 +3465,16 @@ impl ::serde::Serialize for BotprofileTpsBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileTpsBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileTpsBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileTpsBinding {
@@ -3390,7 +3522,7 @@ impl BotprofileTpsBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileTrapinsertionurlBinding {
     /// `String`, read-write.
@@ -3435,6 +3567,7 @@ impl rt::Model for BotprofileTrapinsertionurlBinding {
         "name",
         "trapinsertionurl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -3470,6 +3603,16 @@ impl ::serde::Serialize for BotprofileTrapinsertionurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileTrapinsertionurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileTrapinsertionurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileTrapinsertionurlBinding {
@@ -3517,7 +3660,7 @@ impl BotprofileTrapinsertionurlBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileWhitelistBinding {
     /// `String`, read-write.
@@ -3592,6 +3735,7 @@ impl rt::Model for BotprofileWhitelistBinding {
         "logmessage",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_bind_comment.as_field(),
@@ -3631,6 +3775,16 @@ impl ::serde::Serialize for BotprofileWhitelistBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileWhitelistBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileWhitelistBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileWhitelistBinding {
@@ -3678,7 +3832,7 @@ impl BotprofileWhitelistBinding {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botsettings {
     /// `unknown`, read-only.
@@ -3816,6 +3970,7 @@ impl rt::Model for Botsettings {
         "trapurlinterval",
         "trapurllength",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -3875,6 +4030,16 @@ impl ::serde::Serialize for Botsettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Botsettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Botsettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Botsettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3908,7 +4073,7 @@ impl Botsettings {
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botsignature {
     /// `String`, read-write.
@@ -3946,6 +4111,7 @@ impl rt::Model for Botsignature {
         "response",
         "src",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -3979,6 +4145,16 @@ impl ::serde::Serialize for Botsignature {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Botsignature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Botsignature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Botsignature {
@@ -4022,7 +4198,7 @@ impl Botsignature {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotStats {
     /// `Double`, read-only.
@@ -4621,6 +4797,7 @@ impl rt::Model for BotStats {
         "botviolwhitelistrate",
         "clearstats",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.botcfgblacklist.as_field(),
@@ -4882,6 +5059,16 @@ impl ::serde::Serialize for BotStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4907,7 +5094,7 @@ impl BotStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotpolicyStats {
     /// `String`, read-write.
@@ -4946,6 +5133,7 @@ impl rt::Model for BotpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -4983,6 +5171,16 @@ impl ::serde::Serialize for BotpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5012,7 +5210,7 @@ impl BotpolicyStats {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotpolicylabelStats {
     /// `String`, read-write.
@@ -5041,6 +5239,7 @@ impl rt::Model for BotpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -5074,6 +5273,16 @@ impl ::serde::Serialize for BotpolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotpolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5103,7 +5312,7 @@ impl BotpolicylabelStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileStats {
     /// `Double`, read-only.
@@ -5707,6 +5916,7 @@ impl rt::Model for BotprofileStats {
         "clearstats",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.botcfgblacklistprofile.as_field(),
@@ -5968,6 +6178,16 @@ impl ::serde::Serialize for BotprofileStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BotprofileStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotprofileStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotprofileStats {

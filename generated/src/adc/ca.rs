@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/caaction`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Caaction {
     /// `String`, read-write.
@@ -101,6 +101,7 @@ impl rt::Model for Caaction {
         "newname",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -144,6 +145,16 @@ impl ::serde::Serialize for Caaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Caaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Caaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Caaction {
@@ -210,7 +221,7 @@ impl Caaction {
 /// - URL: `/nitro/v1/config/caglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CaglobalBinding {
     /// `caglobal_capolicy_binding[]`, read-only.
@@ -220,6 +231,7 @@ pub struct CaglobalBinding {
 }
 impl rt::Model for CaglobalBinding {
     const FIELDS: &'static [&'static str] = &["caglobal_capolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.caglobal_capolicy_binding.as_field(),
@@ -247,6 +259,16 @@ impl ::serde::Serialize for CaglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CaglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CaglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CaglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -271,7 +293,7 @@ impl CaglobalBinding {
 /// - URL: `/nitro/v1/config/caglobal_capolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CaglobalCapolicyBinding {
     /// `Double`, read-write.
@@ -355,6 +377,7 @@ impl rt::Model for CaglobalCapolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -394,6 +417,16 @@ impl ::serde::Serialize for CaglobalCapolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CaglobalCapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CaglobalCapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CaglobalCapolicyBinding {
@@ -440,7 +473,7 @@ impl CaglobalCapolicyBinding {
 /// - URL: `/nitro/v1/config/capolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Capolicy {
     /// `String`, read-write.
@@ -490,6 +523,7 @@ impl rt::Model for Capolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -535,6 +569,16 @@ impl ::serde::Serialize for Capolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Capolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Capolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Capolicy {
@@ -601,7 +645,7 @@ impl Capolicy {
 /// - URL: `/nitro/v1/config/capolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyBinding {
     /// `String`, read-write.
@@ -622,6 +666,7 @@ impl rt::Model for CapolicyBinding {
         "capolicy_lbvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.capolicy_caglobal_binding.as_field(),
@@ -655,6 +700,16 @@ impl ::serde::Serialize for CapolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CapolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -683,7 +738,7 @@ impl CapolicyBinding {
 /// - URL: `/nitro/v1/config/capolicy_caglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyCaglobalBinding {
     /// `String`, read-write.
@@ -722,6 +777,7 @@ impl rt::Model for CapolicyCaglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -759,6 +815,16 @@ impl ::serde::Serialize for CapolicyCaglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CapolicyCaglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CapolicyCaglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CapolicyCaglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -791,7 +857,7 @@ impl CapolicyCaglobalBinding {
 /// - URL: `/nitro/v1/config/capolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyCsvserverBinding {
     /// `String`, read-write.
@@ -830,6 +896,7 @@ impl rt::Model for CapolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -867,6 +934,16 @@ impl ::serde::Serialize for CapolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CapolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CapolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CapolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -899,7 +976,7 @@ impl CapolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/capolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyLbvserverBinding {
     /// `String`, read-write.
@@ -938,6 +1015,7 @@ impl rt::Model for CapolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -975,6 +1053,16 @@ impl ::serde::Serialize for CapolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CapolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CapolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CapolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1007,7 +1095,7 @@ impl CapolicyLbvserverBinding {
 /// - URL: `/nitro/v1/stat/ca`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CaStats {
     /// `String`, read-write.
@@ -1477,6 +1565,7 @@ impl rt::Model for CaStats {
         "caunidentifiedrate",
         "clearstats",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ca3gpvid.as_field(),
@@ -1798,6 +1887,16 @@ impl ::serde::Serialize for CaStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CaStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CaStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CaStats {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/cachecontentgroup`
 /// - Key: `name`
 /// - Operations: `action:expire`, `action:flush`, `action:save`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cachecontentgroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -419,6 +419,7 @@ impl rt::Model for Cachecontentgroup {
         "weaknegrelexpiry",
         "weakposrelexpiry",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -562,6 +563,16 @@ impl ::serde::Serialize for Cachecontentgroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cachecontentgroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cachecontentgroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cachecontentgroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -638,7 +649,7 @@ impl Cachecontentgroup {
 /// - URL: `/nitro/v1/config/cacheforwardproxy`
 /// - Key: `ipaddress`, `port`
 /// - Operations: `add`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheforwardproxy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -660,6 +671,7 @@ pub struct Cacheforwardproxy {
 }
 impl rt::Model for Cacheforwardproxy {
     const FIELDS: &'static [&'static str] = &["__count", "ipaddress", "port"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -689,6 +701,16 @@ impl ::serde::Serialize for Cacheforwardproxy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cacheforwardproxy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cacheforwardproxy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cacheforwardproxy {
@@ -735,7 +757,7 @@ impl Cacheforwardproxy {
 /// - URL: `/nitro/v1/config/cacheglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CacheglobalBinding {
     /// `cacheglobal_cachepolicy_binding[]`, read-only.
@@ -745,6 +767,7 @@ pub struct CacheglobalBinding {
 }
 impl rt::Model for CacheglobalBinding {
     const FIELDS: &'static [&'static str] = &["cacheglobal_cachepolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacheglobal_cachepolicy_binding.as_field(),
@@ -772,6 +795,16 @@ impl ::serde::Serialize for CacheglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CacheglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CacheglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CacheglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -796,7 +829,7 @@ impl CacheglobalBinding {
 /// - URL: `/nitro/v1/config/cacheglobal_cachepolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CacheglobalCachepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -950,6 +983,7 @@ impl rt::Model for CacheglobalCachepolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -999,6 +1033,16 @@ impl ::serde::Serialize for CacheglobalCachepolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CacheglobalCachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CacheglobalCachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CacheglobalCachepolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1043,7 +1087,7 @@ impl CacheglobalCachepolicyBinding {
 /// - URL: `/nitro/v1/config/cacheobject`
 /// - Key: none
 /// - Operations: `action:expire`, `action:flush`, `action:save`, `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheobject {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1488,6 +1532,7 @@ impl rt::Model for Cacheobject {
         "url",
         "warnbucketskip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1659,6 +1704,16 @@ impl ::serde::Serialize for Cacheobject {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cacheobject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cacheobject {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cacheobject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1699,7 +1754,7 @@ impl Cacheobject {
 /// - URL: `/nitro/v1/config/cacheparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheparameter {
     /// `String`, read-write.
@@ -1827,6 +1882,7 @@ impl rt::Model for Cacheparameter {
         "verifyusing",
         "via",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacheevictionpolicy.as_field(),
@@ -1880,6 +1936,16 @@ impl ::serde::Serialize for Cacheparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cacheparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cacheparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cacheparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1912,7 +1978,7 @@ impl Cacheparameter {
 /// - URL: `/nitro/v1/config/cachepolicy`
 /// - Key: `policyname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cachepolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2015,6 +2081,7 @@ impl rt::Model for Cachepolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2066,6 +2133,16 @@ impl ::serde::Serialize for Cachepolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cachepolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cachepolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cachepolicy {
@@ -2132,7 +2209,7 @@ impl Cachepolicy {
 /// - URL: `/nitro/v1/config/cachepolicy_binding`
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyBinding {
     /// `String`, read-write.
@@ -2160,6 +2237,7 @@ impl rt::Model for CachepolicyBinding {
         "cachepolicy_lbvserver_binding",
         "policyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cachepolicy_cacheglobal_binding.as_field(),
@@ -2195,6 +2273,16 @@ impl ::serde::Serialize for CachepolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2223,7 +2311,7 @@ impl CachepolicyBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_cacheglobal_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyCacheglobalBinding {
     /// `String`, read-write.
@@ -2278,6 +2366,7 @@ impl rt::Model for CachepolicyCacheglobalBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2319,6 +2408,16 @@ impl ::serde::Serialize for CachepolicyCacheglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicyCacheglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicyCacheglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicyCacheglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2351,7 +2450,7 @@ impl CachepolicyCacheglobalBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_cachepolicylabel_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyCachepolicylabelBinding {
     /// `String`, read-write.
@@ -2406,6 +2505,7 @@ impl rt::Model for CachepolicyCachepolicylabelBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2447,6 +2547,16 @@ impl ::serde::Serialize for CachepolicyCachepolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicyCachepolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicyCachepolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicyCachepolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2479,7 +2589,7 @@ impl CachepolicyCachepolicylabelBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_csvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyCsvserverBinding {
     /// `String`, read-write.
@@ -2534,6 +2644,7 @@ impl rt::Model for CachepolicyCsvserverBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2575,6 +2686,16 @@ impl ::serde::Serialize for CachepolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2607,7 +2728,7 @@ impl CachepolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_lbvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyLbvserverBinding {
     /// `String`, read-write.
@@ -2662,6 +2783,7 @@ impl rt::Model for CachepolicyLbvserverBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2703,6 +2825,16 @@ impl ::serde::Serialize for CachepolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2735,7 +2867,7 @@ impl CachepolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/cachepolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cachepolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2838,6 +2970,7 @@ impl rt::Model for Cachepolicylabel {
         "numpol",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2887,6 +3020,16 @@ impl ::serde::Serialize for Cachepolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cachepolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cachepolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cachepolicylabel {
@@ -2941,7 +3084,7 @@ impl Cachepolicylabel {
 /// - URL: `/nitro/v1/config/cachepolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelBinding {
     /// `String`, read-write.
@@ -2963,6 +3106,7 @@ impl rt::Model for CachepolicylabelBinding {
         "cachepolicylabel_policybinding_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cachepolicylabel_cachepolicy_binding.as_field(),
@@ -2994,6 +3138,16 @@ impl ::serde::Serialize for CachepolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3022,7 +3176,7 @@ impl CachepolicylabelBinding {
 /// - URL: `/nitro/v1/config/cachepolicylabel_cachepolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelCachepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3065,6 +3219,7 @@ impl rt::Model for CachepolicylabelCachepolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3104,6 +3259,16 @@ impl ::serde::Serialize for CachepolicylabelCachepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CachepolicylabelCachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicylabelCachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CachepolicylabelCachepolicyBinding {
@@ -3154,7 +3319,7 @@ impl CachepolicylabelCachepolicyBinding {
 /// - URL: `/nitro/v1/config/cachepolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -3207,6 +3372,7 @@ impl rt::Model for CachepolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3248,6 +3414,16 @@ impl ::serde::Serialize for CachepolicylabelPolicybindingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3280,7 +3456,7 @@ impl CachepolicylabelPolicybindingBinding {
 /// - URL: `/nitro/v1/config/cacheselector`
 /// - Key: `selectorname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheselector {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3340,6 +3516,7 @@ impl rt::Model for Cacheselector {
         "rule",
         "selectorname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3375,6 +3552,16 @@ impl ::serde::Serialize for Cacheselector {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cacheselector {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cacheselector {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cacheselector {
@@ -3431,7 +3618,7 @@ impl Cacheselector {
 /// - URL: `/nitro/v1/stat/cache`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CacheStats {
     /// `Double`, read-only.
@@ -3693,6 +3880,7 @@ impl rt::Model for CacheStats {
         "cacheutilizedmemorykb",
         "clearstats",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cache304hitsrate.as_field(),
@@ -3874,6 +4062,16 @@ impl ::serde::Serialize for CacheStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CacheStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CacheStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CacheStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3898,7 +4096,7 @@ impl CacheStats {
 /// - URL: `/nitro/v1/stat/cachecontentgroup`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachecontentgroupStats {
     /// `String`, read-write.
@@ -3940,6 +4138,7 @@ impl rt::Model for CachecontentgroupStats {
         "totmarkercell",
         "totmemory",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -3983,6 +4182,16 @@ impl ::serde::Serialize for CachecontentgroupStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachecontentgroupStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachecontentgroupStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachecontentgroupStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4011,7 +4220,7 @@ impl CachecontentgroupStats {
 /// - URL: `/nitro/v1/stat/cachepolicy`
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyStats {
     /// `String`, read-write.
@@ -4044,6 +4253,7 @@ impl rt::Model for CachepolicyStats {
         "pipolicyundefhitsrate",
         "policyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -4081,6 +4291,16 @@ impl ::serde::Serialize for CachepolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CachepolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CachepolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4109,7 +4329,7 @@ impl CachepolicyStats {
 /// - URL: `/nitro/v1/stat/cachepolicylabel`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelStats {
     /// `String`, read-write.
@@ -4136,6 +4356,7 @@ impl rt::Model for CachepolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -4167,6 +4388,16 @@ impl ::serde::Serialize for CachepolicylabelStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CachepolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CachepolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CachepolicylabelStats {

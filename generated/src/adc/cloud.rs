@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudallowedngsticketprofile {
     /// `String`, read-write.
@@ -28,6 +28,7 @@ pub struct Cloudallowedngsticketprofile {
 }
 impl rt::Model for Cloudallowedngsticketprofile {
     const FIELDS: &'static [&'static str] = &["creator", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.creator.as_field(),
@@ -55,6 +56,16 @@ impl ::serde::Serialize for Cloudallowedngsticketprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cloudallowedngsticketprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudallowedngsticketprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloudallowedngsticketprofile {
@@ -110,7 +121,7 @@ impl Cloudallowedngsticketprofile {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudautoscalegroup {
     /// `String`, read-write.
@@ -163,6 +174,7 @@ impl rt::Model for Cloudautoscalegroup {
         "graceful",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -198,6 +210,16 @@ impl ::serde::Serialize for Cloudautoscalegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cloudautoscalegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudautoscalegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cloudautoscalegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -231,7 +253,7 @@ impl Cloudautoscalegroup {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudawsparam {
     /// `String`, read-write.
@@ -243,6 +265,7 @@ pub struct Cloudawsparam {
 }
 impl rt::Model for Cloudawsparam {
     const FIELDS: &'static [&'static str] = &["rolearn"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rolearn.as_field(),
@@ -268,6 +291,16 @@ impl ::serde::Serialize for Cloudawsparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cloudawsparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudawsparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloudawsparam {
@@ -303,7 +336,7 @@ impl Cloudawsparam {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudcredential {
     /// `String`, read-write.
@@ -338,6 +371,7 @@ impl rt::Model for Cloudcredential {
         "isset",
         "tenantidentifier",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.applicationid.as_field(),
@@ -371,6 +405,16 @@ impl ::serde::Serialize for Cloudcredential {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cloudcredential {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudcredential {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cloudcredential {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -400,7 +444,7 @@ impl Cloudcredential {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudngsparameter {
     /// `String`, read-write.
@@ -483,6 +527,7 @@ impl rt::Model for Cloudngsparameter {
         "blockonallowedngstktprof",
         "csvserverticketingdecouple",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allowdtls12.as_field(),
@@ -514,6 +559,16 @@ impl ::serde::Serialize for Cloudngsparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cloudngsparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudngsparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloudngsparameter {
@@ -549,7 +604,7 @@ impl Cloudngsparameter {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudparameter {
     /// `String`, read-write.
@@ -659,6 +714,7 @@ impl rt::Model for Cloudparameter {
         "instanceid",
         "resourcelocation",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activationcode.as_field(),
@@ -702,6 +758,16 @@ impl ::serde::Serialize for Cloudparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cloudparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cloudparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -735,7 +801,7 @@ impl Cloudparameter {
 /// - Key: none
 /// - Operations: `count`, `get_all`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudparaminternal {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -765,6 +831,7 @@ pub type CloudparaminternalIamperm = CloudautoscalegroupGraceful;
 pub type CloudparaminternalNonftumode = CloudautoscalegroupGraceful;
 impl rt::Model for Cloudparaminternal {
     const FIELDS: &'static [&'static str] = &["__count", "iamperm", "nonftumode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -794,6 +861,16 @@ impl ::serde::Serialize for Cloudparaminternal {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cloudparaminternal {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudparaminternal {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloudparaminternal {
@@ -829,7 +906,7 @@ impl Cloudparaminternal {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1341,6 +1418,7 @@ impl rt::Model for Cloudprofile {
         "vservername",
         "vsvrbindsvcport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1396,6 +1474,16 @@ impl ::serde::Serialize for Cloudprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cloudprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cloudprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1443,7 +1531,7 @@ impl Cloudprofile {
 /// - Key: none
 /// - Operations: `action:check`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudservice {
     /// `unknown`, read-only.
@@ -1455,6 +1543,7 @@ pub struct Cloudservice {
 }
 impl rt::Model for Cloudservice {
     const FIELDS: &'static [&'static str] = &["response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
@@ -1482,6 +1571,16 @@ impl ::serde::Serialize for Cloudservice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cloudservice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudservice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cloudservice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1507,7 +1606,7 @@ impl Cloudservice {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudvserverip {
     /// `String`, read-only.
@@ -1523,6 +1622,7 @@ pub struct Cloudvserverip {
 }
 impl rt::Model for Cloudvserverip {
     const FIELDS: &'static [&'static str] = &["__count", "ipaddress"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1550,6 +1650,16 @@ impl ::serde::Serialize for Cloudvserverip {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cloudvserverip {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudvserverip {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloudvserverip {
@@ -1581,7 +1691,7 @@ impl Cloudvserverip {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CloudStats {
     /// `String`, read-write.
@@ -2835,6 +2945,7 @@ impl rt::Model for CloudStats {
         "ngstunnelclosedbyvda",
         "ngstunnelclosedbyvdarate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -3356,6 +3467,16 @@ impl ::serde::Serialize for CloudStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CloudStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CloudStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudStats {

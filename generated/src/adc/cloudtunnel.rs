@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudtunnelparameter {
     /// `String`, read-write.
@@ -41,6 +41,7 @@ impl rt::Model for Cloudtunnelparameter {
         "resourcelocation",
         "subnetresourcelocationmappings",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.controllerfqdn.as_field(),
@@ -72,6 +73,16 @@ impl ::serde::Serialize for Cloudtunnelparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cloudtunnelparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudtunnelparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloudtunnelparameter {
@@ -107,7 +118,7 @@ impl Cloudtunnelparameter {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudtunnelvserver {
     /// `unknown`, read-only.
@@ -198,6 +209,7 @@ impl rt::Model for Cloudtunnelvserver {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cachetype.as_field(),
@@ -247,6 +259,16 @@ impl ::serde::Serialize for Cloudtunnelvserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cloudtunnelvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cloudtunnelvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloudtunnelvserver {

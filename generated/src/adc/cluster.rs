@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/cluster`
 /// - Key: `clip`
 /// - Operations: `action:join`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cluster {
     /// `String`, read-write.
@@ -23,6 +23,7 @@ pub struct Cluster {
 }
 impl rt::Model for Cluster {
     const FIELDS: &'static [&'static str] = &["clip", "password"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clip.as_field(),
@@ -52,6 +53,16 @@ impl ::serde::Serialize for Cluster {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cluster {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Cluster {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,7 +89,7 @@ impl Cluster {
 /// - URL: `/nitro/v1/config/clusterfiles`
 /// - Key: none
 /// - Operations: `action:sync`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusterfiles {
     /// `String[]`, read-write.
@@ -141,6 +152,7 @@ impl rt::WireEnum for ClusterfilesMode {
 }
 impl rt::Model for Clusterfiles {
     const FIELDS: &'static [&'static str] = &["mode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mode.as_field(),
@@ -168,6 +180,16 @@ impl ::serde::Serialize for Clusterfiles {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Clusterfiles {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Clusterfiles {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Clusterfiles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -192,7 +214,7 @@ impl Clusterfiles {
 /// - URL: `/nitro/v1/config/clusterinstance`
 /// - Key: `clid`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusterinstance {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -533,6 +555,7 @@ impl rt::Model for Clusterinstance {
         "syncstatusstrictmode",
         "validmtu",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -626,6 +649,16 @@ impl ::serde::Serialize for Clusterinstance {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Clusterinstance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Clusterinstance {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Clusterinstance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -696,7 +729,7 @@ impl Clusterinstance {
 /// - URL: `/nitro/v1/config/clusterinstance_binding`
 /// - Key: `clid`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterinstanceBinding {
     /// `Double`, read-write.
@@ -715,6 +748,7 @@ impl rt::Model for ClusterinstanceBinding {
         "clid",
         "clusterinstance_clusternode_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clid.as_field(),
@@ -742,6 +776,16 @@ impl ::serde::Serialize for ClusterinstanceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusterinstanceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusterinstanceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusterinstanceBinding {
@@ -772,7 +816,7 @@ impl ClusterinstanceBinding {
 /// - URL: `/nitro/v1/config/clusterinstance_clusternode_binding`
 /// - Key: `clid`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterinstanceClusternodeBinding {
     /// `Double`, read-write.
@@ -1072,6 +1116,7 @@ impl rt::Model for ClusterinstanceClusternodeBinding {
         "nodersskeymismatch",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1125,6 +1170,16 @@ impl ::serde::Serialize for ClusterinstanceClusternodeBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ClusterinstanceClusternodeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusterinstanceClusternodeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClusterinstanceClusternodeBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1157,7 +1212,7 @@ impl ClusterinstanceClusternodeBinding {
 /// - URL: `/nitro/v1/config/clusternode`
 /// - Key: `nodeid`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusternode {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1403,6 +1458,7 @@ impl rt::Model for Clusternode {
         "syncstate",
         "tunnelmode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1494,6 +1550,16 @@ impl ::serde::Serialize for Clusternode {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Clusternode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Clusternode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Clusternode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1553,7 +1619,7 @@ impl Clusternode {
 /// - Key: `nodeid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodeBinding {
     /// `Double`, read-write.
@@ -1576,6 +1642,7 @@ impl rt::Model for ClusternodeBinding {
         "clusternode_routemonitor_binding",
         "nodeid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clusternode_routemonitor_binding.as_field(),
@@ -1603,6 +1670,16 @@ impl ::serde::Serialize for ClusternodeBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodeBinding {
@@ -1634,7 +1711,7 @@ impl ClusternodeBinding {
 /// - Key: `nodeid`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodeRoutemonitorBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1674,6 +1751,7 @@ impl rt::Model for ClusternodeRoutemonitorBinding {
         "routemonitor",
         "routemonstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1707,6 +1785,16 @@ impl ::serde::Serialize for ClusternodeRoutemonitorBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodeRoutemonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodeRoutemonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodeRoutemonitorBinding {
@@ -1757,7 +1845,7 @@ impl ClusternodeRoutemonitorBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusternodegroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1825,6 +1913,7 @@ impl rt::Model for Clusternodegroup {
         "sticky",
         "strict",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1870,6 +1959,16 @@ impl ::serde::Serialize for Clusternodegroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Clusternodegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Clusternodegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Clusternodegroup {
@@ -1930,7 +2029,7 @@ impl Clusternodegroup {
 /// - URL: `/nitro/v1/config/clusternodegroup_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupAuthenticationvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1948,6 +2047,7 @@ pub struct ClusternodegroupAuthenticationvserverBinding {
 }
 impl rt::Model for ClusternodegroupAuthenticationvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1977,6 +2077,16 @@ impl ::serde::Serialize for ClusternodegroupAuthenticationvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupAuthenticationvserverBinding {
@@ -2027,7 +2137,7 @@ impl ClusternodegroupAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupBinding {
     /// `String`, read-write.
@@ -2092,6 +2202,7 @@ impl rt::Model for ClusternodegroupBinding {
         "clusternodegroup_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clusternodegroup_authenticationvserver_binding.as_field(),
@@ -2141,6 +2252,16 @@ impl ::serde::Serialize for ClusternodegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ClusternodegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2169,7 +2290,7 @@ impl ClusternodegroupBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_clusternode_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupClusternodeBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2189,6 +2310,7 @@ pub struct ClusternodegroupClusternodeBinding {
 }
 impl rt::Model for ClusternodegroupClusternodeBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "node"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2218,6 +2340,16 @@ impl ::serde::Serialize for ClusternodegroupClusternodeBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupClusternodeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupClusternodeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupClusternodeBinding {
@@ -2268,7 +2400,7 @@ impl ClusternodegroupClusternodeBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_crvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupCrvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2286,6 +2418,7 @@ pub struct ClusternodegroupCrvserverBinding {
 }
 impl rt::Model for ClusternodegroupCrvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2315,6 +2448,16 @@ impl ::serde::Serialize for ClusternodegroupCrvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupCrvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupCrvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupCrvserverBinding {
@@ -2365,7 +2508,7 @@ impl ClusternodegroupCrvserverBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupCsvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2383,6 +2526,7 @@ pub struct ClusternodegroupCsvserverBinding {
 }
 impl rt::Model for ClusternodegroupCsvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2412,6 +2556,16 @@ impl ::serde::Serialize for ClusternodegroupCsvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupCsvserverBinding {
@@ -2462,7 +2616,7 @@ impl ClusternodegroupCsvserverBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_gslbsite_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupGslbsiteBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2480,6 +2634,7 @@ pub struct ClusternodegroupGslbsiteBinding {
 }
 impl rt::Model for ClusternodegroupGslbsiteBinding {
     const FIELDS: &'static [&'static str] = &["__count", "gslbsite", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2509,6 +2664,16 @@ impl ::serde::Serialize for ClusternodegroupGslbsiteBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupGslbsiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupGslbsiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupGslbsiteBinding {
@@ -2559,7 +2724,7 @@ impl ClusternodegroupGslbsiteBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_gslbvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupGslbvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2577,6 +2742,7 @@ pub struct ClusternodegroupGslbvserverBinding {
 }
 impl rt::Model for ClusternodegroupGslbvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2606,6 +2772,16 @@ impl ::serde::Serialize for ClusternodegroupGslbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupGslbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupGslbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupGslbvserverBinding {
@@ -2656,7 +2832,7 @@ impl ClusternodegroupGslbvserverBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupLbvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2674,6 +2850,7 @@ pub struct ClusternodegroupLbvserverBinding {
 }
 impl rt::Model for ClusternodegroupLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2703,6 +2880,16 @@ impl ::serde::Serialize for ClusternodegroupLbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupLbvserverBinding {
@@ -2753,7 +2940,7 @@ impl ClusternodegroupLbvserverBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_nslimitidentifier_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupNslimitidentifierBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2771,6 +2958,7 @@ pub struct ClusternodegroupNslimitidentifierBinding {
 }
 impl rt::Model for ClusternodegroupNslimitidentifierBinding {
     const FIELDS: &'static [&'static str] = &["__count", "identifiername", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2800,6 +2988,16 @@ impl ::serde::Serialize for ClusternodegroupNslimitidentifierBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupNslimitidentifierBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupNslimitidentifierBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupNslimitidentifierBinding {
@@ -2850,7 +3048,7 @@ impl ClusternodegroupNslimitidentifierBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_service_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupServiceBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2868,6 +3066,7 @@ pub struct ClusternodegroupServiceBinding {
 }
 impl rt::Model for ClusternodegroupServiceBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "service"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2897,6 +3096,16 @@ impl ::serde::Serialize for ClusternodegroupServiceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupServiceBinding {
@@ -2947,7 +3156,7 @@ impl ClusternodegroupServiceBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_streamidentifier_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupStreamidentifierBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2965,6 +3174,7 @@ pub struct ClusternodegroupStreamidentifierBinding {
 }
 impl rt::Model for ClusternodegroupStreamidentifierBinding {
     const FIELDS: &'static [&'static str] = &["__count", "identifiername", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2994,6 +3204,16 @@ impl ::serde::Serialize for ClusternodegroupStreamidentifierBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupStreamidentifierBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupStreamidentifierBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupStreamidentifierBinding {
@@ -3044,7 +3264,7 @@ impl ClusternodegroupStreamidentifierBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupVpnvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3062,6 +3282,7 @@ pub struct ClusternodegroupVpnvserverBinding {
 }
 impl rt::Model for ClusternodegroupVpnvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3091,6 +3312,16 @@ impl ::serde::Serialize for ClusternodegroupVpnvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodegroupVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodegroupVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodegroupVpnvserverBinding {
@@ -3142,7 +3373,7 @@ impl ClusternodegroupVpnvserverBinding {
 /// - Key: none
 /// - Operations: `action:clear`, `count`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusterpropstatus {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3175,6 +3406,7 @@ impl rt::Model for Clusterpropstatus {
         "nodeid",
         "numpropcmdfailed",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3206,6 +3438,16 @@ impl ::serde::Serialize for Clusterpropstatus {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Clusterpropstatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Clusterpropstatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Clusterpropstatus {
@@ -3241,7 +3483,7 @@ impl Clusterpropstatus {
 /// - Key: none
 /// - Operations: `action:Force`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clustersync {
     /// Keys the reference does not document, kept as received.
@@ -3249,6 +3491,7 @@ pub struct Clustersync {
 }
 impl rt::Model for Clustersync {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("clustersync has no documented fields")
@@ -3270,6 +3513,16 @@ impl ::serde::Serialize for Clustersync {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Clustersync {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Clustersync {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Clustersync {
@@ -3296,7 +3549,7 @@ impl Clustersync {
 /// - URL: `/nitro/v1/stat/clusterinstance`
 /// - Key: `clid`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterinstanceStats {
     /// `Double`, read-only.
@@ -3367,6 +3620,7 @@ impl rt::Model for ClusterinstanceStats {
         "totpropagationtimeout",
         "totsteeredpkts",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clbkplanerx.as_field(),
@@ -3418,6 +3672,16 @@ impl ::serde::Serialize for ClusterinstanceStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ClusterinstanceStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusterinstanceStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClusterinstanceStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3446,7 +3710,7 @@ impl ClusterinstanceStats {
 /// - URL: `/nitro/v1/stat/clusternode`
 /// - Key: `nodeid`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodeStats {
     /// `String`, read-write.
@@ -3506,6 +3770,7 @@ impl rt::Model for ClusternodeStats {
         "nnmtotconntx",
         "nodeid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -3559,6 +3824,16 @@ impl ::serde::Serialize for ClusternodeStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClusternodeStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClusternodeStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClusternodeStats {

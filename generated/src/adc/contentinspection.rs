@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -190,6 +190,7 @@ impl rt::Model for Contentinspectionaction {
         "type",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -243,6 +244,16 @@ impl ::serde::Serialize for Contentinspectionaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Contentinspectionaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Contentinspectionaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Contentinspectionaction {
@@ -304,7 +315,7 @@ impl Contentinspectionaction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectioncallout {
     /// `String`, read-write.
@@ -427,6 +438,7 @@ impl rt::Model for Contentinspectioncallout {
         "undefhits",
         "undefreason",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -474,6 +486,16 @@ impl ::serde::Serialize for Contentinspectioncallout {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Contentinspectioncallout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Contentinspectioncallout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Contentinspectioncallout {
@@ -533,7 +555,7 @@ impl Contentinspectioncallout {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionglobalBinding {
     /// `contentinspectionglobal_contentinspectionpolicy_binding[]`, read-only.
@@ -549,6 +571,7 @@ impl rt::Model for ContentinspectionglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "contentinspectionglobal_contentinspectionpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contentinspectionglobal_contentinspectionpolicy_binding.as_field(),
@@ -579,6 +602,16 @@ impl ::serde::Serialize for ContentinspectionglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -604,7 +637,7 @@ impl ContentinspectionglobalBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionglobalContentinspectionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -756,6 +789,7 @@ impl rt::Model for ContentinspectionglobalContentinspectionpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -801,6 +835,16 @@ impl ::serde::Serialize for ContentinspectionglobalContentinspectionpolicyBindin
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ContentinspectionglobalContentinspectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionglobalContentinspectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -849,7 +893,7 @@ impl ContentinspectionglobalContentinspectionpolicyBinding {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionparameter {
     /// `String`, read-write.
@@ -861,6 +905,7 @@ pub struct Contentinspectionparameter {
 }
 impl rt::Model for Contentinspectionparameter {
     const FIELDS: &'static [&'static str] = &["undefaction"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.undefaction.as_field(),
@@ -886,6 +931,16 @@ impl ::serde::Serialize for Contentinspectionparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Contentinspectionparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Contentinspectionparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Contentinspectionparameter {
@@ -921,7 +976,7 @@ impl Contentinspectionparameter {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1021,6 +1076,7 @@ impl rt::Model for Contentinspectionpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1068,6 +1124,16 @@ impl ::serde::Serialize for Contentinspectionpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Contentinspectionpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Contentinspectionpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Contentinspectionpolicy {
@@ -1135,7 +1201,7 @@ impl Contentinspectionpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyBinding {
     /// `String`, read-write.
@@ -1177,6 +1243,7 @@ impl rt::Model for ContentinspectionpolicyBinding {
         "contentinspectionpolicy_lbvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contentinspectionpolicy_contentinspectionglobal_binding.as_field(),
@@ -1221,6 +1288,16 @@ impl ::serde::Serialize for ContentinspectionpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1250,7 +1327,7 @@ impl ContentinspectionpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyContentinspectionglobalBinding {
     /// `String`, read-write.
@@ -1305,6 +1382,7 @@ impl rt::Model for ContentinspectionpolicyContentinspectionglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1346,6 +1424,16 @@ impl ::serde::Serialize for ContentinspectionpolicyContentinspectionglobalBindin
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicyContentinspectionglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicyContentinspectionglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for ContentinspectionpolicyContentinspectionglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1380,7 +1468,7 @@ impl ContentinspectionpolicyContentinspectionglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyContentinspectionpolicylabelBinding {
     /// `String`, read-write.
@@ -1435,6 +1523,7 @@ impl rt::Model for ContentinspectionpolicyContentinspectionpolicylabelBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1476,6 +1565,16 @@ impl ::serde::Serialize for ContentinspectionpolicyContentinspectionpolicylabelB
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicyContentinspectionpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicyContentinspectionpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for ContentinspectionpolicyContentinspectionpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1510,7 +1609,7 @@ impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -1563,6 +1662,7 @@ impl rt::Model for ContentinspectionpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1604,6 +1704,16 @@ impl ::serde::Serialize for ContentinspectionpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1637,7 +1747,7 @@ impl ContentinspectionpolicyCsvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -1690,6 +1800,7 @@ impl rt::Model for ContentinspectionpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1731,6 +1842,16 @@ impl ::serde::Serialize for ContentinspectionpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1764,7 +1885,7 @@ impl ContentinspectionpolicyLbvserverBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1865,6 +1986,7 @@ impl rt::Model for Contentinspectionpolicylabel {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1914,6 +2036,16 @@ impl ::serde::Serialize for Contentinspectionpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Contentinspectionpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Contentinspectionpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Contentinspectionpolicylabel {
@@ -1969,7 +2101,7 @@ impl Contentinspectionpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelBinding {
     /// `String`, read-write.
@@ -1997,6 +2129,7 @@ impl rt::Model for ContentinspectionpolicylabelBinding {
         "contentinspectionpolicylabel_policybinding_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -2034,6 +2167,16 @@ impl ::serde::Serialize for ContentinspectionpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2063,7 +2206,7 @@ impl ContentinspectionpolicylabelBinding {
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelContentinspectionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2124,6 +2267,7 @@ impl rt::Model for ContentinspectionpolicylabelContentinspectionpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2163,6 +2307,16 @@ impl ::serde::Serialize for ContentinspectionpolicylabelContentinspectionpolicyB
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ContentinspectionpolicylabelContentinspectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicylabelContentinspectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -2215,7 +2369,7 @@ impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -2270,6 +2424,7 @@ impl rt::Model for ContentinspectionpolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2311,6 +2466,16 @@ impl ::serde::Serialize for ContentinspectionpolicylabelPolicybindingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for ContentinspectionpolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2345,7 +2510,7 @@ impl ContentinspectionpolicylabelPolicybindingBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionprofile {
     /// `String[]`, read-write.
@@ -2451,6 +2616,7 @@ impl rt::Model for Contentinspectionprofile {
         "name",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2492,6 +2658,16 @@ impl ::serde::Serialize for Contentinspectionprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Contentinspectionprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Contentinspectionprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Contentinspectionprofile {
@@ -2553,7 +2729,7 @@ impl Contentinspectionprofile {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionStats {
     /// `String`, read-write.
@@ -2722,6 +2898,7 @@ impl rt::Model for ContentinspectionStats {
         "mirrorserverdowndrop",
         "mirrorserverdownreset",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -2811,6 +2988,16 @@ impl ::serde::Serialize for ContentinspectionStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2836,7 +3023,7 @@ impl ContentinspectionStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyStats {
     /// `String`, read-write.
@@ -2896,6 +3083,7 @@ impl rt::Model for ContentinspectionpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -2933,6 +3121,16 @@ impl ::serde::Serialize for ContentinspectionpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ContentinspectionpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2962,7 +3160,7 @@ impl ContentinspectionpolicyStats {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelStats {
     /// `String`, read-write.
@@ -2997,6 +3195,7 @@ impl rt::Model for ContentinspectionpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -3028,6 +3227,16 @@ impl ::serde::Serialize for ContentinspectionpolicylabelStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ContentinspectionpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ContentinspectionpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ContentinspectionpolicylabelStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Craction {
     /// `String`, read-write.
@@ -108,6 +108,7 @@ impl rt::Model for Craction {
         "referencecount",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -151,6 +152,16 @@ impl ::serde::Serialize for Craction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Craction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Craction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Craction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -183,7 +194,7 @@ impl Craction {
 /// - URL: `/nitro/v1/config/crpolicy`
 /// - Key: `policyname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Crpolicy {
     /// `String`, read-only.
@@ -345,6 +356,7 @@ impl rt::Model for Crpolicy {
         "rule",
         "vstype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -406,6 +418,16 @@ impl ::serde::Serialize for Crpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Crpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Crpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Crpolicy {
@@ -473,7 +495,7 @@ impl Crpolicy {
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrpolicyBinding {
     /// `String`, read-write.
@@ -494,6 +516,7 @@ impl rt::Model for CrpolicyBinding {
         "crpolicy_crvserver_binding",
         "policyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.crpolicy_crvserver_binding.as_field(),
@@ -521,6 +544,16 @@ impl ::serde::Serialize for CrpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrpolicyBinding {
@@ -552,7 +585,7 @@ impl CrpolicyBinding {
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrpolicyCrvserverBinding {
     /// `String`, read-write.
@@ -617,6 +650,7 @@ impl rt::Model for CrpolicyCrvserverBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -662,6 +696,16 @@ impl ::serde::Serialize for CrpolicyCrvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CrpolicyCrvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrpolicyCrvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CrpolicyCrvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -694,7 +738,7 @@ impl CrpolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/crvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Crvserver {
     /// `String`, read-only.
@@ -1459,6 +1503,7 @@ impl rt::Model for Crvserver {
         "via",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1636,6 +1681,16 @@ impl ::serde::Serialize for Crvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Crvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Crvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Crvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1713,7 +1768,7 @@ impl Crvserver {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAnalyticsprofileBinding {
     /// `String`, read-write.
@@ -1733,6 +1788,7 @@ pub struct CrvserverAnalyticsprofileBinding {
 }
 impl rt::Model for CrvserverAnalyticsprofileBinding {
     const FIELDS: &'static [&'static str] = &["analyticsprofile", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.analyticsprofile.as_field(),
@@ -1760,6 +1816,16 @@ impl ::serde::Serialize for CrvserverAnalyticsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverAnalyticsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverAnalyticsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverAnalyticsprofileBinding {
@@ -1807,7 +1873,7 @@ impl CrvserverAnalyticsprofileBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAppflowpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1880,6 +1946,7 @@ impl rt::Model for CrvserverAppflowpolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1923,6 +1990,16 @@ impl ::serde::Serialize for CrvserverAppflowpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverAppflowpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverAppflowpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverAppflowpolicyBinding {
@@ -1974,7 +2051,7 @@ impl CrvserverAppflowpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAppfwpolicyBinding {
     /// `String`, read-only.
@@ -2056,6 +2133,7 @@ impl rt::Model for CrvserverAppfwpolicyBinding {
         "sc",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2101,6 +2179,16 @@ impl ::serde::Serialize for CrvserverAppfwpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverAppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverAppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverAppfwpolicyBinding {
@@ -2152,7 +2240,7 @@ impl CrvserverAppfwpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAppqoepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2225,6 +2313,7 @@ impl rt::Model for CrvserverAppqoepolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2268,6 +2357,16 @@ impl ::serde::Serialize for CrvserverAppqoepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverAppqoepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverAppqoepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverAppqoepolicyBinding {
@@ -2318,7 +2417,7 @@ impl CrvserverAppqoepolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverBinding {
     /// `String`, read-write.
@@ -2395,6 +2494,7 @@ impl rt::Model for CrvserverBinding {
         "crvserver_spilloverpolicy_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.crvserver_appflowpolicy_binding.as_field(),
@@ -2452,6 +2552,16 @@ impl ::serde::Serialize for CrvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CrvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CrvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2481,7 +2591,7 @@ impl CrvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCachepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2554,6 +2664,7 @@ impl rt::Model for CrvserverCachepolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2597,6 +2708,16 @@ impl ::serde::Serialize for CrvserverCachepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverCachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverCachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverCachepolicyBinding {
@@ -2647,7 +2768,7 @@ impl CrvserverCachepolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_cmppolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCmppolicyBinding {
     /// `String`, read-only.
@@ -2726,6 +2847,7 @@ impl rt::Model for CrvserverCmppolicyBinding {
         "sc",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2773,6 +2895,16 @@ impl ::serde::Serialize for CrvserverCmppolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverCmppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverCmppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverCmppolicyBinding {
@@ -2823,7 +2955,7 @@ impl CrvserverCmppolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_crpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCrpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2894,6 +3026,7 @@ impl rt::Model for CrvserverCrpolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2941,6 +3074,16 @@ impl ::serde::Serialize for CrvserverCrpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverCrpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverCrpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverCrpolicyBinding {
@@ -2991,7 +3134,7 @@ impl CrvserverCrpolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_cspolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3060,6 +3203,7 @@ impl rt::Model for CrvserverCspolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3107,6 +3251,16 @@ impl ::serde::Serialize for CrvserverCspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverCspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverCspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverCspolicyBinding {
@@ -3158,7 +3312,7 @@ impl CrvserverCspolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverFeopolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3231,6 +3385,7 @@ impl rt::Model for CrvserverFeopolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3274,6 +3429,16 @@ impl ::serde::Serialize for CrvserverFeopolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverFeopolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverFeopolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverFeopolicyBinding {
@@ -3324,7 +3489,7 @@ impl CrvserverFeopolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverFilterpolicyBinding {
     /// `Double`, read-write.
@@ -3394,6 +3559,7 @@ impl rt::Model for CrvserverFilterpolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3439,6 +3605,16 @@ impl ::serde::Serialize for CrvserverFilterpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverFilterpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverFilterpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverFilterpolicyBinding {
@@ -3490,7 +3666,7 @@ impl CrvserverFilterpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverIcapolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3563,6 +3739,7 @@ impl rt::Model for CrvserverIcapolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3606,6 +3783,16 @@ impl ::serde::Serialize for CrvserverIcapolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverIcapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverIcapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverIcapolicyBinding {
@@ -3656,7 +3843,7 @@ impl CrvserverIcapolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverLbvserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3678,6 +3865,7 @@ pub struct CrvserverLbvserverBinding {
 }
 impl rt::Model for CrvserverLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "hits", "lbvserver", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3709,6 +3897,16 @@ impl ::serde::Serialize for CrvserverLbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverLbvserverBinding {
@@ -3759,7 +3957,7 @@ impl CrvserverLbvserverBinding {
 /// - URL: `/nitro/v1/config/crvserver_policymap_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverPolicymapBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3820,6 +4018,7 @@ impl rt::Model for CrvserverPolicymapBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3863,6 +4062,16 @@ impl ::serde::Serialize for CrvserverPolicymapBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverPolicymapBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverPolicymapBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverPolicymapBinding {
@@ -3914,7 +4123,7 @@ impl CrvserverPolicymapBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverResponderpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3987,6 +4196,7 @@ impl rt::Model for CrvserverResponderpolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4030,6 +4240,16 @@ impl ::serde::Serialize for CrvserverResponderpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverResponderpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverResponderpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverResponderpolicyBinding {
@@ -4081,7 +4301,7 @@ impl CrvserverResponderpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverRewritepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4154,6 +4374,7 @@ impl rt::Model for CrvserverRewritepolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4197,6 +4418,16 @@ impl ::serde::Serialize for CrvserverRewritepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverRewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverRewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverRewritepolicyBinding {
@@ -4248,7 +4479,7 @@ impl CrvserverRewritepolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverSpilloverpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4321,6 +4552,7 @@ impl rt::Model for CrvserverSpilloverpolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4364,6 +4596,16 @@ impl ::serde::Serialize for CrvserverSpilloverpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverSpilloverpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverSpilloverpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverSpilloverpolicyBinding {
@@ -4414,7 +4656,7 @@ impl CrvserverSpilloverpolicyBinding {
 /// - URL: `/nitro/v1/stat/crvserver`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverStats {
     /// `String`, read-write.
@@ -4524,6 +4766,7 @@ impl rt::Model for CrvserverStats {
         "tothits",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -4591,6 +4834,16 @@ impl ::serde::Serialize for CrvserverStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CrvserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CrvserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CrvserverStats {

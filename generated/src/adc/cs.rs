@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/csaction`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Csaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -91,6 +91,7 @@ impl rt::Model for Csaction {
         "targetvserverexpr",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -138,6 +139,16 @@ impl ::serde::Serialize for Csaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Csaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Csaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Csaction {
@@ -204,7 +215,7 @@ impl Csaction {
 /// - URL: `/nitro/v1/config/csparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Csparameter {
     /// `unknown`, read-only.
@@ -243,6 +254,7 @@ impl rt::WireEnum for CsparameterStateupdate {
 }
 impl rt::Model for Csparameter {
     const FIELDS: &'static [&'static str] = &["builtin", "feature", "stateupdate"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -272,6 +284,16 @@ impl ::serde::Serialize for Csparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Csparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Csparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Csparameter {
@@ -306,7 +328,7 @@ impl Csparameter {
 /// - URL: `/nitro/v1/config/cspolicy`
 /// - Key: `policyname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cspolicy {
     /// `String`, read-write.
@@ -419,6 +441,7 @@ impl rt::Model for Cspolicy {
         "url",
         "vstype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -476,6 +499,16 @@ impl ::serde::Serialize for Cspolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cspolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cspolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cspolicy {
@@ -542,7 +575,7 @@ impl Cspolicy {
 /// - URL: `/nitro/v1/config/cspolicy_binding`
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyBinding {
     /// `String`, read-write.
@@ -565,6 +598,7 @@ impl rt::Model for CspolicyBinding {
         "cspolicy_csvserver_binding",
         "policyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cspolicy_crvserver_binding.as_field(),
@@ -598,6 +632,16 @@ impl ::serde::Serialize for CspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -626,7 +670,7 @@ impl CspolicyBinding {
 /// - URL: `/nitro/v1/config/cspolicy_crvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyCrvserverBinding {
     /// `String`, read-write.
@@ -685,6 +729,7 @@ impl rt::Model for CspolicyCrvserverBinding {
         "priority",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -726,6 +771,16 @@ impl ::serde::Serialize for CspolicyCrvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CspolicyCrvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CspolicyCrvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CspolicyCrvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -758,7 +813,7 @@ impl CspolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/cspolicy_cspolicylabel_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyCspolicylabelBinding {
     /// `String`, read-write.
@@ -817,6 +872,7 @@ impl rt::Model for CspolicyCspolicylabelBinding {
         "priority",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -858,6 +914,16 @@ impl ::serde::Serialize for CspolicyCspolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CspolicyCspolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CspolicyCspolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CspolicyCspolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -890,7 +956,7 @@ impl CspolicyCspolicylabelBinding {
 /// - URL: `/nitro/v1/config/cspolicy_csvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyCsvserverBinding {
     /// `String`, read-write.
@@ -964,6 +1030,7 @@ impl rt::Model for CspolicyCsvserverBinding {
         "priority",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1011,6 +1078,16 @@ impl ::serde::Serialize for CspolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CspolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CspolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CspolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1043,7 +1120,7 @@ impl CspolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/cspolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cspolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1200,6 +1277,7 @@ impl rt::Model for Cspolicylabel {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1247,6 +1325,16 @@ impl ::serde::Serialize for Cspolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Cspolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Cspolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cspolicylabel {
@@ -1301,7 +1389,7 @@ impl Cspolicylabel {
 /// - URL: `/nitro/v1/config/cspolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicylabelBinding {
     /// `String`, read-write.
@@ -1316,6 +1404,7 @@ impl rt::Model for CspolicylabelBinding {
         "cspolicylabel_cspolicy_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cspolicylabel_cspolicy_binding.as_field(),
@@ -1343,6 +1432,16 @@ impl ::serde::Serialize for CspolicylabelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CspolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CspolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CspolicylabelBinding {
@@ -1373,7 +1472,7 @@ impl CspolicylabelBinding {
 /// - URL: `/nitro/v1/config/cspolicylabel_cspolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicylabelCspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1419,6 +1518,7 @@ impl rt::Model for CspolicylabelCspolicyBinding {
         "priority",
         "targetvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1460,6 +1560,16 @@ impl ::serde::Serialize for CspolicylabelCspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CspolicylabelCspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CspolicylabelCspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CspolicylabelCspolicyBinding {
@@ -1510,7 +1620,7 @@ impl CspolicylabelCspolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Csvserver {
     /// `String`, read-only.
@@ -2749,6 +2859,7 @@ impl rt::Model for Csvserver {
         "vipheader",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3008,6 +3119,16 @@ impl ::serde::Serialize for Csvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Csvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Csvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Csvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3085,7 +3206,7 @@ impl Csvserver {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAnalyticsprofileBinding {
     /// `String`, read-write.
@@ -3105,6 +3226,7 @@ pub struct CsvserverAnalyticsprofileBinding {
 }
 impl rt::Model for CsvserverAnalyticsprofileBinding {
     const FIELDS: &'static [&'static str] = &["analyticsprofile", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.analyticsprofile.as_field(),
@@ -3132,6 +3254,16 @@ impl ::serde::Serialize for CsvserverAnalyticsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverAnalyticsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverAnalyticsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverAnalyticsprofileBinding {
@@ -3178,7 +3310,7 @@ impl CsvserverAnalyticsprofileBinding {
 /// - URL: `/nitro/v1/config/csvserver_appflowpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAppflowpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3261,6 +3393,7 @@ impl rt::Model for CsvserverAppflowpolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3304,6 +3437,16 @@ impl ::serde::Serialize for CsvserverAppflowpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverAppflowpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverAppflowpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverAppflowpolicyBinding {
@@ -3354,7 +3497,7 @@ impl CsvserverAppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_appfwpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAppfwpolicyBinding {
     /// `String`, read-only.
@@ -3414,6 +3557,7 @@ impl rt::Model for CsvserverAppfwpolicyBinding {
         "sc",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3459,6 +3603,16 @@ impl ::serde::Serialize for CsvserverAppfwpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverAppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverAppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverAppfwpolicyBinding {
@@ -3510,7 +3664,7 @@ impl CsvserverAppfwpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAppqoepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3583,6 +3737,7 @@ impl rt::Model for CsvserverAppqoepolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3626,6 +3781,16 @@ impl ::serde::Serialize for CsvserverAppqoepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverAppqoepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverAppqoepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverAppqoepolicyBinding {
@@ -3676,7 +3841,7 @@ impl CsvserverAppqoepolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_auditnslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAuditnslogpolicyBinding {
     /// `String`, read-only.
@@ -3736,6 +3901,7 @@ impl rt::Model for CsvserverAuditnslogpolicyBinding {
         "sc",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3781,6 +3947,16 @@ impl ::serde::Serialize for CsvserverAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverAuditnslogpolicyBinding {
@@ -3831,7 +4007,7 @@ impl CsvserverAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_auditsyslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAuditsyslogpolicyBinding {
     /// `String`, read-only.
@@ -3891,6 +4067,7 @@ impl rt::Model for CsvserverAuditsyslogpolicyBinding {
         "sc",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3936,6 +4113,16 @@ impl ::serde::Serialize for CsvserverAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverAuditsyslogpolicyBinding {
@@ -3986,7 +4173,7 @@ impl CsvserverAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_authorizationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAuthorizationpolicyBinding {
     /// `String`, read-only.
@@ -4046,6 +4233,7 @@ impl rt::Model for CsvserverAuthorizationpolicyBinding {
         "sc",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4091,6 +4279,16 @@ impl ::serde::Serialize for CsvserverAuthorizationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverAuthorizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverAuthorizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverAuthorizationpolicyBinding {
@@ -4141,7 +4339,7 @@ impl CsvserverAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverBinding {
     /// `String`, read-write.
@@ -4236,6 +4434,7 @@ impl rt::Model for CsvserverBinding {
         "csvserver_vpnvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.csvserver_appflowpolicy_binding.as_field(),
@@ -4305,6 +4504,16 @@ impl ::serde::Serialize for CsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4334,7 +4543,7 @@ impl CsvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverBotpolicyBinding {
     /// `String`, read-write.
@@ -4424,6 +4633,7 @@ impl rt::Model for CsvserverBotpolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindpoint.as_field(),
@@ -4465,6 +4675,16 @@ impl ::serde::Serialize for CsvserverBotpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverBotpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverBotpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverBotpolicyBinding {
@@ -4511,7 +4731,7 @@ impl CsvserverBotpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_cachepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverCachepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4564,6 +4784,7 @@ impl rt::Model for CsvserverCachepolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4607,6 +4828,16 @@ impl ::serde::Serialize for CsvserverCachepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverCachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverCachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverCachepolicyBinding {
@@ -4657,7 +4888,7 @@ impl CsvserverCachepolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_cmppolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverCmppolicyBinding {
     /// `String`, read-only.
@@ -4717,6 +4948,7 @@ impl rt::Model for CsvserverCmppolicyBinding {
         "sc",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4762,6 +4994,16 @@ impl ::serde::Serialize for CsvserverCmppolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverCmppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverCmppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverCmppolicyBinding {
@@ -4813,7 +5055,7 @@ impl CsvserverCmppolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverContentinspectionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4886,6 +5128,7 @@ impl rt::Model for CsvserverContentinspectionpolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4929,6 +5172,16 @@ impl ::serde::Serialize for CsvserverContentinspectionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverContentinspectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverContentinspectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverContentinspectionpolicyBinding {
@@ -4979,7 +5232,7 @@ impl CsvserverContentinspectionpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_cspolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverCspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5049,6 +5302,7 @@ impl rt::Model for CsvserverCspolicyBinding {
         "targetlbvserver",
         "vserverid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5104,6 +5358,16 @@ impl ::serde::Serialize for CsvserverCspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CsvserverCspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverCspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CsvserverCspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5153,7 +5417,7 @@ impl CsvserverCspolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverDomainBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5229,6 +5493,7 @@ impl rt::Model for CsvserverDomainBinding {
         "sitedomainttl",
         "ttl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5270,6 +5535,16 @@ impl ::serde::Serialize for CsvserverDomainBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverDomainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverDomainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverDomainBinding {
@@ -5320,7 +5595,7 @@ impl CsvserverDomainBinding {
 /// - URL: `/nitro/v1/config/csvserver_feopolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverFeopolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5373,6 +5648,7 @@ impl rt::Model for CsvserverFeopolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5416,6 +5692,16 @@ impl ::serde::Serialize for CsvserverFeopolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverFeopolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverFeopolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverFeopolicyBinding {
@@ -5466,7 +5752,7 @@ impl CsvserverFeopolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverFilterpolicyBinding {
     /// `Double`, read-write.
@@ -5526,6 +5812,7 @@ impl rt::Model for CsvserverFilterpolicyBinding {
         "sc",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5571,6 +5858,16 @@ impl ::serde::Serialize for CsvserverFilterpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverFilterpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverFilterpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverFilterpolicyBinding {
@@ -5622,7 +5919,7 @@ impl CsvserverFilterpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverGslbvserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5652,6 +5949,7 @@ pub struct CsvserverGslbvserverBinding {
 }
 impl rt::Model for CsvserverGslbvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "hits", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5683,6 +5981,16 @@ impl ::serde::Serialize for CsvserverGslbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverGslbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverGslbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverGslbvserverBinding {
@@ -5733,7 +6041,7 @@ impl CsvserverGslbvserverBinding {
 /// - URL: `/nitro/v1/config/csvserver_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverLbvserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5775,6 +6083,7 @@ impl rt::Model for CsvserverLbvserverBinding {
         "targetvserver",
         "vserverid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5812,6 +6121,16 @@ impl ::serde::Serialize for CsvserverLbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverLbvserverBinding {
@@ -5862,7 +6181,7 @@ impl CsvserverLbvserverBinding {
 /// - URL: `/nitro/v1/config/csvserver_responderpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverResponderpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5915,6 +6234,7 @@ impl rt::Model for CsvserverResponderpolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5958,6 +6278,16 @@ impl ::serde::Serialize for CsvserverResponderpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverResponderpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverResponderpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverResponderpolicyBinding {
@@ -6008,7 +6338,7 @@ impl CsvserverResponderpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_rewritepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverRewritepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6061,6 +6391,7 @@ impl rt::Model for CsvserverRewritepolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6104,6 +6435,16 @@ impl ::serde::Serialize for CsvserverRewritepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverRewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverRewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverRewritepolicyBinding {
@@ -6154,7 +6495,7 @@ impl CsvserverRewritepolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_spilloverpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverSpilloverpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6207,6 +6548,7 @@ impl rt::Model for CsvserverSpilloverpolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6250,6 +6592,16 @@ impl ::serde::Serialize for CsvserverSpilloverpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverSpilloverpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverSpilloverpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverSpilloverpolicyBinding {
@@ -6300,7 +6652,7 @@ impl CsvserverSpilloverpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_tmtrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverTmtrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6353,6 +6705,7 @@ impl rt::Model for CsvserverTmtrafficpolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6396,6 +6749,16 @@ impl ::serde::Serialize for CsvserverTmtrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverTmtrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverTmtrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverTmtrafficpolicyBinding {
@@ -6446,7 +6809,7 @@ impl CsvserverTmtrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_transformpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverTransformpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6499,6 +6862,7 @@ impl rt::Model for CsvserverTransformpolicyBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6542,6 +6906,16 @@ impl ::serde::Serialize for CsvserverTransformpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverTransformpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverTransformpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverTransformpolicyBinding {
@@ -6593,7 +6967,7 @@ impl CsvserverTransformpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverVpnvserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6623,6 +6997,7 @@ pub struct CsvserverVpnvserverBinding {
 }
 impl rt::Model for CsvserverVpnvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "hits", "name", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6654,6 +7029,16 @@ impl ::serde::Serialize for CsvserverVpnvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverVpnvserverBinding {
@@ -6704,7 +7089,7 @@ impl CsvserverVpnvserverBinding {
 /// - URL: `/nitro/v1/stat/csvserver`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverStats {
     /// `Double`, read-only.
@@ -6886,6 +7271,7 @@ impl rt::Model for CsvserverStats {
         "totvserverdownbackuphits",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.avgcltttlb.as_field(),
@@ -6997,6 +7383,16 @@ impl ::serde::Serialize for CsvserverStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CsvserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvserverStats {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/dnsaaaarec`
 /// - Key: `hostname`, `ipv6address`
 /// - Operations: `add`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaaaarec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -91,6 +91,7 @@ impl rt::Model for Dnsaaaarec {
         "type",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -132,6 +133,16 @@ impl ::serde::Serialize for Dnsaaaarec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsaaaarec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsaaaarec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsaaaarec {
@@ -178,7 +189,7 @@ impl Dnsaaaarec {
 /// - URL: `/nitro/v1/config/dnsaction`
 /// - Key: `actionname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -318,6 +329,7 @@ impl rt::Model for Dnsaction {
         "ttl",
         "viewname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -365,6 +377,16 @@ impl ::serde::Serialize for Dnsaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsaction {
@@ -425,7 +447,7 @@ impl Dnsaction {
 /// - URL: `/nitro/v1/config/dnsaction64`
 /// - Key: `actionname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaction64 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -465,6 +487,7 @@ impl rt::Model for Dnsaction64 {
         "mappedrule",
         "prefix",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -502,6 +525,16 @@ impl ::serde::Serialize for Dnsaction64 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsaction64 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsaction64 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsaction64 {
@@ -562,7 +595,7 @@ impl Dnsaction64 {
 /// - URL: `/nitro/v1/config/dnsaddrec`
 /// - Key: `hostname`, `ipaddress`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaddrec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -624,6 +657,7 @@ impl rt::Model for Dnsaddrec {
         "type",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -665,6 +699,16 @@ impl ::serde::Serialize for Dnsaddrec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsaddrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsaddrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsaddrec {
@@ -716,7 +760,7 @@ impl Dnsaddrec {
 /// - Key: `domain`, `tag`, `valuestring`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnscaarec {
     /// `unknown`, read-only.
@@ -812,6 +856,7 @@ impl rt::Model for Dnscaarec {
         "type",
         "valuestring",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authtype.as_field(),
@@ -855,6 +900,16 @@ impl ::serde::Serialize for Dnscaarec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnscaarec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnscaarec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnscaarec {
@@ -903,7 +958,7 @@ impl Dnscaarec {
 /// - URL: `/nitro/v1/config/dnscnamerec`
 /// - Key: `aliasname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnscnamerec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -967,6 +1022,7 @@ impl rt::Model for Dnscnamerec {
         "type",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1008,6 +1064,16 @@ impl ::serde::Serialize for Dnscnamerec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnscnamerec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnscnamerec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnscnamerec {
@@ -1056,7 +1122,7 @@ impl Dnscnamerec {
 /// - URL: `/nitro/v1/config/dnsglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsglobalBinding {
     /// `dnsglobal_dnspolicy_binding[]`, read-only.
@@ -1066,6 +1132,7 @@ pub struct DnsglobalBinding {
 }
 impl rt::Model for DnsglobalBinding {
     const FIELDS: &'static [&'static str] = &["dnsglobal_dnspolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnsglobal_dnspolicy_binding.as_field(),
@@ -1093,6 +1160,16 @@ impl ::serde::Serialize for DnsglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnsglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnsglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1117,7 +1194,7 @@ impl DnsglobalBinding {
 /// - URL: `/nitro/v1/config/dnsglobal_dnspolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsglobalDnspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1238,6 +1315,7 @@ impl rt::Model for DnsglobalDnspolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1285,6 +1363,16 @@ impl ::serde::Serialize for DnsglobalDnspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnsglobalDnspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsglobalDnspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnsglobalDnspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1329,7 +1417,7 @@ impl DnsglobalDnspolicyBinding {
 /// - URL: `/nitro/v1/config/dnskey`
 /// - Key: `keyname`
 /// - Operations: `action:Import`, `action:create`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnskey {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1595,6 +1683,7 @@ impl rt::Model for Dnskey {
         "units2",
         "zonename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1674,6 +1763,16 @@ impl ::serde::Serialize for Dnskey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Dnskey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnskey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Dnskey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1744,7 +1843,7 @@ impl Dnskey {
 /// - URL: `/nitro/v1/config/dnsmxrec`
 /// - Key: `domain`, `mx`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsmxrec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1812,6 +1911,7 @@ impl rt::Model for Dnsmxrec {
         "ttl",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1853,6 +1953,16 @@ impl ::serde::Serialize for Dnsmxrec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsmxrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsmxrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsmxrec {
@@ -1915,7 +2025,7 @@ impl Dnsmxrec {
 /// - URL: `/nitro/v1/config/dnsnameserver`
 /// - Key: `ip`, `dnsvservername`, `type`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnameserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2054,6 +2164,7 @@ impl rt::Model for Dnsnameserver {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2101,6 +2212,16 @@ impl ::serde::Serialize for Dnsnameserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsnameserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsnameserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsnameserver {
@@ -2165,7 +2286,7 @@ impl Dnsnameserver {
 /// - URL: `/nitro/v1/config/dnsnaptrrec`
 /// - Key: `domain`, `flags`, `order`, `preference`, `regexp`, `replacement`, `services`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnaptrrec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2263,6 +2384,7 @@ impl rt::Model for Dnsnaptrrec {
         "type",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2316,6 +2438,16 @@ impl ::serde::Serialize for Dnsnaptrrec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsnaptrrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsnaptrrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsnaptrrec {
@@ -2374,7 +2506,7 @@ impl Dnsnaptrrec {
 /// - URL: `/nitro/v1/config/dnsnsecrec`
 /// - Key: `hostname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnsecrec {
     /// `String`, read-write.
@@ -2464,6 +2596,7 @@ impl rt::Model for Dnsnsecrec {
         "ttl",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2503,6 +2636,16 @@ impl ::serde::Serialize for Dnsnsecrec {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Dnsnsecrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsnsecrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Dnsnsecrec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2535,7 +2678,7 @@ impl Dnsnsecrec {
 /// - URL: `/nitro/v1/config/dnsnsrec`
 /// - Key: `domain`, `nameserver`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnsrec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2594,6 +2737,7 @@ impl rt::Model for Dnsnsrec {
         "ttl",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2633,6 +2777,16 @@ impl ::serde::Serialize for Dnsnsrec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsnsrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsnsrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsnsrec {
@@ -2683,7 +2837,7 @@ impl Dnsnsrec {
 /// - URL: `/nitro/v1/config/dnsparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsparameter {
     /// `String`, read-write.
@@ -2952,6 +3106,7 @@ impl rt::Model for Dnsparameter {
         "splitpktqueryprocessing",
         "zonetransfer",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.autosavekeyops.as_field(),
@@ -3035,6 +3190,16 @@ impl ::serde::Serialize for Dnsparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Dnsparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Dnsparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3067,7 +3232,7 @@ impl Dnsparameter {
 /// - URL: `/nitro/v1/config/dnspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3143,6 +3308,7 @@ impl rt::Model for Dnspolicy {
         "undefhits",
         "viewname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3196,6 +3362,16 @@ impl ::serde::Serialize for Dnspolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnspolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnspolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnspolicy {
@@ -3256,7 +3432,7 @@ impl Dnspolicy {
 /// - URL: `/nitro/v1/config/dnspolicy64`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy64 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3318,6 +3494,7 @@ impl rt::Model for Dnspolicy64 {
         "rule",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3359,6 +3536,16 @@ impl ::serde::Serialize for Dnspolicy64 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnspolicy64 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnspolicy64 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnspolicy64 {
@@ -3415,7 +3602,7 @@ impl Dnspolicy64 {
 /// - URL: `/nitro/v1/config/dnspolicy64_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy64Binding {
     /// `String`, read-write.
@@ -3427,6 +3614,7 @@ pub struct Dnspolicy64Binding {
 }
 impl rt::Model for Dnspolicy64Binding {
     const FIELDS: &'static [&'static str] = &["dnspolicy64_lbvserver_binding", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnspolicy64_lbvserver_binding.as_field(),
@@ -3454,6 +3642,16 @@ impl ::serde::Serialize for Dnspolicy64Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnspolicy64Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnspolicy64Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnspolicy64Binding {
@@ -3484,7 +3682,7 @@ impl Dnspolicy64Binding {
 /// - URL: `/nitro/v1/config/dnspolicy64_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy64LbvserverBinding {
     /// `String`, read-write.
@@ -3518,6 +3716,7 @@ impl rt::Model for Dnspolicy64LbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3553,6 +3752,16 @@ impl ::serde::Serialize for Dnspolicy64LbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Dnspolicy64LbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnspolicy64LbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Dnspolicy64LbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3585,7 +3794,7 @@ impl Dnspolicy64LbvserverBinding {
 /// - URL: `/nitro/v1/config/dnspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicyBinding {
     /// `String`, read-write.
@@ -3603,6 +3812,7 @@ impl rt::Model for DnspolicyBinding {
         "dnspolicy_dnspolicylabel_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnspolicy_dnsglobal_binding.as_field(),
@@ -3634,6 +3844,16 @@ impl ::serde::Serialize for DnspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3662,7 +3882,7 @@ impl DnspolicyBinding {
 /// - URL: `/nitro/v1/config/dnspolicy_dnsglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicyDnsglobalBinding {
     /// `String`, read-write.
@@ -3715,6 +3935,7 @@ impl rt::Model for DnspolicyDnsglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3756,6 +3977,16 @@ impl ::serde::Serialize for DnspolicyDnsglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnspolicyDnsglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnspolicyDnsglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnspolicyDnsglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3788,7 +4019,7 @@ impl DnspolicyDnsglobalBinding {
 /// - URL: `/nitro/v1/config/dnspolicy_dnspolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicyDnspolicylabelBinding {
     /// `String`, read-write.
@@ -3841,6 +4072,7 @@ impl rt::Model for DnspolicyDnspolicylabelBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3882,6 +4114,16 @@ impl ::serde::Serialize for DnspolicyDnspolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnspolicyDnspolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnspolicyDnspolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnspolicyDnspolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3914,7 +4156,7 @@ impl DnspolicyDnspolicylabelBinding {
 /// - URL: `/nitro/v1/config/dnspolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3989,6 +4231,7 @@ impl rt::Model for Dnspolicylabel {
         "priority",
         "transform",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4038,6 +4281,16 @@ impl ::serde::Serialize for Dnspolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnspolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnspolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnspolicylabel {
@@ -4092,7 +4345,7 @@ impl Dnspolicylabel {
 /// - URL: `/nitro/v1/config/dnspolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelBinding {
     /// `String`, read-write.
@@ -4112,6 +4365,7 @@ impl rt::Model for DnspolicylabelBinding {
         "dnspolicylabel_policybinding_binding",
         "labelname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnspolicylabel_dnspolicy_binding.as_field(),
@@ -4143,6 +4397,16 @@ impl ::serde::Serialize for DnspolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnspolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnspolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnspolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4171,7 +4435,7 @@ impl DnspolicylabelBinding {
 /// - URL: `/nitro/v1/config/dnspolicylabel_dnspolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelDnspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4214,6 +4478,7 @@ impl rt::Model for DnspolicylabelDnspolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4253,6 +4518,16 @@ impl ::serde::Serialize for DnspolicylabelDnspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DnspolicylabelDnspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnspolicylabelDnspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DnspolicylabelDnspolicyBinding {
@@ -4303,7 +4578,7 @@ impl DnspolicylabelDnspolicyBinding {
 /// - URL: `/nitro/v1/config/dnspolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -4356,6 +4631,7 @@ impl rt::Model for DnspolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4397,6 +4673,16 @@ impl ::serde::Serialize for DnspolicylabelPolicybindingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnspolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnspolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnspolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4430,7 +4716,7 @@ impl DnspolicylabelPolicybindingBinding {
 /// - Key: `dnsprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4583,6 +4869,7 @@ impl rt::Model for Dnsprofile {
         "referencecount",
         "replaceecs",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4638,6 +4925,16 @@ impl ::serde::Serialize for Dnsprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsprofile {
@@ -4698,7 +4995,7 @@ impl Dnsprofile {
 /// - URL: `/nitro/v1/config/dnsproxyrecords`
 /// - Key: none
 /// - Operations: `action:flush`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsproxyrecords {
     /// `String`, read-write.
@@ -4786,6 +5083,7 @@ impl rt::WireEnum for DnsproxyrecordsType {
 }
 impl rt::Model for Dnsproxyrecords {
     const FIELDS: &'static [&'static str] = &["negrectype", "type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.negrectype.as_field(),
@@ -4815,6 +5113,16 @@ impl ::serde::Serialize for Dnsproxyrecords {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Dnsproxyrecords {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsproxyrecords {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Dnsproxyrecords {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4839,7 +5147,7 @@ impl Dnsproxyrecords {
 /// - URL: `/nitro/v1/config/dnsptrrec`
 /// - Key: `reversedomain`, `domain`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsptrrec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4898,6 +5206,7 @@ impl rt::Model for Dnsptrrec {
         "ttl",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4937,6 +5246,16 @@ impl ::serde::Serialize for Dnsptrrec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsptrrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsptrrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsptrrec {
@@ -4987,7 +5306,7 @@ impl Dnsptrrec {
 /// - URL: `/nitro/v1/config/dnssoarec`
 /// - Key: `domain`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssoarec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5088,6 +5407,7 @@ impl rt::Model for Dnssoarec {
         "ttl",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5139,6 +5459,16 @@ impl ::serde::Serialize for Dnssoarec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnssoarec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnssoarec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnssoarec {
@@ -5199,7 +5529,7 @@ impl Dnssoarec {
 /// - URL: `/nitro/v1/config/dnssrvrec`
 /// - Key: `domain`, `target`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssrvrec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5277,6 +5607,7 @@ impl rt::Model for Dnssrvrec {
         "type",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5322,6 +5653,16 @@ impl ::serde::Serialize for Dnssrvrec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnssrvrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnssrvrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnssrvrec {
@@ -5381,7 +5722,7 @@ impl Dnssrvrec {
 /// - Key: `ecssubnet`
 /// - Operations: `action:flush`, `count`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssubnetcache {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5428,6 +5769,7 @@ impl rt::Model for Dnssubnetcache {
         "nextrecs",
         "nodeid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5463,6 +5805,16 @@ impl ::serde::Serialize for Dnssubnetcache {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnssubnetcache {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnssubnetcache {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnssubnetcache {
@@ -5501,7 +5853,7 @@ impl Dnssubnetcache {
 /// - URL: `/nitro/v1/config/dnssuffix`
 /// - Key: `dnssuffix`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssuffix {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5521,6 +5873,7 @@ pub struct Dnssuffix {
 }
 impl rt::Model for Dnssuffix {
     const FIELDS: &'static [&'static str] = &["Dnssuffix", "__count", "dnssuffix"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnssuffix_mixed.as_field(),
@@ -5550,6 +5903,16 @@ impl ::serde::Serialize for Dnssuffix {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnssuffix {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnssuffix {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnssuffix {
@@ -5598,7 +5961,7 @@ impl Dnssuffix {
 /// - URL: `/nitro/v1/config/dnstxtrec`
 /// - Key: `domain`, `string`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnstxtrec {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5669,6 +6032,7 @@ impl rt::Model for Dnstxtrec {
         "ttl",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.string_mixed.as_field(),
@@ -5712,6 +6076,16 @@ impl ::serde::Serialize for Dnstxtrec {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnstxtrec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnstxtrec {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnstxtrec {
@@ -5762,7 +6136,7 @@ impl Dnstxtrec {
 /// - URL: `/nitro/v1/config/dnsview`
 /// - Key: `viewname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsview {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5780,6 +6154,7 @@ pub struct Dnsview {
 }
 impl rt::Model for Dnsview {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "viewname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5809,6 +6184,16 @@ impl ::serde::Serialize for Dnsview {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnsview {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnsview {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnsview {
@@ -5857,7 +6242,7 @@ impl Dnsview {
 /// - URL: `/nitro/v1/config/dnsview_binding`
 /// - Key: `viewname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsviewBinding {
     /// `String`, read-write.
@@ -5877,6 +6262,7 @@ impl rt::Model for DnsviewBinding {
         "dnsview_gslbservice_binding",
         "viewname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnsview_dnspolicy_binding.as_field(),
@@ -5908,6 +6294,16 @@ impl ::serde::Serialize for DnsviewBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnsviewBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsviewBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnsviewBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5936,7 +6332,7 @@ impl DnsviewBinding {
 /// - URL: `/nitro/v1/config/dnsview_dnspolicy_binding`
 /// - Key: `viewname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsviewDnspolicyBinding {
     /// `String`, read-write.
@@ -5958,6 +6354,7 @@ pub struct DnsviewDnspolicyBinding {
 }
 impl rt::Model for DnsviewDnspolicyBinding {
     const FIELDS: &'static [&'static str] = &["__count", "dnspolicyname", "viewname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5987,6 +6384,16 @@ impl ::serde::Serialize for DnsviewDnspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DnsviewDnspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsviewDnspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DnsviewDnspolicyBinding {
@@ -6021,7 +6428,7 @@ impl DnsviewDnspolicyBinding {
 /// - URL: `/nitro/v1/config/dnsview_gslbservice_binding`
 /// - Key: `viewname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsviewGslbserviceBinding {
     /// `String`, read-write.
@@ -6052,6 +6459,7 @@ impl rt::Model for DnsviewGslbserviceBinding {
         "ipaddress",
         "viewname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6083,6 +6491,16 @@ impl ::serde::Serialize for DnsviewGslbserviceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DnsviewGslbserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsviewGslbserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DnsviewGslbserviceBinding {
@@ -6117,7 +6535,7 @@ impl DnsviewGslbserviceBinding {
 /// - URL: `/nitro/v1/config/dnszone`
 /// - Key: `zonename`
 /// - Operations: `action:sign`, `action:unsign`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnszone {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6180,6 +6598,7 @@ impl rt::Model for Dnszone {
         "type",
         "zonename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6219,6 +6638,16 @@ impl ::serde::Serialize for Dnszone {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Dnszone {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Dnszone {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Dnszone {
@@ -6291,7 +6720,7 @@ impl Dnszone {
 /// - URL: `/nitro/v1/config/dnszone_binding`
 /// - Key: `zonename`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnszoneBinding {
     /// `String`, read-write.
@@ -6311,6 +6740,7 @@ impl rt::Model for DnszoneBinding {
         "dnszone_domain_binding",
         "zonename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnszone_dnskey_binding.as_field(),
@@ -6342,6 +6772,16 @@ impl ::serde::Serialize for DnszoneBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnszoneBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnszoneBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnszoneBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6370,7 +6810,7 @@ impl DnszoneBinding {
 /// - URL: `/nitro/v1/config/dnszone_dnskey_binding`
 /// - Key: `zonename`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnszoneDnskeyBinding {
     /// `String`, read-write.
@@ -6415,6 +6855,7 @@ impl rt::Model for DnszoneDnskeyBinding {
         "signed",
         "zonename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6452,6 +6893,16 @@ impl ::serde::Serialize for DnszoneDnskeyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnszoneDnskeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnszoneDnskeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnszoneDnskeyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6484,7 +6935,7 @@ impl DnszoneDnskeyBinding {
 /// - URL: `/nitro/v1/config/dnszone_domain_binding`
 /// - Key: `zonename`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnszoneDomainBinding {
     /// `String`, read-write.
@@ -6519,6 +6970,7 @@ impl rt::Model for DnszoneDomainBinding {
         "nextrecs",
         "zonename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6550,6 +7002,16 @@ impl ::serde::Serialize for DnszoneDomainBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DnszoneDomainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnszoneDomainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DnszoneDomainBinding {
@@ -6584,7 +7046,7 @@ impl DnszoneDomainBinding {
 /// - URL: `/nitro/v1/stat/dns`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsStats {
     /// `String`, read-write.
@@ -6994,6 +7456,7 @@ impl rt::Model for DnsStats {
         "dnstotunsupportedresponseclass",
         "dnstotunsupportedresponsetype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7263,6 +7726,16 @@ impl ::serde::Serialize for DnsStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnsStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnsStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7287,7 +7760,7 @@ impl DnsStats {
 /// - URL: `/nitro/v1/stat/dnspolicylabel`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelStats {
     /// `String`, read-write.
@@ -7314,6 +7787,7 @@ impl rt::Model for DnspolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7347,6 +7821,16 @@ impl ::serde::Serialize for DnspolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnspolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnspolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnspolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7375,7 +7859,7 @@ impl DnspolicylabelStats {
 /// - URL: `/nitro/v1/stat/dnsrecords`
 /// - Key: `dnsrecordtype`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsrecordsStats {
     /// `String`, read-write.
@@ -7429,6 +7913,7 @@ impl rt::Model for DnsrecordsStats {
         "dnstotresponses",
         "dnstotupdates",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7478,6 +7963,16 @@ impl ::serde::Serialize for DnsrecordsStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DnsrecordsStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsrecordsStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DnsrecordsStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `endpointkind`, `endpointname`
 /// - Operations: `action:clear`, `add`, `count`, `delete`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Endpointinfo {
     /// `String`, read-write.
@@ -53,6 +53,7 @@ impl rt::Model for Endpointinfo {
         "endpointmetadata",
         "endpointname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.endpointkind.as_field(),
@@ -84,6 +85,16 @@ impl ::serde::Serialize for Endpointinfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Endpointinfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Endpointinfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Endpointinfo {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/filteraction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filteraction {
     /// `String`, read-write.
@@ -117,6 +117,7 @@ impl rt::Model for Filteraction {
         "servicename",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -158,6 +159,16 @@ impl ::serde::Serialize for Filteraction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Filteraction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Filteraction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Filteraction {
@@ -218,7 +229,7 @@ impl Filteraction {
 /// - URL: `/nitro/v1/config/filterglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterglobalBinding {
     /// `filterglobal_filterpolicy_binding[]`, read-only.
@@ -228,6 +239,7 @@ pub struct FilterglobalBinding {
 }
 impl rt::Model for FilterglobalBinding {
     const FIELDS: &'static [&'static str] = &["filterglobal_filterpolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filterglobal_filterpolicy_binding.as_field(),
@@ -255,6 +267,16 @@ impl ::serde::Serialize for FilterglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -279,7 +301,7 @@ impl FilterglobalBinding {
 /// - URL: `/nitro/v1/config/filterglobal_filterpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterglobalFilterpolicyBinding {
     /// `Double`, read-write.
@@ -321,6 +343,7 @@ impl rt::Model for FilterglobalFilterpolicyBinding {
         "priority",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -352,6 +375,16 @@ impl ::serde::Serialize for FilterglobalFilterpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for FilterglobalFilterpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterglobalFilterpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FilterglobalFilterpolicyBinding {
@@ -398,7 +431,7 @@ impl FilterglobalFilterpolicyBinding {
 /// - URL: `/nitro/v1/config/filterhtmlinjectionparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterhtmlinjectionparameter {
     /// `Double`, read-write.
@@ -437,6 +470,7 @@ impl rt::Model for Filterhtmlinjectionparameter {
         "rate",
         "strict",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.frequency.as_field(),
@@ -468,6 +502,16 @@ impl ::serde::Serialize for Filterhtmlinjectionparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Filterhtmlinjectionparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Filterhtmlinjectionparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Filterhtmlinjectionparameter {
@@ -502,7 +546,7 @@ impl Filterhtmlinjectionparameter {
 /// - URL: `/nitro/v1/config/filterhtmlinjectionvariable`
 /// - Key: `variable`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterhtmlinjectionvariable {
     /// `String`, read-write.
@@ -553,6 +597,7 @@ impl rt::Model for Filterhtmlinjectionvariable {
         "value",
         "variable",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -586,6 +631,16 @@ impl ::serde::Serialize for Filterhtmlinjectionvariable {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Filterhtmlinjectionvariable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Filterhtmlinjectionvariable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Filterhtmlinjectionvariable {
@@ -646,7 +701,7 @@ impl Filterhtmlinjectionvariable {
 /// - URL: `/nitro/v1/config/filterpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterpolicy {
     /// `String`, read-write.
@@ -685,6 +740,7 @@ impl rt::Model for Filterpolicy {
         "resaction",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -720,6 +776,16 @@ impl ::serde::Serialize for Filterpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Filterpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Filterpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Filterpolicy {
@@ -776,7 +842,7 @@ impl Filterpolicy {
 /// - URL: `/nitro/v1/config/filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyBinding {
     /// `String`, read-write.
@@ -802,6 +868,7 @@ impl rt::Model for FilterpolicyBinding {
         "filterpolicy_lbvserver_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filterpolicy_crvserver_binding.as_field(),
@@ -837,6 +904,16 @@ impl ::serde::Serialize for FilterpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -865,7 +942,7 @@ impl FilterpolicyBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_crvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyCrvserverBinding {
     /// `String`, read-write.
@@ -901,6 +978,7 @@ impl rt::Model for FilterpolicyCrvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -936,6 +1014,16 @@ impl ::serde::Serialize for FilterpolicyCrvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterpolicyCrvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterpolicyCrvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterpolicyCrvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -968,7 +1056,7 @@ impl FilterpolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -1004,6 +1092,7 @@ impl rt::Model for FilterpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1039,6 +1128,16 @@ impl ::serde::Serialize for FilterpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1071,7 +1170,7 @@ impl FilterpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_filterglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyFilterglobalBinding {
     /// `String`, read-write.
@@ -1107,6 +1206,7 @@ impl rt::Model for FilterpolicyFilterglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1142,6 +1242,16 @@ impl ::serde::Serialize for FilterpolicyFilterglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterpolicyFilterglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterpolicyFilterglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterpolicyFilterglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1174,7 +1284,7 @@ impl FilterpolicyFilterglobalBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -1210,6 +1320,7 @@ impl rt::Model for FilterpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1245,6 +1356,16 @@ impl ::serde::Serialize for FilterpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1277,7 +1398,7 @@ impl FilterpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/filterpostbodyinjection`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterpostbodyinjection {
     /// `String`, read-write.
@@ -1291,6 +1412,7 @@ pub struct Filterpostbodyinjection {
 }
 impl rt::Model for Filterpostbodyinjection {
     const FIELDS: &'static [&'static str] = &["postbody", "systemiid"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.postbody.as_field(),
@@ -1318,6 +1440,16 @@ impl ::serde::Serialize for Filterpostbodyinjection {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Filterpostbodyinjection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Filterpostbodyinjection {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Filterpostbodyinjection {
@@ -1352,7 +1484,7 @@ impl Filterpostbodyinjection {
 /// - URL: `/nitro/v1/config/filterprebodyinjection`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterprebodyinjection {
     /// `String`, read-write.
@@ -1366,6 +1498,7 @@ pub struct Filterprebodyinjection {
 }
 impl rt::Model for Filterprebodyinjection {
     const FIELDS: &'static [&'static str] = &["prebody", "systemiid"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.prebody.as_field(),
@@ -1393,6 +1526,16 @@ impl ::serde::Serialize for Filterprebodyinjection {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Filterprebodyinjection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Filterprebodyinjection {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Filterprebodyinjection {

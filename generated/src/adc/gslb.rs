@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/gslbconfig`
 /// - Key: none
 /// - Operations: `action:sync`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbconfig {
     /// `String`, read-write.
@@ -38,6 +38,7 @@ impl rt::Model for Gslbconfig {
         "preview",
         "saveconfig",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.command.as_field(),
@@ -75,6 +76,16 @@ impl ::serde::Serialize for Gslbconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -99,7 +110,7 @@ impl Gslbconfig {
 /// - URL: `/nitro/v1/config/gslbdomain`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbdomain {
     /// `String`, read-write.
@@ -113,6 +124,7 @@ pub struct Gslbdomain {
 }
 impl rt::Model for Gslbdomain {
     const FIELDS: &'static [&'static str] = &["__count", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -140,6 +152,16 @@ impl ::serde::Serialize for Gslbdomain {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Gslbdomain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbdomain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Gslbdomain {
@@ -174,7 +196,7 @@ impl Gslbdomain {
 /// - URL: `/nitro/v1/config/gslbdomain_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainBinding {
     /// `String`, read-write.
@@ -211,6 +233,7 @@ impl rt::Model for GslbdomainBinding {
         "gslbdomain_lbmonitor_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gslbdomain_gslbservice_binding.as_field(),
@@ -248,6 +271,16 @@ impl ::serde::Serialize for GslbdomainBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbdomainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbdomainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbdomainBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -276,7 +309,7 @@ impl GslbdomainBinding {
 /// - URL: `/nitro/v1/config/gslbdomain_gslbservice_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbserviceBinding {
     /// `String`, read-write.
@@ -475,6 +508,7 @@ impl rt::Model for GslbdomainGslbserviceBinding {
         "vservername",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -528,6 +562,16 @@ impl ::serde::Serialize for GslbdomainGslbserviceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbdomainGslbserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbdomainGslbserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbdomainGslbserviceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -561,7 +605,7 @@ impl GslbdomainGslbserviceBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbservicegroupBinding {
     /// `String`, read-write.
@@ -583,6 +627,7 @@ pub struct GslbdomainGslbservicegroupBinding {
 }
 impl rt::Model for GslbdomainGslbservicegroupBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "servicegroupname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -612,6 +657,16 @@ impl ::serde::Serialize for GslbdomainGslbservicegroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbdomainGslbservicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbdomainGslbservicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbdomainGslbservicegroupBinding {
@@ -647,7 +702,7 @@ impl GslbdomainGslbservicegroupBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbservicegroupmemberBinding {
     /// `String`, read-write.
@@ -719,6 +774,7 @@ impl rt::Model for GslbdomainGslbservicegroupmemberBinding {
         "svreffgslbstate",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -762,6 +818,16 @@ impl ::serde::Serialize for GslbdomainGslbservicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbdomainGslbservicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbdomainGslbservicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbdomainGslbservicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -794,7 +860,7 @@ impl GslbdomainGslbservicegroupmemberBinding {
 /// - URL: `/nitro/v1/config/gslbdomain_gslbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbvserverBinding {
     /// `String`, read-write.
@@ -1103,6 +1169,7 @@ impl rt::Model for GslbdomainGslbvserverBinding {
         "v6persistmasklen",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1174,6 +1241,16 @@ impl ::serde::Serialize for GslbdomainGslbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbdomainGslbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbdomainGslbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbdomainGslbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1206,7 +1283,7 @@ impl GslbdomainGslbvserverBinding {
 /// - URL: `/nitro/v1/config/gslbdomain_lbmonitor_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainLbmonitorBinding {
     /// `String`, read-write.
@@ -1320,6 +1397,7 @@ impl rt::Model for GslbdomainLbmonitorBinding {
         "servicename",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1377,6 +1455,16 @@ impl ::serde::Serialize for GslbdomainLbmonitorBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbdomainLbmonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbdomainLbmonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbdomainLbmonitorBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1409,7 +1497,7 @@ impl GslbdomainLbmonitorBinding {
 /// - URL: `/nitro/v1/config/gslbldnsentries`
 /// - Key: none
 /// - Operations: `action:clear`, `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbldnsentries {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1446,6 +1534,7 @@ impl rt::Model for Gslbldnsentries {
         "sitename",
         "ttl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1487,6 +1576,16 @@ impl ::serde::Serialize for Gslbldnsentries {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbldnsentries {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbldnsentries {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbldnsentries {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1519,7 +1618,7 @@ impl Gslbldnsentries {
 /// - URL: `/nitro/v1/config/gslbldnsentry`
 /// - Key: none
 /// - Operations: `delete`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbldnsentry {
     /// `String`, read-write.
@@ -1531,6 +1630,7 @@ pub struct Gslbldnsentry {
 }
 impl rt::Model for Gslbldnsentry {
     const FIELDS: &'static [&'static str] = &["ipaddress"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ipaddress.as_field(),
@@ -1558,6 +1658,16 @@ impl ::serde::Serialize for Gslbldnsentry {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbldnsentry {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbldnsentry {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbldnsentry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1582,7 +1692,7 @@ impl Gslbldnsentry {
 /// - URL: `/nitro/v1/config/gslbparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbparameter {
     /// `String`, read-write.
@@ -1765,6 +1875,7 @@ impl rt::Model for Gslbparameter {
         "undefaction",
         "v6ldnsmasklen",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.automaticconfigsync.as_field(),
@@ -1832,6 +1943,16 @@ impl ::serde::Serialize for Gslbparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1864,7 +1985,7 @@ impl Gslbparameter {
 /// - URL: `/nitro/v1/config/gslbrunningconfig`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbrunningconfig {
     /// `String`, read-only.
@@ -1874,6 +1995,7 @@ pub struct Gslbrunningconfig {
 }
 impl rt::Model for Gslbrunningconfig {
     const FIELDS: &'static [&'static str] = &["response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
@@ -1901,6 +2023,16 @@ impl ::serde::Serialize for Gslbrunningconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbrunningconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbrunningconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbrunningconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1925,7 +2057,7 @@ impl Gslbrunningconfig {
 /// - URL: `/nitro/v1/config/gslbservice`
 /// - Key: `servicename`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbservice {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2337,6 +2469,7 @@ impl rt::Model for Gslbservice {
         "viewname",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2470,6 +2603,16 @@ impl ::serde::Serialize for Gslbservice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbservice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbservice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbservice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2542,7 +2685,7 @@ impl Gslbservice {
 /// - URL: `/nitro/v1/config/gslbservice_binding`
 /// - Key: `servicename`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceBinding {
     /// `String`, read-write.
@@ -2562,6 +2705,7 @@ impl rt::Model for GslbserviceBinding {
         "gslbservice_lbmonitor_binding",
         "servicename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gslbservice_dnsview_binding.as_field(),
@@ -2593,6 +2737,16 @@ impl ::serde::Serialize for GslbserviceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbserviceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2621,7 +2775,7 @@ impl GslbserviceBinding {
 /// - URL: `/nitro/v1/config/gslbservice_dnsview_binding`
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceDnsviewBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2648,6 +2802,7 @@ impl rt::Model for GslbserviceDnsviewBinding {
         "viewip",
         "viewname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2679,6 +2834,16 @@ impl ::serde::Serialize for GslbserviceDnsviewBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbserviceDnsviewBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbserviceDnsviewBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbserviceDnsviewBinding {
@@ -2729,7 +2894,7 @@ impl GslbserviceDnsviewBinding {
 /// - URL: `/nitro/v1/config/gslbservice_lbmonitor_binding`
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceLbmonitorBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2805,6 +2970,7 @@ impl rt::Model for GslbserviceLbmonitorBinding {
         "totalfailedprobes",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2864,6 +3030,16 @@ impl ::serde::Serialize for GslbserviceLbmonitorBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbserviceLbmonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbserviceLbmonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbserviceLbmonitorBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2913,7 +3089,7 @@ impl GslbserviceLbmonitorBinding {
 /// - Key: `servicegroupname`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbservicegroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3365,6 +3541,7 @@ impl rt::Model for Gslbservicegroup {
         "value",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3494,6 +3671,16 @@ impl ::serde::Serialize for Gslbservicegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbservicegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbservicegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbservicegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3571,7 +3758,7 @@ impl Gslbservicegroup {
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupBinding {
     /// `String`, read-write.
@@ -3608,6 +3795,7 @@ impl rt::Model for GslbservicegroupBinding {
         "gslbservicegroup_servicegroupentitymonbindings_binding",
         "servicegroupname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gslbservicegroup_gslbservicegroupmember_binding.as_field(),
@@ -3644,6 +3832,16 @@ impl ::serde::Serialize for GslbservicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbservicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbservicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbservicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3673,7 +3871,7 @@ impl GslbservicegroupBinding {
 /// - Key: `servicegroupname`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupGslbservicegroupmemberBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3834,6 +4032,7 @@ impl rt::Model for GslbservicegroupGslbservicegroupmemberBinding {
         "trofsdelay",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3903,6 +4102,16 @@ impl ::serde::Serialize for GslbservicegroupGslbservicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbservicegroupGslbservicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbservicegroupGslbservicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbservicegroupGslbservicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3960,7 +4169,7 @@ impl GslbservicegroupGslbservicegroupmemberBinding {
 /// - Key: `servicegroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupLbmonitorBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4059,6 +4268,7 @@ impl rt::Model for GslbservicegroupLbmonitorBinding {
         "state",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4112,6 +4322,16 @@ impl ::serde::Serialize for GslbservicegroupLbmonitorBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbservicegroupLbmonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbservicegroupLbmonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbservicegroupLbmonitorBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4161,7 +4381,7 @@ impl GslbservicegroupLbmonitorBinding {
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupServicegroupentitymonbindingsBinding {
     /// `String`, read-write.
@@ -4279,6 +4499,7 @@ impl rt::Model for GslbservicegroupServicegroupentitymonbindingsBinding {
         "state",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4338,6 +4559,16 @@ impl ::serde::Serialize for GslbservicegroupServicegroupentitymonbindingsBinding
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbservicegroupServicegroupentitymonbindingsBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbservicegroupServicegroupentitymonbindingsBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for GslbservicegroupServicegroupentitymonbindingsBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4371,7 +4602,7 @@ impl GslbservicegroupServicegroupentitymonbindingsBinding {
 /// - URL: `/nitro/v1/config/gslbsite`
 /// - Key: `sitename`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbsite {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4546,6 +4777,7 @@ impl rt::Model for Gslbsite {
         "triggermonitor",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4615,6 +4847,16 @@ impl ::serde::Serialize for Gslbsite {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbsite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbsite {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbsite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4677,7 +4919,7 @@ impl Gslbsite {
 /// - URL: `/nitro/v1/config/gslbsite_binding`
 /// - Key: `sitename`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteBinding {
     /// `String`, read-write.
@@ -4706,6 +4948,7 @@ impl rt::Model for GslbsiteBinding {
         "gslbsite_gslbservicegroupmember_binding",
         "sitename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gslbsite_gslbservice_binding.as_field(),
@@ -4739,6 +4982,16 @@ impl ::serde::Serialize for GslbsiteBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbsiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbsiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbsiteBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4767,7 +5020,7 @@ impl GslbsiteBinding {
 /// - URL: `/nitro/v1/config/gslbsite_gslbservice_binding`
 /// - Key: `sitename`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteGslbserviceBinding {
     /// `String`, read-write.
@@ -4963,6 +5216,7 @@ impl rt::Model for GslbsiteGslbserviceBinding {
         "sitename",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5004,6 +5258,16 @@ impl ::serde::Serialize for GslbsiteGslbserviceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbsiteGslbserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbsiteGslbserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbsiteGslbserviceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5037,7 +5301,7 @@ impl GslbsiteGslbserviceBinding {
 /// - Key: `sitename`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteGslbservicegroupBinding {
     /// `String`, read-write.
@@ -5199,6 +5463,7 @@ impl rt::Model for GslbsiteGslbservicegroupBinding {
         "servicetype",
         "sitename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5230,6 +5495,16 @@ impl ::serde::Serialize for GslbsiteGslbservicegroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbsiteGslbservicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbsiteGslbservicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbsiteGslbservicegroupBinding {
@@ -5265,7 +5540,7 @@ impl GslbsiteGslbservicegroupBinding {
 /// - Key: `sitename`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteGslbservicegroupmemberBinding {
     /// `String`, read-write.
@@ -5321,6 +5596,7 @@ impl rt::Model for GslbsiteGslbservicegroupmemberBinding {
         "sitename",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5360,6 +5636,16 @@ impl ::serde::Serialize for GslbsiteGslbservicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbsiteGslbservicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbsiteGslbservicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbsiteGslbservicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5392,7 +5678,7 @@ impl GslbsiteGslbservicegroupmemberBinding {
 /// - URL: `/nitro/v1/config/gslbsyncstatus`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbsyncstatus {
     /// `Boolean`, read-write.
@@ -5406,6 +5692,7 @@ pub struct Gslbsyncstatus {
 }
 impl rt::Model for Gslbsyncstatus {
     const FIELDS: &'static [&'static str] = &["response", "summary"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
@@ -5435,6 +5722,16 @@ impl ::serde::Serialize for Gslbsyncstatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbsyncstatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbsyncstatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbsyncstatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5459,7 +5756,7 @@ impl Gslbsyncstatus {
 /// - URL: `/nitro/v1/config/gslbvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbvserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6024,6 +6321,7 @@ impl rt::Model for Gslbvserver {
         "vsvrbindsvcport",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6181,6 +6479,16 @@ impl ::serde::Serialize for Gslbvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Gslbvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Gslbvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Gslbvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6257,7 +6565,7 @@ impl Gslbvserver {
 /// - URL: `/nitro/v1/config/gslbvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverBinding {
     /// `String`, read-write.
@@ -6296,6 +6604,7 @@ impl rt::Model for GslbvserverBinding {
         "gslbvserver_spilloverpolicy_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gslbvserver_domain_binding.as_field(),
@@ -6333,6 +6642,16 @@ impl ::serde::Serialize for GslbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6361,7 +6680,7 @@ impl GslbvserverBinding {
 /// - URL: `/nitro/v1/config/gslbvserver_domain_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverDomainBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6421,6 +6740,7 @@ impl rt::Model for GslbvserverDomainBinding {
         "sitedomainttl",
         "ttl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6466,6 +6786,16 @@ impl ::serde::Serialize for GslbvserverDomainBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbvserverDomainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverDomainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbvserverDomainBinding {
@@ -6516,7 +6846,7 @@ impl GslbvserverDomainBinding {
 /// - URL: `/nitro/v1/config/gslbvserver_gslbservice_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverGslbserviceBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6630,6 +6960,7 @@ impl rt::Model for GslbvserverGslbserviceBinding {
         "thresholdvalue",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6697,6 +7028,16 @@ impl ::serde::Serialize for GslbvserverGslbserviceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbvserverGslbserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverGslbserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbvserverGslbserviceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6746,7 +7087,7 @@ impl GslbvserverGslbserviceBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverGslbservicegroupBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6779,6 +7120,7 @@ impl rt::Model for GslbvserverGslbservicegroupBinding {
         "order",
         "servicegroupname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6810,6 +7152,16 @@ impl ::serde::Serialize for GslbvserverGslbservicegroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbvserverGslbservicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverGslbservicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbvserverGslbservicegroupBinding {
@@ -6861,7 +7213,7 @@ impl GslbvserverGslbservicegroupBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverGslbservicegroupmemberBinding {
     /// `Double`, read-write.
@@ -6983,6 +7335,7 @@ impl rt::Model for GslbvserverGslbservicegroupmemberBinding {
         "thresholdvalue",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7038,6 +7391,16 @@ impl ::serde::Serialize for GslbvserverGslbservicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbvserverGslbservicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverGslbservicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbvserverGslbservicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7071,7 +7434,7 @@ impl GslbvserverGslbservicegroupmemberBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverLbpolicyBinding {
     /// `String`, read-write.
@@ -7130,6 +7493,7 @@ impl rt::Model for GslbvserverLbpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gotopriorityexpression.as_field(),
@@ -7165,6 +7529,16 @@ impl ::serde::Serialize for GslbvserverLbpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbvserverLbpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverLbpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbvserverLbpolicyBinding {
@@ -7211,7 +7585,7 @@ impl GslbvserverLbpolicyBinding {
 /// - URL: `/nitro/v1/config/gslbvserver_spilloverpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverSpilloverpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -7271,6 +7645,7 @@ impl rt::Model for GslbvserverSpilloverpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7308,6 +7683,16 @@ impl ::serde::Serialize for GslbvserverSpilloverpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbvserverSpilloverpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverSpilloverpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbvserverSpilloverpolicyBinding {
@@ -7358,7 +7743,7 @@ impl GslbvserverSpilloverpolicyBinding {
 /// - URL: `/nitro/v1/stat/gslbdomain`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainStats {
     /// `String`, read-write.
@@ -7410,6 +7795,7 @@ impl rt::Model for GslbdomainStats {
         "gslbdnsrectype",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7447,6 +7833,16 @@ impl ::serde::Serialize for GslbdomainStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbdomainStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbdomainStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbdomainStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7475,7 +7871,7 @@ impl GslbdomainStats {
 /// - URL: `/nitro/v1/stat/gslbservice`
 /// - Key: `servicename`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceStats {
     /// `String`, read-write.
@@ -7555,6 +7951,7 @@ impl rt::Model for GslbserviceStats {
         "vsvrservicehits",
         "vsvrservicehitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7622,6 +8019,16 @@ impl ::serde::Serialize for GslbserviceStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbserviceStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbserviceStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbserviceStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7651,7 +8058,7 @@ impl GslbserviceStats {
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupStats {
     /// `String`, read-write.
@@ -7686,6 +8093,7 @@ impl rt::Model for GslbservicegroupStats {
         "servicetype",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7719,6 +8127,16 @@ impl ::serde::Serialize for GslbservicegroupStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbservicegroupStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbservicegroupStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbservicegroupStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7748,7 +8166,7 @@ impl GslbservicegroupStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupmemberStats {
     /// `String`, read-write.
@@ -7882,6 +8300,7 @@ impl rt::Model for GslbservicegroupmemberStats {
         "totalresponsebytes",
         "totalresponses",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7953,6 +8372,16 @@ impl ::serde::Serialize for GslbservicegroupmemberStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbservicegroupmemberStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbservicegroupmemberStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbservicegroupmemberStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7977,7 +8406,7 @@ impl GslbservicegroupmemberStats {
 /// - URL: `/nitro/v1/stat/gslbsite`
 /// - Key: `sitename`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteStats {
     /// `String`, read-write.
@@ -8061,6 +8490,7 @@ impl rt::Model for GslbsiteStats {
         "sitetotalresponses",
         "sitetype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -8132,6 +8562,16 @@ impl ::serde::Serialize for GslbsiteStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GslbsiteStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbsiteStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GslbsiteStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8160,7 +8600,7 @@ impl GslbsiteStats {
 /// - URL: `/nitro/v1/stat/gslbvserver`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverStats {
     /// `Double`, read-only.
@@ -8266,6 +8706,7 @@ impl rt::Model for GslbvserverStats {
         "vsvrtotbkplbhits",
         "vsvrtotpersistencehits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.actsvcs.as_field(),
@@ -8343,6 +8784,16 @@ impl ::serde::Serialize for GslbvserverStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbvserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbvserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbvserverStats {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/hafailover`
 /// - Key: none
 /// - Operations: `action:Force`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hafailover {
     /// `Boolean`, read-write.
@@ -21,6 +21,7 @@ pub struct Hafailover {
 }
 impl rt::Model for Hafailover {
     const FIELDS: &'static [&'static str] = &["force"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.force.as_field(),
@@ -48,6 +49,16 @@ impl ::serde::Serialize for Hafailover {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Hafailover {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Hafailover {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Hafailover {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,7 +83,7 @@ impl Hafailover {
 /// - URL: `/nitro/v1/config/hafiles`
 /// - Key: none
 /// - Operations: `action:sync`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hafiles {
     /// `String[]`, read-write.
@@ -133,6 +144,7 @@ impl rt::WireEnum for HafilesMode {
 }
 impl rt::Model for Hafiles {
     const FIELDS: &'static [&'static str] = &["mode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mode.as_field(),
@@ -160,6 +172,16 @@ impl ::serde::Serialize for Hafiles {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Hafiles {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Hafiles {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Hafiles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -184,7 +206,7 @@ impl Hafiles {
 /// - URL: `/nitro/v1/config/hanode`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hanode {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -460,6 +482,7 @@ impl rt::Model for Hanode {
         "syncstatusstrictmode",
         "syncvlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -549,6 +572,16 @@ impl ::serde::Serialize for Hanode {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Hanode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Hanode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Hanode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -607,7 +640,7 @@ impl Hanode {
 /// - URL: `/nitro/v1/config/hanode_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeBinding {
     /// `Double`, read-write.
@@ -638,6 +671,7 @@ impl rt::Model for HanodeBinding {
         "hanode_routemonitor_binding",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.hanode_ci_binding.as_field(),
@@ -675,6 +709,16 @@ impl ::serde::Serialize for HanodeBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HanodeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HanodeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HanodeBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -703,7 +747,7 @@ impl HanodeBinding {
 /// - URL: `/nitro/v1/config/hanode_ci_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeCiBinding {
     /// `String`, read-write.
@@ -736,6 +780,7 @@ impl rt::Model for HanodeCiBinding {
         "id",
         "routemonitor",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -767,6 +812,16 @@ impl ::serde::Serialize for HanodeCiBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for HanodeCiBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HanodeCiBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HanodeCiBinding {
@@ -801,7 +856,7 @@ impl HanodeCiBinding {
 /// - URL: `/nitro/v1/config/hanode_fis_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeFisBinding {
     /// `String`, read-write.
@@ -839,6 +894,7 @@ impl rt::Model for HanodeFisBinding {
         "name",
         "routemonitor",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -874,6 +930,16 @@ impl ::serde::Serialize for HanodeFisBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HanodeFisBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HanodeFisBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HanodeFisBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -906,7 +972,7 @@ impl HanodeFisBinding {
 /// - URL: `/nitro/v1/config/hanode_partialfailureinterfaces_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodePartialfailureinterfacesBinding {
     /// `String`, read-write.
@@ -939,6 +1005,7 @@ impl rt::Model for HanodePartialfailureinterfacesBinding {
         "pfifaces",
         "routemonitor",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -970,6 +1037,16 @@ impl ::serde::Serialize for HanodePartialfailureinterfacesBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for HanodePartialfailureinterfacesBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HanodePartialfailureinterfacesBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HanodePartialfailureinterfacesBinding {
@@ -1004,7 +1081,7 @@ impl HanodePartialfailureinterfacesBinding {
 /// - URL: `/nitro/v1/config/hanode_routemonitor6_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeRoutemonitor6Binding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1039,6 +1116,7 @@ impl rt::Model for HanodeRoutemonitor6Binding {
         "routemonitor",
         "routemonitorstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1074,6 +1152,16 @@ impl ::serde::Serialize for HanodeRoutemonitor6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for HanodeRoutemonitor6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HanodeRoutemonitor6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HanodeRoutemonitor6Binding {
@@ -1124,7 +1212,7 @@ impl HanodeRoutemonitor6Binding {
 /// - URL: `/nitro/v1/config/hanode_routemonitor_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeRoutemonitorBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1159,6 +1247,7 @@ impl rt::Model for HanodeRoutemonitorBinding {
         "routemonitor",
         "routemonitorstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1194,6 +1283,16 @@ impl ::serde::Serialize for HanodeRoutemonitorBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for HanodeRoutemonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HanodeRoutemonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HanodeRoutemonitorBinding {
@@ -1244,7 +1343,7 @@ impl HanodeRoutemonitorBinding {
 /// - URL: `/nitro/v1/config/hasync`
 /// - Key: none
 /// - Operations: `action:Force`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hasync {
     /// `Boolean`, read-write.
@@ -1273,6 +1372,7 @@ impl rt::WireEnum for HasyncSave {
 }
 impl rt::Model for Hasync {
     const FIELDS: &'static [&'static str] = &["force", "save"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.force.as_field(),
@@ -1302,6 +1402,16 @@ impl ::serde::Serialize for Hasync {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Hasync {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Hasync {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Hasync {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1326,7 +1436,7 @@ impl Hasync {
 /// - URL: `/nitro/v1/stat/hanode`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeStats {
     /// `String`, read-write.
@@ -1385,6 +1495,7 @@ impl rt::Model for HanodeStats {
         "hatotpkttx",
         "transtime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1430,6 +1541,16 @@ impl ::serde::Serialize for HanodeStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for HanodeStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HanodeStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HanodeStats {

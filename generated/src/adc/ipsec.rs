@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/ipsecparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecparameter {
     /// `String[]`, read-write.
@@ -186,6 +186,7 @@ impl rt::Model for Ipsecparameter {
         "responderonly",
         "retransmissiontime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.encalgo.as_field(),
@@ -231,6 +232,16 @@ impl ::serde::Serialize for Ipsecparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ipsecparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ipsecparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ipsecparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -263,7 +274,7 @@ impl Ipsecparameter {
 /// - URL: `/nitro/v1/config/ipsecprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -389,6 +400,7 @@ impl rt::Model for Ipsecprofile {
         "responderonly",
         "retransmissiontime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -450,6 +462,16 @@ impl ::serde::Serialize for Ipsecprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ipsecprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ipsecprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ipsecprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -496,7 +518,7 @@ impl Ipsecprofile {
 /// - URL: `/nitro/v1/stat/ipseccounters`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpseccountersStats {
     /// `String`, read-write.
@@ -549,6 +571,7 @@ impl rt::Model for IpseccountersStats {
         "ipsectxbytesrate",
         "ipsectxpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -590,6 +613,16 @@ impl ::serde::Serialize for IpseccountersStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for IpseccountersStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IpseccountersStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IpseccountersStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecalgprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -86,6 +86,7 @@ impl rt::Model for Ipsecalgprofile {
         "ikesessiontimeout",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -121,6 +122,16 @@ impl ::serde::Serialize for Ipsecalgprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ipsecalgprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ipsecalgprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ipsecalgprofile {
@@ -182,7 +193,7 @@ impl Ipsecalgprofile {
 /// - Key: none
 /// - Operations: `action:flush`, `count`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecalgsession {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -248,6 +259,7 @@ impl rt::Model for Ipsecalgsession {
         "spiin",
         "spiout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -291,6 +303,16 @@ impl ::serde::Serialize for Ipsecalgsession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ipsecalgsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ipsecalgsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ipsecalgsession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -324,7 +346,7 @@ impl Ipsecalgsession {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsecalgcountersStats {
     /// `String`, read-write.
@@ -422,6 +444,7 @@ impl rt::Model for IpsecalgcountersStats {
         "ipsecalgtxpktsrate",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -473,6 +496,16 @@ impl ::serde::Serialize for IpsecalgcountersStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for IpsecalgcountersStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IpsecalgcountersStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IpsecalgcountersStats {

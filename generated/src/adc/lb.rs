@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbaction {
     /// `unknown`, read-only.
@@ -88,6 +88,7 @@ impl rt::Model for Lbaction {
         "undefhits",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -131,6 +132,16 @@ impl ::serde::Serialize for Lbaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbaction {
@@ -194,7 +205,7 @@ impl Lbaction {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbglobalLbpolicyBinding {
     /// `Double`, access not known.
@@ -399,6 +410,7 @@ impl rt::Model for LbglobalLbpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.flowtype.as_field(),
@@ -444,6 +456,16 @@ impl ::serde::Serialize for LbglobalLbpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbglobalLbpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbglobalLbpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbglobalLbpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -484,7 +506,7 @@ impl LbglobalLbpolicyBinding {
 /// - URL: `/nitro/v1/config/lbgroup`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbgroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -631,6 +653,7 @@ impl rt::Model for Lbgroup {
         "usevserverpersistency",
         "v6persistmasklen",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -684,6 +707,16 @@ impl ::serde::Serialize for Lbgroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbgroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbgroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbgroup {
@@ -750,7 +783,7 @@ impl Lbgroup {
 /// - URL: `/nitro/v1/config/lbgroup_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbgroupBinding {
     /// `String`, read-write.
@@ -764,6 +797,7 @@ pub struct LbgroupBinding {
 }
 impl rt::Model for LbgroupBinding {
     const FIELDS: &'static [&'static str] = &["lbgroup_lbvserver_binding", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lbgroup_lbvserver_binding.as_field(),
@@ -791,6 +825,16 @@ impl ::serde::Serialize for LbgroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbgroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbgroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbgroupBinding {
@@ -821,7 +865,7 @@ impl LbgroupBinding {
 /// - URL: `/nitro/v1/config/lbgroup_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbgroupLbvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -841,6 +885,7 @@ pub struct LbgroupLbvserverBinding {
 }
 impl rt::Model for LbgroupLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vservername"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -870,6 +915,16 @@ impl ::serde::Serialize for LbgroupLbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbgroupLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbgroupLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbgroupLbvserverBinding {
@@ -920,7 +975,7 @@ impl LbgroupLbvserverBinding {
 /// - URL: `/nitro/v1/config/lbmetrictable`
 /// - Key: `metrictable`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbmetrictable {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -986,6 +1041,7 @@ impl rt::Model for Lbmetrictable {
         "metrictype",
         "snmpoid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.snmpoid_mixed.as_field(),
@@ -1025,6 +1081,16 @@ impl ::serde::Serialize for Lbmetrictable {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbmetrictable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbmetrictable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbmetrictable {
@@ -1081,7 +1147,7 @@ impl Lbmetrictable {
 /// - URL: `/nitro/v1/config/lbmetrictable_binding`
 /// - Key: `metrictable`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmetrictableBinding {
     /// `String`, read-write.
@@ -1098,6 +1164,7 @@ impl rt::Model for LbmetrictableBinding {
         "lbmetrictable_metric_binding",
         "metrictable",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lbmetrictable_metric_binding.as_field(),
@@ -1125,6 +1192,16 @@ impl ::serde::Serialize for LbmetrictableBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbmetrictableBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmetrictableBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbmetrictableBinding {
@@ -1155,7 +1232,7 @@ impl LbmetrictableBinding {
 /// - URL: `/nitro/v1/config/lbmetrictable_metric_binding`
 /// - Key: `metrictable`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmetrictableMetricBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1200,6 +1277,7 @@ impl rt::Model for LbmetrictableMetricBinding {
         "metrictype",
         "snmpoid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.snmpoid_mixed.as_field(),
@@ -1235,6 +1313,16 @@ impl ::serde::Serialize for LbmetrictableMetricBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbmetrictableMetricBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmetrictableMetricBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbmetrictableMetricBinding {
@@ -1285,7 +1373,7 @@ impl LbmetrictableMetricBinding {
 /// - URL: `/nitro/v1/config/lbmonbindings`
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbmonbindings {
     /// `String`, read-write.
@@ -1483,6 +1571,7 @@ impl rt::Model for Lbmonbindings {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1518,6 +1607,16 @@ impl ::serde::Serialize for Lbmonbindings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lbmonbindings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbmonbindings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lbmonbindings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1550,7 +1649,7 @@ impl Lbmonbindings {
 /// - URL: `/nitro/v1/config/lbmonbindings_binding`
 /// - Key: `monitorname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsBinding {
     /// `String`, read-write.
@@ -1579,6 +1678,7 @@ impl rt::Model for LbmonbindingsBinding {
         "lbmonbindings_servicegroup_binding",
         "monitorname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lbmonbindings_gslbservicegroup_binding.as_field(),
@@ -1612,6 +1712,16 @@ impl ::serde::Serialize for LbmonbindingsBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbmonbindingsBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonbindingsBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbmonbindingsBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1641,7 +1751,7 @@ impl LbmonbindingsBinding {
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsGslbservicegroupBinding {
     /// `String`, read-write.
@@ -1833,6 +1943,7 @@ impl rt::Model for LbmonbindingsGslbservicegroupBinding {
         "servicegroupname",
         "servicetype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1870,6 +1981,16 @@ impl ::serde::Serialize for LbmonbindingsGslbservicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbmonbindingsGslbservicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonbindingsGslbservicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbmonbindingsGslbservicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1902,7 +2023,7 @@ impl LbmonbindingsGslbservicegroupBinding {
 /// - URL: `/nitro/v1/config/lbmonbindings_service_binding`
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsServiceBinding {
     /// `String`, read-write.
@@ -2151,6 +2272,7 @@ impl rt::Model for LbmonbindingsServiceBinding {
         "servicetype",
         "svrstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2192,6 +2314,16 @@ impl ::serde::Serialize for LbmonbindingsServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbmonbindingsServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonbindingsServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbmonbindingsServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2224,7 +2356,7 @@ impl LbmonbindingsServiceBinding {
 /// - URL: `/nitro/v1/config/lbmonbindings_servicegroup_binding`
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsServicegroupBinding {
     /// `String`, read-write.
@@ -2279,6 +2411,7 @@ impl rt::Model for LbmonbindingsServicegroupBinding {
         "servicegroupname",
         "servicetype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2316,6 +2449,16 @@ impl ::serde::Serialize for LbmonbindingsServicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbmonbindingsServicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonbindingsServicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbmonbindingsServicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2348,7 +2491,7 @@ impl LbmonbindingsServicegroupBinding {
 /// - URL: `/nitro/v1/config/lbmonitor`
 /// - Key: `monitorname`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbmonitor {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3349,6 +3492,7 @@ impl rt::Model for Lbmonitor {
         "vendorspecificvendorid",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.snmpoid_mixed.as_field(),
@@ -3614,6 +3758,16 @@ impl ::serde::Serialize for Lbmonitor {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lbmonitor {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbmonitor {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lbmonitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3680,7 +3834,7 @@ impl Lbmonitor {
 /// - URL: `/nitro/v1/config/lbmonitor_binding`
 /// - Key: `monitorname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorBinding {
     /// `String`, read-write.
@@ -3702,6 +3856,7 @@ impl rt::Model for LbmonitorBinding {
         "lbmonitor_sslcertkey_binding",
         "monitorname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lbmonitor_metric_binding.as_field(),
@@ -3733,6 +3888,16 @@ impl ::serde::Serialize for LbmonitorBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbmonitorBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonitorBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbmonitorBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3761,7 +3926,7 @@ impl LbmonitorBinding {
 /// - URL: `/nitro/v1/config/lbmonitor_metric_binding`
 /// - Key: `monitorname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorMetricBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3824,6 +3989,7 @@ impl rt::Model for LbmonitorMetricBinding {
         "metricweight",
         "monitorname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3861,6 +4027,16 @@ impl ::serde::Serialize for LbmonitorMetricBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbmonitorMetricBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonitorMetricBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbmonitorMetricBinding {
@@ -3911,7 +4087,7 @@ impl LbmonitorMetricBinding {
 /// - URL: `/nitro/v1/config/lbmonitor_service_binding`
 /// - Key: `monitorname`
 /// - Operations: `add`, `delete`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorServiceBinding {
     /// `String`, read-write.
@@ -3967,6 +4143,7 @@ impl rt::Model for LbmonitorServiceBinding {
         "state",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dup_state.as_field(),
@@ -4006,6 +4183,16 @@ impl ::serde::Serialize for LbmonitorServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbmonitorServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonitorServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbmonitorServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4042,7 +4229,7 @@ impl LbmonitorServiceBinding {
 /// - URL: `/nitro/v1/config/lbmonitor_servicegroup_binding`
 /// - Key: `monitorname`
 /// - Operations: `add`, `delete`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorServicegroupBinding {
     /// `String`, read-write.
@@ -4098,6 +4285,7 @@ impl rt::Model for LbmonitorServicegroupBinding {
         "state",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dup_state.as_field(),
@@ -4137,6 +4325,16 @@ impl ::serde::Serialize for LbmonitorServicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbmonitorServicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonitorServicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbmonitorServicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4174,7 +4372,7 @@ impl LbmonitorServicegroupBinding {
 /// - Key: `monitorname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorSslcertkeyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4240,6 +4438,7 @@ impl rt::Model for LbmonitorSslcertkeyBinding {
         "monitorname",
         "ocspcheck",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4275,6 +4474,16 @@ impl ::serde::Serialize for LbmonitorSslcertkeyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbmonitorSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbmonitorSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbmonitorSslcertkeyBinding {
@@ -4325,7 +4534,7 @@ impl LbmonitorSslcertkeyBinding {
 /// - URL: `/nitro/v1/config/lbparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbparameter {
     /// `unknown`, read-only.
@@ -4618,6 +4827,7 @@ impl rt::Model for Lbparameter {
         "usesecuredpersistencecookie",
         "vserverspecificmac",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adccookieattributewarningmsg.as_field(),
@@ -4701,6 +4911,16 @@ impl ::serde::Serialize for Lbparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lbparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lbparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4733,7 +4953,7 @@ impl Lbparameter {
 /// - URL: `/nitro/v1/config/lbpersistentsessions`
 /// - Key: none
 /// - Operations: `action:clear`, `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbpersistentsessions {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4799,6 +5019,7 @@ impl rt::Model for Lbpersistentsessions {
         "vserver",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4858,6 +5079,16 @@ impl ::serde::Serialize for Lbpersistentsessions {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lbpersistentsessions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbpersistentsessions {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lbpersistentsessions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4891,7 +5122,7 @@ impl Lbpersistentsessions {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbpolicy {
     /// `String`, read-write.
@@ -4955,6 +5186,7 @@ impl rt::Model for Lbpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -5000,6 +5232,16 @@ impl ::serde::Serialize for Lbpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbpolicy {
@@ -5063,7 +5305,7 @@ impl Lbpolicy {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbpolicylabel {
     /// `String`, read-write.
@@ -5170,6 +5412,7 @@ impl rt::Model for Lbpolicylabel {
         "numpol",
         "policylabeltype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -5211,6 +5454,16 @@ impl ::serde::Serialize for Lbpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbpolicylabel {
@@ -5262,7 +5515,7 @@ impl Lbpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbpolicylabelLbpolicyBinding {
     /// `String`, read-write.
@@ -5310,6 +5563,7 @@ impl rt::Model for LbpolicylabelLbpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gotopriorityexpression.as_field(),
@@ -5347,6 +5601,16 @@ impl ::serde::Serialize for LbpolicylabelLbpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbpolicylabelLbpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbpolicylabelLbpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbpolicylabelLbpolicyBinding {
@@ -5394,7 +5658,7 @@ impl LbpolicylabelLbpolicyBinding {
 /// - Key: `lbprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5548,6 +5812,7 @@ impl rt::Model for Lbprofile {
         "usesecuredpersistencecookie",
         "vsvrcount",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5605,6 +5870,16 @@ impl ::serde::Serialize for Lbprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbprofile {
@@ -5665,7 +5940,7 @@ impl Lbprofile {
 /// - URL: `/nitro/v1/config/lbroute`
 /// - Key: `network`, `netmask`
 /// - Operations: `add`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbroute {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5708,6 +5983,7 @@ impl rt::Model for Lbroute {
         "network",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5743,6 +6019,16 @@ impl ::serde::Serialize for Lbroute {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbroute {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbroute {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbroute {
@@ -5789,7 +6075,7 @@ impl Lbroute {
 /// - URL: `/nitro/v1/config/lbroute6`
 /// - Key: `network`
 /// - Operations: `add`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbroute6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5827,6 +6113,7 @@ impl rt::Model for Lbroute6 {
         "network",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5860,6 +6147,16 @@ impl ::serde::Serialize for Lbroute6 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbroute6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbroute6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbroute6 {
@@ -5904,7 +6201,7 @@ impl Lbroute6 {
 /// - URL: `/nitro/v1/config/lbsipparameters`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbsipparameters {
     /// `String`, read-write.
@@ -5972,6 +6269,7 @@ impl rt::Model for Lbsipparameters {
         "rnatsrcport",
         "sip503ratethreshold",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.addrportvip.as_field(),
@@ -6015,6 +6313,16 @@ impl ::serde::Serialize for Lbsipparameters {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lbsipparameters {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbsipparameters {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lbsipparameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6047,7 +6355,7 @@ impl Lbsipparameters {
 /// - URL: `/nitro/v1/config/lbvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbvserver {
     /// `String`, read-write.
@@ -7615,6 +7923,7 @@ impl rt::Model for Lbvserver {
         "vsvrdynconnsothreshold",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7942,6 +8251,16 @@ impl ::serde::Serialize for Lbvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lbvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lbvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8019,7 +8338,7 @@ impl Lbvserver {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAnalyticsprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8052,6 +8371,7 @@ impl rt::Model for LbvserverAnalyticsprofileBinding {
         "name",
         "order",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8083,6 +8403,16 @@ impl ::serde::Serialize for LbvserverAnalyticsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverAnalyticsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverAnalyticsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverAnalyticsprofileBinding {
@@ -8133,7 +8463,7 @@ impl LbvserverAnalyticsprofileBinding {
 /// - URL: `/nitro/v1/config/lbvserver_appflowpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAppflowpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8206,6 +8536,7 @@ impl rt::Model for LbvserverAppflowpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8249,6 +8580,16 @@ impl ::serde::Serialize for LbvserverAppflowpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverAppflowpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverAppflowpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverAppflowpolicyBinding {
@@ -8299,7 +8640,7 @@ impl LbvserverAppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_appfwpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAppfwpolicyBinding {
     /// `String`, read-only.
@@ -8361,6 +8702,7 @@ impl rt::Model for LbvserverAppfwpolicyBinding {
         "priority",
         "sc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8406,6 +8748,16 @@ impl ::serde::Serialize for LbvserverAppfwpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverAppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverAppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverAppfwpolicyBinding {
@@ -8456,7 +8808,7 @@ impl LbvserverAppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_appqoepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAppqoepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8509,6 +8861,7 @@ impl rt::Model for LbvserverAppqoepolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8552,6 +8905,16 @@ impl ::serde::Serialize for LbvserverAppqoepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverAppqoepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverAppqoepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverAppqoepolicyBinding {
@@ -8602,7 +8965,7 @@ impl LbvserverAppqoepolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_auditnslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAuditnslogpolicyBinding {
     /// `String`, read-only.
@@ -8664,6 +9027,7 @@ impl rt::Model for LbvserverAuditnslogpolicyBinding {
         "priority",
         "sc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8709,6 +9073,16 @@ impl ::serde::Serialize for LbvserverAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverAuditnslogpolicyBinding {
@@ -8759,7 +9133,7 @@ impl LbvserverAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_auditsyslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAuditsyslogpolicyBinding {
     /// `String`, read-only.
@@ -8821,6 +9195,7 @@ impl rt::Model for LbvserverAuditsyslogpolicyBinding {
         "priority",
         "sc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8866,6 +9241,16 @@ impl ::serde::Serialize for LbvserverAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverAuditsyslogpolicyBinding {
@@ -8916,7 +9301,7 @@ impl LbvserverAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_authorizationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAuthorizationpolicyBinding {
     /// `String`, read-only.
@@ -8978,6 +9363,7 @@ impl rt::Model for LbvserverAuthorizationpolicyBinding {
         "priority",
         "sc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9023,6 +9409,16 @@ impl ::serde::Serialize for LbvserverAuthorizationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverAuthorizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverAuthorizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverAuthorizationpolicyBinding {
@@ -9073,7 +9469,7 @@ impl LbvserverAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverBinding {
     /// `String`, read-write.
@@ -9195,6 +9591,7 @@ impl rt::Model for LbvserverBinding {
         "lbvserver_videooptimizationpacingpolicy_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lbvserver_analyticsprofile_binding.as_field(),
@@ -9278,6 +9675,16 @@ impl ::serde::Serialize for LbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9307,7 +9714,7 @@ impl LbvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverBotpolicyBinding {
     /// `String`, read-write.
@@ -9389,6 +9796,7 @@ impl rt::Model for LbvserverBotpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindpoint.as_field(),
@@ -9430,6 +9838,16 @@ impl ::serde::Serialize for LbvserverBotpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverBotpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverBotpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverBotpolicyBinding {
@@ -9476,7 +9894,7 @@ impl LbvserverBotpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_cachepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCachepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9529,6 +9947,7 @@ impl rt::Model for LbvserverCachepolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9572,6 +9991,16 @@ impl ::serde::Serialize for LbvserverCachepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverCachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverCachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverCachepolicyBinding {
@@ -9622,7 +10051,7 @@ impl LbvserverCachepolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_capolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCapolicyBinding {
     /// `Double`, read-write.
@@ -9670,6 +10099,7 @@ impl rt::Model for LbvserverCapolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9711,6 +10141,16 @@ impl ::serde::Serialize for LbvserverCapolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverCapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverCapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverCapolicyBinding {
@@ -9761,7 +10201,7 @@ impl LbvserverCapolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_cmppolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCmppolicyBinding {
     /// `String`, read-only.
@@ -9823,6 +10263,7 @@ impl rt::Model for LbvserverCmppolicyBinding {
         "priority",
         "sc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9868,6 +10309,16 @@ impl ::serde::Serialize for LbvserverCmppolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverCmppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverCmppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverCmppolicyBinding {
@@ -9919,7 +10370,7 @@ impl LbvserverCmppolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverContentinspectionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9990,6 +10441,7 @@ impl rt::Model for LbvserverContentinspectionpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10033,6 +10485,16 @@ impl ::serde::Serialize for LbvserverContentinspectionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverContentinspectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverContentinspectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverContentinspectionpolicyBinding {
@@ -10083,7 +10545,7 @@ impl LbvserverContentinspectionpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCsvserverBinding {
     /// `Double`, read-write.
@@ -10159,6 +10621,7 @@ impl rt::Model for LbvserverCsvserverBinding {
         "policysubtype",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10202,6 +10665,16 @@ impl ::serde::Serialize for LbvserverCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbvserverCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbvserverCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10234,7 +10707,7 @@ impl LbvserverCsvserverBinding {
 /// - URL: `/nitro/v1/config/lbvserver_dnspolicy64_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverDnspolicy64Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -10287,6 +10760,7 @@ impl rt::Model for LbvserverDnspolicy64Binding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10330,6 +10804,16 @@ impl ::serde::Serialize for LbvserverDnspolicy64Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverDnspolicy64Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverDnspolicy64Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverDnspolicy64Binding {
@@ -10380,7 +10864,7 @@ impl LbvserverDnspolicy64Binding {
 /// - URL: `/nitro/v1/config/lbvserver_dospolicy_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverDospolicyBinding {
     /// `Double`, read-write.
@@ -10411,6 +10895,7 @@ impl rt::Model for LbvserverDospolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10442,6 +10927,16 @@ impl ::serde::Serialize for LbvserverDospolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverDospolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverDospolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverDospolicyBinding {
@@ -10476,7 +10971,7 @@ impl LbvserverDospolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_feopolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverFeopolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -10529,6 +11024,7 @@ impl rt::Model for LbvserverFeopolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10572,6 +11068,16 @@ impl ::serde::Serialize for LbvserverFeopolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverFeopolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverFeopolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverFeopolicyBinding {
@@ -10622,7 +11128,7 @@ impl LbvserverFeopolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverFilterpolicyBinding {
     /// `Double`, read-write.
@@ -10679,6 +11185,7 @@ impl rt::Model for LbvserverFilterpolicyBinding {
         "priority",
         "sc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10722,6 +11229,16 @@ impl ::serde::Serialize for LbvserverFilterpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverFilterpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverFilterpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverFilterpolicyBinding {
@@ -10773,7 +11290,7 @@ impl LbvserverFilterpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverLbpolicyBinding {
     /// `String`, read-write.
@@ -10867,6 +11384,7 @@ impl rt::Model for LbvserverLbpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindpoint.as_field(),
@@ -10908,6 +11426,16 @@ impl ::serde::Serialize for LbvserverLbpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverLbpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverLbpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverLbpolicyBinding {
@@ -10954,7 +11482,7 @@ impl LbvserverLbpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_pqpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverPqpolicyBinding {
     /// `Double`, read-write.
@@ -11004,6 +11532,7 @@ impl rt::Model for LbvserverPqpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11045,6 +11574,16 @@ impl ::serde::Serialize for LbvserverPqpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverPqpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverPqpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverPqpolicyBinding {
@@ -11095,7 +11634,7 @@ impl LbvserverPqpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_responderpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverResponderpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11148,6 +11687,7 @@ impl rt::Model for LbvserverResponderpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11191,6 +11731,16 @@ impl ::serde::Serialize for LbvserverResponderpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverResponderpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverResponderpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverResponderpolicyBinding {
@@ -11241,7 +11791,7 @@ impl LbvserverResponderpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_rewritepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverRewritepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11294,6 +11844,7 @@ impl rt::Model for LbvserverRewritepolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11337,6 +11888,16 @@ impl ::serde::Serialize for LbvserverRewritepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverRewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverRewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverRewritepolicyBinding {
@@ -11387,7 +11948,7 @@ impl LbvserverRewritepolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_scpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverScpolicyBinding {
     /// `Double`, read-write.
@@ -11435,6 +11996,7 @@ impl rt::Model for LbvserverScpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11476,6 +12038,16 @@ impl ::serde::Serialize for LbvserverScpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverScpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverScpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverScpolicyBinding {
@@ -11526,7 +12098,7 @@ impl LbvserverScpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_service_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverServiceBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11761,6 +12333,7 @@ impl rt::Model for LbvserverServiceBinding {
         "vsvrbindsvcport",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11820,6 +12393,16 @@ impl ::serde::Serialize for LbvserverServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbvserverServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbvserverServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11868,7 +12451,7 @@ impl LbvserverServiceBinding {
 /// - URL: `/nitro/v1/config/lbvserver_servicegroup_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverServicegroupBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11907,6 +12490,7 @@ impl rt::Model for LbvserverServicegroupBinding {
         "servicename",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11942,6 +12526,16 @@ impl ::serde::Serialize for LbvserverServicegroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverServicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverServicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverServicegroupBinding {
@@ -11992,7 +12586,7 @@ impl LbvserverServicegroupBinding {
 /// - URL: `/nitro/v1/config/lbvserver_servicegroupmember_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverServicegroupmemberBinding {
     /// `String`, read-write.
@@ -12213,6 +12807,7 @@ impl rt::Model for LbvserverServicegroupmemberBinding {
         "vserverid",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12264,6 +12859,16 @@ impl ::serde::Serialize for LbvserverServicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbvserverServicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverServicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbvserverServicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12296,7 +12901,7 @@ impl LbvserverServicegroupmemberBinding {
 /// - URL: `/nitro/v1/config/lbvserver_spilloverpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverSpilloverpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12349,6 +12954,7 @@ impl rt::Model for LbvserverSpilloverpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12392,6 +12998,16 @@ impl ::serde::Serialize for LbvserverSpilloverpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverSpilloverpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverSpilloverpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverSpilloverpolicyBinding {
@@ -12442,7 +13058,7 @@ impl LbvserverSpilloverpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_tmtrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverTmtrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12495,6 +13111,7 @@ impl rt::Model for LbvserverTmtrafficpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12538,6 +13155,16 @@ impl ::serde::Serialize for LbvserverTmtrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverTmtrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverTmtrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverTmtrafficpolicyBinding {
@@ -12588,7 +13215,7 @@ impl LbvserverTmtrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_transformpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverTransformpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12641,6 +13268,7 @@ impl rt::Model for LbvserverTransformpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12684,6 +13312,16 @@ impl ::serde::Serialize for LbvserverTransformpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverTransformpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverTransformpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverTransformpolicyBinding {
@@ -12735,7 +13373,7 @@ impl LbvserverTransformpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverVideooptimizationdetectionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12810,6 +13448,7 @@ impl rt::Model for LbvserverVideooptimizationdetectionpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12853,6 +13492,16 @@ impl ::serde::Serialize for LbvserverVideooptimizationdetectionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverVideooptimizationdetectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverVideooptimizationdetectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -12905,7 +13554,7 @@ impl LbvserverVideooptimizationdetectionpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverVideooptimizationpacingpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12980,6 +13629,7 @@ impl rt::Model for LbvserverVideooptimizationpacingpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13023,6 +13673,16 @@ impl ::serde::Serialize for LbvserverVideooptimizationpacingpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverVideooptimizationpacingpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverVideooptimizationpacingpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverVideooptimizationpacingpolicyBinding {
@@ -13074,7 +13734,7 @@ impl LbvserverVideooptimizationpacingpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverVideooptimizationpolicyBinding {
     /// `Double`, read-write.
@@ -13138,6 +13798,7 @@ impl rt::Model for LbvserverVideooptimizationpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13179,6 +13840,16 @@ impl ::serde::Serialize for LbvserverVideooptimizationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverVideooptimizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverVideooptimizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverVideooptimizationpolicyBinding {
@@ -13225,7 +13896,7 @@ impl LbvserverVideooptimizationpolicyBinding {
 /// - URL: `/nitro/v1/config/lbwlm`
 /// - Key: `wlmname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbwlm {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13294,6 +13965,7 @@ impl rt::Model for Lbwlm {
         "state",
         "wlmname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13333,6 +14005,16 @@ impl ::serde::Serialize for Lbwlm {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lbwlm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lbwlm {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lbwlm {
@@ -13393,7 +14075,7 @@ impl Lbwlm {
 /// - URL: `/nitro/v1/config/lbwlm_binding`
 /// - Key: `wlmname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbwlmBinding {
     /// `String`, read-write.
@@ -13407,6 +14089,7 @@ pub struct LbwlmBinding {
 }
 impl rt::Model for LbwlmBinding {
     const FIELDS: &'static [&'static str] = &["lbwlm_lbvserver_binding", "wlmname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lbwlm_lbvserver_binding.as_field(),
@@ -13434,6 +14117,16 @@ impl ::serde::Serialize for LbwlmBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbwlmBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbwlmBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbwlmBinding {
@@ -13464,7 +14157,7 @@ impl LbwlmBinding {
 /// - URL: `/nitro/v1/config/lbwlm_lbvserver_binding`
 /// - Key: `wlmname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbwlmLbvserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13484,6 +14177,7 @@ pub struct LbwlmLbvserverBinding {
 }
 impl rt::Model for LbwlmLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "vservername", "wlmname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13513,6 +14207,16 @@ impl ::serde::Serialize for LbwlmLbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbwlmLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbwlmLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbwlmLbvserverBinding {
@@ -13564,7 +14268,7 @@ impl LbwlmLbvserverBinding {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbpolicyStats {
     /// `String`, read-write.
@@ -13603,6 +14307,7 @@ impl rt::Model for LbpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -13640,6 +14345,16 @@ impl ::serde::Serialize for LbpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13665,7 +14380,7 @@ impl LbpolicyStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbpolicylabelStats {
     /// `String`, read-write.
@@ -13694,6 +14409,7 @@ impl rt::Model for LbpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -13727,6 +14443,16 @@ impl ::serde::Serialize for LbpolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbpolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13751,7 +14477,7 @@ impl LbpolicylabelStats {
 /// - URL: `/nitro/v1/stat/lbvserver`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverStats {
     /// `Double`, read-only.
@@ -14031,6 +14757,7 @@ impl rt::Model for LbvserverStats {
         "vslbhealth",
         "vsvrsurgecount",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.actsvcs.as_field(),
@@ -14180,6 +14907,16 @@ impl ::serde::Serialize for LbvserverStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LbvserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbvserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LbvserverStats {

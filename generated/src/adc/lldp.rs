@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/lldpneighbors`
 /// - Key: `ifnum`
 /// - Operations: `action:clear`, `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lldpneighbors {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -398,6 +398,7 @@ impl rt::Model for Lldpneighbors {
         "vlan",
         "vlanid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -489,6 +490,16 @@ impl ::serde::Serialize for Lldpneighbors {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lldpneighbors {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lldpneighbors {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lldpneighbors {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -525,7 +536,7 @@ impl Lldpneighbors {
 /// - URL: `/nitro/v1/config/lldpparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lldpparam {
     /// `Double`, read-write.
@@ -570,6 +581,7 @@ impl rt::WireEnum for LldpparamMode {
 }
 impl rt::Model for Lldpparam {
     const FIELDS: &'static [&'static str] = &["holdtimetxmult", "mode", "timer"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.holdtimetxmult.as_field(),
@@ -599,6 +611,16 @@ impl ::serde::Serialize for Lldpparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lldpparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lldpparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lldpparam {
@@ -633,7 +655,7 @@ impl Lldpparam {
 /// - URL: `/nitro/v1/stat/lldp`
 /// - Key: `ifnum`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LldpStats {
     /// `String`, read-write.
@@ -707,6 +729,7 @@ impl rt::Model for LldpStats {
         "txportframesrate",
         "txportframestotal",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -762,6 +785,16 @@ impl ::serde::Serialize for LldpStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LldpStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LldpStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LldpStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnappsattributes {
     /// `String`, read-write.
@@ -75,6 +75,7 @@ impl rt::Model for Lsnappsattributes {
         "sessiontimeout",
         "transportprotocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -106,6 +107,16 @@ impl ::serde::Serialize for Lsnappsattributes {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnappsattributes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnappsattributes {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnappsattributes {
@@ -165,7 +176,7 @@ impl Lsnappsattributes {
 /// - Key: `appsprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnappsprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -307,6 +318,7 @@ impl rt::Model for Lsnappsprofile {
         "td",
         "transportprotocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -348,6 +360,16 @@ impl ::serde::Serialize for Lsnappsprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnappsprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnappsprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnappsprofile {
@@ -409,7 +431,7 @@ impl Lsnappsprofile {
 /// - Key: `appsprofilename`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofileBinding {
     /// `String`, read-write.
@@ -430,6 +452,7 @@ impl rt::Model for LsnappsprofileBinding {
         "appsprofilename",
         "lsnappsprofile_port_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appsprofilename.as_field(),
@@ -457,6 +480,16 @@ impl ::serde::Serialize for LsnappsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnappsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnappsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnappsprofileBinding {
@@ -488,7 +521,7 @@ impl LsnappsprofileBinding {
 /// - Key: `appsprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofileLsnappsattributesBinding {
     /// `String`, read-write.
@@ -508,6 +541,7 @@ pub struct LsnappsprofileLsnappsattributesBinding {
 }
 impl rt::Model for LsnappsprofileLsnappsattributesBinding {
     const FIELDS: &'static [&'static str] = &["appsattributesname", "appsprofilename"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appsattributesname.as_field(),
@@ -535,6 +569,16 @@ impl ::serde::Serialize for LsnappsprofileLsnappsattributesBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnappsprofileLsnappsattributesBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnappsprofileLsnappsattributesBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnappsprofileLsnappsattributesBinding {
@@ -582,7 +626,7 @@ impl LsnappsprofileLsnappsattributesBinding {
 /// - Key: `appsprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofilePortBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -608,6 +652,7 @@ pub struct LsnappsprofilePortBinding {
 }
 impl rt::Model for LsnappsprofilePortBinding {
     const FIELDS: &'static [&'static str] = &["__count", "appsprofilename", "lsnport"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -637,6 +682,16 @@ impl ::serde::Serialize for LsnappsprofilePortBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnappsprofilePortBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnappsprofilePortBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnappsprofilePortBinding {
@@ -688,7 +743,7 @@ impl LsnappsprofilePortBinding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnclient {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -708,6 +763,7 @@ pub struct Lsnclient {
 }
 impl rt::Model for Lsnclient {
     const FIELDS: &'static [&'static str] = &["__count", "clientname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -735,6 +791,16 @@ impl ::serde::Serialize for Lsnclient {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnclient {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnclient {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnclient {
@@ -784,7 +850,7 @@ impl Lsnclient {
 /// - Key: `clientname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientBinding {
     /// `String`, read-write.
@@ -820,6 +886,7 @@ impl rt::Model for LsnclientBinding {
         "lsnclient_nsacl6_binding",
         "lsnclient_nsacl_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clientname.as_field(),
@@ -855,6 +922,16 @@ impl ::serde::Serialize for LsnclientBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsnclientBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnclientBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsnclientBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -884,7 +961,7 @@ impl LsnclientBinding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNetwork6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -935,6 +1012,7 @@ impl rt::Model for LsnclientNetwork6Binding {
         "network6",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -970,6 +1048,16 @@ impl ::serde::Serialize for LsnclientNetwork6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnclientNetwork6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnclientNetwork6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnclientNetwork6Binding {
@@ -1021,7 +1109,7 @@ impl LsnclientNetwork6Binding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNetworkBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1065,6 +1153,7 @@ impl rt::Model for LsnclientNetworkBinding {
         "network",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1098,6 +1187,16 @@ impl ::serde::Serialize for LsnclientNetworkBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnclientNetworkBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnclientNetworkBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnclientNetworkBinding {
@@ -1149,7 +1248,7 @@ impl LsnclientNetworkBinding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNsacl6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1183,6 +1282,7 @@ pub struct LsnclientNsacl6Binding {
 }
 impl rt::Model for LsnclientNsacl6Binding {
     const FIELDS: &'static [&'static str] = &["__count", "acl6name", "clientname", "td"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1214,6 +1314,16 @@ impl ::serde::Serialize for LsnclientNsacl6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnclientNsacl6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnclientNsacl6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnclientNsacl6Binding {
@@ -1265,7 +1375,7 @@ impl LsnclientNsacl6Binding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNsaclBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -1299,6 +1409,7 @@ pub struct LsnclientNsaclBinding {
 }
 impl rt::Model for LsnclientNsaclBinding {
     const FIELDS: &'static [&'static str] = &["__count", "aclname", "clientname", "td"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1330,6 +1441,16 @@ impl ::serde::Serialize for LsnclientNsaclBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnclientNsaclBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnclientNsaclBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnclientNsaclBinding {
@@ -1381,7 +1502,7 @@ impl LsnclientNsaclBinding {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsndeterministicnat {
     /// `String`, read-write.
@@ -1491,6 +1612,7 @@ impl rt::Model for Lsndeterministicnat {
         "subscrip2",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1542,6 +1664,16 @@ impl ::serde::Serialize for Lsndeterministicnat {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lsndeterministicnat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsndeterministicnat {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lsndeterministicnat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1571,7 +1703,7 @@ impl Lsndeterministicnat {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsngroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1771,6 +1903,7 @@ impl rt::Model for Lsngroup {
         "sipalg",
         "snmptraplimit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1828,6 +1961,16 @@ impl ::serde::Serialize for Lsngroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsngroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsngroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsngroup {
@@ -1889,7 +2032,7 @@ impl Lsngroup {
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupBinding {
     /// `String`, read-write.
@@ -1956,6 +2099,7 @@ impl rt::Model for LsngroupBinding {
         "lsngroup_lsntransportprofile_binding",
         "lsngroup_pcpserver_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.groupname.as_field(),
@@ -2001,6 +2145,16 @@ impl ::serde::Serialize for LsngroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsngroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsngroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2030,7 +2184,7 @@ impl LsngroupBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupIpsecalgprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2054,6 +2208,7 @@ pub struct LsngroupIpsecalgprofileBinding {
 }
 impl rt::Model for LsngroupIpsecalgprofileBinding {
     const FIELDS: &'static [&'static str] = &["__count", "groupname", "ipsecalgprofile"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2083,6 +2238,16 @@ impl ::serde::Serialize for LsngroupIpsecalgprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupIpsecalgprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupIpsecalgprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupIpsecalgprofileBinding {
@@ -2134,7 +2299,7 @@ impl LsngroupIpsecalgprofileBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnappsprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2158,6 +2323,7 @@ pub struct LsngroupLsnappsprofileBinding {
 }
 impl rt::Model for LsngroupLsnappsprofileBinding {
     const FIELDS: &'static [&'static str] = &["__count", "appsprofilename", "groupname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2187,6 +2353,16 @@ impl ::serde::Serialize for LsngroupLsnappsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupLsnappsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupLsnappsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupLsnappsprofileBinding {
@@ -2238,7 +2414,7 @@ impl LsngroupLsnappsprofileBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnhttphdrlogprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2266,6 +2442,7 @@ impl rt::Model for LsngroupLsnhttphdrlogprofileBinding {
         "groupname",
         "httphdrlogprofilename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2295,6 +2472,16 @@ impl ::serde::Serialize for LsngroupLsnhttphdrlogprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupLsnhttphdrlogprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupLsnhttphdrlogprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupLsnhttphdrlogprofileBinding {
@@ -2346,7 +2533,7 @@ impl LsngroupLsnhttphdrlogprofileBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnlogprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2370,6 +2557,7 @@ pub struct LsngroupLsnlogprofileBinding {
 }
 impl rt::Model for LsngroupLsnlogprofileBinding {
     const FIELDS: &'static [&'static str] = &["__count", "groupname", "logprofilename"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2399,6 +2587,16 @@ impl ::serde::Serialize for LsngroupLsnlogprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupLsnlogprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupLsnlogprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupLsnlogprofileBinding {
@@ -2450,7 +2648,7 @@ impl LsngroupLsnlogprofileBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnpoolBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2474,6 +2672,7 @@ pub struct LsngroupLsnpoolBinding {
 }
 impl rt::Model for LsngroupLsnpoolBinding {
     const FIELDS: &'static [&'static str] = &["__count", "groupname", "poolname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2503,6 +2702,16 @@ impl ::serde::Serialize for LsngroupLsnpoolBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupLsnpoolBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupLsnpoolBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupLsnpoolBinding {
@@ -2554,7 +2763,7 @@ impl LsngroupLsnpoolBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnrtspalgprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2582,6 +2791,7 @@ impl rt::Model for LsngroupLsnrtspalgprofileBinding {
         "groupname",
         "rtspalgprofilename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2611,6 +2821,16 @@ impl ::serde::Serialize for LsngroupLsnrtspalgprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupLsnrtspalgprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupLsnrtspalgprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupLsnrtspalgprofileBinding {
@@ -2662,7 +2882,7 @@ impl LsngroupLsnrtspalgprofileBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnsipalgprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2690,6 +2910,7 @@ impl rt::Model for LsngroupLsnsipalgprofileBinding {
         "groupname",
         "sipalgprofilename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2719,6 +2940,16 @@ impl ::serde::Serialize for LsngroupLsnsipalgprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupLsnsipalgprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupLsnsipalgprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupLsnsipalgprofileBinding {
@@ -2770,7 +3001,7 @@ impl LsngroupLsnsipalgprofileBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsntransportprofileBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2798,6 +3029,7 @@ impl rt::Model for LsngroupLsntransportprofileBinding {
         "groupname",
         "transportprofilename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2827,6 +3059,16 @@ impl ::serde::Serialize for LsngroupLsntransportprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupLsntransportprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupLsntransportprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupLsntransportprofileBinding {
@@ -2878,7 +3120,7 @@ impl LsngroupLsntransportprofileBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupPcpserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2902,6 +3144,7 @@ pub struct LsngroupPcpserverBinding {
 }
 impl rt::Model for LsngroupPcpserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "groupname", "pcpserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2931,6 +3174,16 @@ impl ::serde::Serialize for LsngroupPcpserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsngroupPcpserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupPcpserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsngroupPcpserverBinding {
@@ -2982,7 +3235,7 @@ impl LsngroupPcpserverBinding {
 /// - Key: `httphdrlogprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnhttphdrlogprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3049,6 +3302,7 @@ impl rt::Model for Lsnhttphdrlogprofile {
         "logurl",
         "logversion",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3084,6 +3338,16 @@ impl ::serde::Serialize for Lsnhttphdrlogprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnhttphdrlogprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnhttphdrlogprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnhttphdrlogprofile {
@@ -3145,7 +3409,7 @@ impl Lsnhttphdrlogprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnip6profile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3204,6 +3468,7 @@ impl rt::Model for Lsnip6profile {
         "network6",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3237,6 +3502,16 @@ impl ::serde::Serialize for Lsnip6profile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnip6profile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnip6profile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnip6profile {
@@ -3286,7 +3561,7 @@ impl Lsnip6profile {
 /// - Key: `logprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnlogprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3358,6 +3633,7 @@ impl rt::Model for Lsnlogprofile {
         "logsessdeletion",
         "logsubscrinfo",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3395,6 +3671,16 @@ impl ::serde::Serialize for Lsnlogprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnlogprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnlogprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnlogprofile {
@@ -3456,7 +3742,7 @@ impl Lsnlogprofile {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnparameter {
     /// `Double`, read-only.
@@ -3502,6 +3788,7 @@ impl rt::Model for Lsnparameter {
         "sessionsync",
         "subscrsessionremoval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.maxmemlimit.as_field(),
@@ -3537,6 +3824,16 @@ impl ::serde::Serialize for Lsnparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lsnparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lsnparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3570,7 +3867,7 @@ impl Lsnparameter {
 /// - Key: `poolname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnpool {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3633,6 +3930,7 @@ impl rt::Model for Lsnpool {
         "portblockallocation",
         "portrealloctimeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3668,6 +3966,16 @@ impl ::serde::Serialize for Lsnpool {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnpool {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnpool {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnpool {
@@ -3729,7 +4037,7 @@ impl Lsnpool {
 /// - Key: `poolname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolBinding {
     /// `String`, read-write.
@@ -3747,6 +4055,7 @@ pub struct LsnpoolBinding {
 }
 impl rt::Model for LsnpoolBinding {
     const FIELDS: &'static [&'static str] = &["lsnpool_lsnip_binding", "poolname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lsnpool_lsnip_binding.as_field(),
@@ -3774,6 +4083,16 @@ impl ::serde::Serialize for LsnpoolBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnpoolBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnpoolBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnpoolBinding {
@@ -3805,7 +4124,7 @@ impl LsnpoolBinding {
 /// - Key: `poolname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolLsnipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3842,6 +4161,7 @@ impl rt::Model for LsnpoolLsnipBinding {
         "ownernode",
         "poolname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3873,6 +4193,16 @@ impl ::serde::Serialize for LsnpoolLsnipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnpoolLsnipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnpoolLsnipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnpoolLsnipBinding {
@@ -3924,7 +4254,7 @@ impl LsnpoolLsnipBinding {
 /// - Key: `rtspalgprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnrtspalgprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3987,6 +4317,7 @@ impl rt::Model for Lsnrtspalgprofile {
         "rtspportrange",
         "rtsptransportprotocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4020,6 +4351,16 @@ impl ::serde::Serialize for Lsnrtspalgprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnrtspalgprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnrtspalgprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnrtspalgprofile {
@@ -4081,7 +4422,7 @@ impl Lsnrtspalgprofile {
 /// - Key: `sessionid`
 /// - Operations: `action:flush`, `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnrtspalgsession {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4125,6 +4466,7 @@ impl rt::Model for Lsnrtspalgsession {
         "sessionid",
         "xlatip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4162,6 +4504,16 @@ impl ::serde::Serialize for Lsnrtspalgsession {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnrtspalgsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnrtspalgsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnrtspalgsession {
@@ -4203,7 +4555,7 @@ impl Lsnrtspalgsession {
 /// - Key: `sessionid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnrtspalgsessionBinding {
     /// `String`, read-write.
@@ -4224,6 +4576,7 @@ impl rt::Model for LsnrtspalgsessionBinding {
         "lsnrtspalgsession_datachannel_binding",
         "sessionid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lsnrtspalgsession_datachannel_binding.as_field(),
@@ -4251,6 +4604,16 @@ impl ::serde::Serialize for LsnrtspalgsessionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnrtspalgsessionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnrtspalgsessionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnrtspalgsessionBinding {
@@ -4282,7 +4645,7 @@ impl LsnrtspalgsessionBinding {
 /// - Key: `sessionid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnrtspalgsessionDatachannelBinding {
     /// `String`, read-write.
@@ -4537,6 +4900,7 @@ impl rt::Model for LsnrtspalgsessionDatachannelBinding {
         "channeltimeout",
         "sessionid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4580,6 +4944,16 @@ impl ::serde::Serialize for LsnrtspalgsessionDatachannelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsnrtspalgsessionDatachannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnrtspalgsessionDatachannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsnrtspalgsessionDatachannelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4613,7 +4987,7 @@ impl LsnrtspalgsessionDatachannelBinding {
 /// - Key: none
 /// - Operations: `action:flush`, `count`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsession {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4778,6 +5152,7 @@ impl rt::Model for Lsnsession {
         "td",
         "transportprotocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4845,6 +5220,16 @@ impl ::serde::Serialize for Lsnsession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lsnsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lsnsession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4878,7 +5263,7 @@ impl Lsnsession {
 /// - Key: `callid`
 /// - Operations: `action:flush`, `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsipalgcall {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4922,6 +5307,7 @@ impl rt::Model for Lsnsipalgcall {
         "nodeid",
         "xlatip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4959,6 +5345,16 @@ impl ::serde::Serialize for Lsnsipalgcall {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnsipalgcall {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnsipalgcall {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnsipalgcall {
@@ -5000,7 +5396,7 @@ impl Lsnsipalgcall {
 /// - Key: `callid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallBinding {
     /// `String`, read-write.
@@ -5026,6 +5422,7 @@ impl rt::Model for LsnsipalgcallBinding {
         "lsnsipalgcall_controlchannel_binding",
         "lsnsipalgcall_datachannel_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.callid.as_field(),
@@ -5057,6 +5454,16 @@ impl ::serde::Serialize for LsnsipalgcallBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsnsipalgcallBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnsipalgcallBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsnsipalgcallBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5086,7 +5493,7 @@ impl LsnsipalgcallBinding {
 /// - Key: `callid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallControlchannelBinding {
     /// `String`, read-write.
@@ -5146,6 +5553,7 @@ impl rt::Model for LsnsipalgcallControlchannelBinding {
         "channelprotocol",
         "channeltimeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5189,6 +5597,16 @@ impl ::serde::Serialize for LsnsipalgcallControlchannelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsnsipalgcallControlchannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnsipalgcallControlchannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsnsipalgcallControlchannelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5222,7 +5640,7 @@ impl LsnsipalgcallControlchannelBinding {
 /// - Key: `callid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallDatachannelBinding {
     /// `String`, read-write.
@@ -5282,6 +5700,7 @@ impl rt::Model for LsnsipalgcallDatachannelBinding {
         "channelprotocol",
         "channeltimeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5325,6 +5744,16 @@ impl ::serde::Serialize for LsnsipalgcallDatachannelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsnsipalgcallDatachannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnsipalgcallDatachannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsnsipalgcallDatachannelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5358,7 +5787,7 @@ impl LsnsipalgcallDatachannelBinding {
 /// - Key: `sipalgprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsipalgprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5489,6 +5918,7 @@ impl rt::Model for Lsnsipalgprofile {
         "sipsrcportrange",
         "siptransportprotocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5540,6 +5970,16 @@ impl ::serde::Serialize for Lsnsipalgprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsnsipalgprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnsipalgprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsnsipalgprofile {
@@ -5601,7 +6041,7 @@ impl Lsnsipalgprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnstatic {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5745,6 +6185,7 @@ impl rt::Model for Lsnstatic {
         "td",
         "transportprotocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5796,6 +6237,16 @@ impl ::serde::Serialize for Lsnstatic {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lsnstatic {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnstatic {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lsnstatic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5843,7 +6294,7 @@ impl Lsnstatic {
 /// - Key: `transportprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsntransportprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5969,6 +6420,7 @@ impl rt::Model for Lsntransportprofile {
         "transportprofilename",
         "transportprotocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6018,6 +6470,16 @@ impl ::serde::Serialize for Lsntransportprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Lsntransportprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsntransportprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Lsntransportprofile {
@@ -6079,7 +6541,7 @@ impl Lsntransportprofile {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnStats {
     /// `String`, read-write.
@@ -6312,6 +6774,7 @@ impl rt::Model for LsnStats {
         "lsnudptxbytesrate",
         "lsnudptxpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -6419,6 +6882,16 @@ impl ::serde::Serialize for LsnStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsnStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsnStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6444,7 +6917,7 @@ impl LsnStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsndsliteStats {
     /// `String`, read-write.
@@ -6702,6 +7175,7 @@ impl rt::Model for LsndsliteStats {
         "lsntotdsliteudptxbytes",
         "lsntotdsliteudptxpkts",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -6825,6 +7299,16 @@ impl ::serde::Serialize for LsndsliteStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsndsliteStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsndsliteStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsndsliteStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6850,7 +7334,7 @@ impl LsndsliteStats {
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupStats {
     /// `String`, read-write.
@@ -7035,6 +7519,7 @@ impl rt::Model for LsngroupStats {
         "lsngrpudptranslbytesrate",
         "lsngrpudptranslpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7128,6 +7613,16 @@ impl ::serde::Serialize for LsngroupStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LsngroupStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsngroupStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LsngroupStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7157,7 +7652,7 @@ impl LsngroupStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnnat64Stats {
     /// `String`, read-write.
@@ -7415,6 +7910,7 @@ impl rt::Model for Lsnnat64Stats {
         "lsntotnat64udptxbytes",
         "lsntotnat64udptxpkts",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7538,6 +8034,16 @@ impl ::serde::Serialize for Lsnnat64Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lsnnat64Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lsnnat64Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lsnnat64Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7563,7 +8069,7 @@ impl Lsnnat64Stats {
 /// - Key: `poolname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolStats {
     /// `String`, read-write.
@@ -7623,6 +8129,7 @@ impl rt::Model for LsnpoolStats {
         "lsnpooltotips",
         "poolname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -7664,6 +8171,16 @@ impl ::serde::Serialize for LsnpoolStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LsnpoolStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LsnpoolStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LsnpoolStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Metricsprofile {
     /// `String`, read-write.
@@ -128,6 +128,7 @@ impl rt::Model for Metricsprofile {
         "schemafile",
         "servemode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.collector.as_field(),
@@ -171,6 +172,16 @@ impl ::serde::Serialize for Metricsprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Metricsprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Metricsprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Metricsprofile {
@@ -230,7 +241,7 @@ impl Metricsprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -292,6 +303,7 @@ impl rt::WireEnum for MetricsprofileAuthenticationvserverBindingEntitytype {
 }
 impl rt::Model for MetricsprofileAuthenticationvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -321,6 +333,16 @@ impl ::serde::Serialize for MetricsprofileAuthenticationvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileAuthenticationvserverBinding {
@@ -368,7 +390,7 @@ impl MetricsprofileAuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileCrvserverBinding {
     /// `String`, read-write.
@@ -392,6 +414,7 @@ pub struct MetricsprofileCrvserverBinding {
 pub type MetricsprofileCrvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileCrvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -421,6 +444,16 @@ impl ::serde::Serialize for MetricsprofileCrvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileCrvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileCrvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileCrvserverBinding {
@@ -468,7 +501,7 @@ impl MetricsprofileCrvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileCsvserverBinding {
     /// `String`, read-write.
@@ -492,6 +525,7 @@ pub struct MetricsprofileCsvserverBinding {
 pub type MetricsprofileCsvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileCsvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -521,6 +555,16 @@ impl ::serde::Serialize for MetricsprofileCsvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileCsvserverBinding {
@@ -568,7 +612,7 @@ impl MetricsprofileCsvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileGslbvserverBinding {
     /// `String`, read-write.
@@ -592,6 +636,7 @@ pub struct MetricsprofileGslbvserverBinding {
 pub type MetricsprofileGslbvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileGslbvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -621,6 +666,16 @@ impl ::serde::Serialize for MetricsprofileGslbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileGslbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileGslbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileGslbvserverBinding {
@@ -668,7 +723,7 @@ impl MetricsprofileGslbvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileLbvserverBinding {
     /// `String`, read-write.
@@ -692,6 +747,7 @@ pub struct MetricsprofileLbvserverBinding {
 pub type MetricsprofileLbvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -721,6 +777,16 @@ impl ::serde::Serialize for MetricsprofileLbvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileLbvserverBinding {
@@ -768,7 +834,7 @@ impl MetricsprofileLbvserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileServiceBinding {
     /// `String`, read-write.
@@ -792,6 +858,7 @@ pub struct MetricsprofileServiceBinding {
 pub type MetricsprofileServiceBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileServiceBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -821,6 +888,16 @@ impl ::serde::Serialize for MetricsprofileServiceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileServiceBinding {
@@ -868,7 +945,7 @@ impl MetricsprofileServiceBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileServicegroupBinding {
     /// `String`, read-write.
@@ -892,6 +969,7 @@ pub struct MetricsprofileServicegroupBinding {
 pub type MetricsprofileServicegroupBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileServicegroupBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -921,6 +999,16 @@ impl ::serde::Serialize for MetricsprofileServicegroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileServicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileServicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileServicegroupBinding {
@@ -968,7 +1056,7 @@ impl MetricsprofileServicegroupBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileUservserverBinding {
     /// `String`, read-write.
@@ -992,6 +1080,7 @@ pub struct MetricsprofileUservserverBinding {
 pub type MetricsprofileUservserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileUservserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -1021,6 +1110,16 @@ impl ::serde::Serialize for MetricsprofileUservserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileUservserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileUservserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileUservserverBinding {
@@ -1068,7 +1167,7 @@ impl MetricsprofileUservserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileVpnvserverBinding {
     /// `String`, read-write.
@@ -1092,6 +1191,7 @@ pub struct MetricsprofileVpnvserverBinding {
 pub type MetricsprofileVpnvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileVpnvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entityname.as_field(),
@@ -1121,6 +1221,16 @@ impl ::serde::Serialize for MetricsprofileVpnvserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MetricsprofileVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MetricsprofileVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsprofileVpnvserverBinding {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/Interface`
 /// - Key: `id`
 /// - Operations: `action:clear`, `action:disable`, `action:enable`, `action:reset`, `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Interface {
     /// `String`, read-write.
@@ -1101,6 +1101,7 @@ impl rt::Model for Interface {
         "vmac",
         "vmac6",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1342,6 +1343,16 @@ impl ::serde::Serialize for Interface {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Interface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Interface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Interface {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1411,7 +1422,7 @@ impl Interface {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appalgparam {
     /// `Double`, read-write.
@@ -1427,6 +1438,7 @@ pub struct Appalgparam {
 }
 impl rt::Model for Appalgparam {
     const FIELDS: &'static [&'static str] = &["pptpgreidletimeout"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pptpgreidletimeout.as_field(),
@@ -1452,6 +1464,16 @@ impl ::serde::Serialize for Appalgparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Appalgparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Appalgparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Appalgparam {
@@ -1486,7 +1508,7 @@ impl Appalgparam {
 /// - URL: `/nitro/v1/config/arp`
 /// - Key: `ipaddress`, `ownernode`, `td`
 /// - Operations: `action:send`, `add`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Arp {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1588,6 +1610,7 @@ impl rt::Model for Arp {
         "vtep",
         "vxlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1647,6 +1670,16 @@ impl ::serde::Serialize for Arp {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Arp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Arp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Arp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1695,7 +1728,7 @@ impl Arp {
 /// - URL: `/nitro/v1/config/arpparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Arpparam {
     /// `String`, read-write.
@@ -1717,6 +1750,7 @@ pub struct Arpparam {
 pub type ArpparamSpoofvalidation = InterfaceBackplane;
 impl rt::Model for Arpparam {
     const FIELDS: &'static [&'static str] = &["spoofvalidation", "timeout"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.spoofvalidation.as_field(),
@@ -1744,6 +1778,16 @@ impl ::serde::Serialize for Arpparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Arpparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Arpparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Arpparam {
@@ -1778,7 +1822,7 @@ impl Arpparam {
 /// - URL: `/nitro/v1/config/bridgegroup`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bridgegroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1842,6 +1886,7 @@ impl rt::Model for Bridgegroup {
         "tagbitmap",
         "tagifaces",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1887,6 +1932,16 @@ impl ::serde::Serialize for Bridgegroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Bridgegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Bridgegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Bridgegroup {
@@ -1947,7 +2002,7 @@ impl Bridgegroup {
 /// - URL: `/nitro/v1/config/bridgegroup_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupBinding {
     /// `Double`, read-write.
@@ -1970,6 +2025,7 @@ impl rt::Model for BridgegroupBinding {
         "bridgegroup_vlan_binding",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bridgegroup_nsip6_binding.as_field(),
@@ -2003,6 +2059,16 @@ impl ::serde::Serialize for BridgegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BridgegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BridgegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BridgegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2031,7 +2097,7 @@ impl BridgegroupBinding {
 /// - URL: `/nitro/v1/config/bridgegroup_nsip6_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupNsip6Binding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2075,6 +2141,7 @@ impl rt::Model for BridgegroupNsip6Binding {
         "rnat",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2112,6 +2179,16 @@ impl ::serde::Serialize for BridgegroupNsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BridgegroupNsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BridgegroupNsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BridgegroupNsip6Binding {
@@ -2162,7 +2239,7 @@ impl BridgegroupNsip6Binding {
 /// - URL: `/nitro/v1/config/bridgegroup_nsip_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupNsipBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2204,6 +2281,7 @@ impl rt::Model for BridgegroupNsipBinding {
         "rnat",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2241,6 +2319,16 @@ impl ::serde::Serialize for BridgegroupNsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BridgegroupNsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BridgegroupNsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BridgegroupNsipBinding {
@@ -2291,7 +2379,7 @@ impl BridgegroupNsipBinding {
 /// - URL: `/nitro/v1/config/bridgegroup_vlan_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupVlanBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2311,6 +2399,7 @@ pub struct BridgegroupVlanBinding {
 }
 impl rt::Model for BridgegroupVlanBinding {
     const FIELDS: &'static [&'static str] = &["__count", "id", "rnat", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2342,6 +2431,16 @@ impl ::serde::Serialize for BridgegroupVlanBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BridgegroupVlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BridgegroupVlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BridgegroupVlanBinding {
@@ -2392,7 +2491,7 @@ impl BridgegroupVlanBinding {
 /// - URL: `/nitro/v1/config/bridgetable`
 /// - Key: none
 /// - Operations: `action:clear`, `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bridgetable {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2479,6 +2578,7 @@ impl rt::Model for Bridgetable {
         "vtep",
         "vxlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2530,6 +2630,16 @@ impl ::serde::Serialize for Bridgetable {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Bridgetable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Bridgetable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Bridgetable {
@@ -2586,7 +2696,7 @@ impl Bridgetable {
 /// - URL: `/nitro/v1/config/channel`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Channel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3090,6 +3200,7 @@ impl rt::Model for Channel {
         "vmac",
         "vmac6",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3305,6 +3416,16 @@ impl ::serde::Serialize for Channel {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Channel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Channel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Channel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3363,7 +3484,7 @@ impl Channel {
 /// - URL: `/nitro/v1/config/channel_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelBinding {
     /// `String`, read-write.
@@ -3377,6 +3498,7 @@ pub struct ChannelBinding {
 }
 impl rt::Model for ChannelBinding {
     const FIELDS: &'static [&'static str] = &["channel_interface_binding", "id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.channel_interface_binding.as_field(),
@@ -3404,6 +3526,16 @@ impl ::serde::Serialize for ChannelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ChannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ChannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelBinding {
@@ -3434,7 +3566,7 @@ impl ChannelBinding {
 /// - URL: `/nitro/v1/config/channel_interface_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelInterfaceBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3491,6 +3623,7 @@ impl rt::Model for ChannelInterfaceBinding {
         "slavetime",
         "svmcmd",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3538,6 +3671,16 @@ impl ::serde::Serialize for ChannelInterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ChannelInterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ChannelInterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelInterfaceBinding {
@@ -3588,7 +3731,7 @@ impl ChannelInterfaceBinding {
 /// - URL: `/nitro/v1/config/ci`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ci {
     /// `String`, read-only.
@@ -3600,6 +3743,7 @@ pub struct Ci {
 }
 impl rt::Model for Ci {
     const FIELDS: &'static [&'static str] = &["__count", "ifaces"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3627,6 +3771,16 @@ impl ::serde::Serialize for Ci {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ci {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ci {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ci {
@@ -3657,7 +3811,7 @@ impl Ci {
 /// - URL: `/nitro/v1/config/fis`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Fis {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3679,6 +3833,7 @@ pub struct Fis {
 }
 impl rt::Model for Fis {
     const FIELDS: &'static [&'static str] = &["__count", "ifaces", "name", "ownernode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3710,6 +3865,16 @@ impl ::serde::Serialize for Fis {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Fis {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Fis {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Fis {
@@ -3758,7 +3923,7 @@ impl Fis {
 /// - URL: `/nitro/v1/config/fis_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FisBinding {
     /// `String`, read-write.
@@ -3772,6 +3937,7 @@ pub struct FisBinding {
 }
 impl rt::Model for FisBinding {
     const FIELDS: &'static [&'static str] = &["fis_channel_binding", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.fis_channel_binding.as_field(),
@@ -3799,6 +3965,16 @@ impl ::serde::Serialize for FisBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for FisBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FisBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FisBinding {
@@ -3829,7 +4005,7 @@ impl FisBinding {
 /// - URL: `/nitro/v1/config/fis_channel_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FisChannelBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3853,6 +4029,7 @@ pub struct FisChannelBinding {
 }
 impl rt::Model for FisChannelBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ifnum", "name", "ownernode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3884,6 +4061,16 @@ impl ::serde::Serialize for FisChannelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for FisChannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FisChannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FisChannelBinding {
@@ -3934,7 +4121,7 @@ impl FisChannelBinding {
 /// - URL: `/nitro/v1/config/fis_interface_binding`
 /// - Key: `name`
 /// - Operations: `add`, `delete`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FisInterfaceBinding {
     /// `String`, read-write.
@@ -3956,6 +4143,7 @@ pub struct FisInterfaceBinding {
 }
 impl rt::Model for FisInterfaceBinding {
     const FIELDS: &'static [&'static str] = &["ifnum", "name", "ownernode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ifnum.as_field(),
@@ -3985,6 +4173,16 @@ impl ::serde::Serialize for FisInterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for FisInterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FisInterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FisInterfaceBinding {
@@ -4023,7 +4221,7 @@ impl FisInterfaceBinding {
 /// - URL: `/nitro/v1/config/forwardingsession`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Forwardingsession {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4098,6 +4296,7 @@ impl rt::Model for Forwardingsession {
         "sourceroutecache",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4141,6 +4340,16 @@ impl ::serde::Serialize for Forwardingsession {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Forwardingsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Forwardingsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Forwardingsession {
@@ -4197,7 +4406,7 @@ impl Forwardingsession {
 /// - URL: `/nitro/v1/config/inat`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Inat {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4319,6 +4528,7 @@ impl rt::Model for Inat {
         "usip",
         "usnip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4372,6 +4582,16 @@ impl ::serde::Serialize for Inat {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Inat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Inat {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Inat {
@@ -4432,7 +4652,7 @@ impl Inat {
 /// - URL: `/nitro/v1/config/inatparam`
 /// - Key: `td`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Inatparam {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4503,6 +4723,7 @@ impl rt::Model for Inatparam {
         "nat46zerochecksum",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4540,6 +4761,16 @@ impl ::serde::Serialize for Inatparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Inatparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Inatparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Inatparam {
@@ -4587,7 +4818,7 @@ impl Inatparam {
 /// - Key: `id`
 /// - Operations: `action:clear`, `action:disable`, `action:enable`, `action:reset`, `count`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InterfaceAlt {
     /// `String`, read-write.
@@ -4873,6 +5104,7 @@ impl rt::Model for InterfaceAlt {
         "trunkallowedvlan",
         "trunkmode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.autoneg.as_field(),
@@ -4950,6 +5182,16 @@ impl ::serde::Serialize for InterfaceAlt {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InterfaceAlt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InterfaceAlt {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InterfaceAlt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5010,7 +5252,7 @@ impl InterfaceAlt {
 /// - URL: `/nitro/v1/config/interfacepair`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Interfacepair {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5034,6 +5276,7 @@ pub struct Interfacepair {
 }
 impl rt::Model for Interfacepair {
     const FIELDS: &'static [&'static str] = &["__count", "id", "ifaces", "ifnum"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5065,6 +5308,16 @@ impl ::serde::Serialize for Interfacepair {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Interfacepair {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Interfacepair {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Interfacepair {
@@ -5113,7 +5366,7 @@ impl Interfacepair {
 /// - URL: `/nitro/v1/config/ip6tunnel`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ip6tunnel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5162,6 +5415,7 @@ impl rt::Model for Ip6tunnel {
         "remoteip",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5201,6 +5455,16 @@ impl ::serde::Serialize for Ip6tunnel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ip6tunnel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ip6tunnel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ip6tunnel {
@@ -5249,7 +5513,7 @@ impl Ip6tunnel {
 /// - URL: `/nitro/v1/config/ip6tunnelparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ip6tunnelparam {
     /// `String`, read-write.
@@ -5297,6 +5561,7 @@ impl rt::Model for Ip6tunnelparam {
         "srciproundrobin",
         "useclientsourceipv6",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dropfrag.as_field(),
@@ -5332,6 +5597,16 @@ impl ::serde::Serialize for Ip6tunnelparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ip6tunnelparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ip6tunnelparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ip6tunnelparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5364,7 +5639,7 @@ impl Ip6tunnelparam {
 /// - URL: `/nitro/v1/config/ipset`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipset {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5384,6 +5659,7 @@ pub struct Ipset {
 }
 impl rt::Model for Ipset {
     const FIELDS: &'static [&'static str] = &["__count", "name", "td"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5413,6 +5689,16 @@ impl ::serde::Serialize for Ipset {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ipset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ipset {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ipset {
@@ -5461,7 +5747,7 @@ impl Ipset {
 /// - URL: `/nitro/v1/config/ipset_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsetBinding {
     /// `String`, read-write.
@@ -5481,6 +5767,7 @@ impl rt::Model for IpsetBinding {
         "ipset_nsip_binding",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ipset_nsip6_binding.as_field(),
@@ -5512,6 +5799,16 @@ impl ::serde::Serialize for IpsetBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IpsetBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IpsetBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IpsetBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5540,7 +5837,7 @@ impl IpsetBinding {
 /// - URL: `/nitro/v1/config/ipset_nsip6_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsetNsip6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5562,6 +5859,7 @@ pub struct IpsetNsip6Binding {
 }
 impl rt::Model for IpsetNsip6Binding {
     const FIELDS: &'static [&'static str] = &["__count", "ipaddress", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5591,6 +5889,16 @@ impl ::serde::Serialize for IpsetNsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for IpsetNsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IpsetNsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IpsetNsip6Binding {
@@ -5641,7 +5949,7 @@ impl IpsetNsip6Binding {
 /// - URL: `/nitro/v1/config/ipset_nsip_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsetNsipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5663,6 +5971,7 @@ pub struct IpsetNsipBinding {
 }
 impl rt::Model for IpsetNsipBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ipaddress", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5692,6 +6001,16 @@ impl ::serde::Serialize for IpsetNsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for IpsetNsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IpsetNsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IpsetNsipBinding {
@@ -5742,7 +6061,7 @@ impl IpsetNsipBinding {
 /// - URL: `/nitro/v1/config/iptunnel`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Iptunnel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5950,6 +6269,7 @@ impl rt::Model for Iptunnel {
         "vlantagging",
         "vnid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6017,6 +6337,16 @@ impl ::serde::Serialize for Iptunnel {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Iptunnel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Iptunnel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Iptunnel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6075,7 +6405,7 @@ impl Iptunnel {
 /// - URL: `/nitro/v1/config/iptunnelparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Iptunnelparam {
     /// `String`, read-write.
@@ -6146,6 +6476,7 @@ impl rt::Model for Iptunnelparam {
         "srciproundrobin",
         "useclientsourceip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dropfrag.as_field(),
@@ -6187,6 +6518,16 @@ impl ::serde::Serialize for Iptunnelparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Iptunnelparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Iptunnelparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Iptunnelparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6219,7 +6560,7 @@ impl Iptunnelparam {
 /// - URL: `/nitro/v1/config/ipv6`
 /// - Key: `td`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipv6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6299,6 +6640,7 @@ impl rt::Model for Ipv6 {
         "td",
         "usipnatprefix",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6350,6 +6692,16 @@ impl ::serde::Serialize for Ipv6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ipv6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ipv6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ipv6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6394,7 +6746,7 @@ impl Ipv6 {
 /// - URL: `/nitro/v1/config/l2param`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct L2param {
     /// `String`, read-write.
@@ -6539,6 +6891,7 @@ impl rt::Model for L2param {
         "usemymac",
         "usenetprofilebsdtraffic",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bdggrpproxyarp.as_field(),
@@ -6596,6 +6949,16 @@ impl ::serde::Serialize for L2param {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for L2param {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for L2param {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for L2param {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6628,7 +6991,7 @@ impl L2param {
 /// - URL: `/nitro/v1/config/l3param`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct L3param {
     /// `Double`, read-write.
@@ -6779,6 +7142,7 @@ impl rt::Model for L3param {
         "tnlpmtuwoconn",
         "usipserverstraypkt",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acllogtime.as_field(),
@@ -6836,6 +7200,16 @@ impl ::serde::Serialize for L3param {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for L3param {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for L3param {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for L3param {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6868,7 +7242,7 @@ impl L3param {
 /// - URL: `/nitro/v1/config/l4param`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct L4param {
     /// `String`, read-write.
@@ -6920,6 +7294,7 @@ impl rt::WireEnum for L4paramL2connmethod {
 pub type L4paramL4switch = InterfaceBackplane;
 impl rt::Model for L4param {
     const FIELDS: &'static [&'static str] = &["l2connmethod", "l4switch"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.l2connmethod.as_field(),
@@ -6947,6 +7322,16 @@ impl ::serde::Serialize for L4param {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for L4param {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for L4param {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for L4param {
@@ -6981,7 +7366,7 @@ impl L4param {
 /// - URL: `/nitro/v1/config/lacp`
 /// - Key: `ownernode`
 /// - Operations: `count`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lacp {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7023,6 +7408,7 @@ impl rt::Model for Lacp {
         "ownernode",
         "syspriority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7066,6 +7452,16 @@ impl ::serde::Serialize for Lacp {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Lacp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Lacp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Lacp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7106,7 +7502,7 @@ impl Lacp {
 /// - URL: `/nitro/v1/config/linkset`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Linkset {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7122,6 +7518,7 @@ pub struct Linkset {
 }
 impl rt::Model for Linkset {
     const FIELDS: &'static [&'static str] = &["__count", "id", "ifnum"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7151,6 +7548,16 @@ impl ::serde::Serialize for Linkset {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Linkset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Linkset {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Linkset {
@@ -7199,7 +7606,7 @@ impl Linkset {
 /// - URL: `/nitro/v1/config/linkset_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinksetBinding {
     /// `String`, read-write.
@@ -7217,6 +7624,7 @@ impl rt::Model for LinksetBinding {
         "linkset_channel_binding",
         "linkset_interface_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -7248,6 +7656,16 @@ impl ::serde::Serialize for LinksetBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LinksetBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LinksetBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LinksetBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7276,7 +7694,7 @@ impl LinksetBinding {
 /// - URL: `/nitro/v1/config/linkset_channel_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinksetChannelBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -7294,6 +7712,7 @@ pub struct LinksetChannelBinding {
 }
 impl rt::Model for LinksetChannelBinding {
     const FIELDS: &'static [&'static str] = &["__count", "id", "ifnum"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7323,6 +7742,16 @@ impl ::serde::Serialize for LinksetChannelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LinksetChannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LinksetChannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LinksetChannelBinding {
@@ -7373,7 +7802,7 @@ impl LinksetChannelBinding {
 /// - URL: `/nitro/v1/config/linkset_interface_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinksetInterfaceBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -7391,6 +7820,7 @@ pub struct LinksetInterfaceBinding {
 }
 impl rt::Model for LinksetInterfaceBinding {
     const FIELDS: &'static [&'static str] = &["__count", "id", "ifnum"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7420,6 +7850,16 @@ impl ::serde::Serialize for LinksetInterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LinksetInterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LinksetInterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LinksetInterfaceBinding {
@@ -7471,7 +7911,7 @@ impl LinksetInterfaceBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mapbmr {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7528,6 +7968,7 @@ impl rt::Model for Mapbmr {
         "psidoffset",
         "ruleipv6prefix",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7563,6 +8004,16 @@ impl ::serde::Serialize for Mapbmr {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Mapbmr {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Mapbmr {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Mapbmr {
@@ -7612,7 +8063,7 @@ impl Mapbmr {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapbmrBinding {
     /// `String`, read-write.
@@ -7630,6 +8081,7 @@ pub struct MapbmrBinding {
 }
 impl rt::Model for MapbmrBinding {
     const FIELDS: &'static [&'static str] = &["mapbmr_bmrv4network_binding", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mapbmr_bmrv4network_binding.as_field(),
@@ -7657,6 +8109,16 @@ impl ::serde::Serialize for MapbmrBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MapbmrBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MapbmrBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MapbmrBinding {
@@ -7688,7 +8150,7 @@ impl MapbmrBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapbmrBmrv4networkBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -7720,6 +8182,7 @@ pub struct MapbmrBmrv4networkBinding {
 }
 impl rt::Model for MapbmrBmrv4networkBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "netmask", "network"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7751,6 +8214,16 @@ impl ::serde::Serialize for MapbmrBmrv4networkBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MapbmrBmrv4networkBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MapbmrBmrv4networkBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MapbmrBmrv4networkBinding {
@@ -7802,7 +8275,7 @@ impl MapbmrBmrv4networkBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mapdmr {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7828,6 +8301,7 @@ pub struct Mapdmr {
 }
 impl rt::Model for Mapdmr {
     const FIELDS: &'static [&'static str] = &["__count", "bripv6prefix", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7857,6 +8331,16 @@ impl ::serde::Serialize for Mapdmr {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Mapdmr {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Mapdmr {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Mapdmr {
@@ -7906,7 +8390,7 @@ impl Mapdmr {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mapdomain {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7932,6 +8416,7 @@ pub struct Mapdomain {
 }
 impl rt::Model for Mapdomain {
     const FIELDS: &'static [&'static str] = &["__count", "mapdmrname", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7961,6 +8446,16 @@ impl ::serde::Serialize for Mapdomain {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Mapdomain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Mapdomain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Mapdomain {
@@ -8010,7 +8505,7 @@ impl Mapdomain {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapdomainBinding {
     /// `String`, read-write.
@@ -8028,6 +8523,7 @@ pub struct MapdomainBinding {
 }
 impl rt::Model for MapdomainBinding {
     const FIELDS: &'static [&'static str] = &["mapdomain_mapbmr_binding", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mapdomain_mapbmr_binding.as_field(),
@@ -8055,6 +8551,16 @@ impl ::serde::Serialize for MapdomainBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MapdomainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MapdomainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MapdomainBinding {
@@ -8086,7 +8592,7 @@ impl MapdomainBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapdomainMapbmrBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8112,6 +8618,7 @@ pub struct MapdomainMapbmrBinding {
 }
 impl rt::Model for MapdomainMapbmrBinding {
     const FIELDS: &'static [&'static str] = &["__count", "mapbmrname", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8141,6 +8648,16 @@ impl ::serde::Serialize for MapdomainMapbmrBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MapdomainMapbmrBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MapdomainMapbmrBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MapdomainMapbmrBinding {
@@ -8191,7 +8708,7 @@ impl MapdomainMapbmrBinding {
 /// - URL: `/nitro/v1/config/nat64`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nat64 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8222,6 +8739,7 @@ impl rt::Model for Nat64 {
         "name",
         "netprofile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8253,6 +8771,16 @@ impl ::serde::Serialize for Nat64 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nat64 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nat64 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nat64 {
@@ -8314,7 +8842,7 @@ impl Nat64 {
 /// - Key: `td`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nat64param {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8379,6 +8907,7 @@ impl rt::Model for Nat64param {
         "nat64zerochecksum",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8414,6 +8943,16 @@ impl ::serde::Serialize for Nat64param {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nat64param {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nat64param {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nat64param {
@@ -8460,7 +8999,7 @@ impl Nat64param {
 /// - URL: `/nitro/v1/config/nd6`
 /// - Key: `neighbor`, `td`
 /// - Operations: `action:clear`, `add`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8557,6 +9096,7 @@ impl rt::Model for Nd6 {
         "vtep",
         "vxlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8610,6 +9150,16 @@ impl ::serde::Serialize for Nd6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nd6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nd6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nd6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8658,7 +9208,7 @@ impl Nd6 {
 /// - URL: `/nitro/v1/config/nd6ravariables`
 /// - Key: `vlan`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6ravariables {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8784,6 +9334,7 @@ impl rt::Model for Nd6ravariables {
         "srclinklayeraddroption",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8843,6 +9394,16 @@ impl ::serde::Serialize for Nd6ravariables {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nd6ravariables {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nd6ravariables {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nd6ravariables {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8887,7 +9448,7 @@ impl Nd6ravariables {
 /// - URL: `/nitro/v1/config/nd6ravariables_binding`
 /// - Key: `vlan`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6ravariablesBinding {
     /// `Double`, read-write.
@@ -8906,6 +9467,7 @@ impl rt::Model for Nd6ravariablesBinding {
         "nd6ravariables_onlinkipv6prefix_binding",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nd6ravariables_onlinkipv6prefix_binding.as_field(),
@@ -8933,6 +9495,16 @@ impl ::serde::Serialize for Nd6ravariablesBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nd6ravariablesBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nd6ravariablesBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nd6ravariablesBinding {
@@ -8963,7 +9535,7 @@ impl Nd6ravariablesBinding {
 /// - URL: `/nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding`
 /// - Key: `vlan`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6ravariablesOnlinkipv6prefixBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -8983,6 +9555,7 @@ pub struct Nd6ravariablesOnlinkipv6prefixBinding {
 }
 impl rt::Model for Nd6ravariablesOnlinkipv6prefixBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ipv6prefix", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9012,6 +9585,16 @@ impl ::serde::Serialize for Nd6ravariablesOnlinkipv6prefixBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nd6ravariablesOnlinkipv6prefixBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nd6ravariablesOnlinkipv6prefixBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nd6ravariablesOnlinkipv6prefixBinding {
@@ -9062,7 +9645,7 @@ impl Nd6ravariablesOnlinkipv6prefixBinding {
 /// - URL: `/nitro/v1/config/netbridge`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Netbridge {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -9080,6 +9663,7 @@ pub struct Netbridge {
 }
 impl rt::Model for Netbridge {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vxlanvlanmap"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9109,6 +9693,16 @@ impl ::serde::Serialize for Netbridge {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Netbridge {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Netbridge {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Netbridge {
@@ -9169,7 +9763,7 @@ impl Netbridge {
 /// - URL: `/nitro/v1/config/netbridge_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeBinding {
     /// `String`, read-write.
@@ -9193,6 +9787,7 @@ impl rt::Model for NetbridgeBinding {
         "netbridge_nsip_binding",
         "netbridge_vlan_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -9228,6 +9823,16 @@ impl ::serde::Serialize for NetbridgeBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NetbridgeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetbridgeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NetbridgeBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9256,7 +9861,7 @@ impl NetbridgeBinding {
 /// - URL: `/nitro/v1/config/netbridge_iptunnel_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeIptunnelBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9272,6 +9877,7 @@ pub struct NetbridgeIptunnelBinding {
 }
 impl rt::Model for NetbridgeIptunnelBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "tunnel"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9301,6 +9907,16 @@ impl ::serde::Serialize for NetbridgeIptunnelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NetbridgeIptunnelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetbridgeIptunnelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NetbridgeIptunnelBinding {
@@ -9351,7 +9967,7 @@ impl NetbridgeIptunnelBinding {
 /// - URL: `/nitro/v1/config/netbridge_nsip6_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeNsip6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9371,6 +9987,7 @@ pub struct NetbridgeNsip6Binding {
 }
 impl rt::Model for NetbridgeNsip6Binding {
     const FIELDS: &'static [&'static str] = &["__count", "ipaddress", "name", "netmask"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9402,6 +10019,16 @@ impl ::serde::Serialize for NetbridgeNsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NetbridgeNsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetbridgeNsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NetbridgeNsip6Binding {
@@ -9452,7 +10079,7 @@ impl NetbridgeNsip6Binding {
 /// - URL: `/nitro/v1/config/netbridge_nsip_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeNsipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9472,6 +10099,7 @@ pub struct NetbridgeNsipBinding {
 }
 impl rt::Model for NetbridgeNsipBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ipaddress", "name", "netmask"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9503,6 +10131,16 @@ impl ::serde::Serialize for NetbridgeNsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NetbridgeNsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetbridgeNsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NetbridgeNsipBinding {
@@ -9553,7 +10191,7 @@ impl NetbridgeNsipBinding {
 /// - URL: `/nitro/v1/config/netbridge_vlan_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeVlanBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9571,6 +10209,7 @@ pub struct NetbridgeVlanBinding {
 }
 impl rt::Model for NetbridgeVlanBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9600,6 +10239,16 @@ impl ::serde::Serialize for NetbridgeVlanBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NetbridgeVlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetbridgeVlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NetbridgeVlanBinding {
@@ -9650,7 +10299,7 @@ impl NetbridgeVlanBinding {
 /// - URL: `/nitro/v1/config/netprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Netprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -9759,6 +10408,7 @@ impl rt::Model for Netprofile {
         "srcippersistency",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9804,6 +10454,16 @@ impl ::serde::Serialize for Netprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Netprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Netprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Netprofile {
@@ -9865,7 +10525,7 @@ impl Netprofile {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetprofileBinding {
     /// `String`, read-write.
@@ -9891,6 +10551,7 @@ impl rt::Model for NetprofileBinding {
         "netprofile_natrule_binding",
         "netprofile_srcportset_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -9922,6 +10583,16 @@ impl ::serde::Serialize for NetprofileBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NetprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NetprofileBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9951,7 +10622,7 @@ impl NetprofileBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetprofileNatruleBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9989,6 +10660,7 @@ impl rt::Model for NetprofileNatruleBinding {
         "netmask",
         "rewriteip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10022,6 +10694,16 @@ impl ::serde::Serialize for NetprofileNatruleBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NetprofileNatruleBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetprofileNatruleBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NetprofileNatruleBinding {
@@ -10073,7 +10755,7 @@ impl NetprofileNatruleBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetprofileSrcportsetBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -10099,6 +10781,7 @@ pub struct NetprofileSrcportsetBinding {
 }
 impl rt::Model for NetprofileSrcportsetBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "srcportrange"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10128,6 +10811,16 @@ impl ::serde::Serialize for NetprofileSrcportsetBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NetprofileSrcportsetBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetprofileSrcportsetBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NetprofileSrcportsetBinding {
@@ -10178,7 +10871,7 @@ impl NetprofileSrcportsetBinding {
 /// - URL: `/nitro/v1/config/onlinkipv6prefix`
 /// - Key: `ipv6prefix`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Onlinkipv6prefix {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -10249,6 +10942,7 @@ impl rt::Model for Onlinkipv6prefix {
         "prefixpreferredlifetime",
         "prefixvalidelifetime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10292,6 +10986,16 @@ impl ::serde::Serialize for Onlinkipv6prefix {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Onlinkipv6prefix {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Onlinkipv6prefix {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Onlinkipv6prefix {
@@ -10352,7 +11056,7 @@ impl Onlinkipv6prefix {
 /// - URL: `/nitro/v1/config/ptp`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ptp {
     /// `String`, read-write.
@@ -10381,6 +11085,7 @@ impl rt::WireEnum for PtpState {
 }
 impl rt::Model for Ptp {
     const FIELDS: &'static [&'static str] = &["state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
@@ -10406,6 +11111,16 @@ impl ::serde::Serialize for Ptp {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ptp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ptp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ptp {
@@ -10436,7 +11151,7 @@ impl Ptp {
 /// - URL: `/nitro/v1/config/rnat`
 /// - Key: `name`
 /// - Operations: `action:clear`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat {
     /// `String`, read-write.
@@ -10539,6 +11254,7 @@ impl rt::Model for Rnat {
         "td",
         "useproxyport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10590,6 +11306,16 @@ impl ::serde::Serialize for Rnat {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rnat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rnat {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rnat {
@@ -10656,7 +11382,7 @@ impl Rnat {
 /// - URL: `/nitro/v1/config/rnat6`
 /// - Key: `name`
 /// - Operations: `action:clear`, `add`, `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -10713,6 +11439,7 @@ impl rt::Model for Rnat6 {
         "srcippersistency",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10752,6 +11479,16 @@ impl ::serde::Serialize for Rnat6 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rnat6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rnat6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rnat6 {
@@ -10814,7 +11551,7 @@ impl Rnat6 {
 /// - URL: `/nitro/v1/config/rnat6_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6Binding {
     /// `String`, read-write.
@@ -10828,6 +11565,7 @@ pub struct Rnat6Binding {
 }
 impl rt::Model for Rnat6Binding {
     const FIELDS: &'static [&'static str] = &["name", "rnat6_nsip6_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -10855,6 +11593,16 @@ impl ::serde::Serialize for Rnat6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rnat6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rnat6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rnat6Binding {
@@ -10885,7 +11633,7 @@ impl Rnat6Binding {
 /// - URL: `/nitro/v1/config/rnat6_nsip6_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6Nsip6Binding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -10927,6 +11675,7 @@ impl rt::Model for Rnat6Nsip6Binding {
         "ownergroup",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10960,6 +11709,16 @@ impl ::serde::Serialize for Rnat6Nsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rnat6Nsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rnat6Nsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rnat6Nsip6Binding {
@@ -11011,7 +11770,7 @@ impl Rnat6Nsip6Binding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatNsipBinding {
     /// `String`, read-write.
@@ -11041,6 +11800,7 @@ pub struct RnatNsipBinding {
 }
 impl rt::Model for RnatNsipBinding {
     const FIELDS: &'static [&'static str] = &["name", "natip", "ownergroup", "td"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -11072,6 +11832,16 @@ impl ::serde::Serialize for RnatNsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RnatNsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RnatNsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RnatNsipBinding {
@@ -11119,7 +11889,7 @@ impl RnatNsipBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatRetainsourceportsetBinding {
     /// `String`, read-write.
@@ -11141,6 +11911,7 @@ pub struct RnatRetainsourceportsetBinding {
 }
 impl rt::Model for RnatRetainsourceportsetBinding {
     const FIELDS: &'static [&'static str] = &["name", "retainsourceportrange"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -11168,6 +11939,16 @@ impl ::serde::Serialize for RnatRetainsourceportsetBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RnatRetainsourceportsetBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RnatRetainsourceportsetBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RnatRetainsourceportsetBinding {
@@ -11214,7 +11995,7 @@ impl RnatRetainsourceportsetBinding {
 /// - URL: `/nitro/v1/config/rnatglobal_auditsyslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatglobalAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11230,6 +12011,7 @@ pub struct RnatglobalAuditsyslogpolicyBinding {
 }
 impl rt::Model for RnatglobalAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &["__count", "all", "policy", "priority"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11261,6 +12043,16 @@ impl ::serde::Serialize for RnatglobalAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RnatglobalAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RnatglobalAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RnatglobalAuditsyslogpolicyBinding {
@@ -11305,7 +12097,7 @@ impl RnatglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/rnatglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatglobalBinding {
     /// `rnatglobal_auditsyslogpolicy_binding[]`, read-only.
@@ -11317,6 +12109,7 @@ pub struct RnatglobalBinding {
 }
 impl rt::Model for RnatglobalBinding {
     const FIELDS: &'static [&'static str] = &["rnatglobal_auditsyslogpolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rnatglobal_auditsyslogpolicy_binding.as_field(),
@@ -11344,6 +12137,16 @@ impl ::serde::Serialize for RnatglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RnatglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RnatglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RnatglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11368,7 +12171,7 @@ impl RnatglobalBinding {
 /// - URL: `/nitro/v1/config/rnatparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnatparam {
     /// `String`, read-write.
@@ -11392,6 +12195,7 @@ pub type RnatparamSrcippersistency = InterfaceBackplane;
 pub type RnatparamTcpproxy = InterfaceBackplane;
 impl rt::Model for Rnatparam {
     const FIELDS: &'static [&'static str] = &["srcippersistency", "tcpproxy"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.srcippersistency.as_field(),
@@ -11419,6 +12223,16 @@ impl ::serde::Serialize for Rnatparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rnatparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rnatparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rnatparam {
@@ -11454,7 +12268,7 @@ impl Rnatparam {
 /// - Key: none
 /// - Operations: `action:flush`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnatsession {
     /// `String`, read-write.
@@ -11486,6 +12300,7 @@ pub struct Rnatsession {
 }
 impl rt::Model for Rnatsession {
     const FIELDS: &'static [&'static str] = &["aclname", "natip", "netmask", "network"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aclname.as_field(),
@@ -11519,6 +12334,16 @@ impl ::serde::Serialize for Rnatsession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Rnatsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rnatsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Rnatsession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11543,7 +12368,7 @@ impl Rnatsession {
 /// - URL: `/nitro/v1/config/route`
 /// - Key: `network`, `gateway`, `netmask`, `ownergroup`, `td`, `vlan`
 /// - Operations: `action:clear`, `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Route {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11912,6 +12737,7 @@ impl rt::Model for Route {
         "vlan",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.static_.as_field(),
@@ -12037,6 +12863,16 @@ impl ::serde::Serialize for Route {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Route {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Route {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12106,7 +12942,7 @@ impl Route {
 /// - URL: `/nitro/v1/config/route6`
 /// - Key: `network`, `gateway`, `ownergroup`, `td`, `vlan`, `vxlan`
 /// - Operations: `action:clear`, `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Route6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12330,6 +13166,7 @@ impl rt::Model for Route6 {
         "vxlan",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.static_.as_field(),
@@ -12437,6 +13274,16 @@ impl ::serde::Serialize for Route6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Route6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Route6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Route6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12506,7 +13353,7 @@ impl Route6 {
 /// - URL: `/nitro/v1/config/rsskeytype`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rsskeytype {
     /// `String`, read-write.
@@ -12535,6 +13382,7 @@ impl rt::WireEnum for RsskeytypeRsstype {
 }
 impl rt::Model for Rsskeytype {
     const FIELDS: &'static [&'static str] = &["rsstype"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rsstype.as_field(),
@@ -12560,6 +13408,16 @@ impl ::serde::Serialize for Rsskeytype {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rsskeytype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rsskeytype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rsskeytype {
@@ -12590,7 +13448,7 @@ impl Rsskeytype {
 /// - URL: `/nitro/v1/stat/Interface`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InterfaceStats {
     /// `Double`, read-only.
@@ -12795,6 +13653,7 @@ impl rt::Model for InterfaceStats {
         "txlacpdurate",
         "txpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -12930,6 +13789,16 @@ impl ::serde::Serialize for InterfaceStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InterfaceStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InterfaceStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InterfaceStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12958,7 +13827,7 @@ impl InterfaceStats {
 /// - URL: `/nitro/v1/stat/bridge`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgeStats {
     /// `Double`, read-only.
@@ -13004,6 +13873,7 @@ impl rt::Model for BridgeStats {
         "totbdgmbits",
         "totbdgpkts",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bdgmbitsrate.as_field(),
@@ -13051,6 +13921,16 @@ impl ::serde::Serialize for BridgeStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BridgeStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BridgeStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BridgeStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13075,7 +13955,7 @@ impl BridgeStats {
 /// - URL: `/nitro/v1/stat/inat`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InatStats {
     /// `String`, read-write.
@@ -13192,6 +14072,7 @@ impl rt::Model for InatStats {
         "nat46udp46rate",
         "nat46udp64rate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -13285,6 +14166,16 @@ impl ::serde::Serialize for InatStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InatStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InatStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InatStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13313,7 +14204,7 @@ impl InatStats {
 /// - URL: `/nitro/v1/stat/inatsession`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InatsessionStats {
     /// `String`, read-write.
@@ -13430,6 +14321,7 @@ impl rt::Model for InatsessionStats {
         "inattotsentbytes",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -13507,6 +14399,16 @@ impl ::serde::Serialize for InatsessionStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InatsessionStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InatsessionStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InatsessionStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13536,7 +14438,7 @@ impl InatsessionStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapbmrStats {
     /// `Double`, read-only.
@@ -13721,6 +14623,7 @@ impl rt::Model for MapbmrStats {
         "clearstats",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bmrtotv4rxpkts.as_field(),
@@ -13814,6 +14717,16 @@ impl ::serde::Serialize for MapbmrStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MapbmrStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MapbmrStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MapbmrStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13843,7 +14756,7 @@ impl MapbmrStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapdomainStats {
     /// `String`, read-write.
@@ -14148,6 +15061,7 @@ impl rt::Model for MapdomainStats {
         "mapv6txpktsudprate",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -14289,6 +15203,16 @@ impl ::serde::Serialize for MapdomainStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MapdomainStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MapdomainStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MapdomainStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14317,7 +15241,7 @@ impl MapdomainStats {
 /// - URL: `/nitro/v1/stat/nat64`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nat64Stats {
     /// `String`, read-write.
@@ -14357,6 +15281,7 @@ impl rt::Model for Nat64Stats {
         "nat64totudpsessions",
         "nat64udpsessionsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -14400,6 +15325,16 @@ impl ::serde::Serialize for Nat64Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nat64Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nat64Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nat64Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14424,7 +15359,7 @@ impl Nat64Stats {
 /// - URL: `/nitro/v1/stat/rnat`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatStats {
     /// `String`, read-write.
@@ -14473,6 +15408,7 @@ impl rt::Model for RnatStats {
         "rnattxpktsrate",
         "rnattxsynrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -14522,6 +15458,16 @@ impl ::serde::Serialize for RnatStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RnatStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RnatStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RnatStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14547,7 +15493,7 @@ impl RnatStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6Stats {
     /// `String`, read-write.
@@ -14620,6 +15566,7 @@ impl rt::Model for Rnat6Stats {
         "rnat6txpktsrate",
         "rnat6txsynrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -14669,6 +15616,16 @@ impl ::serde::Serialize for Rnat6Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Rnat6Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rnat6Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Rnat6Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14693,7 +15650,7 @@ impl Rnat6Stats {
 /// - URL: `/nitro/v1/stat/rnatip`
 /// - Key: `rnatip`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatipStats {
     /// Wire name `Rnatip`. Type `String`, read-write.
@@ -14750,6 +15707,7 @@ impl rt::Model for RnatipStats {
         "iprnattxsynrate",
         "iptd",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rnatip.as_field(),
@@ -14803,6 +15761,16 @@ impl ::serde::Serialize for RnatipStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RnatipStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RnatipStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RnatipStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14831,7 +15799,7 @@ impl RnatipStats {
 /// - URL: `/nitro/v1/stat/tunnelip`
 /// - Key: `tunnelip`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunnelipStats {
     /// `String`, read-write.
@@ -14876,6 +15844,7 @@ impl rt::Model for TunnelipStats {
         "tnltxpktsrate",
         "tunnelip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -14921,6 +15890,16 @@ impl ::serde::Serialize for TunnelipStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TunnelipStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TunnelipStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TunnelipStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14949,7 +15928,7 @@ impl TunnelipStats {
 /// - URL: `/nitro/v1/stat/tunnelip6`
 /// - Key: `tunnelip6`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tunnelip6Stats {
     /// `String`, read-write.
@@ -14994,6 +15973,7 @@ impl rt::Model for Tunnelip6Stats {
         "tnltxpktsrate",
         "tunnelip6",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -15039,6 +16019,16 @@ impl ::serde::Serialize for Tunnelip6Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Tunnelip6Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tunnelip6Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Tunnelip6Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15067,7 +16057,7 @@ impl Tunnelip6Stats {
 /// - URL: `/nitro/v1/stat/vlan`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanStats {
     /// `String`, read-write.
@@ -15118,6 +16108,7 @@ impl rt::Model for VlanStats {
         "vlantxbytesrate",
         "vlantxpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -15167,6 +16158,16 @@ impl ::serde::Serialize for VlanStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VlanStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VlanStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VlanStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15195,7 +16196,7 @@ impl VlanStats {
 /// - URL: `/nitro/v1/stat/vxlan`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanStats {
     /// `String`, read-write.
@@ -15240,6 +16241,7 @@ impl rt::Model for VxlanStats {
         "vxlantxbytesrate",
         "vxlantxpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -15285,6 +16287,16 @@ impl ::serde::Serialize for VxlanStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VxlanStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VxlanStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15313,7 +16325,7 @@ impl VxlanStats {
 /// - URL: `/nitro/v1/config/vlan`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vlan {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15431,6 +16443,7 @@ impl rt::Model for Vlan {
         "vlantd",
         "vxlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15498,6 +16511,16 @@ impl ::serde::Serialize for Vlan {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vlan {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vlan {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15556,7 +16579,7 @@ impl Vlan {
 /// - URL: `/nitro/v1/config/vlan_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanBinding {
     /// `Double`, read-write.
@@ -15585,6 +16608,7 @@ impl rt::Model for VlanBinding {
         "vlan_nsip6_binding",
         "vlan_nsip_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -15622,6 +16646,16 @@ impl ::serde::Serialize for VlanBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VlanBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15650,7 +16684,7 @@ impl VlanBinding {
 /// - URL: `/nitro/v1/config/vlan_channel_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanChannelBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15686,6 +16720,7 @@ impl rt::Model for VlanChannelBinding {
         "ownergroup",
         "tagged",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15719,6 +16754,16 @@ impl ::serde::Serialize for VlanChannelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VlanChannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VlanChannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VlanChannelBinding {
@@ -15769,7 +16814,7 @@ impl VlanChannelBinding {
 /// - URL: `/nitro/v1/config/vlan_interface_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanInterfaceBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15805,6 +16850,7 @@ impl rt::Model for VlanInterfaceBinding {
         "ownergroup",
         "tagged",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15838,6 +16884,16 @@ impl ::serde::Serialize for VlanInterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VlanInterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VlanInterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VlanInterfaceBinding {
@@ -15888,7 +16944,7 @@ impl VlanInterfaceBinding {
 /// - URL: `/nitro/v1/config/vlan_linkset_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanLinksetBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15924,6 +16980,7 @@ impl rt::Model for VlanLinksetBinding {
         "ownergroup",
         "tagged",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15957,6 +17014,16 @@ impl ::serde::Serialize for VlanLinksetBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VlanLinksetBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VlanLinksetBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VlanLinksetBinding {
@@ -16007,7 +17074,7 @@ impl VlanLinksetBinding {
 /// - URL: `/nitro/v1/config/vlan_nsip6_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanNsip6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -16048,6 +17115,7 @@ impl rt::Model for VlanNsip6Binding {
         "ownergroup",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16083,6 +17151,16 @@ impl ::serde::Serialize for VlanNsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VlanNsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VlanNsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VlanNsip6Binding {
@@ -16133,7 +17211,7 @@ impl VlanNsip6Binding {
 /// - URL: `/nitro/v1/config/vlan_nsip_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanNsipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -16172,6 +17250,7 @@ impl rt::Model for VlanNsipBinding {
         "ownergroup",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16207,6 +17286,16 @@ impl ::serde::Serialize for VlanNsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VlanNsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VlanNsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VlanNsipBinding {
@@ -16257,7 +17346,7 @@ impl VlanNsipBinding {
 /// - URL: `/nitro/v1/config/vrid`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16399,6 +17488,7 @@ impl rt::Model for Vrid {
         "tracking",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16456,6 +17546,16 @@ impl ::serde::Serialize for Vrid {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vrid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vrid {
@@ -16516,7 +17616,7 @@ impl Vrid {
 /// - URL: `/nitro/v1/config/vrid6`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16637,6 +17737,7 @@ impl rt::Model for Vrid6 {
         "tracking",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16698,6 +17799,16 @@ impl ::serde::Serialize for Vrid6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vrid6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vrid6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16756,7 +17867,7 @@ impl Vrid6 {
 /// - URL: `/nitro/v1/config/vrid6_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6Binding {
     /// `Double`, read-write.
@@ -16789,6 +17900,7 @@ impl rt::Model for Vrid6Binding {
         "vrid6_nsip_binding",
         "vrid6_trackinterface_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -16826,6 +17938,16 @@ impl ::serde::Serialize for Vrid6Binding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vrid6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vrid6Binding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16855,7 +17977,7 @@ impl Vrid6Binding {
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6ChannelBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16887,6 +18009,7 @@ pub struct Vrid6ChannelBinding {
 }
 impl rt::Model for Vrid6ChannelBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ifnum", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16920,6 +18043,16 @@ impl ::serde::Serialize for Vrid6ChannelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vrid6ChannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid6ChannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vrid6ChannelBinding {
@@ -16970,7 +18103,7 @@ impl Vrid6ChannelBinding {
 /// - URL: `/nitro/v1/config/vrid6_interface_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6InterfaceBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16992,6 +18125,7 @@ pub struct Vrid6InterfaceBinding {
 }
 impl rt::Model for Vrid6InterfaceBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ifnum", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17025,6 +18159,16 @@ impl ::serde::Serialize for Vrid6InterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vrid6InterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid6InterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vrid6InterfaceBinding {
@@ -17075,7 +18219,7 @@ impl Vrid6InterfaceBinding {
 /// - URL: `/nitro/v1/config/vrid6_nsip6_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6Nsip6Binding {
     /// `Double`, read-write.
@@ -17101,6 +18245,7 @@ pub struct Vrid6Nsip6Binding {
 }
 impl rt::Model for Vrid6Nsip6Binding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ipaddress"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17132,6 +18277,16 @@ impl ::serde::Serialize for Vrid6Nsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vrid6Nsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid6Nsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vrid6Nsip6Binding {
@@ -17166,7 +18321,7 @@ impl Vrid6Nsip6Binding {
 /// - URL: `/nitro/v1/config/vrid6_nsip_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6NsipBinding {
     /// `Double`, read-write.
@@ -17192,6 +18347,7 @@ pub struct Vrid6NsipBinding {
 }
 impl rt::Model for Vrid6NsipBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ipaddress"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17223,6 +18379,16 @@ impl ::serde::Serialize for Vrid6NsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vrid6NsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid6NsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vrid6NsipBinding {
@@ -17258,7 +18424,7 @@ impl Vrid6NsipBinding {
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6TrackinterfaceBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17286,6 +18452,7 @@ pub struct Vrid6TrackinterfaceBinding {
 }
 impl rt::Model for Vrid6TrackinterfaceBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "trackifnum"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17317,6 +18484,16 @@ impl ::serde::Serialize for Vrid6TrackinterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vrid6TrackinterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vrid6TrackinterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vrid6TrackinterfaceBinding {
@@ -17367,7 +18544,7 @@ impl Vrid6TrackinterfaceBinding {
 /// - URL: `/nitro/v1/config/vrid_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridBinding {
     /// `Double`, read-write.
@@ -17400,6 +18577,7 @@ impl rt::Model for VridBinding {
         "vrid_nsip_binding",
         "vrid_trackinterface_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -17437,6 +18615,16 @@ impl ::serde::Serialize for VridBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VridBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VridBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VridBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17466,7 +18654,7 @@ impl VridBinding {
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridChannelBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17498,6 +18686,7 @@ pub struct VridChannelBinding {
 }
 impl rt::Model for VridChannelBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ifnum", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17531,6 +18720,16 @@ impl ::serde::Serialize for VridChannelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VridChannelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VridChannelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VridChannelBinding {
@@ -17581,7 +18780,7 @@ impl VridChannelBinding {
 /// - URL: `/nitro/v1/config/vrid_interface_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridInterfaceBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17603,6 +18802,7 @@ pub struct VridInterfaceBinding {
 }
 impl rt::Model for VridInterfaceBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ifnum", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17636,6 +18836,16 @@ impl ::serde::Serialize for VridInterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VridInterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VridInterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VridInterfaceBinding {
@@ -17686,7 +18896,7 @@ impl VridInterfaceBinding {
 /// - URL: `/nitro/v1/config/vrid_nsip6_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridNsip6Binding {
     /// `Double`, read-write.
@@ -17712,6 +18922,7 @@ pub struct VridNsip6Binding {
 }
 impl rt::Model for VridNsip6Binding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ipaddress"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17743,6 +18954,16 @@ impl ::serde::Serialize for VridNsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VridNsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VridNsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VridNsip6Binding {
@@ -17777,7 +18998,7 @@ impl VridNsip6Binding {
 /// - URL: `/nitro/v1/config/vrid_nsip_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridNsipBinding {
     /// `Double`, read-write.
@@ -17803,6 +19024,7 @@ pub struct VridNsipBinding {
 }
 impl rt::Model for VridNsipBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "ipaddress"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17834,6 +19056,16 @@ impl ::serde::Serialize for VridNsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VridNsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VridNsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VridNsipBinding {
@@ -17869,7 +19101,7 @@ impl VridNsipBinding {
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridTrackinterfaceBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17897,6 +19129,7 @@ pub struct VridTrackinterfaceBinding {
 }
 impl rt::Model for VridTrackinterfaceBinding {
     const FIELDS: &'static [&'static str] = &["__count", "flags", "id", "trackifnum"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17928,6 +19161,16 @@ impl ::serde::Serialize for VridTrackinterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VridTrackinterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VridTrackinterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VridTrackinterfaceBinding {
@@ -17978,7 +19221,7 @@ impl VridTrackinterfaceBinding {
 /// - URL: `/nitro/v1/config/vridparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vridparam {
     /// `Double`, read-write.
@@ -18014,6 +19257,7 @@ impl rt::Model for Vridparam {
         "hellointerval",
         "sendtomaster",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.deadinterval.as_field(),
@@ -18043,6 +19287,16 @@ impl ::serde::Serialize for Vridparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vridparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vridparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vridparam {
@@ -18077,7 +19331,7 @@ impl Vridparam {
 /// - URL: `/nitro/v1/config/vxlan`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vxlan {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18205,6 +19459,7 @@ impl rt::Model for Vxlan {
         "type",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18250,6 +19505,16 @@ impl ::serde::Serialize for Vxlan {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vxlan {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vxlan {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vxlan {
@@ -18310,7 +19575,7 @@ impl Vxlan {
 /// - URL: `/nitro/v1/config/vxlan_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanBinding {
     /// `Double`, read-write.
@@ -18338,6 +19603,7 @@ impl rt::Model for VxlanBinding {
         "vxlan_nsip_binding",
         "vxlan_srcip_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -18373,6 +19639,16 @@ impl ::serde::Serialize for VxlanBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VxlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VxlanBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18401,7 +19677,7 @@ impl VxlanBinding {
 /// - URL: `/nitro/v1/config/vxlan_iptunnel_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanIptunnelBinding {
     /// `Double`, read-write.
@@ -18417,6 +19693,7 @@ pub struct VxlanIptunnelBinding {
 }
 impl rt::Model for VxlanIptunnelBinding {
     const FIELDS: &'static [&'static str] = &["__count", "id", "tunnel"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18446,6 +19723,16 @@ impl ::serde::Serialize for VxlanIptunnelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VxlanIptunnelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanIptunnelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VxlanIptunnelBinding {
@@ -18480,7 +19767,7 @@ impl VxlanIptunnelBinding {
 /// - URL: `/nitro/v1/config/vxlan_nsip6_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanNsip6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -18502,6 +19789,7 @@ pub struct VxlanNsip6Binding {
 }
 impl rt::Model for VxlanNsip6Binding {
     const FIELDS: &'static [&'static str] = &["__count", "id", "ipaddress", "netmask"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18533,6 +19821,16 @@ impl ::serde::Serialize for VxlanNsip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VxlanNsip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanNsip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VxlanNsip6Binding {
@@ -18583,7 +19881,7 @@ impl VxlanNsip6Binding {
 /// - URL: `/nitro/v1/config/vxlan_nsip_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanNsipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -18603,6 +19901,7 @@ pub struct VxlanNsipBinding {
 }
 impl rt::Model for VxlanNsipBinding {
     const FIELDS: &'static [&'static str] = &["__count", "id", "ipaddress", "netmask"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18634,6 +19933,16 @@ impl ::serde::Serialize for VxlanNsipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VxlanNsipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanNsipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VxlanNsipBinding {
@@ -18685,7 +19994,7 @@ impl VxlanNsipBinding {
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanSrcipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -18711,6 +20020,7 @@ pub struct VxlanSrcipBinding {
 }
 impl rt::Model for VxlanSrcipBinding {
     const FIELDS: &'static [&'static str] = &["__count", "id", "srcip"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18740,6 +20050,16 @@ impl ::serde::Serialize for VxlanSrcipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VxlanSrcipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanSrcipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VxlanSrcipBinding {
@@ -18791,7 +20111,7 @@ impl VxlanSrcipBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vxlanvlanmap {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18811,6 +20131,7 @@ pub struct Vxlanvlanmap {
 }
 impl rt::Model for Vxlanvlanmap {
     const FIELDS: &'static [&'static str] = &["__count", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18838,6 +20159,16 @@ impl ::serde::Serialize for Vxlanvlanmap {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vxlanvlanmap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vxlanvlanmap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vxlanvlanmap {
@@ -18887,7 +20218,7 @@ impl Vxlanvlanmap {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanvlanmapBinding {
     /// `String`, read-write.
@@ -18905,6 +20236,7 @@ pub struct VxlanvlanmapBinding {
 }
 impl rt::Model for VxlanvlanmapBinding {
     const FIELDS: &'static [&'static str] = &["name", "vxlanvlanmap_vxlan_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -18932,6 +20264,16 @@ impl ::serde::Serialize for VxlanvlanmapBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VxlanvlanmapBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanvlanmapBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VxlanvlanmapBinding {
@@ -18963,7 +20305,7 @@ impl VxlanvlanmapBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanvlanmapVxlanBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -18995,6 +20337,7 @@ pub struct VxlanvlanmapVxlanBinding {
 }
 impl rt::Model for VxlanvlanmapVxlanBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name", "vlan", "vxlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -19026,6 +20369,16 @@ impl ::serde::Serialize for VxlanvlanmapVxlanBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VxlanvlanmapVxlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VxlanvlanmapVxlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VxlanvlanmapVxlanBinding {

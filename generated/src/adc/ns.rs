@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/nsacl`
 /// - Key: `aclname`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacl {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1102,6 +1102,7 @@ impl rt::Model for Nsacl {
         "vlan",
         "vxlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.interface_mixed.as_field(),
@@ -1217,6 +1218,16 @@ impl ::serde::Serialize for Nsacl {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsacl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsacl {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsacl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1293,7 +1304,7 @@ impl Nsacl {
 /// - URL: `/nitro/v1/config/nsacl6`
 /// - Key: `acl6name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacl6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2257,6 +2268,7 @@ impl rt::Model for Nsacl6 {
         "vlan",
         "vxlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.interface_mixed.as_field(),
@@ -2366,6 +2378,16 @@ impl ::serde::Serialize for Nsacl6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsacl6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsacl6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsacl6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2442,7 +2464,7 @@ impl Nsacl6 {
 /// - URL: `/nitro/v1/config/nsacls`
 /// - Key: none
 /// - Operations: `action:apply`, `action:clear`, `action:renumber`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacls {
     /// Wire name `type`. Type `String`, read-write.
@@ -2460,6 +2482,7 @@ pub struct Nsacls {
 pub type NsaclsType = NsaclType;
 impl rt::Model for Nsacls {
     const FIELDS: &'static [&'static str] = &["type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.type_.as_field(),
@@ -2485,6 +2508,16 @@ impl ::serde::Serialize for Nsacls {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsacls {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsacls {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsacls {
@@ -2519,7 +2552,7 @@ impl Nsacls {
 /// - URL: `/nitro/v1/config/nsacls6`
 /// - Key: none
 /// - Operations: `action:apply`, `action:clear`, `action:renumber`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacls6 {
     /// Wire name `type`. Type `String`, read-write.
@@ -2537,6 +2570,7 @@ pub struct Nsacls6 {
 pub type Nsacls6Type = NsaclType;
 impl rt::Model for Nsacls6 {
     const FIELDS: &'static [&'static str] = &["type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.type_.as_field(),
@@ -2562,6 +2596,16 @@ impl ::serde::Serialize for Nsacls6 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsacls6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsacls6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsacls6 {
@@ -2596,7 +2640,7 @@ impl Nsacls6 {
 /// - URL: `/nitro/v1/config/nsappflowcollector`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsappflowcollector {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2620,6 +2664,7 @@ pub struct Nsappflowcollector {
 }
 impl rt::Model for Nsappflowcollector {
     const FIELDS: &'static [&'static str] = &["__count", "ipaddress", "name", "port"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2651,6 +2696,16 @@ impl ::serde::Serialize for Nsappflowcollector {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsappflowcollector {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsappflowcollector {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsappflowcollector {
@@ -2699,7 +2754,7 @@ impl Nsappflowcollector {
 /// - URL: `/nitro/v1/config/nsappflowparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsappflowparam {
     /// `String`, read-write.
@@ -2785,6 +2840,7 @@ impl rt::Model for Nsappflowparam {
         "templaterefresh",
         "udppmtu",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clienttrafficonly.as_field(),
@@ -2828,6 +2884,16 @@ impl ::serde::Serialize for Nsappflowparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsappflowparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsappflowparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsappflowparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2860,7 +2926,7 @@ impl Nsappflowparam {
 /// - URL: `/nitro/v1/config/nsaptlicense`
 /// - Key: none
 /// - Operations: `action:change`, `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsaptlicense {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2925,6 +2991,7 @@ impl rt::Model for Nsaptlicense {
         "sessionid",
         "useproxy",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2982,6 +3049,16 @@ impl ::serde::Serialize for Nsaptlicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsaptlicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsaptlicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsaptlicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3016,7 +3093,7 @@ impl Nsaptlicense {
 /// - URL: `/nitro/v1/config/nsassignment`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsassignment {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3075,6 +3152,7 @@ impl rt::Model for Nsassignment {
         "undefhits",
         "variable",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.add_mixed.as_field(),
@@ -3126,6 +3204,16 @@ impl ::serde::Serialize for Nsassignment {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsassignment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsassignment {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsassignment {
@@ -3193,7 +3281,7 @@ impl Nsassignment {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nscapacity {
     /// `Double`, read-only.
@@ -3529,6 +3617,7 @@ impl rt::Model for Nscapacity {
         "vcpu",
         "vcpucount",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.actualbandwidth.as_field(),
@@ -3584,6 +3673,16 @@ impl ::serde::Serialize for Nscapacity {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nscapacity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nscapacity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nscapacity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3617,7 +3716,7 @@ impl Nscapacity {
 /// - Key: `type`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nscentralmanagementserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3740,6 +3839,7 @@ impl rt::Model for Nscentralmanagementserver {
         "username",
         "validatecert",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3795,6 +3895,16 @@ impl ::serde::Serialize for Nscentralmanagementserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nscentralmanagementserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nscentralmanagementserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nscentralmanagementserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3842,7 +3952,7 @@ impl Nscentralmanagementserver {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nschannelparam {
     /// `String`, read-write.
@@ -3871,6 +3981,7 @@ impl rt::WireEnum for NschannelparamVfautorecover {
 }
 impl rt::Model for Nschannelparam {
     const FIELDS: &'static [&'static str] = &["vfautorecover"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.vfautorecover.as_field(),
@@ -3896,6 +4007,16 @@ impl ::serde::Serialize for Nschannelparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nschannelparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nschannelparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nschannelparam {
@@ -3926,7 +4047,7 @@ impl Nschannelparam {
 /// - URL: `/nitro/v1/config/nsconfig`
 /// - Key: none
 /// - Operations: `action:clear`, `action:convert`, `action:diff`, `action:save`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconfig {
     /// Wire name `Async`. Type `Boolean`, access not known.
@@ -4293,6 +4414,7 @@ impl rt::Model for Nsconfig {
         "timezone",
         "weakpassword",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.async_mixed.as_field(),
@@ -4426,6 +4548,16 @@ impl ::serde::Serialize for Nsconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4477,7 +4609,7 @@ impl Nsconfig {
 /// - Key: none
 /// - Operations: `action:Switch`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconfigview {
     /// `String`, access not known.
@@ -4489,6 +4621,7 @@ pub struct Nsconfigview {
 }
 impl rt::Model for Nsconfigview {
     const FIELDS: &'static [&'static str] = &["state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
@@ -4514,6 +4647,16 @@ impl ::serde::Serialize for Nsconfigview {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsconfigview {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsconfigview {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsconfigview {
@@ -4544,7 +4687,7 @@ impl Nsconfigview {
 /// - URL: `/nitro/v1/config/nsconnectiontable`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconnectiontable {
     /// `String`, read-write.
@@ -5680,6 +5823,7 @@ impl rt::Model for Nsconnectiontable {
         "trcount",
         "txqsize",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5945,6 +6089,16 @@ impl ::serde::Serialize for Nsconnectiontable {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsconnectiontable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsconnectiontable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsconnectiontable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5973,7 +6127,7 @@ impl Nsconnectiontable {
 /// - URL: `/nitro/v1/config/nsconsoleloginprompt`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconsoleloginprompt {
     /// `String`, read-write.
@@ -5983,6 +6137,7 @@ pub struct Nsconsoleloginprompt {
 }
 impl rt::Model for Nsconsoleloginprompt {
     const FIELDS: &'static [&'static str] = &["promptstring"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.promptstring.as_field(),
@@ -6008,6 +6163,16 @@ impl ::serde::Serialize for Nsconsoleloginprompt {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsconsoleloginprompt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsconsoleloginprompt {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsconsoleloginprompt {
@@ -6043,7 +6208,7 @@ impl Nsconsoleloginprompt {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nscqaparam {
     /// `Double`, read-write.
@@ -6182,6 +6347,7 @@ impl rt::Model for Nscqaparam {
         "net3label",
         "net3logcoef",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.harqretxdelay.as_field(),
@@ -6247,6 +6413,16 @@ impl ::serde::Serialize for Nscqaparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nscqaparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nscqaparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nscqaparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6280,7 +6456,7 @@ impl Nscqaparam {
 /// - Key: none
 /// - Operations: `action:release`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsdhcpip {
     /// Keys the reference does not document, kept as received.
@@ -6288,6 +6464,7 @@ pub struct Nsdhcpip {
 }
 impl rt::Model for Nsdhcpip {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("nsdhcpip has no documented fields")
@@ -6309,6 +6486,16 @@ impl ::serde::Serialize for Nsdhcpip {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsdhcpip {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsdhcpip {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsdhcpip {
@@ -6335,7 +6522,7 @@ impl Nsdhcpip {
 /// - URL: `/nitro/v1/config/nsdhcpparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsdhcpparams {
     /// `String`, read-write.
@@ -6389,6 +6576,7 @@ impl rt::Model for Nsdhcpparams {
         "running",
         "saveroute",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dhcpclient.as_field(),
@@ -6426,6 +6614,16 @@ impl ::serde::Serialize for Nsdhcpparams {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsdhcpparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsdhcpparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsdhcpparams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6458,7 +6656,7 @@ impl Nsdhcpparams {
 /// - URL: `/nitro/v1/config/nsdiameter`
 /// - Key: `ownernode`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsdiameter {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6500,6 +6698,7 @@ impl rt::Model for Nsdiameter {
         "realm",
         "serverclosepropagation",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6533,6 +6732,16 @@ impl ::serde::Serialize for Nsdiameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsdiameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsdiameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsdiameter {
@@ -6580,7 +6789,7 @@ impl Nsdiameter {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsencryptionkey {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6741,6 +6950,7 @@ impl rt::Model for Nsencryptionkey {
         "name",
         "padding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6778,6 +6988,16 @@ impl ::serde::Serialize for Nsencryptionkey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsencryptionkey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsencryptionkey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsencryptionkey {
@@ -6838,7 +7058,7 @@ impl Nsencryptionkey {
 /// - URL: `/nitro/v1/config/nsencryptionparams`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsencryptionparams {
     /// `String`, read-write.
@@ -6984,6 +7204,7 @@ impl rt::WireEnum for NsencryptionparamsMethod {
 }
 impl rt::Model for Nsencryptionparams {
     const FIELDS: &'static [&'static str] = &["keyvalue", "method"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.keyvalue.as_field(),
@@ -7011,6 +7232,16 @@ impl ::serde::Serialize for Nsencryptionparams {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsencryptionparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsencryptionparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsencryptionparams {
@@ -7041,7 +7272,7 @@ impl Nsencryptionparams {
 /// - URL: `/nitro/v1/config/nsevents`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsevents {
     /// `Double`, read-write.
@@ -7083,6 +7314,7 @@ impl rt::Model for Nsevents {
         "text",
         "time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7130,6 +7362,16 @@ impl ::serde::Serialize for Nsevents {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsevents {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsevents {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsevents {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7159,7 +7401,7 @@ impl Nsevents {
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsextension {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7319,6 +7561,7 @@ impl rt::Model for Nsextension {
         "tracevariables",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7368,6 +7611,16 @@ impl ::serde::Serialize for Nsextension {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsextension {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsextension {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsextension {
@@ -7441,7 +7694,7 @@ impl Nsextension {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsextensionBinding {
     /// `String`, read-write.
@@ -7464,6 +7717,7 @@ impl rt::Model for NsextensionBinding {
         "name",
         "nsextension_extensionfunction_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -7491,6 +7745,16 @@ impl ::serde::Serialize for NsextensionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsextensionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsextensionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsextensionBinding {
@@ -7522,7 +7786,7 @@ impl NsextensionBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsextensionExtensionfunctionBinding {
     /// `String`, read-write.
@@ -7611,6 +7875,7 @@ impl rt::Model for NsextensionExtensionfunctionBinding {
         "extensionfunctionreturntype",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7664,6 +7929,16 @@ impl ::serde::Serialize for NsextensionExtensionfunctionBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsextensionExtensionfunctionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsextensionExtensionfunctionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsextensionExtensionfunctionBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7696,7 +7971,7 @@ impl NsextensionExtensionfunctionBinding {
 /// - URL: `/nitro/v1/config/nsfeature`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsfeature {
     /// `Boolean`, read-only.
@@ -8215,6 +8490,7 @@ impl rt::Model for Nsfeature {
         "videooptimization",
         "wl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaa.as_field(),
@@ -8330,6 +8606,16 @@ impl ::serde::Serialize for Nsfeature {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsfeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsfeature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsfeature {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8362,7 +8648,7 @@ impl Nsfeature {
 /// - URL: `/nitro/v1/config/nshardware`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshardware {
     /// `String`, read-only.
@@ -8411,6 +8697,7 @@ impl rt::Model for Nshardware {
         "serialno",
         "sysid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bmcrevision.as_field(),
@@ -8460,6 +8747,16 @@ impl ::serde::Serialize for Nshardware {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nshardware {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nshardware {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nshardware {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8485,7 +8782,7 @@ impl Nshardware {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshmackey {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8560,6 +8857,7 @@ impl rt::Model for Nshmackey {
         "keyvalue",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8593,6 +8891,16 @@ impl ::serde::Serialize for Nshmackey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nshmackey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nshmackey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nshmackey {
@@ -8653,7 +8961,7 @@ impl Nshmackey {
 /// - URL: `/nitro/v1/config/nshostname`
 /// - Key: none
 /// - Operations: `count`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshostname {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8673,6 +8981,7 @@ pub struct Nshostname {
 }
 impl rt::Model for Nshostname {
     const FIELDS: &'static [&'static str] = &["__count", "hostname", "ownernode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8702,6 +9011,16 @@ impl ::serde::Serialize for Nshostname {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nshostname {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nshostname {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nshostname {
@@ -8736,7 +9055,7 @@ impl Nshostname {
 /// - URL: `/nitro/v1/config/nshttpparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshttpparam {
     /// `String[]`, read-only.
@@ -8868,6 +9187,7 @@ impl rt::Model for Nshttpparam {
         "maxreusepool",
         "nssrvrhdr",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -8917,6 +9237,16 @@ impl ::serde::Serialize for Nshttpparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nshttpparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nshttpparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nshttpparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8949,7 +9279,7 @@ impl Nshttpparam {
 /// - URL: `/nitro/v1/config/nshttpprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshttpprofile {
     /// `String`, read-write.
@@ -9562,6 +9892,7 @@ impl rt::Model for Nshttpprofile {
         "weblog",
         "websocket",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9723,6 +10054,16 @@ impl ::serde::Serialize for Nshttpprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nshttpprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nshttpprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nshttpprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9782,7 +10123,7 @@ impl Nshttpprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsicapprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -9956,6 +10297,7 @@ impl rt::Model for Nsicapprofile {
         "uri",
         "useragent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10011,6 +10353,16 @@ impl ::serde::Serialize for Nsicapprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsicapprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsicapprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsicapprofile {
@@ -10071,7 +10423,7 @@ impl Nsicapprofile {
 /// - URL: `/nitro/v1/config/nsip`
 /// - Key: `ipaddress`, `td`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsip {
     /// `String`, read-write.
@@ -10581,6 +10933,7 @@ impl rt::Model for Nsip {
         "vserverrhilevel",
         "vserverrhimode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10706,6 +11059,16 @@ impl ::serde::Serialize for Nsip {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsip {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsip {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsip {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10774,7 +11137,7 @@ impl Nsip {
 /// - URL: `/nitro/v1/config/nsip6`
 /// - Key: `ipv6address`, `td`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsip6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11178,6 +11541,7 @@ impl rt::Model for Nsip6 {
         "vserver",
         "vserverrhilevel",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11287,6 +11651,16 @@ impl ::serde::Serialize for Nsip6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsip6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsip6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsip6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11344,7 +11718,7 @@ impl Nsip6 {
 /// - Key: `serverip`, `servername`
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nskeymanagerproxy {
     /// `Double`, read-write.
@@ -11378,6 +11752,7 @@ impl rt::Model for Nskeymanagerproxy {
         "servername",
         "status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nodeid.as_field(),
@@ -11411,6 +11786,16 @@ impl ::serde::Serialize for Nskeymanagerproxy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nskeymanagerproxy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nskeymanagerproxy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nskeymanagerproxy {
@@ -11456,7 +11841,7 @@ impl Nskeymanagerproxy {
 /// - Key: none
 /// - Operations: `action:apply`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslaslicense {
     /// `unknown`, read-only.
@@ -11510,6 +11895,7 @@ impl rt::Model for Nslaslicense {
         "renewalprevdate",
         "status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.daystoexpiration.as_field(),
@@ -11553,6 +11939,16 @@ impl ::serde::Serialize for Nslaslicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nslaslicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslaslicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nslaslicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11577,7 +11973,7 @@ impl Nslaslicense {
 /// - URL: `/nitro/v1/config/nslicense`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicense {
     /// `Boolean`, read-only.
@@ -11839,6 +12235,7 @@ impl rt::Model for Nslicense {
         "wionns",
         "wl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaa.as_field(),
@@ -11988,6 +12385,16 @@ impl ::serde::Serialize for Nslicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nslicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nslicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12013,7 +12420,7 @@ impl Nslicense {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseparameters {
     /// `Double`, read-write.
@@ -12047,6 +12454,7 @@ impl rt::Model for Nslicenseparameters {
         "inventoryrefreshinterval",
         "licenseexpiryalerttime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alert1gracetimeout.as_field(),
@@ -12082,6 +12490,16 @@ impl ::serde::Serialize for Nslicenseparameters {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nslicenseparameters {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslicenseparameters {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nslicenseparameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12115,7 +12533,7 @@ impl Nslicenseparameters {
 /// - Key: `serverip`, `servername`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseproxyserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12148,6 +12566,7 @@ impl rt::Model for Nslicenseproxyserver {
         "serverip",
         "servername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12179,6 +12598,16 @@ impl ::serde::Serialize for Nslicenseproxyserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nslicenseproxyserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslicenseproxyserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nslicenseproxyserver {
@@ -12234,7 +12663,7 @@ impl Nslicenseproxyserver {
 /// - Key: `licenseserverip`, `servername`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12346,6 +12775,7 @@ impl rt::Model for Nslicenseserver {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12399,6 +12829,16 @@ impl ::serde::Serialize for Nslicenseserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nslicenseserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslicenseserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nslicenseserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12450,7 +12890,7 @@ impl Nslicenseserver {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseserverpool {
     /// `Integer`, read-only.
@@ -13049,6 +13489,7 @@ impl rt::Model for Nslicenseserverpool {
         "vpx8000savailable",
         "vpx8000stotal",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cpxinstanceavailable.as_field(),
@@ -13310,6 +13751,16 @@ impl ::serde::Serialize for Nslicenseserverpool {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nslicenseserverpool {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslicenseserverpool {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nslicenseserverpool {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13334,7 +13785,7 @@ impl Nslicenseserverpool {
 /// - URL: `/nitro/v1/config/nslimitidentifier`
 /// - Key: `limitidentifier`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslimitidentifier {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13454,6 +13905,7 @@ impl rt::Model for Nslimitidentifier {
         "trapscomputedintimeslice",
         "trapsintimeslice",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13515,6 +13967,16 @@ impl ::serde::Serialize for Nslimitidentifier {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nslimitidentifier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslimitidentifier {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nslimitidentifier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13573,7 +14035,7 @@ impl Nslimitidentifier {
 /// - URL: `/nitro/v1/config/nslimitidentifier_binding`
 /// - Key: `limitidentifier`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NslimitidentifierBinding {
     /// `String`, read-write.
@@ -13590,6 +14052,7 @@ impl rt::Model for NslimitidentifierBinding {
         "limitidentifier",
         "nslimitidentifier_nslimitsessions_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.limitidentifier.as_field(),
@@ -13617,6 +14080,16 @@ impl ::serde::Serialize for NslimitidentifierBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NslimitidentifierBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NslimitidentifierBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NslimitidentifierBinding {
@@ -13647,7 +14120,7 @@ impl NslimitidentifierBinding {
 /// - URL: `/nitro/v1/config/nslimitidentifier_nslimitsessions_binding`
 /// - Key: `limitidentifier`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NslimitidentifierNslimitsessionsBinding {
     /// `String`, read-write.
@@ -13663,6 +14136,7 @@ pub struct NslimitidentifierNslimitsessionsBinding {
 }
 impl rt::Model for NslimitidentifierNslimitsessionsBinding {
     const FIELDS: &'static [&'static str] = &["__count", "limitidentifier"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13690,6 +14164,16 @@ impl ::serde::Serialize for NslimitidentifierNslimitsessionsBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NslimitidentifierNslimitsessionsBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NslimitidentifierNslimitsessionsBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NslimitidentifierNslimitsessionsBinding {
@@ -13724,7 +14208,7 @@ impl NslimitidentifierNslimitsessionsBinding {
 /// - URL: `/nitro/v1/config/nslimitselector`
 /// - Key: `selectorname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslimitselector {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13744,6 +14228,7 @@ pub struct Nslimitselector {
 }
 impl rt::Model for Nslimitselector {
     const FIELDS: &'static [&'static str] = &["__count", "rule", "selectorname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13773,6 +14258,16 @@ impl ::serde::Serialize for Nslimitselector {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nslimitselector {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslimitselector {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nslimitselector {
@@ -13833,7 +14328,7 @@ impl Nslimitselector {
 /// - URL: `/nitro/v1/config/nslimitsessions`
 /// - Key: none
 /// - Operations: `action:clear`, `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslimitsessions {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13889,6 +14384,7 @@ impl rt::Model for Nslimitsessions {
         "timeout",
         "unit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13944,6 +14440,16 @@ impl ::serde::Serialize for Nslimitsessions {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nslimitsessions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nslimitsessions {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nslimitsessions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13979,7 +14485,7 @@ impl Nslimitsessions {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsmgmtparam {
     /// `Double`, read-write.
@@ -14008,6 +14514,7 @@ impl rt::Model for Nsmgmtparam {
         "mgmthttpport",
         "mgmthttpsport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.httpdmaxclients.as_field(),
@@ -14039,6 +14546,16 @@ impl ::serde::Serialize for Nsmgmtparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsmgmtparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsmgmtparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsmgmtparam {
@@ -14074,7 +14591,7 @@ impl Nsmgmtparam {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsmigration {
     /// `unknown`, read-only.
@@ -14197,6 +14714,7 @@ impl rt::Model for Nsmigration {
         "srcport",
         "timeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.destip.as_field(),
@@ -14260,6 +14778,16 @@ impl ::serde::Serialize for Nsmigration {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsmigration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsmigration {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsmigration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14288,7 +14816,7 @@ impl Nsmigration {
 /// - URL: `/nitro/v1/config/nsmode`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsmode {
     /// `Boolean`, read-only.
@@ -14465,6 +14993,7 @@ impl rt::Model for Nsmode {
         "usip",
         "usnip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bridgebpdus.as_field(),
@@ -14534,6 +15063,16 @@ impl ::serde::Serialize for Nsmode {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsmode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsmode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsmode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14567,7 +15106,7 @@ impl Nsmode {
 /// - Key: none
 /// - Operations: `action:clear`, `action:disable`, `action:enable`, `action:reset`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsnextgenapi {
     /// `unknown`, read-only.
@@ -14579,6 +15118,7 @@ pub struct Nsnextgenapi {
 }
 impl rt::Model for Nsnextgenapi {
     const FIELDS: &'static [&'static str] = &["state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
@@ -14604,6 +15144,16 @@ impl ::serde::Serialize for Nsnextgenapi {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsnextgenapi {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsnextgenapi {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsnextgenapi {
@@ -14646,7 +15196,7 @@ impl Nsnextgenapi {
 /// - URL: `/nitro/v1/config/nsparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsparam {
     /// `String`, read-write.
@@ -14860,6 +15410,7 @@ impl rt::Model for Nsparam {
         "timezone",
         "useproxyport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.advancedanalyticsstats.as_field(),
@@ -14943,6 +15494,16 @@ impl ::serde::Serialize for Nsparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14976,7 +15537,7 @@ impl Nsparam {
 /// - Key: `partitionname`
 /// - Operations: `action:Switch`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspartition {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15078,6 +15639,7 @@ impl rt::Model for Nspartition {
         "pmacinternal",
         "save",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15125,6 +15687,16 @@ impl ::serde::Serialize for Nspartition {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nspartition {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nspartition {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nspartition {
@@ -15192,7 +15764,7 @@ impl Nspartition {
 /// - Key: `partitionname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionBinding {
     /// `String`, read-write.
@@ -15223,6 +15795,7 @@ impl rt::Model for NspartitionBinding {
         "nspartition_vxlan_binding",
         "partitionname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nspartition_bridgegroup_binding.as_field(),
@@ -15256,6 +15829,16 @@ impl ::serde::Serialize for NspartitionBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NspartitionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NspartitionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NspartitionBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15285,7 +15868,7 @@ impl NspartitionBinding {
 /// - Key: `partitionname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionBridgegroupBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15311,6 +15894,7 @@ pub struct NspartitionBridgegroupBinding {
 }
 impl rt::Model for NspartitionBridgegroupBinding {
     const FIELDS: &'static [&'static str] = &["__count", "bridgegroup", "partitionname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15340,6 +15924,16 @@ impl ::serde::Serialize for NspartitionBridgegroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NspartitionBridgegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NspartitionBridgegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NspartitionBridgegroupBinding {
@@ -15391,7 +15985,7 @@ impl NspartitionBridgegroupBinding {
 /// - Key: `partitionname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionVlanBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15417,6 +16011,7 @@ pub struct NspartitionVlanBinding {
 }
 impl rt::Model for NspartitionVlanBinding {
     const FIELDS: &'static [&'static str] = &["__count", "partitionname", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15446,6 +16041,16 @@ impl ::serde::Serialize for NspartitionVlanBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NspartitionVlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NspartitionVlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NspartitionVlanBinding {
@@ -15497,7 +16102,7 @@ impl NspartitionVlanBinding {
 /// - Key: `partitionname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionVxlanBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15523,6 +16128,7 @@ pub struct NspartitionVxlanBinding {
 }
 impl rt::Model for NspartitionVxlanBinding {
     const FIELDS: &'static [&'static str] = &["__count", "partitionname", "vxlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15552,6 +16158,16 @@ impl ::serde::Serialize for NspartitionVxlanBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NspartitionVxlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NspartitionVxlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NspartitionVxlanBinding {
@@ -15603,7 +16219,7 @@ impl NspartitionVxlanBinding {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspartitionmac {
     /// `String`, read-only.
@@ -15629,6 +16245,7 @@ impl rt::Model for Nspartitionmac {
         "partitionmac",
         "partitionname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15660,6 +16277,16 @@ impl ::serde::Serialize for Nspartitionmac {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nspartitionmac {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nspartitionmac {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nspartitionmac {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15688,7 +16315,7 @@ impl Nspartitionmac {
 /// - URL: `/nitro/v1/config/nspbr`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspbr {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15938,6 +16565,7 @@ impl rt::Model for Nspbr {
         "vxlan",
         "vxlanvlanmap",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.interface_mixed.as_field(),
@@ -16059,6 +16687,16 @@ impl ::serde::Serialize for Nspbr {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nspbr {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nspbr {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nspbr {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16129,7 +16767,7 @@ impl Nspbr {
 /// - URL: `/nitro/v1/config/nspbr6`
 /// - Key: `name`
 /// - Operations: `action:apply`, `action:clear`, `action:disable`, `action:enable`, `action:renumber`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspbr6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16358,6 +16996,7 @@ impl rt::Model for Nspbr6 {
         "vxlan",
         "vxlanvlanmap",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.interface_mixed.as_field(),
@@ -16475,6 +17114,16 @@ impl ::serde::Serialize for Nspbr6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nspbr6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nspbr6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nspbr6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16558,7 +17207,7 @@ impl Nspbr6 {
 /// - Key: none
 /// - Operations: `action:apply`, `action:clear`, `action:renumber`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspbrs {
     /// Keys the reference does not document, kept as received.
@@ -16566,6 +17215,7 @@ pub struct Nspbrs {
 }
 impl rt::Model for Nspbrs {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("nspbrs has no documented fields")
@@ -16587,6 +17237,16 @@ impl ::serde::Serialize for Nspbrs {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nspbrs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nspbrs {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nspbrs {
@@ -16621,7 +17281,7 @@ impl Nspbrs {
 /// - URL: `/nitro/v1/config/nsratecontrol`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsratecontrol {
     /// `Double`, read-write.
@@ -16646,6 +17306,7 @@ impl rt::Model for Nsratecontrol {
         "tcpthreshold",
         "udpthreshold",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.icmpthreshold.as_field(),
@@ -16677,6 +17338,16 @@ impl ::serde::Serialize for Nsratecontrol {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsratecontrol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsratecontrol {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsratecontrol {
@@ -16711,7 +17382,7 @@ impl Nsratecontrol {
 /// - URL: `/nitro/v1/config/nsrollbackcmd`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsrollbackcmd {
     /// `String`, read-write.
@@ -16727,6 +17398,7 @@ pub struct Nsrollbackcmd {
 pub type NsrollbackcmdOuttype = NsconfigOuttype;
 impl rt::Model for Nsrollbackcmd {
     const FIELDS: &'static [&'static str] = &["filename", "outtype"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filename.as_field(),
@@ -16756,6 +17428,16 @@ impl ::serde::Serialize for Nsrollbackcmd {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsrollbackcmd {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsrollbackcmd {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsrollbackcmd {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16780,7 +17462,7 @@ impl Nsrollbackcmd {
 /// - URL: `/nitro/v1/config/nsrpcnode`
 /// - Key: `ipaddress`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsrpcnode {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16821,6 +17503,7 @@ impl rt::Model for Nsrpcnode {
         "srcip",
         "validatecert",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16856,6 +17539,16 @@ impl ::serde::Serialize for Nsrpcnode {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsrpcnode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsrpcnode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsrpcnode {
@@ -16902,7 +17595,7 @@ impl Nsrpcnode {
 /// - URL: `/nitro/v1/config/nsrunningconfig`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsrunningconfig {
     /// `Boolean`, read-write.
@@ -16914,6 +17607,7 @@ pub struct Nsrunningconfig {
 }
 impl rt::Model for Nsrunningconfig {
     const FIELDS: &'static [&'static str] = &["response", "withdefaults"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
@@ -16943,6 +17637,16 @@ impl ::serde::Serialize for Nsrunningconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsrunningconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsrunningconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsrunningconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16967,7 +17671,7 @@ impl Nsrunningconfig {
 /// - URL: `/nitro/v1/config/nssavedconfig`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssavedconfig {
     /// `String`, read-only.
@@ -16977,6 +17681,7 @@ pub struct Nssavedconfig {
 }
 impl rt::Model for Nssavedconfig {
     const FIELDS: &'static [&'static str] = &["textblob"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.textblob.as_field(),
@@ -17004,6 +17709,16 @@ impl ::serde::Serialize for Nssavedconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nssavedconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nssavedconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nssavedconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17029,7 +17744,7 @@ impl Nssavedconfig {
 /// - Key: `servicefunctionname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsservicefunction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17061,6 +17776,7 @@ impl rt::Model for Nsservicefunction {
         "ingressvlan",
         "servicefunctionname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17090,6 +17806,16 @@ impl ::serde::Serialize for Nsservicefunction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsservicefunction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsservicefunction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsservicefunction {
@@ -17147,7 +17873,7 @@ impl Nsservicefunction {
 /// - Key: `servicepathname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsservicepath {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17167,6 +17893,7 @@ pub struct Nsservicepath {
 }
 impl rt::Model for Nsservicepath {
     const FIELDS: &'static [&'static str] = &["__count", "servicepathname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17194,6 +17921,16 @@ impl ::serde::Serialize for Nsservicepath {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsservicepath {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsservicepath {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsservicepath {
@@ -17243,7 +17980,7 @@ impl Nsservicepath {
 /// - Key: `servicepathname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsservicepathBinding {
     /// `String`, read-write.
@@ -17266,6 +18003,7 @@ impl rt::Model for NsservicepathBinding {
         "nsservicepath_nsservicefunction_binding",
         "servicepathname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nsservicepath_nsservicefunction_binding.as_field(),
@@ -17293,6 +18031,16 @@ impl ::serde::Serialize for NsservicepathBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsservicepathBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsservicepathBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsservicepathBinding {
@@ -17324,7 +18072,7 @@ impl NsservicepathBinding {
 /// - Key: `servicepathname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsservicepathNsservicefunctionBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -17365,6 +18113,7 @@ impl rt::Model for NsservicepathNsservicefunctionBinding {
         "servicefunction",
         "servicepathname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17396,6 +18145,16 @@ impl ::serde::Serialize for NsservicepathNsservicefunctionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsservicepathNsservicefunctionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsservicepathNsservicefunctionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsservicepathNsservicefunctionBinding {
@@ -17446,7 +18205,7 @@ impl NsservicepathNsservicefunctionBinding {
 /// - URL: `/nitro/v1/config/nssimpleacl`
 /// - Key: `aclname`
 /// - Operations: `action:clear`, `action:flush`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssimpleacl {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17532,6 +18291,7 @@ impl rt::Model for Nssimpleacl {
         "td",
         "ttl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17575,6 +18335,16 @@ impl ::serde::Serialize for Nssimpleacl {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nssimpleacl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nssimpleacl {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nssimpleacl {
@@ -17633,7 +18403,7 @@ impl Nssimpleacl {
 /// - URL: `/nitro/v1/config/nssimpleacl6`
 /// - Key: `aclname`
 /// - Operations: `action:clear`, `action:flush`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssimpleacl6 {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17694,6 +18464,7 @@ impl rt::Model for Nssimpleacl6 {
         "td",
         "ttl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17737,6 +18508,16 @@ impl ::serde::Serialize for Nssimpleacl6 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nssimpleacl6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nssimpleacl6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nssimpleacl6 {
@@ -17796,7 +18577,7 @@ impl Nssimpleacl6 {
 /// - Key: none
 /// - Operations: `action:flush`, `count`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssourceroutecachetable {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17830,6 +18611,7 @@ impl rt::Model for Nssourceroutecachetable {
         "sourcemac",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.interface.as_field(),
@@ -17865,6 +18647,16 @@ impl ::serde::Serialize for Nssourceroutecachetable {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nssourceroutecachetable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nssourceroutecachetable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nssourceroutecachetable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17897,7 +18689,7 @@ impl Nssourceroutecachetable {
 /// - URL: `/nitro/v1/config/nsspparams`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsspparams {
     /// `Integer`, read-write.
@@ -17951,6 +18743,7 @@ impl rt::Model for Nsspparams {
         "table0",
         "throttle",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.basethreshold.as_field(),
@@ -17986,6 +18779,16 @@ impl ::serde::Serialize for Nsspparams {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsspparams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsspparams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsspparams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18018,7 +18821,7 @@ impl Nsspparams {
 /// - URL: `/nitro/v1/config/nsstats`
 /// - Key: none
 /// - Operations: `action:clear`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsstats {
     /// `String`, read-write.
@@ -18045,6 +18848,7 @@ impl rt::WireEnum for NsstatsCleanuplevel {
 }
 impl rt::Model for Nsstats {
     const FIELDS: &'static [&'static str] = &["cleanuplevel"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cleanuplevel.as_field(),
@@ -18070,6 +18874,16 @@ impl ::serde::Serialize for Nsstats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsstats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsstats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsstats {
@@ -18098,7 +18912,7 @@ impl Nsstats {
 /// - URL: `/nitro/v1/config/nssurgeq`
 /// - Key: none
 /// - Operations: `action:flush`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssurgeq {
     /// `String`, read-write.
@@ -18114,6 +18928,7 @@ pub struct Nssurgeq {
 }
 impl rt::Model for Nssurgeq {
     const FIELDS: &'static [&'static str] = &["name", "port", "servername"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -18145,6 +18960,16 @@ impl ::serde::Serialize for Nssurgeq {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nssurgeq {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nssurgeq {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nssurgeq {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18169,7 +18994,7 @@ impl Nssurgeq {
 /// - URL: `/nitro/v1/config/nstcpbufparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstcpbufparam {
     /// `unknown`, read-only.
@@ -18195,6 +19020,7 @@ pub struct Nstcpbufparam {
 }
 impl rt::Model for Nstcpbufparam {
     const FIELDS: &'static [&'static str] = &["builtin", "feature", "memlimit", "size"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -18226,6 +19052,16 @@ impl ::serde::Serialize for Nstcpbufparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nstcpbufparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstcpbufparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nstcpbufparam {
@@ -18260,7 +19096,7 @@ impl Nstcpbufparam {
 /// - URL: `/nitro/v1/config/nstcpparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstcpparam {
     /// `String`, read-write.
@@ -18716,6 +19552,7 @@ impl rt::Model for Nstcpparam {
         "ws",
         "wsval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ackonpush.as_field(),
@@ -18847,6 +19684,16 @@ impl ::serde::Serialize for Nstcpparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nstcpparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstcpparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nstcpparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18879,7 +19726,7 @@ impl Nstcpparam {
 /// - URL: `/nitro/v1/config/nstcpprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstcpprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -19475,6 +20322,7 @@ impl rt::Model for Nstcpprofile {
         "ws",
         "wsval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -19626,6 +20474,16 @@ impl ::serde::Serialize for Nstcpprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nstcpprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstcpprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nstcpprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19685,7 +20543,7 @@ impl Nstcpprofile {
 /// - Key: none
 /// - Operations: `action:apply`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstestlicense {
     /// `unknown`, read-only.
@@ -19984,6 +20842,7 @@ impl rt::Model for Nstestlicense {
         "videooptimization",
         "wl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaa.as_field(),
@@ -20125,6 +20984,16 @@ impl ::serde::Serialize for Nstestlicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nstestlicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstestlicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nstestlicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20153,7 +21022,7 @@ impl Nstestlicense {
 /// - URL: `/nitro/v1/config/nstimeout`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstimeout {
     /// `Double`, read-write.
@@ -20278,6 +21147,7 @@ impl rt::Model for Nstimeout {
         "tcpserver",
         "zombie",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anyclient.as_field(),
@@ -20335,6 +21205,16 @@ impl ::serde::Serialize for Nstimeout {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nstimeout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstimeout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nstimeout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20367,7 +21247,7 @@ impl Nstimeout {
 /// - URL: `/nitro/v1/config/nstimer`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstimer {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -20425,6 +21305,7 @@ impl rt::Model for Nstimer {
         "newname",
         "unit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20460,6 +21341,16 @@ impl ::serde::Serialize for Nstimer {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nstimer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstimer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nstimer {
@@ -20526,7 +21417,7 @@ impl Nstimer {
 /// - URL: `/nitro/v1/config/nstimer_autoscalepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstimerAutoscalepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -20575,6 +21466,7 @@ impl rt::Model for NstimerAutoscalepolicyBinding {
         "threshold",
         "vserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20614,6 +21506,16 @@ impl ::serde::Serialize for NstimerAutoscalepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NstimerAutoscalepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NstimerAutoscalepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NstimerAutoscalepolicyBinding {
@@ -20664,7 +21566,7 @@ impl NstimerAutoscalepolicyBinding {
 /// - URL: `/nitro/v1/config/nstimer_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstimerBinding {
     /// `String`, read-write.
@@ -20678,6 +21580,7 @@ pub struct NstimerBinding {
 }
 impl rt::Model for NstimerBinding {
     const FIELDS: &'static [&'static str] = &["name", "nstimer_autoscalepolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -20705,6 +21608,16 @@ impl ::serde::Serialize for NstimerBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NstimerBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NstimerBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NstimerBinding {
@@ -20736,7 +21649,7 @@ impl NstimerBinding {
 /// - Key: `value`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstimezone {
     /// `String`, read-write.
@@ -20754,6 +21667,7 @@ pub struct Nstimezone {
 }
 impl rt::Model for Nstimezone {
     const FIELDS: &'static [&'static str] = &["__count", "value"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20781,6 +21695,16 @@ impl ::serde::Serialize for Nstimezone {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nstimezone {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstimezone {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nstimezone {
@@ -20815,7 +21739,7 @@ impl Nstimezone {
 /// - URL: `/nitro/v1/config/nstrafficdomain`
 /// - Key: `td`
 /// - Operations: `action:clear`, `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstrafficdomain {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -20857,6 +21781,7 @@ impl rt::Model for Nstrafficdomain {
         "td",
         "vmac",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20890,6 +21815,16 @@ impl ::serde::Serialize for Nstrafficdomain {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nstrafficdomain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nstrafficdomain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nstrafficdomain {
@@ -20956,7 +21891,7 @@ impl Nstrafficdomain {
 /// - URL: `/nitro/v1/config/nstrafficdomain_binding`
 /// - Key: `td`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainBinding {
     /// `Double`, read-write.
@@ -20981,6 +21916,7 @@ impl rt::Model for NstrafficdomainBinding {
         "nstrafficdomain_vxlan_binding",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nstrafficdomain_bridgegroup_binding.as_field(),
@@ -21014,6 +21950,16 @@ impl ::serde::Serialize for NstrafficdomainBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NstrafficdomainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NstrafficdomainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NstrafficdomainBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21042,7 +21988,7 @@ impl NstrafficdomainBinding {
 /// - URL: `/nitro/v1/config/nstrafficdomain_bridgegroup_binding`
 /// - Key: `td`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainBridgegroupBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -21062,6 +22008,7 @@ pub struct NstrafficdomainBridgegroupBinding {
 }
 impl rt::Model for NstrafficdomainBridgegroupBinding {
     const FIELDS: &'static [&'static str] = &["__count", "bridgegroup", "td"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21091,6 +22038,16 @@ impl ::serde::Serialize for NstrafficdomainBridgegroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NstrafficdomainBridgegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NstrafficdomainBridgegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NstrafficdomainBridgegroupBinding {
@@ -21141,7 +22098,7 @@ impl NstrafficdomainBridgegroupBinding {
 /// - URL: `/nitro/v1/config/nstrafficdomain_vlan_binding`
 /// - Key: `td`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainVlanBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -21161,6 +22118,7 @@ pub struct NstrafficdomainVlanBinding {
 }
 impl rt::Model for NstrafficdomainVlanBinding {
     const FIELDS: &'static [&'static str] = &["__count", "td", "vlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21190,6 +22148,16 @@ impl ::serde::Serialize for NstrafficdomainVlanBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NstrafficdomainVlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NstrafficdomainVlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NstrafficdomainVlanBinding {
@@ -21240,7 +22208,7 @@ impl NstrafficdomainVlanBinding {
 /// - URL: `/nitro/v1/config/nstrafficdomain_vxlan_binding`
 /// - Key: `td`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainVxlanBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -21260,6 +22228,7 @@ pub struct NstrafficdomainVxlanBinding {
 }
 impl rt::Model for NstrafficdomainVxlanBinding {
     const FIELDS: &'static [&'static str] = &["__count", "td", "vxlan"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21289,6 +22258,16 @@ impl ::serde::Serialize for NstrafficdomainVxlanBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NstrafficdomainVxlanBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NstrafficdomainVxlanBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NstrafficdomainVxlanBinding {
@@ -21339,7 +22318,7 @@ impl NstrafficdomainVxlanBinding {
 /// - URL: `/nitro/v1/config/nsvariable`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsvariable {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -21469,6 +22448,7 @@ impl rt::Model for Nsvariable {
         "scope",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21514,6 +22494,16 @@ impl ::serde::Serialize for Nsvariable {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsvariable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsvariable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsvariable {
@@ -21574,7 +22564,7 @@ impl Nsvariable {
 /// - URL: `/nitro/v1/config/nsversion`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsversion {
     /// `Boolean`, read-write.
@@ -21590,6 +22580,7 @@ pub struct Nsversion {
 }
 impl rt::Model for Nsversion {
     const FIELDS: &'static [&'static str] = &["installedversion", "mode", "version"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.installedversion.as_field(),
@@ -21621,6 +22612,16 @@ impl ::serde::Serialize for Nsversion {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsversion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsversion {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsversion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21646,7 +22647,7 @@ impl Nsversion {
 /// - Key: none
 /// - Operations: `count`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsvpxparam {
     /// `unknown`, read-only.
@@ -21732,6 +22733,7 @@ impl rt::Model for Nsvpxparam {
         "vpxenvironment",
         "vpxoemcode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cloudproductcode.as_field(),
@@ -21775,6 +22777,16 @@ impl ::serde::Serialize for Nsvpxparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsvpxparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsvpxparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsvpxparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21811,7 +22823,7 @@ impl Nsvpxparam {
 /// - URL: `/nitro/v1/config/nsweblogparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsweblogparam {
     /// `Double`, read-write.
@@ -21847,6 +22859,7 @@ impl rt::Model for Nsweblogparam {
         "customrsphdrs",
         "feature",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.buffersizemb.as_field(),
@@ -21882,6 +22895,16 @@ impl ::serde::Serialize for Nsweblogparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsweblogparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsweblogparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsweblogparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21914,7 +22937,7 @@ impl Nsweblogparam {
 /// - URL: `/nitro/v1/config/nsxmlnamespace`
 /// - Key: `prefix`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsxmlnamespace {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -21950,6 +22973,7 @@ impl rt::Model for Nsxmlnamespace {
         "namespace",
         "prefix",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.namespace_mixed.as_field(),
@@ -21983,6 +23007,16 @@ impl ::serde::Serialize for Nsxmlnamespace {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Nsxmlnamespace {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsxmlnamespace {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Nsxmlnamespace {
@@ -22043,7 +23077,7 @@ impl Nsxmlnamespace {
 /// - URL: `/nitro/v1/config/reboot`
 /// - Key: none
 /// - Operations: `action:Reboot`, `action:reboot`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reboot {
     /// `Boolean`, read-write.
@@ -22053,6 +23087,7 @@ pub struct Reboot {
 }
 impl rt::Model for Reboot {
     const FIELDS: &'static [&'static str] = &["warm"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.warm.as_field(),
@@ -22078,6 +23113,16 @@ impl ::serde::Serialize for Reboot {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Reboot {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Reboot {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Reboot {
@@ -22109,7 +23154,7 @@ impl Reboot {
 /// - Key: none
 /// - Operations: `action:Shutdown`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Shutdown {
     /// Keys the reference does not document, kept as received.
@@ -22117,6 +23162,7 @@ pub struct Shutdown {
 }
 impl rt::Model for Shutdown {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("shutdown has no documented fields")
@@ -22138,6 +23184,16 @@ impl ::serde::Serialize for Shutdown {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Shutdown {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Shutdown {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Shutdown {
@@ -22164,7 +23220,7 @@ impl Shutdown {
 /// - URL: `/nitro/v1/stat/ns`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsStats {
     /// `Double`, read-only.
@@ -22436,6 +23492,7 @@ impl rt::Model for NsStats {
         "transtime",
         "txmbitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfirewallaborts.as_field(),
@@ -22609,6 +23666,16 @@ impl ::serde::Serialize for NsStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22633,7 +23700,7 @@ impl NsStats {
 /// - URL: `/nitro/v1/stat/nsacl`
 /// - Key: `aclname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsaclStats {
     /// `Double`, read-only.
@@ -22729,6 +23796,7 @@ impl rt::Model for NsaclStats {
         "dfdacltotmisses",
         "effectiveacltotcount",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aclhitsrate.as_field(),
@@ -22800,6 +23868,16 @@ impl ::serde::Serialize for NsaclStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsaclStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsaclStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsaclStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22828,7 +23906,7 @@ impl NsaclStats {
 /// - URL: `/nitro/v1/stat/nsacl6`
 /// - Key: `acl6name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacl6Stats {
     /// `Double`, read-only.
@@ -22925,6 +24003,7 @@ impl rt::Model for Nsacl6Stats {
         "dfdacl6tothits",
         "dfdacl6totmisses",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acl6hitsrate.as_field(),
@@ -22998,6 +24077,16 @@ impl ::serde::Serialize for Nsacl6Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nsacl6Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nsacl6Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nsacl6Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23026,7 +24115,7 @@ impl Nsacl6Stats {
 /// - URL: `/nitro/v1/stat/nslimitidentifier`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NslimitidentifierStats {
     /// `String`, read-write.
@@ -23084,6 +24173,7 @@ impl rt::Model for NslimitidentifierStats {
         "sortby",
         "sortorder",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -23125,6 +24215,16 @@ impl ::serde::Serialize for NslimitidentifierStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NslimitidentifierStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NslimitidentifierStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NslimitidentifierStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23153,7 +24253,7 @@ impl NslimitidentifierStats {
 /// - URL: `/nitro/v1/stat/nsmemory`
 /// - Key: `pool`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsmemoryStats {
     /// `Double`, read-only.
@@ -23183,6 +24283,7 @@ impl rt::Model for NsmemoryStats {
         "memcurinkb",
         "pool",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allocf.as_field(),
@@ -23218,6 +24319,16 @@ impl ::serde::Serialize for NsmemoryStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsmemoryStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsmemoryStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsmemoryStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23247,7 +24358,7 @@ impl NsmemoryStats {
 /// - Key: `partitionname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionStats {
     /// `String`, read-write.
@@ -23332,6 +24443,7 @@ impl rt::Model for NspartitionStats {
         "totaldrops",
         "totaltokendrops",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -23385,6 +24497,16 @@ impl ::serde::Serialize for NspartitionStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NspartitionStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NspartitionStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NspartitionStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23413,7 +24535,7 @@ impl NspartitionStats {
 /// - URL: `/nitro/v1/stat/nspbr`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspbrStats {
     /// `String`, read-write.
@@ -23474,6 +24596,7 @@ impl rt::Model for NspbrStats {
         "pbrtotpktsallowed",
         "pbrtotpktsdenied",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -23527,6 +24650,16 @@ impl ::serde::Serialize for NspbrStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NspbrStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NspbrStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NspbrStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23555,7 +24688,7 @@ impl NspbrStats {
 /// - URL: `/nitro/v1/stat/nspbr6`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspbr6Stats {
     /// `String`, read-write.
@@ -23616,6 +24749,7 @@ impl rt::Model for Nspbr6Stats {
         "pbr6totpktsallowed",
         "pbr6totpktsdenied",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -23669,6 +24803,16 @@ impl ::serde::Serialize for Nspbr6Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nspbr6Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nspbr6Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nspbr6Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23697,7 +24841,7 @@ impl Nspbr6Stats {
 /// - URL: `/nitro/v1/stat/nssimpleacl`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssimpleaclStats {
     /// `String`, read-write.
@@ -23746,6 +24890,7 @@ impl rt::Model for NssimpleaclStats {
         "sacltotpktsbridged",
         "sacltotpktsdenied",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -23795,6 +24940,16 @@ impl ::serde::Serialize for NssimpleaclStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NssimpleaclStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NssimpleaclStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NssimpleaclStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23819,7 +24974,7 @@ impl NssimpleaclStats {
 /// - URL: `/nitro/v1/stat/nssimpleacl6`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssimpleacl6Stats {
     /// `String`, read-write.
@@ -23868,6 +25023,7 @@ impl rt::Model for Nssimpleacl6Stats {
         "sacl6totpktsbridged",
         "sacl6totpktsdenied",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -23917,6 +25073,16 @@ impl ::serde::Serialize for Nssimpleacl6Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nssimpleacl6Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nssimpleacl6Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nssimpleacl6Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23941,7 +25107,7 @@ impl Nssimpleacl6Stats {
 /// - URL: `/nitro/v1/stat/nstrafficdomain`
 /// - Key: `td`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainStats {
     /// `String`, read-write.
@@ -23980,6 +25146,7 @@ impl rt::Model for NstrafficdomainStats {
         "nstdtxpktsrate",
         "td",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -24019,6 +25186,16 @@ impl ::serde::Serialize for NstrafficdomainStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NstrafficdomainStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NstrafficdomainStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NstrafficdomainStats {

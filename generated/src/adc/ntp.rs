@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/ntpparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpparam {
     /// `String`, read-write.
@@ -63,6 +63,7 @@ impl rt::Model for Ntpparam {
         "revokelogsec",
         "trustedkey",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authentication.as_field(),
@@ -94,6 +95,16 @@ impl ::serde::Serialize for Ntpparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ntpparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ntpparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ntpparam {
@@ -128,7 +139,7 @@ impl Ntpparam {
 /// - URL: `/nitro/v1/config/ntpserver`
 /// - Key: `serverip`, `servername`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -175,6 +186,7 @@ impl rt::Model for Ntpserver {
         "serverip",
         "servername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -214,6 +226,16 @@ impl ::serde::Serialize for Ntpserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ntpserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ntpserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ntpserver {
@@ -270,7 +292,7 @@ impl Ntpserver {
 /// - URL: `/nitro/v1/config/ntpstatus`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpstatus {
     /// `String`, read-only.
@@ -280,6 +302,7 @@ pub struct Ntpstatus {
 }
 impl rt::Model for Ntpstatus {
     const FIELDS: &'static [&'static str] = &["response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
@@ -307,6 +330,16 @@ impl ::serde::Serialize for Ntpstatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ntpstatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ntpstatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ntpstatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -331,7 +364,7 @@ impl Ntpstatus {
 /// - URL: `/nitro/v1/config/ntpsync`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpsync {
     /// `String`, read-only.
@@ -358,6 +391,7 @@ impl rt::WireEnum for NtpsyncState {
 }
 impl rt::Model for Ntpsync {
     const FIELDS: &'static [&'static str] = &["state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
@@ -383,6 +417,16 @@ impl ::serde::Serialize for Ntpsync {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ntpsync {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ntpsync {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ntpsync {

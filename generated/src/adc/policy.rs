@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/policydataset`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policydataset {
     /// `String`, read-write.
@@ -126,6 +126,7 @@ impl rt::Model for Policydataset {
         "patsetfile",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -167,6 +168,16 @@ impl ::serde::Serialize for Policydataset {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policydataset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policydataset {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policydataset {
@@ -227,7 +238,7 @@ impl Policydataset {
 /// - URL: `/nitro/v1/config/policydataset_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicydatasetBinding {
     /// `String`, read-write.
@@ -241,6 +252,7 @@ pub struct PolicydatasetBinding {
 }
 impl rt::Model for PolicydatasetBinding {
     const FIELDS: &'static [&'static str] = &["name", "policydataset_value_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -268,6 +280,16 @@ impl ::serde::Serialize for PolicydatasetBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PolicydatasetBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PolicydatasetBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PolicydatasetBinding {
@@ -298,7 +320,7 @@ impl PolicydatasetBinding {
 /// - URL: `/nitro/v1/config/policydataset_value_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicydatasetValueBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -335,6 +357,7 @@ impl rt::Model for PolicydatasetValueBinding {
         "name",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -370,6 +393,16 @@ impl ::serde::Serialize for PolicydatasetValueBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PolicydatasetValueBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PolicydatasetValueBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PolicydatasetValueBinding {
@@ -420,7 +453,7 @@ impl PolicydatasetValueBinding {
 /// - URL: `/nitro/v1/config/policyevaluation`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policyevaluation {
     /// `String`, read-write.
@@ -569,6 +602,7 @@ impl rt::Model for Policyevaluation {
         "pitulongresult",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -658,6 +692,16 @@ impl ::serde::Serialize for Policyevaluation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Policyevaluation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policyevaluation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Policyevaluation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -686,7 +730,7 @@ impl Policyevaluation {
 /// - URL: `/nitro/v1/config/policyexpression`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policyexpression {
     /// `String`, read-write.
@@ -794,6 +838,7 @@ impl rt::Model for Policyexpression {
         "type1",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -843,6 +888,16 @@ impl ::serde::Serialize for Policyexpression {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policyexpression {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policyexpression {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policyexpression {
@@ -903,7 +958,7 @@ impl Policyexpression {
 /// - URL: `/nitro/v1/config/policyhttpcallout`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policyhttpcallout {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1175,6 +1230,7 @@ impl rt::Model for Policyhttpcallout {
         "urlstemexpr",
         "vserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1246,6 +1302,16 @@ impl ::serde::Serialize for Policyhttpcallout {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Policyhttpcallout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policyhttpcallout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Policyhttpcallout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1304,7 +1370,7 @@ impl Policyhttpcallout {
 /// - URL: `/nitro/v1/config/policymap`
 /// - Key: `mappolicyname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policymap {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1348,6 +1414,7 @@ impl rt::Model for Policymap {
         "td",
         "tu",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1385,6 +1452,16 @@ impl ::serde::Serialize for Policymap {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policymap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policymap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policymap {
@@ -1434,7 +1511,7 @@ impl Policymap {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policyparam {
     /// `Double`, read-write.
@@ -1448,6 +1525,7 @@ pub struct Policyparam {
 }
 impl rt::Model for Policyparam {
     const FIELDS: &'static [&'static str] = &["timeout"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.timeout.as_field(),
@@ -1473,6 +1551,16 @@ impl ::serde::Serialize for Policyparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policyparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policyparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policyparam {
@@ -1507,7 +1595,7 @@ impl Policyparam {
 /// - URL: `/nitro/v1/config/policypatset`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policypatset {
     /// `String`, read-write.
@@ -1558,6 +1646,7 @@ impl rt::Model for Policypatset {
         "name",
         "patsetfile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1597,6 +1686,16 @@ impl ::serde::Serialize for Policypatset {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policypatset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policypatset {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policypatset {
@@ -1657,7 +1756,7 @@ impl Policypatset {
 /// - URL: `/nitro/v1/config/policypatset_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicypatsetBinding {
     /// `String`, read-write.
@@ -1671,6 +1770,7 @@ pub struct PolicypatsetBinding {
 }
 impl rt::Model for PolicypatsetBinding {
     const FIELDS: &'static [&'static str] = &["name", "policypatset_pattern_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -1698,6 +1798,16 @@ impl ::serde::Serialize for PolicypatsetBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PolicypatsetBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PolicypatsetBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PolicypatsetBinding {
@@ -1728,7 +1838,7 @@ impl PolicypatsetBinding {
 /// - URL: `/nitro/v1/config/policypatset_pattern_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicypatsetPatternBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2014,6 +2124,7 @@ impl rt::Model for PolicypatsetPatternBinding {
         "name",
         "string",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.string_mixed.as_field(),
@@ -2055,6 +2166,16 @@ impl ::serde::Serialize for PolicypatsetPatternBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PolicypatsetPatternBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PolicypatsetPatternBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PolicypatsetPatternBinding {
@@ -2106,7 +2227,7 @@ impl PolicypatsetPatternBinding {
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policypatsetfile {
     /// `unknown`, read-only.
@@ -2179,6 +2300,7 @@ impl rt::Model for Policypatsetfile {
         "src",
         "totalpatterns",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindstatus.as_field(),
@@ -2226,6 +2348,16 @@ impl ::serde::Serialize for Policypatsetfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policypatsetfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policypatsetfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policypatsetfile {
@@ -2280,7 +2412,7 @@ impl Policypatsetfile {
 /// - URL: `/nitro/v1/config/policystringmap`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policystringmap {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2298,6 +2430,7 @@ pub struct Policystringmap {
 }
 impl rt::Model for Policystringmap {
     const FIELDS: &'static [&'static str] = &["__count", "comment", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2327,6 +2460,16 @@ impl ::serde::Serialize for Policystringmap {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policystringmap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policystringmap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policystringmap {
@@ -2387,7 +2530,7 @@ impl Policystringmap {
 /// - URL: `/nitro/v1/config/policystringmap_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicystringmapBinding {
     /// `String`, read-write.
@@ -2401,6 +2544,7 @@ pub struct PolicystringmapBinding {
 }
 impl rt::Model for PolicystringmapBinding {
     const FIELDS: &'static [&'static str] = &["name", "policystringmap_pattern_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -2428,6 +2572,16 @@ impl ::serde::Serialize for PolicystringmapBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PolicystringmapBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PolicystringmapBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PolicystringmapBinding {
@@ -2458,7 +2612,7 @@ impl PolicystringmapBinding {
 /// - URL: `/nitro/v1/config/policystringmap_pattern_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicystringmapPatternBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2496,6 +2650,7 @@ impl rt::Model for PolicystringmapPatternBinding {
         "name",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2529,6 +2684,16 @@ impl ::serde::Serialize for PolicystringmapPatternBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PolicystringmapPatternBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PolicystringmapPatternBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PolicystringmapPatternBinding {
@@ -2580,7 +2745,7 @@ impl PolicystringmapPatternBinding {
 /// - Key: none
 /// - Operations: `action:clear`, `count`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policytracing {
     /// `String`, read-write.
@@ -2734,6 +2899,7 @@ impl rt::Model for Policytracing {
         "transactiontime",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.capturesslhandshakepolicies.as_field(),
@@ -2795,6 +2961,16 @@ impl ::serde::Serialize for Policytracing {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Policytracing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policytracing {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Policytracing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2828,7 +3004,7 @@ impl Policytracing {
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `action:export`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Policyurlset {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2935,6 +3111,7 @@ impl rt::Model for Policyurlset {
         "subdomainexactmatch",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2986,6 +3163,16 @@ impl ::serde::Serialize for Policyurlset {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Policyurlset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Policyurlset {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Policyurlset {

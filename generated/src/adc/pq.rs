@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/pqbinding`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pqbinding {
     /// `String`, read-write.
@@ -49,6 +49,7 @@ impl rt::Model for Pqbinding {
         "vservername",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -92,6 +93,16 @@ impl ::serde::Serialize for Pqbinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Pqbinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Pqbinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Pqbinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -120,7 +131,7 @@ impl Pqbinding {
 /// - URL: `/nitro/v1/config/pqpolicy`
 /// - Key: `policyname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pqpolicy {
     /// `String`, read-write.
@@ -173,6 +184,7 @@ impl rt::Model for Pqpolicy {
         "rule",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -212,6 +224,16 @@ impl ::serde::Serialize for Pqpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Pqpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Pqpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Pqpolicy {
@@ -272,7 +294,7 @@ impl Pqpolicy {
 /// - URL: `/nitro/v1/stat/pq`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PqStats {
     /// `String`, read-write.
@@ -333,6 +355,7 @@ impl rt::Model for PqStats {
         "pqtotalpolicymatches",
         "pqtotalthresholdfailed",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -380,6 +403,16 @@ impl ::serde::Serialize for PqStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PqStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PqStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PqStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -404,7 +437,7 @@ impl PqStats {
 /// - URL: `/nitro/v1/stat/pqpolicy`
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PqpolicyStats {
     /// `String`, read-write.
@@ -479,6 +512,7 @@ impl rt::Model for PqpolicyStats {
         "pqvserverport",
         "totclienttransactions",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -542,6 +576,16 @@ impl ::serde::Serialize for PqpolicyStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PqpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PqpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PqpolicyStats {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/protocolhttpband`
 /// - Key: none
 /// - Operations: `action:clear`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Protocolhttpband {
     /// `Double[]`, read-only.
@@ -99,6 +99,7 @@ impl rt::Model for Protocolhttpband {
         "totals",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.accesscount.as_field(),
@@ -154,6 +155,16 @@ impl ::serde::Serialize for Protocolhttpband {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Protocolhttpband {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Protocolhttpband {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Protocolhttpband {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -192,7 +203,7 @@ impl Protocolhttpband {
 /// - URL: `/nitro/v1/stat/protocolhttp`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocolhttpStats {
     /// `Double`, read-only.
@@ -405,6 +416,7 @@ impl rt::Model for ProtocolhttpStats {
         "spdyv3streamsrate",
         "spdyv3totstreams",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -548,6 +560,16 @@ impl ::serde::Serialize for ProtocolhttpStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProtocolhttpStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocolhttpStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProtocolhttpStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -573,7 +595,7 @@ impl ProtocolhttpStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Protocolhttp2Stats {
     /// `String`, read-write.
@@ -1087,6 +1109,7 @@ impl rt::Model for Protocolhttp2Stats {
         "http2winupdateframesrcvd",
         "http2winupdateframesrcvdrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1314,6 +1337,16 @@ impl ::serde::Serialize for Protocolhttp2Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Protocolhttp2Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Protocolhttp2Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Protocolhttp2Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1339,7 +1372,7 @@ impl Protocolhttp2Stats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Protocolhttp3Stats {
     /// `String`, read-write.
@@ -1433,6 +1466,7 @@ impl rt::Model for Protocolhttp3Stats {
         "http3strmpcbalcfail",
         "http3strmpcbalcfailrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1492,6 +1526,16 @@ impl ::serde::Serialize for Protocolhttp3Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Protocolhttp3Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Protocolhttp3Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Protocolhttp3Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1516,7 +1560,7 @@ impl Protocolhttp3Stats {
 /// - URL: `/nitro/v1/stat/protocolicmp`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocolicmpStats {
     /// `String`, read-write.
@@ -1631,6 +1675,7 @@ impl rt::Model for ProtocolicmpStats {
         "icmptxechoreplyrate",
         "icmptxpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1724,6 +1769,16 @@ impl ::serde::Serialize for ProtocolicmpStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProtocolicmpStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocolicmpStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProtocolicmpStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1748,7 +1803,7 @@ impl ProtocolicmpStats {
 /// - URL: `/nitro/v1/stat/protocolicmpv6`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Protocolicmpv6Stats {
     /// `String`, read-write.
@@ -1878,6 +1933,7 @@ impl rt::Model for Protocolicmpv6Stats {
         "icmpv6txrsrate",
         "icmpv6unspt",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1981,6 +2037,16 @@ impl ::serde::Serialize for Protocolicmpv6Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Protocolicmpv6Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Protocolicmpv6Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Protocolicmpv6Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2005,7 +2071,7 @@ impl Protocolicmpv6Stats {
 /// - URL: `/nitro/v1/stat/protocolip`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocolipStats {
     /// `String`, read-write.
@@ -2156,6 +2222,7 @@ impl rt::Model for ProtocolipStats {
         "iptxpktsrate",
         "noniptottruncatedpackets",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -2273,6 +2340,16 @@ impl ::serde::Serialize for ProtocolipStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProtocolipStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocolipStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProtocolipStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2297,7 +2374,7 @@ impl ProtocolipStats {
 /// - URL: `/nitro/v1/stat/protocolipv6`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Protocolipv6Stats {
     /// `String`, read-write.
@@ -2460,6 +2537,7 @@ impl rt::Model for Protocolipv6Stats {
         "ipv6txbytesrate",
         "ipv6txpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -2585,6 +2663,16 @@ impl ::serde::Serialize for Protocolipv6Stats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Protocolipv6Stats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Protocolipv6Stats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Protocolipv6Stats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2610,7 +2698,7 @@ impl Protocolipv6Stats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocolmptcpStats {
     /// `String`, read-write.
@@ -3413,6 +3501,7 @@ impl rt::Model for ProtocolmptcpStats {
         "mptcpv1mpcapsessionrate",
         "mptcpv1mpcapsynrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -3754,6 +3843,16 @@ impl ::serde::Serialize for ProtocolmptcpStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProtocolmptcpStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocolmptcpStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProtocolmptcpStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3779,7 +3878,7 @@ impl ProtocolmptcpStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocolquicStats {
     /// `String`, read-write.
@@ -4053,6 +4152,7 @@ impl rt::Model for ProtocolquicStats {
         "quicvernegpktsent",
         "quicvernegpktsentrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -4184,6 +4284,16 @@ impl ::serde::Serialize for ProtocolquicStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProtocolquicStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocolquicStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProtocolquicStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4209,7 +4319,7 @@ impl ProtocolquicStats {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocolquicbridgeStats {
     /// `String`, read-write.
@@ -4283,6 +4393,7 @@ impl rt::Model for ProtocolquicbridgeStats {
         "quicbridgeqpialcfailrate",
         "quicbridgeqpirate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -4334,6 +4445,16 @@ impl ::serde::Serialize for ProtocolquicbridgeStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProtocolquicbridgeStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocolquicbridgeStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProtocolquicbridgeStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4358,7 +4479,7 @@ impl ProtocolquicbridgeStats {
 /// - URL: `/nitro/v1/stat/protocoltcp`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocoltcpStats {
     /// `String`, read-write.
@@ -4815,6 +4936,7 @@ impl rt::Model for ProtocoltcpStats {
         "tcpzombiepassivehalfclosesrvconnflushedrate",
         "tcpzombiesvrconnflushedrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -5136,6 +5258,16 @@ impl ::serde::Serialize for ProtocoltcpStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProtocoltcpStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocoltcpStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProtocoltcpStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5160,7 +5292,7 @@ impl ProtocoltcpStats {
 /// - URL: `/nitro/v1/stat/protocoludp`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtocoludpStats {
     /// `String`, read-write.
@@ -5212,6 +5344,7 @@ impl rt::Model for ProtocoludpStats {
         "udptxbytesrate",
         "udptxpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -5261,6 +5394,16 @@ impl ::serde::Serialize for ProtocoludpStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ProtocoludpStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtocoludpStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProtocoludpStats {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rdpclientprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -310,6 +310,7 @@ impl rt::Model for Rdpclientprofile {
         "redirectprinters",
         "videoplaybackmode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -383,6 +384,16 @@ impl ::serde::Serialize for Rdpclientprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Rdpclientprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rdpclientprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Rdpclientprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -442,7 +453,7 @@ impl Rdpclientprofile {
 /// - Key: none
 /// - Operations: `action:kill`, `count`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rdpconnections {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -497,6 +508,7 @@ impl rt::Model for Rdpconnections {
         "targetport",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -538,6 +550,16 @@ impl ::serde::Serialize for Rdpconnections {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Rdpconnections {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rdpconnections {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Rdpconnections {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -571,7 +593,7 @@ impl Rdpconnections {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rdpserverprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -642,6 +664,7 @@ impl rt::Model for Rdpserverprofile {
         "rdpport",
         "rdpredirection",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -681,6 +704,16 @@ impl ::serde::Serialize for Rdpserverprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rdpserverprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rdpserverprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rdpserverprofile {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reputationsettings {
     /// `String`, read-write.
@@ -43,6 +43,7 @@ impl rt::Model for Reputationsettings {
         "proxyserver",
         "proxyusername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.proxypassword.as_field(),
@@ -74,6 +75,16 @@ impl ::serde::Serialize for Reputationsettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Reputationsettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Reputationsettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Reputationsettings {

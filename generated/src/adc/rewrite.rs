@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/rewriteaction`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewriteaction {
     /// `String`, read-write.
@@ -244,6 +244,7 @@ impl rt::Model for Rewriteaction {
         "type",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -303,6 +304,16 @@ impl ::serde::Serialize for Rewriteaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rewriteaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rewriteaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rewriteaction {
@@ -369,7 +380,7 @@ impl Rewriteaction {
 /// - URL: `/nitro/v1/config/rewriteglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteglobalBinding {
     /// `rewriteglobal_rewritepolicy_binding[]`, read-only.
@@ -381,6 +392,7 @@ pub struct RewriteglobalBinding {
 }
 impl rt::Model for RewriteglobalBinding {
     const FIELDS: &'static [&'static str] = &["rewriteglobal_rewritepolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rewriteglobal_rewritepolicy_binding.as_field(),
@@ -408,6 +420,16 @@ impl ::serde::Serialize for RewriteglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewriteglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewriteglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewriteglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -432,7 +454,7 @@ impl RewriteglobalBinding {
 /// - URL: `/nitro/v1/config/rewriteglobal_rewritepolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteglobalRewritepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -695,6 +717,7 @@ impl rt::Model for RewriteglobalRewritepolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -742,6 +765,16 @@ impl ::serde::Serialize for RewriteglobalRewritepolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewriteglobalRewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewriteglobalRewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewriteglobalRewritepolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -786,7 +819,7 @@ impl RewriteglobalRewritepolicyBinding {
 /// - URL: `/nitro/v1/config/rewriteparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewriteparam {
     /// `Double`, read-write.
@@ -804,6 +837,7 @@ pub struct Rewriteparam {
 }
 impl rt::Model for Rewriteparam {
     const FIELDS: &'static [&'static str] = &["timeout", "undefaction"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.timeout.as_field(),
@@ -831,6 +865,16 @@ impl ::serde::Serialize for Rewriteparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rewriteparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rewriteparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rewriteparam {
@@ -865,7 +909,7 @@ impl Rewriteparam {
 /// - URL: `/nitro/v1/config/rewritepolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewritepolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -930,6 +974,7 @@ impl rt::Model for Rewritepolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -981,6 +1026,16 @@ impl ::serde::Serialize for Rewritepolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Rewritepolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rewritepolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Rewritepolicy {
@@ -1047,7 +1102,7 @@ impl Rewritepolicy {
 /// - URL: `/nitro/v1/config/rewritepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyBinding {
     /// `String`, read-write.
@@ -1075,6 +1130,7 @@ impl rt::Model for RewritepolicyBinding {
         "rewritepolicy_rewriteglobal_binding",
         "rewritepolicy_rewritepolicylabel_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -1110,6 +1166,16 @@ impl ::serde::Serialize for RewritepolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1138,7 +1204,7 @@ impl RewritepolicyBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyCsvserverBinding {
     /// `String`, read-write.
@@ -1191,6 +1257,7 @@ impl rt::Model for RewritepolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1232,6 +1299,16 @@ impl ::serde::Serialize for RewritepolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1264,7 +1341,7 @@ impl RewritepolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyLbvserverBinding {
     /// `String`, read-write.
@@ -1317,6 +1394,7 @@ impl rt::Model for RewritepolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1358,6 +1436,16 @@ impl ::serde::Serialize for RewritepolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1390,7 +1478,7 @@ impl RewritepolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_rewriteglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyRewriteglobalBinding {
     /// `String`, read-write.
@@ -1443,6 +1531,7 @@ impl rt::Model for RewritepolicyRewriteglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1484,6 +1573,16 @@ impl ::serde::Serialize for RewritepolicyRewriteglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicyRewriteglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicyRewriteglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicyRewriteglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1516,7 +1615,7 @@ impl RewritepolicyRewriteglobalBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_rewritepolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyRewritepolicylabelBinding {
     /// `String`, read-write.
@@ -1569,6 +1668,7 @@ impl rt::Model for RewritepolicyRewritepolicylabelBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1610,6 +1710,16 @@ impl ::serde::Serialize for RewritepolicyRewritepolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicyRewritepolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicyRewritepolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicyRewritepolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1642,7 +1752,7 @@ impl RewritepolicyRewritepolicylabelBinding {
 /// - URL: `/nitro/v1/config/rewritepolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewritepolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1812,6 +1922,7 @@ impl rt::Model for Rewritepolicylabel {
         "priority",
         "transform",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1869,6 +1980,16 @@ impl ::serde::Serialize for Rewritepolicylabel {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Rewritepolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Rewritepolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Rewritepolicylabel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1921,7 +2042,7 @@ impl Rewritepolicylabel {
 /// - URL: `/nitro/v1/config/rewritepolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelBinding {
     /// `String`, read-write.
@@ -1943,6 +2064,7 @@ impl rt::Model for RewritepolicylabelBinding {
         "rewritepolicylabel_policybinding_binding",
         "rewritepolicylabel_rewritepolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.labelname.as_field(),
@@ -1974,6 +2096,16 @@ impl ::serde::Serialize for RewritepolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2002,7 +2134,7 @@ impl RewritepolicylabelBinding {
 /// - URL: `/nitro/v1/config/rewritepolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -2055,6 +2187,7 @@ impl rt::Model for RewritepolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2096,6 +2229,16 @@ impl ::serde::Serialize for RewritepolicylabelPolicybindingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2128,7 +2271,7 @@ impl RewritepolicylabelPolicybindingBinding {
 /// - URL: `/nitro/v1/config/rewritepolicylabel_rewritepolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelRewritepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2171,6 +2314,7 @@ impl rt::Model for RewritepolicylabelRewritepolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2210,6 +2354,16 @@ impl ::serde::Serialize for RewritepolicylabelRewritepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RewritepolicylabelRewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicylabelRewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RewritepolicylabelRewritepolicyBinding {
@@ -2260,7 +2414,7 @@ impl RewritepolicylabelRewritepolicyBinding {
 /// - URL: `/nitro/v1/stat/rewritepolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyStats {
     /// `String`, read-write.
@@ -2308,6 +2462,7 @@ impl rt::Model for RewritepolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -2345,6 +2500,16 @@ impl ::serde::Serialize for RewritepolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritepolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritepolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2373,7 +2538,7 @@ impl RewritepolicyStats {
 /// - URL: `/nitro/v1/stat/rewritepolicylabel`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelStats {
     /// `String`, read-write.
@@ -2400,6 +2565,7 @@ impl rt::Model for RewritepolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -2431,6 +2597,16 @@ impl ::serde::Serialize for RewritepolicylabelStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RewritepolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritepolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RewritepolicylabelStats {

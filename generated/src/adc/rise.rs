@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/riseapbrsvc`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseapbrsvc {
     /// `String`, read-only.
@@ -230,6 +230,7 @@ impl rt::Model for Riseapbrsvc {
         "serverport",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -271,6 +272,16 @@ impl ::serde::Serialize for Riseapbrsvc {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Riseapbrsvc {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Riseapbrsvc {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Riseapbrsvc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -299,7 +310,7 @@ impl Riseapbrsvc {
 /// - URL: `/nitro/v1/config/riseparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseparam {
     /// `String`, read-write.
@@ -338,6 +349,7 @@ impl rt::WireEnum for RiseparamDirectmode {
 pub type RiseparamIndirectmode = RiseparamDirectmode;
 impl rt::Model for Riseparam {
     const FIELDS: &'static [&'static str] = &["directmode", "indirectmode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.directmode.as_field(),
@@ -365,6 +377,16 @@ impl ::serde::Serialize for Riseparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Riseparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Riseparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Riseparam {
@@ -399,7 +421,7 @@ impl Riseparam {
 /// - URL: `/nitro/v1/config/riseprofile`
 /// - Key: `profilename`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseprofile {
     /// `String`, read-write.
@@ -533,6 +555,7 @@ impl rt::Model for Riseprofile {
         "vlangroupid",
         "vpcid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -590,6 +613,16 @@ impl ::serde::Serialize for Riseprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Riseprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Riseprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Riseprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -622,7 +655,7 @@ impl Riseprofile {
 /// - URL: `/nitro/v1/config/riseprofile_binding`
 /// - Key: `profilename`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RiseprofileBinding {
     /// `String`, read-write.
@@ -639,6 +672,7 @@ impl rt::Model for RiseprofileBinding {
         "profilename",
         "riseprofile_interface_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.profilename.as_field(),
@@ -666,6 +700,16 @@ impl ::serde::Serialize for RiseprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RiseprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RiseprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RiseprofileBinding {
@@ -696,7 +740,7 @@ impl RiseprofileBinding {
 /// - URL: `/nitro/v1/config/riseprofile_interface_binding`
 /// - Key: `profilename`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RiseprofileInterfaceBinding {
     /// `String`, read-write.
@@ -722,6 +766,7 @@ impl rt::Model for RiseprofileInterfaceBinding {
         "memberinterface",
         "profilename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -751,6 +796,16 @@ impl ::serde::Serialize for RiseprofileInterfaceBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RiseprofileInterfaceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RiseprofileInterfaceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RiseprofileInterfaceBinding {
@@ -785,7 +840,7 @@ impl RiseprofileInterfaceBinding {
 /// - URL: `/nitro/v1/config/riserhi`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riserhi {
     /// `String`, read-only.
@@ -840,6 +895,7 @@ impl rt::Model for Riserhi {
         "vserverrhilevel",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -877,6 +933,16 @@ impl ::serde::Serialize for Riserhi {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Riserhi {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Riserhi {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Riserhi {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/routerdynamicrouting`
 /// - Key: none
 /// - Operations: `action:apply`, `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Routerdynamicrouting {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -36,6 +36,7 @@ impl rt::Model for Routerdynamicrouting {
         "nodeid",
         "output",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -67,6 +68,16 @@ impl ::serde::Serialize for Routerdynamicrouting {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Routerdynamicrouting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Routerdynamicrouting {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Routerdynamicrouting {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/scparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Scparameter {
     /// `Double`, read-write.
@@ -31,6 +31,7 @@ pub struct Scparameter {
 }
 impl rt::Model for Scparameter {
     const FIELDS: &'static [&'static str] = &["sessionlife", "vsr"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sessionlife.as_field(),
@@ -58,6 +59,16 @@ impl ::serde::Serialize for Scparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Scparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Scparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Scparameter {
@@ -92,7 +103,7 @@ impl Scparameter {
 /// - URL: `/nitro/v1/config/scpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Scpolicy {
     /// `String`, read-write.
@@ -164,6 +175,7 @@ impl rt::Model for Scpolicy {
         "rule",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -205,6 +217,16 @@ impl ::serde::Serialize for Scpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Scpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Scpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Scpolicy {
@@ -265,7 +287,7 @@ impl Scpolicy {
 /// - URL: `/nitro/v1/stat/sc`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ScStats {
     /// `String`, read-write.
@@ -356,6 +378,7 @@ impl rt::Model for ScStats {
         "scunsupbrow",
         "scunsupbrowrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -423,6 +446,16 @@ impl ::serde::Serialize for ScStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ScStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ScStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ScStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -447,7 +480,7 @@ impl ScStats {
 /// - URL: `/nitro/v1/stat/scpolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ScpolicyStats {
     /// `Double`, read-only.
@@ -558,6 +591,7 @@ impl rt::Model for ScpolicyStats {
         "totclienttransaction",
         "totopenconn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.avgservertransactiontime.as_field(),
@@ -645,6 +679,16 @@ impl ::serde::Serialize for ScpolicyStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ScpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ScpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ScpolicyStats {

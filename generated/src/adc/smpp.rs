@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Smppparam {
     /// `Double`, read-write.
@@ -104,6 +104,7 @@ impl rt::Model for Smppparam {
         "msgqueue",
         "msgqueuesize",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.addrnpi.as_field(),
@@ -141,6 +142,16 @@ impl ::serde::Serialize for Smppparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Smppparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Smppparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Smppparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -174,7 +185,7 @@ impl Smppparam {
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Smppuser {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -200,6 +211,7 @@ pub struct Smppuser {
 }
 impl rt::Model for Smppuser {
     const FIELDS: &'static [&'static str] = &["__count", "password", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -229,6 +241,16 @@ impl ::serde::Serialize for Smppuser {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Smppuser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Smppuser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Smppuser {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/snmpalarm`
 /// - Key: `trapname`
 /// - Operations: `action:disable`, `action:enable`, `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpalarm {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -762,6 +762,7 @@ impl rt::Model for Snmpalarm {
         "timeout",
         "trapname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -803,6 +804,16 @@ impl ::serde::Serialize for Snmpalarm {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpalarm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpalarm {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpalarm {
@@ -861,7 +872,7 @@ impl Snmpalarm {
 /// - URL: `/nitro/v1/config/snmpcommunity`
 /// - Key: `communityname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpcommunity {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -907,6 +918,7 @@ impl rt::WireEnum for SnmpcommunityPermissions {
 }
 impl rt::Model for Snmpcommunity {
     const FIELDS: &'static [&'static str] = &["__count", "communityname", "permissions"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -936,6 +948,16 @@ impl ::serde::Serialize for Snmpcommunity {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpcommunity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpcommunity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpcommunity {
@@ -984,7 +1006,7 @@ impl Snmpcommunity {
 /// - URL: `/nitro/v1/config/snmpengineid`
 /// - Key: `ownernode`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpengineid {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1011,6 +1033,7 @@ impl rt::Model for Snmpengineid {
         "engineid",
         "ownernode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1042,6 +1065,16 @@ impl ::serde::Serialize for Snmpengineid {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpengineid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpengineid {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpengineid {
@@ -1088,7 +1121,7 @@ impl Snmpengineid {
 /// - URL: `/nitro/v1/config/snmpgroup`
 /// - Key: `name`, `securitylevel`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpgroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1180,6 +1213,7 @@ impl rt::Model for Snmpgroup {
         "status",
         "storagetype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1215,6 +1249,16 @@ impl ::serde::Serialize for Snmpgroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpgroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpgroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpgroup {
@@ -1269,7 +1313,7 @@ impl Snmpgroup {
 /// - URL: `/nitro/v1/config/snmpmanager`
 /// - Key: `ipaddress`, `netmask`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpmanager {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1304,6 +1348,7 @@ impl rt::Model for Snmpmanager {
         "ipaddress",
         "netmask",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1339,6 +1384,16 @@ impl ::serde::Serialize for Snmpmanager {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpmanager {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpmanager {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpmanager {
@@ -1397,7 +1452,7 @@ impl Snmpmanager {
 /// - URL: `/nitro/v1/config/snmpmib`
 /// - Key: `ownernode`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpmib {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1460,6 +1515,7 @@ impl rt::Model for Snmpmib {
         "sysservices",
         "sysuptime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1503,6 +1559,16 @@ impl ::serde::Serialize for Snmpmib {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpmib {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpmib {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpmib {
@@ -1549,7 +1615,7 @@ impl Snmpmib {
 /// - URL: `/nitro/v1/config/snmpoid`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpoid {
     /// `String`, read-write.
@@ -1592,6 +1658,7 @@ impl rt::Model for Snmpoid {
         "entitytype",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.snmpoid.as_field(),
@@ -1625,6 +1692,16 @@ impl ::serde::Serialize for Snmpoid {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Snmpoid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpoid {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Snmpoid {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1653,7 +1730,7 @@ impl Snmpoid {
 /// - URL: `/nitro/v1/config/snmpoption`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpoption {
     /// `String`, read-write.
@@ -1766,6 +1843,7 @@ impl rt::Model for Snmpoption {
         "snmptraplogging",
         "snmptraplogginglevel",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.customtrap.as_field(),
@@ -1803,6 +1881,16 @@ impl ::serde::Serialize for Snmpoption {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Snmpoption {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpoption {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Snmpoption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1835,7 +1923,7 @@ impl Snmpoption {
 /// - URL: `/nitro/v1/config/snmptrap`
 /// - Key: `trapclass`, `td`, `trapdestination`, `version`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmptrap {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1945,6 +2033,7 @@ impl rt::Model for Snmptrap {
         "trapdestination",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1988,6 +2077,16 @@ impl ::serde::Serialize for Snmptrap {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmptrap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmptrap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmptrap {
@@ -2051,7 +2150,7 @@ impl Snmptrap {
 /// - URL: `/nitro/v1/config/snmptrap_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmptrapBinding {
     /// `String`, read-write.
@@ -2087,6 +2186,7 @@ impl rt::Model for SnmptrapBinding {
         "trapdestination",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.snmptrap_snmpuser_binding.as_field(),
@@ -2122,6 +2222,16 @@ impl ::serde::Serialize for SnmptrapBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SnmptrapBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmptrapBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SnmptrapBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2146,7 +2256,7 @@ impl SnmptrapBinding {
 /// - URL: `/nitro/v1/config/snmptrap_snmpuser_binding`
 /// - Key: `trapclass`, `td`, `trapdestination`, `version`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmptrapSnmpuserBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2202,6 +2312,7 @@ impl rt::Model for SnmptrapSnmpuserBinding {
         "username",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2239,6 +2350,16 @@ impl ::serde::Serialize for SnmptrapSnmpuserBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SnmptrapSnmpuserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmptrapSnmpuserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SnmptrapSnmpuserBinding {
@@ -2294,7 +2415,7 @@ impl SnmptrapSnmpuserBinding {
 /// - URL: `/nitro/v1/config/snmpuser`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpuser {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2407,6 +2528,7 @@ impl rt::Model for Snmpuser {
         "status",
         "storagetype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2450,6 +2572,16 @@ impl ::serde::Serialize for Snmpuser {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpuser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpuser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpuser {
@@ -2510,7 +2642,7 @@ impl Snmpuser {
 /// - URL: `/nitro/v1/config/snmpview`
 /// - Key: `name`, `subtree`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpview {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2572,6 +2704,7 @@ impl rt::Model for Snmpview {
         "subtree",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2607,6 +2740,16 @@ impl ::serde::Serialize for Snmpview {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Snmpview {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Snmpview {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Snmpview {
@@ -2661,7 +2804,7 @@ impl Snmpview {
 /// - URL: `/nitro/v1/stat/snmp`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpStats {
     /// `String`, read-write.
@@ -2762,6 +2905,7 @@ impl rt::Model for SnmpStats {
         "snmpunsupportedsecuritylevel",
         "snmpwrongdigests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -2835,6 +2979,16 @@ impl ::serde::Serialize for SnmpStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SnmpStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SnmpStats {

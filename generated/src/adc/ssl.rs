@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/sslaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -299,6 +299,7 @@ impl rt::Model for Sslaction {
         "ssllogprofile",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -394,6 +395,16 @@ impl ::serde::Serialize for Sslaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -441,7 +452,7 @@ impl Sslaction {
 /// - Key: `cacertbundlename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcacertbundle {
     /// `String`, read-write.
@@ -465,6 +476,7 @@ impl rt::Model for Sslcacertbundle {
         "cacertbundlename",
         "servername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bundlefile.as_field(),
@@ -494,6 +506,16 @@ impl ::serde::Serialize for Sslcacertbundle {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcacertbundle {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcacertbundle {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcacertbundle {
@@ -541,7 +563,7 @@ impl Sslcacertbundle {
 /// - Key: `cacertgroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcacertgroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -587,6 +609,7 @@ impl rt::Model for Sslcacertgroup {
         "crlcheck",
         "ocspcheck",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -620,6 +643,16 @@ impl ::serde::Serialize for Sslcacertgroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcacertgroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcacertgroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcacertgroup {
@@ -669,7 +702,7 @@ impl Sslcacertgroup {
 /// - Key: `cacertgroupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcacertgroupBinding {
     /// `String`, read-write.
@@ -690,6 +723,7 @@ impl rt::Model for SslcacertgroupBinding {
         "cacertgroupname",
         "sslcacertgroup_sslcertkey_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacertgroupname.as_field(),
@@ -717,6 +751,16 @@ impl ::serde::Serialize for SslcacertgroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcacertgroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcacertgroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcacertgroupBinding {
@@ -748,7 +792,7 @@ impl SslcacertgroupBinding {
 /// - Key: `cacertgroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcacertgroupSslcertkeyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -798,6 +842,7 @@ impl rt::Model for SslcacertgroupSslcertkeyBinding {
         "crlcheck",
         "ocspcheck",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -831,6 +876,16 @@ impl ::serde::Serialize for SslcacertgroupSslcertkeyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcacertgroupSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcacertgroupSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcacertgroupSslcertkeyBinding {
@@ -881,7 +936,7 @@ impl SslcacertgroupSslcertkeyBinding {
 /// - URL: `/nitro/v1/config/sslcert`
 /// - Key: none
 /// - Operations: `action:create`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcert {
     /// `String`, read-write.
@@ -1016,6 +1071,7 @@ impl rt::Model for Sslcert {
         "reqfile",
         "subjectaltname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacert.as_field(),
@@ -1069,6 +1125,16 @@ impl ::serde::Serialize for Sslcert {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslcert {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcert {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslcert {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1096,7 +1162,7 @@ impl Sslcert {
 /// - Key: none
 /// - Operations: `action:Import`, `action:apply`, `action:export`, `count`, `delete`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertbundle {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1143,6 +1209,7 @@ impl rt::WireEnum for SslcertbundleInuse {
 }
 impl rt::Model for Sslcertbundle {
     const FIELDS: &'static [&'static str] = &["__count", "inuse", "name", "src"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1174,6 +1241,16 @@ impl ::serde::Serialize for Sslcertbundle {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcertbundle {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertbundle {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcertbundle {
@@ -1226,7 +1303,7 @@ impl Sslcertbundle {
 /// - URL: `/nitro/v1/config/sslcertchain`
 /// - Key: `certkeyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertchain {
     /// `String`, read-write.
@@ -1240,6 +1317,7 @@ pub struct Sslcertchain {
 }
 impl rt::Model for Sslcertchain {
     const FIELDS: &'static [&'static str] = &["__count", "certkeyname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1267,6 +1345,16 @@ impl ::serde::Serialize for Sslcertchain {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcertchain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertchain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcertchain {
@@ -1301,7 +1389,7 @@ impl Sslcertchain {
 /// - URL: `/nitro/v1/config/sslcertchain_binding`
 /// - Key: `certkeyname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertchainBinding {
     /// `String`, read-write.
@@ -1318,6 +1406,7 @@ impl rt::Model for SslcertchainBinding {
         "certkeyname",
         "sslcertchain_sslcertkey_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certkeyname.as_field(),
@@ -1345,6 +1434,16 @@ impl ::serde::Serialize for SslcertchainBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcertchainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertchainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcertchainBinding {
@@ -1375,7 +1474,7 @@ impl SslcertchainBinding {
 /// - URL: `/nitro/v1/config/sslcertchain_sslcertkey_binding`
 /// - Key: `certkeyname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertchainSslcertkeyBinding {
     /// `String`, read-write.
@@ -1418,6 +1517,7 @@ impl rt::Model for SslcertchainSslcertkeyBinding {
         "islinked",
         "linkcertkeyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1455,6 +1555,16 @@ impl ::serde::Serialize for SslcertchainSslcertkeyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcertchainSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertchainSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcertchainSslcertkeyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1487,7 +1597,7 @@ impl SslcertchainSslcertkeyBinding {
 /// - URL: `/nitro/v1/config/sslcertfile`
 /// - Key: none
 /// - Operations: `action:Import`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertfile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1505,6 +1615,7 @@ pub struct Sslcertfile {
 }
 impl rt::Model for Sslcertfile {
     const FIELDS: &'static [&'static str] = &["__count", "name", "src"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1534,6 +1645,16 @@ impl ::serde::Serialize for Sslcertfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcertfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcertfile {
@@ -1575,7 +1696,7 @@ impl Sslcertfile {
 /// - Key: `certkeyname`
 /// - Operations: `add`, `count`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertificatechain {
     /// `String`, read-write.
@@ -1611,6 +1732,7 @@ impl rt::Model for Sslcertificatechain {
         "chainlinked",
         "chainpossiblelinks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certkeyname.as_field(),
@@ -1644,6 +1766,16 @@ impl ::serde::Serialize for Sslcertificatechain {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcertificatechain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertificatechain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcertificatechain {
@@ -1686,7 +1818,7 @@ impl Sslcertificatechain {
 /// - URL: `/nitro/v1/config/sslcertkey`
 /// - Key: `certkey`
 /// - Operations: `action:change`, `action:clear`, `action:link`, `action:unlink`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertkey {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1990,6 +2122,7 @@ impl rt::Model for Sslcertkey {
         "subject",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2097,6 +2230,16 @@ impl ::serde::Serialize for Sslcertkey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslcertkey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertkey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslcertkey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2179,7 +2322,7 @@ impl Sslcertkey {
 /// - URL: `/nitro/v1/config/sslcertkey_binding`
 /// - Key: `certkey`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeyBinding {
     /// `String`, read-write.
@@ -2214,6 +2357,7 @@ impl rt::Model for SslcertkeyBinding {
         "sslcertkey_sslprofile_binding",
         "sslcertkey_sslvserver_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certkey.as_field(),
@@ -2251,6 +2395,16 @@ impl ::serde::Serialize for SslcertkeyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcertkeyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2279,7 +2433,7 @@ impl SslcertkeyBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_crldistribution_binding`
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeyCrldistributionBinding {
     /// `Boolean`, read-write.
@@ -2305,6 +2459,7 @@ pub struct SslcertkeyCrldistributionBinding {
 }
 impl rt::Model for SslcertkeyCrldistributionBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ca", "certkey", "issuer"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2336,6 +2491,16 @@ impl ::serde::Serialize for SslcertkeyCrldistributionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcertkeyCrldistributionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertkeyCrldistributionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcertkeyCrldistributionBinding {
@@ -2370,7 +2535,7 @@ impl SslcertkeyCrldistributionBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_service_binding`
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeyServiceBinding {
     /// `String`, read-write.
@@ -2423,6 +2588,7 @@ impl rt::Model for SslcertkeyServiceBinding {
         "servicename",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2464,6 +2630,16 @@ impl ::serde::Serialize for SslcertkeyServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcertkeyServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertkeyServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcertkeyServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2496,7 +2672,7 @@ impl SslcertkeyServiceBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_sslocspresponder_binding`
 /// - Key: `certkey`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeySslocspresponderBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2522,6 +2698,7 @@ impl rt::Model for SslcertkeySslocspresponderBinding {
         "ocspresponder",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2555,6 +2732,16 @@ impl ::serde::Serialize for SslcertkeySslocspresponderBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcertkeySslocspresponderBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertkeySslocspresponderBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcertkeySslocspresponderBinding {
@@ -2604,7 +2791,7 @@ impl SslcertkeySslocspresponderBinding {
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeySslprofileBinding {
     /// `Boolean`, read-write.
@@ -2630,6 +2817,7 @@ pub struct SslcertkeySslprofileBinding {
 }
 impl rt::Model for SslcertkeySslprofileBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ca", "certkey", "sslprofile"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2661,6 +2849,16 @@ impl ::serde::Serialize for SslcertkeySslprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcertkeySslprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertkeySslprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcertkeySslprofileBinding {
@@ -2695,7 +2893,7 @@ impl SslcertkeySslprofileBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_sslvserver_binding`
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeySslvserverBinding {
     /// `Boolean`, read-write.
@@ -2748,6 +2946,7 @@ impl rt::Model for SslcertkeySslvserverBinding {
         "vserver",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2789,6 +2988,16 @@ impl ::serde::Serialize for SslcertkeySslvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcertkeySslvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcertkeySslvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcertkeySslvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2822,7 +3031,7 @@ impl SslcertkeySslvserverBinding {
 /// - Key: `certkeybundlename`
 /// - Operations: `action:change`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertkeybundle {
     /// `String`, read-write.
@@ -2846,6 +3055,7 @@ impl rt::Model for Sslcertkeybundle {
         "certkeybundlename",
         "passplain",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bundlefile.as_field(),
@@ -2875,6 +3085,16 @@ impl ::serde::Serialize for Sslcertkeybundle {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcertkeybundle {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertkeybundle {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcertkeybundle {
@@ -2925,7 +3145,7 @@ impl Sslcertkeybundle {
 /// - URL: `/nitro/v1/config/sslcertlink`
 /// - Key: none
 /// - Operations: `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertlink {
     /// `String`, read-only.
@@ -2943,6 +3163,7 @@ impl rt::Model for Sslcertlink {
         "certkeyname",
         "linkcertkeyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2974,6 +3195,16 @@ impl ::serde::Serialize for Sslcertlink {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslcertlink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertlink {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslcertlink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3002,7 +3233,7 @@ impl Sslcertlink {
 /// - URL: `/nitro/v1/config/sslcertreq`
 /// - Key: none
 /// - Operations: `action:create`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertreq {
     /// `String`, read-write.
@@ -3114,6 +3345,7 @@ impl rt::Model for Sslcertreq {
         "statename",
         "subjectaltname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.challengepassword.as_field(),
@@ -3171,6 +3403,16 @@ impl ::serde::Serialize for Sslcertreq {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslcertreq {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcertreq {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslcertreq {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3197,7 +3439,7 @@ impl Sslcertreq {
 /// - URL: `/nitro/v1/config/sslcipher`
 /// - Key: `ciphergroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcipher {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3236,6 +3478,7 @@ impl rt::Model for Sslcipher {
         "ciphgrpalias",
         "sslprofile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3271,6 +3514,16 @@ impl ::serde::Serialize for Sslcipher {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcipher {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcipher {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcipher {
@@ -3331,7 +3584,7 @@ impl Sslcipher {
 /// - URL: `/nitro/v1/config/sslcipher_binding`
 /// - Key: `ciphergroupname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherBinding {
     /// `String`, read-write.
@@ -3358,6 +3611,7 @@ impl rt::Model for SslcipherBinding {
         "sslcipher_sslciphersuite_binding",
         "sslcipher_sslprofile_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ciphergroupname.as_field(),
@@ -3391,6 +3645,16 @@ impl ::serde::Serialize for SslcipherBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcipherBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3419,7 +3683,7 @@ impl SslcipherBinding {
 /// - URL: `/nitro/v1/config/sslcipher_individualcipher_binding`
 /// - Key: `ciphergroupname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherIndividualcipherBinding {
     /// `String`, read-write.
@@ -3495,6 +3759,7 @@ impl rt::Model for SslcipherIndividualcipherBinding {
         "ciphgrpals",
         "description",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3534,6 +3799,16 @@ impl ::serde::Serialize for SslcipherIndividualcipherBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcipherIndividualcipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcipherIndividualcipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcipherIndividualcipherBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3565,7 +3840,7 @@ impl SslcipherIndividualcipherBinding {
 ///
 /// - URL: `/nitro/v1/config/sslcipher_service_binding`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherServiceBinding {
     /// `Double`, read-write.
@@ -3630,6 +3905,7 @@ impl rt::Model for SslcipherServiceBinding {
         "servicegroupname",
         "servicename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ciphergroupname.as_field(),
@@ -3671,6 +3947,16 @@ impl ::serde::Serialize for SslcipherServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcipherServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcipherServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcipherServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3688,7 +3974,7 @@ impl rt::Resource for SslcipherServiceBinding {
 ///
 /// - URL: `/nitro/v1/config/sslcipher_servicegroup_binding`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherServicegroupBinding {
     /// `Double`, read-write.
@@ -3753,6 +4039,7 @@ impl rt::Model for SslcipherServicegroupBinding {
         "servicegroupname",
         "servicename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ciphergroupname.as_field(),
@@ -3794,6 +4081,16 @@ impl ::serde::Serialize for SslcipherServicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcipherServicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcipherServicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcipherServicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3812,7 +4109,7 @@ impl rt::Resource for SslcipherServicegroupBinding {
 /// - URL: `/nitro/v1/config/sslcipher_sslciphersuite_binding`
 /// - Key: `ciphergroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherSslciphersuiteBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3856,6 +4153,7 @@ impl rt::Model for SslcipherSslciphersuiteBinding {
         "ciphgrpals",
         "description",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3893,6 +4191,16 @@ impl ::serde::Serialize for SslcipherSslciphersuiteBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcipherSslciphersuiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcipherSslciphersuiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcipherSslciphersuiteBinding {
@@ -3942,7 +4250,7 @@ impl SslcipherSslciphersuiteBinding {
 /// - Key: `ciphergroupname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherSslprofileBinding {
     /// `Double`, read-write.
@@ -3998,6 +4306,7 @@ impl rt::Model for SslcipherSslprofileBinding {
         "description",
         "sslprofile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4037,6 +4346,16 @@ impl ::serde::Serialize for SslcipherSslprofileBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcipherSslprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcipherSslprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcipherSslprofileBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4068,7 +4387,7 @@ impl SslcipherSslprofileBinding {
 ///
 /// - URL: `/nitro/v1/config/sslcipher_sslvserver_binding`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherSslvserverBinding {
     /// `Double`, read-write.
@@ -4121,6 +4440,7 @@ impl rt::Model for SslcipherSslvserverBinding {
         "vserver",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ciphergroupname.as_field(),
@@ -4158,6 +4478,16 @@ impl ::serde::Serialize for SslcipherSslvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslcipherSslvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcipherSslvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslcipherSslvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4176,7 +4506,7 @@ impl rt::Resource for SslcipherSslvserverBinding {
 /// - URL: `/nitro/v1/config/sslciphersuite`
 /// - Key: `ciphername`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslciphersuite {
     /// `String`, read-write.
@@ -4190,6 +4520,7 @@ pub struct Sslciphersuite {
 }
 impl rt::Model for Sslciphersuite {
     const FIELDS: &'static [&'static str] = &["__count", "ciphername", "description"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4219,6 +4550,16 @@ impl ::serde::Serialize for Sslciphersuite {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslciphersuite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslciphersuite {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslciphersuite {
@@ -4253,7 +4594,7 @@ impl Sslciphersuite {
 /// - URL: `/nitro/v1/config/sslcrl`
 /// - Key: `crlname`
 /// - Operations: `action:create`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcrl {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4467,6 +4808,7 @@ impl rt::Model for Sslcrl {
         "url",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4554,6 +4896,16 @@ impl ::serde::Serialize for Sslcrl {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslcrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcrl {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslcrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4618,7 +4970,7 @@ impl Sslcrl {
 /// - URL: `/nitro/v1/config/sslcrl_binding`
 /// - Key: `crlname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcrlBinding {
     /// `String`, read-write.
@@ -4632,6 +4984,7 @@ pub struct SslcrlBinding {
 }
 impl rt::Model for SslcrlBinding {
     const FIELDS: &'static [&'static str] = &["crlname", "sslcrl_serialnumber_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.crlname.as_field(),
@@ -4659,6 +5012,16 @@ impl ::serde::Serialize for SslcrlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcrlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcrlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcrlBinding {
@@ -4689,7 +5052,7 @@ impl SslcrlBinding {
 /// - URL: `/nitro/v1/config/sslcrl_serialnumber_binding`
 /// - Key: `crlname`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcrlSerialnumberBinding {
     /// `String`, read-write.
@@ -4715,6 +5078,7 @@ pub struct SslcrlSerialnumberBinding {
 }
 impl rt::Model for SslcrlSerialnumberBinding {
     const FIELDS: &'static [&'static str] = &["__count", "crlname", "date", "number"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4746,6 +5110,16 @@ impl ::serde::Serialize for SslcrlSerialnumberBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslcrlSerialnumberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslcrlSerialnumberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslcrlSerialnumberBinding {
@@ -4780,7 +5154,7 @@ impl SslcrlSerialnumberBinding {
 /// - URL: `/nitro/v1/config/sslcrlfile`
 /// - Key: none
 /// - Operations: `action:Import`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcrlfile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4798,6 +5172,7 @@ pub struct Sslcrlfile {
 }
 impl rt::Model for Sslcrlfile {
     const FIELDS: &'static [&'static str] = &["__count", "name", "src"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4827,6 +5202,16 @@ impl ::serde::Serialize for Sslcrlfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslcrlfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslcrlfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslcrlfile {
@@ -4868,7 +5253,7 @@ impl Sslcrlfile {
 /// - Key: none
 /// - Operations: `action:convert`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldefaultprofile {
     /// Keys the reference does not document, kept as received.
@@ -4876,6 +5261,7 @@ pub struct Ssldefaultprofile {
 }
 impl rt::Model for Ssldefaultprofile {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("ssldefaultprofile has no documented fields")
@@ -4897,6 +5283,16 @@ impl ::serde::Serialize for Ssldefaultprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ssldefaultprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ssldefaultprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ssldefaultprofile {
@@ -4923,7 +5319,7 @@ impl Ssldefaultprofile {
 /// - URL: `/nitro/v1/config/ssldhfile`
 /// - Key: none
 /// - Operations: `action:Import`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldhfile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4941,6 +5337,7 @@ pub struct Ssldhfile {
 }
 impl rt::Model for Ssldhfile {
     const FIELDS: &'static [&'static str] = &["__count", "name", "src"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4970,6 +5367,16 @@ impl ::serde::Serialize for Ssldhfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ssldhfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ssldhfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ssldhfile {
@@ -5010,7 +5417,7 @@ impl Ssldhfile {
 /// - URL: `/nitro/v1/config/ssldhparam`
 /// - Key: none
 /// - Operations: `action:create`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldhparam {
     /// `Double`, read-write.
@@ -5044,6 +5451,7 @@ impl rt::WireEnum for SsldhparamGen {
 }
 impl rt::Model for Ssldhparam {
     const FIELDS: &'static [&'static str] = &["bits", "dhfile", "gen"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bits.as_field(),
@@ -5075,6 +5483,16 @@ impl ::serde::Serialize for Ssldhparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ssldhparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ssldhparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ssldhparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5101,7 +5519,7 @@ impl Ssldhparam {
 /// - URL: `/nitro/v1/config/ssldsakey`
 /// - Key: none
 /// - Operations: `action:create`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldsakey {
     /// `String`, read-write.
@@ -5150,6 +5568,7 @@ impl rt::Model for Ssldsakey {
         "password",
         "pkcs8",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aes256.as_field(),
@@ -5191,6 +5610,16 @@ impl ::serde::Serialize for Ssldsakey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ssldsakey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ssldsakey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ssldsakey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5217,7 +5646,7 @@ impl Ssldsakey {
 /// - URL: `/nitro/v1/config/ssldtlsprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldtlsprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5340,6 +5769,7 @@ impl rt::Model for Ssldtlsprofile {
         "pmtudiscovery",
         "terminatesession",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5389,6 +5819,16 @@ impl ::serde::Serialize for Ssldtlsprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ssldtlsprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ssldtlsprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ssldtlsprofile {
@@ -5450,7 +5890,7 @@ impl Ssldtlsprofile {
 /// - Key: none
 /// - Operations: `action:create`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslecdsakey {
     /// `Boolean`, read-write.
@@ -5530,6 +5970,7 @@ impl rt::Model for Sslecdsakey {
         "password",
         "pkcs8",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aes256.as_field(),
@@ -5571,6 +6012,16 @@ impl ::serde::Serialize for Sslecdsakey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslecdsakey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslecdsakey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslecdsakey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5598,7 +6049,7 @@ impl Sslecdsakey {
 /// - Key: `echconfigname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslechconfig {
     /// `String`, read-write.
@@ -5675,6 +6126,7 @@ impl rt::Model for Sslechconfig {
         "hpkekeyname",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.echcipher.as_field(),
@@ -5710,6 +6162,16 @@ impl ::serde::Serialize for Sslechconfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslechconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslechconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslechconfig {
@@ -5756,7 +6218,7 @@ impl Sslechconfig {
 /// - URL: `/nitro/v1/config/sslfips`
 /// - Key: none
 /// - Operations: `action:change`, `action:reset`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfips {
     /// `Integer`, read-only.
@@ -5866,6 +6328,7 @@ impl rt::Model for Sslfips {
         "status",
         "userpassword",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.coresenabled.as_field(),
@@ -5941,6 +6404,16 @@ impl ::serde::Serialize for Sslfips {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslfips {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslfips {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslfips {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5983,7 +6456,7 @@ impl Sslfips {
 /// - URL: `/nitro/v1/config/sslfipskey`
 /// - Key: `fipskeyname`
 /// - Operations: `action:Import`, `action:create`, `action:export`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfipskey {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6104,6 +6577,7 @@ impl rt::Model for Sslfipskey {
         "size",
         "wrapkeyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6149,6 +6623,16 @@ impl ::serde::Serialize for Sslfipskey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslfipskey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslfipskey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslfipskey {
@@ -6205,7 +6689,7 @@ impl Sslfipskey {
 /// - URL: `/nitro/v1/config/sslfipssimsource`
 /// - Key: none
 /// - Operations: `action:enable`, `action:init`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfipssimsource {
     /// `String`, read-write.
@@ -6229,6 +6713,7 @@ impl rt::Model for Sslfipssimsource {
         "sourcesecret",
         "targetsecret",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certfile.as_field(),
@@ -6258,6 +6743,16 @@ impl ::serde::Serialize for Sslfipssimsource {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslfipssimsource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslfipssimsource {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslfipssimsource {
@@ -6292,7 +6787,7 @@ impl Sslfipssimsource {
 /// - URL: `/nitro/v1/config/sslfipssimtarget`
 /// - Key: none
 /// - Operations: `action:enable`, `action:init`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfipssimtarget {
     /// `String`, read-write.
@@ -6321,6 +6816,7 @@ impl rt::Model for Sslfipssimtarget {
         "sourcesecret",
         "targetsecret",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certfile.as_field(),
@@ -6352,6 +6848,16 @@ impl ::serde::Serialize for Sslfipssimtarget {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslfipssimtarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslfipssimtarget {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslfipssimtarget {
@@ -6386,7 +6892,7 @@ impl Sslfipssimtarget {
 /// - URL: `/nitro/v1/config/sslglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslglobalBinding {
     /// `sslglobal_sslpolicy_binding[]`, read-only.
@@ -6396,6 +6902,7 @@ pub struct SslglobalBinding {
 }
 impl rt::Model for SslglobalBinding {
     const FIELDS: &'static [&'static str] = &["sslglobal_sslpolicy_binding"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sslglobal_sslpolicy_binding.as_field(),
@@ -6423,6 +6930,16 @@ impl ::serde::Serialize for SslglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6447,7 +6964,7 @@ impl SslglobalBinding {
 /// - URL: `/nitro/v1/config/sslglobal_sslpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslglobalSslpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6584,6 +7101,7 @@ impl rt::Model for SslglobalSslpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6625,6 +7143,16 @@ impl ::serde::Serialize for SslglobalSslpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslglobalSslpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslglobalSslpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslglobalSslpolicyBinding {
@@ -6670,7 +7198,7 @@ impl SslglobalSslpolicyBinding {
 /// - Key: `hpkekeyname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslhpkekey {
     /// `String`, read-write.
@@ -6702,6 +7230,7 @@ impl rt::WireEnum for SslhpkekeyDhkem {
 }
 impl rt::Model for Sslhpkekey {
     const FIELDS: &'static [&'static str] = &["dhkem", "file", "hpkekeyname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dhkem.as_field(),
@@ -6731,6 +7260,16 @@ impl ::serde::Serialize for Sslhpkekey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslhpkekey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslhpkekey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslhpkekey {
@@ -6778,7 +7317,7 @@ impl Sslhpkekey {
 /// - Key: `hsmkeyname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslhsmkey {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6863,6 +7402,7 @@ impl rt::Model for Sslhsmkey {
         "serialnum",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6902,6 +7442,16 @@ impl ::serde::Serialize for Sslhsmkey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslhsmkey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslhsmkey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslhsmkey {
@@ -6950,7 +7500,7 @@ impl Sslhsmkey {
 /// - URL: `/nitro/v1/config/sslkeyfile`
 /// - Key: none
 /// - Operations: `action:Import`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslkeyfile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6972,6 +7522,7 @@ pub struct Sslkeyfile {
 }
 impl rt::Model for Sslkeyfile {
     const FIELDS: &'static [&'static str] = &["__count", "name", "password", "src"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7003,6 +7554,16 @@ impl ::serde::Serialize for Sslkeyfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslkeyfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslkeyfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslkeyfile {
@@ -7044,7 +7605,7 @@ impl Sslkeyfile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssllogprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7111,6 +7672,7 @@ impl rt::Model for Ssllogprofile {
         "sslloghs",
         "sslloghsfailures",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7146,6 +7708,16 @@ impl ::serde::Serialize for Ssllogprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ssllogprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ssllogprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ssllogprofile {
@@ -7206,7 +7778,7 @@ impl Ssllogprofile {
 /// - URL: `/nitro/v1/config/sslocspresponder`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslocspresponder {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -7345,6 +7917,7 @@ impl rt::Model for Sslocspresponder {
         "url",
         "usenonce",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7408,6 +7981,16 @@ impl ::serde::Serialize for Sslocspresponder {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslocspresponder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslocspresponder {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslocspresponder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7466,7 +8049,7 @@ impl Sslocspresponder {
 /// - URL: `/nitro/v1/config/sslparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslparameter {
     /// `Double`, read-write.
@@ -7861,6 +8444,7 @@ impl rt::Model for Sslparameter {
         "undefactioncontrol",
         "undefactiondata",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.crlmemorysizemb.as_field(),
@@ -7942,6 +8526,16 @@ impl ::serde::Serialize for Sslparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7974,7 +8568,7 @@ impl Sslparameter {
 /// - URL: `/nitro/v1/config/sslpkcs12`
 /// - Key: none
 /// - Operations: `action:convert`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpkcs12 {
     /// Wire name `Import`. Type `Boolean`, read-write.
@@ -8035,6 +8629,7 @@ impl rt::Model for Sslpkcs12 {
         "pempassphrase",
         "pkcs12file",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.import_mixed.as_field(),
@@ -8084,6 +8679,16 @@ impl ::serde::Serialize for Sslpkcs12 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslpkcs12 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslpkcs12 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslpkcs12 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8110,7 +8715,7 @@ impl Sslpkcs12 {
 /// - URL: `/nitro/v1/config/sslpkcs8`
 /// - Key: none
 /// - Operations: `action:convert`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpkcs8 {
     /// `String`, read-write.
@@ -8143,6 +8748,7 @@ impl rt::Model for Sslpkcs8 {
         "password",
         "pkcs8file",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.keyfile.as_field(),
@@ -8176,6 +8782,16 @@ impl ::serde::Serialize for Sslpkcs8 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslpkcs8 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslpkcs8 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslpkcs8 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8202,7 +8818,7 @@ impl Sslpkcs8 {
 /// - URL: `/nitro/v1/config/sslpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpolicy {
     /// `String`, read-only.
@@ -8279,6 +8895,7 @@ impl rt::Model for Sslpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8328,6 +8945,16 @@ impl ::serde::Serialize for Sslpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslpolicy {
@@ -8388,7 +9015,7 @@ impl Sslpolicy {
 /// - URL: `/nitro/v1/config/sslpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicyBinding {
     /// `String`, read-write.
@@ -8420,6 +9047,7 @@ impl rt::Model for SslpolicyBinding {
         "sslpolicy_sslservice_binding",
         "sslpolicy_sslvserver_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -8459,6 +9087,16 @@ impl ::serde::Serialize for SslpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8487,7 +9125,7 @@ impl SslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -8542,6 +9180,7 @@ impl rt::Model for SslpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8583,6 +9222,16 @@ impl ::serde::Serialize for SslpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8615,7 +9264,7 @@ impl SslpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -8670,6 +9319,7 @@ impl rt::Model for SslpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8711,6 +9361,16 @@ impl ::serde::Serialize for SslpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8743,7 +9403,7 @@ impl SslpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslglobalBinding {
     /// `String`, read-write.
@@ -8798,6 +9458,7 @@ impl rt::Model for SslpolicySslglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8839,6 +9500,16 @@ impl ::serde::Serialize for SslpolicySslglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslpolicySslglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicySslglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslpolicySslglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8871,7 +9542,7 @@ impl SslpolicySslglobalBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslpolicylabelBinding {
     /// `String`, read-write.
@@ -8926,6 +9597,7 @@ impl rt::Model for SslpolicySslpolicylabelBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8967,6 +9639,16 @@ impl ::serde::Serialize for SslpolicySslpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslpolicySslpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicySslpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslpolicySslpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8999,7 +9681,7 @@ impl SslpolicySslpolicylabelBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslservice_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslserviceBinding {
     /// `String`, read-write.
@@ -9054,6 +9736,7 @@ impl rt::Model for SslpolicySslserviceBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9095,6 +9778,16 @@ impl ::serde::Serialize for SslpolicySslserviceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslpolicySslserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicySslserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslpolicySslserviceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9127,7 +9820,7 @@ impl SslpolicySslserviceBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslvserverBinding {
     /// `String`, read-write.
@@ -9182,6 +9875,7 @@ impl rt::Model for SslpolicySslvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9223,6 +9917,16 @@ impl ::serde::Serialize for SslpolicySslvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslpolicySslvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicySslvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslpolicySslvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9255,7 +9959,7 @@ impl SslpolicySslvserverBinding {
 /// - URL: `/nitro/v1/config/sslpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -9338,6 +10042,7 @@ impl rt::Model for Sslpolicylabel {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9389,6 +10094,16 @@ impl ::serde::Serialize for Sslpolicylabel {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslpolicylabel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9435,7 +10150,7 @@ impl Sslpolicylabel {
 /// - URL: `/nitro/v1/config/sslpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicylabelBinding {
     /// `String`, read-write.
@@ -9450,6 +10165,7 @@ impl rt::Model for SslpolicylabelBinding {
         "labelname",
         "sslpolicylabel_sslpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.labelname.as_field(),
@@ -9477,6 +10193,16 @@ impl ::serde::Serialize for SslpolicylabelBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslpolicylabelBinding {
@@ -9507,7 +10233,7 @@ impl SslpolicylabelBinding {
 /// - URL: `/nitro/v1/config/sslpolicylabel_sslpolicy_binding`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicylabelSslpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -9550,6 +10276,7 @@ impl rt::Model for SslpolicylabelSslpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9589,6 +10316,16 @@ impl ::serde::Serialize for SslpolicylabelSslpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslpolicylabelSslpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslpolicylabelSslpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslpolicylabelSslpolicyBinding {
@@ -9639,7 +10376,7 @@ impl SslpolicylabelSslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -10423,6 +11160,7 @@ impl rt::Model for Sslprofile {
         "tls13sessionticketsperauthcontext",
         "zerorttearlydata",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10614,6 +11352,16 @@ impl ::serde::Serialize for Sslprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10673,7 +11421,7 @@ impl Sslprofile {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileBinding {
     /// `String`, read-write.
@@ -10714,6 +11462,7 @@ impl rt::Model for SslprofileBinding {
         "sslprofile_sslciphersuite_binding",
         "sslprofile_sslvserver_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -10751,6 +11500,16 @@ impl ::serde::Serialize for SslprofileBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslprofileBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10780,7 +11539,7 @@ impl SslprofileBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileEcccurveBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -10853,6 +11612,7 @@ impl rt::Model for SslprofileEcccurveBinding {
         "ecccurvename",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10884,6 +11644,16 @@ impl ::serde::Serialize for SslprofileEcccurveBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslprofileEcccurveBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslprofileEcccurveBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslprofileEcccurveBinding {
@@ -10935,7 +11705,7 @@ impl SslprofileEcccurveBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslcertkeyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -10970,6 +11740,7 @@ impl rt::Model for SslprofileSslcertkeyBinding {
         "name",
         "sslicacertkey",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11001,6 +11772,16 @@ impl ::serde::Serialize for SslprofileSslcertkeyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslprofileSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslprofileSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslprofileSslcertkeyBinding {
@@ -11052,7 +11833,7 @@ impl SslprofileSslcertkeyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslcipherBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11099,6 +11880,7 @@ impl rt::Model for SslprofileSslcipherBinding {
         "description",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11134,6 +11916,16 @@ impl ::serde::Serialize for SslprofileSslcipherBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslprofileSslcipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslprofileSslcipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslprofileSslcipherBinding {
@@ -11185,7 +11977,7 @@ impl SslprofileSslcipherBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslciphersuiteBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -11225,6 +12017,7 @@ impl rt::Model for SslprofileSslciphersuiteBinding {
         "description",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11258,6 +12051,16 @@ impl ::serde::Serialize for SslprofileSslciphersuiteBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslprofileSslciphersuiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslprofileSslciphersuiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslprofileSslciphersuiteBinding {
@@ -11309,7 +12112,7 @@ impl SslprofileSslciphersuiteBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslechconfigBinding {
     /// `Double`, read-write.
@@ -11329,6 +12132,7 @@ pub struct SslprofileSslechconfigBinding {
 }
 impl rt::Model for SslprofileSslechconfigBinding {
     const FIELDS: &'static [&'static str] = &["cipherpriority", "echconfigname", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipherpriority.as_field(),
@@ -11358,6 +12162,16 @@ impl ::serde::Serialize for SslprofileSslechconfigBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslprofileSslechconfigBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslprofileSslechconfigBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslprofileSslechconfigBinding {
@@ -11405,7 +12219,7 @@ impl SslprofileSslechconfigBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslvserverBinding {
     /// `Double`, read-write.
@@ -11443,6 +12257,7 @@ impl rt::Model for SslprofileSslvserverBinding {
         "name",
         "servicename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11478,6 +12293,16 @@ impl ::serde::Serialize for SslprofileSslvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslprofileSslvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslprofileSslvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslprofileSslvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11510,7 +12335,7 @@ impl SslprofileSslvserverBinding {
 /// - URL: `/nitro/v1/config/sslrsakey`
 /// - Key: none
 /// - Operations: `action:create`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslrsakey {
     /// `Boolean`, read-write.
@@ -11568,6 +12393,7 @@ impl rt::Model for Sslrsakey {
         "password",
         "pkcs8",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aes256.as_field(),
@@ -11611,6 +12437,16 @@ impl ::serde::Serialize for Sslrsakey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslrsakey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslrsakey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslrsakey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11637,7 +12473,7 @@ impl Sslrsakey {
 /// - URL: `/nitro/v1/config/sslservice`
 /// - Key: `servicename`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslservice {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11954,6 +12790,7 @@ impl rt::Model for Sslservice {
         "tls12",
         "tls13",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12063,6 +12900,16 @@ impl ::serde::Serialize for Sslservice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslservice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslservice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslservice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12107,7 +12954,7 @@ impl Sslservice {
 /// - URL: `/nitro/v1/config/sslservice_binding`
 /// - Key: `servicename`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceBinding {
     /// `String`, read-write.
@@ -12136,6 +12983,7 @@ impl rt::Model for SslserviceBinding {
         "sslservice_sslciphersuite_binding",
         "sslservice_sslpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.servicename.as_field(),
@@ -12173,6 +13021,16 @@ impl ::serde::Serialize for SslserviceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslserviceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslserviceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslserviceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12201,7 +13059,7 @@ impl SslserviceBinding {
 /// - URL: `/nitro/v1/config/sslservice_ecccurve_binding`
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceEcccurveBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12223,6 +13081,7 @@ pub struct SslserviceEcccurveBinding {
 pub type SslserviceEcccurveBindingEcccurvename = SslprofileEcccurveBindingEcccurvename;
 impl rt::Model for SslserviceEcccurveBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ecccurvename", "servicename"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12252,6 +13111,16 @@ impl ::serde::Serialize for SslserviceEcccurveBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslserviceEcccurveBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslserviceEcccurveBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslserviceEcccurveBinding {
@@ -12303,7 +13172,7 @@ impl SslserviceEcccurveBinding {
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslcacertbundleBinding {
     /// `String`, read-write.
@@ -12327,6 +13196,7 @@ impl rt::Model for SslserviceSslcacertbundleBinding {
         "servicename",
         "skipcacertbundle",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacertbundlename.as_field(),
@@ -12356,6 +13226,16 @@ impl ::serde::Serialize for SslserviceSslcacertbundleBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslserviceSslcacertbundleBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslserviceSslcacertbundleBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslserviceSslcacertbundleBinding {
@@ -12402,7 +13282,7 @@ impl SslserviceSslcacertbundleBinding {
 /// - URL: `/nitro/v1/config/sslservice_sslcertkey_binding`
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslcertkeyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12452,6 +13332,7 @@ impl rt::Model for SslserviceSslcertkeyBinding {
         "skipcaname",
         "snicert",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12493,6 +13374,16 @@ impl ::serde::Serialize for SslserviceSslcertkeyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslserviceSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslserviceSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslserviceSslcertkeyBinding {
@@ -12543,7 +13434,7 @@ impl SslserviceSslcertkeyBinding {
 /// - URL: `/nitro/v1/config/sslservice_sslcipher_binding`
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslcipherBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12576,6 +13467,7 @@ impl rt::Model for SslserviceSslcipherBinding {
         "description",
         "servicename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12611,6 +13503,16 @@ impl ::serde::Serialize for SslserviceSslcipherBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslserviceSslcipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslserviceSslcipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslserviceSslcipherBinding {
@@ -12661,7 +13563,7 @@ impl SslserviceSslcipherBinding {
 /// - URL: `/nitro/v1/config/sslservice_sslciphersuite_binding`
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslciphersuiteBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -12691,6 +13593,7 @@ impl rt::Model for SslserviceSslciphersuiteBinding {
         "description",
         "servicename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12724,6 +13627,16 @@ impl ::serde::Serialize for SslserviceSslciphersuiteBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslserviceSslciphersuiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslserviceSslciphersuiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslserviceSslciphersuiteBinding {
@@ -12774,7 +13687,7 @@ impl SslserviceSslciphersuiteBinding {
 /// - URL: `/nitro/v1/config/sslservice_sslpolicy_binding`
 /// - Key: `servicename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12822,6 +13735,7 @@ impl rt::Model for SslserviceSslpolicyBinding {
         "priority",
         "servicename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12863,6 +13777,16 @@ impl ::serde::Serialize for SslserviceSslpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslserviceSslpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslserviceSslpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslserviceSslpolicyBinding {
@@ -12913,7 +13837,7 @@ impl SslserviceSslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslservicegroup`
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslservicegroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13196,6 +14120,7 @@ impl rt::Model for Sslservicegroup {
         "tls12",
         "tls13",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13301,6 +14226,16 @@ impl ::serde::Serialize for Sslservicegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslservicegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslservicegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslservicegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13345,7 +14280,7 @@ impl Sslservicegroup {
 /// - URL: `/nitro/v1/config/sslservicegroup_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupBinding {
     /// `String`, read-write.
@@ -13375,6 +14310,7 @@ impl rt::Model for SslservicegroupBinding {
         "sslservicegroup_sslcipher_binding",
         "sslservicegroup_sslciphersuite_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.servicegroupname.as_field(),
@@ -13410,6 +14346,16 @@ impl ::serde::Serialize for SslservicegroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslservicegroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslservicegroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslservicegroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13438,7 +14384,7 @@ impl SslservicegroupBinding {
 /// - URL: `/nitro/v1/config/sslservicegroup_ecccurve_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupEcccurveBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13464,6 +14410,7 @@ impl rt::Model for SslservicegroupEcccurveBinding {
         "ecccurvename",
         "servicegroupname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13493,6 +14440,16 @@ impl ::serde::Serialize for SslservicegroupEcccurveBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslservicegroupEcccurveBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslservicegroupEcccurveBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslservicegroupEcccurveBinding {
@@ -13544,7 +14501,7 @@ impl SslservicegroupEcccurveBinding {
 /// - Key: `servicegroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslcacertbundleBinding {
     /// `String`, read-write.
@@ -13560,6 +14517,7 @@ pub struct SslservicegroupSslcacertbundleBinding {
 }
 impl rt::Model for SslservicegroupSslcacertbundleBinding {
     const FIELDS: &'static [&'static str] = &["cacertbundlename", "servicegroupname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacertbundlename.as_field(),
@@ -13587,6 +14545,16 @@ impl ::serde::Serialize for SslservicegroupSslcacertbundleBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslservicegroupSslcacertbundleBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslservicegroupSslcacertbundleBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslservicegroupSslcacertbundleBinding {
@@ -13633,7 +14601,7 @@ impl SslservicegroupSslcacertbundleBinding {
 /// - URL: `/nitro/v1/config/sslservicegroup_sslcertkey_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslcertkeyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13675,6 +14643,7 @@ impl rt::Model for SslservicegroupSslcertkeyBinding {
         "servicegroupname",
         "snicert",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13712,6 +14681,16 @@ impl ::serde::Serialize for SslservicegroupSslcertkeyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslservicegroupSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslservicegroupSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslservicegroupSslcertkeyBinding {
@@ -13762,7 +14741,7 @@ impl SslservicegroupSslcertkeyBinding {
 /// - URL: `/nitro/v1/config/sslservicegroup_sslcipher_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslcipherBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13790,6 +14769,7 @@ impl rt::Model for SslservicegroupSslcipherBinding {
         "description",
         "servicegroupname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13823,6 +14803,16 @@ impl ::serde::Serialize for SslservicegroupSslcipherBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslservicegroupSslcipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslservicegroupSslcipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslservicegroupSslcipherBinding {
@@ -13873,7 +14863,7 @@ impl SslservicegroupSslcipherBinding {
 /// - URL: `/nitro/v1/config/sslservicegroup_sslciphersuite_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslciphersuiteBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13898,6 +14888,7 @@ impl rt::Model for SslservicegroupSslciphersuiteBinding {
         "description",
         "servicegroupname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13929,6 +14920,16 @@ impl ::serde::Serialize for SslservicegroupSslciphersuiteBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslservicegroupSslciphersuiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslservicegroupSslciphersuiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslservicegroupSslciphersuiteBinding {
@@ -13979,7 +14980,7 @@ impl SslservicegroupSslciphersuiteBinding {
 /// - URL: `/nitro/v1/config/sslvserver`
 /// - Key: `vservername`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslvserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14387,6 +15388,7 @@ impl rt::Model for Sslvserver {
         "vservername",
         "zerorttearlydata",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14518,6 +15520,16 @@ impl ::serde::Serialize for Sslvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sslvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sslvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14562,7 +15574,7 @@ impl Sslvserver {
 /// - URL: `/nitro/v1/config/sslvserver_binding`
 /// - Key: `vservername`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverBinding {
     /// `String`, read-write.
@@ -14591,6 +15603,7 @@ impl rt::Model for SslvserverBinding {
         "sslvserver_sslpolicy_binding",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sslvserver_ecccurve_binding.as_field(),
@@ -14628,6 +15641,16 @@ impl ::serde::Serialize for SslvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14656,7 +15679,7 @@ impl SslvserverBinding {
 /// - URL: `/nitro/v1/config/sslvserver_ecccurve_binding`
 /// - Key: `vservername`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverEcccurveBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -14678,6 +15701,7 @@ pub struct SslvserverEcccurveBinding {
 pub type SslvserverEcccurveBindingEcccurvename = SslprofileEcccurveBindingEcccurvename;
 impl rt::Model for SslvserverEcccurveBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ecccurvename", "vservername"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14707,6 +15731,16 @@ impl ::serde::Serialize for SslvserverEcccurveBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverEcccurveBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverEcccurveBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverEcccurveBinding {
@@ -14758,7 +15792,7 @@ impl SslvserverEcccurveBinding {
 /// - Key: `vservername`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcacertbundleBinding {
     /// `String`, read-write.
@@ -14782,6 +15816,7 @@ impl rt::Model for SslvserverSslcacertbundleBinding {
         "skipcacertbundle",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacertbundlename.as_field(),
@@ -14811,6 +15846,16 @@ impl ::serde::Serialize for SslvserverSslcacertbundleBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverSslcacertbundleBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverSslcacertbundleBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverSslcacertbundleBinding {
@@ -14857,7 +15902,7 @@ impl SslvserverSslcacertbundleBinding {
 /// - URL: `/nitro/v1/config/sslvserver_sslcertkey_binding`
 /// - Key: `vservername`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcertkeyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14909,6 +15954,7 @@ impl rt::Model for SslvserverSslcertkeyBinding {
         "snicert",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14950,6 +15996,16 @@ impl ::serde::Serialize for SslvserverSslcertkeyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverSslcertkeyBinding {
@@ -15004,7 +16060,7 @@ impl SslvserverSslcertkeyBinding {
 /// - Key: `vservername`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcertkeybundleBinding {
     /// `String`, read-write.
@@ -15028,6 +16084,7 @@ impl rt::Model for SslvserverSslcertkeybundleBinding {
         "snicertkeybundle",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certkeybundlename.as_field(),
@@ -15057,6 +16114,16 @@ impl ::serde::Serialize for SslvserverSslcertkeybundleBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverSslcertkeybundleBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverSslcertkeybundleBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverSslcertkeybundleBinding {
@@ -15103,7 +16170,7 @@ impl SslvserverSslcertkeybundleBinding {
 /// - URL: `/nitro/v1/config/sslvserver_sslcipher_binding`
 /// - Key: `vservername`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcipherBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15131,6 +16198,7 @@ impl rt::Model for SslvserverSslcipherBinding {
         "description",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15164,6 +16232,16 @@ impl ::serde::Serialize for SslvserverSslcipherBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverSslcipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverSslcipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverSslcipherBinding {
@@ -15214,7 +16292,7 @@ impl SslvserverSslcipherBinding {
 /// - URL: `/nitro/v1/config/sslvserver_sslciphersuite_binding`
 /// - Key: `vservername`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslciphersuiteBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15239,6 +16317,7 @@ impl rt::Model for SslvserverSslciphersuiteBinding {
         "description",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15270,6 +16349,16 @@ impl ::serde::Serialize for SslvserverSslciphersuiteBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverSslciphersuiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverSslciphersuiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverSslciphersuiteBinding {
@@ -15320,7 +16409,7 @@ impl SslvserverSslciphersuiteBinding {
 /// - URL: `/nitro/v1/config/sslvserver_sslpolicy_binding`
 /// - Key: `vservername`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15397,6 +16486,7 @@ impl rt::Model for SslvserverSslpolicyBinding {
         "type",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15440,6 +16530,16 @@ impl ::serde::Serialize for SslvserverSslpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverSslpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverSslpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverSslpolicyBinding {
@@ -15490,7 +16590,7 @@ impl SslvserverSslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslwrapkey`
 /// - Key: `wrapkeyname`
 /// - Operations: `action:create`, `count`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslwrapkey {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15517,6 +16617,7 @@ impl rt::Model for Sslwrapkey {
         "salt",
         "wrapkeyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15548,6 +16649,16 @@ impl ::serde::Serialize for Sslwrapkey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Sslwrapkey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sslwrapkey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Sslwrapkey {
@@ -15588,7 +16699,7 @@ impl Sslwrapkey {
 /// - URL: `/nitro/v1/stat/ssl`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslStats {
     /// `Double`, read-only.
@@ -17172,6 +18283,7 @@ impl rt::Model for SslStats {
         "ssltottransactions",
         "ssltransactionsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -18049,6 +19161,16 @@ impl ::serde::Serialize for SslStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18074,7 +19196,7 @@ impl SslStats {
 /// - Key: `vservername`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverStats {
     /// `Double`, read-only.
@@ -18209,6 +19331,7 @@ impl rt::Model for SslvserverStats {
         "vservername",
         "vslbhealth",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.actsvcs.as_field(),
@@ -18280,6 +19403,16 @@ impl ::serde::Serialize for SslvserverStats {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslvserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslvserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslvserverStats {

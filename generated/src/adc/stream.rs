@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/stat/streamidentifier`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierStats {
     /// `String`, read-write.
@@ -105,6 +105,7 @@ impl rt::Model for StreamidentifierStats {
         "streamobjreq",
         "streamobjresptime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -156,6 +157,16 @@ impl ::serde::Serialize for StreamidentifierStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for StreamidentifierStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for StreamidentifierStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for StreamidentifierStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -184,7 +195,7 @@ impl StreamidentifierStats {
 /// - URL: `/nitro/v1/config/streamidentifier`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Streamidentifier {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -395,6 +406,7 @@ impl rt::Model for Streamidentifier {
         "trackackonlypackets",
         "tracktransactions",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -456,6 +468,16 @@ impl ::serde::Serialize for Streamidentifier {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Streamidentifier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Streamidentifier {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Streamidentifier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -515,7 +537,7 @@ impl Streamidentifier {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierAnalyticsprofileBinding {
     /// `String`, read-write.
@@ -531,6 +553,7 @@ pub struct StreamidentifierAnalyticsprofileBinding {
 }
 impl rt::Model for StreamidentifierAnalyticsprofileBinding {
     const FIELDS: &'static [&'static str] = &["analyticsprofile", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.analyticsprofile.as_field(),
@@ -558,6 +581,16 @@ impl ::serde::Serialize for StreamidentifierAnalyticsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for StreamidentifierAnalyticsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for StreamidentifierAnalyticsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StreamidentifierAnalyticsprofileBinding {
@@ -604,7 +637,7 @@ impl StreamidentifierAnalyticsprofileBinding {
 /// - URL: `/nitro/v1/config/streamidentifier_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierBinding {
     /// `String`, read-write.
@@ -621,6 +654,7 @@ impl rt::Model for StreamidentifierBinding {
         "name",
         "streamidentifier_streamsession_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -648,6 +682,16 @@ impl ::serde::Serialize for StreamidentifierBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for StreamidentifierBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for StreamidentifierBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StreamidentifierBinding {
@@ -678,7 +722,7 @@ impl StreamidentifierBinding {
 /// - URL: `/nitro/v1/config/streamidentifier_streamsession_binding`
 /// - Key: none
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierStreamsessionBinding {
     /// `String`, read-write.
@@ -694,6 +738,7 @@ pub struct StreamidentifierStreamsessionBinding {
 }
 impl rt::Model for StreamidentifierStreamsessionBinding {
     const FIELDS: &'static [&'static str] = &["__count", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -721,6 +766,16 @@ impl ::serde::Serialize for StreamidentifierStreamsessionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for StreamidentifierStreamsessionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for StreamidentifierStreamsessionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StreamidentifierStreamsessionBinding {
@@ -751,7 +806,7 @@ impl StreamidentifierStreamsessionBinding {
 /// - URL: `/nitro/v1/config/streamselector`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Streamselector {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -771,6 +826,7 @@ pub struct Streamselector {
 }
 impl rt::Model for Streamselector {
     const FIELDS: &'static [&'static str] = &["__count", "name", "rule"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -800,6 +856,16 @@ impl ::serde::Serialize for Streamselector {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Streamselector {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Streamselector {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Streamselector {
@@ -856,7 +922,7 @@ impl Streamselector {
 /// - URL: `/nitro/v1/config/streamsession`
 /// - Key: none
 /// - Operations: `action:clear`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Streamsession {
     /// `String`, read-write.
@@ -868,6 +934,7 @@ pub struct Streamsession {
 }
 impl rt::Model for Streamsession {
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -893,6 +960,16 @@ impl ::serde::Serialize for Streamsession {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Streamsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Streamsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Streamsession {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscribergxinterface {
     /// `Double`, read-write.
@@ -413,6 +413,7 @@ impl rt::Model for Subscribergxinterface {
         "svrstate",
         "vserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cerrequesttimeout.as_field(),
@@ -512,6 +513,16 @@ impl ::serde::Serialize for Subscribergxinterface {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Subscribergxinterface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Subscribergxinterface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Subscribergxinterface {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -545,7 +556,7 @@ impl Subscribergxinterface {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscriberparam {
     /// `String[]`, read-only.
@@ -686,6 +697,7 @@ impl rt::Model for Subscriberparam {
         "ipv6prefixlookuplist",
         "keytype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -725,6 +737,16 @@ impl ::serde::Serialize for Subscriberparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Subscriberparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Subscriberparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Subscriberparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -758,7 +780,7 @@ impl Subscriberparam {
 /// - Key: `ip`, `vlan`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscriberprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -851,6 +873,7 @@ impl rt::Model for Subscriberprofile {
         "ttl",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -894,6 +917,16 @@ impl ::serde::Serialize for Subscriberprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Subscriberprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Subscriberprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Subscriberprofile {
@@ -957,7 +990,7 @@ impl Subscriberprofile {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscriberradiusinterface {
     /// `String`, read-write.
@@ -1008,6 +1041,7 @@ impl rt::Model for Subscriberradiusinterface {
         "radiusinterimasstart",
         "svrstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.listeningservice.as_field(),
@@ -1037,6 +1071,16 @@ impl ::serde::Serialize for Subscriberradiusinterface {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Subscriberradiusinterface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Subscriberradiusinterface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Subscriberradiusinterface {
@@ -1072,7 +1116,7 @@ impl Subscriberradiusinterface {
 /// - Key: `ip`, `vlan`
 /// - Operations: `action:clear`, `count`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscribersessions {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1149,6 +1193,7 @@ impl rt::Model for Subscribersessions {
         "ttl",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1196,6 +1241,16 @@ impl ::serde::Serialize for Subscribersessions {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Subscribersessions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Subscribersessions {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Subscribersessions {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/stat/system`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemStats {
     /// `Double`, read-only.
@@ -243,6 +243,7 @@ impl rt::Model for SystemStats {
         "voltagevsen2",
         "voltagevtt",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.addimgmtcpuusagepcnt.as_field(),
@@ -400,6 +401,16 @@ impl ::serde::Serialize for SystemStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -424,7 +435,7 @@ impl SystemStats {
 /// - URL: `/nitro/v1/stat/systembw`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystembwStats {
     /// `String`, read-write.
@@ -590,6 +601,7 @@ impl rt::Model for SystembwStats {
         "httpsvr404notfound",
         "httpsvr404notfoundrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -717,6 +729,16 @@ impl ::serde::Serialize for SystembwStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystembwStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystembwStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystembwStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -741,7 +763,7 @@ impl SystembwStats {
 /// - URL: `/nitro/v1/stat/systemcpu`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemcpuStats {
     /// `String`, read-write.
@@ -763,6 +785,7 @@ pub struct SystemcpuStats {
 pub type SystemcpuStatsClearstats = SystemStatsClearstats;
 impl rt::Model for SystemcpuStats {
     const FIELDS: &'static [&'static str] = &["clearstats", "id", "percpuuse"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -794,6 +817,16 @@ impl ::serde::Serialize for SystemcpuStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemcpuStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemcpuStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemcpuStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -822,7 +855,7 @@ impl SystemcpuStats {
 /// - URL: `/nitro/v1/stat/systemmemory`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemmemoryStats {
     /// `Double`, read-only.
@@ -893,6 +926,7 @@ impl rt::Model for SystemmemoryStats {
         "shmemerrallocfailed",
         "shmemtotinmb",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacmemmaxmemlimit.as_field(),
@@ -950,6 +984,16 @@ impl ::serde::Serialize for SystemmemoryStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemmemoryStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemmemoryStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemmemoryStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -975,7 +1019,7 @@ impl SystemmemoryStats {
 /// - Key: none
 /// - Operations: `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemadmuserinfo {
     /// `String`, read-write.
@@ -987,6 +1031,7 @@ pub struct Systemadmuserinfo {
 }
 impl rt::Model for Systemadmuserinfo {
     const FIELDS: &'static [&'static str] = &["username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.username.as_field(),
@@ -1014,6 +1059,16 @@ impl ::serde::Serialize for Systemadmuserinfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemadmuserinfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemadmuserinfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemadmuserinfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1039,7 +1094,7 @@ impl Systemadmuserinfo {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemautorestorefeature {
     /// Keys the reference does not document, kept as received.
@@ -1047,6 +1102,7 @@ pub struct Systemautorestorefeature {
 }
 impl rt::Model for Systemautorestorefeature {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("systemautorestorefeature has no documented fields")
@@ -1068,6 +1124,16 @@ impl ::serde::Serialize for Systemautorestorefeature {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemautorestorefeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemautorestorefeature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemautorestorefeature {
@@ -1098,7 +1164,7 @@ impl Systemautorestorefeature {
 /// - URL: `/nitro/v1/config/systembackup`
 /// - Key: `filename`
 /// - Operations: `action:create`, `action:restore`, `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systembackup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1174,6 +1240,7 @@ impl rt::Model for Systembackup {
         "uselocaltimezone",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1221,6 +1288,16 @@ impl ::serde::Serialize for Systembackup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systembackup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systembackup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systembackup {
@@ -1279,7 +1356,7 @@ impl Systembackup {
 /// - URL: `/nitro/v1/config/systemcmdpolicy`
 /// - Key: `policyname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcmdpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1362,6 +1439,7 @@ impl rt::Model for Systemcmdpolicy {
         "feature",
         "policyname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1397,6 +1475,16 @@ impl ::serde::Serialize for Systemcmdpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemcmdpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemcmdpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemcmdpolicy {
@@ -1453,7 +1541,7 @@ impl Systemcmdpolicy {
 /// - URL: `/nitro/v1/config/systemcollectionparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcollectionparam {
     /// `String`, read-write.
@@ -1471,6 +1559,7 @@ pub struct Systemcollectionparam {
 }
 impl rt::Model for Systemcollectionparam {
     const FIELDS: &'static [&'static str] = &["communityname", "datapath", "loglevel"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.communityname.as_field(),
@@ -1500,6 +1589,16 @@ impl ::serde::Serialize for Systemcollectionparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemcollectionparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemcollectionparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemcollectionparam {
@@ -1534,7 +1633,7 @@ impl Systemcollectionparam {
 /// - URL: `/nitro/v1/config/systemcore`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcore {
     /// `String`, read-write.
@@ -1546,6 +1645,7 @@ pub struct Systemcore {
 }
 impl rt::Model for Systemcore {
     const FIELDS: &'static [&'static str] = &["datasource", "response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.datasource.as_field(),
@@ -1575,6 +1675,16 @@ impl ::serde::Serialize for Systemcore {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemcore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemcore {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemcore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1599,7 +1709,7 @@ impl Systemcore {
 /// - URL: `/nitro/v1/config/systemcountergroup`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcountergroup {
     /// `String`, read-write.
@@ -1611,6 +1721,7 @@ pub struct Systemcountergroup {
 }
 impl rt::Model for Systemcountergroup {
     const FIELDS: &'static [&'static str] = &["datasource", "response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.datasource.as_field(),
@@ -1640,6 +1751,16 @@ impl ::serde::Serialize for Systemcountergroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemcountergroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemcountergroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemcountergroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1664,7 +1785,7 @@ impl Systemcountergroup {
 /// - URL: `/nitro/v1/config/systemcounters`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcounters {
     /// `String`, read-write.
@@ -1678,6 +1799,7 @@ pub struct Systemcounters {
 }
 impl rt::Model for Systemcounters {
     const FIELDS: &'static [&'static str] = &["countergroup", "datasource", "response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.countergroup.as_field(),
@@ -1709,6 +1831,16 @@ impl ::serde::Serialize for Systemcounters {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemcounters {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemcounters {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemcounters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1734,7 +1866,7 @@ impl Systemcounters {
 /// - Key: none
 /// - Operations: `count`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcpuparam {
     /// `String`, read-write.
@@ -1763,6 +1895,7 @@ impl rt::WireEnum for SystemcpuparamPemode {
 }
 impl rt::Model for Systemcpuparam {
     const FIELDS: &'static [&'static str] = &["pemode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pemode.as_field(),
@@ -1788,6 +1921,16 @@ impl ::serde::Serialize for Systemcpuparam {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemcpuparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemcpuparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemcpuparam {
@@ -1826,7 +1969,7 @@ impl Systemcpuparam {
 /// - URL: `/nitro/v1/config/systemdatasource`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemdatasource {
     /// `String`, read-write.
@@ -1838,6 +1981,7 @@ pub struct Systemdatasource {
 }
 impl rt::Model for Systemdatasource {
     const FIELDS: &'static [&'static str] = &["datasource", "response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.datasource.as_field(),
@@ -1867,6 +2011,16 @@ impl ::serde::Serialize for Systemdatasource {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemdatasource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemdatasource {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemdatasource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1891,7 +2045,7 @@ impl Systemdatasource {
 /// - URL: `/nitro/v1/config/systementity`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systementity {
     /// Wire name `type`. Type `String`, read-write.
@@ -1907,6 +2061,7 @@ pub struct Systementity {
 }
 impl rt::Model for Systementity {
     const FIELDS: &'static [&'static str] = &["core", "datasource", "response", "type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.core.as_field(),
@@ -1940,6 +2095,16 @@ impl ::serde::Serialize for Systementity {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systementity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systementity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systementity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1964,7 +2129,7 @@ impl Systementity {
 /// - URL: `/nitro/v1/config/systementitydata`
 /// - Key: none
 /// - Operations: `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systementitydata {
     /// Wire name `type`. Type `String`, read-write.
@@ -2039,6 +2204,7 @@ impl rt::Model for Systementitydata {
         "type",
         "unit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alldeleted.as_field(),
@@ -2092,6 +2258,16 @@ impl ::serde::Serialize for Systementitydata {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systementitydata {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systementitydata {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systementitydata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2120,7 +2296,7 @@ impl Systementitydata {
 /// - URL: `/nitro/v1/config/systementitytype`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systementitytype {
     /// `String`, read-write.
@@ -2132,6 +2308,7 @@ pub struct Systementitytype {
 }
 impl rt::Model for Systementitytype {
     const FIELDS: &'static [&'static str] = &["datasource", "response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.datasource.as_field(),
@@ -2161,6 +2338,16 @@ impl ::serde::Serialize for Systementitytype {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systementitytype {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systementitytype {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systementitytype {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2185,7 +2372,7 @@ impl Systementitytype {
 /// - URL: `/nitro/v1/config/systemeventhistory`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemeventhistory {
     /// `String`, read-write.
@@ -2218,6 +2405,7 @@ impl rt::Model for Systemeventhistory {
         "starttime",
         "unit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.datasource.as_field(),
@@ -2255,6 +2443,16 @@ impl ::serde::Serialize for Systemeventhistory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemeventhistory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemeventhistory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemeventhistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2280,7 +2478,7 @@ impl Systemeventhistory {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemextramgmtcpu {
     /// `String`, read-only.
@@ -2333,6 +2531,7 @@ impl rt::Model for Systemextramgmtcpu {
         "effectivestate",
         "nodeid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configuredstate.as_field(),
@@ -2362,6 +2561,16 @@ impl ::serde::Serialize for Systemextramgmtcpu {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemextramgmtcpu {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemextramgmtcpu {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemextramgmtcpu {
@@ -2396,7 +2605,7 @@ impl Systemextramgmtcpu {
 /// - URL: `/nitro/v1/config/systemfile`
 /// - Key: `filename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemfile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2458,6 +2667,7 @@ impl rt::Model for Systemfile {
         "filename",
         "filesize",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2499,6 +2709,16 @@ impl ::serde::Serialize for Systemfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemfile {
@@ -2547,7 +2767,7 @@ impl Systemfile {
 /// - URL: `/nitro/v1/config/systemglobal_auditnslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2845,6 +3065,7 @@ impl rt::Model for SystemglobalAuditnslogpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2884,6 +3105,16 @@ impl ::serde::Serialize for SystemglobalAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemglobalAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemglobalAuditnslogpolicyBinding {
@@ -2928,7 +3159,7 @@ impl SystemglobalAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_auditsyslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2985,6 +3216,7 @@ impl rt::Model for SystemglobalAuditsyslogpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3024,6 +3256,16 @@ impl ::serde::Serialize for SystemglobalAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemglobalAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemglobalAuditsyslogpolicyBinding {
@@ -3068,7 +3310,7 @@ impl SystemglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_authenticationldappolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationldappolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3127,6 +3369,7 @@ impl rt::Model for SystemglobalAuthenticationldappolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3166,6 +3409,16 @@ impl ::serde::Serialize for SystemglobalAuthenticationldappolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemglobalAuthenticationldappolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalAuthenticationldappolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemglobalAuthenticationldappolicyBinding {
@@ -3210,7 +3463,7 @@ impl SystemglobalAuthenticationldappolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_authenticationlocalpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationlocalpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3269,6 +3522,7 @@ impl rt::Model for SystemglobalAuthenticationlocalpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3308,6 +3562,16 @@ impl ::serde::Serialize for SystemglobalAuthenticationlocalpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemglobalAuthenticationlocalpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalAuthenticationlocalpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemglobalAuthenticationlocalpolicyBinding {
@@ -3352,7 +3616,7 @@ impl SystemglobalAuthenticationlocalpolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_authenticationpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3409,6 +3673,7 @@ impl rt::Model for SystemglobalAuthenticationpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3448,6 +3713,16 @@ impl ::serde::Serialize for SystemglobalAuthenticationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemglobalAuthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalAuthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemglobalAuthenticationpolicyBinding {
@@ -3492,7 +3767,7 @@ impl SystemglobalAuthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_authenticationradiuspolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationradiuspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3551,6 +3826,7 @@ impl rt::Model for SystemglobalAuthenticationradiuspolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3590,6 +3866,16 @@ impl ::serde::Serialize for SystemglobalAuthenticationradiuspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemglobalAuthenticationradiuspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalAuthenticationradiuspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemglobalAuthenticationradiuspolicyBinding {
@@ -3634,7 +3920,7 @@ impl SystemglobalAuthenticationradiuspolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_authenticationtacacspolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationtacacspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3693,6 +3979,7 @@ impl rt::Model for SystemglobalAuthenticationtacacspolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3732,6 +4019,16 @@ impl ::serde::Serialize for SystemglobalAuthenticationtacacspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemglobalAuthenticationtacacspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalAuthenticationtacacspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemglobalAuthenticationtacacspolicyBinding {
@@ -3776,7 +4073,7 @@ impl SystemglobalAuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalBinding {
     /// `systemglobal_authenticationradiuspolicy_binding[]`, read-only.
@@ -3820,6 +4117,7 @@ impl rt::Model for SystemglobalBinding {
         "systemglobal_authenticationradiuspolicy_binding",
         "systemglobal_authenticationtacacspolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.systemglobal_auditnslogpolicy_binding.as_field(),
@@ -3859,6 +4157,16 @@ impl ::serde::Serialize for SystemglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3883,7 +4191,7 @@ impl SystemglobalBinding {
 /// - URL: `/nitro/v1/config/systemglobaldata`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemglobaldata {
     /// `String`, read-write.
@@ -3931,6 +4239,7 @@ impl rt::Model for Systemglobaldata {
         "startupdate",
         "unit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.core.as_field(),
@@ -3978,6 +4287,16 @@ impl ::serde::Serialize for Systemglobaldata {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemglobaldata {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemglobaldata {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemglobaldata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4002,7 +4321,7 @@ impl Systemglobaldata {
 /// - URL: `/nitro/v1/config/systemgroup`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemgroup {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4065,6 +4384,7 @@ impl rt::Model for Systemgroup {
         "timeout",
         "warnpriorndays",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4102,6 +4422,16 @@ impl ::serde::Serialize for Systemgroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemgroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemgroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemgroup {
@@ -4162,7 +4492,7 @@ impl Systemgroup {
 /// - URL: `/nitro/v1/config/systemgroup_binding`
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupBinding {
     /// `String`, read-write.
@@ -4189,6 +4519,7 @@ impl rt::Model for SystemgroupBinding {
         "systemgroup_systemcmdpolicy_binding",
         "systemgroup_systemuser_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.groupname.as_field(),
@@ -4222,6 +4553,16 @@ impl ::serde::Serialize for SystemgroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemgroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemgroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemgroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4251,7 +4592,7 @@ impl SystemgroupBinding {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupNspartitionBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4277,6 +4618,7 @@ pub struct SystemgroupNspartitionBinding {
 }
 impl rt::Model for SystemgroupNspartitionBinding {
     const FIELDS: &'static [&'static str] = &["__count", "groupname", "partitionname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4306,6 +4648,16 @@ impl ::serde::Serialize for SystemgroupNspartitionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemgroupNspartitionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemgroupNspartitionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemgroupNspartitionBinding {
@@ -4356,7 +4708,7 @@ impl SystemgroupNspartitionBinding {
 /// - URL: `/nitro/v1/config/systemgroup_systemcmdpolicy_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupSystemcmdpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4381,6 +4733,7 @@ impl rt::Model for SystemgroupSystemcmdpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4412,6 +4765,16 @@ impl ::serde::Serialize for SystemgroupSystemcmdpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemgroupSystemcmdpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemgroupSystemcmdpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemgroupSystemcmdpolicyBinding {
@@ -4462,7 +4825,7 @@ impl SystemgroupSystemcmdpolicyBinding {
 /// - URL: `/nitro/v1/config/systemgroup_systemuser_binding`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupSystemuserBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4480,6 +4843,7 @@ pub struct SystemgroupSystemuserBinding {
 }
 impl rt::Model for SystemgroupSystemuserBinding {
     const FIELDS: &'static [&'static str] = &["__count", "groupname", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4509,6 +4873,16 @@ impl ::serde::Serialize for SystemgroupSystemuserBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemgroupSystemuserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemgroupSystemuserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemgroupSystemuserBinding {
@@ -4560,7 +4934,7 @@ impl SystemgroupSystemuserBinding {
 /// - Key: none
 /// - Operations: `action:check`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemhwerror {
     /// `Boolean`, read-write.
@@ -4580,6 +4954,7 @@ pub struct Systemhwerror {
 }
 impl rt::Model for Systemhwerror {
     const FIELDS: &'static [&'static str] = &["diskcheck", "hwerrorcount", "response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.diskcheck.as_field(),
@@ -4611,6 +4986,16 @@ impl ::serde::Serialize for Systemhwerror {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemhwerror {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemhwerror {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemhwerror {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4638,7 +5023,7 @@ impl Systemhwerror {
 /// - Key: none
 /// - Operations: `action:Import`, `action:change`, `action:create`, `action:export`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemkek {
     /// `String`, read-write.
@@ -4679,6 +5064,7 @@ impl rt::WireEnum for SystemkekLevel {
 }
 impl rt::Model for Systemkek {
     const FIELDS: &'static [&'static str] = &["level", "passphrase", "password"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.level.as_field(),
@@ -4708,6 +5094,16 @@ impl ::serde::Serialize for Systemkek {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemkek {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemkek {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemkek {
@@ -4749,7 +5145,7 @@ impl Systemkek {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemnsbtracing {
     /// `unknown`, read-only.
@@ -4773,6 +5169,7 @@ impl rt::Model for Systemnsbtracing {
         "effectivestate",
         "nodeid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configuredstate.as_field(),
@@ -4802,6 +5199,16 @@ impl ::serde::Serialize for Systemnsbtracing {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemnsbtracing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemnsbtracing {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemnsbtracing {
@@ -4836,7 +5243,7 @@ impl Systemnsbtracing {
 /// - URL: `/nitro/v1/config/systemparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemparameter {
     /// `String`, read-only.
@@ -5156,6 +5563,7 @@ impl rt::Model for Systemparameter {
         "wafprotection",
         "warnpriorndays",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allowdefaultpartition.as_field(),
@@ -5233,6 +5641,16 @@ impl ::serde::Serialize for Systemparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5266,7 +5684,7 @@ impl Systemparameter {
 /// - Key: `filename`
 /// - Operations: `action:create`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemrestorepoint {
     /// `unknown`, read-only.
@@ -5312,6 +5730,7 @@ impl rt::Model for Systemrestorepoint {
         "techsuprtname",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backupfilename.as_field(),
@@ -5349,6 +5768,16 @@ impl ::serde::Serialize for Systemrestorepoint {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemrestorepoint {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemrestorepoint {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemrestorepoint {
@@ -5391,7 +5820,7 @@ impl Systemrestorepoint {
 /// - URL: `/nitro/v1/config/systemsession`
 /// - Key: `sid`
 /// - Operations: `action:kill`, `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemsession {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5474,6 +5903,7 @@ impl rt::Model for Systemsession {
         "sid",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5527,6 +5957,16 @@ impl ::serde::Serialize for Systemsession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Systemsession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemsession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Systemsession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5564,7 +6004,7 @@ impl Systemsession {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemsignedexereport {
     /// `unknown`, read-only.
@@ -5576,6 +6016,7 @@ pub struct Systemsignedexereport {
 }
 impl rt::Model for Systemsignedexereport {
     const FIELDS: &'static [&'static str] = &["message"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.message.as_field(),
@@ -5601,6 +6042,16 @@ impl ::serde::Serialize for Systemsignedexereport {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemsignedexereport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemsignedexereport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemsignedexereport {
@@ -5632,7 +6083,7 @@ impl Systemsignedexereport {
 /// - Key: `name`
 /// - Operations: `action:Import`, `delete`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemsshkey {
     /// `String`, read-write.
@@ -5673,6 +6124,7 @@ impl rt::WireEnum for SystemsshkeySshkeytype {
 }
 impl rt::Model for Systemsshkey {
     const FIELDS: &'static [&'static str] = &["name", "src", "sshkeytype"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -5702,6 +6154,16 @@ impl ::serde::Serialize for Systemsshkey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemsshkey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemsshkey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemsshkey {
@@ -5738,7 +6200,7 @@ impl Systemsshkey {
 /// - URL: `/nitro/v1/config/systemuser`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemuser {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -5885,6 +6347,7 @@ impl rt::Model for Systemuser {
         "timeoutkind",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5940,6 +6403,16 @@ impl ::serde::Serialize for Systemuser {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Systemuser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Systemuser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Systemuser {
@@ -6000,7 +6473,7 @@ impl Systemuser {
 /// - URL: `/nitro/v1/config/systemuser_binding`
 /// - Key: `username`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserBinding {
     /// `String`, read-write.
@@ -6027,6 +6500,7 @@ impl rt::Model for SystemuserBinding {
         "systemuser_systemgroup_binding",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.systemuser_nspartition_binding.as_field(),
@@ -6060,6 +6534,16 @@ impl ::serde::Serialize for SystemuserBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemuserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemuserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemuserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6089,7 +6573,7 @@ impl SystemuserBinding {
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserNspartitionBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6113,6 +6597,7 @@ pub struct SystemuserNspartitionBinding {
 }
 impl rt::Model for SystemuserNspartitionBinding {
     const FIELDS: &'static [&'static str] = &["__count", "partitionname", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6142,6 +6627,16 @@ impl ::serde::Serialize for SystemuserNspartitionBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemuserNspartitionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemuserNspartitionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemuserNspartitionBinding {
@@ -6192,7 +6687,7 @@ impl SystemuserNspartitionBinding {
 /// - URL: `/nitro/v1/config/systemuser_systemcmdpolicy_binding`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserSystemcmdpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -6217,6 +6712,7 @@ impl rt::Model for SystemuserSystemcmdpolicyBinding {
         "priority",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6248,6 +6744,16 @@ impl ::serde::Serialize for SystemuserSystemcmdpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemuserSystemcmdpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemuserSystemcmdpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemuserSystemcmdpolicyBinding {
@@ -6298,7 +6804,7 @@ impl SystemuserSystemcmdpolicyBinding {
 /// - URL: `/nitro/v1/config/systemuser_systemgroup_binding`
 /// - Key: `username`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserSystemgroupBinding {
     /// `String`, read-write.
@@ -6320,6 +6826,7 @@ pub struct SystemuserSystemgroupBinding {
 }
 impl rt::Model for SystemuserSystemgroupBinding {
     const FIELDS: &'static [&'static str] = &["__count", "groupname", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6349,6 +6856,16 @@ impl ::serde::Serialize for SystemuserSystemgroupBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SystemuserSystemgroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemuserSystemgroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemuserSystemgroupBinding {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyStats {
     /// `String`, read-write.
@@ -72,6 +72,7 @@ impl rt::Model for TmsessionpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -109,6 +110,16 @@ impl ::serde::Serialize for TmsessionpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmsessionpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmsessionpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmsessionpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -137,7 +148,7 @@ impl TmsessionpolicyStats {
 /// - URL: `/nitro/v1/stat/tmtrafficpolicy`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyStats {
     /// `String`, read-write.
@@ -164,6 +175,7 @@ impl rt::Model for TmtrafficpolicyStats {
         "pipolicyhits",
         "pipolicyhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -197,6 +209,16 @@ impl ::serde::Serialize for TmtrafficpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmtrafficpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmtrafficpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmtrafficpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -225,7 +247,7 @@ impl TmtrafficpolicyStats {
 /// - URL: `/nitro/v1/config/tmformssoaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmformssoaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -322,6 +344,7 @@ impl rt::Model for Tmformssoaction {
         "submitmethod",
         "userfield",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -365,6 +388,16 @@ impl ::serde::Serialize for Tmformssoaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Tmformssoaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tmformssoaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tmformssoaction {
@@ -425,7 +458,7 @@ impl Tmformssoaction {
 /// - URL: `/nitro/v1/config/tmglobal_auditnslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -451,6 +484,7 @@ impl rt::Model for TmglobalAuditnslogpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -484,6 +518,16 @@ impl ::serde::Serialize for TmglobalAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TmglobalAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmglobalAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TmglobalAuditnslogpolicyBinding {
@@ -528,7 +572,7 @@ impl TmglobalAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/tmglobal_auditsyslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -554,6 +598,7 @@ impl rt::Model for TmglobalAuditsyslogpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -587,6 +632,16 @@ impl ::serde::Serialize for TmglobalAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TmglobalAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmglobalAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TmglobalAuditsyslogpolicyBinding {
@@ -631,7 +686,7 @@ impl TmglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/tmglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalBinding {
     /// `tmglobal_auditnslogpolicy_binding[]`, read-only.
@@ -654,6 +709,7 @@ impl rt::Model for TmglobalBinding {
         "tmglobal_tmsessionpolicy_binding",
         "tmglobal_tmtrafficpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.tmglobal_auditnslogpolicy_binding.as_field(),
@@ -687,6 +743,16 @@ impl ::serde::Serialize for TmglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -711,7 +777,7 @@ impl TmglobalBinding {
 /// - URL: `/nitro/v1/config/tmglobal_tmsessionpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalTmsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -987,6 +1053,7 @@ impl rt::Model for TmglobalTmsessionpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1024,6 +1091,16 @@ impl ::serde::Serialize for TmglobalTmsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TmglobalTmsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmglobalTmsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TmglobalTmsessionpolicyBinding {
@@ -1068,7 +1145,7 @@ impl TmglobalTmsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/tmglobal_tmtrafficpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalTmtrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1157,6 +1234,7 @@ impl rt::Model for TmglobalTmtrafficpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1194,6 +1272,16 @@ impl ::serde::Serialize for TmglobalTmtrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TmglobalTmtrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmglobalTmtrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TmglobalTmtrafficpolicyBinding {
@@ -1238,7 +1326,7 @@ impl TmglobalTmtrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/tmsamlssoprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsamlssoprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1781,6 +1869,7 @@ impl rt::Model for Tmsamlssoprofile {
         "signaturealg",
         "skewtime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1968,6 +2057,16 @@ impl ::serde::Serialize for Tmsamlssoprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Tmsamlssoprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tmsamlssoprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Tmsamlssoprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2026,7 +2125,7 @@ impl Tmsamlssoprofile {
 /// - URL: `/nitro/v1/config/tmsessionaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsessionaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2166,6 +2265,7 @@ impl rt::Model for Tmsessionaction {
         "ssocredential",
         "ssodomain",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2217,6 +2317,16 @@ impl ::serde::Serialize for Tmsessionaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Tmsessionaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tmsessionaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tmsessionaction {
@@ -2277,7 +2387,7 @@ impl Tmsessionaction {
 /// - URL: `/nitro/v1/config/tmsessionparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsessionparameter {
     /// `String`, read-write.
@@ -2396,6 +2506,7 @@ impl rt::Model for Tmsessionparameter {
         "tmsessionpolicybindtype",
         "tmsessionpolicycount",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.defaultauthorizationaction.as_field(),
@@ -2447,6 +2558,16 @@ impl ::serde::Serialize for Tmsessionparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Tmsessionparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tmsessionparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Tmsessionparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2479,7 +2600,7 @@ impl Tmsessionparameter {
 /// - URL: `/nitro/v1/config/tmsessionpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsessionpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2541,6 +2662,7 @@ impl rt::Model for Tmsessionpolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2582,6 +2704,16 @@ impl ::serde::Serialize for Tmsessionpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Tmsessionpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tmsessionpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tmsessionpolicy {
@@ -2642,7 +2774,7 @@ impl Tmsessionpolicy {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyAaagroupBinding {
     /// `String`, read-write.
@@ -2678,6 +2810,7 @@ impl rt::Model for TmsessionpolicyAaagroupBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2713,6 +2846,16 @@ impl ::serde::Serialize for TmsessionpolicyAaagroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmsessionpolicyAaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmsessionpolicyAaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmsessionpolicyAaagroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2745,7 +2888,7 @@ impl TmsessionpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyAaauserBinding {
     /// `String`, read-write.
@@ -2781,6 +2924,7 @@ impl rt::Model for TmsessionpolicyAaauserBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2816,6 +2960,16 @@ impl ::serde::Serialize for TmsessionpolicyAaauserBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmsessionpolicyAaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmsessionpolicyAaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmsessionpolicyAaauserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2848,7 +3002,7 @@ impl TmsessionpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyAuthenticationvserverBinding {
     /// `String`, read-write.
@@ -2884,6 +3038,7 @@ impl rt::Model for TmsessionpolicyAuthenticationvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2919,6 +3074,16 @@ impl ::serde::Serialize for TmsessionpolicyAuthenticationvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmsessionpolicyAuthenticationvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmsessionpolicyAuthenticationvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmsessionpolicyAuthenticationvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2951,7 +3116,7 @@ impl TmsessionpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyBinding {
     /// `String`, read-write.
@@ -2979,6 +3144,7 @@ impl rt::Model for TmsessionpolicyBinding {
         "tmsessionpolicy_authenticationvserver_binding",
         "tmsessionpolicy_tmglobal_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -3014,6 +3180,16 @@ impl ::serde::Serialize for TmsessionpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmsessionpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3042,7 +3218,7 @@ impl TmsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyTmglobalBinding {
     /// `String`, read-write.
@@ -3078,6 +3254,7 @@ impl rt::Model for TmsessionpolicyTmglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3113,6 +3290,16 @@ impl ::serde::Serialize for TmsessionpolicyTmglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmsessionpolicyTmglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmsessionpolicyTmglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmsessionpolicyTmglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3145,7 +3332,7 @@ impl TmsessionpolicyTmglobalBinding {
 /// - URL: `/nitro/v1/config/tmtrafficaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmtrafficaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3241,6 +3428,7 @@ impl rt::Model for Tmtrafficaction {
         "sso",
         "userexpression",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3290,6 +3478,16 @@ impl ::serde::Serialize for Tmtrafficaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Tmtrafficaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tmtrafficaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tmtrafficaction {
@@ -3350,7 +3548,7 @@ impl Tmtrafficaction {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmtrafficpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3384,6 +3582,7 @@ impl rt::Model for Tmtrafficpolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3417,6 +3616,16 @@ impl ::serde::Serialize for Tmtrafficpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Tmtrafficpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tmtrafficpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tmtrafficpolicy {
@@ -3477,7 +3686,7 @@ impl Tmtrafficpolicy {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyBinding {
     /// `String`, read-write.
@@ -3500,6 +3709,7 @@ impl rt::Model for TmtrafficpolicyBinding {
         "tmtrafficpolicy_lbvserver_binding",
         "tmtrafficpolicy_tmglobal_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -3533,6 +3743,16 @@ impl ::serde::Serialize for TmtrafficpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmtrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmtrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmtrafficpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3561,7 +3781,7 @@ impl TmtrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyCsvserverBinding {
     /// `String`, read-write.
@@ -3597,6 +3817,7 @@ impl rt::Model for TmtrafficpolicyCsvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3632,6 +3853,16 @@ impl ::serde::Serialize for TmtrafficpolicyCsvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmtrafficpolicyCsvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmtrafficpolicyCsvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmtrafficpolicyCsvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3664,7 +3895,7 @@ impl TmtrafficpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -3700,6 +3931,7 @@ impl rt::Model for TmtrafficpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3735,6 +3967,16 @@ impl ::serde::Serialize for TmtrafficpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TmtrafficpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmtrafficpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TmtrafficpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3767,7 +4009,7 @@ impl TmtrafficpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyTmglobalBinding {
     /// `String`, read-write.
@@ -3803,6 +4045,7 @@ impl rt::Model for TmtrafficpolicyTmglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3836,6 +4079,16 @@ impl ::serde::Serialize for TmtrafficpolicyTmglobalBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TmtrafficpolicyTmglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TmtrafficpolicyTmglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TmtrafficpolicyTmglobalBinding {

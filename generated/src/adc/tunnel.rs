@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunneltrafficpolicyStats {
     /// `String`, read-write.
@@ -70,6 +70,7 @@ impl rt::Model for TunneltrafficpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -107,6 +108,16 @@ impl ::serde::Serialize for TunneltrafficpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TunneltrafficpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TunneltrafficpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TunneltrafficpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -135,7 +146,7 @@ impl TunneltrafficpolicyStats {
 /// - URL: `/nitro/v1/config/tunnelglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunnelglobalBinding {
     /// `tunnelglobal_tunneltrafficpolicy_binding[]`, read-only.
@@ -149,6 +160,7 @@ impl rt::Model for TunnelglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "tunnelglobal_tunneltrafficpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.tunnelglobal_tunneltrafficpolicy_binding.as_field(),
@@ -176,6 +188,16 @@ impl ::serde::Serialize for TunnelglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TunnelglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TunnelglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TunnelglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -200,7 +222,7 @@ impl TunnelglobalBinding {
 /// - URL: `/nitro/v1/config/tunnelglobal_tunneltrafficpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunnelglobalTunneltrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -591,6 +613,7 @@ impl rt::Model for TunnelglobalTunneltrafficpolicyBinding {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -638,6 +661,16 @@ impl ::serde::Serialize for TunnelglobalTunneltrafficpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TunnelglobalTunneltrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TunnelglobalTunneltrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TunnelglobalTunneltrafficpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -682,7 +715,7 @@ impl TunnelglobalTunneltrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/tunneltrafficpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tunneltrafficpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -780,6 +813,7 @@ impl rt::Model for Tunneltrafficpolicy {
         "txbytes",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -841,6 +875,16 @@ impl ::serde::Serialize for Tunneltrafficpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Tunneltrafficpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tunneltrafficpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tunneltrafficpolicy {
@@ -907,7 +951,7 @@ impl Tunneltrafficpolicy {
 /// - URL: `/nitro/v1/config/tunneltrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunneltrafficpolicyBinding {
     /// `String`, read-write.
@@ -926,6 +970,7 @@ impl rt::Model for TunneltrafficpolicyBinding {
         "name",
         "tunneltrafficpolicy_tunnelglobal_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -953,6 +998,16 @@ impl ::serde::Serialize for TunneltrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TunneltrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TunneltrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TunneltrafficpolicyBinding {
@@ -983,7 +1038,7 @@ impl TunneltrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/tunneltrafficpolicy_tunnelglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunneltrafficpolicyTunnelglobalBinding {
     /// `String`, read-write.
@@ -1024,6 +1079,7 @@ impl rt::Model for TunneltrafficpolicyTunnelglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1059,6 +1115,16 @@ impl ::serde::Serialize for TunneltrafficpolicyTunnelglobalBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TunneltrafficpolicyTunnelglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TunneltrafficpolicyTunnelglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TunneltrafficpolicyTunnelglobalBinding {

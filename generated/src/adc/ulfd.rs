@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `loggerip`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ulfdserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -77,6 +77,7 @@ impl rt::WireEnum for UlfdserverState {
 }
 impl rt::Model for Ulfdserver {
     const FIELDS: &'static [&'static str] = &["__count", "loggerip", "state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -106,6 +107,16 @@ impl ::serde::Serialize for Ulfdserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ulfdserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ulfdserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ulfdserver {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Accesslist {
     /// `String`, read-write.
@@ -32,6 +32,7 @@ pub struct Accesslist {
 }
 impl rt::Model for Accesslist {
     const FIELDS: &'static [&'static str] = &["id", "remark", "rules"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -61,6 +62,16 @@ impl ::serde::Serialize for Accesslist {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Accesslist {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Accesslist {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Accesslist {
@@ -108,7 +119,7 @@ impl Accesslist {
 /// - Key: none
 /// - Operations: `add`, `get_all`, `unset`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bfdinterface {
     /// `Double`, read-write.
@@ -142,6 +153,7 @@ impl rt::Model for Bfdinterface {
         "name",
         "passive",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.interval.as_field(),
@@ -175,6 +187,16 @@ impl ::serde::Serialize for Bfdinterface {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Bfdinterface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Bfdinterface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Bfdinterface {
@@ -214,7 +236,7 @@ impl Bfdinterface {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bgprouter {
     /// Wire name `afParams`. Type `unknown`, read-write.
@@ -243,6 +265,7 @@ impl rt::Model for Bgprouter {
         "neighbor",
         "routerId",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.af_params.as_field(),
@@ -274,6 +297,16 @@ impl ::serde::Serialize for Bgprouter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Bgprouter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Bgprouter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Bgprouter {
@@ -321,7 +354,7 @@ impl Bgprouter {
 /// - Key: none
 /// - Operations: `add`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChangePassword {
     /// `Boolean`, read-write.
@@ -350,6 +383,7 @@ impl rt::Model for ChangePassword {
         "password",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.first_boot.as_field(),
@@ -381,6 +415,16 @@ impl ::serde::Serialize for ChangePassword {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ChangePassword {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePassword {
@@ -416,7 +460,7 @@ impl ChangePassword {
 /// - Key: none
 /// - Operations: `add`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClearConfig {
     /// `Boolean`, read-write.
@@ -452,6 +496,7 @@ impl rt::WireEnum for ClearConfigMode {
 }
 impl rt::Model for ClearConfig {
     const FIELDS: &'static [&'static str] = &["all", "mode"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.all.as_field(),
@@ -479,6 +524,16 @@ impl ::serde::Serialize for ClearConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ClearConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClearConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClearConfig {
@@ -510,7 +565,7 @@ impl ClearConfig {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Iproute {
     /// Wire name `addressFamily`. Type `String`, read-write.
@@ -581,6 +636,7 @@ impl rt::Model for Iproute {
         "prefixLength",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.address_family.as_field(),
@@ -624,6 +680,16 @@ impl ::serde::Serialize for Iproute {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Iproute {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Iproute {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Iproute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -661,7 +727,7 @@ impl Iproute {
 /// - Key: none
 /// - Operations: `add`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Login {
     /// `String`, read-write.
@@ -677,6 +743,7 @@ pub struct Login {
 }
 impl rt::Model for Login {
     const FIELDS: &'static [&'static str] = &["password", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.password.as_field(),
@@ -704,6 +771,16 @@ impl ::serde::Serialize for Login {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Login {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Login {
@@ -735,7 +812,7 @@ impl Login {
 /// - Key: none
 /// - Operations: `add`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Logout {
     /// Keys the reference does not document, kept as received.
@@ -743,6 +820,7 @@ pub struct Logout {
 }
 impl rt::Model for Logout {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("logout has no documented fields")
@@ -764,6 +842,16 @@ impl ::serde::Serialize for Logout {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Logout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Logout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Logout {
@@ -795,7 +883,7 @@ impl Logout {
 /// - Key: none
 /// - Operations: `add`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ospf6interface {
     /// Wire name `areaId`. Type `Double`, read-write.
@@ -884,6 +972,7 @@ impl rt::Model for Ospf6interface {
         "tagId",
         "transmitDelay",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.area_id.as_field(),
@@ -931,6 +1020,16 @@ impl ::serde::Serialize for Ospf6interface {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ospf6interface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ospf6interface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ospf6interface {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -972,7 +1071,7 @@ impl Ospf6interface {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ospf6router {
     /// Wire name `afParams`. Type `unknown`, read-write.
@@ -1001,6 +1100,7 @@ impl rt::Model for Ospf6router {
         "routerId",
         "tagId",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.af_params.as_field(),
@@ -1032,6 +1132,16 @@ impl ::serde::Serialize for Ospf6router {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ospf6router {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ospf6router {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ospf6router {
@@ -1079,7 +1189,7 @@ impl Ospf6router {
 /// - Key: none
 /// - Operations: `add`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ospfinterface {
     /// Wire name `authKey`. Type `String`, read-write.
@@ -1172,6 +1282,7 @@ impl rt::Model for Ospfinterface {
         "retransmitInterval",
         "transmitDelay",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_key.as_field(),
@@ -1221,6 +1332,16 @@ impl ::serde::Serialize for Ospfinterface {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ospfinterface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ospfinterface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ospfinterface {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1262,7 +1383,7 @@ impl Ospfinterface {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ospfrouter {
     /// `unknown`, read-write.
@@ -1296,6 +1417,7 @@ impl rt::Model for Ospfrouter {
         "redistribute",
         "routerId",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.networks.as_field(),
@@ -1329,6 +1451,16 @@ impl ::serde::Serialize for Ospfrouter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Ospfrouter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ospfrouter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ospfrouter {
@@ -1376,7 +1508,7 @@ impl Ospfrouter {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Routemap {
     /// `String`, read-write.
@@ -1392,6 +1524,7 @@ pub struct Routemap {
 }
 impl rt::Model for Routemap {
     const FIELDS: &'static [&'static str] = &["name", "rules"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -1419,6 +1552,16 @@ impl ::serde::Serialize for Routemap {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Routemap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Routemap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Routemap {
@@ -1466,7 +1609,7 @@ impl Routemap {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RouterdynamicroutingInfo {
     /// `String`, read-write.
@@ -1482,6 +1625,7 @@ pub struct RouterdynamicroutingInfo {
 }
 impl rt::Model for RouterdynamicroutingInfo {
     const FIELDS: &'static [&'static str] = &["commandstring", "nodeid"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.commandstring.as_field(),
@@ -1511,6 +1655,16 @@ impl ::serde::Serialize for RouterdynamicroutingInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RouterdynamicroutingInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RouterdynamicroutingInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RouterdynamicroutingInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1536,7 +1690,7 @@ impl RouterdynamicroutingInfo {
 /// - Key: none
 /// - Operations: `add`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SaveConfig {
     /// `Boolean`, read-write.
@@ -1548,6 +1702,7 @@ pub struct SaveConfig {
 }
 impl rt::Model for SaveConfig {
     const FIELDS: &'static [&'static str] = &["all"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.all.as_field(),
@@ -1573,6 +1728,16 @@ impl ::serde::Serialize for SaveConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SaveConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SaveConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SaveConfig {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Urlfilteringcategories {
     /// `String`, read-write.
@@ -32,6 +32,7 @@ pub struct Urlfilteringcategories {
 }
 impl rt::Model for Urlfilteringcategories {
     const FIELDS: &'static [&'static str] = &["categories", "group"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.categories.as_field(),
@@ -61,6 +62,16 @@ impl ::serde::Serialize for Urlfilteringcategories {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Urlfilteringcategories {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Urlfilteringcategories {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Urlfilteringcategories {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,7 +97,7 @@ impl Urlfilteringcategories {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Urlfilteringcategorygroups {
     /// `String`, read-only.
@@ -100,6 +111,7 @@ pub struct Urlfilteringcategorygroups {
 }
 impl rt::Model for Urlfilteringcategorygroups {
     const FIELDS: &'static [&'static str] = &["categorygroups"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.categorygroups.as_field(),
@@ -127,6 +139,16 @@ impl ::serde::Serialize for Urlfilteringcategorygroups {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Urlfilteringcategorygroups {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Urlfilteringcategorygroups {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Urlfilteringcategorygroups {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -152,7 +174,7 @@ impl Urlfilteringcategorygroups {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Urlfilteringparameter {
     /// `Double`, read-write.
@@ -251,6 +273,7 @@ impl rt::Model for Urlfilteringparameter {
         "seeddbsizelevel",
         "timeofdaytoupdatedb",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clouddblookuptimeout.as_field(),
@@ -302,6 +325,16 @@ impl ::serde::Serialize for Urlfilteringparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Urlfilteringparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Urlfilteringparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Urlfilteringparameter {

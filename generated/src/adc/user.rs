@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UservserverStats {
     /// `Double`, read-only.
@@ -209,6 +209,7 @@ impl rt::Model for UservserverStats {
         "tothits",
         "vslbhealth",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.actsvcs.as_field(),
@@ -294,6 +295,16 @@ impl ::serde::Serialize for UservserverStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UservserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UservserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UservserverStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -323,7 +334,7 @@ impl UservserverStats {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Userprotocol {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -382,6 +393,7 @@ impl rt::Model for Userprotocol {
         "name",
         "transport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -415,6 +427,16 @@ impl ::serde::Serialize for Userprotocol {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Userprotocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Userprotocol {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Userprotocol {
@@ -476,7 +498,7 @@ impl Userprotocol {
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Uservserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -677,6 +699,7 @@ impl rt::Model for Uservserver {
         "userprotocol",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.params_mixed.as_field(),
@@ -732,6 +755,16 @@ impl ::serde::Serialize for Uservserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Uservserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Uservserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Uservserver {

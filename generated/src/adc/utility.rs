@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/callhome`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Callhome {
     /// `unknown`, read-only.
@@ -202,6 +202,7 @@ impl rt::Model for Callhome {
         "sslcardfirstfailure",
         "sslcardlatestfailure",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomalydetection.as_field(),
@@ -273,6 +274,16 @@ impl ::serde::Serialize for Callhome {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Callhome {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Callhome {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Callhome {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -306,7 +317,7 @@ impl Callhome {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filesystemencryption {
     /// `unknown`, read-only.
@@ -345,6 +356,7 @@ impl rt::Model for Filesystemencryption {
         "passphrase",
         "supportedstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.effectivestate.as_field(),
@@ -382,6 +394,16 @@ impl ::serde::Serialize for Filesystemencryption {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Filesystemencryption {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Filesystemencryption {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Filesystemencryption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -415,7 +437,7 @@ impl Filesystemencryption {
 /// - Key: none
 /// - Operations: `action:Install`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Install {
     /// Wire name `Async`. Type `Boolean`, access not known.
@@ -469,6 +491,7 @@ impl rt::Model for Install {
         "url",
         "y",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.async_mixed.as_field(),
@@ -512,6 +535,16 @@ impl ::serde::Serialize for Install {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Install {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Install {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Install {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -539,7 +572,7 @@ impl Install {
 /// - Key: none
 /// - Operations: `action:Ping`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ping {
     /// Wire name `I`. Type `String`, read-write.
@@ -656,6 +689,7 @@ impl rt::Model for Ping {
         "timeout",
         "traffic_domain",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.i_upper.as_field(),
@@ -717,6 +751,16 @@ impl ::serde::Serialize for Ping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -744,7 +788,7 @@ impl Ping {
 /// - Key: none
 /// - Operations: `action:Ping6`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ping6 {
     /// Wire name `I`. Type `String`, read-write.
@@ -878,6 +922,7 @@ impl rt::Model for Ping6 {
         "timeout",
         "traffic_domain",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.i_upper.as_field(),
@@ -945,6 +990,16 @@ impl ::serde::Serialize for Ping6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ping6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ping6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ping6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -972,7 +1027,7 @@ impl Ping6 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Raid {
     /// Keys the reference does not document, kept as received.
@@ -980,6 +1035,7 @@ pub struct Raid {
 }
 impl rt::Model for Raid {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("raid has no documented fields")
@@ -1001,6 +1057,16 @@ impl ::serde::Serialize for Raid {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Raid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Raid {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Raid {
@@ -1027,7 +1093,7 @@ impl Raid {
 /// - URL: `/nitro/v1/config/techsupport`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Techsupport {
     /// `String`, read-write.
@@ -1111,6 +1177,7 @@ impl rt::Model for Techsupport {
         "upload",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.casenumber.as_field(),
@@ -1158,6 +1225,16 @@ impl ::serde::Serialize for Techsupport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Techsupport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Techsupport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Techsupport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1183,7 +1260,7 @@ impl Techsupport {
 /// - Key: none
 /// - Operations: `action:Traceroute`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Traceroute {
     /// Wire name `M`. Type `Double`, read-write.
@@ -1346,6 +1423,7 @@ impl rt::Model for Traceroute {
         "v",
         "w",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.m_upper.as_field(),
@@ -1419,6 +1497,16 @@ impl ::serde::Serialize for Traceroute {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Traceroute {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Traceroute {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Traceroute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1446,7 +1534,7 @@ impl Traceroute {
 /// - Key: none
 /// - Operations: `action:Traceroute6`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Traceroute6 {
     /// Wire name `I`. Type `Boolean`, read-write.
@@ -1546,6 +1634,7 @@ impl rt::Model for Traceroute6 {
         "v",
         "w",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.i.as_field(),
@@ -1595,6 +1684,16 @@ impl ::serde::Serialize for Traceroute6 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Traceroute6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Traceroute6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Traceroute6 {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationStats {
     /// `String`, read-write.
@@ -175,6 +175,7 @@ impl rt::Model for VideooptimizationStats {
         "vovideooptother",
         "vovideooptotherbytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -254,6 +255,16 @@ impl ::serde::Serialize for VideooptimizationStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -279,7 +290,7 @@ impl VideooptimizationStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicyStats {
     /// `String`, read-write.
@@ -324,6 +335,7 @@ impl rt::Model for VideooptimizationdetectionpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -361,6 +373,16 @@ impl ::serde::Serialize for VideooptimizationdetectionpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationdetectionpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationdetectionpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationdetectionpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -390,7 +412,7 @@ impl VideooptimizationdetectionpolicyStats {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelStats {
     /// `String`, read-write.
@@ -427,6 +449,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -460,6 +483,16 @@ impl ::serde::Serialize for VideooptimizationdetectionpolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationdetectionpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationdetectionpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationdetectionpolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -489,7 +522,7 @@ impl VideooptimizationdetectionpolicylabelStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyStats {
     /// `String`, read-write.
@@ -534,6 +567,7 @@ impl rt::Model for VideooptimizationpacingpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -571,6 +605,16 @@ impl ::serde::Serialize for VideooptimizationpacingpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpacingpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpacingpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpacingpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -600,7 +644,7 @@ impl VideooptimizationpacingpolicyStats {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelStats {
     /// `String`, read-write.
@@ -635,6 +679,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -668,6 +713,16 @@ impl ::serde::Serialize for VideooptimizationpacingpolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpacingpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpacingpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpacingpolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -697,7 +752,7 @@ impl VideooptimizationpacingpolicylabelStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyStats {
     /// `String`, read-write.
@@ -742,6 +797,7 @@ impl rt::Model for VideooptimizationpolicyStats {
         "pipolicyundefhits",
         "pipolicyundefhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -779,6 +835,16 @@ impl ::serde::Serialize for VideooptimizationpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -808,7 +874,7 @@ impl VideooptimizationpolicyStats {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelStats {
     /// `String`, read-write.
@@ -843,6 +909,7 @@ impl rt::Model for VideooptimizationpolicylabelStats {
         "pipolicylabelhits",
         "pipolicylabelhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -876,6 +943,16 @@ impl ::serde::Serialize for VideooptimizationpolicylabelStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpolicylabelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicylabelStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpolicylabelStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -905,7 +982,7 @@ impl VideooptimizationpolicylabelStats {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationaction {
     /// `String`, read-write.
@@ -1021,6 +1098,7 @@ impl rt::Model for Videooptimizationaction {
         "type",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1064,6 +1142,16 @@ impl ::serde::Serialize for Videooptimizationaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationaction {
@@ -1127,7 +1215,7 @@ impl Videooptimizationaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationdetectionaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1222,6 +1310,7 @@ impl rt::Model for Videooptimizationdetectionaction {
         "type",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1265,6 +1354,16 @@ impl ::serde::Serialize for Videooptimizationdetectionaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationdetectionaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationdetectionaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationdetectionaction {
@@ -1332,7 +1431,7 @@ impl Videooptimizationdetectionaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationdetectionpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1413,6 +1512,7 @@ impl rt::Model for Videooptimizationdetectionpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1460,6 +1560,16 @@ impl ::serde::Serialize for Videooptimizationdetectionpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationdetectionpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationdetectionpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationdetectionpolicy {
@@ -1527,7 +1637,7 @@ impl Videooptimizationdetectionpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicyBinding {
     /// `String`, read-write.
@@ -1555,6 +1665,7 @@ impl rt::Model for VideooptimizationdetectionpolicyBinding {
         "videooptimizationdetectionpolicy_lbvserver_binding",
         "videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -1592,6 +1703,16 @@ impl ::serde::Serialize for VideooptimizationdetectionpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationdetectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationdetectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationdetectionpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1621,7 +1742,7 @@ impl VideooptimizationdetectionpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -1691,6 +1812,7 @@ impl rt::Model for VideooptimizationdetectionpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1732,6 +1854,16 @@ impl ::serde::Serialize for VideooptimizationdetectionpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationdetectionpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationdetectionpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationdetectionpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1766,7 +1898,7 @@ impl VideooptimizationdetectionpolicyLbvserverBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationdetectionpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1861,6 +1993,7 @@ impl rt::Model for Videooptimizationdetectionpolicylabel {
         "policylabeltype",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1906,6 +2039,16 @@ impl ::serde::Serialize for Videooptimizationdetectionpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationdetectionpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationdetectionpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationdetectionpolicylabel {
@@ -1961,7 +2104,7 @@ impl Videooptimizationdetectionpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelBinding {
     /// `String`, read-write.
@@ -1989,6 +2132,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelBinding {
         "videooptimizationdetectionpolicylabel_policybinding_binding",
         "videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.labelname.as_field(),
@@ -2032,6 +2176,16 @@ impl ::serde::Serialize for VideooptimizationdetectionpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationdetectionpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationdetectionpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationdetectionpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2061,7 +2215,7 @@ impl VideooptimizationdetectionpolicylabelBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -2116,6 +2270,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2157,6 +2312,16 @@ impl ::serde::Serialize for VideooptimizationdetectionpolicylabelPolicybindingBi
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationdetectionpolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationdetectionpolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationdetectionpolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2191,7 +2356,7 @@ impl VideooptimizationdetectionpolicylabelPolicybindingBinding {
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
     /// `String`, read-write.
@@ -2250,6 +2415,7 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gotopriorityexpression.as_field(),
@@ -2288,6 +2454,18 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug
+for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq
+for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -2337,7 +2515,7 @@ impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBindin
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalBinding {
     /// `videooptimizationglobal_videooptimizationpolicy_binding[]`, read-only.
@@ -2353,6 +2531,7 @@ impl rt::Model for VideooptimizationglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "videooptimizationglobal_videooptimizationpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.videooptimizationglobal_videooptimizationpolicy_binding.as_field(),
@@ -2383,6 +2562,16 @@ impl ::serde::Serialize for VideooptimizationglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2408,7 +2597,7 @@ impl VideooptimizationglobalBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalVideooptimizationpolicyBinding {
     /// `Double`, read-write.
@@ -2525,6 +2714,7 @@ impl rt::Model for VideooptimizationglobalVideooptimizationpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2570,6 +2760,16 @@ impl ::serde::Serialize for VideooptimizationglobalVideooptimizationpolicyBindin
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationglobalVideooptimizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationglobalVideooptimizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationglobalVideooptimizationpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2612,7 +2812,7 @@ impl VideooptimizationglobalVideooptimizationpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobaldetectionBinding {
     /// `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding[]`, read-only.
@@ -2628,6 +2828,7 @@ impl rt::Model for VideooptimizationglobaldetectionBinding {
     const FIELDS: &'static [&'static str] = &[
         "videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -2661,6 +2862,16 @@ impl ::serde::Serialize for VideooptimizationglobaldetectionBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationglobaldetectionBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationglobaldetectionBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationglobaldetectionBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2686,7 +2897,7 @@ impl VideooptimizationglobaldetectionBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
     /// `String`, read-write.
@@ -2792,6 +3003,7 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.globalbindtype.as_field(),
@@ -2834,6 +3046,18 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug
+for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq
+for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -2879,7 +3103,7 @@ impl VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalpacingBinding {
     /// `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding[]`, read-only.
@@ -2895,6 +3119,7 @@ impl rt::Model for VideooptimizationglobalpacingBinding {
     const FIELDS: &'static [&'static str] = &[
         "videooptimizationglobalpacing_videooptimizationpacingpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => {
@@ -2928,6 +3153,16 @@ impl ::serde::Serialize for VideooptimizationglobalpacingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationglobalpacingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationglobalpacingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationglobalpacingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2953,7 +3188,7 @@ impl VideooptimizationglobalpacingBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3067,6 +3302,7 @@ impl rt::Model for VideooptimizationglobalpacingVideooptimizationpacingpolicyBin
         "priority",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3113,6 +3349,17 @@ for VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug
+for VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3157,7 +3404,7 @@ impl VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpacingaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3230,6 +3477,7 @@ impl rt::Model for Videooptimizationpacingaction {
         "referencecount",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3273,6 +3521,16 @@ impl ::serde::Serialize for Videooptimizationpacingaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationpacingaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationpacingaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationpacingaction {
@@ -3340,7 +3598,7 @@ impl Videooptimizationpacingaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpacingpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3421,6 +3679,7 @@ impl rt::Model for Videooptimizationpacingpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3468,6 +3727,16 @@ impl ::serde::Serialize for Videooptimizationpacingpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationpacingpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationpacingpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationpacingpolicy {
@@ -3535,7 +3804,7 @@ impl Videooptimizationpacingpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyBinding {
     /// `String`, read-write.
@@ -3563,6 +3832,7 @@ impl rt::Model for VideooptimizationpacingpolicyBinding {
         "videooptimizationpacingpolicy_lbvserver_binding",
         "videooptimizationpacingpolicy_videooptimizationglobalpacing_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -3600,6 +3870,16 @@ impl ::serde::Serialize for VideooptimizationpacingpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpacingpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpacingpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpacingpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3629,7 +3909,7 @@ impl VideooptimizationpacingpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -3684,6 +3964,7 @@ impl rt::Model for VideooptimizationpacingpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3725,6 +4006,16 @@ impl ::serde::Serialize for VideooptimizationpacingpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpacingpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpacingpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpacingpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3758,7 +4049,7 @@ impl VideooptimizationpacingpolicyLbvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
     /// `String`, read-write.
@@ -3815,6 +4106,7 @@ impl rt::Model for VideooptimizationpacingpolicyVideooptimizationglobalpacingBin
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3857,6 +4149,17 @@ for VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug
+for VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3891,7 +4194,7 @@ impl VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpacingpolicylabel {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -3971,6 +4274,7 @@ impl rt::Model for Videooptimizationpacingpolicylabel {
         "policylabeltype",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4016,6 +4320,16 @@ impl ::serde::Serialize for Videooptimizationpacingpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationpacingpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationpacingpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationpacingpolicylabel {
@@ -4071,7 +4385,7 @@ impl Videooptimizationpacingpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelBinding {
     /// `String`, read-write.
@@ -4099,6 +4413,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelBinding {
         "videooptimizationpacingpolicylabel_policybinding_binding",
         "videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.labelname.as_field(),
@@ -4139,6 +4454,16 @@ impl ::serde::Serialize for VideooptimizationpacingpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpacingpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpacingpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpacingpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4168,7 +4493,7 @@ impl VideooptimizationpacingpolicylabelBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -4223,6 +4548,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4264,6 +4590,16 @@ impl ::serde::Serialize for VideooptimizationpacingpolicylabelPolicybindingBindi
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpacingpolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpacingpolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationpacingpolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4298,7 +4634,7 @@ impl VideooptimizationpacingpolicylabelPolicybindingBinding {
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     /// `String`, read-write.
@@ -4357,6 +4693,7 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gotopriorityexpression.as_field(),
@@ -4395,6 +4732,18 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug
+for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq
+for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -4444,7 +4793,7 @@ impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationparameter {
     /// `Double`, read-write.
@@ -4469,6 +4818,7 @@ impl rt::Model for Videooptimizationparameter {
         "quicpacingrate",
         "randomsamplingpercentage",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.quicpacingrate.as_field(),
@@ -4496,6 +4846,16 @@ impl ::serde::Serialize for Videooptimizationparameter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationparameter {
@@ -4531,7 +4891,7 @@ impl Videooptimizationparameter {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpolicy {
     /// `String`, read-write.
@@ -4601,6 +4961,7 @@ impl rt::Model for Videooptimizationpolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4646,6 +5007,16 @@ impl ::serde::Serialize for Videooptimizationpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationpolicy {
@@ -4709,7 +5080,7 @@ impl Videooptimizationpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyBinding {
     /// `String`, read-write.
@@ -4737,6 +5108,7 @@ impl rt::Model for VideooptimizationpolicyBinding {
         "videooptimizationpolicy_lbvserver_binding",
         "videooptimizationpolicy_videooptimizationglobal_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -4771,6 +5143,16 @@ impl ::serde::Serialize for VideooptimizationpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4800,7 +5182,7 @@ impl VideooptimizationpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyLbvserverBinding {
     /// `String`, read-write.
@@ -4853,6 +5235,7 @@ impl rt::Model for VideooptimizationpolicyLbvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4894,6 +5277,16 @@ impl ::serde::Serialize for VideooptimizationpolicyLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpolicyLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicyLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpolicyLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4927,7 +5320,7 @@ impl VideooptimizationpolicyLbvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyVideooptimizationglobalBinding {
     /// `String`, read-write.
@@ -4982,6 +5375,7 @@ impl rt::Model for VideooptimizationpolicyVideooptimizationglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5023,6 +5417,16 @@ impl ::serde::Serialize for VideooptimizationpolicyVideooptimizationglobalBindin
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpolicyVideooptimizationglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicyVideooptimizationglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationpolicyVideooptimizationglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5057,7 +5461,7 @@ impl VideooptimizationpolicyVideooptimizationglobalBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpolicylabel {
     /// `String`, read-write.
@@ -5133,6 +5537,7 @@ impl rt::Model for Videooptimizationpolicylabel {
         "policylabeltype",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5178,6 +5583,16 @@ impl ::serde::Serialize for Videooptimizationpolicylabel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Videooptimizationpolicylabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Videooptimizationpolicylabel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Videooptimizationpolicylabel {
@@ -5229,7 +5644,7 @@ impl Videooptimizationpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelBinding {
     /// `String`, read-write.
@@ -5257,6 +5672,7 @@ impl rt::Model for VideooptimizationpolicylabelBinding {
         "videooptimizationpolicylabel_policybinding_binding",
         "videooptimizationpolicylabel_videooptimizationpolicy_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.labelname.as_field(),
@@ -5294,6 +5710,16 @@ impl ::serde::Serialize for VideooptimizationpolicylabelBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpolicylabelBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicylabelBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VideooptimizationpolicylabelBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5323,7 +5749,7 @@ impl VideooptimizationpolicylabelBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelPolicybindingBinding {
     /// `Double`, read-write.
@@ -5378,6 +5804,7 @@ impl rt::Model for VideooptimizationpolicylabelPolicybindingBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5419,6 +5846,16 @@ impl ::serde::Serialize for VideooptimizationpolicylabelPolicybindingBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VideooptimizationpolicylabelPolicybindingBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicylabelPolicybindingBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de>
 for VideooptimizationpolicylabelPolicybindingBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5453,7 +5890,7 @@ impl VideooptimizationpolicylabelPolicybindingBinding {
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelVideooptimizationpolicyBinding {
     /// `Double`, read-write.
@@ -5508,6 +5945,7 @@ impl rt::Model for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
         "policyname",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5547,6 +5985,16 @@ impl ::serde::Serialize for VideooptimizationpolicylabelVideooptimizationpolicyB
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/stat/vpn`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnStats {
     /// `Double`, read-only.
@@ -608,6 +608,7 @@ impl rt::Model for VpnStats {
         "winsrequesthit",
         "winsrequesthitrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cfghtmlserved.as_field(),
@@ -911,6 +912,16 @@ impl ::serde::Serialize for VpnStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -936,7 +947,7 @@ impl VpnStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnurlpolicyStats {
     /// `String`, read-write.
@@ -965,6 +976,7 @@ impl rt::Model for VpnurlpolicyStats {
         "pipolicyhits",
         "pipolicyhitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -998,6 +1010,16 @@ impl ::serde::Serialize for VpnurlpolicyStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnurlpolicyStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnurlpolicyStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnurlpolicyStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1026,7 +1048,7 @@ impl VpnurlpolicyStats {
 /// - URL: `/nitro/v1/stat/vpnvserver`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverStats {
     /// `String`, read-write.
@@ -1093,6 +1115,7 @@ impl rt::Model for VpnvserverStats {
         "totalresponses",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clearstats.as_field(),
@@ -1150,6 +1173,16 @@ impl ::serde::Serialize for VpnvserverStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnvserverStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnvserverStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1179,7 +1212,7 @@ impl VpnvserverStats {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnalwaysonprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1278,6 +1311,7 @@ impl rt::Model for Vpnalwaysonprofile {
         "name",
         "networkaccessonvpnfailure",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1311,6 +1345,16 @@ impl ::serde::Serialize for Vpnalwaysonprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnalwaysonprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnalwaysonprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnalwaysonprofile {
@@ -1371,7 +1415,7 @@ impl Vpnalwaysonprofile {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnclientlessaccesspolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1450,6 +1494,7 @@ impl rt::Model for Vpnclientlessaccesspolicy {
         "undefaction",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1495,6 +1540,16 @@ impl ::serde::Serialize for Vpnclientlessaccesspolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnclientlessaccesspolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnclientlessaccesspolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnclientlessaccesspolicy {
@@ -1551,7 +1606,7 @@ impl Vpnclientlessaccesspolicy {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnclientlessaccesspolicyBinding {
     /// `String`, read-write.
@@ -1575,6 +1630,7 @@ impl rt::Model for VpnclientlessaccesspolicyBinding {
         "vpnclientlessaccesspolicy_vpnglobal_binding",
         "vpnclientlessaccesspolicy_vpnvserver_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -1606,6 +1662,16 @@ impl ::serde::Serialize for VpnclientlessaccesspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnclientlessaccesspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnclientlessaccesspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnclientlessaccesspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1634,7 +1700,7 @@ impl VpnclientlessaccesspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnclientlessaccesspolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -1672,6 +1738,7 @@ impl rt::Model for VpnclientlessaccesspolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1707,6 +1774,16 @@ impl ::serde::Serialize for VpnclientlessaccesspolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnclientlessaccesspolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnclientlessaccesspolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnclientlessaccesspolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1739,7 +1816,7 @@ impl VpnclientlessaccesspolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnclientlessaccesspolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -1777,6 +1854,7 @@ impl rt::Model for VpnclientlessaccesspolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1812,6 +1890,16 @@ impl ::serde::Serialize for VpnclientlessaccesspolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnclientlessaccesspolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnclientlessaccesspolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnclientlessaccesspolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1844,7 +1932,7 @@ impl VpnclientlessaccesspolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/vpnclientlessaccessprofile`
 /// - Key: `profilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnclientlessaccessprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -1972,6 +2060,7 @@ impl rt::Model for Vpnclientlessaccessprofile {
         "xcomponentrewritepolicylabel",
         "xmlrewritepolicylabel",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2037,6 +2126,16 @@ impl ::serde::Serialize for Vpnclientlessaccessprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnclientlessaccessprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnclientlessaccessprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnclientlessaccessprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2095,7 +2194,7 @@ impl Vpnclientlessaccessprofile {
 /// - URL: `/nitro/v1/config/vpnepaprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnepaprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2119,6 +2218,7 @@ pub struct Vpnepaprofile {
 }
 impl rt::Model for Vpnepaprofile {
     const FIELDS: &'static [&'static str] = &["__count", "data", "filename", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2150,6 +2250,16 @@ impl ::serde::Serialize for Vpnepaprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnepaprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnepaprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnepaprofile {
@@ -2199,7 +2309,7 @@ impl Vpnepaprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpneula {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2219,6 +2329,7 @@ pub struct Vpneula {
 }
 impl rt::Model for Vpneula {
     const FIELDS: &'static [&'static str] = &["__count", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2246,6 +2357,16 @@ impl ::serde::Serialize for Vpneula {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpneula {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpneula {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpneula {
@@ -2294,7 +2415,7 @@ impl Vpneula {
 /// - URL: `/nitro/v1/config/vpnformssoaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnformssoaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -2391,6 +2512,7 @@ impl rt::Model for Vpnformssoaction {
         "submitmethod",
         "userfield",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2434,6 +2556,16 @@ impl ::serde::Serialize for Vpnformssoaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnformssoaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnformssoaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnformssoaction {
@@ -2494,7 +2626,7 @@ impl Vpnformssoaction {
 /// - URL: `/nitro/v1/config/vpnglobal_appcontroller_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAppcontrollerBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2514,6 +2646,7 @@ impl rt::Model for VpnglobalAppcontrollerBinding {
         "appcontroller",
         "gotopriorityexpression",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2543,6 +2676,16 @@ impl ::serde::Serialize for VpnglobalAppcontrollerBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAppcontrollerBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAppcontrollerBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAppcontrollerBinding {
@@ -2588,7 +2731,7 @@ impl VpnglobalAppcontrollerBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAppfwpolicyBinding {
     /// `String`, read-write.
@@ -2622,6 +2765,7 @@ impl rt::Model for VpnglobalAppfwpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gotopriorityexpression.as_field(),
@@ -2655,6 +2799,16 @@ impl ::serde::Serialize for VpnglobalAppfwpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAppfwpolicyBinding {
@@ -2697,7 +2851,7 @@ impl VpnglobalAppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_auditnslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2728,6 +2882,7 @@ impl rt::Model for VpnglobalAuditnslogpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2763,6 +2918,16 @@ impl ::serde::Serialize for VpnglobalAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuditnslogpolicyBinding {
@@ -2807,7 +2972,7 @@ impl VpnglobalAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_auditsyslogpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2838,6 +3003,7 @@ impl rt::Model for VpnglobalAuditsyslogpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2873,6 +3039,16 @@ impl ::serde::Serialize for VpnglobalAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuditsyslogpolicyBinding {
@@ -2917,7 +3093,7 @@ impl VpnglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationcertpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationcertpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2948,6 +3124,7 @@ impl rt::Model for VpnglobalAuthenticationcertpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2983,6 +3160,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationcertpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationcertpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationcertpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationcertpolicyBinding {
@@ -3027,7 +3214,7 @@ impl VpnglobalAuthenticationcertpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationldappolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationldappolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3058,6 +3245,7 @@ impl rt::Model for VpnglobalAuthenticationldappolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3093,6 +3281,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationldappolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationldappolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationldappolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationldappolicyBinding {
@@ -3137,7 +3335,7 @@ impl VpnglobalAuthenticationldappolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationlocalpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationlocalpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3168,6 +3366,7 @@ impl rt::Model for VpnglobalAuthenticationlocalpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3203,6 +3402,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationlocalpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationlocalpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationlocalpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationlocalpolicyBinding {
@@ -3247,7 +3456,7 @@ impl VpnglobalAuthenticationlocalpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationnegotiatepolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationnegotiatepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3288,6 +3497,7 @@ impl rt::Model for VpnglobalAuthenticationnegotiatepolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3323,6 +3533,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationnegotiatepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationnegotiatepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationnegotiatepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationnegotiatepolicyBinding {
@@ -3367,7 +3587,7 @@ impl VpnglobalAuthenticationnegotiatepolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3398,6 +3618,7 @@ impl rt::Model for VpnglobalAuthenticationpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3433,6 +3654,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationpolicyBinding {
@@ -3477,7 +3708,7 @@ impl VpnglobalAuthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationradiuspolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationradiuspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3508,6 +3739,7 @@ impl rt::Model for VpnglobalAuthenticationradiuspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3543,6 +3775,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationradiuspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationradiuspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationradiuspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationradiuspolicyBinding {
@@ -3587,7 +3829,7 @@ impl VpnglobalAuthenticationradiuspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationsamlpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationsamlpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3618,6 +3860,7 @@ impl rt::Model for VpnglobalAuthenticationsamlpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3653,6 +3896,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationsamlpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationsamlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationsamlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationsamlpolicyBinding {
@@ -3697,7 +3950,7 @@ impl VpnglobalAuthenticationsamlpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_authenticationtacacspolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationtacacspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -3728,6 +3981,7 @@ impl rt::Model for VpnglobalAuthenticationtacacspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3763,6 +4017,16 @@ impl ::serde::Serialize for VpnglobalAuthenticationtacacspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalAuthenticationtacacspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalAuthenticationtacacspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalAuthenticationtacacspolicyBinding {
@@ -3807,7 +4071,7 @@ impl VpnglobalAuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalBinding {
     /// `vpnglobal_intranetip6_binding[]`, read-only.
@@ -3929,6 +4193,7 @@ impl rt::Model for VpnglobalBinding {
         "vpnglobal_vpntrafficpolicy_binding",
         "vpnglobal_vpnurl_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.vpnglobal_appcontroller_binding.as_field(),
@@ -4004,6 +4269,16 @@ impl ::serde::Serialize for VpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4028,7 +4303,7 @@ impl VpnglobalBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_domain_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalDomainBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4048,6 +4323,7 @@ impl rt::Model for VpnglobalDomainBinding {
         "gotopriorityexpression",
         "intranetdomain",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4077,6 +4353,16 @@ impl ::serde::Serialize for VpnglobalDomainBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalDomainBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalDomainBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalDomainBinding {
@@ -4122,7 +4408,7 @@ impl VpnglobalDomainBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalIntranetip6Binding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4151,6 +4437,7 @@ impl rt::Model for VpnglobalIntranetip6Binding {
         "intranetip6",
         "numaddr",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4182,6 +4469,16 @@ impl ::serde::Serialize for VpnglobalIntranetip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalIntranetip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalIntranetip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalIntranetip6Binding {
@@ -4226,7 +4523,7 @@ impl VpnglobalIntranetip6Binding {
 /// - URL: `/nitro/v1/config/vpnglobal_intranetip_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalIntranetipBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4249,6 +4546,7 @@ impl rt::Model for VpnglobalIntranetipBinding {
         "intranetip",
         "netmask",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4280,6 +4578,16 @@ impl ::serde::Serialize for VpnglobalIntranetipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalIntranetipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalIntranetipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalIntranetipBinding {
@@ -4325,7 +4633,7 @@ impl VpnglobalIntranetipBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalSecureprivateaccessurlBinding {
     /// `String`, read-write.
@@ -4344,6 +4652,7 @@ impl rt::Model for VpnglobalSecureprivateaccessurlBinding {
         "gotopriorityexpression",
         "secureprivateaccessurl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gotopriorityexpression.as_field(),
@@ -4371,6 +4680,16 @@ impl ::serde::Serialize for VpnglobalSecureprivateaccessurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalSecureprivateaccessurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalSecureprivateaccessurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalSecureprivateaccessurlBinding {
@@ -4413,7 +4732,7 @@ impl VpnglobalSecureprivateaccessurlBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_sharefileserver_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalSharefileserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4433,6 +4752,7 @@ impl rt::Model for VpnglobalSharefileserverBinding {
         "gotopriorityexpression",
         "sharefile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4462,6 +4782,16 @@ impl ::serde::Serialize for VpnglobalSharefileserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalSharefileserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalSharefileserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalSharefileserverBinding {
@@ -4507,7 +4837,7 @@ impl VpnglobalSharefileserverBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalSslcertkeyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4574,6 +4904,7 @@ impl rt::Model for VpnglobalSslcertkeyBinding {
         "ocspcheck",
         "userdataencryptionkey",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4611,6 +4942,16 @@ impl ::serde::Serialize for VpnglobalSslcertkeyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalSslcertkeyBinding {
@@ -4655,7 +4996,7 @@ impl VpnglobalSslcertkeyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_staserver_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalStaserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -4724,6 +5065,7 @@ impl rt::Model for VpnglobalStaserverBinding {
         "staserver",
         "stastate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4759,6 +5101,16 @@ impl ::serde::Serialize for VpnglobalStaserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalStaserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalStaserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalStaserverBinding {
@@ -4803,7 +5155,7 @@ impl VpnglobalStaserverBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_vpnclientlessaccesspolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnclientlessaccesspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5126,6 +5478,7 @@ impl rt::Model for VpnglobalVpnclientlessaccesspolicyBinding {
         "secondary",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5171,6 +5524,16 @@ impl ::serde::Serialize for VpnglobalVpnclientlessaccesspolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnglobalVpnclientlessaccesspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpnclientlessaccesspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpnclientlessaccesspolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5214,7 +5577,7 @@ impl VpnglobalVpnclientlessaccesspolicyBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpneulaBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5238,6 +5601,7 @@ impl rt::Model for VpnglobalVpneulaBinding {
         "eula",
         "gotopriorityexpression",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5267,6 +5631,16 @@ impl ::serde::Serialize for VpnglobalVpneulaBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpneulaBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpneulaBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpneulaBinding {
@@ -5311,7 +5685,7 @@ impl VpnglobalVpneulaBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_vpnintranetapplication_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnintranetapplicationBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5331,6 +5705,7 @@ impl rt::Model for VpnglobalVpnintranetapplicationBinding {
         "gotopriorityexpression",
         "intranetapplication",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5360,6 +5735,16 @@ impl ::serde::Serialize for VpnglobalVpnintranetapplicationBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpnintranetapplicationBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpnintranetapplicationBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpnintranetapplicationBinding {
@@ -5404,7 +5789,7 @@ impl VpnglobalVpnintranetapplicationBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_vpnnexthopserver_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnnexthopserverBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5424,6 +5809,7 @@ impl rt::Model for VpnglobalVpnnexthopserverBinding {
         "gotopriorityexpression",
         "nexthopserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5453,6 +5839,16 @@ impl ::serde::Serialize for VpnglobalVpnnexthopserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpnnexthopserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpnnexthopserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpnnexthopserverBinding {
@@ -5498,7 +5894,7 @@ impl VpnglobalVpnnexthopserverBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnportalthemeBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5522,6 +5918,7 @@ impl rt::Model for VpnglobalVpnportalthemeBinding {
         "gotopriorityexpression",
         "portaltheme",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5551,6 +5948,16 @@ impl ::serde::Serialize for VpnglobalVpnportalthemeBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpnportalthemeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpnportalthemeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpnportalthemeBinding {
@@ -5595,7 +6002,7 @@ impl VpnglobalVpnportalthemeBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_vpnsessionpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5642,6 +6049,7 @@ impl rt::Model for VpnglobalVpnsessionpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5681,6 +6089,16 @@ impl ::serde::Serialize for VpnglobalVpnsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpnsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpnsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpnsessionpolicyBinding {
@@ -5725,7 +6143,7 @@ impl VpnglobalVpnsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_vpntrafficpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpntrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5756,6 +6174,7 @@ impl rt::Model for VpnglobalVpntrafficpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5791,6 +6210,16 @@ impl ::serde::Serialize for VpnglobalVpntrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpntrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpntrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpntrafficpolicyBinding {
@@ -5835,7 +6264,7 @@ impl VpnglobalVpntrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_vpnurl_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnurlBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5855,6 +6284,7 @@ impl rt::Model for VpnglobalVpnurlBinding {
         "gotopriorityexpression",
         "urlname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5884,6 +6314,16 @@ impl ::serde::Serialize for VpnglobalVpnurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpnurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpnurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpnurlBinding {
@@ -5929,7 +6369,7 @@ impl VpnglobalVpnurlBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnurlpolicyBinding {
     /// `String[]`, read-write.
@@ -5993,6 +6433,7 @@ impl rt::Model for VpnglobalVpnurlpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.builtin.as_field(),
@@ -6028,6 +6469,16 @@ impl ::serde::Serialize for VpnglobalVpnurlpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnglobalVpnurlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnglobalVpnurlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnglobalVpnurlpolicyBinding {
@@ -6070,7 +6521,7 @@ impl VpnglobalVpnurlpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnicaconnection`
 /// - Key: none
 /// - Operations: `action:kill`, `count`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnicaconnection {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6143,6 +6594,7 @@ impl rt::Model for Vpnicaconnection {
         "transproto",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6190,6 +6642,16 @@ impl ::serde::Serialize for Vpnicaconnection {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnicaconnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnicaconnection {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnicaconnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6223,7 +6685,7 @@ impl Vpnicaconnection {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnicadtlsconnection {
     /// `String`, read-write.
@@ -6290,6 +6752,7 @@ impl rt::Model for Vpnicadtlsconnection {
         "srcport",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6335,6 +6798,16 @@ impl ::serde::Serialize for Vpnicadtlsconnection {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnicadtlsconnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnicadtlsconnection {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnicadtlsconnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6363,7 +6836,7 @@ impl Vpnicadtlsconnection {
 /// - URL: `/nitro/v1/config/vpnintranetapplication`
 /// - Key: `intranetapplication`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnintranetapplication {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6475,6 +6948,7 @@ impl rt::Model for Vpnintranetapplication {
         "srcip",
         "srcport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6528,6 +7002,16 @@ impl ::serde::Serialize for Vpnintranetapplication {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnintranetapplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnintranetapplication {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnintranetapplication {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6574,7 +7058,7 @@ impl Vpnintranetapplication {
 /// - URL: `/nitro/v1/config/vpnnexthopserver`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnnexthopserver {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -6630,6 +7114,7 @@ impl rt::Model for Vpnnexthopserver {
         "resaddresstype",
         "secure",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6667,6 +7152,16 @@ impl ::serde::Serialize for Vpnnexthopserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnnexthopserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnnexthopserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnnexthopserver {
@@ -6715,7 +7210,7 @@ impl Vpnnexthopserver {
 /// - URL: `/nitro/v1/config/vpnparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnparameter {
     /// `String`, read-write.
@@ -7851,6 +8346,7 @@ impl rt::Model for Vpnparameter {
         "winsip",
         "wiportalmode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.accessrestrictedpageredirect.as_field(),
@@ -8062,6 +8558,16 @@ impl ::serde::Serialize for Vpnparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8095,7 +8601,7 @@ impl Vpnparameter {
 /// - Key: none
 /// - Operations: `action:kill`, `count`, `get_all`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnpcoipconnection {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8157,6 +8663,7 @@ impl rt::Model for Vpnpcoipconnection {
         "srcport",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8200,6 +8707,16 @@ impl ::serde::Serialize for Vpnpcoipconnection {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnpcoipconnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnpcoipconnection {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnpcoipconnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8233,7 +8750,7 @@ impl Vpnpcoipconnection {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnpcoipprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8283,6 +8800,7 @@ impl rt::Model for Vpnpcoipprofile {
         "name",
         "sessionidletimeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8316,6 +8834,16 @@ impl ::serde::Serialize for Vpnpcoipprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnpcoipprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnpcoipprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnpcoipprofile {
@@ -8377,7 +8905,7 @@ impl Vpnpcoipprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnpcoipvserverprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8416,6 +8944,7 @@ impl rt::Model for Vpnpcoipvserverprofile {
         "name",
         "udpport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8447,6 +8976,16 @@ impl ::serde::Serialize for Vpnpcoipvserverprofile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnpcoipvserverprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnpcoipvserverprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnpcoipvserverprofile {
@@ -8508,7 +9047,7 @@ impl Vpnpcoipvserverprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnportaltheme {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -8570,6 +9109,7 @@ impl rt::WireEnum for VpnportalthemeBasetheme {
 }
 impl rt::Model for Vpnportaltheme {
     const FIELDS: &'static [&'static str] = &["__count", "basetheme", "feature", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8601,6 +9141,16 @@ impl ::serde::Serialize for Vpnportaltheme {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnportaltheme {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnportaltheme {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnportaltheme {
@@ -8649,7 +9199,7 @@ impl Vpnportaltheme {
 /// - URL: `/nitro/v1/config/vpnsamlssoprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsamlssoprofile {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -9184,6 +9734,7 @@ impl rt::Model for Vpnsamlssoprofile {
         "signatureservice",
         "skewtime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9373,6 +9924,16 @@ impl ::serde::Serialize for Vpnsamlssoprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnsamlssoprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnsamlssoprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnsamlssoprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9431,7 +9992,7 @@ impl Vpnsamlssoprofile {
 /// - URL: `/nitro/v1/config/vpnsessionaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsessionaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -9963,6 +10524,7 @@ impl rt::Model for Vpnsessionaction {
         "winsip",
         "wiportalmode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10146,6 +10708,16 @@ impl ::serde::Serialize for Vpnsessionaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnsessionaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnsessionaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnsessionaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10204,7 +10776,7 @@ impl Vpnsessionaction {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsessionpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -10261,6 +10833,7 @@ impl rt::Model for Vpnsessionpolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10300,6 +10873,16 @@ impl ::serde::Serialize for Vpnsessionpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnsessionpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnsessionpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnsessionpolicy {
@@ -10360,7 +10943,7 @@ impl Vpnsessionpolicy {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyAaagroupBinding {
     /// `String`, read-write.
@@ -10396,6 +10979,7 @@ impl rt::Model for VpnsessionpolicyAaagroupBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10431,6 +11015,16 @@ impl ::serde::Serialize for VpnsessionpolicyAaagroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnsessionpolicyAaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnsessionpolicyAaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnsessionpolicyAaagroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10463,7 +11057,7 @@ impl VpnsessionpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyAaauserBinding {
     /// `String`, read-write.
@@ -10499,6 +11093,7 @@ impl rt::Model for VpnsessionpolicyAaauserBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10534,6 +11129,16 @@ impl ::serde::Serialize for VpnsessionpolicyAaauserBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnsessionpolicyAaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnsessionpolicyAaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnsessionpolicyAaauserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10566,7 +11171,7 @@ impl VpnsessionpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyBinding {
     /// `String`, read-write.
@@ -10596,6 +11201,7 @@ impl rt::Model for VpnsessionpolicyBinding {
         "vpnsessionpolicy_vpnglobal_binding",
         "vpnsessionpolicy_vpnvserver_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -10631,6 +11237,16 @@ impl ::serde::Serialize for VpnsessionpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnsessionpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10659,7 +11275,7 @@ impl VpnsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -10695,6 +11311,7 @@ impl rt::Model for VpnsessionpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10730,6 +11347,16 @@ impl ::serde::Serialize for VpnsessionpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnsessionpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnsessionpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnsessionpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10762,7 +11389,7 @@ impl VpnsessionpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -10798,6 +11425,7 @@ impl rt::Model for VpnsessionpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10833,6 +11461,16 @@ impl ::serde::Serialize for VpnsessionpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnsessionpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnsessionpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnsessionpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10866,7 +11504,7 @@ impl VpnsessionpolicyVpnvserverBinding {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsfconfig {
     /// `String[]`, read-write.
@@ -10886,6 +11524,7 @@ pub struct Vpnsfconfig {
 }
 impl rt::Model for Vpnsfconfig {
     const FIELDS: &'static [&'static str] = &["__count", "filename", "vserver"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10917,6 +11556,16 @@ impl ::serde::Serialize for Vpnsfconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnsfconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnsfconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnsfconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10946,7 +11595,7 @@ impl Vpnsfconfig {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnstoreinfo {
     /// `String`, read-write.
@@ -11021,6 +11670,7 @@ impl rt::Model for Vpnstoreinfo {
         "storestatus",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11060,6 +11710,16 @@ impl ::serde::Serialize for Vpnstoreinfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnstoreinfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnstoreinfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnstoreinfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11088,7 +11748,7 @@ impl Vpnstoreinfo {
 /// - URL: `/nitro/v1/config/vpntrafficaction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpntrafficaction {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11192,6 +11852,7 @@ impl rt::Model for Vpntrafficaction {
         "userexpression",
         "wanscaler",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11243,6 +11904,16 @@ impl ::serde::Serialize for Vpntrafficaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpntrafficaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpntrafficaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpntrafficaction {
@@ -11303,7 +11974,7 @@ impl Vpntrafficaction {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpntrafficpolicy {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -11348,6 +12019,7 @@ impl rt::Model for Vpntrafficpolicy {
         "name",
         "rule",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11383,6 +12055,16 @@ impl ::serde::Serialize for Vpntrafficpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpntrafficpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpntrafficpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpntrafficpolicy {
@@ -11443,7 +12125,7 @@ impl Vpntrafficpolicy {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyAaagroupBinding {
     /// `String`, read-write.
@@ -11479,6 +12161,7 @@ impl rt::Model for VpntrafficpolicyAaagroupBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11514,6 +12197,16 @@ impl ::serde::Serialize for VpntrafficpolicyAaagroupBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpntrafficpolicyAaagroupBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpntrafficpolicyAaagroupBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpntrafficpolicyAaagroupBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11546,7 +12239,7 @@ impl VpntrafficpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyAaauserBinding {
     /// `String`, read-write.
@@ -11582,6 +12275,7 @@ impl rt::Model for VpntrafficpolicyAaauserBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11617,6 +12311,16 @@ impl ::serde::Serialize for VpntrafficpolicyAaauserBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpntrafficpolicyAaauserBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpntrafficpolicyAaauserBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpntrafficpolicyAaauserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11649,7 +12353,7 @@ impl VpntrafficpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyBinding {
     /// `String`, read-write.
@@ -11679,6 +12383,7 @@ impl rt::Model for VpntrafficpolicyBinding {
         "vpntrafficpolicy_vpnglobal_binding",
         "vpntrafficpolicy_vpnvserver_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -11714,6 +12419,16 @@ impl ::serde::Serialize for VpntrafficpolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpntrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpntrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpntrafficpolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11742,7 +12457,7 @@ impl VpntrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyVpnglobalBinding {
     /// `String`, read-write.
@@ -11778,6 +12493,7 @@ impl rt::Model for VpntrafficpolicyVpnglobalBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11813,6 +12529,16 @@ impl ::serde::Serialize for VpntrafficpolicyVpnglobalBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpntrafficpolicyVpnglobalBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpntrafficpolicyVpnglobalBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpntrafficpolicyVpnglobalBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11845,7 +12571,7 @@ impl VpntrafficpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyVpnvserverBinding {
     /// `String`, read-write.
@@ -11881,6 +12607,7 @@ impl rt::Model for VpntrafficpolicyVpnvserverBinding {
         "name",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11916,6 +12643,16 @@ impl ::serde::Serialize for VpntrafficpolicyVpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpntrafficpolicyVpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpntrafficpolicyVpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpntrafficpolicyVpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11948,7 +12685,7 @@ impl VpntrafficpolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/vpnurl`
 /// - Key: `urlname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnurl {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -12067,6 +12804,7 @@ impl rt::Model for Vpnurl {
         "urlname",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12114,6 +12852,16 @@ impl ::serde::Serialize for Vpnurl {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnurl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnurl {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnurl {
@@ -12175,7 +12923,7 @@ impl Vpnurl {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnurlaction {
     /// `String`, read-write.
@@ -12267,6 +13015,7 @@ impl rt::Model for Vpnurlaction {
         "ssotype",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.actualurl.as_field(),
@@ -12312,6 +13061,16 @@ impl ::serde::Serialize for Vpnurlaction {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnurlaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnurlaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnurlaction {
@@ -12375,7 +13134,7 @@ impl Vpnurlaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnurlpolicy {
     /// `String`, read-write.
@@ -12436,6 +13195,7 @@ impl rt::Model for Vpnurlpolicy {
         "rule",
         "undefhits",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -12475,6 +13235,16 @@ impl ::serde::Serialize for Vpnurlpolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Vpnurlpolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnurlpolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vpnurlpolicy {
@@ -12537,7 +13307,7 @@ impl Vpnurlpolicy {
 /// - URL: `/nitro/v1/config/vpnvserver`
 /// - Key: `name`
 /// - Operations: `action:check`, `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnvserver {
     /// `String`, read-only.
@@ -13283,6 +14053,7 @@ impl rt::Model for Vpnvserver {
         "weight",
         "windowsepapluginupgrade",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13478,6 +14249,16 @@ impl ::serde::Serialize for Vpnvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Vpnvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Vpnvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Vpnvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13560,7 +14341,7 @@ impl Vpnvserver {
 /// - URL: `/nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAaapreauthenticationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13639,6 +14420,7 @@ impl rt::Model for VpnvserverAaapreauthenticationpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13680,6 +14462,16 @@ impl ::serde::Serialize for VpnvserverAaapreauthenticationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAaapreauthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAaapreauthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAaapreauthenticationpolicyBinding {
@@ -13734,7 +14526,7 @@ impl VpnvserverAaapreauthenticationpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAnalyticsprofileBinding {
     /// `String`, read-write.
@@ -13754,6 +14546,7 @@ pub struct VpnvserverAnalyticsprofileBinding {
 }
 impl rt::Model for VpnvserverAnalyticsprofileBinding {
     const FIELDS: &'static [&'static str] = &["analyticsprofile", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.analyticsprofile.as_field(),
@@ -13781,6 +14574,16 @@ impl ::serde::Serialize for VpnvserverAnalyticsprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAnalyticsprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAnalyticsprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAnalyticsprofileBinding {
@@ -13827,7 +14630,7 @@ impl VpnvserverAnalyticsprofileBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_appcontroller_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAppcontrollerBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -13852,6 +14655,7 @@ impl rt::Model for VpnvserverAppcontrollerBinding {
         "appcontroller",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13883,6 +14687,16 @@ impl ::serde::Serialize for VpnvserverAppcontrollerBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAppcontrollerBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAppcontrollerBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAppcontrollerBinding {
@@ -13933,7 +14747,7 @@ impl VpnvserverAppcontrollerBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_appflowpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAppflowpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13976,6 +14790,7 @@ impl rt::Model for VpnvserverAppflowpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14015,6 +14830,16 @@ impl ::serde::Serialize for VpnvserverAppflowpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAppflowpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAppflowpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAppflowpolicyBinding {
@@ -14069,7 +14894,7 @@ impl VpnvserverAppflowpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAppfwpolicyBinding {
     /// `String`, read-write.
@@ -14142,6 +14967,7 @@ impl rt::Model for VpnvserverAppfwpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bindpoint.as_field(),
@@ -14179,6 +15005,16 @@ impl ::serde::Serialize for VpnvserverAppfwpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAppfwpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAppfwpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAppfwpolicyBinding {
@@ -14225,7 +15061,7 @@ impl VpnvserverAppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_auditnslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuditnslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14271,6 +15107,7 @@ impl rt::Model for VpnvserverAuditnslogpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14312,6 +15149,16 @@ impl ::serde::Serialize for VpnvserverAuditnslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuditnslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuditnslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuditnslogpolicyBinding {
@@ -14365,7 +15212,7 @@ impl VpnvserverAuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_auditsyslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuditsyslogpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14411,6 +15258,7 @@ impl rt::Model for VpnvserverAuditsyslogpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14452,6 +15300,16 @@ impl ::serde::Serialize for VpnvserverAuditsyslogpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuditsyslogpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuditsyslogpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuditsyslogpolicyBinding {
@@ -14505,7 +15363,7 @@ impl VpnvserverAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationcertpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationcertpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14551,6 +15409,7 @@ impl rt::Model for VpnvserverAuthenticationcertpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14592,6 +15451,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationcertpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationcertpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationcertpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationcertpolicyBinding {
@@ -14646,7 +15515,7 @@ impl VpnvserverAuthenticationcertpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationdfapolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14710,6 +15579,7 @@ impl rt::Model for VpnvserverAuthenticationdfapolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14751,6 +15621,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationdfapolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationdfapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationdfapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationdfapolicyBinding {
@@ -14804,7 +15684,7 @@ impl VpnvserverAuthenticationdfapolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationldappolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationldappolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14850,6 +15730,7 @@ impl rt::Model for VpnvserverAuthenticationldappolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14891,6 +15772,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationldappolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationldappolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationldappolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationldappolicyBinding {
@@ -14944,7 +15835,7 @@ impl VpnvserverAuthenticationldappolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationlocalpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -14990,6 +15881,7 @@ impl rt::Model for VpnvserverAuthenticationlocalpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15031,6 +15923,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationlocalpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationlocalpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationlocalpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationlocalpolicyBinding {
@@ -15085,7 +15987,7 @@ impl VpnvserverAuthenticationlocalpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationloginschemapolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15146,6 +16048,7 @@ impl rt::Model for VpnvserverAuthenticationloginschemapolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15185,6 +16088,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationloginschemapolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationloginschemapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationloginschemapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -15239,7 +16152,7 @@ impl VpnvserverAuthenticationloginschemapolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationnegotiatepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15305,6 +16218,7 @@ impl rt::Model for VpnvserverAuthenticationnegotiatepolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15346,6 +16260,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationnegotiatepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationnegotiatepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationnegotiatepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationnegotiatepolicyBinding {
@@ -15400,7 +16324,7 @@ impl VpnvserverAuthenticationnegotiatepolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationoauthidppolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15461,6 +16385,7 @@ impl rt::Model for VpnvserverAuthenticationoauthidppolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15500,6 +16425,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationoauthidppolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationoauthidppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationoauthidppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationoauthidppolicyBinding {
@@ -15553,7 +16488,7 @@ impl VpnvserverAuthenticationoauthidppolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15599,6 +16534,7 @@ impl rt::Model for VpnvserverAuthenticationpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15640,6 +16576,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationpolicyBinding {
@@ -15693,7 +16639,7 @@ impl VpnvserverAuthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationradiuspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -15741,6 +16687,7 @@ impl rt::Model for VpnvserverAuthenticationradiuspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15782,6 +16729,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationradiuspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationradiuspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationradiuspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationradiuspolicyBinding {
@@ -15835,7 +16792,7 @@ impl VpnvserverAuthenticationradiuspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationsamlidppolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -15880,6 +16837,7 @@ impl rt::Model for VpnvserverAuthenticationsamlidppolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15919,6 +16877,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationsamlidppolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationsamlidppolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationsamlidppolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationsamlidppolicyBinding {
@@ -15972,7 +16940,7 @@ impl VpnvserverAuthenticationsamlidppolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationsamlpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16018,6 +16986,7 @@ impl rt::Model for VpnvserverAuthenticationsamlpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16059,6 +17028,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationsamlpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationsamlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationsamlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationsamlpolicyBinding {
@@ -16112,7 +17091,7 @@ impl VpnvserverAuthenticationsamlpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationtacacspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16160,6 +17139,7 @@ impl rt::Model for VpnvserverAuthenticationtacacspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16201,6 +17181,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationtacacspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationtacacspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationtacacspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationtacacspolicyBinding {
@@ -16254,7 +17244,7 @@ impl VpnvserverAuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationwebauthpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -16302,6 +17292,7 @@ impl rt::Model for VpnvserverAuthenticationwebauthpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16343,6 +17334,16 @@ impl ::serde::Serialize for VpnvserverAuthenticationwebauthpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverAuthenticationwebauthpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverAuthenticationwebauthpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverAuthenticationwebauthpolicyBinding {
@@ -16396,7 +17397,7 @@ impl VpnvserverAuthenticationwebauthpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverBinding {
     /// `String`, read-write.
@@ -16585,6 +17586,7 @@ impl rt::Model for VpnvserverBinding {
         "vpnvserver_vpntrafficpolicy_binding",
         "vpnvserver_vpnurl_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -16686,6 +17688,16 @@ impl ::serde::Serialize for VpnvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16714,7 +17726,7 @@ impl VpnvserverBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_cachepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverCachepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -16757,6 +17769,7 @@ impl rt::Model for VpnvserverCachepolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16796,6 +17809,16 @@ impl ::serde::Serialize for VpnvserverCachepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverCachepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverCachepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverCachepolicyBinding {
@@ -16850,7 +17873,7 @@ impl VpnvserverCachepolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverCspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -16909,6 +17932,7 @@ impl rt::Model for VpnvserverCspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16948,6 +17972,16 @@ impl ::serde::Serialize for VpnvserverCspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverCspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverCspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverCspolicyBinding {
@@ -17002,7 +18036,7 @@ impl VpnvserverCspolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverFeopolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -17063,6 +18097,7 @@ impl rt::Model for VpnvserverFeopolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17102,6 +18137,16 @@ impl ::serde::Serialize for VpnvserverFeopolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverFeopolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverFeopolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverFeopolicyBinding {
@@ -17156,7 +18201,7 @@ impl VpnvserverFeopolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverIcapolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -17215,6 +18260,7 @@ impl rt::Model for VpnvserverIcapolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17254,6 +18300,16 @@ impl ::serde::Serialize for VpnvserverIcapolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverIcapolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverIcapolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverIcapolicyBinding {
@@ -17308,7 +18364,7 @@ impl VpnvserverIcapolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverIntranetip6Binding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17346,6 +18402,7 @@ impl rt::Model for VpnvserverIntranetip6Binding {
         "name",
         "numaddr",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17379,6 +18436,16 @@ impl ::serde::Serialize for VpnvserverIntranetip6Binding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverIntranetip6Binding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverIntranetip6Binding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverIntranetip6Binding {
@@ -17429,7 +18496,7 @@ impl VpnvserverIntranetip6Binding {
 /// - URL: `/nitro/v1/config/vpnvserver_intranetip_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverIntranetipBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17464,6 +18531,7 @@ impl rt::Model for VpnvserverIntranetipBinding {
         "name",
         "netmask",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17499,6 +18567,16 @@ impl ::serde::Serialize for VpnvserverIntranetipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverIntranetipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverIntranetipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverIntranetipBinding {
@@ -17549,7 +18627,7 @@ impl VpnvserverIntranetipBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_responderpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverResponderpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -17592,6 +18670,7 @@ impl rt::Model for VpnvserverResponderpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17631,6 +18710,16 @@ impl ::serde::Serialize for VpnvserverResponderpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverResponderpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverResponderpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverResponderpolicyBinding {
@@ -17684,7 +18773,7 @@ impl VpnvserverResponderpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_rewritepolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverRewritepolicyBinding {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -17727,6 +18816,7 @@ impl rt::Model for VpnvserverRewritepolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17766,6 +18856,16 @@ impl ::serde::Serialize for VpnvserverRewritepolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverRewritepolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverRewritepolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverRewritepolicyBinding {
@@ -17820,7 +18920,7 @@ impl VpnvserverRewritepolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverSecureprivateaccessurlBinding {
     /// `Double`, access not known.
@@ -17844,6 +18944,7 @@ impl rt::Model for VpnvserverSecureprivateaccessurlBinding {
         "name",
         "secureprivateaccessurl",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acttype.as_field(),
@@ -17873,6 +18974,16 @@ impl ::serde::Serialize for VpnvserverSecureprivateaccessurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverSecureprivateaccessurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverSecureprivateaccessurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverSecureprivateaccessurlBinding {
@@ -17919,7 +19030,7 @@ impl VpnvserverSecureprivateaccessurlBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_sharefileserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverSharefileserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -17939,6 +19050,7 @@ pub struct VpnvserverSharefileserverBinding {
 }
 impl rt::Model for VpnvserverSharefileserverBinding {
     const FIELDS: &'static [&'static str] = &["__count", "acttype", "name", "sharefile"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17970,6 +19082,16 @@ impl ::serde::Serialize for VpnvserverSharefileserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverSharefileserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverSharefileserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverSharefileserverBinding {
@@ -18020,7 +19142,7 @@ impl VpnvserverSharefileserverBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_staserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverStaserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18064,6 +19186,7 @@ impl rt::Model for VpnvserverStaserverBinding {
         "staserver",
         "stastate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18101,6 +19224,16 @@ impl ::serde::Serialize for VpnvserverStaserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverStaserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverStaserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverStaserverBinding {
@@ -18151,7 +19284,7 @@ impl VpnvserverStaserverBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnclientlessaccesspolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18197,6 +19330,7 @@ impl rt::Model for VpnvserverVpnclientlessaccesspolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18238,6 +19372,16 @@ impl ::serde::Serialize for VpnvserverVpnclientlessaccesspolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnclientlessaccesspolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnclientlessaccesspolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnclientlessaccesspolicyBinding {
@@ -18291,7 +19435,7 @@ impl VpnvserverVpnclientlessaccesspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_vpnepaprofile_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnepaprofileBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18319,6 +19463,7 @@ impl rt::Model for VpnvserverVpnepaprofileBinding {
         "epaprofileoptional",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18352,6 +19497,16 @@ impl ::serde::Serialize for VpnvserverVpnepaprofileBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnepaprofileBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnepaprofileBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnepaprofileBinding {
@@ -18403,7 +19558,7 @@ impl VpnvserverVpnepaprofileBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpneulaBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18431,6 +19586,7 @@ pub struct VpnvserverVpneulaBinding {
 }
 impl rt::Model for VpnvserverVpneulaBinding {
     const FIELDS: &'static [&'static str] = &["__count", "acttype", "eula", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18462,6 +19618,16 @@ impl ::serde::Serialize for VpnvserverVpneulaBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpneulaBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpneulaBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpneulaBinding {
@@ -18512,7 +19678,7 @@ impl VpnvserverVpneulaBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_vpnintranetapplication_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnintranetapplicationBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18537,6 +19703,7 @@ impl rt::Model for VpnvserverVpnintranetapplicationBinding {
         "intranetapplication",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18568,6 +19735,16 @@ impl ::serde::Serialize for VpnvserverVpnintranetapplicationBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnintranetapplicationBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnintranetapplicationBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnintranetapplicationBinding {
@@ -18618,7 +19795,7 @@ impl VpnvserverVpnintranetapplicationBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_vpnnexthopserver_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnnexthopserverBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18643,6 +19820,7 @@ impl rt::Model for VpnvserverVpnnexthopserverBinding {
         "name",
         "nexthopserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18674,6 +19852,16 @@ impl ::serde::Serialize for VpnvserverVpnnexthopserverBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnnexthopserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnnexthopserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnnexthopserverBinding {
@@ -18725,7 +19913,7 @@ impl VpnvserverVpnnexthopserverBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnportalthemeBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18758,6 +19946,7 @@ impl rt::Model for VpnvserverVpnportalthemeBinding {
         "name",
         "portaltheme",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18789,6 +19978,16 @@ impl ::serde::Serialize for VpnvserverVpnportalthemeBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnportalthemeBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnportalthemeBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnportalthemeBinding {
@@ -18839,7 +20038,7 @@ impl VpnvserverVpnportalthemeBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_vpnsessionpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnsessionpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -18885,6 +20084,7 @@ impl rt::Model for VpnvserverVpnsessionpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18926,6 +20126,16 @@ impl ::serde::Serialize for VpnvserverVpnsessionpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnsessionpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnsessionpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnsessionpolicyBinding {
@@ -18979,7 +20189,7 @@ impl VpnvserverVpnsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_vpntrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpntrafficpolicyBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -19025,6 +20235,7 @@ impl rt::Model for VpnvserverVpntrafficpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -19066,6 +20277,16 @@ impl ::serde::Serialize for VpnvserverVpntrafficpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpntrafficpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpntrafficpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpntrafficpolicyBinding {
@@ -19119,7 +20340,7 @@ impl VpnvserverVpntrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_vpnurl_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnurlBinding {
     /// Wire name `__count`. Type `Double`, read-only.
@@ -19139,6 +20360,7 @@ pub struct VpnvserverVpnurlBinding {
 }
 impl rt::Model for VpnvserverVpnurlBinding {
     const FIELDS: &'static [&'static str] = &["__count", "acttype", "name", "urlname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -19170,6 +20392,16 @@ impl ::serde::Serialize for VpnvserverVpnurlBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnurlBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnurlBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnurlBinding {
@@ -19221,7 +20453,7 @@ impl VpnvserverVpnurlBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnurlpolicyBinding {
     /// `Double`, access not known.
@@ -19305,6 +20537,7 @@ impl rt::Model for VpnvserverVpnurlpolicyBinding {
         "priority",
         "secondary",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acttype.as_field(),
@@ -19344,6 +20577,16 @@ impl ::serde::Serialize for VpnvserverVpnurlpolicyBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpnvserverVpnurlpolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnvserverVpnurlpolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnvserverVpnurlpolicyBinding {

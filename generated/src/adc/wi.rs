@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/wipackage`
 /// - Key: none
 /// - Operations: `action:Install`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Wipackage {
     /// `String`, read-write.
@@ -62,6 +62,7 @@ impl rt::WireEnum for WipackageMaxsites {
 }
 impl rt::Model for Wipackage {
     const FIELDS: &'static [&'static str] = &["jre", "maxsites", "wi"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.jre.as_field(),
@@ -93,6 +94,16 @@ impl ::serde::Serialize for Wipackage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Wipackage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Wipackage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Wipackage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -121,7 +132,7 @@ impl Wipackage {
 /// - URL: `/nitro/v1/config/wisite`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Wisite {
     /// `String`, read-write.
@@ -552,6 +563,7 @@ impl rt::Model for Wisite {
         "wiauthenticationmethods",
         "wiuserinterfacemodes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -645,6 +657,16 @@ impl ::serde::Serialize for Wisite {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Wisite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Wisite {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Wisite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -703,7 +725,7 @@ impl Wisite {
 /// - URL: `/nitro/v1/config/wisite_accessmethod_binding`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteAccessmethodBinding {
     /// `String`, read-write.
@@ -739,6 +761,7 @@ impl rt::Model for WisiteAccessmethodBinding {
         "clientnetmask",
         "sitepath",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -772,6 +795,16 @@ impl ::serde::Serialize for WisiteAccessmethodBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for WisiteAccessmethodBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WisiteAccessmethodBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WisiteAccessmethodBinding {
@@ -822,7 +855,7 @@ impl WisiteAccessmethodBinding {
 /// - URL: `/nitro/v1/config/wisite_binding`
 /// - Key: `sitepath`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteBinding {
     /// `String`, read-write.
@@ -847,6 +880,7 @@ impl rt::Model for WisiteBinding {
         "wisite_farmname_binding",
         "wisite_translationinternalip_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sitepath.as_field(),
@@ -880,6 +914,16 @@ impl ::serde::Serialize for WisiteBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for WisiteBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WisiteBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WisiteBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -908,7 +952,7 @@ impl WisiteBinding {
 /// - URL: `/nitro/v1/config/wisite_farmname_binding`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteFarmnameBinding {
     /// `String`, read-write.
@@ -981,6 +1025,7 @@ impl rt::Model for WisiteFarmnameBinding {
         "xmlport",
         "xmlserveraddresses",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1024,6 +1069,16 @@ impl ::serde::Serialize for WisiteFarmnameBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for WisiteFarmnameBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WisiteFarmnameBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WisiteFarmnameBinding {
@@ -1074,7 +1129,7 @@ impl WisiteFarmnameBinding {
 /// - URL: `/nitro/v1/config/wisite_translationinternalip_binding`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteTranslationinternalipBinding {
     /// `String`, read-write.
@@ -1136,6 +1191,7 @@ impl rt::Model for WisiteTranslationinternalipBinding {
         "translationinternalip",
         "translationinternalport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1173,6 +1229,16 @@ impl ::serde::Serialize for WisiteTranslationinternalipBinding {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for WisiteTranslationinternalipBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WisiteTranslationinternalipBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WisiteTranslationinternalipBinding {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v2/config/aa_dplite_transaction`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaDpliteTransaction {
     /// Wire name `httpReqRcvLB`. Type `Double`, read-write.
@@ -420,6 +420,7 @@ impl rt::Model for AaDpliteTransaction {
         "transactionId",
         "transaction_start_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.vp_nsession_id.as_field(),
@@ -605,6 +606,16 @@ impl ::serde::Serialize for AaDpliteTransaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaDpliteTransaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaDpliteTransaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaDpliteTransaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -623,7 +634,7 @@ impl rt::Resource for AaDpliteTransaction {
 /// - URL: `/nitro/v2/config/aa_fdi_transaction`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaFdiTransaction {
     /// Wire name `appfwFDIFormSubmissionTime`. Type `Double`, read-write.
@@ -707,6 +718,7 @@ impl rt::Model for AaFdiTransaction {
         "sourceIPv4AddressRx",
         "transactionId",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.waf_form_data.as_field(),
@@ -762,6 +774,16 @@ impl ::serde::Serialize for AaFdiTransaction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaFdiTransaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaFdiTransaction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaFdiTransaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -781,7 +803,7 @@ impl rt::Resource for AaFdiTransaction {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AccountTakeoverConfig {
     /// `String`, read-write.
@@ -826,6 +848,7 @@ impl rt::Model for AccountTakeoverConfig {
         "success_response_code",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -861,6 +884,16 @@ impl ::serde::Serialize for AccountTakeoverConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AccountTakeoverConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AccountTakeoverConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTakeoverConfig {
@@ -911,7 +944,7 @@ impl AccountTakeoverConfig {
 /// - URL: `/nitro/v2/config/active_ica_session`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActiveIcaSession {
     /// `Double`, read-write.
@@ -1116,6 +1149,7 @@ impl rt::Model for ActiveIcaSession {
         "up_time",
         "vdi_image_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1249,6 +1283,16 @@ impl ::serde::Serialize for ActiveIcaSession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ActiveIcaSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ActiveIcaSession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ActiveIcaSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1274,7 +1318,7 @@ impl ActiveIcaSession {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdmLearnProfile {
     /// `Integer`, read-write.
@@ -1355,6 +1399,7 @@ impl rt::Model for AdmLearnProfile {
         "waf_profile_devices_info",
         "waf_security_settings_info",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adm_learn_profile_name.as_field(),
@@ -1408,6 +1453,16 @@ impl ::serde::Serialize for AdmLearnProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdmLearnProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdmLearnProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdmLearnProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1456,7 +1511,7 @@ impl AdmLearnProfile {
 /// - URL: `/nitro/v2/config/advanced_analytics_config`
 /// - Key: `ns_ip_address`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdvancedAnalyticsConfig {
     /// `String`, read-write.
@@ -1468,6 +1523,7 @@ pub struct AdvancedAnalyticsConfig {
 }
 impl rt::Model for AdvancedAnalyticsConfig {
     const FIELDS: &'static [&'static str] = &["ns_ip_address", "state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ns_ip_address.as_field(),
@@ -1495,6 +1551,16 @@ impl ::serde::Serialize for AdvancedAnalyticsConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AdvancedAnalyticsConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdvancedAnalyticsConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdvancedAnalyticsConfig {
@@ -1533,7 +1599,7 @@ impl AdvancedAnalyticsConfig {
 /// - URL: `/nitro/v2/config/af_config_info`
 /// - Key: `propkey`
 /// - Operations: `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfConfigInfo {
     /// `String`, read-write.
@@ -1549,6 +1615,7 @@ pub struct AfConfigInfo {
 }
 impl rt::Model for AfConfigInfo {
     const FIELDS: &'static [&'static str] = &["propkey", "propvalue"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.propkey.as_field(),
@@ -1576,6 +1643,16 @@ impl ::serde::Serialize for AfConfigInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AfConfigInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfConfigInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AfConfigInfo {
@@ -1618,7 +1695,7 @@ impl AfConfigInfo {
 /// - URL: `/nitro/v2/config/af_cpx_support`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfCpxSupport {
     /// `Boolean`, read-write.
@@ -1628,6 +1705,7 @@ pub struct AfCpxSupport {
 }
 impl rt::Model for AfCpxSupport {
     const FIELDS: &'static [&'static str] = &["enable"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
@@ -1653,6 +1731,16 @@ impl ::serde::Serialize for AfCpxSupport {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AfCpxSupport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfCpxSupport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AfCpxSupport {
@@ -1683,7 +1771,7 @@ impl AfCpxSupport {
 /// - URL: `/nitro/v2/config/af_database_cleanup`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseCleanup {
     /// `Boolean`, read-write.
@@ -1693,6 +1781,7 @@ pub struct AfDatabaseCleanup {
 }
 impl rt::Model for AfDatabaseCleanup {
     const FIELDS: &'static [&'static str] = &["enable"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
@@ -1718,6 +1807,16 @@ impl ::serde::Serialize for AfDatabaseCleanup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AfDatabaseCleanup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfDatabaseCleanup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AfDatabaseCleanup {
@@ -1748,7 +1847,7 @@ impl AfDatabaseCleanup {
 /// - URL: `/nitro/v2/config/af_database_duration`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseDuration {
     /// `Integer`, read-write.
@@ -1760,6 +1859,7 @@ pub struct AfDatabaseDuration {
 }
 impl rt::Model for AfDatabaseDuration {
     const FIELDS: &'static [&'static str] = &["days"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.days.as_field(),
@@ -1785,6 +1885,16 @@ impl ::serde::Serialize for AfDatabaseDuration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AfDatabaseDuration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfDatabaseDuration {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AfDatabaseDuration {
@@ -1815,7 +1925,7 @@ impl AfDatabaseDuration {
 /// - URL: `/nitro/v2/config/af_database_index`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseIndex {
     /// `Boolean`, read-write.
@@ -1825,6 +1935,7 @@ pub struct AfDatabaseIndex {
 }
 impl rt::Model for AfDatabaseIndex {
     const FIELDS: &'static [&'static str] = &["enable"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
@@ -1850,6 +1961,16 @@ impl ::serde::Serialize for AfDatabaseIndex {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AfDatabaseIndex {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfDatabaseIndex {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AfDatabaseIndex {
@@ -1881,7 +2002,7 @@ impl AfDatabaseIndex {
 /// - Key: none
 /// - Since: `14.1`
 /// - The reference page has no properties table
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfGenericApi {
     /// Keys the reference does not document, kept as received.
@@ -1889,6 +2010,7 @@ pub struct AfGenericApi {
 }
 impl rt::Model for AfGenericApi {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!("af_generic_api has no documented fields")
@@ -1912,6 +2034,16 @@ impl ::serde::Serialize for AfGenericApi {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfGenericApi {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfGenericApi {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfGenericApi {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1930,7 +2062,7 @@ impl rt::Resource for AfGenericApi {
 /// - URL: `/nitro/v2/config/af_geoclient`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfGeoclient {
     /// `String`, read-write.
@@ -2011,6 +2143,7 @@ impl rt::Model for AfGeoclient {
         "total_requests",
         "total_user",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2072,6 +2205,16 @@ impl ::serde::Serialize for AfGeoclient {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfGeoclient {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfGeoclient {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfGeoclient {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2096,7 +2239,7 @@ impl AfGeoclient {
 /// - URL: `/nitro/v2/config/af_geolocation`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfGeolocation {
     /// `String`, read-write.
@@ -2185,6 +2328,7 @@ impl rt::Model for AfGeolocation {
         "total_requests",
         "total_user",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2250,6 +2394,16 @@ impl ::serde::Serialize for AfGeolocation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfGeolocation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfGeolocation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfGeolocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2274,7 +2428,7 @@ impl AfGeolocation {
 /// - URL: `/nitro/v2/config/af_persistant_stat_info`
 /// - Key: `propkey`
 /// - Operations: `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfPersistantStatInfo {
     /// `String`, read-write.
@@ -2294,6 +2448,7 @@ pub struct AfPersistantStatInfo {
 }
 impl rt::Model for AfPersistantStatInfo {
     const FIELDS: &'static [&'static str] = &["propkey", "propvalue", "tenant_id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.propkey.as_field(),
@@ -2323,6 +2478,16 @@ impl ::serde::Serialize for AfPersistantStatInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AfPersistantStatInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfPersistantStatInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AfPersistantStatInfo {
@@ -2358,7 +2523,7 @@ impl AfPersistantStatInfo {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfTopNLineGraph {
     /// `Double`, read-write.
@@ -2432,6 +2597,7 @@ impl rt::Model for AfTopNLineGraph {
         "total_requests",
         "vserver_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -2483,6 +2649,16 @@ impl ::serde::Serialize for AfTopNLineGraph {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfTopNLineGraph {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfTopNLineGraph {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfTopNLineGraph {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2507,7 +2683,7 @@ impl AfTopNLineGraph {
 /// - URL: `/nitro/v2/config/af_url_collection`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfUrlCollection {
     /// `Boolean`, read-write.
@@ -2517,6 +2693,7 @@ pub struct AfUrlCollection {
 }
 impl rt::Model for AfUrlCollection {
     const FIELDS: &'static [&'static str] = &["enable"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
@@ -2542,6 +2719,16 @@ impl ::serde::Serialize for AfUrlCollection {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AfUrlCollection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfUrlCollection {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AfUrlCollection {
@@ -2572,7 +2759,7 @@ impl AfUrlCollection {
 /// - URL: `/nitro/v2/config/af_vserver_policy`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVserverPolicy {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2602,6 +2789,7 @@ impl rt::Model for AfVserverPolicy {
         "servicetype",
         "vserver_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2637,6 +2825,16 @@ impl ::serde::Serialize for AfVserverPolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVserverPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVserverPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVserverPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2662,7 +2860,7 @@ impl AfVserverPolicy {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentWebTrafficDistribution {
     /// `String`, read-write.
@@ -2678,6 +2876,7 @@ pub struct AgentWebTrafficDistribution {
 }
 impl rt::Model for AgentWebTrafficDistribution {
     const FIELDS: &'static [&'static str] = &["agent_id", "traffic_dist_multiplier"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -2707,6 +2906,16 @@ impl ::serde::Serialize for AgentWebTrafficDistribution {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AgentWebTrafficDistribution {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentWebTrafficDistribution {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AgentWebTrafficDistribution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2732,7 +2941,7 @@ impl AgentWebTrafficDistribution {
 /// - Key: none
 /// - Operations: `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnalyticsPolicyToProfile {
     /// `String[]`, read-write.
@@ -2748,6 +2957,7 @@ pub struct AnalyticsPolicyToProfile {
 }
 impl rt::Model for AnalyticsPolicyToProfile {
     const FIELDS: &'static [&'static str] = &["act_id", "devices"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -2777,6 +2987,16 @@ impl ::serde::Serialize for AnalyticsPolicyToProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AnalyticsPolicyToProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AnalyticsPolicyToProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AnalyticsPolicyToProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2801,7 +3021,7 @@ impl AnalyticsPolicyToProfile {
 /// - URL: `/nitro/v2/config/anomaly_item`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalyItem {
     /// `String`, read-write.
@@ -2828,6 +3048,7 @@ impl rt::Model for AnomalyItem {
         "timestamp",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.counter.as_field(),
@@ -2865,6 +3086,16 @@ impl ::serde::Serialize for AnomalyItem {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AnomalyItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AnomalyItem {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AnomalyItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2890,7 +3121,7 @@ impl AnomalyItem {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiAuth {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -2940,6 +3171,7 @@ impl rt::Model for ApiAuth {
         "total_auth_failure",
         "total_auth_success",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -2979,6 +3211,16 @@ impl ::serde::Serialize for ApiAuth {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiAuth {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiAuth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3004,7 +3246,7 @@ impl ApiAuth {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpoint {
     /// `String`, read-write.
@@ -3084,6 +3326,7 @@ impl rt::Model for ApiEndpoint {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3135,6 +3378,16 @@ impl ::serde::Serialize for ApiEndpoint {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiEndpoint {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiEndpoint {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiEndpoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3160,7 +3413,7 @@ impl ApiEndpoint {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointDiscovery {
     /// `Double`, read-write.
@@ -3251,6 +3504,7 @@ impl rt::Model for ApiEndpointDiscovery {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3304,6 +3558,16 @@ impl ::serde::Serialize for ApiEndpointDiscovery {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiEndpointDiscovery {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiEndpointDiscovery {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiEndpointDiscovery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3329,7 +3593,7 @@ impl ApiEndpointDiscovery {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardBytes {
     /// `Double`, read-write.
@@ -3384,6 +3648,7 @@ impl rt::Model for ApiEndpointPerfDashboardBytes {
         "server_response_time",
         "total_bytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3425,6 +3690,16 @@ impl ::serde::Serialize for ApiEndpointPerfDashboardBytes {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiEndpointPerfDashboardBytes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiEndpointPerfDashboardBytes {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiEndpointPerfDashboardBytes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3450,7 +3725,7 @@ impl ApiEndpointPerfDashboardBytes {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardRequest {
     /// `String`, read-write.
@@ -3505,6 +3780,7 @@ impl rt::Model for ApiEndpointPerfDashboardRequest {
         "server_response_time",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3546,6 +3822,16 @@ impl ::serde::Serialize for ApiEndpointPerfDashboardRequest {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiEndpointPerfDashboardRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiEndpointPerfDashboardRequest {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiEndpointPerfDashboardRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3571,7 +3857,7 @@ impl ApiEndpointPerfDashboardRequest {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardResponse {
     /// `Double`, read-write.
@@ -3626,6 +3912,7 @@ impl rt::Model for ApiEndpointPerfDashboardResponse {
         "rpt_sample_time",
         "server_response_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3667,6 +3954,16 @@ impl ::serde::Serialize for ApiEndpointPerfDashboardResponse {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiEndpointPerfDashboardResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiEndpointPerfDashboardResponse {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiEndpointPerfDashboardResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3692,7 +3989,7 @@ impl ApiEndpointPerfDashboardResponse {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointRateLimitDashboard {
     /// `String`, read-write.
@@ -3747,6 +4044,7 @@ impl rt::Model for ApiEndpointRateLimitDashboard {
         "total_ratelimited_requests",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3788,6 +4086,16 @@ impl ::serde::Serialize for ApiEndpointRateLimitDashboard {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiEndpointRateLimitDashboard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiEndpointRateLimitDashboard {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiEndpointRateLimitDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3813,7 +4121,7 @@ impl ApiEndpointRateLimitDashboard {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointSecurityDashboard {
     /// `Double`, read-write.
@@ -3863,6 +4171,7 @@ impl rt::Model for ApiEndpointSecurityDashboard {
         "total_auth_failure",
         "total_auth_success",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -3902,6 +4211,16 @@ impl ::serde::Serialize for ApiEndpointSecurityDashboard {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiEndpointSecurityDashboard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiEndpointSecurityDashboard {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiEndpointSecurityDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3927,7 +4246,7 @@ impl ApiEndpointSecurityDashboard {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiGeolocation {
     /// `String`, read-write.
@@ -4027,6 +4346,7 @@ impl rt::Model for ApiGeolocation {
         "total_country",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4086,6 +4406,16 @@ impl ::serde::Serialize for ApiGeolocation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiGeolocation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiGeolocation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiGeolocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4111,7 +4441,7 @@ impl ApiGeolocation {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiHttpRespStatus {
     /// `String`, read-write.
@@ -4170,6 +4500,7 @@ impl rt::Model for ApiHttpRespStatus {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4211,6 +4542,16 @@ impl ::serde::Serialize for ApiHttpRespStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiHttpRespStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiHttpRespStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiHttpRespStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4236,7 +4577,7 @@ impl ApiHttpRespStatus {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstance {
     /// `Double`, read-write.
@@ -4309,6 +4650,7 @@ impl rt::Model for ApiInstance {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4358,6 +4700,16 @@ impl ::serde::Serialize for ApiInstance {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiInstance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiInstance {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiInstance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4383,7 +4735,7 @@ impl ApiInstance {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceDashboard {
     /// `Double`, read-write.
@@ -4439,6 +4791,7 @@ impl rt::Model for ApiInstanceDashboard {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4482,6 +4835,16 @@ impl ::serde::Serialize for ApiInstanceDashboard {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiInstanceDashboard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiInstanceDashboard {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiInstanceDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4507,7 +4870,7 @@ impl ApiInstanceDashboard {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceDiscovery {
     /// `String`, read-write.
@@ -4562,6 +4925,7 @@ impl rt::Model for ApiInstanceDiscovery {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4603,6 +4967,16 @@ impl ::serde::Serialize for ApiInstanceDiscovery {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiInstanceDiscovery {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiInstanceDiscovery {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiInstanceDiscovery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4628,7 +5002,7 @@ impl ApiInstanceDiscovery {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstancePerfDashboard {
     /// `Double`, read-write.
@@ -4691,6 +5065,7 @@ impl rt::Model for ApiInstancePerfDashboard {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4736,6 +5111,16 @@ impl ::serde::Serialize for ApiInstancePerfDashboard {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiInstancePerfDashboard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiInstancePerfDashboard {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiInstancePerfDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4761,7 +5146,7 @@ impl ApiInstancePerfDashboard {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceSecurityDashboard {
     /// `Double`, read-write.
@@ -4850,6 +5235,7 @@ impl rt::Model for ApiInstanceSecurityDashboard {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4903,6 +5289,16 @@ impl ::serde::Serialize for ApiInstanceSecurityDashboard {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiInstanceSecurityDashboard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiInstanceSecurityDashboard {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiInstanceSecurityDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4928,7 +5324,7 @@ impl ApiInstanceSecurityDashboard {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiMostAccessEndpoint {
     /// `String`, read-write.
@@ -4988,6 +5384,7 @@ impl rt::Model for ApiMostAccessEndpoint {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5031,6 +5428,16 @@ impl ::serde::Serialize for ApiMostAccessEndpoint {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiMostAccessEndpoint {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiMostAccessEndpoint {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiMostAccessEndpoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5056,7 +5463,7 @@ impl ApiMostAccessEndpoint {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiRateLimit {
     /// `Double`, read-write.
@@ -5111,6 +5518,7 @@ impl rt::Model for ApiRateLimit {
         "total_ratelimited_requests",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5152,6 +5560,16 @@ impl ::serde::Serialize for ApiRateLimit {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiRateLimit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiRateLimit {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiRateLimit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5177,7 +5595,7 @@ impl ApiRateLimit {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiRateLimitDashboard {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5232,6 +5650,7 @@ impl rt::Model for ApiRateLimitDashboard {
         "total_ratelimited_requests",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5273,6 +5692,16 @@ impl ::serde::Serialize for ApiRateLimitDashboard {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiRateLimitDashboard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiRateLimitDashboard {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiRateLimitDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5298,7 +5727,7 @@ impl ApiRateLimitDashboard {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslCertificate {
     /// `String`, read-write.
@@ -5355,6 +5784,7 @@ impl rt::Model for ApiSslCertificate {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5396,6 +5826,16 @@ impl ::serde::Serialize for ApiSslCertificate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiSslCertificate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiSslCertificate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiSslCertificate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5421,7 +5861,7 @@ impl ApiSslCertificate {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslCipher {
     /// `Double`, read-write.
@@ -5478,6 +5918,7 @@ impl rt::Model for ApiSslCipher {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5519,6 +5960,16 @@ impl ::serde::Serialize for ApiSslCipher {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiSslCipher {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiSslCipher {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiSslCipher {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5544,7 +5995,7 @@ impl ApiSslCipher {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslFailureBackend {
     /// `Double`, read-write.
@@ -5601,6 +6052,7 @@ impl rt::Model for ApiSslFailureBackend {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5642,6 +6094,16 @@ impl ::serde::Serialize for ApiSslFailureBackend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiSslFailureBackend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiSslFailureBackend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiSslFailureBackend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5667,7 +6129,7 @@ impl ApiSslFailureBackend {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslFailureFrontend {
     /// `String`, read-write.
@@ -5724,6 +6186,7 @@ impl rt::Model for ApiSslFailureFrontend {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5765,6 +6228,16 @@ impl ::serde::Serialize for ApiSslFailureFrontend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiSslFailureFrontend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiSslFailureFrontend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiSslFailureFrontend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5790,7 +6263,7 @@ impl ApiSslFailureFrontend {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslKeyStrength {
     /// `String`, read-write.
@@ -5847,6 +6320,7 @@ impl rt::Model for ApiSslKeyStrength {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5888,6 +6362,16 @@ impl ::serde::Serialize for ApiSslKeyStrength {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiSslKeyStrength {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiSslKeyStrength {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiSslKeyStrength {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5913,7 +6397,7 @@ impl ApiSslKeyStrength {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslProtocol {
     /// `Double`, read-write.
@@ -5970,6 +6454,7 @@ impl rt::Model for ApiSslProtocol {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -6011,6 +6496,16 @@ impl ::serde::Serialize for ApiSslProtocol {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApiSslProtocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApiSslProtocol {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiSslProtocol {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6035,7 +6530,7 @@ impl ApiSslProtocol {
 /// - URL: `/nitro/v2/config/app_authentication_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppAuthenticationSummary {
     /// `Double`, read-write.
@@ -6079,6 +6574,7 @@ impl rt::Model for AppAuthenticationSummary {
         "rpt_sample_time",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_failures.as_field(),
@@ -6118,6 +6614,16 @@ impl ::serde::Serialize for AppAuthenticationSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppAuthenticationSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppAuthenticationSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppAuthenticationSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6136,7 +6642,7 @@ impl rt::Resource for AppAuthenticationSummary {
 /// - URL: `/nitro/v2/config/app_config_error`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppConfigError {
     /// `String`, read-write.
@@ -6165,6 +6671,7 @@ impl rt::Model for AppConfigError {
         "rpt_sample_time",
         "total_apps",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -6198,6 +6705,16 @@ impl ::serde::Serialize for AppConfigError {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppConfigError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppConfigError {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppConfigError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6217,7 +6734,7 @@ impl rt::Resource for AppConfigError {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppDevicesInfo {
     /// `String`, read-write.
@@ -6276,6 +6793,7 @@ impl rt::Model for AppDevicesInfo {
         "session_attribute",
         "session_track_method",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -6317,6 +6835,16 @@ impl ::serde::Serialize for AppDevicesInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppDevicesInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppDevicesInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppDevicesInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6353,7 +6881,7 @@ impl AppDevicesInfo {
 /// - URL: `/nitro/v2/config/app_health`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppHealth {
     /// `String`, read-write.
@@ -6387,6 +6915,7 @@ impl rt::Model for AppHealth {
         "rpt_sample_time",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -6422,6 +6951,16 @@ impl ::serde::Serialize for AppHealth {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppHealth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppHealth {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppHealth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6440,7 +6979,7 @@ impl rt::Resource for AppHealth {
 /// - URL: `/nitro/v2/config/app_latency`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppLatency {
     /// `String`, read-write.
@@ -6464,6 +7003,7 @@ impl rt::Model for AppLatency {
         "category",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -6495,6 +7035,16 @@ impl ::serde::Serialize for AppLatency {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppLatency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppLatency {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppLatency {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6513,7 +7063,7 @@ impl rt::Resource for AppLatency {
 /// - URL: `/nitro/v2/config/app_server_error`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppServerError {
     /// `String`, read-write.
@@ -6533,6 +7083,7 @@ pub struct AppServerError {
 }
 impl rt::Model for AppServerError {
     const FIELDS: &'static [&'static str] = &["appname", "category", "rpt_sample_time"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -6564,6 +7115,16 @@ impl ::serde::Serialize for AppServerError {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppServerError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppServerError {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppServerError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6582,7 +7143,7 @@ impl rt::Resource for AppServerError {
 /// - URL: `/nitro/v2/config/app_ssl_config_error`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSslConfigError {
     /// `String`, read-write.
@@ -6602,6 +7163,7 @@ pub struct AppSslConfigError {
 }
 impl rt::Model for AppSslConfigError {
     const FIELDS: &'static [&'static str] = &["appname", "category", "total_apps"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -6633,6 +7195,16 @@ impl ::serde::Serialize for AppSslConfigError {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppSslConfigError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppSslConfigError {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppSslConfigError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6651,7 +7223,7 @@ impl rt::Resource for AppSslConfigError {
 /// - URL: `/nitro/v2/config/app_unit`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnit {
     /// `String`, read-write.
@@ -6903,6 +7475,7 @@ impl rt::Model for AppUnit {
         "vpn_user_name",
         "vserver_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7034,6 +7607,16 @@ impl ::serde::Serialize for AppUnit {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppUnit {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7059,7 +7642,7 @@ impl AppUnit {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnitBackend {
     /// `Double`, read-write.
@@ -7141,6 +7724,7 @@ impl rt::Model for AppUnitBackend {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7192,6 +7776,16 @@ impl ::serde::Serialize for AppUnitBackend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppUnitBackend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppUnitBackend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppUnitBackend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7216,7 +7810,7 @@ impl AppUnitBackend {
 /// - URL: `/nitro/v2/config/app_unit_mapping`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnitMapping {
     /// `String`, read-write.
@@ -7241,6 +7835,7 @@ impl rt::Model for AppUnitMapping {
         "name",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7274,6 +7869,16 @@ impl ::serde::Serialize for AppUnitMapping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppUnitMapping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppUnitMapping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppUnitMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7299,7 +7904,7 @@ impl AppUnitMapping {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfirewallPolicy {
     /// `String`, read-write.
@@ -7353,6 +7958,7 @@ impl rt::Model for AppfirewallPolicy {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7396,6 +8002,16 @@ impl ::serde::Serialize for AppfirewallPolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppfirewallPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppfirewallPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppfirewallPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7421,7 +8037,7 @@ impl AppfirewallPolicy {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApplicationName {
     /// `Double`, read-write.
@@ -7747,6 +8363,7 @@ impl rt::Model for ApplicationName {
         "vpn_user_name",
         "vserver_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -7878,6 +8495,16 @@ impl ::serde::Serialize for ApplicationName {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApplicationName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApplicationName {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApplicationName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7903,7 +8530,7 @@ impl ApplicationName {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppsecProfileConfig {
     /// `account_takeover_config[]`, read-write.
@@ -7964,6 +8591,7 @@ impl rt::Model for AppsecProfileConfig {
         "no_of_models",
         "profile_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_devices.as_field(),
@@ -8007,6 +8635,16 @@ impl ::serde::Serialize for AppsecProfileConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppsecProfileConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppsecProfileConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppsecProfileConfig {
@@ -8057,7 +8695,7 @@ impl AppsecProfileConfig {
 /// - URL: `/nitro/v2/config/bot_log_expression`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotLogExpression {
     /// `String`, read-write.
@@ -8091,6 +8729,7 @@ impl rt::Model for BotLogExpression {
         "bot_log_expr_name",
         "bot_log_expr_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_attack_offset.as_field(),
@@ -8126,6 +8765,16 @@ impl ::serde::Serialize for BotLogExpression {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotLogExpression {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotLogExpression {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotLogExpression {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8145,7 +8794,7 @@ impl rt::Resource for BotLogExpression {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotPolicy {
     /// `String`, read-write.
@@ -8199,6 +8848,7 @@ impl rt::Model for BotPolicy {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -8242,6 +8892,16 @@ impl ::serde::Serialize for BotPolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8266,7 +8926,7 @@ impl BotPolicy {
 /// - URL: `/nitro/v2/config/bot_violation`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotViolation {
     /// `String`, read-write.
@@ -8445,6 +9105,7 @@ impl rt::Model for BotViolation {
         "total_attacks",
         "transaction_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_type.as_field(),
@@ -8538,6 +9199,16 @@ impl ::serde::Serialize for BotViolation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotViolation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotViolation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8556,7 +9227,7 @@ impl rt::Resource for BotViolation {
 /// - URL: `/nitro/v2/config/bot_violation_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotViolationSummary {
     /// `Integer`, read-write.
@@ -8610,6 +9281,7 @@ impl rt::Model for BotViolationSummary {
         "total_bots",
         "total_violations",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -8653,6 +9325,16 @@ impl ::serde::Serialize for BotViolationSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BotViolationSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BotViolationSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BotViolationSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8671,7 +9353,7 @@ impl rt::Resource for BotViolationSummary {
 /// - URL: `/nitro/v2/config/client`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Client {
     /// `String`, read-write.
@@ -8914,6 +9596,7 @@ impl rt::Model for Client {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9039,6 +9722,16 @@ impl ::serde::Serialize for Client {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Client {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Client {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9063,7 +9756,7 @@ impl Client {
 /// - URL: `/nitro/v2/config/client_details`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientDetails {
     /// `String`, read-write.
@@ -9172,6 +9865,7 @@ impl rt::Model for ClientDetails {
         "vsvr_req_rate",
         "vsvr_rspbytes_rate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip_address.as_field(),
@@ -9237,6 +9931,16 @@ impl ::serde::Serialize for ClientDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ClientDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClientDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClientDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9255,7 +9959,7 @@ impl rt::Resource for ClientDetails {
 /// - URL: `/nitro/v2/config/client_session_details`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientSessionDetails {
     /// `String`, read-write.
@@ -9344,6 +10048,7 @@ impl rt::Model for ClientSessionDetails {
         "user_agent",
         "web_page_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip_address.as_field(),
@@ -9401,6 +10106,16 @@ impl ::serde::Serialize for ClientSessionDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ClientSessionDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClientSessionDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClientSessionDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9419,7 +10134,7 @@ impl rt::Resource for ClientSessionDetails {
 /// - URL: `/nitro/v2/config/client_url_details`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientUrlDetails {
     /// `String`, read-write.
@@ -9478,6 +10193,7 @@ impl rt::Model for ClientUrlDetails {
         "url",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip_address.as_field(),
@@ -9523,6 +10239,16 @@ impl ::serde::Serialize for ClientUrlDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ClientUrlDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ClientUrlDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClientUrlDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9541,7 +10267,7 @@ impl rt::Resource for ClientUrlDetails {
 /// - URL: `/nitro/v2/config/db_cache`
 /// - Key: none
 /// - Operations: `add`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCache {
     /// `Boolean`, read-write.
@@ -9555,6 +10281,7 @@ pub struct DbCache {
 }
 impl rt::Model for DbCache {
     const FIELDS: &'static [&'static str] = &["__count", "enable", "reset"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9584,6 +10311,16 @@ impl ::serde::Serialize for DbCache {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DbCache {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbCache {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DbCache {
@@ -9622,7 +10359,7 @@ impl DbCache {
 /// - URL: `/nitro/v2/config/device`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Device {
     /// `Double`, read-write.
@@ -9801,6 +10538,7 @@ impl rt::Model for Device {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -9902,6 +10640,16 @@ impl ::serde::Serialize for Device {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Device {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Device {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9927,7 +10675,7 @@ impl Device {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DiagnosticsDetails {
     /// `String`, read-write.
@@ -9980,6 +10728,7 @@ impl rt::Model for DiagnosticsDetails {
         "ns_ip_address",
         "vsrvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -10021,6 +10770,16 @@ impl ::serde::Serialize for DiagnosticsDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DiagnosticsDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DiagnosticsDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DiagnosticsDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10046,7 +10805,7 @@ impl DiagnosticsDetails {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsDetails {
     /// `Double`, read-write.
@@ -10102,6 +10861,7 @@ impl rt::Model for DnsDetails {
         "metric_value",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10145,6 +10905,16 @@ impl ::serde::Serialize for DnsDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DnsDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DnsDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10169,7 +10939,7 @@ impl DnsDetails {
 /// - URL: `/nitro/v2/config/domain`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Domain {
     /// `Double`, read-write.
@@ -10398,6 +11168,7 @@ impl rt::Model for Domain {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10535,6 +11306,16 @@ impl ::serde::Serialize for Domain {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Domain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Domain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Domain {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10559,7 +11340,7 @@ impl Domain {
 /// - URL: `/nitro/v2/config/domain_mapping`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DomainMapping {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -10584,6 +11365,7 @@ impl rt::Model for DomainMapping {
         "name",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10617,6 +11399,16 @@ impl ::serde::Serialize for DomainMapping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DomainMapping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DomainMapping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DomainMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10641,7 +11433,7 @@ impl DomainMapping {
 /// - URL: `/nitro/v2/config/gateway_error`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayError {
     /// `String`, read-write.
@@ -10661,6 +11453,7 @@ pub struct GatewayError {
 }
 impl rt::Model for GatewayError {
     const FIELDS: &'static [&'static str] = &["metric", "rpt_sample_time", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.metric.as_field(),
@@ -10692,6 +11485,16 @@ impl ::serde::Serialize for GatewayError {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GatewayError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GatewayError {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GatewayError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10710,7 +11513,7 @@ impl rt::Resource for GatewayError {
 /// - URL: `/nitro/v2/config/geo_user_info`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GeoUserInfo {
     /// `String`, read-write.
@@ -10769,6 +11572,7 @@ impl rt::Model for GeoUserInfo {
         "total_users",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.country_name.as_field(),
@@ -10814,6 +11618,16 @@ impl ::serde::Serialize for GeoUserInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GeoUserInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GeoUserInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GeoUserInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10832,7 +11646,7 @@ impl rt::Resource for GeoUserInfo {
 /// - URL: `/nitro/v2/config/hdx_desktop`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktop {
     /// `Double`, read-write.
@@ -10924,6 +11738,7 @@ impl rt::Model for HdxDesktop {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -10999,6 +11814,16 @@ impl ::serde::Serialize for HdxDesktop {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HdxDesktop {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HdxDesktop {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HdxDesktop {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11023,7 +11848,7 @@ impl HdxDesktop {
 /// - URL: `/nitro/v2/config/hdx_desktop_session`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopSession {
     /// `String`, read-write.
@@ -11302,6 +12127,7 @@ impl rt::Model for HdxDesktopSession {
         "user_type",
         "vdi_image_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11487,6 +12313,16 @@ impl ::serde::Serialize for HdxDesktopSession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HdxDesktopSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HdxDesktopSession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HdxDesktopSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11511,7 +12347,7 @@ impl HdxDesktopSession {
 /// - URL: `/nitro/v2/config/hdx_desktop_session_inactive`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopSessionInactive {
     /// `String`, read-write.
@@ -11776,6 +12612,7 @@ impl rt::Model for HdxDesktopSessionInactive {
         "user_type",
         "vdi_image_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -11953,6 +12790,16 @@ impl ::serde::Serialize for HdxDesktopSessionInactive {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HdxDesktopSessionInactive {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HdxDesktopSessionInactive {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HdxDesktopSessionInactive {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11977,7 +12824,7 @@ impl HdxDesktopSessionInactive {
 /// - URL: `/nitro/v2/config/hdx_desktop_timeline`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopTimeline {
     /// `Double`, read-write.
@@ -12057,6 +12904,7 @@ impl rt::Model for HdxDesktopTimeline {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12124,6 +12972,16 @@ impl ::serde::Serialize for HdxDesktopTimeline {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HdxDesktopTimeline {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HdxDesktopTimeline {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HdxDesktopTimeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12148,7 +13006,7 @@ impl HdxDesktopTimeline {
 /// - URL: `/nitro/v2/config/http_header`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpHeader {
     /// `Boolean`, read-write.
@@ -12184,6 +13042,7 @@ impl rt::Model for HttpHeader {
         "operating_system",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12227,6 +13086,16 @@ impl ::serde::Serialize for HttpHeader {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpHeader {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpHeader {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpHeader {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12255,7 +13124,7 @@ impl HttpHeader {
 /// - URL: `/nitro/v2/config/http_req_method`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpReqMethod {
     /// `String`, read-write.
@@ -12424,6 +13293,7 @@ impl rt::Model for HttpReqMethod {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12521,6 +13391,16 @@ impl ::serde::Serialize for HttpReqMethod {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpReqMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpReqMethod {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpReqMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12545,7 +13425,7 @@ impl HttpReqMethod {
 /// - URL: `/nitro/v2/config/http_resp_status`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpRespStatus {
     /// `Double`, read-write.
@@ -12728,6 +13608,7 @@ impl rt::Model for HttpRespStatus {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -12829,6 +13710,16 @@ impl ::serde::Serialize for HttpRespStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpRespStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpRespStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpRespStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12853,7 +13744,7 @@ impl HttpRespStatus {
 /// - URL: `/nitro/v2/config/ica_app`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaApp {
     /// `Double`, read-write.
@@ -12947,6 +13838,7 @@ impl rt::Model for IcaApp {
         "usage_time",
         "user_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13018,6 +13910,16 @@ impl ::serde::Serialize for IcaApp {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaApp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaApp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaApp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13042,7 +13944,7 @@ impl IcaApp {
 /// - URL: `/nitro/v2/config/ica_app_active`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaAppActive {
     /// `String`, read-write.
@@ -13094,6 +13996,7 @@ impl rt::Model for IcaAppActive {
         "state",
         "usage_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13145,6 +14048,16 @@ impl ::serde::Serialize for IcaAppActive {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaAppActive {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaAppActive {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaAppActive {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13169,7 +14082,7 @@ impl IcaAppActive {
 /// - URL: `/nitro/v2/config/ica_app_timeline`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaAppTimeline {
     /// `Double`, read-write.
@@ -13257,6 +14170,7 @@ impl rt::Model for IcaAppTimeline {
         "usage_time",
         "user_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13324,6 +14238,16 @@ impl ::serde::Serialize for IcaAppTimeline {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaAppTimeline {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaAppTimeline {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaAppTimeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13348,7 +14272,7 @@ impl IcaAppTimeline {
 /// - URL: `/nitro/v2/config/ica_channel`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaChannel {
     /// `String`, read-write.
@@ -13408,6 +14332,7 @@ impl rt::Model for IcaChannel {
         "rpt_sample_time",
         "total_bytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13455,6 +14380,16 @@ impl ::serde::Serialize for IcaChannel {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaChannel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaChannel {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaChannel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13479,7 +14414,7 @@ impl IcaChannel {
 /// - URL: `/nitro/v2/config/ica_client_user_agent`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaClientUserAgent {
     /// `String`, read-write.
@@ -13534,6 +14469,7 @@ impl rt::Model for IcaClientUserAgent {
         "total_bytes",
         "user_agent_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13579,6 +14515,16 @@ impl ::serde::Serialize for IcaClientUserAgent {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaClientUserAgent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaClientUserAgent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaClientUserAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13603,7 +14549,7 @@ impl IcaClientUserAgent {
 /// - URL: `/nitro/v2/config/ica_device`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDevice {
     /// `Double`, read-write.
@@ -13676,6 +14622,7 @@ impl rt::Model for IcaDevice {
         "type",
         "user_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13733,6 +14680,16 @@ impl ::serde::Serialize for IcaDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13757,7 +14714,7 @@ impl IcaDevice {
 /// - URL: `/nitro/v2/config/ica_device_active`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceActive {
     /// `Double`, read-write.
@@ -13833,6 +14790,7 @@ impl rt::Model for IcaDeviceActive {
         "type",
         "user_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -13892,6 +14850,16 @@ impl ::serde::Serialize for IcaDeviceActive {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaDeviceActive {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaDeviceActive {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaDeviceActive {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13916,7 +14884,7 @@ impl IcaDeviceActive {
 /// - URL: `/nitro/v2/config/ica_device_session_hop_detail`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSessionHopDetail {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -13981,6 +14949,7 @@ impl rt::Model for IcaDeviceSessionHopDetail {
         "server_latency",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14030,6 +14999,16 @@ impl ::serde::Serialize for IcaDeviceSessionHopDetail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaDeviceSessionHopDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaDeviceSessionHopDetail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaDeviceSessionHopDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14054,7 +15033,7 @@ impl IcaDeviceSessionHopDetail {
 /// - URL: `/nitro/v2/config/ica_device_skip_flow`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSkipFlow {
     /// `String`, read-write.
@@ -14095,6 +15074,7 @@ impl rt::Model for IcaDeviceSkipFlow {
         "skipflow_description",
         "skipflow_reason_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14136,6 +15116,16 @@ impl ::serde::Serialize for IcaDeviceSkipFlow {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaDeviceSkipFlow {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaDeviceSkipFlow {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaDeviceSkipFlow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14160,7 +15150,7 @@ impl IcaDeviceSkipFlow {
 /// - URL: `/nitro/v2/config/ica_device_skip_flow_details`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSkipFlowDetails {
     /// `String`, read-write.
@@ -14320,6 +15310,7 @@ impl rt::Model for IcaDeviceSkipFlowDetails {
         "total_bytes",
         "up_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14427,6 +15418,16 @@ impl ::serde::Serialize for IcaDeviceSkipFlowDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaDeviceSkipFlowDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaDeviceSkipFlowDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaDeviceSkipFlowDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14452,7 +15453,7 @@ impl IcaDeviceSkipFlowDetails {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaEdt {
     /// `String`, read-write.
@@ -14521,6 +15522,7 @@ impl rt::Model for IcaEdt {
         "rpt_sample_time",
         "total_bytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14566,6 +15568,16 @@ impl ::serde::Serialize for IcaEdt {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaEdt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaEdt {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaEdt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14590,7 +15602,7 @@ impl IcaEdt {
 /// - URL: `/nitro/v2/config/ica_l7_latency_update`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaL7LatencyUpdate {
     /// `Double`, read-write.
@@ -14625,6 +15637,7 @@ impl rt::Model for IcaL7LatencyUpdate {
         "l7_threshold_max_server_breach",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14666,6 +15679,16 @@ impl ::serde::Serialize for IcaL7LatencyUpdate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaL7LatencyUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaL7LatencyUpdate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaL7LatencyUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14690,7 +15713,7 @@ impl IcaL7LatencyUpdate {
 /// - URL: `/nitro/v2/config/ica_license`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaLicense {
     /// `String`, read-write.
@@ -14724,6 +15747,7 @@ impl rt::Model for IcaLicense {
         "threshold",
         "total_license",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14763,6 +15787,16 @@ impl ::serde::Serialize for IcaLicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaLicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaLicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaLicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14787,7 +15821,7 @@ impl IcaLicense {
 /// - URL: `/nitro/v2/config/ica_server_session_hop_detail`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaServerSessionHopDetail {
     /// `Double`, read-write.
@@ -14871,6 +15905,7 @@ impl rt::Model for IcaServerSessionHopDetail {
         "session_setup_time",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -14938,6 +15973,16 @@ impl ::serde::Serialize for IcaServerSessionHopDetail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaServerSessionHopDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaServerSessionHopDetail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaServerSessionHopDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14962,7 +16007,7 @@ impl IcaServerSessionHopDetail {
 /// - URL: `/nitro/v2/config/ica_session`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSession {
     /// `Double`, read-write.
@@ -15241,6 +16286,7 @@ impl rt::Model for IcaSession {
         "usb_status",
         "user_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15422,6 +16468,16 @@ impl ::serde::Serialize for IcaSession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaSession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15446,7 +16502,7 @@ impl IcaSession {
 /// - URL: `/nitro/v2/config/ica_session_hop_detail`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionHopDetail {
     /// `String`, read-write.
@@ -15492,6 +16548,7 @@ impl rt::Model for IcaSessionHopDetail {
         "id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -15535,6 +16592,16 @@ impl ::serde::Serialize for IcaSessionHopDetail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaSessionHopDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaSessionHopDetail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaSessionHopDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15559,7 +16626,7 @@ impl IcaSessionHopDetail {
 /// - URL: `/nitro/v2/config/ica_session_inactive`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionInactive {
     /// `Double`, read-write.
@@ -15834,6 +16901,7 @@ impl rt::Model for IcaSessionInactive {
         "usb_status",
         "user_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16011,6 +17079,16 @@ impl ::serde::Serialize for IcaSessionInactive {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaSessionInactive {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaSessionInactive {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaSessionInactive {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16035,7 +17113,7 @@ impl IcaSessionInactive {
 /// - URL: `/nitro/v2/config/ica_session_timeout`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionTimeout {
     /// `Integer`, read-write.
@@ -16056,6 +17134,7 @@ impl rt::Model for IcaSessionTimeout {
         "gateway_session_timeout",
         "timeout_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gateway_session_timeout.as_field(),
@@ -16083,6 +17162,16 @@ impl ::serde::Serialize for IcaSessionTimeout {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for IcaSessionTimeout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaSessionTimeout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IcaSessionTimeout {
@@ -16113,7 +17202,7 @@ impl IcaSessionTimeout {
 /// - URL: `/nitro/v2/config/ica_user`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUser {
     /// `String`, read-write.
@@ -16271,6 +17360,7 @@ impl rt::Model for IcaUser {
         "user_agent",
         "user_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16382,6 +17472,16 @@ impl ::serde::Serialize for IcaUser {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaUser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16406,7 +17506,7 @@ impl IcaUser {
 /// - URL: `/nitro/v2/config/ica_user_session_hop_detail`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUserSessionHopDetail {
     /// `Double`, read-write.
@@ -16512,6 +17612,7 @@ impl rt::Model for IcaUserSessionHopDetail {
         "session_setup_time",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16591,6 +17692,16 @@ impl ::serde::Serialize for IcaUserSessionHopDetail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaUserSessionHopDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaUserSessionHopDetail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaUserSessionHopDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16615,7 +17726,7 @@ impl IcaUserSessionHopDetail {
 /// - URL: `/nitro/v2/config/ica_user_timeline`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUserTimeline {
     /// `Double`, read-write.
@@ -16743,6 +17854,7 @@ impl rt::Model for IcaUserTimeline {
         "total_bytes",
         "user_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -16834,6 +17946,16 @@ impl ::serde::Serialize for IcaUserTimeline {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IcaUserTimeline {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IcaUserTimeline {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IcaUserTimeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16858,7 +17980,7 @@ impl IcaUserTimeline {
 /// - URL: `/nitro/v2/config/inactive_ica_session`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InactiveIcaSession {
     /// `Double`, read-write.
@@ -17011,6 +18133,7 @@ impl rt::Model for InactiveIcaSession {
         "up_time",
         "vdi_image_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -17112,6 +18235,16 @@ impl ::serde::Serialize for InactiveIcaSession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InactiveIcaSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InactiveIcaSession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InactiveIcaSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17136,7 +18269,7 @@ impl InactiveIcaSession {
 /// - URL: `/nitro/v2/config/insight_threshold`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InsightThreshold {
     /// `String`, read-write.
@@ -17232,6 +18365,7 @@ impl rt::Model for InsightThreshold {
         "stylebook_flag",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city.as_field(),
@@ -17303,6 +18437,16 @@ impl ::serde::Serialize for InsightThreshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InsightThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InsightThreshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InsightThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17351,7 +18495,7 @@ impl InsightThreshold {
 /// - URL: `/nitro/v2/config/log_datarecord`
 /// - Key: none
 /// - Operations: `add`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogDatarecord {
     /// `Boolean`, read-write.
@@ -17369,6 +18513,7 @@ pub struct LogDatarecord {
 }
 impl rt::Model for LogDatarecord {
     const FIELDS: &'static [&'static str] = &["hdx", "security", "vpn", "web"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.hdx.as_field(),
@@ -17400,6 +18545,16 @@ impl ::serde::Serialize for LogDatarecord {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LogDatarecord {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LogDatarecord {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LogDatarecord {
@@ -17439,7 +18594,7 @@ impl LogDatarecord {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModelSettingsInfo {
     /// `Integer`, read-write.
@@ -17473,6 +18628,7 @@ impl rt::Model for ModelSettingsInfo {
         "parent_id",
         "parent_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -17506,6 +18662,16 @@ impl ::serde::Serialize for ModelSettingsInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ModelSettingsInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ModelSettingsInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ModelSettingsInfo {
@@ -17544,7 +18710,7 @@ impl ModelSettingsInfo {
 /// - URL: `/nitro/v2/config/multihop_feature`
 /// - Key: none
 /// - Operations: `add`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MultihopFeature {
     /// `Boolean`, read-write.
@@ -17554,6 +18720,7 @@ pub struct MultihopFeature {
 }
 impl rt::Model for MultihopFeature {
     const FIELDS: &'static [&'static str] = &["enable"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
@@ -17579,6 +18746,16 @@ impl ::serde::Serialize for MultihopFeature {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MultihopFeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MultihopFeature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MultihopFeature {
@@ -17617,7 +18794,7 @@ impl MultihopFeature {
 /// - URL: `/nitro/v2/config/native_violation`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NativeViolation {
     /// `String`, read-write.
@@ -17721,6 +18898,7 @@ impl rt::Model for NativeViolation {
         "violation_count",
         "violation_ratio",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -17784,6 +18962,16 @@ impl ::serde::Serialize for NativeViolation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NativeViolation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NativeViolation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NativeViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17803,7 +18991,7 @@ impl rt::Resource for NativeViolation {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAppConfigGroup {
     /// `String`, read-write.
@@ -17833,6 +19021,7 @@ impl rt::Model for NsAppConfigGroup {
         "display_name",
         "ns_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -17864,6 +19053,16 @@ impl ::serde::Serialize for NsAppConfigGroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsAppConfigGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsAppConfigGroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsAppConfigGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17889,7 +19088,7 @@ impl NsAppConfigGroup {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverAplusCommands {
     /// `String`, read-write.
@@ -17938,6 +19137,7 @@ impl rt::Model for NssslvserverAplusCommands {
         "rollback_command",
         "vsrvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -17979,6 +19179,16 @@ impl ::serde::Serialize for NssslvserverAplusCommands {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NssslvserverAplusCommands {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NssslvserverAplusCommands {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NssslvserverAplusCommands {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18004,7 +19214,7 @@ impl NssslvserverAplusCommands {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRating {
     /// `String`, read-write.
@@ -18053,6 +19263,7 @@ impl rt::Model for NssslvserverRating {
         "ssl_rating",
         "vsrvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.a_plus.as_field(),
@@ -18094,6 +19305,16 @@ impl ::serde::Serialize for NssslvserverRating {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NssslvserverRating {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NssslvserverRating {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NssslvserverRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18119,7 +19340,7 @@ impl NssslvserverRating {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRatingDetails {
     /// `String`, read-write.
@@ -18177,6 +19398,7 @@ impl rt::Model for NssslvserverRatingDetails {
         "ns_ip_address",
         "vsrvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -18220,6 +19442,16 @@ impl ::serde::Serialize for NssslvserverRatingDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NssslvserverRatingDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NssslvserverRatingDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NssslvserverRatingDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18245,7 +19477,7 @@ impl NssslvserverRatingDetails {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRatingJobMapping {
     /// `Double`, read-write.
@@ -18299,6 +19531,7 @@ impl rt::Model for NssslvserverRatingJobMapping {
         "ns_ip_address",
         "vsrvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_name.as_field(),
@@ -18342,6 +19575,16 @@ impl ::serde::Serialize for NssslvserverRatingJobMapping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NssslvserverRatingJobMapping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NssslvserverRatingJobMapping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NssslvserverRatingJobMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18367,7 +19610,7 @@ impl NssslvserverRatingJobMapping {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRevertCommands {
     /// `String`, read-write.
@@ -18416,6 +19659,7 @@ impl rt::Model for NssslvserverRevertCommands {
         "rollback_command",
         "vsrvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -18457,6 +19701,16 @@ impl ::serde::Serialize for NssslvserverRevertCommands {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NssslvserverRevertCommands {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NssslvserverRevertCommands {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NssslvserverRevertCommands {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18481,7 +19735,7 @@ impl NssslvserverRevertCommands {
 /// - URL: `/nitro/v2/config/operating_system`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OperatingSystem {
     /// `Double`, read-write.
@@ -18662,6 +19916,7 @@ impl rt::Model for OperatingSystem {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18763,6 +20018,16 @@ impl ::serde::Serialize for OperatingSystem {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for OperatingSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for OperatingSystem {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OperatingSystem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18788,7 +20053,7 @@ impl OperatingSystem {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyApplication {
     /// `String`, read-write.
@@ -18842,6 +20107,7 @@ impl rt::Model for PolicyApplication {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -18885,6 +20151,16 @@ impl ::serde::Serialize for PolicyApplication {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PolicyApplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PolicyApplication {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PolicyApplication {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18909,7 +20185,7 @@ impl PolicyApplication {
 /// - URL: `/nitro/v2/config/prediction_band`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PredictionBand {
     /// `Double`, read-write.
@@ -18963,6 +20239,7 @@ impl rt::Model for PredictionBand {
         "rpt_sample_time",
         "total_violations",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -19006,6 +20283,16 @@ impl ::serde::Serialize for PredictionBand {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PredictionBand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PredictionBand {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PredictionBand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19024,7 +20311,7 @@ impl rt::Resource for PredictionBand {
 /// - URL: `/nitro/v2/config/profile_safety_config`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProfileSafetyConfig {
     /// `String`, read-write.
@@ -19088,6 +20375,7 @@ impl rt::Model for ProfileSafetyConfig {
         "sig_rule_logstring",
         "stat_flag",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.block_flag.as_field(),
@@ -19135,6 +20423,16 @@ impl ::serde::Serialize for ProfileSafetyConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProfileSafetyConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProfileSafetyConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProfileSafetyConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19153,7 +20451,7 @@ impl rt::Resource for ProfileSafetyConfig {
 /// - URL: `/nitro/v2/config/profile_safety_data`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProfileSafetyData {
     /// `Integer`, read-write.
@@ -19212,6 +20510,7 @@ impl rt::Model for ProfileSafetyData {
         "profile_sig_name",
         "sig_log_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.iprep_safety_index.as_field(),
@@ -19257,6 +20556,16 @@ impl ::serde::Serialize for ProfileSafetyData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ProfileSafetyData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProfileSafetyData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProfileSafetyData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19276,7 +20585,7 @@ impl rt::Resource for ProfileSafetyData {
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtectionInfo {
     /// `String`, read-write.
@@ -19325,6 +20634,7 @@ impl rt::Model for ProtectionInfo {
         "protection_name",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config.as_field(),
@@ -19364,6 +20674,16 @@ impl ::serde::Serialize for ProtectionInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ProtectionInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProtectionInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProtectionInfo {
@@ -19406,7 +20726,7 @@ impl ProtectionInfo {
 /// - URL: `/nitro/v2/config/related_desktop_session`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RelatedDesktopSession {
     /// `String`, read-write.
@@ -19609,6 +20929,7 @@ impl rt::Model for RelatedDesktopSession {
         "user_type",
         "vdi_image_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -19750,6 +21071,16 @@ impl ::serde::Serialize for RelatedDesktopSession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RelatedDesktopSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RelatedDesktopSession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RelatedDesktopSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19774,7 +21105,7 @@ impl RelatedDesktopSession {
 /// - URL: `/nitro/v2/config/related_ica_session`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RelatedIcaSession {
     /// `Double`, read-write.
@@ -20006,6 +21337,7 @@ impl rt::Model for RelatedIcaSession {
         "up_time",
         "user_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20157,6 +21489,16 @@ impl ::serde::Serialize for RelatedIcaSession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RelatedIcaSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RelatedIcaSession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RelatedIcaSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20182,7 +21524,7 @@ impl RelatedIcaSession {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderPolicy {
     /// `String`, read-write.
@@ -20236,6 +21578,7 @@ impl rt::Model for ResponderPolicy {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20279,6 +21622,16 @@ impl ::serde::Serialize for ResponderPolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ResponderPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ResponderPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ResponderPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20304,7 +21657,7 @@ impl ResponderPolicy {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritePolicy {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -20358,6 +21711,7 @@ impl rt::Model for RewritePolicy {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20401,6 +21755,16 @@ impl ::serde::Serialize for RewritePolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RewritePolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RewritePolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RewritePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20425,7 +21789,7 @@ impl RewritePolicy {
 /// - URL: `/nitro/v2/config/security_insight_feature`
 /// - Key: none
 /// - Operations: `add`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityInsightFeature {
     /// `Boolean`, read-write.
@@ -20435,6 +21799,7 @@ pub struct SecurityInsightFeature {
 }
 impl rt::Model for SecurityInsightFeature {
     const FIELDS: &'static [&'static str] = &["enable"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
@@ -20460,6 +21825,16 @@ impl ::serde::Serialize for SecurityInsightFeature {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SecurityInsightFeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SecurityInsightFeature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SecurityInsightFeature {
@@ -20498,7 +21873,7 @@ impl SecurityInsightFeature {
 /// - URL: `/nitro/v2/config/security_violation_types`
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityViolationTypes {
     /// `String`, read-write.
@@ -20514,6 +21889,7 @@ pub struct SecurityViolationTypes {
 }
 impl rt::Model for SecurityViolationTypes {
     const FIELDS: &'static [&'static str] = &["description", "id", "violation_category"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -20543,6 +21919,16 @@ impl ::serde::Serialize for SecurityViolationTypes {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SecurityViolationTypes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SecurityViolationTypes {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SecurityViolationTypes {
@@ -20577,7 +21963,7 @@ impl SecurityViolationTypes {
 /// - URL: `/nitro/v2/config/server`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Server {
     /// `String`, read-write.
@@ -20803,6 +22189,7 @@ impl rt::Model for Server {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -20922,6 +22309,16 @@ impl ::serde::Serialize for Server {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Server {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Server {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20947,7 +22344,7 @@ impl Server {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceGraphGeo {
     /// `String`, read-write.
@@ -21066,6 +22463,7 @@ impl rt::Model for ServiceGraphGeo {
         "total_requests",
         "total_user",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21131,6 +22529,16 @@ impl ::serde::Serialize for ServiceGraphGeo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServiceGraphGeo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServiceGraphGeo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServiceGraphGeo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21155,7 +22563,7 @@ impl ServiceGraphGeo {
 /// - URL: `/nitro/v2/config/session_hop_distribution`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SessionHopDistribution {
     /// `Double`, read-write.
@@ -21204,6 +22612,7 @@ impl rt::Model for SessionHopDistribution {
         "target",
         "target_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21249,6 +22658,16 @@ impl ::serde::Serialize for SessionHopDistribution {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SessionHopDistribution {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SessionHopDistribution {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SessionHopDistribution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21273,7 +22692,7 @@ impl SessionHopDistribution {
 /// - URL: `/nitro/v2/config/si_app_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAppSummary {
     /// `String`, read-write.
@@ -21431,6 +22850,7 @@ impl rt::Model for SiAppSummary {
         "violation_type",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21522,6 +22942,16 @@ impl ::serde::Serialize for SiAppSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiAppSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiAppSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiAppSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21546,7 +22976,7 @@ impl SiAppSummary {
 /// - URL: `/nitro/v2/config/si_app_unit`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAppUnit {
     /// `String`, read-write.
@@ -21614,6 +23044,7 @@ impl rt::Model for SiAppUnit {
         "total_attacks",
         "violation_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21673,6 +23104,16 @@ impl ::serde::Serialize for SiAppUnit {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiAppUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiAppUnit {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiAppUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21697,7 +23138,7 @@ impl SiAppUnit {
 /// - URL: `/nitro/v2/config/si_attack_category`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAttackCategory {
     /// `String`, read-write.
@@ -21737,6 +23178,7 @@ impl rt::Model for SiAttackCategory {
         "threat_index",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21776,6 +23218,16 @@ impl ::serde::Serialize for SiAttackCategory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiAttackCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiAttackCategory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiAttackCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21800,7 +23252,7 @@ impl SiAttackCategory {
 /// - URL: `/nitro/v2/config/si_device`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiDevice {
     /// `Double`, read-write.
@@ -21852,6 +23304,7 @@ impl rt::Model for SiDevice {
         "threat_index",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -21903,6 +23356,16 @@ impl ::serde::Serialize for SiDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21927,7 +23390,7 @@ impl SiDevice {
 /// - URL: `/nitro/v2/config/si_geo_location`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiGeoLocation {
     /// `String`, read-write.
@@ -22067,6 +23530,7 @@ impl rt::Model for SiGeoLocation {
         "violation_type",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -22150,6 +23614,16 @@ impl ::serde::Serialize for SiGeoLocation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiGeoLocation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiGeoLocation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiGeoLocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22174,7 +23648,7 @@ impl SiGeoLocation {
 /// - URL: `/nitro/v2/config/si_ip_reputation`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiIpReputation {
     /// `String`, read-write.
@@ -22248,6 +23722,7 @@ impl rt::Model for SiIpReputation {
         "violation_action",
         "violation_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -22303,6 +23778,16 @@ impl ::serde::Serialize for SiIpReputation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiIpReputation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiIpReputation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiIpReputation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22327,7 +23812,7 @@ impl SiIpReputation {
 /// - URL: `/nitro/v2/config/si_log_expression`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiLogExpression {
     /// `String`, read-write.
@@ -22384,6 +23869,7 @@ impl rt::Model for SiLogExpression {
         "si_device_ip_address",
         "transactionid",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -22429,6 +23915,16 @@ impl ::serde::Serialize for SiLogExpression {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiLogExpression {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiLogExpression {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiLogExpression {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22453,7 +23949,7 @@ impl SiLogExpression {
 /// - URL: `/nitro/v2/config/si_safety_app_firewall`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetyAppFirewall {
     /// `String`, read-write.
@@ -22496,6 +23992,7 @@ impl rt::Model for SiSafetyAppFirewall {
         "si_app_unit_name",
         "si_device_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -22537,6 +24034,16 @@ impl ::serde::Serialize for SiSafetyAppFirewall {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSafetyAppFirewall {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSafetyAppFirewall {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSafetyAppFirewall {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22561,7 +24068,7 @@ impl SiSafetyAppFirewall {
 /// - URL: `/nitro/v2/config/si_safety_overview`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetyOverview {
     /// `String`, read-write.
@@ -22603,6 +24110,7 @@ impl rt::Model for SiSafetyOverview {
         "total_signatures",
         "total_system_security_setting",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -22646,6 +24154,16 @@ impl ::serde::Serialize for SiSafetyOverview {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSafetyOverview {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSafetyOverview {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSafetyOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22670,7 +24188,7 @@ impl SiSafetyOverview {
 /// - URL: `/nitro/v2/config/si_safety_security_check`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySecurityCheck {
     /// `String`, read-write.
@@ -22744,6 +24262,7 @@ impl rt::Model for SiSafetySecurityCheck {
         "si_device_ip_address",
         "si_safety_profile_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -22803,6 +24322,16 @@ impl ::serde::Serialize for SiSafetySecurityCheck {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSafetySecurityCheck {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSafetySecurityCheck {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSafetySecurityCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22827,7 +24356,7 @@ impl SiSafetySecurityCheck {
 /// - URL: `/nitro/v2/config/si_safety_signature`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySignature {
     /// `Double`, read-write.
@@ -22920,6 +24449,7 @@ impl rt::Model for SiSafetySignature {
         "sig_stat",
         "sig_stat_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -22989,6 +24519,16 @@ impl ::serde::Serialize for SiSafetySignature {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSafetySignature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSafetySignature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSafetySignature {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23013,7 +24553,7 @@ impl SiSafetySignature {
 /// - URL: `/nitro/v2/config/si_safety_system_security`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySystemSecurity {
     /// `Double`, read-write.
@@ -23071,6 +24611,7 @@ impl rt::Model for SiSafetySystemSecurity {
         "sub_group",
         "system_safety_index",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -23118,6 +24659,16 @@ impl ::serde::Serialize for SiSafetySystemSecurity {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSafetySystemSecurity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSafetySystemSecurity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSafetySystemSecurity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23142,7 +24693,7 @@ impl SiSafetySystemSecurity {
 /// - URL: `/nitro/v2/config/si_security_overview`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSecurityOverview {
     /// `String`, read-write.
@@ -23199,6 +24750,7 @@ impl rt::Model for SiSecurityOverview {
         "total_attacks",
         "total_compliant_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -23248,6 +24800,16 @@ impl ::serde::Serialize for SiSecurityOverview {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSecurityOverview {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSecurityOverview {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSecurityOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23272,7 +24834,7 @@ impl SiSecurityOverview {
 /// - URL: `/nitro/v2/config/si_security_violation`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSecurityViolation {
     /// `String`, read-write.
@@ -23347,6 +24909,7 @@ impl rt::Model for SiSecurityViolation {
         "violation_threat_index",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -23404,6 +24967,16 @@ impl ::serde::Serialize for SiSecurityViolation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSecurityViolation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSecurityViolation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSecurityViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23428,7 +25001,7 @@ impl SiSecurityViolation {
 /// - URL: `/nitro/v2/config/si_sig_violation`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSigViolation {
     /// `Double`, read-write.
@@ -23503,6 +25076,7 @@ impl rt::Model for SiSigViolation {
         "violation_threat_index",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -23560,6 +25134,16 @@ impl ::serde::Serialize for SiSigViolation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiSigViolation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiSigViolation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiSigViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23584,7 +25168,7 @@ impl SiSigViolation {
 /// - URL: `/nitro/v2/config/si_tcp_counter`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiTcpCounter {
     /// `Double`, read-write.
@@ -23622,6 +25206,7 @@ impl rt::Model for SiTcpCounter {
         "total_attacks",
         "violation_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -23661,6 +25246,16 @@ impl ::serde::Serialize for SiTcpCounter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiTcpCounter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiTcpCounter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiTcpCounter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23685,7 +25280,7 @@ impl SiTcpCounter {
 /// - URL: `/nitro/v2/config/si_violation_action`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiViolationAction {
     /// `String`, read-write.
@@ -23725,6 +25320,7 @@ impl rt::Model for SiViolationAction {
         "threat_index",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -23764,6 +25360,16 @@ impl ::serde::Serialize for SiViolationAction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiViolationAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiViolationAction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiViolationAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23788,7 +25394,7 @@ impl SiViolationAction {
 /// - URL: `/nitro/v2/config/si_violation_severity`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiViolationSeverity {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -23828,6 +25434,7 @@ impl rt::Model for SiViolationSeverity {
         "threat_index",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -23867,6 +25474,16 @@ impl ::serde::Serialize for SiViolationSeverity {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiViolationSeverity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiViolationSeverity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiViolationSeverity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23892,7 +25509,7 @@ impl SiViolationSeverity {
 /// - Key: none
 /// - Operations: `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslAplusConfig {
     /// `String`, read-write.
@@ -23916,6 +25533,7 @@ pub struct SslAplusConfig {
 }
 impl rt::Model for SslAplusConfig {
     const FIELDS: &'static [&'static str] = &["act_id", "application_name", "operation"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -23947,6 +25565,16 @@ impl ::serde::Serialize for SslAplusConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslAplusConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslAplusConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslAplusConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23972,7 +25600,7 @@ impl SslAplusConfig {
 /// - Key: none
 /// - Operations: `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslAplusConfigBatch {
     /// `String`, read-write.
@@ -23996,6 +25624,7 @@ pub struct SslAplusConfigBatch {
 }
 impl rt::Model for SslAplusConfigBatch {
     const FIELDS: &'static [&'static str] = &["act_id", "applications", "operation"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -24027,6 +25656,16 @@ impl ::serde::Serialize for SslAplusConfigBatch {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslAplusConfigBatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslAplusConfigBatch {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslAplusConfigBatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24051,7 +25690,7 @@ impl SslAplusConfigBatch {
 /// - URL: `/nitro/v2/config/ssl_certificate`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCertificate {
     /// `Double`, read-write.
@@ -24109,6 +25748,7 @@ impl rt::Model for SslCertificate {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -24152,6 +25792,16 @@ impl ::serde::Serialize for SslCertificate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslCertificate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslCertificate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslCertificate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24176,7 +25826,7 @@ impl SslCertificate {
 /// - URL: `/nitro/v2/config/ssl_cipher`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCipher {
     /// `Double`, read-write.
@@ -24227,6 +25877,7 @@ impl rt::Model for SslCipher {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -24268,6 +25919,16 @@ impl ::serde::Serialize for SslCipher {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslCipher {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslCipher {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslCipher {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24292,7 +25953,7 @@ impl SslCipher {
 /// - URL: `/nitro/v2/config/ssl_cipher_negotiated`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCipherNegotiated {
     /// `String`, read-write.
@@ -24350,6 +26011,7 @@ impl rt::Model for SslCipherNegotiated {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -24393,6 +26055,16 @@ impl ::serde::Serialize for SslCipherNegotiated {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslCipherNegotiated {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslCipherNegotiated {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslCipherNegotiated {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24417,7 +26089,7 @@ impl SslCipherNegotiated {
 /// - URL: `/nitro/v2/config/ssl_failure`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailure {
     /// `String`, read-write.
@@ -24468,6 +26140,7 @@ impl rt::Model for SslFailure {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -24509,6 +26182,16 @@ impl ::serde::Serialize for SslFailure {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslFailure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslFailure {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslFailure {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24533,7 +26216,7 @@ impl SslFailure {
 /// - URL: `/nitro/v2/config/ssl_failure_backend`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackend {
     /// `String`, read-write.
@@ -24591,6 +26274,7 @@ impl rt::Model for SslFailureBackend {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -24634,6 +26318,16 @@ impl ::serde::Serialize for SslFailureBackend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslFailureBackend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslFailureBackend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslFailureBackend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24659,7 +26353,7 @@ impl SslFailureBackend {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackendCipherMismatch {
     /// `String`, read-write.
@@ -24725,6 +26419,7 @@ impl rt::Model for SslFailureBackendCipherMismatch {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -24768,6 +26463,16 @@ impl ::serde::Serialize for SslFailureBackendCipherMismatch {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslFailureBackendCipherMismatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslFailureBackendCipherMismatch {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslFailureBackendCipherMismatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24793,7 +26498,7 @@ impl SslFailureBackendCipherMismatch {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackendCipherUnsupported {
     /// `String`, read-write.
@@ -24859,6 +26564,7 @@ impl rt::Model for SslFailureBackendCipherUnsupported {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -24902,6 +26608,16 @@ impl ::serde::Serialize for SslFailureBackendCipherUnsupported {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslFailureBackendCipherUnsupported {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslFailureBackendCipherUnsupported {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslFailureBackendCipherUnsupported {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24926,7 +26642,7 @@ impl SslFailureBackendCipherUnsupported {
 /// - URL: `/nitro/v2/config/ssl_failure_frontend`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontend {
     /// `Double`, read-write.
@@ -24984,6 +26700,7 @@ impl rt::Model for SslFailureFrontend {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -25027,6 +26744,16 @@ impl ::serde::Serialize for SslFailureFrontend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslFailureFrontend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslFailureFrontend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslFailureFrontend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25052,7 +26779,7 @@ impl SslFailureFrontend {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontendCipherMismatch {
     /// `String`, read-write.
@@ -25118,6 +26845,7 @@ impl rt::Model for SslFailureFrontendCipherMismatch {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -25161,6 +26889,16 @@ impl ::serde::Serialize for SslFailureFrontendCipherMismatch {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslFailureFrontendCipherMismatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslFailureFrontendCipherMismatch {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslFailureFrontendCipherMismatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25186,7 +26924,7 @@ impl SslFailureFrontendCipherMismatch {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontendCipherUnsupported {
     /// `String`, read-write.
@@ -25252,6 +26990,7 @@ impl rt::Model for SslFailureFrontendCipherUnsupported {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -25295,6 +27034,16 @@ impl ::serde::Serialize for SslFailureFrontendCipherUnsupported {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslFailureFrontendCipherUnsupported {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslFailureFrontendCipherUnsupported {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslFailureFrontendCipherUnsupported {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25319,7 +27068,7 @@ impl SslFailureFrontendCipherUnsupported {
 /// - URL: `/nitro/v2/config/ssl_key_strength`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslKeyStrength {
     /// `String`, read-write.
@@ -25377,6 +27126,7 @@ impl rt::Model for SslKeyStrength {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -25420,6 +27170,16 @@ impl ::serde::Serialize for SslKeyStrength {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslKeyStrength {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslKeyStrength {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslKeyStrength {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25444,7 +27204,7 @@ impl SslKeyStrength {
 /// - URL: `/nitro/v2/config/ssl_protocol`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslProtocol {
     /// `Double`, read-write.
@@ -25502,6 +27262,7 @@ impl rt::Model for SslProtocol {
         "server_ip_address",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -25545,6 +27306,16 @@ impl ::serde::Serialize for SslProtocol {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslProtocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslProtocol {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslProtocol {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25569,7 +27340,7 @@ impl SslProtocol {
 /// - URL: `/nitro/v2/config/ssl_vpn_license`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslVpnLicense {
     /// `Double`, read-write.
@@ -25603,6 +27374,7 @@ impl rt::Model for SslVpnLicense {
         "threshold",
         "total_license",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -25642,6 +27414,16 @@ impl ::serde::Serialize for SslVpnLicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslVpnLicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslVpnLicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslVpnLicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25666,7 +27448,7 @@ impl SslVpnLicense {
 /// - URL: `/nitro/v2/config/system_safety_config`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemSafetyConfig {
     /// `String`, read-write.
@@ -25705,6 +27487,7 @@ impl rt::Model for SystemSafetyConfig {
         "sub_group_desc",
         "sys_group_desc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.compliant.as_field(),
@@ -25742,6 +27525,16 @@ impl ::serde::Serialize for SystemSafetyConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemSafetyConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemSafetyConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemSafetyConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25760,7 +27553,7 @@ impl rt::Resource for SystemSafetyConfig {
 /// - URL: `/nitro/v2/config/threshold`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Threshold {
     /// `String`, read-write.
@@ -25853,6 +27646,7 @@ impl rt::Model for Threshold {
         "stylebook_flag",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city.as_field(),
@@ -25922,6 +27716,16 @@ impl ::serde::Serialize for Threshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Threshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Threshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Threshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25970,7 +27774,7 @@ impl Threshold {
 /// - URL: `/nitro/v2/config/threshold_breach_count`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdBreachCount {
     /// `String`, read-write.
@@ -25994,6 +27798,7 @@ impl rt::Model for ThresholdBreachCount {
         "threshold_count",
         "threshold_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -26029,6 +27834,16 @@ impl ::serde::Serialize for ThresholdBreachCount {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ThresholdBreachCount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdBreachCount {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ThresholdBreachCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26053,7 +27868,7 @@ impl ThresholdBreachCount {
 /// - URL: `/nitro/v2/config/threshold_breach_timeline`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdBreachTimeline {
     /// `Double`, read-write.
@@ -26083,6 +27898,7 @@ impl rt::Model for ThresholdBreachTimeline {
         "breach_value",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -26122,6 +27938,16 @@ impl ::serde::Serialize for ThresholdBreachTimeline {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ThresholdBreachTimeline {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdBreachTimeline {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ThresholdBreachTimeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26146,7 +27972,7 @@ impl ThresholdBreachTimeline {
 /// - URL: `/nitro/v2/config/threshold_config_timeline`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdConfigTimeline {
     /// `String`, read-write.
@@ -26173,6 +27999,7 @@ impl rt::Model for ThresholdConfigTimeline {
         "entity_type",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -26210,6 +28037,16 @@ impl ::serde::Serialize for ThresholdConfigTimeline {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ThresholdConfigTimeline {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdConfigTimeline {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ThresholdConfigTimeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26234,7 +28071,7 @@ impl ThresholdConfigTimeline {
 /// - URL: `/nitro/v2/config/threshold_expression`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdExpression {
     /// `String`, read-write.
@@ -26252,6 +28089,7 @@ pub struct ThresholdExpression {
 }
 impl rt::Model for ThresholdExpression {
     const FIELDS: &'static [&'static str] = &["id", "occurence", "rule", "threshold_id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -26283,6 +28121,16 @@ impl ::serde::Serialize for ThresholdExpression {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ThresholdExpression {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdExpression {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThresholdExpression {
@@ -26333,7 +28181,7 @@ impl ThresholdExpression {
 /// - URL: `/nitro/v2/config/threshold_group_list`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdGroupList {
     /// `String`, read-write.
@@ -26345,6 +28193,7 @@ pub struct ThresholdGroupList {
 }
 impl rt::Model for ThresholdGroupList {
     const FIELDS: &'static [&'static str] = &["feature", "group_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.feature.as_field(),
@@ -26374,6 +28223,16 @@ impl ::serde::Serialize for ThresholdGroupList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ThresholdGroupList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdGroupList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ThresholdGroupList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26398,7 +28257,7 @@ impl ThresholdGroupList {
 /// - URL: `/nitro/v2/config/threshold_key_list`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdKeyList {
     /// `String`, read-write.
@@ -26412,6 +28271,7 @@ pub struct ThresholdKeyList {
 }
 impl rt::Model for ThresholdKeyList {
     const FIELDS: &'static [&'static str] = &["prop_key", "prop_value", "resource_type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.prop_key.as_field(),
@@ -26443,6 +28303,16 @@ impl ::serde::Serialize for ThresholdKeyList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ThresholdKeyList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdKeyList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ThresholdKeyList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26467,7 +28337,7 @@ impl ThresholdKeyList {
 /// - URL: `/nitro/v2/config/threshold_metric_list`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdMetricList {
     /// `String`, read-write.
@@ -26481,6 +28351,7 @@ pub struct ThresholdMetricList {
 }
 impl rt::Model for ThresholdMetricList {
     const FIELDS: &'static [&'static str] = &["prop_key", "prop_value", "resource_type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.prop_key.as_field(),
@@ -26512,6 +28383,16 @@ impl ::serde::Serialize for ThresholdMetricList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ThresholdMetricList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdMetricList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ThresholdMetricList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26536,7 +28417,7 @@ impl ThresholdMetricList {
 /// - URL: `/nitro/v2/config/threshold_resource_list`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdResourceList {
     /// `String`, read-write.
@@ -26550,6 +28431,7 @@ pub struct ThresholdResourceList {
 }
 impl rt::Model for ThresholdResourceList {
     const FIELDS: &'static [&'static str] = &["group_name", "prop_key", "prop_value"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.group_name.as_field(),
@@ -26581,6 +28463,16 @@ impl ::serde::Serialize for ThresholdResourceList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ThresholdResourceList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ThresholdResourceList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ThresholdResourceList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26606,7 +28498,7 @@ impl ThresholdResourceList {
 /// - Key: none
 /// - Operations: `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ToggleMonitorMode {
     /// `String`, read-write.
@@ -26622,6 +28514,7 @@ pub struct ToggleMonitorMode {
 }
 impl rt::Model for ToggleMonitorMode {
     const FIELDS: &'static [&'static str] = &["enable_monitor_mode", "profile_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_monitor_mode.as_field(),
@@ -26651,6 +28544,16 @@ impl ::serde::Serialize for ToggleMonitorMode {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ToggleMonitorMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ToggleMonitorMode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ToggleMonitorMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26675,7 +28578,7 @@ impl ToggleMonitorMode {
 /// - URL: `/nitro/v2/config/transaction_details`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransactionDetails {
     /// `Double`, read-write.
@@ -26744,6 +28647,7 @@ impl rt::Model for TransactionDetails {
         "transaction_start_time",
         "tx_max_bytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count_unique_client_ip.as_field(),
@@ -26793,6 +28697,16 @@ impl ::serde::Serialize for TransactionDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TransactionDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TransactionDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TransactionDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26812,7 +28726,7 @@ impl rt::Resource for TransactionDetails {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UberDashboardConfig {
     /// `Integer`, read-write.
@@ -26841,6 +28755,7 @@ impl rt::Model for UberDashboardConfig {
         "gateway_high_ica_rtt",
         "gateway_high_wan_latency",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gateway_high_dc_latency.as_field(),
@@ -26874,6 +28789,16 @@ impl ::serde::Serialize for UberDashboardConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UberDashboardConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UberDashboardConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UberDashboardConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26903,7 +28828,7 @@ impl UberDashboardConfig {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UnifiedAppsecProfile {
     /// `String`, read-write.
@@ -26981,6 +28906,7 @@ impl rt::Model for UnifiedAppsecProfile {
         "profile_name",
         "release",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_devices.as_field(),
@@ -27032,6 +28958,16 @@ impl ::serde::Serialize for UnifiedAppsecProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UnifiedAppsecProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UnifiedAppsecProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UnifiedAppsecProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27080,7 +29016,7 @@ impl UnifiedAppsecProfile {
 /// - URL: `/nitro/v2/config/uri`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Uri {
     /// `Double`, read-write.
@@ -27277,6 +29213,7 @@ impl rt::Model for Uri {
         "user_agent_name",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -27386,6 +29323,16 @@ impl ::serde::Serialize for Uri {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Uri {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Uri {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Uri {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27410,7 +29357,7 @@ impl Uri {
 /// - URL: `/nitro/v2/config/uri_dom`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UriDom {
     /// `Double`, read-write.
@@ -27534,6 +29481,7 @@ impl rt::Model for UriDom {
         "user_agent_name",
         "x_scale",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -27609,6 +29557,16 @@ impl ::serde::Serialize for UriDom {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UriDom {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UriDom {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UriDom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27633,7 +29591,7 @@ impl UriDom {
 /// - URL: `/nitro/v2/config/user_agent`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserAgent {
     /// `String`, read-write.
@@ -27814,6 +29772,7 @@ impl rt::Model for UserAgent {
         "uri_url",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -27915,6 +29874,16 @@ impl ::serde::Serialize for UserAgent {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UserAgent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UserAgent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UserAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27940,7 +29909,7 @@ impl UserAgent {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UseragentAttr {
     /// `Double`, read-write.
@@ -28035,6 +30004,7 @@ impl rt::Model for UseragentAttr {
         "total_requests",
         "uri_url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -28088,6 +30058,16 @@ impl ::serde::Serialize for UseragentAttr {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UseragentAttr {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UseragentAttr {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UseragentAttr {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28112,7 +30092,7 @@ impl UseragentAttr {
 /// - URL: `/nitro/v2/config/vpn_active_sessions`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnActiveSessions {
     /// `Double`, read-write.
@@ -28236,6 +30216,7 @@ impl rt::Model for VpnActiveSessions {
         "up_time",
         "vpn_user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -28307,6 +30288,16 @@ impl ::serde::Serialize for VpnActiveSessions {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnActiveSessions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnActiveSessions {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnActiveSessions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28331,7 +30322,7 @@ impl VpnActiveSessions {
 /// - URL: `/nitro/v2/config/vpn_app_info`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnAppInfo {
     /// `String`, read-write.
@@ -28400,6 +30391,7 @@ impl rt::Model for VpnAppInfo {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -28453,6 +30445,16 @@ impl ::serde::Serialize for VpnAppInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnAppInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnAppInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnAppInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28477,7 +30479,7 @@ impl VpnAppInfo {
 /// - URL: `/nitro/v2/config/vpn_error_counts`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorCounts {
     /// `Double`, read-write.
@@ -28505,6 +30507,7 @@ impl rt::Model for VpnErrorCounts {
         "flag",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -28540,6 +30543,16 @@ impl ::serde::Serialize for VpnErrorCounts {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnErrorCounts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnErrorCounts {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnErrorCounts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28564,7 +30577,7 @@ impl VpnErrorCounts {
 /// - URL: `/nitro/v2/config/vpn_error_details`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorDetails {
     /// `String`, read-write.
@@ -28718,6 +30731,7 @@ impl rt::Model for VpnErrorDetails {
         "vpn_fqdn",
         "vpn_server_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -28801,6 +30815,16 @@ impl ::serde::Serialize for VpnErrorDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnErrorDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnErrorDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnErrorDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28825,7 +30849,7 @@ impl VpnErrorDetails {
 /// - URL: `/nitro/v2/config/vpn_error_details_timeline`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorDetailsTimeline {
     /// `Double`, read-write.
@@ -28848,6 +30872,7 @@ impl rt::Model for VpnErrorDetailsTimeline {
         "id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -28881,6 +30906,16 @@ impl ::serde::Serialize for VpnErrorDetailsTimeline {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnErrorDetailsTimeline {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnErrorDetailsTimeline {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnErrorDetailsTimeline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28905,7 +30940,7 @@ impl VpnErrorDetailsTimeline {
 /// - URL: `/nitro/v2/config/vpn_error_reports`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorReports {
     /// `String`, read-write.
@@ -28944,6 +30979,7 @@ impl rt::Model for VpnErrorReports {
         "username",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -28985,6 +31021,16 @@ impl ::serde::Serialize for VpnErrorReports {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnErrorReports {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnErrorReports {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnErrorReports {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29009,7 +31055,7 @@ impl VpnErrorReports {
 /// - URL: `/nitro/v2/config/vpn_gateway_info`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnGatewayInfo {
     /// `Double`, read-write.
@@ -29061,6 +31107,7 @@ impl rt::Model for VpnGatewayInfo {
         "session_count",
         "total_bytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -29108,6 +31155,16 @@ impl ::serde::Serialize for VpnGatewayInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnGatewayInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnGatewayInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnGatewayInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29132,7 +31189,7 @@ impl VpnGatewayInfo {
 /// - URL: `/nitro/v2/config/vpn_info`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnInfo {
     /// `Double`, read-write.
@@ -29173,6 +31230,7 @@ impl rt::Model for VpnInfo {
         "session_count",
         "total_bytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -29218,6 +31276,16 @@ impl ::serde::Serialize for VpnInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29242,7 +31310,7 @@ impl VpnInfo {
 /// - URL: `/nitro/v2/config/vpn_user`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnUser {
     /// `Double`, read-write.
@@ -29325,6 +31393,7 @@ impl rt::Model for VpnUser {
         "total_requests",
         "user_agent_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -29378,6 +31447,16 @@ impl ::serde::Serialize for VpnUser {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnUser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29402,7 +31481,7 @@ impl VpnUser {
 /// - URL: `/nitro/v2/config/vpn_user_info`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnUserInfo {
     /// `String`, read-write.
@@ -29447,6 +31526,7 @@ impl rt::Model for VpnUserInfo {
         "session_used",
         "total_bytes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -29492,6 +31572,16 @@ impl ::serde::Serialize for VpnUserInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VpnUserInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpnUserInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VpnUserInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29516,7 +31606,7 @@ impl VpnUserInfo {
 /// - URL: `/nitro/v2/config/waf_client_details`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafClientDetails {
     /// `String`, read-write.
@@ -29610,6 +31700,7 @@ impl rt::Model for WafClientDetails {
         "url",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomalous_requests.as_field(),
@@ -29669,6 +31760,16 @@ impl ::serde::Serialize for WafClientDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for WafClientDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WafClientDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WafClientDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29688,7 +31789,7 @@ impl rt::Resource for WafClientDetails {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafProfileDevices {
     /// `String`, read-write.
@@ -29740,6 +31841,7 @@ impl rt::Model for WafProfileDevices {
         "si_device_ip_address",
         "waf_profile_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -29779,6 +31881,16 @@ impl ::serde::Serialize for WafProfileDevices {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for WafProfileDevices {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WafProfileDevices {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WafProfileDevices {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29816,7 +31928,7 @@ impl WafProfileDevices {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafSecuritySettings {
     /// `Double`, read-write.
@@ -29882,6 +31994,7 @@ impl rt::Model for WafSecuritySettings {
         "violation_id",
         "violation_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.check_type.as_field(),
@@ -29929,6 +32042,16 @@ impl ::serde::Serialize for WafSecuritySettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for WafSecuritySettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WafSecuritySettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WafSecuritySettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29965,7 +32088,7 @@ impl WafSecuritySettings {
 /// - URL: `/nitro/v2/config/waf_violation`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafViolation {
     /// `String`, read-write.
@@ -30194,6 +32317,7 @@ impl rt::Model for WafViolation {
         "violation_type_desc",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_threat_index.as_field(),
@@ -30307,6 +32431,16 @@ impl ::serde::Serialize for WafViolation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for WafViolation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WafViolation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WafViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30325,7 +32459,7 @@ impl rt::Resource for WafViolation {
 /// - URL: `/nitro/v2/config/waf_violation_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafViolationSummary {
     /// `Integer`, read-write.
@@ -30364,6 +32498,7 @@ impl rt::Model for WafViolationSummary {
         "threshold_breach",
         "total_violations",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -30401,6 +32536,16 @@ impl ::serde::Serialize for WafViolationSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for WafViolationSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WafViolationSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WafViolationSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30419,7 +32564,7 @@ impl rt::Resource for WafViolationSummary {
 /// - URL: `/nitro/v2/config/web_detail_data_collection_config`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebDetailDataCollectionConfig {
     /// `Double`, read-write.
@@ -30452,6 +32597,7 @@ impl rt::Model for WebDetailDataCollectionConfig {
         "network_latency_server_side",
         "server_response_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_response_time.as_field(),
@@ -30493,6 +32639,16 @@ impl ::serde::Serialize for WebDetailDataCollectionConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for WebDetailDataCollectionConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WebDetailDataCollectionConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WebDetailDataCollectionConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30529,7 +32685,7 @@ impl WebDetailDataCollectionConfig {
 /// - URL: `/nitro/v2/config/web_insight_feature`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebInsightFeature {
     /// `Boolean`, read-write.
@@ -30539,6 +32695,7 @@ pub struct WebInsightFeature {
 }
 impl rt::Model for WebInsightFeature {
     const FIELDS: &'static [&'static str] = &["enable"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
@@ -30564,6 +32721,16 @@ impl ::serde::Serialize for WebInsightFeature {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for WebInsightFeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WebInsightFeature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebInsightFeature {
@@ -30595,7 +32762,7 @@ impl WebInsightFeature {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebSummary {
     /// `Double`, read-write.
@@ -30733,6 +32900,7 @@ impl rt::Model for WebSummary {
         "total_dist_count",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -30802,6 +32970,16 @@ impl ::serde::Serialize for WebSummary {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for WebSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for WebSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebSummary {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaIndDetailsL2 {
     /// `Double`, read-write.
@@ -121,6 +121,7 @@ impl rt::Model for AaIndDetailsL2 {
         "window_end_time",
         "window_start_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -182,6 +183,16 @@ impl ::serde::Serialize for AaIndDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaIndDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaIndDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaIndDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -207,7 +218,7 @@ impl AaIndDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcApplicationSummary {
     /// `String`, read-write.
@@ -337,6 +348,7 @@ impl rt::Model for AdcApplicationSummary {
         "vservertype",
         "vslbhealth",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appcategory.as_field(),
@@ -404,6 +416,16 @@ impl ::serde::Serialize for AdcApplicationSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcApplicationSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcApplicationSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcApplicationSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -429,7 +451,7 @@ impl AdcApplicationSummary {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcWafBotProfileConfig {
     /// `String`, read-write.
@@ -470,6 +492,7 @@ impl rt::Model for AdcWafBotProfileConfig {
         "sb_version_info",
         "stylebook_params",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_vserver_profile_info.as_field(),
@@ -505,6 +528,16 @@ impl ::serde::Serialize for AdcWafBotProfileConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AdcWafBotProfileConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcWafBotProfileConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdcWafBotProfileConfig {
@@ -548,7 +581,7 @@ impl AdcWafBotProfileConfig {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalyDetails {
     /// `Double`, read-write.
@@ -660,6 +693,7 @@ impl rt::Model for AnomalyDetails {
         "svcname",
         "usecase",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -719,6 +753,16 @@ impl ::serde::Serialize for AnomalyDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AnomalyDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AnomalyDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AnomalyDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -744,7 +788,7 @@ impl AnomalyDetails {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalyEvents {
     /// `String`, read-write.
@@ -796,6 +840,7 @@ impl rt::Model for AnomalyEvents {
         "rpt_sample_time",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -835,6 +880,16 @@ impl ::serde::Serialize for AnomalyEvents {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AnomalyEvents {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AnomalyEvents {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AnomalyEvents {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -860,7 +915,7 @@ impl AnomalyEvents {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalySummary {
     /// `Double`, read-write.
@@ -891,6 +946,7 @@ impl rt::Model for AnomalySummary {
         "metric_value",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -924,6 +980,16 @@ impl ::serde::Serialize for AnomalySummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AnomalySummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AnomalySummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AnomalySummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -948,7 +1014,7 @@ impl AnomalySummary {
 /// - URL: `/nitro/v2/config/app_category`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppCategory {
     /// `String`, read-write.
@@ -970,6 +1036,7 @@ pub struct AppCategory {
 }
 impl rt::Model for AppCategory {
     const FIELDS: &'static [&'static str] = &["id", "is_default", "name", "tenant_id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -1001,6 +1068,16 @@ impl ::serde::Serialize for AppCategory {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppCategory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppCategory {
@@ -1052,7 +1129,7 @@ impl AppCategory {
 ///
 /// - URL: `/nitro/v2/config/app_device`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppDevice {
     /// `String`, read-write.
@@ -1078,6 +1155,7 @@ impl rt::Model for AppDevice {
         "parent_id",
         "parent_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_id.as_field(),
@@ -1113,6 +1191,16 @@ impl ::serde::Serialize for AppDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1132,7 +1220,7 @@ impl rt::Resource for AppDevice {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppFilter {
     /// `String`, read-write.
@@ -1148,6 +1236,7 @@ pub struct AppFilter {
 }
 impl rt::Model for AppFilter {
     const FIELDS: &'static [&'static str] = &["applications", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.applications.as_field(),
@@ -1175,6 +1264,16 @@ impl ::serde::Serialize for AppFilter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppFilter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppFilter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppFilter {
@@ -1217,7 +1316,7 @@ impl AppFilter {
 /// - URL: `/nitro/v2/config/app_info`
 /// - Key: `server_ip`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppInfo {
     /// `Double`, read-write.
@@ -1255,6 +1354,7 @@ impl rt::Model for AppInfo {
         "rpt_sample_time",
         "server_ip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomaly_count.as_field(),
@@ -1298,6 +1398,16 @@ impl ::serde::Serialize for AppInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1327,7 +1437,7 @@ impl AppInfo {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppServiceGraphNodeEdges {
     /// `String`, read-write.
@@ -1431,6 +1541,7 @@ impl rt::Model for AppServiceGraphNodeEdges {
         "type",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -1494,6 +1605,16 @@ impl ::serde::Serialize for AppServiceGraphNodeEdges {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppServiceGraphNodeEdges {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppServiceGraphNodeEdges {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppServiceGraphNodeEdges {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1518,7 +1639,7 @@ impl AppServiceGraphNodeEdges {
 /// - URL: `/nitro/v2/config/app_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSummary {
     /// `Double`, read-write.
@@ -1658,6 +1779,7 @@ impl rt::Model for AppSummary {
         "vslbhealth",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -1749,6 +1871,16 @@ impl ::serde::Serialize for AppSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1773,7 +1905,7 @@ impl AppSummary {
 /// - URL: `/nitro/v2/config/app_template_info`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppTemplateInfo {
     /// `String`, read-write.
@@ -1806,6 +1938,7 @@ impl rt::Model for AppTemplateInfo {
         "updated_on",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comments.as_field(),
@@ -1847,6 +1980,16 @@ impl ::serde::Serialize for AppTemplateInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppTemplateInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppTemplateInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppTemplateInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1872,7 +2015,7 @@ impl AppTemplateInfo {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardAppSummary {
     /// `Double`, read-write.
@@ -2006,6 +2149,7 @@ impl rt::Model for AppdashboardAppSummary {
         "vslbhealth",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appcategory.as_field(),
@@ -2077,6 +2221,16 @@ impl ::serde::Serialize for AppdashboardAppSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardAppSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardAppSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardAppSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2101,7 +2255,7 @@ impl AppdashboardAppSummary {
 /// - URL: `/nitro/v2/config/appdashboard_appcategory_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardAppcategorySummary {
     /// `Double`, read-write.
@@ -2117,6 +2271,7 @@ pub struct AppdashboardAppcategorySummary {
 }
 impl rt::Model for AppdashboardAppcategorySummary {
     const FIELDS: &'static [&'static str] = &["filter_count", "filter_key"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filter_count.as_field(),
@@ -2146,6 +2301,16 @@ impl ::serde::Serialize for AppdashboardAppcategorySummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardAppcategorySummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardAppcategorySummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardAppcategorySummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2164,7 +2329,7 @@ impl rt::Resource for AppdashboardAppcategorySummary {
 /// - URL: `/nitro/v2/config/appdashboard_appscore_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardAppscoreSummary {
     /// `String`, read-write.
@@ -2180,6 +2345,7 @@ pub struct AppdashboardAppscoreSummary {
 }
 impl rt::Model for AppdashboardAppscoreSummary {
     const FIELDS: &'static [&'static str] = &["filter_count", "filter_key"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filter_count.as_field(),
@@ -2209,6 +2375,16 @@ impl ::serde::Serialize for AppdashboardAppscoreSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardAppscoreSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardAppscoreSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardAppscoreSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2227,7 +2403,7 @@ impl rt::Resource for AppdashboardAppscoreSummary {
 /// - URL: `/nitro/v2/config/appdashboard_apptype_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardApptypeSummary {
     /// `Double`, read-write.
@@ -2243,6 +2419,7 @@ pub struct AppdashboardApptypeSummary {
 }
 impl rt::Model for AppdashboardApptypeSummary {
     const FIELDS: &'static [&'static str] = &["filter_count", "filter_key"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filter_count.as_field(),
@@ -2272,6 +2449,16 @@ impl ::serde::Serialize for AppdashboardApptypeSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardApptypeSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardApptypeSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardApptypeSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2290,7 +2477,7 @@ impl rt::Resource for AppdashboardApptypeSummary {
 /// - URL: `/nitro/v2/config/appdashboard_client_connection_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardClientConnectionSummary {
     /// `Double`, read-write.
@@ -2310,6 +2497,7 @@ pub struct AppdashboardClientConnectionSummary {
 }
 impl rt::Model for AppdashboardClientConnectionSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -2341,6 +2529,16 @@ impl ::serde::Serialize for AppdashboardClientConnectionSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardClientConnectionSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardClientConnectionSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardClientConnectionSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2359,7 +2557,7 @@ impl rt::Resource for AppdashboardClientConnectionSummary {
 /// - URL: `/nitro/v2/config/appdashboard_issue_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardIssueSummary {
     /// `Double`, read-write.
@@ -2375,6 +2573,7 @@ pub struct AppdashboardIssueSummary {
 }
 impl rt::Model for AppdashboardIssueSummary {
     const FIELDS: &'static [&'static str] = &["filter_count", "filter_key"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filter_count.as_field(),
@@ -2404,6 +2603,16 @@ impl ::serde::Serialize for AppdashboardIssueSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardIssueSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardIssueSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardIssueSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2422,7 +2631,7 @@ impl rt::Resource for AppdashboardIssueSummary {
 /// - URL: `/nitro/v2/config/appdashboard_lb_health_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardLbHealthSummary {
     /// `Double`, read-write.
@@ -2442,6 +2651,7 @@ pub struct AppdashboardLbHealthSummary {
 }
 impl rt::Model for AppdashboardLbHealthSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -2473,6 +2683,16 @@ impl ::serde::Serialize for AppdashboardLbHealthSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardLbHealthSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardLbHealthSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardLbHealthSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2491,7 +2711,7 @@ impl rt::Resource for AppdashboardLbHealthSummary {
 /// - URL: `/nitro/v2/config/appdashboard_packet_rcv_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardPacketRcvSummary {
     /// `Double`, read-write.
@@ -2511,6 +2731,7 @@ pub struct AppdashboardPacketRcvSummary {
 }
 impl rt::Model for AppdashboardPacketRcvSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -2542,6 +2763,16 @@ impl ::serde::Serialize for AppdashboardPacketRcvSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardPacketRcvSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardPacketRcvSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardPacketRcvSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2560,7 +2791,7 @@ impl rt::Resource for AppdashboardPacketRcvSummary {
 /// - URL: `/nitro/v2/config/appdashboard_packet_sent_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardPacketSentSummary {
     /// `Double`, read-write.
@@ -2580,6 +2811,7 @@ pub struct AppdashboardPacketSentSummary {
 }
 impl rt::Model for AppdashboardPacketSentSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -2611,6 +2843,16 @@ impl ::serde::Serialize for AppdashboardPacketSentSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardPacketSentSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardPacketSentSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardPacketSentSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2629,7 +2871,7 @@ impl rt::Resource for AppdashboardPacketSentSummary {
 /// - URL: `/nitro/v2/config/appdashboard_responsetime_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardResponsetimeSummary {
     /// `Double`, read-write.
@@ -2649,6 +2891,7 @@ pub struct AppdashboardResponsetimeSummary {
 }
 impl rt::Model for AppdashboardResponsetimeSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -2680,6 +2923,16 @@ impl ::serde::Serialize for AppdashboardResponsetimeSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardResponsetimeSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardResponsetimeSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardResponsetimeSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2698,7 +2951,7 @@ impl rt::Resource for AppdashboardResponsetimeSummary {
 /// - URL: `/nitro/v2/config/appdashboard_server_connection_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardServerConnectionSummary {
     /// `Double`, read-write.
@@ -2718,6 +2971,7 @@ pub struct AppdashboardServerConnectionSummary {
 }
 impl rt::Model for AppdashboardServerConnectionSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -2749,6 +3003,16 @@ impl ::serde::Serialize for AppdashboardServerConnectionSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardServerConnectionSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardServerConnectionSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardServerConnectionSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2767,7 +3031,7 @@ impl rt::Resource for AppdashboardServerConnectionSummary {
 /// - URL: `/nitro/v2/config/appdashboard_sslrating_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardSslratingSummary {
     /// `Double`, read-write.
@@ -2783,6 +3047,7 @@ pub struct AppdashboardSslratingSummary {
 }
 impl rt::Model for AppdashboardSslratingSummary {
     const FIELDS: &'static [&'static str] = &["filter_count", "filter_key"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filter_count.as_field(),
@@ -2812,6 +3077,16 @@ impl ::serde::Serialize for AppdashboardSslratingSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardSslratingSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardSslratingSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardSslratingSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2830,7 +3105,7 @@ impl rt::Resource for AppdashboardSslratingSummary {
 /// - URL: `/nitro/v2/config/appdashboard_state_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardStateSummary {
     /// `Double`, read-write.
@@ -2846,6 +3121,7 @@ pub struct AppdashboardStateSummary {
 }
 impl rt::Model for AppdashboardStateSummary {
     const FIELDS: &'static [&'static str] = &["filter_count", "filter_key"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filter_count.as_field(),
@@ -2875,6 +3151,16 @@ impl ::serde::Serialize for AppdashboardStateSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardStateSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardStateSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardStateSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2893,7 +3179,7 @@ impl rt::Resource for AppdashboardStateSummary {
 /// - URL: `/nitro/v2/config/appdashboard_throughput_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardThroughputSummary {
     /// `Double`, read-write.
@@ -2913,6 +3199,7 @@ pub struct AppdashboardThroughputSummary {
 }
 impl rt::Model for AppdashboardThroughputSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -2944,6 +3231,16 @@ impl ::serde::Serialize for AppdashboardThroughputSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardThroughputSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardThroughputSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardThroughputSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2962,7 +3259,7 @@ impl rt::Resource for AppdashboardThroughputSummary {
 /// - URL: `/nitro/v2/config/appdashboard_total_request_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardTotalRequestSummary {
     /// `Double`, read-write.
@@ -2982,6 +3279,7 @@ pub struct AppdashboardTotalRequestSummary {
 }
 impl rt::Model for AppdashboardTotalRequestSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -3013,6 +3311,16 @@ impl ::serde::Serialize for AppdashboardTotalRequestSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardTotalRequestSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardTotalRequestSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardTotalRequestSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3031,7 +3339,7 @@ impl rt::Resource for AppdashboardTotalRequestSummary {
 /// - URL: `/nitro/v2/config/appdashboard_volume_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardVolumeSummary {
     /// `Double`, read-write.
@@ -3051,6 +3359,7 @@ pub struct AppdashboardVolumeSummary {
 }
 impl rt::Model for AppdashboardVolumeSummary {
     const FIELDS: &'static [&'static str] = &["bin_end", "bin_start", "count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bin_end.as_field(),
@@ -3082,6 +3391,16 @@ impl ::serde::Serialize for AppdashboardVolumeSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppdashboardVolumeSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppdashboardVolumeSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppdashboardVolumeSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3100,7 +3419,7 @@ impl rt::Resource for AppdashboardVolumeSummary {
 /// - URL: `/nitro/v2/config/application`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Application {
     /// `String`, read-write.
@@ -3278,6 +3597,7 @@ impl rt::Model for Application {
         "vsvr_ip_address_criteria",
         "vsvr_name_criteria",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -3385,6 +3705,16 @@ impl ::serde::Serialize for Application {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Application {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Application {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3434,7 +3764,7 @@ impl Application {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppscoreFactor {
     /// `Boolean`, read-write.
@@ -3463,6 +3793,7 @@ impl rt::Model for AppscoreFactor {
         "factor_name",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contribute.as_field(),
@@ -3494,6 +3825,16 @@ impl ::serde::Serialize for AppscoreFactor {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AppscoreFactor {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppscoreFactor {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AppscoreFactor {
@@ -3532,7 +3873,7 @@ impl AppscoreFactor {
 /// - URL: `/nitro/v2/config/appscore_threshold_config`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppscoreThresholdConfig {
     /// Wire name `highVServerCPU`. Type `Double`, read-write.
@@ -3596,6 +3937,7 @@ impl rt::Model for AppscoreThresholdConfig {
         "lowVServerCPU",
         "responseTimeSLA",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.active_services_sla.as_field(),
@@ -3655,6 +3997,16 @@ impl ::serde::Serialize for AppscoreThresholdConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppscoreThresholdConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppscoreThresholdConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppscoreThresholdConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3702,7 +4054,7 @@ impl AppscoreThresholdConfig {
 ///
 /// - URL: `/nitro/v2/config/authorized_application`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizedApplication {
     /// `String`, read-write.
@@ -3723,6 +4075,7 @@ impl rt::Model for AuthorizedApplication {
         "authorized_scope_id",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_id.as_field(),
@@ -3756,6 +4109,16 @@ impl ::serde::Serialize for AuthorizedApplication {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuthorizedApplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizedApplication {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthorizedApplication {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3775,7 +4138,7 @@ impl rt::Resource for AuthorizedApplication {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GlobalServiceGraphConfigMapping {
     /// `String`, read-write.
@@ -3885,6 +4248,7 @@ impl rt::Model for GlobalServiceGraphConfigMapping {
         "servername",
         "svc_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.csvserver_name.as_field(),
@@ -3948,6 +4312,16 @@ impl ::serde::Serialize for GlobalServiceGraphConfigMapping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GlobalServiceGraphConfigMapping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GlobalServiceGraphConfigMapping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GlobalServiceGraphConfigMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3973,7 +4347,7 @@ impl GlobalServiceGraphConfigMapping {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GlobalServiceGraphNodeEdges {
     /// `String`, read-write.
@@ -4007,6 +4381,7 @@ impl rt::Model for GlobalServiceGraphNodeEdges {
         "source",
         "source_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.destination.as_field(),
@@ -4042,6 +4417,16 @@ impl ::serde::Serialize for GlobalServiceGraphNodeEdges {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GlobalServiceGraphNodeEdges {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GlobalServiceGraphNodeEdges {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GlobalServiceGraphNodeEdges {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4067,7 +4452,7 @@ impl GlobalServiceGraphNodeEdges {
 /// - Key: none
 /// - Operations: `action:post`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct JobTrigger {
     /// `String`, read-write.
@@ -4091,6 +4476,7 @@ impl rt::Model for JobTrigger {
         "job_status",
         "next_scheduletime",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.job_schedule_name.as_field(),
@@ -4122,6 +4508,16 @@ impl ::serde::Serialize for JobTrigger {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for JobTrigger {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for JobTrigger {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for JobTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4147,7 +4543,7 @@ impl JobTrigger {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LeanData {
     /// `String`, read-write.
@@ -4197,6 +4593,7 @@ impl rt::Model for LeanData {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -4236,6 +4633,16 @@ impl ::serde::Serialize for LeanData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LeanData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LeanData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LeanData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4260,7 +4667,7 @@ impl LeanData {
 /// - URL: `/nitro/v2/config/security_app_dashboard_details`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityAppDashboardDetails {
     /// `String`, read-write.
@@ -4402,6 +4809,7 @@ impl rt::Model for SecurityAppDashboardDetails {
         "violation_type",
         "vserver_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4497,6 +4905,16 @@ impl ::serde::Serialize for SecurityAppDashboardDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SecurityAppDashboardDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SecurityAppDashboardDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SecurityAppDashboardDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4521,7 +4939,7 @@ impl SecurityAppDashboardDetails {
 /// - URL: `/nitro/v2/config/swg_domain_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgDomainSummary {
     /// `Double`, read-write.
@@ -4596,6 +5014,7 @@ impl rt::Model for SwgDomainSummary {
         "url_reputation",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4661,6 +5080,16 @@ impl ::serde::Serialize for SwgDomainSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SwgDomainSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SwgDomainSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SwgDomainSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4685,7 +5114,7 @@ impl SwgDomainSummary {
 /// - URL: `/nitro/v2/config/swg_ssl_details`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgSslDetails {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -4738,6 +5167,7 @@ impl rt::Model for SwgSslDetails {
         "total_not_intercepted_prev",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -4787,6 +5217,16 @@ impl ::serde::Serialize for SwgSslDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SwgSslDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SwgSslDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SwgSslDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4811,7 +5251,7 @@ impl SwgSslDetails {
 /// - URL: `/nitro/v2/config/swg_trans_details`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgTransDetails {
     /// `Double`, read-write.
@@ -5020,6 +5460,7 @@ impl rt::Model for SwgTransDetails {
         "user_name",
         "vserver_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5133,6 +5574,16 @@ impl ::serde::Serialize for SwgTransDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SwgTransDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SwgTransDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SwgTransDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5157,7 +5608,7 @@ impl SwgTransDetails {
 /// - URL: `/nitro/v2/config/swg_user_details`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgUserDetails {
     /// `Double`, read-write.
@@ -5311,6 +5762,7 @@ impl rt::Model for SwgUserDetails {
         "user_name",
         "user_name_prev",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5410,6 +5862,16 @@ impl ::serde::Serialize for SwgUserDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SwgUserDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SwgUserDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SwgUserDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5434,7 +5896,7 @@ impl SwgUserDetails {
 /// - URL: `/nitro/v2/config/swg_user_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgUserSummary {
     /// Wire name `__count`. Type `Double`, read-write.
@@ -5515,6 +5977,7 @@ impl rt::Model for SwgUserSummary {
         "user_count_prev",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -5584,6 +6047,16 @@ impl ::serde::Serialize for SwgUserSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SwgUserSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SwgUserSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SwgUserSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5609,7 +6082,7 @@ impl SwgUserSummary {
 /// - Key: `username`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserFilterPreference {
     /// `String`, read-write.
@@ -5625,6 +6098,7 @@ pub struct UserFilterPreference {
 }
 impl rt::Model for UserFilterPreference {
     const FIELDS: &'static [&'static str] = &["filter_name", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filter_name.as_field(),
@@ -5652,6 +6126,16 @@ impl ::serde::Serialize for UserFilterPreference {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for UserFilterPreference {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UserFilterPreference {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserFilterPreference {

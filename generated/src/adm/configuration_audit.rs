@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v2/config/config_advice`
 /// - Key: none
 /// - Operations: `action:custom`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdvice {
     /// `Boolean`, read-write.
@@ -41,6 +41,7 @@ impl rt::Model for ConfigAdvice {
         "is_xendesktop",
         "output_file",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.command.as_field(),
@@ -80,6 +81,16 @@ impl ::serde::Serialize for ConfigAdvice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigAdvice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigAdvice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigAdvice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -104,7 +115,7 @@ impl ConfigAdvice {
 /// - URL: `/nitro/v2/config/config_advice_file`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdviceFile {
     /// `Boolean`, read-write.
@@ -137,6 +148,7 @@ impl rt::Model for ConfigAdviceFile {
         "file_size",
         "is_main",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -172,6 +184,16 @@ impl ::serde::Serialize for ConfigAdviceFile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ConfigAdviceFile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigAdviceFile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigAdviceFile {
@@ -213,7 +235,7 @@ impl ConfigAdviceFile {
 ///
 /// - URL: `/nitro/v2/config/config_advice_result`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdviceResult {
     /// `String`, read-write.
@@ -248,6 +270,7 @@ impl rt::Model for ConfigAdviceResult {
         "modification_status_message",
         "severity",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.advice.as_field(),
@@ -289,6 +312,16 @@ impl ::serde::Serialize for ConfigAdviceResult {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigAdviceResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigAdviceResult {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigAdviceResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -307,7 +340,7 @@ impl rt::Resource for ConfigAdviceResult {
 /// - URL: `/nitro/v2/config/ns_conf`
 /// - Key: none
 /// - Operations: `action:download_conf`, `action:inventory`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConf {
     /// `String`, read-write.
@@ -345,6 +378,7 @@ impl rt::Model for NsConf {
         "templatediff_reportname",
         "templatediff_status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.diff_reportname.as_field(),
@@ -388,6 +422,16 @@ impl ::serde::Serialize for NsConf {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsConf {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConf {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsConf {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -420,7 +464,7 @@ impl NsConf {
 /// - URL: `/nitro/v2/config/ns_conf_download_policy`
 /// - Key: none
 /// - Operations: `action:do_poll`, `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfDownloadPolicy {
     /// `String`, read-write.
@@ -445,6 +489,7 @@ impl rt::Model for NsConfDownloadPolicy {
         "ns_ip_address",
         "polling_interval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -476,6 +521,16 @@ impl ::serde::Serialize for NsConfDownloadPolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsConfDownloadPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfDownloadPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsConfDownloadPolicy {
@@ -512,7 +567,7 @@ impl NsConfDownloadPolicy {
 /// - URL: `/nitro/v2/config/ns_conf_revision_history`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfRevisionHistory {
     /// `String`, read-write.
@@ -526,6 +581,7 @@ pub struct NsConfRevisionHistory {
 }
 impl rt::Model for NsConfRevisionHistory {
     const FIELDS: &'static [&'static str] = &["ns_conf_revisionfile", "ns_ip_address"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ns_conf_revisionfile.as_field(),
@@ -555,6 +611,16 @@ impl ::serde::Serialize for NsConfRevisionHistory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsConfRevisionHistory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfRevisionHistory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsConfRevisionHistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -579,7 +645,7 @@ impl NsConfRevisionHistory {
 /// - URL: `/nitro/v2/config/ns_conf_upgrade_history`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfUpgradeHistory {
     /// `String`, read-write.
@@ -593,6 +659,7 @@ pub struct NsConfUpgradeHistory {
 }
 impl rt::Model for NsConfUpgradeHistory {
     const FIELDS: &'static [&'static str] = &["ns_conf_upgradefile", "ns_ip_address"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ns_conf_upgradefile.as_field(),
@@ -622,6 +689,16 @@ impl ::serde::Serialize for NsConfUpgradeHistory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsConfUpgradeHistory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfUpgradeHistory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsConfUpgradeHistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -646,7 +723,7 @@ impl NsConfUpgradeHistory {
 /// - URL: `/nitro/v2/config/ns_config_audit_settings`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigAuditSettings {
     /// `Boolean`, read-write.
@@ -669,6 +746,7 @@ impl rt::Model for NsConfigAuditSettings {
         "is_template_diff_bidirectional",
         "time_after_receive",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.audit_on_trap_receive.as_field(),
@@ -700,6 +778,16 @@ impl ::serde::Serialize for NsConfigAuditSettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsConfigAuditSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfigAuditSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsConfigAuditSettings {
@@ -738,7 +826,7 @@ impl NsConfigAuditSettings {
 /// - URL: `/nitro/v2/config/ns_config_diff`
 /// - Key: none
 /// - Operations: `action:diff_table`, `action:diff_table_report`, `action:do_diff`, `action:gen_batch`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigDiff {
     /// `String`, read-write.
@@ -790,6 +878,7 @@ impl rt::Model for NsConfigDiff {
         "target_command",
         "target_file",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.corrective_command.as_field(),
@@ -841,6 +930,16 @@ impl ::serde::Serialize for NsConfigDiff {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsConfigDiff {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfigDiff {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsConfigDiff {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -877,7 +976,7 @@ impl NsConfigDiff {
 /// - URL: `/nitro/v2/config/ns_configtemplate`
 /// - Key: `id`
 /// - Operations: `action:import_variables_file`, `action:preview`, `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigtemplate {
     /// `ns_command[]`, read-write.
@@ -987,6 +1086,7 @@ impl rt::Model for NsConfigtemplate {
         "variable_vals",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.commands.as_field(),
@@ -1062,6 +1162,16 @@ impl ::serde::Serialize for NsConfigtemplate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsConfigtemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfigtemplate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsConfigtemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1120,7 +1230,7 @@ impl NsConfigtemplate {
 /// - URL: `/nitro/v2/config/ns_configtemplate_scheduler`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigtemplateScheduler {
     /// Wire name `recurrenceOptions`. Type `String`, read-write.
@@ -1149,6 +1259,7 @@ impl rt::Model for NsConfigtemplateScheduler {
         "scheduleTimesEpoch",
         "tz_offset",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.daily_time.as_field(),
@@ -1184,6 +1295,16 @@ impl ::serde::Serialize for NsConfigtemplateScheduler {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsConfigtemplateScheduler {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfigtemplateScheduler {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsConfigtemplateScheduler {
@@ -1235,7 +1356,7 @@ impl NsConfigtemplateScheduler {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilediff {
     /// `String`, read-write.
@@ -1324,6 +1445,7 @@ impl rt::Model for NsFilediff {
         "previous_polled_timestamp",
         "total_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.diff_exists.as_field(),
@@ -1381,6 +1503,16 @@ impl ::serde::Serialize for NsFilediff {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsFilediff {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsFilediff {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsFilediff {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1406,7 +1538,7 @@ impl NsFilediff {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilediffSettings {
     /// `String`, read-write.
@@ -1422,6 +1554,7 @@ pub struct NsFilediffSettings {
 }
 impl rt::Model for NsFilediffSettings {
     const FIELDS: &'static [&'static str] = &["mail_profile", "slack_profile"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mail_profile.as_field(),
@@ -1449,6 +1582,16 @@ impl ::serde::Serialize for NsFilediffSettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsFilediffSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsFilediffSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsFilediffSettings {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v2/config/config_command`
 /// - Key: none
 /// - Operations: `add`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigCommand {
     /// `String`, read-write.
@@ -61,6 +61,7 @@ impl rt::Model for ConfigCommand {
         "rollback_command",
         "timeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.command.as_field(),
@@ -108,6 +109,16 @@ impl ::serde::Serialize for ConfigCommand {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigCommand {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -140,7 +151,7 @@ impl ConfigCommand {
 /// - URL: `/nitro/v2/config/config_job`
 /// - Key: `id`
 /// - Operations: `action:save`, `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigJob {
     /// `String[]`, read-write.
@@ -303,6 +314,7 @@ impl rt::Model for ConfigJob {
         "username",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auto_rollback.as_field(),
@@ -408,6 +420,16 @@ impl ::serde::Serialize for ConfigJob {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigJob {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigJob {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -456,7 +478,7 @@ impl ConfigJob {
 /// - URL: `/nitro/v2/config/config_job_details`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigJobDetails {
     /// Wire name `scheduleType`. Type `String`, read-write.
@@ -634,6 +656,7 @@ impl rt::Model for ConfigJobDetails {
         "variables",
         "variables_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auto_rollback.as_field(),
@@ -749,6 +772,16 @@ impl ::serde::Serialize for ConfigJobDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigJobDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigJobDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigJobDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -774,7 +807,7 @@ impl ConfigJobDetails {
 /// - Key: `id`
 /// - Operations: `action:download`, `action:import_post_upgrade_pre_failover_script_file`, `action:import_post_upgrade_script_file`, `action:import_pre_upgrade_script_file`, `action:upload`, `add`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigTemplateTemp {
     /// `String`, read-write.
@@ -875,6 +908,7 @@ impl rt::Model for ConfigTemplateTemp {
         "variable_vals",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.commands.as_field(),
@@ -930,6 +964,16 @@ impl ::serde::Serialize for ConfigTemplateTemp {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ConfigTemplateTemp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigTemplateTemp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigTemplateTemp {
@@ -990,7 +1034,7 @@ impl ConfigTemplateTemp {
 /// - URL: `/nitro/v2/config/config_variable`
 /// - Key: none
 /// - Operations: `add`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigVariable {
     /// `String`, read-write.
@@ -1047,6 +1091,7 @@ impl rt::Model for ConfigVariable {
         "values_enum_db",
         "valuex",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.default_value.as_field(),
@@ -1096,6 +1141,16 @@ impl ::serde::Serialize for ConfigVariable {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigVariable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigVariable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigVariable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1130,7 +1185,7 @@ impl ConfigVariable {
 /// - URL: `/nitro/v2/config/configuration_template`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigurationTemplate {
     /// `String`, read-write.
@@ -1182,6 +1237,7 @@ impl rt::Model for ConfigurationTemplate {
         "tenant_id",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -1229,6 +1285,16 @@ impl ::serde::Serialize for ConfigurationTemplate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigurationTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigurationTemplate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigurationTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1272,7 +1338,7 @@ impl ConfigurationTemplate {
 ///
 /// - URL: `/nitro/v2/config/device_values_map`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceValuesMap {
     /// `String`, read-write.
@@ -1304,6 +1370,7 @@ impl rt::Model for DeviceValuesMap {
         "value",
         "valuex",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device.as_field(),
@@ -1343,6 +1410,16 @@ impl ::serde::Serialize for DeviceValuesMap {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceValuesMap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceValuesMap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceValuesMap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1361,7 +1438,7 @@ impl rt::Resource for DeviceValuesMap {
 /// - URL: `/nitro/v2/config/job_execution_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct JobExecutionProfile {
     /// `String`, read-write.
@@ -1400,6 +1477,7 @@ impl rt::Model for JobExecutionProfile {
         "tenant_id",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -1439,6 +1517,16 @@ impl ::serde::Serialize for JobExecutionProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for JobExecutionProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for JobExecutionProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for JobExecutionProfile {
@@ -1491,7 +1579,7 @@ impl JobExecutionProfile {
 /// - URL: `/nitro/v2/config/maintenance_job`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MaintenanceJob {
     /// Wire name `type`. Type `String`, read-write.
@@ -1596,6 +1684,7 @@ impl rt::Model for MaintenanceJob {
         "type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.additional_info.as_field(),
@@ -1669,6 +1758,16 @@ impl ::serde::Serialize for MaintenanceJob {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MaintenanceJob {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MaintenanceJob {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MaintenanceJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1713,7 +1812,7 @@ impl MaintenanceJob {
 /// - URL: `/nitro/v2/config/variable_values`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VariableValues {
     /// Wire name `type`. Type `String`, read-write.
@@ -1768,6 +1867,7 @@ impl rt::Model for VariableValues {
         "values_enum_db",
         "valuex",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.default_value.as_field(),
@@ -1815,6 +1915,16 @@ impl ::serde::Serialize for VariableValues {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VariableValues {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VariableValues {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VariableValues {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v2/config/acme_access_parameters`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeAccessParameters {
     /// `String`, read-write.
@@ -63,6 +63,7 @@ impl rt::Model for AcmeAccessParameters {
         "type",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -102,6 +103,16 @@ impl ::serde::Serialize for AcmeAccessParameters {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AcmeAccessParameters {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AcmeAccessParameters {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AcmeAccessParameters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -121,7 +132,7 @@ impl rt::Resource for AcmeAccessParameters {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeCaConfig {
     /// `String`, read-write.
@@ -223,6 +234,7 @@ impl rt::Model for AcmeCaConfig {
         "supported_ca_list",
         "updated_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acme_ca_server_type.as_field(),
@@ -282,6 +294,16 @@ impl ::serde::Serialize for AcmeCaConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AcmeCaConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AcmeCaConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AcmeCaConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -331,7 +353,7 @@ impl AcmeCaConfig {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeCertRenewalHistory {
     /// `String`, read-write.
@@ -410,6 +432,7 @@ impl rt::Model for AcmeCertRenewalHistory {
         "username",
         "zero_touch_certificate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -463,6 +486,16 @@ impl ::serde::Serialize for AcmeCertRenewalHistory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AcmeCertRenewalHistory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AcmeCertRenewalHistory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AcmeCertRenewalHistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -492,7 +525,7 @@ impl AcmeCertRenewalHistory {
 /// - Key: none
 /// - Operations: `add`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeCsrCertIssue {
     /// `String`, read-write.
@@ -576,6 +609,7 @@ impl rt::Model for AcmeCsrCertIssue {
         "name",
         "store_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acme_ca_config_id.as_field(),
@@ -627,6 +661,16 @@ impl ::serde::Serialize for AcmeCsrCertIssue {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AcmeCsrCertIssue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AcmeCsrCertIssue {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AcmeCsrCertIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -655,7 +699,7 @@ impl AcmeCsrCertIssue {
 /// - URL: `/nitro/v2/config/acme_dns_cert_map`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeDnsCertMap {
     /// `String`, read-write.
@@ -679,6 +723,7 @@ pub struct AcmeDnsCertMap {
 }
 impl rt::Model for AcmeDnsCertMap {
     const FIELDS: &'static [&'static str] = &["domain", "id", "issued_by_org", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.domain.as_field(),
@@ -712,6 +757,16 @@ impl ::serde::Serialize for AcmeDnsCertMap {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AcmeDnsCertMap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AcmeDnsCertMap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AcmeDnsCertMap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -731,7 +786,7 @@ impl rt::Resource for AcmeDnsCertMap {
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeDnsProviderConfig {
     /// `acme_access_parameters[]`, read-write.
@@ -823,6 +878,7 @@ impl rt::Model for AcmeDnsProviderConfig {
         "is_default",
         "renew_mode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acme_ca_config_id.as_field(),
@@ -878,6 +934,16 @@ impl ::serde::Serialize for AcmeDnsProviderConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AcmeDnsProviderConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AcmeDnsProviderConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AcmeDnsProviderConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -919,7 +985,7 @@ impl AcmeDnsProviderConfig {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertPrecheckResult {
     /// `String`, read-write.
@@ -962,6 +1028,7 @@ impl rt::Model for CertPrecheckResult {
         "file_upload_time",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -999,6 +1066,16 @@ impl ::serde::Serialize for CertPrecheckResult {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertPrecheckResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertPrecheckResult {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertPrecheckResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1024,7 +1101,7 @@ impl CertPrecheckResult {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStore {
     /// `Double`, read-write.
@@ -1345,6 +1422,7 @@ impl rt::Model for CertStore {
         "version",
         "zero_touch_certificate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acme_ca_config_id.as_field(),
@@ -1490,6 +1568,16 @@ impl ::serde::Serialize for CertStore {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertStore {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertStore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1538,7 +1626,7 @@ impl CertStore {
 /// - URL: `/nitro/v2/config/cert_store_data`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreData {
     /// `String`, read-write.
@@ -1586,6 +1674,7 @@ impl rt::Model for CertStoreData {
         "is_installed",
         "referenced_ic_cert_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certkeypair_name.as_field(),
@@ -1625,6 +1714,16 @@ impl ::serde::Serialize for CertStoreData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertStoreData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertStoreData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertStoreData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1643,7 +1742,7 @@ impl rt::Resource for CertStoreData {
 /// - URL: `/nitro/v2/config/cert_store_list`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreList {
     /// `String`, read-write.
@@ -1678,6 +1777,7 @@ impl rt::Model for CertStoreList {
         "file_name",
         "password",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cert_format.as_field(),
@@ -1711,6 +1811,16 @@ impl ::serde::Serialize for CertStoreList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertStoreList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertStoreList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertStoreList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1730,7 +1840,7 @@ impl rt::Resource for CertStoreList {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreMapping {
     /// `String`, read-write.
@@ -1815,6 +1925,7 @@ impl rt::Model for CertStoreMapping {
         "is_entities",
         "is_instances",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cert_id.as_field(),
@@ -1862,6 +1973,16 @@ impl ::serde::Serialize for CertStoreMapping {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CertStoreMapping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertStoreMapping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CertStoreMapping {
@@ -1913,7 +2034,7 @@ impl CertStoreMapping {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreSummary {
     /// `property_map[]`, read-write.
@@ -1962,6 +2083,7 @@ impl rt::Model for CertStoreSummary {
         "cert_usage",
         "total_certs",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cert_algorithm.as_field(),
@@ -2003,6 +2125,16 @@ impl ::serde::Serialize for CertStoreSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertStoreSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertStoreSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertStoreSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2028,7 +2160,7 @@ impl CertStoreSummary {
 /// - Key: `id`
 /// - Operations: `action:get_policy_folders`, `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertificateAuthorityManagement {
     /// `String`, read-write.
@@ -2126,6 +2258,7 @@ impl rt::Model for CertificateAuthorityManagement {
         "refresh_token",
         "renew_before_days",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.access_token.as_field(),
@@ -2181,6 +2314,16 @@ impl ::serde::Serialize for CertificateAuthorityManagement {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertificateAuthorityManagement {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertificateAuthorityManagement {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertificateAuthorityManagement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2232,7 +2375,7 @@ impl CertificateAuthorityManagement {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertificatePolicy {
     /// `String`, read-write.
@@ -2401,6 +2544,7 @@ impl rt::Model for CertificatePolicy {
         "tp_renewal_locked",
         "wildcards_allowed",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ca.as_field(),
@@ -2490,6 +2634,16 @@ impl ::serde::Serialize for CertificatePolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertificatePolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertificatePolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertificatePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2514,7 +2668,7 @@ impl CertificatePolicy {
 /// - URL: `/nitro/v2/config/certkey_chain_link`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertkeyChainLink {
     /// `String`, read-write.
@@ -2563,6 +2717,7 @@ impl rt::Model for CertkeyChainLink {
         "valid_from",
         "valid_to",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cert_name.as_field(),
@@ -2600,6 +2755,16 @@ impl ::serde::Serialize for CertkeyChainLink {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertkeyChainLink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertkeyChainLink {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertkeyChainLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2618,7 +2783,7 @@ impl rt::Resource for CertkeyChainLink {
 /// - URL: `/nitro/v2/config/ns_ssl_cert`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCert {
     /// `String`, read-write.
@@ -2651,6 +2816,7 @@ impl rt::Model for NsSslCert {
         "file_size",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -2686,6 +2852,16 @@ impl ::serde::Serialize for NsSslCert {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsSslCert {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslCert {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsSslCert {
@@ -2728,7 +2904,7 @@ impl NsSslCert {
 /// - URL: `/nitro/v2/config/ns_ssl_certkey`
 /// - Key: `id`
 /// - Operations: `action:bind_cert`, `action:download`, `action:gen_csr`, `action:inventory`, `action:list_entity_cert`, `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCertkey {
     /// `String`, read-write.
@@ -2985,6 +3161,7 @@ impl rt::Model for NsSslCertkey {
         "valid_to",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -3126,6 +3303,16 @@ impl ::serde::Serialize for NsSslCertkey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslCertkey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslCertkey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslCertkey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3196,7 +3383,7 @@ impl NsSslCertkey {
 /// - URL: `/nitro/v2/config/ns_ssl_certkey_policy`
 /// - Key: none
 /// - Operations: `action:do_poll`, `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCertkeyPolicy {
     /// `Integer`, read-write.
@@ -3226,6 +3413,7 @@ impl rt::Model for NsSslCertkeyPolicy {
         "ns_ip_address",
         "polling_interval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -3259,6 +3447,16 @@ impl ::serde::Serialize for NsSslCertkeyPolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsSslCertkeyPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslCertkeyPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsSslCertkeyPolicy {
@@ -3295,7 +3493,7 @@ impl NsSslCertkeyPolicy {
 /// - URL: `/nitro/v2/config/ns_ssl_certlink`
 /// - Key: none
 /// - Operations: `action:link`, `action:unlink`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCertlink {
     /// `String`, read-write.
@@ -3313,6 +3511,7 @@ impl rt::Model for NsSslCertlink {
         "linkcertkeyname",
         "ns_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certkey.as_field(),
@@ -3344,6 +3543,16 @@ impl ::serde::Serialize for NsSslCertlink {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslCertlink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslCertlink {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslCertlink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3372,7 +3581,7 @@ impl NsSslCertlink {
 /// - URL: `/nitro/v2/config/ns_ssl_csr`
 /// - Key: `file_name`
 /// - Operations: `action:create_certificate`, `action:download`, `action:renew_certificate`, `action:upload`, `add`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCsr {
     /// `String`, read-write.
@@ -3517,6 +3726,7 @@ impl rt::Model for NsSslCsr {
         "subjaltname",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -3598,6 +3808,16 @@ impl ::serde::Serialize for NsSslCsr {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslCsr {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslCsr {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslCsr {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3657,7 +3877,7 @@ impl NsSslCsr {
 /// - Key: `id`
 /// - Operations: `action:do_poll`, `action:download`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslFiles {
     /// `String`, read-write.
@@ -3710,6 +3930,7 @@ impl rt::Model for NsSslFiles {
         "id",
         "ns_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -3749,6 +3970,16 @@ impl ::serde::Serialize for NsSslFiles {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsSslFiles {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslFiles {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsSslFiles {
@@ -3791,7 +4022,7 @@ impl NsSslFiles {
 /// - URL: `/nitro/v2/config/ns_ssl_key`
 /// - Key: `file_name`
 /// - Operations: `action:create`, `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslKey {
     /// `Integer`, read-write.
@@ -3852,6 +4083,7 @@ impl rt::Model for NsSslKey {
         "password",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.algo.as_field(),
@@ -3905,6 +4137,16 @@ impl ::serde::Serialize for NsSslKey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslKey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3949,7 +4191,7 @@ impl NsSslKey {
 /// - URL: `/nitro/v2/config/ns_sslcertkey_binding`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslcertkeyBinding {
     /// `String`, read-write.
@@ -4007,6 +4249,7 @@ impl rt::Model for NsSslcertkeyBinding {
         "partition_name",
         "poll_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certkeypair_name.as_field(),
@@ -4050,6 +4293,16 @@ impl ::serde::Serialize for NsSslcertkeyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslcertkeyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslcertkeyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslcertkeyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4068,7 +4321,7 @@ impl rt::Resource for NsSslcertkeyBinding {
 /// - URL: `/nitro/v2/config/ssl_cert_threshold`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCertThreshold {
     /// `Boolean`, read-write.
@@ -4179,6 +4432,7 @@ impl rt::Model for SslCertThreshold {
         "stylebook_flag",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.approved_issuers_list.as_field(),
@@ -4260,6 +4514,16 @@ impl ::serde::Serialize for SslCertThreshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslCertThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslCertThreshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslCertThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4297,7 +4561,7 @@ impl SslCertThreshold {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ZeroTouchCerts {
     /// `Integer`, read-write.
@@ -4449,6 +4713,7 @@ impl rt::Model for ZeroTouchCerts {
         "valid_from",
         "valid_to",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acme_ca_config_id.as_field(),
@@ -4526,6 +4791,16 @@ impl ::serde::Serialize for ZeroTouchCerts {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ZeroTouchCerts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ZeroTouchCerts {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ZeroTouchCerts {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v2/config/active_event`
 /// - Key: `id`
 /// - Operations: `action:update_status`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActiveEvent {
     /// `String`, read-write.
@@ -92,6 +92,7 @@ impl rt::Model for ActiveEvent {
         "timestamp",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -165,6 +166,16 @@ impl ::serde::Serialize for ActiveEvent {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ActiveEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ActiveEvent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ActiveEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -201,7 +212,7 @@ impl ActiveEvent {
 /// - URL: `/nitro/v2/config/command_execution_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CommandExecutionProfile {
     /// `String`, read-write.
@@ -233,6 +244,7 @@ impl rt::Model for CommandExecutionProfile {
         "id",
         "profile_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.append_errors.as_field(),
@@ -266,6 +278,16 @@ impl ::serde::Serialize for CommandExecutionProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CommandExecutionProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CommandExecutionProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CommandExecutionProfile {
@@ -318,7 +340,7 @@ impl CommandExecutionProfile {
 /// - URL: `/nitro/v2/config/device_event_summary`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceEventSummary {
     /// `String`, read-write.
@@ -362,6 +384,7 @@ impl rt::Model for DeviceEventSummary {
         "total_major_events",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_ip_address.as_field(),
@@ -405,6 +428,16 @@ impl ::serde::Serialize for DeviceEventSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceEventSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceEventSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceEventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -433,7 +466,7 @@ impl DeviceEventSummary {
 /// - URL: `/nitro/v2/config/event`
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Event {
     /// `String`, read-write.
@@ -533,6 +566,7 @@ impl rt::Model for Event {
         "timestamp",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -616,6 +650,16 @@ impl ::serde::Serialize for Event {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -647,7 +691,7 @@ impl Event {
 ///
 /// - URL: `/nitro/v2/config/eventHistory`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventHistory {
     /// `String`, read-write.
@@ -679,6 +723,7 @@ impl rt::Model for EventHistory {
         "source_system_ip",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -718,6 +763,16 @@ impl ::serde::Serialize for EventHistory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventHistory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventHistory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventHistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -736,7 +791,7 @@ impl rt::Resource for EventHistory {
 /// - URL: `/nitro/v2/config/event_category`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventCategory {
     /// `String`, read-write.
@@ -761,6 +816,7 @@ impl rt::Model for EventCategory {
         "display_name",
         "product_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -794,6 +850,16 @@ impl ::serde::Serialize for EventCategory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventCategory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -818,7 +884,7 @@ impl EventCategory {
 /// - URL: `/nitro/v2/config/event_device_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventDeviceSummary {
     /// `String`, read-write.
@@ -843,6 +909,7 @@ impl rt::Model for EventDeviceSummary {
         "severity",
         "total_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -876,6 +943,16 @@ impl ::serde::Serialize for EventDeviceSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventDeviceSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventDeviceSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventDeviceSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -900,7 +977,7 @@ impl EventDeviceSummary {
 /// - URL: `/nitro/v2/config/event_filter`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventFilter {
     /// `String`, read-write.
@@ -939,6 +1016,7 @@ impl rt::Model for EventFilter {
         "is_enabled",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.actions.as_field(),
@@ -978,6 +1056,16 @@ impl ::serde::Serialize for EventFilter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for EventFilter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventFilter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventFilter {
@@ -1028,7 +1116,7 @@ impl EventFilter {
 /// - URL: `/nitro/v2/config/event_persistant_stat_info`
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventPersistantStatInfo {
     /// `String`, read-write.
@@ -1038,6 +1126,7 @@ pub struct EventPersistantStatInfo {
 }
 impl rt::Model for EventPersistantStatInfo {
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -1063,6 +1152,16 @@ impl ::serde::Serialize for EventPersistantStatInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for EventPersistantStatInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventPersistantStatInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventPersistantStatInfo {
@@ -1097,7 +1196,7 @@ impl EventPersistantStatInfo {
 /// - URL: `/nitro/v2/config/event_purge_setting`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventPurgeSetting {
     /// `String`, read-write.
@@ -1109,6 +1208,7 @@ pub struct EventPurgeSetting {
 }
 impl rt::Model for EventPurgeSetting {
     const FIELDS: &'static [&'static str] = &["id", "purge_interval"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -1136,6 +1236,16 @@ impl ::serde::Serialize for EventPurgeSetting {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for EventPurgeSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventPurgeSetting {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventPurgeSetting {
@@ -1174,7 +1284,7 @@ impl EventPurgeSetting {
 /// - URL: `/nitro/v2/config/event_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventSummary {
     /// `String`, read-only.
@@ -1204,6 +1314,7 @@ impl rt::Model for EventSummary {
         "Warning",
         "category",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clear.as_field(),
@@ -1243,6 +1354,16 @@ impl ::serde::Serialize for EventSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1267,7 +1388,7 @@ impl EventSummary {
 /// - URL: `/nitro/v2/config/eventrule_config_command`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigCommand {
     /// `String`, read-write.
@@ -1312,6 +1433,7 @@ impl rt::Model for EventruleConfigCommand {
         "protocol",
         "timeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.command.as_field(),
@@ -1357,6 +1479,16 @@ impl ::serde::Serialize for EventruleConfigCommand {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventruleConfigCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventruleConfigCommand {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventruleConfigCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1380,7 +1512,7 @@ impl EventruleConfigCommand {
 ///
 /// - URL: `/nitro/v2/config/eventrule_config_variable`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigVariable {
     /// `String`, read-write.
@@ -1427,6 +1559,7 @@ impl rt::Model for EventruleConfigVariable {
         "values_enum",
         "values_enum_db",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.default_value.as_field(),
@@ -1472,6 +1605,16 @@ impl ::serde::Serialize for EventruleConfigVariable {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventruleConfigVariable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventruleConfigVariable {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventruleConfigVariable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1489,7 +1632,7 @@ impl rt::Resource for EventruleConfigVariable {
 ///
 /// - URL: `/nitro/v2/config/eventrule_configuration_template`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigurationTemplate {
     /// `String`, read-write.
@@ -1544,6 +1687,7 @@ impl rt::Model for EventruleConfigurationTemplate {
         "tenant_id",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -1593,6 +1737,16 @@ impl ::serde::Serialize for EventruleConfigurationTemplate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventruleConfigurationTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventruleConfigurationTemplate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventruleConfigurationTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1611,7 +1765,7 @@ impl rt::Resource for EventruleConfigurationTemplate {
 /// - URL: `/nitro/v2/config/eventrule_variable_values`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleVariableValues {
     /// `String`, read-write.
@@ -1661,6 +1815,7 @@ impl rt::Model for EventruleVariableValues {
         "value",
         "values_enum_db",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.default_value.as_field(),
@@ -1708,6 +1863,16 @@ impl ::serde::Serialize for EventruleVariableValues {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EventruleVariableValues {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EventruleVariableValues {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventruleVariableValues {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1731,7 +1896,7 @@ impl EventruleVariableValues {
 ///
 /// - URL: `/nitro/v2/config/filter_action`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterAction {
     /// `Integer`, read-write.
@@ -1774,6 +1939,7 @@ impl rt::Model for FilterAction {
         "type",
         "user_message",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.attachment.as_field(),
@@ -1819,6 +1985,16 @@ impl ::serde::Serialize for FilterAction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterAction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1836,7 +2012,7 @@ impl rt::Resource for FilterAction {
 ///
 /// - URL: `/nitro/v2/config/filter_action_props`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterActionProps {
     /// `String`, read-write.
@@ -1860,6 +2036,7 @@ impl rt::Model for FilterActionProps {
         "parent_name",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -1895,6 +2072,16 @@ impl ::serde::Serialize for FilterActionProps {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterActionProps {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterActionProps {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterActionProps {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1912,7 +2099,7 @@ impl rt::Resource for FilterActionProps {
 ///
 /// - URL: `/nitro/v2/config/filter_criteria`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterCriteria {
     /// `String`, read-write.
@@ -1971,6 +2158,7 @@ impl rt::Model for FilterCriteria {
         "source",
         "source_array",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -2028,6 +2216,16 @@ impl ::serde::Serialize for FilterCriteria {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterCriteria {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterCriteria {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterCriteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2045,7 +2243,7 @@ impl rt::Resource for FilterCriteria {
 ///
 /// - URL: `/nitro/v2/config/filter_schedule_details`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterScheduleDetails {
     /// `String`, read-write.
@@ -2075,6 +2273,7 @@ impl rt::Model for FilterScheduleDetails {
         "scheduleStartTimesEpoch",
         "startRecurrenceTimes",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.end_recurrence_times.as_field(),
@@ -2114,6 +2313,16 @@ impl ::serde::Serialize for FilterScheduleDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterScheduleDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterScheduleDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterScheduleDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2132,7 +2341,7 @@ impl rt::Resource for FilterScheduleDetails {
 /// - URL: `/nitro/v2/config/filter_scheduler`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterScheduler {
     /// `Integer`, read-write.
@@ -2174,6 +2383,7 @@ impl rt::Model for FilterScheduler {
         "recurrence_type",
         "tz_offset",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_log.as_field(),
@@ -2215,6 +2425,16 @@ impl ::serde::Serialize for FilterScheduler {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for FilterScheduler {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterScheduler {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FilterScheduler {
@@ -2265,7 +2485,7 @@ impl FilterScheduler {
 /// - URL: `/nitro/v2/config/ns_event`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEvent {
     /// `String`, read-write.
@@ -2359,6 +2579,7 @@ impl rt::Model for NsEvent {
         "timestamp",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -2438,6 +2659,16 @@ impl ::serde::Serialize for NsEvent {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsEvent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2467,7 +2698,7 @@ impl NsEvent {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventArchive {
     /// `String`, read-write.
@@ -2601,6 +2832,7 @@ impl rt::Model for NsEventArchive {
         "timestamp",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -2676,6 +2908,16 @@ impl ::serde::Serialize for NsEventArchive {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsEventArchive {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsEventArchive {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsEventArchive {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2704,7 +2946,7 @@ impl NsEventArchive {
 /// - URL: `/nitro/v2/config/ns_event_message`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventMessage {
     /// `String`, read-write.
@@ -2779,6 +3021,7 @@ impl rt::Model for NsEventMessage {
         "total_count",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -2848,6 +3091,16 @@ impl ::serde::Serialize for NsEventMessage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsEventMessage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsEventMessage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsEventMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2876,7 +3129,7 @@ impl NsEventMessage {
 /// - URL: `/nitro/v2/config/ns_event_summary`
 /// - Key: `ip_address`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventSummary {
     /// `Boolean`, read-write.
@@ -2914,6 +3167,7 @@ impl rt::Model for NsEventSummary {
         "total_critical_events",
         "total_major_events",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cityname.as_field(),
@@ -2957,6 +3211,16 @@ impl ::serde::Serialize for NsEventSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsEventSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsEventSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsEventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2985,7 +3249,7 @@ impl NsEventSummary {
 /// - URL: `/nitro/v2/config/poll_activity_status`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PollActivityStatus {
     /// `String`, read-write.
@@ -3028,6 +3292,7 @@ impl rt::Model for PollActivityStatus {
         "timestamp",
         "total_instances",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -3073,6 +3338,16 @@ impl ::serde::Serialize for PollActivityStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PollActivityStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PollActivityStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PollActivityStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3101,7 +3376,7 @@ impl PollActivityStatus {
 /// - URL: `/nitro/v2/config/syslog_filter`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogFilter {
     /// `String`, read-write.
@@ -3142,6 +3417,7 @@ impl rt::Model for SyslogFilter {
         "severity",
         "severity_array",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.devices.as_field(),
@@ -3185,6 +3461,16 @@ impl ::serde::Serialize for SyslogFilter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SyslogFilter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogFilter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SyslogFilter {
@@ -3235,7 +3521,7 @@ impl SyslogFilter {
 /// - URL: `/nitro/v2/config/syslog_generic`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogGeneric {
     /// `String`, read-write.
@@ -3286,6 +3572,7 @@ impl rt::Model for SyslogGeneric {
         "ttime",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_family.as_field(),
@@ -3339,6 +3626,16 @@ impl ::serde::Serialize for SyslogGeneric {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SyslogGeneric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogGeneric {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SyslogGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3363,7 +3660,7 @@ impl SyslogGeneric {
 /// - URL: `/nitro/v2/config/syslog_severity`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogSeverity {
     /// `String`, read-only.
@@ -3375,6 +3672,7 @@ pub struct SyslogSeverity {
 }
 impl rt::Model for SyslogSeverity {
     const FIELDS: &'static [&'static str] = &["code", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.code.as_field(),
@@ -3404,6 +3702,16 @@ impl ::serde::Serialize for SyslogSeverity {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SyslogSeverity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogSeverity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SyslogSeverity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3428,7 +3736,7 @@ impl SyslogSeverity {
 /// - URL: `/nitro/v2/config/trap_settings`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TrapSettings {
     /// `String`, read-write.
@@ -3467,6 +3775,7 @@ impl rt::Model for TrapSettings {
         "trap_description",
         "user_defined_severity",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.default_severity.as_field(),
@@ -3510,6 +3819,16 @@ impl ::serde::Serialize for TrapSettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TrapSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TrapSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TrapSettings {

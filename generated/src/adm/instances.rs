@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `action:check_disk_space`, `action:clean_disk_space`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcDiskSpace {
     /// `adc_disk_space_details[]`, read-write.
@@ -28,6 +28,7 @@ pub struct AdcDiskSpace {
 }
 impl rt::Model for AdcDiskSpace {
     const FIELDS: &'static [&'static str] = &["id", "space_details"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -55,6 +56,16 @@ impl ::serde::Serialize for AdcDiskSpace {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AdcDiskSpace {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcDiskSpace {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdcDiskSpace {
@@ -90,7 +101,7 @@ impl AdcDiskSpace {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcDiskSpaceDetails {
     /// `String`, read-write.
@@ -159,6 +170,7 @@ impl rt::Model for AdcDiskSpaceDetails {
         "folders",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device.as_field(),
@@ -208,6 +220,16 @@ impl ::serde::Serialize for AdcDiskSpaceDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcDiskSpaceDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcDiskSpaceDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcDiskSpaceDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -233,7 +255,7 @@ impl AdcDiskSpaceDetails {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcParams {
     /// `String`, read-write.
@@ -292,6 +314,7 @@ impl rt::Model for AdcParams {
         "ns_ip_address",
         "template_interval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gateway_deployment.as_field(),
@@ -331,6 +354,16 @@ impl ::serde::Serialize for AdcParams {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AdcParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcParams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdcParams {
@@ -374,7 +407,7 @@ impl AdcParams {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcUpdateAppflowInfo {
     /// `String`, read-write.
@@ -508,6 +541,7 @@ impl rt::Model for AdcUpdateAppflowInfo {
         "vsvr_name",
         "webinsight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -579,6 +613,16 @@ impl ::serde::Serialize for AdcUpdateAppflowInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcUpdateAppflowInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcUpdateAppflowInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcUpdateAppflowInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -604,7 +648,7 @@ impl AdcUpdateAppflowInfo {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcVserverAppflowConfig {
     /// `adc_params[]`, read-write.
@@ -648,6 +692,7 @@ impl rt::Model for AdcVserverAppflowConfig {
         "is_internal",
         "tenant_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -685,6 +730,16 @@ impl ::serde::Serialize for AdcVserverAppflowConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AdcVserverAppflowConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcVserverAppflowConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdcVserverAppflowConfig {
@@ -728,7 +783,7 @@ impl AdcVserverAppflowConfig {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcVserverAppflowInfo {
     /// `String`, read-write.
@@ -803,6 +858,7 @@ impl rt::Model for AdcVserverAppflowInfo {
         "transport_mode",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflow_policy_rule.as_field(),
@@ -852,6 +908,16 @@ impl ::serde::Serialize for AdcVserverAppflowInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcVserverAppflowInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcVserverAppflowInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcVserverAppflowInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -893,7 +959,7 @@ impl AdcVserverAppflowInfo {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcWafBotVserverInfo {
     /// `String`, read-write.
@@ -930,6 +996,7 @@ impl rt::Model for AdcWafBotVserverInfo {
         "vserver_name",
         "vserver_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.instance_id.as_field(),
@@ -961,6 +1028,16 @@ impl ::serde::Serialize for AdcWafBotVserverInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AdcWafBotVserverInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcWafBotVserverInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdcWafBotVserverInfo {
@@ -1004,7 +1081,7 @@ impl AdcWafBotVserverInfo {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnalyticsFeatureSummary {
     /// `Integer`, read-write.
@@ -1048,6 +1125,7 @@ impl rt::Model for AnalyticsFeatureSummary {
         "waf_insights",
         "web_insights",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_insights.as_field(),
@@ -1087,6 +1165,16 @@ impl ::serde::Serialize for AnalyticsFeatureSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AnalyticsFeatureSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AnalyticsFeatureSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AnalyticsFeatureSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1112,7 +1200,7 @@ impl AnalyticsFeatureSummary {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscaleActivityStatus {
     /// `String`, read-write.
@@ -1188,6 +1276,7 @@ impl rt::Model for AutoscaleActivityStatus {
         "status",
         "task_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity.as_field(),
@@ -1239,6 +1328,16 @@ impl ::serde::Serialize for AutoscaleActivityStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AutoscaleActivityStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscaleActivityStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AutoscaleActivityStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1268,7 +1367,7 @@ impl AutoscaleActivityStatus {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscaleFaultyNode {
     /// `String`, read-write.
@@ -1330,6 +1429,7 @@ impl rt::Model for AutoscaleFaultyNode {
         "node_id",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.asg_id.as_field(),
@@ -1373,6 +1473,16 @@ impl ::serde::Serialize for AutoscaleFaultyNode {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AutoscaleFaultyNode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscaleFaultyNode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AutoscaleFaultyNode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1398,7 +1508,7 @@ impl AutoscaleFaultyNode {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscalegroup {
     /// `Double`, read-write.
@@ -1606,6 +1716,7 @@ impl rt::Model for Autoscalegroup {
         "ttl_timeout",
         "watch_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.access_profile_id.as_field(),
@@ -1693,6 +1804,16 @@ impl ::serde::Serialize for Autoscalegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Autoscalegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Autoscalegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Autoscalegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1744,7 +1865,7 @@ impl Autoscalegroup {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupConfig {
     /// `String`, read-write.
@@ -1952,6 +2073,7 @@ impl rt::Model for AutoscalegroupConfig {
         "virtual_port",
         "zone_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.access_type.as_field(),
@@ -2043,6 +2165,16 @@ impl ::serde::Serialize for AutoscalegroupConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AutoscalegroupConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscalegroupConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AutoscalegroupConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2092,7 +2224,7 @@ impl AutoscalegroupConfig {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupFrontend {
     /// `String`, read-write.
@@ -2145,6 +2277,7 @@ impl rt::Model for AutoscalegroupFrontend {
         "ipaddress_id",
         "ipaddress_id_list",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.access_type.as_field(),
@@ -2184,6 +2317,16 @@ impl ::serde::Serialize for AutoscalegroupFrontend {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AutoscalegroupFrontend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscalegroupFrontend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoscalegroupFrontend {
@@ -2229,7 +2372,7 @@ impl AutoscalegroupFrontend {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupProfileMap {
     /// `String`, read-write.
@@ -2380,6 +2523,7 @@ impl rt::Model for AutoscalegroupProfileMap {
         "retry_count",
         "retry_err_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -2453,6 +2597,16 @@ impl ::serde::Serialize for AutoscalegroupProfileMap {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AutoscalegroupProfileMap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscalegroupProfileMap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AutoscalegroupProfileMap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2502,7 +2656,7 @@ impl AutoscalegroupProfileMap {
 /// - Key: none
 /// - Operations: `action:upgrade`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupUpgrade {
     /// `String`, read-write.
@@ -2542,6 +2696,7 @@ impl rt::Model for AutoscalegroupUpgrade {
         "autoscalegroup_id",
         "is_force_upgrade",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -2577,6 +2732,16 @@ impl ::serde::Serialize for AutoscalegroupUpgrade {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AutoscalegroupUpgrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoscalegroupUpgrade {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AutoscalegroupUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2606,7 +2771,7 @@ impl AutoscalegroupUpgrade {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlxDeviceProfile {
     /// `String`, read-write.
@@ -2798,6 +2963,7 @@ impl rt::Model for BlxDeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -2885,6 +3051,16 @@ impl ::serde::Serialize for BlxDeviceProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BlxDeviceProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BlxDeviceProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BlxDeviceProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2936,7 +3112,7 @@ impl BlxDeviceProfile {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BulkConfigureAnalytics {
     /// `Boolean`, read-write.
@@ -3044,6 +3220,7 @@ impl rt::Model for BulkConfigureAnalytics {
         "waf_insights",
         "web_insights",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -3107,6 +3284,16 @@ impl ::serde::Serialize for BulkConfigureAnalytics {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BulkConfigureAnalytics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BulkConfigureAnalytics {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BulkConfigureAnalytics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3156,7 +3343,7 @@ impl BulkConfigureAnalytics {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CcLasPollInterval {
     /// `Integer`, read-write.
@@ -3180,6 +3367,7 @@ impl rt::Model for CcLasPollInterval {
         "console_ns_refresh",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.console_las_refresh.as_field(),
@@ -3211,6 +3399,16 @@ impl ::serde::Serialize for CcLasPollInterval {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CcLasPollInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CcLasPollInterval {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CcLasPollInterval {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3239,7 +3437,7 @@ impl CcLasPollInterval {
 /// - URL: `/nitro/v2/config/device_generic_resrc`
 /// - Key: none
 /// - Operations: `add`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceGenericResrc {
     /// `String[]`, read-write.
@@ -3283,6 +3481,7 @@ impl rt::Model for DeviceGenericResrc {
         "resource_type",
         "sync",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -3322,6 +3521,16 @@ impl ::serde::Serialize for DeviceGenericResrc {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceGenericResrc {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceGenericResrc {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceGenericResrc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3352,7 +3561,7 @@ impl DeviceGenericResrc {
 /// - URL: `/nitro/v2/config/device_group`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceGroup {
     /// `String`, read-write.
@@ -3436,6 +3645,7 @@ impl rt::Model for DeviceGroup {
         "upgrade_lock",
         "upgrade_version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category.as_field(),
@@ -3495,6 +3705,16 @@ impl ::serde::Serialize for DeviceGroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceGroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3545,7 +3765,7 @@ impl DeviceGroup {
 /// - URL: `/nitro/v2/config/device_info`
 /// - Key: `server_ip`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceInfo {
     /// `String`, read-write.
@@ -3583,6 +3803,7 @@ impl rt::Model for DeviceInfo {
         "rpt_sample_time",
         "server_ip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomaly_count.as_field(),
@@ -3626,6 +3847,16 @@ impl ::serde::Serialize for DeviceInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3654,7 +3885,7 @@ impl DeviceInfo {
 /// - URL: `/nitro/v2/config/device_license_info`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceLicenseInfo {
     /// `String`, read-write.
@@ -3749,6 +3980,7 @@ impl rt::Model for DeviceLicenseInfo {
         "name",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allocated.as_field(),
@@ -3818,6 +4050,16 @@ impl ::serde::Serialize for DeviceLicenseInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceLicenseInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceLicenseInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceLicenseInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3842,7 +4084,7 @@ impl DeviceLicenseInfo {
 /// - URL: `/nitro/v2/config/device_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceProfile {
     /// `String`, read-write.
@@ -3988,6 +4230,7 @@ impl rt::Model for DeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -4075,6 +4318,16 @@ impl ::serde::Serialize for DeviceProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4125,7 +4378,7 @@ impl DeviceProfile {
 /// - URL: `/nitro/v2/config/device_registration`
 /// - Key: none
 /// - Operations: `add`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceRegistration {
     /// `String`, read-write.
@@ -4153,6 +4406,7 @@ impl rt::Model for DeviceRegistration {
         "device_ip_address",
         "device_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -4182,6 +4436,16 @@ impl ::serde::Serialize for DeviceRegistration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DeviceRegistration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceRegistration {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceRegistration {
@@ -4214,7 +4478,7 @@ impl DeviceRegistration {
 /// - URL: `/nitro/v2/config/device_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceSummary {
     /// `String`, read-write.
@@ -4270,6 +4534,7 @@ impl rt::Model for DeviceSummary {
         "total_number_of_agents",
         "total_number_of_devices",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cityname.as_field(),
@@ -4325,6 +4590,16 @@ impl ::serde::Serialize for DeviceSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4349,7 +4624,7 @@ impl DeviceSummary {
 /// - URL: `/nitro/v2/config/devicewise_detail_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DevicewiseDetailSummary {
     /// `Double`, read-write.
@@ -4413,6 +4688,7 @@ impl rt::Model for DevicewiseDetailSummary {
         "type",
         "vm_cpu_usage",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -4468,6 +4744,16 @@ impl ::serde::Serialize for DevicewiseDetailSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DevicewiseDetailSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DevicewiseDetailSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DevicewiseDetailSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4493,7 +4779,7 @@ impl DevicewiseDetailSummary {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbClusterGroup {
     /// `Boolean`, read-write.
@@ -4526,6 +4812,7 @@ impl rt::Model for GslbClusterGroup {
         "is_enabled",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gslb_cluster_instances.as_field(),
@@ -4557,6 +4844,16 @@ impl ::serde::Serialize for GslbClusterGroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbClusterGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbClusterGroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbClusterGroup {
@@ -4610,7 +4907,7 @@ impl GslbClusterGroup {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbClusterNodes {
     /// `String`, read-write.
@@ -4646,6 +4943,7 @@ impl rt::Model for GslbClusterNodes {
         "parent_id",
         "parent_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_display_name.as_field(),
@@ -4679,6 +4977,16 @@ impl ::serde::Serialize for GslbClusterNodes {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for GslbClusterNodes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GslbClusterNodes {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GslbClusterNodes {
@@ -4729,7 +5037,7 @@ impl GslbClusterNodes {
 /// - URL: `/nitro/v2/config/host_device`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostDevice {
     /// `String`, read-write.
@@ -5296,6 +5604,7 @@ impl rt::Model for HostDevice {
         "vpx_on_sdx",
         "zone",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -5617,6 +5926,16 @@ impl ::serde::Serialize for HostDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HostDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HostDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HostDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5644,7 +5963,7 @@ impl HostDevice {
 ///
 /// - URL: `/nitro/v2/config/image`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Image {
     /// `String`, read-write.
@@ -5682,6 +6001,7 @@ impl rt::Model for Image {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -5717,6 +6037,16 @@ impl ::serde::Serialize for Image {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Image {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Image {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5736,7 +6066,7 @@ impl rt::Resource for Image {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScore {
     /// `Double`, read-write.
@@ -6415,6 +6745,7 @@ impl rt::Model for InstanceScore {
         "version",
         "vm_memory_total",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cluster_node_ip_list.as_field(),
@@ -6704,6 +7035,16 @@ impl ::serde::Serialize for InstanceScore {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InstanceScore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InstanceScore {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InstanceScore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6729,7 +7070,7 @@ impl InstanceScore {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScoreNotification {
     /// `String`, read-write.
@@ -6773,6 +7114,7 @@ impl rt::Model for InstanceScoreNotification {
         "slack_profile",
         "sms_profile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -6812,6 +7154,16 @@ impl ::serde::Serialize for InstanceScoreNotification {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InstanceScoreNotification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InstanceScoreNotification {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InstanceScoreNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6849,7 +7201,7 @@ impl InstanceScoreNotification {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScoreSettings {
     /// `String`, read-write.
@@ -6883,6 +7235,7 @@ impl rt::Model for InstanceScoreSettings {
         "indicator_value",
         "thresholds",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.indicator.as_field(),
@@ -6918,6 +7271,16 @@ impl ::serde::Serialize for InstanceScoreSettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InstanceScoreSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InstanceScoreSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InstanceScoreSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6947,7 +7310,7 @@ impl InstanceScoreSettings {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScoreThreshold {
     /// `Double`, read-write.
@@ -6996,6 +7359,7 @@ impl rt::Model for InstanceScoreThreshold {
         "persistent_factor",
         "platform",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -7037,6 +7401,16 @@ impl ::serde::Serialize for InstanceScoreThreshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InstanceScoreThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InstanceScoreThreshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InstanceScoreThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7061,7 +7435,7 @@ impl InstanceScoreThreshold {
 /// - URL: `/nitro/v2/config/inventory`
 /// - Key: none
 /// - Operations: `add`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Inventory {
     /// `String[]`, read-write.
@@ -7097,6 +7471,7 @@ impl rt::Model for Inventory {
         "devices",
         "inventory_status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -7136,6 +7511,16 @@ impl ::serde::Serialize for Inventory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Inventory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Inventory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Inventory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7168,7 +7553,7 @@ impl Inventory {
 /// - URL: `/nitro/v2/config/inventory_status`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InventoryStatus {
     /// `String`, read-write.
@@ -7213,6 +7598,7 @@ impl rt::Model for InventoryStatus {
         "status_code",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -7258,6 +7644,16 @@ impl ::serde::Serialize for InventoryStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for InventoryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InventoryStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for InventoryStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7287,7 +7683,7 @@ impl InventoryStatus {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicenseDevice {
     /// `String`, read-write.
@@ -7401,6 +7797,7 @@ impl rt::Model for LasLicenseDevice {
         "vpx_fips_inst_allocated",
         "vpx_inst_allocated",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activation_id.as_field(),
@@ -7468,6 +7865,16 @@ impl ::serde::Serialize for LasLicenseDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasLicenseDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasLicenseDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasLicenseDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7497,7 +7904,7 @@ impl LasLicenseDevice {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasSignedIdentity {
     /// Wire name `orgID`. Type `String`, read-write.
@@ -7536,6 +7943,7 @@ impl rt::Model for LasSignedIdentity {
         "lsid",
         "orgID",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.customerid.as_field(),
@@ -7573,6 +7981,16 @@ impl ::serde::Serialize for LasSignedIdentity {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasSignedIdentity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasSignedIdentity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasSignedIdentity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7601,7 +8019,7 @@ impl LasSignedIdentity {
 /// - URL: `/nitro/v2/config/managed_device`
 /// - Key: `id`
 /// - Operations: `action:add_device`, `action:allocate_license`, `action:allocate_vcpu_license`, `action:annotate`, `action:async_delete`, `action:mastools_restart`, `action:upload`, `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDevice {
     /// `String`, read-write.
@@ -8108,6 +8526,7 @@ impl rt::Model for ManagedDevice {
         "vpx_on_sdx",
         "zone",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -8389,6 +8808,16 @@ impl ::serde::Serialize for ManagedDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ManagedDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ManagedDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ManagedDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8467,7 +8896,7 @@ impl ManagedDevice {
 /// - URL: `/nitro/v2/config/managed_device_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceSummary {
     /// `String`, read-only.
@@ -8497,6 +8926,7 @@ impl rt::Model for ManagedDeviceSummary {
         "subcategory_type",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category_name.as_field(),
@@ -8536,6 +8966,16 @@ impl ::serde::Serialize for ManagedDeviceSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ManagedDeviceSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ManagedDeviceSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ManagedDeviceSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8560,7 +9000,7 @@ impl ManagedDeviceSummary {
 /// - URL: `/nitro/v2/config/ns`
 /// - Key: `id`
 /// - Operations: `action:manage`, `action:reboot`, `action:unmanage`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ns {
     /// `String`, read-write.
@@ -9335,6 +9775,7 @@ impl rt::Model for Ns {
         "waf_signature_version",
         "zone",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ls_ip.as_field(),
@@ -9756,6 +10197,16 @@ impl ::serde::Serialize for Ns {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ns {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ns {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ns {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9796,7 +10247,7 @@ impl Ns {
 /// - URL: `/nitro/v2/config/ns_appflow_param_config`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAppflowParamConfig {
     /// `Boolean`, read-write.
@@ -9829,6 +10280,7 @@ impl rt::Model for NsAppflowParamConfig {
         "observationDomainName",
         "template_interval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.httpxforwardedfor.as_field(),
@@ -9866,6 +10318,16 @@ impl ::serde::Serialize for NsAppflowParamConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsAppflowParamConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsAppflowParamConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsAppflowParamConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9894,7 +10356,7 @@ impl NsAppflowParamConfig {
 /// - URL: `/nitro/v2/config/ns_application`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsApplication {
     /// `String`, read-write.
@@ -10072,6 +10534,7 @@ impl rt::Model for NsApplication {
         "vsvr_ip_address_criteria",
         "vsvr_name_criteria",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -10179,6 +10642,16 @@ impl ::serde::Serialize for NsApplication {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsApplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsApplication {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsApplication {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10227,7 +10700,7 @@ impl NsApplication {
 /// - URL: `/nitro/v2/config/ns_callhome_poll_policy`
 /// - Key: none
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCallhomePollPolicy {
     /// `Integer`, read-write.
@@ -10239,6 +10712,7 @@ pub struct NsCallhomePollPolicy {
 }
 impl rt::Model for NsCallhomePollPolicy {
     const FIELDS: &'static [&'static str] = &["polling_interval"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.polling_interval.as_field(),
@@ -10264,6 +10738,16 @@ impl ::serde::Serialize for NsCallhomePollPolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsCallhomePollPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsCallhomePollPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsCallhomePollPolicy {
@@ -10294,7 +10778,7 @@ impl NsCallhomePollPolicy {
 /// - URL: `/nitro/v2/config/ns_cluster`
 /// - Key: none
 /// - Operations: `action:form_cluster`, `action:join`, `action:modify_password`, `action:remove`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCluster {
     /// `String`, read-write.
@@ -10414,6 +10898,7 @@ impl rt::Model for NsCluster {
         "state",
         "tx",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -10501,6 +10986,16 @@ impl ::serde::Serialize for NsCluster {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsCluster {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsCluster {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsCluster {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10549,7 +11044,7 @@ impl NsCluster {
 /// - URL: `/nitro/v2/config/ns_cluster_nodegroup`
 /// - Key: none
 /// - Operations: `add`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsClusterNodegroup {
     /// `String`, read-write.
@@ -10567,6 +11062,7 @@ pub struct NsClusterNodegroup {
 }
 impl rt::Model for NsClusterNodegroup {
     const FIELDS: &'static [&'static str] = &["clip", "name", "password"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clip.as_field(),
@@ -10598,6 +11094,16 @@ impl ::serde::Serialize for NsClusterNodegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsClusterNodegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsClusterNodegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsClusterNodegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10626,7 +11132,7 @@ impl NsClusterNodegroup {
 /// - URL: `/nitro/v2/config/ns_clusternode`
 /// - Key: none
 /// - Operations: `action:remove_node`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsClusternode {
     /// `String`, read-write.
@@ -10675,6 +11181,7 @@ impl rt::Model for NsClusternode {
         "password",
         "spotted_config_supported",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -10720,6 +11227,16 @@ impl ::serde::Serialize for NsClusternode {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsClusternode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsClusternode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsClusternode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10749,7 +11266,7 @@ impl NsClusternode {
 ///
 /// - URL: `/nitro/v2/config/ns_command`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCommand {
     /// `String`, read-write.
@@ -10773,6 +11290,7 @@ impl rt::Model for NsCommand {
         "parent_id",
         "parent_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.command.as_field(),
@@ -10808,6 +11326,16 @@ impl ::serde::Serialize for NsCommand {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsCommand {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10826,7 +11354,7 @@ impl rt::Resource for NsCommand {
 /// - URL: `/nitro/v2/config/ns_config_replicate`
 /// - Key: none
 /// - Operations: `action:replicate`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigReplicate {
     /// `String`, read-write.
@@ -10840,6 +11368,7 @@ pub struct NsConfigReplicate {
 }
 impl rt::Model for NsConfigReplicate {
     const FIELDS: &'static [&'static str] = &["source_device", "target_device"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.source_device.as_field(),
@@ -10869,6 +11398,16 @@ impl ::serde::Serialize for NsConfigReplicate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsConfigReplicate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsConfigReplicate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsConfigReplicate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10893,7 +11432,7 @@ impl NsConfigReplicate {
 /// - URL: `/nitro/v2/config/ns_device_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsDeviceProfile {
     /// `String`, read-write.
@@ -11039,6 +11578,7 @@ impl rt::Model for NsDeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -11126,6 +11666,16 @@ impl ::serde::Serialize for NsDeviceProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsDeviceProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsDeviceProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsDeviceProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11176,7 +11726,7 @@ impl NsDeviceProfile {
 /// - URL: `/nitro/v2/config/ns_emon_poll_policy`
 /// - Key: none
 /// - Operations: `action:do_poll`, `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEmonPollPolicy {
     /// `String[]`, read-write.
@@ -11198,6 +11748,7 @@ impl rt::Model for NsEmonPollPolicy {
         "ns_ip_address",
         "polling_interval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -11227,6 +11778,16 @@ impl ::serde::Serialize for NsEmonPollPolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsEmonPollPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsEmonPollPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsEmonPollPolicy {
@@ -11264,7 +11825,7 @@ impl NsEmonPollPolicy {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEmonSettings {
     /// `Boolean`, read-write.
@@ -11288,6 +11849,7 @@ impl rt::Model for NsEmonSettings {
         "id",
         "time_after_receive",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.emon_on_trap_receive.as_field(),
@@ -11317,6 +11879,16 @@ impl ::serde::Serialize for NsEmonSettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsEmonSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsEmonSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsEmonSettings {
@@ -11355,7 +11927,7 @@ impl NsEmonSettings {
 /// - URL: `/nitro/v2/config/ns_filterpolicy_template`
 /// - Key: none
 /// - Operations: `add`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilterpolicyTemplate {
     /// `String`, read-write.
@@ -11391,6 +11963,7 @@ impl rt::Model for NsFilterpolicyTemplate {
         "state",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_name.as_field(),
@@ -11434,6 +12007,16 @@ impl ::serde::Serialize for NsFilterpolicyTemplate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsFilterpolicyTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsFilterpolicyTemplate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsFilterpolicyTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11466,7 +12049,7 @@ impl NsFilterpolicyTemplate {
 /// - URL: `/nitro/v2/config/ns_hapair_template`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsHapairTemplate {
     /// `String`, read-write.
@@ -11566,6 +12149,7 @@ impl rt::Model for NsHapairTemplate {
         "secondary_rpcnodepassword",
         "slack_profile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -11633,6 +12217,16 @@ impl ::serde::Serialize for NsHapairTemplate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsHapairTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsHapairTemplate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsHapairTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11657,7 +12251,7 @@ impl NsHapairTemplate {
 /// - URL: `/nitro/v2/config/ns_image`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsImage {
     /// `String`, read-write.
@@ -11687,6 +12281,7 @@ impl rt::Model for NsImage {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -11720,6 +12315,16 @@ impl ::serde::Serialize for NsImage {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsImage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsImage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsImage {
@@ -11762,7 +12367,7 @@ impl NsImage {
 /// - URL: `/nitro/v2/config/ns_interface`
 /// - Key: `ip_address`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsInterface {
     /// `String`, read-write.
@@ -11786,6 +12391,7 @@ impl rt::Model for NsInterface {
         "pif_list",
         "vif_list",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ip_address.as_field(),
@@ -11821,6 +12427,16 @@ impl ::serde::Serialize for NsInterface {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsInterface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsInterface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsInterface {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11849,7 +12465,7 @@ impl NsInterface {
 /// - URL: `/nitro/v2/config/ns_l7_latency_config`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsL7LatencyConfig {
     /// Wire name `vserverName`. Type `String`, read-write.
@@ -11893,6 +12509,7 @@ impl rt::Model for NsL7LatencyConfig {
         "vserverName",
         "vserverType",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.l7_latency_monitoring.as_field(),
@@ -11936,6 +12553,16 @@ impl ::serde::Serialize for NsL7LatencyConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsL7LatencyConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsL7LatencyConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsL7LatencyConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11964,7 +12591,7 @@ impl NsL7LatencyConfig {
 /// - URL: `/nitro/v2/config/ns_mpxcluster_template`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsMpxclusterTemplate {
     /// `String`, read-write.
@@ -11994,6 +12621,7 @@ impl rt::Model for NsMpxclusterTemplate {
         "clusterid",
         "devices",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backplane.as_field(),
@@ -12029,6 +12657,16 @@ impl ::serde::Serialize for NsMpxclusterTemplate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsMpxclusterTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsMpxclusterTemplate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsMpxclusterTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12054,7 +12692,7 @@ impl NsMpxclusterTemplate {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNetprofile {
     /// `String`, read-write.
@@ -12090,6 +12728,7 @@ impl rt::Model for NsNetprofile {
         "ns_ip_address",
         "partition_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -12125,6 +12764,16 @@ impl ::serde::Serialize for NsNetprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNetprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNetprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNetprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12149,7 +12798,7 @@ impl NsNetprofile {
 /// - URL: `/nitro/v2/config/ns_network_interface`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNetworkInterface {
     /// `String`, read-write.
@@ -12205,6 +12854,7 @@ impl rt::Model for NsNetworkInterface {
         "poll_time",
         "state",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -12252,6 +12902,16 @@ impl ::serde::Serialize for NsNetworkInterface {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNetworkInterface {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNetworkInterface {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNetworkInterface {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12277,7 +12937,7 @@ impl NsNetworkInterface {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsAppflowcollector {
     /// `String`, read-write.
@@ -12351,6 +13011,7 @@ impl rt::Model for NsNsAppflowcollector {
         "state",
         "transport",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -12398,6 +13059,16 @@ impl ::serde::Serialize for NsNsAppflowcollector {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsAppflowcollector {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsAppflowcollector {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsAppflowcollector {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12422,7 +13093,7 @@ impl NsNsAppflowcollector {
 /// - URL: `/nitro/v2/config/ns_ns_appflowparam`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsAppflowparam {
     /// `String`, read-write.
@@ -12508,6 +13179,7 @@ impl rt::Model for NsNsAppflowparam {
         "template_interval",
         "urlcategory",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaausername.as_field(),
@@ -12563,6 +13235,16 @@ impl ::serde::Serialize for NsNsAppflowparam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsAppflowparam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsAppflowparam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsAppflowparam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12587,7 +13269,7 @@ impl NsNsAppflowparam {
 /// - URL: `/nitro/v2/config/ns_ns_ip`
 /// - Key: none
 /// - Operations: `add`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsIp {
     /// `String`, read-write.
@@ -12658,6 +13340,7 @@ impl rt::Model for NsNsIp {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.hostname.as_field(),
@@ -12703,6 +13386,16 @@ impl ::serde::Serialize for NsNsIp {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsIp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsIp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsIp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12732,7 +13425,7 @@ impl NsNsIp {
 ///
 /// - URL: `/nitro/v2/config/ns_ns_ipv6`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsIpv6 {
     /// `String`, read-write.
@@ -12778,6 +13471,7 @@ impl rt::Model for NsNsIpv6 {
         "state",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.hostname.as_field(),
@@ -12817,6 +13511,16 @@ impl ::serde::Serialize for NsNsIpv6 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsIpv6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsIpv6 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsIpv6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12835,7 +13539,7 @@ impl rt::Resource for NsNsIpv6 {
 /// - URL: `/nitro/v2/config/ns_ns_mode`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsMode {
     /// `Boolean`, read-write.
@@ -12914,6 +13618,7 @@ impl rt::Model for NsNsMode {
         "usip",
         "usnip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bridgebpdus.as_field(),
@@ -12983,6 +13688,16 @@ impl ::serde::Serialize for NsNsMode {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsMode {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13007,7 +13722,7 @@ impl NsNsMode {
 /// - URL: `/nitro/v2/config/ns_ns_rollbackcmd`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsRollbackcmd {
     /// `String`, read-write.
@@ -13028,6 +13743,7 @@ impl rt::Model for NsNsRollbackcmd {
         "response",
         "rollback_command",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.command.as_field(),
@@ -13061,6 +13777,16 @@ impl ::serde::Serialize for NsNsRollbackcmd {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsRollbackcmd {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsRollbackcmd {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsRollbackcmd {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13085,7 +13811,7 @@ impl NsNsRollbackcmd {
 /// - URL: `/nitro/v2/config/ns_ns_runningconfig`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsRunningconfig {
     /// `String`, read-write.
@@ -13108,6 +13834,7 @@ impl rt::Model for NsNsRunningconfig {
         "response",
         "withdefaults",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ns_ip_address.as_field(),
@@ -13141,6 +13868,16 @@ impl ::serde::Serialize for NsNsRunningconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsRunningconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsRunningconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsRunningconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13165,7 +13902,7 @@ impl NsNsRunningconfig {
 /// - URL: `/nitro/v2/config/ns_ns_savedconfig`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsSavedconfig {
     /// `String`, read-write.
@@ -13179,6 +13916,7 @@ pub struct NsNsSavedconfig {
 }
 impl rt::Model for NsNsSavedconfig {
     const FIELDS: &'static [&'static str] = &["ns_ip_address", "response"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ns_ip_address.as_field(),
@@ -13208,6 +13946,16 @@ impl ::serde::Serialize for NsNsSavedconfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsNsSavedconfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsSavedconfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsNsSavedconfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13232,7 +13980,7 @@ impl NsNsSavedconfig {
 /// - URL: `/nitro/v2/config/ns_ns_timeout`
 /// - Key: none
 /// - Operations: `action:set`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsTimeout {
     /// `Integer`, read-write.
@@ -13246,6 +13994,7 @@ pub struct NsNsTimeout {
 }
 impl rt::Model for NsNsTimeout {
     const FIELDS: &'static [&'static str] = &["ns_ip_address", "timeout"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ns_ip_address.as_field(),
@@ -13273,6 +14022,16 @@ impl ::serde::Serialize for NsNsTimeout {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsNsTimeout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsNsTimeout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsNsTimeout {
@@ -13303,7 +14062,7 @@ impl NsNsTimeout {
 /// - URL: `/nitro/v2/config/ns_partition`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsPartition {
     /// `String`, read-write.
@@ -13329,6 +14088,7 @@ impl rt::Model for NsPartition {
         "partition_name",
         "partitionmac",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -13364,6 +14124,16 @@ impl ::serde::Serialize for NsPartition {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsPartition {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsPartition {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsPartition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13388,7 +14158,7 @@ impl NsPartition {
 /// - URL: `/nitro/v2/config/ns_poll_data`
 /// - Key: none
 /// - Operations: `add`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsPollData {
     /// `String`, read-write.
@@ -13410,6 +14180,7 @@ impl rt::Model for NsPollData {
         "device_ip_address",
         "id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.counter_group.as_field(),
@@ -13439,6 +14210,16 @@ impl ::serde::Serialize for NsPollData {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsPollData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsPollData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsPollData {
@@ -13473,7 +14254,7 @@ impl NsPollData {
 /// - URL: `/nitro/v2/config/ns_pre_upgrade`
 /// - Key: `id`
 /// - Operations: `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsPreUpgrade {
     /// `String`, read-write.
@@ -13584,6 +14365,7 @@ impl rt::Model for NsPreUpgrade {
         "user_custom_info",
         "user_custom_info_details",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -13653,6 +14435,16 @@ impl ::serde::Serialize for NsPreUpgrade {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsPreUpgrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsPreUpgrade {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsPreUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13681,7 +14473,7 @@ impl NsPreUpgrade {
 /// - URL: `/nitro/v2/config/ns_save_config`
 /// - Key: none
 /// - Operations: `add`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSaveConfig {
     /// `String[]`, read-write.
@@ -13699,6 +14491,7 @@ pub struct NsSaveConfig {
 }
 impl rt::Model for NsSaveConfig {
     const FIELDS: &'static [&'static str] = &["act_id", "ns_ip_address_arr"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -13726,6 +14519,16 @@ impl ::serde::Serialize for NsSaveConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsSaveConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSaveConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsSaveConfig {
@@ -13758,7 +14561,7 @@ impl NsSaveConfig {
 /// - URL: `/nitro/v2/config/ns_snmp_config`
 /// - Key: none
 /// - Operations: `add`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSnmpConfig {
     /// `String`, read-write.
@@ -13827,6 +14630,7 @@ impl rt::Model for NsSnmpConfig {
         "state",
         "trapdestination",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -13880,6 +14684,16 @@ impl ::serde::Serialize for NsSnmpConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSnmpConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSnmpConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSnmpConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13915,7 +14729,7 @@ impl NsSnmpConfig {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslcipherBinding {
     /// `Integer`, read-write.
@@ -13971,6 +14785,7 @@ impl rt::Model for NsSslcipherBinding {
         "partition_name",
         "poll_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ciphergroupname.as_field(),
@@ -14014,6 +14829,16 @@ impl ::serde::Serialize for NsSslcipherBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslcipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslcipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslcipherBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14039,7 +14864,7 @@ impl NsSslcipherBinding {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslparameter {
     /// `String`, read-write.
@@ -14135,6 +14960,7 @@ impl rt::Model for NsSslparameter {
         "ssltriggertimeout",
         "strictcachecks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.defaultprofile.as_field(),
@@ -14194,6 +15020,16 @@ impl ::serde::Serialize for NsSslparameter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslparameter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslparameter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslparameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14218,7 +15054,7 @@ impl NsSslparameter {
 /// - URL: `/nitro/v2/config/ns_sslprofile`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslprofile {
     /// `String`, read-write.
@@ -14535,6 +15371,7 @@ impl rt::Model for NsSslprofile {
         "tls13sessionticketsperauthcontext",
         "zerorttearlydata",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allowextendedmastersecret.as_field(),
@@ -14692,6 +15529,16 @@ impl ::serde::Serialize for NsSslprofile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslprofile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslprofile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslprofile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14717,7 +15564,7 @@ impl NsSslprofile {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslprofileCipherBinding {
     /// `String`, read-write.
@@ -14768,6 +15615,7 @@ impl rt::Model for NsSslprofileCipherBinding {
         "poll_time",
         "profilename",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ciphername.as_field(),
@@ -14809,6 +15657,16 @@ impl ::serde::Serialize for NsSslprofileCipherBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslprofileCipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslprofileCipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslprofileCipherBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14834,7 +15692,7 @@ impl NsSslprofileCipherBinding {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslvserverCipherBinding {
     /// `String`, read-write.
@@ -14885,6 +15743,7 @@ impl rt::Model for NsSslvserverCipherBinding {
         "poll_time",
         "sslvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ciphername.as_field(),
@@ -14926,6 +15785,16 @@ impl ::serde::Serialize for NsSslvserverCipherBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslvserverCipherBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslvserverCipherBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslvserverCipherBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14950,7 +15819,7 @@ impl NsSslvserverCipherBinding {
 /// - URL: `/nitro/v2/config/ns_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSummary {
     /// `String`, read-only.
@@ -14980,6 +15849,7 @@ impl rt::Model for NsSummary {
         "subcategory_type",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category_name.as_field(),
@@ -15019,6 +15889,16 @@ impl ::serde::Serialize for NsSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15043,7 +15923,7 @@ impl NsSummary {
 /// - URL: `/nitro/v2/config/ns_syslog_config`
 /// - Key: `ns_ip_address`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSyslogConfig {
     /// `String`, read-write.
@@ -15099,6 +15979,7 @@ impl rt::Model for NsSyslogConfig {
         "state",
         "warning",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -15154,6 +16035,16 @@ impl ::serde::Serialize for NsSyslogConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSyslogConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSyslogConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSyslogConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15190,7 +16081,7 @@ impl NsSyslogConfig {
 /// - URL: `/nitro/v2/config/ns_syslog_task`
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSyslogTask {
     /// `String`, read-write.
@@ -15248,6 +16139,7 @@ impl rt::Model for NsSyslogTask {
         "tz_offset",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_family.as_field(),
@@ -15299,6 +16191,16 @@ impl ::serde::Serialize for NsSyslogTask {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSyslogTask {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSyslogTask {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSyslogTask {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15337,7 +16239,7 @@ impl NsSyslogTask {
 /// - URL: `/nitro/v2/config/ns_upgrade`
 /// - Key: none
 /// - Operations: `action:upgrade`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsUpgrade {
     /// `Integer`, read-write.
@@ -15533,6 +16435,7 @@ impl rt::Model for NsUpgrade {
         "tasklog_id",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -15636,6 +16539,16 @@ impl ::serde::Serialize for NsUpgrade {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsUpgrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsUpgrade {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15670,7 +16583,7 @@ impl NsUpgrade {
 /// - URL: `/nitro/v2/config/ns_version`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVersion {
     /// `String`, read-write.
@@ -15686,6 +16599,7 @@ pub struct NsVersion {
 }
 impl rt::Model for NsVersion {
     const FIELDS: &'static [&'static str] = &["ip_address", "version"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ip_address.as_field(),
@@ -15715,6 +16629,16 @@ impl ::serde::Serialize for NsVersion {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVersion {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15739,7 +16663,7 @@ impl NsVersion {
 /// - URL: `/nitro/v2/config/ns_visualizer_cs_bindings`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerCsBindings {
     /// `String`, read-write.
@@ -15759,6 +16683,7 @@ impl rt::Model for NsVisualizerCsBindings {
         "ip_address",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.csvserver_lbvserver_binding.as_field(),
@@ -15790,6 +16715,16 @@ impl ::serde::Serialize for NsVisualizerCsBindings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerCsBindings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerCsBindings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerCsBindings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15814,7 +16749,7 @@ impl NsVisualizerCsBindings {
 /// - URL: `/nitro/v2/config/ns_visualizer_csvserver`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerCsvserver {
     /// `String`, read-only.
@@ -15824,6 +16759,7 @@ pub struct NsVisualizerCsvserver {
 }
 impl rt::Model for NsVisualizerCsvserver {
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -15851,6 +16787,16 @@ impl ::serde::Serialize for NsVisualizerCsvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerCsvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerCsvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerCsvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15875,7 +16821,7 @@ impl NsVisualizerCsvserver {
 /// - URL: `/nitro/v2/config/ns_visualizer_gslb_bindings`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerGslbBindings {
     /// `String`, read-write.
@@ -15901,6 +16847,7 @@ impl rt::Model for NsVisualizerGslbBindings {
         "ip_address",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gslbdomain_gslbservice_binding.as_field(),
@@ -15936,6 +16883,16 @@ impl ::serde::Serialize for NsVisualizerGslbBindings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerGslbBindings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerGslbBindings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerGslbBindings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15960,7 +16917,7 @@ impl NsVisualizerGslbBindings {
 /// - URL: `/nitro/v2/config/ns_visualizer_gslbdomain`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerGslbdomain {
     /// `String`, read-only.
@@ -15970,6 +16927,7 @@ pub struct NsVisualizerGslbdomain {
 }
 impl rt::Model for NsVisualizerGslbdomain {
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -15997,6 +16955,16 @@ impl ::serde::Serialize for NsVisualizerGslbdomain {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerGslbdomain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerGslbdomain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerGslbdomain {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16021,7 +16989,7 @@ impl NsVisualizerGslbdomain {
 /// - URL: `/nitro/v2/config/ns_visualizer_lb_bindings`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerLbBindings {
     /// `String`, read-write.
@@ -16107,6 +17075,7 @@ impl rt::Model for NsVisualizerLbBindings {
         "port",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ip_address.as_field(),
@@ -16182,6 +17151,16 @@ impl ::serde::Serialize for NsVisualizerLbBindings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerLbBindings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerLbBindings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerLbBindings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16206,7 +17185,7 @@ impl NsVisualizerLbBindings {
 /// - URL: `/nitro/v2/config/ns_visualizer_lbvserver`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerLbvserver {
     /// `String`, read-only.
@@ -16216,6 +17195,7 @@ pub struct NsVisualizerLbvserver {
 }
 impl rt::Model for NsVisualizerLbvserver {
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -16243,6 +17223,16 @@ impl ::serde::Serialize for NsVisualizerLbvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerLbvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerLbvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerLbvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16267,7 +17257,7 @@ impl NsVisualizerLbvserver {
 /// - URL: `/nitro/v2/config/ns_visualizer_network`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerNetwork {
     /// `String[]`, read-only.
@@ -16288,6 +17278,7 @@ impl rt::Model for NsVisualizerNetwork {
         "nsip6",
         "vlan",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bridgegroup.as_field(),
@@ -16321,6 +17312,16 @@ impl ::serde::Serialize for NsVisualizerNetwork {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerNetwork {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerNetwork {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerNetwork {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16345,7 +17346,7 @@ impl NsVisualizerNetwork {
 /// - URL: `/nitro/v2/config/ns_visualizer_network_bindings`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerNetworkBindings {
     /// `String`, read-write.
@@ -16371,6 +17372,7 @@ impl rt::Model for NsVisualizerNetworkBindings {
         "vlan_interface_binding",
         "vlan_nsip_binding",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ip_address.as_field(),
@@ -16406,6 +17408,16 @@ impl ::serde::Serialize for NsVisualizerNetworkBindings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVisualizerNetworkBindings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVisualizerNetworkBindings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVisualizerNetworkBindings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16430,7 +17442,7 @@ impl NsVisualizerNetworkBindings {
 /// - URL: `/nitro/v2/config/ns_vm_image`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVmImage {
     /// `String`, read-write.
@@ -16455,6 +17467,7 @@ impl rt::Model for NsVmImage {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -16486,6 +17499,16 @@ impl ::serde::Serialize for NsVmImage {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsVmImage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVmImage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsVmImage {
@@ -16520,7 +17543,7 @@ impl NsVmImage {
 /// - URL: `/nitro/v2/config/ns_vserver_appflow_config`
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserverAppflowConfig {
     /// `String`, read-write.
@@ -16582,6 +17605,7 @@ impl rt::Model for NsVserverAppflowConfig {
         "transport_mode",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -16637,6 +17661,16 @@ impl ::serde::Serialize for NsVserverAppflowConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVserverAppflowConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVserverAppflowConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVserverAppflowConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16677,7 +17711,7 @@ impl NsVserverAppflowConfig {
 /// - URL: `/nitro/v2/config/ns_vserver_info`
 /// - Key: none
 /// - Operations: `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserverInfo {
     /// `String[]`, read-write.
@@ -16739,6 +17773,7 @@ impl rt::Model for NsVserverInfo {
         "transport_mode",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -16794,6 +17829,16 @@ impl ::serde::Serialize for NsVserverInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVserverInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVserverInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVserverInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16822,7 +17867,7 @@ impl NsVserverInfo {
 /// - URL: `/nitro/v2/config/nssdx`
 /// - Key: `id`
 /// - Operations: `action:reboot`, `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssdx {
     /// `Integer`, read-write.
@@ -17436,6 +18481,7 @@ impl rt::Model for Nssdx {
         "xen_ip_address",
         "zone",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -17783,6 +18829,16 @@ impl ::serde::Serialize for Nssdx {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Nssdx {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Nssdx {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Nssdx {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17837,7 +18893,7 @@ impl Nssdx {
 /// - URL: `/nitro/v2/config/nssdx_device_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssdxDeviceProfile {
     /// `Boolean`, read-write.
@@ -17983,6 +19039,7 @@ impl rt::Model for NssdxDeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -18070,6 +19127,16 @@ impl ::serde::Serialize for NssdxDeviceProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NssdxDeviceProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NssdxDeviceProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NssdxDeviceProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18112,7 +19179,7 @@ impl NssdxDeviceProfile {
 /// - URL: `/nitro/v2/config/ping`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ping {
     /// `String`, read-write.
@@ -18126,6 +19193,7 @@ pub struct Ping {
 }
 impl rt::Model for Ping {
     const FIELDS: &'static [&'static str] = &["device_ipaddress", "ping_status"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_ipaddress.as_field(),
@@ -18155,6 +19223,16 @@ impl ::serde::Serialize for Ping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Ping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Ping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Ping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18179,7 +19257,7 @@ impl Ping {
 /// - URL: `/nitro/v2/config/sdx`
 /// - Key: `id`
 /// - Operations: `action:manage`, `action:reboot`, `action:unmanage`, `add`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sdx {
     /// `String`, read-write.
@@ -18793,6 +19871,7 @@ impl rt::Model for Sdx {
         "xen_ip_address",
         "zone",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -19140,6 +20219,16 @@ impl ::serde::Serialize for Sdx {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Sdx {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Sdx {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Sdx {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19194,7 +20283,7 @@ impl Sdx {
 /// - URL: `/nitro/v2/config/sdx_image`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxImage {
     /// `String`, read-write.
@@ -19219,6 +20308,7 @@ impl rt::Model for SdxImage {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -19250,6 +20340,16 @@ impl ::serde::Serialize for SdxImage {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SdxImage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SdxImage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SdxImage {
@@ -19292,7 +20392,7 @@ impl SdxImage {
 /// - URL: `/nitro/v2/config/sdx_snmp_config`
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSnmpConfig {
     /// `String`, read-write.
@@ -19364,6 +20464,7 @@ impl rt::Model for SdxSnmpConfig {
         "state",
         "trapdestination",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sdx_ip_address.as_field(),
@@ -19411,6 +20512,16 @@ impl ::serde::Serialize for SdxSnmpConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SdxSnmpConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SdxSnmpConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SdxSnmpConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19453,7 +20564,7 @@ impl SdxSnmpConfig {
 /// - URL: `/nitro/v2/config/sdx_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSummary {
     /// `String`, read-only.
@@ -19483,6 +20594,7 @@ impl rt::Model for SdxSummary {
         "subcategory_type",
         "value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category_name.as_field(),
@@ -19522,6 +20634,16 @@ impl ::serde::Serialize for SdxSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SdxSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SdxSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SdxSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19546,7 +20668,7 @@ impl SdxSummary {
 /// - URL: `/nitro/v2/config/sdx_syslog_config`
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSyslogConfig {
     /// `String`, read-write.
@@ -19568,6 +20690,7 @@ impl rt::Model for SdxSyslogConfig {
         "state",
         "trapdestination",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sdx_ip_address.as_field(),
@@ -19597,6 +20720,16 @@ impl ::serde::Serialize for SdxSyslogConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SdxSyslogConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SdxSyslogConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SdxSyslogConfig {
@@ -19641,7 +20774,7 @@ impl SdxSyslogConfig {
 /// - URL: `/nitro/v2/config/sdx_syslog_template`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSyslogTemplate {
     /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
@@ -19690,6 +20823,7 @@ impl rt::Model for SdxSyslogTemplate {
         "tz_offset",
         "variables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_groups.as_field(),
@@ -19739,6 +20873,16 @@ impl ::serde::Serialize for SdxSyslogTemplate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SdxSyslogTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SdxSyslogTemplate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SdxSyslogTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19763,7 +20907,7 @@ impl SdxSyslogTemplate {
 /// - URL: `/nitro/v2/config/sdx_upgrade`
 /// - Key: none
 /// - Operations: `action:upgrade`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxUpgrade {
     /// `String`, read-write.
@@ -19813,6 +20957,7 @@ impl rt::Model for SdxUpgrade {
         "slack_profile",
         "task_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_groups.as_field(),
@@ -19860,6 +21005,16 @@ impl ::serde::Serialize for SdxUpgrade {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SdxUpgrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SdxUpgrade {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SdxUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19886,7 +21041,7 @@ impl SdxUpgrade {
 /// - URL: `/nitro/v2/config/traceroute`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Traceroute {
     /// `String`, read-write.
@@ -19900,6 +21055,7 @@ pub struct Traceroute {
 }
 impl rt::Model for Traceroute {
     const FIELDS: &'static [&'static str] = &["device_ipaddress", "traceroute_status"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_ipaddress.as_field(),
@@ -19929,6 +21085,16 @@ impl ::serde::Serialize for Traceroute {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Traceroute {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Traceroute {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Traceroute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19954,7 +21120,7 @@ impl Traceroute {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpgradeAdvisorySettings {
     /// `String`, read-write.
@@ -19978,6 +21144,7 @@ pub struct UpgradeAdvisorySettings {
 }
 impl rt::Model for UpgradeAdvisorySettings {
     const FIELDS: &'static [&'static str] = &["build", "builds", "id", "version"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.build.as_field(),
@@ -20009,6 +21176,16 @@ impl ::serde::Serialize for UpgradeAdvisorySettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for UpgradeAdvisorySettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UpgradeAdvisorySettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpgradeAdvisorySettings {
@@ -20047,7 +21224,7 @@ impl UpgradeAdvisorySettings {
 /// - URL: `/nitro/v2/config/vm_device`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VmDevice {
     /// `String`, read-write.
@@ -20609,6 +21786,7 @@ impl rt::Model for VmDevice {
         "vpx_on_sdx",
         "zone",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -20924,6 +22102,16 @@ impl ::serde::Serialize for VmDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for VmDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VmDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VmDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20953,7 +22141,7 @@ impl VmDevice {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpxInfo {
     /// `String`, read-write.
@@ -20991,6 +22179,7 @@ impl rt::Model for VpxInfo {
         "name",
         "throughput",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -21024,6 +22213,16 @@ impl ::serde::Serialize for VpxInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VpxInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VpxInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpxInfo {

@@ -11,7 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v2/config/adc_feature_usage`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcFeatureUsage {
     /// `Boolean`, read-write.
@@ -55,6 +55,7 @@ impl rt::Model for AdcFeatureUsage {
         "timestamp",
         "waf",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot.as_field(),
@@ -94,6 +95,16 @@ impl ::serde::Serialize for AdcFeatureUsage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcFeatureUsage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcFeatureUsage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcFeatureUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -112,7 +123,7 @@ impl rt::Resource for AdcFeatureUsage {
 /// - URL: `/nitro/v2/config/device_usage`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceUsage {
     /// `Double`, read-write.
@@ -159,6 +170,7 @@ impl rt::Model for DeviceUsage {
         "timestamp",
         "total_limit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bandwidth_usage.as_field(),
@@ -204,6 +216,16 @@ impl ::serde::Serialize for DeviceUsage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceUsage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceUsage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -229,7 +251,7 @@ impl DeviceUsage {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceUsageSummary {
     /// `Double`, read-write.
@@ -263,6 +285,7 @@ impl rt::Model for DeviceUsageSummary {
         "id",
         "license_usage",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.average_bandwidth_usage.as_field(),
@@ -298,6 +321,16 @@ impl ::serde::Serialize for DeviceUsageSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceUsageSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceUsageSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceUsageSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -323,7 +356,7 @@ impl DeviceUsageSummary {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FlexBundle {
     /// `String`, read-only.
@@ -343,6 +376,7 @@ pub struct FlexBundle {
 }
 impl rt::Model for FlexBundle {
     const FIELDS: &'static [&'static str] = &["entitled_units", "name", "spec"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entitled_units.as_field(),
@@ -374,6 +408,16 @@ impl ::serde::Serialize for FlexBundle {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FlexBundle {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FlexBundle {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FlexBundle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -398,7 +442,7 @@ impl FlexBundle {
 /// - URL: `/nitro/v2/config/las_license_info`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicenseInfo {
     /// `String`, read-write.
@@ -502,6 +546,7 @@ impl rt::Model for LasLicenseInfo {
         "uniq_param",
         "vendorstring",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -565,6 +610,16 @@ impl ::serde::Serialize for LasLicenseInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasLicenseInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasLicenseInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasLicenseInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -584,7 +639,7 @@ impl rt::Resource for LasLicenseInfo {
 /// - Key: none
 /// - Operations: `action:apply`, `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseConfig {
     /// `String`, read-write.
@@ -615,6 +670,7 @@ impl rt::Model for LicenseConfig {
         "max_limit",
         "policyName",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -648,6 +704,16 @@ impl ::serde::Serialize for LicenseConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -676,7 +742,7 @@ impl LicenseConfig {
 /// - URL: `/nitro/v2/config/license_expiry_info`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseExpiryInfo {
     /// `String`, read-write.
@@ -707,6 +773,7 @@ impl rt::Model for LicenseExpiryInfo {
         "id",
         "licensetype",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contract_expiry.as_field(),
@@ -744,6 +811,16 @@ impl ::serde::Serialize for LicenseExpiryInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseExpiryInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseExpiryInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseExpiryInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -768,7 +845,7 @@ impl LicenseExpiryInfo {
 /// - URL: `/nitro/v2/config/license_file`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseFile {
     /// `String`, read-write.
@@ -798,6 +875,7 @@ impl rt::Model for LicenseFile {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -831,6 +909,16 @@ impl ::serde::Serialize for LicenseFile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LicenseFile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseFile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LicenseFile {
@@ -873,7 +961,7 @@ impl LicenseFile {
 /// - URL: `/nitro/v2/config/license_info`
 /// - Key: none
 /// - Operations: `action:apply`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseInfo {
     /// `Boolean`, read-write.
@@ -921,6 +1009,7 @@ impl rt::Model for LicenseInfo {
         "user_info",
         "vpx_license_used",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -968,6 +1057,16 @@ impl ::serde::Serialize for LicenseInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -996,7 +1095,7 @@ impl LicenseInfo {
 /// - URL: `/nitro/v2/config/license_server_info`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseServerInfo {
     /// `String`, read-write.
@@ -1024,6 +1123,7 @@ impl rt::Model for LicenseServerInfo {
         "proxy_port",
         "vendor_daemon_port",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -1059,6 +1159,16 @@ impl ::serde::Serialize for LicenseServerInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseServerInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseServerInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseServerInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1087,7 +1197,7 @@ impl LicenseServerInfo {
 /// - URL: `/nitro/v2/config/license_threshold`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseThreshold {
     /// `String`, read-write.
@@ -1190,6 +1300,7 @@ impl rt::Model for LicenseThreshold {
         "stylebook_flag",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city.as_field(),
@@ -1263,6 +1374,16 @@ impl ::serde::Serialize for LicenseThreshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseThreshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1300,7 +1421,7 @@ impl LicenseThreshold {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageDay {
     /// `Double`, read-write.
@@ -1349,6 +1470,7 @@ impl rt::Model for LicenseUsageDay {
         "timeslot",
         "total_limit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bandwidth_usage.as_field(),
@@ -1390,6 +1512,16 @@ impl ::serde::Serialize for LicenseUsageDay {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseUsageDay {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseUsageDay {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseUsageDay {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1415,7 +1547,7 @@ impl LicenseUsageDay {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageHour {
     /// `Integer`, read-write.
@@ -1454,6 +1586,7 @@ impl rt::Model for LicenseUsageHour {
         "timeslot",
         "total_limit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.base_limit.as_field(),
@@ -1491,6 +1624,16 @@ impl ::serde::Serialize for LicenseUsageHour {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseUsageHour {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseUsageHour {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseUsageHour {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1516,7 +1659,7 @@ impl LicenseUsageHour {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageMonth {
     /// `String`, read-write.
@@ -1550,6 +1693,7 @@ impl rt::Model for LicenseUsageMonth {
         "max_license_usage",
         "timeslot",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -1585,6 +1729,16 @@ impl ::serde::Serialize for LicenseUsageMonth {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseUsageMonth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseUsageMonth {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseUsageMonth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1608,7 +1762,7 @@ impl LicenseUsageMonth {
 ///
 /// - URL: `/nitro/v2/config/license_user_detail`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUserDetail {
     /// `String`, read-write.
@@ -1641,6 +1795,7 @@ impl rt::Model for LicenseUserDetail {
         "parent_name",
         "time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display.as_field(),
@@ -1682,6 +1837,16 @@ impl ::serde::Serialize for LicenseUserDetail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicenseUserDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicenseUserDetail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicenseUserDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1701,7 +1866,7 @@ impl rt::Resource for LicenseUserDetail {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PlatformLicenseExpiry {
     /// `String`, read-write.
@@ -1740,6 +1905,7 @@ impl rt::Model for PlatformLicenseExpiry {
         "ip_address",
         "serialnumber",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.expirydays.as_field(),
@@ -1775,6 +1941,16 @@ impl ::serde::Serialize for PlatformLicenseExpiry {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PlatformLicenseExpiry {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PlatformLicenseExpiry {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PlatformLicenseExpiry {

@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasAppNetworkFunctionMap {
     /// `String`, read-write.
@@ -46,6 +46,7 @@ impl rt::Model for AdcaasAppNetworkFunctionMap {
         "state",
         "updated_at",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_id.as_field(),
@@ -81,6 +82,16 @@ impl ::serde::Serialize for AdcaasAppNetworkFunctionMap {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcaasAppNetworkFunctionMap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcaasAppNetworkFunctionMap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcaasAppNetworkFunctionMap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -106,7 +117,7 @@ impl AdcaasAppNetworkFunctionMap {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasApplication {
     /// `String`, read-write.
@@ -175,6 +186,7 @@ impl rt::Model for AdcaasApplication {
         "status",
         "updated_at",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_environment.as_field(),
@@ -224,6 +236,16 @@ impl ::serde::Serialize for AdcaasApplication {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcaasApplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcaasApplication {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcaasApplication {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -253,7 +275,7 @@ impl AdcaasApplication {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasNetworkFunction {
     /// `String`, read-write.
@@ -322,6 +344,7 @@ impl rt::Model for AdcaasNetworkFunction {
         "type",
         "updated_at",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_name.as_field(),
@@ -371,6 +394,16 @@ impl ::serde::Serialize for AdcaasNetworkFunction {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcaasNetworkFunction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcaasNetworkFunction {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcaasNetworkFunction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -399,7 +432,7 @@ impl AdcaasNetworkFunction {
 /// - URL: `/nitro/v2/config/lb_export_report`
 /// - Key: none
 /// - Operations: `add`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbExportReport {
     /// `String`, read-write.
@@ -454,6 +487,7 @@ impl rt::Model for LbExportReport {
         "recurrence_type",
         "slack_profile",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_auth.as_field(),
@@ -507,6 +541,16 @@ impl ::serde::Serialize for LbExportReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LbExportReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LbExportReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LbExportReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -542,7 +586,7 @@ impl LbExportReport {
 ///
 /// - URL: `/nitro/v2/config/network_function_config`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkFunctionConfig {
     /// `String`, read-write.
@@ -568,6 +612,7 @@ impl rt::Model for NetworkFunctionConfig {
         "parent_name",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -603,6 +648,16 @@ impl ::serde::Serialize for NetworkFunctionConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NetworkFunctionConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetworkFunctionConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NetworkFunctionConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -620,7 +675,7 @@ impl rt::Resource for NetworkFunctionConfig {
 ///
 /// - URL: `/nitro/v2/config/network_function_param`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkFunctionParam {
     /// `String`, read-write.
@@ -646,6 +701,7 @@ impl rt::Model for NetworkFunctionParam {
         "netfunc_id",
         "parameters",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_devices.as_field(),
@@ -681,6 +737,16 @@ impl ::serde::Serialize for NetworkFunctionParam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NetworkFunctionParam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NetworkFunctionParam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NetworkFunctionParam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -699,7 +765,7 @@ impl rt::Resource for NetworkFunctionParam {
 /// - URL: `/nitro/v2/config/ns_authenticationvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAuthenticationvserver {
     /// `String`, read-write.
@@ -941,6 +1007,7 @@ impl rt::Model for NsAuthenticationvserver {
         "user_managed",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -1064,6 +1131,16 @@ impl ::serde::Serialize for NsAuthenticationvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsAuthenticationvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsAuthenticationvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsAuthenticationvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1106,7 +1183,7 @@ impl NsAuthenticationvserver {
 /// - URL: `/nitro/v2/config/ns_crvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCrvserver {
     /// `String`, read-write.
@@ -1342,6 +1419,7 @@ impl rt::Model for NsCrvserver {
         "user_managed",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -1465,6 +1543,16 @@ impl ::serde::Serialize for NsCrvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsCrvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsCrvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsCrvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1507,7 +1595,7 @@ impl NsCrvserver {
 /// - URL: `/nitro/v2/config/ns_csvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserver {
     /// `Integer`, read-write.
@@ -1743,6 +1831,7 @@ impl rt::Model for NsCsvserver {
         "user_managed",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -1866,6 +1955,16 @@ impl ::serde::Serialize for NsCsvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsCsvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsCsvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsCsvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1908,7 +2007,7 @@ impl NsCsvserver {
 /// - URL: `/nitro/v2/config/ns_csvserver_lbvserver_binding`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserverLbvserverBinding {
     /// `String`, read-write.
@@ -1948,6 +2047,7 @@ impl rt::Model for NsCsvserverLbvserverBinding {
         "priority",
         "targetlbvserver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.csvsvr_name.as_field(),
@@ -1991,6 +2091,16 @@ impl ::serde::Serialize for NsCsvserverLbvserverBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsCsvserverLbvserverBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsCsvserverLbvserverBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsCsvserverLbvserverBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2016,7 +2126,7 @@ impl NsCsvserverLbvserverBinding {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserverPolicyBinding {
     /// `Integer`, read-write.
@@ -2074,6 +2184,7 @@ impl rt::Model for NsCsvserverPolicyBinding {
         "type",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -2117,6 +2228,16 @@ impl ::serde::Serialize for NsCsvserverPolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsCsvserverPolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsCsvserverPolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsCsvserverPolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2141,7 +2262,7 @@ impl NsCsvserverPolicyBinding {
 /// - URL: `/nitro/v2/config/ns_gslbservice`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservice {
     /// `String`, read-write.
@@ -2233,6 +2354,7 @@ impl rt::Model for NsGslbservice {
         "svr_name",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowlog.as_field(),
@@ -2300,6 +2422,16 @@ impl ::serde::Serialize for NsGslbservice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsGslbservice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsGslbservice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsGslbservice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2343,7 +2475,7 @@ impl NsGslbservice {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservicegroup {
     /// `String`, read-write.
@@ -2471,6 +2603,7 @@ impl rt::Model for NsGslbservicegroup {
         "svrstate",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowlog.as_field(),
@@ -2538,6 +2671,16 @@ impl ::serde::Serialize for NsGslbservicegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsGslbservicegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsGslbservicegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsGslbservicegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2581,7 +2724,7 @@ impl NsGslbservicegroup {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservicegroupmemberBinding {
     /// `String`, read-write.
@@ -2677,6 +2820,7 @@ impl rt::Model for NsGslbservicegroupmemberBinding {
         "svrstate",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -2736,6 +2880,16 @@ impl ::serde::Serialize for NsGslbservicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsGslbservicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsGslbservicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsGslbservicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2778,7 +2932,7 @@ impl NsGslbservicegroupmemberBinding {
 /// - URL: `/nitro/v2/config/ns_gslbvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserver {
     /// `String`, read-write.
@@ -3018,6 +3172,7 @@ impl rt::Model for NsGslbvserver {
         "user_managed",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -3141,6 +3296,16 @@ impl ::serde::Serialize for NsGslbvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsGslbvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsGslbvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsGslbvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3183,7 +3348,7 @@ impl NsGslbvserver {
 /// - URL: `/nitro/v2/config/ns_gslbvserver_domain`
 /// - Key: none
 /// - Operations: `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserverDomain {
     /// `String`, read-write.
@@ -3214,6 +3379,7 @@ impl rt::Model for NsGslbvserverDomain {
         "partition_name",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -3251,6 +3417,16 @@ impl ::serde::Serialize for NsGslbvserverDomain {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsGslbvserverDomain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsGslbvserverDomain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsGslbvserverDomain {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3281,7 +3457,7 @@ impl NsGslbvserverDomain {
 /// - URL: `/nitro/v2/config/ns_lbvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserver {
     /// `String`, read-write.
@@ -3509,6 +3685,7 @@ impl rt::Model for NsLbvserver {
         "user_managed",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -3632,6 +3809,16 @@ impl ::serde::Serialize for NsLbvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsLbvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsLbvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsLbvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3675,7 +3862,7 @@ impl NsLbvserver {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserverPolicyBinding {
     /// `String`, read-write.
@@ -3733,6 +3920,7 @@ impl rt::Model for NsLbvserverPolicyBinding {
         "type",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -3776,6 +3964,16 @@ impl ::serde::Serialize for NsLbvserverPolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsLbvserverPolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsLbvserverPolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsLbvserverPolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3800,7 +3998,7 @@ impl NsLbvserverPolicyBinding {
 /// - URL: `/nitro/v2/config/ns_lbvserver_service_binding`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserverServiceBinding {
     /// `String`, read-write.
@@ -3831,6 +4029,7 @@ impl rt::Model for NsLbvserverServiceBinding {
         "svc_name",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -3868,6 +4067,16 @@ impl ::serde::Serialize for NsLbvserverServiceBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsLbvserverServiceBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsLbvserverServiceBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsLbvserverServiceBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3892,7 +4101,7 @@ impl NsLbvserverServiceBinding {
 /// - URL: `/nitro/v2/config/ns_server`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServer {
     /// `String`, read-write.
@@ -3946,6 +4155,7 @@ impl rt::Model for NsServer {
         "state",
         "svr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.delay.as_field(),
@@ -3993,6 +4203,16 @@ impl ::serde::Serialize for NsServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4035,7 +4255,7 @@ impl NsServer {
 /// - URL: `/nitro/v2/config/ns_service`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsService {
     /// `String`, read-write.
@@ -4125,6 +4345,7 @@ impl rt::Model for NsService {
         "svr_name",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowlog.as_field(),
@@ -4192,6 +4413,16 @@ impl ::serde::Serialize for NsService {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsService {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsService {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4234,7 +4465,7 @@ impl NsService {
 /// - URL: `/nitro/v2/config/ns_servicegroup`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroup {
     /// `String`, read-write.
@@ -4322,6 +4553,7 @@ impl rt::Model for NsServicegroup {
         "svrstate",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowlog.as_field(),
@@ -4389,6 +4621,16 @@ impl ::serde::Serialize for NsServicegroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsServicegroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsServicegroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsServicegroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4431,7 +4673,7 @@ impl NsServicegroup {
 /// - URL: `/nitro/v2/config/ns_servicegroupmember_binding`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroupmemberBinding {
     /// `String`, read-write.
@@ -4490,6 +4732,7 @@ impl rt::Model for NsServicegroupmemberBinding {
         "svc_grp_id",
         "svrstate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.comment.as_field(),
@@ -4547,6 +4790,16 @@ impl ::serde::Serialize for NsServicegroupmemberBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsServicegroupmemberBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsServicegroupmemberBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsServicegroupmemberBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4590,7 +4843,7 @@ impl NsServicegroupmemberBinding {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServices {
     /// `String`, read-write.
@@ -4716,6 +4969,7 @@ impl rt::Model for NsServices {
         "svr_name",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowlog.as_field(),
@@ -4783,6 +5037,16 @@ impl ::serde::Serialize for NsServices {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsServices {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsServices {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsServices {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4825,7 +5089,7 @@ impl NsServices {
 /// - URL: `/nitro/v2/config/ns_sslvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslvserver {
     /// `String`, read-write.
@@ -5148,6 +5412,7 @@ impl rt::Model for NsSslvserver {
         "tls13sessionticketsperauthcontext",
         "zerorttearlydata",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allowextendedmastersecret.as_field(),
@@ -5309,6 +5574,16 @@ impl ::serde::Serialize for NsSslvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5351,7 +5626,7 @@ impl NsSslvserver {
 /// - URL: `/nitro/v2/config/ns_vpnvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVpnvserver {
     /// `String`, read-write.
@@ -5593,6 +5868,7 @@ impl rt::Model for NsVpnvserver {
         "user_managed",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -5716,6 +5992,16 @@ impl ::serde::Serialize for NsVpnvserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVpnvserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVpnvserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVpnvserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5759,7 +6045,7 @@ impl NsVpnvserver {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVpnvserverPolicyBinding {
     /// Wire name `type`. Type `String`, read-write.
@@ -5817,6 +6103,7 @@ impl rt::Model for NsVpnvserverPolicyBinding {
         "type",
         "vsvr_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.display_name.as_field(),
@@ -5860,6 +6147,16 @@ impl ::serde::Serialize for NsVpnvserverPolicyBinding {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVpnvserverPolicyBinding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVpnvserverPolicyBinding {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVpnvserverPolicyBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5885,7 +6182,7 @@ impl NsVpnvserverPolicyBinding {
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserver {
     /// `Integer`, read-write.
@@ -6149,6 +6446,7 @@ impl rt::Model for NsVserver {
         "user_managed",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_list.as_field(),
@@ -6272,6 +6570,16 @@ impl ::serde::Serialize for NsVserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6315,7 +6623,7 @@ impl NsVserver {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsWafLearningGroup {
     /// `String`, read-write.
@@ -6352,6 +6660,7 @@ impl rt::Model for NsWafLearningGroup {
         "name",
         "ns_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -6385,6 +6694,16 @@ impl ::serde::Serialize for NsWafLearningGroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsWafLearningGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsWafLearningGroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsWafLearningGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6410,7 +6729,7 @@ impl NsWafLearningGroup {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsWafRelaxation {
     /// `Integer`, read-write.
@@ -6519,6 +6838,7 @@ impl rt::Model for NsWafRelaxation {
         "violation_id",
         "violation_location",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adm_learn_profile_name.as_field(),
@@ -6576,6 +6896,16 @@ impl ::serde::Serialize for NsWafRelaxation {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsWafRelaxation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsWafRelaxation {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsWafRelaxation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6600,7 +6930,7 @@ impl NsWafRelaxation {
 /// - URL: `/nitro/v2/config/user_managed_vserver`
 /// - Key: none
 /// - Operations: `add`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserManagedVserver {
     /// `managed_vserver[]`, read-write.
@@ -6610,6 +6940,7 @@ pub struct UserManagedVserver {
 }
 impl rt::Model for UserManagedVserver {
     const FIELDS: &'static [&'static str] = &["managed_vserver_list"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.managed_vserver_list.as_field(),
@@ -6635,6 +6966,16 @@ impl ::serde::Serialize for UserManagedVserver {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for UserManagedVserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UserManagedVserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserManagedVserver {
@@ -6665,7 +7006,7 @@ impl UserManagedVserver {
 /// - URL: `/nitro/v2/config/visualizer_conf_file`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VisualizerConfFile {
     /// `String`, read-write.
@@ -6693,6 +7034,7 @@ impl rt::Model for VisualizerConfFile {
         "file_size",
         "is_main",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -6726,6 +7068,16 @@ impl ::serde::Serialize for VisualizerConfFile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VisualizerConfFile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VisualizerConfFile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VisualizerConfFile {

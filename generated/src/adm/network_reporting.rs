@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWafRelaxationRules {
     /// `Integer`, read-write.
@@ -208,6 +208,7 @@ impl rt::Model for AfWafRelaxationRules {
         "violation_id",
         "violation_location",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adm_learn_profile_name.as_field(),
@@ -299,6 +300,16 @@ impl ::serde::Serialize for AfWafRelaxationRules {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWafRelaxationRules {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWafRelaxationRules {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWafRelaxationRules {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -344,7 +355,7 @@ impl AfWafRelaxationRules {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAaaReport {
     /// `Double`, read-write.
@@ -502,6 +513,7 @@ impl rt::Model for PerfAaaReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.aaaauthfail.as_field(),
@@ -585,6 +597,16 @@ impl ::serde::Serialize for PerfAaaReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfAaaReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfAaaReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfAaaReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -610,7 +632,7 @@ impl PerfAaaReport {
 /// - Key: `report_name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAggConfig {
     /// `String`, read-write.
@@ -636,6 +658,7 @@ impl rt::Model for PerfAggConfig {
         "agg_levels",
         "report_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level_array.as_field(),
@@ -665,6 +688,16 @@ impl ::serde::Serialize for PerfAggConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PerfAggConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfAggConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PerfAggConfig {
@@ -715,7 +748,7 @@ impl PerfAggConfig {
 /// - URL: `/nitro/v2/config/perf_authentication_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAuthenticationReport {
     /// `String`, read-write.
@@ -778,6 +811,7 @@ impl rt::Model for PerfAuthenticationReport {
         "totalresponsebytes",
         "vsvrName",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -831,6 +865,16 @@ impl ::serde::Serialize for PerfAuthenticationReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfAuthenticationReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfAuthenticationReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfAuthenticationReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -855,7 +899,7 @@ impl PerfAuthenticationReport {
 /// - URL: `/nitro/v2/config/perf_cache_redirection_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCacheRedirectionReport {
     /// `String`, read-write.
@@ -917,6 +961,7 @@ impl rt::Model for PerfCacheRedirectionReport {
         "totalresponsebytes",
         "vsvrName",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -972,6 +1017,16 @@ impl ::serde::Serialize for PerfCacheRedirectionReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCacheRedirectionReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCacheRedirectionReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCacheRedirectionReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -997,7 +1052,7 @@ impl PerfCacheRedirectionReport {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCapacityUtilizationReport {
     /// `String`, read-write.
@@ -1080,6 +1135,7 @@ impl rt::Model for PerfCapacityUtilizationReport {
         "rl_tot_ssl_rl_sess_limited",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -1133,6 +1189,16 @@ impl ::serde::Serialize for PerfCapacityUtilizationReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCapacityUtilizationReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCapacityUtilizationReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCapacityUtilizationReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1157,7 +1223,7 @@ impl PerfCapacityUtilizationReport {
 /// - URL: `/nitro/v2/config/perf_cmp_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpBytesRxtxReport {
     /// `Integer`, read-write.
@@ -1201,6 +1267,7 @@ impl rt::Model for PerfCmpBytesRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -1244,6 +1311,16 @@ impl ::serde::Serialize for PerfCmpBytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCmpBytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCmpBytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCmpBytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1268,7 +1345,7 @@ impl PerfCmpBytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_cmp_decmp_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpDecmpBytesRxtxReport {
     /// `String`, read-write.
@@ -1312,6 +1389,7 @@ impl rt::Model for PerfCmpDecmpBytesRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -1355,6 +1433,16 @@ impl ::serde::Serialize for PerfCmpDecmpBytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCmpDecmpBytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCmpDecmpBytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCmpDecmpBytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1379,7 +1467,7 @@ impl PerfCmpDecmpBytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_cmp_decmp_ratiosaving_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpDecmpRatiosavingReport {
     /// `String`, read-write.
@@ -1423,6 +1511,7 @@ impl rt::Model for PerfCmpDecmpRatiosavingReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -1466,6 +1555,16 @@ impl ::serde::Serialize for PerfCmpDecmpRatiosavingReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCmpDecmpRatiosavingReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCmpDecmpRatiosavingReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCmpDecmpRatiosavingReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1490,7 +1589,7 @@ impl PerfCmpDecmpRatiosavingReport {
 /// - URL: `/nitro/v2/config/perf_cmp_tcp_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpTcpBytesRxtxReport {
     /// `String`, read-write.
@@ -1534,6 +1633,7 @@ impl rt::Model for PerfCmpTcpBytesRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -1577,6 +1677,16 @@ impl ::serde::Serialize for PerfCmpTcpBytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCmpTcpBytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCmpTcpBytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCmpTcpBytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1601,7 +1711,7 @@ impl PerfCmpTcpBytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_cmp_tcp_ratiosaving_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpTcpRatiosavingReport {
     /// `String`, read-write.
@@ -1645,6 +1755,7 @@ impl rt::Model for PerfCmpTcpRatiosavingReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -1688,6 +1799,16 @@ impl ::serde::Serialize for PerfCmpTcpRatiosavingReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCmpTcpRatiosavingReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCmpTcpRatiosavingReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCmpTcpRatiosavingReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1712,7 +1833,7 @@ impl PerfCmpTcpRatiosavingReport {
 /// - URL: `/nitro/v2/config/perf_content_switching_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfContentSwitchingReport {
     /// `Double`, read-write.
@@ -1794,6 +1915,7 @@ impl rt::Model for PerfContentSwitchingReport {
         "totspillovers",
         "vsvrName",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -1857,6 +1979,16 @@ impl ::serde::Serialize for PerfContentSwitchingReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfContentSwitchingReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfContentSwitchingReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfContentSwitchingReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1881,7 +2013,7 @@ impl PerfContentSwitchingReport {
 /// - URL: `/nitro/v2/config/perf_custom_dashboard`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCustomDashboard {
     /// `String`, read-write.
@@ -1953,6 +2085,7 @@ impl rt::Model for PerfCustomDashboard {
         "reporting_category",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2012,6 +2145,16 @@ impl ::serde::Serialize for PerfCustomDashboard {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfCustomDashboard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfCustomDashboard {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfCustomDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2060,7 +2203,7 @@ impl PerfCustomDashboard {
 /// - URL: `/nitro/v2/config/perf_device_counters`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfDeviceCounters {
     /// `String`, read-write.
@@ -2090,6 +2233,7 @@ impl rt::Model for PerfDeviceCounters {
         "is_tabular",
         "min_ver_supported",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.counter_group.as_field(),
@@ -2125,6 +2269,16 @@ impl ::serde::Serialize for PerfDeviceCounters {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfDeviceCounters {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfDeviceCounters {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfDeviceCounters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2149,7 +2303,7 @@ impl PerfDeviceCounters {
 /// - URL: `/nitro/v2/config/perf_global_server_load_balancing_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfGlobalServerLoadBalancingReport {
     /// Wire name `vsvrName`. Type `String`, read-write.
@@ -2215,6 +2369,7 @@ impl rt::Model for PerfGlobalServerLoadBalancingReport {
         "totalresponsebytes",
         "vsvrName",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2270,6 +2425,16 @@ impl ::serde::Serialize for PerfGlobalServerLoadBalancingReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfGlobalServerLoadBalancingReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfGlobalServerLoadBalancingReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfGlobalServerLoadBalancingReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2294,7 +2459,7 @@ impl PerfGlobalServerLoadBalancingReport {
 /// - URL: `/nitro/v2/config/perf_http_bytes_rx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpBytesRxReport {
     /// `String`, read-write.
@@ -2338,6 +2503,7 @@ impl rt::Model for PerfHttpBytesRxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2381,6 +2547,16 @@ impl ::serde::Serialize for PerfHttpBytesRxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfHttpBytesRxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfHttpBytesRxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfHttpBytesRxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2405,7 +2581,7 @@ impl PerfHttpBytesRxReport {
 /// - URL: `/nitro/v2/config/perf_http_gets_posts_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpGetsPostsReport {
     /// `String`, read-write.
@@ -2449,6 +2625,7 @@ impl rt::Model for PerfHttpGetsPostsReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2492,6 +2669,16 @@ impl ::serde::Serialize for PerfHttpGetsPostsReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfHttpGetsPostsReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfHttpGetsPostsReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfHttpGetsPostsReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2516,7 +2703,7 @@ impl PerfHttpGetsPostsReport {
 /// - URL: `/nitro/v2/config/perf_http_req_tcp_conn_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpReqTcpConnReport {
     /// `Double`, read-write.
@@ -2566,6 +2753,7 @@ impl rt::Model for PerfHttpReqTcpConnReport {
         "tcpcurserverconnestablished",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2613,6 +2801,16 @@ impl ::serde::Serialize for PerfHttpReqTcpConnReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfHttpReqTcpConnReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfHttpReqTcpConnReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfHttpReqTcpConnReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2637,7 +2835,7 @@ impl PerfHttpReqTcpConnReport {
 /// - URL: `/nitro/v2/config/perf_icmp_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpBytesRxtxReport {
     /// `String`, read-write.
@@ -2681,6 +2879,7 @@ impl rt::Model for PerfIcmpBytesRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2724,6 +2923,16 @@ impl ::serde::Serialize for PerfIcmpBytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIcmpBytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIcmpBytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIcmpBytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2748,7 +2957,7 @@ impl PerfIcmpBytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_icmp_pkt_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpPktRxtxReport {
     /// `String`, read-write.
@@ -2792,6 +3001,7 @@ impl rt::Model for PerfIcmpPktRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2835,6 +3045,16 @@ impl ::serde::Serialize for PerfIcmpPktRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIcmpPktRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIcmpPktRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIcmpPktRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2859,7 +3079,7 @@ impl PerfIcmpPktRxtxReport {
 /// - URL: `/nitro/v2/config/perf_icmpv6_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpv6BytesRxtxReport {
     /// `Double`, read-write.
@@ -2903,6 +3123,7 @@ impl rt::Model for PerfIcmpv6BytesRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -2946,6 +3167,16 @@ impl ::serde::Serialize for PerfIcmpv6BytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIcmpv6BytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIcmpv6BytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIcmpv6BytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2970,7 +3201,7 @@ impl PerfIcmpv6BytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_icmpv6_pkt_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpv6PktRxtxReport {
     /// `String`, read-write.
@@ -3014,6 +3245,7 @@ impl rt::Model for PerfIcmpv6PktRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3057,6 +3289,16 @@ impl ::serde::Serialize for PerfIcmpv6PktRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIcmpv6PktRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIcmpv6PktRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIcmpv6PktRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3081,7 +3323,7 @@ impl PerfIcmpv6PktRxtxReport {
 /// - URL: `/nitro/v2/config/perf_ip_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpBytesRxtxReport {
     /// `Double`, read-write.
@@ -3125,6 +3367,7 @@ impl rt::Model for PerfIpBytesRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3168,6 +3411,16 @@ impl ::serde::Serialize for PerfIpBytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIpBytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIpBytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIpBytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3192,7 +3445,7 @@ impl PerfIpBytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_ip_pkt_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpPktRxtxReport {
     /// `Double`, read-write.
@@ -3236,6 +3489,7 @@ impl rt::Model for PerfIpPktRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3279,6 +3533,16 @@ impl ::serde::Serialize for PerfIpPktRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIpPktRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIpPktRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIpPktRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3303,7 +3567,7 @@ impl PerfIpPktRxtxReport {
 /// - URL: `/nitro/v2/config/perf_ipv6_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpv6BytesRxtxReport {
     /// `Integer`, read-write.
@@ -3347,6 +3611,7 @@ impl rt::Model for PerfIpv6BytesRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3390,6 +3655,16 @@ impl ::serde::Serialize for PerfIpv6BytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIpv6BytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIpv6BytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIpv6BytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3414,7 +3689,7 @@ impl PerfIpv6BytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_ipv6_pkt_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpv6PktRxtxReport {
     /// `Integer`, read-write.
@@ -3458,6 +3733,7 @@ impl rt::Model for PerfIpv6PktRxtxReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3501,6 +3777,16 @@ impl ::serde::Serialize for PerfIpv6PktRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfIpv6PktRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfIpv6PktRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfIpv6PktRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3526,7 +3812,7 @@ impl PerfIpv6PktRxtxReport {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbServiceReport {
     /// `String`, read-write.
@@ -3604,6 +3890,7 @@ impl rt::Model for PerfLbServiceReport {
         "responsebytesrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3655,6 +3942,16 @@ impl ::serde::Serialize for PerfLbServiceReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfLbServiceReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfLbServiceReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfLbServiceReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3680,7 +3977,7 @@ impl PerfLbServiceReport {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbServicegroupReport {
     /// `Double`, read-write.
@@ -3758,6 +4055,7 @@ impl rt::Model for PerfLbServicegroupReport {
         "responsebytesrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3809,6 +4107,16 @@ impl ::serde::Serialize for PerfLbServicegroupReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfLbServicegroupReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfLbServicegroupReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfLbServicegroupReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3833,7 +4141,7 @@ impl PerfLbServicegroupReport {
 /// - URL: `/nitro/v2/config/perf_lb_ssl_traffic_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbSslTrafficReport {
     /// `String`, read-write.
@@ -3886,6 +4194,7 @@ impl rt::Model for PerfLbSslTrafficReport {
         "timestamp",
         "vsvrName",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -3935,6 +4244,16 @@ impl ::serde::Serialize for PerfLbSslTrafficReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfLbSslTrafficReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfLbSslTrafficReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfLbSslTrafficReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3959,7 +4278,7 @@ impl PerfLbSslTrafficReport {
 /// - URL: `/nitro/v2/config/perf_lb_vserver_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbVserverReport {
     /// `Double`, read-write.
@@ -4052,6 +4371,7 @@ impl rt::Model for PerfLbVserverReport {
         "vsvrName",
         "vsvrsurgecount",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -4125,6 +4445,16 @@ impl ::serde::Serialize for PerfLbVserverReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfLbVserverReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfLbVserverReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfLbVserverReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4149,7 +4479,7 @@ impl PerfLbVserverReport {
 /// - URL: `/nitro/v2/config/perf_network_interface_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfNetworkInterfaceReport {
     /// `Double`, read-write.
@@ -4202,6 +4532,7 @@ impl rt::Model for PerfNetworkInterfaceReport {
         "txbytesrate",
         "txpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -4251,6 +4582,16 @@ impl ::serde::Serialize for PerfNetworkInterfaceReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfNetworkInterfaceReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfNetworkInterfaceReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfNetworkInterfaceReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4275,7 +4616,7 @@ impl PerfNetworkInterfaceReport {
 /// - URL: `/nitro/v2/config/perf_ns_throughput_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfNsThroughputReport {
     /// `Double`, read-write.
@@ -4319,6 +4660,7 @@ impl rt::Model for PerfNsThroughputReport {
         "timestamp",
         "txmbitsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -4362,6 +4704,16 @@ impl ::serde::Serialize for PerfNsThroughputReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfNsThroughputReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfNsThroughputReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfNsThroughputReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4386,7 +4738,7 @@ impl PerfNsThroughputReport {
 /// - URL: `/nitro/v2/config/perf_poll_config`
 /// - Key: `id`
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfPollConfig {
     /// `Integer`, read-write.
@@ -4402,6 +4754,7 @@ pub struct PerfPollConfig {
 }
 impl rt::Model for PerfPollConfig {
     const FIELDS: &'static [&'static str] = &["id", "polling_interval"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -4429,6 +4782,16 @@ impl ::serde::Serialize for PerfPollConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PerfPollConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfPollConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PerfPollConfig {
@@ -4463,7 +4826,7 @@ impl PerfPollConfig {
 /// - URL: `/nitro/v2/config/perf_purge_setting`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfPurgeSetting {
     /// `Integer`, read-write.
@@ -4475,6 +4838,7 @@ pub struct PerfPurgeSetting {
 }
 impl rt::Model for PerfPurgeSetting {
     const FIELDS: &'static [&'static str] = &["id", "purge_interval"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -4502,6 +4866,16 @@ impl ::serde::Serialize for PerfPurgeSetting {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PerfPurgeSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfPurgeSetting {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PerfPurgeSetting {
@@ -4540,7 +4914,7 @@ impl PerfPurgeSetting {
 /// - URL: `/nitro/v2/config/perf_report_counters`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReportCounters {
     /// `String`, read-write.
@@ -4564,6 +4938,7 @@ impl rt::Model for PerfReportCounters {
         "db_table_name",
         "report_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.counter_name.as_field(),
@@ -4595,6 +4970,16 @@ impl ::serde::Serialize for PerfReportCounters {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfReportCounters {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfReportCounters {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfReportCounters {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4619,7 +5004,7 @@ impl PerfReportCounters {
 /// - URL: `/nitro/v2/config/perf_report_instances`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReportInstances {
     /// `String`, read-write.
@@ -4633,6 +5018,7 @@ pub struct PerfReportInstances {
 }
 impl rt::Model for PerfReportInstances {
     const FIELDS: &'static [&'static str] = &["instance_name", "report_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.instance_name.as_field(),
@@ -4662,6 +5048,16 @@ impl ::serde::Serialize for PerfReportInstances {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfReportInstances {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfReportInstances {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfReportInstances {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4686,7 +5082,7 @@ impl PerfReportInstances {
 /// - URL: `/nitro/v2/config/perf_reports`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReports {
     /// `String`, read-write.
@@ -4728,6 +5124,7 @@ impl rt::Model for PerfReports {
         "report_description",
         "report_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.counter_groups.as_field(),
@@ -4767,6 +5164,16 @@ impl ::serde::Serialize for PerfReports {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfReports {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfReports {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfReports {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4791,7 +5198,7 @@ impl PerfReports {
 /// - URL: `/nitro/v2/config/perf_res_util_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfResUtilReport {
     /// `Double`, read-write.
@@ -4843,6 +5250,7 @@ impl rt::Model for PerfResUtilReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.active_nodes.as_field(),
@@ -4890,6 +5298,16 @@ impl ::serde::Serialize for PerfResUtilReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfResUtilReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfResUtilReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfResUtilReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4915,7 +5333,7 @@ impl PerfResUtilReport {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSdxResUtilReport {
     /// `Integer`, read-write.
@@ -4973,6 +5391,7 @@ impl rt::Model for PerfSdxResUtilReport {
         "report_start_time",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -5016,6 +5435,16 @@ impl ::serde::Serialize for PerfSdxResUtilReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSdxResUtilReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSdxResUtilReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSdxResUtilReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5041,7 +5470,7 @@ impl PerfSdxResUtilReport {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSdxThroughputReport {
     /// `Double`, read-write.
@@ -5099,6 +5528,7 @@ impl rt::Model for PerfSdxThroughputReport {
         "timestamp",
         "tx",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -5142,6 +5572,16 @@ impl ::serde::Serialize for PerfSdxThroughputReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSdxThroughputReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSdxThroughputReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSdxThroughputReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5166,7 +5606,7 @@ impl PerfSdxThroughputReport {
 /// - URL: `/nitro/v2/config/perf_ssl_backend_ciphers_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslBackendCiphersReport {
     /// `Double`, read-write.
@@ -5243,6 +5683,7 @@ impl rt::Model for PerfSslBackendCiphersReport {
         "sslbkendcipheraes256rate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -5308,6 +5749,16 @@ impl ::serde::Serialize for PerfSslBackendCiphersReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslBackendCiphersReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslBackendCiphersReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslBackendCiphersReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5332,7 +5783,7 @@ impl PerfSslBackendCiphersReport {
 /// - URL: `/nitro/v2/config/perf_ssl_be_rsa_dhkey_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslBeRsaDhkeyReport {
     /// `String`, read-write.
@@ -5388,6 +5839,7 @@ impl rt::Model for PerfSslBeRsaDhkeyReport {
         "sslbersa512keyexchangesrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -5439,6 +5891,16 @@ impl ::serde::Serialize for PerfSslBeRsaDhkeyReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslBeRsaDhkeyReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslBeRsaDhkeyReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslBeRsaDhkeyReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5463,7 +5925,7 @@ impl PerfSslBeRsaDhkeyReport {
 /// - URL: `/nitro/v2/config/perf_ssl_client_auth_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslClientAuthReport {
     /// `Double`, read-write.
@@ -5510,6 +5972,7 @@ impl rt::Model for PerfSslClientAuthReport {
         "ssltlsv1clientauthenticationsrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -5555,6 +6018,16 @@ impl ::serde::Serialize for PerfSslClientAuthReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslClientAuthReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslClientAuthReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslClientAuthReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5579,7 +6052,7 @@ impl PerfSslClientAuthReport {
 /// - URL: `/nitro/v2/config/perf_ssl_cpu_keyexchange_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslCpuKeyexchangeReport {
     /// `Double`, read-write.
@@ -5653,6 +6126,7 @@ impl rt::Model for PerfSslCpuKeyexchangeReport {
         "sslrsa2048keyexchangesrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -5716,6 +6190,16 @@ impl ::serde::Serialize for PerfSslCpuKeyexchangeReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslCpuKeyexchangeReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslCpuKeyexchangeReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslCpuKeyexchangeReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5741,7 +6225,7 @@ impl PerfSslCpuKeyexchangeReport {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslCryptoUtilizationReport {
     /// `String`, read-write.
@@ -5819,6 +6303,7 @@ impl rt::Model for PerfSslCryptoUtilizationReport {
         "sslsymcryptoutilizationstat",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -5870,6 +6355,16 @@ impl ::serde::Serialize for PerfSslCryptoUtilizationReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslCryptoUtilizationReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslCryptoUtilizationReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslCryptoUtilizationReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5894,7 +6389,7 @@ impl PerfSslCryptoUtilizationReport {
 /// - URL: `/nitro/v2/config/perf_ssl_frontend_ciphers_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslFrontendCiphersReport {
     /// `Double`, read-write.
@@ -5971,6 +6466,7 @@ impl rt::Model for PerfSslFrontendCiphersReport {
         "sslnullciphersrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -6036,6 +6532,16 @@ impl ::serde::Serialize for PerfSslFrontendCiphersReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslFrontendCiphersReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslFrontendCiphersReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslFrontendCiphersReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6060,7 +6566,7 @@ impl PerfSslFrontendCiphersReport {
 /// - URL: `/nitro/v2/config/perf_ssl_rsa_dhkey_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslRsaDhkeyReport {
     /// `Double`, read-write.
@@ -6119,6 +6625,7 @@ impl rt::Model for PerfSslRsaDhkeyReport {
         "sslrsa512keyexchangesrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -6172,6 +6679,16 @@ impl ::serde::Serialize for PerfSslRsaDhkeyReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslRsaDhkeyReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslRsaDhkeyReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslRsaDhkeyReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6196,7 +6713,7 @@ impl PerfSslRsaDhkeyReport {
 /// - URL: `/nitro/v2/config/perf_ssl_transactions_hits_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslTransactionsHitsReport {
     /// `String`, read-write.
@@ -6240,6 +6757,7 @@ impl rt::Model for PerfSslTransactionsHitsReport {
         "ssltransactionsrate",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -6283,6 +6801,16 @@ impl ::serde::Serialize for PerfSslTransactionsHitsReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslTransactionsHitsReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslTransactionsHitsReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslTransactionsHitsReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6307,7 +6835,7 @@ impl PerfSslTransactionsHitsReport {
 /// - URL: `/nitro/v2/config/perf_ssl_vpn_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslVpnReport {
     /// `Double`, read-write.
@@ -6380,6 +6908,7 @@ impl rt::Model for PerfSslVpnReport {
         "totalresponsebytes",
         "vsvrName",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -6437,6 +6966,16 @@ impl ::serde::Serialize for PerfSslVpnReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfSslVpnReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfSslVpnReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfSslVpnReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6461,7 +7000,7 @@ impl PerfSslVpnReport {
 /// - URL: `/nitro/v2/config/perf_tcp_server_conn_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfTcpServerConnReport {
     /// `Integer`, read-write.
@@ -6505,6 +7044,7 @@ impl rt::Model for PerfTcpServerConnReport {
         "tcpcurserverconnestablished",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -6548,6 +7088,16 @@ impl ::serde::Serialize for PerfTcpServerConnReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfTcpServerConnReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfTcpServerConnReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfTcpServerConnReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6572,7 +7122,7 @@ impl PerfTcpServerConnReport {
 /// - URL: `/nitro/v2/config/perf_tcp_surgelen_spareconn_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfTcpSurgelenSpareconnReport {
     /// `String`, read-write.
@@ -6616,6 +7166,7 @@ impl rt::Model for PerfTcpSurgelenSpareconnReport {
         "tcpsurgequeuelen",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -6659,6 +7210,16 @@ impl ::serde::Serialize for PerfTcpSurgelenSpareconnReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfTcpSurgelenSpareconnReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfTcpSurgelenSpareconnReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfTcpSurgelenSpareconnReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6683,7 +7244,7 @@ impl PerfTcpSurgelenSpareconnReport {
 /// - URL: `/nitro/v2/config/perf_threshold`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfThreshold {
     /// `String`, read-write.
@@ -6778,6 +7339,7 @@ impl rt::Model for PerfThreshold {
         "threshold_type",
         "threshold_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clear_message.as_field(),
@@ -6847,6 +7409,16 @@ impl ::serde::Serialize for PerfThreshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfThreshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6895,7 +7467,7 @@ impl PerfThreshold {
 /// - URL: `/nitro/v2/config/perf_udp_bytes_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfUdpBytesRxtxReport {
     /// `String`, read-write.
@@ -6939,6 +7511,7 @@ impl rt::Model for PerfUdpBytesRxtxReport {
         "udprxbytesrate",
         "udptxbytesrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -6982,6 +7555,16 @@ impl ::serde::Serialize for PerfUdpBytesRxtxReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PerfUdpBytesRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfUdpBytesRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PerfUdpBytesRxtxReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7006,7 +7589,7 @@ impl PerfUdpBytesRxtxReport {
 /// - URL: `/nitro/v2/config/perf_udp_packets_rxtx_report`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfUdpPacketsRxtxReport {
     /// `Double`, read-write.
@@ -7050,6 +7633,7 @@ impl rt::Model for PerfUdpPacketsRxtxReport {
         "udprxpktsrate",
         "udptxpktsrate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agg_level.as_field(),
@@ -7091,6 +7675,16 @@ impl ::serde::Serialize for PerfUdpPacketsRxtxReport {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PerfUdpPacketsRxtxReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PerfUdpPacketsRxtxReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PerfUdpPacketsRxtxReport {

@@ -10,7 +10,7 @@ use crate::runtime::AsField as _;
 ///
 /// - URL: `/nitro/v2/config/jobs`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Jobs {
     /// `String`, read-write.
@@ -57,6 +57,7 @@ impl rt::Model for Jobs {
         "status",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config_id.as_field(),
@@ -94,6 +95,16 @@ impl ::serde::Serialize for Jobs {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Jobs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Jobs {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Jobs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -113,7 +124,7 @@ impl rt::Resource for Jobs {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Stylebooks {
     /// `String`, read-write.
@@ -183,6 +194,7 @@ impl rt::Model for Stylebooks {
         "targets",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config_id.as_field(),
@@ -228,6 +240,16 @@ impl ::serde::Serialize for Stylebooks {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Stylebooks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Stylebooks {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Stylebooks {

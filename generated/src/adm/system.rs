@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaAdcPredictionL2 {
     /// `Double`, read-write.
@@ -77,6 +77,7 @@ impl rt::Model for AaAdcPredictionL2 {
         "window_end_time",
         "window_start_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ip_address.as_field(),
@@ -122,6 +123,16 @@ impl ::serde::Serialize for AaAdcPredictionL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaAdcPredictionL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaAdcPredictionL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaAdcPredictionL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -147,7 +158,7 @@ impl AaAdcPredictionL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaAdcPredictionL2V2 {
     /// `Double`, read-write.
@@ -212,6 +223,7 @@ impl rt::Model for AaAdcPredictionL2V2 {
         "window_end_time",
         "window_start_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ip_address.as_field(),
@@ -257,6 +269,16 @@ impl ::serde::Serialize for AaAdcPredictionL2V2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaAdcPredictionL2V2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaAdcPredictionL2V2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaAdcPredictionL2V2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -282,7 +304,7 @@ impl AaAdcPredictionL2V2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaAnomalyL2 {
     /// `String`, read-write.
@@ -343,6 +365,7 @@ impl rt::Model for AaAnomalyL2 {
         "svcname",
         "usecase",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -384,6 +407,16 @@ impl ::serde::Serialize for AaAnomalyL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaAnomalyL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaAnomalyL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaAnomalyL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -409,7 +442,7 @@ impl AaAnomalyL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaAnomalyL3 {
     /// `Double`, read-write.
@@ -470,6 +503,7 @@ impl rt::Model for AaAnomalyL3 {
         "svcname",
         "usecase",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -511,6 +545,16 @@ impl ::serde::Serialize for AaAnomalyL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaAnomalyL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaAnomalyL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaAnomalyL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -536,7 +580,7 @@ impl AaAnomalyL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaAnomalyL4 {
     /// `String`, read-write.
@@ -597,6 +641,7 @@ impl rt::Model for AaAnomalyL4 {
         "svcname",
         "usecase",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -638,6 +683,16 @@ impl ::serde::Serialize for AaAnomalyL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaAnomalyL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaAnomalyL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaAnomalyL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -663,7 +718,7 @@ impl AaAnomalyL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientExpScoreDetailsL2 {
     /// `Integer`, read-write.
@@ -805,6 +860,7 @@ impl rt::Model for AaClientExpScoreDetailsL2 {
         "sslversion_frontend",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipherstrength_frontend.as_field(),
@@ -880,6 +936,16 @@ impl ::serde::Serialize for AaClientExpScoreDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientExpScoreDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientExpScoreDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientExpScoreDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -905,7 +971,7 @@ impl AaClientExpScoreDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientExpScoreDetailsL3 {
     /// `String`, read-write.
@@ -1047,6 +1113,7 @@ impl rt::Model for AaClientExpScoreDetailsL3 {
         "sslversion_frontend",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipherstrength_frontend.as_field(),
@@ -1122,6 +1189,16 @@ impl ::serde::Serialize for AaClientExpScoreDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientExpScoreDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientExpScoreDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientExpScoreDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1147,7 +1224,7 @@ impl AaClientExpScoreDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientExpScoreDetailsL4 {
     /// `Integer`, read-write.
@@ -1289,6 +1366,7 @@ impl rt::Model for AaClientExpScoreDetailsL4 {
         "sslversion_frontend",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipherstrength_frontend.as_field(),
@@ -1364,6 +1442,16 @@ impl ::serde::Serialize for AaClientExpScoreDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientExpScoreDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientExpScoreDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientExpScoreDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1389,7 +1477,7 @@ impl AaClientExpScoreDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientExpScoreSummaryL2 {
     /// `String`, read-write.
@@ -1454,6 +1542,7 @@ impl rt::Model for AaClientExpScoreSummaryL2 {
         "ssl_failures_affected_clients",
         "total_clients",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_failures_affected_clients.as_field(),
@@ -1499,6 +1588,16 @@ impl ::serde::Serialize for AaClientExpScoreSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientExpScoreSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientExpScoreSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientExpScoreSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1524,7 +1623,7 @@ impl AaClientExpScoreSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientExpScoreSummaryL3 {
     /// `Integer`, read-write.
@@ -1589,6 +1688,7 @@ impl rt::Model for AaClientExpScoreSummaryL3 {
         "ssl_failures_affected_clients",
         "total_clients",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_failures_affected_clients.as_field(),
@@ -1634,6 +1734,16 @@ impl ::serde::Serialize for AaClientExpScoreSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientExpScoreSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientExpScoreSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientExpScoreSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1659,7 +1769,7 @@ impl AaClientExpScoreSummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientExpScoreSummaryL4 {
     /// `Integer`, read-write.
@@ -1724,6 +1834,7 @@ impl rt::Model for AaClientExpScoreSummaryL4 {
         "ssl_failures_affected_clients",
         "total_clients",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_failures_affected_clients.as_field(),
@@ -1769,6 +1880,16 @@ impl ::serde::Serialize for AaClientExpScoreSummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientExpScoreSummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientExpScoreSummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientExpScoreSummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1794,7 +1915,7 @@ impl AaClientExpScoreSummaryL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientSummaryL2 {
     /// `Double`, read-write.
@@ -1864,6 +1985,7 @@ impl rt::Model for AaClientSummaryL2 {
         "ssl_failures",
         "traffic_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_failures.as_field(),
@@ -1911,6 +2033,16 @@ impl ::serde::Serialize for AaClientSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1936,7 +2068,7 @@ impl AaClientSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientSummaryL3 {
     /// `String`, read-write.
@@ -2006,6 +2138,7 @@ impl rt::Model for AaClientSummaryL3 {
         "ssl_failures",
         "traffic_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_failures.as_field(),
@@ -2053,6 +2186,16 @@ impl ::serde::Serialize for AaClientSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2078,7 +2221,7 @@ impl AaClientSummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaClientSummaryL4 {
     /// `String`, read-write.
@@ -2148,6 +2291,7 @@ impl rt::Model for AaClientSummaryL4 {
         "ssl_failures",
         "traffic_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_failures.as_field(),
@@ -2195,6 +2339,16 @@ impl ::serde::Serialize for AaClientSummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaClientSummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaClientSummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaClientSummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2220,7 +2374,7 @@ impl AaClientSummaryL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaEventsL2 {
     /// `String`, read-write.
@@ -2279,6 +2433,7 @@ impl rt::Model for AaEventsL2 {
         "rpt_sample_time",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -2320,6 +2475,16 @@ impl ::serde::Serialize for AaEventsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaEventsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaEventsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaEventsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2345,7 +2510,7 @@ impl AaEventsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaLeanDataL4 {
     /// `String`, read-write.
@@ -2405,6 +2570,7 @@ impl rt::Model for AaLeanDataL4 {
         "vsvr_reqbytes_rate",
         "vsvr_rspbytes_rate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -2448,6 +2614,16 @@ impl ::serde::Serialize for AaLeanDataL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaLeanDataL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaLeanDataL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaLeanDataL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2473,7 +2649,7 @@ impl AaLeanDataL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaRawTransactionsL2 {
     /// `Double`, read-write.
@@ -2791,6 +2967,7 @@ impl rt::Model for AaRawTransactionsL2 {
         "user_agent",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -2926,6 +3103,16 @@ impl ::serde::Serialize for AaRawTransactionsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaRawTransactionsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaRawTransactionsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaRawTransactionsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2951,7 +3138,7 @@ impl AaRawTransactionsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaServiceGraphEdgesL2 {
     /// `String`, read-write.
@@ -3076,6 +3263,7 @@ impl rt::Model for AaServiceGraphEdgesL2 {
         "total_bytes",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipherstrength.as_field(),
@@ -3141,6 +3329,16 @@ impl ::serde::Serialize for AaServiceGraphEdgesL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaServiceGraphEdgesL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaServiceGraphEdgesL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaServiceGraphEdgesL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3166,7 +3364,7 @@ impl AaServiceGraphEdgesL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaServiceGraphEdgesL3 {
     /// `Double`, read-write.
@@ -3291,6 +3489,7 @@ impl rt::Model for AaServiceGraphEdgesL3 {
         "total_bytes",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipherstrength.as_field(),
@@ -3356,6 +3555,16 @@ impl ::serde::Serialize for AaServiceGraphEdgesL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaServiceGraphEdgesL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaServiceGraphEdgesL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaServiceGraphEdgesL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3381,7 +3590,7 @@ impl AaServiceGraphEdgesL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaServiceGraphEdgesL4 {
     /// `String`, read-write.
@@ -3506,6 +3715,7 @@ impl rt::Model for AaServiceGraphEdgesL4 {
         "total_bytes",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipherstrength.as_field(),
@@ -3571,6 +3781,16 @@ impl ::serde::Serialize for AaServiceGraphEdgesL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaServiceGraphEdgesL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaServiceGraphEdgesL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaServiceGraphEdgesL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3596,7 +3816,7 @@ impl AaServiceGraphEdgesL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaServiceGraphNodesL2 {
     /// `Double`, read-write.
@@ -3762,6 +3982,7 @@ impl rt::Model for AaServiceGraphNodesL2 {
         "total_bytes",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backend_handshakemsg.as_field(),
@@ -3845,6 +4066,16 @@ impl ::serde::Serialize for AaServiceGraphNodesL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaServiceGraphNodesL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaServiceGraphNodesL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaServiceGraphNodesL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3870,7 +4101,7 @@ impl AaServiceGraphNodesL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaServiceGraphNodesL3 {
     /// `String`, read-write.
@@ -4036,6 +4267,7 @@ impl rt::Model for AaServiceGraphNodesL3 {
         "total_bytes",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backend_handshakemsg.as_field(),
@@ -4119,6 +4351,16 @@ impl ::serde::Serialize for AaServiceGraphNodesL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaServiceGraphNodesL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaServiceGraphNodesL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaServiceGraphNodesL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4144,7 +4386,7 @@ impl AaServiceGraphNodesL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaServiceGraphNodesL4 {
     /// `Integer`, read-write.
@@ -4310,6 +4552,7 @@ impl rt::Model for AaServiceGraphNodesL4 {
         "total_bytes",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backend_handshakemsg.as_field(),
@@ -4393,6 +4636,16 @@ impl ::serde::Serialize for AaServiceGraphNodesL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaServiceGraphNodesL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaServiceGraphNodesL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaServiceGraphNodesL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4418,7 +4671,7 @@ impl AaServiceGraphNodesL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaSummaryL2 {
     /// `String`, read-write.
@@ -4472,6 +4725,7 @@ impl rt::Model for AaSummaryL2 {
         "rpt_sample_time",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -4511,6 +4765,16 @@ impl ::serde::Serialize for AaSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4536,7 +4800,7 @@ impl AaSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaSummaryL3 {
     /// `Double`, read-write.
@@ -4583,6 +4847,7 @@ impl rt::Model for AaSummaryL3 {
         "rpt_sample_time",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -4620,6 +4885,16 @@ impl ::serde::Serialize for AaSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4645,7 +4920,7 @@ impl AaSummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaSummaryL4 {
     /// `Double`, read-write.
@@ -4692,6 +4967,7 @@ impl rt::Model for AaSummaryL4 {
         "rpt_sample_time",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -4729,6 +5005,16 @@ impl ::serde::Serialize for AaSummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaSummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaSummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaSummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4754,7 +5040,7 @@ impl AaSummaryL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaSvcCountersL2 {
     /// `Double`, read-write.
@@ -4888,6 +5174,7 @@ impl rt::Model for AaSvcCountersL2 {
         "tot_svr_ttfb",
         "tot_svr_ttfb_transactions",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -4959,6 +5246,16 @@ impl ::serde::Serialize for AaSvcCountersL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaSvcCountersL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaSvcCountersL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaSvcCountersL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4984,7 +5281,7 @@ impl AaSvcCountersL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaSvcCountersL3 {
     /// `Double`, read-write.
@@ -5118,6 +5415,7 @@ impl rt::Model for AaSvcCountersL3 {
         "tot_svr_ttfb",
         "tot_svr_ttfb_transactions",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -5189,6 +5487,16 @@ impl ::serde::Serialize for AaSvcCountersL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaSvcCountersL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaSvcCountersL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaSvcCountersL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5214,7 +5522,7 @@ impl AaSvcCountersL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaSvcCountersL4 {
     /// `Double`, read-write.
@@ -5348,6 +5656,7 @@ impl rt::Model for AaSvcCountersL4 {
         "tot_svr_ttfb",
         "tot_svr_ttfb_transactions",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -5419,6 +5728,16 @@ impl ::serde::Serialize for AaSvcCountersL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaSvcCountersL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaSvcCountersL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaSvcCountersL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5444,7 +5763,7 @@ impl AaSvcCountersL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaTransactionL2 {
     /// `Double`, read-write.
@@ -5762,6 +6081,7 @@ impl rt::Model for AaTransactionL2 {
         "user_agent",
         "vserverls",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -5897,6 +6217,16 @@ impl ::serde::Serialize for AaTransactionL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaTransactionL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaTransactionL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaTransactionL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5922,7 +6252,7 @@ impl AaTransactionL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaVserverCountersL2 {
     /// `String`, read-write.
@@ -6185,6 +6515,7 @@ impl rt::Model for AaVserverCountersL2 {
         "vsvr_tot_unused_persistencesession_freed",
         "vsvr_total_hits_rate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -6306,6 +6637,16 @@ impl ::serde::Serialize for AaVserverCountersL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaVserverCountersL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaVserverCountersL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaVserverCountersL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6331,7 +6672,7 @@ impl AaVserverCountersL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaVserverCountersL3 {
     /// `Double`, read-write.
@@ -6594,6 +6935,7 @@ impl rt::Model for AaVserverCountersL3 {
         "vsvr_tot_unused_persistencesession_freed",
         "vsvr_total_hits_rate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -6715,6 +7057,16 @@ impl ::serde::Serialize for AaVserverCountersL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaVserverCountersL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaVserverCountersL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaVserverCountersL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6740,7 +7092,7 @@ impl AaVserverCountersL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaVserverCountersL4 {
     /// `Double`, read-write.
@@ -7003,6 +7355,7 @@ impl rt::Model for AaVserverCountersL4 {
         "vsvr_tot_unused_persistencesession_freed",
         "vsvr_total_hits_rate",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -7124,6 +7477,16 @@ impl ::serde::Serialize for AaVserverCountersL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaVserverCountersL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaVserverCountersL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaVserverCountersL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7149,7 +7512,7 @@ impl AaVserverCountersL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaVsvrSvcMappingL2 {
     /// `Double`, read-write.
@@ -7211,6 +7574,7 @@ impl rt::Model for AaVsvrSvcMappingL2 {
         "serv_tot_persistencehits",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -7254,6 +7618,16 @@ impl ::serde::Serialize for AaVsvrSvcMappingL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaVsvrSvcMappingL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaVsvrSvcMappingL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaVsvrSvcMappingL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7279,7 +7653,7 @@ impl AaVsvrSvcMappingL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaVsvrSvcMappingL3 {
     /// `String`, read-write.
@@ -7341,6 +7715,7 @@ impl rt::Model for AaVsvrSvcMappingL3 {
         "serv_tot_persistencehits",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -7384,6 +7759,16 @@ impl ::serde::Serialize for AaVsvrSvcMappingL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaVsvrSvcMappingL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaVsvrSvcMappingL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaVsvrSvcMappingL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7409,7 +7794,7 @@ impl AaVsvrSvcMappingL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaVsvrSvcMappingL4 {
     /// `Double`, read-write.
@@ -7471,6 +7856,7 @@ impl rt::Model for AaVsvrSvcMappingL4 {
         "serv_tot_persistencehits",
         "svcname",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -7514,6 +7900,16 @@ impl ::serde::Serialize for AaVsvrSvcMappingL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaVsvrSvcMappingL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaVsvrSvcMappingL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaVsvrSvcMappingL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7539,7 +7935,7 @@ impl AaVsvrSvcMappingL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaWebAnomalyL2 {
     /// `String`, read-write.
@@ -7643,6 +8039,7 @@ impl rt::Model for AaWebAnomalyL2 {
         "spt_time",
         "ulim",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomolous_tot_reqs.as_field(),
@@ -7702,6 +8099,16 @@ impl ::serde::Serialize for AaWebAnomalyL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaWebAnomalyL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaWebAnomalyL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaWebAnomalyL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7727,7 +8134,7 @@ impl AaWebAnomalyL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaWebAnomalyLimitsL2 {
     /// `Double`, read-write.
@@ -7797,6 +8204,7 @@ impl rt::Model for AaWebAnomalyLimitsL2 {
         "spt_lower_lim",
         "spt_upper_lim",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.apt_lower_lim.as_field(),
@@ -7844,6 +8252,16 @@ impl ::serde::Serialize for AaWebAnomalyLimitsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaWebAnomalyLimitsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaWebAnomalyLimitsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaWebAnomalyLimitsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7868,7 +8286,7 @@ impl AaWebAnomalyLimitsL2 {
 /// - URL: `/nitro/v2/config/aaa_server`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaServer {
     /// `external_server[]`, read-write.
@@ -7913,6 +8331,7 @@ impl rt::Model for AaaServer {
         "secondary_external_servers",
         "two_factor_label",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.external_servers.as_field(),
@@ -7954,6 +8373,16 @@ impl ::serde::Serialize for AaaServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AaaServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AaaServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AaaServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7990,7 +8419,7 @@ impl AaaServer {
 /// - URL: `/nitro/v2/config/activity_status`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActivityStatus {
     /// `String`, read-write.
@@ -8038,6 +8467,7 @@ impl rt::Model for ActivityStatus {
         "status_code",
         "total_instances",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -8085,6 +8515,16 @@ impl ::serde::Serialize for ActivityStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ActivityStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ActivityStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ActivityStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8114,7 +8554,7 @@ impl ActivityStatus {
 /// - Key: none
 /// - Operations: `action:run`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcScript {
     /// `Integer`, read-write.
@@ -8183,6 +8623,7 @@ impl rt::Model for AdcScript {
         "status",
         "timeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_id.as_field(),
@@ -8232,6 +8673,16 @@ impl ::serde::Serialize for AdcScript {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcScript {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcScript {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcScript {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8260,7 +8711,7 @@ impl AdcScript {
 /// - URL: `/nitro/v2/config/adc_script_output_file`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcScriptOutputFile {
     /// `String`, read-write.
@@ -8280,6 +8731,7 @@ pub struct AdcScriptOutputFile {
 }
 impl rt::Model for AdcScriptOutputFile {
     const FIELDS: &'static [&'static str] = &["contents", "file_path", "format"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contents.as_field(),
@@ -8311,6 +8763,16 @@ impl ::serde::Serialize for AdcScriptOutputFile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcScriptOutputFile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcScriptOutputFile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcScriptOutputFile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8329,7 +8791,7 @@ impl rt::Resource for AdcScriptOutputFile {
 /// - URL: `/nitro/v2/config/adc_script_stats`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcScriptStats {
     /// `String`, read-write.
@@ -8349,6 +8811,7 @@ pub struct AdcScriptStats {
 }
 impl rt::Model for AdcScriptStats {
     const FIELDS: &'static [&'static str] = &["cpu", "mem", "time"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cpu.as_field(),
@@ -8380,6 +8843,16 @@ impl ::serde::Serialize for AdcScriptStats {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcScriptStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcScriptStats {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcScriptStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8399,7 +8872,7 @@ impl rt::Resource for AdcScriptStats {
 /// - Key: `id`
 /// - Operations: `get`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcServiceLicense {
     /// `String`, read-write.
@@ -8528,6 +9001,7 @@ impl rt::Model for AdcServiceLicense {
         "total_entitled_storage",
         "total_quantity",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.approved.as_field(),
@@ -8601,6 +9075,16 @@ impl ::serde::Serialize for AdcServiceLicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcServiceLicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcServiceLicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcServiceLicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8634,7 +9118,7 @@ impl AdcServiceLicense {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasAutomationEntState {
     /// `String`, read-write.
@@ -8652,6 +9136,7 @@ pub struct AdcaasAutomationEntState {
 }
 impl rt::Model for AdcaasAutomationEntState {
     const FIELDS: &'static [&'static str] = &["state", "state_desc"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
@@ -8681,6 +9166,16 @@ impl ::serde::Serialize for AdcaasAutomationEntState {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdcaasAutomationEntState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdcaasAutomationEntState {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdcaasAutomationEntState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8706,7 +9201,7 @@ impl AdcaasAutomationEntState {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdmDeployment {
     /// Wire name `NSlicensingType`. Type `String`, read-write.
@@ -8740,6 +9235,7 @@ impl rt::Model for AdmDeployment {
         "msp_tenant_name",
         "pooled_only",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.n_slicensing_type.as_field(),
@@ -8773,6 +9269,16 @@ impl ::serde::Serialize for AdmDeployment {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AdmDeployment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdmDeployment {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdmDeployment {
@@ -8811,7 +9317,7 @@ impl AdmDeployment {
 /// - URL: `/nitro/v2/config/adm_manage_unsubscribe_email`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdmManageUnsubscribeEmail {
     /// `String`, read-write.
@@ -8829,6 +9335,7 @@ pub struct AdmManageUnsubscribeEmail {
 }
 impl rt::Model for AdmManageUnsubscribeEmail {
     const FIELDS: &'static [&'static str] = &["id", "unsubscribe_email_notification"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -8858,6 +9365,16 @@ impl ::serde::Serialize for AdmManageUnsubscribeEmail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdmManageUnsubscribeEmail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdmManageUnsubscribeEmail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdmManageUnsubscribeEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8877,7 +9394,7 @@ impl rt::Resource for AdmManageUnsubscribeEmail {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdmPortsInfo {
     /// `Integer`, read-write.
@@ -8897,6 +9414,7 @@ pub struct AdmPortsInfo {
 }
 impl rt::Model for AdmPortsInfo {
     const FIELDS: &'static [&'static str] = &["description", "name", "port_number"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -8928,6 +9446,16 @@ impl ::serde::Serialize for AdmPortsInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdmPortsInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdmPortsInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdmPortsInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8953,7 +9481,7 @@ impl AdmPortsInfo {
 /// - Key: none
 /// - Operations: `action:upgrade`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdmUpgrade {
     /// `String`, read-write.
@@ -8971,6 +9499,7 @@ pub struct AdmUpgrade {
 }
 impl rt::Model for AdmUpgrade {
     const FIELDS: &'static [&'static str] = &["do_cleanup", "file_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.do_cleanup.as_field(),
@@ -9000,6 +9529,16 @@ impl ::serde::Serialize for AdmUpgrade {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdmUpgrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdmUpgrade {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdmUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9025,7 +9564,7 @@ impl AdmUpgrade {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdsAppServersState {
     /// `String`, read-write.
@@ -9104,6 +9643,7 @@ impl rt::Model for AdsAppServersState {
         "server_state",
         "svc_grp_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.availability_zone.as_field(),
@@ -9157,6 +9697,16 @@ impl ::serde::Serialize for AdsAppServersState {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdsAppServersState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdsAppServersState {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdsAppServersState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9182,7 +9732,7 @@ impl AdsAppServersState {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdsAppServicesState {
     /// `String`, read-write.
@@ -9241,6 +9791,7 @@ impl rt::Model for AdsAppServicesState {
         "svc_port",
         "svc_protocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_server_type.as_field(),
@@ -9286,6 +9837,16 @@ impl ::serde::Serialize for AdsAppServicesState {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AdsAppServicesState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AdsAppServicesState {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdsAppServicesState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9311,7 +9872,7 @@ impl AdsAppServicesState {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAlertL2 {
     /// `Boolean`, read-write.
@@ -9425,6 +9986,7 @@ impl rt::Model for AfAlertL2 {
         "threshold_value",
         "violation_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.breach_value.as_field(),
@@ -9488,6 +10050,16 @@ impl ::serde::Serialize for AfAlertL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAlertL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAlertL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAlertL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9513,7 +10085,7 @@ impl AfAlertL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAlertL3 {
     /// `String`, read-write.
@@ -9627,6 +10199,7 @@ impl rt::Model for AfAlertL3 {
         "threshold_value",
         "violation_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.breach_value.as_field(),
@@ -9690,6 +10263,16 @@ impl ::serde::Serialize for AfAlertL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAlertL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAlertL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAlertL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9715,7 +10298,7 @@ impl AfAlertL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAlertL4 {
     /// `Double`, read-write.
@@ -9834,6 +10417,7 @@ impl rt::Model for AfAlertL4 {
         "violation_count_l4",
         "violation_count_l5",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.breach_value.as_field(),
@@ -9899,6 +10483,16 @@ impl ::serde::Serialize for AfAlertL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAlertL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAlertL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAlertL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9924,7 +10518,7 @@ impl AfAlertL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientDeviceOsBrowserSecondL2 {
     /// `String`, read-write.
@@ -10074,6 +10668,7 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL2 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -10153,6 +10748,16 @@ impl ::serde::Serialize for AfAppClientDeviceOsBrowserSecondL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientDeviceOsBrowserSecondL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientDeviceOsBrowserSecondL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientDeviceOsBrowserSecondL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10178,7 +10783,7 @@ impl AfAppClientDeviceOsBrowserSecondL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientDeviceOsBrowserSecondL3 {
     /// `Double`, read-write.
@@ -10328,6 +10933,7 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL3 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -10407,6 +11013,16 @@ impl ::serde::Serialize for AfAppClientDeviceOsBrowserSecondL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientDeviceOsBrowserSecondL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientDeviceOsBrowserSecondL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientDeviceOsBrowserSecondL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10432,7 +11048,7 @@ impl AfAppClientDeviceOsBrowserSecondL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientDeviceOsBrowserSecondL4 {
     /// `Double`, read-write.
@@ -10582,6 +11198,7 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL4 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -10661,6 +11278,16 @@ impl ::serde::Serialize for AfAppClientDeviceOsBrowserSecondL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientDeviceOsBrowserSecondL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientDeviceOsBrowserSecondL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientDeviceOsBrowserSecondL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10686,7 +11313,7 @@ impl AfAppClientDeviceOsBrowserSecondL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientGeoSecondL2 {
     /// `String`, read-write.
@@ -10859,6 +11486,7 @@ impl rt::Model for AfAppClientGeoSecondL2 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -10948,6 +11576,16 @@ impl ::serde::Serialize for AfAppClientGeoSecondL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientGeoSecondL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientGeoSecondL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientGeoSecondL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10973,7 +11611,7 @@ impl AfAppClientGeoSecondL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientGeoSecondL3 {
     /// `Double`, read-write.
@@ -11146,6 +11784,7 @@ impl rt::Model for AfAppClientGeoSecondL3 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -11235,6 +11874,16 @@ impl ::serde::Serialize for AfAppClientGeoSecondL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientGeoSecondL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientGeoSecondL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientGeoSecondL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11260,7 +11909,7 @@ impl AfAppClientGeoSecondL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientGeoSecondL4 {
     /// `Double`, read-write.
@@ -11433,6 +12082,7 @@ impl rt::Model for AfAppClientGeoSecondL4 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -11522,6 +12172,16 @@ impl ::serde::Serialize for AfAppClientGeoSecondL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientGeoSecondL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientGeoSecondL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientGeoSecondL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11547,7 +12207,7 @@ impl AfAppClientGeoSecondL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientServerRespSecondL2 {
     /// `String`, read-write.
@@ -11687,6 +12347,7 @@ impl rt::Model for AfAppClientServerRespSecondL2 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -11762,6 +12423,16 @@ impl ::serde::Serialize for AfAppClientServerRespSecondL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientServerRespSecondL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientServerRespSecondL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientServerRespSecondL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11787,7 +12458,7 @@ impl AfAppClientServerRespSecondL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientServerRespSecondL3 {
     /// `Double`, read-write.
@@ -11927,6 +12598,7 @@ impl rt::Model for AfAppClientServerRespSecondL3 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -12002,6 +12674,16 @@ impl ::serde::Serialize for AfAppClientServerRespSecondL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientServerRespSecondL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientServerRespSecondL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientServerRespSecondL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12027,7 +12709,7 @@ impl AfAppClientServerRespSecondL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientServerRespSecondL4 {
     /// `Double`, read-write.
@@ -12167,6 +12849,7 @@ impl rt::Model for AfAppClientServerRespSecondL4 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -12242,6 +12925,16 @@ impl ::serde::Serialize for AfAppClientServerRespSecondL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientServerRespSecondL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientServerRespSecondL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientServerRespSecondL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12267,7 +12960,7 @@ impl AfAppClientServerRespSecondL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientSslSecondL2 {
     /// `Integer`, read-write.
@@ -12440,6 +13133,7 @@ impl rt::Model for AfAppClientSslSecondL2 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -12529,6 +13223,16 @@ impl ::serde::Serialize for AfAppClientSslSecondL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientSslSecondL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientSslSecondL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientSslSecondL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12554,7 +13258,7 @@ impl AfAppClientSslSecondL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientSslSecondL3 {
     /// `Double`, read-write.
@@ -12727,6 +13431,7 @@ impl rt::Model for AfAppClientSslSecondL3 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -12816,6 +13521,16 @@ impl ::serde::Serialize for AfAppClientSslSecondL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientSslSecondL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientSslSecondL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientSslSecondL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12841,7 +13556,7 @@ impl AfAppClientSslSecondL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppClientSslSecondL4 {
     /// `Double`, read-write.
@@ -13014,6 +13729,7 @@ impl rt::Model for AfAppClientSslSecondL4 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -13103,6 +13819,16 @@ impl ::serde::Serialize for AfAppClientSslSecondL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppClientSslSecondL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppClientSslSecondL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppClientSslSecondL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13128,7 +13854,7 @@ impl AfAppClientSslSecondL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppUrlClientSecondL2 {
     /// `Integer`, read-write.
@@ -13331,6 +14057,7 @@ impl rt::Model for AfAppUrlClientSecondL2 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -13432,6 +14159,16 @@ impl ::serde::Serialize for AfAppUrlClientSecondL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppUrlClientSecondL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppUrlClientSecondL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppUrlClientSecondL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13457,7 +14194,7 @@ impl AfAppUrlClientSecondL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppUrlClientSecondL3 {
     /// `String`, read-write.
@@ -13660,6 +14397,7 @@ impl rt::Model for AfAppUrlClientSecondL3 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -13761,6 +14499,16 @@ impl ::serde::Serialize for AfAppUrlClientSecondL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppUrlClientSecondL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppUrlClientSecondL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppUrlClientSecondL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13786,7 +14534,7 @@ impl AfAppUrlClientSecondL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppUrlClientSecondL4 {
     /// `Double`, read-write.
@@ -13989,6 +14737,7 @@ impl rt::Model for AfAppUrlClientSecondL4 {
         "total_requests",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -14090,6 +14839,16 @@ impl ::serde::Serialize for AfAppUrlClientSecondL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppUrlClientSecondL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppUrlClientSecondL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppUrlClientSecondL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14115,7 +14874,7 @@ impl AfAppUrlClientSecondL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfAppidMapping {
     /// `Double`, read-write.
@@ -14144,6 +14903,7 @@ impl rt::Model for AfAppidMapping {
         "appNameIncarnationNumber",
         "exporter_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_name.as_field(),
@@ -14177,6 +14937,16 @@ impl ::serde::Serialize for AfAppidMapping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfAppidMapping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfAppidMapping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfAppidMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14202,7 +14972,7 @@ impl AfAppidMapping {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotAttackDetailsL2 {
     /// `String`, read-write.
@@ -14318,6 +15088,7 @@ impl rt::Model for AfBotAttackDetailsL2 {
         "source_ip_address",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_type.as_field(),
@@ -14381,6 +15152,16 @@ impl ::serde::Serialize for AfBotAttackDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotAttackDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotAttackDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotAttackDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14406,7 +15187,7 @@ impl AfBotAttackDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotAttackDetailsL3 {
     /// `Double`, read-write.
@@ -14522,6 +15303,7 @@ impl rt::Model for AfBotAttackDetailsL3 {
         "source_ip_address",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_type.as_field(),
@@ -14585,6 +15367,16 @@ impl ::serde::Serialize for AfBotAttackDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotAttackDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotAttackDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotAttackDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14610,7 +15402,7 @@ impl AfBotAttackDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotAttackDetailsL4 {
     /// `Double`, read-write.
@@ -14726,6 +15518,7 @@ impl rt::Model for AfBotAttackDetailsL4 {
         "source_ip_address",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_type.as_field(),
@@ -14789,6 +15582,16 @@ impl ::serde::Serialize for AfBotAttackDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotAttackDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotAttackDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotAttackDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14814,7 +15617,7 @@ impl AfBotAttackDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotAttackEventsL2 {
     /// `String`, read-write.
@@ -15013,6 +15816,7 @@ impl rt::Model for AfBotAttackEventsL2 {
         "total_attacks",
         "transaction_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_type.as_field(),
@@ -15102,6 +15906,16 @@ impl ::serde::Serialize for AfBotAttackEventsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotAttackEventsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotAttackEventsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotAttackEventsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15127,7 +15941,7 @@ impl AfBotAttackEventsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotAttackSummaryL2 {
     /// `Double`, read-write.
@@ -15231,6 +16045,7 @@ impl rt::Model for AfBotAttackSummaryL2 {
         "total_tps_bots",
         "total_whitelist_bots",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_flags.as_field(),
@@ -15290,6 +16105,16 @@ impl ::serde::Serialize for AfBotAttackSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotAttackSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotAttackSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotAttackSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15315,7 +16140,7 @@ impl AfBotAttackSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotAttackSummaryL3 {
     /// `Double`, read-write.
@@ -15419,6 +16244,7 @@ impl rt::Model for AfBotAttackSummaryL3 {
         "total_tps_bots",
         "total_whitelist_bots",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_flags.as_field(),
@@ -15478,6 +16304,16 @@ impl ::serde::Serialize for AfBotAttackSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotAttackSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotAttackSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotAttackSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15503,7 +16339,7 @@ impl AfBotAttackSummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotAttackSummaryL4 {
     /// `Double`, read-write.
@@ -15607,6 +16443,7 @@ impl rt::Model for AfBotAttackSummaryL4 {
         "total_tps_bots",
         "total_whitelist_bots",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action_flags.as_field(),
@@ -15666,6 +16503,16 @@ impl ::serde::Serialize for AfBotAttackSummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotAttackSummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotAttackSummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotAttackSummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15691,7 +16538,7 @@ impl AfBotAttackSummaryL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotLogExpressionL2 {
     /// `String`, read-write.
@@ -15767,6 +16614,7 @@ impl rt::Model for AfBotLogExpressionL2 {
         "src_ip_address_str",
         "transaction_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bot_attack_offset.as_field(),
@@ -15814,6 +16662,16 @@ impl ::serde::Serialize for AfBotLogExpressionL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotLogExpressionL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotLogExpressionL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotLogExpressionL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -15839,7 +16697,7 @@ impl AfBotLogExpressionL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfBotProfileCountersL2 {
     /// `String`, read-write.
@@ -15922,6 +16780,7 @@ impl rt::Model for AfBotProfileCountersL2 {
         "prev_bot_tot_reset_profile",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -15975,6 +16834,16 @@ impl ::serde::Serialize for AfBotProfileCountersL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfBotProfileCountersL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfBotProfileCountersL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfBotProfileCountersL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16000,7 +16869,7 @@ impl AfBotProfileCountersL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDeviceL2 {
     /// `String`, read-write.
@@ -16046,6 +16915,7 @@ impl rt::Model for AfDeviceL2 {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -16085,6 +16955,16 @@ impl ::serde::Serialize for AfDeviceL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfDeviceL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfDeviceL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfDeviceL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16110,7 +16990,7 @@ impl AfDeviceL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDeviceL3 {
     /// `Double`, read-write.
@@ -16156,6 +17036,7 @@ impl rt::Model for AfDeviceL3 {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -16195,6 +17076,16 @@ impl ::serde::Serialize for AfDeviceL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfDeviceL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfDeviceL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfDeviceL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16220,7 +17111,7 @@ impl AfDeviceL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDeviceL4 {
     /// `String`, read-write.
@@ -16266,6 +17157,7 @@ impl rt::Model for AfDeviceL4 {
         "total_bytes",
         "total_requests",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -16305,6 +17197,16 @@ impl ::serde::Serialize for AfDeviceL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfDeviceL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfDeviceL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfDeviceL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16330,7 +17232,7 @@ impl AfDeviceL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveApp1 {
     /// `Double`, read-write.
@@ -16421,6 +17323,7 @@ impl rt::Model for AfHdxActiveApp1 {
         "session_id",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip_address.as_field(),
@@ -16474,6 +17377,16 @@ impl ::serde::Serialize for AfHdxActiveApp1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveApp1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveApp1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveApp1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16499,7 +17412,7 @@ impl AfHdxActiveApp1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveAppL1 {
     /// `Integer`, read-write.
@@ -16571,6 +17484,7 @@ impl rt::Model for AfHdxActiveAppL1 {
         "session_id",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -16618,6 +17532,16 @@ impl ::serde::Serialize for AfHdxActiveAppL1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveAppL1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveAppL1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveAppL1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16643,7 +17567,7 @@ impl AfHdxActiveAppL1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSession1 {
     /// `Integer`, read-write.
@@ -17032,6 +17956,7 @@ impl rt::Model for AfHdxActiveSession1 {
         "username",
         "vpn_session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.l7_clientside_latency.as_field(),
@@ -17197,6 +18122,16 @@ impl ::serde::Serialize for AfHdxActiveSession1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSession1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSession1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSession1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17222,7 +18157,7 @@ impl AfHdxActiveSession1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionDetailsL2 {
     /// `String`, read-write.
@@ -17462,6 +18397,7 @@ impl rt::Model for AfHdxActiveSessionDetailsL2 {
         "username",
         "vpn_session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acr_count.as_field(),
@@ -17569,6 +18505,16 @@ impl ::serde::Serialize for AfHdxActiveSessionDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17594,7 +18540,7 @@ impl AfHdxActiveSessionDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionDetailsL3 {
     /// `String`, read-write.
@@ -17834,6 +18780,7 @@ impl rt::Model for AfHdxActiveSessionDetailsL3 {
         "username",
         "vpn_session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acr_count.as_field(),
@@ -17941,6 +18888,16 @@ impl ::serde::Serialize for AfHdxActiveSessionDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17966,7 +18923,7 @@ impl AfHdxActiveSessionDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionDetailsL4 {
     /// `Double`, read-write.
@@ -18206,6 +19163,7 @@ impl rt::Model for AfHdxActiveSessionDetailsL4 {
         "username",
         "vpn_session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acr_count.as_field(),
@@ -18313,6 +19271,16 @@ impl ::serde::Serialize for AfHdxActiveSessionDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18338,7 +19306,7 @@ impl AfHdxActiveSessionDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionHopDistribution1 {
     /// `String`, read-write.
@@ -18420,6 +19388,7 @@ impl rt::Model for AfHdxActiveSessionHopDistribution1 {
         "target",
         "target_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip_address.as_field(),
@@ -18471,6 +19440,16 @@ impl ::serde::Serialize for AfHdxActiveSessionHopDistribution1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionHopDistribution1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionHopDistribution1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionHopDistribution1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18496,7 +19475,7 @@ impl AfHdxActiveSessionHopDistribution1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionHopDistributionNew1 {
     /// `Integer`, read-write.
@@ -18582,6 +19561,7 @@ impl rt::Model for AfHdxActiveSessionHopDistributionNew1 {
         "target",
         "target_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip_address.as_field(),
@@ -18633,6 +19613,16 @@ impl ::serde::Serialize for AfHdxActiveSessionHopDistributionNew1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionHopDistributionNew1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionHopDistributionNew1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionHopDistributionNew1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18658,7 +19648,7 @@ impl AfHdxActiveSessionHopDistributionNew1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionL1 {
     /// `Integer`, read-write.
@@ -18824,6 +19814,7 @@ impl rt::Model for AfHdxActiveSessionL1 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -18907,6 +19898,16 @@ impl ::serde::Serialize for AfHdxActiveSessionL1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionL1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionL1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionL1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18932,7 +19933,7 @@ impl AfHdxActiveSessionL1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionMultiHop1 {
     /// `String`, read-write.
@@ -19004,6 +20005,7 @@ impl rt::Model for AfHdxActiveSessionMultiHop1 {
         "server_rtt",
         "session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip_address.as_field(),
@@ -19051,6 +20053,16 @@ impl ::serde::Serialize for AfHdxActiveSessionMultiHop1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionMultiHop1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionMultiHop1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionMultiHop1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19076,7 +20088,7 @@ impl AfHdxActiveSessionMultiHop1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxActiveSessionMultiHopL1 {
     /// `Double`, read-write.
@@ -19124,6 +20136,7 @@ impl rt::Model for AfHdxActiveSessionMultiHopL1 {
         "server_rtt",
         "session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_rtt.as_field(),
@@ -19163,6 +20176,16 @@ impl ::serde::Serialize for AfHdxActiveSessionMultiHopL1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxActiveSessionMultiHopL1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxActiveSessionMultiHopL1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxActiveSessionMultiHopL1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19188,7 +20211,7 @@ impl AfHdxActiveSessionMultiHopL1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxAppDurationL2 {
     /// `Double`, read-write.
@@ -19240,6 +20263,7 @@ impl rt::Model for AfHdxAppDurationL2 {
         "rpt_sample_time",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_duration.as_field(),
@@ -19279,6 +20303,16 @@ impl ::serde::Serialize for AfHdxAppDurationL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxAppDurationL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxAppDurationL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxAppDurationL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19304,7 +20338,7 @@ impl AfHdxAppDurationL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxAppDurationL3 {
     /// `String`, read-write.
@@ -19356,6 +20390,7 @@ impl rt::Model for AfHdxAppDurationL3 {
         "rpt_sample_time",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_duration.as_field(),
@@ -19395,6 +20430,16 @@ impl ::serde::Serialize for AfHdxAppDurationL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxAppDurationL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxAppDurationL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxAppDurationL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19420,7 +20465,7 @@ impl AfHdxAppDurationL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxAppDurationL4 {
     /// `String`, read-write.
@@ -19472,6 +20517,7 @@ impl rt::Model for AfHdxAppDurationL4 {
         "rpt_sample_time",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_duration.as_field(),
@@ -19511,6 +20557,16 @@ impl ::serde::Serialize for AfHdxAppDurationL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxAppDurationL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxAppDurationL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxAppDurationL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19536,7 +20592,7 @@ impl AfHdxAppDurationL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxAppL2 {
     /// `Double`, read-write.
@@ -19598,6 +20654,7 @@ impl rt::Model for AfHdxAppL2 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -19641,6 +20698,16 @@ impl ::serde::Serialize for AfHdxAppL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxAppL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxAppL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxAppL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19666,7 +20733,7 @@ impl AfHdxAppL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxAppL3 {
     /// `Double`, read-write.
@@ -19728,6 +20795,7 @@ impl rt::Model for AfHdxAppL3 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -19771,6 +20839,16 @@ impl ::serde::Serialize for AfHdxAppL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxAppL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxAppL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxAppL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19796,7 +20874,7 @@ impl AfHdxAppL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxAppL4 {
     /// `Double`, read-write.
@@ -19858,6 +20936,7 @@ impl rt::Model for AfHdxAppL4 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -19901,6 +20980,16 @@ impl ::serde::Serialize for AfHdxAppL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxAppL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxAppL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxAppL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19926,7 +21015,7 @@ impl AfHdxAppL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxChannelL2 {
     /// `Double`, read-write.
@@ -19983,6 +21072,7 @@ impl rt::Model for AfHdxChannelL2 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.channel_id.as_field(),
@@ -20024,6 +21114,16 @@ impl ::serde::Serialize for AfHdxChannelL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxChannelL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxChannelL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxChannelL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20049,7 +21149,7 @@ impl AfHdxChannelL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxChannelL3 {
     /// `String`, read-write.
@@ -20106,6 +21206,7 @@ impl rt::Model for AfHdxChannelL3 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.channel_id.as_field(),
@@ -20147,6 +21248,16 @@ impl ::serde::Serialize for AfHdxChannelL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxChannelL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxChannelL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxChannelL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20172,7 +21283,7 @@ impl AfHdxChannelL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxChannelL4 {
     /// `String`, read-write.
@@ -20229,6 +21340,7 @@ impl rt::Model for AfHdxChannelL4 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.channel_id.as_field(),
@@ -20270,6 +21382,16 @@ impl ::serde::Serialize for AfHdxChannelL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxChannelL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxChannelL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxChannelL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20295,7 +21417,7 @@ impl AfHdxChannelL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxClientL2 {
     /// `String`, read-write.
@@ -20383,6 +21505,7 @@ impl rt::Model for AfHdxClientL2 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_hostname.as_field(),
@@ -20434,6 +21557,16 @@ impl ::serde::Serialize for AfHdxClientL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxClientL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxClientL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxClientL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20459,7 +21592,7 @@ impl AfHdxClientL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxClientL3 {
     /// `Double`, read-write.
@@ -20547,6 +21680,7 @@ impl rt::Model for AfHdxClientL3 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_hostname.as_field(),
@@ -20598,6 +21732,16 @@ impl ::serde::Serialize for AfHdxClientL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxClientL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxClientL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxClientL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20623,7 +21767,7 @@ impl AfHdxClientL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxClientL4 {
     /// `Double`, read-write.
@@ -20711,6 +21855,7 @@ impl rt::Model for AfHdxClientL4 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_hostname.as_field(),
@@ -20762,6 +21907,16 @@ impl ::serde::Serialize for AfHdxClientL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxClientL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxClientL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxClientL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20787,7 +21942,7 @@ impl AfHdxClientL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxDesktopL2 {
     /// `Integer`, read-write.
@@ -20898,6 +22053,7 @@ impl rt::Model for AfHdxDesktopL2 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip.as_field(),
@@ -20959,6 +22115,16 @@ impl ::serde::Serialize for AfHdxDesktopL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxDesktopL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxDesktopL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxDesktopL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20984,7 +22150,7 @@ impl AfHdxDesktopL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxDesktopL3 {
     /// `Double`, read-write.
@@ -21095,6 +22261,7 @@ impl rt::Model for AfHdxDesktopL3 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip.as_field(),
@@ -21156,6 +22323,16 @@ impl ::serde::Serialize for AfHdxDesktopL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxDesktopL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxDesktopL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxDesktopL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21181,7 +22358,7 @@ impl AfHdxDesktopL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxDesktopL4 {
     /// `String`, read-write.
@@ -21292,6 +22469,7 @@ impl rt::Model for AfHdxDesktopL4 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip.as_field(),
@@ -21353,6 +22531,16 @@ impl ::serde::Serialize for AfHdxDesktopL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxDesktopL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxDesktopL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxDesktopL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21378,7 +22566,7 @@ impl AfHdxDesktopL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxDeviceL2 {
     /// `Double`, read-write.
@@ -21466,6 +22654,7 @@ impl rt::Model for AfHdxDeviceL2 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -21517,6 +22706,16 @@ impl ::serde::Serialize for AfHdxDeviceL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxDeviceL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxDeviceL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxDeviceL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21542,7 +22741,7 @@ impl AfHdxDeviceL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxDeviceL3 {
     /// `String`, read-write.
@@ -21630,6 +22829,7 @@ impl rt::Model for AfHdxDeviceL3 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -21681,6 +22881,16 @@ impl ::serde::Serialize for AfHdxDeviceL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxDeviceL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxDeviceL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxDeviceL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21706,7 +22916,7 @@ impl AfHdxDeviceL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxDeviceL4 {
     /// `Double`, read-write.
@@ -21794,6 +23004,7 @@ impl rt::Model for AfHdxDeviceL4 {
         "user_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -21845,6 +23056,16 @@ impl ::serde::Serialize for AfHdxDeviceL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxDeviceL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxDeviceL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxDeviceL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21870,7 +23091,7 @@ impl AfHdxDeviceL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxIcaSessionStateDetailsL2 {
     /// `Double`, read-write.
@@ -22053,6 +23274,7 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL2 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip.as_field(),
@@ -22142,6 +23364,16 @@ impl ::serde::Serialize for AfHdxIcaSessionStateDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxIcaSessionStateDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxIcaSessionStateDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxIcaSessionStateDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22167,7 +23399,7 @@ impl AfHdxIcaSessionStateDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxIcaSessionStateDetailsL3 {
     /// `Double`, read-write.
@@ -22350,6 +23582,7 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL3 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip.as_field(),
@@ -22439,6 +23672,16 @@ impl ::serde::Serialize for AfHdxIcaSessionStateDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxIcaSessionStateDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxIcaSessionStateDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxIcaSessionStateDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22464,7 +23707,7 @@ impl AfHdxIcaSessionStateDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxIcaSessionStateDetailsL4 {
     /// `Double`, read-write.
@@ -22647,6 +23890,7 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL4 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip.as_field(),
@@ -22736,6 +23980,16 @@ impl ::serde::Serialize for AfHdxIcaSessionStateDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxIcaSessionStateDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxIcaSessionStateDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxIcaSessionStateDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22761,7 +24015,7 @@ impl AfHdxIcaSessionStateDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxIcaSessionStateL2 {
     /// `String`, read-write.
@@ -22809,6 +24063,7 @@ impl rt::Model for AfHdxIcaSessionStateL2 {
         "rpt_sample_time",
         "skipflow_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -22848,6 +24103,16 @@ impl ::serde::Serialize for AfHdxIcaSessionStateL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxIcaSessionStateL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxIcaSessionStateL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxIcaSessionStateL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22873,7 +24138,7 @@ impl AfHdxIcaSessionStateL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxIcaSessionStateL3 {
     /// `Double`, read-write.
@@ -22921,6 +24186,7 @@ impl rt::Model for AfHdxIcaSessionStateL3 {
         "rpt_sample_time",
         "skipflow_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -22960,6 +24226,16 @@ impl ::serde::Serialize for AfHdxIcaSessionStateL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxIcaSessionStateL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxIcaSessionStateL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxIcaSessionStateL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22985,7 +24261,7 @@ impl AfHdxIcaSessionStateL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxIcaSessionStateL4 {
     /// `Double`, read-write.
@@ -23033,6 +24309,7 @@ impl rt::Model for AfHdxIcaSessionStateL4 {
         "rpt_sample_time",
         "skipflow_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -23072,6 +24349,16 @@ impl ::serde::Serialize for AfHdxIcaSessionStateL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxIcaSessionStateL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxIcaSessionStateL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxIcaSessionStateL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23097,7 +24384,7 @@ impl AfHdxIcaSessionStateL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxL7LatencyUpdateL2 {
     /// `Double`, read-write.
@@ -23162,6 +24449,7 @@ impl rt::Model for AfHdxL7LatencyUpdateL2 {
         "rpt_sample_time",
         "session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.breach_configured_value.as_field(),
@@ -23207,6 +24495,16 @@ impl ::serde::Serialize for AfHdxL7LatencyUpdateL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxL7LatencyUpdateL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxL7LatencyUpdateL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxL7LatencyUpdateL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23232,7 +24530,7 @@ impl AfHdxL7LatencyUpdateL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxL7LatencyUpdateL3 {
     /// `Double`, read-write.
@@ -23297,6 +24595,7 @@ impl rt::Model for AfHdxL7LatencyUpdateL3 {
         "rpt_sample_time",
         "session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.breach_configured_value.as_field(),
@@ -23342,6 +24641,16 @@ impl ::serde::Serialize for AfHdxL7LatencyUpdateL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxL7LatencyUpdateL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxL7LatencyUpdateL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxL7LatencyUpdateL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23367,7 +24676,7 @@ impl AfHdxL7LatencyUpdateL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxL7LatencyUpdateL4 {
     /// `String`, read-write.
@@ -23432,6 +24741,7 @@ impl rt::Model for AfHdxL7LatencyUpdateL4 {
         "rpt_sample_time",
         "session_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.breach_configured_value.as_field(),
@@ -23477,6 +24787,16 @@ impl ::serde::Serialize for AfHdxL7LatencyUpdateL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxL7LatencyUpdateL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxL7LatencyUpdateL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxL7LatencyUpdateL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23502,7 +24822,7 @@ impl AfHdxL7LatencyUpdateL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxSessionL2 {
     /// `Integer`, read-write.
@@ -23575,6 +24895,7 @@ impl rt::Model for AfHdxSessionL2 {
         "rpt_sample_time",
         "session_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -23624,6 +24945,16 @@ impl ::serde::Serialize for AfHdxSessionL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxSessionL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxSessionL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxSessionL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23649,7 +24980,7 @@ impl AfHdxSessionL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxSessionL3 {
     /// `String`, read-write.
@@ -23722,6 +25053,7 @@ impl rt::Model for AfHdxSessionL3 {
         "rpt_sample_time",
         "session_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -23771,6 +25103,16 @@ impl ::serde::Serialize for AfHdxSessionL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxSessionL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxSessionL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxSessionL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23796,7 +25138,7 @@ impl AfHdxSessionL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxSessionL4 {
     /// `Integer`, read-write.
@@ -23869,6 +25211,7 @@ impl rt::Model for AfHdxSessionL4 {
         "rpt_sample_time",
         "session_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -23918,6 +25261,16 @@ impl ::serde::Serialize for AfHdxSessionL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxSessionL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxSessionL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxSessionL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23943,7 +25296,7 @@ impl AfHdxSessionL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxTerminatedSessionL1 {
     /// `Integer`, read-write.
@@ -24293,6 +25646,7 @@ impl rt::Model for AfHdxTerminatedSessionL1 {
         "user_type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acr_count.as_field(),
@@ -24444,6 +25798,16 @@ impl ::serde::Serialize for AfHdxTerminatedSessionL1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxTerminatedSessionL1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxTerminatedSessionL1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxTerminatedSessionL1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24469,7 +25833,7 @@ impl AfHdxTerminatedSessionL1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxTerminatedSessionL2 {
     /// `Integer`, read-write.
@@ -24831,6 +26195,7 @@ impl rt::Model for AfHdxTerminatedSessionL2 {
         "user_type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acr_count.as_field(),
@@ -24986,6 +26351,16 @@ impl ::serde::Serialize for AfHdxTerminatedSessionL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxTerminatedSessionL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxTerminatedSessionL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxTerminatedSessionL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25011,7 +26386,7 @@ impl AfHdxTerminatedSessionL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxTerminatedSessionL3 {
     /// `Double`, read-write.
@@ -25373,6 +26748,7 @@ impl rt::Model for AfHdxTerminatedSessionL3 {
         "user_type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acr_count.as_field(),
@@ -25528,6 +26904,16 @@ impl ::serde::Serialize for AfHdxTerminatedSessionL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxTerminatedSessionL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxTerminatedSessionL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxTerminatedSessionL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25553,7 +26939,7 @@ impl AfHdxTerminatedSessionL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxTerminatedSessionL4 {
     /// `Double`, read-write.
@@ -25915,6 +27301,7 @@ impl rt::Model for AfHdxTerminatedSessionL4 {
         "user_type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.acr_count.as_field(),
@@ -26070,6 +27457,16 @@ impl ::serde::Serialize for AfHdxTerminatedSessionL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxTerminatedSessionL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxTerminatedSessionL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxTerminatedSessionL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26095,7 +27492,7 @@ impl AfHdxTerminatedSessionL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxUserDurationL2 {
     /// `Double`, read-write.
@@ -26157,6 +27554,7 @@ impl rt::Model for AfHdxUserDurationL2 {
         "usage_duration",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.active_duration.as_field(),
@@ -26200,6 +27598,16 @@ impl ::serde::Serialize for AfHdxUserDurationL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxUserDurationL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxUserDurationL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxUserDurationL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26225,7 +27633,7 @@ impl AfHdxUserDurationL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxUserDurationL3 {
     /// `Double`, read-write.
@@ -26287,6 +27695,7 @@ impl rt::Model for AfHdxUserDurationL3 {
         "usage_duration",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.active_duration.as_field(),
@@ -26330,6 +27739,16 @@ impl ::serde::Serialize for AfHdxUserDurationL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxUserDurationL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxUserDurationL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxUserDurationL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26355,7 +27774,7 @@ impl AfHdxUserDurationL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxUserDurationL4 {
     /// `Double`, read-write.
@@ -26417,6 +27836,7 @@ impl rt::Model for AfHdxUserDurationL4 {
         "usage_duration",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.active_duration.as_field(),
@@ -26460,6 +27880,16 @@ impl ::serde::Serialize for AfHdxUserDurationL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxUserDurationL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxUserDurationL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxUserDurationL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26485,7 +27915,7 @@ impl AfHdxUserDurationL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxUserL2 {
     /// `Integer`, read-write.
@@ -26712,6 +28142,7 @@ impl rt::Model for AfHdxUserL2 {
         "user_type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -26817,6 +28248,16 @@ impl ::serde::Serialize for AfHdxUserL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxUserL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxUserL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxUserL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26842,7 +28283,7 @@ impl AfHdxUserL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxUserL3 {
     /// `Double`, read-write.
@@ -27069,6 +28510,7 @@ impl rt::Model for AfHdxUserL3 {
         "user_type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -27174,6 +28616,16 @@ impl ::serde::Serialize for AfHdxUserL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxUserL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxUserL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxUserL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27199,7 +28651,7 @@ impl AfHdxUserL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfHdxUserL4 {
     /// `Double`, read-write.
@@ -27426,6 +28878,7 @@ impl rt::Model for AfHdxUserL4 {
         "user_type",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -27531,6 +28984,16 @@ impl ::serde::Serialize for AfHdxUserL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfHdxUserL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfHdxUserL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfHdxUserL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27556,7 +29019,7 @@ impl AfHdxUserL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfPolicyHitsCounterL2 {
     /// `String`, read-write.
@@ -27605,6 +29068,7 @@ impl rt::Model for AfPolicyHitsCounterL2 {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -27646,6 +29110,16 @@ impl ::serde::Serialize for AfPolicyHitsCounterL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfPolicyHitsCounterL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfPolicyHitsCounterL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfPolicyHitsCounterL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27671,7 +29145,7 @@ impl AfPolicyHitsCounterL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfPolicyHitsCounterL3 {
     /// `String`, read-write.
@@ -27720,6 +29194,7 @@ impl rt::Model for AfPolicyHitsCounterL3 {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -27761,6 +29236,16 @@ impl ::serde::Serialize for AfPolicyHitsCounterL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfPolicyHitsCounterL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfPolicyHitsCounterL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfPolicyHitsCounterL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27786,7 +29271,7 @@ impl AfPolicyHitsCounterL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfPolicyHitsCounterL4 {
     /// `String`, read-write.
@@ -27835,6 +29320,7 @@ impl rt::Model for AfPolicyHitsCounterL4 {
         "rule",
         "schema_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -27876,6 +29362,16 @@ impl ::serde::Serialize for AfPolicyHitsCounterL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfPolicyHitsCounterL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfPolicyHitsCounterL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfPolicyHitsCounterL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -27901,7 +29397,7 @@ impl AfPolicyHitsCounterL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfProfileSafetyConfigL2 {
     /// `Double`, read-write.
@@ -27998,6 +29494,7 @@ impl rt::Model for AfProfileSafetyConfigL2 {
         "sig_rule_logstring",
         "stat_flag",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -28055,6 +29552,16 @@ impl ::serde::Serialize for AfProfileSafetyConfigL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfProfileSafetyConfigL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfProfileSafetyConfigL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfProfileSafetyConfigL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28080,7 +29587,7 @@ impl AfProfileSafetyConfigL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfProfileSafetyConfigL3 {
     /// `Double`, read-write.
@@ -28177,6 +29684,7 @@ impl rt::Model for AfProfileSafetyConfigL3 {
         "sig_rule_logstring",
         "stat_flag",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -28234,6 +29742,16 @@ impl ::serde::Serialize for AfProfileSafetyConfigL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfProfileSafetyConfigL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfProfileSafetyConfigL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfProfileSafetyConfigL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28259,7 +29777,7 @@ impl AfProfileSafetyConfigL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfProfileSafetyConfigL4 {
     /// `Double`, read-write.
@@ -28356,6 +29874,7 @@ impl rt::Model for AfProfileSafetyConfigL4 {
         "sig_rule_logstring",
         "stat_flag",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -28413,6 +29932,16 @@ impl ::serde::Serialize for AfProfileSafetyConfigL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfProfileSafetyConfigL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfProfileSafetyConfigL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfProfileSafetyConfigL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28438,7 +29967,7 @@ impl AfProfileSafetyConfigL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfProfileSafetyDataL2 {
     /// `String`, read-write.
@@ -28565,6 +30094,7 @@ impl rt::Model for AfProfileSafetyDataL2 {
         "sig_safety_index",
         "sig_stat_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -28634,6 +30164,16 @@ impl ::serde::Serialize for AfProfileSafetyDataL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfProfileSafetyDataL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfProfileSafetyDataL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfProfileSafetyDataL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28659,7 +30199,7 @@ impl AfProfileSafetyDataL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfProfileSafetyDataL3 {
     /// `String`, read-write.
@@ -28786,6 +30326,7 @@ impl rt::Model for AfProfileSafetyDataL3 {
         "sig_safety_index",
         "sig_stat_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -28855,6 +30396,16 @@ impl ::serde::Serialize for AfProfileSafetyDataL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfProfileSafetyDataL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfProfileSafetyDataL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfProfileSafetyDataL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -28880,7 +30431,7 @@ impl AfProfileSafetyDataL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfProfileSafetyDataL4 {
     /// `String`, read-write.
@@ -29007,6 +30558,7 @@ impl rt::Model for AfProfileSafetyDataL4 {
         "sig_safety_index",
         "sig_stat_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -29076,6 +30628,16 @@ impl ::serde::Serialize for AfProfileSafetyDataL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfProfileSafetyDataL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfProfileSafetyDataL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfProfileSafetyDataL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29101,7 +30663,7 @@ impl AfProfileSafetyDataL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSecurityLogExpressionL2 {
     /// Wire name `appfwLogExprComment`. Type `String`, read-write.
@@ -29203,6 +30765,7 @@ impl rt::Model for AfSecurityLogExpressionL2 {
         "src_ip_address_str",
         "transactionId",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfw_log_expr_comment.as_field(),
@@ -29258,6 +30821,16 @@ impl ::serde::Serialize for AfSecurityLogExpressionL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSecurityLogExpressionL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSecurityLogExpressionL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSecurityLogExpressionL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29283,7 +30856,7 @@ impl AfSecurityLogExpressionL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSecurityLogExpressionL3 {
     /// `String`, read-write.
@@ -29385,6 +30958,7 @@ impl rt::Model for AfSecurityLogExpressionL3 {
         "src_ip_address_str",
         "transactionId",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfw_log_expr_comment.as_field(),
@@ -29440,6 +31014,16 @@ impl ::serde::Serialize for AfSecurityLogExpressionL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSecurityLogExpressionL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSecurityLogExpressionL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSecurityLogExpressionL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29465,7 +31049,7 @@ impl AfSecurityLogExpressionL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSecurityLogExpressionL4 {
     /// `Integer`, read-write.
@@ -29567,6 +31151,7 @@ impl rt::Model for AfSecurityLogExpressionL4 {
         "src_ip_address_str",
         "transactionId",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appfw_log_expr_comment.as_field(),
@@ -29622,6 +31207,16 @@ impl ::serde::Serialize for AfSecurityLogExpressionL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSecurityLogExpressionL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSecurityLogExpressionL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSecurityLogExpressionL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29647,7 +31242,7 @@ impl AfSecurityLogExpressionL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSecuritySummaryL2 {
     /// `Double`, read-write.
@@ -29742,6 +31337,7 @@ impl rt::Model for AfSecuritySummaryL2 {
         "rpt_sample_time",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -29799,6 +31395,16 @@ impl ::serde::Serialize for AfSecuritySummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSecuritySummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSecuritySummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSecuritySummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29824,7 +31430,7 @@ impl AfSecuritySummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSecuritySummaryL3 {
     /// `Double`, read-write.
@@ -29919,6 +31525,7 @@ impl rt::Model for AfSecuritySummaryL3 {
         "rpt_sample_time",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -29976,6 +31583,16 @@ impl ::serde::Serialize for AfSecuritySummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSecuritySummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSecuritySummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSecuritySummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30001,7 +31618,7 @@ impl AfSecuritySummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSecuritySummaryL4 {
     /// `Double`, read-write.
@@ -30096,6 +31713,7 @@ impl rt::Model for AfSecuritySummaryL4 {
         "rpt_sample_time",
         "total_attacks",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -30153,6 +31771,16 @@ impl ::serde::Serialize for AfSecuritySummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSecuritySummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSecuritySummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSecuritySummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30178,7 +31806,7 @@ impl AfSecuritySummaryL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSslErrorL2 {
     /// `Double`, read-write.
@@ -30254,6 +31882,7 @@ impl rt::Model for AfSslErrorL2 {
         "unsupportedciphers",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -30305,6 +31934,16 @@ impl ::serde::Serialize for AfSslErrorL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSslErrorL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSslErrorL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSslErrorL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30330,7 +31969,7 @@ impl AfSslErrorL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSslErrorL3 {
     /// `String`, read-write.
@@ -30406,6 +32045,7 @@ impl rt::Model for AfSslErrorL3 {
         "unsupportedciphers",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -30457,6 +32097,16 @@ impl ::serde::Serialize for AfSslErrorL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSslErrorL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSslErrorL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSslErrorL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30482,7 +32132,7 @@ impl AfSslErrorL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSslErrorL4 {
     /// `Double`, read-write.
@@ -30558,6 +32208,7 @@ impl rt::Model for AfSslErrorL4 {
         "unsupportedciphers",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -30609,6 +32260,16 @@ impl ::serde::Serialize for AfSslErrorL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSslErrorL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSslErrorL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSslErrorL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30634,7 +32295,7 @@ impl AfSslErrorL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgDomainSummaryL2 {
     /// `Double`, read-write.
@@ -30724,6 +32385,7 @@ impl rt::Model for AfSwgDomainSummaryL2 {
         "url_reputation",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -30779,6 +32441,16 @@ impl ::serde::Serialize for AfSwgDomainSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgDomainSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgDomainSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgDomainSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30804,7 +32476,7 @@ impl AfSwgDomainSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgDomainSummaryL3 {
     /// `Double`, read-write.
@@ -30894,6 +32566,7 @@ impl rt::Model for AfSwgDomainSummaryL3 {
         "url_reputation",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -30949,6 +32622,16 @@ impl ::serde::Serialize for AfSwgDomainSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgDomainSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgDomainSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgDomainSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -30974,7 +32657,7 @@ impl AfSwgDomainSummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgDomainSummaryL4 {
     /// `Double`, read-write.
@@ -31064,6 +32747,7 @@ impl rt::Model for AfSwgDomainSummaryL4 {
         "url_reputation",
         "user_agent",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -31119,6 +32803,16 @@ impl ::serde::Serialize for AfSwgDomainSummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgDomainSummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgDomainSummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgDomainSummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31144,7 +32838,7 @@ impl AfSwgDomainSummaryL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgSslDetailsL2 {
     /// `String`, read-write.
@@ -31216,6 +32910,7 @@ impl rt::Model for AfSwgSslDetailsL2 {
         "total_not_intercepted",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -31263,6 +32958,16 @@ impl ::serde::Serialize for AfSwgSslDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgSslDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgSslDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgSslDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31288,7 +32993,7 @@ impl AfSwgSslDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgSslDetailsL3 {
     /// `Double`, read-write.
@@ -31360,6 +33065,7 @@ impl rt::Model for AfSwgSslDetailsL3 {
         "total_not_intercepted",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -31407,6 +33113,16 @@ impl ::serde::Serialize for AfSwgSslDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgSslDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgSslDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgSslDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31432,7 +33148,7 @@ impl AfSwgSslDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgSslDetailsL4 {
     /// `Double`, read-write.
@@ -31504,6 +33220,7 @@ impl rt::Model for AfSwgSslDetailsL4 {
         "total_not_intercepted",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -31551,6 +33268,16 @@ impl ::serde::Serialize for AfSwgSslDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgSslDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgSslDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgSslDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31576,7 +33303,7 @@ impl AfSwgSslDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgTransDetailsL2 {
     /// `Double`, read-write.
@@ -31740,6 +33467,7 @@ impl rt::Model for AfSwgTransDetailsL2 {
         "user_name",
         "vserver_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.block_count.as_field(),
@@ -31823,6 +33551,16 @@ impl ::serde::Serialize for AfSwgTransDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgTransDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgTransDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgTransDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31848,7 +33586,7 @@ impl AfSwgTransDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgTransDetailsL3 {
     /// `Double`, read-write.
@@ -32012,6 +33750,7 @@ impl rt::Model for AfSwgTransDetailsL3 {
         "user_name",
         "vserver_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.block_count.as_field(),
@@ -32095,6 +33834,16 @@ impl ::serde::Serialize for AfSwgTransDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgTransDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgTransDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgTransDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -32120,7 +33869,7 @@ impl AfSwgTransDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgTransDetailsL4 {
     /// `String`, read-write.
@@ -32284,6 +34033,7 @@ impl rt::Model for AfSwgTransDetailsL4 {
         "user_name",
         "vserver_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.block_count.as_field(),
@@ -32367,6 +34117,16 @@ impl ::serde::Serialize for AfSwgTransDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgTransDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgTransDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgTransDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -32392,7 +34152,7 @@ impl AfSwgTransDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgUserDetailsL2 {
     /// `Double`, read-write.
@@ -32519,6 +34279,7 @@ impl rt::Model for AfSwgUserDetailsL2 {
         "url_repu_level_4_count",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.block_count.as_field(),
@@ -32588,6 +34349,16 @@ impl ::serde::Serialize for AfSwgUserDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgUserDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgUserDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgUserDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -32613,7 +34384,7 @@ impl AfSwgUserDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgUserDetailsL3 {
     /// `String`, read-write.
@@ -32740,6 +34511,7 @@ impl rt::Model for AfSwgUserDetailsL3 {
         "url_repu_level_4_count",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.block_count.as_field(),
@@ -32809,6 +34581,16 @@ impl ::serde::Serialize for AfSwgUserDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgUserDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgUserDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgUserDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -32834,7 +34616,7 @@ impl AfSwgUserDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgUserDetailsL4 {
     /// `String`, read-write.
@@ -32961,6 +34743,7 @@ impl rt::Model for AfSwgUserDetailsL4 {
         "url_repu_level_4_count",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.block_count.as_field(),
@@ -33030,6 +34813,16 @@ impl ::serde::Serialize for AfSwgUserDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgUserDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgUserDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgUserDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33055,7 +34848,7 @@ impl AfSwgUserDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgUserSummaryL2 {
     /// `String`, read-write.
@@ -33145,6 +34938,7 @@ impl rt::Model for AfSwgUserSummaryL2 {
         "user_agent",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -33200,6 +34994,16 @@ impl ::serde::Serialize for AfSwgUserSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgUserSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgUserSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgUserSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33225,7 +35029,7 @@ impl AfSwgUserSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgUserSummaryL3 {
     /// `String`, read-write.
@@ -33315,6 +35119,7 @@ impl rt::Model for AfSwgUserSummaryL3 {
         "user_agent",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -33370,6 +35175,16 @@ impl ::serde::Serialize for AfSwgUserSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgUserSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgUserSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgUserSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33395,7 +35210,7 @@ impl AfSwgUserSummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSwgUserSummaryL4 {
     /// `Double`, read-write.
@@ -33485,6 +35300,7 @@ impl rt::Model for AfSwgUserSummaryL4 {
         "user_agent",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -33540,6 +35356,16 @@ impl ::serde::Serialize for AfSwgUserSummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSwgUserSummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSwgUserSummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSwgUserSummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33565,7 +35391,7 @@ impl AfSwgUserSummaryL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSystemSafetyConfigL2 {
     /// `Integer`, read-write.
@@ -33621,6 +35447,7 @@ impl rt::Model for AfSystemSafetyConfigL2 {
         "sys_group",
         "system_safety_index",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.compliant.as_field(),
@@ -33664,6 +35491,16 @@ impl ::serde::Serialize for AfSystemSafetyConfigL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSystemSafetyConfigL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSystemSafetyConfigL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSystemSafetyConfigL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33689,7 +35526,7 @@ impl AfSystemSafetyConfigL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSystemSafetyConfigL3 {
     /// `Double`, read-write.
@@ -33745,6 +35582,7 @@ impl rt::Model for AfSystemSafetyConfigL3 {
         "sys_group",
         "system_safety_index",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.compliant.as_field(),
@@ -33788,6 +35626,16 @@ impl ::serde::Serialize for AfSystemSafetyConfigL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSystemSafetyConfigL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSystemSafetyConfigL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSystemSafetyConfigL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33813,7 +35661,7 @@ impl AfSystemSafetyConfigL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfSystemSafetyConfigL4 {
     /// `Double`, read-write.
@@ -33869,6 +35717,7 @@ impl rt::Model for AfSystemSafetyConfigL4 {
         "sys_group",
         "system_safety_index",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.compliant.as_field(),
@@ -33912,6 +35761,16 @@ impl ::serde::Serialize for AfSystemSafetyConfigL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfSystemSafetyConfigL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfSystemSafetyConfigL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfSystemSafetyConfigL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33937,7 +35796,7 @@ impl AfSystemSafetyConfigL4 {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfTemplates {
     /// Wire name `observationPointId`. Type `Integer`, read-write.
@@ -33983,6 +35842,7 @@ impl rt::Model for AfTemplates {
         "template_id",
         "template_rx_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.exporter_id.as_field(),
@@ -34022,6 +35882,16 @@ impl ::serde::Serialize for AfTemplates {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfTemplates {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfTemplates {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfTemplates {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34051,7 +35921,7 @@ impl AfTemplates {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfThreatDataL2 {
     /// `String`, read-write.
@@ -34218,6 +36088,7 @@ impl rt::Model for AfThreatDataL2 {
         "violation_category",
         "violation_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_threat_index.as_field(),
@@ -34303,6 +36174,16 @@ impl ::serde::Serialize for AfThreatDataL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfThreatDataL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfThreatDataL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfThreatDataL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34328,7 +36209,7 @@ impl AfThreatDataL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfThreatDataL3 {
     /// `String`, read-write.
@@ -34495,6 +36376,7 @@ impl rt::Model for AfThreatDataL3 {
         "violation_category",
         "violation_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_threat_index.as_field(),
@@ -34580,6 +36462,16 @@ impl ::serde::Serialize for AfThreatDataL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfThreatDataL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfThreatDataL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfThreatDataL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34605,7 +36497,7 @@ impl AfThreatDataL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfThreatDataL4 {
     /// `Double`, read-write.
@@ -34772,6 +36664,7 @@ impl rt::Model for AfThreatDataL4 {
         "violation_category",
         "violation_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_threat_index.as_field(),
@@ -34857,6 +36750,16 @@ impl ::serde::Serialize for AfThreatDataL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfThreatDataL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfThreatDataL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfThreatDataL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34882,7 +36785,7 @@ impl AfThreatDataL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfThreatExporterDataL2 {
     /// `String`, read-write.
@@ -35138,6 +37041,7 @@ impl rt::Model for AfThreatExporterDataL2 {
         "violation_type",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_threat_index.as_field(),
@@ -35249,6 +37153,16 @@ impl ::serde::Serialize for AfThreatExporterDataL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfThreatExporterDataL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfThreatExporterDataL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfThreatExporterDataL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -35274,7 +37188,7 @@ impl AfThreatExporterDataL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfThreatExporterDataL3 {
     /// `Double`, read-write.
@@ -35530,6 +37444,7 @@ impl rt::Model for AfThreatExporterDataL3 {
         "violation_type",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_threat_index.as_field(),
@@ -35641,6 +37556,16 @@ impl ::serde::Serialize for AfThreatExporterDataL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfThreatExporterDataL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfThreatExporterDataL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfThreatExporterDataL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -35666,7 +37591,7 @@ impl AfThreatExporterDataL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfThreatExporterDataL4 {
     /// `Double`, read-write.
@@ -35922,6 +37847,7 @@ impl rt::Model for AfThreatExporterDataL4 {
         "violation_type",
         "violation_value",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_threat_index.as_field(),
@@ -36033,6 +37959,16 @@ impl ::serde::Serialize for AfThreatExporterDataL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfThreatExporterDataL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfThreatExporterDataL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfThreatExporterDataL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36058,7 +37994,7 @@ impl AfThreatExporterDataL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnActiveSession1 {
     /// `Integer`, read-write.
@@ -36211,6 +38147,7 @@ impl rt::Model for AfVpnActiveSession1 {
         "vip_ipaddress_str",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip_address.as_field(),
@@ -36284,6 +38221,16 @@ impl ::serde::Serialize for AfVpnActiveSession1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnActiveSession1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnActiveSession1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnActiveSession1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36309,7 +38256,7 @@ impl AfVpnActiveSession1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnActiveSessionCountL2 {
     /// `String`, read-write.
@@ -36382,6 +38329,7 @@ impl rt::Model for AfVpnActiveSessionCountL2 {
         "session_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -36427,6 +38375,16 @@ impl ::serde::Serialize for AfVpnActiveSessionCountL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnActiveSessionCountL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnActiveSessionCountL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnActiveSessionCountL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36452,7 +38410,7 @@ impl AfVpnActiveSessionCountL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnActiveSessionCountL3 {
     /// `Double`, read-write.
@@ -36525,6 +38483,7 @@ impl rt::Model for AfVpnActiveSessionCountL3 {
         "session_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -36570,6 +38529,16 @@ impl ::serde::Serialize for AfVpnActiveSessionCountL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnActiveSessionCountL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnActiveSessionCountL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnActiveSessionCountL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36595,7 +38564,7 @@ impl AfVpnActiveSessionCountL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnActiveSessionCountL4 {
     /// `Double`, read-write.
@@ -36668,6 +38637,7 @@ impl rt::Model for AfVpnActiveSessionCountL4 {
         "session_count",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appname.as_field(),
@@ -36713,6 +38683,16 @@ impl ::serde::Serialize for AfVpnActiveSessionCountL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnActiveSessionCountL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnActiveSessionCountL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnActiveSessionCountL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36738,7 +38718,7 @@ impl AfVpnActiveSessionCountL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnAppL2 {
     /// `String`, read-write.
@@ -36857,6 +38837,7 @@ impl rt::Model for AfVpnAppL2 {
         "vip_ipaddress_str",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -36918,6 +38899,16 @@ impl ::serde::Serialize for AfVpnAppL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnAppL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnAppL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnAppL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36943,7 +38934,7 @@ impl AfVpnAppL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnAppL3 {
     /// `Double`, read-write.
@@ -37062,6 +39053,7 @@ impl rt::Model for AfVpnAppL3 {
         "vip_ipaddress_str",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -37123,6 +39115,16 @@ impl ::serde::Serialize for AfVpnAppL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnAppL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnAppL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnAppL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37148,7 +39150,7 @@ impl AfVpnAppL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnAppL4 {
     /// `String`, read-write.
@@ -37267,6 +39269,7 @@ impl rt::Model for AfVpnAppL4 {
         "vip_ipaddress_str",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -37328,6 +39331,16 @@ impl ::serde::Serialize for AfVpnAppL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnAppL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnAppL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnAppL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37353,7 +39366,7 @@ impl AfVpnAppL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnErrorDetailsL2 {
     /// `Integer`, read-write.
@@ -37599,6 +39612,7 @@ impl rt::Model for AfVpnErrorDetailsL2 {
         "vpn_fqdn",
         "vpn_server_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_type.as_field(),
@@ -37702,6 +39716,16 @@ impl ::serde::Serialize for AfVpnErrorDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnErrorDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnErrorDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnErrorDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37727,7 +39751,7 @@ impl AfVpnErrorDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnErrorDetailsL3 {
     /// `String`, read-write.
@@ -37973,6 +39997,7 @@ impl rt::Model for AfVpnErrorDetailsL3 {
         "vpn_fqdn",
         "vpn_server_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_type.as_field(),
@@ -38076,6 +40101,16 @@ impl ::serde::Serialize for AfVpnErrorDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnErrorDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnErrorDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnErrorDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -38101,7 +40136,7 @@ impl AfVpnErrorDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnErrorDetailsL4 {
     /// `String`, read-write.
@@ -38347,6 +40382,7 @@ impl rt::Model for AfVpnErrorDetailsL4 {
         "vpn_fqdn",
         "vpn_server_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_type.as_field(),
@@ -38450,6 +40486,16 @@ impl ::serde::Serialize for AfVpnErrorDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnErrorDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnErrorDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnErrorDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -38475,7 +40521,7 @@ impl AfVpnErrorDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnErrorReportsL2 {
     /// `Double`, read-write.
@@ -38568,6 +40614,7 @@ impl rt::Model for AfVpnErrorReportsL2 {
         "username",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city_name.as_field(),
@@ -38621,6 +40668,16 @@ impl ::serde::Serialize for AfVpnErrorReportsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnErrorReportsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnErrorReportsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnErrorReportsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -38646,7 +40703,7 @@ impl AfVpnErrorReportsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnErrorReportsL3 {
     /// `Double`, read-write.
@@ -38739,6 +40796,7 @@ impl rt::Model for AfVpnErrorReportsL3 {
         "username",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city_name.as_field(),
@@ -38792,6 +40850,16 @@ impl ::serde::Serialize for AfVpnErrorReportsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnErrorReportsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnErrorReportsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnErrorReportsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -38817,7 +40885,7 @@ impl AfVpnErrorReportsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnErrorReportsL4 {
     /// `String`, read-write.
@@ -38910,6 +40978,7 @@ impl rt::Model for AfVpnErrorReportsL4 {
         "username",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city_name.as_field(),
@@ -38963,6 +41032,16 @@ impl ::serde::Serialize for AfVpnErrorReportsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnErrorReportsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnErrorReportsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnErrorReportsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -38988,7 +41067,7 @@ impl AfVpnErrorReportsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnLicenseL2 {
     /// `String`, read-write.
@@ -39036,6 +41115,7 @@ impl rt::Model for AfVpnLicenseL2 {
         "threshold",
         "total_license",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -39075,6 +41155,16 @@ impl ::serde::Serialize for AfVpnLicenseL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnLicenseL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnLicenseL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnLicenseL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39100,7 +41190,7 @@ impl AfVpnLicenseL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnLicenseL3 {
     /// `String`, read-write.
@@ -39148,6 +41238,7 @@ impl rt::Model for AfVpnLicenseL3 {
         "threshold",
         "total_license",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -39187,6 +41278,16 @@ impl ::serde::Serialize for AfVpnLicenseL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnLicenseL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnLicenseL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnLicenseL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39212,7 +41313,7 @@ impl AfVpnLicenseL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnLicenseL4 {
     /// `String`, read-write.
@@ -39260,6 +41361,7 @@ impl rt::Model for AfVpnLicenseL4 {
         "threshold",
         "total_license",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ctnsappname.as_field(),
@@ -39299,6 +41401,16 @@ impl ::serde::Serialize for AfVpnLicenseL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnLicenseL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnLicenseL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnLicenseL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39324,7 +41436,7 @@ impl AfVpnLicenseL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnSessionDetailsL2 {
     /// `Double`, read-write.
@@ -39511,6 +41623,7 @@ impl rt::Model for AfVpnSessionDetailsL2 {
         "vpn_fqdn",
         "vpn_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -39596,6 +41709,16 @@ impl ::serde::Serialize for AfVpnSessionDetailsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnSessionDetailsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnSessionDetailsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnSessionDetailsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39621,7 +41744,7 @@ impl AfVpnSessionDetailsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnSessionDetailsL3 {
     /// `String`, read-write.
@@ -39808,6 +41931,7 @@ impl rt::Model for AfVpnSessionDetailsL3 {
         "vpn_fqdn",
         "vpn_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -39893,6 +42017,16 @@ impl ::serde::Serialize for AfVpnSessionDetailsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnSessionDetailsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnSessionDetailsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnSessionDetailsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39918,7 +42052,7 @@ impl AfVpnSessionDetailsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnSessionDetailsL4 {
     /// `Integer`, read-write.
@@ -40105,6 +42239,7 @@ impl rt::Model for AfVpnSessionDetailsL4 {
         "vpn_fqdn",
         "vpn_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_count.as_field(),
@@ -40190,6 +42325,16 @@ impl ::serde::Serialize for AfVpnSessionDetailsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnSessionDetailsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnSessionDetailsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnSessionDetailsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40215,7 +42360,7 @@ impl AfVpnSessionDetailsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnTerminatedSessionsL1 {
     /// `Double`, read-write.
@@ -40290,6 +42435,7 @@ impl rt::Model for AfVpnTerminatedSessionsL1 {
         "total_bytes",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_ip.as_field(),
@@ -40339,6 +42485,16 @@ impl ::serde::Serialize for AfVpnTerminatedSessionsL1 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnTerminatedSessionsL1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnTerminatedSessionsL1 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnTerminatedSessionsL1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40364,7 +42520,7 @@ impl AfVpnTerminatedSessionsL1 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnTerminatedSessionsL2 {
     /// `Double`, read-write.
@@ -40525,6 +42681,7 @@ impl rt::Model for AfVpnTerminatedSessionsL2 {
         "vip_ipaddress_str",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city_name.as_field(),
@@ -40602,6 +42759,16 @@ impl ::serde::Serialize for AfVpnTerminatedSessionsL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnTerminatedSessionsL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnTerminatedSessionsL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnTerminatedSessionsL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40627,7 +42794,7 @@ impl AfVpnTerminatedSessionsL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnTerminatedSessionsL3 {
     /// `Double`, read-write.
@@ -40788,6 +42955,7 @@ impl rt::Model for AfVpnTerminatedSessionsL3 {
         "vip_ipaddress_str",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city_name.as_field(),
@@ -40865,6 +43033,16 @@ impl ::serde::Serialize for AfVpnTerminatedSessionsL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnTerminatedSessionsL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnTerminatedSessionsL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnTerminatedSessionsL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40890,7 +43068,7 @@ impl AfVpnTerminatedSessionsL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVpnTerminatedSessionsL4 {
     /// `Double`, read-write.
@@ -41051,6 +43229,7 @@ impl rt::Model for AfVpnTerminatedSessionsL4 {
         "vip_ipaddress_str",
         "vpn_fqdn",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city_name.as_field(),
@@ -41128,6 +43307,16 @@ impl ::serde::Serialize for AfVpnTerminatedSessionsL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfVpnTerminatedSessionsL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfVpnTerminatedSessionsL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfVpnTerminatedSessionsL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -41153,7 +43342,7 @@ impl AfVpnTerminatedSessionsL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWafDeployRulesL2 {
     /// `String`, read-write.
@@ -41317,6 +43506,7 @@ impl rt::Model for AfWafDeployRulesL2 {
         "violation_id",
         "violation_location",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adm_learn_profile_name.as_field(),
@@ -41396,6 +43586,16 @@ impl ::serde::Serialize for AfWafDeployRulesL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWafDeployRulesL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWafDeployRulesL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWafDeployRulesL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -41421,7 +43621,7 @@ impl AfWafDeployRulesL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWafProfileCountersL2 {
     /// `Double`, read-write.
@@ -41504,6 +43704,7 @@ impl rt::Model for AfWafProfileCountersL2 {
         "prev_as_viol_xxe_comb_profile",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adc_time.as_field(),
@@ -41557,6 +43758,16 @@ impl ::serde::Serialize for AfWafProfileCountersL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWafProfileCountersL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWafProfileCountersL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWafProfileCountersL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -41582,7 +43793,7 @@ impl AfWafProfileCountersL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebMasterL2 {
     /// `String`, read-write.
@@ -41882,6 +44093,7 @@ impl rt::Model for AfWebMasterL2 {
         "unsupportedciphers",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -42021,6 +44233,16 @@ impl ::serde::Serialize for AfWebMasterL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebMasterL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebMasterL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebMasterL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42046,7 +44268,7 @@ impl AfWebMasterL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebMasterL3 {
     /// `Integer`, read-write.
@@ -42346,6 +44568,7 @@ impl rt::Model for AfWebMasterL3 {
         "unsupportedciphers",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -42485,6 +44708,16 @@ impl ::serde::Serialize for AfWebMasterL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebMasterL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebMasterL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebMasterL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42510,7 +44743,7 @@ impl AfWebMasterL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebMasterL4 {
     /// `String`, read-write.
@@ -42810,6 +45043,7 @@ impl rt::Model for AfWebMasterL4 {
         "unsupportedciphers",
         "vservername",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_endpoint.as_field(),
@@ -42949,6 +45183,16 @@ impl ::serde::Serialize for AfWebMasterL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebMasterL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebMasterL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebMasterL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42974,7 +45218,7 @@ impl AfWebMasterL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebReportFirstL2 {
     /// `Double`, read-write.
@@ -43060,6 +45304,7 @@ impl rt::Model for AfWebReportFirstL2 {
         "report_id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -43115,6 +45360,16 @@ impl ::serde::Serialize for AfWebReportFirstL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebReportFirstL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebReportFirstL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebReportFirstL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43140,7 +45395,7 @@ impl AfWebReportFirstL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebReportFirstL3 {
     /// `Double`, read-write.
@@ -43226,6 +45481,7 @@ impl rt::Model for AfWebReportFirstL3 {
         "report_id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -43281,6 +45537,16 @@ impl ::serde::Serialize for AfWebReportFirstL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebReportFirstL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebReportFirstL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebReportFirstL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43306,7 +45572,7 @@ impl AfWebReportFirstL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebReportFirstL4 {
     /// `Double`, read-write.
@@ -43392,6 +45658,7 @@ impl rt::Model for AfWebReportFirstL4 {
         "report_id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -43447,6 +45714,16 @@ impl ::serde::Serialize for AfWebReportFirstL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebReportFirstL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebReportFirstL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebReportFirstL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43472,7 +45749,7 @@ impl AfWebReportFirstL4 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebUuidReportFirstL2 {
     /// `Double`, read-write.
@@ -43558,6 +45835,7 @@ impl rt::Model for AfWebUuidReportFirstL2 {
         "report_id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -43613,6 +45891,16 @@ impl ::serde::Serialize for AfWebUuidReportFirstL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebUuidReportFirstL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebUuidReportFirstL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebUuidReportFirstL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43638,7 +45926,7 @@ impl AfWebUuidReportFirstL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebUuidReportFirstL3 {
     /// `String`, read-write.
@@ -43724,6 +46012,7 @@ impl rt::Model for AfWebUuidReportFirstL3 {
         "report_id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -43779,6 +46068,16 @@ impl ::serde::Serialize for AfWebUuidReportFirstL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebUuidReportFirstL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebUuidReportFirstL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebUuidReportFirstL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43804,7 +46103,7 @@ impl AfWebUuidReportFirstL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWebUuidReportFirstL4 {
     /// `Double`, read-write.
@@ -43890,6 +46189,7 @@ impl rt::Model for AfWebUuidReportFirstL4 {
         "report_id",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -43945,6 +46245,16 @@ impl ::serde::Serialize for AfWebUuidReportFirstL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AfWebUuidReportFirstL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AfWebUuidReportFirstL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AfWebUuidReportFirstL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43969,7 +46279,7 @@ impl AfWebUuidReportFirstL4 {
 /// - URL: `/nitro/v2/config/agent_cert_upload`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentCertUpload {
     /// `String`, read-write.
@@ -44000,6 +46310,7 @@ impl rt::Model for AgentCertUpload {
         "key_name",
         "password",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -44033,6 +46344,16 @@ impl ::serde::Serialize for AgentCertUpload {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AgentCertUpload {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentCertUpload {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AgentCertUpload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44052,7 +46373,7 @@ impl rt::Resource for AgentCertUpload {
 /// - Key: `cust_id`
 /// - Operations: `action:upgrade`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentMaintenanceWndw {
     /// `String`, read-write.
@@ -44093,6 +46414,7 @@ impl rt::Model for AgentMaintenanceWndw {
         "id",
         "image_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_array.as_field(),
@@ -44128,6 +46450,16 @@ impl ::serde::Serialize for AgentMaintenanceWndw {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AgentMaintenanceWndw {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentMaintenanceWndw {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentMaintenanceWndw {
@@ -44171,7 +46503,7 @@ impl AgentMaintenanceWndw {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentResourceThreshold {
     /// `Integer`, read-write.
@@ -44350,6 +46682,7 @@ impl rt::Model for AgentResourceThreshold {
         "stylebook_flag",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip_address.as_field(),
@@ -44439,6 +46772,16 @@ impl ::serde::Serialize for AgentResourceThreshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AgentResourceThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentResourceThreshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AgentResourceThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44476,7 +46819,7 @@ impl AgentResourceThreshold {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentSnmpInfo {
     /// `String`, read-write.
@@ -44496,6 +46839,7 @@ pub struct AgentSnmpInfo {
 }
 impl rt::Model for AgentSnmpInfo {
     const FIELDS: &'static [&'static str] = &["agent_id", "engine_id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -44523,6 +46867,16 @@ impl ::serde::Serialize for AgentSnmpInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AgentSnmpInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentSnmpInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentSnmpInfo {
@@ -44554,7 +46908,7 @@ impl AgentSnmpInfo {
 /// - Key: `ip_address`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentSnmpManager {
     /// `String`, read-write.
@@ -44600,6 +46954,7 @@ impl rt::Model for AgentSnmpManager {
         "netmask",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -44633,6 +46988,16 @@ impl ::serde::Serialize for AgentSnmpManager {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AgentSnmpManager {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentSnmpManager {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentSnmpManager {
@@ -44686,7 +47051,7 @@ impl AgentSnmpManager {
 /// - Key: `id`
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentSnmpMib {
     /// `String`, read-write.
@@ -44735,6 +47100,7 @@ impl rt::Model for AgentSnmpMib {
         "location",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -44772,6 +47138,16 @@ impl ::serde::Serialize for AgentSnmpMib {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AgentSnmpMib {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentSnmpMib {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AgentSnmpMib {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44805,7 +47181,7 @@ impl AgentSnmpMib {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentSnmpUser {
     /// `String`, read-write.
@@ -44873,6 +47249,7 @@ impl rt::Model for AgentSnmpUser {
         "security_level",
         "view_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -44914,6 +47291,16 @@ impl ::serde::Serialize for AgentSnmpUser {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AgentSnmpUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentSnmpUser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentSnmpUser {
@@ -44967,7 +47354,7 @@ impl AgentSnmpUser {
 /// - Key: `name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentSnmpView {
     /// `String`, read-write.
@@ -44999,6 +47386,7 @@ pub struct AgentSnmpView {
 }
 impl rt::Model for AgentSnmpView {
     const FIELDS: &'static [&'static str] = &["agent_id", "name", "subtree", "type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -45030,6 +47418,16 @@ impl ::serde::Serialize for AgentSnmpView {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AgentSnmpView {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AgentSnmpView {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentSnmpView {
@@ -45083,7 +47481,7 @@ impl AgentSnmpView {
 /// - Key: none
 /// - Operations: `get`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApfPolicyInfo {
     /// `String`, read-write.
@@ -45099,6 +47497,7 @@ pub struct ApfPolicyInfo {
 }
 impl rt::Model for ApfPolicyInfo {
     const FIELDS: &'static [&'static str] = &["does_policy_exist", "event_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.does_policy_exist.as_field(),
@@ -45128,6 +47527,16 @@ impl ::serde::Serialize for ApfPolicyInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApfPolicyInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApfPolicyInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApfPolicyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -45152,7 +47561,7 @@ impl ApfPolicyInfo {
 /// - URL: `/nitro/v2/config/app_component`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppComponent {
     /// `Boolean`, read-write.
@@ -45251,6 +47660,7 @@ impl rt::Model for AppComponent {
         "vsvr_ip_address",
         "vsvr_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_header.as_field(),
@@ -45308,6 +47718,16 @@ impl ::serde::Serialize for AppComponent {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppComponent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppComponent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppComponent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -45327,7 +47747,7 @@ impl rt::Resource for AppComponent {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSummaryDetailedL2 {
     /// `Double`, read-write.
@@ -45524,6 +47944,7 @@ impl rt::Model for AppSummaryDetailedL2 {
         "vslbhealth",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -45617,6 +48038,16 @@ impl ::serde::Serialize for AppSummaryDetailedL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppSummaryDetailedL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppSummaryDetailedL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppSummaryDetailedL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -45642,7 +48073,7 @@ impl AppSummaryDetailedL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSummaryL2 {
     /// `Double`, read-write.
@@ -45839,6 +48270,7 @@ impl rt::Model for AppSummaryL2 {
         "vslbhealth",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -45932,6 +48364,16 @@ impl ::serde::Serialize for AppSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -45957,7 +48399,7 @@ impl AppSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSummaryL3 {
     /// `Double`, read-write.
@@ -46154,6 +48596,7 @@ impl rt::Model for AppSummaryL3 {
         "vslbhealth",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -46247,6 +48690,16 @@ impl ::serde::Serialize for AppSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46272,7 +48725,7 @@ impl AppSummaryL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSummaryL4 {
     /// `Double`, read-write.
@@ -46469,6 +48922,7 @@ impl rt::Model for AppSummaryL4 {
         "vslbhealth",
         "vsvr_ip_address",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_safety_index.as_field(),
@@ -46562,6 +49016,16 @@ impl ::serde::Serialize for AppSummaryL4 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AppSummaryL4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AppSummaryL4 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AppSummaryL4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46586,7 +49050,7 @@ impl AppSummaryL4 {
 /// - URL: `/nitro/v2/config/audit_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditLog {
     /// `String`, read-write.
@@ -46636,6 +49100,7 @@ impl rt::Model for AuditLog {
         "status",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.audit_username.as_field(),
@@ -46687,6 +49152,16 @@ impl ::serde::Serialize for AuditLog {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditLog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditLog {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46715,7 +49190,7 @@ impl AuditLog {
 /// - URL: `/nitro/v2/config/authorized_scope`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizedScope {
     /// `String`, read-write.
@@ -46744,6 +49219,7 @@ impl rt::Model for AuthorizedScope {
         "managed_device_id",
         "managed_device_id_array",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_application_list.as_field(),
@@ -46779,6 +49255,16 @@ impl ::serde::Serialize for AuthorizedScope {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AuthorizedScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuthorizedScope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizedScope {
@@ -46829,7 +49315,7 @@ impl AuthorizedScope {
 /// - URL: `/nitro/v2/config/autoselection_preference`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoselectionPreference {
     /// `Boolean`, read-write.
@@ -46855,6 +49341,7 @@ impl rt::Model for AutoselectionPreference {
         "id",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_auto_tp_vserver_selection.as_field(),
@@ -46888,6 +49375,16 @@ impl ::serde::Serialize for AutoselectionPreference {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for AutoselectionPreference {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AutoselectionPreference {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoselectionPreference {
@@ -46926,7 +49423,7 @@ impl AutoselectionPreference {
 /// - URL: `/nitro/v2/config/backup`
 /// - Key: none
 /// - Operations: `add`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Backup {
     /// `String`, read-write.
@@ -46940,6 +49437,7 @@ pub struct Backup {
 }
 impl rt::Model for Backup {
     const FIELDS: &'static [&'static str] = &["backup_file_name", "backup_password"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backup_file_name.as_field(),
@@ -46967,6 +49465,16 @@ impl ::serde::Serialize for Backup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Backup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Backup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Backup {
@@ -47000,7 +49508,7 @@ impl Backup {
 ///
 /// - URL: `/nitro/v2/config/backup_component`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackupComponent {
     /// `Integer`, read-write.
@@ -47041,6 +49549,7 @@ impl rt::Model for BackupComponent {
         "component_version_bit",
         "component_versions",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backup_file_name.as_field(),
@@ -47086,6 +49595,16 @@ impl ::serde::Serialize for BackupComponent {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BackupComponent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BackupComponent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BackupComponent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47104,7 +49623,7 @@ impl rt::Resource for BackupComponent {
 /// - URL: `/nitro/v2/config/backup_external_storage`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackupExternalStorage {
     /// `Boolean`, read-write.
@@ -47145,6 +49664,7 @@ impl rt::Model for BackupExternalStorage {
         "transfer_protocol",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.delete_from_svm.as_field(),
@@ -47190,6 +49710,16 @@ impl ::serde::Serialize for BackupExternalStorage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BackupExternalStorage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BackupExternalStorage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BackupExternalStorage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47226,7 +49756,7 @@ impl BackupExternalStorage {
 /// - URL: `/nitro/v2/config/backup_file`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackupFile {
     /// `Boolean`, read-write.
@@ -47257,6 +49787,7 @@ impl rt::Model for BackupFile {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.encrypted.as_field(),
@@ -47292,6 +49823,16 @@ impl ::serde::Serialize for BackupFile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BackupFile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BackupFile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BackupFile {
@@ -47334,7 +49875,7 @@ impl BackupFile {
 /// - URL: `/nitro/v2/config/backup_policy`
 /// - Key: `id`
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackupPolicy {
     /// `Integer`, read-write.
@@ -47368,6 +49909,7 @@ impl rt::Model for BackupPolicy {
         "id",
         "policy_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backup_password.as_field(),
@@ -47407,6 +49949,16 @@ impl ::serde::Serialize for BackupPolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BackupPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BackupPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BackupPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47440,7 +49992,7 @@ impl BackupPolicy {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BuiltInAgent {
     /// `String`, read-write.
@@ -47460,6 +50012,7 @@ pub struct BuiltInAgent {
 }
 impl rt::Model for BuiltInAgent {
     const FIELDS: &'static [&'static str] = &["id", "mastools_ws_state", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -47489,6 +50042,16 @@ impl ::serde::Serialize for BuiltInAgent {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for BuiltInAgent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BuiltInAgent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BuiltInAgent {
@@ -47539,7 +50102,7 @@ impl BuiltInAgent {
 /// - URL: `/nitro/v2/config/capacity`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Capacity {
     /// `Integer`, read-write.
@@ -47578,6 +50141,7 @@ impl rt::Model for Capacity {
         "std_bw",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.daystoexpiration.as_field(),
@@ -47619,6 +50183,16 @@ impl ::serde::Serialize for Capacity {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Capacity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Capacity {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Capacity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47655,7 +50229,7 @@ impl Capacity {
 /// - URL: `/nitro/v2/config/cc_las_auto_activate`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CcLasAutoActivate {
     /// `String`, read-write.
@@ -47677,6 +50251,7 @@ pub struct CcLasAutoActivate {
 }
 impl rt::Model for CcLasAutoActivate {
     const FIELDS: &'static [&'static str] = &["apiver", "output_file", "request_file"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.apiver.as_field(),
@@ -47708,6 +50283,16 @@ impl ::serde::Serialize for CcLasAutoActivate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CcLasAutoActivate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CcLasAutoActivate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CcLasAutoActivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47726,7 +50311,7 @@ impl rt::Resource for CcLasAutoActivate {
 /// - URL: `/nitro/v2/config/cc_profile`
 /// - Key: `id`
 /// - Operations: `add`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CcProfile {
     /// `String`, read-write.
@@ -47809,6 +50394,7 @@ impl rt::Model for CcProfile {
         "tenant_id",
         "verify_url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -47866,6 +50452,16 @@ impl ::serde::Serialize for CcProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CcProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CcProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CcProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47910,7 +50506,7 @@ impl CcProfile {
 /// - URL: `/nitro/v2/config/cipher_config`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CipherConfig {
     /// `String`, read-write.
@@ -47930,6 +50526,7 @@ impl rt::Model for CipherConfig {
         "cipher_name_list_array",
         "config_mode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_group_name.as_field(),
@@ -47961,6 +50558,16 @@ impl ::serde::Serialize for CipherConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CipherConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CipherConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CipherConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47989,7 +50596,7 @@ impl CipherConfig {
 /// - URL: `/nitro/v2/config/cipher_group`
 /// - Key: `cipher_group_name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CipherGroup {
     /// `String`, read-write.
@@ -48017,6 +50624,7 @@ impl rt::Model for CipherGroup {
         "cipher_group_name",
         "cipher_name_list_array",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_group_description.as_field(),
@@ -48046,6 +50654,16 @@ impl ::serde::Serialize for CipherGroup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CipherGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CipherGroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CipherGroup {
@@ -48098,7 +50716,7 @@ impl CipherGroup {
 /// - URL: `/nitro/v2/config/cipher_suite`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CipherSuite {
     /// `String`, read-write.
@@ -48110,6 +50728,7 @@ pub struct CipherSuite {
 }
 impl rt::Model for CipherSuite {
     const FIELDS: &'static [&'static str] = &["cipher_suite_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suite_name.as_field(),
@@ -48137,6 +50756,16 @@ impl ::serde::Serialize for CipherSuite {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CipherSuite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CipherSuite {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CipherSuite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48162,7 +50791,7 @@ impl CipherSuite {
 /// - Key: none
 /// - Operations: `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CliPrompt {
     /// Wire name `promptString`. Type `String`, read-write.
@@ -48174,6 +50803,7 @@ pub struct CliPrompt {
 }
 impl rt::Model for CliPrompt {
     const FIELDS: &'static [&'static str] = &["promptString"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.prompt_string.as_field(),
@@ -48201,6 +50831,16 @@ impl ::serde::Serialize for CliPrompt {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CliPrompt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CliPrompt {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CliPrompt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48225,7 +50865,7 @@ impl CliPrompt {
 /// - URL: `/nitro/v2/config/counter_info`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CounterInfo {
     /// `String`, read-write.
@@ -48264,6 +50904,7 @@ impl rt::Model for CounterInfo {
         "report_start_time",
         "rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomaly_count.as_field(),
@@ -48309,6 +50950,16 @@ impl ::serde::Serialize for CounterInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CounterInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CounterInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CounterInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48336,7 +50987,7 @@ impl CounterInfo {
 ///
 /// - URL: `/nitro/v2/config/counter_item`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CounterItem {
     /// `Boolean`, read-write.
@@ -48350,6 +51001,7 @@ pub struct CounterItem {
 }
 impl rt::Model for CounterItem {
     const FIELDS: &'static [&'static str] = &["anomaly", "timestamp", "value"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomaly.as_field(),
@@ -48381,6 +51033,16 @@ impl ::serde::Serialize for CounterItem {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CounterItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CounterItem {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CounterItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48399,7 +51061,7 @@ impl rt::Resource for CounterItem {
 /// - URL: `/nitro/v2/config/csv_export`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvExport {
     /// Wire name `type`. Type `String`, read-write.
@@ -48518,6 +51180,7 @@ impl rt::Model for CsvExport {
         "sla_enabled",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.args.as_field(),
@@ -48591,6 +51254,16 @@ impl ::serde::Serialize for CsvExport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CsvExport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CsvExport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CsvExport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48627,7 +51300,7 @@ impl CsvExport {
 /// - URL: `/nitro/v2/config/current_hostname`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CurrentHostname {
     /// `String`, read-write.
@@ -48645,6 +51318,7 @@ pub struct CurrentHostname {
 }
 impl rt::Model for CurrentHostname {
     const FIELDS: &'static [&'static str] = &["hostname", "hypervisor_hostname"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.hostname.as_field(),
@@ -48672,6 +51346,16 @@ impl ::serde::Serialize for CurrentHostname {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CurrentHostname {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CurrentHostname {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CurrentHostname {
@@ -48702,7 +51386,7 @@ impl CurrentHostname {
 /// - URL: `/nitro/v2/config/current_timezone`
 /// - Key: none
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CurrentTimezone {
     /// `String`, read-write.
@@ -48712,6 +51396,7 @@ pub struct CurrentTimezone {
 }
 impl rt::Model for CurrentTimezone {
     const FIELDS: &'static [&'static str] = &["timezone"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.timezone.as_field(),
@@ -48737,6 +51422,16 @@ impl ::serde::Serialize for CurrentTimezone {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CurrentTimezone {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CurrentTimezone {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CurrentTimezone {
@@ -48768,7 +51463,7 @@ impl CurrentTimezone {
 /// - Key: none
 /// - Operations: `action:upload`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CustomCacert {
     /// `String`, read-write.
@@ -48784,6 +51479,7 @@ pub struct CustomCacert {
 }
 impl rt::Model for CustomCacert {
     const FIELDS: &'static [&'static str] = &["file_data", "file_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_data.as_field(),
@@ -48811,6 +51507,16 @@ impl ::serde::Serialize for CustomCacert {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for CustomCacert {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CustomCacert {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomCacert {
@@ -48846,7 +51552,7 @@ impl CustomCacert {
 /// - Key: none
 /// - Operations: `action:truncate`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DatabaseStorageManagement {
     /// `Boolean`, read-write.
@@ -48890,6 +51596,7 @@ impl rt::Model for DatabaseStorageManagement {
         "truncate_id",
         "truncate_in_progress",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allowed_truncate_count.as_field(),
@@ -48929,6 +51636,16 @@ impl ::serde::Serialize for DatabaseStorageManagement {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DatabaseStorageManagement {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DatabaseStorageManagement {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DatabaseStorageManagement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48958,7 +51675,7 @@ impl DatabaseStorageManagement {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DatabaseStorageMetrics {
     /// `String`, read-write.
@@ -48978,6 +51695,7 @@ pub struct DatabaseStorageMetrics {
 }
 impl rt::Model for DatabaseStorageMetrics {
     const FIELDS: &'static [&'static str] = &["datetime", "metrics", "timeframe"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.datetime.as_field(),
@@ -49009,6 +51727,16 @@ impl ::serde::Serialize for DatabaseStorageMetrics {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DatabaseStorageMetrics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DatabaseStorageMetrics {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DatabaseStorageMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49034,7 +51762,7 @@ impl DatabaseStorageMetrics {
 /// - Key: `id`
 /// - Operations: `add`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCorruptionCheck {
     /// `Integer`, read-write.
@@ -49091,6 +51819,7 @@ impl rt::Model for DbCorruptionCheck {
         "scan_scope",
         "status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.completion_percentage.as_field(),
@@ -49132,6 +51861,16 @@ impl ::serde::Serialize for DbCorruptionCheck {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DbCorruptionCheck {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbCorruptionCheck {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DbCorruptionCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49168,7 +51907,7 @@ impl DbCorruptionCheck {
 /// - URL: `/nitro/v2/config/db_usage_trend`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbUsageTrend {
     /// `Double`, read-write.
@@ -49202,6 +51941,7 @@ impl rt::Model for DbUsageTrend {
         "storage",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -49237,6 +51977,16 @@ impl ::serde::Serialize for DbUsageTrend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DbUsageTrend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbUsageTrend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DbUsageTrend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49255,7 +52005,7 @@ impl rt::Resource for DbUsageTrend {
 /// - URL: `/nitro/v2/config/device_backup`
 /// - Key: `id`
 /// - Operations: `action:devicebackup`, `action:devicerestore`, `action:download`, `action:upload`, `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceBackup {
     /// `Boolean`, read-write.
@@ -49298,6 +52048,7 @@ impl rt::Model for DeviceBackup {
         "use_global_password",
         "wallet_key_encrypted",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backup_filename.as_field(),
@@ -49341,6 +52092,16 @@ impl ::serde::Serialize for DeviceBackup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DeviceBackup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceBackup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceBackup {
@@ -49387,7 +52148,7 @@ impl DeviceBackup {
 /// - URL: `/nitro/v2/config/device_backup_policy`
 /// - Key: none
 /// - Operations: `action:do_poll`, `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceBackupPolicy {
     /// `Integer`, read-write.
@@ -49435,6 +52196,7 @@ impl rt::Model for DeviceBackupPolicy {
         "polling_interval",
         "sdx_backup_timeout",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backup_on_cfg_sav_trap.as_field(),
@@ -49482,6 +52244,16 @@ impl ::serde::Serialize for DeviceBackupPolicy {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceBackupPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceBackupPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceBackupPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49517,7 +52289,7 @@ impl DeviceBackupPolicy {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceMaintenanceSettings {
     /// `Integer`, read-write.
@@ -49576,6 +52348,7 @@ impl rt::Model for DeviceMaintenanceSettings {
         "managed_device_id_list",
         "to_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.active_status.as_field(),
@@ -49619,6 +52392,16 @@ impl ::serde::Serialize for DeviceMaintenanceSettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DeviceMaintenanceSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceMaintenanceSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceMaintenanceSettings {
@@ -49670,7 +52453,7 @@ impl DeviceMaintenanceSettings {
 /// - Key: `id`
 /// - Operations: `action:devicetechsupport`, `action:download`, `action:upload`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceTechsupport {
     /// `Double`, read-write.
@@ -49776,6 +52559,7 @@ impl rt::Model for DeviceTechsupport {
         "ts_scope",
         "ts_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.case_or_service_request_number.as_field(),
@@ -49839,6 +52623,16 @@ impl ::serde::Serialize for DeviceTechsupport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceTechsupport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceTechsupport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceTechsupport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49879,7 +52673,7 @@ impl DeviceTechsupport {
 /// - URL: `/nitro/v2/config/device_telemetry_status_summary`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceTelemetryStatusSummary {
     /// `String`, read-write.
@@ -49918,6 +52712,7 @@ impl rt::Model for DeviceTelemetryStatusSummary {
         "ssh_state",
         "telemetry_status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_type.as_field(),
@@ -49955,6 +52750,16 @@ impl ::serde::Serialize for DeviceTelemetryStatusSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DeviceTelemetryStatusSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DeviceTelemetryStatusSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceTelemetryStatusSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49973,7 +52778,7 @@ impl rt::Resource for DeviceTelemetryStatusSummary {
 /// - URL: `/nitro/v2/config/dns_domain_entry`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsDomainEntry {
     /// `String`, read-write.
@@ -49997,6 +52802,7 @@ pub struct DnsDomainEntry {
 }
 impl rt::Model for DnsDomainEntry {
     const FIELDS: &'static [&'static str] = &["description", "id", "name", "tenant_id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -50028,6 +52834,16 @@ impl ::serde::Serialize for DnsDomainEntry {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DnsDomainEntry {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DnsDomainEntry {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DnsDomainEntry {
@@ -50081,7 +52897,7 @@ impl DnsDomainEntry {
 /// - Key: `id`
 /// - Operations: `action:download`, `action:generate`, `action:generate_all`, `add`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DownloadTelemetry {
     /// `String`, read-write.
@@ -50129,6 +52945,7 @@ impl rt::Model for DownloadTelemetry {
         "id",
         "tenant_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -50166,6 +52983,16 @@ impl ::serde::Serialize for DownloadTelemetry {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DownloadTelemetry {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DownloadTelemetry {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DownloadTelemetry {
@@ -50217,7 +53044,7 @@ impl DownloadTelemetry {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DynamicTasks {
     /// `String`, read-write.
@@ -50273,6 +53100,7 @@ impl rt::Model for DynamicTasks {
         "task_name",
         "weightage",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -50316,6 +53144,16 @@ impl ::serde::Serialize for DynamicTasks {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DynamicTasks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DynamicTasks {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DynamicTasks {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50340,7 +53178,7 @@ impl DynamicTasks {
 /// - URL: `/nitro/v2/config/dynamic_tasks_info`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DynamicTasksInfo {
     /// `Integer`, read-write.
@@ -50362,6 +53200,7 @@ pub struct DynamicTasksInfo {
 }
 impl rt::Model for DynamicTasksInfo {
     const FIELDS: &'static [&'static str] = &["entity_count", "name", "severity"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.entity_count.as_field(),
@@ -50393,6 +53232,16 @@ impl ::serde::Serialize for DynamicTasksInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DynamicTasksInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DynamicTasksInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DynamicTasksInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50411,7 +53260,7 @@ impl rt::Resource for DynamicTasksInfo {
 /// - URL: `/nitro/v2/config/dynamic_tasks_notification`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DynamicTasksNotification {
     /// `dynamic_tasks_info[]`, read-write.
@@ -50427,6 +53276,7 @@ pub struct DynamicTasksNotification {
 }
 impl rt::Model for DynamicTasksNotification {
     const FIELDS: &'static [&'static str] = &["tasks_info", "total_count"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.tasks_info.as_field(),
@@ -50456,6 +53306,16 @@ impl ::serde::Serialize for DynamicTasksNotification {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DynamicTasksNotification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DynamicTasksNotification {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DynamicTasksNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50474,7 +53334,7 @@ impl rt::Resource for DynamicTasksNotification {
 /// - URL: `/nitro/v2/config/dynamic_tasks_notification_profile`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DynamicTasksNotificationProfile {
     /// `String[]`, read-write.
@@ -50508,6 +53368,7 @@ impl rt::Model for DynamicTasksNotificationProfile {
         "slack",
         "sms",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.email.as_field(),
@@ -50543,6 +53404,16 @@ impl ::serde::Serialize for DynamicTasksNotificationProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DynamicTasksNotificationProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DynamicTasksNotificationProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DynamicTasksNotificationProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50560,7 +53431,7 @@ impl rt::Resource for DynamicTasksNotificationProfile {
 ///
 /// - URL: `/nitro/v2/config/entity_map`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EntityMap {
     /// `String`, read-write.
@@ -50576,6 +53447,7 @@ pub struct EntityMap {
 }
 impl rt::Model for EntityMap {
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.key.as_field(),
@@ -50605,6 +53477,16 @@ impl ::serde::Serialize for EntityMap {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for EntityMap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for EntityMap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EntityMap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50623,7 +53505,7 @@ impl rt::Resource for EntityMap {
 /// - URL: `/nitro/v2/config/export_report`
 /// - Key: none
 /// - Operations: `action:download`, `add`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExportReport {
     /// `String`, read-write.
@@ -50702,6 +53584,7 @@ impl rt::Model for ExportReport {
         "subject",
         "tabular_report",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -50755,6 +53638,16 @@ impl ::serde::Serialize for ExportReport {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ExportReport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ExportReport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ExportReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50787,7 +53680,7 @@ impl ExportReport {
 /// - URL: `/nitro/v2/config/export_report_job`
 /// - Key: `id`
 /// - Operations: `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExportReportJob {
     /// `String`, read-write.
@@ -50864,6 +53757,7 @@ impl rt::Model for ExportReportJob {
         "subject",
         "tabular_report",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -50917,6 +53811,16 @@ impl ::serde::Serialize for ExportReportJob {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ExportReportJob {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ExportReportJob {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ExportReportJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50953,7 +53857,7 @@ impl ExportReportJob {
 /// - URL: `/nitro/v2/config/external_server`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExternalServer {
     /// `String`, read-write.
@@ -50985,6 +53889,7 @@ impl rt::Model for ExternalServer {
         "is_secondary_external_server",
         "priority",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.external_server_name.as_field(),
@@ -51020,6 +53925,16 @@ impl ::serde::Serialize for ExternalServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ExternalServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ExternalServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ExternalServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51049,7 +53964,7 @@ impl ExternalServer {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeatureEnablementControl {
     /// `Boolean`, read-write.
@@ -51061,6 +53976,7 @@ pub struct FeatureEnablementControl {
 }
 impl rt::Model for FeatureEnablementControl {
     const FIELDS: &'static [&'static str] = &["autoenable_gw"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.autoenable_gw.as_field(),
@@ -51086,6 +54002,16 @@ impl ::serde::Serialize for FeatureEnablementControl {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for FeatureEnablementControl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FeatureEnablementControl {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FeatureEnablementControl {
@@ -51117,7 +54043,7 @@ impl FeatureEnablementControl {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeatureMigrationStatus {
     /// `String`, read-write.
@@ -51161,6 +54087,7 @@ impl rt::Model for FeatureMigrationStatus {
         "tables_mig_success",
         "total_tables",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.feature_name.as_field(),
@@ -51200,6 +54127,16 @@ impl ::serde::Serialize for FeatureMigrationStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FeatureMigrationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FeatureMigrationStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FeatureMigrationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51225,7 +54162,7 @@ impl FeatureMigrationStatus {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GeodbUpgrade {
     /// `String`, read-write.
@@ -51355,6 +54292,7 @@ impl rt::Model for GeodbUpgrade {
         "upload_time",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -51426,6 +54364,16 @@ impl ::serde::Serialize for GeodbUpgrade {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GeodbUpgrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GeodbUpgrade {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GeodbUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51475,7 +54423,7 @@ impl GeodbUpgrade {
 /// - Key: `id`
 /// - Operations: `action:force_failover`, `action:sync_secondary`, `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HaInfo {
     /// `String`, read-write.
@@ -51493,6 +54441,7 @@ pub struct HaInfo {
 }
 impl rt::Model for HaInfo {
     const FIELDS: &'static [&'static str] = &["id", "vip"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -51520,6 +54469,16 @@ impl ::serde::Serialize for HaInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for HaInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HaInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HaInfo {
@@ -51581,7 +54540,7 @@ impl HaInfo {
 /// - Key: none
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceFilter {
     /// `String`, read-write.
@@ -51597,6 +54556,7 @@ pub struct InstanceFilter {
 }
 impl rt::Model for InstanceFilter {
     const FIELDS: &'static [&'static str] = &["instances", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.instances.as_field(),
@@ -51624,6 +54584,16 @@ impl ::serde::Serialize for InstanceFilter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for InstanceFilter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for InstanceFilter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InstanceFilter {
@@ -51666,7 +54636,7 @@ impl InstanceFilter {
 /// - URL: `/nitro/v2/config/ip_block`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpBlock {
     /// `Double`, read-write.
@@ -51745,6 +54715,7 @@ impl rt::Model for IpBlock {
         "start_ip_num",
         "tenant_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city.as_field(),
@@ -51806,6 +54777,16 @@ impl ::serde::Serialize for IpBlock {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for IpBlock {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for IpBlock {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IpBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51854,7 +54835,7 @@ impl IpBlock {
 /// - URL: `/nitro/v2/config/jazz_license`
 /// - Key: none
 /// - Operations: `action:fetch`, `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct JazzLicense {
     /// `String`, read-write.
@@ -51904,6 +54885,7 @@ impl rt::Model for JazzLicense {
         "session_id",
         "use_proxy",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bind_type.as_field(),
@@ -51955,6 +54937,16 @@ impl ::serde::Serialize for JazzLicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for JazzLicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for JazzLicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for JazzLicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51984,7 +54976,7 @@ impl JazzLicense {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct JobSchedule {
     /// `String`, read-write.
@@ -52154,6 +55146,7 @@ impl rt::Model for JobSchedule {
         "trigger_type",
         "weekday_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.daily_time.as_field(),
@@ -52237,6 +55230,16 @@ impl ::serde::Serialize for JobSchedule {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for JobSchedule {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for JobSchedule {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for JobSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52287,7 +55290,7 @@ impl JobSchedule {
 /// - URL: `/nitro/v2/config/las_auto_activate_onprem`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasAutoActivateOnprem {
     /// `String`, read-write.
@@ -52324,6 +55327,7 @@ impl rt::Model for LasAutoActivateOnprem {
         "output_file",
         "request_file",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ccid.as_field(),
@@ -52357,6 +55361,16 @@ impl ::serde::Serialize for LasAutoActivateOnprem {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasAutoActivateOnprem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasAutoActivateOnprem {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasAutoActivateOnprem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52375,7 +55389,7 @@ impl rt::Resource for LasAutoActivateOnprem {
 /// - URL: `/nitro/v2/config/las_certchain`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasCertchain {
     /// `String[]`, read-write.
@@ -52391,6 +55405,7 @@ pub struct LasCertchain {
 }
 impl rt::Model for LasCertchain {
     const FIELDS: &'static [&'static str] = &["current", "previous"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.current.as_field(),
@@ -52420,6 +55435,16 @@ impl ::serde::Serialize for LasCertchain {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasCertchain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasCertchain {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasCertchain {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52438,7 +55463,7 @@ impl rt::Resource for LasCertchain {
 /// - URL: `/nitro/v2/config/las_lic_activate`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicActivate {
     /// `String`, read-write.
@@ -52531,6 +55556,7 @@ impl rt::Model for LasLicActivate {
         "std_capacity",
         "ver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -52584,6 +55610,16 @@ impl ::serde::Serialize for LasLicActivate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasLicActivate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasLicActivate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasLicActivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52602,7 +55638,7 @@ impl rt::Resource for LasLicActivate {
 /// - URL: `/nitro/v2/config/las_lic_apply`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicApply {
     /// `String`, read-write.
@@ -52616,6 +55652,7 @@ pub struct LasLicApply {
 }
 impl rt::Model for LasLicApply {
     const FIELDS: &'static [&'static str] = &["las_token_file_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.las_token_file_name.as_field(),
@@ -52643,6 +55680,16 @@ impl ::serde::Serialize for LasLicApply {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasLicApply {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasLicApply {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasLicApply {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52661,7 +55708,7 @@ impl rt::Resource for LasLicApply {
 /// - URL: `/nitro/v2/config/las_lic_darksite_info`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicDarksiteInfo {
     /// `String`, read-write.
@@ -52715,6 +55762,7 @@ impl rt::Model for LasLicDarksiteInfo {
         "orgid",
         "status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cn.as_field(),
@@ -52754,6 +55802,16 @@ impl ::serde::Serialize for LasLicDarksiteInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasLicDarksiteInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasLicDarksiteInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasLicDarksiteInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52772,7 +55830,7 @@ impl rt::Resource for LasLicDarksiteInfo {
 /// - URL: `/nitro/v2/config/las_lic_init`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicInit {
     /// `las_certchain`, read-write.
@@ -52865,6 +55923,7 @@ impl rt::Model for LasLicInit {
         "signeddata",
         "ver",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -52918,6 +55977,16 @@ impl ::serde::Serialize for LasLicInit {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasLicInit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasLicInit {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasLicInit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52936,7 +56005,7 @@ impl rt::Resource for LasLicInit {
 /// - URL: `/nitro/v2/config/las_signeddata`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasSigneddata {
     /// `String`, read-write.
@@ -52948,6 +56017,7 @@ pub struct LasSigneddata {
 }
 impl rt::Model for LasSigneddata {
     const FIELDS: &'static [&'static str] = &["pubkey"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pubkey.as_field(),
@@ -52975,6 +56045,16 @@ impl ::serde::Serialize for LasSigneddata {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LasSigneddata {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LasSigneddata {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LasSigneddata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52994,7 +56074,7 @@ impl rt::Resource for LasSigneddata {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LatestAaVserverCountersL2 {
     /// `String`, read-write.
@@ -53022,6 +56102,7 @@ impl rt::Model for LatestAaVserverCountersL2 {
         "lat_ip_address",
         "lat_rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lat_ctnsappname.as_field(),
@@ -53053,6 +56134,16 @@ impl ::serde::Serialize for LatestAaVserverCountersL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LatestAaVserverCountersL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LatestAaVserverCountersL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LatestAaVserverCountersL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53078,7 +56169,7 @@ impl LatestAaVserverCountersL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LatestAaVserverCountersL3 {
     /// `Double`, read-write.
@@ -53106,6 +56197,7 @@ impl rt::Model for LatestAaVserverCountersL3 {
         "lat_ip_address",
         "lat_rpt_sample_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lat_ctnsappname.as_field(),
@@ -53137,6 +56229,16 @@ impl ::serde::Serialize for LatestAaVserverCountersL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LatestAaVserverCountersL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LatestAaVserverCountersL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LatestAaVserverCountersL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53162,7 +56264,7 @@ impl LatestAaVserverCountersL3 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LatestAppSummaryL2 {
     /// `Double`, read-write.
@@ -53180,6 +56282,7 @@ pub struct LatestAppSummaryL2 {
 }
 impl rt::Model for LatestAppSummaryL2 {
     const FIELDS: &'static [&'static str] = &["lat_appname", "lat_rpt_sample_time"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lat_appname.as_field(),
@@ -53209,6 +56312,16 @@ impl ::serde::Serialize for LatestAppSummaryL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LatestAppSummaryL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LatestAppSummaryL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LatestAppSummaryL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53234,7 +56347,7 @@ impl LatestAppSummaryL2 {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LatestAppSummaryL3 {
     /// `String`, read-write.
@@ -53252,6 +56365,7 @@ pub struct LatestAppSummaryL3 {
 }
 impl rt::Model for LatestAppSummaryL3 {
     const FIELDS: &'static [&'static str] = &["lat_appname", "lat_rpt_sample_time"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lat_appname.as_field(),
@@ -53281,6 +56395,16 @@ impl ::serde::Serialize for LatestAppSummaryL3 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LatestAppSummaryL3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LatestAppSummaryL3 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LatestAppSummaryL3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53305,7 +56429,7 @@ impl LatestAppSummaryL3 {
 /// - URL: `/nitro/v2/config/ldap_server`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LdapServer {
     /// `String`, read-write.
@@ -53441,6 +56565,7 @@ impl rt::Model for LdapServer {
         "type",
         "validate_ldap_server_certs",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.address_type.as_field(),
@@ -53524,6 +56649,16 @@ impl ::serde::Serialize for LdapServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LdapServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LdapServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LdapServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53574,7 +56709,7 @@ impl LdapServer {
 /// - URL: `/nitro/v2/config/lic_darksite`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicDarksite {
     /// `String`, read-write.
@@ -53588,6 +56723,7 @@ pub struct LicDarksite {
 }
 impl rt::Model for LicDarksite {
     const FIELDS: &'static [&'static str] = &["package_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.package_name.as_field(),
@@ -53615,6 +56751,16 @@ impl ::serde::Serialize for LicDarksite {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LicDarksite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LicDarksite {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LicDarksite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53633,7 +56779,7 @@ impl rt::Resource for LicDarksite {
 /// - URL: `/nitro/v2/config/login`
 /// - Key: none
 /// - Operations: `add`, `delete`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Login {
     /// `String`, read-write.
@@ -53725,6 +56871,7 @@ impl rt::Model for Login {
         "two_factor_authentication_label",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -53784,6 +56931,16 @@ impl ::serde::Serialize for Login {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Login {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Login {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53818,7 +56975,7 @@ impl Login {
 /// - URL: `/nitro/v2/config/logout`
 /// - Key: none
 /// - Operations: `delete`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Logout {
     /// `String`, read-write.
@@ -53828,6 +56985,7 @@ pub struct Logout {
 }
 impl rt::Model for Logout {
     const FIELDS: &'static [&'static str] = &["sessionid"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sessionid.as_field(),
@@ -53855,6 +57013,16 @@ impl ::serde::Serialize for Logout {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Logout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Logout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Logout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53879,7 +57047,7 @@ impl Logout {
 /// - URL: `/nitro/v2/config/mail_attachment`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MailAttachment {
     /// `String`, read-write.
@@ -53904,6 +57072,7 @@ impl rt::Model for MailAttachment {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -53935,6 +57104,16 @@ impl ::serde::Serialize for MailAttachment {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MailAttachment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MailAttachment {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MailAttachment {
@@ -53977,7 +57156,7 @@ impl MailAttachment {
 /// - URL: `/nitro/v2/config/mail_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MailProfile {
     /// `String`, read-write.
@@ -54041,6 +57220,7 @@ impl rt::Model for MailProfile {
         "server_name",
         "to_list",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bcc_list.as_field(),
@@ -54086,6 +57266,16 @@ impl ::serde::Serialize for MailProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MailProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MailProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MailProfile {
@@ -54138,7 +57328,7 @@ impl MailProfile {
 /// - URL: `/nitro/v2/config/managed_app`
 /// - Key: `app_id`
 /// - Operations: `add`, `delete`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedApp {
     /// `network_function_config[]`, read-write.
@@ -54182,6 +57372,7 @@ impl rt::Model for ManagedApp {
         "lb_role",
         "networking_manager",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_dns.as_field(),
@@ -54229,6 +57420,16 @@ impl ::serde::Serialize for ManagedApp {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ManagedApp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ManagedApp {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ManagedApp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54272,7 +57473,7 @@ impl ManagedApp {
 ///
 /// - URL: `/nitro/v2/config/managed_vserver`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedVserver {
     /// `Boolean`, read-write.
@@ -54288,6 +57489,7 @@ pub struct ManagedVserver {
 }
 impl rt::Model for ManagedVserver {
     const FIELDS: &'static [&'static str] = &["id", "managed", "type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -54319,6 +57521,16 @@ impl ::serde::Serialize for ManagedVserver {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ManagedVserver {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ManagedVserver {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ManagedVserver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54337,7 +57549,7 @@ impl rt::Resource for ManagedVserver {
 /// - URL: `/nitro/v2/config/mas_agent_image`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:generate_k8s_agent_yaml_file`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MasAgentImage {
     /// `String`, read-write.
@@ -54422,6 +57634,7 @@ impl rt::Model for MasAgentImage {
         "proxy_server_port",
         "proxy_server_username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_id.as_field(),
@@ -54475,6 +57688,16 @@ impl ::serde::Serialize for MasAgentImage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MasAgentImage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MasAgentImage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MasAgentImage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54520,7 +57743,7 @@ impl MasAgentImage {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MasAgentVersionHistory {
     /// `String`, read-only.
@@ -54536,6 +57759,7 @@ pub struct MasAgentVersionHistory {
 }
 impl rt::Model for MasAgentVersionHistory {
     const FIELDS: &'static [&'static str] = &["serial_no", "version"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.serial_no.as_field(),
@@ -54565,6 +57789,16 @@ impl ::serde::Serialize for MasAgentVersionHistory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MasAgentVersionHistory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MasAgentVersionHistory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MasAgentVersionHistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54589,7 +57823,7 @@ impl MasAgentVersionHistory {
 /// - URL: `/nitro/v2/config/mas_health`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MasHealth {
     /// `Boolean`, read-write.
@@ -54601,6 +57835,7 @@ pub struct MasHealth {
 }
 impl rt::Model for MasHealth {
     const FIELDS: &'static [&'static str] = &["is_passive", "status"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.is_passive.as_field(),
@@ -54630,6 +57865,16 @@ impl ::serde::Serialize for MasHealth {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MasHealth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MasHealth {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MasHealth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54654,7 +57899,7 @@ impl MasHealth {
 /// - URL: `/nitro/v2/config/mas_license`
 /// - Key: `id`
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MasLicense {
     /// `String`, read-write.
@@ -54878,6 +58123,7 @@ impl rt::Model for MasLicense {
         "vpx_rule_licensed_count",
         "vpx_rule_max_limit",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adv_analytics.as_field(),
@@ -55009,6 +58255,16 @@ impl ::serde::Serialize for MasLicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MasLicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MasLicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MasLicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55041,7 +58297,7 @@ impl MasLicense {
 /// - URL: `/nitro/v2/config/mas_service_license`
 /// - Key: `id`
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MasServiceLicense {
     /// `String`, read-write.
@@ -55110,6 +58366,7 @@ impl rt::Model for MasServiceLicense {
         "total_allowed_tp_vips",
         "total_allowed_vips",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.approved.as_field(),
@@ -55175,6 +58432,16 @@ impl ::serde::Serialize for MasServiceLicense {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MasServiceLicense {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MasServiceLicense {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MasServiceLicense {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55207,7 +58474,7 @@ impl MasServiceLicense {
 /// - URL: `/nitro/v2/config/mas_summary`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MasSummary {
     /// `Integer`, read-only.
@@ -55267,6 +58534,7 @@ impl rt::Model for MasSummary {
         "swg_count",
         "tenant_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_count.as_field(),
@@ -55322,6 +58590,16 @@ impl ::serde::Serialize for MasSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MasSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MasSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MasSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55346,7 +58624,7 @@ impl MasSummary {
 /// - URL: `/nitro/v2/config/migrate_to_las`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateToLas {
     /// `Integer`, read-write.
@@ -55420,6 +58698,7 @@ impl rt::Model for MigrateToLas {
         "ns_require_upgrade_count",
         "ns_require_upgrade_devices",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.first_time_las_lic_count.as_field(),
@@ -55471,6 +58750,16 @@ impl ::serde::Serialize for MigrateToLas {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MigrateToLas {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MigrateToLas {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MigrateToLas {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55490,7 +58779,7 @@ impl rt::Resource for MigrateToLas {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModulePurgeSetting {
     /// `Integer`, read-write.
@@ -55510,6 +58799,7 @@ pub struct ModulePurgeSetting {
 }
 impl rt::Model for ModulePurgeSetting {
     const FIELDS: &'static [&'static str] = &["id", "module_name", "purge_interval"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -55539,6 +58829,16 @@ impl ::serde::Serialize for ModulePurgeSetting {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ModulePurgeSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ModulePurgeSetting {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ModulePurgeSetting {
@@ -55577,7 +58877,7 @@ impl ModulePurgeSetting {
 /// - URL: `/nitro/v2/config/mps`
 /// - Key: none
 /// - Operations: `action:reboot`, `action:shutdown`, `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mps {
     /// `String`, read-write.
@@ -55755,6 +59055,7 @@ impl rt::Model for Mps {
         "uptime",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bios_version.as_field(),
@@ -55870,6 +59171,16 @@ impl ::serde::Serialize for Mps {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Mps {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Mps {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Mps {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55906,7 +59217,7 @@ impl Mps {
 /// - URL: `/nitro/v2/config/mps_agent`
 /// - Key: `id`
 /// - Operations: `action:reboot`, `action:restart`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsAgent {
     /// `Double`, read-write.
@@ -56106,6 +59417,7 @@ impl rt::Model for MpsAgent {
         "version",
         "zipcode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -56229,6 +59541,16 @@ impl ::serde::Serialize for MpsAgent {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsAgent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsAgent {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56270,7 +59592,7 @@ impl MpsAgent {
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsAgentDiag {
     /// `String`, read-write.
@@ -56344,6 +59666,7 @@ impl rt::Model for MpsAgentDiag {
         "s3",
         "trust",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adm.as_field(),
@@ -56395,6 +59718,16 @@ impl ::serde::Serialize for MpsAgentDiag {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsAgentDiag {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsAgentDiag {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsAgentDiag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56428,7 +59761,7 @@ impl MpsAgentDiag {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsCcpClient {
     /// `Double`, read-write.
@@ -56477,6 +59810,7 @@ impl rt::Model for MpsCcpClient {
         "state",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.customer_name.as_field(),
@@ -56518,6 +59852,16 @@ impl ::serde::Serialize for MpsCcpClient {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsCcpClient {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsCcpClient {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsCcpClient {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56546,7 +59890,7 @@ impl MpsCcpClient {
 /// - URL: `/nitro/v2/config/mps_datacenter`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsDatacenter {
     /// `String`, read-write.
@@ -56661,6 +60005,7 @@ impl rt::Model for MpsDatacenter {
         "type",
         "zipcode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application_name.as_field(),
@@ -56738,6 +60083,16 @@ impl ::serde::Serialize for MpsDatacenter {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsDatacenter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsDatacenter {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsDatacenter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56786,7 +60141,7 @@ impl MpsDatacenter {
 /// - URL: `/nitro/v2/config/mps_disk_usage`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsDiskUsage {
     /// `String`, read-write.
@@ -56828,6 +60183,7 @@ impl rt::Model for MpsDiskUsage {
         "total_space",
         "used_space",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.disk_capacity.as_field(),
@@ -56875,6 +60231,16 @@ impl ::serde::Serialize for MpsDiskUsage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsDiskUsage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsDiskUsage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsDiskUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56904,7 +60270,7 @@ impl MpsDiskUsage {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsFeature {
     /// `Integer`, read-write.
@@ -56943,6 +60309,7 @@ impl rt::Model for MpsFeature {
         "id",
         "ops_toggle",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.admin_toggle.as_field(),
@@ -56978,6 +60345,16 @@ impl ::serde::Serialize for MpsFeature {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MpsFeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsFeature {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MpsFeature {
@@ -57029,7 +60406,7 @@ impl MpsFeature {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsFingerprint {
     /// `String`, read-write.
@@ -57045,6 +60422,7 @@ pub struct MpsFingerprint {
 }
 impl rt::Model for MpsFingerprint {
     const FIELDS: &'static [&'static str] = &["agent_id", "finger_print"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_id.as_field(),
@@ -57074,6 +60452,16 @@ impl ::serde::Serialize for MpsFingerprint {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsFingerprint {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsFingerprint {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsFingerprint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57098,7 +60486,7 @@ impl MpsFingerprint {
 /// - URL: `/nitro/v2/config/mps_geolocation_country`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsGeolocationCountry {
     /// `String`, read-write.
@@ -57114,6 +60502,7 @@ pub struct MpsGeolocationCountry {
 }
 impl rt::Model for MpsGeolocationCountry {
     const FIELDS: &'static [&'static str] = &["code", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.code.as_field(),
@@ -57143,6 +60532,16 @@ impl ::serde::Serialize for MpsGeolocationCountry {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsGeolocationCountry {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsGeolocationCountry {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsGeolocationCountry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57167,7 +60566,7 @@ impl MpsGeolocationCountry {
 /// - URL: `/nitro/v2/config/mps_geolocation_region`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsGeolocationRegion {
     /// `String`, read-write.
@@ -57191,6 +60590,7 @@ impl rt::Model for MpsGeolocationRegion {
         "region_code",
         "region_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.country_code.as_field(),
@@ -57222,6 +60622,16 @@ impl ::serde::Serialize for MpsGeolocationRegion {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsGeolocationRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsGeolocationRegion {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsGeolocationRegion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57246,7 +60656,7 @@ impl MpsGeolocationRegion {
 /// - URL: `/nitro/v2/config/mps_health`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsHealth {
     /// `String`, read-write.
@@ -57299,6 +60709,7 @@ impl rt::Model for MpsHealth {
         "node_type",
         "page_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cpu_usage.as_field(),
@@ -57352,6 +60763,16 @@ impl ::serde::Serialize for MpsHealth {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsHealth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsHealth {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsHealth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57380,7 +60801,7 @@ impl MpsHealth {
 /// - URL: `/nitro/v2/config/mps_image`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsImage {
     /// `String`, read-write.
@@ -57410,6 +60831,7 @@ impl rt::Model for MpsImage {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -57443,6 +60865,16 @@ impl ::serde::Serialize for MpsImage {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MpsImage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsImage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MpsImage {
@@ -57486,7 +60918,7 @@ impl MpsImage {
 /// - Key: none
 /// - Operations: `get`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsMgmtNetworkConfig {
     /// `String[]`, read-write.
@@ -57512,6 +60944,7 @@ pub struct MpsMgmtNetworkConfig {
 }
 impl rt::Model for MpsMgmtNetworkConfig {
     const FIELDS: &'static [&'static str] = &["ip_address", "netmask", "networks"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ip_address.as_field(),
@@ -57543,6 +60976,16 @@ impl ::serde::Serialize for MpsMgmtNetworkConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsMgmtNetworkConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsMgmtNetworkConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsMgmtNetworkConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57571,7 +61014,7 @@ impl MpsMgmtNetworkConfig {
 /// - URL: `/nitro/v2/config/mps_network_config`
 /// - Key: none
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsNetworkConfig {
     /// `Integer`, read-write.
@@ -57620,6 +61063,7 @@ impl rt::Model for MpsNetworkConfig {
         "ipv6_address",
         "netmask",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.alternate_dns.as_field(),
@@ -57665,6 +61109,16 @@ impl ::serde::Serialize for MpsNetworkConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsNetworkConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsNetworkConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsNetworkConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57693,7 +61147,7 @@ impl MpsNetworkConfig {
 /// - URL: `/nitro/v2/config/mps_ssl_certkey`
 /// - Key: none
 /// - Operations: `add`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsSslCertkey {
     /// `String`, read-write.
@@ -57757,6 +61211,7 @@ impl rt::Model for MpsSslCertkey {
         "valid_to",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.days_to_expiry.as_field(),
@@ -57812,6 +61267,16 @@ impl ::serde::Serialize for MpsSslCertkey {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsSslCertkey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsSslCertkey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsSslCertkey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57846,7 +61311,7 @@ impl MpsSslCertkey {
 /// - URL: `/nitro/v2/config/mps_upgrade`
 /// - Key: none
 /// - Operations: `action:upgrade`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsUpgrade {
     /// `String`, read-write.
@@ -57864,6 +61329,7 @@ pub struct MpsUpgrade {
 }
 impl rt::Model for MpsUpgrade {
     const FIELDS: &'static [&'static str] = &["do_cleanup", "doc_file", "image_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.do_cleanup.as_field(),
@@ -57895,6 +61361,16 @@ impl ::serde::Serialize for MpsUpgrade {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsUpgrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsUpgrade {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57921,7 +61397,7 @@ impl MpsUpgrade {
 /// - URL: `/nitro/v2/config/mps_user_heatmap`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsUserHeatmap {
     /// `Double`, read-write.
@@ -57948,6 +61424,7 @@ impl rt::Model for MpsUserHeatmap {
         "total_bytes",
         "total_count",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.hits.as_field(),
@@ -57985,6 +61462,16 @@ impl ::serde::Serialize for MpsUserHeatmap {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MpsUserHeatmap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsUserHeatmap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MpsUserHeatmap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58009,7 +61496,7 @@ impl MpsUserHeatmap {
 /// - URL: `/nitro/v2/config/mpsgroup`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mpsgroup {
     /// `Boolean`, read-write.
@@ -58126,6 +61613,7 @@ impl rt::Model for Mpsgroup {
         "user_session_limit",
         "users",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.allow_application_only.as_field(),
@@ -58203,6 +61691,16 @@ impl ::serde::Serialize for Mpsgroup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Mpsgroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Mpsgroup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Mpsgroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58254,7 +61752,7 @@ impl Mpsgroup {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsgroupCpScope {
     /// `String`, read-write.
@@ -58318,6 +61816,7 @@ impl rt::Model for MpsgroupCpScope {
         "status",
         "task_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configpack_id.as_field(),
@@ -58363,6 +61862,16 @@ impl ::serde::Serialize for MpsgroupCpScope {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for MpsgroupCpScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MpsgroupCpScope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MpsgroupCpScope {
@@ -58413,7 +61922,7 @@ impl MpsgroupCpScope {
 /// - URL: `/nitro/v2/config/mpssession`
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mpssession {
     /// `String`, read-write.
@@ -58461,6 +61970,7 @@ impl rt::Model for Mpssession {
         "tenant_name",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.client_type.as_field(),
@@ -58512,6 +62022,16 @@ impl ::serde::Serialize for Mpssession {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Mpssession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Mpssession {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Mpssession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58544,7 +62064,7 @@ impl Mpssession {
 /// - URL: `/nitro/v2/config/mpsuser`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mpsuser {
     /// `String`, read-write.
@@ -58609,6 +62129,7 @@ impl rt::Model for Mpsuser {
         "tenant_id",
         "unlock",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_session_timeout.as_field(),
@@ -58656,6 +62177,16 @@ impl ::serde::Serialize for Mpsuser {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Mpsuser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Mpsuser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Mpsuser {
@@ -58708,7 +62239,7 @@ impl Mpsuser {
 /// - URL: `/nitro/v2/config/msp_tenant`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MspTenant {
     /// `String`, read-write.
@@ -58728,6 +62259,7 @@ pub struct MspTenant {
 }
 impl rt::Model for MspTenant {
     const FIELDS: &'static [&'static str] = &["enable_msp_mode", "id", "properties"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_msp_mode.as_field(),
@@ -58759,6 +62291,16 @@ impl ::serde::Serialize for MspTenant {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for MspTenant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for MspTenant {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MspTenant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58777,7 +62319,7 @@ impl rt::Resource for MspTenant {
 /// - URL: `/nitro/v2/config/notification_digest_settings`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NotificationDigestSettings {
     /// `String`, read-write.
@@ -58827,6 +62369,7 @@ impl rt::Model for NotificationDigestSettings {
         "tenant_id",
         "tz_offset",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.daily_features_list.as_field(),
@@ -58878,6 +62421,16 @@ impl ::serde::Serialize for NotificationDigestSettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NotificationDigestSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NotificationDigestSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NotificationDigestSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58914,7 +62467,7 @@ impl NotificationDigestSettings {
 /// - URL: `/nitro/v2/config/notify_service`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NotifyService {
     /// `String`, read-write.
@@ -58986,6 +62539,7 @@ impl rt::Model for NotifyService {
         "template_name",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.email_msg_body.as_field(),
@@ -59033,6 +62587,16 @@ impl ::serde::Serialize for NotifyService {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NotifyService {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NotifyService {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NotifyService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59052,7 +62616,7 @@ impl rt::Resource for NotifyService {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsForLas {
     /// `String`, read-write.
@@ -59101,6 +62665,7 @@ impl rt::Model for NsForLas {
         "type",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -59140,6 +62705,16 @@ impl ::serde::Serialize for NsForLas {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NsForLas {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsForLas {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NsForLas {
@@ -59191,7 +62766,7 @@ impl NsForLas {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLpeid {
     /// `String`, read-write.
@@ -59203,6 +62778,7 @@ pub struct NsLpeid {
 }
 impl rt::Model for NsLpeid {
     const FIELDS: &'static [&'static str] = &["lpeid"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lpeid.as_field(),
@@ -59230,6 +62806,16 @@ impl ::serde::Serialize for NsLpeid {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsLpeid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsLpeid {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsLpeid {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59255,7 +62841,7 @@ impl NsLpeid {
 /// - Key: `id`
 /// - Operations: `add`, `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSecurityAdvisory {
     /// `String`, read-write.
@@ -59383,6 +62969,7 @@ impl rt::Model for NsSecurityAdvisory {
         "secure_config_advisory_status",
         "start_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cve_detection.as_field(),
@@ -59450,6 +63037,16 @@ impl ::serde::Serialize for NsSecurityAdvisory {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSecurityAdvisory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSecurityAdvisory {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSecurityAdvisory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59495,7 +63092,7 @@ impl NsSecurityAdvisory {
 /// - Key: none
 /// - Operations: `add`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslZerotouchParam {
     /// `String`, read-write.
@@ -59572,6 +63169,7 @@ impl rt::Model for NsSslZerotouchParam {
         "passphrase",
         "public_key",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -59621,6 +63219,16 @@ impl ::serde::Serialize for NsSslZerotouchParam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsSslZerotouchParam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsSslZerotouchParam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsSslZerotouchParam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59654,7 +63262,7 @@ impl NsSslZerotouchParam {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserverAnalyticsSummary {
     /// `Integer`, read-write.
@@ -59670,6 +63278,7 @@ pub struct NsVserverAnalyticsSummary {
 }
 impl rt::Model for NsVserverAnalyticsSummary {
     const FIELDS: &'static [&'static str] = &["vserver_count", "vserver_type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.vserver_count.as_field(),
@@ -59699,6 +63308,16 @@ impl ::serde::Serialize for NsVserverAnalyticsSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsVserverAnalyticsSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsVserverAnalyticsSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsVserverAnalyticsSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59723,7 +63342,7 @@ impl NsVserverAnalyticsSummary {
 /// - URL: `/nitro/v2/config/ntp_param`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NtpParam {
     /// `Integer[]`, read-write.
@@ -59746,6 +63365,7 @@ impl rt::Model for NtpParam {
         "revoke_logsec",
         "trusted_key_list",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.authentication.as_field(),
@@ -59779,6 +63399,16 @@ impl ::serde::Serialize for NtpParam {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NtpParam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NtpParam {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NtpParam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59807,7 +63437,7 @@ impl NtpParam {
 /// - URL: `/nitro/v2/config/ntp_server`
 /// - Key: `server`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NtpServer {
     /// `Boolean`, read-write.
@@ -59839,6 +63469,7 @@ impl rt::Model for NtpServer {
         "preferred_server",
         "server",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.autokey.as_field(),
@@ -59876,6 +63507,16 @@ impl ::serde::Serialize for NtpServer {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NtpServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NtpServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NtpServer {
@@ -59928,7 +63569,7 @@ impl NtpServer {
 /// - URL: `/nitro/v2/config/ntp_sync`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NtpSync {
     /// `Boolean`, read-write.
@@ -59938,6 +63579,7 @@ pub struct NtpSync {
 }
 impl rt::Model for NtpSync {
     const FIELDS: &'static [&'static str] = &["ntpd_status"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ntpd_status.as_field(),
@@ -59963,6 +63605,16 @@ impl ::serde::Serialize for NtpSync {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NtpSync {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NtpSync {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NtpSync {
@@ -59994,7 +63646,7 @@ impl NtpSync {
 /// - Key: none
 /// - Operations: `add`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OnpremDiag {
     /// `String`, read-write.
@@ -60076,6 +63728,7 @@ impl rt::Model for OnpremDiag {
         "start_time",
         "status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adm.as_field(),
@@ -60127,6 +63780,16 @@ impl ::serde::Serialize for OnpremDiag {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for OnpremDiag {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for OnpremDiag {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OnpremDiag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60160,7 +63823,7 @@ impl OnpremDiag {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PagerdutyProfile {
     /// `String`, read-write.
@@ -60186,6 +63849,7 @@ pub struct PagerdutyProfile {
 }
 impl rt::Model for PagerdutyProfile {
     const FIELDS: &'static [&'static str] = &["id", "profile_name", "service_key"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -60215,6 +63879,16 @@ impl ::serde::Serialize for PagerdutyProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PagerdutyProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PagerdutyProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PagerdutyProfile {
@@ -60263,7 +63937,7 @@ impl PagerdutyProfile {
 /// - URL: `/nitro/v2/config/password_policy`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PasswordPolicy {
     /// `Boolean`, read-write.
@@ -60283,6 +63957,7 @@ impl rt::Model for PasswordPolicy {
         "id",
         "minimum_password_length",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_password_complexity.as_field(),
@@ -60312,6 +63987,16 @@ impl ::serde::Serialize for PasswordPolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PasswordPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PasswordPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PasswordPolicy {
@@ -60350,7 +64035,7 @@ impl PasswordPolicy {
 /// - URL: `/nitro/v2/config/pooled_saas_lac_info`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PooledSaasLacInfo {
     /// `String`, read-write.
@@ -60394,6 +64079,7 @@ impl rt::Model for PooledSaasLacInfo {
         "license_access_codes",
         "properties",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activation_id_list.as_field(),
@@ -60433,6 +64119,16 @@ impl ::serde::Serialize for PooledSaasLacInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PooledSaasLacInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PooledSaasLacInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PooledSaasLacInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60450,7 +64146,7 @@ impl rt::Resource for PooledSaasLacInfo {
 ///
 /// - URL: `/nitro/v2/config/property_map`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PropertyMap {
     /// `String`, read-write.
@@ -60466,6 +64162,7 @@ pub struct PropertyMap {
 }
 impl rt::Model for PropertyMap {
     const FIELDS: &'static [&'static str] = &["prop_key", "prop_value"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.prop_key.as_field(),
@@ -60495,6 +64192,16 @@ impl ::serde::Serialize for PropertyMap {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PropertyMap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PropertyMap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PropertyMap {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60514,7 +64221,7 @@ impl rt::Resource for PropertyMap {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProxyServer {
     /// `String`, read-write.
@@ -60559,6 +64266,7 @@ impl rt::Model for ProxyServer {
         "port",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enabled.as_field(),
@@ -60594,6 +64302,16 @@ impl ::serde::Serialize for ProxyServer {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ProxyServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ProxyServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProxyServer {
@@ -60632,7 +64350,7 @@ impl ProxyServer {
 /// - URL: `/nitro/v2/config/prune_policy`
 /// - Key: `policy_name`
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrunePolicy {
     /// `Integer`, read-write.
@@ -60661,6 +64379,7 @@ impl rt::Model for PrunePolicy {
         "do_auto_purge",
         "policy_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.data_to_keep_in_days.as_field(),
@@ -60692,6 +64411,16 @@ impl ::serde::Serialize for PrunePolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for PrunePolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PrunePolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PrunePolicy {
@@ -60727,7 +64456,7 @@ impl PrunePolicy {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PublicIpBlockLookup {
     /// `Double`, read-write.
@@ -60772,6 +64501,7 @@ impl rt::Model for PublicIpBlockLookup {
         "longitude",
         "region",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.city.as_field(),
@@ -60809,6 +64539,16 @@ impl ::serde::Serialize for PublicIpBlockLookup {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for PublicIpBlockLookup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for PublicIpBlockLookup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PublicIpBlockLookup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60833,7 +64573,7 @@ impl PublicIpBlockLookup {
 /// - URL: `/nitro/v2/config/radius_server`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RadiusServer {
     /// `Integer`, read-write.
@@ -60924,6 +64664,7 @@ impl rt::Model for RadiusServer {
         "radius_key",
         "vendor_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.accounting.as_field(),
@@ -60989,6 +64730,16 @@ impl ::serde::Serialize for RadiusServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RadiusServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RadiusServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RadiusServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61038,7 +64789,7 @@ impl RadiusServer {
 ///
 /// - URL: `/nitro/v2/config/rba_authscope_props`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaAuthscopeProps {
     /// `String`, read-write.
@@ -61068,6 +64819,7 @@ impl rt::Model for RbaAuthscopeProps {
         "propvalues",
         "rbaoperator",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -61107,6 +64859,16 @@ impl ::serde::Serialize for RbaAuthscopeProps {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaAuthscopeProps {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaAuthscopeProps {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaAuthscopeProps {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61124,7 +64886,7 @@ impl rt::Resource for RbaAuthscopeProps {
 ///
 /// - URL: `/nitro/v2/config/rba_childmodule_client_data`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaChildmoduleClientData {
     /// `String`, read-write.
@@ -61160,6 +64922,7 @@ impl rt::Model for RbaChildmoduleClientData {
         "serial_id",
         "ui_component",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.child_node.as_field(),
@@ -61203,6 +64966,16 @@ impl ::serde::Serialize for RbaChildmoduleClientData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaChildmoduleClientData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaChildmoduleClientData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaChildmoduleClientData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61221,7 +64994,7 @@ impl rt::Resource for RbaChildmoduleClientData {
 /// - URL: `/nitro/v2/config/rba_client_data`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaClientData {
     /// `String`, read-write.
@@ -61251,6 +65024,7 @@ impl rt::Model for RbaClientData {
         "serial_id",
         "ui_component",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.child_node.as_field(),
@@ -61290,6 +65064,16 @@ impl ::serde::Serialize for RbaClientData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaClientData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaClientData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaClientData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61313,7 +65097,7 @@ impl RbaClientData {
 ///
 /// - URL: `/nitro/v2/config/rba_module_client_data`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaModuleClientData {
     /// `String`, read-write.
@@ -61352,6 +65136,7 @@ impl rt::Model for RbaModuleClientData {
         "submodules",
         "ui_component",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.child_node.as_field(),
@@ -61397,6 +65182,16 @@ impl ::serde::Serialize for RbaModuleClientData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaModuleClientData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaModuleClientData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaModuleClientData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61414,7 +65209,7 @@ impl rt::Resource for RbaModuleClientData {
 ///
 /// - URL: `/nitro/v2/config/rba_operation_client_data`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaOperationClientData {
     /// `String`, read-write.
@@ -61450,6 +65245,7 @@ impl rt::Model for RbaOperationClientData {
         "serial_id",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dependent_resources.as_field(),
@@ -61493,6 +65289,16 @@ impl ::serde::Serialize for RbaOperationClientData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaOperationClientData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaOperationClientData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaOperationClientData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61511,7 +65317,7 @@ impl rt::Resource for RbaOperationClientData {
 /// - URL: `/nitro/v2/config/rba_policy`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaPolicy {
     /// `String`, read-write.
@@ -61549,6 +65355,7 @@ impl rt::Model for RbaPolicy {
         "tenant_id",
         "ui",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -61586,6 +65393,16 @@ impl ::serde::Serialize for RbaPolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RbaPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RbaPolicy {
@@ -61638,7 +65455,7 @@ impl RbaPolicy {
 /// - URL: `/nitro/v2/config/rba_role`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaRole {
     /// `String`, read-write.
@@ -61673,6 +65490,7 @@ impl rt::Model for RbaRole {
         "policies",
         "tenant_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -61708,6 +65526,16 @@ impl ::serde::Serialize for RbaRole {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RbaRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaRole {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RbaRole {
@@ -61759,7 +65587,7 @@ impl RbaRole {
 ///
 /// - URL: `/nitro/v2/config/rba_statement`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaStatement {
     /// `String`, read-write.
@@ -61789,6 +65617,7 @@ impl rt::Model for RbaStatement {
         "parent_name",
         "resource_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.access_type.as_field(),
@@ -61828,6 +65657,16 @@ impl ::serde::Serialize for RbaStatement {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaStatement {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaStatement {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaStatement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61845,7 +65684,7 @@ impl rt::Resource for RbaStatement {
 ///
 /// - URL: `/nitro/v2/config/rba_submodule_client_data`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaSubmoduleClientData {
     /// `String`, read-write.
@@ -61884,6 +65723,7 @@ impl rt::Model for RbaSubmoduleClientData {
         "serial_id",
         "ui_component",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.child_node.as_field(),
@@ -61929,6 +65769,16 @@ impl ::serde::Serialize for RbaSubmoduleClientData {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaSubmoduleClientData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaSubmoduleClientData {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaSubmoduleClientData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61947,7 +65797,7 @@ impl rt::Resource for RbaSubmoduleClientData {
 /// - URL: `/nitro/v2/config/rba_ui`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaUi {
     /// `String`, read-write.
@@ -61974,6 +65824,7 @@ impl rt::Model for RbaUi {
         "parent_id",
         "parent_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.access_type.as_field(),
@@ -62011,6 +65862,16 @@ impl ::serde::Serialize for RbaUi {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RbaUi {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RbaUi {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RbaUi {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62038,7 +65899,7 @@ impl RbaUi {
 ///
 /// - URL: `/nitro/v2/config/redis_ha_update`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RedisHaUpdate {
     /// `String[]`, read-write.
@@ -62065,6 +65926,7 @@ impl rt::Model for RedisHaUpdate {
         "operation",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_ids.as_field(),
@@ -62102,6 +65964,16 @@ impl ::serde::Serialize for RedisHaUpdate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RedisHaUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RedisHaUpdate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RedisHaUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62120,7 +65992,7 @@ impl rt::Resource for RedisHaUpdate {
 /// - URL: `/nitro/v2/config/remote_backup`
 /// - Key: `name`
 /// - Operations: `add`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteBackup {
     /// `String`, read-write.
@@ -62138,6 +66010,7 @@ pub struct RemoteBackup {
 }
 impl rt::Model for RemoteBackup {
     const FIELDS: &'static [&'static str] = &["name", "password", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -62167,6 +66040,16 @@ impl ::serde::Serialize for RemoteBackup {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RemoteBackup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RemoteBackup {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RemoteBackup {
@@ -62205,7 +66088,7 @@ impl RemoteBackup {
 /// - URL: `/nitro/v2/config/remote_backup_config`
 /// - Key: `id`
 /// - Operations: `action:sync_secondary`, `add`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteBackupConfig {
     /// `String`, read-write.
@@ -62288,6 +66171,7 @@ impl rt::Model for RemoteBackupConfig {
         "retention_interval",
         "sync_progress",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -62345,6 +66229,16 @@ impl ::serde::Serialize for RemoteBackupConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RemoteBackupConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RemoteBackupConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RemoteBackupConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62385,7 +66279,7 @@ impl RemoteBackupConfig {
 /// - URL: `/nitro/v2/config/report_timezone`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ReportTimezone {
     /// `Integer`, read-write.
@@ -62399,6 +66293,7 @@ pub struct ReportTimezone {
 }
 impl rt::Model for ReportTimezone {
     const FIELDS: &'static [&'static str] = &["timezone", "tz_offset"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.timezone.as_field(),
@@ -62426,6 +66321,16 @@ impl ::serde::Serialize for ReportTimezone {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ReportTimezone {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ReportTimezone {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReportTimezone {
@@ -62456,7 +66361,7 @@ impl ReportTimezone {
 /// - URL: `/nitro/v2/config/response_header_settings`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponseHeaderSettings {
     /// Wire name `URLs`. Type `String[]`, read-write.
@@ -62466,6 +66371,7 @@ pub struct ResponseHeaderSettings {
 }
 impl rt::Model for ResponseHeaderSettings {
     const FIELDS: &'static [&'static str] = &["URLs"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ur_ls.as_field(),
@@ -62491,6 +66397,16 @@ impl ::serde::Serialize for ResponseHeaderSettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ResponseHeaderSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ResponseHeaderSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResponseHeaderSettings {
@@ -62521,7 +66437,7 @@ impl ResponseHeaderSettings {
 /// - URL: `/nitro/v2/config/restore`
 /// - Key: none
 /// - Operations: `add`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Restore {
     /// `Integer`, read-write.
@@ -62605,6 +66521,7 @@ impl rt::Model for Restore {
         "sbi_file",
         "standard_throughput",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -62668,6 +66585,16 @@ impl ::serde::Serialize for Restore {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Restore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Restore {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Restore {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62701,7 +66628,7 @@ impl Restore {
 /// - Key: `id`
 /// - Operations: `get`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecretServerDetails {
     /// `Boolean`, read-write.
@@ -62772,6 +66699,7 @@ impl rt::Model for SecretServerDetails {
         "start_server",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.hostid.as_field(),
@@ -62821,6 +66749,16 @@ impl ::serde::Serialize for SecretServerDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SecretServerDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SecretServerDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SecretServerDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62853,7 +66791,7 @@ impl SecretServerDetails {
 /// - URL: `/nitro/v2/config/sent_mails`
 /// - Key: `id`
 /// - Operations: `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SentMails {
     /// `Boolean`, read-write.
@@ -62941,6 +66879,7 @@ impl rt::Model for SentMails {
         "to_list_enc",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.bcc_list.as_field(),
@@ -63004,6 +66943,16 @@ impl ::serde::Serialize for SentMails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SentMails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SentMails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SentMails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63032,7 +66981,7 @@ impl SentMails {
 /// - URL: `/nitro/v2/config/sent_sms`
 /// - Key: `id`
 /// - Operations: `delete`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SentSms {
     /// `String`, read-write.
@@ -63084,6 +67033,7 @@ impl rt::Model for SentSms {
         "url",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.failed_message.as_field(),
@@ -63131,6 +67081,16 @@ impl ::serde::Serialize for SentSms {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SentSms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SentSms {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SentSms {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63158,7 +67118,7 @@ impl SentSms {
 ///
 /// - URL: `/nitro/v2/config/server_connection`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerConnection {
     /// `Double`, read-write.
@@ -63179,6 +67139,7 @@ impl rt::Model for ServerConnection {
         "longitude",
         "server_rtt",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.count.as_field(),
@@ -63212,6 +67173,16 @@ impl ::serde::Serialize for ServerConnection {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerConnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerConnection {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerConnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63230,7 +67201,7 @@ impl rt::Resource for ServerConnection {
 /// - URL: `/nitro/v2/config/server_info`
 /// - Key: `server_ip`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerInfo {
     /// `anomaly_item[]`, read-write.
@@ -63268,6 +67239,7 @@ impl rt::Model for ServerInfo {
         "server_ip",
         "server_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.anomaly_count.as_field(),
@@ -63311,6 +67283,16 @@ impl ::serde::Serialize for ServerInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63339,7 +67321,7 @@ impl ServerInfo {
 /// - URL: `/nitro/v2/config/server_nodes`
 /// - Key: `name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerNodes {
     /// `String`, read-write.
@@ -63410,6 +67392,7 @@ impl rt::Model for ServerNodes {
         "username",
         "vip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.app_id.as_field(),
@@ -63467,6 +67450,16 @@ impl ::serde::Serialize for ServerNodes {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerNodes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerNodes {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerNodes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63516,7 +67509,7 @@ impl ServerNodes {
 ///
 /// - URL: `/nitro/v2/config/service`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Service {
     /// `String`, read-write.
@@ -63539,6 +67532,7 @@ impl rt::Model for Service {
         "service_ip_address",
         "service_port",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.parent_id.as_field(),
@@ -63572,6 +67566,16 @@ impl ::serde::Serialize for Service {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Service {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Service {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63591,7 +67595,7 @@ impl rt::Resource for Service {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicenowProfile {
     /// `String`, read-write.
@@ -63639,6 +67643,7 @@ impl rt::Model for ServicenowProfile {
         "tenant_id",
         "url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.domain.as_field(),
@@ -63676,6 +67681,16 @@ impl ::serde::Serialize for ServicenowProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ServicenowProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicenowProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ServicenowProfile {
@@ -63717,7 +67732,7 @@ impl ServicenowProfile {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicenowTickets {
     /// `String`, read-write.
@@ -63741,6 +67756,7 @@ pub struct ServicenowTickets {
 }
 impl rt::Model for ServicenowTickets {
     const FIELDS: &'static [&'static str] = &["feature", "id", "ticket_id", "timestamp"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.feature.as_field(),
@@ -63774,6 +67790,16 @@ impl ::serde::Serialize for ServicenowTickets {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServicenowTickets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServicenowTickets {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServicenowTickets {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63803,7 +67829,7 @@ impl ServicenowTickets {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAsLearnLearntRulesL2 {
     /// `Double`, read-write.
@@ -63910,6 +67936,7 @@ impl rt::Model for SiAsLearnLearntRulesL2 {
         "violation_id",
         "violation_location",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.adm_learn_profile_name.as_field(),
@@ -63967,6 +67994,16 @@ impl ::serde::Serialize for SiAsLearnLearntRulesL2 {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SiAsLearnLearntRulesL2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SiAsLearnLearntRulesL2 {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SiAsLearnLearntRulesL2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63992,7 +68029,7 @@ impl SiAsLearnLearntRulesL2 {
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SlackProfile {
     /// `String`, read-write.
@@ -64050,6 +68087,7 @@ impl rt::Model for SlackProfile {
         "token",
         "webhook_url",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.channel_name.as_field(),
@@ -64091,6 +68129,16 @@ impl ::serde::Serialize for SlackProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SlackProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SlackProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SlackProfile {
@@ -64139,7 +68187,7 @@ impl SlackProfile {
 /// - URL: `/nitro/v2/config/sms_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SmsProfile {
     /// `String`, read-write.
@@ -64175,6 +68223,7 @@ impl rt::Model for SmsProfile {
         "tenant_id",
         "to_list",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -64208,6 +68257,16 @@ impl ::serde::Serialize for SmsProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SmsProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SmsProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SmsProfile {
@@ -64260,7 +68319,7 @@ impl SmsProfile {
 /// - URL: `/nitro/v2/config/sms_server`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SmsServer {
     /// `String`, read-write.
@@ -64361,6 +68420,7 @@ impl rt::Model for SmsServer {
         "username_key",
         "username_val",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.base_url.as_field(),
@@ -64418,6 +68478,16 @@ impl ::serde::Serialize for SmsServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SmsServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SmsServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SmsServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64468,7 +68538,7 @@ impl SmsServer {
 /// - URL: `/nitro/v2/config/smtp_server`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SmtpServer {
     /// `String`, read-write.
@@ -64514,6 +68584,7 @@ impl rt::Model for SmtpServer {
         "tenant_id",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -64555,6 +68626,16 @@ impl ::serde::Serialize for SmtpServer {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SmtpServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SmtpServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SmtpServer {
@@ -64607,7 +68688,7 @@ impl SmtpServer {
 /// - URL: `/nitro/v2/config/snmp_alarm_config`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpAlarmConfig {
     /// `Boolean`, read-write.
@@ -64655,6 +68736,7 @@ impl rt::Model for SnmpAlarmConfig {
         "threshold_level_2",
         "time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.clear_alarm_oid.as_field(),
@@ -64698,6 +68780,16 @@ impl ::serde::Serialize for SnmpAlarmConfig {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SnmpAlarmConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpAlarmConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SnmpAlarmConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64734,7 +68826,7 @@ impl SnmpAlarmConfig {
 /// - URL: `/nitro/v2/config/snmp_info`
 /// - Key: none
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpInfo {
     /// `String`, read-write.
@@ -64746,6 +68838,7 @@ pub struct SnmpInfo {
 }
 impl rt::Model for SnmpInfo {
     const FIELDS: &'static [&'static str] = &["engine_id"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.engine_id.as_field(),
@@ -64771,6 +68864,16 @@ impl ::serde::Serialize for SnmpInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SnmpInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SnmpInfo {
@@ -64801,7 +68904,7 @@ impl SnmpInfo {
 /// - URL: `/nitro/v2/config/snmp_manager`
 /// - Key: `ip_address`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpManager {
     /// `String`, read-write.
@@ -64823,6 +68926,7 @@ pub struct SnmpManager {
 }
 impl rt::Model for SnmpManager {
     const FIELDS: &'static [&'static str] = &["community", "ip_address", "netmask"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.community.as_field(),
@@ -64852,6 +68956,16 @@ impl ::serde::Serialize for SnmpManager {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SnmpManager {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpManager {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SnmpManager {
@@ -64904,7 +69018,7 @@ impl SnmpManager {
 /// - URL: `/nitro/v2/config/snmp_mib`
 /// - Key: `id`
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpMib {
     /// `String`, read-write.
@@ -64936,6 +69050,7 @@ impl rt::Model for SnmpMib {
         "location",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contact.as_field(),
@@ -64971,6 +69086,16 @@ impl ::serde::Serialize for SnmpMib {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SnmpMib {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpMib {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SnmpMib {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65003,7 +69128,7 @@ impl SnmpMib {
 /// - URL: `/nitro/v2/config/snmp_trap`
 /// - Key: `dest_server`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpTrap {
     /// `Integer`, read-write.
@@ -65037,6 +69162,7 @@ impl rt::Model for SnmpTrap {
         "user_name",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.community.as_field(),
@@ -65070,6 +69196,16 @@ impl ::serde::Serialize for SnmpTrap {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SnmpTrap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpTrap {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SnmpTrap {
@@ -65122,7 +69258,7 @@ impl SnmpTrap {
 /// - URL: `/nitro/v2/config/snmp_user`
 /// - Key: `name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpUser {
     /// `Integer`, read-write.
@@ -65164,6 +69300,7 @@ impl rt::Model for SnmpUser {
         "security_level",
         "view_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_password.as_field(),
@@ -65201,6 +69338,16 @@ impl ::serde::Serialize for SnmpUser {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SnmpUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpUser {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SnmpUser {
@@ -65253,7 +69400,7 @@ impl SnmpUser {
 /// - URL: `/nitro/v2/config/snmp_view`
 /// - Key: `name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpView {
     /// Wire name `type`. Type `Boolean`, read-write.
@@ -65273,6 +69420,7 @@ pub struct SnmpView {
 }
 impl rt::Model for SnmpView {
     const FIELDS: &'static [&'static str] = &["name", "subtree", "type"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -65302,6 +69450,16 @@ impl ::serde::Serialize for SnmpView {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SnmpView {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SnmpView {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SnmpView {
@@ -65354,7 +69512,7 @@ impl SnmpView {
 /// - URL: `/nitro/v2/config/ssl_cert`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCert {
     /// `String`, read-write.
@@ -65384,6 +69542,7 @@ impl rt::Model for SslCert {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -65417,6 +69576,16 @@ impl ::serde::Serialize for SslCert {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslCert {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslCert {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslCert {
@@ -65459,7 +69628,7 @@ impl SslCert {
 /// - URL: `/nitro/v2/config/ssl_key`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslKey {
     /// `String`, read-write.
@@ -65489,6 +69658,7 @@ impl rt::Model for SslKey {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -65522,6 +69692,16 @@ impl ::serde::Serialize for SslKey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SslKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslKey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslKey {
@@ -65564,7 +69744,7 @@ impl SslKey {
 /// - URL: `/nitro/v2/config/ssl_settings`
 /// - Key: none
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslSettings {
     /// `Boolean`, read-write.
@@ -65588,6 +69768,7 @@ impl rt::Model for SslSettings {
         "tlsv1_1",
         "tlsv1_2",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sslreneg.as_field(),
@@ -65623,6 +69804,16 @@ impl ::serde::Serialize for SslSettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SslSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SslSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SslSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65651,7 +69842,7 @@ impl SslSettings {
 /// - URL: `/nitro/v2/config/start_flexera_migration`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StartFlexeraMigration {
     /// `String`, read-only.
@@ -65663,6 +69854,7 @@ pub struct StartFlexeraMigration {
 }
 impl rt::Model for StartFlexeraMigration {
     const FIELDS: &'static [&'static str] = &["nsip_list"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nsip_list.as_field(),
@@ -65690,6 +69882,16 @@ impl ::serde::Serialize for StartFlexeraMigration {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for StartFlexeraMigration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for StartFlexeraMigration {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for StartFlexeraMigration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65708,7 +69910,7 @@ impl rt::Resource for StartFlexeraMigration {
 /// - URL: `/nitro/v2/config/start_las_migration`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StartLasMigration {
     /// `String`, read-only.
@@ -65720,6 +69922,7 @@ pub struct StartLasMigration {
 }
 impl rt::Model for StartLasMigration {
     const FIELDS: &'static [&'static str] = &["nsip_list"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nsip_list.as_field(),
@@ -65747,6 +69950,16 @@ impl ::serde::Serialize for StartLasMigration {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for StartLasMigration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for StartLasMigration {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for StartLasMigration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65765,7 +69978,7 @@ impl rt::Resource for StartLasMigration {
 /// - URL: `/nitro/v2/config/static_route`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StaticRoute {
     /// `String`, read-write.
@@ -65781,6 +69994,7 @@ pub struct StaticRoute {
 }
 impl rt::Model for StaticRoute {
     const FIELDS: &'static [&'static str] = &["gateway", "id", "netmask", "network"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.gateway.as_field(),
@@ -65812,6 +70026,16 @@ impl ::serde::Serialize for StaticRoute {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for StaticRoute {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for StaticRoute {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StaticRoute {
@@ -65854,7 +70078,7 @@ impl StaticRoute {
 /// - URL: `/nitro/v2/config/syslog_facility`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogFacility {
     /// `String`, read-only.
@@ -65866,6 +70090,7 @@ pub struct SyslogFacility {
 }
 impl rt::Model for SyslogFacility {
     const FIELDS: &'static [&'static str] = &["code", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.code.as_field(),
@@ -65895,6 +70120,16 @@ impl ::serde::Serialize for SyslogFacility {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SyslogFacility {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogFacility {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SyslogFacility {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65919,7 +70154,7 @@ impl SyslogFacility {
 /// - URL: `/nitro/v2/config/syslog_messages`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogMessages {
     /// `String`, read-write.
@@ -65978,6 +70213,7 @@ impl rt::Model for SyslogMessages {
         "user_name",
         "user_name_enc",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity.as_field(),
@@ -66031,6 +70267,16 @@ impl ::serde::Serialize for SyslogMessages {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SyslogMessages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogMessages {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SyslogMessages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -66055,7 +70301,7 @@ impl SyslogMessages {
 /// - URL: `/nitro/v2/config/syslog_params`
 /// - Key: `id`
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogParams {
     /// `String`, read-write.
@@ -66069,6 +70315,7 @@ pub struct SyslogParams {
 }
 impl rt::Model for SyslogParams {
     const FIELDS: &'static [&'static str] = &["date_format", "id", "timezone"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.date_format.as_field(),
@@ -66098,6 +70345,16 @@ impl ::serde::Serialize for SyslogParams {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SyslogParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogParams {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SyslogParams {
@@ -66132,7 +70389,7 @@ impl SyslogParams {
 /// - URL: `/nitro/v2/config/syslog_persistant_stat_info`
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogPersistantStatInfo {
     /// `String`, read-write.
@@ -66150,6 +70407,7 @@ pub struct SyslogPersistantStatInfo {
 }
 impl rt::Model for SyslogPersistantStatInfo {
     const FIELDS: &'static [&'static str] = &["id", "propkey", "propvalue"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -66179,6 +70437,16 @@ impl ::serde::Serialize for SyslogPersistantStatInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SyslogPersistantStatInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogPersistantStatInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SyslogPersistantStatInfo {
@@ -66213,7 +70481,7 @@ impl SyslogPersistantStatInfo {
 /// - URL: `/nitro/v2/config/syslog_purge_setting`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogPurgeSetting {
     /// `Integer`, read-write.
@@ -66237,6 +70505,7 @@ impl rt::Model for SyslogPurgeSetting {
         "purge_interval_for_gateway_data",
         "purge_interval_for_generic_data",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.details.as_field(),
@@ -66270,6 +70539,16 @@ impl ::serde::Serialize for SyslogPurgeSetting {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SyslogPurgeSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogPurgeSetting {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SyslogPurgeSetting {
@@ -66307,7 +70586,7 @@ impl SyslogPurgeSetting {
 ///
 /// - URL: `/nitro/v2/config/syslog_purge_setting_details`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogPurgeSettingDetails {
     /// `String`, read-write.
@@ -66343,6 +70622,7 @@ impl rt::Model for SyslogPurgeSettingDetails {
         "syslog_module",
         "syslog_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -66382,6 +70662,16 @@ impl ::serde::Serialize for SyslogPurgeSettingDetails {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SyslogPurgeSettingDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogPurgeSettingDetails {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SyslogPurgeSettingDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -66400,7 +70690,7 @@ impl rt::Resource for SyslogPurgeSettingDetails {
 /// - URL: `/nitro/v2/config/syslog_server`
 /// - Key: `name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogServer {
     /// `String`, read-write.
@@ -66462,6 +70752,7 @@ impl rt::Model for SyslogServer {
         "port",
         "shell_log_levels",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.address_type.as_field(),
@@ -66511,6 +70802,16 @@ impl ::serde::Serialize for SyslogServer {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for SyslogServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SyslogServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SyslogServer {
@@ -66563,7 +70864,7 @@ impl SyslogServer {
 /// - URL: `/nitro/v2/config/system_settings`
 /// - Key: `id`
 /// - Operations: `get`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemSettings {
     /// `Boolean`, read-write.
@@ -66670,6 +70971,7 @@ impl rt::Model for SystemSettings {
         "session_timeout_unit",
         "svm_ns_comm",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -66743,6 +71045,16 @@ impl ::serde::Serialize for SystemSettings {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -66775,7 +71087,7 @@ impl SystemSettings {
 /// - URL: `/nitro/v2/config/system_threshold`
 /// - Key: `id`
 /// - Operations: `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemThreshold {
     /// `String`, read-write.
@@ -66871,6 +71183,7 @@ impl rt::Model for SystemThreshold {
         "stylebook_flag",
         "tenant_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.category_list.as_field(),
@@ -66942,6 +71255,16 @@ impl ::serde::Serialize for SystemThreshold {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for SystemThreshold {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for SystemThreshold {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemThreshold {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -66974,7 +71297,7 @@ impl SystemThreshold {
 /// - URL: `/nitro/v2/config/tacacs_server`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TacacsServer {
     /// `String`, read-write.
@@ -67030,6 +71353,7 @@ impl rt::Model for TacacsServer {
         "port",
         "tacacs_key",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.accounting.as_field(),
@@ -67071,6 +71395,16 @@ impl ::serde::Serialize for TacacsServer {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TacacsServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TacacsServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TacacsServer {
@@ -67123,7 +71457,7 @@ impl TacacsServer {
 /// - URL: `/nitro/v2/config/task_command_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TaskCommandLog {
     /// `String`, read-write.
@@ -67153,6 +71487,7 @@ impl rt::Model for TaskCommandLog {
         "status",
         "statusmessage",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.command.as_field(),
@@ -67192,6 +71527,16 @@ impl ::serde::Serialize for TaskCommandLog {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TaskCommandLog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TaskCommandLog {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TaskCommandLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67220,7 +71565,7 @@ impl TaskCommandLog {
 /// - URL: `/nitro/v2/config/task_device_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TaskDeviceLog {
     /// `String`, read-write.
@@ -67247,6 +71592,7 @@ impl rt::Model for TaskDeviceLog {
         "starttime",
         "status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_user.as_field(),
@@ -67284,6 +71630,16 @@ impl ::serde::Serialize for TaskDeviceLog {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TaskDeviceLog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TaskDeviceLog {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TaskDeviceLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67312,7 +71668,7 @@ impl TaskDeviceLog {
 /// - URL: `/nitro/v2/config/task_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TaskLog {
     /// `String`, read-write.
@@ -67344,6 +71700,7 @@ impl rt::Model for TaskLog {
         "status",
         "tag",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.endtime.as_field(),
@@ -67383,6 +71740,16 @@ impl ::serde::Serialize for TaskLog {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TaskLog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TaskLog {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TaskLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67411,7 +71778,7 @@ impl TaskLog {
 /// - URL: `/nitro/v2/config/techsupport`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:start`, `delete`, `get`, `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Techsupport {
     /// `String`, read-write.
@@ -67444,6 +71811,7 @@ impl rt::Model for Techsupport {
         "file_size",
         "mode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -67479,6 +71847,16 @@ impl ::serde::Serialize for Techsupport {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Techsupport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Techsupport {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Techsupport {
@@ -67524,7 +71902,7 @@ impl Techsupport {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TelemetryErrorCodeMapping {
     /// `String`, read-write.
@@ -67548,6 +71926,7 @@ impl rt::Model for TelemetryErrorCodeMapping {
         "error_code",
         "error_message",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.customer_action.as_field(),
@@ -67579,6 +71958,16 @@ impl ::serde::Serialize for TelemetryErrorCodeMapping {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TelemetryErrorCodeMapping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TelemetryErrorCodeMapping {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TelemetryErrorCodeMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67604,7 +71993,7 @@ impl TelemetryErrorCodeMapping {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TelemetryExecutionStatus {
     /// `String`, read-write.
@@ -67663,6 +72052,7 @@ impl rt::Model for TelemetryExecutionStatus {
         "safehaven_connectivity_error_details",
         "safehaven_connectivity_status",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_telemetry_status_list.as_field(),
@@ -67708,6 +72098,16 @@ impl ::serde::Serialize for TelemetryExecutionStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TelemetryExecutionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TelemetryExecutionStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TelemetryExecutionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67733,7 +72133,7 @@ impl TelemetryExecutionStatus {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TelemetryInfo {
     /// `Boolean`, read-write.
@@ -67788,6 +72188,7 @@ impl rt::Model for TelemetryInfo {
         "package_version",
         "telemetry_mode",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_basic_telemetry.as_field(),
@@ -67829,6 +72230,16 @@ impl ::serde::Serialize for TelemetryInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TelemetryInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TelemetryInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TelemetryInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67866,7 +72277,7 @@ impl TelemetryInfo {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TelemetrySendStatus {
     /// `String`, read-write.
@@ -67894,6 +72305,7 @@ pub struct TelemetrySendStatus {
 }
 impl rt::Model for TelemetrySendStatus {
     const FIELDS: &'static [&'static str] = &["id", "message", "status", "timestamp"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -67927,6 +72339,16 @@ impl ::serde::Serialize for TelemetrySendStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TelemetrySendStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TelemetrySendStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TelemetrySendStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67955,7 +72377,7 @@ impl TelemetrySendStatus {
 /// - URL: `/nitro/v2/config/tenant`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tenant {
     /// `Double`, read-write.
@@ -68047,6 +72469,7 @@ impl rt::Model for Tenant {
         "tenant_user_name",
         "user_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.access_to_parent.as_field(),
@@ -68106,6 +72529,16 @@ impl ::serde::Serialize for Tenant {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Tenant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Tenant {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Tenant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68155,7 +72588,7 @@ impl Tenant {
 ///
 /// - URL: `/nitro/v2/config/tenant_auth_server`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantAuthServer {
     /// `String`, read-write.
@@ -68182,6 +72615,7 @@ impl rt::Model for TenantAuthServer {
         "server_details",
         "tenant_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auth_type.as_field(),
@@ -68219,6 +72653,16 @@ impl ::serde::Serialize for TenantAuthServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TenantAuthServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantAuthServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TenantAuthServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68236,7 +72680,7 @@ impl rt::Resource for TenantAuthServer {
 ///
 /// - URL: `/nitro/v2/config/tenant_company_info`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantCompanyInfo {
     /// `String`, read-write.
@@ -68296,6 +72740,7 @@ impl rt::Model for TenantCompanyInfo {
         "url",
         "zip_code",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.address.as_field(),
@@ -68355,6 +72800,16 @@ impl ::serde::Serialize for TenantCompanyInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TenantCompanyInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantCompanyInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TenantCompanyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68374,7 +72829,7 @@ impl rt::Resource for TenantCompanyInfo {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantGeo {
     /// `String`, read-write.
@@ -68394,6 +72849,7 @@ pub struct TenantGeo {
 }
 impl rt::Model for TenantGeo {
     const FIELDS: &'static [&'static str] = &["admin_tenant", "cc_region", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.admin_tenant.as_field(),
@@ -68425,6 +72881,16 @@ impl ::serde::Serialize for TenantGeo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TenantGeo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantGeo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TenantGeo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68449,7 +72915,7 @@ impl TenantGeo {
 /// - URL: `/nitro/v2/config/tenant_info`
 /// - Key: none
 /// - Operations: `get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantInfo {
     /// `Boolean`, read-write.
@@ -68473,6 +72939,7 @@ impl rt::Model for TenantInfo {
         "name",
         "parent_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ability_to_create_domain.as_field(),
@@ -68508,6 +72975,16 @@ impl ::serde::Serialize for TenantInfo {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TenantInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TenantInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68531,7 +73008,7 @@ impl TenantInfo {
 ///
 /// - URL: `/nitro/v2/config/tenant_network_pool`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantNetworkPool {
     /// `String`, read-write.
@@ -68558,6 +73035,7 @@ impl rt::Model for TenantNetworkPool {
         "parent_name",
         "tenant_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -68595,6 +73073,16 @@ impl ::serde::Serialize for TenantNetworkPool {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TenantNetworkPool {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantNetworkPool {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TenantNetworkPool {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68614,7 +73102,7 @@ impl rt::Resource for TenantNetworkPool {
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantProvisioningStatus {
     /// `String`, read-write.
@@ -68658,6 +73146,7 @@ impl rt::Model for TenantProvisioningStatus {
         "status",
         "timestamp",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -68697,6 +73186,16 @@ impl ::serde::Serialize for TenantProvisioningStatus {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TenantProvisioningStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantProvisioningStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TenantProvisioningStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68725,7 +73224,7 @@ impl TenantProvisioningStatus {
 /// - URL: `/nitro/v2/config/tenant_system_info`
 /// - Key: `id`
 /// - Operations: `add`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantSystemInfo {
     /// `String`, read-write.
@@ -68755,6 +73254,7 @@ impl rt::Model for TenantSystemInfo {
         "tenant_id",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_download_state.as_field(),
@@ -68792,6 +73292,16 @@ impl ::serde::Serialize for TenantSystemInfo {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TenantSystemInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantSystemInfo {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TenantSystemInfo {
@@ -68837,7 +73347,7 @@ impl TenantSystemInfo {
 ///
 /// - URL: `/nitro/v2/config/tenant_system_resource`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TenantSystemResource {
     /// `Double`, read-write.
@@ -68934,6 +73444,7 @@ impl rt::Model for TenantSystemResource {
         "parent_name",
         "tenant_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.available_acu.as_field(),
@@ -69015,6 +73526,16 @@ impl ::serde::Serialize for TenantSystemResource {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TenantSystemResource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TenantSystemResource {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TenantSystemResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69034,7 +73555,7 @@ impl rt::Resource for TenantSystemResource {
 /// - Key: none
 /// - Operations: `add`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TestMail {
     /// `String`, read-write.
@@ -69058,6 +73579,7 @@ pub struct TestMail {
 }
 impl rt::Model for TestMail {
     const FIELDS: &'static [&'static str] = &["failed_message", "id", "profile_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.failed_message.as_field(),
@@ -69089,6 +73611,16 @@ impl ::serde::Serialize for TestMail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TestMail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TestMail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TestMail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69117,7 +73649,7 @@ impl TestMail {
 /// - URL: `/nitro/v2/config/timezone_enum`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TimezoneEnum {
     /// `String`, read-only.
@@ -69127,6 +73659,7 @@ pub struct TimezoneEnum {
 }
 impl rt::Model for TimezoneEnum {
     const FIELDS: &'static [&'static str] = &["enum_value"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enum_value.as_field(),
@@ -69154,6 +73687,16 @@ impl ::serde::Serialize for TimezoneEnum {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TimezoneEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TimezoneEnum {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TimezoneEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69178,7 +73721,7 @@ impl TimezoneEnum {
 /// - URL: `/nitro/v2/config/tlmy_insights`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlmyInsights {
     /// `String`, read-write.
@@ -69262,6 +73805,7 @@ impl rt::Model for TlmyInsights {
         "time_stamp",
         "token",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip.as_field(),
@@ -69317,6 +73861,16 @@ impl ::serde::Serialize for TlmyInsights {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TlmyInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TlmyInsights {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TlmyInsights {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69335,7 +73889,7 @@ impl rt::Resource for TlmyInsights {
 /// - URL: `/nitro/v2/config/tlmy_insights_onprem`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlmyInsightsOnprem {
     /// `String`, read-write.
@@ -69419,6 +73973,7 @@ impl rt::Model for TlmyInsightsOnprem {
         "tlmy_package_version",
         "token",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.device_id.as_field(),
@@ -69474,6 +74029,16 @@ impl ::serde::Serialize for TlmyInsightsOnprem {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TlmyInsightsOnprem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TlmyInsightsOnprem {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TlmyInsightsOnprem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69492,7 +74057,7 @@ impl rt::Resource for TlmyInsightsOnprem {
 /// - URL: `/nitro/v2/config/tlmy_ns_device`
 /// - Key: none
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlmyNsDevice {
     /// `String`, read-write.
@@ -69571,6 +74136,7 @@ impl rt::Model for TlmyNsDevice {
         "md_id",
         "org_id",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_ip.as_field(),
@@ -69624,6 +74190,16 @@ impl ::serde::Serialize for TlmyNsDevice {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TlmyNsDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TlmyNsDevice {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TlmyNsDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69642,7 +74218,7 @@ impl rt::Resource for TlmyNsDevice {
 /// - URL: `/nitro/v2/config/trap_forward_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TrapForwardProfile {
     /// `String`, read-write.
@@ -69685,6 +74261,7 @@ impl rt::Model for TrapForwardProfile {
         "trap_destination",
         "trap_destination_port",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
@@ -69720,6 +74297,16 @@ impl ::serde::Serialize for TrapForwardProfile {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TrapForwardProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TrapForwardProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TrapForwardProfile {
@@ -69771,7 +74358,7 @@ impl TrapForwardProfile {
 ///
 /// - URL: `/nitro/v2/config/trigger_detail`
 /// - Key: none
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TriggerDetail {
     /// `String`, read-write.
@@ -69821,6 +74408,7 @@ impl rt::Model for TriggerDetail {
         "trigger_type",
         "weekday_time",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.daily_time.as_field(),
@@ -69872,6 +74460,16 @@ impl ::serde::Serialize for TriggerDetail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TriggerDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TriggerDetail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TriggerDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69890,7 +74488,7 @@ impl rt::Resource for TriggerDetail {
 /// - URL: `/nitro/v2/config/trust_preauthtoken`
 /// - Key: none
 /// - Operations: `get_all`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TrustPreauthtoken {
     /// `String`, read-write.
@@ -69919,6 +74517,7 @@ impl rt::Model for TrustPreauthtoken {
         "service_name",
         "token",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.api_gateway_url.as_field(),
@@ -69952,6 +74551,16 @@ impl ::serde::Serialize for TrustPreauthtoken {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for TrustPreauthtoken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TrustPreauthtoken {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TrustPreauthtoken {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69977,7 +74586,7 @@ impl TrustPreauthtoken {
 /// - Key: `id`
 /// - Operations: `action:acknowledged`, `action:completed`, `action:guided`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UberDashboardSummary {
     /// `property_map[]`, read-write.
@@ -70058,6 +74667,7 @@ impl rt::Model for UberDashboardSummary {
         "title",
         "weightage",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.activity_id.as_field(),
@@ -70111,6 +74721,16 @@ impl ::serde::Serialize for UberDashboardSummary {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UberDashboardSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UberDashboardSummary {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UberDashboardSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70152,7 +74772,7 @@ impl UberDashboardSummary {
 /// - Key: none
 /// - Operations: `action:reboot`, `action:shutdown`, `get`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UiProfile {
     /// `String`, read-write.
@@ -70371,6 +74991,7 @@ impl rt::Model for UiProfile {
         "uptime",
         "username",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.agent_count.as_field(),
@@ -70480,6 +75101,16 @@ impl ::serde::Serialize for UiProfile {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for UiProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UiProfile {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UiProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70516,7 +75147,7 @@ impl UiProfile {
 /// - URL: `/nitro/v2/config/user_lockout_policy`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`, `update`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserLockoutPolicy {
     /// `Boolean`, read-write.
@@ -70541,6 +75172,7 @@ impl rt::Model for UserLockoutPolicy {
         "invalid_logins",
         "user_lockout_interval",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable_user_lockout.as_field(),
@@ -70572,6 +75204,16 @@ impl ::serde::Serialize for UserLockoutPolicy {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for UserLockoutPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for UserLockoutPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserLockoutPolicy {
@@ -70611,7 +75253,7 @@ impl UserLockoutPolicy {
 /// - Key: none
 /// - Operations: `add`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VserverMetricsConfig {
     /// `String`, read-write.
@@ -70640,6 +75282,7 @@ impl rt::Model for VserverMetricsConfig {
         "metrics_option_list",
         "vservers",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.act_id.as_field(),
@@ -70671,6 +75314,16 @@ impl ::serde::Serialize for VserverMetricsConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for VserverMetricsConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for VserverMetricsConfig {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VserverMetricsConfig {

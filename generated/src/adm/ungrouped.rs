@@ -12,7 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCert {
     /// `String`, read-write.
@@ -109,6 +109,7 @@ impl rt::Model for DbCert {
         "valid_to",
         "version",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.days_to_expiry.as_field(),
@@ -166,6 +167,16 @@ impl ::serde::Serialize for DbCert {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for DbCert {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbCert {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DbCert {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -191,7 +202,7 @@ impl DbCert {
 /// - Key: `cipher_suite_name`
 /// - Operations: `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCipherSuite {
     /// `String`, read-write.
@@ -205,6 +216,7 @@ pub struct DbCipherSuite {
 }
 impl rt::Model for DbCipherSuite {
     const FIELDS: &'static [&'static str] = &["cipher_suite_name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suite_name.as_field(),
@@ -230,6 +242,16 @@ impl ::serde::Serialize for DbCipherSuite {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DbCipherSuite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbCipherSuite {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DbCipherSuite {
@@ -261,7 +283,7 @@ impl DbCipherSuite {
 /// - Key: none
 /// - Operations: `get_all`, `update`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCipherSuites {
     /// `db_cipher_suite[]`, read-write.
@@ -273,6 +295,7 @@ pub struct DbCipherSuites {
 }
 impl rt::Model for DbCipherSuites {
     const FIELDS: &'static [&'static str] = &["cipher_suites"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suites.as_field(),
@@ -298,6 +321,16 @@ impl ::serde::Serialize for DbCipherSuites {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DbCipherSuites {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbCipherSuites {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DbCipherSuites {
@@ -329,7 +362,7 @@ impl DbCipherSuites {
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbRootCert {
     /// `String`, read-write.
@@ -360,6 +393,7 @@ impl rt::Model for DbRootCert {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -391,6 +425,16 @@ impl ::serde::Serialize for DbRootCert {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DbRootCert {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbRootCert {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DbRootCert {
@@ -434,7 +478,7 @@ impl DbRootCert {
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbServerCert {
     /// `String`, read-write.
@@ -465,6 +509,7 @@ impl rt::Model for DbServerCert {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -496,6 +541,16 @@ impl ::serde::Serialize for DbServerCert {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DbServerCert {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbServerCert {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DbServerCert {
@@ -539,7 +594,7 @@ impl DbServerCert {
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:upload`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbServerKey {
     /// `String`, read-write.
@@ -570,6 +625,7 @@ impl rt::Model for DbServerKey {
         "file_name",
         "file_size",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.file_last_modified.as_field(),
@@ -601,6 +657,16 @@ impl ::serde::Serialize for DbServerKey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for DbServerKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for DbServerKey {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DbServerKey {
@@ -644,7 +710,7 @@ impl DbServerKey {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsHealthMonitor {
     /// `String`, read-write.
@@ -735,6 +801,7 @@ impl rt::Model for NsHealthMonitor {
         "svc_grp_name",
         "svc_name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lastresponse.as_field(),
@@ -792,6 +859,16 @@ impl ::serde::Serialize for NsHealthMonitor {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for NsHealthMonitor {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NsHealthMonitor {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for NsHealthMonitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -817,7 +894,7 @@ impl NsHealthMonitor {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `14.1`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuickLinks {
     /// `String`, read-write.
@@ -837,6 +914,7 @@ pub struct QuickLinks {
 }
 impl rt::Model for QuickLinks {
     const FIELDS: &'static [&'static str] = &["description", "link", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.description.as_field(),
@@ -866,6 +944,16 @@ impl ::serde::Serialize for QuickLinks {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for QuickLinks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for QuickLinks {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for QuickLinks {

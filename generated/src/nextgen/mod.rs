@@ -41,7 +41,7 @@ pub mod auth {
     }
 }
 /// Schema `Application`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Application {
     /// `audit_log_defs`, list of [`AuditLogDef`].
@@ -128,6 +128,7 @@ impl rt::Model for Application {
         "unavailable_redirect_url",
         "virtual_ip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.audit_log_defs.as_field(),
@@ -205,6 +206,16 @@ impl ::serde::Serialize for Application {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Application {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Application {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -223,7 +234,7 @@ impl Application {
     }
 }
 /// Schema `ApplicationEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApplicationEnvelope {
     /// `application`, [`Application`], required.
@@ -233,6 +244,7 @@ pub struct ApplicationEnvelope {
 }
 impl rt::Model for ApplicationEnvelope {
     const FIELDS: &'static [&'static str] = &["application"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application.as_field(),
@@ -260,6 +272,16 @@ impl ::serde::Serialize for ApplicationEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApplicationEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApplicationEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApplicationEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -268,7 +290,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationEnvelope {
     }
 }
 /// Schema `ApplicationHealth`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApplicationHealth {
     /// `application`, [`HealthApplication`].
@@ -278,6 +300,7 @@ pub struct ApplicationHealth {
 }
 impl rt::Model for ApplicationHealth {
     const FIELDS: &'static [&'static str] = &["application"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application.as_field(),
@@ -305,6 +328,16 @@ impl ::serde::Serialize for ApplicationHealth {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApplicationHealth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApplicationHealth {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApplicationHealth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -315,7 +348,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationHealth {
 /// Schema `ApplicationList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApplicationList {
     /// `applications`, list of [`Application`].
@@ -325,6 +358,7 @@ pub struct ApplicationList {
 }
 impl rt::Model for ApplicationList {
     const FIELDS: &'static [&'static str] = &["applications"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.applications.as_field(),
@@ -352,6 +386,16 @@ impl ::serde::Serialize for ApplicationList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ApplicationList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ApplicationList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApplicationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -360,7 +404,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationList {
     }
 }
 /// Schema `AuditLogDef`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditLogDef {
     /// `log_level`, [`LogLevel`].
@@ -374,6 +418,7 @@ pub struct AuditLogDef {
 }
 impl rt::Model for AuditLogDef {
     const FIELDS: &'static [&'static str] = &["log_level", "message", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.log_level.as_field(),
@@ -405,6 +450,16 @@ impl ::serde::Serialize for AuditLogDef {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for AuditLogDef {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for AuditLogDef {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuditLogDef {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -413,7 +468,7 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogDef {
     }
 }
 /// Schema `Backend`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Backend {
     /// `configured_state`, [`ConfiguredState`], read-only.
@@ -446,6 +501,7 @@ impl rt::Model for Backend {
         "servers_port",
         "servers_protocol",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configured_state.as_field(),
@@ -487,6 +543,16 @@ impl ::serde::Serialize for Backend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Backend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Backend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -507,7 +573,7 @@ impl Backend {
 /// Schema `BackendEnvelope`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackendEnvelope {
     /// `backend`, [`Backend`], required.
@@ -517,6 +583,7 @@ pub struct BackendEnvelope {
 }
 impl rt::Model for BackendEnvelope {
     const FIELDS: &'static [&'static str] = &["backend"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backend.as_field(),
@@ -544,6 +611,16 @@ impl ::serde::Serialize for BackendEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BackendEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BackendEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BackendEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -554,7 +631,7 @@ impl<'de> ::serde::Deserialize<'de> for BackendEnvelope {
 /// Schema `BackendList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackendList {
     /// `backends`, list of [`Backend`].
@@ -564,6 +641,7 @@ pub struct BackendList {
 }
 impl rt::Model for BackendList {
     const FIELDS: &'static [&'static str] = &["backends"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backends.as_field(),
@@ -591,6 +669,16 @@ impl ::serde::Serialize for BackendList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for BackendList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for BackendList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BackendList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -614,7 +702,7 @@ impl rt::WireEnum for CalloutScheme {
     ];
 }
 /// Schema `Certificate`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Certificate {
     /// `ca_certs`, list of string.
@@ -638,6 +726,7 @@ impl rt::Model for Certificate {
         "private_key",
         "public_cert",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ca_certs.as_field(),
@@ -673,6 +762,16 @@ impl ::serde::Serialize for Certificate {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Certificate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -681,7 +780,7 @@ impl<'de> ::serde::Deserialize<'de> for Certificate {
     }
 }
 /// Schema `CertificateEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertificateEnvelope {
     /// `certificate`, [`Certificate`], required.
@@ -691,6 +790,7 @@ pub struct CertificateEnvelope {
 }
 impl rt::Model for CertificateEnvelope {
     const FIELDS: &'static [&'static str] = &["certificate"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certificate.as_field(),
@@ -718,6 +818,16 @@ impl ::serde::Serialize for CertificateEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertificateEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertificateEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertificateEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -728,7 +838,7 @@ impl<'de> ::serde::Deserialize<'de> for CertificateEnvelope {
 /// Schema `CertificateList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertificateList {
     /// `certificates`, list of [`Certificate`].
@@ -738,6 +848,7 @@ pub struct CertificateList {
 }
 impl rt::Model for CertificateList {
     const FIELDS: &'static [&'static str] = &["certificates"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certificates.as_field(),
@@ -765,6 +876,16 @@ impl ::serde::Serialize for CertificateList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for CertificateList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for CertificateList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CertificateList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -773,7 +894,7 @@ impl<'de> ::serde::Deserialize<'de> for CertificateList {
     }
 }
 /// Schema `ConfigSet`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigSet {
     /// `config`, [`ConfigSetConfig`], required.
@@ -785,6 +906,7 @@ pub struct ConfigSet {
 }
 impl rt::Model for ConfigSet {
     const FIELDS: &'static [&'static str] = &["config", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config.as_field(),
@@ -814,6 +936,16 @@ impl ::serde::Serialize for ConfigSet {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigSet {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigSet {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigSet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -838,7 +970,7 @@ pub type ConfigSetConfig = std::collections::BTreeMap<String, Vec<NitroObject>>;
 /// Schema `ConfigSetConfigEnvelope`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigSetConfigEnvelope {
     /// `config`, [`ConfigSetConfig`].
@@ -848,6 +980,7 @@ pub struct ConfigSetConfigEnvelope {
 }
 impl rt::Model for ConfigSetConfigEnvelope {
     const FIELDS: &'static [&'static str] = &["config"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config.as_field(),
@@ -875,6 +1008,16 @@ impl ::serde::Serialize for ConfigSetConfigEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigSetConfigEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigSetConfigEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigSetConfigEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -893,7 +1036,7 @@ impl ConfigSetConfigEnvelope {
     }
 }
 /// Schema `ConfigSetEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigSetEnvelope {
     /// `config_set`, [`ConfigSet`], required.
@@ -903,6 +1046,7 @@ pub struct ConfigSetEnvelope {
 }
 impl rt::Model for ConfigSetEnvelope {
     const FIELDS: &'static [&'static str] = &["config_set"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config_set.as_field(),
@@ -930,6 +1074,16 @@ impl ::serde::Serialize for ConfigSetEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigSetEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigSetEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigSetEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -940,7 +1094,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSetEnvelope {
 /// Schema `ConfigSetList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigSetList {
     /// `config_sets`, list of [`ConfigSet`].
@@ -950,6 +1104,7 @@ pub struct ConfigSetList {
 }
 impl rt::Model for ConfigSetList {
     const FIELDS: &'static [&'static str] = &["config_sets"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config_sets.as_field(),
@@ -977,6 +1132,16 @@ impl ::serde::Serialize for ConfigSetList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ConfigSetList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigSetList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ConfigSetList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -989,7 +1154,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSetList {
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 ///
 /// Keys beyond the fields (any JSON value) are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigStatus {
     /// `details`, list of [`FreeForm`].
@@ -1001,6 +1166,7 @@ pub struct ConfigStatus {
 }
 impl rt::Model for ConfigStatus {
     const FIELDS: &'static [&'static str] = &["details", "state"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.details.as_field(),
@@ -1028,6 +1194,16 @@ impl ::serde::Serialize for ConfigStatus {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ConfigStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ConfigStatus {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigStatus {
@@ -1059,7 +1235,7 @@ impl rt::WireEnum for ConfiguredState {
 /// An alias of string.
 pub type Duration = String;
 /// Schema `Error`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Error {
     /// `details`, list of [`ErrorDetail`].
@@ -1073,6 +1249,7 @@ pub struct Error {
 }
 impl rt::Model for Error {
     const FIELDS: &'static [&'static str] = &["details", "errorcode", "errormessage"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.details.as_field(),
@@ -1104,6 +1281,16 @@ impl ::serde::Serialize for Error {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Error {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1112,7 +1299,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
     }
 }
 /// Schema `ErrorDetail`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// `instance`, string.
@@ -1124,6 +1311,7 @@ pub struct ErrorDetail {
 }
 impl rt::Model for ErrorDetail {
     const FIELDS: &'static [&'static str] = &["instance", "message"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.instance.as_field(),
@@ -1153,6 +1341,16 @@ impl ::serde::Serialize for ErrorDetail {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ErrorDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ErrorDetail {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1176,7 +1374,7 @@ impl rt::WireEnum for FilterFormat {
     ];
 }
 /// Schema `FilterValueSet`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterValueSet {
     /// `name`, string, required.
@@ -1190,6 +1388,7 @@ pub struct FilterValueSet {
 }
 impl rt::Model for FilterValueSet {
     const FIELDS: &'static [&'static str] = &["name", "type", "values"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -1221,6 +1420,16 @@ impl ::serde::Serialize for FilterValueSet {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterValueSet {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterValueSet {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterValueSet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1243,7 +1452,7 @@ impl FilterValueSet {
 /// Schema `FilterValueSetEnvelope`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterValueSetEnvelope {
     /// `value_set`, [`FilterValueSet`], required.
@@ -1253,6 +1462,7 @@ pub struct FilterValueSetEnvelope {
 }
 impl rt::Model for FilterValueSetEnvelope {
     const FIELDS: &'static [&'static str] = &["value_set"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.value_set.as_field(),
@@ -1280,6 +1490,16 @@ impl ::serde::Serialize for FilterValueSetEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FilterValueSetEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterValueSetEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FilterValueSetEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1290,7 +1510,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterValueSetEnvelope {
 /// Schema `FilterValueSetList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterValueSetList {
     /// `value_sets`, list of [`FilterValueSet`].
@@ -1300,6 +1520,7 @@ pub struct FilterValueSetList {
 }
 impl rt::Model for FilterValueSetList {
     const FIELDS: &'static [&'static str] = &["value_sets"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.value_sets.as_field(),
@@ -1325,6 +1546,16 @@ impl ::serde::Serialize for FilterValueSetList {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for FilterValueSetList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FilterValueSetList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FilterValueSetList {
@@ -1384,7 +1615,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterValueSetValuesItem {
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 ///
 /// Keys beyond the fields (any JSON value) are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FreeForm {
     /// Keys the description does not name, kept as received.
@@ -1392,6 +1623,7 @@ pub struct FreeForm {
 }
 impl rt::Model for FreeForm {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!()
@@ -1415,6 +1647,16 @@ impl ::serde::Serialize for FreeForm {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FreeForm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FreeForm {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FreeForm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1423,7 +1665,7 @@ impl<'de> ::serde::Deserialize<'de> for FreeForm {
     }
 }
 /// Schema `Frontend`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Frontend {
     /// `configured_state`, [`ConfiguredState`], read-only.
@@ -1450,6 +1692,7 @@ impl rt::Model for Frontend {
         "operational_state",
         "virtual_ip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configured_state.as_field(),
@@ -1487,6 +1730,16 @@ impl ::serde::Serialize for Frontend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Frontend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Frontend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Frontend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1497,7 +1750,7 @@ impl<'de> ::serde::Deserialize<'de> for Frontend {
 /// Schema `FrontendEnvelope`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FrontendEnvelope {
     /// `frontend`, [`Frontend`], required.
@@ -1507,6 +1760,7 @@ pub struct FrontendEnvelope {
 }
 impl rt::Model for FrontendEnvelope {
     const FIELDS: &'static [&'static str] = &["frontend"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.frontend.as_field(),
@@ -1534,6 +1788,16 @@ impl ::serde::Serialize for FrontendEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FrontendEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FrontendEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FrontendEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1544,7 +1808,7 @@ impl<'de> ::serde::Deserialize<'de> for FrontendEnvelope {
 /// Schema `FrontendList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FrontendList {
     /// `frontends`, list of [`Frontend`].
@@ -1554,6 +1818,7 @@ pub struct FrontendList {
 }
 impl rt::Model for FrontendList {
     const FIELDS: &'static [&'static str] = &["frontends"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.frontends.as_field(),
@@ -1581,6 +1846,16 @@ impl ::serde::Serialize for FrontendList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for FrontendList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for FrontendList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FrontendList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1593,7 +1868,7 @@ impl<'de> ::serde::Deserialize<'de> for FrontendList {
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 ///
 /// Keys beyond the fields (any JSON value) are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Group {
     /// `name`, string, required.
@@ -1603,6 +1878,7 @@ pub struct Group {
 }
 impl rt::Model for Group {
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -1630,6 +1906,16 @@ impl ::serde::Serialize for Group {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Group {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Group {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1640,7 +1926,7 @@ impl<'de> ::serde::Deserialize<'de> for Group {
 /// Schema `GroupList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GroupList {
     /// `groups`, list of [`Group`].
@@ -1650,6 +1936,7 @@ pub struct GroupList {
 }
 impl rt::Model for GroupList {
     const FIELDS: &'static [&'static str] = &["groups"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.groups.as_field(),
@@ -1677,6 +1964,16 @@ impl ::serde::Serialize for GroupList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GroupList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GroupList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GroupList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1685,7 +1982,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupList {
     }
 }
 /// Schema `GroupRoleEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GroupRoleEnvelope {
     /// `role`, [`Ref`], required.
@@ -1695,6 +1992,7 @@ pub struct GroupRoleEnvelope {
 }
 impl rt::Model for GroupRoleEnvelope {
     const FIELDS: &'static [&'static str] = &["role"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.role.as_field(),
@@ -1722,6 +2020,16 @@ impl ::serde::Serialize for GroupRoleEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GroupRoleEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GroupRoleEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GroupRoleEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1730,7 +2038,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupRoleEnvelope {
     }
 }
 /// Schema `GroupRoleList`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GroupRoleList {
     /// `roles`, list of [`Ref`], required.
@@ -1740,6 +2048,7 @@ pub struct GroupRoleList {
 }
 impl rt::Model for GroupRoleList {
     const FIELDS: &'static [&'static str] = &["roles"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.roles.as_field(),
@@ -1767,6 +2076,16 @@ impl ::serde::Serialize for GroupRoleList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for GroupRoleList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for GroupRoleList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GroupRoleList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1775,7 +2094,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupRoleList {
     }
 }
 /// Schema `HealthApplication`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthApplication {
     /// `backends`, list of [`HealthBackend`].
@@ -1802,6 +2121,7 @@ impl rt::Model for HealthApplication {
         "operational_state",
         "virtual_ip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backends.as_field(),
@@ -1839,6 +2159,16 @@ impl ::serde::Serialize for HealthApplication {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HealthApplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HealthApplication {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HealthApplication {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1847,7 +2177,7 @@ impl<'de> ::serde::Deserialize<'de> for HealthApplication {
     }
 }
 /// Schema `HealthBackend`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthBackend {
     /// `configured_state`, [`ConfiguredState`], read-only.
@@ -1868,6 +2198,7 @@ impl rt::Model for HealthBackend {
         "operational_state",
         "servers",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configured_state.as_field(),
@@ -1901,6 +2232,16 @@ impl ::serde::Serialize for HealthBackend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HealthBackend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HealthBackend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HealthBackend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1909,7 +2250,7 @@ impl<'de> ::serde::Deserialize<'de> for HealthBackend {
     }
 }
 /// Schema `HealthCheck`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthCheck {
     /// `interval`, [`Duration`], pattern `^[0-9]+(ms|s|sec|m|min|h|hr)$`.
@@ -1936,6 +2277,7 @@ impl rt::Model for HealthCheck {
         "probe_request_str",
         "type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.interval.as_field(),
@@ -1973,6 +2315,16 @@ impl ::serde::Serialize for HealthCheck {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HealthCheck {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HealthCheck {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HealthCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2003,7 +2355,7 @@ impl HealthCheck {
     }
 }
 /// Schema `HealthCheckProbeHealthyResponse`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthCheckProbeHealthyResponse {
     /// `status_codes`, list of string.
@@ -2013,6 +2365,7 @@ pub struct HealthCheckProbeHealthyResponse {
 }
 impl rt::Model for HealthCheckProbeHealthyResponse {
     const FIELDS: &'static [&'static str] = &["status_codes"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.status_codes.as_field(),
@@ -2040,6 +2393,16 @@ impl ::serde::Serialize for HealthCheckProbeHealthyResponse {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HealthCheckProbeHealthyResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HealthCheckProbeHealthyResponse {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HealthCheckProbeHealthyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2063,7 +2426,7 @@ impl rt::WireEnum for HealthCheckType {
     ];
 }
 /// Schema `HealthFrontend`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthFrontend {
     /// `configured_state`, [`ConfiguredState`], read-only.
@@ -2087,6 +2450,7 @@ impl rt::Model for HealthFrontend {
         "operational_state",
         "virtual_ip",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configured_state.as_field(),
@@ -2122,6 +2486,16 @@ impl ::serde::Serialize for HealthFrontend {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HealthFrontend {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HealthFrontend {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HealthFrontend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2130,7 +2504,7 @@ impl<'de> ::serde::Deserialize<'de> for HealthFrontend {
     }
 }
 /// Schema `HealthListener`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthListener {
     /// `configured_state`, [`ConfiguredState`], read-only.
@@ -2151,6 +2525,7 @@ impl rt::Model for HealthListener {
         "operational_state",
         "port",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configured_state.as_field(),
@@ -2184,6 +2559,16 @@ impl ::serde::Serialize for HealthListener {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HealthListener {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HealthListener {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HealthListener {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2192,7 +2577,7 @@ impl<'de> ::serde::Deserialize<'de> for HealthListener {
     }
 }
 /// Schema `HealthServer`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HealthServer {
     /// `configured_state`, [`ConfiguredState`], read-only.
@@ -2213,6 +2598,7 @@ impl rt::Model for HealthServer {
         "operational_state",
         "port",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configured_state.as_field(),
@@ -2246,6 +2632,16 @@ impl ::serde::Serialize for HealthServer {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HealthServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HealthServer {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HealthServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2254,7 +2650,7 @@ impl<'de> ::serde::Deserialize<'de> for HealthServer {
     }
 }
 /// Schema `HttpCallout`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpCallout {
     /// `callout_request`, [`HttpCalloutRequest`].
@@ -2272,6 +2668,7 @@ impl rt::Model for HttpCallout {
         "callout_response",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.callout_request.as_field(),
@@ -2303,6 +2700,16 @@ impl ::serde::Serialize for HttpCallout {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpCallout {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpCallout {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpCallout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2311,7 +2718,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpCallout {
     }
 }
 /// Schema `HttpCalloutEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpCalloutEnvelope {
     /// `http_callout`, [`HttpCallout`], required.
@@ -2321,6 +2728,7 @@ pub struct HttpCalloutEnvelope {
 }
 impl rt::Model for HttpCalloutEnvelope {
     const FIELDS: &'static [&'static str] = &["http_callout"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.http_callout.as_field(),
@@ -2348,6 +2756,16 @@ impl ::serde::Serialize for HttpCalloutEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpCalloutEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpCalloutEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpCalloutEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2356,7 +2774,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpCalloutEnvelope {
     }
 }
 /// Schema `HttpCalloutHeader`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpCalloutHeader {
     /// `name`, string.
@@ -2368,6 +2786,7 @@ pub struct HttpCalloutHeader {
 }
 impl rt::Model for HttpCalloutHeader {
     const FIELDS: &'static [&'static str] = &["name", "value_expression"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -2397,6 +2816,16 @@ impl ::serde::Serialize for HttpCalloutHeader {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpCalloutHeader {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpCalloutHeader {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpCalloutHeader {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2407,7 +2836,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpCalloutHeader {
 /// Schema `HttpCalloutList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpCalloutList {
     /// `http_callouts`, list of [`HttpCallout`].
@@ -2417,6 +2846,7 @@ pub struct HttpCalloutList {
 }
 impl rt::Model for HttpCalloutList {
     const FIELDS: &'static [&'static str] = &["http_callouts"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.http_callouts.as_field(),
@@ -2444,6 +2874,16 @@ impl ::serde::Serialize for HttpCalloutList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpCalloutList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpCalloutList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpCalloutList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2452,7 +2892,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpCalloutList {
     }
 }
 /// Schema `HttpCalloutRequest`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpCalloutRequest {
     /// `body_expression`, string.
@@ -2482,6 +2922,7 @@ impl rt::Model for HttpCalloutRequest {
         "port",
         "scheme",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.body_expression.as_field(),
@@ -2521,6 +2962,16 @@ impl ::serde::Serialize for HttpCalloutRequest {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpCalloutRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpCalloutRequest {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpCalloutRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2529,7 +2980,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpCalloutRequest {
     }
 }
 /// Schema `HttpCalloutResponse`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpCalloutResponse {
     /// `cache_duration`, [`Duration`], pattern `^[0-9]+(ms|s|sec|m|min|h|hr)$`.
@@ -2547,6 +2998,7 @@ impl rt::Model for HttpCalloutResponse {
         "return_value_datatype",
         "return_value_expression",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cache_duration.as_field(),
@@ -2578,6 +3030,16 @@ impl ::serde::Serialize for HttpCalloutResponse {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpCalloutResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpCalloutResponse {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpCalloutResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2586,7 +3048,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpCalloutResponse {
     }
 }
 /// Schema `HttpResponder`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpResponder {
     /// `audit_log_ref`, [`Ref`].
@@ -2610,6 +3072,7 @@ impl rt::Model for HttpResponder {
         "name",
         "response",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.audit_log_ref.as_field(),
@@ -2645,6 +3108,16 @@ impl ::serde::Serialize for HttpResponder {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpResponder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpResponder {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpResponder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2653,7 +3126,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpResponder {
     }
 }
 /// Schema `HttpResponderResponse`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpResponderResponse {
     /// `raw_response`, string.
@@ -2665,6 +3138,7 @@ pub struct HttpResponderResponse {
 }
 impl rt::Model for HttpResponderResponse {
     const FIELDS: &'static [&'static str] = &["raw_response", "responder_html_page_ref"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.raw_response.as_field(),
@@ -2694,6 +3168,16 @@ impl ::serde::Serialize for HttpResponderResponse {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for HttpResponderResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for HttpResponderResponse {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HttpResponderResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2721,7 +3205,7 @@ impl rt::WireEnum for LbAlgorithm {
     ];
 }
 /// Schema `Listener`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Listener {
     /// `certificate_refs`, list of [`Ref`].
@@ -2766,6 +3250,7 @@ impl rt::Model for Listener {
         "protocol",
         "tls_settings",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certificate_refs.as_field(),
@@ -2815,6 +3300,16 @@ impl ::serde::Serialize for Listener {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Listener {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Listener {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2825,7 +3320,7 @@ impl<'de> ::serde::Deserialize<'de> for Listener {
 /// Schema `ListenerEnvelope`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerEnvelope {
     /// `listener`, [`Listener`], required.
@@ -2835,6 +3330,7 @@ pub struct ListenerEnvelope {
 }
 impl rt::Model for ListenerEnvelope {
     const FIELDS: &'static [&'static str] = &["listener"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.listener.as_field(),
@@ -2862,6 +3358,16 @@ impl ::serde::Serialize for ListenerEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ListenerEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ListenerEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ListenerEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2872,7 +3378,7 @@ impl<'de> ::serde::Deserialize<'de> for ListenerEnvelope {
 /// Schema `ListenerList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerList {
     /// `listeners`, list of [`Listener`].
@@ -2882,6 +3388,7 @@ pub struct ListenerList {
 }
 impl rt::Model for ListenerList {
     const FIELDS: &'static [&'static str] = &["listeners"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.listeners.as_field(),
@@ -2909,6 +3416,16 @@ impl ::serde::Serialize for ListenerList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ListenerList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ListenerList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ListenerList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2917,7 +3434,7 @@ impl<'de> ::serde::Deserialize<'de> for ListenerList {
     }
 }
 /// Schema `LoadBalancing`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancing {
     /// `algorithm`, [`LbAlgorithm`], default `"LEASTCONNECTION"`.
@@ -2935,6 +3452,7 @@ impl rt::Model for LoadBalancing {
         "stickiness_timeout",
         "stickiness_type",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.algorithm.as_field(),
@@ -2964,6 +3482,16 @@ impl ::serde::Serialize for LoadBalancing {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for LoadBalancing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LoadBalancing {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LoadBalancing {
@@ -3009,7 +3537,7 @@ impl rt::WireEnum for LogLevel {
     ];
 }
 /// Schema `LoginCredentials`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LoginCredentials {
     /// `password`, string (`password`), required.
@@ -3023,6 +3551,7 @@ pub struct LoginCredentials {
 }
 impl rt::Model for LoginCredentials {
     const FIELDS: &'static [&'static str] = &["password", "timeout", "username"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.password.as_field(),
@@ -3054,6 +3583,16 @@ impl ::serde::Serialize for LoginCredentials {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LoginCredentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LoginCredentials {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LoginCredentials {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3062,7 +3601,7 @@ impl<'de> ::serde::Deserialize<'de> for LoginCredentials {
     }
 }
 /// Schema `LoginRequest`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LoginRequest {
     /// `login`, [`LoginCredentials`], required.
@@ -3072,6 +3611,7 @@ pub struct LoginRequest {
 }
 impl rt::Model for LoginRequest {
     const FIELDS: &'static [&'static str] = &["login"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.login.as_field(),
@@ -3099,6 +3639,16 @@ impl ::serde::Serialize for LoginRequest {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for LoginRequest {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LoginRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3109,7 +3659,7 @@ impl<'de> ::serde::Deserialize<'de> for LoginRequest {
 /// Schema `NitroObject`.
 ///
 /// Keys beyond the fields (any JSON value) are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NitroObject {
     /// Keys the description does not name, kept as received.
@@ -3117,6 +3667,7 @@ pub struct NitroObject {
 }
 impl rt::Model for NitroObject {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!()
@@ -3138,6 +3689,16 @@ impl ::serde::Serialize for NitroObject {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for NitroObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for NitroObject {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NitroObject {
@@ -3165,7 +3726,7 @@ impl rt::WireEnum for OperationalState {
     ];
 }
 /// Schema `Permission`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Permission {
     /// `method`, [`PermissionMethod`], required.
@@ -3177,6 +3738,7 @@ pub struct Permission {
 }
 impl rt::Model for Permission {
     const FIELDS: &'static [&'static str] = &["method", "resources"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.method.as_field(),
@@ -3204,6 +3766,16 @@ impl ::serde::Serialize for Permission {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Permission {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Permission {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Permission {
@@ -3257,7 +3829,7 @@ impl rt::WireEnum for Protocol {
 /// An alias of string.
 pub type Ref = String;
 /// Schema `RequestTransform`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestTransform {
     /// `action`, string.
@@ -3284,6 +3856,7 @@ impl rt::Model for RequestTransform {
         "name",
         "url_path",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.action.as_field(),
@@ -3321,6 +3894,16 @@ impl ::serde::Serialize for RequestTransform {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RequestTransform {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RequestTransform {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RequestTransform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3329,7 +3912,7 @@ impl<'de> ::serde::Deserialize<'de> for RequestTransform {
     }
 }
 /// Schema `ResponderHtmlPage`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderHtmlPage {
     /// `content`, string (`byte`), required.
@@ -3341,6 +3924,7 @@ pub struct ResponderHtmlPage {
 }
 impl rt::Model for ResponderHtmlPage {
     const FIELDS: &'static [&'static str] = &["content", "name"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.content.as_field(),
@@ -3370,6 +3954,16 @@ impl ::serde::Serialize for ResponderHtmlPage {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ResponderHtmlPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ResponderHtmlPage {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ResponderHtmlPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3378,7 +3972,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponderHtmlPage {
     }
 }
 /// Schema `ResponderHtmlPageEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderHtmlPageEnvelope {
     /// `responder_html_page`, [`ResponderHtmlPage`], required.
@@ -3388,6 +3982,7 @@ pub struct ResponderHtmlPageEnvelope {
 }
 impl rt::Model for ResponderHtmlPageEnvelope {
     const FIELDS: &'static [&'static str] = &["responder_html_page"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.responder_html_page.as_field(),
@@ -3415,6 +4010,16 @@ impl ::serde::Serialize for ResponderHtmlPageEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ResponderHtmlPageEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ResponderHtmlPageEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ResponderHtmlPageEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3425,7 +4030,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponderHtmlPageEnvelope {
 /// Schema `ResponderHtmlPageList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderHtmlPageList {
     /// `responder_html_pages`, list of [`ResponderHtmlPage`].
@@ -3435,6 +4040,7 @@ pub struct ResponderHtmlPageList {
 }
 impl rt::Model for ResponderHtmlPageList {
     const FIELDS: &'static [&'static str] = &["responder_html_pages"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.responder_html_pages.as_field(),
@@ -3460,6 +4066,16 @@ impl ::serde::Serialize for ResponderHtmlPageList {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for ResponderHtmlPageList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ResponderHtmlPageList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResponderHtmlPageList {
@@ -3517,7 +4133,7 @@ impl<'de> ::serde::Deserialize<'de> for RetryCount {
     }
 }
 /// Schema `Role`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Role {
     /// `name`, string, required.
@@ -3529,6 +4145,7 @@ pub struct Role {
 }
 impl rt::Model for Role {
     const FIELDS: &'static [&'static str] = &["name", "permissions"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
@@ -3558,6 +4175,16 @@ impl ::serde::Serialize for Role {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Role {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Role {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Role {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3566,7 +4193,7 @@ impl<'de> ::serde::Deserialize<'de> for Role {
     }
 }
 /// Schema `RoleEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RoleEnvelope {
     /// `role`, [`Role`], required.
@@ -3576,6 +4203,7 @@ pub struct RoleEnvelope {
 }
 impl rt::Model for RoleEnvelope {
     const FIELDS: &'static [&'static str] = &["role"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.role.as_field(),
@@ -3603,6 +4231,16 @@ impl ::serde::Serialize for RoleEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RoleEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RoleEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RoleEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3613,7 +4251,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleEnvelope {
 /// Schema `RoleList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RoleList {
     /// `roles`, list of [`Role`].
@@ -3623,6 +4261,7 @@ pub struct RoleList {
 }
 impl rt::Model for RoleList {
     const FIELDS: &'static [&'static str] = &["roles"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.roles.as_field(),
@@ -3650,6 +4289,16 @@ impl ::serde::Serialize for RoleList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RoleList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RoleList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RoleList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3658,7 +4307,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleList {
     }
 }
 /// Schema `Route`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Route {
     /// `audit_log_ref`, [`Ref`].
@@ -3688,6 +4337,7 @@ impl rt::Model for Route {
         "listener_ref",
         "name",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.audit_log_ref.as_field(),
@@ -3727,6 +4377,16 @@ impl ::serde::Serialize for Route {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Route {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Route {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3735,7 +4395,7 @@ impl<'de> ::serde::Deserialize<'de> for Route {
     }
 }
 /// Schema `RouteEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RouteEnvelope {
     /// `route`, [`Route`], required.
@@ -3745,6 +4405,7 @@ pub struct RouteEnvelope {
 }
 impl rt::Model for RouteEnvelope {
     const FIELDS: &'static [&'static str] = &["route"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.route.as_field(),
@@ -3772,6 +4433,16 @@ impl ::serde::Serialize for RouteEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for RouteEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RouteEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RouteEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3782,7 +4453,7 @@ impl<'de> ::serde::Deserialize<'de> for RouteEnvelope {
 /// Schema `RouteList`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RouteList {
     /// `routes`, list of [`Route`].
@@ -3792,6 +4463,7 @@ pub struct RouteList {
 }
 impl rt::Model for RouteList {
     const FIELDS: &'static [&'static str] = &["routes"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.routes.as_field(),
@@ -3817,6 +4489,16 @@ impl ::serde::Serialize for RouteList {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for RouteList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for RouteList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RouteList {
@@ -3872,7 +4554,7 @@ impl<'de> ::serde::Deserialize<'de> for Server {
     }
 }
 /// Schema `ServerEnvelope`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerEnvelope {
     /// `server`, [`Server`], required.
@@ -3882,6 +4564,7 @@ pub struct ServerEnvelope {
 }
 impl rt::Model for ServerEnvelope {
     const FIELDS: &'static [&'static str] = &["server"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.server.as_field(),
@@ -3909,6 +4592,16 @@ impl ::serde::Serialize for ServerEnvelope {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerEnvelope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerEnvelope {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerEnvelope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3927,7 +4620,7 @@ impl ServerEnvelope {
     }
 }
 /// Schema `ServerList`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerList {
     /// `servers`, list of [`Server`].
@@ -3937,6 +4630,7 @@ pub struct ServerList {
 }
 impl rt::Model for ServerList {
     const FIELDS: &'static [&'static str] = &["servers"];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.servers.as_field(),
@@ -3964,6 +4658,16 @@ impl ::serde::Serialize for ServerList {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerList {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerList {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3982,7 +4686,7 @@ impl ServerList {
     }
 }
 /// Schema `ServerObject`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerObject {
     /// `configured_state`, [`ConfiguredState`], read-only.
@@ -4009,6 +4713,7 @@ impl rt::Model for ServerObject {
         "port",
         "weight",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.configured_state.as_field(),
@@ -4046,6 +4751,16 @@ impl ::serde::Serialize for ServerObject {
         rt::model::serialize(self, serializer)
     }
 }
+impl ::std::fmt::Debug for ServerObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for ServerObject {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ServerObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4058,7 +4773,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerObject {
 /// Inferred: not confirmed by a primary source (`x-inferred`).
 ///
 /// Keys beyond the fields (any JSON value) are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Statistics {
     /// Keys the description does not name, kept as received.
@@ -4066,6 +4781,7 @@ pub struct Statistics {
 }
 impl rt::Model for Statistics {
     const FIELDS: &'static [&'static str] = &[];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         let _ = index;
         unreachable!()
@@ -4087,6 +4803,16 @@ impl ::serde::Serialize for Statistics {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for Statistics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for Statistics {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Statistics {
@@ -4130,7 +4856,7 @@ impl rt::WireEnum for TlsSecurityLevel {
     ];
 }
 /// Schema `TlsSettings`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsSettings {
     /// `security_level`, [`TlsSecurityLevel`], default `"MEDIUM"`.
@@ -4154,6 +4880,7 @@ impl rt::Model for TlsSettings {
         "tls_cipher_suites",
         "tls_protocols",
     ];
+    #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.security_level.as_field(),
@@ -4187,6 +4914,16 @@ impl ::serde::Serialize for TlsSettings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         rt::model::serialize(self, serializer)
+    }
+}
+impl ::std::fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        rt::model::debug_model(self, f)
+    }
+}
+impl PartialEq for TlsSettings {
+    fn eq(&self, other: &Self) -> bool {
+        rt::model::eq_models(self, other)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TlsSettings {
