@@ -461,6 +461,9 @@ fn emit_object(
         impl rt::Model for #type_ident {
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
             #nullable_table
+            // Inlined into the runtime's `for_each_set` loop, where it lets
+            // the compiler drop the per-field `FieldRef` dispatch.
+            #[inline(always)]
             fn field(&self, index: usize) -> rt::FieldRef<'_> { #body }
             fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> { #body_mut }
             fn unknown_fields(&self) -> &rt::UnknownFields { &self.unknown_fields }
@@ -616,7 +619,7 @@ fn emit_enum(schema: &Schema, type_ident: &Ident, values: &[EnumLiteral], mut do
     let doc = docs::attrs(&doc);
     quote! {
         #doc
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #type_ident { #variants }
 

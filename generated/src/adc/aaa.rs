@@ -32,7 +32,7 @@ pub struct Aaacertparams {
 /// Values of `aaacertparams`.`twofactor` ([`Aaacertparams`]).
 ///
 /// Also the values of `aaaldapparams.nestedgroupextraction`, `aaaotpparameter.encryption`, `aaaparameter.dynaddr`, `aaaradiusparams.accounting`, `aaaradiusparams.authentication`, `aaatacacsparams.accounting`, `aaatacacsparams.auditfailedcmds`, `aaatacacsparams.authorization`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaacertparamsTwofactor {
     /// `ON`
@@ -154,7 +154,7 @@ pub struct AaaglobalAaapreauthenticationpolicyBinding {
 /// Values of `aaaglobal_aaapreauthenticationpolicy_binding`.`builtin` ([`AaaglobalAaapreauthenticationpolicyBinding`]).
 ///
 /// Also the values of `aaapreauthenticationaction.builtin`, `aaapreauthenticationparameter.builtin`, `aaapreauthenticationpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaglobalAaapreauthenticationpolicyBindingBuiltin {
     /// `MODIFIABLE`
@@ -728,7 +728,7 @@ pub struct AaagroupAuditnslogpolicyBinding {
 /// Values of `aaagroup_auditnslogpolicy_binding`.`type` ([`AaagroupAuditnslogpolicyBinding`]).
 ///
 /// Also the values of `aaagroup_auditsyslogpolicy_binding.type`, `aaagroup_authorizationpolicy_binding.type`, `aaagroup_tmsessionpolicy_binding.type`, `aaagroup_vpnsessionpolicy_binding.type`, `aaagroup_vpntrafficpolicy_binding.type`, `aaagroup_vpnurlpolicy_binding.type`, `aaauser_auditnslogpolicy_binding.type`, `aaauser_auditsyslogpolicy_binding.type`, `aaauser_authorizationpolicy_binding.type`, `aaauser_tmsessionpolicy_binding.type`, `aaauser_vpnsessionpolicy_binding.type`, `aaauser_vpntrafficpolicy_binding.type`, `aaauser_vpnurlpolicy_binding.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaagroupAuditnslogpolicyBindingType {
     /// `REQUEST`
@@ -2641,7 +2641,7 @@ pub struct Aaaldapparams {
 /// Values of `aaaldapparams`.`builtin` ([`Aaaldapparams`]).
 ///
 /// Also the values of `aaaradiusparams.builtin`, `aaatacacsparams.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaldapparamsBuiltin {
     /// `MODIFIABLE`
@@ -2666,7 +2666,7 @@ pub type AaaldapparamsNestedgroupextraction = AaacertparamsTwofactor;
 /// Values of `aaaldapparams`.`passwdchange` ([`Aaaldapparams`]).
 ///
 /// Also the values of `aaaparameter.apitokencache`, `aaaparameter.defaultcspheader`, `aaaparameter.loginencryption`, `aaaparameter.persistentloginattempts`, `aaaradiusparams.callingstationid`, `aaaradiusparams.radnasip`, `aaaradiusparams.tunnelendpointclientip`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaldapparamsPasswdchange {
     /// `ENABLED`
@@ -2681,7 +2681,7 @@ impl rt::WireEnum for AaaldapparamsPasswdchange {
     ];
 }
 /// Values of `aaaldapparams`.`sectype` ([`Aaaldapparams`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaldapparamsSectype {
     /// `PLAINTEXT`
@@ -2699,7 +2699,7 @@ impl rt::WireEnum for AaaldapparamsSectype {
     ];
 }
 /// Values of `aaaldapparams`.`svrtype` ([`Aaaldapparams`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaldapparamsSvrtype {
     /// `AD`
@@ -3114,7 +3114,7 @@ pub struct Aaaparameter {
 /// Values of `aaaparameter`.`aaadloglevel` ([`Aaaparameter`]).
 ///
 /// Also the values of `aaaparameter.aaasessionloglevel`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaparameterAaadloglevel {
     /// `EMERGENCY`
@@ -3151,7 +3151,7 @@ pub type AaaparameterAaasessionloglevel = AaaparameterAaadloglevel;
 /// Values of `aaaparameter`.`apitokencache` ([`Aaaparameter`]): the same values as [`AaaldapparamsPasswdchange`].
 pub type AaaparameterApitokencache = AaaldapparamsPasswdchange;
 /// Values of `aaaparameter`.`defaultauthtype` ([`Aaaparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaparameterDefaultauthtype {
     /// `LOCAL`
@@ -3181,7 +3181,7 @@ pub type AaaparameterDynaddr = AaacertparamsTwofactor;
 /// Values of `aaaparameter`.`enableenhancedauthfeedback` ([`Aaaparameter`]).
 ///
 /// Also the values of `aaaparameter.enablesessionstickiness`, `aaaparameter.enablestaticpagecaching`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaparameterEnableenhancedauthfeedback {
     /// `YES`
@@ -3202,7 +3202,7 @@ pub type AaaparameterEnablestaticpagecaching = AaaparameterEnableenhancedauthfee
 /// Values of `aaaparameter`.`enhancedepa` ([`Aaaparameter`]).
 ///
 /// Also the values of `aaaparameter.httponlycookie`, `aaaparameter.securityinsights`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaparameterEnhancedepa {
     /// `DISABLED`
@@ -3217,7 +3217,7 @@ impl rt::WireEnum for AaaparameterEnhancedepa {
     ];
 }
 /// Values of `aaaparameter`.`ftmode` ([`Aaaparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaparameterFtmode {
     /// `ON`
@@ -3241,7 +3241,7 @@ pub type AaaparameterLoginencryption = AaaldapparamsPasswdchange;
 /// Values of `aaaparameter`.`persistentloginattempts` ([`Aaaparameter`]): the same values as [`AaaldapparamsPasswdchange`].
 pub type AaaparameterPersistentloginattempts = AaaldapparamsPasswdchange;
 /// Values of `aaaparameter`.`samesite` ([`Aaaparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaparameterSamesite {
     /// `None`
@@ -3261,7 +3261,7 @@ impl rt::WireEnum for AaaparameterSamesite {
 /// Values of `aaaparameter`.`securityinsights` ([`Aaaparameter`]): the same values as [`AaaparameterEnhancedepa`].
 pub type AaaparameterSecurityinsights = AaaparameterEnhancedepa;
 /// Values of `aaaparameter`.`wafprotection` ([`Aaaparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaparameterWafprotection {
     /// `AUTH`
@@ -3479,7 +3479,7 @@ pub type AaapreauthenticationactionBuiltin = AaaglobalAaapreauthenticationpolicy
 /// Values of `aaapreauthenticationaction`.`preauthenticationaction` ([`Aaapreauthenticationaction`]).
 ///
 /// Also the values of `aaapreauthenticationparameter.preauthenticationaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaapreauthenticationactionPreauthenticationaction {
     /// `ALLOW`
@@ -4334,7 +4334,7 @@ pub type AaaradiusparamsBuiltin = AaaldapparamsBuiltin;
 /// Values of `aaaradiusparams`.`callingstationid` ([`Aaaradiusparams`]): the same values as [`AaaldapparamsPasswdchange`].
 pub type AaaradiusparamsCallingstationid = AaaldapparamsPasswdchange;
 /// Values of `aaaradiusparams`.`messageauthenticator` ([`Aaaradiusparams`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaradiusparamsMessageauthenticator {
     /// `OFF`
@@ -4349,7 +4349,7 @@ impl rt::WireEnum for AaaradiusparamsMessageauthenticator {
     ];
 }
 /// Values of `aaaradiusparams`.`passencoding` ([`Aaaradiusparams`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaradiusparamsPassencoding {
     /// `pap`
@@ -6990,7 +6990,7 @@ pub struct AaaStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `aaa`.`clearstats` ([`AaaStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaStatsClearstats {
     /// `basic`

@@ -29,7 +29,7 @@ pub struct Admparameter {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `admparameter`.`admserviceconnect` ([`Admparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdmparameterAdmserviceconnect {
     /// `ENABLED`

@@ -414,7 +414,7 @@ pub struct Analyticsprofile {
 /// Values of `analyticsprofile`.`allhttpheaders` ([`Analyticsprofile`]).
 ///
 /// Also the values of `analyticsprofile.auditlogs`, `analyticsprofile.cqareporting`, `analyticsprofile.events`, `analyticsprofile.grpcstatus`, `analyticsprofile.httpauthentication`, `analyticsprofile.httpclientsidemeasurements`, `analyticsprofile.httpcontenttype`, `analyticsprofile.httpcookie`, `analyticsprofile.httpdomainname`, `analyticsprofile.httphost`, `analyticsprofile.httplocation`, `analyticsprofile.httpmethod`, `analyticsprofile.httppagetracking`, `analyticsprofile.httpreferer`, `analyticsprofile.httpsetcookie`, `analyticsprofile.httpsetcookie2`, `analyticsprofile.httpurl`, `analyticsprofile.httpurlquery`, `analyticsprofile.httpuseragent`, `analyticsprofile.httpvia`, `analyticsprofile.httpxforwardedforheader`, `analyticsprofile.integratedcache`, `analyticsprofile.metrics`, `analyticsprofile.tcpburstreporting`, `analyticsprofile.urlcategory`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsprofileAllhttpheaders {
     /// `ENABLED`
@@ -473,7 +473,7 @@ pub type AnalyticsprofileHttpxforwardedforheader = AnalyticsprofileAllhttpheader
 /// Values of `analyticsprofile`.`integratedcache` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
 pub type AnalyticsprofileIntegratedcache = AnalyticsprofileAllhttpheaders;
 /// Values of `analyticsprofile`.`managementlog` ([`Analyticsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsprofileManagementlog {
     /// `ACCESS`
@@ -499,7 +499,7 @@ impl rt::WireEnum for AnalyticsprofileManagementlog {
 /// Values of `analyticsprofile`.`metrics` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
 pub type AnalyticsprofileMetrics = AnalyticsprofileAllhttpheaders;
 /// Values of `analyticsprofile`.`outputmode` ([`Analyticsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsprofileOutputmode {
     /// `avro`
@@ -522,7 +522,7 @@ impl rt::WireEnum for AnalyticsprofileOutputmode {
     ];
 }
 /// Values of `analyticsprofile`.`servemode` ([`Analyticsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsprofileServemode {
     /// `Pull`
@@ -539,7 +539,7 @@ impl rt::WireEnum for AnalyticsprofileServemode {
 /// Values of `analyticsprofile`.`tcpburstreporting` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
 pub type AnalyticsprofileTcpburstreporting = AnalyticsprofileAllhttpheaders;
 /// Values of `analyticsprofile`.`topn` ([`Analyticsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsprofileTopn {
     /// `DISABLED`
@@ -554,7 +554,7 @@ impl rt::WireEnum for AnalyticsprofileTopn {
     ];
 }
 /// Values of `analyticsprofile`.`type` ([`Analyticsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsprofileType {
     /// `global`

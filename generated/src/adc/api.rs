@@ -29,7 +29,7 @@ pub struct Apiprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `apiprofile`.`apivisibility` ([`Apiprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiprofileApivisibility {
     /// `DISABLED`
@@ -282,7 +282,7 @@ pub struct Apispec {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `apispec`.`skipvalidation` ([`Apispec`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApispecSkipvalidation {
     /// `NO`
@@ -297,7 +297,7 @@ impl rt::WireEnum for ApispecSkipvalidation {
     ];
 }
 /// Values of `apispec`.`type` ([`Apispec`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApispecType {
     /// `GRAPHQL`

@@ -120,7 +120,7 @@ pub struct Appflowaction {
 /// Values of `appflowaction`.`botinsight` ([`Appflowaction`]).
 ///
 /// Also the values of `appflowaction.ciinsight`, `appflowaction.clientsidemeasurements`, `appflowaction.distributionalgorithm`, `appflowaction.pagetracking`, `appflowaction.securityinsight`, `appflowaction.videoanalytics`, `appflowaction.webinsight`, `appflowparam.aaausername`, `appflowparam.auditlogs`, `appflowparam.cacheinsight`, `appflowparam.connectionchaining`, `appflowparam.cqareporting`, `appflowparam.distributedtracing`, `appflowparam.emailaddress`, `appflowparam.events`, `appflowparam.gxsessionreporting`, `appflowparam.httpauthorization`, `appflowparam.httpcontenttype`, `appflowparam.httpcookie`, `appflowparam.httpdomain`, `appflowparam.httphost`, `appflowparam.httplocation`, `appflowparam.httpmethod`, `appflowparam.httpquerywithurl`, `appflowparam.httpreferer`, `appflowparam.httpsetcookie`, `appflowparam.httpsetcookie2`, `appflowparam.httpurl`, `appflowparam.httpuseragent`, `appflowparam.httpvia`, `appflowparam.httpxforwardedfor`, `appflowparam.identifiername`, `appflowparam.identifiersessionname`, `appflowparam.logstreamovernsip`, `appflowparam.lsnlogging`, `appflowparam.metrics`, `appflowparam.securityinsighttraffic`, `appflowparam.skipcacheredirectionhttptransaction`, `appflowparam.subscriberawareness`, `appflowparam.subscriberidobfuscation`, `appflowparam.tcpburstreporting`, `appflowparam.timeseriesovernsip`, `appflowparam.urlcategory`, `appflowparam.videoinsight`, `appflowparam.websaasappusagereporting`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowactionBotinsight {
     /// `ENABLED`
@@ -145,7 +145,7 @@ pub type AppflowactionPagetracking = AppflowactionBotinsight;
 /// Values of `appflowaction`.`securityinsight` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
 pub type AppflowactionSecurityinsight = AppflowactionBotinsight;
 /// Values of `appflowaction`.`transactionlog` ([`Appflowaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowactionTransactionlog {
     /// `ALL`
@@ -566,7 +566,7 @@ pub struct Appflowcollector {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `appflowcollector`.`state` ([`Appflowcollector`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowcollectorState {
     /// `UP`
@@ -605,7 +605,7 @@ impl rt::WireEnum for AppflowcollectorState {
     ];
 }
 /// Values of `appflowcollector`.`transport` ([`Appflowcollector`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowcollectorTransport {
     /// `ipfix`
@@ -796,7 +796,7 @@ pub struct AppflowglobalAppflowpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `appflowglobal_appflowpolicy_binding`.`globalbindtype` ([`AppflowglobalAppflowpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowglobalAppflowpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -826,7 +826,7 @@ impl rt::WireEnum for AppflowglobalAppflowpolicyBindingGlobalbindtype {
 /// Values of `appflowglobal_appflowpolicy_binding`.`labeltype` ([`AppflowglobalAppflowpolicyBinding`]).
 ///
 /// Also the values of `appflowpolicy_appflowglobal_binding.labeltype`, `appflowpolicy_appflowpolicylabel_binding.labeltype`, `appflowpolicy_csvserver_binding.labeltype`, `appflowpolicy_lbvserver_binding.labeltype`, `appflowpolicy_vpnvserver_binding.labeltype`, `appflowpolicylabel.labeltype`, `appflowpolicylabel_appflowpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowglobalAppflowpolicyBindingLabeltype {
     /// `vserver`
@@ -841,7 +841,7 @@ impl rt::WireEnum for AppflowglobalAppflowpolicyBindingLabeltype {
     ];
 }
 /// Values of `appflowglobal_appflowpolicy_binding`.`type` ([`AppflowglobalAppflowpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowglobalAppflowpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1470,7 +1470,7 @@ pub type AppflowparamAaausername = AppflowactionBotinsight;
 /// Values of `appflowparam`.`auditlogs` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
 pub type AppflowparamAuditlogs = AppflowactionBotinsight;
 /// Values of `appflowparam`.`builtin` ([`Appflowparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowparamBuiltin {
     /// `MODIFIABLE`
@@ -1495,7 +1495,7 @@ impl rt::WireEnum for AppflowparamBuiltin {
 /// Values of `appflowparam`.`cacheinsight` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
 pub type AppflowparamCacheinsight = AppflowactionBotinsight;
 /// Values of `appflowparam`.`clienttrafficonly` ([`Appflowparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowparamClienttrafficonly {
     /// `YES`
@@ -1570,7 +1570,7 @@ pub type AppflowparamSubscriberawareness = AppflowactionBotinsight;
 /// Values of `appflowparam`.`subscriberidobfuscation` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
 pub type AppflowparamSubscriberidobfuscation = AppflowactionBotinsight;
 /// Values of `appflowparam`.`subscriberidobfuscationalgo` ([`Appflowparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowparamSubscriberidobfuscationalgo {
     /// `MD5`
@@ -2850,7 +2850,7 @@ pub struct Appflowpolicylabel {
 /// Values of `appflowpolicylabel`.`labeltype` ([`Appflowpolicylabel`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
 pub type AppflowpolicylabelLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 /// Values of `appflowpolicylabel`.`policylabeltype` ([`Appflowpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowpolicylabelPolicylabeltype {
     /// `HTTP`
@@ -3274,7 +3274,7 @@ pub struct AppflowStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `appflow`.`clearstats` ([`AppflowStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppflowStatsClearstats {
     /// `basic`

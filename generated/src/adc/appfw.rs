@@ -166,7 +166,7 @@ pub struct Appfwconfidfield {
 /// Values of `appfwconfidfield`.`isregex` ([`Appfwconfidfield`]).
 ///
 /// Also the values of `appfwjsoncontenttype.isregex`, `appfwmultipartformcontenttype.isregex`, `appfwprofile_cmdinjection_binding.isregex_cmd`, `appfwprofile_cmdinjection_binding.isvalueregex_cmd`, `appfwprofile_cookieconsistency_binding.isregex`, `appfwprofile_crosssitescripting_binding.isregex_xss`, `appfwprofile_crosssitescripting_binding.isvalueregex_xss`, `appfwprofile_fieldconsistency_binding.isregex_ffc`, `appfwprofile_fieldformat_binding.isregex_ff`, `appfwprofile_fileuploadtype_binding.isregex_fileuploadtypes_url`, `appfwprofile_sqlinjection_binding.isregex_sql`, `appfwprofile_sqlinjection_binding.isvalueregex_sql`, `appfwprofile_xmlsqlinjection_binding.isregex_xmlsql`, `appfwprofile_xmlxss_binding.isregex_xmlxss`, `appfwurlencodedformcontenttype.isregex`, `appfwxmlcontenttype.isregex`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwconfidfieldIsregex {
     /// `REGEX`
@@ -183,7 +183,7 @@ impl rt::WireEnum for AppfwconfidfieldIsregex {
 /// Values of `appfwconfidfield`.`state` ([`Appfwconfidfield`]).
 ///
 /// Also the values of `appfwglobal_appfwpolicy_binding.state`, `appfwglobal_auditnslogpolicy_binding.state`, `appfwglobal_auditsyslogpolicy_binding.state`, `appfwprofile.state`, `appfwprofile_cmdinjection_binding.state`, `appfwprofile_contenttype_binding.state`, `appfwprofile_cookieconsistency_binding.state`, `appfwprofile_creditcardnumber_binding.state`, `appfwprofile_crosssitescripting_binding.state`, `appfwprofile_csrftag_binding.state`, `appfwprofile_denyurl_binding.state`, `appfwprofile_excluderescontenttype_binding.state`, `appfwprofile_fieldconsistency_binding.state`, `appfwprofile_fieldformat_binding.state`, `appfwprofile_fileuploadtype_binding.state`, `appfwprofile_jsondosurl_binding.state`, `appfwprofile_jsonsqlurl_binding.state`, `appfwprofile_jsonxssurl_binding.state`, `appfwprofile_logexpression_binding.state`, `appfwprofile_safeobject_binding.state`, `appfwprofile_sqlinjection_binding.state`, `appfwprofile_starturl_binding.state`, `appfwprofile_trustedlearningclients_binding.state`, `appfwprofile_xmlattachmenturl_binding.state`, `appfwprofile_xmldosurl_binding.state`, `appfwprofile_xmlsqlinjection_binding.state`, `appfwprofile_xmlvalidationurl_binding.state`, `appfwprofile_xmlwsiurl_binding.state`, `appfwprofile_xmlxss_binding.state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwconfidfieldState {
     /// `ENABLED`
@@ -435,7 +435,7 @@ pub struct Appfwfieldtype {
 /// Values of `appfwfieldtype`.`builtin` ([`Appfwfieldtype`]).
 ///
 /// Also the values of `appfwjsoncontenttype.builtin`, `appfwxmlcontenttype.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwfieldtypeBuiltin {
     /// `MODIFIABLE`
@@ -625,7 +625,7 @@ pub struct AppfwglobalAppfwpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `appfwglobal_appfwpolicy_binding`.`globalbindtype` ([`AppfwglobalAppfwpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwglobalAppfwpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -655,7 +655,7 @@ impl rt::WireEnum for AppfwglobalAppfwpolicyBindingGlobalbindtype {
 /// Values of `appfwglobal_appfwpolicy_binding`.`labeltype` ([`AppfwglobalAppfwpolicyBinding`]).
 ///
 /// Also the values of `appfwglobal_auditnslogpolicy_binding.labeltype`, `appfwglobal_auditsyslogpolicy_binding.labeltype`, `appfwpolicylabel.labeltype`, `appfwpolicylabel_appfwpolicy_binding.labeltype`, `appfwpolicylabel_policybinding_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwglobalAppfwpolicyBindingLabeltype {
     /// `reqvserver`
@@ -672,7 +672,7 @@ impl rt::WireEnum for AppfwglobalAppfwpolicyBindingLabeltype {
 /// Values of `appfwglobal_appfwpolicy_binding`.`policytype` ([`AppfwglobalAppfwpolicyBinding`]).
 ///
 /// Also the values of `appfwglobal_auditnslogpolicy_binding.policytype`, `appfwglobal_auditsyslogpolicy_binding.policytype`, `appfwpolicy.policytype`, `appfwpolicylabel.policytype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwglobalAppfwpolicyBindingPolicytype {
     /// `Classic Policy`
@@ -691,7 +691,7 @@ pub type AppfwglobalAppfwpolicyBindingState = AppfwconfidfieldState;
 /// Values of `appfwglobal_appfwpolicy_binding`.`type` ([`AppfwglobalAppfwpolicyBinding`]).
 ///
 /// Also the values of `appfwglobal_auditnslogpolicy_binding.type`, `appfwglobal_auditsyslogpolicy_binding.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwglobalAppfwpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1274,7 +1274,7 @@ pub struct Appfwgrpccontenttype {
 /// Values of `appfwgrpccontenttype`.`isregex` ([`Appfwgrpccontenttype`]).
 ///
 /// Also the values of `appfwgrpcwebjsoncontenttype.isregex`, `appfwgrpcwebtextcontenttype.isregex`, `appfwprofile_appfwconfidfield_binding.isregex_cffield`, `appfwprofile_blockkeyword_binding.as_fieldname_isregex_blockkeyword`, `appfwprofile_fakeaccount_binding.isfieldnameregex`, `appfwprofile_fileuploadtype_binding.isnameregex`, `appfwprofile_jsonblockkeyword_binding.iskeyregex_json_blockkeyword`, `appfwprofile_jsoncmdurl_binding.iskeyregex_json_cmd`, `appfwprofile_jsoncmdurl_binding.isvalueregex_json_cmd`, `appfwprofile_jsonsqlurl_binding.iskeyregex_json_sql`, `appfwprofile_jsonsqlurl_binding.isvalueregex_json_sql`, `appfwprofile_jsonxssurl_binding.iskeyregex_json_xss`, `appfwprofile_jsonxssurl_binding.isvalueregex_json_xss`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwgrpccontenttypeIsregex {
     /// `NOTREGEX`
@@ -2123,7 +2123,7 @@ pub struct Appfwlearningdata {
 /// Values of `appfwlearningdata`.`as_scan_location_sql` ([`Appfwlearningdata`]).
 ///
 /// Also the values of `appfwprofile_cmdinjection_binding.as_scan_location_cmd`, `appfwprofile_sqlinjection_binding.as_scan_location_sql`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwlearningdataAsScanLocationSql {
     /// `FORMFIELD`
@@ -2141,7 +2141,7 @@ impl rt::WireEnum for AppfwlearningdataAsScanLocationSql {
     ];
 }
 /// Values of `appfwlearningdata`.`as_scan_location_xss` ([`Appfwlearningdata`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwlearningdataAsScanLocationXss {
     /// `FORMFIELD`
@@ -2166,7 +2166,7 @@ impl rt::WireEnum for AppfwlearningdataAsScanLocationXss {
 /// Values of `appfwlearningdata`.`as_value_type_sql` ([`Appfwlearningdata`]).
 ///
 /// Also the values of `appfwprofile_jsonsqlurl_binding.as_value_type_json_sql`, `appfwprofile_sqlinjection_binding.as_value_type_sql`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwlearningdataAsValueTypeSql {
     /// `Keyword`
@@ -2186,7 +2186,7 @@ impl rt::WireEnum for AppfwlearningdataAsValueTypeSql {
 /// Values of `appfwlearningdata`.`as_value_type_xss` ([`Appfwlearningdata`]).
 ///
 /// Also the values of `appfwprofile_crosssitescripting_binding.as_value_type_xss`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwlearningdataAsValueTypeXss {
     /// `Tag`
@@ -2204,7 +2204,7 @@ impl rt::WireEnum for AppfwlearningdataAsValueTypeXss {
     ];
 }
 /// Values of `appfwlearningdata`.`securitycheck` ([`Appfwlearningdata`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwlearningdataSecuritycheck {
     /// `startURL`
@@ -3194,7 +3194,7 @@ pub struct AppfwpolicyAppfwglobalBinding {
 /// Values of `appfwpolicy_appfwglobal_binding`.`labeltype` ([`AppfwpolicyAppfwglobalBinding`]).
 ///
 /// Also the values of `appfwpolicy_appfwpolicylabel_binding.labeltype`, `appfwpolicy_csvserver_binding.labeltype`, `appfwpolicy_lbvserver_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwpolicyAppfwglobalBindingLabeltype {
     /// `reqvserver`
@@ -3870,7 +3870,7 @@ pub struct Appfwpolicylabel {
 /// Values of `appfwpolicylabel`.`labeltype` ([`Appfwpolicylabel`]): the same values as [`AppfwglobalAppfwpolicyBindingLabeltype`].
 pub type AppfwpolicylabelLabeltype = AppfwglobalAppfwpolicyBindingLabeltype;
 /// Values of `appfwpolicylabel`.`policylabeltype` ([`Appfwpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwpolicylabelPolicylabeltype {
     /// `http_req`
@@ -5256,7 +5256,7 @@ pub struct Appfwprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `appfwprofile`.`addcookieflags` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileAddcookieflags {
     /// `none`
@@ -5279,7 +5279,7 @@ impl rt::WireEnum for AppfwprofileAddcookieflags {
 /// Values of `appfwprofile`.`as_prof_bypass_list_enable` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.as_prof_deny_list_enable`, `appfwprofile.ceflogging`, `appfwprofile.cmdinjectiongrammar`, `appfwprofile.fakeaccountdetection`, `appfwprofile.fieldscan`, `appfwprofile.geolocationlogging`, `appfwprofile.jsoncmdinjectiongrammar`, `appfwprofile.jsonfieldscan`, `appfwprofile.jsonmessagescan`, `appfwprofile.messagescan`, `appfwprofile_appfwconfidfield_binding.alertonly`, `appfwprofile_blockkeyword_binding.alertonly`, `appfwprofile_bypasslist_binding.alertonly`, `appfwprofile_cmdinjection_binding.alertonly`, `appfwprofile_contenttype_binding.alertonly`, `appfwprofile_cookieconsistency_binding.alertonly`, `appfwprofile_creditcardnumber_binding.alertonly`, `appfwprofile_crosssitescripting_binding.alertonly`, `appfwprofile_csrftag_binding.alertonly`, `appfwprofile_denylist_binding.alertonly`, `appfwprofile_denyurl_binding.alertonly`, `appfwprofile_excluderescontenttype_binding.alertonly`, `appfwprofile_fakeaccount_binding.alertonly`, `appfwprofile_fieldconsistency_binding.alertonly`, `appfwprofile_fieldformat_binding.alertonly`, `appfwprofile_fileuploadtype_binding.alertonly`, `appfwprofile_grpcvalidation_binding.alertonly`, `appfwprofile_jsonblockkeyword_binding.alertonly`, `appfwprofile_jsoncmdurl_binding.alertonly`, `appfwprofile_jsondosurl_binding.alertonly`, `appfwprofile_jsonsqlurl_binding.alertonly`, `appfwprofile_jsonxssurl_binding.alertonly`, `appfwprofile_logexpression_binding.alertonly`, `appfwprofile_restvalidation_binding.alertonly`, `appfwprofile_safeobject_binding.alertonly`, `appfwprofile_sqlinjection_binding.alertonly`, `appfwprofile_starturl_binding.alertonly`, `appfwprofile_trustedlearningclients_binding.alertonly`, `appfwprofile_xmlattachmenturl_binding.alertonly`, `appfwprofile_xmldosurl_binding.alertonly`, `appfwprofile_xmlsqlinjection_binding.alertonly`, `appfwprofile_xmlvalidationurl_binding.alertonly`, `appfwprofile_xmlwsiurl_binding.alertonly`, `appfwprofile_xmlxss_binding.alertonly`, `appfwsignatures.autoenablenewsignatures`, `appfwsignatures.enabled`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileAsProfBypassListEnable {
     /// `OFF`
@@ -5298,7 +5298,7 @@ pub type AppfwprofileAsProfDenyListEnable = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile`.`blockkeywordaction` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.grpcaction`, `appfwprofile.jsonblockkeywordaction`, `appfwprofile.restaction`, `appfwsignatures.action`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileBlockkeywordaction {
     /// `block`
@@ -5321,7 +5321,7 @@ impl rt::WireEnum for AppfwprofileBlockkeywordaction {
 /// Values of `appfwprofile`.`bufferoverflowaction` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.denyurlaction`, `appfwprofile.xmlformataction`, `appfwprofile.xmlsqlinjectionaction`, `appfwprofile.xmlvalidationaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileBufferoverflowaction {
     /// `none`
@@ -5347,7 +5347,7 @@ impl rt::WireEnum for AppfwprofileBufferoverflowaction {
 /// Values of `appfwprofile`.`canonicalizehtmlresponse` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.checkrequestheaders`, `appfwprofile.cookietransforms`, `appfwprofile.creditcardxout`, `appfwprofile.crosssitescriptingcheckcompleteurls`, `appfwprofile.crosssitescriptingtransformunsafehtml`, `appfwprofile.dosecurecreditcardlogging`, `appfwprofile.enableformtagging`, `appfwprofile.excludefileuploadfromchecks`, `appfwprofile.exemptclosureurlsfromsecuritychecks`, `appfwprofile.insertcookiesamesiteattribute`, `appfwprofile.jsonsqlinjectiongrammar`, `appfwprofile.logeverypolicyhit`, `appfwprofile.optimizepartialreqs`, `appfwprofile.percentdecoderecursively`, `appfwprofile.semicolonfieldseparator`, `appfwprofile.sessionlessurlclosure`, `appfwprofile.sqlinjectionchecksqlwildchars`, `appfwprofile.sqlinjectiongrammar`, `appfwprofile.sqlinjectiononlycheckfieldswithsqlchars`, `appfwprofile.sqlinjectiontransformspecialchars`, `appfwprofile.starturlclosure`, `appfwprofile.streaming`, `appfwprofile.stripcomments`, `appfwprofile.trace`, `appfwprofile.urldecoderequestcookies`, `appfwprofile.usehtmlerrorobject`, `appfwprofile.xmlsqlinjectionchecksqlwildchars`, `appfwprofile.xmlsqlinjectiononlycheckfieldswithsqlchars`, `appfwprofile_jsondosurl_binding.jsonmaxarraylengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxcontainerdepthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxdocumentlengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxobjectkeycountcheck`, `appfwprofile_jsondosurl_binding.jsonmaxobjectkeylengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxstringlengthcheck`, `appfwprofile_xmlattachmenturl_binding.xmlattachmentcontenttypecheck`, `appfwprofile_xmlattachmenturl_binding.xmlmaxattachmentsizecheck`, `appfwprofile_xmldosurl_binding.xmlblockdtd`, `appfwprofile_xmldosurl_binding.xmlblockexternalentities`, `appfwprofile_xmldosurl_binding.xmlblockpi`, `appfwprofile_xmldosurl_binding.xmlmaxattributenamelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxattributescheck`, `appfwprofile_xmldosurl_binding.xmlmaxattributevaluelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxchardatalengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementchildrencheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementdepthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementnamelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementscheck`, `appfwprofile_xmldosurl_binding.xmlmaxentityexpansiondepthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxentityexpansionscheck`, `appfwprofile_xmldosurl_binding.xmlmaxfilesizecheck`, `appfwprofile_xmldosurl_binding.xmlmaxnamespacescheck`, `appfwprofile_xmldosurl_binding.xmlmaxnamespaceurilengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxnodescheck`, `appfwprofile_xmldosurl_binding.xmlminfilesizecheck`, `appfwprofile_xmldosurl_binding.xmlsoaparraycheck`, `appfwprofile_xmlvalidationurl_binding.xmladditionalsoapheaders`, `appfwprofile_xmlvalidationurl_binding.xmlvalidateresponse`, `appfwprofile_xmlvalidationurl_binding.xmlvalidatesoapenvelope`, `appfwsettings.ceflogging`, `appfwsettings.centralizedlearning`, `appfwsettings.entitydecoding`, `appfwsettings.geolocationlogging`, `appfwsettings.logmalformedreq`, `appfwsettings.signatureautoupdate`, `appfwsettings.useconfigurablesecretkey`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCanonicalizehtmlresponse {
     /// `ON`
@@ -5368,7 +5368,7 @@ pub type AppfwprofileCheckrequestheaders = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`cmdinjectionaction` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.cookiehijackingaction`, `appfwprofile.fileuploadtypesaction`, `appfwprofile.jsoncmdinjectionaction`, `appfwprofile.jsondosaction`, `appfwprofile.jsonsqlinjectionaction`, `appfwprofile.jsonxssaction`, `appfwsettings.malformedreqaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCmdinjectionaction {
     /// `none`
@@ -5393,7 +5393,7 @@ pub type AppfwprofileCmdinjectiongrammar = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile`.`cmdinjectiontype` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.jsoncmdinjectiontype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCmdinjectiontype {
     /// `CMDSplChar`
@@ -5419,7 +5419,7 @@ impl rt::WireEnum for AppfwprofileCmdinjectiontype {
     ];
 }
 /// Values of `appfwprofile`.`contenttypeaction` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileContenttypeaction {
     /// `none`
@@ -5449,7 +5449,7 @@ impl rt::WireEnum for AppfwprofileContenttypeaction {
 /// Values of `appfwprofile`.`cookieconsistencyaction` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.creditcardaction`, `appfwprofile.crosssitescriptingaction`, `appfwprofile.csrftagaction`, `appfwprofile.fieldconsistencyaction`, `appfwprofile.fieldformataction`, `appfwprofile.sqlinjectionaction`, `appfwprofile.starturlaction`, `appfwprofile.xmlattachmentaction`, `appfwprofile.xmldosaction`, `appfwprofile.xmlwsiaction`, `appfwprofile.xmlxssaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCookieconsistencyaction {
     /// `none`
@@ -5473,7 +5473,7 @@ impl rt::WireEnum for AppfwprofileCookieconsistencyaction {
     ];
 }
 /// Values of `appfwprofile`.`cookieencryption` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCookieencryption {
     /// `none`
@@ -5496,7 +5496,7 @@ impl rt::WireEnum for AppfwprofileCookieencryption {
 /// Values of `appfwprofile`.`cookiehijackingaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectionaction`].
 pub type AppfwprofileCookiehijackingaction = AppfwprofileCmdinjectionaction;
 /// Values of `appfwprofile`.`cookieproxying` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCookieproxying {
     /// `none`
@@ -5511,7 +5511,7 @@ impl rt::WireEnum for AppfwprofileCookieproxying {
     ];
 }
 /// Values of `appfwprofile`.`cookiesamesiteattribute` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCookiesamesiteattribute {
     /// `None`
@@ -5531,7 +5531,7 @@ impl rt::WireEnum for AppfwprofileCookiesamesiteattribute {
 /// Values of `appfwprofile`.`cookietransforms` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileCookietransforms = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`creditcard` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCreditcard {
     /// `none`
@@ -5575,7 +5575,7 @@ pub type AppfwprofileCrosssitescriptingtransformunsafehtml = AppfwprofileCanonic
 /// Values of `appfwprofile`.`csrftagaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
 pub type AppfwprofileCsrftagaction = AppfwprofileCookieconsistencyaction;
 /// Values of `appfwprofile`.`defaults` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileDefaults {
     /// `basic`
@@ -5604,7 +5604,7 @@ pub type AppfwprofileDenyurlaction = AppfwprofileBufferoverflowaction;
 /// Values of `appfwprofile`.`dosecurecreditcardlogging` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileDosecurecreditcardlogging = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`dynamiclearning` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileDynamiclearning {
     /// `none`
@@ -5660,7 +5660,7 @@ pub type AppfwprofileGeolocationlogging = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile`.`grpcaction` ([`Appfwprofile`]): the same values as [`AppfwprofileBlockkeywordaction`].
 pub type AppfwprofileGrpcaction = AppfwprofileBlockkeywordaction;
 /// Values of `appfwprofile`.`infercontenttypexmlpayloadaction` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileInfercontenttypexmlpayloadaction {
     /// `block`
@@ -5683,7 +5683,7 @@ impl rt::WireEnum for AppfwprofileInfercontenttypexmlpayloadaction {
 /// Values of `appfwprofile`.`insertcookiesamesiteattribute` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileInsertcookiesamesiteattribute = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`inspectcontenttypes` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileInspectcontenttypes {
     /// `none`
@@ -5719,7 +5719,7 @@ impl rt::WireEnum for AppfwprofileInspectcontenttypes {
     ];
 }
 /// Values of `appfwprofile`.`inspectquerycontenttypes` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileInspectquerycontenttypes {
     /// `HTML`
@@ -5740,7 +5740,7 @@ impl rt::WireEnum for AppfwprofileInspectquerycontenttypes {
     ];
 }
 /// Values of `appfwprofile`.`invalidpercenthandling` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileInvalidpercenthandling {
     /// `asp_mode`
@@ -5776,7 +5776,7 @@ pub type AppfwprofileJsonsqlinjectionaction = AppfwprofileCmdinjectionaction;
 /// Values of `appfwprofile`.`jsonsqlinjectiongrammar` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileJsonsqlinjectiongrammar = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`jsonsqlinjectiontype` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileJsonsqlinjectiontype {
     /// `SQLSplChar`
@@ -5806,7 +5806,7 @@ pub type AppfwprofileLogeverypolicyhit = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`messagescan` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
 pub type AppfwprofileMessagescan = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile`.`messagescanlimitcontenttypes` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileMessagescanlimitcontenttypes {
     /// `FORM-DATA`
@@ -5824,7 +5824,7 @@ impl rt::WireEnum for AppfwprofileMessagescanlimitcontenttypes {
     ];
 }
 /// Values of `appfwprofile`.`multipleheaderaction` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileMultipleheaderaction {
     /// `block`
@@ -5849,7 +5849,7 @@ pub type AppfwprofileOptimizepartialreqs = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`percentdecoderecursively` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofilePercentdecoderecursively = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`postbodylimitaction` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofilePostbodylimitaction {
     /// `block`
@@ -5867,7 +5867,7 @@ impl rt::WireEnum for AppfwprofilePostbodylimitaction {
     ];
 }
 /// Values of `appfwprofile`.`refererheadercheck` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileRefererheadercheck {
     /// `OFF`
@@ -5892,7 +5892,7 @@ pub type AppfwprofileRestaction = AppfwprofileBlockkeywordaction;
 /// Values of `appfwprofile`.`semicolonfieldseparator` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileSemicolonfieldseparator = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`sessionlessfieldconsistency` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileSessionlessfieldconsistency {
     /// `OFF`
@@ -5922,7 +5922,7 @@ pub type AppfwprofileSqlinjectiononlycheckfieldswithsqlchars = AppfwprofileCanon
 /// Values of `appfwprofile`.`sqlinjectionparsecomments` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.xmlsqlinjectionparsecomments`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileSqlinjectionparsecomments {
     /// `checkall`
@@ -5945,7 +5945,7 @@ impl rt::WireEnum for AppfwprofileSqlinjectionparsecomments {
 /// Values of `appfwprofile`.`sqlinjectionruletype` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile_appfwconfidfield_binding.ruletype`, `appfwprofile_blockkeyword_binding.ruletype`, `appfwprofile_bypasslist_binding.ruletype`, `appfwprofile_cmdinjection_binding.ruletype`, `appfwprofile_contenttype_binding.ruletype`, `appfwprofile_cookieconsistency_binding.ruletype`, `appfwprofile_creditcardnumber_binding.ruletype`, `appfwprofile_crosssitescripting_binding.ruletype`, `appfwprofile_csrftag_binding.ruletype`, `appfwprofile_denylist_binding.ruletype`, `appfwprofile_denyurl_binding.ruletype`, `appfwprofile_excluderescontenttype_binding.ruletype`, `appfwprofile_fakeaccount_binding.ruletype`, `appfwprofile_fieldconsistency_binding.ruletype`, `appfwprofile_fieldformat_binding.ruletype`, `appfwprofile_fileuploadtype_binding.ruletype`, `appfwprofile_grpcvalidation_binding.ruletype`, `appfwprofile_jsonblockkeyword_binding.ruletype`, `appfwprofile_jsoncmdurl_binding.ruletype`, `appfwprofile_jsondosurl_binding.ruletype`, `appfwprofile_jsonsqlurl_binding.ruletype`, `appfwprofile_jsonxssurl_binding.ruletype`, `appfwprofile_logexpression_binding.ruletype`, `appfwprofile_restvalidation_binding.ruletype`, `appfwprofile_safeobject_binding.ruletype`, `appfwprofile_sqlinjection_binding.ruletype`, `appfwprofile_starturl_binding.ruletype`, `appfwprofile_trustedlearningclients_binding.ruletype`, `appfwprofile_xmlattachmenturl_binding.ruletype`, `appfwprofile_xmldosurl_binding.ruletype`, `appfwprofile_xmlsqlinjection_binding.ruletype`, `appfwprofile_xmlvalidationurl_binding.ruletype`, `appfwprofile_xmlwsiurl_binding.ruletype`, `appfwprofile_xmlxss_binding.ruletype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileSqlinjectionruletype {
     /// `ALLOW`
@@ -5964,7 +5964,7 @@ pub type AppfwprofileSqlinjectiontransformspecialchars = AppfwprofileCanonicaliz
 /// Values of `appfwprofile`.`sqlinjectiontype` ([`Appfwprofile`]).
 ///
 /// Also the values of `appfwprofile.xmlsqlinjectiontype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileSqlinjectiontype {
     /// `SQLSplChar`
@@ -6000,7 +6000,7 @@ pub type AppfwprofileStreaming = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`stripcomments` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileStripcomments = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`striphtmlcomments` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileStriphtmlcomments {
     /// `none`
@@ -6018,7 +6018,7 @@ impl rt::WireEnum for AppfwprofileStriphtmlcomments {
     ];
 }
 /// Values of `appfwprofile`.`stripxmlcomments` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileStripxmlcomments {
     /// `none`
@@ -6035,7 +6035,7 @@ impl rt::WireEnum for AppfwprofileStripxmlcomments {
 /// Values of `appfwprofile`.`trace` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileTrace = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`type` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileType {
     /// `HTML`
@@ -6059,7 +6059,7 @@ pub type AppfwprofileUrldecoderequestcookies = AppfwprofileCanonicalizehtmlrespo
 /// Values of `appfwprofile`.`usehtmlerrorobject` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileUsehtmlerrorobject = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`verboseloglevel` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileVerboseloglevel {
     /// `pattern`
@@ -6083,7 +6083,7 @@ pub type AppfwprofileXmldosaction = AppfwprofileCookieconsistencyaction;
 /// Values of `appfwprofile`.`xmlformataction` ([`Appfwprofile`]): the same values as [`AppfwprofileBufferoverflowaction`].
 pub type AppfwprofileXmlformataction = AppfwprofileBufferoverflowaction;
 /// Values of `appfwprofile`.`xmlsoapfaultaction` ([`Appfwprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileXmlsoapfaultaction {
     /// `none`
@@ -6736,7 +6736,7 @@ pub type AppfwprofileAppfwconfidfieldBindingAlertonly = AppfwprofileAsProfBypass
 /// Values of `appfwprofile_appfwconfidfield_binding`.`isautodeployed` ([`AppfwprofileAppfwconfidfieldBinding`]).
 ///
 /// Also the values of `appfwprofile_blockkeyword_binding.isautodeployed`, `appfwprofile_bypasslist_binding.isautodeployed`, `appfwprofile_cmdinjection_binding.isautodeployed`, `appfwprofile_contenttype_binding.isautodeployed`, `appfwprofile_cookieconsistency_binding.isautodeployed`, `appfwprofile_creditcardnumber_binding.isautodeployed`, `appfwprofile_crosssitescripting_binding.isautodeployed`, `appfwprofile_csrftag_binding.isautodeployed`, `appfwprofile_denylist_binding.isautodeployed`, `appfwprofile_denyurl_binding.isautodeployed`, `appfwprofile_excluderescontenttype_binding.isautodeployed`, `appfwprofile_fakeaccount_binding.isautodeployed`, `appfwprofile_fieldconsistency_binding.isautodeployed`, `appfwprofile_fieldformat_binding.isautodeployed`, `appfwprofile_fileuploadtype_binding.isautodeployed`, `appfwprofile_grpcvalidation_binding.isautodeployed`, `appfwprofile_jsonblockkeyword_binding.isautodeployed`, `appfwprofile_jsoncmdurl_binding.isautodeployed`, `appfwprofile_jsondosurl_binding.isautodeployed`, `appfwprofile_jsonsqlurl_binding.isautodeployed`, `appfwprofile_jsonxssurl_binding.isautodeployed`, `appfwprofile_logexpression_binding.isautodeployed`, `appfwprofile_restvalidation_binding.isautodeployed`, `appfwprofile_safeobject_binding.isautodeployed`, `appfwprofile_sqlinjection_binding.isautodeployed`, `appfwprofile_starturl_binding.isautodeployed`, `appfwprofile_trustedlearningclients_binding.isautodeployed`, `appfwprofile_xmlattachmenturl_binding.isautodeployed`, `appfwprofile_xmldosurl_binding.isautodeployed`, `appfwprofile_xmlsqlinjection_binding.isautodeployed`, `appfwprofile_xmlvalidationurl_binding.isautodeployed`, `appfwprofile_xmlwsiurl_binding.isautodeployed`, `appfwprofile_xmlxss_binding.isautodeployed`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileAppfwconfidfieldBindingIsautodeployed {
     /// `AUTODEPLOYED`
@@ -7147,7 +7147,7 @@ pub type AppfwprofileBlockkeywordBindingAsFieldnameIsregexBlockkeyword = Appfwgr
 /// Values of `appfwprofile_blockkeyword_binding`.`blockkeywordtype` ([`AppfwprofileBlockkeywordBinding`]).
 ///
 /// Also the values of `appfwprofile_jsonblockkeyword_binding.jsonblockkeywordtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileBlockkeywordBindingBlockkeywordtype {
     /// `PCRE`
@@ -7358,7 +7358,7 @@ pub type AppfwprofileBypasslistBindingAlertonly = AppfwprofileAsProfBypassListEn
 /// Values of `appfwprofile_bypasslist_binding`.`as_bypass_list_action` ([`AppfwprofileBypasslistBinding`]).
 ///
 /// Also the values of `appfwprofile_grpcvalidation_binding.grpc_relax_validation_action`, `appfwprofile_restvalidation_binding.rest_validation_action`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileBypasslistBindingAsBypassListAction {
     /// `log`
@@ -7375,7 +7375,7 @@ impl rt::WireEnum for AppfwprofileBypasslistBindingAsBypassListAction {
 /// Values of `appfwprofile_bypasslist_binding`.`as_bypass_list_location` ([`AppfwprofileBypasslistBinding`]).
 ///
 /// Also the values of `appfwprofile_denylist_binding.as_deny_list_location`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileBypasslistBindingAsBypassListLocation {
     /// `HeaderName`
@@ -7401,7 +7401,7 @@ impl rt::WireEnum for AppfwprofileBypasslistBindingAsBypassListLocation {
 /// Values of `appfwprofile_bypasslist_binding`.`as_bypass_list_value_type` ([`AppfwprofileBypasslistBinding`]).
 ///
 /// Also the values of `appfwprofile_denylist_binding.as_deny_list_value_type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileBypasslistBindingAsBypassListValueType {
     /// `Expression`
@@ -7634,7 +7634,7 @@ pub type AppfwprofileCmdinjectionBindingAsScanLocationCmd = AppfwlearningdataAsS
 /// Values of `appfwprofile_cmdinjection_binding`.`as_value_type_cmd` ([`AppfwprofileCmdinjectionBinding`]).
 ///
 /// Also the values of `appfwprofile_jsoncmdurl_binding.as_value_type_json_cmd`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCmdinjectionBindingAsValueTypeCmd {
     /// `Keyword`
@@ -8393,7 +8393,7 @@ pub struct AppfwprofileCrosssitescriptingBinding {
 /// Values of `appfwprofile_crosssitescripting_binding`.`alertonly` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
 pub type AppfwprofileCrosssitescriptingBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_crosssitescripting_binding`.`as_scan_location_xss` ([`AppfwprofileCrosssitescriptingBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCrosssitescriptingBindingAsScanLocationXss {
     /// `FORMFIELD`
@@ -8811,7 +8811,7 @@ pub struct AppfwprofileDenylistBinding {
 /// Values of `appfwprofile_denylist_binding`.`alertonly` ([`AppfwprofileDenylistBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
 pub type AppfwprofileDenylistBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_denylist_binding`.`as_deny_list_action` ([`AppfwprofileDenylistBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileDenylistBindingAsDenyListAction {
     /// `REDIRECT`
@@ -9938,7 +9938,7 @@ pub struct AppfwprofileFileuploadtypeBinding {
 /// Values of `appfwprofile_fileuploadtype_binding`.`alertonly` ([`AppfwprofileFileuploadtypeBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
 pub type AppfwprofileFileuploadtypeBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_fileuploadtype_binding`.`filetype` ([`AppfwprofileFileuploadtypeBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileFileuploadtypeBindingFiletype {
     /// `pdf`
@@ -11295,7 +11295,7 @@ pub struct AppfwprofileJsonxssurlBinding {
 /// Values of `appfwprofile_jsonxssurl_binding`.`alertonly` ([`AppfwprofileJsonxssurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
 pub type AppfwprofileJsonxssurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_jsonxssurl_binding`.`as_value_type_json_xss` ([`AppfwprofileJsonxssurlBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileJsonxssurlBindingAsValueTypeJsonXss {
     /// `Attribute`
@@ -11858,7 +11858,7 @@ pub struct AppfwprofileSafeobjectBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `appfwprofile_safeobject_binding`.`action` ([`AppfwprofileSafeobjectBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileSafeobjectBindingAction {
     /// `none`
@@ -13309,7 +13309,7 @@ pub type AppfwprofileXmlsqlinjectionBindingAlertonly = AppfwprofileAsProfBypassL
 /// Values of `appfwprofile_xmlsqlinjection_binding`.`as_scan_location_xmlsql` ([`AppfwprofileXmlsqlinjectionBinding`]).
 ///
 /// Also the values of `appfwprofile_xmlxss_binding.as_scan_location_xmlxss`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileXmlsqlinjectionBindingAsScanLocationXmlsql {
     /// `ELEMENT`
@@ -13538,7 +13538,7 @@ pub type AppfwprofileXmlvalidationurlBindingState = AppfwconfidfieldState;
 /// Values of `appfwprofile_xmlvalidationurl_binding`.`xmladditionalsoapheaders` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwprofileXmlvalidationurlBindingXmladditionalsoapheaders = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile_xmlvalidationurl_binding`.`xmlendpointcheck` ([`AppfwprofileXmlvalidationurlBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileXmlvalidationurlBindingXmlendpointcheck {
     /// `ABSOLUTE`
@@ -14326,7 +14326,7 @@ pub type AppfwsettingsCeflogging = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwsettings`.`centralizedlearning` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
 pub type AppfwsettingsCentralizedlearning = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwsettings`.`cookieflags` ([`Appfwsettings`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwsettingsCookieflags {
     /// `all`
@@ -14593,7 +14593,7 @@ pub type AppfwsignaturesAutoenablenewsignatures = AppfwprofileAsProfBypassListEn
 /// Values of `appfwsignatures`.`enabled` ([`Appfwsignatures`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
 pub type AppfwsignaturesEnabled = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwsignatures`.`vendortype` ([`Appfwsignatures`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwsignaturesVendortype {
     /// `Snort`
@@ -16277,7 +16277,7 @@ pub struct AppfwStats {
 /// Values of `appfw`.`clearstats` ([`AppfwStats`]).
 ///
 /// Also the values of `appfwpolicy.clearstats`, `appfwpolicylabel.clearstats`, `appfwprofile.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwStatsClearstats {
     /// `basic`

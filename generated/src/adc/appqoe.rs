@@ -96,7 +96,7 @@ pub struct Appqoeaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `appqoeaction`.`dosaction` ([`Appqoeaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppqoeactionDosaction {
     /// `SimpleResponse`
@@ -111,7 +111,7 @@ impl rt::WireEnum for AppqoeactionDosaction {
     ];
 }
 /// Values of `appqoeaction`.`priority` ([`Appqoeaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppqoeactionPriority {
     /// `HIGH`
@@ -132,7 +132,7 @@ impl rt::WireEnum for AppqoeactionPriority {
     ];
 }
 /// Values of `appqoeaction`.`respondwith` ([`Appqoeaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppqoeactionRespondwith {
     /// `ACS`
@@ -147,7 +147,7 @@ impl rt::WireEnum for AppqoeactionRespondwith {
     ];
 }
 /// Values of `appqoeaction`.`retryonreset` ([`Appqoeaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppqoeactionRetryonreset {
     /// `YES`
@@ -979,7 +979,7 @@ pub struct AppqoeStats {
 /// Values of `appqoe`.`clearstats` ([`AppqoeStats`]).
 ///
 /// Also the values of `appqoepolicy.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppqoeStatsClearstats {
     /// `basic`

@@ -58,7 +58,7 @@ pub struct Auditmessageaction {
 /// Values of `auditmessageaction`.`bypasssafetycheck` ([`Auditmessageaction`]).
 ///
 /// Also the values of `auditmessageaction.logtonewnslog`, `auditnslogaction.userdefinedauditlog`, `auditnslogparams.userdefinedauditlog`, `auditsyslogaction.userdefinedauditlog`, `auditsyslogparams.userdefinedauditlog`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditmessageactionBypasssafetycheck {
     /// `YES`
@@ -73,7 +73,7 @@ impl rt::WireEnum for AuditmessageactionBypasssafetycheck {
     ];
 }
 /// Values of `auditmessageaction`.`loglevel` ([`Auditmessageaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditmessageactionLoglevel {
     /// `EMERGENCY`
@@ -108,7 +108,7 @@ impl rt::WireEnum for AuditmessageactionLoglevel {
 /// Values of `auditmessageaction`.`loglevel1` ([`Auditmessageaction`]).
 ///
 /// Also the values of `auditnslogaction.loglevel`, `auditnslogparams.loglevel`, `auditsyslogaction.loglevel`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditmessageactionLoglevel1 {
     /// `ALL`
@@ -296,7 +296,7 @@ pub struct Auditmessages {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `auditmessages`.`loglevel` ([`Auditmessages`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditmessagesLoglevel {
     /// `ALL`
@@ -547,7 +547,7 @@ pub struct Auditnslogaction {
 /// Values of `auditnslogaction`.`acl` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditnslogaction.alg`, `auditnslogaction.appflowexport`, `auditnslogaction.contentinspectionlog`, `auditnslogaction.lsn`, `auditnslogaction.sslinterception`, `auditnslogaction.subscriberlog`, `auditnslogaction.urlfiltering`, `auditnslogparams.acl`, `auditnslogparams.alg`, `auditnslogparams.appflowexport`, `auditnslogparams.contentinspectionlog`, `auditnslogparams.lsn`, `auditnslogparams.sslinterception`, `auditnslogparams.subscriberlog`, `auditnslogparams.urlfiltering`, `auditsyslogaction.acl`, `auditsyslogaction.alg`, `auditsyslogaction.appflowexport`, `auditsyslogaction.contentinspectionlog`, `auditsyslogaction.dns`, `auditsyslogaction.lsn`, `auditsyslogaction.sslinterception`, `auditsyslogaction.subscriberlog`, `auditsyslogaction.urlfiltering`, `auditsyslogparams.acl`, `auditsyslogparams.alg`, `auditsyslogparams.appflowexport`, `auditsyslogparams.contentinspectionlog`, `auditsyslogparams.dns`, `auditsyslogparams.lsn`, `auditsyslogparams.sslinterception`, `auditsyslogparams.subscriberlog`, `auditsyslogparams.urlfiltering`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionAcl {
     /// `ENABLED`
@@ -568,7 +568,7 @@ pub type AuditnslogactionAppflowexport = AuditnslogactionAcl;
 /// Values of `auditnslogaction`.`builtin` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditnslogparams.builtin`, `auditnslogpolicy.builtin`, `auditsyslogaction.builtin`, `auditsyslogparams.builtin`, `auditsyslogpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionBuiltin {
     /// `MODIFIABLE`
@@ -595,7 +595,7 @@ pub type AuditnslogactionContentinspectionlog = AuditnslogactionAcl;
 /// Values of `auditnslogaction`.`dateformat` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditnslogparams.dateformat`, `auditsyslogaction.dateformat`, `auditsyslogparams.dateformat`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionDateformat {
     /// `MMDDYYYY`
@@ -615,7 +615,7 @@ impl rt::WireEnum for AuditnslogactionDateformat {
 /// Values of `auditnslogaction`.`logfacility` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditnslogparams.logfacility`, `auditsyslogaction.logfacility`, `auditsyslogparams.logfacility`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionLogfacility {
     /// `LOCAL0`
@@ -654,7 +654,7 @@ pub type AuditnslogactionLsn = AuditnslogactionAcl;
 /// Values of `auditnslogaction`.`protocolviolations` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditnslogparams.protocolviolations`, `auditsyslogaction.protocolviolations`, `auditsyslogparams.protocolviolations`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionProtocolviolations {
     /// `ALL`
@@ -675,7 +675,7 @@ pub type AuditnslogactionSubscriberlog = AuditnslogactionAcl;
 /// Values of `auditnslogaction`.`tcp` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditnslogparams.tcp`, `auditsyslogaction.tcp`, `auditsyslogparams.tcp`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionTcp {
     /// `NONE`
@@ -692,7 +692,7 @@ impl rt::WireEnum for AuditnslogactionTcp {
 /// Values of `auditnslogaction`.`timezone` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditnslogparams.timezone`, `auditsyslogaction.timezone`, `auditsyslogparams.timezone`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionTimezone {
     /// `GMT_TIME`
@@ -709,7 +709,7 @@ impl rt::WireEnum for AuditnslogactionTimezone {
 /// Values of `auditnslogaction`.`trafficplane` ([`Auditnslogaction`]).
 ///
 /// Also the values of `auditsyslogaction.trafficplane`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogactionTrafficplane {
     /// `DATA`
@@ -950,7 +950,7 @@ pub struct AuditnslogglobalAuditnslogpolicyBinding {
 /// Values of `auditnslogglobal_auditnslogpolicy_binding`.`builtin` ([`AuditnslogglobalAuditnslogpolicyBinding`]).
 ///
 /// Also the values of `auditsyslogglobal_auditsyslogpolicy_binding.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogglobalAuditnslogpolicyBindingBuiltin {
     /// `MODIFIABLE`
@@ -973,7 +973,7 @@ impl rt::WireEnum for AuditnslogglobalAuditnslogpolicyBindingBuiltin {
 /// Values of `auditnslogglobal_auditnslogpolicy_binding`.`globalbindtype` ([`AuditnslogglobalAuditnslogpolicyBinding`]).
 ///
 /// Also the values of `auditsyslogglobal_auditsyslogpolicy_binding.globalbindtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -1481,7 +1481,7 @@ pub type AuditnslogpolicyBuiltin = AuditnslogactionBuiltin;
 /// Values of `auditnslogpolicy`.`expressiontype` ([`Auditnslogpolicy`]).
 ///
 /// Also the values of `auditsyslogpolicy.expressiontype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogpolicyExpressiontype {
     /// `Classic Policy`
@@ -3242,7 +3242,7 @@ pub type AuditsyslogactionLoglevel = AuditmessageactionLoglevel1;
 /// Values of `auditsyslogaction`.`lsn` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
 pub type AuditsyslogactionLsn = AuditnslogactionAcl;
 /// Values of `auditsyslogaction`.`managementlog` ([`Auditsyslogaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditsyslogactionManagementlog {
     /// `ACCESS`
@@ -3266,7 +3266,7 @@ impl rt::WireEnum for AuditsyslogactionManagementlog {
     ];
 }
 /// Values of `auditsyslogaction`.`mgmtloglevel` ([`Auditsyslogaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditsyslogactionMgmtloglevel {
     /// `ALERT`
@@ -3311,7 +3311,7 @@ pub type AuditsyslogactionSslinterception = AuditnslogactionAcl;
 /// Values of `auditsyslogaction`.`streamanalytics` ([`Auditsyslogaction`]).
 ///
 /// Also the values of `auditsyslogparams.streamanalytics`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditsyslogactionStreamanalytics {
     /// `DISABLED`
@@ -3328,7 +3328,7 @@ impl rt::WireEnum for AuditsyslogactionStreamanalytics {
 /// Values of `auditsyslogaction`.`subscriberlog` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
 pub type AuditsyslogactionSubscriberlog = AuditnslogactionAcl;
 /// Values of `auditsyslogaction`.`syslogcompliance` ([`Auditsyslogaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditsyslogactionSyslogcompliance {
     /// `RFC5424`
@@ -3344,7 +3344,7 @@ pub type AuditsyslogactionTimezone = AuditnslogactionTimezone;
 /// Values of `auditsyslogaction`.`trafficplane` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionTrafficplane`].
 pub type AuditsyslogactionTrafficplane = AuditnslogactionTrafficplane;
 /// Values of `auditsyslogaction`.`transport` ([`Auditsyslogaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditsyslogactionTransport {
     /// `TCP`
@@ -3632,7 +3632,7 @@ pub struct AuditsyslogglobalAuditsyslogpolicyBinding {
 /// Values of `auditsyslogglobal_auditsyslogpolicy_binding`.`builtin` ([`AuditsyslogglobalAuditsyslogpolicyBinding`]): the same values as [`AuditnslogglobalAuditnslogpolicyBindingBuiltin`].
 pub type AuditsyslogglobalAuditsyslogpolicyBindingBuiltin = AuditnslogglobalAuditnslogpolicyBindingBuiltin;
 /// Values of `auditsyslogglobal_auditsyslogpolicy_binding`.`feature` ([`AuditsyslogglobalAuditsyslogpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditsyslogglobalAuditsyslogpolicyBindingFeature {
     /// `AAA`
@@ -4154,7 +4154,7 @@ pub type AuditsyslogparamsDns = AuditnslogactionAcl;
 /// Values of `auditsyslogparams`.`logfacility` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionLogfacility`].
 pub type AuditsyslogparamsLogfacility = AuditnslogactionLogfacility;
 /// Values of `auditsyslogparams`.`loglevel` ([`Auditsyslogparams`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditsyslogparamsLoglevel {
     /// `ALL`
@@ -6053,7 +6053,7 @@ pub struct AuditStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `audit`.`clearstats` ([`AuditStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditStatsClearstats {
     /// `basic`

@@ -414,7 +414,7 @@ pub struct Authenticationazurekeyvault {
 /// Values of `authenticationazurekeyvault`.`authentication` ([`Authenticationazurekeyvault`]).
 ///
 /// Also the values of `authenticationcitrixauthaction.authentication`, `authenticationldapaction.authentication`, `authenticationldapaction.cloudattributes`, `authenticationldapaction.passwdchange`, `authenticationoauthaction.authentication`, `authenticationoauthaction.pkce`, `authenticationradiusaction.callingstationid`, `authenticationradiusaction.radnasip`, `authenticationradiusaction.tunnelendpointclientip`, `authenticationvserver.appflowlog`, `authenticationvserver.disableprimaryondown`, `authenticationvserver.downstateflush`, `authenticationvserver.sopersistence`, `authenticationvserver.state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationazurekeyvaultAuthentication {
     /// `ENABLED`
@@ -429,7 +429,7 @@ impl rt::WireEnum for AuthenticationazurekeyvaultAuthentication {
     ];
 }
 /// Values of `authenticationazurekeyvault`.`signaturealg` ([`Authenticationazurekeyvault`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationazurekeyvaultSignaturealg {
     /// `RS256`
@@ -768,7 +768,7 @@ pub struct Authenticationcertaction {
 /// Values of `authenticationcertaction`.`twofactor` ([`Authenticationcertaction`]).
 ///
 /// Also the values of `authenticationldapaction.followreferrals`, `authenticationldapaction.nestedgroupextraction`, `authenticationoauthidpprofile.encrypttoken`, `authenticationoauthidpprofile.sendpassword`, `authenticationradiusaction.accounting`, `authenticationradiusaction.authentication`, `authenticationsamlaction.enforceusername`, `authenticationsamlaction.forceauthn`, `authenticationsamlaction.samltwofactor`, `authenticationsamlaction.sendthumbprint`, `authenticationsamlaction.storesamlresponse`, `authenticationsamlidpprofile.encryptassertion`, `authenticationsamlidpprofile.rejectunsignedrequests`, `authenticationsamlidpprofile.sendpassword`, `authenticationtacacsaction.accounting`, `authenticationtacacsaction.auditfailedcmds`, `authenticationtacacsaction.authorization`, `authenticationvserver.authentication`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationcertactionTwofactor {
     /// `ON`
@@ -1508,7 +1508,7 @@ pub struct Authenticationcitrixauthaction {
 /// Values of `authenticationcitrixauthaction`.`authentication` ([`Authenticationcitrixauthaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationcitrixauthactionAuthentication = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationcitrixauthaction`.`authenticationtype` ([`Authenticationcitrixauthaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationcitrixauthactionAuthenticationtype {
     /// `CITRIXCONNECTOR`
@@ -2210,7 +2210,7 @@ pub struct Authenticationemailaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationemailaction`.`type` ([`Authenticationemailaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationemailactionType {
     /// `SMTP`
@@ -2403,7 +2403,7 @@ pub struct Authenticationepaaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationepaaction`.`deviceposture` ([`Authenticationepaaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationepaactionDeviceposture {
     /// `DISABLED`
@@ -2775,7 +2775,7 @@ pub type AuthenticationldapactionNestedgroupextraction = Authenticationcertactio
 /// Values of `authenticationldapaction`.`passwdchange` ([`Authenticationldapaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationldapactionPasswdchange = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationldapaction`.`referraldnslookup` ([`Authenticationldapaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationldapactionReferraldnslookup {
     /// `A-REC`
@@ -2795,7 +2795,7 @@ impl rt::WireEnum for AuthenticationldapactionReferraldnslookup {
 /// Values of `authenticationldapaction`.`requireuser` ([`Authenticationldapaction`]).
 ///
 /// Also the values of `authenticationldapaction.validateservercert`, `authenticationloginschema.ssocredentials`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationldapactionRequireuser {
     /// `YES`
@@ -2810,7 +2810,7 @@ impl rt::WireEnum for AuthenticationldapactionRequireuser {
     ];
 }
 /// Values of `authenticationldapaction`.`sectype` ([`Authenticationldapaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationldapactionSectype {
     /// `PLAINTEXT`
@@ -2828,7 +2828,7 @@ impl rt::WireEnum for AuthenticationldapactionSectype {
     ];
 }
 /// Values of `authenticationldapaction`.`svrtype` ([`Authenticationldapaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationldapactionSvrtype {
     /// `AD`
@@ -4565,7 +4565,7 @@ pub struct Authenticationloginschema {
 /// Values of `authenticationloginschema`.`builtin` ([`Authenticationloginschema`]).
 ///
 /// Also the values of `authenticationloginschemapolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationloginschemaBuiltin {
     /// `MODIFIABLE`
@@ -4977,7 +4977,7 @@ pub struct AuthenticationloginschemapolicyAuthenticationvserverBinding {
 /// Values of `authenticationloginschemapolicy_authenticationvserver_binding`.`labeltype` ([`AuthenticationloginschemapolicyAuthenticationvserverBinding`]).
 ///
 /// Also the values of `authenticationloginschemapolicy_vpnvserver_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype {
     /// `reqvserver`
@@ -6483,7 +6483,7 @@ pub struct Authenticationoauthaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationoauthaction`.`allowedalgorithms` ([`Authenticationoauthaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationoauthactionAllowedalgorithms {
     /// `HS256`
@@ -6503,7 +6503,7 @@ impl rt::WireEnum for AuthenticationoauthactionAllowedalgorithms {
 /// Values of `authenticationoauthaction`.`authentication` ([`Authenticationoauthaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationoauthactionAuthentication = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationoauthaction`.`granttype` ([`Authenticationoauthaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationoauthactionGranttype {
     /// `CODE`
@@ -6518,7 +6518,7 @@ impl rt::WireEnum for AuthenticationoauthactionGranttype {
     ];
 }
 /// Values of `authenticationoauthaction`.`oauthmiscflags` ([`Authenticationoauthaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationoauthactionOauthmiscflags {
     /// `Base64Encode_Authorization_With_Padding`
@@ -6538,7 +6538,7 @@ impl rt::WireEnum for AuthenticationoauthactionOauthmiscflags {
 /// Values of `authenticationoauthaction`.`oauthstatus` ([`Authenticationoauthaction`]).
 ///
 /// Also the values of `authenticationoauthidpprofile.oauthstatus`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationoauthactionOauthstatus {
     /// `INIT`
@@ -6568,7 +6568,7 @@ impl rt::WireEnum for AuthenticationoauthactionOauthstatus {
     ];
 }
 /// Values of `authenticationoauthaction`.`oauthtype` ([`Authenticationoauthaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationoauthactionOauthtype {
     /// `GENERIC`
@@ -6585,7 +6585,7 @@ impl rt::WireEnum for AuthenticationoauthactionOauthtype {
 /// Values of `authenticationoauthaction`.`pkce` ([`Authenticationoauthaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationoauthactionPkce = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationoauthaction`.`tokenendpointauthmethod` ([`Authenticationoauthaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationoauthactionTokenendpointauthmethod {
     /// `client_secret_post`
@@ -7502,7 +7502,7 @@ pub type AuthenticationoauthidpprofileOauthstatus = AuthenticationoauthactionOau
 /// Values of `authenticationoauthidpprofile`.`sendpassword` ([`Authenticationoauthidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
 pub type AuthenticationoauthidpprofileSendpassword = AuthenticationcertactionTwofactor;
 /// Values of `authenticationoauthidpprofile`.`signaturealg` ([`Authenticationoauthidpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationoauthidpprofileSignaturealg {
     /// `RS256`
@@ -7708,7 +7708,7 @@ pub struct Authenticationpolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationpolicy`.`policysubtype` ([`Authenticationpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationpolicyPolicysubtype {
     /// `LOCAL`
@@ -8471,7 +8471,7 @@ pub struct Authenticationpolicylabel {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationpolicylabel`.`type` ([`Authenticationpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationpolicylabelType {
     /// `AAATM_REQ`
@@ -9076,7 +9076,7 @@ pub struct Authenticationpushservice {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationpushservice`.`pushcloudserverstatus` ([`Authenticationpushservice`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationpushservicePushcloudserverstatus {
     /// `UP`
@@ -9091,7 +9091,7 @@ impl rt::WireEnum for AuthenticationpushservicePushcloudserverstatus {
     ];
 }
 /// Values of `authenticationpushservice`.`pushservicestatus` ([`Authenticationpushservice`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationpushservicePushservicestatus {
     /// `INIT`
@@ -9112,7 +9112,7 @@ impl rt::WireEnum for AuthenticationpushservicePushservicestatus {
     ];
 }
 /// Values of `authenticationpushservice`.`pushservicetype` ([`Authenticationpushservice`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationpushservicePushservicetype {
     /// `AZURE`
@@ -9419,7 +9419,7 @@ pub type AuthenticationradiusactionAuthentication = AuthenticationcertactionTwof
 /// Values of `authenticationradiusaction`.`callingstationid` ([`Authenticationradiusaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationradiusactionCallingstationid = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationradiusaction`.`messageauthenticator` ([`Authenticationradiusaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationradiusactionMessageauthenticator {
     /// `OFF`
@@ -9434,7 +9434,7 @@ impl rt::WireEnum for AuthenticationradiusactionMessageauthenticator {
     ];
 }
 /// Values of `authenticationradiusaction`.`passencoding` ([`Authenticationradiusaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationradiusactionPassencoding {
     /// `pap`
@@ -9457,7 +9457,7 @@ impl rt::WireEnum for AuthenticationradiusactionPassencoding {
 /// Values of `authenticationradiusaction`.`radnasip` ([`Authenticationradiusaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationradiusactionRadnasip = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationradiusaction`.`transport` ([`Authenticationradiusaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationradiusactionTransport {
     /// `TCP`
@@ -10586,7 +10586,7 @@ pub struct Authenticationsamlaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationsamlaction`.`authnctxclassref` ([`Authenticationsamlaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionAuthnctxclassref {
     /// `InternetProtocol`
@@ -10675,7 +10675,7 @@ impl rt::WireEnum for AuthenticationsamlactionAuthnctxclassref {
 /// Values of `authenticationsamlaction`.`digestmethod` ([`Authenticationsamlaction`]).
 ///
 /// Also the values of `authenticationsamlidpprofile.digestmethod`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionDigestmethod {
     /// `SHA1`
@@ -10696,7 +10696,7 @@ pub type AuthenticationsamlactionForceauthn = AuthenticationcertactionTwofactor;
 /// Values of `authenticationsamlaction`.`logoutbinding` ([`Authenticationsamlaction`]).
 ///
 /// Also the values of `authenticationsamlidpprofile.logoutbinding`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionLogoutbinding {
     /// `REDIRECT`
@@ -10713,7 +10713,7 @@ impl rt::WireEnum for AuthenticationsamlactionLogoutbinding {
 /// Values of `authenticationsamlaction`.`metadataimportstatus` ([`Authenticationsamlaction`]).
 ///
 /// Also the values of `authenticationsamlidpprofile.metadataimportstatus`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionMetadataimportstatus {
     /// `INIT`
@@ -10731,7 +10731,7 @@ impl rt::WireEnum for AuthenticationsamlactionMetadataimportstatus {
     ];
 }
 /// Values of `authenticationsamlaction`.`preferredbindtype` ([`Authenticationsamlaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionPreferredbindtype {
     /// `LOGOUTPOST`
@@ -10746,7 +10746,7 @@ impl rt::WireEnum for AuthenticationsamlactionPreferredbindtype {
     ];
 }
 /// Values of `authenticationsamlaction`.`requestedauthncontext` ([`Authenticationsamlaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionRequestedauthncontext {
     /// `exact`
@@ -10767,7 +10767,7 @@ impl rt::WireEnum for AuthenticationsamlactionRequestedauthncontext {
     ];
 }
 /// Values of `authenticationsamlaction`.`samlbinding` ([`Authenticationsamlaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionSamlbinding {
     /// `REDIRECT`
@@ -10787,7 +10787,7 @@ impl rt::WireEnum for AuthenticationsamlactionSamlbinding {
     ];
 }
 /// Values of `authenticationsamlaction`.`samlrejectunsignedassertion` ([`Authenticationsamlaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionSamlrejectunsignedassertion {
     /// `ON`
@@ -10811,7 +10811,7 @@ pub type AuthenticationsamlactionSendthumbprint = AuthenticationcertactionTwofac
 /// Values of `authenticationsamlaction`.`signaturealg` ([`Authenticationsamlaction`]).
 ///
 /// Also the values of `authenticationsamlidpprofile.signaturealg`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlactionSignaturealg {
     /// `RSA-SHA1`
@@ -11969,7 +11969,7 @@ pub struct Authenticationsamlidpprofile {
 /// Values of `authenticationsamlidpprofile`.`attribute10format` ([`Authenticationsamlidpprofile`]).
 ///
 /// Also the values of `authenticationsamlidpprofile.attribute11format`, `authenticationsamlidpprofile.attribute12format`, `authenticationsamlidpprofile.attribute13format`, `authenticationsamlidpprofile.attribute14format`, `authenticationsamlidpprofile.attribute15format`, `authenticationsamlidpprofile.attribute16format`, `authenticationsamlidpprofile.attribute1format`, `authenticationsamlidpprofile.attribute2format`, `authenticationsamlidpprofile.attribute3format`, `authenticationsamlidpprofile.attribute4format`, `authenticationsamlidpprofile.attribute5format`, `authenticationsamlidpprofile.attribute6format`, `authenticationsamlidpprofile.attribute7format`, `authenticationsamlidpprofile.attribute8format`, `authenticationsamlidpprofile.attribute9format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlidpprofileAttribute10format {
     /// `URI`
@@ -12018,7 +12018,7 @@ pub type AuthenticationsamlidpprofileDigestmethod = AuthenticationsamlactionDige
 /// Values of `authenticationsamlidpprofile`.`encryptassertion` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
 pub type AuthenticationsamlidpprofileEncryptassertion = AuthenticationcertactionTwofactor;
 /// Values of `authenticationsamlidpprofile`.`encryptionalgorithm` ([`Authenticationsamlidpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlidpprofileEncryptionalgorithm {
     /// `DES3`
@@ -12039,7 +12039,7 @@ impl rt::WireEnum for AuthenticationsamlidpprofileEncryptionalgorithm {
     ];
 }
 /// Values of `authenticationsamlidpprofile`.`keytransportalg` ([`Authenticationsamlidpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlidpprofileKeytransportalg {
     /// `RSA-V1_5`
@@ -12058,7 +12058,7 @@ pub type AuthenticationsamlidpprofileLogoutbinding = AuthenticationsamlactionLog
 /// Values of `authenticationsamlidpprofile`.`metadataimportstatus` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlactionMetadataimportstatus`].
 pub type AuthenticationsamlidpprofileMetadataimportstatus = AuthenticationsamlactionMetadataimportstatus;
 /// Values of `authenticationsamlidpprofile`.`nameidformat` ([`Authenticationsamlidpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlidpprofileNameidformat {
     /// `Unspecified`
@@ -12093,7 +12093,7 @@ impl rt::WireEnum for AuthenticationsamlidpprofileNameidformat {
 /// Values of `authenticationsamlidpprofile`.`rejectunsignedrequests` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
 pub type AuthenticationsamlidpprofileRejectunsignedrequests = AuthenticationcertactionTwofactor;
 /// Values of `authenticationsamlidpprofile`.`samlbinding` ([`Authenticationsamlidpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlidpprofileSamlbinding {
     /// `REDIRECT`
@@ -12113,7 +12113,7 @@ impl rt::WireEnum for AuthenticationsamlidpprofileSamlbinding {
 /// Values of `authenticationsamlidpprofile`.`sendpassword` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
 pub type AuthenticationsamlidpprofileSendpassword = AuthenticationcertactionTwofactor;
 /// Values of `authenticationsamlidpprofile`.`signassertion` ([`Authenticationsamlidpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationsamlidpprofileSignassertion {
     /// `NONE`
@@ -14706,7 +14706,7 @@ pub type AuthenticationvserverAppflowlog = AuthenticationazurekeyvaultAuthentica
 /// Values of `authenticationvserver`.`authentication` ([`Authenticationvserver`]): the same values as [`AuthenticationcertactionTwofactor`].
 pub type AuthenticationvserverAuthentication = AuthenticationcertactionTwofactor;
 /// Values of `authenticationvserver`.`cachetype` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverCachetype {
     /// `TRANSPARENT`
@@ -14724,7 +14724,7 @@ impl rt::WireEnum for AuthenticationvserverCachetype {
     ];
 }
 /// Values of `authenticationvserver`.`curstate` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverCurstate {
     /// `UP`
@@ -14767,7 +14767,7 @@ pub type AuthenticationvserverDisableprimaryondown = Authenticationazurekeyvault
 /// Values of `authenticationvserver`.`downstateflush` ([`Authenticationvserver`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationvserverDownstateflush = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationvserver`.`precedence` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverPrecedence {
     /// `RULE`
@@ -14782,7 +14782,7 @@ impl rt::WireEnum for AuthenticationvserverPrecedence {
     ];
 }
 /// Values of `authenticationvserver`.`redirect` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverRedirect {
     /// `CACHE`
@@ -14800,7 +14800,7 @@ impl rt::WireEnum for AuthenticationvserverRedirect {
     ];
 }
 /// Values of `authenticationvserver`.`samesite` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverSamesite {
     /// `None`
@@ -14818,7 +14818,7 @@ impl rt::WireEnum for AuthenticationvserverSamesite {
     ];
 }
 /// Values of `authenticationvserver`.`servicetype` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverServicetype {
     /// `SSL`
@@ -14828,7 +14828,7 @@ impl rt::WireEnum for AuthenticationvserverServicetype {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Ssl, "SSL")];
 }
 /// Values of `authenticationvserver`.`somethod` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverSomethod {
     /// `CONNECTION`
@@ -14856,7 +14856,7 @@ pub type AuthenticationvserverSopersistence = AuthenticationazurekeyvaultAuthent
 /// Values of `authenticationvserver`.`state` ([`Authenticationvserver`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
 pub type AuthenticationvserverState = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationvserver`.`type` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverType {
     /// `CONTENT`
@@ -14871,7 +14871,7 @@ impl rt::WireEnum for AuthenticationvserverType {
     ];
 }
 /// Values of `authenticationvserver`.`value` ([`Authenticationvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverValue {
     /// `Certkey not bound`
@@ -15184,7 +15184,7 @@ pub struct AuthenticationvserverAuditnslogpolicyBinding {
 /// Values of `authenticationvserver_auditnslogpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuditnslogpolicyBinding`]).
 ///
 /// Also the values of `authenticationvserver_auditsyslogpolicy_binding.bindpoint`, `authenticationvserver_authenticationcertpolicy_binding.bindpoint`, `authenticationvserver_authenticationldappolicy_binding.bindpoint`, `authenticationvserver_authenticationlocalpolicy_binding.bindpoint`, `authenticationvserver_authenticationloginschemapolicy_binding.bindpoint`, `authenticationvserver_authenticationnegotiatepolicy_binding.bindpoint`, `authenticationvserver_authenticationoauthidppolicy_binding.bindpoint`, `authenticationvserver_authenticationpolicy_binding.bindpoint`, `authenticationvserver_authenticationradiuspolicy_binding.bindpoint`, `authenticationvserver_authenticationsamlidppolicy_binding.bindpoint`, `authenticationvserver_authenticationsamlpolicy_binding.bindpoint`, `authenticationvserver_authenticationtacacspolicy_binding.bindpoint`, `authenticationvserver_authenticationwebauthpolicy_binding.bindpoint`, `authenticationvserver_cachepolicy_binding.bindpoint`, `authenticationvserver_cspolicy_binding.bindpoint`, `authenticationvserver_responderpolicy_binding.bindpoint`, `authenticationvserver_tmsessionpolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverAuditnslogpolicyBindingBindpoint {
     /// `REQUEST`
@@ -17122,7 +17122,7 @@ pub struct AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
 /// Values of `authenticationvserver_authenticationsmartaccesspolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationsmartaccesspolicyBinding`]).
 ///
 /// Also the values of `authenticationvserver_rewritepolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint {
     /// `AAA_REQUEST`
@@ -18833,7 +18833,7 @@ pub struct Authenticationwebauthaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authenticationwebauthaction`.`scheme` ([`Authenticationwebauthaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationwebauthactionScheme {
     /// `http`
@@ -19750,7 +19750,7 @@ pub struct AuthenticationloginschemapolicyStats {
 /// Values of `authenticationloginschemapolicy`.`clearstats` ([`AuthenticationloginschemapolicyStats`]).
 ///
 /// Also the values of `authenticationoauthidppolicy.clearstats`, `authenticationpolicy.clearstats`, `authenticationpolicylabel.clearstats`, `authenticationsamlidppolicy.clearstats`, `authenticationvserver.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationloginschemapolicyStatsClearstats {
     /// `basic`

@@ -136,7 +136,7 @@ pub struct Authorizationpolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authorizationpolicy`.`expressiontype` ([`Authorizationpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthorizationpolicyExpressiontype {
     /// `Classic Policy`
@@ -938,7 +938,7 @@ pub struct Authorizationpolicylabel {
 /// Values of `authorizationpolicylabel`.`labeltype` ([`Authorizationpolicylabel`]).
 ///
 /// Also the values of `authorizationpolicylabel_authorizationpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthorizationpolicylabelLabeltype {
     /// `reqvserver`
@@ -1332,7 +1332,7 @@ pub struct AuthorizationpolicylabelStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `authorizationpolicylabel`.`clearstats` ([`AuthorizationpolicylabelStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthorizationpolicylabelStatsClearstats {
     /// `basic`

@@ -56,7 +56,7 @@ pub struct Autoscaleaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `autoscaleaction`.`type` ([`Autoscaleaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutoscaleactionType {
     /// `SCALE_UP`
@@ -597,7 +597,7 @@ pub struct Autoscaleprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `autoscaleprofile`.`type` ([`Autoscaleprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutoscaleprofileType {
     /// `CLOUDSTACK`
@@ -740,7 +740,7 @@ pub struct AutoscalepolicyStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `autoscalepolicy`.`clearstats` ([`AutoscalepolicyStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutoscalepolicyStatsClearstats {
     /// `basic`

@@ -469,7 +469,7 @@ pub struct Locationfile {
 /// Values of `locationfile`.`format` ([`Locationfile`]).
 ///
 /// Also the values of `locationparameter.format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LocationfileFormat {
     /// `netscaler`
@@ -680,7 +680,7 @@ pub struct Locationfile6 {
 /// Values of `locationfile6`.`format` ([`Locationfile6`]).
 ///
 /// Also the values of `locationparameter.format6`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Locationfile6Format {
     /// `netscaler6`
@@ -930,7 +930,7 @@ pub struct Locationparameter {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `locationparameter`.`context` ([`Locationparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LocationparameterContext {
     /// `geographic`
@@ -945,7 +945,7 @@ impl rt::WireEnum for LocationparameterContext {
     ];
 }
 /// Values of `locationparameter`.`databasemode` ([`Locationparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LocationparameterDatabasemode {
     /// `File`
@@ -965,7 +965,7 @@ impl rt::WireEnum for LocationparameterDatabasemode {
 /// Values of `locationparameter`.`flushing` ([`Locationparameter`]).
 ///
 /// Also the values of `locationparameter.loading`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LocationparameterFlushing {
     /// `In progress`
@@ -986,7 +986,7 @@ pub type LocationparameterFormat6 = Locationfile6Format;
 /// Values of `locationparameter`.`loading` ([`Locationparameter`]): the same values as [`LocationparameterFlushing`].
 pub type LocationparameterLoading = LocationparameterFlushing;
 /// Values of `locationparameter`.`matchwildcardtoany` ([`Locationparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LocationparameterMatchwildcardtoany {
     /// `YES`
@@ -1316,7 +1316,7 @@ pub struct Nstrace {
 /// Values of `nstrace`.`capdroppkt` ([`Nstrace`]).
 ///
 /// Also the values of `nstrace.capsslkeys`, `nstrace.doruntimecleanup`, `nstrace.inmemorytrace`, `nstrace.link`, `nstrace.pernic`, `nstrace.skiplocalssh`, `nstrace.skiprpc`, `reporting.state`, `server.state`, `server_gslbservicegroup_binding.appflowlog`, `server_gslbservicegroup_binding.cip`, `server_gslbservicegroup_binding.downstateflush`, `server_servicegroup_binding.appflowlog`, `server_servicegroup_binding.cip`, `server_servicegroup_binding.downstateflush`, `service.appflowlog`, `service.cip`, `service.downstateflush`, `service.dup_state`, `service.processlocal`, `service.state`, `service_lbmonitor_binding.dup_state`, `service_lbmonitor_binding.monstate`, `servicegroup.appflowlog`, `servicegroup.cip`, `servicegroup.downstateflush`, `servicegroup.state`, `servicegroup_lbmonitor_binding.monstate`, `servicegroup_lbmonitor_binding.state`, `servicegroup_servicegroupentitymonbindings_binding.state`, `servicegroup_servicegroupmember_binding.state`, `servicegroupbindings.state`, `vserver.sopersistence`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstraceCapdroppkt {
     /// `ENABLED`
@@ -1339,7 +1339,7 @@ pub type NstraceInmemorytrace = NstraceCapdroppkt;
 /// Values of `nstrace`.`link` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
 pub type NstraceLink = NstraceCapdroppkt;
 /// Values of `nstrace`.`merge` ([`Nstrace`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstraceMerge {
     /// `ONSTOP`
@@ -1357,7 +1357,7 @@ impl rt::WireEnum for NstraceMerge {
     ];
 }
 /// Values of `nstrace`.`mode` ([`Nstrace`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstraceMode {
     /// `TX`
@@ -1409,7 +1409,7 @@ impl rt::WireEnum for NstraceMode {
 /// Values of `nstrace`.`pernic` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
 pub type NstracePernic = NstraceCapdroppkt;
 /// Values of `nstrace`.`scope` ([`Nstrace`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstraceScope {
     /// `CLUSTER`
@@ -1428,7 +1428,7 @@ pub type NstraceSkiplocalssh = NstraceCapdroppkt;
 /// Values of `nstrace`.`skiprpc` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
 pub type NstraceSkiprpc = NstraceCapdroppkt;
 /// Values of `nstrace`.`state` ([`Nstrace`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstraceState {
     /// `RUNNING`
@@ -1443,7 +1443,7 @@ impl rt::WireEnum for NstraceState {
     ];
 }
 /// Values of `nstrace`.`traceformat` ([`Nstrace`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstraceTraceformat {
     /// `NSCAP`
@@ -1918,7 +1918,7 @@ pub struct Server {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `server`.`autoscale` ([`Server`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerAutoscale {
     /// `DISABLED`
@@ -1943,7 +1943,7 @@ impl rt::WireEnum for ServerAutoscale {
 /// Values of `server`.`cacheable` ([`Server`]).
 ///
 /// Also the values of `server.cka`, `server.cmp`, `server.graceful`, `server.ipv6address`, `server.tcpb`, `server.usip`, `server_servicegroup_binding.cacheable`, `server_servicegroup_binding.cka`, `server_servicegroup_binding.cmp`, `server_servicegroup_binding.tcpb`, `server_servicegroup_binding.usip`, `service.accessdown`, `service.cacheable`, `service.cka`, `service.cmp`, `service.graceful`, `service.healthmonitor`, `service.nodefaultbindings`, `service.pathmonitor`, `service.pathmonitorindv`, `service.tcpb`, `service.useproxyport`, `service.usip`, `servicegroup.autodisablegraceful`, `servicegroup.cacheable`, `servicegroup.cka`, `servicegroup.cmp`, `servicegroup.graceful`, `servicegroup.healthmonitor`, `servicegroup.nodefaultbindings`, `servicegroup.pathmonitor`, `servicegroup.pathmonitorindv`, `servicegroup.tcpb`, `servicegroup.useproxyport`, `servicegroup.usip`, `servicegroup_servicegroupmember_binding.graceful`, `vserver.cacheable`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerCacheable {
     /// `YES`
@@ -1966,7 +1966,7 @@ pub type ServerGraceful = ServerCacheable;
 /// Values of `server`.`ipv6address` ([`Server`]): the same values as [`ServerCacheable`].
 pub type ServerIpv6address = ServerCacheable;
 /// Values of `server`.`querytype` ([`Server`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerQuerytype {
     /// `A`
@@ -1986,7 +1986,7 @@ impl rt::WireEnum for ServerQuerytype {
 /// Values of `server`.`sc` ([`Server`]).
 ///
 /// Also the values of `server.sp`, `server_servicegroup_binding.sc`, `server_servicegroup_binding.sp`, `service.rtspsessionidremap`, `service.sc`, `service.sp`, `servicegroup.rtspsessionidremap`, `servicegroup.sc`, `servicegroup.sp`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerSc {
     /// `ON`
@@ -2358,7 +2358,7 @@ pub struct ServerGslbserviceBinding {
 /// Values of `server_gslbservice_binding`.`svctype` ([`ServerGslbserviceBinding`]).
 ///
 /// Also the values of `server_service_binding.svctype`, `server_servicegroup_binding.dup_svctype`, `server_servicegroup_binding.svctype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerGslbserviceBindingSvctype {
     /// `HTTP`
@@ -2505,7 +2505,7 @@ impl rt::WireEnum for ServerGslbserviceBindingSvctype {
 /// Values of `server_gslbservice_binding`.`svrstate` ([`ServerGslbserviceBinding`]).
 ///
 /// Also the values of `server_gslbservicegroup_binding.svrstate`, `server_service_binding.svrstate`, `server_servicegroup_binding.svrstate`, `service.monitor_state`, `service.svrstate`, `service_lbmonitor_binding.monitor_state`, `servicegroup.svrstate`, `servicegroup_servicegroupentitymonbindings_binding.monitor_state`, `servicegroup_servicegroupmember_binding.svrstate`, `servicegroupbindings.svrstate`, `svcbindings.svrstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerGslbserviceBindingSvrstate {
     /// `UP`
@@ -2786,7 +2786,7 @@ pub type ServerGslbservicegroupBindingDownstateflush = NstraceCapdroppkt;
 /// Values of `server_gslbservicegroup_binding`.`dup_svctype` ([`ServerGslbservicegroupBinding`]).
 ///
 /// Also the values of `server_gslbservicegroup_binding.svctype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerGslbservicegroupBindingDupSvctype {
     /// `HTTP`
@@ -3931,7 +3931,7 @@ pub type ServiceCacheable = ServerCacheable;
 /// Values of `service`.`cachetype` ([`Service`]).
 ///
 /// Also the values of `servicegroup.cachetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceCachetype {
     /// `TRANSPARENT`
@@ -3961,7 +3961,7 @@ pub type ServiceDupState = NstraceCapdroppkt;
 /// Values of `service`.`graceful` ([`Service`]): the same values as [`ServerCacheable`].
 pub type ServiceGraceful = ServerCacheable;
 /// Values of `service`.`gslb` ([`Service`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceGslb {
     /// `REMOTE`
@@ -3980,7 +3980,7 @@ pub type ServiceHealthmonitor = ServerCacheable;
 /// Values of `service`.`monconnectionclose` ([`Service`]).
 ///
 /// Also the values of `servicegroup.monconnectionclose`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceMonconnectionclose {
     /// `RESET`
@@ -3999,7 +3999,7 @@ pub type ServiceMonitorState = ServerGslbserviceBindingSvrstate;
 /// Values of `service`.`nodefaultbindings` ([`Service`]): the same values as [`ServerCacheable`].
 pub type ServiceNodefaultbindings = ServerCacheable;
 /// Values of `service`.`oracleserverversion` ([`Service`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceOracleserverversion {
     /// `10G`
@@ -4024,7 +4024,7 @@ pub type ServiceRtspsessionidremap = ServerSc;
 /// Values of `service`.`sc` ([`Service`]): the same values as [`ServerSc`].
 pub type ServiceSc = ServerSc;
 /// Values of `service`.`serviceconftype2` ([`Service`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceServiceconftype2 {
     /// `Configured`
@@ -4044,7 +4044,7 @@ impl rt::WireEnum for ServiceServiceconftype2 {
 /// Values of `service`.`servicetype` ([`Service`]).
 ///
 /// Also the values of `servicegroup.servicetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceServicetype {
     /// `HTTP`
@@ -4278,7 +4278,7 @@ pub type ServiceUsip = ServerCacheable;
 /// Values of `service`.`value` ([`Service`]).
 ///
 /// Also the values of `servicegroup.value`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceValue {
     /// `Certkey not bound`
@@ -5512,7 +5512,7 @@ pub type ServicegroupAppflowlog = NstraceCapdroppkt;
 /// Values of `servicegroup`.`autodelayedtrofs` ([`Servicegroup`]).
 ///
 /// Also the values of `servicegroup.bootstrap`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServicegroupAutodelayedtrofs {
     /// `NO`
@@ -5529,7 +5529,7 @@ impl rt::WireEnum for ServicegroupAutodelayedtrofs {
 /// Values of `servicegroup`.`autodisablegraceful` ([`Servicegroup`]): the same values as [`ServerCacheable`].
 pub type ServicegroupAutodisablegraceful = ServerCacheable;
 /// Values of `servicegroup`.`autoscale` ([`Servicegroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServicegroupAutoscale {
     /// `DISABLED`
@@ -5587,7 +5587,7 @@ pub type ServicegroupRtspsessionidremap = ServerSc;
 /// Values of `servicegroup`.`sc` ([`Servicegroup`]): the same values as [`ServerSc`].
 pub type ServicegroupSc = ServerSc;
 /// Values of `servicegroup`.`servicegroupeffectivestate` ([`Servicegroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServicegroupServicegroupeffectivestate {
     /// `UP`
@@ -6976,7 +6976,7 @@ pub struct ServiceStats {
 /// Values of `service`.`clearstats` ([`ServiceStats`]).
 ///
 /// Also the values of `servicegroup.clearstats`, `servicegroupmember.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceStatsClearstats {
     /// `basic`
@@ -7715,7 +7715,7 @@ pub struct Vserver {
 /// Values of `vserver`.`cacheable` ([`Vserver`]): the same values as [`ServerCacheable`].
 pub type VserverCacheable = ServerCacheable;
 /// Values of `vserver`.`somethod` ([`Vserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VserverSomethod {
     /// `CONNECTION`

@@ -111,7 +111,7 @@ pub struct Bfdsession {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `bfdsession`.`state` ([`Bfdsession`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BfdsessionState {
     /// `ADMIN DOWN`

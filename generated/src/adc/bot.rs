@@ -69,7 +69,7 @@ pub struct BotglobalBotpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `botglobal_botpolicy_binding`.`globalbindtype` ([`BotglobalBotpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotglobalBotpolicyBindingGlobalbindtype {
     /// `APPFW_GLOBAL`
@@ -95,7 +95,7 @@ impl rt::WireEnum for BotglobalBotpolicyBindingGlobalbindtype {
 /// Values of `botglobal_botpolicy_binding`.`labeltype` ([`BotglobalBotpolicyBinding`]).
 ///
 /// Also the values of `botpolicylabel_botpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotglobalBotpolicyBindingLabeltype {
     /// `vserver`
@@ -110,7 +110,7 @@ impl rt::WireEnum for BotglobalBotpolicyBindingLabeltype {
     ];
 }
 /// Values of `botglobal_botpolicy_binding`.`type` ([`BotglobalBotpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotglobalBotpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -908,7 +908,7 @@ pub struct Botprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `botprofile`.`addcookieflags` ([`Botprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileAddcookieflags {
     /// `all`
@@ -931,7 +931,7 @@ impl rt::WireEnum for BotprofileAddcookieflags {
 /// Values of `botprofile`.`bot_enable_black_list` ([`Botprofile`]).
 ///
 /// Also the values of `botprofile.bot_enable_ip_reputation`, `botprofile.bot_enable_rate_limit`, `botprofile.bot_enable_tps`, `botprofile.bot_enable_white_list`, `botprofile.devicefingerprint`, `botprofile.kmdetection`, `botprofile.trap`, `botprofile_blacklist_binding.bot_blacklist_enabled`, `botprofile_captcha_binding.bot_captcha_enabled`, `botprofile_ipreputation_binding.bot_iprep_enabled`, `botprofile_ratelimit_binding.bot_rate_limit_enabled`, `botprofile_tps_binding.bot_tps_enabled`, `botprofile_whitelist_binding.bot_whitelist_enabled`, `botprofile_whitelist_binding.log`, `botsettings.signatureautoupdate`, `botsettings.trapurlautogenerate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileBotEnableBlackList {
     /// `ON`
@@ -958,7 +958,7 @@ pub type BotprofileDevicefingerprint = BotprofileBotEnableBlackList;
 /// Values of `botprofile`.`devicefingerprintaction` ([`Botprofile`]).
 ///
 /// Also the values of `botprofile_ipreputation_binding.bot_iprep_action`, `botprofile_tps_binding.bot_tps_action`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileDevicefingerprintaction {
     /// `NONE`
@@ -985,7 +985,7 @@ impl rt::WireEnum for BotprofileDevicefingerprintaction {
     ];
 }
 /// Values of `botprofile`.`devicefingerprintmobile` ([`Botprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileDevicefingerprintmobile {
     /// `NONE`
@@ -1005,7 +1005,7 @@ impl rt::WireEnum for BotprofileDevicefingerprintmobile {
 /// Values of `botprofile`.`headlessbrowserdetection` ([`Botprofile`]).
 ///
 /// Also the values of `botprofile_kmdetectionexpr_binding.bot_km_detection_enabled`, `botprofile_logexpression_binding.bot_log_expression_enabled`, `botprofile_trapinsertionurl_binding.bot_trap_url_insertion_enabled`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileHeadlessbrowserdetection {
     /// `OFF`
@@ -1022,7 +1022,7 @@ impl rt::WireEnum for BotprofileHeadlessbrowserdetection {
 /// Values of `botprofile`.`kmdetection` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
 pub type BotprofileKmdetection = BotprofileBotEnableBlackList;
 /// Values of `botprofile`.`signaturemultipleuseragentheaderaction` ([`Botprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileSignaturemultipleuseragentheaderaction {
     /// `CHECKLAST`
@@ -1048,7 +1048,7 @@ impl rt::WireEnum for BotprofileSignaturemultipleuseragentheaderaction {
 /// Values of `botprofile`.`signaturenouseragentheaderaction` ([`Botprofile`]).
 ///
 /// Also the values of `botprofile.trapaction`, `botprofile_captcha_binding.bot_captcha_action`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileSignaturenouseragentheaderaction {
     /// `NONE`
@@ -1072,7 +1072,7 @@ impl rt::WireEnum for BotprofileSignaturenouseragentheaderaction {
     ];
 }
 /// Values of `botprofile`.`spoofedreqaction` ([`Botprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileSpoofedreqaction {
     /// `DROP`
@@ -1100,7 +1100,7 @@ pub type BotprofileTrap = BotprofileBotEnableBlackList;
 /// Values of `botprofile`.`trapaction` ([`Botprofile`]): the same values as [`BotprofileSignaturenouseragentheaderaction`].
 pub type BotprofileTrapaction = BotprofileSignaturenouseragentheaderaction;
 /// Values of `botprofile`.`verboseloglevel` ([`Botprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileVerboseloglevel {
     /// `NONE`
@@ -1359,7 +1359,7 @@ pub struct BotprofileBlacklistBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `botprofile_blacklist_binding`.`bot_blacklist_action` ([`BotprofileBlacklistBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileBlacklistBindingBotBlacklistAction {
     /// `NONE`
@@ -1387,7 +1387,7 @@ pub type BotprofileBlacklistBindingBotBlacklistEnabled = BotprofileBotEnableBlac
 /// Values of `botprofile_blacklist_binding`.`bot_blacklist_type` ([`BotprofileBlacklistBinding`]).
 ///
 /// Also the values of `botprofile_whitelist_binding.bot_whitelist_type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileBlacklistBindingBotBlacklistType {
     /// `IPv4`
@@ -1797,7 +1797,7 @@ pub type BotprofileIpreputationBindingBotIprepAction = BotprofileDevicefingerpri
 /// Values of `botprofile_ipreputation_binding`.`bot_iprep_enabled` ([`BotprofileIpreputationBinding`]): the same values as [`BotprofileBotEnableBlackList`].
 pub type BotprofileIpreputationBindingBotIprepEnabled = BotprofileBotEnableBlackList;
 /// Values of `botprofile_ipreputation_binding`.`category` ([`BotprofileIpreputationBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileIpreputationBindingCategory {
     /// `IP`
@@ -2373,7 +2373,7 @@ pub struct BotprofileRatelimitBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `botprofile_ratelimit_binding`.`bot_rate_limit_action` ([`BotprofileRatelimitBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileRatelimitBindingBotRateLimitAction {
     /// `NONE`
@@ -2404,7 +2404,7 @@ impl rt::WireEnum for BotprofileRatelimitBindingBotRateLimitAction {
 /// Values of `botprofile_ratelimit_binding`.`bot_rate_limit_enabled` ([`BotprofileRatelimitBinding`]): the same values as [`BotprofileBotEnableBlackList`].
 pub type BotprofileRatelimitBindingBotRateLimitEnabled = BotprofileBotEnableBlackList;
 /// Values of `botprofile_ratelimit_binding`.`bot_rate_limit_type` ([`BotprofileRatelimitBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileRatelimitBindingBotRateLimitType {
     /// `SESSION`
@@ -2432,7 +2432,7 @@ impl rt::WireEnum for BotprofileRatelimitBindingBotRateLimitType {
     ];
 }
 /// Values of `botprofile_ratelimit_binding`.`countrycode` ([`BotprofileRatelimitBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileRatelimitBindingCountrycode {
     /// `AD`
@@ -3188,7 +3188,7 @@ impl rt::WireEnum for BotprofileRatelimitBindingCountrycode {
     ];
 }
 /// Values of `botprofile_ratelimit_binding`.`limittype` ([`BotprofileRatelimitBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileRatelimitBindingLimittype {
     /// `BURSTY`
@@ -3391,7 +3391,7 @@ pub type BotprofileTpsBindingBotTpsAction = BotprofileDevicefingerprintaction;
 /// Values of `botprofile_tps_binding`.`bot_tps_enabled` ([`BotprofileTpsBinding`]): the same values as [`BotprofileBotEnableBlackList`].
 pub type BotprofileTpsBindingBotTpsEnabled = BotprofileBotEnableBlackList;
 /// Values of `botprofile_tps_binding`.`bot_tps_type` ([`BotprofileTpsBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotprofileTpsBindingBotTpsType {
     /// `SOURCE_IP`
@@ -3929,7 +3929,7 @@ pub struct Botsettings {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `botsettings`.`defaultnonintrusiveprofile` ([`Botsettings`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotsettingsDefaultnonintrusiveprofile {
     /// `BOT_BYPASS`

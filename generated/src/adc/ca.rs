@@ -48,7 +48,7 @@ pub struct Caaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `caaction`.`builtin` ([`Caaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaactionBuiltin {
     /// `MODIFIABLE`
@@ -71,7 +71,7 @@ impl rt::WireEnum for CaactionBuiltin {
     ];
 }
 /// Values of `caaction`.`type` ([`Caaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaactionType {
     /// `nolookup`
@@ -328,7 +328,7 @@ pub struct CaglobalCapolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `caglobal_capolicy_binding`.`globalbindtype` ([`CaglobalCapolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaglobalCapolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -346,7 +346,7 @@ impl rt::WireEnum for CaglobalCapolicyBindingGlobalbindtype {
     ];
 }
 /// Values of `caglobal_capolicy_binding`.`type` ([`CaglobalCapolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaglobalCapolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1400,7 +1400,7 @@ pub struct CaStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ca`.`clearstats` ([`CaStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaStatsClearstats {
     /// `basic`

@@ -264,7 +264,7 @@ pub struct Cachecontentgroup {
 /// Values of `cachecontentgroup`.`alwaysevalpolicies` ([`Cachecontentgroup`]).
 ///
 /// Also the values of `cachecontentgroup.expireatlastbyte`, `cachecontentgroup.flashcache`, `cachecontentgroup.ignoreparamvaluecase`, `cachecontentgroup.ignorereloadreq`, `cachecontentgroup.ignorereqcachinghdrs`, `cachecontentgroup.insertage`, `cachecontentgroup.insertetag`, `cachecontentgroup.insertvia`, `cachecontentgroup.invalrestrictedtohost`, `cachecontentgroup.lazydnsresolve`, `cachecontentgroup.matchcookies`, `cachecontentgroup.persist`, `cachecontentgroup.persistha`, `cachecontentgroup.pinned`, `cachecontentgroup.polleverytime`, `cachecontentgroup.prefetch`, `cachecontentgroup.removecookies`, `cachecontentgroup.tosecondary`, `cacheglobal_cachepolicy_binding.precededefrules`, `cacheobject.cachecellappfwmetadataexists`, `cacheobject.cachecellbasefile`, `cacheobject.cachecellcomplex`, `cacheobject.cachecelldestipverified`, `cacheobject.cachecelletaginserted`, `cacheobject.cachecellfwpxyobj`, `cacheobject.cachecellhttp11`, `cacheobject.cachecellminhitflag`, `cacheobject.cachecellpolleverytime`, `cacheobject.cachecellreadywithlastbyte`, `cacheobject.cachecellresbadsize`, `cacheobject.cachecellweaketag`, `cacheobject.cacheindisk`, `cacheobject.cacheinmemory`, `cacheobject.cacheinsecondary`, `cacheobject.flushed`, `cacheobject.httpcalloutcell`, `cacheobject.prefetch`, `cacheobject.tosecondary`, `cacheparameter.enablebypass`, `cacheparameter.enablehaobjpersist`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CachecontentgroupAlwaysevalpolicies {
     /// `YES`
@@ -281,7 +281,7 @@ impl rt::WireEnum for CachecontentgroupAlwaysevalpolicies {
 /// Values of `cachecontentgroup`.`builtin` ([`Cachecontentgroup`]).
 ///
 /// Also the values of `cachepolicy.builtin`, `cachepolicylabel.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CachecontentgroupBuiltin {
     /// `MODIFIABLE`
@@ -340,7 +340,7 @@ pub type CachecontentgroupRemovecookies = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cachecontentgroup`.`tosecondary` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
 pub type CachecontentgroupTosecondary = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cachecontentgroup`.`type` ([`Cachecontentgroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CachecontentgroupType {
     /// `HTTP`
@@ -878,7 +878,7 @@ pub struct CacheglobalCachepolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cacheglobal_cachepolicy_binding`.`globalbindtype` ([`CacheglobalCachepolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheglobalCachepolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -908,7 +908,7 @@ impl rt::WireEnum for CacheglobalCachepolicyBindingGlobalbindtype {
 /// Values of `cacheglobal_cachepolicy_binding`.`labeltype` ([`CacheglobalCachepolicyBinding`]).
 ///
 /// Also the values of `cachepolicy_cacheglobal_binding.labeltype`, `cachepolicy_cachepolicylabel_binding.labeltype`, `cachepolicy_csvserver_binding.labeltype`, `cachepolicy_lbvserver_binding.labeltype`, `cachepolicylabel.labeltype`, `cachepolicylabel_cachepolicy_binding.labeltype`, `cachepolicylabel_policybinding_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheglobalCachepolicyBindingLabeltype {
     /// `reqvserver`
@@ -928,7 +928,7 @@ impl rt::WireEnum for CacheglobalCachepolicyBindingLabeltype {
 /// Values of `cacheglobal_cachepolicy_binding`.`precededefrules` ([`CacheglobalCachepolicyBinding`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
 pub type CacheglobalCachepolicyBindingPrecededefrules = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheglobal_cachepolicy_binding`.`type` ([`CacheglobalCachepolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheglobalCachepolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1344,7 +1344,7 @@ pub type CacheobjectFlushed = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheobject`.`httpcalloutcell` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
 pub type CacheobjectHttpcalloutcell = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheobject`.`httpmethod` ([`Cacheobject`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheobjectHttpmethod {
     /// `GET`
@@ -1361,7 +1361,7 @@ impl rt::WireEnum for CacheobjectHttpmethod {
 /// Values of `cacheobject`.`ignoremarkerobjects` ([`Cacheobject`]).
 ///
 /// Also the values of `cacheobject.includenotreadyobjects`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheobjectIgnoremarkerobjects {
     /// `ON`
@@ -1378,7 +1378,7 @@ impl rt::WireEnum for CacheobjectIgnoremarkerobjects {
 /// Values of `cacheobject`.`includenotreadyobjects` ([`Cacheobject`]): the same values as [`CacheobjectIgnoremarkerobjects`].
 pub type CacheobjectIncludenotreadyobjects = CacheobjectIgnoremarkerobjects;
 /// Values of `cacheobject`.`markerreason` ([`Cacheobject`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheobjectMarkerreason {
     /// `Waiting for min hit`
@@ -1437,7 +1437,7 @@ impl rt::WireEnum for CacheobjectMarkerreason {
 /// Values of `cacheobject`.`prefetch` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
 pub type CacheobjectPrefetch = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheobject`.`returntype` ([`Cacheobject`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheobjectReturntype {
     /// `BOOL`
@@ -1809,7 +1809,7 @@ pub struct Cacheparameter {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cacheparameter`.`cacheevictionpolicy` ([`Cacheparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheparameterCacheevictionpolicy {
     /// `AGGRESSIVE`
@@ -1833,7 +1833,7 @@ pub type CacheparameterEnablehaobjpersist = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheparameter`.`undefaction` ([`Cacheparameter`]).
 ///
 /// Also the values of `cachepolicy.undefaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheparameterUndefaction {
     /// `NOCACHE`
@@ -1848,7 +1848,7 @@ impl rt::WireEnum for CacheparameterUndefaction {
     ];
 }
 /// Values of `cacheparameter`.`verifyusing` ([`Cacheparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheparameterVerifyusing {
     /// `HOSTNAME`
@@ -2037,7 +2037,7 @@ pub struct Cachepolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cachepolicy`.`action` ([`Cachepolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CachepolicyAction {
     /// `CACHE`
@@ -2916,7 +2916,7 @@ pub struct Cachepolicylabel {
 /// Values of `cachepolicylabel`.`builtin` ([`Cachepolicylabel`]): the same values as [`CachecontentgroupBuiltin`].
 pub type CachepolicylabelBuiltin = CachecontentgroupBuiltin;
 /// Values of `cachepolicylabel`.`evaluates` ([`Cachepolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CachepolicylabelEvaluates {
     /// `REQ`
@@ -3487,7 +3487,7 @@ pub struct Cacheselector {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cacheselector`.`builtin` ([`Cacheselector`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheselectorBuiltin {
     /// `MODIFIABLE`
@@ -3785,7 +3785,7 @@ pub struct CacheStats {
 /// Values of `cache`.`clearstats` ([`CacheStats`]).
 ///
 /// Also the values of `cachecontentgroup.clearstats`, `cachepolicy.clearstats`, `cachepolicylabel.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheStatsClearstats {
     /// `basic`

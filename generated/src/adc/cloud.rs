@@ -152,7 +152,7 @@ pub struct Cloudautoscalegroup {
 /// Values of `cloudautoscalegroup`.`graceful` ([`Cloudautoscalegroup`]).
 ///
 /// Also the values of `cloudparaminternal.iamperm`, `cloudparaminternal.nonftumode`, `cloudprofile.graceful`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudautoscalegroupGraceful {
     /// `YES`
@@ -481,7 +481,7 @@ pub struct Cloudngsparameter {
 /// Values of `cloudngsparameter`.`allowdtls12` ([`Cloudngsparameter`]).
 ///
 /// Also the values of `cloudngsparameter.blockonallowedngstktprof`, `cloudngsparameter.csvserverticketingdecouple`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudngsparameterAllowdtls12 {
     /// `NO`
@@ -496,7 +496,7 @@ impl rt::WireEnum for CloudngsparameterAllowdtls12 {
     ];
 }
 /// Values of `cloudngsparameter`.`allowedudtversion` ([`Cloudngsparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudngsparameterAllowedudtversion {
     /// `V4`
@@ -661,7 +661,7 @@ pub struct Cloudparameter {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cloudparameter`.`connectorresidence` ([`Cloudparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudparameterConnectorresidence {
     /// `None`
@@ -685,7 +685,7 @@ impl rt::WireEnum for CloudparameterConnectorresidence {
     ];
 }
 /// Values of `cloudparameter`.`deployment` ([`Cloudparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudparameterDeployment {
     /// `Production`
@@ -1013,7 +1013,7 @@ pub struct Cloudprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cloudprofile`.`boundservicegroupsvctype` ([`Cloudprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudprofileBoundservicegroupsvctype {
     /// `HTTP`
@@ -1209,7 +1209,7 @@ impl rt::WireEnum for CloudprofileBoundservicegroupsvctype {
 /// Values of `cloudprofile`.`graceful` ([`Cloudprofile`]): the same values as [`CloudautoscalegroupGraceful`].
 pub type CloudprofileGraceful = CloudautoscalegroupGraceful;
 /// Values of `cloudprofile`.`servicetype` ([`Cloudprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudprofileServicetype {
     /// `HTTP`
@@ -1381,7 +1381,7 @@ impl rt::WireEnum for CloudprofileServicetype {
     ];
 }
 /// Values of `cloudprofile`.`type` ([`Cloudprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudprofileType {
     /// `autoscale`

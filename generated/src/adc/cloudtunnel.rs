@@ -179,7 +179,7 @@ pub struct Cloudtunnelvserver {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cloudtunnelvserver`.`servicetype` ([`Cloudtunnelvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudtunnelvserverServicetype {
     /// `TCP`

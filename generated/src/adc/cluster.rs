@@ -102,7 +102,7 @@ pub struct Clusterfiles {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `clusterfiles`.`mode` ([`Clusterfiles`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterfilesMode {
     /// `all`
@@ -395,7 +395,7 @@ pub struct Clusterinstance {
 /// Values of `clusterinstance`.`adminstate` ([`Clusterinstance`]).
 ///
 /// Also the values of `clusterinstance.backplanebasedview`, `clusterinstance.inc`, `clusterinstance.operationalstate`, `clusterinstance.preemption`, `clusterinstance.processlocal`, `clusterinstance.propstate`, `clusterinstance.syncstatusstrictmode`, `clusternode.syncstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceAdminstate {
     /// `ENABLED`
@@ -414,7 +414,7 @@ pub type ClusterinstanceBackplanebasedview = ClusterinstanceAdminstate;
 /// Values of `clusterinstance`.`clusterproxyarp` ([`Clusterinstance`]).
 ///
 /// Also the values of `clusterinstance.dfdretainl2params`, `clusterinstance.secureheartbeats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceClusterproxyarp {
     /// `DISABLED`
@@ -433,7 +433,7 @@ pub type ClusterinstanceDfdretainl2params = ClusterinstanceClusterproxyarp;
 /// Values of `clusterinstance`.`inc` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
 pub type ClusterinstanceInc = ClusterinstanceAdminstate;
 /// Values of `clusterinstance`.`operationalpropstate` ([`Clusterinstance`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceOperationalpropstate {
     /// `UNKNOWN`
@@ -462,7 +462,7 @@ pub type ClusterinstanceProcesslocal = ClusterinstanceAdminstate;
 /// Values of `clusterinstance`.`propstate` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
 pub type ClusterinstancePropstate = ClusterinstanceAdminstate;
 /// Values of `clusterinstance`.`quorumtype` ([`Clusterinstance`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceQuorumtype {
     /// `MAJORITY`
@@ -479,7 +479,7 @@ impl rt::WireEnum for ClusterinstanceQuorumtype {
 /// Values of `clusterinstance`.`retainconnectionsoncluster` ([`Clusterinstance`]).
 ///
 /// Also the values of `clusternode.clearnodegroupconfig`, `clusternodegroup.sticky`, `clusternodegroup.strict`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceRetainconnectionsoncluster {
     /// `YES`
@@ -496,7 +496,7 @@ impl rt::WireEnum for ClusterinstanceRetainconnectionsoncluster {
 /// Values of `clusterinstance`.`secureheartbeats` ([`Clusterinstance`]): the same values as [`ClusterinstanceClusterproxyarp`].
 pub type ClusterinstanceSecureheartbeats = ClusterinstanceClusterproxyarp;
 /// Values of `clusterinstance`.`status` ([`Clusterinstance`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceStatus {
     /// `DOWN`
@@ -899,7 +899,7 @@ pub struct ClusterinstanceClusternodeBinding {
 /// Values of `clusterinstance_clusternode_binding`.`clusterhealth` ([`ClusterinstanceClusternodeBinding`]).
 ///
 /// Also the values of `clusternode.clusterhealth`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceClusternodeBindingClusterhealth {
     /// `UP`
@@ -946,7 +946,7 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingClusterhealth {
 /// Values of `clusterinstance_clusternode_binding`.`effectivestate` ([`ClusterinstanceClusternodeBinding`]).
 ///
 /// Also the values of `clusternode.effectivestate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceClusternodeBindingEffectivestate {
     /// `UP`
@@ -969,7 +969,7 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingEffectivestate {
 /// Values of `clusterinstance_clusternode_binding`.`health` ([`ClusterinstanceClusternodeBinding`]).
 ///
 /// Also the values of `clusternode.health`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceClusternodeBindingHealth {
     /// `UNKNOWN`
@@ -1062,7 +1062,7 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingHealth {
 /// Values of `clusterinstance_clusternode_binding`.`masterstate` ([`ClusterinstanceClusternodeBinding`]).
 ///
 /// Also the values of `clusternode.masterstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceClusternodeBindingMasterstate {
     /// `INACTIVE`
@@ -1082,7 +1082,7 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingMasterstate {
 /// Values of `clusterinstance_clusternode_binding`.`state` ([`ClusterinstanceClusternodeBinding`]).
 ///
 /// Also the values of `clusternode.state`, `clusternodegroup.state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceClusternodeBindingState {
     /// `ACTIVE`
@@ -1369,7 +1369,7 @@ pub type ClusternodeHealth = ClusterinstanceClusternodeBindingHealth;
 /// Values of `clusternode`.`masterstate` ([`Clusternode`]): the same values as [`ClusterinstanceClusternodeBindingMasterstate`].
 pub type ClusternodeMasterstate = ClusterinstanceClusternodeBindingMasterstate;
 /// Values of `clusternode`.`operationalsyncstate` ([`Clusternode`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusternodeOperationalsyncstate {
     /// `ENABLED`
@@ -1403,7 +1403,7 @@ pub type ClusternodeState = ClusterinstanceClusternodeBindingState;
 /// Values of `clusternode`.`syncstate` ([`Clusternode`]): the same values as [`ClusterinstanceAdminstate`].
 pub type ClusternodeSyncstate = ClusterinstanceAdminstate;
 /// Values of `clusternode`.`tunnelmode` ([`Clusternode`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusternodeTunnelmode {
     /// `NONE`
@@ -3590,7 +3590,7 @@ pub struct ClusterinstanceStats {
 /// Values of `clusterinstance`.`clearstats` ([`ClusterinstanceStats`]).
 ///
 /// Also the values of `clusternode.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClusterinstanceStatsClearstats {
     /// `basic`

@@ -62,7 +62,7 @@ pub struct Cmpaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cmpaction`.`addvaryheader` ([`Cmpaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpactionAddvaryheader {
     /// `GLOBAL`
@@ -82,7 +82,7 @@ impl rt::WireEnum for CmpactionAddvaryheader {
 /// Values of `cmpaction`.`builtin` ([`Cmpaction`]).
 ///
 /// Also the values of `cmpparameter.builtin`, `cmppolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpactionBuiltin {
     /// `MODIFIABLE`
@@ -105,7 +105,7 @@ impl rt::WireEnum for CmpactionBuiltin {
     ];
 }
 /// Values of `cmpaction`.`cmptype` ([`Cmpaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpactionCmptype {
     /// `compress`
@@ -126,7 +126,7 @@ impl rt::WireEnum for CmpactionCmptype {
     ];
 }
 /// Values of `cmpaction`.`deltatype` ([`Cmpaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpactionDeltatype {
     /// `PERURL`
@@ -392,7 +392,7 @@ pub struct CmpglobalCmppolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cmpglobal_cmppolicy_binding`.`globalbindtype` ([`CmpglobalCmppolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpglobalCmppolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -422,7 +422,7 @@ impl rt::WireEnum for CmpglobalCmppolicyBindingGlobalbindtype {
 /// Values of `cmpglobal_cmppolicy_binding`.`labeltype` ([`CmpglobalCmppolicyBinding`]).
 ///
 /// Also the values of `cmppolicy_cmpglobal_binding.labeltype`, `cmppolicy_cmppolicylabel_binding.labeltype`, `cmppolicy_csvserver_binding.labeltype`, `cmppolicy_lbvserver_binding.labeltype`, `cmppolicylabel.labeltype`, `cmppolicylabel_cmppolicy_binding.labeltype`, `cmppolicylabel_policybinding_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpglobalCmppolicyBindingLabeltype {
     /// `reqvserver`
@@ -442,7 +442,7 @@ impl rt::WireEnum for CmpglobalCmppolicyBindingLabeltype {
 /// Values of `cmpglobal_cmppolicy_binding`.`policytype` ([`CmpglobalCmppolicyBinding`]).
 ///
 /// Also the values of `cmppolicy.expressiontype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpglobalCmppolicyBindingPolicytype {
     /// `Classic Policy`
@@ -459,7 +459,7 @@ impl rt::WireEnum for CmpglobalCmppolicyBindingPolicytype {
 /// Values of `cmpglobal_cmppolicy_binding`.`state` ([`CmpglobalCmppolicyBinding`]).
 ///
 /// Also the values of `cmpparameter.addvaryheader`, `cmpparameter.cmponpush`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpglobalCmppolicyBindingState {
     /// `ENABLED`
@@ -474,7 +474,7 @@ impl rt::WireEnum for CmpglobalCmppolicyBindingState {
     ];
 }
 /// Values of `cmpglobal_cmppolicy_binding`.`type` ([`CmpglobalCmppolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpglobalCmppolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -741,7 +741,7 @@ pub type CmpparameterAddvaryheader = CmpglobalCmppolicyBindingState;
 /// Values of `cmpparameter`.`builtin` ([`Cmpparameter`]): the same values as [`CmpactionBuiltin`].
 pub type CmpparameterBuiltin = CmpactionBuiltin;
 /// Values of `cmpparameter`.`cmplevel` ([`Cmpparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpparameterCmplevel {
     /// `optimal`
@@ -761,7 +761,7 @@ impl rt::WireEnum for CmpparameterCmplevel {
 /// Values of `cmpparameter`.`cmponpush` ([`Cmpparameter`]): the same values as [`CmpglobalCmppolicyBindingState`].
 pub type CmpparameterCmponpush = CmpglobalCmppolicyBindingState;
 /// Values of `cmpparameter`.`externalcache` ([`Cmpparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpparameterExternalcache {
     /// `YES`
@@ -778,7 +778,7 @@ impl rt::WireEnum for CmpparameterExternalcache {
 /// Values of `cmpparameter`.`heurexpiry` ([`Cmpparameter`]).
 ///
 /// Also the values of `cmpparameter.servercmp`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpparameterHeurexpiry {
     /// `ON`
@@ -793,7 +793,7 @@ impl rt::WireEnum for CmpparameterHeurexpiry {
     ];
 }
 /// Values of `cmpparameter`.`policytype` ([`Cmpparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpparameterPolicytype {
     /// `ADVANCED`
@@ -808,7 +808,7 @@ impl rt::WireEnum for CmpparameterPolicytype {
     ];
 }
 /// Values of `cmpparameter`.`randomgzipfilename` ([`Cmpparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpparameterRandomgzipfilename {
     /// `DISABLED`
@@ -1986,7 +1986,7 @@ pub struct Cmppolicylabel {
 /// Values of `cmppolicylabel`.`labeltype` ([`Cmppolicylabel`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
 pub type CmppolicylabelLabeltype = CmpglobalCmppolicyBindingLabeltype;
 /// Values of `cmppolicylabel`.`type` ([`Cmppolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmppolicylabelType {
     /// `REQ`
@@ -2692,7 +2692,7 @@ pub struct CmpStats {
 /// Values of `cmp`.`clearstats` ([`CmpStats`]).
 ///
 /// Also the values of `cmppolicy.clearstats`, `cmppolicylabel.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CmpStatsClearstats {
     /// `basic`

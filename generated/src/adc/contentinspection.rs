@@ -107,7 +107,7 @@ pub struct Contentinspectionaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `contentinspectionaction`.`ifserverdown` ([`Contentinspectionaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionactionIfserverdown {
     /// `CONTINUE`
@@ -125,7 +125,7 @@ impl rt::WireEnum for ContentinspectionactionIfserverdown {
     ];
 }
 /// Values of `contentinspectionaction`.`reqtimeoutaction` ([`Contentinspectionaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionactionReqtimeoutaction {
     /// `BYPASS`
@@ -143,7 +143,7 @@ impl rt::WireEnum for ContentinspectionactionReqtimeoutaction {
     ];
 }
 /// Values of `contentinspectionaction`.`type` ([`Contentinspectionaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionactionType {
     /// `ICAP`
@@ -396,7 +396,7 @@ pub struct Contentinspectioncallout {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `contentinspectioncallout`.`returntype` ([`Contentinspectioncallout`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectioncalloutReturntype {
     /// `BOOL`
@@ -414,7 +414,7 @@ impl rt::WireEnum for ContentinspectioncalloutReturntype {
     ];
 }
 /// Values of `contentinspectioncallout`.`type` ([`Contentinspectioncallout`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectioncalloutType {
     /// `ICAP`
@@ -706,7 +706,7 @@ pub struct ContentinspectionglobalContentinspectionpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `contentinspectionglobal_contentinspectionpolicy_binding`.`globalbindtype` ([`ContentinspectionglobalContentinspectionpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -737,7 +737,7 @@ for ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype {
 /// Values of `contentinspectionglobal_contentinspectionpolicy_binding`.`labeltype` ([`ContentinspectionglobalContentinspectionpolicyBinding`]).
 ///
 /// Also the values of `contentinspectionpolicy_contentinspectionglobal_binding.labeltype`, `contentinspectionpolicy_contentinspectionpolicylabel_binding.labeltype`, `contentinspectionpolicy_csvserver_binding.labeltype`, `contentinspectionpolicy_lbvserver_binding.labeltype`, `contentinspectionpolicylabel.labeltype`, `contentinspectionpolicylabel_contentinspectionpolicy_binding.labeltype`, `contentinspectionpolicylabel_policybinding_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionglobalContentinspectionpolicyBindingLabeltype {
     /// `reqvserver`
@@ -755,7 +755,7 @@ impl rt::WireEnum for ContentinspectionglobalContentinspectionpolicyBindingLabel
     ];
 }
 /// Values of `contentinspectionglobal_contentinspectionpolicy_binding`.`type` ([`ContentinspectionglobalContentinspectionpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionglobalContentinspectionpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1041,7 +1041,7 @@ pub struct Contentinspectionpolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `contentinspectionpolicy`.`builtin` ([`Contentinspectionpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionpolicyBuiltin {
     /// `MODIFIABLE`
@@ -1956,7 +1956,7 @@ pub struct Contentinspectionpolicylabel {
 /// Values of `contentinspectionpolicylabel`.`labeltype` ([`Contentinspectionpolicylabel`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
 pub type ContentinspectionpolicylabelLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 /// Values of `contentinspectionpolicylabel`.`type` ([`Contentinspectionpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionpolicylabelType {
     /// `REQ`
@@ -2567,7 +2567,7 @@ pub struct Contentinspectionprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `contentinspectionprofile`.`mode` ([`Contentinspectionprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionprofileMode {
     /// `RX`
@@ -2588,7 +2588,7 @@ impl rt::WireEnum for ContentinspectionprofileMode {
     ];
 }
 /// Values of `contentinspectionprofile`.`type` ([`Contentinspectionprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionprofileType {
     /// `InlineInspection`
@@ -3060,7 +3060,7 @@ pub struct ContentinspectionpolicyStats {
 /// Values of `contentinspectionpolicy`.`clearstats` ([`ContentinspectionpolicyStats`]).
 ///
 /// Also the values of `contentinspectionpolicylabel.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentinspectionpolicyStatsClearstats {
     /// `basic`

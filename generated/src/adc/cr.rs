@@ -61,7 +61,7 @@ pub struct Craction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `craction`.`builtin` ([`Craction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CractionBuiltin {
     /// `MODIFIABLE`
@@ -82,7 +82,7 @@ impl rt::WireEnum for CractionBuiltin {
     ];
 }
 /// Values of `craction`.`crtype` ([`Craction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CractionCrtype {
     /// `origin`
@@ -277,7 +277,7 @@ pub struct Crpolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `crpolicy`.`builtin` ([`Crpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrpolicyBuiltin {
     /// `MODIFIABLE`
@@ -300,7 +300,7 @@ impl rt::WireEnum for CrpolicyBuiltin {
     ];
 }
 /// Values of `crpolicy`.`cspolicytype` ([`Crpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrpolicyCspolicytype {
     /// `Classic Policy`
@@ -317,7 +317,7 @@ impl rt::WireEnum for CrpolicyCspolicytype {
 /// Values of `crpolicy`.`labeltype` ([`Crpolicy`]).
 ///
 /// Also the values of `crpolicy_crvserver_binding.labeltype`, `crvserver.labeltype`, `crvserver_appflowpolicy_binding.labeltype`, `crvserver_appfwpolicy_binding.labeltype`, `crvserver_appqoepolicy_binding.labeltype`, `crvserver_cachepolicy_binding.labeltype`, `crvserver_cmppolicy_binding.labeltype`, `crvserver_crpolicy_binding.labeltype`, `crvserver_cspolicy_binding.labeltype`, `crvserver_feopolicy_binding.labeltype`, `crvserver_filterpolicy_binding.labeltype`, `crvserver_icapolicy_binding.labeltype`, `crvserver_policymap_binding.labeltype`, `crvserver_responderpolicy_binding.labeltype`, `crvserver_rewritepolicy_binding.labeltype`, `crvserver_spilloverpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrpolicyLabeltype {
     /// `reqvserver`
@@ -1093,7 +1093,7 @@ pub struct Crvserver {
 /// Values of `crvserver`.`appflowlog` ([`Crvserver`]).
 ///
 /// Also the values of `crvserver.backendssl`, `crvserver.disableprimaryondown`, `crvserver.downstateflush`, `crvserver.sopersistence`, `crvserver.state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverAppflowlog {
     /// `ENABLED`
@@ -1110,7 +1110,7 @@ impl rt::WireEnum for CrvserverAppflowlog {
 /// Values of `crvserver`.`arp` ([`Crvserver`]).
 ///
 /// Also the values of `crvserver.authentication`, `crvserver.format`, `crvserver.ghost`, `crvserver.l2conn`, `crvserver.map`, `crvserver.originusip`, `crvserver.reuse`, `crvserver.sc`, `crvserver.useportrange`, `crvserver.via`, `crvserver_appfwpolicy_binding.sc`, `crvserver_cmppolicy_binding.inherited`, `crvserver_cmppolicy_binding.sc`, `crvserver_filterpolicy_binding.inherited`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverArp {
     /// `ON`
@@ -1131,7 +1131,7 @@ pub type CrvserverBackendssl = CrvserverAppflowlog;
 /// Values of `crvserver`.`bindpoint` ([`Crvserver`]).
 ///
 /// Also the values of `crvserver_appflowpolicy_binding.bindpoint`, `crvserver_appfwpolicy_binding.bindpoint`, `crvserver_appqoepolicy_binding.bindpoint`, `crvserver_cachepolicy_binding.bindpoint`, `crvserver_cmppolicy_binding.bindpoint`, `crvserver_crpolicy_binding.bindpoint`, `crvserver_cspolicy_binding.bindpoint`, `crvserver_feopolicy_binding.bindpoint`, `crvserver_filterpolicy_binding.bindpoint`, `crvserver_icapolicy_binding.bindpoint`, `crvserver_policymap_binding.bindpoint`, `crvserver_responderpolicy_binding.bindpoint`, `crvserver_rewritepolicy_binding.bindpoint`, `crvserver_spilloverpolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverBindpoint {
     /// `REQUEST`
@@ -1149,7 +1149,7 @@ impl rt::WireEnum for CrvserverBindpoint {
     ];
 }
 /// Values of `crvserver`.`cachetype` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverCachetype {
     /// `TRANSPARENT`
@@ -1167,7 +1167,7 @@ impl rt::WireEnum for CrvserverCachetype {
     ];
 }
 /// Values of `crvserver`.`curstate` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverCurstate {
     /// `UP`
@@ -1208,7 +1208,7 @@ impl rt::WireEnum for CrvserverCurstate {
 /// Values of `crvserver`.`disableprimaryondown` ([`Crvserver`]): the same values as [`CrvserverAppflowlog`].
 pub type CrvserverDisableprimaryondown = CrvserverAppflowlog;
 /// Values of `crvserver`.`disallowserviceaccess` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverDisallowserviceaccess {
     /// `DISABLED`
@@ -1231,7 +1231,7 @@ pub type CrvserverGhost = CrvserverArp;
 /// Values of `crvserver`.`icmpvsrresponse` ([`Crvserver`]).
 ///
 /// Also the values of `crvserver.rhistate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverIcmpvsrresponse {
     /// `PASSIVE`
@@ -1254,7 +1254,7 @@ pub type CrvserverMap = CrvserverArp;
 /// Values of `crvserver`.`nodefaultbindings` ([`Crvserver`]).
 ///
 /// Also the values of `crvserver.useoriginipportforcache`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverNodefaultbindings {
     /// `YES`
@@ -1269,7 +1269,7 @@ impl rt::WireEnum for CrvserverNodefaultbindings {
     ];
 }
 /// Values of `crvserver`.`onpolicymatch` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverOnpolicymatch {
     /// `CACHE`
@@ -1286,7 +1286,7 @@ impl rt::WireEnum for CrvserverOnpolicymatch {
 /// Values of `crvserver`.`originusip` ([`Crvserver`]): the same values as [`CrvserverArp`].
 pub type CrvserverOriginusip = CrvserverArp;
 /// Values of `crvserver`.`precedence` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverPrecedence {
     /// `RULE`
@@ -1301,7 +1301,7 @@ impl rt::WireEnum for CrvserverPrecedence {
     ];
 }
 /// Values of `crvserver`.`probeprotocol` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverProbeprotocol {
     /// `TCP`
@@ -1316,7 +1316,7 @@ impl rt::WireEnum for CrvserverProbeprotocol {
     ];
 }
 /// Values of `crvserver`.`redirect` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverRedirect {
     /// `CACHE`
@@ -1340,7 +1340,7 @@ pub type CrvserverRhistate = CrvserverIcmpvsrresponse;
 /// Values of `crvserver`.`sc` ([`Crvserver`]): the same values as [`CrvserverArp`].
 pub type CrvserverSc = CrvserverArp;
 /// Values of `crvserver`.`servicetype` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverServicetype {
     /// `HTTP`
@@ -1361,7 +1361,7 @@ impl rt::WireEnum for CrvserverServicetype {
     ];
 }
 /// Values of `crvserver`.`somethod` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverSomethod {
     /// `CONNECTION`
@@ -1389,7 +1389,7 @@ pub type CrvserverSopersistence = CrvserverAppflowlog;
 /// Values of `crvserver`.`state` ([`Crvserver`]): the same values as [`CrvserverAppflowlog`].
 pub type CrvserverState = CrvserverAppflowlog;
 /// Values of `crvserver`.`type` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverType {
     /// `CONTENT`
@@ -1408,7 +1408,7 @@ pub type CrvserverUseoriginipportforcache = CrvserverNodefaultbindings;
 /// Values of `crvserver`.`useportrange` ([`Crvserver`]): the same values as [`CrvserverArp`].
 pub type CrvserverUseportrange = CrvserverArp;
 /// Values of `crvserver`.`value` ([`Crvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverValue {
     /// `Certkey not bound`
@@ -4727,7 +4727,7 @@ pub struct CrvserverStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `crvserver`.`clearstats` ([`CrvserverStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrvserverStatsClearstats {
     /// `basic`

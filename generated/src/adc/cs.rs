@@ -54,7 +54,7 @@ pub struct Csaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `csaction`.`builtin` ([`Csaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsactionBuiltin {
     /// `MODIFIABLE`
@@ -238,7 +238,7 @@ pub struct Csparameter {
 /// Values of `csparameter`.`stateupdate` ([`Csparameter`]).
 ///
 /// Also the values of `csvserver.appflowlog`, `csvserver.disableprimaryondown`, `csvserver.downstateflush`, `csvserver.gt2gb`, `csvserver.push`, `csvserver.redirectportrewrite`, `csvserver.sopersistence`, `csvserver.state`, `csvserver_domain_binding.appflowlog`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsparameterStateupdate {
     /// `ENABLED`
@@ -387,7 +387,7 @@ pub struct Cspolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cspolicy`.`cspolicytype` ([`Cspolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CspolicyCspolicytype {
     /// `Classic Policy`
@@ -404,7 +404,7 @@ impl rt::WireEnum for CspolicyCspolicytype {
 /// Values of `cspolicy`.`labeltype` ([`Cspolicy`]).
 ///
 /// Also the values of `cspolicy_crvserver_binding.labeltype`, `cspolicy_cspolicylabel_binding.labeltype`, `cspolicy_csvserver_binding.labeltype`, `csvserver.labeltype`, `csvserver_appflowpolicy_binding.labeltype`, `csvserver_appfwpolicy_binding.labeltype`, `csvserver_appqoepolicy_binding.labeltype`, `csvserver_auditnslogpolicy_binding.labeltype`, `csvserver_auditsyslogpolicy_binding.labeltype`, `csvserver_authorizationpolicy_binding.labeltype`, `csvserver_botpolicy_binding.labeltype`, `csvserver_cachepolicy_binding.labeltype`, `csvserver_cmppolicy_binding.labeltype`, `csvserver_contentinspectionpolicy_binding.labeltype`, `csvserver_cspolicy_binding.labeltype`, `csvserver_feopolicy_binding.labeltype`, `csvserver_filterpolicy_binding.labeltype`, `csvserver_responderpolicy_binding.labeltype`, `csvserver_rewritepolicy_binding.labeltype`, `csvserver_spilloverpolicy_binding.labeltype`, `csvserver_tmtrafficpolicy_binding.labeltype`, `csvserver_transformpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CspolicyLabeltype {
     /// `reqvserver`
@@ -1161,7 +1161,7 @@ pub struct Cspolicylabel {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `cspolicylabel`.`cspolicylabeltype` ([`Cspolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CspolicylabelCspolicylabeltype {
     /// `HTTP`
@@ -1251,7 +1251,7 @@ impl rt::WireEnum for CspolicylabelCspolicylabeltype {
 /// Values of `cspolicylabel`.`labeltype` ([`Cspolicylabel`]).
 ///
 /// Also the values of `cspolicylabel_cspolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CspolicylabelLabeltype {
     /// `policylabel`
@@ -2167,7 +2167,7 @@ pub type CsvserverAppflowlog = CsparameterStateupdate;
 /// Values of `csvserver`.`authentication` ([`Csvserver`]).
 ///
 /// Also the values of `csvserver.authn401`, `csvserver.casesensitive`, `csvserver.dtls`, `csvserver.l2conn`, `csvserver.rtspnat`, `csvserver.sc`, `csvserver_appfwpolicy_binding.sc`, `csvserver_auditnslogpolicy_binding.sc`, `csvserver_auditsyslogpolicy_binding.sc`, `csvserver_authorizationpolicy_binding.sc`, `csvserver_cmppolicy_binding.sc`, `csvserver_filterpolicy_binding.sc`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverAuthentication {
     /// `ON`
@@ -2186,7 +2186,7 @@ pub type CsvserverAuthn401 = CsvserverAuthentication;
 /// Values of `csvserver`.`bindpoint` ([`Csvserver`]).
 ///
 /// Also the values of `csvserver_filterpolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverBindpoint {
     /// `REQUEST`
@@ -2213,7 +2213,7 @@ impl rt::WireEnum for CsvserverBindpoint {
 /// Values of `csvserver`.`cacheable` ([`Csvserver`]).
 ///
 /// Also the values of `csvserver.nodefaultbindings`, `csvserver.pushmulticlients`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverCacheable {
     /// `YES`
@@ -2228,7 +2228,7 @@ impl rt::WireEnum for CsvserverCacheable {
     ];
 }
 /// Values of `csvserver`.`cachetype` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverCachetype {
     /// `TRANSPARENT`
@@ -2248,7 +2248,7 @@ impl rt::WireEnum for CsvserverCachetype {
 /// Values of `csvserver`.`casesensitive` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
 pub type CsvserverCasesensitive = CsvserverAuthentication;
 /// Values of `csvserver`.`curstate` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverCurstate {
     /// `UP`
@@ -2289,7 +2289,7 @@ impl rt::WireEnum for CsvserverCurstate {
 /// Values of `csvserver`.`disableprimaryondown` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
 pub type CsvserverDisableprimaryondown = CsparameterStateupdate;
 /// Values of `csvserver`.`dnsoverhttps` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverDnsoverhttps {
     /// `DISABLED`
@@ -2304,7 +2304,7 @@ impl rt::WireEnum for CsvserverDnsoverhttps {
     ];
 }
 /// Values of `csvserver`.`dnsrecordtype` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverDnsrecordtype {
     /// `A`
@@ -2333,7 +2333,7 @@ pub type CsvserverGt2gb = CsparameterStateupdate;
 /// Values of `csvserver`.`icmpvsrresponse` ([`Csvserver`]).
 ///
 /// Also the values of `csvserver.rhistate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverIcmpvsrresponse {
     /// `PASSIVE`
@@ -2348,7 +2348,7 @@ impl rt::WireEnum for CsvserverIcmpvsrresponse {
     ];
 }
 /// Values of `csvserver`.`insertvserveripport` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverInsertvserveripport {
     /// `OFF`
@@ -2370,7 +2370,7 @@ pub type CsvserverL2conn = CsvserverAuthentication;
 /// Values of `csvserver`.`labeltype` ([`Csvserver`]): the same values as [`CspolicyLabeltype`].
 pub type CsvserverLabeltype = CspolicyLabeltype;
 /// Values of `csvserver`.`mssqlserverversion` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverMssqlserverversion {
     /// `70`
@@ -2405,7 +2405,7 @@ impl rt::WireEnum for CsvserverMssqlserverversion {
 /// Values of `csvserver`.`nodefaultbindings` ([`Csvserver`]): the same values as [`CsvserverCacheable`].
 pub type CsvserverNodefaultbindings = CsvserverCacheable;
 /// Values of `csvserver`.`oracleserverversion` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverOracleserverversion {
     /// `10G`
@@ -2420,7 +2420,7 @@ impl rt::WireEnum for CsvserverOracleserverversion {
     ];
 }
 /// Values of `csvserver`.`persistencebackup` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverPersistencebackup {
     /// `SOURCEIP`
@@ -2435,7 +2435,7 @@ impl rt::WireEnum for CsvserverPersistencebackup {
     ];
 }
 /// Values of `csvserver`.`persistencetype` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverPersistencetype {
     /// `SOURCEIP`
@@ -2456,7 +2456,7 @@ impl rt::WireEnum for CsvserverPersistencetype {
     ];
 }
 /// Values of `csvserver`.`precedence` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverPrecedence {
     /// `RULE`
@@ -2471,7 +2471,7 @@ impl rt::WireEnum for CsvserverPrecedence {
     ];
 }
 /// Values of `csvserver`.`probeprotocol` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverProbeprotocol {
     /// `TCP`
@@ -2490,7 +2490,7 @@ pub type CsvserverPush = CsparameterStateupdate;
 /// Values of `csvserver`.`pushmulticlients` ([`Csvserver`]): the same values as [`CsvserverCacheable`].
 pub type CsvserverPushmulticlients = CsvserverCacheable;
 /// Values of `csvserver`.`redirect` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverRedirect {
     /// `CACHE`
@@ -2516,7 +2516,7 @@ pub type CsvserverRtspnat = CsvserverAuthentication;
 /// Values of `csvserver`.`sc` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
 pub type CsvserverSc = CsvserverAuthentication;
 /// Values of `csvserver`.`servicetype` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverServicetype {
     /// `HTTP`
@@ -2634,7 +2634,7 @@ impl rt::WireEnum for CsvserverServicetype {
     ];
 }
 /// Values of `csvserver`.`sobackupaction` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverSobackupaction {
     /// `DROP`
@@ -2652,7 +2652,7 @@ impl rt::WireEnum for CsvserverSobackupaction {
     ];
 }
 /// Values of `csvserver`.`somethod` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverSomethod {
     /// `CONNECTION`
@@ -2680,7 +2680,7 @@ pub type CsvserverSopersistence = CsparameterStateupdate;
 /// Values of `csvserver`.`state` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
 pub type CsvserverState = CsparameterStateupdate;
 /// Values of `csvserver`.`stateupdate` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverStateupdate {
     /// `ENABLED`
@@ -2700,7 +2700,7 @@ impl rt::WireEnum for CsvserverStateupdate {
     ];
 }
 /// Values of `csvserver`.`targettype` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverTargettype {
     /// `GSLB`
@@ -2710,7 +2710,7 @@ impl rt::WireEnum for CsvserverTargettype {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Gslb, "GSLB")];
 }
 /// Values of `csvserver`.`type` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverType {
     /// `CONTENT`
@@ -2725,7 +2725,7 @@ impl rt::WireEnum for CsvserverType {
     ];
 }
 /// Values of `csvserver`.`value` ([`Csvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverValue {
     /// `Certkey not bound`
@@ -3349,7 +3349,7 @@ pub struct CsvserverAppflowpolicyBinding {
 /// Values of `csvserver_appflowpolicy_binding`.`bindpoint` ([`CsvserverAppflowpolicyBinding`]).
 ///
 /// Also the values of `csvserver_appfwpolicy_binding.bindpoint`, `csvserver_appqoepolicy_binding.bindpoint`, `csvserver_auditnslogpolicy_binding.bindpoint`, `csvserver_auditsyslogpolicy_binding.bindpoint`, `csvserver_authorizationpolicy_binding.bindpoint`, `csvserver_cachepolicy_binding.bindpoint`, `csvserver_cmppolicy_binding.bindpoint`, `csvserver_contentinspectionpolicy_binding.bindpoint`, `csvserver_cspolicy_binding.bindpoint`, `csvserver_feopolicy_binding.bindpoint`, `csvserver_responderpolicy_binding.bindpoint`, `csvserver_rewritepolicy_binding.bindpoint`, `csvserver_spilloverpolicy_binding.bindpoint`, `csvserver_tmtrafficpolicy_binding.bindpoint`, `csvserver_transformpolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverAppflowpolicyBindingBindpoint {
     /// `REQUEST`
@@ -4596,7 +4596,7 @@ pub struct CsvserverBotpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `csvserver_botpolicy_binding`.`bindpoint` ([`CsvserverBotpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverBotpolicyBindingBindpoint {
     /// `REQUEST`
@@ -7210,7 +7210,7 @@ pub struct CsvserverStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `csvserver`.`clearstats` ([`CsvserverStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverStatsClearstats {
     /// `basic`

@@ -58,7 +58,7 @@ pub struct Dbdbprofile {
 /// Values of `dbdbprofile`.`conmultiplex` ([`Dbdbprofile`]).
 ///
 /// Also the values of `dbdbprofile.enablecachingconmuxoff`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DbdbprofileConmultiplex {
     /// `ENABLED`
@@ -77,7 +77,7 @@ pub type DbdbprofileEnablecachingconmuxoff = DbdbprofileConmultiplex;
 /// Values of `dbdbprofile`.`interpretquery` ([`Dbdbprofile`]).
 ///
 /// Also the values of `dbdbprofile.stickiness`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DbdbprofileInterpretquery {
     /// `YES`

@@ -60,7 +60,7 @@ pub struct Dnsaaaarec {
 /// Values of `dnsaaaarec`.`authtype` ([`Dnsaaaarec`]).
 ///
 /// Also the values of `dnsaaaarec.type`, `dnsaddrec.authtype`, `dnsaddrec.type`, `dnscnamerec.authtype`, `dnscnamerec.type`, `dnsmxrec.authtype`, `dnsmxrec.type`, `dnsnaptrrec.authtype`, `dnsnaptrrec.type`, `dnsnsecrec.type`, `dnsnsrec.authtype`, `dnsnsrec.type`, `dnsptrrec.authtype`, `dnsptrrec.type`, `dnssoarec.authtype`, `dnssoarec.type`, `dnssrvrec.authtype`, `dnssrvrec.type`, `dnstxtrec.authtype`, `dnstxtrec.type`, `dnszone.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsaaaarecAuthtype {
     /// `ALL`
@@ -244,7 +244,7 @@ pub struct Dnsaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `dnsaction`.`actiontype` ([`Dnsaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsactionActiontype {
     /// `ViewName`
@@ -273,7 +273,7 @@ impl rt::WireEnum for DnsactionActiontype {
 /// Values of `dnsaction`.`builtin` ([`Dnsaction`]).
 ///
 /// Also the values of `dnsaction64.builtin`, `dnspolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsactionBuiltin {
     /// `MODIFIABLE`
@@ -298,7 +298,7 @@ impl rt::WireEnum for DnsactionBuiltin {
 /// Values of `dnsaction`.`cachebypass` ([`Dnsaction`]).
 ///
 /// Also the values of `dnsaction.drop`, `dnsparameter.cacherecords`, `dnspolicy.cachebypass`, `dnspolicy.drop`, `dnszone.proxymode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsactionCachebypass {
     /// `YES`
@@ -811,7 +811,7 @@ pub struct Dnscaarec {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `dnscaarec`.`flag` ([`Dnscaarec`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnscaarecFlag {
     /// `CRITICAL`
@@ -826,7 +826,7 @@ impl rt::WireEnum for DnscaarecFlag {
     ];
 }
 /// Values of `dnscaarec`.`type` ([`Dnscaarec`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnscaarecType {
     /// `ADNS`
@@ -1239,7 +1239,7 @@ pub struct DnsglobalDnspolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `dnsglobal_dnspolicy_binding`.`globalbindtype` ([`DnsglobalDnspolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsglobalDnspolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -1269,7 +1269,7 @@ impl rt::WireEnum for DnsglobalDnspolicyBindingGlobalbindtype {
 /// Values of `dnsglobal_dnspolicy_binding`.`labeltype` ([`DnsglobalDnspolicyBinding`]).
 ///
 /// Also the values of `dnspolicylabel.labeltype`, `dnspolicylabel_dnspolicy_binding.labeltype`, `dnspolicylabel_policybinding_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsglobalDnspolicyBindingLabeltype {
     /// `policylabel`
@@ -1281,7 +1281,7 @@ impl rt::WireEnum for DnsglobalDnspolicyBindingLabeltype {
     ];
 }
 /// Values of `dnsglobal_dnspolicy_binding`.`type` ([`DnsglobalDnspolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsglobalDnspolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1554,7 +1554,7 @@ pub struct Dnskey {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `dnskey`.`algorithm` ([`Dnskey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnskeyAlgorithm {
     /// `RSASHA1`
@@ -1578,7 +1578,7 @@ impl rt::WireEnum for DnskeyAlgorithm {
 /// Values of `dnskey`.`autorollover` ([`Dnskey`]).
 ///
 /// Also the values of `dnsparameter.autosavekeyops`, `dnsparameter.zonetransfer`, `dnsprofile.insertecs`, `dnsprofile.recursiveresolution`, `dnsprofile.replaceecs`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnskeyAutorollover {
     /// `DISABLED`
@@ -1593,7 +1593,7 @@ impl rt::WireEnum for DnskeyAutorollover {
     ];
 }
 /// Values of `dnskey`.`keytype` ([`Dnskey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnskeyKeytype {
     /// `KSK`
@@ -1614,7 +1614,7 @@ impl rt::WireEnum for DnskeyKeytype {
     ];
 }
 /// Values of `dnskey`.`rollovermethod` ([`Dnskey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnskeyRollovermethod {
     /// `DoubleRRSet`
@@ -1634,7 +1634,7 @@ impl rt::WireEnum for DnskeyRollovermethod {
 /// Values of `dnskey`.`units1` ([`Dnskey`]).
 ///
 /// Also the values of `dnskey.units2`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnskeyUnits1 {
     /// `MINUTES`
@@ -2076,7 +2076,7 @@ pub struct Dnsnameserver {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `dnsnameserver`.`nameserverstate` ([`Dnsnameserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsnameserverNameserverstate {
     /// `UP`
@@ -2117,7 +2117,7 @@ impl rt::WireEnum for DnsnameserverNameserverstate {
 /// Values of `dnsnameserver`.`state` ([`Dnsnameserver`]).
 ///
 /// Also the values of `dnsparameter.cacheecszeroprefix`, `dnsparameter.cachehitbypass`, `dnsparameter.cachenoexpire`, `dnsparameter.dnsrootreferral`, `dnsparameter.dnssec`, `dnsparameter.recursion`, `dnsprofile.cacheecsresponses`, `dnsprofile.cachenegativeresponses`, `dnsprofile.cacherecords`, `dnsprofile.dnsanswerseclogging`, `dnsprofile.dnserrorlogging`, `dnsprofile.dnsextendedlogging`, `dnsprofile.dnsquerylogging`, `dnsprofile.dropmultiqueryrequest`, `dnszone.dnssecoffload`, `dnszone.nsec`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsnameserverState {
     /// `ENABLED`
@@ -2132,7 +2132,7 @@ impl rt::WireEnum for DnsnameserverState {
     ];
 }
 /// Values of `dnsnameserver`.`type` ([`Dnsnameserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsnameserverType {
     /// `UDP`
@@ -2537,7 +2537,7 @@ pub struct Dnsnsecrec {
 /// Values of `dnsnsecrec`.`nextrecs` ([`Dnsnsecrec`]).
 ///
 /// Also the values of `dnssubnetcache.nextrecs`, `dnszone_domain_binding.nextrecs`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsnsecrecNextrecs {
     /// `A`
@@ -3020,7 +3020,7 @@ pub type DnsparameterDnsrootreferral = DnsnameserverState;
 /// Values of `dnsparameter`.`dnssec` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
 pub type DnsparameterDnssec = DnsnameserverState;
 /// Values of `dnsparameter`.`namelookuppriority` ([`Dnsparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsparameterNamelookuppriority {
     /// `WINS`
@@ -3037,7 +3037,7 @@ impl rt::WireEnum for DnsparameterNamelookuppriority {
 /// Values of `dnsparameter`.`recursion` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
 pub type DnsparameterRecursion = DnsnameserverState;
 /// Values of `dnsparameter`.`resolutionorder` ([`Dnsparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsparameterResolutionorder {
     /// `OnlyAQuery`
@@ -3058,7 +3058,7 @@ impl rt::WireEnum for DnsparameterResolutionorder {
     ];
 }
 /// Values of `dnsparameter`.`splitpktqueryprocessing` ([`Dnsparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsparameterSplitpktqueryprocessing {
     /// `ALLOW`
@@ -3465,7 +3465,7 @@ pub struct Dnspolicy64 {
 /// Values of `dnspolicy64`.`labeltype` ([`Dnspolicy64`]).
 ///
 /// Also the values of `dnspolicy_dnsglobal_binding.labeltype`, `dnspolicy_dnspolicylabel_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Dnspolicy64Labeltype {
     /// `reqvserver`
@@ -4201,7 +4201,7 @@ pub struct Dnspolicylabel {
 /// Values of `dnspolicylabel`.`labeltype` ([`Dnspolicylabel`]): the same values as [`DnsglobalDnspolicyBindingLabeltype`].
 pub type DnspolicylabelLabeltype = DnsglobalDnspolicyBindingLabeltype;
 /// Values of `dnspolicylabel`.`transform` ([`Dnspolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnspolicylabelTransform {
     /// `dns_req`
@@ -5014,7 +5014,7 @@ pub struct Dnsproxyrecords {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `dnsproxyrecords`.`negrectype` ([`Dnsproxyrecords`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsproxyrecordsNegrectype {
     /// `NXDOMAIN`
@@ -5029,7 +5029,7 @@ impl rt::WireEnum for DnsproxyrecordsNegrectype {
     ];
 }
 /// Values of `dnsproxyrecords`.`type` ([`Dnsproxyrecords`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsproxyrecordsType {
     /// `A`
@@ -7317,7 +7317,7 @@ pub struct DnsStats {
 /// Values of `dns`.`clearstats` ([`DnsStats`]).
 ///
 /// Also the values of `dnspolicylabel.clearstats`, `dnsrecords.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsStatsClearstats {
     /// `basic`

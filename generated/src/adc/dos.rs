@@ -169,7 +169,7 @@ pub struct DosStats {
 /// Values of `dos`.`clearstats` ([`DosStats`]).
 ///
 /// Also the values of `dospolicy.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DosStatsClearstats {
     /// `basic`

@@ -37,7 +37,7 @@ pub struct Endpointinfo {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `endpointinfo`.`endpointkind` ([`Endpointinfo`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EndpointinfoEndpointkind {
     /// `IP`

@@ -112,7 +112,7 @@ pub struct Feoaction {
 /// Values of `feoaction`.`builtin` ([`Feoaction`]).
 ///
 /// Also the values of `feopolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeoactionBuiltin {
     /// `MODIFIABLE`
@@ -447,7 +447,7 @@ pub struct FeoglobalFeopolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `feoglobal_feopolicy_binding`.`globalbindtype` ([`FeoglobalFeopolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeoglobalFeopolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -475,7 +475,7 @@ impl rt::WireEnum for FeoglobalFeopolicyBindingGlobalbindtype {
     ];
 }
 /// Values of `feoglobal_feopolicy_binding`.`type` ([`FeoglobalFeopolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeoglobalFeopolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -653,7 +653,7 @@ pub struct Feoparameter {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `feoparameter`.`builtin` ([`Feoparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeoparameterBuiltin {
     /// `MODIFIABLE`
@@ -1490,7 +1490,7 @@ pub struct FeoStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `feo`.`clearstats` ([`FeoStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeoStatsClearstats {
     /// `basic`

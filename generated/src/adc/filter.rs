@@ -56,7 +56,7 @@ pub struct Filteraction {
 /// Values of `filteraction`.`builtin` ([`Filteraction`]).
 ///
 /// Also the values of `filterhtmlinjectionvariable.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilteractionBuiltin {
     /// `MODIFIABLE`
@@ -79,7 +79,7 @@ impl rt::WireEnum for FilteractionBuiltin {
     ];
 }
 /// Values of `filteraction`.`qual` ([`Filteraction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilteractionQual {
     /// `reset`
@@ -322,7 +322,7 @@ pub struct FilterglobalFilterpolicyBinding {
 /// Values of `filterglobal_filterpolicy_binding`.`state` ([`FilterglobalFilterpolicyBinding`]).
 ///
 /// Also the values of `filterhtmlinjectionparameter.strict`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterglobalFilterpolicyBindingState {
     /// `ENABLED`
@@ -575,7 +575,7 @@ pub struct Filterhtmlinjectionvariable {
 /// Values of `filterhtmlinjectionvariable`.`builtin` ([`Filterhtmlinjectionvariable`]): the same values as [`FilteractionBuiltin`].
 pub type FilterhtmlinjectionvariableBuiltin = FilteractionBuiltin;
 /// Values of `filterhtmlinjectionvariable`.`type` ([`Filterhtmlinjectionvariable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterhtmlinjectionvariableType {
     /// `System internal`

@@ -386,7 +386,7 @@ pub struct GslbdomainGslbserviceBinding {
 /// Values of `gslbdomain_gslbservice_binding`.`servicetype` ([`GslbdomainGslbserviceBinding`]).
 ///
 /// Also the values of `gslbdomain_gslbservicegroupmember_binding.servicetype`, `gslbdomain_gslbvserver_binding.servicetype`, `gslbservicegroup.servicetype`, `gslbvserver_gslbservicegroupmember_binding.servicetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbserviceBindingServicetype {
     /// `HTTP`
@@ -451,7 +451,7 @@ impl rt::WireEnum for GslbdomainGslbserviceBindingServicetype {
 /// Values of `gslbdomain_gslbservice_binding`.`state` ([`GslbdomainGslbserviceBinding`]).
 ///
 /// Also the values of `gslbdomain_gslbservice_binding.svreffgslbstate`, `gslbdomain_gslbservicegroupmember_binding.svreffgslbstate`, `gslbdomain_gslbvserver_binding.state`, `gslbdomain_lbmonitor_binding.monstate`, `gslbservice.monitor_state`, `gslbservice.svreffgslbstate`, `gslbservice.svrstate`, `gslbservice_lbmonitor_binding.monitor_state`, `gslbservicegroup.svreffgslbstate`, `gslbservicegroup.svrstate`, `gslbservicegroup_gslbservicegroupmember_binding.svrstate`, `gslbservicegroup_servicegroupentitymonbindings_binding.monitor_state`, `gslbsite_gslbservice_binding.state`, `gslbsite_gslbservicegroupmember_binding.state`, `gslbvserver.curstate`, `gslbvserver_gslbservice_binding.curstate`, `gslbvserver_gslbservice_binding.svreffgslbstate`, `gslbvserver_gslbservicegroupmember_binding.curstate`, `gslbvserver_gslbservicegroupmember_binding.svreffgslbstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbserviceBindingState {
     /// `UP`
@@ -1003,7 +1003,7 @@ pub struct GslbdomainGslbvserverBinding {
 /// Values of `gslbdomain_gslbvserver_binding`.`backuplbmethod` ([`GslbdomainGslbvserverBinding`]).
 ///
 /// Also the values of `gslbdomain_gslbvserver_binding.lbmethod`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbvserverBindingBackuplbmethod {
     /// `ROUNDROBIN`
@@ -1041,7 +1041,7 @@ impl rt::WireEnum for GslbdomainGslbvserverBindingBackuplbmethod {
 /// Values of `gslbdomain_gslbvserver_binding`.`cip` ([`GslbdomainGslbvserverBinding`]).
 ///
 /// Also the values of `gslbdomain_gslbvserver_binding.edr`, `gslbdomain_gslbvserver_binding.mir`, `gslbparameter.automaticconfigsync`, `gslbparameter.dropldnsreq`, `gslbparameter.gslbconfigsyncmonitor`, `gslbparameter.gslbsynclocfiles`, `gslbparameter.gslbsyncsaveconfigcommand`, `gslbservice.appflowlog`, `gslbservice.cip`, `gslbservice.downstateflush`, `gslbservice.monstate`, `gslbservice.state`, `gslbservice_lbmonitor_binding.monstate`, `gslbservicegroup.appflowlog`, `gslbservicegroup.cip`, `gslbservicegroup.downstateflush`, `gslbservicegroup.state`, `gslbservicegroup_gslbservicegroupmember_binding.state`, `gslbservicegroup_lbmonitor_binding.monstate`, `gslbservicegroup_lbmonitor_binding.state`, `gslbservicegroup_servicegroupentitymonbindings_binding.state`, `gslbsite.metricexchange`, `gslbsite.nwmetricexchange`, `gslbsite.sessionexchange`, `gslbvserver.appflowlog`, `gslbvserver.disableprimaryondown`, `gslbvserver.ecs`, `gslbvserver.ecsaddrvalidation`, `gslbvserver.edr`, `gslbvserver.iscname`, `gslbvserver.mir`, `gslbvserver.sopersistence`, `gslbvserver.state`, `gslbvserver_gslbservice_binding.iscname`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbvserverBindingCip {
     /// `ENABLED`
@@ -1056,7 +1056,7 @@ impl rt::WireEnum for GslbdomainGslbvserverBindingCip {
     ];
 }
 /// Values of `gslbdomain_gslbvserver_binding`.`dnsrecordtype` ([`GslbdomainGslbvserverBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbvserverBindingDnsrecordtype {
     /// `A`
@@ -1079,7 +1079,7 @@ impl rt::WireEnum for GslbdomainGslbvserverBindingDnsrecordtype {
 /// Values of `gslbdomain_gslbvserver_binding`.`dynamicweight` ([`GslbdomainGslbvserverBinding`]).
 ///
 /// Also the values of `gslbvserver.dynamicweight`, `gslbvserver_gslbservicegroupmember_binding.dynamicweight`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbvserverBindingDynamicweight {
     /// `SERVICECOUNT`
@@ -1105,7 +1105,7 @@ pub type GslbdomainGslbvserverBindingMir = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbdomain_gslbvserver_binding`.`persistencetype` ([`GslbdomainGslbvserverBinding`]).
 ///
 /// Also the values of `gslbvserver.persistencetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbvserverBindingPersistencetype {
     /// `SOURCEIP`
@@ -1124,7 +1124,7 @@ pub type GslbdomainGslbvserverBindingServicetype = GslbdomainGslbserviceBindingS
 /// Values of `gslbdomain_gslbvserver_binding`.`sitepersistence` ([`GslbdomainGslbvserverBinding`]).
 ///
 /// Also the values of `gslbservice.sitepersistence`, `gslbservicegroup.sitepersistence`, `gslbvserver.sitepersistence`, `gslbvserver_gslbservice_binding.svcsitepersistence`, `gslbvserver_gslbservicegroupmember_binding.svcsitepersistence`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainGslbvserverBindingSitepersistence {
     /// `ConnectionProxy`
@@ -1362,7 +1362,7 @@ pub struct GslbdomainLbmonitorBinding {
 /// Values of `gslbdomain_lbmonitor_binding`.`iptunnel` ([`GslbdomainLbmonitorBinding`]).
 ///
 /// Also the values of `gslbservice.healthmonitor`, `gslbservice.nodefaultbindings`, `gslbservicegroup.graceful`, `gslbservicegroup.healthmonitor`, `gslbservicegroup.nodefaultbindings`, `gslbservicegroup_gslbservicegroupmember_binding.graceful`, `gslbvserver.nodefaultbindings`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainLbmonitorBindingIptunnel {
     /// `YES`
@@ -1817,7 +1817,7 @@ pub type GslbparameterGslbconfigsyncmonitor = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbparameter`.`gslbsynclocfiles` ([`Gslbparameter`]): the same values as [`GslbdomainGslbvserverBindingCip`].
 pub type GslbparameterGslbsynclocfiles = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbparameter`.`gslbsyncmode` ([`Gslbparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbparameterGslbsyncmode {
     /// `IncrementalSync`
@@ -1834,7 +1834,7 @@ impl rt::WireEnum for GslbparameterGslbsyncmode {
 /// Values of `gslbparameter`.`gslbsyncsaveconfigcommand` ([`Gslbparameter`]): the same values as [`GslbdomainGslbvserverBindingCip`].
 pub type GslbparameterGslbsyncsaveconfigcommand = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbparameter`.`ldnsprobeorder` ([`Gslbparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbparameterLdnsprobeorder {
     /// `PING`
@@ -2296,7 +2296,7 @@ pub type GslbserviceDownstateflush = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbservice`.`gslb` ([`Gslbservice`]).
 ///
 /// Also the values of `gslbservicegroup.gslb`, `gslbsite.sitetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbserviceGslb {
     /// `REMOTE`
@@ -2321,7 +2321,7 @@ pub type GslbserviceNodefaultbindings = GslbdomainLbmonitorBindingIptunnel;
 /// Values of `gslbservice`.`servicetype` ([`Gslbservice`]).
 ///
 /// Also the values of `gslbvserver.servicetype`, `gslbvserver_gslbservice_binding.gslbboundsvctype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbserviceServicetype {
     /// `HTTP`
@@ -2398,7 +2398,7 @@ pub type GslbserviceSvrstate = GslbdomainGslbserviceBindingState;
 /// Values of `gslbservice`.`threshold` ([`Gslbservice`]).
 ///
 /// Also the values of `gslbservicegroup_gslbservicegroupmember_binding.threshold`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbserviceThreshold {
     /// `ABOVE`
@@ -3396,7 +3396,7 @@ pub struct Gslbservicegroup {
 /// Values of `gslbservicegroup`.`appflowlog` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbvserverBindingCip`].
 pub type GslbservicegroupAppflowlog = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbservicegroup`.`autodelayedtrofs` ([`Gslbservicegroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbservicegroupAutodelayedtrofs {
     /// `NO`
@@ -3411,7 +3411,7 @@ impl rt::WireEnum for GslbservicegroupAutodelayedtrofs {
     ];
 }
 /// Values of `gslbservicegroup`.`autoscale` ([`Gslbservicegroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbservicegroupAutoscale {
     /// `DISABLED`
@@ -3438,7 +3438,7 @@ pub type GslbservicegroupHealthmonitor = GslbdomainLbmonitorBindingIptunnel;
 /// Values of `gslbservicegroup`.`nodefaultbindings` ([`Gslbservicegroup`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
 pub type GslbservicegroupNodefaultbindings = GslbdomainLbmonitorBindingIptunnel;
 /// Values of `gslbservicegroup`.`servicegroupeffectivestate` ([`Gslbservicegroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbservicegroupServicegroupeffectivestate {
     /// `UP`
@@ -3472,7 +3472,7 @@ pub type GslbservicegroupSvreffgslbstate = GslbdomainGslbserviceBindingState;
 /// Values of `gslbservicegroup`.`svrstate` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbserviceBindingState`].
 pub type GslbservicegroupSvrstate = GslbdomainGslbserviceBindingState;
 /// Values of `gslbservicegroup`.`value` ([`Gslbservicegroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbservicegroupValue {
     /// `Certkey not bound`
@@ -4711,7 +4711,7 @@ pub type GslbsiteNwmetricexchange = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbsite`.`persistencemepstatus` ([`Gslbsite`]).
 ///
 /// Also the values of `gslbsite.status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbsitePersistencemepstatus {
     /// `ACTIVE`
@@ -4735,7 +4735,7 @@ pub type GslbsiteSitetype = GslbserviceGslb;
 /// Values of `gslbsite`.`status` ([`Gslbsite`]): the same values as [`GslbsitePersistencemepstatus`].
 pub type GslbsiteStatus = GslbsitePersistencemepstatus;
 /// Values of `gslbsite`.`triggermonitor` ([`Gslbsite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbsiteTriggermonitor {
     /// `ALWAYS`
@@ -5069,7 +5069,7 @@ pub struct GslbsiteGslbserviceBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `gslbsite_gslbservice_binding`.`servicetype` ([`GslbsiteGslbserviceBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbsiteGslbserviceBindingServicetype {
     /// `HTTP`
@@ -5330,7 +5330,7 @@ pub struct GslbsiteGslbservicegroupBinding {
 /// Values of `gslbsite_gslbservicegroup_binding`.`servicetype` ([`GslbsiteGslbservicegroupBinding`]).
 ///
 /// Also the values of `gslbsite_gslbservicegroupmember_binding.servicetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbsiteGslbservicegroupBindingServicetype {
     /// `HTTP`
@@ -6055,7 +6055,7 @@ pub type GslbvserverAppflowlog = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`backuplbmethod` ([`Gslbvserver`]).
 ///
 /// Also the values of `gslbvserver.lbmethod`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverBackuplbmethod {
     /// `ROUNDROBIN`
@@ -6096,7 +6096,7 @@ impl rt::WireEnum for GslbvserverBackuplbmethod {
     ];
 }
 /// Values of `gslbvserver`.`considereffectivestate` ([`Gslbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverConsidereffectivestate {
     /// `NONE`
@@ -6117,7 +6117,7 @@ pub type GslbvserverDisableprimaryondown = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`dnsrecordtype` ([`Gslbvserver`]).
 ///
 /// Also the values of `gslbdomain.dnsrecordtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverDnsrecordtype {
     /// `A`
@@ -6148,7 +6148,7 @@ pub type GslbvserverEcsaddrvalidation = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`edr` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
 pub type GslbvserverEdr = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`iptype` ([`Gslbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverIptype {
     /// `IPV4`
@@ -6177,7 +6177,7 @@ pub type GslbvserverServicetype = GslbserviceServicetype;
 /// Values of `gslbvserver`.`sitepersistence` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingSitepersistence`].
 pub type GslbvserverSitepersistence = GslbdomainGslbvserverBindingSitepersistence;
 /// Values of `gslbvserver`.`sobackupaction` ([`Gslbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverSobackupaction {
     /// `DROP`
@@ -6195,7 +6195,7 @@ impl rt::WireEnum for GslbvserverSobackupaction {
     ];
 }
 /// Values of `gslbvserver`.`somethod` ([`Gslbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverSomethod {
     /// `CONNECTION`
@@ -6223,7 +6223,7 @@ pub type GslbvserverSopersistence = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`state` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
 pub type GslbvserverState = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`toggleorder` ([`Gslbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverToggleorder {
     /// `ASCENDING`
@@ -6238,7 +6238,7 @@ impl rt::WireEnum for GslbvserverToggleorder {
     ];
 }
 /// Values of `gslbvserver`.`type` ([`Gslbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverType {
     /// `REQUEST`
@@ -7467,7 +7467,7 @@ pub struct GslbvserverLbpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `gslbvserver_lbpolicy_binding`.`type` ([`GslbvserverLbpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverLbpolicyBindingType {
     /// `MQTT_JUMBO_REQ`
@@ -7616,7 +7616,7 @@ pub struct GslbvserverSpilloverpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `gslbvserver_spilloverpolicy_binding`.`type` ([`GslbvserverSpilloverpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverSpilloverpolicyBindingType {
     /// `REQUEST`
@@ -7770,7 +7770,7 @@ pub struct GslbdomainStats {
 /// Values of `gslbdomain`.`clearstats` ([`GslbdomainStats`]).
 ///
 /// Also the values of `gslbservice.clearstats`, `gslbservicegroup.clearstats`, `gslbservicegroupmember.clearstats`, `gslbsite.clearstats`, `gslbvserver.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbdomainStatsClearstats {
     /// `basic`

@@ -94,7 +94,7 @@ pub struct Hafiles {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `hafiles`.`mode` ([`Hafiles`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HafilesMode {
     /// `all`
@@ -333,7 +333,7 @@ pub struct Hanode {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `hanode`.`failsafe` ([`Hanode`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HanodeFailsafe {
     /// `ON`
@@ -350,7 +350,7 @@ impl rt::WireEnum for HanodeFailsafe {
 /// Values of `hanode`.`haprop` ([`Hanode`]).
 ///
 /// Also the values of `hanode.hasync`, `hanode.inc`, `hanode.syncstatusstrictmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HanodeHaprop {
     /// `ENABLED`
@@ -365,7 +365,7 @@ impl rt::WireEnum for HanodeHaprop {
     ];
 }
 /// Values of `hanode`.`hastatus` ([`Hanode`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HanodeHastatus {
     /// `ENABLED`
@@ -392,7 +392,7 @@ pub type HanodeInc = HanodeHaprop;
 /// Values of `hanode`.`routemonitorstate` ([`Hanode`]).
 ///
 /// Also the values of `hanode_routemonitor6_binding.routemonitorstate`, `hanode_routemonitor_binding.routemonitorstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HanodeRoutemonitorstate {
     /// `UP`
@@ -407,7 +407,7 @@ impl rt::WireEnum for HanodeRoutemonitorstate {
     ];
 }
 /// Values of `hanode`.`ssl2` ([`Hanode`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HanodeSsl2 {
     /// `DOWN`
@@ -428,7 +428,7 @@ impl rt::WireEnum for HanodeSsl2 {
     ];
 }
 /// Values of `hanode`.`state` ([`Hanode`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HanodeState {
     /// `Primary`
@@ -1356,7 +1356,7 @@ pub struct Hasync {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `hasync`.`save` ([`Hasync`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HasyncSave {
     /// `YES`
@@ -1467,7 +1467,7 @@ pub struct HanodeStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `hanode`.`clearstats` ([`HanodeStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HanodeStatsClearstats {
     /// `basic`

@@ -163,7 +163,7 @@ pub struct Icaaccessprofile {
 /// Values of `icaaccessprofile`.`builtin` ([`Icaaccessprofile`]).
 ///
 /// Also the values of `icaaction.builtin`, `icalatencyprofile.builtin`, `icapolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcaaccessprofileBuiltin {
     /// `MODIFIABLE`
@@ -186,7 +186,7 @@ impl rt::WireEnum for IcaaccessprofileBuiltin {
 /// Values of `icaaccessprofile`.`clientaudioredirection` ([`Icaaccessprofile`]).
 ///
 /// Also the values of `icaaccessprofile.clientclipboardredirection`, `icaaccessprofile.clientcomportredirection`, `icaaccessprofile.clientdriveredirection`, `icaaccessprofile.clientprinterredirection`, `icaaccessprofile.clienttwaindeviceredirection`, `icaaccessprofile.clientusbdriveredirection`, `icaaccessprofile.connectclientlptports`, `icaaccessprofile.draganddrop`, `icaaccessprofile.fido2redirection`, `icaaccessprofile.localremotedatasharing`, `icaaccessprofile.multistream`, `icaaccessprofile.smartcardredirection`, `icaaccessprofile.wiaredirection`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcaaccessprofileClientaudioredirection {
     /// `DEFAULT`
@@ -705,7 +705,7 @@ pub struct IcaglobalIcapolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `icaglobal_icapolicy_binding`.`globalbindtype` ([`IcaglobalIcapolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcaglobalIcapolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -733,7 +733,7 @@ impl rt::WireEnum for IcaglobalIcapolicyBindingGlobalbindtype {
     ];
 }
 /// Values of `icaglobal_icapolicy_binding`.`type` ([`IcaglobalIcapolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcaglobalIcapolicyBindingType {
     /// `ICA_REQ_OVERRIDE`
@@ -934,7 +934,7 @@ pub struct Icalatencyprofile {
 /// Values of `icalatencyprofile`.`builtin` ([`Icalatencyprofile`]): the same values as [`IcaaccessprofileBuiltin`].
 pub type IcalatencyprofileBuiltin = IcaaccessprofileBuiltin;
 /// Values of `icalatencyprofile`.`l7latencymonitoring` ([`Icalatencyprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcalatencyprofileL7latencymonitoring {
     /// `ENABLED`
@@ -1138,7 +1138,7 @@ pub struct Icaparameter {
 /// Values of `icaparameter`.`dfpersistence` ([`Icaparameter`]).
 ///
 /// Also the values of `icaparameter.edtlosstolerant`, `icaparameter.edtpmtuddf`, `icaparameter.edtpmtudrediscovery`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcaparameterDfpersistence {
     /// `DISABLED`
@@ -1161,7 +1161,7 @@ pub type IcaparameterEdtpmtudrediscovery = IcaparameterDfpersistence;
 /// Values of `icaparameter`.`enablesronhafailover` ([`Icaparameter`]).
 ///
 /// Also the values of `icaparameter.hdxinsightnonnsap`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcaparameterEnablesronhafailover {
     /// `YES`
@@ -1972,7 +1972,7 @@ pub struct IcapolicyStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `icapolicy`.`clearstats` ([`IcapolicyStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IcapolicyStatsClearstats {
     /// `basic`

@@ -72,7 +72,7 @@ pub struct Ipsecparameter {
 /// Values of `ipsecparameter`.`encalgo` ([`Ipsecparameter`]).
 ///
 /// Also the values of `ipsecprofile.encalgo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecparameterEncalgo {
     /// `AES`
@@ -99,7 +99,7 @@ impl rt::WireEnum for IpsecparameterEncalgo {
 /// Values of `ipsecparameter`.`hashalgo` ([`Ipsecparameter`]).
 ///
 /// Also the values of `ipsecprofile.hashalgo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecparameterHashalgo {
     /// `HMAC_SHA1`
@@ -125,7 +125,7 @@ impl rt::WireEnum for IpsecparameterHashalgo {
 /// Values of `ipsecparameter`.`ikeversion` ([`Ipsecparameter`]).
 ///
 /// Also the values of `ipsecprofile.ikeversion`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecparameterIkeversion {
     /// `V1`
@@ -142,7 +142,7 @@ impl rt::WireEnum for IpsecparameterIkeversion {
 /// Values of `ipsecparameter`.`perfectforwardsecrecy` ([`Ipsecparameter`]).
 ///
 /// Also the values of `ipsecprofile.perfectforwardsecrecy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecparameterPerfectforwardsecrecy {
     /// `ENABLE`
@@ -159,7 +159,7 @@ impl rt::WireEnum for IpsecparameterPerfectforwardsecrecy {
 /// Values of `ipsecparameter`.`responderonly` ([`Ipsecparameter`]).
 ///
 /// Also the values of `ipsecprofile.responderonly`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecparameterResponderonly {
     /// `YES`
@@ -347,7 +347,7 @@ pub struct Ipsecprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ipsecprofile`.`builtin` ([`Ipsecprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecprofileBuiltin {
     /// `MODIFIABLE`
@@ -545,7 +545,7 @@ pub struct IpseccountersStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ipseccounters`.`clearstats` ([`IpseccountersStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpseccountersStatsClearstats {
     /// `basic`

@@ -63,7 +63,7 @@ pub struct Ipsecalgprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ipsecalgprofile`.`connfailover` ([`Ipsecalgprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecalgprofileConnfailover {
     /// `ENABLED`
@@ -413,7 +413,7 @@ pub struct IpsecalgcountersStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ipsecalgcounters`.`clearstats` ([`IpsecalgcountersStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecalgcountersStatsClearstats {
     /// `basic`

@@ -61,7 +61,7 @@ pub struct Lbaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbaction`.`type` ([`Lbaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbactionType {
     /// `NOLBACTION`
@@ -258,7 +258,7 @@ pub struct LbglobalLbpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbglobal_lbpolicy_binding`.`globalbindtype` ([`LbglobalLbpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbglobalLbpolicyBindingGlobalbindtype {
     /// `APPFW_GLOBAL`
@@ -284,7 +284,7 @@ impl rt::WireEnum for LbglobalLbpolicyBindingGlobalbindtype {
 /// Values of `lbglobal_lbpolicy_binding`.`labeltype` ([`LbglobalLbpolicyBinding`]).
 ///
 /// Also the values of `lbpolicylabel_lbpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbglobalLbpolicyBindingLabeltype {
     /// `policylabel`
@@ -299,7 +299,7 @@ impl rt::WireEnum for LbglobalLbpolicyBindingLabeltype {
     ];
 }
 /// Values of `lbglobal_lbpolicy_binding`.`type` ([`LbglobalLbpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbglobalLbpolicyBindingType {
     /// `DIAMETER_REQ_DEFAULT`
@@ -583,7 +583,7 @@ pub struct Lbgroup {
 /// Values of `lbgroup`.`persistencebackup` ([`Lbgroup`]).
 ///
 /// Also the values of `lbvserver.persistencebackup`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbgroupPersistencebackup {
     /// `SOURCEIP`
@@ -598,7 +598,7 @@ impl rt::WireEnum for LbgroupPersistencebackup {
     ];
 }
 /// Values of `lbgroup`.`persistencetype` ([`Lbgroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbgroupPersistencetype {
     /// `SOURCEIP`
@@ -621,7 +621,7 @@ impl rt::WireEnum for LbgroupPersistencetype {
 /// Values of `lbgroup`.`usevserverpersistency` ([`Lbgroup`]).
 ///
 /// Also the values of `lbmonbindings.boundservicegroupsvrstate`, `lbmonbindings.state`, `lbmonbindings_gslbservicegroup_binding.boundservicegroupsvrstate`, `lbmonbindings_gslbservicegroup_binding.monstate`, `lbmonbindings_service_binding.monsvcstate`, `lbmonbindings_servicegroup_binding.boundservicegroupsvrstate`, `lbmonbindings_servicegroup_binding.monstate`, `lbmonitor.dup_state`, `lbmonitor.lrtm`, `lbmonitor.lrtmconfstr`, `lbmonitor.state`, `lbmonitor.storedb`, `lbmonitor_service_binding.dup_state`, `lbmonitor_service_binding.state`, `lbmonitor_servicegroup_binding.dup_state`, `lbmonitor_servicegroup_binding.state`, `lbparameter.allowboundsvcremoval`, `lbparameter.httponlycookieflag`, `lbparameter.monitorskipmaxclient`, `lbparameter.useencryptedpersistencecookie`, `lbparameter.usesecuredpersistencecookie`, `lbparameter.vserverspecificmac`, `lbprofile.dbslb`, `lbprofile.httponlycookieflag`, `lbprofile.processlocal`, `lbprofile.useencryptedpersistencecookie`, `lbprofile.usesecuredpersistencecookie`, `lbsipparameters.addrportvip`, `lbvserver.appflowlog`, `lbvserver.dbslb`, `lbvserver.disableprimaryondown`, `lbvserver.dns64`, `lbvserver.downstateflush`, `lbvserver.gt2gb`, `lbvserver.macmoderetainvlan`, `lbvserver.processlocal`, `lbvserver.push`, `lbvserver.redirectportrewrite`, `lbvserver.sessionless`, `lbvserver.sopersistence`, `lbvserver.state`, `lbvserver.trofspersistence`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbgroupUsevserverpersistency {
     /// `ENABLED`
@@ -1016,7 +1016,7 @@ pub struct Lbmetrictable {
 /// Values of `lbmetrictable`.`metrictype` ([`Lbmetrictable`]).
 ///
 /// Also the values of `lbmetrictable_metric_binding.metrictype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmetrictableMetrictype {
     /// `INTERNAL`
@@ -1406,7 +1406,7 @@ pub type LbmonbindingsBoundservicegroupsvrstate = LbgroupUsevserverpersistency;
 /// Values of `lbmonbindings`.`state` ([`Lbmonbindings`]): the same values as [`LbgroupUsevserverpersistency`].
 pub type LbmonbindingsState = LbgroupUsevserverpersistency;
 /// Values of `lbmonbindings`.`type` ([`Lbmonbindings`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonbindingsType {
     /// `PING`
@@ -1796,7 +1796,7 @@ pub type LbmonbindingsGslbservicegroupBindingBoundservicegroupsvrstate = Lbgroup
 /// Values of `lbmonbindings_gslbservicegroup_binding`.`monstate` ([`LbmonbindingsGslbservicegroupBinding`]): the same values as [`LbgroupUsevserverpersistency`].
 pub type LbmonbindingsGslbservicegroupBindingMonstate = LbgroupUsevserverpersistency;
 /// Values of `lbmonbindings_gslbservicegroup_binding`.`servicetype` ([`LbmonbindingsGslbservicegroupBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonbindingsGslbservicegroupBindingServicetype {
     /// `HTTP`
@@ -2076,7 +2076,7 @@ pub type LbmonbindingsServiceBindingMonsvcstate = LbgroupUsevserverpersistency;
 /// Values of `lbmonbindings_service_binding`.`servicetype` ([`LbmonbindingsServiceBinding`]).
 ///
 /// Also the values of `lbmonbindings_servicegroup_binding.servicetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonbindingsServiceBindingServicetype {
     /// `HTTP`
@@ -2223,7 +2223,7 @@ impl rt::WireEnum for LbmonbindingsServiceBindingServicetype {
 /// Values of `lbmonbindings_service_binding`.`svrstate` ([`LbmonbindingsServiceBinding`]).
 ///
 /// Also the values of `lbroute.flags`, `lbroute6.flags`, `lbvserver.curstate`, `lbvserver.effectivestate`, `lbvserver_service_binding.curstate`, `lbvserver_servicegroupmember_binding.curstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonbindingsServiceBindingSvrstate {
     /// `UP`
@@ -2984,7 +2984,7 @@ pub struct Lbmonitor {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbmonitor`.`action` ([`Lbmonitor`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorAction {
     /// `NONE`
@@ -3006,7 +3006,7 @@ pub type LbmonitorDupState = LbgroupUsevserverpersistency;
 /// Values of `lbmonitor`.`grpchealthcheck` ([`Lbmonitor`]).
 ///
 /// Also the values of `lbparameter.proximityfromself`, `lbprofile.proximityfromself`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorGrpchealthcheck {
     /// `NO`
@@ -3021,7 +3021,7 @@ impl rt::WireEnum for LbmonitorGrpchealthcheck {
     ];
 }
 /// Values of `lbmonitor`.`inbandsecurityid` ([`Lbmonitor`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorInbandsecurityid {
     /// `NO_INBAND_SECURITY`
@@ -3038,7 +3038,7 @@ impl rt::WireEnum for LbmonitorInbandsecurityid {
 /// Values of `lbmonitor`.`iptunnel` ([`Lbmonitor`]).
 ///
 /// Also the values of `lbmonitor.reverse`, `lbmonitor.secure`, `lbmonitor.storefrontacctservice`, `lbmonitor.storefrontcheckbackendservices`, `lbmonitor.tos`, `lbmonitor.transparent`, `lbmonitor.validatecred`, `lbparameter.consolidatedlconn`, `lbparameter.dropmqttjumbomessage`, `lbparameter.preferdirectroute`, `lbparameter.storemqttclientidandusername`, `lbparameter.useportforhashlb`, `lbprofile.storemqttclientidandusername`, `lbvserver.bypassaaaa`, `lbvserver.cacheable`, `lbvserver.consolidatedlconngbl`, `lbvserver.nodefaultbindings`, `lbvserver.pushmulticlients`, `lbvserver.recursionavailable`, `lbvserver.retainconnectionsoncluster`, `lbwlm.secure`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorIptunnel {
     /// `YES`
@@ -3059,7 +3059,7 @@ pub type LbmonitorLrtmconfstr = LbgroupUsevserverpersistency;
 /// Values of `lbmonitor`.`mssqlprotocolversion` ([`Lbmonitor`]).
 ///
 /// Also the values of `lbvserver.mssqlserverversion`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorMssqlprotocolversion {
     /// `70`
@@ -3092,7 +3092,7 @@ impl rt::WireEnum for LbmonitorMssqlprotocolversion {
     ];
 }
 /// Values of `lbmonitor`.`querytype` ([`Lbmonitor`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorQuerytype {
     /// `Address`
@@ -3114,7 +3114,7 @@ pub type LbmonitorReverse = LbmonitorIptunnel;
 /// Values of `lbmonitor`.`secure` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
 pub type LbmonitorSecure = LbmonitorIptunnel;
 /// Values of `lbmonitor`.`sipmethod` ([`Lbmonitor`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorSipmethod {
     /// `OPTIONS`
@@ -3132,7 +3132,7 @@ impl rt::WireEnum for LbmonitorSipmethod {
     ];
 }
 /// Values of `lbmonitor`.`snmpversion` ([`Lbmonitor`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorSnmpversion {
     /// `V1`
@@ -3159,7 +3159,7 @@ pub type LbmonitorTos = LbmonitorIptunnel;
 /// Values of `lbmonitor`.`transparent` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
 pub type LbmonitorTransparent = LbmonitorIptunnel;
 /// Values of `lbmonitor`.`type` ([`Lbmonitor`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorType {
     /// `PING`
@@ -3344,7 +3344,7 @@ impl rt::WireEnum for LbmonitorType {
 /// Values of `lbmonitor`.`units1` ([`Lbmonitor`]).
 ///
 /// Also the values of `lbmonitor.units2`, `lbmonitor.units3`, `lbmonitor.units4`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorUnits1 {
     /// `SEC`
@@ -3959,7 +3959,7 @@ pub struct LbmonitorMetricBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbmonitor_metric_binding`.`metric_unit` ([`LbmonitorMetricBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorMetricBindingMetricUnit {
     /// `Bytes/s`
@@ -4413,7 +4413,7 @@ pub struct LbmonitorSslcertkeyBinding {
 /// Values of `lbmonitor_sslcertkey_binding`.`crlcheck` ([`LbmonitorSslcertkeyBinding`]).
 ///
 /// Also the values of `lbmonitor_sslcertkey_binding.ocspcheck`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbmonitorSslcertkeyBindingCrlcheck {
     /// `Mandatory`
@@ -4701,7 +4701,7 @@ pub struct Lbparameter {
 /// Values of `lbparameter`.`allowboundsvcremoval` ([`Lbparameter`]): the same values as [`LbgroupUsevserverpersistency`].
 pub type LbparameterAllowboundsvcremoval = LbgroupUsevserverpersistency;
 /// Values of `lbparameter`.`builtin` ([`Lbparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbparameterBuiltin {
     /// `MODIFIABLE`
@@ -4730,7 +4730,7 @@ pub type LbparameterHttponlycookieflag = LbgroupUsevserverpersistency;
 /// Values of `lbparameter`.`lbhashalgorithm` ([`Lbparameter`]).
 ///
 /// Also the values of `lbprofile.lbhashalgorithm`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbparameterLbhashalgorithm {
     /// `DEFAULT`
@@ -4748,7 +4748,7 @@ impl rt::WireEnum for LbparameterLbhashalgorithm {
     ];
 }
 /// Values of `lbparameter`.`monitorconnectionclose` ([`Lbparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbparameterMonitorconnectionclose {
     /// `RESET`
@@ -4771,7 +4771,7 @@ pub type LbparameterProximityfromself = LbmonitorGrpchealthcheck;
 /// Values of `lbparameter`.`retainservicestate` ([`Lbparameter`]).
 ///
 /// Also the values of `lbvserver.authentication`, `lbvserver.authn401`, `lbvserver.l2conn`, `lbvserver.map`, `lbvserver.pq`, `lbvserver.rtspnat`, `lbvserver.sc`, `lbvserver_appfwpolicy_binding.sc`, `lbvserver_auditnslogpolicy_binding.sc`, `lbvserver_auditsyslogpolicy_binding.sc`, `lbvserver_authorizationpolicy_binding.sc`, `lbvserver_cmppolicy_binding.sc`, `lbvserver_filterpolicy_binding.sc`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbparameterRetainservicestate {
     /// `ON`
@@ -5350,7 +5350,7 @@ pub struct Lbpolicylabel {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbpolicylabel`.`policylabeltype` ([`Lbpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbpolicylabelPolicylabeltype {
     /// `DIAMETER`
@@ -7032,7 +7032,7 @@ pub type LbvserverAuthentication = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`authn401` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
 pub type LbvserverAuthn401 = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`backuplbmethod` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverBackuplbmethod {
     /// `ROUNDROBIN`
@@ -7064,7 +7064,7 @@ impl rt::WireEnum for LbvserverBackuplbmethod {
 /// Values of `lbvserver`.`bindpoint` ([`Lbvserver`]).
 ///
 /// Also the values of `lbvserver_capolicy_binding.bindpoint`, `lbvserver_filterpolicy_binding.bindpoint`, `lbvserver_pqpolicy_binding.bindpoint`, `lbvserver_scpolicy_binding.bindpoint`, `lbvserver_videooptimizationpolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverBindpoint {
     /// `REQUEST`
@@ -7083,7 +7083,7 @@ pub type LbvserverBypassaaaa = LbmonitorIptunnel;
 /// Values of `lbvserver`.`cacheable` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
 pub type LbvserverCacheable = LbmonitorIptunnel;
 /// Values of `lbvserver`.`connfailover` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverConnfailover {
     /// `DISABLED`
@@ -7101,7 +7101,7 @@ impl rt::WireEnum for LbvserverConnfailover {
     ];
 }
 /// Values of `lbvserver`.`consolidatedlconn` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverConsolidatedlconn {
     /// `GLOBAL`
@@ -7129,7 +7129,7 @@ pub type LbvserverDisableprimaryondown = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`dns64` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
 pub type LbvserverDns64 = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`dnsoverhttps` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverDnsoverhttps {
     /// `DISABLED`
@@ -7152,7 +7152,7 @@ pub type LbvserverGt2gb = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`icmpvsrresponse` ([`Lbvserver`]).
 ///
 /// Also the values of `lbvserver.rhistate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverIcmpvsrresponse {
     /// `PASSIVE`
@@ -7167,7 +7167,7 @@ impl rt::WireEnum for LbvserverIcmpvsrresponse {
     ];
 }
 /// Values of `lbvserver`.`insertvserveripport` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverInsertvserveripport {
     /// `OFF`
@@ -7189,7 +7189,7 @@ pub type LbvserverL2conn = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`labeltype` ([`Lbvserver`]).
 ///
 /// Also the values of `lbvserver_appflowpolicy_binding.labeltype`, `lbvserver_appfwpolicy_binding.labeltype`, `lbvserver_appqoepolicy_binding.labeltype`, `lbvserver_auditnslogpolicy_binding.labeltype`, `lbvserver_auditsyslogpolicy_binding.labeltype`, `lbvserver_authorizationpolicy_binding.labeltype`, `lbvserver_botpolicy_binding.labeltype`, `lbvserver_cachepolicy_binding.labeltype`, `lbvserver_capolicy_binding.labeltype`, `lbvserver_cmppolicy_binding.labeltype`, `lbvserver_contentinspectionpolicy_binding.labeltype`, `lbvserver_dnspolicy64_binding.labeltype`, `lbvserver_feopolicy_binding.labeltype`, `lbvserver_filterpolicy_binding.labeltype`, `lbvserver_pqpolicy_binding.labeltype`, `lbvserver_responderpolicy_binding.labeltype`, `lbvserver_rewritepolicy_binding.labeltype`, `lbvserver_scpolicy_binding.labeltype`, `lbvserver_spilloverpolicy_binding.labeltype`, `lbvserver_tmtrafficpolicy_binding.labeltype`, `lbvserver_transformpolicy_binding.labeltype`, `lbvserver_videooptimizationdetectionpolicy_binding.labeltype`, `lbvserver_videooptimizationpacingpolicy_binding.labeltype`, `lbvserver_videooptimizationpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverLabeltype {
     /// `reqvserver`
@@ -7207,7 +7207,7 @@ impl rt::WireEnum for LbvserverLabeltype {
     ];
 }
 /// Values of `lbvserver`.`lbmethod` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverLbmethod {
     /// `ROUNDROBIN`
@@ -7279,7 +7279,7 @@ impl rt::WireEnum for LbvserverLbmethod {
     ];
 }
 /// Values of `lbvserver`.`m` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverM {
     /// `IP`
@@ -7306,7 +7306,7 @@ pub type LbvserverMap = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`mssqlserverversion` ([`Lbvserver`]): the same values as [`LbmonitorMssqlprotocolversion`].
 pub type LbvserverMssqlserverversion = LbmonitorMssqlprotocolversion;
 /// Values of `lbvserver`.`newservicerequestunit` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverNewservicerequestunit {
     /// `PER_SECOND`
@@ -7323,7 +7323,7 @@ impl rt::WireEnum for LbvserverNewservicerequestunit {
 /// Values of `lbvserver`.`nodefaultbindings` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
 pub type LbvserverNodefaultbindings = LbmonitorIptunnel;
 /// Values of `lbvserver`.`oracleserverversion` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverOracleserverversion {
     /// `10G`
@@ -7340,7 +7340,7 @@ impl rt::WireEnum for LbvserverOracleserverversion {
 /// Values of `lbvserver`.`persistencebackup` ([`Lbvserver`]): the same values as [`LbgroupPersistencebackup`].
 pub type LbvserverPersistencebackup = LbgroupPersistencebackup;
 /// Values of `lbvserver`.`persistencetype` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverPersistencetype {
     /// `SOURCEIP`
@@ -7397,7 +7397,7 @@ impl rt::WireEnum for LbvserverPersistencetype {
 /// Values of `lbvserver`.`pq` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
 pub type LbvserverPq = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`precedence` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverPrecedence {
     /// `RULE`
@@ -7412,7 +7412,7 @@ impl rt::WireEnum for LbvserverPrecedence {
     ];
 }
 /// Values of `lbvserver`.`probeprotocol` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverProbeprotocol {
     /// `TCP`
@@ -7435,7 +7435,7 @@ pub type LbvserverPushmulticlients = LbmonitorIptunnel;
 /// Values of `lbvserver`.`recursionavailable` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
 pub type LbvserverRecursionavailable = LbmonitorIptunnel;
 /// Values of `lbvserver`.`redirect` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverRedirect {
     /// `CACHE`
@@ -7463,7 +7463,7 @@ pub type LbvserverRtspnat = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`sc` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
 pub type LbvserverSc = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`servicetype` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverServicetype {
     /// `HTTP`
@@ -7659,7 +7659,7 @@ impl rt::WireEnum for LbvserverServicetype {
 /// Values of `lbvserver`.`sessionless` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
 pub type LbvserverSessionless = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`skippersistency` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverSkippersistency {
     /// `Bypass`
@@ -7677,7 +7677,7 @@ impl rt::WireEnum for LbvserverSkippersistency {
     ];
 }
 /// Values of `lbvserver`.`sobackupaction` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverSobackupaction {
     /// `DROP`
@@ -7695,7 +7695,7 @@ impl rt::WireEnum for LbvserverSobackupaction {
     ];
 }
 /// Values of `lbvserver`.`somethod` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverSomethod {
     /// `CONNECTION`
@@ -7723,7 +7723,7 @@ pub type LbvserverSopersistence = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`state` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
 pub type LbvserverState = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`toggleorder` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverToggleorder {
     /// `ASCENDING`
@@ -7740,7 +7740,7 @@ impl rt::WireEnum for LbvserverToggleorder {
 /// Values of `lbvserver`.`trofspersistence` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
 pub type LbvserverTrofspersistence = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`type` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverType {
     /// `CONTENT`
@@ -7755,7 +7755,7 @@ impl rt::WireEnum for LbvserverType {
     ];
 }
 /// Values of `lbvserver`.`value` ([`Lbvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverValue {
     /// `Certkey not bound`
@@ -8502,7 +8502,7 @@ pub struct LbvserverAppflowpolicyBinding {
 /// Values of `lbvserver_appflowpolicy_binding`.`bindpoint` ([`LbvserverAppflowpolicyBinding`]).
 ///
 /// Also the values of `lbvserver_appfwpolicy_binding.bindpoint`, `lbvserver_appqoepolicy_binding.bindpoint`, `lbvserver_auditnslogpolicy_binding.bindpoint`, `lbvserver_auditsyslogpolicy_binding.bindpoint`, `lbvserver_authorizationpolicy_binding.bindpoint`, `lbvserver_cachepolicy_binding.bindpoint`, `lbvserver_cmppolicy_binding.bindpoint`, `lbvserver_contentinspectionpolicy_binding.bindpoint`, `lbvserver_dnspolicy64_binding.bindpoint`, `lbvserver_feopolicy_binding.bindpoint`, `lbvserver_responderpolicy_binding.bindpoint`, `lbvserver_rewritepolicy_binding.bindpoint`, `lbvserver_spilloverpolicy_binding.bindpoint`, `lbvserver_tmtrafficpolicy_binding.bindpoint`, `lbvserver_transformpolicy_binding.bindpoint`, `lbvserver_videooptimizationdetectionpolicy_binding.bindpoint`, `lbvserver_videooptimizationpacingpolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverAppflowpolicyBindingBindpoint {
     /// `REQUEST`
@@ -9765,7 +9765,7 @@ pub struct LbvserverBotpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbvserver_botpolicy_binding`.`bindpoint` ([`LbvserverBotpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverBotpolicyBindingBindpoint {
     /// `REQUEST`
@@ -10592,7 +10592,7 @@ pub struct LbvserverCsvserverBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbvserver_csvserver_binding`.`cachetype` ([`LbvserverCsvserverBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverCsvserverBindingCachetype {
     /// `TRANSPARENT`
@@ -11337,7 +11337,7 @@ pub struct LbvserverLbpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbvserver_lbpolicy_binding`.`bindpoint` ([`LbvserverLbpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverLbpolicyBindingBindpoint {
     /// `MQTT_JUMBO_REQ`
@@ -11355,7 +11355,7 @@ impl rt::WireEnum for LbvserverLbpolicyBindingBindpoint {
     ];
 }
 /// Values of `lbvserver_lbpolicy_binding`.`labeltype` ([`LbvserverLbpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverLbpolicyBindingLabeltype {
     /// `policylabel`
@@ -12165,7 +12165,7 @@ pub struct LbvserverServiceBinding {
 /// Values of `lbvserver_service_binding`.`curstate` ([`LbvserverServiceBinding`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
 pub type LbvserverServiceBindingCurstate = LbmonbindingsServiceBindingSvrstate;
 /// Values of `lbvserver_service_binding`.`servicetype` ([`LbvserverServiceBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverServiceBindingServicetype {
     /// `HTTP`
@@ -12657,7 +12657,7 @@ pub struct LbvserverServicegroupmemberBinding {
 /// Values of `lbvserver_servicegroupmember_binding`.`curstate` ([`LbvserverServicegroupmemberBinding`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
 pub type LbvserverServicegroupmemberBindingCurstate = LbmonbindingsServiceBindingSvrstate;
 /// Values of `lbvserver_servicegroupmember_binding`.`servicetype` ([`LbvserverServicegroupmemberBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverServicegroupmemberBindingServicetype {
     /// `HTTP`
@@ -13937,7 +13937,7 @@ pub struct Lbwlm {
 /// Values of `lbwlm`.`secure` ([`Lbwlm`]): the same values as [`LbmonitorIptunnel`].
 pub type LbwlmSecure = LbmonitorIptunnel;
 /// Values of `lbwlm`.`state` ([`Lbwlm`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbwlmState {
     /// `ACTIVE`
@@ -14662,7 +14662,7 @@ pub struct LbvserverStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lbvserver`.`clearstats` ([`LbvserverStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverStatsClearstats {
     /// `basic`
@@ -14677,7 +14677,7 @@ impl rt::WireEnum for LbvserverStatsClearstats {
     ];
 }
 /// Values of `lbvserver`.`sortorder` ([`LbvserverStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbvserverStatsSortorder {
     /// `ascending`

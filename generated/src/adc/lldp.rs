@@ -108,7 +108,7 @@ pub struct Lldpneighbors {
 /// Values of `lldpneighbors`.`autonegenabled` ([`Lldpneighbors`]).
 ///
 /// Also the values of `lldpneighbors.autonegsupport`, `lldpneighbors.linkaggrcapable`, `lldpneighbors.linkaggrenabled`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpneighborsAutonegenabled {
     /// `NO`
@@ -123,7 +123,7 @@ impl rt::WireEnum for LldpneighborsAutonegenabled {
     ];
 }
 /// Values of `lldpneighbors`.`autonegmautype` ([`Lldpneighbors`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpneighborsAutonegmautype {
     /// `Not Recieved`
@@ -257,7 +257,7 @@ impl rt::WireEnum for LldpneighborsAutonegmautype {
 /// Values of `lldpneighbors`.`autonegsupport` ([`Lldpneighbors`]): the same values as [`LldpneighborsAutonegenabled`].
 pub type LldpneighborsAutonegsupport = LldpneighborsAutonegenabled;
 /// Values of `lldpneighbors`.`chassisidsubtype` ([`Lldpneighbors`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpneighborsChassisidsubtype {
     /// `NONE`
@@ -290,7 +290,7 @@ impl rt::WireEnum for LldpneighborsChassisidsubtype {
     ];
 }
 /// Values of `lldpneighbors`.`iftype` ([`Lldpneighbors`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpneighborsIftype {
     /// `UNKNOWN`
@@ -312,7 +312,7 @@ pub type LldpneighborsLinkaggrcapable = LldpneighborsAutonegenabled;
 /// Values of `lldpneighbors`.`linkaggrenabled` ([`Lldpneighbors`]): the same values as [`LldpneighborsAutonegenabled`].
 pub type LldpneighborsLinkaggrenabled = LldpneighborsAutonegenabled;
 /// Values of `lldpneighbors`.`mgmtaddresssubtype` ([`Lldpneighbors`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpneighborsMgmtaddresssubtype {
     /// `OTHER`
@@ -330,7 +330,7 @@ impl rt::WireEnum for LldpneighborsMgmtaddresssubtype {
     ];
 }
 /// Values of `lldpneighbors`.`portidsubtype` ([`Lldpneighbors`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpneighborsPortidsubtype {
     /// `NONE`
@@ -559,7 +559,7 @@ pub struct Lldpparam {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lldpparam`.`mode` ([`Lldpparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpparamMode {
     /// `NONE`
@@ -696,7 +696,7 @@ pub struct LldpStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lldp`.`clearstats` ([`LldpStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LldpStatsClearstats {
     /// `basic`

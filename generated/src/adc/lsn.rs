@@ -51,7 +51,7 @@ pub struct Lsnappsattributes {
 /// Values of `lsnappsattributes`.`transportprotocol` ([`Lsnappsattributes`]).
 ///
 /// Also the values of `lsnappsprofile.transportprotocol`, `lsnsession.transportprotocol`, `lsntransportprofile.transportprotocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnappsattributesTransportprotocol {
     /// `TCP`
@@ -251,7 +251,7 @@ pub struct Lsnappsprofile {
 /// Values of `lsnappsprofile`.`filtering` ([`Lsnappsprofile`]).
 ///
 /// Also the values of `lsnappsprofile.mapping`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnappsprofileFiltering {
     /// `ENDPOINT-INDEPENDENT`
@@ -269,7 +269,7 @@ impl rt::WireEnum for LsnappsprofileFiltering {
     ];
 }
 /// Values of `lsnappsprofile`.`ippooling` ([`Lsnappsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnappsprofileIppooling {
     /// `PAIRED`
@@ -286,7 +286,7 @@ impl rt::WireEnum for LsnappsprofileIppooling {
 /// Values of `lsnappsprofile`.`l2info` ([`Lsnappsprofile`]).
 ///
 /// Also the values of `lsnappsprofile.tcpproxy`, `lsngroup.ftp`, `lsngroup.ftpcm`, `lsngroup.logging`, `lsngroup.pptp`, `lsngroup.rtspalg`, `lsngroup.sessionlogging`, `lsngroup.sessionsync`, `lsngroup.sipalg`, `lsnhttphdrlogprofile.loghost`, `lsnhttphdrlogprofile.logmethod`, `lsnhttphdrlogprofile.logurl`, `lsnhttphdrlogprofile.logversion`, `lsnlogprofile.logcompact`, `lsnlogprofile.logipfix`, `lsnlogprofile.logsessdeletion`, `lsnlogprofile.logsubscrinfo`, `lsnparameter.sessionsync`, `lsnparameter.subscrsessionremoval`, `lsnpool.portblockallocation`, `lsnsipalgprofile.opencontactpinhole`, `lsnsipalgprofile.openrecordroutepinhole`, `lsnsipalgprofile.openregisterpinhole`, `lsnsipalgprofile.openroutepinhole`, `lsnsipalgprofile.openviapinhole`, `lsnsipalgprofile.rport`, `lsntransportprofile.portpreserveparity`, `lsntransportprofile.portpreserverange`, `lsntransportprofile.syncheck`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnappsprofileL2info {
     /// `ENABLED`
@@ -1579,7 +1579,7 @@ pub struct Lsndeterministicnat {
 /// Values of `lsndeterministicnat`.`nattype` ([`Lsndeterministicnat`]).
 ///
 /// Also the values of `lsnstatic.nattype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsndeterministicnatNattype {
     /// `NAT44`
@@ -1836,7 +1836,7 @@ pub struct Lsngroup {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lsngroup`.`allocpolicy` ([`Lsngroup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsngroupAllocpolicy {
     /// `PORTS`
@@ -1859,7 +1859,7 @@ pub type LsngroupLogging = LsnappsprofileL2info;
 /// Values of `lsngroup`.`nattype` ([`Lsngroup`]).
 ///
 /// Also the values of `lsnpool.nattype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsngroupNattype {
     /// `DYNAMIC`
@@ -3444,7 +3444,7 @@ pub struct Lsnip6profile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lsnip6profile`.`type` ([`Lsnip6profile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Lsnip6profileType {
     /// `DS-Lite`
@@ -4295,7 +4295,7 @@ pub struct Lsnrtspalgprofile {
 /// Values of `lsnrtspalgprofile`.`rtsptransportprotocol` ([`Lsnrtspalgprofile`]).
 ///
 /// Also the values of `lsnsipalgprofile.siptransportprotocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnrtspalgprofileRtsptransportprotocol {
     /// `TCP`
@@ -4694,7 +4694,7 @@ pub struct LsnrtspalgsessionDatachannelBinding {
 /// Values of `lsnrtspalgsession_datachannel_binding`.`channelprotocol` ([`LsnrtspalgsessionDatachannelBinding`]).
 ///
 /// Also the values of `lsnsipalgcall_controlchannel_binding.channelprotocol`, `lsnsipalgcall_datachannel_binding.channelprotocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnrtspalgsessionDatachannelBindingChannelprotocol {
     /// `HTTP`
@@ -5092,7 +5092,7 @@ pub struct Lsnsession {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `lsnsession`.`nattype` ([`Lsnsession`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnsessionNattype {
     /// `NAT44`
@@ -5112,7 +5112,7 @@ impl rt::WireEnum for LsnsessionNattype {
     ];
 }
 /// Values of `lsnsession`.`sessionestdir` ([`Lsnsession`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnsessionSessionestdir {
     /// `OUT`
@@ -6132,7 +6132,7 @@ pub struct Lsnstatic {
 /// Values of `lsnstatic`.`nattype` ([`Lsnstatic`]): the same values as [`LsndeterministicnatNattype`].
 pub type LsnstaticNattype = LsndeterministicnatNattype;
 /// Values of `lsnstatic`.`status` ([`Lsnstatic`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnstaticStatus {
     /// `ACTIVE`
@@ -6147,7 +6147,7 @@ impl rt::WireEnum for LsnstaticStatus {
     ];
 }
 /// Values of `lsnstatic`.`transportprotocol` ([`Lsnstatic`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnstaticTransportprotocol {
     /// `TCP`
@@ -6716,7 +6716,7 @@ pub struct LsnStats {
 /// Values of `lsn`.`clearstats` ([`LsnStats`]).
 ///
 /// Also the values of `lsndslite.clearstats`, `lsngroup.clearstats`, `lsnnat64.clearstats`, `lsnpool.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LsnStatsClearstats {
     /// `basic`

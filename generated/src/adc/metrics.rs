@@ -65,7 +65,7 @@ pub struct Metricsprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `metricsprofile`.`metrics` ([`Metricsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricsprofileMetrics {
     /// `DISABLED`
@@ -80,7 +80,7 @@ impl rt::WireEnum for MetricsprofileMetrics {
     ];
 }
 /// Values of `metricsprofile`.`outputmode` ([`Metricsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricsprofileOutputmode {
     /// `avro`
@@ -101,7 +101,7 @@ impl rt::WireEnum for MetricsprofileOutputmode {
     ];
 }
 /// Values of `metricsprofile`.`servemode` ([`Metricsprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricsprofileServemode {
     /// `Pull`
@@ -266,7 +266,7 @@ pub struct MetricsprofileAuthenticationvserverBinding {
 /// Values of `metricsprofile_authenticationvserver_binding`.`entitytype` ([`MetricsprofileAuthenticationvserverBinding`]).
 ///
 /// Also the values of `metricsprofile_crvserver_binding.entitytype`, `metricsprofile_csvserver_binding.entitytype`, `metricsprofile_gslbvserver_binding.entitytype`, `metricsprofile_lbvserver_binding.entitytype`, `metricsprofile_service_binding.entitytype`, `metricsprofile_servicegroup_binding.entitytype`, `metricsprofile_uservserver_binding.entitytype`, `metricsprofile_vpnvserver_binding.entitytype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricsprofileAuthenticationvserverBindingEntitytype {
     /// `authvserver`

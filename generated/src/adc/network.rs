@@ -388,7 +388,7 @@ pub struct Interface {
 /// Values of `Interface`.`actduplex` ([`Interface`]).
 ///
 /// Also the values of `Interface.duplex`, `Interface.reqduplex`, `channel.duplex`, `channel.reqduplex`, `interface.duplex`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceActduplex {
     /// `AUTO`
@@ -408,7 +408,7 @@ impl rt::WireEnum for InterfaceActduplex {
 /// Values of `Interface`.`actflowctl` ([`Interface`]).
 ///
 /// Also the values of `Interface.flowctl`, `Interface.reqflowcontrol`, `channel.actflowctl`, `channel.flowctl`, `channel.reqflowcontrol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceActflowctl {
     /// `OFF`
@@ -436,7 +436,7 @@ impl rt::WireEnum for InterfaceActflowctl {
 /// Values of `Interface`.`actmedia` ([`Interface`]).
 ///
 /// Also the values of `Interface.reqmedia`, `channel.media`, `channel.reqmedia`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceActmedia {
     /// `AUTO`
@@ -456,7 +456,7 @@ impl rt::WireEnum for InterfaceActmedia {
 /// Values of `Interface`.`actspeed` ([`Interface`]).
 ///
 /// Also the values of `Interface.reqspeed`, `Interface.speed`, `channel.actspeed`, `channel.reqspeed`, `channel.speed`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceActspeed {
     /// `AUTO`
@@ -500,7 +500,7 @@ impl rt::WireEnum for InterfaceActspeed {
 /// Values of `Interface`.`autoneg` ([`Interface`]).
 ///
 /// Also the values of `channel.conndistr`, `interface.autoneg`, `iptunnel.tosinherit`, `iptunnel.vlantagging`, `l3param.implicitpbr`, `route.advertise`, `route6.advertise`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceAutoneg {
     /// `DISABLED`
@@ -517,7 +517,7 @@ impl rt::WireEnum for InterfaceAutoneg {
 /// Values of `Interface`.`backplane` ([`Interface`]).
 ///
 /// Also the values of `Interface.state`, `arpparam.spoofvalidation`, `bridgegroup.dynamicrouting`, `bridgegroup.ipv6dynamicrouting`, `channel.backplane`, `channel.state`, `forwardingsession.connfailover`, `forwardingsession.processlocal`, `forwardingsession.sourceroutecache`, `inat.connfailover`, `inat.ftp`, `inat.tcpproxy`, `inat.tftp`, `inat.useproxyport`, `inatparam.nat46fragheader`, `inatparam.nat46zerochecksum`, `ipv6.dodad`, `ipv6.ralearning`, `ipv6.routerredirection`, `l2param.bdggrpproxyarp`, `l2param.bdgsetting`, `l2param.garponvridintf`, `l2param.garpreply`, `l2param.macmodefwdmypkt`, `l2param.mbfinstlearning`, `l2param.proxyarp`, `l2param.returntoethernetsender`, `l2param.rstintfonhafo`, `l2param.skipproxyingbsdtraffic`, `l2param.stopmacmoveupdate`, `l2param.usemymac`, `l2param.usenetprofilebsdtraffic`, `l3param.allowclasseipv4`, `l3param.dropdfflag`, `l3param.dropipfragments`, `l3param.dynamicrouting`, `l3param.externalloopback`, `l3param.forwardicmpfragments`, `l3param.implicitaclallow`, `l3param.ipv6dynamicrouting`, `l3param.miproundrobin`, `l3param.overridernat`, `l3param.srcnat`, `l3param.tnlpmtuwoconn`, `l3param.usipserverstraypkt`, `l4param.l4switch`, `nat64param.nat64fragheader`, `nat64param.nat64zerochecksum`, `netprofile.mbf`, `netprofile.overridelsn`, `netprofile.proxyprotocol`, `netprofile.proxyprotocolaftertlshandshake`, `netprofile.srcippersistency`, `rnat.connfailover`, `rnat.srcippersistency`, `rnat.useproxyport`, `rnat6.srcippersistency`, `rnatparam.srcippersistency`, `rnatparam.tcpproxy`, `route.msr`, `route6.data1`, `route6.msr`, `vlan.dynamicrouting`, `vlan.ipv6dynamicrouting`, `vlan.sharing`, `vrid.preemption`, `vrid.sharing`, `vrid6.preemption`, `vrid6.sharing`, `vridparam.sendtomaster`, `vxlan.dynamicrouting`, `vxlan.innervlantagging`, `vxlan.ipv6dynamicrouting`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceBackplane {
     /// `ENABLED`
@@ -538,7 +538,7 @@ pub type InterfaceFlowctl = InterfaceActflowctl;
 /// Values of `Interface`.`haheartbeat` ([`Interface`]).
 ///
 /// Also the values of `channel.haheartbeat`, `interface.haheartbeat`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceHaheartbeat {
     /// `OFF`
@@ -555,7 +555,7 @@ impl rt::WireEnum for InterfaceHaheartbeat {
 /// Values of `Interface`.`hamonitor` ([`Interface`]).
 ///
 /// Also the values of `Interface.linkredundancy`, `Interface.tagall`, `Interface.trunk`, `Interface.trunkmode`, `channel.hamonitor`, `channel.linkredundancy`, `channel.tagall`, `channel.trunk`, `inat.usip`, `inat.usnip`, `interface.hamonitor`, `interface.linkredundancy`, `interface.tagall`, `interface.trunk`, `interface.trunkmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceHamonitor {
     /// `ON`
@@ -570,7 +570,7 @@ impl rt::WireEnum for InterfaceHamonitor {
     ];
 }
 /// Values of `Interface`.`intftype` ([`Interface`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceIntftype {
     /// `BROADCOM 5700/5701`
@@ -686,7 +686,7 @@ impl rt::WireEnum for InterfaceIntftype {
 /// Values of `Interface`.`lacpactoraggregation` ([`Interface`]).
 ///
 /// Also the values of `Interface.lacppartneraggregation`, `channel.lacpactoraggregation`, `channel.lacppartneraggregation`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpactoraggregation {
     /// `NS_EMPTY_STR`
@@ -703,7 +703,7 @@ impl rt::WireEnum for InterfaceLacpactoraggregation {
 /// Values of `Interface`.`lacpactorcollecting` ([`Interface`]).
 ///
 /// Also the values of `Interface.lacppartnercollecting`, `channel.lacpactorcollecting`, `channel.lacppartnercollecting`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpactorcollecting {
     /// `NS_EMPTY_STR`
@@ -720,7 +720,7 @@ impl rt::WireEnum for InterfaceLacpactorcollecting {
 /// Values of `Interface`.`lacpactordistributing` ([`Interface`]).
 ///
 /// Also the values of `Interface.lacppartnerdistributing`, `channel.lacpactordistributing`, `channel.lacppartnerdistributing`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpactordistributing {
     /// `NS_EMPTY_STR`
@@ -737,7 +737,7 @@ impl rt::WireEnum for InterfaceLacpactordistributing {
 /// Values of `Interface`.`lacpactorinsync` ([`Interface`]).
 ///
 /// Also the values of `Interface.lacppartnerinsync`, `channel.lacpactorinsync`, `channel.lacppartnerinsync`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpactorinsync {
     /// `NS_EMPTY_STR`
@@ -754,7 +754,7 @@ impl rt::WireEnum for InterfaceLacpactorinsync {
 /// Values of `Interface`.`lacpactormode` ([`Interface`]).
 ///
 /// Also the values of `Interface.lacpmode`, `channel.lacpmode`, `interface.lacpmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpactormode {
     /// `DISABLED`
@@ -774,7 +774,7 @@ impl rt::WireEnum for InterfaceLacpactormode {
 /// Values of `Interface`.`lacpactortimeout` ([`Interface`]).
 ///
 /// Also the values of `Interface.lacppartnertimeout`, `Interface.lacptimeout`, `channel.lacppartnertimeout`, `channel.lacptimeout`, `interface.lacptimeout`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpactortimeout {
     /// `LONG`
@@ -797,7 +797,7 @@ pub type InterfaceLacppartnercollecting = InterfaceLacpactorcollecting;
 /// Values of `Interface`.`lacppartnerdefaulted` ([`Interface`]).
 ///
 /// Also the values of `channel.lacppartnerdefaulted`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacppartnerdefaulted {
     /// `NS_EMPTY_STR`
@@ -816,7 +816,7 @@ pub type InterfaceLacppartnerdistributing = InterfaceLacpactordistributing;
 /// Values of `Interface`.`lacppartnerexpired` ([`Interface`]).
 ///
 /// Also the values of `channel.lacppartnerexpired`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacppartnerexpired {
     /// `NS_EMPTY_STR`
@@ -835,7 +835,7 @@ pub type InterfaceLacppartnerinsync = InterfaceLacpactorinsync;
 /// Values of `Interface`.`lacppartnerstate` ([`Interface`]).
 ///
 /// Also the values of `Interface.mode`, `channel.lacppartnerstate`, `channel.lamode`, `channel.mode`, `channel_interface_binding.lamode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacppartnerstate {
     /// `MANUAL`
@@ -854,7 +854,7 @@ pub type InterfaceLacppartnertimeout = InterfaceLacpactortimeout;
 /// Values of `Interface`.`lacpportmuxstate` ([`Interface`]).
 ///
 /// Also the values of `channel.lacpportmuxstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpportmuxstate {
     /// `DETACHED`
@@ -880,7 +880,7 @@ impl rt::WireEnum for InterfaceLacpportmuxstate {
 /// Values of `Interface`.`lacpportrxstat` ([`Interface`]).
 ///
 /// Also the values of `channel.lacpportrxstat`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpportrxstat {
     /// `INIT`
@@ -909,7 +909,7 @@ impl rt::WireEnum for InterfaceLacpportrxstat {
 /// Values of `Interface`.`lacpportselectstate` ([`Interface`]).
 ///
 /// Also the values of `channel.lacpportselectstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLacpportselectstate {
     /// `UNSELECTED`
@@ -931,7 +931,7 @@ pub type InterfaceLacptimeout = InterfaceLacpactortimeout;
 /// Values of `Interface`.`lagtype` ([`Interface`]).
 ///
 /// Also the values of `interface.lagtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLagtype {
     /// `NODE`
@@ -950,7 +950,7 @@ pub type InterfaceLinkredundancy = InterfaceHamonitor;
 /// Values of `Interface`.`lldpmode` ([`Interface`]).
 ///
 /// Also the values of `channel.lldpmode`, `interface.lldpmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceLldpmode {
     /// `NONE`
@@ -1573,7 +1573,7 @@ pub struct Arp {
 /// Values of `arp`.`type` ([`Arp`]).
 ///
 /// Also the values of `bridgetable.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArpType {
     /// `STATIC`
@@ -3065,7 +3065,7 @@ pub type ChannelLinkredundancy = InterfaceHamonitor;
 /// Values of `channel`.`lldpmode` ([`Channel`]): the same values as [`InterfaceLldpmode`].
 pub type ChannelLldpmode = InterfaceLldpmode;
 /// Values of `channel`.`macdistr` ([`Channel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChannelMacdistr {
     /// `SOURCE`
@@ -4491,7 +4491,7 @@ pub type InatConnfailover = InterfaceBackplane;
 /// Values of `inat`.`ftp` ([`Inat`]): the same values as [`InterfaceBackplane`].
 pub type InatFtp = InterfaceBackplane;
 /// Values of `inat`.`mode` ([`Inat`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InatMode {
     /// `STATELESS`
@@ -4697,7 +4697,7 @@ pub type InatparamNat46fragheader = InterfaceBackplane;
 /// Values of `inatparam`.`nat46ignoretos` ([`Inatparam`]).
 ///
 /// Also the values of `ip6tunnelparam.dropfrag`, `ip6tunnelparam.srciproundrobin`, `ip6tunnelparam.useclientsourceipv6`, `iptunnelparam.dropfrag`, `iptunnelparam.enablestrictrx`, `iptunnelparam.enablestricttx`, `iptunnelparam.srciproundrobin`, `iptunnelparam.useclientsourceip`, `nat64param.nat64ignoretos`, `nd6ravariables.ceaserouteradv`, `nd6ravariables.managedaddrconfig`, `nd6ravariables.onlyunicastrtadvresponse`, `nd6ravariables.otheraddrconfig`, `nd6ravariables.sendrouteradv`, `nd6ravariables.srclinklayeraddroption`, `onlinkipv6prefix.autonomusprefix`, `onlinkipv6prefix.decrementprefixlifetimes`, `onlinkipv6prefix.depricateprefix`, `onlinkipv6prefix.onlinkprefix`, `vlan.sdxvlan`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InatparamNat46ignoretos {
     /// `YES`
@@ -4981,7 +4981,7 @@ pub type InterfaceAltAutoneg = InterfaceAutoneg;
 /// Values of `interface`.`duplex` ([`InterfaceAlt`]): the same values as [`InterfaceActduplex`].
 pub type InterfaceAltDuplex = InterfaceActduplex;
 /// Values of `interface`.`flowctl` ([`InterfaceAlt`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceAltFlowctl {
     /// `OFF`
@@ -5019,7 +5019,7 @@ pub type InterfaceAltLinkredundancy = InterfaceHamonitor;
 /// Values of `interface`.`lldpmode` ([`InterfaceAlt`]): the same values as [`InterfaceLldpmode`].
 pub type InterfaceAltLldpmode = InterfaceLldpmode;
 /// Values of `interface`.`ringtype` ([`InterfaceAlt`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceAltRingtype {
     /// `Elastic`
@@ -5034,7 +5034,7 @@ impl rt::WireEnum for InterfaceAltRingtype {
     ];
 }
 /// Values of `interface`.`speed` ([`InterfaceAlt`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceAltSpeed {
     /// `AUTO`
@@ -6160,7 +6160,7 @@ pub struct Iptunnel {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `iptunnel`.`grepayload` ([`Iptunnel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IptunnelGrepayload {
     /// `ETHERNETwithDOT1Q`
@@ -6178,7 +6178,7 @@ impl rt::WireEnum for IptunnelGrepayload {
     ];
 }
 /// Values of `iptunnel`.`ipsectunnelstatus` ([`Iptunnel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IptunnelIpsectunnelstatus {
     /// `DOWN`
@@ -6199,7 +6199,7 @@ impl rt::WireEnum for IptunnelIpsectunnelstatus {
     ];
 }
 /// Values of `iptunnel`.`protocol` ([`Iptunnel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IptunnelProtocol {
     /// `IPIP`
@@ -6229,7 +6229,7 @@ impl rt::WireEnum for IptunnelProtocol {
 /// Values of `iptunnel`.`tosinherit` ([`Iptunnel`]): the same values as [`InterfaceAutoneg`].
 pub type IptunnelTosinherit = InterfaceAutoneg;
 /// Values of `iptunnel`.`tunneltype` ([`Iptunnel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IptunnelTunneltype {
     /// `Configured`
@@ -7261,7 +7261,7 @@ pub struct L4param {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `l4param`.`l2connmethod` ([`L4param`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum L4paramL2connmethod {
     /// `Channel`
@@ -9056,7 +9056,7 @@ pub struct Nd6 {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nd6`.`state` ([`Nd6`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nd6State {
     /// `INCOMPLETE`
@@ -10378,7 +10378,7 @@ pub type NetprofileProxyprotocol = InterfaceBackplane;
 /// Values of `netprofile`.`proxyprotocolaftertlshandshake` ([`Netprofile`]): the same values as [`InterfaceBackplane`].
 pub type NetprofileProxyprotocolaftertlshandshake = InterfaceBackplane;
 /// Values of `netprofile`.`proxyprotocoltxversion` ([`Netprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetprofileProxyprotocoltxversion {
     /// `V1`
@@ -11069,7 +11069,7 @@ pub struct Ptp {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ptp`.`state` ([`Ptp`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PtpState {
     /// `DISABLE`
@@ -12527,7 +12527,7 @@ pub type RouteAdvertise = InterfaceAutoneg;
 /// Values of `route`.`msr` ([`Route`]): the same values as [`InterfaceBackplane`].
 pub type RouteMsr = InterfaceBackplane;
 /// Values of `route`.`protocol` ([`Route`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RouteProtocol {
     /// `OSPF`
@@ -12550,7 +12550,7 @@ impl rt::WireEnum for RouteProtocol {
 /// Values of `route`.`routeowners` ([`Route`]).
 ///
 /// Also the values of `route6.routeowners`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RouteRouteowners {
     /// `0`
@@ -12655,7 +12655,7 @@ impl rt::WireEnum for RouteRouteowners {
     ];
 }
 /// Values of `route`.`routetype` ([`Route`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RouteRoutetype {
     /// `CONNECTED`
@@ -13087,7 +13087,7 @@ pub type Route6Msr = InterfaceBackplane;
 /// Values of `route6`.`routeowners` ([`Route6`]): the same values as [`RouteRouteowners`].
 pub type Route6Routeowners = RouteRouteowners;
 /// Values of `route6`.`routetype` ([`Route6`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Route6Routetype {
     /// `CONNECTED`
@@ -13366,7 +13366,7 @@ pub struct Rsskeytype {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `rsskeytype`.`rsstype` ([`Rsskeytype`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RsskeytypeRsstype {
     /// `ASYMMETRIC`
@@ -13581,7 +13581,7 @@ pub struct InterfaceStats {
 /// Values of `Interface`.`clearstats` ([`InterfaceStats`]).
 ///
 /// Also the values of `bridge.clearstats`, `inat.clearstats`, `inatsession.clearstats`, `mapbmr.clearstats`, `mapdomain.clearstats`, `nat64.clearstats`, `rnat.clearstats`, `rnat6.clearstats`, `rnatip.clearstats`, `tunnelip.clearstats`, `tunnelip6.clearstats`, `vlan.clearstats`, `vxlan.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InterfaceStatsClearstats {
     /// `basic`
@@ -17431,7 +17431,7 @@ pub type VridSharing = InterfaceBackplane;
 /// Values of `vrid`.`tracking` ([`Vrid`]).
 ///
 /// Also the values of `vrid6.tracking`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VridTracking {
     /// `NONE`
@@ -17454,7 +17454,7 @@ impl rt::WireEnum for VridTracking {
 /// Values of `vrid`.`type` ([`Vrid`]).
 ///
 /// Also the values of `vrid6.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VridType {
     /// `STATIC`
@@ -19410,7 +19410,7 @@ pub type VxlanInnervlantagging = InterfaceBackplane;
 /// Values of `vxlan`.`ipv6dynamicrouting` ([`Vxlan`]): the same values as [`InterfaceBackplane`].
 pub type VxlanIpv6dynamicrouting = InterfaceBackplane;
 /// Values of `vxlan`.`protocol` ([`Vxlan`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VxlanProtocol {
     /// `IPv4`
@@ -19431,7 +19431,7 @@ impl rt::WireEnum for VxlanProtocol {
     ];
 }
 /// Values of `vxlan`.`type` ([`Vxlan`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VxlanType {
     /// `VXLAN`

@@ -202,7 +202,7 @@ pub struct Nsacl {
 /// Values of `nsacl`.`aclaction` ([`Nsacl`]).
 ///
 /// Also the values of `nsacl6.acl6action`, `nsacl6.aclaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclAclaction {
     /// `BRIDGE`
@@ -222,7 +222,7 @@ impl rt::WireEnum for NsaclAclaction {
 /// Values of `nsacl`.`aclassociate` ([`Nsacl`]).
 ///
 /// Also the values of `nsacl6.aclassociate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclAclassociate {
     /// `NAT`
@@ -247,7 +247,7 @@ impl rt::WireEnum for NsaclAclassociate {
 /// Values of `nsacl`.`destipop` ([`Nsacl`]).
 ///
 /// Also the values of `nsacl.destportop`, `nsacl.srcipop`, `nsacl.srcportop`, `nsacl6.destipop`, `nsacl6.destportop`, `nsacl6.srcipop`, `nsacl6.srcportop`, `nspbr.destipop`, `nspbr.destportop`, `nspbr.srcipop`, `nspbr.srcportop`, `nspbr6.destipop`, `nspbr6.destportop`, `nspbr6.srcipop`, `nspbr6.srcportop`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclDestipop {
     /// `=`
@@ -272,7 +272,7 @@ pub type NsaclDestportop = NsaclDestipop;
 /// Values of `nsacl`.`dfdhash` ([`Nsacl`]).
 ///
 /// Also the values of `nsacl6.dfdhash`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclDfdhash {
     /// `SIP-SPORT-DIP-DPORT`
@@ -301,7 +301,7 @@ impl rt::WireEnum for NsaclDfdhash {
 /// Values of `nsacl`.`kernelstate` ([`Nsacl`]).
 ///
 /// Also the values of `nspbr.kernelstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclKernelstate {
     /// `APPLIED`
@@ -333,7 +333,7 @@ impl rt::WireEnum for NsaclKernelstate {
 /// Values of `nsacl`.`logstate` ([`Nsacl`]).
 ///
 /// Also the values of `nsacl.state`, `nsacl6.logstate`, `nsacl6.state`, `nsappflowparam.httpcookie`, `nsappflowparam.httphost`, `nsappflowparam.httpmethod`, `nsappflowparam.httpreferer`, `nsappflowparam.httpurl`, `nsappflowparam.httpuseragent`, `nsconfig.cip`, `nsconfig.securecookie`, `nshttpparam.conmultiplex`, `nshttpparam.ignoreconnectcodingscheme`, `nshttpprofile.adpttimeout`, `nshttpprofile.altsvc`, `nshttpprofile.cmponpush`, `nshttpprofile.conmultiplex`, `nshttpprofile.dropextracrlf`, `nshttpprofile.dropextradata`, `nshttpprofile.dropinvalreqs`, `nshttpprofile.grpclengthdelimitation`, `nshttpprofile.http2`, `nshttpprofile.http2altsvcframe`, `nshttpprofile.http2direct`, `nshttpprofile.http2strictcipher`, `nshttpprofile.http3`, `nshttpprofile.markconnreqinval`, `nshttpprofile.markhttp09inval`, `nshttpprofile.markhttpheaderextrawserror`, `nshttpprofile.markrfc7230noncompliantinval`, `nshttpprofile.marktracereqinval`, `nshttpprofile.persistentetag`, `nshttpprofile.rtsptunnel`, `nshttpprofile.weblog`, `nshttpprofile.websocket`, `nsicapprofile.allow204`, `nsicapprofile.connectionkeepalive`, `nsicapprofile.preview`, `nsip.advertiseondefaultpartition`, `nsip.arp`, `nsip.bgp`, `nsip.decrementttl`, `nsip.dynamicrouting`, `nsip.ftp`, `nsip.hostroute`, `nsip.icmp`, `nsip.mgmtaccess`, `nsip.networkroute`, `nsip.ospf`, `nsip.restrictaccess`, `nsip.rip`, `nsip.snmp`, `nsip.ssh`, `nsip.state`, `nsip.telnet`, `nsip.vserver`, `nsip6.advertiseondefaultpartition`, `nsip6.decrementhoplimit`, `nsip6.dynamicrouting`, `nsip6.ftp`, `nsip6.hostroute`, `nsip6.icmp`, `nsip6.mgmtaccess`, `nsip6.nd`, `nsip6.networkroute`, `nsip6.restrictaccess`, `nsip6.snmp`, `nsip6.ssh`, `nsip6.telnet`, `nsip6.vserver`, `nsparam.advancedanalyticsstats`, `nsparam.aftpallowrandomsourceport`, `nsparam.cip`, `nsparam.internaluserlogin`, `nsparam.proxyprotocol`, `nsparam.securecookie`, `nsparam.tcpcip`, `nsparam.useproxyport`, `nspbr.msr`, `nspbr.state`, `nspbr6.msr`, `nspbr6.state`, `nstcpparam.ackonpush`, `nstcpparam.compacttcpoptionnoop`, `nstcpparam.delinkclientserveronrst`, `nstcpparam.downstaterst`, `nstcpparam.kaprobeupdatelastactivity`, `nstcpparam.learnvsvrmss`, `nstcpparam.limitedpersist`, `nstcpparam.mptcpchecksum`, `nstcpparam.mptcpclosemptcpsessiononlastsfclose`, `nstcpparam.mptcpconcloseonpassivesf`, `nstcpparam.mptcpimmediatesfcloseonfin`, `nstcpparam.mptcpsendsfresetoption`, `nstcpparam.mptcpusebackupondss`, `nstcpparam.nagle`, `nstcpparam.sack`, `nstcpparam.synattackdetection`, `nstcpparam.ws`, `nstcpprofile.ackaggregation`, `nstcpprofile.ackonpush`, `nstcpprofile.applyadaptivetcp`, `nstcpprofile.clientiptcpoption`, `nstcpprofile.dropestconnontimeout`, `nstcpprofile.drophalfclosedconnontimeout`, `nstcpprofile.dsack`, `nstcpprofile.dynamicreceivebuffering`, `nstcpprofile.ecn`, `nstcpprofile.fack`, `nstcpprofile.frto`, `nstcpprofile.hystart`, `nstcpprofile.ka`, `nstcpprofile.kaprobeupdatelastactivity`, `nstcpprofile.mpcapablecbit`, `nstcpprofile.mptcp`, `nstcpprofile.mptcpdropdataonpreestsf`, `nstcpprofile.mptcpfastopen`, `nstcpprofile.nagle`, `nstcpprofile.rstmaxack`, `nstcpprofile.rstwindowattenuate`, `nstcpprofile.sack`, `nstcpprofile.spoofsyndrop`, `nstcpprofile.syncookie`, `nstcpprofile.taillossprobe`, `nstcpprofile.tcpfastopen`, `nstcpprofile.timestamp`, `nstcpprofile.ws`, `nstrafficdomain.state`, `nstrafficdomain.vmac`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclLogstate {
     /// `ENABLED`
@@ -350,7 +350,7 @@ impl rt::WireEnum for NsaclLogstate {
 /// Values of `nsacl`.`protocol` ([`Nsacl`]).
 ///
 /// Also the values of `nspbr.protocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclProtocol {
     /// `ICMP`
@@ -1023,7 +1023,7 @@ pub type NsaclState = NsaclLogstate;
 /// Values of `nsacl`.`stateful` ([`Nsacl`]).
 ///
 /// Also the values of `nsacl6.stateful`, `nsappflowparam.clienttrafficonly`, `nsaptlicense.useproxy`, `nscentralmanagementserver.validatecert`, `nsconfig.rbaconfig`, `nsconfig.tagged`, `nsdiameter.serverclosepropagation`, `nsip.mptcpadvertise`, `nsip.ownerdownresponse`, `nsip6.mptcpadvertise`, `nsip6.ownerdownresponse`, `nsrpcnode.secure`, `nsrpcnode.validatecert`, `nsvpxparam.masterclockcpu1`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclStateful {
     /// `YES`
@@ -1040,7 +1040,7 @@ impl rt::WireEnum for NsaclStateful {
 /// Values of `nsacl`.`type` ([`Nsacl`]).
 ///
 /// Also the values of `nsacl6.type`, `nsacls.type`, `nsacls6.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsaclType {
     /// `CLASSIC`
@@ -1503,7 +1503,7 @@ pub type Nsacl6Dfdhash = NsaclDfdhash;
 /// Values of `nsacl6`.`kernelstate` ([`Nsacl6`]).
 ///
 /// Also the values of `nspbr6.kernelstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsacl6Kernelstate {
     /// `APPLIED`
@@ -1531,7 +1531,7 @@ pub type Nsacl6Logstate = NsaclLogstate;
 /// Values of `nsacl6`.`protocol` ([`Nsacl6`]).
 ///
 /// Also the values of `nspbr6.protocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsacl6Protocol {
     /// `ICMPV6`
@@ -3360,7 +3360,7 @@ pub struct Nscapacity {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nscapacity`.`edition` ([`Nscapacity`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NscapacityEdition {
     /// `Standard`
@@ -3378,7 +3378,7 @@ impl rt::WireEnum for NscapacityEdition {
     ];
 }
 /// Values of `nscapacity`.`platform` ([`Nscapacity`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NscapacityPlatform {
     /// `VS10`
@@ -3585,7 +3585,7 @@ impl rt::WireEnum for NscapacityPlatform {
     ];
 }
 /// Values of `nscapacity`.`unit` ([`Nscapacity`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NscapacityUnit {
     /// `Gbps`
@@ -3805,7 +3805,7 @@ pub struct Nscentralmanagementserver {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nscentralmanagementserver`.`type` ([`Nscentralmanagementserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NscentralmanagementserverType {
     /// `CLOUD`
@@ -3965,7 +3965,7 @@ pub struct Nschannelparam {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nschannelparam`.`vfautorecover` ([`Nschannelparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NschannelparamVfautorecover {
     /// `DISABLE`
@@ -4268,7 +4268,7 @@ pub type NsconfigCip = NsaclLogstate;
 /// Values of `nsconfig`.`cookieversion` ([`Nsconfig`]).
 ///
 /// Also the values of `nsparam.cookieversion`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconfigCookieversion {
     /// `0`
@@ -4280,7 +4280,7 @@ impl rt::WireEnum for NsconfigCookieversion {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::V0, "0"), (Self::V1, "1")];
 }
 /// Values of `nsconfig`.`level` ([`Nsconfig`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconfigLevel {
     /// `basic`
@@ -4300,7 +4300,7 @@ impl rt::WireEnum for NsconfigLevel {
 /// Values of `nsconfig`.`outtype` ([`Nsconfig`]).
 ///
 /// Also the values of `nsrollbackcmd.outtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconfigOuttype {
     /// `cli`
@@ -4321,7 +4321,7 @@ pub type NsconfigSecurecookie = NsaclLogstate;
 /// Values of `nsconfig`.`securemanagementtraffic` ([`Nsconfig`]).
 ///
 /// Also the values of `nshttpprofile.allowonlywordcharactersandhyphen`, `nshttpprofile.hostheadervalidation`, `nshttpprofile.http2extendedconnect`, `nshttpprofile.http3webtransport`, `nshttpprofile.passprotocolupgrade`, `nsip6.curstate`, `nsip6.state`, `nstcpparam.enhancedisngeneration`, `nstcpparam.mptcpreliableaddaddr`, `nstcpprofile.rfc5961compliance`, `nstcpprofile.sendclientportintcpoption`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconfigSecuremanagementtraffic {
     /// `DISABLED`
@@ -4338,7 +4338,7 @@ impl rt::WireEnum for NsconfigSecuremanagementtraffic {
 /// Values of `nsconfig`.`systemtype` ([`Nsconfig`]).
 ///
 /// Also the values of `nsip6.systemtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconfigSystemtype {
     /// `Stand-alone`
@@ -5126,7 +5126,7 @@ pub struct Nsconnectiontable {
 /// Values of `nsconnectiontable`.`burstratecontrol` ([`Nsconnectiontable`]).
 ///
 /// Also the values of `nsconnectiontable.linkburstratecontrol`, `nstcpprofile.burstratecontrol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableBurstratecontrol {
     /// `DISABLED`
@@ -5146,7 +5146,7 @@ impl rt::WireEnum for NsconnectiontableBurstratecontrol {
 /// Values of `nsconnectiontable`.`congstate` ([`Nsconnectiontable`]).
 ///
 /// Also the values of `nsconnectiontable.linkcongstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableCongstate {
     /// `open`
@@ -5173,7 +5173,7 @@ impl rt::WireEnum for NsconnectiontableCongstate {
     ];
 }
 /// Values of `nsconnectiontable`.`connproperties` ([`Nsconnectiontable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableConnproperties {
     /// `LINK`
@@ -5203,7 +5203,7 @@ impl rt::WireEnum for NsconnectiontableConnproperties {
     ];
 }
 /// Values of `nsconnectiontable`.`detail` ([`Nsconnectiontable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableDetail {
     /// `LINK`
@@ -5234,7 +5234,7 @@ impl rt::WireEnum for NsconnectiontableDetail {
 /// Values of `nsconnectiontable`.`flavor` ([`Nsconnectiontable`]).
 ///
 /// Also the values of `nsconnectiontable.linkflavor`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableFlavor {
     /// `Default`
@@ -5258,7 +5258,7 @@ impl rt::WireEnum for NsconnectiontableFlavor {
     ];
 }
 /// Values of `nsconnectiontable`.`httprequest` ([`Nsconnectiontable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableHttprequest {
     /// `OPTIONS`
@@ -5294,7 +5294,7 @@ impl rt::WireEnum for NsconnectiontableHttprequest {
     ];
 }
 /// Values of `nsconnectiontable`.`httpreqver` ([`Nsconnectiontable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableHttpreqver {
     /// `HTTP_1_0`
@@ -5329,7 +5329,7 @@ impl rt::WireEnum for NsconnectiontableHttpreqver {
     ];
 }
 /// Values of `nsconnectiontable`.`httpstate` ([`Nsconnectiontable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableHttpstate {
     /// `INITIALIZED`
@@ -5367,7 +5367,7 @@ pub type NsconnectiontableLinkflavor = NsconnectiontableFlavor;
 /// Values of `nsconnectiontable`.`linkoptionflag` ([`Nsconnectiontable`]).
 ///
 /// Also the values of `nsconnectiontable.optionflags`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableLinkoptionflag {
     /// `sack`
@@ -5387,7 +5387,7 @@ impl rt::WireEnum for NsconnectiontableLinkoptionflag {
 /// Values of `nsconnectiontable`.`linkservicetype` ([`Nsconnectiontable`]).
 ///
 /// Also the values of `nsconnectiontable.svctype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableLinkservicetype {
     /// `HTTP`
@@ -5604,7 +5604,7 @@ impl rt::WireEnum for NsconnectiontableLinkservicetype {
 /// Values of `nsconnectiontable`.`linkstate` ([`Nsconnectiontable`]).
 ///
 /// Also the values of `nsconnectiontable.state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableLinkstate {
     /// `CLOSED`
@@ -5651,7 +5651,7 @@ impl rt::WireEnum for NsconnectiontableLinkstate {
 /// Values of `nsconnectiontable`.`linktcpmode` ([`Nsconnectiontable`]).
 ///
 /// Also the values of `nsconnectiontable.tcpmode`, `nstcpprofile.tcpmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontableLinktcpmode {
     /// `TRANSPARENT`
@@ -5668,7 +5668,7 @@ impl rt::WireEnum for NsconnectiontableLinktcpmode {
 /// Values of `nsconnectiontable`.`optionflags` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableLinkoptionflag`].
 pub type NsconnectiontableOptionflags = NsconnectiontableLinkoptionflag;
 /// Values of `nsconnectiontable`.`priority` ([`Nsconnectiontable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsconnectiontablePriority {
     /// `SC Priority`
@@ -6551,7 +6551,7 @@ pub struct Nsdhcpparams {
 /// Values of `nsdhcpparams`.`dhcpclient` ([`Nsdhcpparams`]).
 ///
 /// Also the values of `nsdhcpparams.saveroute`, `nshttpparam.dropinvalreqs`, `nshttpparam.http2serverside`, `nshttpparam.insnssrvrhdr`, `nshttpparam.logerrresp`, `nshttpparam.markconnreqinval`, `nshttpparam.markhttp09inval`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsdhcpparamsDhcpclient {
     /// `ON`
@@ -6836,7 +6836,7 @@ pub struct Nsencryptionkey {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsencryptionkey`.`method` ([`Nsencryptionkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsencryptionkeyMethod {
     /// `NONE`
@@ -6926,7 +6926,7 @@ impl rt::WireEnum for NsencryptionkeyMethod {
     ];
 }
 /// Values of `nsencryptionkey`.`padding` ([`Nsencryptionkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsencryptionkeyPadding {
     /// `OFF`
@@ -7071,7 +7071,7 @@ pub struct Nsencryptionparams {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsencryptionparams`.`method` ([`Nsencryptionparams`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsencryptionparamsMethod {
     /// `NONE`
@@ -7480,7 +7480,7 @@ pub struct Nsextension {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsextension`.`detail` ([`Nsextension`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsextensionDetail {
     /// `brief`
@@ -7495,7 +7495,7 @@ impl rt::WireEnum for NsextensionDetail {
     ];
 }
 /// Values of `nsextension`.`trace` ([`Nsextension`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsextensionTrace {
     /// `off`
@@ -7516,7 +7516,7 @@ impl rt::WireEnum for NsextensionTrace {
     ];
 }
 /// Values of `nsextension`.`type` ([`Nsextension`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsextensionType {
     /// `WSDL`
@@ -8094,7 +8094,7 @@ pub struct Nsfeature {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsfeature`.`feature` ([`Nsfeature`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsfeatureFeature {
     /// `AAA`
@@ -8817,7 +8817,7 @@ pub struct Nshmackey {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nshmackey`.`digest` ([`Nshmackey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NshmackeyDigest {
     /// `MD2`
@@ -9134,7 +9134,7 @@ pub struct Nshttpparam {
 /// Values of `nshttpparam`.`builtin` ([`Nshttpparam`]).
 ///
 /// Also the values of `nstcpparam.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NshttpparamBuiltin {
     /// `MODIFIABLE`
@@ -9732,7 +9732,7 @@ pub type NshttpprofileAltsvc = NsaclLogstate;
 /// Values of `nshttpprofile`.`builtin` ([`Nshttpprofile`]).
 ///
 /// Also the values of `nstcpprofile.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NshttpprofileBuiltin {
     /// `MODIFIABLE`
@@ -9797,7 +9797,7 @@ pub type NshttpprofilePersistentetag = NsaclLogstate;
 /// Values of `nshttpprofile`.`rtsptunnel` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
 pub type NshttpprofileRtsptunnel = NsaclLogstate;
 /// Values of `nshttpprofile`.`spdy` ([`Nshttpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NshttpprofileSpdy {
     /// `DISABLED`
@@ -10244,7 +10244,7 @@ pub type NsicapprofileAllow204 = NsaclLogstate;
 /// Values of `nsicapprofile`.`connectionkeepalive` ([`Nsicapprofile`]): the same values as [`NsaclLogstate`].
 pub type NsicapprofileConnectionkeepalive = NsaclLogstate;
 /// Values of `nsicapprofile`.`mode` ([`Nsicapprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsicapprofileMode {
     /// `REQMOD`
@@ -10261,7 +10261,7 @@ impl rt::WireEnum for NsicapprofileMode {
 /// Values of `nsicapprofile`.`preview` ([`Nsicapprofile`]): the same values as [`NsaclLogstate`].
 pub type NsicapprofilePreview = NsaclLogstate;
 /// Values of `nsicapprofile`.`reqtimeoutaction` ([`Nsicapprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsicapprofileReqtimeoutaction {
     /// `BYPASS`
@@ -10680,7 +10680,7 @@ pub type NsipAdvertiseondefaultpartition = NsaclLogstate;
 /// Values of `nsip`.`arp` ([`Nsip`]): the same values as [`NsaclLogstate`].
 pub type NsipArp = NsaclLogstate;
 /// Values of `nsip`.`arpresponse` ([`Nsip`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipArpresponse {
     /// `NONE`
@@ -10708,7 +10708,7 @@ pub type NsipFtp = NsaclLogstate;
 /// Values of `nsip`.`gui` ([`Nsip`]).
 ///
 /// Also the values of `nsip6.gui`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipGui {
     /// `ENABLED`
@@ -10730,7 +10730,7 @@ pub type NsipHostroute = NsaclLogstate;
 /// Values of `nsip`.`icmp` ([`Nsip`]): the same values as [`NsaclLogstate`].
 pub type NsipIcmp = NsaclLogstate;
 /// Values of `nsip`.`icmpresponse` ([`Nsip`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipIcmpresponse {
     /// `NONE`
@@ -10751,7 +10751,7 @@ impl rt::WireEnum for NsipIcmpresponse {
     ];
 }
 /// Values of `nsip`.`iptype` ([`Nsip`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipIptype {
     /// `SNIP`
@@ -10783,7 +10783,7 @@ pub type NsipNetworkroute = NsaclLogstate;
 /// Values of `nsip`.`ospf` ([`Nsip`]): the same values as [`NsaclLogstate`].
 pub type NsipOspf = NsaclLogstate;
 /// Values of `nsip`.`ospflsatype` ([`Nsip`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipOspflsatype {
     /// `TYPE1`
@@ -10812,7 +10812,7 @@ pub type NsipState = NsaclLogstate;
 /// Values of `nsip`.`telnet` ([`Nsip`]): the same values as [`NsaclLogstate`].
 pub type NsipTelnet = NsaclLogstate;
 /// Values of `nsip`.`type` ([`Nsip`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipType {
     /// `SNIP`
@@ -10845,7 +10845,7 @@ pub type NsipVserver = NsaclLogstate;
 /// Values of `nsip`.`vserverrhilevel` ([`Nsip`]).
 ///
 /// Also the values of `nsip6.vserverrhilevel`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipVserverrhilevel {
     /// `ONE_VSERVER`
@@ -10866,7 +10866,7 @@ impl rt::WireEnum for NsipVserverrhilevel {
     ];
 }
 /// Values of `nsip`.`vserverrhimode` ([`Nsip`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsipVserverrhimode {
     /// `DYNAMIC_ROUTING`
@@ -11384,7 +11384,7 @@ pub type Nsip6Hostroute = NsaclLogstate;
 /// Values of `nsip6`.`icmp` ([`Nsip6`]): the same values as [`NsaclLogstate`].
 pub type Nsip6Icmp = NsaclLogstate;
 /// Values of `nsip6`.`icmpresponse` ([`Nsip6`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsip6Icmpresponse {
     /// `ALL_VSERVERS`
@@ -11407,7 +11407,7 @@ impl rt::WireEnum for Nsip6Icmpresponse {
 /// Values of `nsip6`.`iptype` ([`Nsip6`]).
 ///
 /// Also the values of `nsip6.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsip6Iptype {
     /// `NSIP`
@@ -11447,7 +11447,7 @@ pub type Nsip6Nd = NsaclLogstate;
 /// Values of `nsip6`.`networkroute` ([`Nsip6`]): the same values as [`NsaclLogstate`].
 pub type Nsip6Networkroute = NsaclLogstate;
 /// Values of `nsip6`.`ospf6lsatype` ([`Nsip6`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsip6Ospf6lsatype {
     /// `INTRA_AREA`
@@ -11466,7 +11466,7 @@ pub type Nsip6Ownerdownresponse = NsaclStateful;
 /// Values of `nsip6`.`restrictaccess` ([`Nsip6`]): the same values as [`NsaclLogstate`].
 pub type Nsip6Restrictaccess = NsaclLogstate;
 /// Values of `nsip6`.`scope` ([`Nsip6`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsip6Scope {
     /// `global`
@@ -12138,7 +12138,7 @@ pub struct Nslicense {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nslicense`.`licensingmode` ([`Nslicense`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NslicenseLicensingmode {
     /// `Local`
@@ -12732,7 +12732,7 @@ pub struct Nslicenseserver {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nslicenseserver`.`licensemode` ([`Nslicenseserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NslicenseserverLicensemode {
     /// `CICO`
@@ -13852,7 +13852,7 @@ pub struct Nslimitidentifier {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nslimitidentifier`.`limittype` ([`Nslimitidentifier`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NslimitidentifierLimittype {
     /// `BURSTY`
@@ -13867,7 +13867,7 @@ impl rt::WireEnum for NslimitidentifierLimittype {
     ];
 }
 /// Values of `nslimitidentifier`.`mode` ([`Nslimitidentifier`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NslimitidentifierMode {
     /// `CONNECTION`
@@ -14678,7 +14678,7 @@ pub struct Nsmigration {
 /// Values of `nsmigration`.`dumpsession` ([`Nsmigration`]).
 ///
 /// Also the values of `nsvpxparam.kvmvirtiomultiqueue`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsmigrationDumpsession {
     /// `NO`
@@ -14875,7 +14875,7 @@ pub struct Nsmode {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsmode`.`mode` ([`Nsmode`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsmodeMode {
     /// `FR`
@@ -15610,7 +15610,7 @@ pub struct Nspartition {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nspartition`.`partitiontype` ([`Nspartition`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NspartitionPartitiontype {
     /// `Default Partition`
@@ -16484,7 +16484,7 @@ pub struct Nspbr {
 /// Values of `nspbr`.`action` ([`Nspbr`]).
 ///
 /// Also the values of `nspbr6.action`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NspbrAction {
     /// `ALLOW`
@@ -18252,7 +18252,7 @@ pub struct Nssimpleacl {
 /// Values of `nssimpleacl`.`aclaction` ([`Nssimpleacl`]).
 ///
 /// Also the values of `nssimpleacl6.aclaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NssimpleaclAclaction {
     /// `DENY`
@@ -18264,7 +18264,7 @@ impl rt::WireEnum for NssimpleaclAclaction {
 /// Values of `nssimpleacl`.`protocol` ([`Nssimpleacl`]).
 ///
 /// Also the values of `nssimpleacl6.protocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NssimpleaclProtocol {
     /// `TCP`
@@ -18718,7 +18718,7 @@ pub struct Nsspparams {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsspparams`.`throttle` ([`Nsspparams`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsspparamsThrottle {
     /// `Aggressive`
@@ -18832,7 +18832,7 @@ pub struct Nsstats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsstats`.`cleanuplevel` ([`Nsstats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsstatsCleanuplevel {
     /// `global`
@@ -19425,7 +19425,7 @@ pub type NstcpparamBuiltin = NshttpparamBuiltin;
 /// Values of `nstcpparam`.`compacttcpoptionnoop` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
 pub type NstcpparamCompacttcpoptionnoop = NsaclLogstate;
 /// Values of `nstcpparam`.`connflushifnomem` ([`Nstcpparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstcpparamConnflushifnomem {
     /// `HALFCLOSED_AND_IDLE`
@@ -19466,7 +19466,7 @@ pub type NstcpparamMptcpclosemptcpsessiononlastsfclose = NsaclLogstate;
 /// Values of `nstcpparam`.`mptcpconcloseonpassivesf` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
 pub type NstcpparamMptcpconcloseonpassivesf = NsaclLogstate;
 /// Values of `nstcpparam`.`mptcpfastcloseoption` ([`Nstcpparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstcpparamMptcpfastcloseoption {
     /// `ACK`
@@ -20149,7 +20149,7 @@ pub type NstcpprofileDynamicreceivebuffering = NsaclLogstate;
 /// Values of `nstcpprofile`.`ecn` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
 pub type NstcpprofileEcn = NsaclLogstate;
 /// Values of `nstcpprofile`.`establishclientconn` ([`Nstcpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstcpprofileEstablishclientconn {
     /// `AUTOMATIC`
@@ -20169,7 +20169,7 @@ impl rt::WireEnum for NstcpprofileEstablishclientconn {
 /// Values of `nstcpprofile`.`fack` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
 pub type NstcpprofileFack = NsaclLogstate;
 /// Values of `nstcpprofile`.`flavor` ([`Nstcpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstcpprofileFlavor {
     /// `Default`
@@ -20238,7 +20238,7 @@ pub type NstcpprofileTcpfastopen = NsaclLogstate;
 /// Values of `nstcpprofile`.`tcpmode` ([`Nstcpprofile`]): the same values as [`NsconnectiontableLinktcpmode`].
 pub type NstcpprofileTcpmode = NsconnectiontableLinktcpmode;
 /// Values of `nstcpprofile`.`tcpsegoffload` ([`Nstcpprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstcpprofileTcpsegoffload {
     /// `AUTOMATIC`
@@ -21282,7 +21282,7 @@ pub struct Nstimer {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nstimer`.`unit` ([`Nstimer`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NstimerUnit {
     /// `SEC`
@@ -22373,7 +22373,7 @@ pub struct Nsvariable {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsvariable`.`iffull` ([`Nsvariable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsvariableIffull {
     /// `undef`
@@ -22388,7 +22388,7 @@ impl rt::WireEnum for NsvariableIffull {
     ];
 }
 /// Values of `nsvariable`.`ifnovalue` ([`Nsvariable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsvariableIfnovalue {
     /// `undef`
@@ -22403,7 +22403,7 @@ impl rt::WireEnum for NsvariableIfnovalue {
     ];
 }
 /// Values of `nsvariable`.`ifvaluetoobig` ([`Nsvariable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsvariableIfvaluetoobig {
     /// `undef`
@@ -22418,7 +22418,7 @@ impl rt::WireEnum for NsvariableIfvaluetoobig {
     ];
 }
 /// Values of `nsvariable`.`scope` ([`Nsvariable`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsvariableScope {
     /// `global`
@@ -22700,7 +22700,7 @@ pub struct Nsvpxparam {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `nsvpxparam`.`cpuyield` ([`Nsvpxparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsvpxparamCpuyield {
     /// `DEFAULT`
@@ -23401,7 +23401,7 @@ pub struct NsStats {
 /// Values of `ns`.`clearstats` ([`NsStats`]).
 ///
 /// Also the values of `nsacl.clearstats`, `nsacl6.clearstats`, `nslimitidentifier.clearstats`, `nsmemory.clearstats`, `nspartition.clearstats`, `nspbr.clearstats`, `nspbr6.clearstats`, `nssimpleacl.clearstats`, `nssimpleacl6.clearstats`, `nstrafficdomain.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NsStatsClearstats {
     /// `basic`
@@ -24148,7 +24148,7 @@ pub struct NslimitidentifierStats {
 /// Values of `nslimitidentifier`.`clearstats` ([`NslimitidentifierStats`]): the same values as [`NsStatsClearstats`].
 pub type NslimitidentifierStatsClearstats = NsStatsClearstats;
 /// Values of `nslimitidentifier`.`sortorder` ([`NslimitidentifierStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NslimitidentifierStatsSortorder {
     /// `ascending`

@@ -42,7 +42,7 @@ pub struct Ntpparam {
 /// Values of `ntpparam`.`authentication` ([`Ntpparam`]).
 ///
 /// Also the values of `ntpserver.preferredntpserver`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NtpparamAuthentication {
     /// `YES`
@@ -375,7 +375,7 @@ pub struct Ntpsync {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ntpsync`.`state` ([`Ntpsync`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NtpsyncState {
     /// `ENABLED`

@@ -87,7 +87,7 @@ pub struct Pcpmap {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `pcpmap`.`nattype` ([`Pcpmap`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PcpmapNattype {
     /// `NAT44`
@@ -105,7 +105,7 @@ impl rt::WireEnum for PcpmapNattype {
     ];
 }
 /// Values of `pcpmap`.`pcpprotocol` ([`Pcpmap`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PcpmapPcpprotocol {
     /// `HopOpt`
@@ -326,7 +326,7 @@ pub struct Pcpprofile {
 /// Values of `pcpprofile`.`mapping` ([`Pcpprofile`]).
 ///
 /// Also the values of `pcpprofile.peer`, `pcpprofile.thirdparty`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PcpprofileMapping {
     /// `ENABLED`
@@ -774,7 +774,7 @@ pub struct PcpserverStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `pcpserver`.`clearstats` ([`PcpserverStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PcpserverStatsClearstats {
     /// `basic`

@@ -56,7 +56,7 @@ pub struct Policydataset {
 /// Values of `policydataset`.`dynamic` ([`Policydataset`]).
 ///
 /// Also the values of `policypatset.dynamic`, `policytracing.capturesslhandshakepolicies`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicydatasetDynamic {
     /// `NO`
@@ -73,7 +73,7 @@ impl rt::WireEnum for PolicydatasetDynamic {
 /// Values of `policydataset`.`indextype` ([`Policydataset`]).
 ///
 /// Also the values of `policypatset.indextype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicydatasetIndextype {
     /// `Auto-generated`
@@ -88,7 +88,7 @@ impl rt::WireEnum for PolicydatasetIndextype {
     ];
 }
 /// Values of `policydataset`.`type` ([`Policydataset`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicydatasetType {
     /// `ipv4`
@@ -532,7 +532,7 @@ pub struct Policyevaluation {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `policyevaluation`.`pitoperationperformerarray` ([`Policyevaluation`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyevaluationPitoperationperformerarray {
     /// `INSERT`
@@ -550,7 +550,7 @@ impl rt::WireEnum for PolicyevaluationPitoperationperformerarray {
     ];
 }
 /// Values of `policyevaluation`.`type` ([`Policyevaluation`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyevaluationType {
     /// `HTTP_REQ`
@@ -781,7 +781,7 @@ pub struct Policyexpression {
 /// Values of `policyexpression`.`builtin` ([`Policyexpression`]).
 ///
 /// Also the values of `policypatset_pattern_binding.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyexpressionBuiltin {
     /// `MODIFIABLE`
@@ -806,7 +806,7 @@ impl rt::WireEnum for PolicyexpressionBuiltin {
 /// Values of `policyexpression`.`type` ([`Policyexpression`]).
 ///
 /// Also the values of `policyexpression.type1`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyexpressionType {
     /// `CLASSIC`
@@ -1047,7 +1047,7 @@ pub struct Policyhttpcallout {
 /// Values of `policyhttpcallout`.`effectivestate` ([`Policyhttpcallout`]).
 ///
 /// Also the values of `policyhttpcallout.svrstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyhttpcalloutEffectivestate {
     /// `UP`
@@ -1086,7 +1086,7 @@ impl rt::WireEnum for PolicyhttpcalloutEffectivestate {
     ];
 }
 /// Values of `policyhttpcallout`.`httpmethod` ([`Policyhttpcallout`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyhttpcalloutHttpmethod {
     /// `GET`
@@ -1101,7 +1101,7 @@ impl rt::WireEnum for PolicyhttpcalloutHttpmethod {
     ];
 }
 /// Values of `policyhttpcallout`.`returntype` ([`Policyhttpcallout`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyhttpcalloutReturntype {
     /// `BOOL`
@@ -1119,7 +1119,7 @@ impl rt::WireEnum for PolicyhttpcalloutReturntype {
     ];
 }
 /// Values of `policyhttpcallout`.`scheme` ([`Policyhttpcallout`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyhttpcalloutScheme {
     /// `http`
@@ -1136,7 +1136,7 @@ impl rt::WireEnum for PolicyhttpcalloutScheme {
 /// Values of `policyhttpcallout`.`svrstate` ([`Policyhttpcallout`]): the same values as [`PolicyhttpcalloutEffectivestate`].
 pub type PolicyhttpcalloutSvrstate = PolicyhttpcalloutEffectivestate;
 /// Values of `policyhttpcallout`.`undefreason` ([`Policyhttpcallout`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyhttpcalloutUndefreason {
     /// `Failed to add service`
@@ -1885,7 +1885,7 @@ pub type PolicypatsetPatternBindingBuiltin = PolicyexpressionBuiltin;
 /// Values of `policypatset_pattern_binding`.`charset` ([`PolicypatsetPatternBinding`]).
 ///
 /// Also the values of `policypatsetfile.charset`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicypatsetPatternBindingCharset {
     /// `ASCII`
@@ -1900,7 +1900,7 @@ impl rt::WireEnum for PolicypatsetPatternBindingCharset {
     ];
 }
 /// Values of `policypatset_pattern_binding`.`feature` ([`PolicypatsetPatternBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicypatsetPatternBindingFeature {
     /// `AAA`
@@ -2834,7 +2834,7 @@ pub struct Policytracing {
 /// Values of `policytracing`.`capturesslhandshakepolicies` ([`Policytracing`]): the same values as [`PolicydatasetDynamic`].
 pub type PolicytracingCapturesslhandshakepolicies = PolicydatasetDynamic;
 /// Values of `policytracing`.`detail` ([`Policytracing`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicytracingDetail {
     /// `all`
@@ -2849,7 +2849,7 @@ impl rt::WireEnum for PolicytracingDetail {
     ];
 }
 /// Values of `policytracing`.`protocoltype` ([`Policytracing`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicytracingProtocoltype {
     /// `ANY`

@@ -327,7 +327,7 @@ pub struct PqStats {
 /// Values of `pq`.`clearstats` ([`PqStats`]).
 ///
 /// Also the values of `pqpolicy.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PqStatsClearstats {
     /// `basic`

@@ -62,7 +62,7 @@ pub struct Protocolhttpband {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `protocolhttpband`.`type` ([`Protocolhttpband`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProtocolhttpbandType {
     /// `REQUEST`
@@ -340,7 +340,7 @@ pub struct ProtocolhttpStats {
 /// Values of `protocolhttp`.`clearstats` ([`ProtocolhttpStats`]).
 ///
 /// Also the values of `protocolicmp.clearstats`, `protocolicmpv6.clearstats`, `protocolip.clearstats`, `protocolipv6.clearstats`, `protocolmptcp.clearstats`, `protocoltcp.clearstats`, `protocoludp.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProtocolhttpStatsClearstats {
     /// `basic`

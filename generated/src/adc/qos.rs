@@ -506,7 +506,7 @@ pub struct QosStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `qos`.`clearstats` ([`QosStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QosStatsClearstats {
     /// `basic`

@@ -198,7 +198,7 @@ pub struct Quicprofile {
 /// Values of `quicprofile`.`activeconnectionmigration` ([`Quicprofile`]).
 ///
 /// Also the values of `quicprofile.statelessaddressvalidation`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuicprofileActiveconnectionmigration {
     /// `DISABLED`
@@ -213,7 +213,7 @@ impl rt::WireEnum for QuicprofileActiveconnectionmigration {
     ];
 }
 /// Values of `quicprofile`.`congestionctrlalgorithm` ([`Quicprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuicprofileCongestionctrlalgorithm {
     /// `BBR`

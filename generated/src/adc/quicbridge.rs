@@ -37,7 +37,7 @@ pub struct Quicbridgeprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `quicbridgeprofile`.`routingalgorithm` ([`Quicbridgeprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuicbridgeprofileRoutingalgorithm {
     /// `PLAINTEXT`

@@ -191,7 +191,7 @@ pub struct Rdpclientprofile {
 /// Values of `rdpclientprofile`.`addusernameinrdpfile` ([`Rdpclientprofile`]).
 ///
 /// Also the values of `rdpclientprofile.randomizerdpfilename`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RdpclientprofileAddusernameinrdpfile {
     /// `YES`
@@ -208,7 +208,7 @@ impl rt::WireEnum for RdpclientprofileAddusernameinrdpfile {
 /// Values of `rdpclientprofile`.`audiocapturemode` ([`Rdpclientprofile`]).
 ///
 /// Also the values of `rdpclientprofile.multimonitorsupport`, `rdpclientprofile.rdpurloverride`, `rdpclientprofile.rdpvalidateclientip`, `rdpclientprofile.redirectclipboard`, `rdpclientprofile.redirectcomports`, `rdpclientprofile.redirectdrives`, `rdpclientprofile.redirectpnpdevices`, `rdpclientprofile.redirectprinters`, `rdpclientprofile.videoplaybackmode`, `rdpserverprofile.rdpredirection`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RdpclientprofileAudiocapturemode {
     /// `ENABLE`
@@ -225,7 +225,7 @@ impl rt::WireEnum for RdpclientprofileAudiocapturemode {
 /// Values of `rdpclientprofile`.`builtin` ([`Rdpclientprofile`]).
 ///
 /// Also the values of `rdpserverprofile.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RdpclientprofileBuiltin {
     /// `MODIFIABLE`
@@ -246,7 +246,7 @@ impl rt::WireEnum for RdpclientprofileBuiltin {
     ];
 }
 /// Values of `rdpclientprofile`.`keyboardhook` ([`Rdpclientprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RdpclientprofileKeyboardhook {
     /// `OnLocal`

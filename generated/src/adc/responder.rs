@@ -80,7 +80,7 @@ pub struct Responderaction {
 /// Values of `responderaction`.`builtin` ([`Responderaction`]).
 ///
 /// Also the values of `responderpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderactionBuiltin {
     /// `MODIFIABLE`
@@ -103,7 +103,7 @@ impl rt::WireEnum for ResponderactionBuiltin {
     ];
 }
 /// Values of `responderaction`.`bypasssafetycheck` ([`Responderaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderactionBypasssafetycheck {
     /// `YES`
@@ -118,7 +118,7 @@ impl rt::WireEnum for ResponderactionBypasssafetycheck {
     ];
 }
 /// Values of `responderaction`.`type` ([`Responderaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderactionType {
     /// `noop`
@@ -414,7 +414,7 @@ pub struct ResponderglobalResponderpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `responderglobal_responderpolicy_binding`.`globalbindtype` ([`ResponderglobalResponderpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderglobalResponderpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -444,7 +444,7 @@ impl rt::WireEnum for ResponderglobalResponderpolicyBindingGlobalbindtype {
 /// Values of `responderglobal_responderpolicy_binding`.`labeltype` ([`ResponderglobalResponderpolicyBinding`]).
 ///
 /// Also the values of `responderpolicylabel.labeltype`, `responderpolicylabel_policybinding_binding.labeltype`, `responderpolicylabel_responderpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderglobalResponderpolicyBindingLabeltype {
     /// `vserver`
@@ -459,7 +459,7 @@ impl rt::WireEnum for ResponderglobalResponderpolicyBindingLabeltype {
     ];
 }
 /// Values of `responderglobal_responderpolicy_binding`.`type` ([`ResponderglobalResponderpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderglobalResponderpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1259,7 +1259,7 @@ pub struct ResponderpolicyCrvserverBinding {
 /// Values of `responderpolicy_crvserver_binding`.`labeltype` ([`ResponderpolicyCrvserverBinding`]).
 ///
 /// Also the values of `responderpolicy_csvserver_binding.labeltype`, `responderpolicy_lbvserver_binding.labeltype`, `responderpolicy_responderglobal_binding.labeltype`, `responderpolicy_responderpolicylabel_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderpolicyCrvserverBindingLabeltype {
     /// `reqvserver`
@@ -1960,7 +1960,7 @@ pub struct Responderpolicylabel {
 /// Values of `responderpolicylabel`.`labeltype` ([`Responderpolicylabel`]): the same values as [`ResponderglobalResponderpolicyBindingLabeltype`].
 pub type ResponderpolicylabelLabeltype = ResponderglobalResponderpolicyBindingLabeltype;
 /// Values of `responderpolicylabel`.`policylabeltype` ([`Responderpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderpolicylabelPolicylabeltype {
     /// `HTTP`
@@ -2545,7 +2545,7 @@ pub struct ResponderpolicyStats {
 /// Values of `responderpolicy`.`clearstats` ([`ResponderpolicyStats`]).
 ///
 /// Also the values of `responderpolicylabel.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponderpolicyStatsClearstats {
     /// `basic`

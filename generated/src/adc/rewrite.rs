@@ -76,7 +76,7 @@ pub struct Rewriteaction {
 /// Values of `rewriteaction`.`builtin` ([`Rewriteaction`]).
 ///
 /// Also the values of `rewritepolicy.builtin`, `rewritepolicylabel.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewriteactionBuiltin {
     /// `MODIFIABLE`
@@ -99,7 +99,7 @@ impl rt::WireEnum for RewriteactionBuiltin {
     ];
 }
 /// Values of `rewriteaction`.`bypasssafetycheck` ([`Rewriteaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewriteactionBypasssafetycheck {
     /// `YES`
@@ -114,7 +114,7 @@ impl rt::WireEnum for RewriteactionBypasssafetycheck {
     ];
 }
 /// Values of `rewriteaction`.`type` ([`Rewriteaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewriteactionType {
     /// `noop`
@@ -499,7 +499,7 @@ pub struct RewriteglobalRewritepolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `rewriteglobal_rewritepolicy_binding`.`globalbindtype` ([`RewriteglobalRewritepolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewriteglobalRewritepolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -529,7 +529,7 @@ impl rt::WireEnum for RewriteglobalRewritepolicyBindingGlobalbindtype {
 /// Values of `rewriteglobal_rewritepolicy_binding`.`labeltype` ([`RewriteglobalRewritepolicyBinding`]).
 ///
 /// Also the values of `rewritepolicy_csvserver_binding.labeltype`, `rewritepolicy_lbvserver_binding.labeltype`, `rewritepolicy_rewriteglobal_binding.labeltype`, `rewritepolicy_rewritepolicylabel_binding.labeltype`, `rewritepolicylabel.labeltype`, `rewritepolicylabel_policybinding_binding.labeltype`, `rewritepolicylabel_rewritepolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewriteglobalRewritepolicyBindingLabeltype {
     /// `reqvserver`
@@ -547,7 +547,7 @@ impl rt::WireEnum for RewriteglobalRewritepolicyBindingLabeltype {
     ];
 }
 /// Values of `rewriteglobal_rewritepolicy_binding`.`type` ([`RewriteglobalRewritepolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewriteglobalRewritepolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1809,7 +1809,7 @@ pub type RewritepolicylabelBuiltin = RewriteactionBuiltin;
 /// Values of `rewritepolicylabel`.`labeltype` ([`Rewritepolicylabel`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
 pub type RewritepolicylabelLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 /// Values of `rewritepolicylabel`.`transform` ([`Rewritepolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewritepolicylabelTransform {
     /// `http_req`
@@ -2439,7 +2439,7 @@ pub struct RewritepolicyStats {
 /// Values of `rewritepolicy`.`clearstats` ([`RewritepolicyStats`]).
 ///
 /// Also the values of `rewritepolicylabel.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RewritepolicyStatsClearstats {
     /// `basic`

@@ -40,7 +40,7 @@ pub struct Riseapbrsvc {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `riseapbrsvc`.`protocol` ([`Riseapbrsvc`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiseapbrsvcProtocol {
     /// `HTTP`
@@ -205,7 +205,7 @@ impl rt::WireEnum for RiseapbrsvcProtocol {
     ];
 }
 /// Values of `riseapbrsvc`.`risesvctype` ([`Riseapbrsvc`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiseapbrsvcRisesvctype {
     /// `Service`
@@ -331,7 +331,7 @@ pub struct Riseparam {
 /// Values of `riseparam`.`directmode` ([`Riseparam`]).
 ///
 /// Also the values of `riseparam.indirectmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiseparamDirectmode {
     /// `ENABLED`
@@ -474,7 +474,7 @@ pub struct Riseprofile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `riseprofile`.`issu` ([`Riseprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiseprofileIssu {
     /// `InProgress`
@@ -489,7 +489,7 @@ impl rt::WireEnum for RiseprofileIssu {
     ];
 }
 /// Values of `riseprofile`.`mode` ([`Riseprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiseprofileMode {
     /// `Direct`
@@ -507,7 +507,7 @@ impl rt::WireEnum for RiseprofileMode {
     ];
 }
 /// Values of `riseprofile`.`status` ([`Riseprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiseprofileStatus {
     /// `Active`
@@ -522,7 +522,7 @@ impl rt::WireEnum for RiseprofileStatus {
     ];
 }
 /// Values of `riseprofile`.`vlancfgstatus` ([`Riseprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiseprofileVlancfgstatus {
     /// `Ok`
@@ -865,7 +865,7 @@ pub struct Riserhi {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `riserhi`.`vserverrhilevel` ([`Riserhi`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RiserhiVserverrhilevel {
     /// `ONE_VSERVER`

@@ -146,7 +146,7 @@ pub struct Scpolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `scpolicy`.`action` ([`Scpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScpolicyAction {
     /// `ACS`
@@ -340,7 +340,7 @@ pub struct ScStats {
 /// Values of `sc`.`clearstats` ([`ScStats`]).
 ///
 /// Also the values of `scpolicy.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScStatsClearstats {
     /// `basic`

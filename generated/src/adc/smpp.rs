@@ -63,7 +63,7 @@ pub struct Smppparam {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `smppparam`.`clientmode` ([`Smppparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmppparamClientmode {
     /// `TRANSCEIVER`
@@ -81,7 +81,7 @@ impl rt::WireEnum for SmppparamClientmode {
     ];
 }
 /// Values of `smppparam`.`msgqueue` ([`Smppparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmppparamMsgqueue {
     /// `ON`

@@ -58,7 +58,7 @@ pub struct Snmpalarm {
 /// Values of `snmpalarm`.`logging` ([`Snmpalarm`]).
 ///
 /// Also the values of `snmpalarm.state`, `snmpoption.partitionnameintrap`, `snmpoption.snmpset`, `snmpoption.snmptraplogging`, `snmptrap.allpartitions`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpalarmLogging {
     /// `ENABLED`
@@ -75,7 +75,7 @@ impl rt::WireEnum for SnmpalarmLogging {
 /// Values of `snmpalarm`.`severity` ([`Snmpalarm`]).
 ///
 /// Also the values of `snmptrap.severity`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpalarmSeverity {
     /// `Critical`
@@ -101,7 +101,7 @@ impl rt::WireEnum for SnmpalarmSeverity {
 /// Values of `snmpalarm`.`state` ([`Snmpalarm`]): the same values as [`SnmpalarmLogging`].
 pub type SnmpalarmState = SnmpalarmLogging;
 /// Values of `snmpalarm`.`trapname` ([`Snmpalarm`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpalarmTrapname {
     /// `CPU-USAGE`
@@ -893,7 +893,7 @@ pub struct Snmpcommunity {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `snmpcommunity`.`permissions` ([`Snmpcommunity`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpcommunityPermissions {
     /// `GET`
@@ -1158,7 +1158,7 @@ pub struct Snmpgroup {
 /// Values of `snmpgroup`.`securitylevel` ([`Snmpgroup`]).
 ///
 /// Also the values of `snmptrap_snmpuser_binding.securitylevel`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpgroupSecuritylevel {
     /// `noAuthNoPriv`
@@ -1178,7 +1178,7 @@ impl rt::WireEnum for SnmpgroupSecuritylevel {
 /// Values of `snmpgroup`.`status` ([`Snmpgroup`]).
 ///
 /// Also the values of `snmpuser.status`, `snmpview.status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpgroupStatus {
     /// `active`
@@ -1190,7 +1190,7 @@ impl rt::WireEnum for SnmpgroupStatus {
 /// Values of `snmpgroup`.`storagetype` ([`Snmpgroup`]).
 ///
 /// Also the values of `snmpuser.storagetype`, `snmpview.storagetype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpgroupStoragetype {
     /// `volatile`
@@ -1634,7 +1634,7 @@ pub struct Snmpoid {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `snmpoid`.`entitytype` ([`Snmpoid`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpoidEntitytype {
     /// `VSERVER`
@@ -1779,7 +1779,7 @@ pub struct Snmpoption {
 /// Values of `snmpoption`.`customtrap` ([`Snmpoption`]).
 ///
 /// Also the values of `snmpoption.severityinfointrap`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpoptionCustomtrap {
     /// `DISABLED`
@@ -1802,7 +1802,7 @@ pub type SnmpoptionSnmpset = SnmpalarmLogging;
 /// Values of `snmpoption`.`snmptraplogging` ([`Snmpoption`]): the same values as [`SnmpalarmLogging`].
 pub type SnmpoptionSnmptraplogging = SnmpalarmLogging;
 /// Values of `snmpoption`.`snmptraplogginglevel` ([`Snmpoption`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpoptionSnmptraplogginglevel {
     /// `EMERGENCY`
@@ -1986,7 +1986,7 @@ pub type SnmptrapSeverity = SnmpalarmSeverity;
 /// Values of `snmptrap`.`trapclass` ([`Snmptrap`]).
 ///
 /// Also the values of `snmptrap_binding.trapclass`, `snmptrap_snmpuser_binding.trapclass`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmptrapTrapclass {
     /// `generic`
@@ -2003,7 +2003,7 @@ impl rt::WireEnum for SnmptrapTrapclass {
 /// Values of `snmptrap`.`version` ([`Snmptrap`]).
 ///
 /// Also the values of `snmptrap_binding.version`, `snmptrap_snmpuser_binding.version`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmptrapVersion {
     /// `V1`
@@ -2462,7 +2462,7 @@ pub struct Snmpuser {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `snmpuser`.`authtype` ([`Snmpuser`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpuserAuthtype {
     /// `MD5`
@@ -2487,7 +2487,7 @@ impl rt::WireEnum for SnmpuserAuthtype {
     ];
 }
 /// Values of `snmpuser`.`privtype` ([`Snmpuser`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpuserPrivtype {
     /// `DES`
@@ -2681,7 +2681,7 @@ pub type SnmpviewStatus = SnmpgroupStatus;
 /// Values of `snmpview`.`storagetype` ([`Snmpview`]): the same values as [`SnmpgroupStoragetype`].
 pub type SnmpviewStoragetype = SnmpgroupStoragetype;
 /// Values of `snmpview`.`type` ([`Snmpview`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpviewType {
     /// `included`
@@ -2863,7 +2863,7 @@ pub struct SnmpStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `snmp`.`clearstats` ([`SnmpStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnmpStatsClearstats {
     /// `basic`

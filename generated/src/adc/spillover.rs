@@ -42,7 +42,7 @@ pub struct Spilloveraction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `spilloveraction`.`action` ([`Spilloveraction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpilloveractionAction {
     /// `SPILLOVER`
@@ -54,7 +54,7 @@ impl rt::WireEnum for SpilloveractionAction {
 /// Values of `spilloveraction`.`builtin` ([`Spilloveraction`]).
 ///
 /// Also the values of `spilloverpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpilloveractionBuiltin {
     /// `MODIFIABLE`
@@ -496,7 +496,7 @@ pub struct SpilloverpolicyCsvserverBinding {
 /// Values of `spilloverpolicy_csvserver_binding`.`labeltype` ([`SpilloverpolicyCsvserverBinding`]).
 ///
 /// Also the values of `spilloverpolicy_gslbvserver_binding.labeltype`, `spilloverpolicy_lbvserver_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpilloverpolicyCsvserverBindingLabeltype {
     /// `reqvserver`
@@ -905,7 +905,7 @@ pub struct SpilloverpolicyStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `spilloverpolicy`.`clearstats` ([`SpilloverpolicyStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpilloverpolicyStatsClearstats {
     /// `basic`

@@ -146,7 +146,7 @@ pub struct Sslaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslaction`.`builtin` ([`Sslaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslactionBuiltin {
     /// `MODIFIABLE`
@@ -169,7 +169,7 @@ impl rt::WireEnum for SslactionBuiltin {
     ];
 }
 /// Values of `sslaction`.`certfingerprintdigest` ([`Sslaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslactionCertfingerprintdigest {
     /// `SHA1`
@@ -195,7 +195,7 @@ impl rt::WireEnum for SslactionCertfingerprintdigest {
 /// Values of `sslaction`.`cipher` ([`Sslaction`]).
 ///
 /// Also the values of `sslaction.clientcert`, `sslaction.clientcertfingerprint`, `sslaction.clientcerthash`, `sslaction.clientcertissuer`, `sslaction.clientcertnotafter`, `sslaction.clientcertnotbefore`, `sslaction.clientcertserialnumber`, `sslaction.clientcertsubject`, `sslaction.owasupport`, `sslaction.sessionid`, `sslcertkey.expirymonitor`, `sslcrl.refresh`, `ssldtlsprofile.helloverifyrequest`, `ssldtlsprofile.pmtudiscovery`, `ssldtlsprofile.terminatesession`, `ssllogprofile.ssllogclauth`, `ssllogprofile.ssllogclauthfailures`, `ssllogprofile.sslloghs`, `ssllogprofile.sslloghsfailures`, `sslocspresponder.cache`, `sslparameter.defaultprofile`, `sslparameter.heterogeneoussslhw`, `sslparameter.hybridfipsmode`, `sslparameter.sslierrorcache`, `sslprofile.cipherredirect`, `sslprofile.clientauth`, `sslprofile.clientauthuseboundcachain`, `sslprofile.dh`, `sslprofile.dhkeyexpsizelimit`, `sslprofile.ersa`, `sslprofile.hsts`, `sslprofile.nonfipsciphers`, `sslprofile.ocspstapling`, `sslprofile.redirectportrewrite`, `sslprofile.serverauth`, `sslprofile.sessionticket`, `sslprofile.sessionticketkeyrefresh`, `sslprofile.sessreuse`, `sslprofile.skipclientcertpolicycheck`, `sslprofile.snienable`, `sslprofile.ssl3`, `sslprofile.sslinterception`, `sslprofile.ssliocspcheck`, `sslprofile.sslireneg`, `sslprofile.ssliverifyservercertforreuse`, `sslprofile.sslredirect`, `sslprofile.strictsigdigestcheck`, `sslprofile.tls1`, `sslprofile.tls11`, `sslprofile.tls12`, `sslprofile.tls13`, `sslprofile.zerorttearlydata`, `sslservice.cipherredirect`, `sslservice.clientauth`, `sslservice.dh`, `sslservice.dhkeyexpsizelimit`, `sslservice.dtls1`, `sslservice.dtls12`, `sslservice.ersa`, `sslservice.nonfipsciphers`, `sslservice.ocspstapling`, `sslservice.redirectportrewrite`, `sslservice.serverauth`, `sslservice.sessreuse`, `sslservice.snienable`, `sslservice.ssl2`, `sslservice.ssl3`, `sslservice.sslredirect`, `sslservice.sslv2redirect`, `sslservice.strictsigdigestcheck`, `sslservice.tls1`, `sslservice.tls11`, `sslservice.tls12`, `sslservice.tls13`, `sslservicegroup.cipherredirect`, `sslservicegroup.clientauth`, `sslservicegroup.dh`, `sslservicegroup.dhkeyexpsizelimit`, `sslservicegroup.ersa`, `sslservicegroup.nonfipsciphers`, `sslservicegroup.ocspstapling`, `sslservicegroup.redirectportrewrite`, `sslservicegroup.serverauth`, `sslservicegroup.sessreuse`, `sslservicegroup.snienable`, `sslservicegroup.ssl2`, `sslservicegroup.ssl3`, `sslservicegroup.sslredirect`, `sslservicegroup.sslv2redirect`, `sslservicegroup.strictsigdigestcheck`, `sslservicegroup.tls1`, `sslservicegroup.tls11`, `sslservicegroup.tls12`, `sslservicegroup.tls13`, `sslvserver.cipherredirect`, `sslvserver.clientauth`, `sslvserver.dh`, `sslvserver.dhkeyexpsizelimit`, `sslvserver.dtls1`, `sslvserver.dtls12`, `sslvserver.ersa`, `sslvserver.hsts`, `sslvserver.nonfipsciphers`, `sslvserver.ocspstapling`, `sslvserver.redirectportrewrite`, `sslvserver.sessreuse`, `sslvserver.snienable`, `sslvserver.ssl2`, `sslvserver.ssl3`, `sslvserver.sslredirect`, `sslvserver.sslv2redirect`, `sslvserver.strictsigdigestcheck`, `sslvserver.tls1`, `sslvserver.tls11`, `sslvserver.tls12`, `sslvserver.tls13`, `sslvserver.zerorttearlydata`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslactionCipher {
     /// `ENABLED`
@@ -210,7 +210,7 @@ impl rt::WireEnum for SslactionCipher {
     ];
 }
 /// Values of `sslaction`.`clientauth` ([`Sslaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslactionClientauth {
     /// `DOCLIENTAUTH`
@@ -243,7 +243,7 @@ pub type SslactionClientcertsubject = SslactionCipher;
 /// Values of `sslaction`.`clientcertverification` ([`Sslaction`]).
 ///
 /// Also the values of `sslcacertgroup.crlcheck`, `sslcacertgroup.ocspcheck`, `sslcacertgroup_sslcertkey_binding.crlcheck`, `sslcacertgroup_sslcertkey_binding.ocspcheck`, `sslprofile.clientcert`, `sslprofile.crlcheck`, `sslprofile.ocspcheck`, `sslservice.clientcert`, `sslservice_sslcertkey_binding.crlcheck`, `sslservice_sslcertkey_binding.ocspcheck`, `sslservicegroup.clientcert`, `sslservicegroup.crlcheck`, `sslservicegroup.ocspcheck`, `sslservicegroup_sslcertkey_binding.crlcheck`, `sslservicegroup_sslcertkey_binding.ocspcheck`, `sslvserver.clientcert`, `sslvserver.crlcheck`, `sslvserver.ocspcheck`, `sslvserver_sslcertkey_binding.crlcheck`, `sslvserver_sslcertkey_binding.ocspcheck`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslactionClientcertverification {
     /// `Mandatory`
@@ -1013,7 +1013,7 @@ pub struct Sslcert {
 /// Values of `sslcert`.`cacertform` ([`Sslcert`]).
 ///
 /// Also the values of `sslcert.cakeyform`, `sslcert.certform`, `sslcert.keyform`, `sslcertreq.keyform`, `sslcrl.inform`, `ssldsakey.keyform`, `sslecdsakey.keyform`, `sslpkcs8.keyform`, `sslrsakey.keyform`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertCacertform {
     /// `DER`
@@ -1032,7 +1032,7 @@ pub type SslcertCakeyform = SslcertCacertform;
 /// Values of `sslcert`.`certform` ([`Sslcert`]): the same values as [`SslcertCacertform`].
 pub type SslcertCertform = SslcertCacertform;
 /// Values of `sslcert`.`certtype` ([`Sslcert`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertCerttype {
     /// `ROOT_CERT`
@@ -1193,7 +1193,7 @@ pub struct Sslcertbundle {
 /// Values of `sslcertbundle`.`inuse` ([`Sslcertbundle`]).
 ///
 /// Also the values of `sslcertkey.bundle`, `sslcrl.binary`, `sslocspresponder.insertclientcert`, `sslocspresponder.usenonce`, `sslparameter.dropreqwithnohostheader`, `sslparameter.insertcertspace`, `sslparameter.ndcppcompliancecertcheck`, `sslparameter.sendclosenotify`, `sslparameter.strictcachecks`, `sslprofile.allowextendedmastersecret`, `sslprofile.dhekeyexchangewithpsk`, `sslprofile.dropreqwithnohostheader`, `sslprofile.includesubdomains`, `sslprofile.preload`, `sslprofile.sendclosenotify`, `sslprofile.strictcachecks`, `sslservice.sendclosenotify`, `sslservicegroup.sendclosenotify`, `sslvserver.dhekeyexchangewithpsk`, `sslvserver.includesubdomains`, `sslvserver.preload`, `sslvserver.sendclosenotify`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertbundleInuse {
     /// `YES`
@@ -1977,7 +1977,7 @@ pub struct Sslcertkey {
 /// Values of `sslcertkey`.`bundle` ([`Sslcertkey`]): the same values as [`SslcertbundleInuse`].
 pub type SslcertkeyBundle = SslcertbundleInuse;
 /// Values of `sslcertkey`.`certificatetype` ([`Sslcertkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertkeyCertificatetype {
     /// `ROOT_CERT`
@@ -2003,7 +2003,7 @@ impl rt::WireEnum for SslcertkeyCertificatetype {
     ];
 }
 /// Values of `sslcertkey`.`deletecertkeyfilesonremoval` ([`Sslcertkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertkeyDeletecertkeyfilesonremoval {
     /// `ALWAYS`
@@ -2023,7 +2023,7 @@ impl rt::WireEnum for SslcertkeyDeletecertkeyfilesonremoval {
 /// Values of `sslcertkey`.`expirymonitor` ([`Sslcertkey`]): the same values as [`SslactionCipher`].
 pub type SslcertkeyExpirymonitor = SslactionCipher;
 /// Values of `sslcertkey`.`inform` ([`Sslcertkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertkeyInform {
     /// `DER`
@@ -2043,7 +2043,7 @@ impl rt::WireEnum for SslcertkeyInform {
     ];
 }
 /// Values of `sslcertkey`.`ocspresponsestatus` ([`Sslcertkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertkeyOcspresponsestatus {
     /// `NONE`
@@ -2061,7 +2061,7 @@ impl rt::WireEnum for SslcertkeyOcspresponsestatus {
     ];
 }
 /// Values of `sslcertkey`.`status` ([`Sslcertkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertkeyStatus {
     /// `Valid`
@@ -3310,7 +3310,7 @@ pub struct Sslcertreq {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslcertreq`.`digestmethod` ([`Sslcertreq`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcertreqDigestmethod {
     /// `SHA1`
@@ -3732,7 +3732,7 @@ pub struct SslcipherIndividualcipherBinding {
 /// Values of `sslcipher_individualcipher_binding`.`cipheroperation` ([`SslcipherIndividualcipherBinding`]).
 ///
 /// Also the values of `sslcipher_service_binding.cipheroperation`, `sslcipher_servicegroup_binding.cipheroperation`, `sslcipher_sslciphersuite_binding.cipheroperation`, `sslcipher_sslprofile_binding.cipheroperation`, `sslcipher_sslvserver_binding.cipheroperation`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcipherIndividualcipherBindingCipheroperation {
     /// `ADD`
@@ -4717,7 +4717,7 @@ pub type SslcrlBinary = SslcertbundleInuse;
 /// Values of `sslcrl`.`inform` ([`Sslcrl`]): the same values as [`SslcertCacertform`].
 pub type SslcrlInform = SslcertCacertform;
 /// Values of `sslcrl`.`interval` ([`Sslcrl`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcrlInterval {
     /// `MONTHLY`
@@ -4743,7 +4743,7 @@ impl rt::WireEnum for SslcrlInterval {
     ];
 }
 /// Values of `sslcrl`.`method` ([`Sslcrl`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcrlMethod {
     /// `HTTP`
@@ -4760,7 +4760,7 @@ impl rt::WireEnum for SslcrlMethod {
 /// Values of `sslcrl`.`refresh` ([`Sslcrl`]): the same values as [`SslactionCipher`].
 pub type SslcrlRefresh = SslactionCipher;
 /// Values of `sslcrl`.`scope` ([`Sslcrl`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslcrlScope {
     /// `Base`
@@ -5438,7 +5438,7 @@ pub struct Ssldhparam {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ssldhparam`.`gen` ([`Ssldhparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SsldhparamGen {
     /// `2`
@@ -5727,7 +5727,7 @@ pub struct Ssldtlsprofile {
 /// Values of `ssldtlsprofile`.`builtin` ([`Ssldtlsprofile`]).
 ///
 /// Also the values of `sslprofile.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SsldtlsprofileBuiltin {
     /// `MODIFIABLE`
@@ -5943,7 +5943,7 @@ pub struct Sslecdsakey {
 /// Values of `sslecdsakey`.`curve` ([`Sslecdsakey`]).
 ///
 /// Also the values of `sslfipskey.curve`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslecdsakeyCurve {
     /// `P_256`
@@ -6082,7 +6082,7 @@ pub struct Sslechconfig {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslechconfig`.`echcipher` ([`Sslechconfig`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslechconfigEchcipher {
     /// `AES128-GCM-HKDFSHA256`
@@ -6291,7 +6291,7 @@ pub struct Sslfips {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslfips`.`inithsm` ([`Sslfips`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslfipsInithsm {
     /// `Level-2`
@@ -6519,7 +6519,7 @@ pub type SslfipskeyCurve = SslecdsakeyCurve;
 /// Values of `sslfipskey`.`exponent` ([`Sslfipskey`]).
 ///
 /// Also the values of `sslrsakey.exponent`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslfipskeyExponent {
     /// `3`
@@ -6531,7 +6531,7 @@ impl rt::WireEnum for SslfipskeyExponent {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::V3, "3"), (Self::F4, "F4")];
 }
 /// Values of `sslfipskey`.`inform` ([`Sslfipskey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslfipskeyInform {
     /// `SIM`
@@ -6549,7 +6549,7 @@ impl rt::WireEnum for SslfipskeyInform {
     ];
 }
 /// Values of `sslfipskey`.`keytype` ([`Sslfipskey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslfipskeyKeytype {
     /// `RSA`
@@ -7001,7 +7001,7 @@ pub struct SslglobalSslpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslglobal_sslpolicy_binding`.`globalbindtype` ([`SslglobalSslpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslglobalSslpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -7031,7 +7031,7 @@ impl rt::WireEnum for SslglobalSslpolicyBindingGlobalbindtype {
 /// Values of `sslglobal_sslpolicy_binding`.`labeltype` ([`SslglobalSslpolicyBinding`]).
 ///
 /// Also the values of `sslpolicy_csvserver_binding.labeltype`, `sslpolicy_lbvserver_binding.labeltype`, `sslpolicy_sslglobal_binding.labeltype`, `sslpolicy_sslpolicylabel_binding.labeltype`, `sslpolicy_sslservice_binding.labeltype`, `sslpolicy_sslvserver_binding.labeltype`, `sslpolicylabel.labeltype`, `sslpolicylabel_sslpolicy_binding.labeltype`, `sslprofile.labeltype`, `sslservice_sslpolicy_binding.labeltype`, `sslvserver_sslpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslglobalSslpolicyBindingLabeltype {
     /// `vserver`
@@ -7049,7 +7049,7 @@ impl rt::WireEnum for SslglobalSslpolicyBindingLabeltype {
     ];
 }
 /// Values of `sslglobal_sslpolicy_binding`.`type` ([`SslglobalSslpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslglobalSslpolicyBindingType {
     /// `CONTROL_OVERRIDE`
@@ -7219,7 +7219,7 @@ pub struct Sslhpkekey {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslhpkekey`.`dhkem` ([`Sslhpkekey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslhpkekeyDhkem {
     /// `X_25519`
@@ -7372,7 +7372,7 @@ pub struct Sslhsmkey {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslhsmkey`.`hsmtype` ([`Sslhsmkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslhsmkeyHsmtype {
     /// `THALES`
@@ -7877,7 +7877,7 @@ pub struct Sslocspresponder {
 /// Values of `sslocspresponder`.`cache` ([`Sslocspresponder`]): the same values as [`SslactionCipher`].
 pub type SslocspresponderCache = SslactionCipher;
 /// Values of `sslocspresponder`.`httpmethod` ([`Sslocspresponder`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslocspresponderHttpmethod {
     /// `GET`
@@ -8234,7 +8234,7 @@ pub type SslparameterDefaultprofile = SslactionCipher;
 /// Values of `sslparameter`.`denysslreneg` ([`Sslparameter`]).
 ///
 /// Also the values of `sslprofile.denysslreneg`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslparameterDenysslreneg {
     /// `NO`
@@ -8268,7 +8268,7 @@ pub type SslparameterInsertcertspace = SslcertbundleInuse;
 /// Values of `sslparameter`.`insertionencoding` ([`Sslparameter`]).
 ///
 /// Also the values of `sslprofile.insertionencoding`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslparameterInsertionencoding {
     /// `Unicode`
@@ -8285,7 +8285,7 @@ impl rt::WireEnum for SslparameterInsertionencoding {
 /// Values of `sslparameter`.`montls1112disable` ([`Sslparameter`]).
 ///
 /// Also the values of `sslparameter.svctls1112disable`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslparameterMontls1112disable {
     /// `YES`
@@ -8308,7 +8308,7 @@ pub type SslparameterNdcppcompliancecertcheck = SslcertbundleInuse;
 /// Values of `sslparameter`.`quantumsize` ([`Sslparameter`]).
 ///
 /// Also the values of `sslprofile.quantumsize`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslparameterQuantumsize {
     /// `4096`
@@ -8328,7 +8328,7 @@ impl rt::WireEnum for SslparameterQuantumsize {
 /// Values of `sslparameter`.`sendclosenotify` ([`Sslparameter`]): the same values as [`SslcertbundleInuse`].
 pub type SslparameterSendclosenotify = SslcertbundleInuse;
 /// Values of `sslparameter`.`sigdigesttype` ([`Sslparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslparameterSigdigesttype {
     /// `ALL`
@@ -8390,7 +8390,7 @@ impl rt::WireEnum for SslparameterSigdigesttype {
 /// Values of `sslparameter`.`snihttphostmatch` ([`Sslparameter`]).
 ///
 /// Also the values of `sslprofile.snihttphostmatch`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslparameterSnihttphostmatch {
     /// `NO`
@@ -8865,7 +8865,7 @@ pub struct Sslpolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `sslpolicy`.`policytype` ([`Sslpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslpolicyPolicytype {
     /// `Classic Policy`
@@ -10002,7 +10002,7 @@ pub struct Sslpolicylabel {
 /// Values of `sslpolicylabel`.`labeltype` ([`Sslpolicylabel`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
 pub type SslpolicylabelLabeltype = SslglobalSslpolicyBindingLabeltype;
 /// Values of `sslpolicylabel`.`type` ([`Sslpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslpolicylabelType {
     /// `CONTROL`
@@ -10887,7 +10887,7 @@ pub struct Sslprofile {
 /// Values of `sslprofile`.`allowextendedmastersecret` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
 pub type SslprofileAllowextendedmastersecret = SslcertbundleInuse;
 /// Values of `sslprofile`.`allowlegacykdf` ([`Sslprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslprofileAllowlegacykdf {
     /// `NO`
@@ -10904,7 +10904,7 @@ impl rt::WireEnum for SslprofileAllowlegacykdf {
 /// Values of `sslprofile`.`allowunknownsni` ([`Sslprofile`]).
 ///
 /// Also the values of `sslprofile.encryptedclienthello`, `sslprofile.sslclientlogs`, `sslservice.sslclientlogs`, `sslservicegroup.sslclientlogs`, `sslvserver.sslclientlogs`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslprofileAllowunknownsni {
     /// `DISABLED`
@@ -10919,7 +10919,7 @@ impl rt::WireEnum for SslprofileAllowunknownsni {
     ];
 }
 /// Values of `sslprofile`.`alpnprotocol` ([`Sslprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslprofileAlpnprotocol {
     /// `NONE`
@@ -10981,7 +10981,7 @@ pub type SslprofilePreload = SslcertbundleInuse;
 /// Values of `sslprofile`.`pushenctrigger` ([`Sslprofile`]).
 ///
 /// Also the values of `sslservice.pushenctrigger`, `sslvserver.pushenctrigger`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslprofilePushenctrigger {
     /// `Always`
@@ -11034,7 +11034,7 @@ pub type SslprofileSslireneg = SslactionCipher;
 /// Values of `sslprofile`.`ssliverifyservercertforreuse` ([`Sslprofile`]): the same values as [`SslactionCipher`].
 pub type SslprofileSsliverifyservercertforreuse = SslactionCipher;
 /// Values of `sslprofile`.`sslprofiletype` ([`Sslprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslprofileSslprofiletype {
     /// `BackEnd`
@@ -11572,7 +11572,7 @@ pub struct SslprofileEcccurveBinding {
 /// Values of `sslprofile_ecccurve_binding`.`ecccurvename` ([`SslprofileEcccurveBinding`]).
 ///
 /// Also the values of `sslservice_ecccurve_binding.ecccurvename`, `sslservicegroup_ecccurve_binding.ecccurvename`, `sslvserver_ecccurve_binding.ecccurvename`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslprofileEcccurveBindingEcccurvename {
     /// `ALL`
@@ -16454,7 +16454,7 @@ pub struct SslvserverSslpolicyBinding {
 /// Values of `sslvserver_sslpolicy_binding`.`labeltype` ([`SslvserverSslpolicyBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
 pub type SslvserverSslpolicyBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 /// Values of `sslvserver_sslpolicy_binding`.`type` ([`SslvserverSslpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslvserverSslpolicyBindingType {
     /// `INTERCEPT_REQ`
@@ -17840,7 +17840,7 @@ pub struct SslStats {
 /// Values of `ssl`.`clearstats` ([`SslStats`]).
 ///
 /// Also the values of `sslvserver.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslStatsClearstats {
     /// `basic`

@@ -60,7 +60,7 @@ pub struct StreamidentifierStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `streamidentifier`.`clearstats` ([`StreamidentifierStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamidentifierStatsClearstats {
     /// `basic`
@@ -75,7 +75,7 @@ impl rt::WireEnum for StreamidentifierStatsClearstats {
     ];
 }
 /// Values of `streamidentifier`.`sortorder` ([`StreamidentifierStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamidentifierStatsSortorder {
     /// `ascending`
@@ -308,7 +308,7 @@ pub struct Streamidentifier {
 /// Values of `streamidentifier`.`appflowlog` ([`Streamidentifier`]).
 ///
 /// Also the values of `streamidentifier.snmptrap`, `streamidentifier.trackackonlypackets`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamidentifierAppflowlog {
     /// `ENABLED`
@@ -323,7 +323,7 @@ impl rt::WireEnum for StreamidentifierAppflowlog {
     ];
 }
 /// Values of `streamidentifier`.`log` ([`Streamidentifier`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamidentifierLog {
     /// `NONE`
@@ -340,7 +340,7 @@ impl rt::WireEnum for StreamidentifierLog {
 /// Values of `streamidentifier`.`snmptrap` ([`Streamidentifier`]): the same values as [`StreamidentifierAppflowlog`].
 pub type StreamidentifierSnmptrap = StreamidentifierAppflowlog;
 /// Values of `streamidentifier`.`sort` ([`Streamidentifier`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamidentifierSort {
     /// `REQUESTS`
@@ -371,7 +371,7 @@ impl rt::WireEnum for StreamidentifierSort {
 /// Values of `streamidentifier`.`trackackonlypackets` ([`Streamidentifier`]): the same values as [`StreamidentifierAppflowlog`].
 pub type StreamidentifierTrackackonlypackets = StreamidentifierAppflowlog;
 /// Values of `streamidentifier`.`tracktransactions` ([`Streamidentifier`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamidentifierTracktransactions {
     /// `RESPTIME`

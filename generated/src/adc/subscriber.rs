@@ -257,7 +257,7 @@ pub struct Subscribergxinterface {
 /// Values of `subscribergxinterface`.`gxreportingavp1type` ([`Subscribergxinterface`]).
 ///
 /// Also the values of `subscribergxinterface.gxreportingavp2type`, `subscribergxinterface.gxreportingavp3type`, `subscribergxinterface.gxreportingavp4type`, `subscribergxinterface.gxreportingavp5type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscribergxinterfaceGxreportingavp1type {
     /// `OctetString`
@@ -297,7 +297,7 @@ pub type SubscribergxinterfaceGxreportingavp5type = SubscribergxinterfaceGxrepor
 /// Values of `subscribergxinterface`.`healthcheck` ([`Subscribergxinterface`]).
 ///
 /// Also the values of `subscribergxinterface.holdonsubscriberabsence`, `subscribergxinterface.negativettllimitedsuccess`, `subscribergxinterface.purgesdbongxfailure`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscribergxinterfaceHealthcheck {
     /// `YES`
@@ -318,7 +318,7 @@ pub type SubscribergxinterfaceNegativettllimitedsuccess = SubscribergxinterfaceH
 /// Values of `subscribergxinterface`.`purgesdbongxfailure` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceHealthcheck`].
 pub type SubscribergxinterfacePurgesdbongxfailure = SubscribergxinterfaceHealthcheck;
 /// Values of `subscribergxinterface`.`servicepathinfomode` ([`Subscribergxinterface`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscribergxinterfaceServicepathinfomode {
     /// `SERVICEFUNCTIONS`
@@ -335,7 +335,7 @@ impl rt::WireEnum for SubscribergxinterfaceServicepathinfomode {
 /// Values of `subscribergxinterface`.`svrstate` ([`Subscribergxinterface`]).
 ///
 /// Also the values of `subscriberradiusinterface.svrstate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscribergxinterfaceSvrstate {
     /// `UP`
@@ -611,7 +611,7 @@ pub struct Subscriberparam {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `subscriberparam`.`builtin` ([`Subscriberparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriberparamBuiltin {
     /// `MODIFIABLE`
@@ -632,7 +632,7 @@ impl rt::WireEnum for SubscriberparamBuiltin {
     ];
 }
 /// Values of `subscriberparam`.`idleaction` ([`Subscriberparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriberparamIdleaction {
     /// `ccrTerminate`
@@ -650,7 +650,7 @@ impl rt::WireEnum for SubscriberparamIdleaction {
     ];
 }
 /// Values of `subscriberparam`.`interfacetype` ([`Subscriberparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriberparamInterfacetype {
     /// `None`
@@ -671,7 +671,7 @@ impl rt::WireEnum for SubscriberparamInterfacetype {
     ];
 }
 /// Values of `subscriberparam`.`keytype` ([`Subscriberparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriberparamKeytype {
     /// `IP`
@@ -837,7 +837,7 @@ pub struct Subscriberprofile {
 /// Values of `subscriberprofile`.`subscriptionidtype` ([`Subscriberprofile`]).
 ///
 /// Also the values of `subscribersessions.subscriptionidtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriberprofileSubscriptionidtype {
     /// `E164`
@@ -1019,7 +1019,7 @@ pub struct Subscriberradiusinterface {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `subscriberradiusinterface`.`radiusinterimasstart` ([`Subscriberradiusinterface`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriberradiusinterfaceRadiusinterimasstart {
     /// `ENABLED`

@@ -160,7 +160,7 @@ pub struct SystemStats {
 /// Values of `system`.`clearstats` ([`SystemStats`]).
 ///
 /// Also the values of `systembw.clearstats`, `systemcpu.clearstats`, `systemmemory.clearstats`, `systembackup.level`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemStatsClearstats {
     /// `basic`
@@ -1209,7 +1209,7 @@ pub struct Systembackup {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systembackup`.`includekernel` ([`Systembackup`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystembackupIncludekernel {
     /// `NO`
@@ -1391,7 +1391,7 @@ pub struct Systemcmdpolicy {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systemcmdpolicy`.`action` ([`Systemcmdpolicy`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemcmdpolicyAction {
     /// `ALLOW`
@@ -1408,7 +1408,7 @@ impl rt::WireEnum for SystemcmdpolicyAction {
 /// Values of `systemcmdpolicy`.`builtin` ([`Systemcmdpolicy`]).
 ///
 /// Also the values of `systemglobal_auditnslogpolicy_binding.builtin`, `systemglobal_auditsyslogpolicy_binding.builtin`, `systemglobal_authenticationldappolicy_binding.builtin`, `systemglobal_authenticationlocalpolicy_binding.builtin`, `systemglobal_authenticationpolicy_binding.builtin`, `systemglobal_authenticationradiuspolicy_binding.builtin`, `systemglobal_authenticationtacacspolicy_binding.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemcmdpolicyBuiltin {
     /// `MODIFIABLE`
@@ -1879,7 +1879,7 @@ pub struct Systemcpuparam {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systemcpuparam`.`pemode` ([`Systemcpuparam`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemcpuparamPemode {
     /// `CPUBOUND`
@@ -2170,7 +2170,7 @@ pub struct Systementitydata {
 /// Values of `systementitydata`.`unit` ([`Systementitydata`]).
 ///
 /// Also the values of `systemeventhistory.unit`, `systemglobaldata.unit`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystementitydataUnit {
     /// `HOURS`
@@ -2509,7 +2509,7 @@ pub struct Systemextramgmtcpu {
 /// Values of `systemextramgmtcpu`.`configuredstate` ([`Systemextramgmtcpu`]).
 ///
 /// Also the values of `systemextramgmtcpu.effectivestate`, `systemparameter.basicauth`, `systemparameter.doppler`, `systemparameter.fipsusermode`, `systemparameter.forcepasswordchange`, `systemparameter.googleanalytics`, `systemparameter.localauth`, `systemparameter.natpcbrstontimeout`, `systemparameter.rbaonresponse`, `systemparameter.reauthonauthparamchange`, `systemparameter.removesensitivefiles`, `systemparameter.restrictedtimeout`, `systemuser.externalauth`, `systemuser.logging`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemextramgmtcpuConfiguredstate {
     /// `ENABLED`
@@ -2646,7 +2646,7 @@ pub struct Systemfile {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systemfile`.`filemode` ([`Systemfile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemfileFilemode {
     /// `DIRECTORY`
@@ -2812,7 +2812,7 @@ pub type SystemglobalAuditnslogpolicyBindingBuiltin = SystemcmdpolicyBuiltin;
 /// Values of `systemglobal_auditnslogpolicy_binding`.`feature` ([`SystemglobalAuditnslogpolicyBinding`]).
 ///
 /// Also the values of `systemglobal_auditsyslogpolicy_binding.feature`, `systemglobal_authenticationldappolicy_binding.feature`, `systemglobal_authenticationlocalpolicy_binding.feature`, `systemglobal_authenticationpolicy_binding.feature`, `systemglobal_authenticationradiuspolicy_binding.feature`, `systemglobal_authenticationtacacspolicy_binding.feature`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemglobalAuditnslogpolicyBindingFeature {
     /// `AAA`
@@ -3027,7 +3027,7 @@ impl rt::WireEnum for SystemglobalAuditnslogpolicyBindingFeature {
 /// Values of `systemglobal_auditnslogpolicy_binding`.`globalbindtype` ([`SystemglobalAuditnslogpolicyBinding`]).
 ///
 /// Also the values of `systemglobal_auditsyslogpolicy_binding.globalbindtype`, `systemglobal_authenticationldappolicy_binding.globalbindtype`, `systemglobal_authenticationlocalpolicy_binding.globalbindtype`, `systemglobal_authenticationpolicy_binding.globalbindtype`, `systemglobal_authenticationradiuspolicy_binding.globalbindtype`, `systemglobal_authenticationtacacspolicy_binding.globalbindtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemglobalAuditnslogpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -4360,7 +4360,7 @@ pub struct Systemgroup {
 /// Values of `systemgroup`.`allowedmanagementinterface` ([`Systemgroup`]).
 ///
 /// Also the values of `systemuser.allowedmanagementinterface`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemgroupAllowedmanagementinterface {
     /// `CLI`
@@ -5048,7 +5048,7 @@ pub struct Systemkek {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systemkek`.`level` ([`Systemkek`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemkekLevel {
     /// `basic`
@@ -5414,7 +5414,7 @@ pub struct Systemparameter {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systemparameter`.`allowdefaultpartition` ([`Systemparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemparameterAllowdefaultpartition {
     /// `YES`
@@ -5431,7 +5431,7 @@ impl rt::WireEnum for SystemparameterAllowdefaultpartition {
 /// Values of `systemparameter`.`basicauth` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
 pub type SystemparameterBasicauth = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemparameter`.`cliloglevel` ([`Systemparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemparameterCliloglevel {
     /// `EMERGENCY`
@@ -5476,7 +5476,7 @@ pub type SystemparameterLocalauth = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemparameter`.`natpcbrstontimeout` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
 pub type SystemparameterNatpcbrstontimeout = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemparameter`.`passwordhistorycontrol` ([`Systemparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemparameterPasswordhistorycontrol {
     /// `DISABLED`
@@ -5499,7 +5499,7 @@ pub type SystemparameterRemovesensitivefiles = SystemextramgmtcpuConfiguredstate
 /// Values of `systemparameter`.`restrictedtimeout` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
 pub type SystemparameterRestrictedtimeout = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemparameter`.`strongpassword` ([`Systemparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemparameterStrongpassword {
     /// `enableall`
@@ -5517,7 +5517,7 @@ impl rt::WireEnum for SystemparameterStrongpassword {
     ];
 }
 /// Values of `systemparameter`.`wafprotection` ([`Systemparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemparameterWafprotection {
     /// `DEFAULT`
@@ -5869,7 +5869,7 @@ pub struct Systemsession {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systemsession`.`clienttype` ([`Systemsession`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemsessionClienttype {
     /// `CLI`
@@ -6108,7 +6108,7 @@ pub struct Systemsshkey {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `systemsshkey`.`sshkeytype` ([`Systemsshkey`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemsshkeySshkeytype {
     /// `PRIVATE`
@@ -6287,7 +6287,7 @@ pub type SystemuserAllowedmanagementinterface = SystemgroupAllowedmanagementinte
 /// Values of `systemuser`.`externalauth` ([`Systemuser`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
 pub type SystemuserExternalauth = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemuser`.`hashmethod` ([`Systemuser`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemuserHashmethod {
     /// `SHA1`
@@ -6306,7 +6306,7 @@ pub type SystemuserLogging = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemuser`.`promptinheritedfrom` ([`Systemuser`]).
 ///
 /// Also the values of `systemuser.timeoutkind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemuserPromptinheritedfrom {
     /// `User`

@@ -49,7 +49,7 @@ pub struct TmsessionpolicyStats {
 /// Values of `tmsessionpolicy`.`clearstats` ([`TmsessionpolicyStats`]).
 ///
 /// Also the values of `tmtrafficpolicy.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsessionpolicyStatsClearstats {
     /// `basic`
@@ -302,7 +302,7 @@ pub struct Tmformssoaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `tmformssoaction`.`nvtype` ([`Tmformssoaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmformssoactionNvtype {
     /// `STATIC`
@@ -317,7 +317,7 @@ impl rt::WireEnum for TmformssoactionNvtype {
     ];
 }
 /// Values of `tmformssoaction`.`submitmethod` ([`Tmformssoaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmformssoactionSubmitmethod {
     /// `GET`
@@ -808,7 +808,7 @@ pub struct TmglobalTmsessionpolicyBinding {
 /// Values of `tmglobal_tmsessionpolicy_binding`.`builtin` ([`TmglobalTmsessionpolicyBinding`]).
 ///
 /// Also the values of `tmsessionaction.builtin`, `tmsessionpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmglobalTmsessionpolicyBindingBuiltin {
     /// `MODIFIABLE`
@@ -831,7 +831,7 @@ impl rt::WireEnum for TmglobalTmsessionpolicyBindingBuiltin {
     ];
 }
 /// Values of `tmglobal_tmsessionpolicy_binding`.`feature` ([`TmglobalTmsessionpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmglobalTmsessionpolicyBindingFeature {
     /// `AAA`
@@ -1176,7 +1176,7 @@ pub struct TmglobalTmtrafficpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `tmglobal_tmtrafficpolicy_binding`.`globalbindtype` ([`TmglobalTmtrafficpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmglobalTmtrafficpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -1204,7 +1204,7 @@ impl rt::WireEnum for TmglobalTmtrafficpolicyBindingGlobalbindtype {
     ];
 }
 /// Values of `tmglobal_tmtrafficpolicy_binding`.`type` ([`TmglobalTmtrafficpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmglobalTmtrafficpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1617,7 +1617,7 @@ pub struct Tmsamlssoprofile {
 /// Values of `tmsamlssoprofile`.`attribute10format` ([`Tmsamlssoprofile`]).
 ///
 /// Also the values of `tmsamlssoprofile.attribute11format`, `tmsamlssoprofile.attribute12format`, `tmsamlssoprofile.attribute13format`, `tmsamlssoprofile.attribute14format`, `tmsamlssoprofile.attribute15format`, `tmsamlssoprofile.attribute16format`, `tmsamlssoprofile.attribute1format`, `tmsamlssoprofile.attribute2format`, `tmsamlssoprofile.attribute3format`, `tmsamlssoprofile.attribute4format`, `tmsamlssoprofile.attribute5format`, `tmsamlssoprofile.attribute6format`, `tmsamlssoprofile.attribute7format`, `tmsamlssoprofile.attribute8format`, `tmsamlssoprofile.attribute9format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsamlssoprofileAttribute10format {
     /// `URI`
@@ -1662,7 +1662,7 @@ pub type TmsamlssoprofileAttribute8format = TmsamlssoprofileAttribute10format;
 /// Values of `tmsamlssoprofile`.`attribute9format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
 pub type TmsamlssoprofileAttribute9format = TmsamlssoprofileAttribute10format;
 /// Values of `tmsamlssoprofile`.`digestmethod` ([`Tmsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsamlssoprofileDigestmethod {
     /// `SHA1`
@@ -1679,7 +1679,7 @@ impl rt::WireEnum for TmsamlssoprofileDigestmethod {
 /// Values of `tmsamlssoprofile`.`encryptassertion` ([`Tmsamlssoprofile`]).
 ///
 /// Also the values of `tmsamlssoprofile.sendpassword`, `tmsessionaction.persistentcookie`, `tmsessionaction.sso`, `tmsessionparameter.persistentcookie`, `tmsessionparameter.sso`, `tmtrafficaction.initiatelogout`, `tmtrafficaction.persistentcookie`, `tmtrafficaction.sso`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsamlssoprofileEncryptassertion {
     /// `ON`
@@ -1694,7 +1694,7 @@ impl rt::WireEnum for TmsamlssoprofileEncryptassertion {
     ];
 }
 /// Values of `tmsamlssoprofile`.`encryptionalgorithm` ([`Tmsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsamlssoprofileEncryptionalgorithm {
     /// `DES3`
@@ -1715,7 +1715,7 @@ impl rt::WireEnum for TmsamlssoprofileEncryptionalgorithm {
     ];
 }
 /// Values of `tmsamlssoprofile`.`nameidformat` ([`Tmsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsamlssoprofileNameidformat {
     /// `Unspecified`
@@ -1750,7 +1750,7 @@ impl rt::WireEnum for TmsamlssoprofileNameidformat {
 /// Values of `tmsamlssoprofile`.`sendpassword` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileEncryptassertion`].
 pub type TmsamlssoprofileSendpassword = TmsamlssoprofileEncryptassertion;
 /// Values of `tmsamlssoprofile`.`signassertion` ([`Tmsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsamlssoprofileSignassertion {
     /// `NONE`
@@ -1771,7 +1771,7 @@ impl rt::WireEnum for TmsamlssoprofileSignassertion {
     ];
 }
 /// Values of `tmsamlssoprofile`.`signaturealg` ([`Tmsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsamlssoprofileSignaturealg {
     /// `RSA-SHA1`
@@ -2196,7 +2196,7 @@ pub type TmsessionactionBuiltin = TmglobalTmsessionpolicyBindingBuiltin;
 /// Values of `tmsessionaction`.`defaultauthorizationaction` ([`Tmsessionaction`]).
 ///
 /// Also the values of `tmsessionparameter.defaultauthorizationaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsessionactionDefaultauthorizationaction {
     /// `ALLOW`
@@ -2213,7 +2213,7 @@ impl rt::WireEnum for TmsessionactionDefaultauthorizationaction {
 /// Values of `tmsessionaction`.`httponlycookie` ([`Tmsessionaction`]).
 ///
 /// Also the values of `tmsessionparameter.httponlycookie`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsessionactionHttponlycookie {
     /// `YES`
@@ -2234,7 +2234,7 @@ pub type TmsessionactionSso = TmsamlssoprofileEncryptassertion;
 /// Values of `tmsessionaction`.`ssocredential` ([`Tmsessionaction`]).
 ///
 /// Also the values of `tmsessionparameter.ssocredential`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsessionactionSsocredential {
     /// `PRIMARY`
@@ -2476,7 +2476,7 @@ pub type TmsessionparameterSsocredential = TmsessionactionSsocredential;
 /// Values of `tmsessionparameter`.`tmsessionpolicybindtype` ([`Tmsessionparameter`]).
 ///
 /// Also the values of `tmsessionpolicy.expressiontype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmsessionparameterTmsessionpolicybindtype {
     /// `Classic Policy`
@@ -3389,7 +3389,7 @@ pub struct Tmtrafficaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `tmtrafficaction`.`forcedtimeout` ([`Tmtrafficaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TmtrafficactionForcedtimeout {
     /// `START`

@@ -36,7 +36,7 @@ pub struct TransformpolicyStats {
 /// Values of `transformpolicy`.`clearstats` ([`TransformpolicyStats`]).
 ///
 /// Also the values of `transformpolicylabel.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformpolicyStatsClearstats {
     /// `basic`
@@ -299,7 +299,7 @@ pub struct Transformaction {
 /// Values of `transformaction`.`continuematching` ([`Transformaction`]).
 ///
 /// Also the values of `transformprofile.onlytransformabsurlinbody`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformactionContinuematching {
     /// `ON`
@@ -316,7 +316,7 @@ impl rt::WireEnum for TransformactionContinuematching {
 /// Values of `transformaction`.`state` ([`Transformaction`]).
 ///
 /// Also the values of `transformprofile_transformaction_binding.state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformactionState {
     /// `ENABLED`
@@ -585,7 +585,7 @@ pub struct TransformglobalTransformpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `transformglobal_transformpolicy_binding`.`globalbindtype` ([`TransformglobalTransformpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformglobalTransformpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -613,7 +613,7 @@ impl rt::WireEnum for TransformglobalTransformpolicyBindingGlobalbindtype {
     ];
 }
 /// Values of `transformglobal_transformpolicy_binding`.`labeltype` ([`TransformglobalTransformpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformglobalTransformpolicyBindingLabeltype {
     /// `reqvserver`
@@ -631,7 +631,7 @@ impl rt::WireEnum for TransformglobalTransformpolicyBindingLabeltype {
     ];
 }
 /// Values of `transformglobal_transformpolicy_binding`.`type` ([`TransformglobalTransformpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformglobalTransformpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -1100,7 +1100,7 @@ pub struct TransformpolicyCsvserverBinding {
 /// Values of `transformpolicy_csvserver_binding`.`labeltype` ([`TransformpolicyCsvserverBinding`]).
 ///
 /// Also the values of `transformpolicy_lbvserver_binding.labeltype`, `transformpolicy_transformglobal_binding.labeltype`, `transformpolicy_transformpolicylabel_binding.labeltype`, `transformpolicylabel.labeltype`, `transformpolicylabel_policybinding_binding.labeltype`, `transformpolicylabel_transformpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformpolicyCsvserverBindingLabeltype {
     /// `reqvserver`
@@ -1667,7 +1667,7 @@ pub struct Transformpolicylabel {
 /// Values of `transformpolicylabel`.`labeltype` ([`Transformpolicylabel`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
 pub type TransformpolicylabelLabeltype = TransformpolicyCsvserverBindingLabeltype;
 /// Values of `transformpolicylabel`.`policylabeltype` ([`Transformpolicylabel`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformpolicylabelPolicylabeltype {
     /// `http_req`
@@ -2220,7 +2220,7 @@ pub struct Transformprofile {
 /// Values of `transformprofile`.`onlytransformabsurlinbody` ([`Transformprofile`]): the same values as [`TransformactionContinuematching`].
 pub type TransformprofileOnlytransformabsurlinbody = TransformactionContinuematching;
 /// Values of `transformprofile`.`type` ([`Transformprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformprofileType {
     /// `URL`

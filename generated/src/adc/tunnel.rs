@@ -47,7 +47,7 @@ pub struct TunneltrafficpolicyStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `tunneltrafficpolicy`.`clearstats` ([`TunneltrafficpolicyStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TunneltrafficpolicyStatsClearstats {
     /// `basic`
@@ -283,7 +283,7 @@ pub struct TunnelglobalTunneltrafficpolicyBinding {
 /// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`builtin` ([`TunnelglobalTunneltrafficpolicyBinding`]).
 ///
 /// Also the values of `tunneltrafficpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TunnelglobalTunneltrafficpolicyBindingBuiltin {
     /// `MODIFIABLE`
@@ -306,7 +306,7 @@ impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingBuiltin {
     ];
 }
 /// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`feature` ([`TunnelglobalTunneltrafficpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TunnelglobalTunneltrafficpolicyBindingFeature {
     /// `AAA`
@@ -519,7 +519,7 @@ impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingFeature {
     ];
 }
 /// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`globalbindtype` ([`TunnelglobalTunneltrafficpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TunnelglobalTunneltrafficpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -549,7 +549,7 @@ impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingGlobalbindtype {
 /// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`policytype` ([`TunnelglobalTunneltrafficpolicyBinding`]).
 ///
 /// Also the values of `tunneltrafficpolicy.expressiontype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TunnelglobalTunneltrafficpolicyBindingPolicytype {
     /// `Classic Policy`
@@ -564,7 +564,7 @@ impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingPolicytype {
     ];
 }
 /// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`state` ([`TunnelglobalTunneltrafficpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TunnelglobalTunneltrafficpolicyBindingState {
     /// `ENABLED`
@@ -579,7 +579,7 @@ impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingState {
     ];
 }
 /// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`type` ([`TunnelglobalTunneltrafficpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TunnelglobalTunneltrafficpolicyBindingType {
     /// `REQ_OVERRIDE`

@@ -37,7 +37,7 @@ pub struct Ulfdserver {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ulfdserver`.`state` ([`Ulfdserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UlfdserverState {
     /// `UP`

@@ -477,7 +477,7 @@ pub struct ClearConfig {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `clear_config`.`mode` ([`ClearConfig`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClearConfigMode {
     /// `basic`
@@ -610,7 +610,7 @@ pub struct Iproute {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `iproute`.`addressFamily` ([`Iproute`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IprouteAddressFamily {
     /// `ipv4`
@@ -938,7 +938,7 @@ pub struct Ospf6interface {
 /// Values of `ospf6interface`.`networkType` ([`Ospf6interface`]).
 ///
 /// Also the values of `ospfinterface.networkType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Ospf6interfaceNetworkType {
     /// `broadcast`
@@ -1248,7 +1248,7 @@ pub struct Ospfinterface {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `ospfinterface`.`authType` ([`Ospfinterface`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OspfinterfaceAuthType {
     /// `message-digest`

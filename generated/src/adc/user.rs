@@ -147,7 +147,7 @@ pub struct UservserverStats {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `uservserver`.`clearstats` ([`UservserverStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UservserverStatsClearstats {
     /// `basic`
@@ -162,7 +162,7 @@ impl rt::WireEnum for UservserverStatsClearstats {
     ];
 }
 /// Values of `uservserver`.`sortorder` ([`UservserverStats`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UservserverStatsSortorder {
     /// `ascending`
@@ -371,7 +371,7 @@ pub struct Userprotocol {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `userprotocol`.`transport` ([`Userprotocol`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserprotocolTransport {
     /// `TCP`
@@ -595,7 +595,7 @@ pub struct Uservserver {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `uservserver`.`curstate` ([`Uservserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UservserverCurstate {
     /// `UP`
@@ -634,7 +634,7 @@ impl rt::WireEnum for UservserverCurstate {
     ];
 }
 /// Values of `uservserver`.`nodefaultbindings` ([`Uservserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UservserverNodefaultbindings {
     /// `YES`
@@ -649,7 +649,7 @@ impl rt::WireEnum for UservserverNodefaultbindings {
     ];
 }
 /// Values of `uservserver`.`state` ([`Uservserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UservserverState {
     /// `ENABLED`
@@ -666,7 +666,7 @@ impl rt::WireEnum for UservserverState {
     ];
 }
 /// Values of `uservserver`.`value` ([`Uservserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UservserverValue {
     /// `Certkey not bound`

@@ -106,7 +106,7 @@ pub struct Callhome {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `callhome`.`callhomestatus` ([`Callhome`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallhomeCallhomestatus {
     /// `ENABLED`
@@ -142,7 +142,7 @@ impl rt::WireEnum for CallhomeCallhomestatus {
     ];
 }
 /// Values of `callhome`.`mode` ([`Callhome`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallhomeMode {
     /// `Default`
@@ -162,7 +162,7 @@ impl rt::WireEnum for CallhomeMode {
     ];
 }
 /// Values of `callhome`.`proxymode` ([`Callhome`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallhomeProxymode {
     /// `YES`
@@ -1144,7 +1144,7 @@ pub struct Techsupport {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `techsupport`.`scope` ([`Techsupport`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TechsupportScope {
     /// `NODE`

@@ -131,7 +131,7 @@ pub struct VideooptimizationStats {
 /// Values of `videooptimization`.`clearstats` ([`VideooptimizationStats`]).
 ///
 /// Also the values of `videooptimizationdetectionpolicy.clearstats`, `videooptimizationdetectionpolicylabel.clearstats`, `videooptimizationpacingpolicy.clearstats`, `videooptimizationpacingpolicylabel.clearstats`, `videooptimizationpolicy.clearstats`, `videooptimizationpolicylabel.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationStatsClearstats {
     /// `basic`
@@ -1041,7 +1041,7 @@ pub struct Videooptimizationaction {
 /// Values of `videooptimizationaction`.`builtin` ([`Videooptimizationaction`]).
 ///
 /// Also the values of `videooptimizationdetectionaction.builtin`, `videooptimizationdetectionpolicy.builtin`, `videooptimizationpacingaction.builtin`, `videooptimizationpacingpolicy.builtin`, `videooptimizationpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationactionBuiltin {
     /// `MODIFIABLE`
@@ -1062,7 +1062,7 @@ impl rt::WireEnum for VideooptimizationactionBuiltin {
     ];
 }
 /// Values of `videooptimizationaction`.`type` ([`Videooptimizationaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationactionType {
     /// `clear_text_pd`
@@ -1274,7 +1274,7 @@ pub struct Videooptimizationdetectionaction {
 /// Values of `videooptimizationdetectionaction`.`builtin` ([`Videooptimizationdetectionaction`]): the same values as [`VideooptimizationactionBuiltin`].
 pub type VideooptimizationdetectionactionBuiltin = VideooptimizationactionBuiltin;
 /// Values of `videooptimizationdetectionaction`.`type` ([`Videooptimizationdetectionaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationdetectionactionType {
     /// `clear_text_pd`
@@ -1787,7 +1787,7 @@ pub struct VideooptimizationdetectionpolicyLbvserverBinding {
 /// Values of `videooptimizationdetectionpolicy_lbvserver_binding`.`labeltype` ([`VideooptimizationdetectionpolicyLbvserverBinding`]).
 ///
 /// Also the values of `videooptimizationdetectionpolicylabel.labeltype`, `videooptimizationdetectionpolicylabel_policybinding_binding.labeltype`, `videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding.labeltype`, `videooptimizationglobal_videooptimizationpolicy_binding.labeltype`, `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding.labeltype`, `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding.labeltype`, `videooptimizationpacingpolicy_lbvserver_binding.labeltype`, `videooptimizationpacingpolicy_videooptimizationglobalpacing_binding.labeltype`, `videooptimizationpacingpolicylabel.labeltype`, `videooptimizationpacingpolicylabel_policybinding_binding.labeltype`, `videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding.labeltype`, `videooptimizationpolicy_lbvserver_binding.labeltype`, `videooptimizationpolicy_videooptimizationglobal_binding.labeltype`, `videooptimizationpolicylabel.labeltype`, `videooptimizationpolicylabel_policybinding_binding.labeltype`, `videooptimizationpolicylabel_videooptimizationpolicy_binding.labeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationdetectionpolicyLbvserverBindingLabeltype {
     /// `vserver`
@@ -1965,7 +1965,7 @@ pub type VideooptimizationdetectionpolicylabelLabeltype = Videooptimizationdetec
 /// Values of `videooptimizationdetectionpolicylabel`.`policylabeltype` ([`Videooptimizationdetectionpolicylabel`]).
 ///
 /// Also the values of `videooptimizationpacingpolicylabel.policylabeltype`, `videooptimizationpolicylabel.policylabeltype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationdetectionpolicylabelPolicylabeltype {
     /// `videoopt_req`
@@ -2658,7 +2658,7 @@ pub struct VideooptimizationglobalVideooptimizationpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `videooptimizationglobal_videooptimizationpolicy_binding`.`globalbindtype` ([`VideooptimizationglobalVideooptimizationpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationglobalVideooptimizationpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -2681,7 +2681,7 @@ pub type VideooptimizationglobalVideooptimizationpolicyBindingLabeltype = Videoo
 /// Values of `videooptimizationglobal_videooptimizationpolicy_binding`.`type` ([`VideooptimizationglobalVideooptimizationpolicyBinding`]).
 ///
 /// Also the values of `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding.type`, `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationglobalVideooptimizationpolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -2962,7 +2962,7 @@ pub struct VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindi
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding`.`globalbindtype` ([`VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingGlobalbindtype {
     /// `APPFW_GLOBAL`
@@ -3257,7 +3257,7 @@ pub struct VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding`.`globalbindtype` ([`VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`

@@ -452,7 +452,7 @@ pub struct VpnStats {
 /// Values of `vpn`.`clearstats` ([`VpnStats`]).
 ///
 /// Also the values of `vpnvserver.clearstats`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnStatsClearstats {
     /// `basic`
@@ -1259,7 +1259,7 @@ pub struct Vpnalwaysonprofile {
 /// Values of `vpnalwaysonprofile`.`clientcontrol` ([`Vpnalwaysonprofile`]).
 ///
 /// Also the values of `vpnparameter.defaultauthorizationaction`, `vpnsessionaction.defaultauthorizationaction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnalwaysonprofileClientcontrol {
     /// `ALLOW`
@@ -1274,7 +1274,7 @@ impl rt::WireEnum for VpnalwaysonprofileClientcontrol {
     ];
 }
 /// Values of `vpnalwaysonprofile`.`locationbasedvpn` ([`Vpnalwaysonprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnalwaysonprofileLocationbasedvpn {
     /// `Remote`
@@ -1289,7 +1289,7 @@ impl rt::WireEnum for VpnalwaysonprofileLocationbasedvpn {
     ];
 }
 /// Values of `vpnalwaysonprofile`.`networkaccessonvpnfailure` ([`Vpnalwaysonprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnalwaysonprofileNetworkaccessonvpnfailure {
     /// `onlyToGateway`
@@ -1458,7 +1458,7 @@ pub struct Vpnclientlessaccesspolicy {
 /// Values of `vpnclientlessaccesspolicy`.`builtin` ([`Vpnclientlessaccesspolicy`]).
 ///
 /// Also the values of `vpnclientlessaccessprofile.builtin`, `vpnglobal_vpnclientlessaccesspolicy_binding.builtin`, `vpnglobal_vpnsessionpolicy_binding.builtin`, `vpnsessionaction.builtin`, `vpnsessionpolicy.builtin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnclientlessaccesspolicyBuiltin {
     /// `MODIFIABLE`
@@ -2023,7 +2023,7 @@ pub type VpnclientlessaccessprofileBuiltin = VpnclientlessaccesspolicyBuiltin;
 /// Values of `vpnclientlessaccessprofile`.`requirepersistentcookie` ([`Vpnclientlessaccessprofile`]).
 ///
 /// Also the values of `vpnintranetapplication.spoofiip`, `vpnnexthopserver.secure`, `vpnparameter.clientchoices`, `vpnparameter.clientcleanupprompt`, `vpnparameter.clientsecuritylog`, `vpnparameter.icaproxy`, `vpnparameter.icasessiontimeout`, `vpnparameter.iconwithreceiver`, `vpnparameter.killconnections`, `vpnparameter.rfc1918`, `vpnparameter.spoofiip`, `vpnparameter.sso`, `vpnparameter.transparentinterception`, `vpnparameter.windowsautologon`, `vpnsamlssoprofile.encryptassertion`, `vpnsamlssoprofile.sendpassword`, `vpnsessionaction.clientchoices`, `vpnsessionaction.clientcleanupprompt`, `vpnsessionaction.clientsecuritylog`, `vpnsessionaction.icaproxy`, `vpnsessionaction.iconwithreceiver`, `vpnsessionaction.killconnections`, `vpnsessionaction.rfc1918`, `vpnsessionaction.spoofiip`, `vpnsessionaction.sso`, `vpnsessionaction.transparentinterception`, `vpnsessionaction.windowsautologon`, `vpntrafficaction.fta`, `vpntrafficaction.hdx`, `vpntrafficaction.sso`, `vpntrafficaction.wanscaler`, `vpnurl.clientlessaccess`, `vpnurlaction.clientlessaccess`, `vpnvserver.advancedepa`, `vpnvserver.authentication`, `vpnvserver.devicecert`, `vpnvserver.dtls`, `vpnvserver.icaonly`, `vpnvserver.icaproxysessionmigration`, `vpnvserver.l2conn`, `vpnvserver.loginonce`, `vpnvserver.logoutonsmartcardremoval`, `vpnvserver.map`, `vpnvserver_intranetip_binding.map`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnclientlessaccessprofileRequirepersistentcookie {
     /// `ON`
@@ -2470,7 +2470,7 @@ pub struct Vpnformssoaction {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `vpnformssoaction`.`nvtype` ([`Vpnformssoaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnformssoactionNvtype {
     /// `STATIC`
@@ -2485,7 +2485,7 @@ impl rt::WireEnum for VpnformssoactionNvtype {
     ];
 }
 /// Values of `vpnformssoaction`.`submitmethod` ([`Vpnformssoaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnformssoactionSubmitmethod {
     /// `GET`
@@ -4878,7 +4878,7 @@ pub struct VpnglobalSslcertkeyBinding {
 /// Values of `vpnglobal_sslcertkey_binding`.`crlcheck` ([`VpnglobalSslcertkeyBinding`]).
 ///
 /// Also the values of `vpnglobal_sslcertkey_binding.ocspcheck`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnglobalSslcertkeyBindingCrlcheck {
     /// `Mandatory`
@@ -5025,7 +5025,7 @@ pub struct VpnglobalStaserverBinding {
 /// Values of `vpnglobal_staserver_binding`.`staaddresstype` ([`VpnglobalStaserverBinding`]).
 ///
 /// Also the values of `vpnnexthopserver.resaddresstype`, `vpnparameter.wihomeaddresstype`, `vpnsessionaction.wihomeaddresstype`, `vpnvserver_staserver_binding.staaddresstype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnglobalStaserverBindingStaaddresstype {
     /// `IPV4`
@@ -5042,7 +5042,7 @@ impl rt::WireEnum for VpnglobalStaserverBindingStaaddresstype {
 /// Values of `vpnglobal_staserver_binding`.`stastate` ([`VpnglobalStaserverBinding`]).
 ///
 /// Also the values of `vpnstoreinfo.storeserverstatus`, `vpnstoreinfo.storestatus`, `vpnvserver_staserver_binding.stastate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnglobalStaserverBindingStastate {
     /// `UP`
@@ -5204,7 +5204,7 @@ pub type VpnglobalVpnclientlessaccesspolicyBindingBuiltin = Vpnclientlessaccessp
 /// Values of `vpnglobal_vpnclientlessaccesspolicy_binding`.`feature` ([`VpnglobalVpnclientlessaccesspolicyBinding`]).
 ///
 /// Also the values of `vpnglobal_vpnsessionpolicy_binding.feature`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnglobalVpnclientlessaccesspolicyBindingFeature {
     /// `AAA`
@@ -5417,7 +5417,7 @@ impl rt::WireEnum for VpnglobalVpnclientlessaccesspolicyBindingFeature {
     ];
 }
 /// Values of `vpnglobal_vpnclientlessaccesspolicy_binding`.`globalbindtype` ([`VpnglobalVpnclientlessaccesspolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnglobalVpnclientlessaccesspolicyBindingGlobalbindtype {
     /// `SYSTEM_GLOBAL`
@@ -5445,7 +5445,7 @@ impl rt::WireEnum for VpnglobalVpnclientlessaccesspolicyBindingGlobalbindtype {
     ];
 }
 /// Values of `vpnglobal_vpnclientlessaccesspolicy_binding`.`type` ([`VpnglobalVpnclientlessaccesspolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnglobalVpnclientlessaccesspolicyBindingType {
     /// `REQ_OVERRIDE`
@@ -6404,7 +6404,7 @@ pub struct VpnglobalVpnurlpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `vpnglobal_vpnurlpolicy_binding`.`builtin` ([`VpnglobalVpnurlpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnglobalVpnurlpolicyBindingBuiltin {
     /// `DELETABLE`
@@ -6566,7 +6566,7 @@ pub struct Vpnicaconnection {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `vpnicaconnection`.`transproto` ([`Vpnicaconnection`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnicaconnectionTransproto {
     /// `TCP`
@@ -6897,7 +6897,7 @@ pub struct Vpnintranetapplication {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `vpnintranetapplication`.`interception` ([`Vpnintranetapplication`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnintranetapplicationInterception {
     /// `PROXY`
@@ -6912,7 +6912,7 @@ impl rt::WireEnum for VpnintranetapplicationInterception {
     ];
 }
 /// Values of `vpnintranetapplication`.`protocol` ([`Vpnintranetapplication`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnintranetapplicationProtocol {
     /// `TCP`
@@ -7701,7 +7701,7 @@ pub struct Vpnparameter {
 /// Values of `vpnparameter`.`accessrestrictedpageredirect` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnvserver.accessrestrictedpageredirect`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterAccessrestrictedpageredirect {
     /// `CDN`
@@ -7721,7 +7721,7 @@ impl rt::WireEnum for VpnparameterAccessrestrictedpageredirect {
 /// Values of `vpnparameter`.`advancedclientlessvpnmode` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.advancedclientlessvpnmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterAdvancedclientlessvpnmode {
     /// `ENABLED`
@@ -7743,7 +7743,7 @@ impl rt::WireEnum for VpnparameterAdvancedclientlessvpnmode {
 /// Values of `vpnparameter`.`backendcertvalidation` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnparameter.backendserversni`, `vpnparameter.encryptcsecexp`, `vpnparameter.proxylocalbypass`, `vpnparameter.securebrowse`, `vpnpcoipprofile.icvverification`, `vpnsessionaction.proxylocalbypass`, `vpnsessionaction.securebrowse`, `vpnvserver.appflowlog`, `vpnvserver.cginfrahomepageredirect`, `vpnvserver.disableprimaryondown`, `vpnvserver.doublehop`, `vpnvserver.downstateflush`, `vpnvserver.sopersistence`, `vpnvserver.state`, `vpnvserver.usemip`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterBackendcertvalidation {
     /// `ENABLED`
@@ -7760,7 +7760,7 @@ impl rt::WireEnum for VpnparameterBackendcertvalidation {
 /// Values of `vpnparameter`.`backenddtls12` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnparameter.deviceposture`, `vpnparameter.secureprivateaccess`, `vpnvserver.deviceposture`, `vpnvserver.secureprivateaccess`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterBackenddtls12 {
     /// `DISABLED`
@@ -7783,7 +7783,7 @@ pub type VpnparameterClientcleanupprompt = VpnclientlessaccessprofileRequirepers
 /// Values of `vpnparameter`.`clientconfiguration` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.clientconfiguration`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterClientconfiguration {
     /// `none`
@@ -7800,7 +7800,7 @@ impl rt::WireEnum for VpnparameterClientconfiguration {
 /// Values of `vpnparameter`.`clientdebug` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.clientdebug`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterClientdebug {
     /// `debug`
@@ -7823,7 +7823,7 @@ impl rt::WireEnum for VpnparameterClientdebug {
 /// Values of `vpnparameter`.`clientlessmodeurlencoding` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.clientlessmodeurlencoding`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterClientlessmodeurlencoding {
     /// `TRANSPARENT`
@@ -7843,7 +7843,7 @@ impl rt::WireEnum for VpnparameterClientlessmodeurlencoding {
 /// Values of `vpnparameter`.`clientlesspersistentcookie` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.clientlesspersistentcookie`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterClientlesspersistentcookie {
     /// `ALLOW`
@@ -7863,7 +7863,7 @@ impl rt::WireEnum for VpnparameterClientlesspersistentcookie {
 /// Values of `vpnparameter`.`clientlessvpnmode` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.clientlessvpnmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterClientlessvpnmode {
     /// `ON`
@@ -7883,7 +7883,7 @@ impl rt::WireEnum for VpnparameterClientlessvpnmode {
 /// Values of `vpnparameter`.`clientoptions` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.clientoptions`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterClientoptions {
     /// `none`
@@ -7917,7 +7917,7 @@ pub type VpnparameterEncryptcsecexp = VpnparameterBackendcertvalidation;
 /// Values of `vpnparameter`.`epaclienttype` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnparameter.windowsclienttype`, `vpnsessionaction.epaclienttype`, `vpnsessionaction.windowsclienttype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterEpaclienttype {
     /// `AGENT`
@@ -7934,7 +7934,7 @@ impl rt::WireEnum for VpnparameterEpaclienttype {
 /// Values of `vpnparameter`.`forcecleanup` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.forcecleanup`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterForcecleanup {
     /// `none`
@@ -7976,7 +7976,7 @@ impl rt::WireEnum for VpnparameterForcecleanup {
     ];
 }
 /// Values of `vpnparameter`.`httptrackconnproxy` ([`Vpnparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterHttptrackconnproxy {
     /// `OFF`
@@ -8001,7 +8001,7 @@ pub type VpnparameterKillconnections = VpnclientlessaccessprofileRequirepersiste
 /// Values of `vpnparameter`.`linuxpluginupgrade` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnparameter.macpluginupgrade`, `vpnparameter.windowspluginupgrade`, `vpnsessionaction.linuxpluginupgrade`, `vpnsessionaction.macpluginupgrade`, `vpnsessionaction.windowspluginupgrade`, `vpnvserver.linuxepapluginupgrade`, `vpnvserver.macepapluginupgrade`, `vpnvserver.windowsepapluginupgrade`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterLinuxpluginupgrade {
     /// `Always`
@@ -8021,7 +8021,7 @@ impl rt::WireEnum for VpnparameterLinuxpluginupgrade {
 /// Values of `vpnparameter`.`locallanaccess` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.locallanaccess`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterLocallanaccess {
     /// `ON`
@@ -8045,7 +8045,7 @@ pub type VpnparameterMacpluginupgrade = VpnparameterLinuxpluginupgrade;
 /// Values of `vpnparameter`.`proxy` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.proxy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterProxy {
     /// `BROWSER`
@@ -8069,7 +8069,7 @@ pub type VpnparameterRfc1918 = VpnclientlessaccessprofileRequirepersistentcookie
 /// Values of `vpnparameter`.`samesite` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnvserver.samesite`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterSamesite {
     /// `None`
@@ -8093,7 +8093,7 @@ pub type VpnparameterSecureprivateaccess = VpnparameterBackenddtls12;
 /// Values of `vpnparameter`.`splitdns` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.splitdns`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterSplitdns {
     /// `LOCAL`
@@ -8113,7 +8113,7 @@ impl rt::WireEnum for VpnparameterSplitdns {
 /// Values of `vpnparameter`.`splittunnel` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.splittunnel`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterSplittunnel {
     /// `ON`
@@ -8137,7 +8137,7 @@ pub type VpnparameterSso = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnparameter`.`ssocredential` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.ssocredential`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterSsocredential {
     /// `PRIMARY`
@@ -8154,7 +8154,7 @@ impl rt::WireEnum for VpnparameterSsocredential {
 /// Values of `vpnparameter`.`transparentinterception` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
 pub type VpnparameterTransparentinterception = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnparameter`.`uitheme` ([`Vpnparameter`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterUitheme {
     /// `DEFAULT`
@@ -8174,7 +8174,7 @@ impl rt::WireEnum for VpnparameterUitheme {
 /// Values of `vpnparameter`.`useiip` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.useiip`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterUseiip {
     /// `NOSPILLOVER`
@@ -8194,7 +8194,7 @@ impl rt::WireEnum for VpnparameterUseiip {
 /// Values of `vpnparameter`.`usemip` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.usemip`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterUsemip {
     /// `NS`
@@ -8211,7 +8211,7 @@ impl rt::WireEnum for VpnparameterUsemip {
 /// Values of `vpnparameter`.`vpnsessionpolicybindtype` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionpolicy.expressiontype`, `vpntrafficpolicy.expressiontype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterVpnsessionpolicybindtype {
     /// `Classic Policy`
@@ -8236,7 +8236,7 @@ pub type VpnparameterWindowspluginupgrade = VpnparameterLinuxpluginupgrade;
 /// Values of `vpnparameter`.`wiportalmode` ([`Vpnparameter`]).
 ///
 /// Also the values of `vpnsessionaction.wiportalmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnparameterWiportalmode {
     /// `NORMAL`
@@ -9080,7 +9080,7 @@ pub struct Vpnportaltheme {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `vpnportaltheme`.`basetheme` ([`Vpnportaltheme`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnportalthemeBasetheme {
     /// `Default`
@@ -9496,7 +9496,7 @@ pub struct Vpnsamlssoprofile {
 /// Values of `vpnsamlssoprofile`.`attribute10format` ([`Vpnsamlssoprofile`]).
 ///
 /// Also the values of `vpnsamlssoprofile.attribute11format`, `vpnsamlssoprofile.attribute12format`, `vpnsamlssoprofile.attribute13format`, `vpnsamlssoprofile.attribute14format`, `vpnsamlssoprofile.attribute15format`, `vpnsamlssoprofile.attribute16format`, `vpnsamlssoprofile.attribute1format`, `vpnsamlssoprofile.attribute2format`, `vpnsamlssoprofile.attribute3format`, `vpnsamlssoprofile.attribute4format`, `vpnsamlssoprofile.attribute5format`, `vpnsamlssoprofile.attribute6format`, `vpnsamlssoprofile.attribute7format`, `vpnsamlssoprofile.attribute8format`, `vpnsamlssoprofile.attribute9format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnsamlssoprofileAttribute10format {
     /// `URI`
@@ -9541,7 +9541,7 @@ pub type VpnsamlssoprofileAttribute8format = VpnsamlssoprofileAttribute10format;
 /// Values of `vpnsamlssoprofile`.`attribute9format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
 pub type VpnsamlssoprofileAttribute9format = VpnsamlssoprofileAttribute10format;
 /// Values of `vpnsamlssoprofile`.`digestmethod` ([`Vpnsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnsamlssoprofileDigestmethod {
     /// `SHA1`
@@ -9558,7 +9558,7 @@ impl rt::WireEnum for VpnsamlssoprofileDigestmethod {
 /// Values of `vpnsamlssoprofile`.`encryptassertion` ([`Vpnsamlssoprofile`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
 pub type VpnsamlssoprofileEncryptassertion = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnsamlssoprofile`.`encryptionalgorithm` ([`Vpnsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnsamlssoprofileEncryptionalgorithm {
     /// `DES3`
@@ -9579,7 +9579,7 @@ impl rt::WireEnum for VpnsamlssoprofileEncryptionalgorithm {
     ];
 }
 /// Values of `vpnsamlssoprofile`.`nameidformat` ([`Vpnsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnsamlssoprofileNameidformat {
     /// `Unspecified`
@@ -9614,7 +9614,7 @@ impl rt::WireEnum for VpnsamlssoprofileNameidformat {
 /// Values of `vpnsamlssoprofile`.`sendpassword` ([`Vpnsamlssoprofile`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
 pub type VpnsamlssoprofileSendpassword = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnsamlssoprofile`.`signassertion` ([`Vpnsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnsamlssoprofileSignassertion {
     /// `NONE`
@@ -9635,7 +9635,7 @@ impl rt::WireEnum for VpnsamlssoprofileSignassertion {
     ];
 }
 /// Values of `vpnsamlssoprofile`.`signaturealg` ([`Vpnsamlssoprofile`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnsamlssoprofileSignaturealg {
     /// `RSA-SHA1`
@@ -10383,7 +10383,7 @@ pub type VpnsessionactionRfc1918 = VpnclientlessaccessprofileRequirepersistentco
 /// Values of `vpnsessionaction`.`securebrowse` ([`Vpnsessionaction`]): the same values as [`VpnparameterBackendcertvalidation`].
 pub type VpnsessionactionSecurebrowse = VpnparameterBackendcertvalidation;
 /// Values of `vpnsessionaction`.`sfgatewayauthtype` ([`Vpnsessionaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnsessionactionSfgatewayauthtype {
     /// `domain`
@@ -11640,7 +11640,7 @@ pub struct Vpnstoreinfo {
 /// Values of `vpnstoreinfo`.`storeapisupport` ([`Vpnstoreinfo`]).
 ///
 /// Also the values of `vpnstoreinfo.storeserverissf`, `vpnvserver.nodefaultbindings`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnstoreinfoStoreapisupport {
     /// `YES`
@@ -11817,7 +11817,7 @@ pub type VpntrafficactionFta = VpnclientlessaccessprofileRequirepersistentcookie
 /// Values of `vpntrafficaction`.`hdx` ([`Vpntrafficaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
 pub type VpntrafficactionHdx = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpntrafficaction`.`qual` ([`Vpntrafficaction`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpntrafficactionQual {
     /// `http`
@@ -12750,7 +12750,7 @@ pub struct Vpnurl {
 /// Values of `vpnurl`.`applicationtype` ([`Vpnurl`]).
 ///
 /// Also the values of `vpnurlaction.applicationtype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnurlApplicationtype {
     /// `CVPN`
@@ -12772,7 +12772,7 @@ pub type VpnurlClientlessaccess = VpnclientlessaccessprofileRequirepersistentcoo
 /// Values of `vpnurl`.`ssotype` ([`Vpnurl`]).
 ///
 /// Also the values of `vpnurlaction.ssotype`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnurlSsotype {
     /// `unifiedgateway`
@@ -13692,7 +13692,7 @@ pub type VpnvserverAppflowlog = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`authentication` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
 pub type VpnvserverAuthentication = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnvserver`.`bindpoint` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverBindpoint {
     /// `REQUEST`
@@ -13713,7 +13713,7 @@ impl rt::WireEnum for VpnvserverBindpoint {
     ];
 }
 /// Values of `vpnvserver`.`cachetype` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverCachetype {
     /// `TRANSPARENT`
@@ -13733,7 +13733,7 @@ impl rt::WireEnum for VpnvserverCachetype {
 /// Values of `vpnvserver`.`cginfrahomepageredirect` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
 pub type VpnvserverCginfrahomepageredirect = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`curstate` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverCurstate {
     /// `UP`
@@ -13772,7 +13772,7 @@ impl rt::WireEnum for VpnvserverCurstate {
     ];
 }
 /// Values of `vpnvserver`.`deploymenttype` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverDeploymenttype {
     /// `NONE`
@@ -13814,7 +13814,7 @@ pub type VpnvserverIcaproxysessionmigration = VpnclientlessaccessprofileRequirep
 /// Values of `vpnvserver`.`icmpvsrresponse` ([`Vpnvserver`]).
 ///
 /// Also the values of `vpnvserver.rhistate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverIcmpvsrresponse {
     /// `PASSIVE`
@@ -13843,7 +13843,7 @@ pub type VpnvserverMap = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnvserver`.`nodefaultbindings` ([`Vpnvserver`]): the same values as [`VpnstoreinfoStoreapisupport`].
 pub type VpnvserverNodefaultbindings = VpnstoreinfoStoreapisupport;
 /// Values of `vpnvserver`.`precedence` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverPrecedence {
     /// `RULE`
@@ -13858,7 +13858,7 @@ impl rt::WireEnum for VpnvserverPrecedence {
     ];
 }
 /// Values of `vpnvserver`.`redirect` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverRedirect {
     /// `CACHE`
@@ -13882,7 +13882,7 @@ pub type VpnvserverSamesite = VpnparameterSamesite;
 /// Values of `vpnvserver`.`secureprivateaccess` ([`Vpnvserver`]): the same values as [`VpnparameterBackenddtls12`].
 pub type VpnvserverSecureprivateaccess = VpnparameterBackenddtls12;
 /// Values of `vpnvserver`.`servicetype` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverServicetype {
     /// `SSL`
@@ -13904,7 +13904,7 @@ impl rt::WireEnum for VpnvserverServicetype {
     ];
 }
 /// Values of `vpnvserver`.`somethod` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverSomethod {
     /// `CONNECTION`
@@ -13932,7 +13932,7 @@ pub type VpnvserverSopersistence = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`state` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
 pub type VpnvserverState = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`type` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverType {
     /// `CONTENT`
@@ -13949,7 +13949,7 @@ impl rt::WireEnum for VpnvserverType {
 /// Values of `vpnvserver`.`usemip` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
 pub type VpnvserverUsemip = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`value` ([`Vpnvserver`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverValue {
     /// `Certkey not bound`
@@ -14378,7 +14378,7 @@ pub struct VpnvserverAaapreauthenticationpolicyBinding {
 /// Values of `vpnvserver_aaapreauthenticationpolicy_binding`.`bindpoint` ([`VpnvserverAaapreauthenticationpolicyBinding`]).
 ///
 /// Also the values of `vpnvserver_appflowpolicy_binding.bindpoint`, `vpnvserver_auditnslogpolicy_binding.bindpoint`, `vpnvserver_auditsyslogpolicy_binding.bindpoint`, `vpnvserver_authenticationcertpolicy_binding.bindpoint`, `vpnvserver_authenticationdfapolicy_binding.bindpoint`, `vpnvserver_authenticationldappolicy_binding.bindpoint`, `vpnvserver_authenticationlocalpolicy_binding.bindpoint`, `vpnvserver_authenticationloginschemapolicy_binding.bindpoint`, `vpnvserver_authenticationnegotiatepolicy_binding.bindpoint`, `vpnvserver_authenticationoauthidppolicy_binding.bindpoint`, `vpnvserver_authenticationpolicy_binding.bindpoint`, `vpnvserver_authenticationradiuspolicy_binding.bindpoint`, `vpnvserver_authenticationsamlidppolicy_binding.bindpoint`, `vpnvserver_authenticationsamlpolicy_binding.bindpoint`, `vpnvserver_authenticationtacacspolicy_binding.bindpoint`, `vpnvserver_authenticationwebauthpolicy_binding.bindpoint`, `vpnvserver_cachepolicy_binding.bindpoint`, `vpnvserver_cspolicy_binding.bindpoint`, `vpnvserver_feopolicy_binding.bindpoint`, `vpnvserver_icapolicy_binding.bindpoint`, `vpnvserver_responderpolicy_binding.bindpoint`, `vpnvserver_rewritepolicy_binding.bindpoint`, `vpnvserver_vpnclientlessaccesspolicy_binding.bindpoint`, `vpnvserver_vpnsessionpolicy_binding.bindpoint`, `vpnvserver_vpntrafficpolicy_binding.bindpoint`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverAaapreauthenticationpolicyBindingBindpoint {
     /// `REQUEST`
@@ -14931,7 +14931,7 @@ pub struct VpnvserverAppfwpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `vpnvserver_appfwpolicy_binding`.`bindpoint` ([`VpnvserverAppfwpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverAppfwpolicyBindingBindpoint {
     /// `AAA_REQUEST`
@@ -20500,7 +20500,7 @@ pub struct VpnvserverVpnurlpolicyBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `vpnvserver_vpnurlpolicy_binding`.`bindpoint` ([`VpnvserverVpnurlpolicyBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnvserverVpnurlpolicyBindingBindpoint {
     /// `REQUEST`

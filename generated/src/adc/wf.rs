@@ -178,7 +178,7 @@ pub struct Wfsite {
 /// Values of `wfsite`.`displayroamingaccounts` ([`Wfsite`]).
 ///
 /// Also the values of `wfsite.workspacecontrol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfsiteDisplayroamingaccounts {
     /// `ON`
@@ -193,7 +193,7 @@ impl rt::WireEnum for WfsiteDisplayroamingaccounts {
     ];
 }
 /// Values of `wfsite`.`html5receiver` ([`Wfsite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfsiteHtml5receiver {
     /// `ALWAYS`
@@ -211,7 +211,7 @@ impl rt::WireEnum for WfsiteHtml5receiver {
     ];
 }
 /// Values of `wfsite`.`state` ([`Wfsite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfsiteState {
     /// `UP`
@@ -249,7 +249,7 @@ impl rt::WireEnum for WfsiteState {
 /// Values of `wfsite`.`workspacecontrol` ([`Wfsite`]): the same values as [`WfsiteDisplayroamingaccounts`].
 pub type WfsiteWorkspacecontrol = WfsiteDisplayroamingaccounts;
 /// Values of `wfsite`.`xframeoptions` ([`Wfsite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfsiteXframeoptions {
     /// `ALLOW`

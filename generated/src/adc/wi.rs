@@ -34,7 +34,7 @@ pub struct Wipackage {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `wipackage`.`maxsites` ([`Wipackage`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WipackageMaxsites {
     /// `3`
@@ -307,7 +307,7 @@ pub struct Wisite {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `wisite`.`agauthenticationmethod` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteAgauthenticationmethod {
     /// `Explicit`
@@ -322,7 +322,7 @@ impl rt::WireEnum for WisiteAgauthenticationmethod {
     ];
 }
 /// Values of `wisite`.`authenticationpoint` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteAuthenticationpoint {
     /// `WebInterface`
@@ -339,7 +339,7 @@ impl rt::WireEnum for WisiteAuthenticationpoint {
 /// Values of `wisite`.`defaultaccessmethod` ([`Wisite`]).
 ///
 /// Also the values of `wisite_accessmethod_binding.accessmethod`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteDefaultaccessmethod {
     /// `Direct`
@@ -366,7 +366,7 @@ impl rt::WireEnum for WisiteDefaultaccessmethod {
     ];
 }
 /// Values of `wisite`.`defaultcustomtextlocale` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteDefaultcustomtextlocale {
     /// `German`
@@ -404,7 +404,7 @@ impl rt::WireEnum for WisiteDefaultcustomtextlocale {
 /// Values of `wisite`.`hidedomainfield` ([`Wisite`]).
 ///
 /// Also the values of `wisite.kioskmode`, `wisite.restrictdomains`, `wisite.sessionreliability`, `wisite.showrefresh`, `wisite.showsearch`, `wisite.usetwotickets`, `wisite_farmname_binding.loadbalance`, `wisite_farmname_binding.recoveryfarm`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteHidedomainfield {
     /// `ON`
@@ -421,7 +421,7 @@ impl rt::WireEnum for WisiteHidedomainfield {
 /// Values of `wisite`.`kioskmode` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
 pub type WisiteKioskmode = WisiteHidedomainfield;
 /// Values of `wisite`.`publishedresourcetype` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisitePublishedresourcetype {
     /// `Online`
@@ -447,7 +447,7 @@ pub type WisiteShowrefresh = WisiteHidedomainfield;
 /// Values of `wisite`.`showsearch` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
 pub type WisiteShowsearch = WisiteHidedomainfield;
 /// Values of `wisite`.`sitetype` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteSitetype {
     /// `XenAppWeb`
@@ -462,7 +462,7 @@ impl rt::WireEnum for WisiteSitetype {
     ];
 }
 /// Values of `wisite`.`userinterfacebranding` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteUserinterfacebranding {
     /// `Desktops`
@@ -477,7 +477,7 @@ impl rt::WireEnum for WisiteUserinterfacebranding {
     ];
 }
 /// Values of `wisite`.`userinterfacelayouts` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteUserinterfacelayouts {
     /// `AUTO`
@@ -497,7 +497,7 @@ impl rt::WireEnum for WisiteUserinterfacelayouts {
 /// Values of `wisite`.`usetwotickets` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
 pub type WisiteUsetwotickets = WisiteHidedomainfield;
 /// Values of `wisite`.`wiauthenticationmethods` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteWiauthenticationmethods {
     /// `Explicit`
@@ -512,7 +512,7 @@ impl rt::WireEnum for WisiteWiauthenticationmethods {
     ];
 }
 /// Values of `wisite`.`wiuserinterfacemodes` ([`Wisite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteWiuserinterfacemodes {
     /// `SIMPLE`
@@ -995,7 +995,7 @@ pub type WisiteFarmnameBindingLoadbalance = WisiteHidedomainfield;
 /// Values of `wisite_farmname_binding`.`recoveryfarm` ([`WisiteFarmnameBinding`]): the same values as [`WisiteHidedomainfield`].
 pub type WisiteFarmnameBindingRecoveryfarm = WisiteHidedomainfield;
 /// Values of `wisite_farmname_binding`.`transport` ([`WisiteFarmnameBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteFarmnameBindingTransport {
     /// `HTTP`
@@ -1164,7 +1164,7 @@ pub struct WisiteTranslationinternalipBinding {
     pub unknown_fields: rt::UnknownFields,
 }
 /// Values of `wisite_translationinternalip_binding`.`accesstype` ([`WisiteTranslationinternalipBinding`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WisiteTranslationinternalipBindingAccesstype {
     /// `UserDevice`

@@ -687,7 +687,7 @@ impl<'de> ::serde::Deserialize<'de> for BackendList {
     }
 }
 /// Schema `CalloutScheme`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CalloutScheme {
     /// `HTTP`
@@ -1214,7 +1214,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigStatus {
     }
 }
 /// Schema `ConfiguredState`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfiguredState {
     /// `ENABLED`
@@ -1359,7 +1359,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     }
 }
 /// Schema `FilterFormat`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterFormat {
     /// `wireshark`
@@ -2411,7 +2411,7 @@ impl<'de> ::serde::Deserialize<'de> for HealthCheckProbeHealthyResponse {
     }
 }
 /// Schema `HealthCheckType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HealthCheckType {
     /// `PING`
@@ -3190,7 +3190,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpResponderResponse {
 /// An alias of string.
 pub type IpAddress = String;
 /// Schema `LbAlgorithm`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LbAlgorithm {
     /// `ROUNDROBIN`
@@ -3504,7 +3504,7 @@ impl<'de> ::serde::Deserialize<'de> for LoadBalancing {
 /// Schema `LogLevel`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogLevel {
     /// `EMERGENCY`
@@ -3711,7 +3711,7 @@ impl<'de> ::serde::Deserialize<'de> for NitroObject {
 /// Schema `OperationalState`.
 ///
 /// Inferred: not confirmed by a primary source (`x-inferred`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperationalState {
     /// `UP`
@@ -3786,7 +3786,7 @@ impl<'de> ::serde::Deserialize<'de> for Permission {
     }
 }
 /// Schema `PermissionMethod`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PermissionMethod {
     /// `GET`
@@ -3810,7 +3810,7 @@ impl rt::WireEnum for PermissionMethod {
     ];
 }
 /// Schema `Protocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Protocol {
     /// `HTTP`
@@ -4823,7 +4823,7 @@ impl<'de> ::serde::Deserialize<'de> for Statistics {
     }
 }
 /// Schema `StickinessType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StickinessType {
     /// `SOURCEIP`
@@ -4838,7 +4838,7 @@ impl rt::WireEnum for StickinessType {
     ];
 }
 /// Schema `TlsSecurityLevel`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TlsSecurityLevel {
     /// `HIGH`
@@ -4934,7 +4934,7 @@ impl<'de> ::serde::Deserialize<'de> for TlsSettings {
     }
 }
 /// Schema `ValueSetType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValueSetType {
     /// `string`

@@ -39,6 +39,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::ControlFlow;
@@ -348,34 +349,50 @@ pub fn deserialize<'de, M: Model, D: serde::Deserializer<'de>>(deserializer: D) 
 /// Non-generic-in-the-model encoder (generic only in the serializer).
 pub fn serialize_dyn<S: Serializer>(model: &dyn DynModel, serializer: S) -> Result<S::Ok, S::Error> {
     let fields = model.wire_fields();
+    let unknown = model.dyn_unknown_fields();
     let mut map = serializer.serialize_map(None)?;
+    // A documented field set since decoding wins over the raw value kept
+    // for the same key in the unknown fields, so no key is written twice.
+    // Set fields come in `FIELDS` order and unknown keys in byte order,
+    // the same order, so one merge while encoding marks those keys (in a
+    // bitmask: the first 64 unknown keys; any further ones are looked up).
+    let mut shadowed: u64 = 0;
+    let mut pending = unknown.keys().take(64).enumerate().peekable();
     let mut failed = None;
-    model.for_each_set(&mut |index, field| match encode_field(&mut map, fields[index], field) {
-        Ok(()) => ControlFlow::Continue(()),
-        Err(error) => {
-            failed = Some(error);
-            ControlFlow::Break(())
+    model.for_each_set(&mut |index, field| {
+        let name = fields[index];
+        while let Some((position, key)) = pending.peek() {
+            match compare_names(key.as_bytes(), name.as_bytes()) {
+                Ordering::Less => {
+                    pending.next();
+                }
+                Ordering::Equal => {
+                    shadowed |= 1 << position;
+                    pending.next();
+                }
+                Ordering::Greater => break,
+            }
+        }
+        match encode_field(&mut map, name, field) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => {
+                failed = Some(error);
+                ControlFlow::Break(())
+            }
         }
     });
     if let Some(error) = failed {
         return Err(error);
     }
-    // Unknown keys come in byte order, like `FIELDS`: each one is looked
-    // up only among the fields after the previous one's place.
-    let mut from = 0;
-    for (key, value) in model.dyn_unknown_fields() {
-        match search_fields(&fields[from..], key) {
-            Ok(offset) => {
-                from += offset + 1;
-                // A documented field set since decoding wins over the raw
-                // value kept for the same key, so no key is written twice.
-                if field_is_set(model.dyn_field(from - 1)) {
-                    continue;
-                }
-            }
-            Err(offset) => from += offset,
+    for (position, (key, value)) in unknown.iter().enumerate() {
+        let skip = if position < 64 {
+            shadowed & (1 << position) != 0
+        } else {
+            field_index(fields, key).is_some_and(|index| field_is_set(model.dyn_field(index)))
+        };
+        if !skip {
+            map.serialize_entry(key, value)?;
         }
-        map.serialize_entry(key, value)?;
     }
     map.end()
 }
@@ -389,7 +406,7 @@ fn search_fields(fields: &[&str], key: &str) -> Result<usize, usize> {
 }
 
 #[inline]
-fn compare_names(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+fn compare_names(a: &[u8], b: &[u8]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
         if x != y {
             return x.cmp(y);

@@ -440,6 +440,23 @@ fn an_unknown_key_after_documented_ones_is_encoded_once() {
     assert_eq!(bytes.matches("\"port\"").count(), 1, "{bytes}");
     assert_eq!(encode(&vserver)["port"], json!(8080));
     assert_eq!(encode(&vserver)["health"], json!("h"));
+
+    // Past the 64 unknown keys the encoder tracks while merging, each key
+    // is looked up instead; same outcome.
+    let mut input = serde_json::Map::new();
+    for index in 0..70 {
+        input.insert(format!("k{index:02}"), json!(index));
+    }
+    input.insert("port".into(), json!("x"));
+    input.insert("timeout".into(), json!("t"));
+    let mut vserver: Vserver = decode(Value::Object(input.clone()));
+    assert_eq!(vserver.unknown_fields.len(), 72);
+    assert_eq!(encode(&vserver), Value::Object(input));
+    vserver.port = Some(1);
+    let bytes = serde_json::to_string(&vserver).unwrap();
+    assert_eq!(bytes.matches("\"port\"").count(), 1, "{bytes}");
+    assert_eq!(encode(&vserver)["port"], json!(1));
+    assert_eq!(encode(&vserver)["timeout"], json!("t"));
 }
 
 fn answer(status: u16, body: Value, resource: &'static str) -> Answer {
