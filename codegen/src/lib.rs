@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod frontend;
 pub mod ir;
+pub mod parallel;
 pub mod since;
 
 pub use diagnostics::{Diagnostic, Lowered, Severity};

@@ -68,17 +68,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         vec![Job { docs, product, release, out: args.out.clone() }]
     };
-    let mut failed = false;
-    for (index, job) in jobs.iter().enumerate() {
-        if jobs.len() > 1 {
-            eprintln!("[{}/{}] {} {} ...", index + 1, jobs.len(), job.product.as_str(), job.release);
+    for job in &jobs {
+        if !job.docs.join("configuration").is_dir() {
+            bail!("{} has no configuration/ folder (point --docs at the folder that holds it)", job.docs.display());
         }
-        failed |= scrape_one(job, &args)?;
+    }
+    if jobs.len() > 1 {
+        eprintln!("reading {} releases ...", jobs.len());
+    }
+    let read = read_jobs(&jobs, args.descriptions);
+    let mut failed = false;
+    for (job, (lowered, seconds)) in jobs.iter().zip(read) {
+        failed |= write_one(job, &args, &lowered, seconds)?;
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-struct Job {
+/// Reads the pages of every job, several releases at once (each release
+/// also reads its pages on all cores; its lowering is serial, so another
+/// release fills the gap): the IR of each and its reading time.
+pub fn read_jobs(jobs: &[Job], descriptions: bool) -> Vec<(Lowered, f64)> {
+    codegen::parallel::map(jobs, |job| {
+        let settings = NitroSettings { product: job.product, release: job.release.clone(), descriptions };
+        let started = Instant::now();
+        // Includes the error table of `error-messages/**` (see read_nitro).
+        let lowered = read_nitro(&job.docs, &settings);
+        (lowered, started.elapsed().as_secs_f64())
+    })
+}
+
+pub struct Job {
     docs: PathBuf,
     product: Product,
     release: String,
@@ -86,7 +105,7 @@ struct Job {
 }
 
 /// `<shared>/nitro-docs/<adc|adm>/<release>/docs` -> `specs/nitro/<product>/<release>.json`.
-fn all_jobs(shared: Option<&Path>) -> anyhow::Result<Vec<Job>> {
+pub fn all_jobs(shared: Option<&Path>) -> anyhow::Result<Vec<Job>> {
     let root = crate::workspace_root();
     let shared = shared.map(Path::to_path_buf).unwrap_or_else(|| root.parent().unwrap_or(&root).join("shared"));
     let docs_root = shared.join("nitro-docs");
@@ -108,16 +127,9 @@ fn all_jobs(shared: Option<&Path>) -> anyhow::Result<Vec<Job>> {
     Ok(jobs)
 }
 
-/// Scrapes one release; true when it had errors.
-fn scrape_one(job: &Job, args: &Args) -> anyhow::Result<bool> {
-    if !job.docs.join("configuration").is_dir() {
-        bail!("{} has no configuration/ folder (point --docs at the folder that holds it)", job.docs.display());
-    }
-    let settings = NitroSettings { product: job.product, release: job.release.clone(), descriptions: args.descriptions };
-    let started = Instant::now();
-    // Includes the error table of `error-messages/**` (see read_nitro).
-    let lowered = read_nitro(&job.docs, &settings);
-    let elapsed = started.elapsed();
+/// Writes one release's snapshot and prints its summary; true when it had
+/// errors.
+fn write_one(job: &Job, args: &Args, lowered: &Lowered, seconds: f64) -> anyhow::Result<bool> {
     let json = snapshot_json(&lowered.api);
     match &job.out {
         Some(out) => {
@@ -135,7 +147,7 @@ fn scrape_one(job: &Job, args: &Args) -> anyhow::Result<bool> {
         }
     }
     // The summary goes to stderr when stdout carries the JSON.
-    let summary = summary(&lowered, elapsed.as_secs_f64(), json.len(), job.out.as_deref());
+    let summary = summary(lowered, seconds, json.len(), job.out.as_deref());
     if job.out.is_some() {
         println!("{summary}");
     } else {

@@ -67,11 +67,17 @@ impl Emitted {
 /// releases plus `CHANGELOG.md` from the series of releases
 /// ([`changelog`]). What `cargo xtask codegen` writes and checks.
 pub fn emit_inputs(inputs: &Inputs, settings: &EmitSettings) -> Emitted {
-    let mut emitted = emit(&inputs.apis, settings);
-    if settings.standalone.is_none() {
-        let text = changelog::changelog(&inputs.series, &inputs.releases);
-        emitted.files.insert(PathBuf::from(changelog::PATH), text);
+    if settings.standalone.is_some() {
+        return emit(&inputs.apis, settings);
     }
+    // The changelog (diffs of every pair of releases) is independent of
+    // the crate's files: written alongside them.
+    let (mut emitted, text) = std::thread::scope(|scope| {
+        let changelog = scope.spawn(|| changelog::changelog(&inputs.series, &inputs.releases));
+        let emitted = emit(&inputs.apis, settings);
+        (emitted, changelog.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    emitted.files.insert(PathBuf::from(changelog::PATH), text);
     emitted
 }
 
@@ -117,11 +123,21 @@ pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
     // Names first (they cross groups), then one file per group.
     let nitro: Vec<Api> = nitro.into_iter().map(|api| normalise(api, &mut diagnostics)).collect();
     let indexes: Vec<index::ProductIndex> = nitro.iter().map(|api| index::build(api, &mut diagnostics)).collect();
+    // Group files are independent once names are indexed: written on all
+    // cores, biggest first (the order of `files` is the map's own).
+    let mut groups: Vec<(&index::ProductIndex, &String, &index::GroupInfo)> =
+        indexes.iter().flat_map(|product| product.groups.iter().map(move |(group, info)| (product, group, info))).collect();
+    groups.sort_by_key(|(_, _, info)| std::cmp::Reverse(info.resources.len()));
+    let written = crate::parallel::map(&groups, |(product, group, info)| {
+        let mut group_diagnostics = Vec::new();
+        let text = crate_files::group_file(product, group, info, settings, &mut group_diagnostics);
+        (PathBuf::from(format!("src/{}/{}.rs", product.module, info.module)), text, group_diagnostics)
+    });
+    for (path, text, group_diagnostics) in written {
+        files.insert(path, text);
+        diagnostics.extend(group_diagnostics);
+    }
     for product in &indexes {
-        for (group, info) in &product.groups {
-            let path = PathBuf::from(format!("src/{}/{}.rs", product.module, info.module));
-            files.insert(path, crate_files::group_file(product, group, info, settings, &mut diagnostics));
-        }
         let mut product_mod = crate_files::product_mod(product);
         // Error codes (backend/errors.rs): `src/<product>/errors.rs`, not
         // feature-gated, declared at the end of the product's mod.rs.

@@ -4,6 +4,7 @@
 
 use super::{compare, normalise_name, summarise, ChangeKind, ChangeReport, Class, Item};
 use crate::ir::{release_key, Api};
+use std::collections::HashMap;
 
 /// Compares each release with the next, in [`release_key`] order (input in
 /// any order). An item (resource, property, enum value, operation, schema,
@@ -13,7 +14,22 @@ use crate::ir::{release_key, Api};
 pub fn compare_series(releases: &[Api]) -> Vec<ChangeReport> {
     let mut sorted: Vec<&Api> = releases.iter().collect();
     sorted.sort_by_key(|api| release_key(&api.release));
-    let mut reports: Vec<ChangeReport> = sorted.windows(2).map(|pair| compare(pair[0], pair[1])).collect();
+    let pairs: Vec<&[&Api]> = sorted.windows(2).collect();
+    let mut reports: Vec<ChangeReport> = crate::parallel::map(&pairs, |pair| compare(pair[0], pair[1]));
+    // Per report, where each item was first added (a lookup, not a scan
+    // of every later report for every removal).
+    let added: Vec<HashMap<GapKey, usize>> = reports
+        .iter()
+        .map(|report| {
+            let mut first = HashMap::new();
+            for (position, c) in report.changes.iter().enumerate() {
+                if c.change == ChangeKind::Added {
+                    first.entry(gap_key(c.item, &c.owner, &c.member, &c.new)).or_insert(position);
+                }
+            }
+            first
+        })
+        .collect();
     for gone_at in 0..reports.len() {
         for index in 0..reports[gone_at].changes.len() {
             let removed = &reports[gone_at].changes[index];
@@ -21,13 +37,7 @@ pub fn compare_series(releases: &[Api]) -> Vec<ChangeReport> {
                 continue;
             }
             let key = gap_key(removed.item, &removed.owner, &removed.member, &removed.old);
-            let back = (gone_at + 1..reports.len()).find_map(|back_at| {
-                reports[back_at]
-                    .changes
-                    .iter()
-                    .position(|c| c.change == ChangeKind::Added && gap_key(c.item, &c.owner, &c.member, &c.new) == key)
-                    .map(|position| (back_at, position))
-            });
+            let back = (gone_at + 1..reports.len()).find_map(|back_at| added[back_at].get(&key).map(|position| (back_at, *position)));
             let Some((back_at, position)) = back else { continue };
             let missing: Vec<&str> = sorted[gone_at + 1..=back_at].iter().map(|api| api.release.as_str()).collect();
             let note = format!("documentation gap: absent from {} only", missing.join(", "));
@@ -44,7 +54,9 @@ pub fn compare_series(releases: &[Api]) -> Vec<ChangeReport> {
 
 /// What identifies an item across reports: kind, owner, member, and for
 /// enum values the value itself (other items carry a summary there).
-fn gap_key(item: Item, owner: &str, member: &Option<String>, value: &Option<String>) -> (Item, String, Option<String>, Option<String>) {
+type GapKey = (Item, String, Option<String>, Option<String>);
+
+fn gap_key(item: Item, owner: &str, member: &Option<String>, value: &Option<String>) -> GapKey {
     let value = if item == Item::EnumValue { value.as_deref().map(|v| normalise_name(v).into_owned()) } else { None };
     (item, normalise_name(owner).into_owned(), member.as_deref().map(|m| normalise_name(m).into_owned()), value)
 }

@@ -200,20 +200,9 @@ type Parsed = Result<(page::RawPage, Vec<page::RawResponse>, bool), String>;
 
 /// Reads and splits the pages on all cores; results in input order.
 fn parse_all(root: &Path, files: &[String]) -> Vec<Parsed> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|chunk| (chunk.len(), scope.spawn(move || chunk.iter().map(|file| parse_file(&root.join(file))).collect::<Vec<_>>())))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(len, handle)| {
-                // A reader bug must not misalign results with files.
-                handle.join().unwrap_or_else(|_| (0..len).map(|_| Err("page reader failed".to_string())).collect())
-            })
-            .collect()
+    crate::parallel::map(files, |file| {
+        // A reader bug costs its page (an error naming it), not the run.
+        std::panic::catch_unwind(|| parse_file(&root.join(file))).unwrap_or_else(|_| Err("page reader failed".to_string()))
     })
 }
 
