@@ -74,7 +74,7 @@ fn lbvserver_object(index: usize) -> Value {
     put("ipmask", json!("*"));
     put("port", json!(443));
     put("range", json!("1"));
-    put("servicetype", json!(if index % 2 == 0 { "SSL" } else { "HTTP" }));
+    put("servicetype", json!(if index.is_multiple_of(2) { "SSL" } else { "HTTP" }));
     put("type", json!("ADDRESS"));
     put("curstate", json!("UP"));
     put("effectivestate", json!("UP"));

@@ -569,6 +569,13 @@ fn throughput(root: &Path, args: &Args) -> anyhow::Result<Option<Throughput>> {
             mb("value_encode_s"),
             speedup(&set, "encode"),
         );
+        if set["bulk_request_s"].is_number() {
+            println!(
+                "  the client's bulk add of the same objects (request built, body written): {:.0} MB/s, {:.2}x Value's encode",
+                mb("bulk_request_s"),
+                set["value_encode_s"].as_f64().unwrap_or(f64::NAN) / set["bulk_request_s"].as_f64().unwrap_or(f64::NAN),
+            );
+        }
         sets.push(set);
     }
     println!("({build} build; typed Nx = typed speed / Value speed, above 1 typed is faster; load {})", load());

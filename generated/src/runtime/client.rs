@@ -278,7 +278,7 @@ impl Client {
         let parts = Parts {
             method: Method::Post,
             path: self.inner.logout_path.clone(),
-            body: Some(json!({"logout": {}})),
+            body: Some(json_body(&json!({"logout": {}}))?),
             resource: "logout",
             ..Parts::default()
         };
@@ -364,7 +364,7 @@ impl Client {
         let parts = Parts {
             method: Method::Post,
             path: self.inner.login_path.clone(),
-            body: Some(json!({ "login": login })),
+            body: Some(json_body(&json!({ "login": login }))?),
             resource: "login",
             ..Parts::default()
         };
@@ -408,8 +408,7 @@ impl Client {
             request = request.header(COOKIE, sensitive(&cookie, "session token")?);
         }
         if let Some(body) = &parts.body {
-            let bytes = serde_json::to_vec(body).map_err(|error| Error::InvalidRequest(error.to_string()))?;
-            request = request.header(CONTENT_TYPE, "application/json").body(bytes);
+            request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
         let response = request.send().await?;
         let status = response.status().as_u16();
@@ -443,6 +442,10 @@ fn token_from_cookies(set_cookies: &[String], name: &str) -> Option<Secret> {
 }
 
 /// `sessionid` of a login answer: top level (ADC) or in `login[0]` (ADM).
+fn json_body(value: &Value) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|error| Error::InvalidRequest(error.to_string()))
+}
+
 fn token_from_body(body: &[u8]) -> Option<Secret> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let in_login = value.get("login").and_then(|login| match login {

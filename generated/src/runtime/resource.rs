@@ -126,7 +126,10 @@ pub(crate) struct Parts {
     /// `/nitro/v1/config/lbvserver/vs%201`.
     pub(crate) path: String,
     pub(crate) query: Query,
-    pub(crate) body: Option<Value>,
+    /// The JSON body as sent. Models are written straight to bytes
+    /// through their `Serialize` impls, not through a `serde_json::Value`
+    /// first (half the encoding time of a bulk request).
+    pub(crate) body: Option<Vec<u8>>,
     /// Wire name of the resource: the payload and answer key.
     pub(crate) resource: &'static str,
     pub(crate) problem: Option<String>,
@@ -254,11 +257,13 @@ impl Target {
         Parts { method, path, resource: self.name, ..Parts::default() }
     }
 
-    /// `{"<name>": value}`.
-    fn payload(self, value: Value) -> Value {
-        let mut map = Map::new();
-        map.insert(self.name.to_string(), value);
-        Value::Object(map)
+    /// `{"<name>": value}` as JSON bytes; a value that cannot be encoded
+    /// becomes the request's problem.
+    fn payload<T: serde::Serialize + ?Sized>(self, value: &T, parts: &mut Parts) {
+        match serde_json::to_vec(&Keyed { key: self.name, value }) {
+            Ok(bytes) => parts.body = Some(bytes),
+            Err(error) => parts.problem = Some(format!("{} payload: {error}", self.name)),
+        }
     }
 
     /// The path of the object `obj` names: its primary key value, or the
@@ -277,9 +282,33 @@ impl Target {
     }
 }
 
+/// `{"<key>": value}` without building a map.
+struct Keyed<'a, T: ?Sized> {
+    key: &'static str,
+    value: &'a T,
+}
+
+impl<T: serde::Serialize + ?Sized> serde::Serialize for Keyed<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.key, self.value)?;
+        map.end()
+    }
+}
+
+/// The objects of a bulk request, as a JSON array.
+struct Models<'a>(&'a [&'a dyn DynModel]);
+
+impl serde::Serialize for Models<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|model| model::DynRef(*model)))
+    }
+}
+
 fn with_body(target: Target, method: Method, obj: &dyn DynModel) -> Parts {
     let mut parts = target.parts(method, target.collection_path());
-    parts.body = Some(target.payload(model::to_value_dyn(obj)));
+    target.payload(&model::DynRef(obj), &mut parts);
     parts
 }
 
@@ -299,8 +328,7 @@ fn bulk(target: Target, method: Method, objs: Vec<&dyn DynModel>) -> Parts {
     if objs.is_empty() {
         parts.problem = Some(format!("bulk request for {} with no items", target.name));
     }
-    let items = objs.into_iter().map(model::to_value_dyn).collect();
-    parts.body = Some(target.payload(Value::Array(items)));
+    target.payload(&Models(&objs), &mut parts);
     parts
 }
 
@@ -326,7 +354,7 @@ fn unset_parts(target: Target, obj: &dyn DynModel, properties: &[&str]) -> Parts
     for property in properties {
         payload.insert(property.to_string(), Value::Bool(true));
     }
-    parts.body = Some(target.payload(Value::Object(payload)));
+    target.payload(&Value::Object(payload), &mut parts);
     parts
 }
 
@@ -492,9 +520,14 @@ impl<T> Request<T> {
             format!("{}?{}", self.parts.path, query)
         }
     }
-    /// The JSON payload, if any.
-    pub fn body(&self) -> Option<&Value> {
-        self.parts.body.as_ref()
+    /// The JSON payload, if any, read back from the bytes that are sent
+    /// (for inspection and tests).
+    pub fn body(&self) -> Option<Value> {
+        self.parts.body.as_deref().and_then(|bytes| serde_json::from_slice(bytes).ok())
+    }
+    /// The JSON payload as sent.
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        self.parts.body.as_deref()
     }
     /// Wire name of the resource (payload and answer key).
     pub fn resource(&self) -> &'static str {

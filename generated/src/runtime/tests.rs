@@ -575,7 +575,7 @@ fn requests_build_nitro_paths_and_payloads() {
     let add = Request::add(&vs, Method::Post);
     assert_eq!(add.method(), Method::Post);
     assert_eq!(add.path(), "/nitro/v1/config/lbvserver");
-    assert_eq!(add.body(), Some(&json!({"lbvserver": {"name": "vs1", "port": 80}})));
+    assert_eq!(add.body(), Some(json!({"lbvserver": {"name": "vs1", "port": 80}})));
     assert_eq!(add.problem(), None);
 
     let update = Request::update(&vs);
@@ -593,11 +593,11 @@ fn requests_build_nitro_paths_and_payloads() {
 
     let enable = Request::action(&vs, "enable");
     assert_eq!(enable.path_and_query(), "/nitro/v1/config/lbvserver?action=enable");
-    assert_eq!(enable.body(), Some(&json!({"lbvserver": {"name": "vs1", "port": 80}})));
+    assert_eq!(enable.body(), Some(json!({"lbvserver": {"name": "vs1", "port": 80}})));
 
     let unset = Request::unset(&vs, &["timeout", "comment"]);
     assert_eq!(unset.path_and_query(), "/nitro/v1/config/lbvserver?action=unset");
-    assert_eq!(unset.body(), Some(&json!({"lbvserver": {"name": "vs1", "timeout": true, "comment": true}})));
+    assert_eq!(unset.body(), Some(json!({"lbvserver": {"name": "vs1", "timeout": true, "comment": true}})));
 
     let delete = Request::delete_by_key::<Vserver>(Some("vs1"));
     assert_eq!((delete.method(), delete.path()), (Method::Delete, "/nitro/v1/config/lbvserver/vs1"));
@@ -607,6 +607,17 @@ fn requests_build_nitro_paths_and_payloads() {
     let bulk = Request::add_bulk(&[vs.clone(), vs.clone()], Method::Post).on_error(OnError::Continue);
     assert_eq!(bulk.path_and_query(), "/nitro/v1/config/lbvserver?onerror=CONTINUE");
     assert_eq!(bulk.body().unwrap()["lbvserver"].as_array().unwrap().len(), 2);
+    // Bodies are the models' own encoding, byte for byte, unknown fields
+    // and unknown enum values included.
+    let mut odd = vs.clone();
+    odd.servicetype = Some(Open::Unknown("QUIC_NEXT".into()));
+    odd.unknown_fields.insert("newfield".into(), json!({"n": [1, "2"]}));
+    let one = serde_json::to_string(&odd).unwrap();
+    let bulk = Request::add_bulk(&[odd.clone(), vs.clone()], Method::Post);
+    let two = format!("{{\"lbvserver\":[{one},{}]}}", serde_json::to_string(&vs).unwrap());
+    assert_eq!(std::str::from_utf8(bulk.body_bytes().unwrap()).unwrap(), two);
+    let add = Request::add(&odd, Method::Post);
+    assert_eq!(std::str::from_utf8(add.body_bytes().unwrap()).unwrap(), format!("{{\"lbvserver\":{one}}}"));
 }
 
 #[test]
