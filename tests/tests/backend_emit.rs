@@ -128,3 +128,27 @@ fn mismatched_map_keys_are_reported_not_fatal() {
     assert!(warnings.contains(&"property keyed `prt` is named `port`; filed under its name".to_string()), "{warnings:?}");
     assert_eq!(emitted.files, emit_fixtures().files);
 }
+
+/// A value a newer release added comes after the older ones whatever its
+/// place in the reference, so existing variants keep their discriminants.
+#[test]
+fn enum_variants_follow_the_release_that_added_each_value() {
+    let mut apis = fixture_apis();
+    let lbmethod = apis[0]
+        .resources
+        .get_mut("lbvserver")
+        .and_then(|resource| resource.properties.get_mut("lbmethod"))
+        .expect("fixture has lbvserver.lbmethod");
+    assert_eq!(lbmethod.enum_since.get("URLHASH").map(String::as_str), Some("12.0"));
+    // The reference lists the newer value first.
+    lbmethod.enum_values = vec!["URLHASH".into(), "ROUNDROBIN".into(), "LEASTCONNECTION".into()];
+    let emitted = emit(&apis, &EmitSettings::default());
+    let lb = &emitted.files[std::path::Path::new("src/adc/lb.rs")];
+    let start = lb.find("pub enum LbvserverLbmethod {").expect("enum emitted");
+    let body = &lb[start..start + lb[start..].find('}').expect("enum body")];
+    let order: Vec<usize> =
+        ["Roundrobin,", "Leastconnection,", "Urlhash,"].iter().map(|v| body.find(v).expect("variant")).collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "{body}");
+    let table = &lb[lb.find("impl rt::WireEnum for LbvserverLbmethod").expect("table")..];
+    assert!(table.find("\"LEASTCONNECTION\"") < table.find("\"URLHASH\""), "{table}");
+}

@@ -182,7 +182,14 @@ fn emit_enums(
         let mut variants = TokenStream::new();
         let mut table = TokenStream::new();
         let mut seen = std::collections::BTreeSet::new();
-        for value in &property.enum_values {
+        // Variants in the order their values appeared across releases,
+        // the reference's order within one release: a value a newer
+        // release adds comes last, so the variants already there keep
+        // their discriminants (`as isize` casts; cargo semver-checks
+        // calls a moved variant a breaking change, see docs/semver.md).
+        let mut values: Vec<&String> = property.enum_values.iter().collect();
+        values.sort_by_cached_key(|value| property.enum_since.get(*value).map(|since| crate::ir::release_key(since)));
+        for value in values {
             if !seen.insert(value) {
                 continue; // a value listed twice is one variant
             }

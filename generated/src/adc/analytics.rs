@@ -571,6 +571,8 @@ pub enum AnalyticsprofileType {
     Hdxinsight,
     /// `gatewayinsight`
     Gatewayinsight,
+    /// `httpstream`
+    Httpstream,
     /// `timeseries`
     ///
     /// Since `13.1`.
@@ -599,8 +601,6 @@ pub enum AnalyticsprofileType {
     ///
     /// Since `14.1`.
     Udpinsight,
-    /// `httpstream`
-    Httpstream,
 }
 impl rt::WireEnum for AnalyticsprofileType {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -611,6 +611,7 @@ impl rt::WireEnum for AnalyticsprofileType {
         (Self::Videoinsight, "videoinsight"),
         (Self::Hdxinsight, "hdxinsight"),
         (Self::Gatewayinsight, "gatewayinsight"),
+        (Self::Httpstream, "httpstream"),
         (Self::Timeseries, "timeseries"),
         (Self::Lsninsight, "lsninsight"),
         (Self::Botinsight, "botinsight"),
@@ -618,7 +619,6 @@ impl rt::WireEnum for AnalyticsprofileType {
         (Self::Ngsinsight, "ngsinsight"),
         (Self::Streaminsight, "streaminsight"),
         (Self::Udpinsight, "udpinsight"),
-        (Self::Httpstream, "httpstream"),
     ];
 }
 /// Values of `analyticsprofile`.`urlcategory` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].

@@ -698,6 +698,8 @@ pub enum AppfwglobalAppfwpolicyBindingType {
     ReqOverride,
     /// `REQ_DEFAULT`
     ReqDefault,
+    /// `NONE`
+    None,
     /// `HTTPQUIC_REQ_OVERRIDE`
     ///
     /// Since `13.1`.
@@ -706,16 +708,14 @@ pub enum AppfwglobalAppfwpolicyBindingType {
     ///
     /// Since `13.1`.
     HttpquicReqDefault,
-    /// `NONE`
-    None,
 }
 impl rt::WireEnum for AppfwglobalAppfwpolicyBindingType {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ReqOverride, "REQ_OVERRIDE"),
         (Self::ReqDefault, "REQ_DEFAULT"),
+        (Self::None, "NONE"),
         (Self::HttpquicReqOverride, "HTTPQUIC_REQ_OVERRIDE"),
         (Self::HttpquicReqDefault, "HTTPQUIC_REQ_DEFAULT"),
-        (Self::None, "NONE"),
     ];
 }
 impl rt::Model for AppfwglobalAppfwpolicyBinding {
@@ -5426,12 +5426,12 @@ pub enum AppfwprofileContenttypeaction {
     None,
     /// `block`
     Block,
+    /// `log`
+    Log,
     /// `learn`
     ///
     /// Since `11.0`.
     Learn,
-    /// `log`
-    Log,
     /// `stats`
     ///
     /// Since `11.0`.
@@ -5441,8 +5441,8 @@ impl rt::WireEnum for AppfwprofileContenttypeaction {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "none"),
         (Self::Block, "block"),
-        (Self::Learn, "learn"),
         (Self::Log, "log"),
+        (Self::Learn, "learn"),
         (Self::Stats, "stats"),
     ];
 }
@@ -5534,10 +5534,6 @@ pub type AppfwprofileCookietransforms = AppfwprofileCanonicalizehtmlresponse;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppfwprofileCreditcard {
-    /// `none`
-    ///
-    /// Since `12.0-FR4`.
-    None,
     /// `visa`
     Visa,
     /// `mastercard`
@@ -5550,16 +5546,20 @@ pub enum AppfwprofileCreditcard {
     Jcb,
     /// `dinersclub`
     Dinersclub,
+    /// `none`
+    ///
+    /// Since `12.0-FR4`.
+    None,
 }
 impl rt::WireEnum for AppfwprofileCreditcard {
     const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::None, "none"),
         (Self::Visa, "visa"),
         (Self::Mastercard, "mastercard"),
         (Self::Discover, "discover"),
         (Self::Amex, "amex"),
         (Self::Jcb, "jcb"),
         (Self::Dinersclub, "dinersclub"),
+        (Self::None, "none"),
     ];
 }
 /// Values of `appfwprofile`.`creditcardaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].

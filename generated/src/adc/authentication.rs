@@ -7727,14 +7727,14 @@ pub enum AuthenticationpolicyPolicysubtype {
     Saml,
     /// `PROFILE`
     Profile,
-    /// `DFA`
-    ///
-    /// Since `11.0`.
-    Dfa,
     /// `SAMLIDP`
     Samlidp,
     /// `WEBAUTH`
     Webauth,
+    /// `DFA`
+    ///
+    /// Since `11.0`.
+    Dfa,
     /// `OAUTH`
     ///
     /// Since `11.0`.
@@ -7774,9 +7774,9 @@ impl rt::WireEnum for AuthenticationpolicyPolicysubtype {
         (Self::Negotiate, "NEGOTIATE"),
         (Self::Saml, "SAML"),
         (Self::Profile, "PROFILE"),
-        (Self::Dfa, "DFA"),
         (Self::Samlidp, "SAMLIDP"),
         (Self::Webauth, "WEBAUTH"),
+        (Self::Dfa, "DFA"),
         (Self::Oauth, "OAUTH"),
         (Self::NoAuthn, "NO_AUTHN"),
         (Self::Epa, "EPA"),

@@ -4081,14 +4081,6 @@ pub enum ServiceServicetype {
     Any,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
-    /// `SIP_SSL`
-    ///
-    /// Since `11.0`.
-    SipSsl,
     /// `DNS_TCP`
     DnsTcp,
     /// `ADNS_TCP`
@@ -4099,20 +4091,8 @@ pub enum ServiceServicetype {
     Mssql,
     /// `ORACLE`
     Oracle,
-    /// `MONGO`
-    ///
-    /// Since `13.1`.
-    Mongo,
-    /// `MONGO_TLS`
-    ///
-    /// Since `13.1`.
-    MongoTls,
     /// `RADIUS`
     Radius,
-    /// `RADIUSListener`
-    ///
-    /// Since `11.0`.
-    RadiusListener,
     /// `RDP`
     Rdp,
     /// `DIAMETER`
@@ -4121,6 +4101,18 @@ pub enum ServiceServicetype {
     SslDiameter,
     /// `TFTP`
     Tftp,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SIP_SSL`
+    ///
+    /// Since `11.0`.
+    SipSsl,
+    /// `RADIUSListener`
+    ///
+    /// Since `11.0`.
+    RadiusListener,
     /// `SMPP`
     ///
     /// Since `11.0`.
@@ -4169,6 +4161,14 @@ pub enum ServiceServicetype {
     ///
     /// Since `12.1`.
     Logstream,
+    /// `MONGO`
+    ///
+    /// Since `13.1`.
+    Mongo,
+    /// `MONGO_TLS`
+    ///
+    /// Since `13.1`.
+    MongoTls,
     /// `LOGSTREAM_SSL`
     ///
     /// Since `13.1`.
@@ -4225,21 +4225,19 @@ impl rt::WireEnum for ServiceServicetype {
         (Self::Dhcpra, "DHCPRA"),
         (Self::Any, "ANY"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
-        (Self::SipSsl, "SIP_SSL"),
         (Self::DnsTcp, "DNS_TCP"),
         (Self::AdnsTcp, "ADNS_TCP"),
         (Self::Mysql, "MYSQL"),
         (Self::Mssql, "MSSQL"),
         (Self::Oracle, "ORACLE"),
-        (Self::Mongo, "MONGO"),
-        (Self::MongoTls, "MONGO_TLS"),
         (Self::Radius, "RADIUS"),
-        (Self::RadiusListener, "RADIUSListener"),
         (Self::Rdp, "RDP"),
         (Self::Diameter, "DIAMETER"),
         (Self::SslDiameter, "SSL_DIAMETER"),
         (Self::Tftp, "TFTP"),
+        (Self::SipTcp, "SIP_TCP"),
+        (Self::SipSsl, "SIP_SSL"),
+        (Self::RadiusListener, "RADIUSListener"),
         (Self::Smpp, "SMPP"),
         (Self::Pptp, "PPTP"),
         (Self::Gre, "GRE"),
@@ -4252,6 +4250,8 @@ impl rt::WireEnum for ServiceServicetype {
         (Self::Quic, "QUIC"),
         (Self::Ipfix, "IPFIX"),
         (Self::Logstream, "LOGSTREAM"),
+        (Self::Mongo, "MONGO"),
+        (Self::MongoTls, "MONGO_TLS"),
         (Self::LogstreamSsl, "LOGSTREAM_SSL"),
         (Self::Mqtt, "MQTT"),
         (Self::MqttTls, "MQTT_TLS"),

@@ -1064,14 +1064,6 @@ pub enum CloudprofileBoundservicegroupsvctype {
     Mssql,
     /// `ORACLE`
     Oracle,
-    /// `MONGO`
-    ///
-    /// Since `13.1`.
-    Mongo,
-    /// `MONGO_TLS`
-    ///
-    /// Since `13.1`.
-    MongoTls,
     /// `RADIUS`
     Radius,
     /// `RADIUSListener`
@@ -1112,6 +1104,14 @@ pub enum CloudprofileBoundservicegroupsvctype {
     ///
     /// Since `12.1`.
     Logstream,
+    /// `MONGO`
+    ///
+    /// Since `13.1`.
+    Mongo,
+    /// `MONGO_TLS`
+    ///
+    /// Since `13.1`.
+    MongoTls,
     /// `LOGSTREAM_SSL`
     ///
     /// Since `13.1`.
@@ -1175,8 +1175,6 @@ impl rt::WireEnum for CloudprofileBoundservicegroupsvctype {
         (Self::Mysql, "MYSQL"),
         (Self::Mssql, "MSSQL"),
         (Self::Oracle, "ORACLE"),
-        (Self::Mongo, "MONGO"),
-        (Self::MongoTls, "MONGO_TLS"),
         (Self::Radius, "RADIUS"),
         (Self::RadiusListener, "RADIUSListener"),
         (Self::Rdp, "RDP"),
@@ -1195,6 +1193,8 @@ impl rt::WireEnum for CloudprofileBoundservicegroupsvctype {
         (Self::Quic, "QUIC"),
         (Self::Ipfix, "IPFIX"),
         (Self::Logstream, "LOGSTREAM"),
+        (Self::Mongo, "MONGO"),
+        (Self::MongoTls, "MONGO_TLS"),
         (Self::LogstreamSsl, "LOGSTREAM_SSL"),
         (Self::Mqtt, "MQTT"),
         (Self::MqttTls, "MQTT_TLS"),
@@ -1386,18 +1386,18 @@ impl rt::WireEnum for CloudprofileServicetype {
 pub enum CloudprofileType {
     /// `autoscale`
     Autoscale,
+    /// `stats`
+    Stats,
     /// `azuretags`
     ///
     /// Since `13.1`.
     Azuretags,
-    /// `stats`
-    Stats,
 }
 impl rt::WireEnum for CloudprofileType {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Autoscale, "autoscale"),
-        (Self::Azuretags, "azuretags"),
         (Self::Stats, "stats"),
+        (Self::Azuretags, "azuretags"),
     ];
 }
 impl rt::Model for Cloudprofile {

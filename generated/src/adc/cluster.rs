@@ -119,6 +119,12 @@ pub enum ClusterfilesMode {
     Dns,
     /// `krb`
     Krb,
+    /// `all_plus_misc`
+    AllPlusMisc,
+    /// `all_minus_misc`
+    AllMinusMisc,
+    /// `htmlinjection`
+    Htmlinjection,
     /// `AAA`
     ///
     /// Since `12.1`.
@@ -127,12 +133,6 @@ pub enum ClusterfilesMode {
     ///
     /// Since `12.1`.
     AppCatalog,
-    /// `all_plus_misc`
-    AllPlusMisc,
-    /// `all_minus_misc`
-    AllMinusMisc,
-    /// `htmlinjection`
-    Htmlinjection,
 }
 impl rt::WireEnum for ClusterfilesMode {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -143,11 +143,11 @@ impl rt::WireEnum for ClusterfilesMode {
         (Self::Misc, "misc"),
         (Self::Dns, "dns"),
         (Self::Krb, "krb"),
-        (Self::Aaa, "AAA"),
-        (Self::AppCatalog, "app_catalog"),
         (Self::AllPlusMisc, "all_plus_misc"),
         (Self::AllMinusMisc, "all_minus_misc"),
         (Self::Htmlinjection, "htmlinjection"),
+        (Self::Aaa, "AAA"),
+        (Self::AppCatalog, "app_catalog"),
     ];
 }
 impl rt::Model for Clusterfiles {
@@ -990,10 +990,6 @@ pub enum ClusterinstanceClusternodeBindingHealth {
     RouteMonitorSOfTheNodeHaveFailed,
     /// `Service state is being synchronized with the cluster`
     ServiceStateIsBeingSynchronizedWithTheCluster,
-    /// `The backplane interface is either not set or it is down or is disabled`
-    ///
-    /// Since `12.1`.
-    TheBackplaneInterfaceIsEitherNotSetOrItIsDownOrIsDisabled,
     /// `The CLAG member(s) of the node are down`
     TheClagMemberSOfTheNodeAreDown,
     /// `Persistence sessions are being synchronized with the cluster`
@@ -1004,6 +1000,10 @@ pub enum ClusterinstanceClusternodeBindingHealth {
     UnknownHealth,
     /// `AAA keys are being sychronized with the cluster`
     AaaKeysAreBeingSychronizedWithTheCluster,
+    /// `The backplane interface is either not set or it is down or is disabled`
+    ///
+    /// Since `12.1`.
+    TheBackplaneInterfaceIsEitherNotSetOrItIsDownOrIsDisabled,
     /// `Cluster health is not up due to config sync is in progress`
     ///
     /// Since `12.1`.
@@ -1033,10 +1033,6 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingHealth {
             "Service state is being synchronized with the cluster",
         ),
         (
-            Self::TheBackplaneInterfaceIsEitherNotSetOrItIsDownOrIsDisabled,
-            "The backplane interface is either not set or it is down or is disabled",
-        ),
-        (
             Self::TheClagMemberSOfTheNodeAreDown,
             "The CLAG member(s) of the node are down",
         ),
@@ -1052,6 +1048,10 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingHealth {
         (
             Self::AaaKeysAreBeingSychronizedWithTheCluster,
             "AAA keys are being sychronized with the cluster",
+        ),
+        (
+            Self::TheBackplaneInterfaceIsEitherNotSetOrItIsDownOrIsDisabled,
+            "The backplane interface is either not set or it is down or is disabled",
         ),
         (
             Self::ClusterHealthIsNotUpDueToConfigSyncIsInProgress,

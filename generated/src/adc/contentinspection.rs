@@ -148,6 +148,8 @@ impl rt::WireEnum for ContentinspectionactionReqtimeoutaction {
 pub enum ContentinspectionactionType {
     /// `ICAP`
     Icap,
+    /// `NSTRACE`
+    Nstrace,
     /// `INLINEINSPECTION`
     ///
     /// Since `12.1`.
@@ -160,16 +162,14 @@ pub enum ContentinspectionactionType {
     ///
     /// Since `13.1`.
     Noinspection,
-    /// `NSTRACE`
-    Nstrace,
 }
 impl rt::WireEnum for ContentinspectionactionType {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Icap, "ICAP"),
+        (Self::Nstrace, "NSTRACE"),
         (Self::Inlineinspection, "INLINEINSPECTION"),
         (Self::Mirror, "MIRROR"),
         (Self::Noinspection, "NOINSPECTION"),
-        (Self::Nstrace, "NSTRACE"),
     ];
 }
 impl rt::Model for Contentinspectionaction {

@@ -1180,10 +1180,6 @@ pub enum CspolicylabelCspolicylabeltype {
     Dns,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
     /// `ANY`
     Any,
     /// `RADIUS`
@@ -1204,6 +1200,10 @@ pub enum CspolicylabelCspolicylabeltype {
     Ftp,
     /// `DNS_TCP`
     DnsTcp,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
     /// `SMPP`
     ///
     /// Since `11.0`.
@@ -1231,7 +1231,6 @@ impl rt::WireEnum for CspolicylabelCspolicylabeltype {
         (Self::Udp, "UDP"),
         (Self::Dns, "DNS"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
         (Self::Any, "ANY"),
         (Self::Radius, "RADIUS"),
         (Self::Rdp, "RDP"),
@@ -1242,6 +1241,7 @@ impl rt::WireEnum for CspolicylabelCspolicylabeltype {
         (Self::SslDiameter, "SSL_DIAMETER"),
         (Self::Ftp, "FTP"),
         (Self::DnsTcp, "DNS_TCP"),
+        (Self::SipTcp, "SIP_TCP"),
         (Self::Smpp, "SMPP"),
         (Self::Mqtt, "MQTT"),
         (Self::MqttTls, "MQTT_TLS"),
@@ -2537,14 +2537,6 @@ pub enum CsvserverServicetype {
     Dns,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
-    /// `SIP_SSL`
-    ///
-    /// Since `11.0`.
-    SipSsl,
     /// `ANY`
     Any,
     /// `RADIUS`
@@ -2563,6 +2555,14 @@ pub enum CsvserverServicetype {
     DnsTcp,
     /// `ORACLE`
     Oracle,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SIP_SSL`
+    ///
+    /// Since `11.0`.
+    SipSsl,
     /// `SMPP`
     ///
     /// Since `11.0`.
@@ -2611,8 +2611,6 @@ impl rt::WireEnum for CsvserverServicetype {
         (Self::Udp, "UDP"),
         (Self::Dns, "DNS"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
-        (Self::SipSsl, "SIP_SSL"),
         (Self::Any, "ANY"),
         (Self::Radius, "RADIUS"),
         (Self::Rdp, "RDP"),
@@ -2622,6 +2620,8 @@ impl rt::WireEnum for CsvserverServicetype {
         (Self::SslDiameter, "SSL_DIAMETER"),
         (Self::DnsTcp, "DNS_TCP"),
         (Self::Oracle, "ORACLE"),
+        (Self::SipTcp, "SIP_TCP"),
+        (Self::SipSsl, "SIP_SSL"),
         (Self::Smpp, "SMPP"),
         (Self::Proxy, "PROXY"),
         (Self::Mongo, "MONGO"),

@@ -486,6 +486,8 @@ pub enum FeoglobalFeopolicyBindingType {
     ResOverride,
     /// `RES_DEFAULT`
     ResDefault,
+    /// `NONE`
+    None,
     /// `HTTPQUIC_REQ_OVERRIDE`
     ///
     /// Since `13.1`.
@@ -494,8 +496,6 @@ pub enum FeoglobalFeopolicyBindingType {
     ///
     /// Since `13.1`.
     HttpquicReqDefault,
-    /// `NONE`
-    None,
 }
 impl rt::WireEnum for FeoglobalFeopolicyBindingType {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -503,9 +503,9 @@ impl rt::WireEnum for FeoglobalFeopolicyBindingType {
         (Self::ReqDefault, "REQ_DEFAULT"),
         (Self::ResOverride, "RES_OVERRIDE"),
         (Self::ResDefault, "RES_DEFAULT"),
+        (Self::None, "NONE"),
         (Self::HttpquicReqOverride, "HTTPQUIC_REQ_OVERRIDE"),
         (Self::HttpquicReqDefault, "HTTPQUIC_REQ_DEFAULT"),
-        (Self::None, "NONE"),
     ];
 }
 impl rt::Model for FeoglobalFeopolicyBinding {

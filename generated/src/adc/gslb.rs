@@ -2344,14 +2344,6 @@ pub enum GslbserviceServicetype {
     Any,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
-    /// `SIP_SSL`
-    ///
-    /// Since `11.0`.
-    SipSsl,
     /// `RADIUS`
     Radius,
     /// `RDP`
@@ -2364,6 +2356,14 @@ pub enum GslbserviceServicetype {
     Mssql,
     /// `ORACLE`
     Oracle,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SIP_SSL`
+    ///
+    /// Since `11.0`.
+    SipSsl,
 }
 impl rt::WireEnum for GslbserviceServicetype {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -2377,14 +2377,14 @@ impl rt::WireEnum for GslbserviceServicetype {
         (Self::Nntp, "NNTP"),
         (Self::Any, "ANY"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
-        (Self::SipSsl, "SIP_SSL"),
         (Self::Radius, "RADIUS"),
         (Self::Rdp, "RDP"),
         (Self::Rtsp, "RTSP"),
         (Self::Mysql, "MYSQL"),
         (Self::Mssql, "MSSQL"),
         (Self::Oracle, "ORACLE"),
+        (Self::SipTcp, "SIP_TCP"),
+        (Self::SipSsl, "SIP_SSL"),
     ];
 }
 /// Values of `gslbservice`.`sitepersistence` ([`Gslbservice`]): the same values as [`GslbdomainGslbvserverBindingSitepersistence`].
@@ -5136,10 +5136,6 @@ pub enum GslbsiteGslbserviceBindingServicetype {
     Fix,
     /// `SSL_FIX`
     SslFix,
-    /// `PROXY`
-    ///
-    /// Since `12.0-FR4`.
-    Proxy,
     /// `USER_TCP`
     ///
     /// Since `12.0`.
@@ -5148,6 +5144,10 @@ pub enum GslbsiteGslbserviceBindingServicetype {
     ///
     /// Since `12.0`.
     UserSslTcp,
+    /// `PROXY`
+    ///
+    /// Since `12.0-FR4`.
+    Proxy,
     /// `QUIC`
     ///
     /// Since `12.0-FR4`.
@@ -5195,9 +5195,9 @@ impl rt::WireEnum for GslbsiteGslbserviceBindingServicetype {
         (Self::Syslogudp, "SYSLOGUDP"),
         (Self::Fix, "FIX"),
         (Self::SslFix, "SSL_FIX"),
-        (Self::Proxy, "PROXY"),
         (Self::UserTcp, "USER_TCP"),
         (Self::UserSslTcp, "USER_SSL_TCP"),
+        (Self::Proxy, "PROXY"),
         (Self::Quic, "QUIC"),
         (Self::Ipfix, "IPFIX"),
         (Self::Logstream, "LOGSTREAM"),

@@ -111,6 +111,12 @@ pub enum HafilesMode {
     Dns,
     /// `krb`
     Krb,
+    /// `all_plus_misc`
+    AllPlusMisc,
+    /// `all_minus_misc`
+    AllMinusMisc,
+    /// `htmlinjection`
+    Htmlinjection,
     /// `AAA`
     ///
     /// Since `12.1`.
@@ -119,12 +125,6 @@ pub enum HafilesMode {
     ///
     /// Since `12.1`.
     AppCatalog,
-    /// `all_plus_misc`
-    AllPlusMisc,
-    /// `all_minus_misc`
-    AllMinusMisc,
-    /// `htmlinjection`
-    Htmlinjection,
 }
 impl rt::WireEnum for HafilesMode {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -135,11 +135,11 @@ impl rt::WireEnum for HafilesMode {
         (Self::Misc, "misc"),
         (Self::Dns, "dns"),
         (Self::Krb, "krb"),
-        (Self::Aaa, "AAA"),
-        (Self::AppCatalog, "app_catalog"),
         (Self::AllPlusMisc, "all_plus_misc"),
         (Self::AllMinusMisc, "all_minus_misc"),
         (Self::Htmlinjection, "htmlinjection"),
+        (Self::Aaa, "AAA"),
+        (Self::AppCatalog, "app_catalog"),
     ];
 }
 impl rt::Model for Hafiles {

@@ -77,6 +77,8 @@ pub struct Ipsecparameter {
 pub enum IpsecparameterEncalgo {
     /// `AES`
     Aes,
+    /// `3DES`
+    V3des,
     /// `AES192`
     ///
     /// Since `12.0-FR4`.
@@ -85,15 +87,13 @@ pub enum IpsecparameterEncalgo {
     ///
     /// Since `12.0-FR4`.
     Aes256,
-    /// `3DES`
-    V3des,
 }
 impl rt::WireEnum for IpsecparameterEncalgo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Aes, "AES"),
+        (Self::V3des, "3DES"),
         (Self::Aes192, "AES192"),
         (Self::Aes256, "AES256"),
-        (Self::V3des, "3DES"),
     ];
 }
 /// Values of `ipsecparameter`.`hashalgo` ([`Ipsecparameter`]).

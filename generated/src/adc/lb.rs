@@ -1439,10 +1439,6 @@ pub enum LbmonbindingsType {
     HttpInline,
     /// `SIP-UDP`
     SipUdp,
-    /// `SIP-TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
     /// `LOAD`
     Load,
     /// `FTP-EXTENDED`
@@ -1495,14 +1491,18 @@ pub enum LbmonbindingsType {
     Storefront,
     /// `APPC`
     Appc,
-    /// `SMPP`
-    ///
-    /// Since `11.0`.
-    Smpp,
     /// `CITRIX-XNC-ECV`
     CitrixXncEcv,
     /// `CITRIX-XDM`
     CitrixXdm,
+    /// `SIP-TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SMPP`
+    ///
+    /// Since `11.0`.
+    Smpp,
     /// `CITRIX-STA-SERVICE`
     ///
     /// Since `11.1`.
@@ -1529,7 +1529,6 @@ impl rt::WireEnum for LbmonbindingsType {
         (Self::User, "USER"),
         (Self::HttpInline, "HTTP-INLINE"),
         (Self::SipUdp, "SIP-UDP"),
-        (Self::SipTcp, "SIP-TCP"),
         (Self::Load, "LOAD"),
         (Self::FtpExtended, "FTP-EXTENDED"),
         (Self::Smtp, "SMTP"),
@@ -1556,9 +1555,10 @@ impl rt::WireEnum for LbmonbindingsType {
         (Self::RadiusAccounting, "RADIUS_ACCOUNTING"),
         (Self::Storefront, "STOREFRONT"),
         (Self::Appc, "APPC"),
-        (Self::Smpp, "SMPP"),
         (Self::CitrixXncEcv, "CITRIX-XNC-ECV"),
         (Self::CitrixXdm, "CITRIX-XDM"),
+        (Self::SipTcp, "SIP-TCP"),
+        (Self::Smpp, "SMPP"),
         (Self::CitrixStaService, "CITRIX-STA-SERVICE"),
         (Self::CitrixStaServiceNhop, "CITRIX-STA-SERVICE-NHOP"),
     ];
@@ -3192,10 +3192,6 @@ pub enum LbmonitorType {
     HttpInline,
     /// `SIP-UDP`
     SipUdp,
-    /// `SIP-TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
     /// `LOAD`
     Load,
     /// `FTP-EXTENDED`
@@ -3248,14 +3244,18 @@ pub enum LbmonitorType {
     Storefront,
     /// `APPC`
     Appc,
-    /// `SMPP`
-    ///
-    /// Since `11.0`.
-    Smpp,
     /// `CITRIX-XNC-ECV`
     CitrixXncEcv,
     /// `CITRIX-XDM`
     CitrixXdm,
+    /// `SIP-TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SMPP`
+    ///
+    /// Since `11.0`.
+    Smpp,
     /// `CITRIX-STA-SERVICE`
     ///
     /// Since `11.1`.
@@ -3302,7 +3302,6 @@ impl rt::WireEnum for LbmonitorType {
         (Self::User, "USER"),
         (Self::HttpInline, "HTTP-INLINE"),
         (Self::SipUdp, "SIP-UDP"),
-        (Self::SipTcp, "SIP-TCP"),
         (Self::Load, "LOAD"),
         (Self::FtpExtended, "FTP-EXTENDED"),
         (Self::Smtp, "SMTP"),
@@ -3329,9 +3328,10 @@ impl rt::WireEnum for LbmonitorType {
         (Self::RadiusAccounting, "RADIUS_ACCOUNTING"),
         (Self::Storefront, "STOREFRONT"),
         (Self::Appc, "APPC"),
-        (Self::Smpp, "SMPP"),
         (Self::CitrixXncEcv, "CITRIX-XNC-ECV"),
         (Self::CitrixXdm, "CITRIX-XDM"),
+        (Self::SipTcp, "SIP-TCP"),
+        (Self::Smpp, "SMPP"),
         (Self::CitrixStaService, "CITRIX-STA-SERVICE"),
         (Self::CitrixStaServiceNhop, "CITRIX-STA-SERVICE-NHOP"),
         (Self::Mqtt, "MQTT"),
@@ -7365,6 +7365,8 @@ pub enum LbvserverPersistencetype {
     Rtspsid,
     /// `DIAMETER`
     Diameter,
+    /// `NONE`
+    None,
     /// `FIXSESSION`
     ///
     /// Since `11.1`.
@@ -7373,8 +7375,6 @@ pub enum LbvserverPersistencetype {
     ///
     /// Since `12.0`.
     Usersession,
-    /// `NONE`
-    None,
 }
 impl rt::WireEnum for LbvserverPersistencetype {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -7389,9 +7389,9 @@ impl rt::WireEnum for LbvserverPersistencetype {
         (Self::Callid, "CALLID"),
         (Self::Rtspsid, "RTSPSID"),
         (Self::Diameter, "DIAMETER"),
+        (Self::None, "NONE"),
         (Self::Fixsession, "FIXSESSION"),
         (Self::Usersession, "USERSESSION"),
-        (Self::None, "NONE"),
     ];
 }
 /// Values of `lbvserver`.`pq` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
@@ -7492,14 +7492,6 @@ pub enum LbvserverServicetype {
     Any,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
-    /// `SIP_SSL`
-    ///
-    /// Since `11.0`.
-    SipSsl,
     /// `DNS_TCP`
     DnsTcp,
     /// `RTSP`
@@ -7524,6 +7516,14 @@ pub enum LbvserverServicetype {
     Tftp,
     /// `ORACLE`
     Oracle,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SIP_SSL`
+    ///
+    /// Since `11.0`.
+    SipSsl,
     /// `SMPP`
     ///
     /// Since `11.0`.
@@ -7544,10 +7544,6 @@ pub enum LbvserverServicetype {
     ///
     /// Since `11.1`.
     SslFix,
-    /// `PROXY`
-    ///
-    /// Since `12.0-FR4`.
-    Proxy,
     /// `USER_TCP`
     ///
     /// Since `12.0`.
@@ -7556,6 +7552,10 @@ pub enum LbvserverServicetype {
     ///
     /// Since `12.0`.
     UserSslTcp,
+    /// `PROXY`
+    ///
+    /// Since `12.0-FR4`.
+    Proxy,
     /// `QUIC`
     ///
     /// Since `12.0-FR4`.
@@ -7620,8 +7620,6 @@ impl rt::WireEnum for LbvserverServicetype {
         (Self::Dhcpra, "DHCPRA"),
         (Self::Any, "ANY"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
-        (Self::SipSsl, "SIP_SSL"),
         (Self::DnsTcp, "DNS_TCP"),
         (Self::Rtsp, "RTSP"),
         (Self::Push, "PUSH"),
@@ -7634,14 +7632,16 @@ impl rt::WireEnum for LbvserverServicetype {
         (Self::SslDiameter, "SSL_DIAMETER"),
         (Self::Tftp, "TFTP"),
         (Self::Oracle, "ORACLE"),
+        (Self::SipTcp, "SIP_TCP"),
+        (Self::SipSsl, "SIP_SSL"),
         (Self::Smpp, "SMPP"),
         (Self::Syslogtcp, "SYSLOGTCP"),
         (Self::Syslogudp, "SYSLOGUDP"),
         (Self::Fix, "FIX"),
         (Self::SslFix, "SSL_FIX"),
-        (Self::Proxy, "PROXY"),
         (Self::UserTcp, "USER_TCP"),
         (Self::UserSslTcp, "USER_SSL_TCP"),
+        (Self::Proxy, "PROXY"),
         (Self::Quic, "QUIC"),
         (Self::Ipfix, "IPFIX"),
         (Self::Logstream, "LOGSTREAM"),
@@ -12194,14 +12194,6 @@ pub enum LbvserverServiceBindingServicetype {
     Any,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
-    /// `SIP_SSL`
-    ///
-    /// Since `11.0`.
-    SipSsl,
     /// `DNS_TCP`
     DnsTcp,
     /// `RTSP`
@@ -12226,6 +12218,14 @@ pub enum LbvserverServiceBindingServicetype {
     Tftp,
     /// `ORACLE`
     Oracle,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SIP_SSL`
+    ///
+    /// Since `11.0`.
+    SipSsl,
     /// `SMPP`
     ///
     /// Since `11.0`.
@@ -12246,10 +12246,6 @@ pub enum LbvserverServiceBindingServicetype {
     ///
     /// Since `11.1`.
     SslFix,
-    /// `PROXY`
-    ///
-    /// Since `12.0-FR4`.
-    Proxy,
     /// `USER_TCP`
     ///
     /// Since `12.0`.
@@ -12258,6 +12254,10 @@ pub enum LbvserverServiceBindingServicetype {
     ///
     /// Since `12.0`.
     UserSslTcp,
+    /// `PROXY`
+    ///
+    /// Since `12.0-FR4`.
+    Proxy,
     /// `QUIC`
     ///
     /// Since `12.0-FR4`.
@@ -12286,8 +12286,6 @@ impl rt::WireEnum for LbvserverServiceBindingServicetype {
         (Self::Dhcpra, "DHCPRA"),
         (Self::Any, "ANY"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
-        (Self::SipSsl, "SIP_SSL"),
         (Self::DnsTcp, "DNS_TCP"),
         (Self::Rtsp, "RTSP"),
         (Self::Push, "PUSH"),
@@ -12300,14 +12298,16 @@ impl rt::WireEnum for LbvserverServiceBindingServicetype {
         (Self::SslDiameter, "SSL_DIAMETER"),
         (Self::Tftp, "TFTP"),
         (Self::Oracle, "ORACLE"),
+        (Self::SipTcp, "SIP_TCP"),
+        (Self::SipSsl, "SIP_SSL"),
         (Self::Smpp, "SMPP"),
         (Self::Syslogtcp, "SYSLOGTCP"),
         (Self::Syslogudp, "SYSLOGUDP"),
         (Self::Fix, "FIX"),
         (Self::SslFix, "SSL_FIX"),
-        (Self::Proxy, "PROXY"),
         (Self::UserTcp, "USER_TCP"),
         (Self::UserSslTcp, "USER_SSL_TCP"),
+        (Self::Proxy, "PROXY"),
         (Self::Quic, "QUIC"),
         (Self::Ipfix, "IPFIX"),
         (Self::Logstream, "LOGSTREAM"),
@@ -12724,10 +12724,6 @@ pub enum LbvserverServicegroupmemberBindingServicetype {
     Fix,
     /// `SSL_FIX`
     SslFix,
-    /// `PROXY`
-    ///
-    /// Since `12.0-FR4`.
-    Proxy,
     /// `USER_TCP`
     ///
     /// Since `12.0`.
@@ -12736,6 +12732,10 @@ pub enum LbvserverServicegroupmemberBindingServicetype {
     ///
     /// Since `12.0`.
     UserSslTcp,
+    /// `PROXY`
+    ///
+    /// Since `12.0-FR4`.
+    Proxy,
     /// `QUIC`
     ///
     /// Since `12.0-FR4`.
@@ -12783,9 +12783,9 @@ impl rt::WireEnum for LbvserverServicegroupmemberBindingServicetype {
         (Self::Syslogudp, "SYSLOGUDP"),
         (Self::Fix, "FIX"),
         (Self::SslFix, "SSL_FIX"),
-        (Self::Proxy, "PROXY"),
         (Self::UserTcp, "USER_TCP"),
         (Self::UserSslTcp, "USER_SSL_TCP"),
+        (Self::Proxy, "PROXY"),
         (Self::Quic, "QUIC"),
         (Self::Ipfix, "IPFIX"),
         (Self::Logstream, "LOGSTREAM"),

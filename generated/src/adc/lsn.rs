@@ -4809,10 +4809,6 @@ pub enum LsnrtspalgsessionDatachannelBindingChannelprotocol {
     Fix,
     /// `SSL_FIX`
     SslFix,
-    /// `QUIC`
-    ///
-    /// Since `12.0-FR4`.
-    Quic,
     /// `TFTP_DATA`
     TftpData,
     /// `USER_TCP`
@@ -4823,6 +4819,10 @@ pub enum LsnrtspalgsessionDatachannelBindingChannelprotocol {
     ///
     /// Since `12.0`.
     UserSslTcp,
+    /// `QUIC`
+    ///
+    /// Since `12.0-FR4`.
+    Quic,
 }
 impl rt::WireEnum for LsnrtspalgsessionDatachannelBindingChannelprotocol {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -4882,10 +4882,10 @@ impl rt::WireEnum for LsnrtspalgsessionDatachannelBindingChannelprotocol {
         (Self::Syslogudp, "SYSLOGUDP"),
         (Self::Fix, "FIX"),
         (Self::SslFix, "SSL_FIX"),
-        (Self::Quic, "QUIC"),
         (Self::TftpData, "TFTP_DATA"),
         (Self::UserTcp, "USER_TCP"),
         (Self::UserSslTcp, "USER_SSL_TCP"),
+        (Self::Quic, "QUIC"),
     ];
 }
 impl rt::Model for LsnrtspalgsessionDatachannelBinding {

@@ -469,12 +469,12 @@ pub enum InterfaceActspeed {
     V1000,
     /// `10000`
     V10000,
+    /// `40000`
+    V40000,
     /// `25000`
     ///
     /// Since `12.0-FR4`.
     V25000,
-    /// `40000`
-    V40000,
     /// `50000`
     ///
     /// Since `12.0-FR4`.
@@ -491,8 +491,8 @@ impl rt::WireEnum for InterfaceActspeed {
         (Self::V100, "100"),
         (Self::V1000, "1000"),
         (Self::V10000, "10000"),
-        (Self::V25000, "25000"),
         (Self::V40000, "40000"),
+        (Self::V25000, "25000"),
         (Self::V50000, "50000"),
         (Self::V100000, "100000"),
     ];
@@ -601,38 +601,6 @@ pub enum InterfaceIntftype {
     Intel10g,
     /// `Intel 82599 VF`
     Intel82599Vf,
-    /// `Mellanox 100G`
-    ///
-    /// Since `12.0-FR4`.
-    Mellanox100g,
-    /// `Mellanox 50G`
-    ///
-    /// Since `12.0-FR4`.
-    Mellanox50g,
-    /// `Mellanox 25G`
-    ///
-    /// Since `12.1`.
-    Mellanox25g,
-    /// `Intel FVL 40G`
-    ///
-    /// Since `12.0-FR4`.
-    IntelFvl40g,
-    /// `Intel FVL 25G`
-    ///
-    /// Since `12.1`.
-    IntelFvl25g,
-    /// `Intel FVL 10G`
-    ///
-    /// Since `12.0-FR4`.
-    IntelFvl10g,
-    /// `Intel FVL 40G VF`
-    ///
-    /// Since `12.0-FR4`.
-    IntelFvl40gVf,
-    /// `Mellanox VF`
-    ///
-    /// Since `12.1`.
-    MellanoxVf,
     /// `Hyper v`
     HyperV,
     /// `Cluster LAG`
@@ -649,6 +617,38 @@ pub enum InterfaceIntftype {
     ///
     /// Since `11.1`.
     Vmxnet3,
+    /// `Mellanox 100G`
+    ///
+    /// Since `12.0-FR4`.
+    Mellanox100g,
+    /// `Mellanox 50G`
+    ///
+    /// Since `12.0-FR4`.
+    Mellanox50g,
+    /// `Intel FVL 40G`
+    ///
+    /// Since `12.0-FR4`.
+    IntelFvl40g,
+    /// `Intel FVL 10G`
+    ///
+    /// Since `12.0-FR4`.
+    IntelFvl10g,
+    /// `Intel FVL 40G VF`
+    ///
+    /// Since `12.0-FR4`.
+    IntelFvl40gVf,
+    /// `Mellanox 25G`
+    ///
+    /// Since `12.1`.
+    Mellanox25g,
+    /// `Intel FVL 25G`
+    ///
+    /// Since `12.1`.
+    IntelFvl25g,
+    /// `Mellanox VF`
+    ///
+    /// Since `12.1`.
+    MellanoxVf,
 }
 impl rt::WireEnum for InterfaceIntftype {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -666,14 +666,6 @@ impl rt::WireEnum for InterfaceIntftype {
         (Self::XenVirtual, "Xen Virtual"),
         (Self::Intel10g, "Intel 10G"),
         (Self::Intel82599Vf, "Intel 82599 VF"),
-        (Self::Mellanox100g, "Mellanox 100G"),
-        (Self::Mellanox50g, "Mellanox 50G"),
-        (Self::Mellanox25g, "Mellanox 25G"),
-        (Self::IntelFvl40g, "Intel FVL 40G"),
-        (Self::IntelFvl25g, "Intel FVL 25G"),
-        (Self::IntelFvl10g, "Intel FVL 10G"),
-        (Self::IntelFvl40gVf, "Intel FVL 40G VF"),
-        (Self::MellanoxVf, "Mellanox VF"),
         (Self::HyperV, "Hyper v"),
         (Self::ClusterLag, "Cluster LAG"),
         (Self::Intel8247xSfp, "Intel 8247X SFP"),
@@ -681,6 +673,14 @@ impl rt::WireEnum for InterfaceIntftype {
         (Self::Chelsio10g, "Chelsio 10G"),
         (Self::KvmVirtio, "KVM Virtio"),
         (Self::Vmxnet3, "VMXNET3"),
+        (Self::Mellanox100g, "Mellanox 100G"),
+        (Self::Mellanox50g, "Mellanox 50G"),
+        (Self::IntelFvl40g, "Intel FVL 40G"),
+        (Self::IntelFvl10g, "Intel FVL 10G"),
+        (Self::IntelFvl40gVf, "Intel FVL 40G VF"),
+        (Self::Mellanox25g, "Mellanox 25G"),
+        (Self::IntelFvl25g, "Intel FVL 25G"),
+        (Self::MellanoxVf, "Mellanox VF"),
     ];
 }
 /// Values of `Interface`.`lacpactoraggregation` ([`Interface`]).

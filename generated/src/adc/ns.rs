@@ -3381,6 +3381,8 @@ impl rt::WireEnum for NscapacityEdition {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NscapacityPlatform {
+    /// `CP1000`
+    Cp1000,
     /// `VS10`
     ///
     /// Since `12.0`.
@@ -3537,11 +3539,10 @@ pub enum NscapacityPlatform {
     ///
     /// Since `12.0-FR4`.
     Vp100000,
-    /// `CP1000`
-    Cp1000,
 }
 impl rt::WireEnum for NscapacityPlatform {
     const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Cp1000, "CP1000"),
         (Self::Vs10, "VS10"),
         (Self::Ve10, "VE10"),
         (Self::Vp10, "VP10"),
@@ -3581,7 +3582,6 @@ impl rt::WireEnum for NscapacityPlatform {
         (Self::Vs100000, "VS100000"),
         (Self::Ve100000, "VE100000"),
         (Self::Vp100000, "VP100000"),
-        (Self::Cp1000, "CP1000"),
     ];
 }
 /// Values of `nscapacity`.`unit` ([`Nscapacity`]).
@@ -5422,14 +5422,6 @@ pub enum NsconnectiontableLinkservicetype {
     Any,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
-    /// `SIP_SSL`
-    ///
-    /// Since `11.0`.
-    SipSsl,
     /// `DNS_TCP`
     DnsTcp,
     /// `ADNS_TCP`
@@ -5490,6 +5482,16 @@ pub enum NsconnectiontableLinkservicetype {
     Ica,
     /// `RADIUS`
     Radius,
+    /// `TFTP_DATA`
+    TftpData,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SIP_SSL`
+    ///
+    /// Since `11.0`.
+    SipSsl,
     /// `RADIUSListener`
     ///
     /// Since `11.0`.
@@ -5522,12 +5524,6 @@ pub enum NsconnectiontableLinkservicetype {
     ///
     /// Since `11.1`.
     SslFix,
-    /// `QUIC`
-    ///
-    /// Since `12.0-FR4`.
-    Quic,
-    /// `TFTP_DATA`
-    TftpData,
     /// `USER_TCP`
     ///
     /// Since `12.0`.
@@ -5536,6 +5532,10 @@ pub enum NsconnectiontableLinkservicetype {
     ///
     /// Since `12.0`.
     UserSslTcp,
+    /// `QUIC`
+    ///
+    /// Since `12.0-FR4`.
+    Quic,
 }
 impl rt::WireEnum for NsconnectiontableLinkservicetype {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -5555,8 +5555,6 @@ impl rt::WireEnum for NsconnectiontableLinkservicetype {
         (Self::Dhcpra, "DHCPRA"),
         (Self::Any, "ANY"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
-        (Self::SipSsl, "SIP_SSL"),
         (Self::DnsTcp, "DNS_TCP"),
         (Self::AdnsTcp, "ADNS_TCP"),
         (Self::Httpsvr, "HTTPSVR"),
@@ -5587,6 +5585,9 @@ impl rt::WireEnum for NsconnectiontableLinkservicetype {
         (Self::Oracle, "ORACLE"),
         (Self::Ica, "ICA"),
         (Self::Radius, "RADIUS"),
+        (Self::TftpData, "TFTP_DATA"),
+        (Self::SipTcp, "SIP_TCP"),
+        (Self::SipSsl, "SIP_SSL"),
         (Self::RadiusListener, "RADIUSListener"),
         (Self::Smpp, "SMPP"),
         (Self::Pptp, "PPTP"),
@@ -5595,10 +5596,9 @@ impl rt::WireEnum for NsconnectiontableLinkservicetype {
         (Self::Syslogudp, "SYSLOGUDP"),
         (Self::Fix, "FIX"),
         (Self::SslFix, "SSL_FIX"),
-        (Self::Quic, "QUIC"),
-        (Self::TftpData, "TFTP_DATA"),
         (Self::UserTcp, "USER_TCP"),
         (Self::UserSslTcp, "USER_SSL_TCP"),
+        (Self::Quic, "QUIC"),
     ];
 }
 /// Values of `nsconnectiontable`.`linkstate` ([`Nsconnectiontable`]).
@@ -11420,12 +11420,12 @@ pub enum Nsip6Iptype {
     GslBsiteIp,
     /// `ADNSsvcIP`
     AdnSsvcIp,
+    /// `CLIP`
+    Clip,
     /// `RADIUSListenersvcIP`
     ///
     /// Since `11.0`.
     RadiusListenersvcIp,
-    /// `CLIP`
-    Clip,
 }
 impl rt::WireEnum for Nsip6Iptype {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -11434,8 +11434,8 @@ impl rt::WireEnum for Nsip6Iptype {
         (Self::Snip, "SNIP"),
         (Self::GslBsiteIp, "GSLBsiteIP"),
         (Self::AdnSsvcIp, "ADNSsvcIP"),
-        (Self::RadiusListenersvcIp, "RADIUSListenersvcIP"),
         (Self::Clip, "CLIP"),
+        (Self::RadiusListenersvcIp, "RADIUSListenersvcIP"),
     ];
 }
 /// Values of `nsip6`.`mgmtaccess` ([`Nsip6`]): the same values as [`NsaclLogstate`].
@@ -19432,19 +19432,19 @@ pub enum NstcpparamConnflushifnomem {
     HalfclosedAndIdle,
     /// `FIFO`
     Fifo,
+    /// `NONE`
+    None,
     /// `NONE `
     ///
     /// Since `14.1`.
     NoneSym,
-    /// `NONE`
-    None,
 }
 impl rt::WireEnum for NstcpparamConnflushifnomem {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::HalfclosedAndIdle, "HALFCLOSED_AND_IDLE"),
         (Self::Fifo, "FIFO"),
-        (Self::NoneSym, "NONE "),
         (Self::None, "NONE"),
+        (Self::NoneSym, "NONE "),
     ];
 }
 /// Values of `nstcpparam`.`delinkclientserveronrst` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].

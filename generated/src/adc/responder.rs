@@ -478,14 +478,6 @@ pub enum ResponderglobalResponderpolicyBindingType {
     SipudpReqOverride,
     /// `SIPUDP_REQ_DEFAULT`
     SipudpReqDefault,
-    /// `SIPTCP_REQ_OVERRIDE`
-    ///
-    /// Since `11.0`.
-    SiptcpReqOverride,
-    /// `SIPTCP_REQ_DEFAULT`
-    ///
-    /// Since `11.0`.
-    SiptcpReqDefault,
     /// `MSSQL_REQ_OVERRIDE`
     MssqlReqOverride,
     /// `MSSQL_REQ_DEFAULT`
@@ -502,6 +494,14 @@ pub enum ResponderglobalResponderpolicyBindingType {
     DiameterReqOverride,
     /// `DIAMETER_REQ_DEFAULT`
     DiameterReqDefault,
+    /// `SIPTCP_REQ_OVERRIDE`
+    ///
+    /// Since `11.0`.
+    SiptcpReqOverride,
+    /// `SIPTCP_REQ_DEFAULT`
+    ///
+    /// Since `11.0`.
+    SiptcpReqDefault,
     /// `RADIUS_REQ_OVERRIDE`
     ///
     /// Since `11.0`.
@@ -561,8 +561,6 @@ impl rt::WireEnum for ResponderglobalResponderpolicyBindingType {
         (Self::OthertcpReqDefault, "OTHERTCP_REQ_DEFAULT"),
         (Self::SipudpReqOverride, "SIPUDP_REQ_OVERRIDE"),
         (Self::SipudpReqDefault, "SIPUDP_REQ_DEFAULT"),
-        (Self::SiptcpReqOverride, "SIPTCP_REQ_OVERRIDE"),
-        (Self::SiptcpReqDefault, "SIPTCP_REQ_DEFAULT"),
         (Self::MssqlReqOverride, "MSSQL_REQ_OVERRIDE"),
         (Self::MssqlReqDefault, "MSSQL_REQ_DEFAULT"),
         (Self::MysqlReqOverride, "MYSQL_REQ_OVERRIDE"),
@@ -571,6 +569,8 @@ impl rt::WireEnum for ResponderglobalResponderpolicyBindingType {
         (Self::NatReqDefault, "NAT_REQ_DEFAULT"),
         (Self::DiameterReqOverride, "DIAMETER_REQ_OVERRIDE"),
         (Self::DiameterReqDefault, "DIAMETER_REQ_DEFAULT"),
+        (Self::SiptcpReqOverride, "SIPTCP_REQ_OVERRIDE"),
+        (Self::SiptcpReqDefault, "SIPTCP_REQ_DEFAULT"),
         (Self::RadiusReqOverride, "RADIUS_REQ_OVERRIDE"),
         (Self::RadiusReqDefault, "RADIUS_REQ_DEFAULT"),
         (Self::DnsReqOverride, "DNS_REQ_OVERRIDE"),
@@ -1969,10 +1969,6 @@ pub enum ResponderpolicylabelPolicylabeltype {
     Othertcp,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
     /// `MYSQL`
     Mysql,
     /// `MSSQL`
@@ -1981,6 +1977,10 @@ pub enum ResponderpolicylabelPolicylabeltype {
     Nat,
     /// `DIAMETER`
     Diameter,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
     /// `RADIUS`
     ///
     /// Since `11.0`.
@@ -2011,11 +2011,11 @@ impl rt::WireEnum for ResponderpolicylabelPolicylabeltype {
         (Self::Http, "HTTP"),
         (Self::Othertcp, "OTHERTCP"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
         (Self::Mysql, "MYSQL"),
         (Self::Mssql, "MSSQL"),
         (Self::Nat, "NAT"),
         (Self::Diameter, "DIAMETER"),
+        (Self::SipTcp, "SIP_TCP"),
         (Self::Radius, "RADIUS"),
         (Self::Dns, "DNS"),
         (Self::Mqtt, "MQTT"),

@@ -574,6 +574,14 @@ pub enum RewriteglobalRewritepolicyBindingType {
     SipudpResOverride,
     /// `SIPUDP_RES_DEFAULT`
     SipudpResDefault,
+    /// `DIAMETER_REQ_OVERRIDE`
+    DiameterReqOverride,
+    /// `DIAMETER_REQ_DEFAULT`
+    DiameterReqDefault,
+    /// `DIAMETER_RES_OVERRIDE`
+    DiameterResOverride,
+    /// `DIAMETER_RES_DEFAULT`
+    DiameterResDefault,
     /// `SIPTCP_REQ_OVERRIDE`
     ///
     /// Since `11.0`.
@@ -590,14 +598,6 @@ pub enum RewriteglobalRewritepolicyBindingType {
     ///
     /// Since `11.0`.
     SiptcpResDefault,
-    /// `DIAMETER_REQ_OVERRIDE`
-    DiameterReqOverride,
-    /// `DIAMETER_REQ_DEFAULT`
-    DiameterReqDefault,
-    /// `DIAMETER_RES_OVERRIDE`
-    DiameterResOverride,
-    /// `DIAMETER_RES_DEFAULT`
-    DiameterResDefault,
     /// `RADIUS_REQ_OVERRIDE`
     ///
     /// Since `11.0`.
@@ -677,14 +677,14 @@ impl rt::WireEnum for RewriteglobalRewritepolicyBindingType {
         (Self::SipudpReqDefault, "SIPUDP_REQ_DEFAULT"),
         (Self::SipudpResOverride, "SIPUDP_RES_OVERRIDE"),
         (Self::SipudpResDefault, "SIPUDP_RES_DEFAULT"),
-        (Self::SiptcpReqOverride, "SIPTCP_REQ_OVERRIDE"),
-        (Self::SiptcpReqDefault, "SIPTCP_REQ_DEFAULT"),
-        (Self::SiptcpResOverride, "SIPTCP_RES_OVERRIDE"),
-        (Self::SiptcpResDefault, "SIPTCP_RES_DEFAULT"),
         (Self::DiameterReqOverride, "DIAMETER_REQ_OVERRIDE"),
         (Self::DiameterReqDefault, "DIAMETER_REQ_DEFAULT"),
         (Self::DiameterResOverride, "DIAMETER_RES_OVERRIDE"),
         (Self::DiameterResDefault, "DIAMETER_RES_DEFAULT"),
+        (Self::SiptcpReqOverride, "SIPTCP_REQ_OVERRIDE"),
+        (Self::SiptcpReqDefault, "SIPTCP_REQ_DEFAULT"),
+        (Self::SiptcpResOverride, "SIPTCP_RES_OVERRIDE"),
+        (Self::SiptcpResDefault, "SIPTCP_RES_DEFAULT"),
         (Self::RadiusReqOverride, "RADIUS_REQ_OVERRIDE"),
         (Self::RadiusReqDefault, "RADIUS_REQ_DEFAULT"),
         (Self::RadiusResOverride, "RADIUS_RES_OVERRIDE"),
@@ -1832,6 +1832,10 @@ pub enum RewritepolicylabelTransform {
     SipudpReq,
     /// `sipudp_res`
     SipudpRes,
+    /// `diameter_req`
+    DiameterReq,
+    /// `diameter_res`
+    DiameterRes,
     /// `siptcp_req`
     ///
     /// Since `11.0`.
@@ -1840,10 +1844,6 @@ pub enum RewritepolicylabelTransform {
     ///
     /// Since `11.0`.
     SiptcpRes,
-    /// `diameter_req`
-    DiameterReq,
-    /// `diameter_res`
-    DiameterRes,
     /// `radius_req`
     ///
     /// Since `11.0`.
@@ -1889,10 +1889,10 @@ impl rt::WireEnum for RewritepolicylabelTransform {
         (Self::ClientlessVpnRes, "clientless_vpn_res"),
         (Self::SipudpReq, "sipudp_req"),
         (Self::SipudpRes, "sipudp_res"),
-        (Self::SiptcpReq, "siptcp_req"),
-        (Self::SiptcpRes, "siptcp_res"),
         (Self::DiameterReq, "diameter_req"),
         (Self::DiameterRes, "diameter_res"),
+        (Self::SiptcpReq, "siptcp_req"),
+        (Self::SiptcpRes, "siptcp_res"),
         (Self::RadiusReq, "radius_req"),
         (Self::RadiusRes, "radius_res"),
         (Self::DnsReq, "dns_req"),

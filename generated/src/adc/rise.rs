@@ -77,14 +77,6 @@ pub enum RiseapbrsvcProtocol {
     Any,
     /// `SIP_UDP`
     SipUdp,
-    /// `SIP_TCP`
-    ///
-    /// Since `11.0`.
-    SipTcp,
-    /// `SIP_SSL`
-    ///
-    /// Since `11.0`.
-    SipSsl,
     /// `DNS_TCP`
     DnsTcp,
     /// `ADNS_TCP`
@@ -97,10 +89,6 @@ pub enum RiseapbrsvcProtocol {
     Oracle,
     /// `RADIUS`
     Radius,
-    /// `RADIUSListener`
-    ///
-    /// Since `11.0`.
-    RadiusListener,
     /// `RDP`
     Rdp,
     /// `DIAMETER`
@@ -109,6 +97,18 @@ pub enum RiseapbrsvcProtocol {
     SslDiameter,
     /// `TFTP`
     Tftp,
+    /// `SIP_TCP`
+    ///
+    /// Since `11.0`.
+    SipTcp,
+    /// `SIP_SSL`
+    ///
+    /// Since `11.0`.
+    SipSsl,
+    /// `RADIUSListener`
+    ///
+    /// Since `11.0`.
+    RadiusListener,
     /// `SMPP`
     ///
     /// Since `11.0`.
@@ -177,19 +177,19 @@ impl rt::WireEnum for RiseapbrsvcProtocol {
         (Self::Dhcpra, "DHCPRA"),
         (Self::Any, "ANY"),
         (Self::SipUdp, "SIP_UDP"),
-        (Self::SipTcp, "SIP_TCP"),
-        (Self::SipSsl, "SIP_SSL"),
         (Self::DnsTcp, "DNS_TCP"),
         (Self::AdnsTcp, "ADNS_TCP"),
         (Self::Mysql, "MYSQL"),
         (Self::Mssql, "MSSQL"),
         (Self::Oracle, "ORACLE"),
         (Self::Radius, "RADIUS"),
-        (Self::RadiusListener, "RADIUSListener"),
         (Self::Rdp, "RDP"),
         (Self::Diameter, "DIAMETER"),
         (Self::SslDiameter, "SSL_DIAMETER"),
         (Self::Tftp, "TFTP"),
+        (Self::SipTcp, "SIP_TCP"),
+        (Self::SipSsl, "SIP_SSL"),
+        (Self::RadiusListener, "RADIUSListener"),
         (Self::Smpp, "SMPP"),
         (Self::Pptp, "PPTP"),
         (Self::Gre, "GRE"),

@@ -114,10 +114,6 @@ pub enum SnmpalarmTrapname {
     MgmtCpuUsage,
     /// `SYNFLOOD`
     Synflood,
-    /// `TCP-SYNFLOOD`
-    ///
-    /// Since `12.0-FR4`.
-    TcpSynflood,
     /// `VSERVER-REQRATE`
     VserverReqrate,
     /// `SERVICE-REQRATE`
@@ -210,34 +206,10 @@ pub enum SnmpalarmTrapname {
     AppfwBufferOverflow,
     /// `APPFW-FIELD-FORMAT`
     AppfwFieldFormat,
-    /// `APPFW-FILE-UPLOAD-TYPE`
-    ///
-    /// Since `13.1`.
-    AppfwFileUploadType,
-    /// `APPFW-JSON-DOS`
-    ///
-    /// Since `13.1`.
-    AppfwJsonDos,
-    /// `APPFW-JSON-SQL`
-    ///
-    /// Since `13.1`.
-    AppfwJsonSql,
-    /// `APPFW-JSON-XSS`
-    ///
-    /// Since `13.1`.
-    AppfwJsonXss,
     /// `APPFW-SAFE-COMMERCE`
     AppfwSafeCommerce,
     /// `APPFW-SAFE-OBJECT`
     AppfwSafeObject,
-    /// `APPFW-SESSION-LIMIT`
-    ///
-    /// Since `12.0`.
-    AppfwSessionLimit,
-    /// `APPFW-SIGNATURE-MATCH`
-    ///
-    /// Since `13.1`.
-    AppfwSignatureMatch,
     /// `APPFW-POLICY-HIT`
     AppfwPolicyHit,
     /// `APPFW-XSS`
@@ -260,38 +232,6 @@ pub enum SnmpalarmTrapname {
     AppfwXmlSchemaCompile,
     /// `APPFW-XML-SOAP-FAULT`
     AppfwXmlSoapFault,
-    /// `APPFW-NEW-SIGNATURE-ADDED`
-    ///
-    /// Since `13.1`.
-    AppfwNewSignatureAdded,
-    /// `APPFW-DEPLOY-RELAXATION-DP`
-    ///
-    /// Since `13.1`.
-    AppfwDeployRelaxationDp,
-    /// `APPFW-LEARNED-RULE-APPLIED-DYN-PROF`
-    ///
-    /// Since `13.1`.
-    AppfwLearnedRuleAppliedDynProf,
-    /// `APPFW-CMD`
-    ///
-    /// Since `13.1`.
-    AppfwCmd,
-    /// `APPFW-POSTBODYLIMIT`
-    ///
-    /// Since `13.1`.
-    AppfwPostbodylimit,
-    /// `APPFW-JSON-CMD`
-    ///
-    /// Since `13.1`.
-    AppfwJsonCmd,
-    /// `APPFW-SQL-GRAM`
-    ///
-    /// Since `13.1`.
-    AppfwSqlGram,
-    /// `APPFW-JSON-SQL-GRAM`
-    ///
-    /// Since `13.1`.
-    AppfwJsonSqlGram,
     /// `DNSKEY-EXPIRY`
     DnskeyExpiry,
     /// `HA-LICENSE-MISMATCH`
@@ -328,10 +268,6 @@ pub enum SnmpalarmTrapname {
     ClusterOvsChange,
     /// `CLUSTER-SYNC-FAILURE`
     ClusterSyncFailure,
-    /// `CLUSTER-SYNC-PARTIAL-SUCCESS`
-    ///
-    /// Since `13.1`.
-    ClusterSyncPartialSuccess,
     /// `CLUSTER-PROP-FAILURE`
     ClusterPropFailure,
     /// `HA-STICKY-PRIMARY`
@@ -368,10 +304,6 @@ pub enum SnmpalarmTrapname {
     ///
     /// Since `11.0`.
     LsnSessionquotaExceed,
-    /// `LSN-MEM-RECOVERY-KICKEDIN`
-    ///
-    /// Since `12.0`.
-    LsnMemRecoveryKickedin,
     /// `VSERVER-SPILLOVER`
     ///
     /// Since `11.0`.
@@ -380,6 +312,10 @@ pub enum SnmpalarmTrapname {
     ///
     /// Since `11.0`.
     PartitionRateLimit,
+    /// `CLUSTER-BACKPLANE-HB-MISSING`
+    ///
+    /// Since `11.0`.
+    ClusterBackplaneHbMissing,
     /// `POOLED-LICENSE-ONGRACE`
     ///
     /// Since `11.1`.
@@ -388,14 +324,18 @@ pub enum SnmpalarmTrapname {
     ///
     /// Since `11.1`.
     PooledLicensePartial,
-    /// `CLUSTER-BACKPLANE-HB-MISSING`
-    ///
-    /// Since `11.0`.
-    ClusterBackplaneHbMissing,
     /// `GSLB-SITE-MEP-FLAP`
     ///
     /// Since `11.1`.
     GslbSiteMepFlap,
+    /// `APPFW-SESSION-LIMIT`
+    ///
+    /// Since `12.0`.
+    AppfwSessionLimit,
+    /// `LSN-MEM-RECOVERY-KICKEDIN`
+    ///
+    /// Since `12.0`.
+    LsnMemRecoveryKickedin,
     /// `DNS-MAXNEGCACHE-USAGE`
     ///
     /// Since `12.0`.
@@ -404,6 +344,10 @@ pub enum SnmpalarmTrapname {
     ///
     /// Since `12.0`.
     DnsMaxcacheUsage,
+    /// `TCP-SYNFLOOD`
+    ///
+    /// Since `12.0-FR4`.
+    TcpSynflood,
     /// `NS-LICENSE-EXPIRY`
     ///
     /// Since `12.0-FR4`.
@@ -416,6 +360,62 @@ pub enum SnmpalarmTrapname {
     ///
     /// Since `12.1`.
     GslbSyncStatusFlip,
+    /// `APPFW-FILE-UPLOAD-TYPE`
+    ///
+    /// Since `13.1`.
+    AppfwFileUploadType,
+    /// `APPFW-JSON-DOS`
+    ///
+    /// Since `13.1`.
+    AppfwJsonDos,
+    /// `APPFW-JSON-SQL`
+    ///
+    /// Since `13.1`.
+    AppfwJsonSql,
+    /// `APPFW-JSON-XSS`
+    ///
+    /// Since `13.1`.
+    AppfwJsonXss,
+    /// `APPFW-SIGNATURE-MATCH`
+    ///
+    /// Since `13.1`.
+    AppfwSignatureMatch,
+    /// `APPFW-NEW-SIGNATURE-ADDED`
+    ///
+    /// Since `13.1`.
+    AppfwNewSignatureAdded,
+    /// `APPFW-DEPLOY-RELAXATION-DP`
+    ///
+    /// Since `13.1`.
+    AppfwDeployRelaxationDp,
+    /// `APPFW-LEARNED-RULE-APPLIED-DYN-PROF`
+    ///
+    /// Since `13.1`.
+    AppfwLearnedRuleAppliedDynProf,
+    /// `APPFW-CMD`
+    ///
+    /// Since `13.1`.
+    AppfwCmd,
+    /// `APPFW-POSTBODYLIMIT`
+    ///
+    /// Since `13.1`.
+    AppfwPostbodylimit,
+    /// `APPFW-JSON-CMD`
+    ///
+    /// Since `13.1`.
+    AppfwJsonCmd,
+    /// `APPFW-SQL-GRAM`
+    ///
+    /// Since `13.1`.
+    AppfwSqlGram,
+    /// `APPFW-JSON-SQL-GRAM`
+    ///
+    /// Since `13.1`.
+    AppfwJsonSqlGram,
+    /// `CLUSTER-SYNC-PARTIAL-SUCCESS`
+    ///
+    /// Since `13.1`.
+    ClusterSyncPartialSuccess,
     /// `URLFILT-DB-UPDATE-STATUS`
     ///
     /// Since `13.1`.
@@ -584,7 +584,6 @@ impl rt::WireEnum for SnmpalarmTrapname {
         (Self::Memory, "MEMORY"),
         (Self::MgmtCpuUsage, "MGMT-CPU-USAGE"),
         (Self::Synflood, "SYNFLOOD"),
-        (Self::TcpSynflood, "TCP-SYNFLOOD"),
         (Self::VserverReqrate, "VSERVER-REQRATE"),
         (Self::ServiceReqrate, "SERVICE-REQRATE"),
         (Self::EntityRxrate, "ENTITY-RXRATE"),
@@ -631,14 +630,8 @@ impl rt::WireEnum for SnmpalarmTrapname {
         (Self::AppfwFieldConsistency, "APPFW-FIELD-CONSISTENCY"),
         (Self::AppfwBufferOverflow, "APPFW-BUFFER-OVERFLOW"),
         (Self::AppfwFieldFormat, "APPFW-FIELD-FORMAT"),
-        (Self::AppfwFileUploadType, "APPFW-FILE-UPLOAD-TYPE"),
-        (Self::AppfwJsonDos, "APPFW-JSON-DOS"),
-        (Self::AppfwJsonSql, "APPFW-JSON-SQL"),
-        (Self::AppfwJsonXss, "APPFW-JSON-XSS"),
         (Self::AppfwSafeCommerce, "APPFW-SAFE-COMMERCE"),
         (Self::AppfwSafeObject, "APPFW-SAFE-OBJECT"),
-        (Self::AppfwSessionLimit, "APPFW-SESSION-LIMIT"),
-        (Self::AppfwSignatureMatch, "APPFW-SIGNATURE-MATCH"),
         (Self::AppfwPolicyHit, "APPFW-POLICY-HIT"),
         (Self::AppfwXss, "APPFW-XSS"),
         (Self::AppfwXmlXss, "APPFW-XML-XSS"),
@@ -650,14 +643,6 @@ impl rt::WireEnum for SnmpalarmTrapname {
         (Self::AppfwXmlWsi, "APPFW-XML-WSI"),
         (Self::AppfwXmlSchemaCompile, "APPFW-XML-SCHEMA-COMPILE"),
         (Self::AppfwXmlSoapFault, "APPFW-XML-SOAP-FAULT"),
-        (Self::AppfwNewSignatureAdded, "APPFW-NEW-SIGNATURE-ADDED"),
-        (Self::AppfwDeployRelaxationDp, "APPFW-DEPLOY-RELAXATION-DP"),
-        (Self::AppfwLearnedRuleAppliedDynProf, "APPFW-LEARNED-RULE-APPLIED-DYN-PROF"),
-        (Self::AppfwCmd, "APPFW-CMD"),
-        (Self::AppfwPostbodylimit, "APPFW-POSTBODYLIMIT"),
-        (Self::AppfwJsonCmd, "APPFW-JSON-CMD"),
-        (Self::AppfwSqlGram, "APPFW-SQL-GRAM"),
-        (Self::AppfwJsonSqlGram, "APPFW-JSON-SQL-GRAM"),
         (Self::DnskeyExpiry, "DNSKEY-EXPIRY"),
         (Self::HaLicenseMismatch, "HA-LICENSE-MISMATCH"),
         (Self::SslCardFailed, "SSL-CARD-FAILED"),
@@ -676,7 +661,6 @@ impl rt::WireEnum for SnmpalarmTrapname {
         (Self::ClusterCcoChange, "CLUSTER-CCO-CHANGE"),
         (Self::ClusterOvsChange, "CLUSTER-OVS-CHANGE"),
         (Self::ClusterSyncFailure, "CLUSTER-SYNC-FAILURE"),
-        (Self::ClusterSyncPartialSuccess, "CLUSTER-SYNC-PARTIAL-SUCCESS"),
         (Self::ClusterPropFailure, "CLUSTER-PROP-FAILURE"),
         (Self::HaStickyPrimary, "HA-STICKY-PRIMARY"),
         (Self::InbandProtocolVersionMismatch, "INBAND-PROTOCOL-VERSION-MISMATCH"),
@@ -690,18 +674,34 @@ impl rt::WireEnum for SnmpalarmTrapname {
         (Self::LsnPortallocFailed, "LSN-PORTALLOC-FAILED"),
         (Self::LsnPortquotaExceed, "LSN-PORTQUOTA-EXCEED"),
         (Self::LsnSessionquotaExceed, "LSN-SESSIONQUOTA-EXCEED"),
-        (Self::LsnMemRecoveryKickedin, "LSN-MEM-RECOVERY-KICKEDIN"),
         (Self::VserverSpillover, "VSERVER-SPILLOVER"),
         (Self::PartitionRateLimit, "PARTITION-RATE-LIMIT"),
+        (Self::ClusterBackplaneHbMissing, "CLUSTER-BACKPLANE-HB-MISSING"),
         (Self::PooledLicenseOngrace, "POOLED-LICENSE-ONGRACE"),
         (Self::PooledLicensePartial, "POOLED-LICENSE-PARTIAL"),
-        (Self::ClusterBackplaneHbMissing, "CLUSTER-BACKPLANE-HB-MISSING"),
         (Self::GslbSiteMepFlap, "GSLB-SITE-MEP-FLAP"),
+        (Self::AppfwSessionLimit, "APPFW-SESSION-LIMIT"),
+        (Self::LsnMemRecoveryKickedin, "LSN-MEM-RECOVERY-KICKEDIN"),
         (Self::DnsMaxnegcacheUsage, "DNS-MAXNEGCACHE-USAGE"),
         (Self::DnsMaxcacheUsage, "DNS-MAXCACHE-USAGE"),
+        (Self::TcpSynflood, "TCP-SYNFLOOD"),
         (Self::NsLicenseExpiry, "NS-LICENSE-EXPIRY"),
         (Self::PktRatelimitingAttack, "PKT-RATELIMITING-ATTACK"),
         (Self::GslbSyncStatusFlip, "GSLB-SYNC-STATUS-FLIP"),
+        (Self::AppfwFileUploadType, "APPFW-FILE-UPLOAD-TYPE"),
+        (Self::AppfwJsonDos, "APPFW-JSON-DOS"),
+        (Self::AppfwJsonSql, "APPFW-JSON-SQL"),
+        (Self::AppfwJsonXss, "APPFW-JSON-XSS"),
+        (Self::AppfwSignatureMatch, "APPFW-SIGNATURE-MATCH"),
+        (Self::AppfwNewSignatureAdded, "APPFW-NEW-SIGNATURE-ADDED"),
+        (Self::AppfwDeployRelaxationDp, "APPFW-DEPLOY-RELAXATION-DP"),
+        (Self::AppfwLearnedRuleAppliedDynProf, "APPFW-LEARNED-RULE-APPLIED-DYN-PROF"),
+        (Self::AppfwCmd, "APPFW-CMD"),
+        (Self::AppfwPostbodylimit, "APPFW-POSTBODYLIMIT"),
+        (Self::AppfwJsonCmd, "APPFW-JSON-CMD"),
+        (Self::AppfwSqlGram, "APPFW-SQL-GRAM"),
+        (Self::AppfwJsonSqlGram, "APPFW-JSON-SQL-GRAM"),
+        (Self::ClusterSyncPartialSuccess, "CLUSTER-SYNC-PARTIAL-SUCCESS"),
         (Self::UrlfiltDbUpdateStatus, "URLFILT-DB-UPDATE-STATUS"),
         (Self::UrlfiltInitSdk, "URLFILT-INIT-SDK"),
         (Self::PooledLicenseCheckoutFailure, "POOLED-LICENSE-CHECKOUT-FAILURE"),

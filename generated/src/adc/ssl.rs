@@ -4726,20 +4726,20 @@ pub enum SslcrlInterval {
     Weekly,
     /// `DAILY`
     Daily,
+    /// `NONE`
+    None,
     /// `NOW`
     ///
     /// Since `13.1`.
     Now,
-    /// `NONE`
-    None,
 }
 impl rt::WireEnum for SslcrlInterval {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Monthly, "MONTHLY"),
         (Self::Weekly, "WEEKLY"),
         (Self::Daily, "DAILY"),
-        (Self::Now, "NOW"),
         (Self::None, "NONE"),
+        (Self::Now, "NOW"),
     ];
 }
 /// Values of `sslcrl`.`method` ([`Sslcrl`]).

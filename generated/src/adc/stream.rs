@@ -351,12 +351,12 @@ pub enum StreamidentifierSort {
     Resptime,
     /// `BANDWIDTH`
     Bandwidth,
+    /// `NONE`
+    None,
     /// `RESPTIME_BREACHES`
     ///
     /// Since `11.0`.
     ResptimeBreaches,
-    /// `NONE`
-    None,
 }
 impl rt::WireEnum for StreamidentifierSort {
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -364,8 +364,8 @@ impl rt::WireEnum for StreamidentifierSort {
         (Self::Connections, "CONNECTIONS"),
         (Self::Resptime, "RESPTIME"),
         (Self::Bandwidth, "BANDWIDTH"),
-        (Self::ResptimeBreaches, "RESPTIME_BREACHES"),
         (Self::None, "NONE"),
+        (Self::ResptimeBreaches, "RESPTIME_BREACHES"),
     ];
 }
 /// Values of `streamidentifier`.`trackackonlypackets` ([`Streamidentifier`]): the same values as [`StreamidentifierAppflowlog`].

@@ -652,17 +652,17 @@ impl rt::WireEnum for UservserverNodefaultbindings {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UservserverState {
+    /// `DISABLED`
+    Disabled,
     /// `ENABLED`
     ///
     /// Since `12.0-FR4`.
     Enabled,
-    /// `DISABLED`
-    Disabled,
 }
 impl rt::WireEnum for UservserverState {
     const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
+        (Self::Enabled, "ENABLED"),
     ];
 }
 /// Values of `uservserver`.`value` ([`Uservserver`]).

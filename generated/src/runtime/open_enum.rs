@@ -8,7 +8,8 @@ use std::fmt;
 /// One shared table per enum replaces per-enum serde impls: decoding and
 /// encoding go through [`Open`], which looks values up here.
 pub trait WireEnum: Copy + Eq + fmt::Debug + 'static {
-    /// Every documented value with its wire spelling, in reference order.
+    /// Every documented value with its wire spelling, in variant order
+    /// (the order the values appeared across releases).
     const VALUES: &'static [(Self, &'static str)];
 
     /// The wire spelling of this value.
