@@ -568,6 +568,9 @@ fn write(
         ("POST", Some("unset"), false) => "unset",
         ("POST", Some("enable"), false) => "enable",
         ("POST", Some("disable"), false) => "disable",
+        // Bulk delete, as the vendor SDKs send it.
+        ("POST", Some("rm"), false) => "rm",
+        ("POST", Some("unbind"), true) => "unbind",
         _ => return fail(400, 1240, "Invalid action"),
     };
     if config_key(resource).is_none() && !is_binding {
@@ -583,6 +586,8 @@ fn write(
                 "add" => add(state, resource, object),
                 "update" => update(state, resource, object),
                 "unset" => unset(state, resource, object),
+                "rm" => key_of(resource, object).and_then(|(_, key)| item_result(delete(state, resource, Some(&key), &Query::default()))),
+                "unbind" => unbind(state, resource, object),
                 _ => set_state(state, resource, object, operation == "enable"),
             },
         };
@@ -698,6 +703,24 @@ fn add_binding(state: &mut ServerState, resource: &str, object: &Map<String, Val
     }
     rows.push(object.clone());
     Ok(())
+}
+
+/// One item of a bulk write from a single reply.
+fn item_result(reply: Reply) -> ItemResult {
+    if reply.status < 400 {
+        Ok(())
+    } else {
+        Err(reply)
+    }
+}
+
+/// One item of a bulk `unbind`: the parent key, and every other field as
+/// the arguments that pick the binding (as `DELETE ...?args=` does).
+fn unbind(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    let spec = binding_spec(resource).ok_or_else(|| fail(400, 1232, "Invalid object name"))?;
+    let parent = object.get(spec.parent_key).map(text).ok_or_else(|| fail(400, 1095, "Required argument missing"))?;
+    let args = object.iter().filter(|(name, _)| *name != spec.parent_key).map(|(name, value)| (name.clone(), text(value))).collect();
+    item_result(delete(state, resource, Some(&parent), &Query { args, ..Query::default() }))
 }
 
 fn delete(state: &mut ServerState, resource: &str, key: Option<&str>, query: &Query) -> Reply {

@@ -396,6 +396,50 @@ async fn bulk_add_answers_207_per_onerror() {
 }
 
 #[tokio::test]
+async fn bulk_delete_is_rm_and_unbind_with_per_item_results() {
+    let server = NitroServer::start().await;
+    let client = header_client(&server);
+    for name in ["a", "b", "c"] {
+        client.send(Request::add(&vserver(name), Method::Post)).await.unwrap();
+    }
+    for name in ["svc1", "svc2"] {
+        client.send(Request::add(&service(name), Method::Post)).await.unwrap();
+        let binding = LbvserverServiceBinding { name: Some("a".into()), servicename: Some(name.into()), ..Default::default() };
+        client.send(Request::add(&binding, Method::Put)).await.unwrap();
+    }
+
+    // Bindings: `unbind`, each item picked by its parent and bound entity.
+    let unbind: Vec<LbvserverServiceBinding> = ["svc2", "gone"]
+        .iter()
+        .map(|name| LbvserverServiceBinding { name: Some("a".into()), servicename: Some(name.to_string()), ..Default::default() })
+        .collect();
+    let outcome = client.send(Request::delete_bulk(&unbind).on_error(OnError::Continue)).await.unwrap();
+    let sent = server.requests().last().unwrap().clone();
+    assert_eq!((sent.method.as_str(), sent.path_and_query.as_str()), ("POST", "/nitro/v1/config/lbvserver_service_binding?action=unbind&onerror=CONTINUE"));
+    assert_eq!(outcome.status, 207);
+    assert_eq!(outcome.failures().map(|(index, item)| (index, item.errorcode)).collect::<Vec<_>>(), [(1, 258)]);
+    let left: Vec<String> = server.state().bindings["lbvserver_service_binding"]
+        .iter()
+        .map(|row| row["servicename"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(left, ["svc1"]);
+
+    // Config: `rm`; one missing object, the others go.
+    let batch = [vserver("a"), vserver("nope"), vserver("c")];
+    let outcome = client.send(Request::delete_bulk(&batch).on_error(OnError::Continue)).await.unwrap();
+    assert_eq!(server.requests().last().unwrap().path_and_query, "/nitro/v1/config/lbvserver?action=rm&onerror=CONTINUE");
+    assert_eq!(outcome.failures().map(|(index, item)| (index, item.errorcode)).collect::<Vec<_>>(), [(1, 258)]);
+    assert_eq!(server.state().objects["lbvserver"].keys().collect::<Vec<_>>(), ["b"]);
+    assert!(server.state().bindings["lbvserver_service_binding"].is_empty(), "bindings of a removed vserver go with it");
+
+    // An item without its key is a problem before anything is sent.
+    let keyless = [vserver("b"), Lbvserver::default()];
+    let sent_before = server.requests().len();
+    assert!(matches!(client.send(Request::delete_bulk(&keyless)).await, Err(Error::InvalidRequest(_))));
+    assert_eq!(server.requests().len(), sent_before);
+}
+
+#[tokio::test]
 async fn warnings_answer_209() {
     let server = NitroServer::start().await;
     let client = header_client(&server);

@@ -368,7 +368,8 @@ fn emit_endpoints(
             Endpoint::Update if resource.keys.is_empty() => &["update"],
             Endpoint::Update => &["update", "update_bulk"],
             Endpoint::Unset => &["unset"],
-            Endpoint::Delete => &["delete"],
+            Endpoint::Delete if resource.keys.is_empty() => &["delete"],
+            Endpoint::Delete => &["delete", "delete_bulk"],
             Endpoint::Get if resource.keys.is_empty() => &["get_all"],
             Endpoint::Get => &["get"],
             Endpoint::GetAll => &["get_all"],
@@ -429,7 +430,21 @@ fn emit_endpoints(
             }
             Endpoint::Delete => {
                 let args: Vec<&str> = operation.args.iter().map(|a| a.name.as_str()).collect();
-                if !args.is_empty() {
+                // Bulk delete is the vendor SDKs' `POST ?action=rm` (see
+                // `Request::delete_bulk`); a singleton has nothing to list.
+                let bulk = (!resource.keys.is_empty()).then(|| {
+                    let verb = match (index.api.product, resource.kind) {
+                        (Product::Adm, _) if base.ends_with("/v2") => "delete",
+                        (_, ResourceKind::Binding) => "unbind",
+                        _ => "rm",
+                    };
+                    let doc = docs::attrs(&[format!(
+                        "{} with a list of objects (bulk delete).",
+                        docs::code(&format!("POST {base}{}?action={verb}", operation.path.split("/{").next().unwrap_or_default()))
+                    )]);
+                    quote! { #doc pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::delete_bulk(items) } }
+                });
+                let one = if !args.is_empty() {
                     let doc = docs::attrs(&[
                         line(""),
                         String::new(),
@@ -453,7 +468,8 @@ fn emit_endpoints(
                         format!("Keys: {}.", docs::code_list(resource.keys.iter().map(String::as_str))),
                     ]);
                     quote! { #doc pub fn delete(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[]) } }
-                }
+                };
+                quote! { #one #bulk }
             }
             Endpoint::Get => match &primary_key {
                 Some((_, key)) => {

@@ -558,6 +558,10 @@ impl Aaagroup {
     pub fn delete(groupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(groupname))
     }
+    /// `POST /nitro/v1/config/aaagroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaagroup/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -676,6 +680,10 @@ impl AaagroupAaauserBinding {
     /// Arguments: `username`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["username"])
+    }
+    /// `POST /nitro/v1/config/aaagroup_aaauser_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaagroup_aaauser_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -842,6 +850,10 @@ impl AaagroupAuditnslogpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaagroup_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaagroup_auditnslogpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -986,6 +998,10 @@ impl AaagroupAuditsyslogpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaagroup_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaagroup_auditsyslogpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -1129,6 +1145,10 @@ impl AaagroupAuthorizationpolicyBinding {
     /// Arguments: `policy`, `type`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
+    }
+    /// `POST /nitro/v1/config/aaagroup_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaagroup_authorizationpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1406,6 +1426,10 @@ impl AaagroupIntranetip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetip6", "numaddr"])
     }
+    /// `POST /nitro/v1/config/aaagroup_intranetip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaagroup_intranetip6_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -1529,6 +1553,10 @@ impl AaagroupIntranetipBinding {
     /// Arguments: `intranetip`, `netmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetip", "netmask"])
+    }
+    /// `POST /nitro/v1/config/aaagroup_intranetip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaagroup_intranetip_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1674,6 +1702,10 @@ impl AaagroupTmsessionpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaagroup_tmsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaagroup_tmsessionpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -1797,6 +1829,10 @@ impl AaagroupVpnintranetapplicationBinding {
     /// Arguments: `intranetapplication`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetapplication"])
+    }
+    /// `POST /nitro/v1/config/aaagroup_vpnintranetapplication_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaagroup_vpnintranetapplication_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1942,6 +1978,10 @@ impl AaagroupVpnsessionpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaagroup_vpnsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaagroup_vpnsessionpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2086,6 +2126,10 @@ impl AaagroupVpntrafficpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaagroup_vpntrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaagroup_vpntrafficpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2209,6 +2253,10 @@ impl AaagroupVpnurlBinding {
     /// Arguments: `urlname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["urlname"])
+    }
+    /// `POST /nitro/v1/config/aaagroup_vpnurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaagroup_vpnurl_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2353,6 +2401,10 @@ impl AaagroupVpnurlpolicyBinding {
     /// `DELETE /nitro/v1/config/aaagroup_vpnurlpolicy_binding/{groupname}` (method inferred: the reference gives none)
     pub fn delete(groupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(groupname))
+    }
+    /// `POST /nitro/v1/config/aaagroup_vpnurlpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaagroup_vpnurlpolicy_binding/{groupname}` (method inferred: the reference gives none)
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2513,6 +2565,10 @@ impl Aaakcdaccount {
     /// `DELETE /nitro/v1/config/aaakcdaccount/{kcdaccount}`
     pub fn delete(kcdaccount: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(kcdaccount))
+    }
+    /// `POST /nitro/v1/config/aaakcdaccount?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaakcdaccount/{kcdaccount}`
     pub fn get(kcdaccount: &str) -> rt::Request<Vec<Self>> {
@@ -3588,6 +3644,10 @@ impl Aaapreauthenticationaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/aaapreauthenticationaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaapreauthenticationaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3858,6 +3918,10 @@ impl Aaapreauthenticationpolicy {
     /// `DELETE /nitro/v1/config/aaapreauthenticationpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/aaapreauthenticationpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaapreauthenticationpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4825,6 +4889,10 @@ impl Aaassoprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/aaassoprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaassoprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5118,6 +5186,10 @@ impl Aaauser {
     pub fn delete(username: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(username))
     }
+    /// `POST /nitro/v1/config/aaauser?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaauser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -5383,6 +5455,10 @@ impl AaauserAuditnslogpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaauser_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaauser_auditnslogpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -5527,6 +5603,10 @@ impl AaauserAuditsyslogpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaauser_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaauser_auditsyslogpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -5670,6 +5750,10 @@ impl AaauserAuthorizationpolicyBinding {
     /// Arguments: `policy`, `type`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
+    }
+    /// `POST /nitro/v1/config/aaauser_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaauser_authorizationpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -5945,6 +6029,10 @@ impl AaauserIntranetip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetip6", "numaddr"])
     }
+    /// `POST /nitro/v1/config/aaauser_intranetip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaauser_intranetip6_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -6068,6 +6156,10 @@ impl AaauserIntranetipBinding {
     /// Arguments: `intranetip`, `netmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetip", "netmask"])
+    }
+    /// `POST /nitro/v1/config/aaauser_intranetip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaauser_intranetip_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6213,6 +6305,10 @@ impl AaauserTmsessionpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaauser_tmsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaauser_tmsessionpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -6336,6 +6432,10 @@ impl AaauserVpnintranetapplicationBinding {
     /// Arguments: `intranetapplication`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetapplication"])
+    }
+    /// `POST /nitro/v1/config/aaauser_vpnintranetapplication_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaauser_vpnintranetapplication_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6481,6 +6581,10 @@ impl AaauserVpnsessionpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaauser_vpnsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaauser_vpnsessionpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -6625,6 +6729,10 @@ impl AaauserVpntrafficpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policy", "type"])
     }
+    /// `POST /nitro/v1/config/aaauser_vpntrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/aaauser_vpntrafficpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -6748,6 +6856,10 @@ impl AaauserVpnurlBinding {
     /// Arguments: `urlname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["urlname"])
+    }
+    /// `POST /nitro/v1/config/aaauser_vpnurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaauser_vpnurl_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6892,6 +7004,10 @@ impl AaauserVpnurlpolicyBinding {
     /// `DELETE /nitro/v1/config/aaauser_vpnurlpolicy_binding/{username}` (method inferred: the reference gives none)
     pub fn delete(username: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(username))
+    }
+    /// `POST /nitro/v1/config/aaauser_vpnurlpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/aaauser_vpnurlpolicy_binding/{username}` (method inferred: the reference gives none)
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {

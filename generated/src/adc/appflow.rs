@@ -288,6 +288,10 @@ impl Appflowaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appflowaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appflowaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -418,6 +422,10 @@ impl AppflowactionAnalyticsprofileBinding {
     /// Arguments: `analyticsprofile`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["analyticsprofile"])
+    }
+    /// `POST /nitro/v1/config/appflowaction_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appflowaction_analyticsprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -718,6 +726,10 @@ impl Appflowcollector {
     /// `DELETE /nitro/v1/config/appflowcollector/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appflowcollector?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appflowcollector/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1979,6 +1991,10 @@ impl Appflowpolicy {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appflowpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appflowpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2979,6 +2995,10 @@ impl Appflowpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/appflowpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appflowpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -3129,6 +3149,10 @@ impl AppflowpolicylabelAppflowpolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/appflowpolicylabel_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appflowpolicylabel_appflowpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

@@ -107,6 +107,10 @@ impl Appfwarchive {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwarchive?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwarchive`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -287,6 +291,10 @@ impl Appfwconfidfield {
     /// Keys: `fieldname`, `url`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/appfwconfidfield?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwconfidfield`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -551,6 +559,10 @@ impl Appfwfieldtype {
     /// `DELETE /nitro/v1/config/appfwfieldtype/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwfieldtype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwfieldtype/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1369,6 +1381,10 @@ impl Appfwgrpccontenttype {
     pub fn delete(grpccontenttypevalue: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(grpccontenttypevalue))
     }
+    /// `POST /nitro/v1/config/appfwgrpccontenttype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwgrpccontenttype/{grpccontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(grpccontenttypevalue: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(grpccontenttypevalue)
@@ -1474,6 +1490,10 @@ impl Appfwgrpcwebjsoncontenttype {
     pub fn delete(grpcwebjsoncontenttypevalue: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(grpcwebjsoncontenttypevalue))
     }
+    /// `POST /nitro/v1/config/appfwgrpcwebjsoncontenttype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwgrpcwebjsoncontenttype/{grpcwebjsoncontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(grpcwebjsoncontenttypevalue: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(grpcwebjsoncontenttypevalue)
@@ -1578,6 +1598,10 @@ impl Appfwgrpcwebtextcontenttype {
     /// `DELETE /nitro/v1/config/appfwgrpcwebtextcontenttype/{grpcwebtextcontenttypevalue}` (method inferred: the reference gives none)
     pub fn delete(grpcwebtextcontenttypevalue: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(grpcwebtextcontenttypevalue))
+    }
+    /// `POST /nitro/v1/config/appfwgrpcwebtextcontenttype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwgrpcwebtextcontenttype/{grpcwebtextcontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(grpcwebtextcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -1686,6 +1710,10 @@ impl Appfwhtmlerrorpage {
     /// `DELETE /nitro/v1/config/appfwhtmlerrorpage/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwhtmlerrorpage?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwhtmlerrorpage/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1831,6 +1859,10 @@ impl Appfwjsoncontenttype {
     pub fn delete(jsoncontenttypevalue: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(jsoncontenttypevalue))
     }
+    /// `POST /nitro/v1/config/appfwjsoncontenttype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwjsoncontenttype/{jsoncontenttypevalue}`
     pub fn get(jsoncontenttypevalue: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(jsoncontenttypevalue)
@@ -1947,6 +1979,10 @@ impl Appfwjsonerrorpage {
     /// `DELETE /nitro/v1/config/appfwjsonerrorpage/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwjsonerrorpage?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwjsonerrorpage/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2946,6 +2982,10 @@ impl Appfwmultipartformcontenttype {
     pub fn delete(multipartformcontenttypevalue: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(multipartformcontenttypevalue))
     }
+    /// `POST /nitro/v1/config/appfwmultipartformcontenttype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwmultipartformcontenttype/{multipartformcontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(multipartformcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(multipartformcontenttypevalue)
@@ -3116,6 +3156,10 @@ impl Appfwpolicy {
     /// `DELETE /nitro/v1/config/appfwpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3995,6 +4039,10 @@ impl Appfwpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/appfwpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -4143,6 +4191,10 @@ impl AppfwpolicylabelAppfwpolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/appfwpolicylabel_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwpolicylabel_appfwpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -6640,6 +6692,10 @@ impl Appfwprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6852,6 +6908,10 @@ impl AppfwprofileAppfwconfidfieldBinding {
     /// `DELETE /nitro/v1/config/appfwprofile_appfwconfidfield_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwprofile_appfwconfidfield_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_appfwconfidfield_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7270,6 +7330,10 @@ impl AppfwprofileBlockkeywordBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_blockkeyword_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_blockkeyword_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7524,6 +7588,10 @@ impl AppfwprofileBypasslistBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_bypasslist_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_bypasslist_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7769,6 +7837,10 @@ impl AppfwprofileCmdinjectionBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_cmdinjection_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_cmdinjection_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7934,6 +8006,10 @@ impl AppfwprofileContenttypeBinding {
     /// Arguments: `contenttype`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["contenttype"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_contenttype_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_contenttype_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8111,6 +8187,10 @@ impl AppfwprofileCookieconsistencyBinding {
     /// Arguments: `cookieconsistency`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["cookieconsistency"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_cookieconsistency_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_cookieconsistency_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8297,6 +8377,10 @@ impl AppfwprofileCreditcardnumberBinding {
     /// Arguments: `creditcardnumber`, `creditcardnumberurl`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["creditcardnumber", "creditcardnumberurl"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_creditcardnumber_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_creditcardnumber_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8554,6 +8638,10 @@ impl AppfwprofileCrosssitescriptingBinding {
             ],
         )
     }
+    /// `POST /nitro/v1/config/appfwprofile_crosssitescripting_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_crosssitescripting_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8724,6 +8812,10 @@ impl AppfwprofileCsrftagBinding {
     /// Arguments: `csrftag`, `csrfformactionurl`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["csrftag", "csrfformactionurl"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_csrftag_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_csrftag_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8941,6 +9033,10 @@ impl AppfwprofileDenylistBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_denylist_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_denylist_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -9106,6 +9202,10 @@ impl AppfwprofileDenyurlBinding {
     /// Arguments: `denyurl`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["denyurl"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_denyurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_denyurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9274,6 +9374,10 @@ impl AppfwprofileExcluderescontenttypeBinding {
     /// Arguments: `excluderescontenttype`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["excluderescontenttype"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_excluderescontenttype_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_excluderescontenttype_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9467,6 +9571,10 @@ impl AppfwprofileFakeaccountBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_fakeaccount_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_fakeaccount_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -9648,6 +9756,10 @@ impl AppfwprofileFieldconsistencyBinding {
     /// Arguments: `fieldconsistency`, `formactionurl_ffc`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["fieldconsistency", "formactionurl_ffc"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_fieldconsistency_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_fieldconsistency_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9843,6 +9955,10 @@ impl AppfwprofileFieldformatBinding {
     /// Arguments: `fieldformat`, `formactionurl_ff`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["fieldformat", "formactionurl_ff"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_fieldformat_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_fieldformat_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10076,6 +10192,10 @@ impl AppfwprofileFileuploadtypeBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_fileuploadtype_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_fileuploadtype_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10248,6 +10368,10 @@ impl AppfwprofileGrpcvalidationBinding {
     /// `DELETE /nitro/v1/config/appfwprofile_grpcvalidation_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwprofile_grpcvalidation_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_grpcvalidation_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10448,6 +10572,10 @@ impl AppfwprofileJsonblockkeywordBinding {
     /// `DELETE /nitro/v1/config/appfwprofile_jsonblockkeyword_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwprofile_jsonblockkeyword_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonblockkeyword_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10659,6 +10787,10 @@ impl AppfwprofileJsoncmdurlBinding {
     /// `DELETE /nitro/v1/config/appfwprofile_jsoncmdurl_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwprofile_jsoncmdurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_jsoncmdurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10972,6 +11104,10 @@ impl AppfwprofileJsondosurlBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_jsondosurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_jsondosurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11192,6 +11328,10 @@ impl AppfwprofileJsonsqlurlBinding {
     /// `DELETE /nitro/v1/config/appfwprofile_jsonsqlurl_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwprofile_jsonsqlurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonsqlurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11430,6 +11570,10 @@ impl AppfwprofileJsonxssurlBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwprofile_jsonxssurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_jsonxssurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11616,6 +11760,10 @@ impl AppfwprofileLogexpressionBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["logexpression"])
     }
+    /// `POST /nitro/v1/config/appfwprofile_logexpression_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_logexpression_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11788,6 +11936,10 @@ impl AppfwprofileRestvalidationBinding {
     /// `DELETE /nitro/v1/config/appfwprofile_restvalidation_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwprofile_restvalidation_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_restvalidation_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12000,6 +12152,10 @@ impl AppfwprofileSafeobjectBinding {
     /// Arguments: `safeobject`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["safeobject"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_safeobject_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_safeobject_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12234,6 +12390,10 @@ impl AppfwprofileSqlinjectionBinding {
             ],
         )
     }
+    /// `POST /nitro/v1/config/appfwprofile_sqlinjection_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_sqlinjection_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -12399,6 +12559,10 @@ impl AppfwprofileStarturlBinding {
     /// Arguments: `starturl`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["starturl"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_starturl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_starturl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12567,6 +12731,10 @@ impl AppfwprofileTrustedlearningclientsBinding {
     /// Arguments: `trustedlearningclients`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["trustedlearningclients"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_trustedlearningclients_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_trustedlearningclients_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12769,6 +12937,10 @@ impl AppfwprofileXmlattachmenturlBinding {
     /// Arguments: `xmlattachmenturl`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["xmlattachmenturl"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_xmlattachmenturl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlattachmenturl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13232,6 +13404,10 @@ impl AppfwprofileXmldosurlBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["xmldosurl"])
     }
+    /// `POST /nitro/v1/config/appfwprofile_xmldosurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_xmldosurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13436,6 +13612,10 @@ impl AppfwprofileXmlsqlinjectionBinding {
     /// Arguments: `xmlsqlinjection`, `as_scan_location_xmlsql`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["xmlsqlinjection", "as_scan_location_xmlsql"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_xmlsqlinjection_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlsqlinjection_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13677,6 +13857,10 @@ impl AppfwprofileXmlvalidationurlBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["xmlvalidationurl"])
     }
+    /// `POST /nitro/v1/config/appfwprofile_xmlvalidationurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_xmlvalidationurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13847,6 +14031,10 @@ impl AppfwprofileXmlwsiurlBinding {
     /// Arguments: `xmlwsiurl`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["xmlwsiurl"])
+    }
+    /// `POST /nitro/v1/config/appfwprofile_xmlwsiurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlwsiurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14034,6 +14222,10 @@ impl AppfwprofileXmlxssBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["xmlxss", "as_scan_location_xmlxss"])
     }
+    /// `POST /nitro/v1/config/appfwprofile_xmlxss_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwprofile_xmlxss_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -14146,6 +14338,10 @@ impl Appfwprotofile {
     /// `DELETE /nitro/v1/config/appfwprotofile/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwprotofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwprotofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14710,6 +14906,10 @@ impl Appfwsignatures {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/appfwsignatures?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwsignatures/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -15012,6 +15212,10 @@ impl Appfwurlencodedformcontenttype {
     pub fn delete(urlencodedformcontenttypevalue: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(urlencodedformcontenttypevalue))
     }
+    /// `POST /nitro/v1/config/appfwurlencodedformcontenttype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwurlencodedformcontenttype/{urlencodedformcontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(urlencodedformcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(urlencodedformcontenttypevalue)
@@ -15119,6 +15323,10 @@ impl Appfwwsdl {
     /// `DELETE /nitro/v1/config/appfwwsdl/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwwsdl?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwwsdl/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15258,6 +15466,10 @@ impl Appfwxmlcontenttype {
     pub fn delete(xmlcontenttypevalue: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(xmlcontenttypevalue))
     }
+    /// `POST /nitro/v1/config/appfwxmlcontenttype?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/appfwxmlcontenttype/{xmlcontenttypevalue}`
     pub fn get(xmlcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(xmlcontenttypevalue)
@@ -15365,6 +15577,10 @@ impl Appfwxmlerrorpage {
     /// `DELETE /nitro/v1/config/appfwxmlerrorpage/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwxmlerrorpage?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwxmlerrorpage/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15485,6 +15701,10 @@ impl Appfwxmlschema {
     /// `DELETE /nitro/v1/config/appfwxmlschema/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/appfwxmlschema?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/appfwxmlschema/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

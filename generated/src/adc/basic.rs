@@ -337,6 +337,10 @@ impl Location {
     pub fn delete(ipfrom: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(ipfrom))
     }
+    /// `POST /nitro/v1/config/location?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/location/{ipfrom}`
     pub fn get(ipfrom: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(ipfrom)
@@ -1691,6 +1695,10 @@ impl Radiusnode {
     pub fn delete(nodeprefix: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(nodeprefix))
     }
+    /// `POST /nitro/v1/config/radiusnode?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/radiusnode/{nodeprefix}`
     pub fn get(nodeprefix: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(nodeprefix)
@@ -2162,6 +2170,10 @@ impl Server {
     /// `DELETE /nitro/v1/config/server/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/server?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/server/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4618,6 +4630,10 @@ impl Service {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/service?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/service/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4851,6 +4867,10 @@ impl ServiceDospolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname"])
     }
+    /// `POST /nitro/v1/config/service_dospolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/service_dospolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5067,6 +5087,10 @@ impl ServiceLbmonitorBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["monitor_name"])
     }
+    /// `POST /nitro/v1/config/service_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/service_lbmonitor_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5174,6 +5198,10 @@ impl ServiceScpolicyBinding {
     /// Arguments: `policyname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname"])
+    }
+    /// `POST /nitro/v1/config/service_scpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/service_scpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5931,6 +5959,10 @@ impl Servicegroup {
     pub fn delete(servicegroupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(servicegroupname))
     }
+    /// `POST /nitro/v1/config/servicegroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/servicegroup/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -6257,6 +6289,10 @@ impl ServicegroupLbmonitorBinding {
     /// Arguments: `port`, `monitor_name`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["port", "monitor_name"])
+    }
+    /// `POST /nitro/v1/config/servicegroup_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/servicegroup_lbmonitor_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -6724,6 +6760,10 @@ impl ServicegroupServicegroupmemberBinding {
     /// Arguments: `ip`, `servername`, `port`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ip", "servername", "port"])
+    }
+    /// `POST /nitro/v1/config/servicegroup_servicegroupmember_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/servicegroup_servicegroupmember_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -7826,6 +7866,10 @@ impl Vserver {
     /// `DELETE /nitro/v1/config/vserver/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `PUT /nitro/v1/config/vserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {

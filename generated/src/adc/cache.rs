@@ -605,6 +605,10 @@ impl Cachecontentgroup {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/cachecontentgroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/cachecontentgroup/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -746,6 +750,10 @@ impl Cacheforwardproxy {
     /// Keys: `ipaddress`, `port`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/cacheforwardproxy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/cacheforwardproxy`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -2177,6 +2185,10 @@ impl Cachepolicy {
     pub fn delete(policyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(policyname))
     }
+    /// `POST /nitro/v1/config/cachepolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/cachepolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(policyname)
@@ -3064,6 +3076,10 @@ impl Cachepolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/cachepolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/cachepolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -3304,6 +3320,10 @@ impl CachepolicylabelCachepolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/cachepolicylabel_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/cachepolicylabel_cachepolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -3595,6 +3615,10 @@ impl Cacheselector {
     /// `DELETE /nitro/v1/config/cacheselector/{selectorname}`
     pub fn delete(selectorname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(selectorname))
+    }
+    /// `POST /nitro/v1/config/cacheselector?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/cacheselector/{selectorname}`
     pub fn get(selectorname: &str) -> rt::Request<Vec<Self>> {

@@ -691,6 +691,10 @@ impl Clusterinstance {
     pub fn delete(clid: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(clid))
     }
+    /// `POST /nitro/v1/config/clusterinstance?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusterinstance/{clid}`
     pub fn get(clid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(clid)
@@ -1592,6 +1596,10 @@ impl Clusternode {
     pub fn delete(nodeid: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(nodeid))
     }
+    /// `POST /nitro/v1/config/clusternode?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternode/{nodeid}`
     pub fn get(nodeid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(nodeid)
@@ -1831,6 +1839,10 @@ impl ClusternodeRoutemonitorBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["routemonitor", "netmask"])
     }
+    /// `POST /nitro/v1/config/clusternode_routemonitor_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternode_routemonitor_binding/{nodeid}`
     pub fn get(nodeid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(nodeid)
@@ -2003,6 +2015,10 @@ impl Clusternodegroup {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/clusternodegroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternodegroup/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2122,6 +2138,10 @@ impl ClusternodegroupAuthenticationvserverBinding {
     /// Arguments: `name`, `vserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "vserver"])
+    }
+    /// `POST /nitro/v1/config/clusternodegroup_authenticationvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/clusternodegroup_authenticationvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2386,6 +2406,10 @@ impl ClusternodegroupClusternodeBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "node"])
     }
+    /// `POST /nitro/v1/config/clusternodegroup_clusternode_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternodegroup_clusternode_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2493,6 +2517,10 @@ impl ClusternodegroupCrvserverBinding {
     /// Arguments: `name`, `vserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "vserver"])
+    }
+    /// `POST /nitro/v1/config/clusternodegroup_crvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/clusternodegroup_crvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2602,6 +2630,10 @@ impl ClusternodegroupCsvserverBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "vserver"])
     }
+    /// `POST /nitro/v1/config/clusternodegroup_csvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternodegroup_csvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2709,6 +2741,10 @@ impl ClusternodegroupGslbsiteBinding {
     /// Arguments: `name`, `gslbsite`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "gslbsite"])
+    }
+    /// `POST /nitro/v1/config/clusternodegroup_gslbsite_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/clusternodegroup_gslbsite_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2818,6 +2854,10 @@ impl ClusternodegroupGslbvserverBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "vserver"])
     }
+    /// `POST /nitro/v1/config/clusternodegroup_gslbvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternodegroup_gslbvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2925,6 +2965,10 @@ impl ClusternodegroupLbvserverBinding {
     /// Arguments: `name`, `vserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "vserver"])
+    }
+    /// `POST /nitro/v1/config/clusternodegroup_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/clusternodegroup_lbvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3034,6 +3078,10 @@ impl ClusternodegroupNslimitidentifierBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["identifiername"])
     }
+    /// `POST /nitro/v1/config/clusternodegroup_nslimitidentifier_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternodegroup_nslimitidentifier_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3141,6 +3189,10 @@ impl ClusternodegroupServiceBinding {
     /// Arguments: `name`, `service`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "service"])
+    }
+    /// `POST /nitro/v1/config/clusternodegroup_service_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/clusternodegroup_service_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3250,6 +3302,10 @@ impl ClusternodegroupStreamidentifierBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["identifiername"])
     }
+    /// `POST /nitro/v1/config/clusternodegroup_streamidentifier_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/clusternodegroup_streamidentifier_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3357,6 +3413,10 @@ impl ClusternodegroupVpnvserverBinding {
     /// Arguments: `name`, `vserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["name", "vserver"])
+    }
+    /// `POST /nitro/v1/config/clusternodegroup_vpnvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/clusternodegroup_vpnvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -241,6 +241,10 @@ impl Cmpaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/cmpaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/cmpaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1137,6 +1141,10 @@ impl Cmppolicy {
     /// `DELETE /nitro/v1/config/cmppolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/cmppolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/cmppolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2117,6 +2125,10 @@ impl Cmppolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/cmppolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/cmppolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2359,6 +2371,10 @@ impl CmppolicylabelCmppolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/cmppolicylabel_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/cmppolicylabel_cmppolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

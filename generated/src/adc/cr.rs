@@ -462,6 +462,10 @@ impl Crpolicy {
     pub fn delete(policyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(policyname))
     }
+    /// `POST /nitro/v1/config/crpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crpolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(policyname)
@@ -1723,6 +1727,10 @@ impl Crvserver {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/crvserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1857,6 +1865,10 @@ impl CrvserverAnalyticsprofileBinding {
     /// `DELETE /nitro/v1/config/crvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/crvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2035,6 +2047,10 @@ impl CrvserverAppflowpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/crvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2225,6 +2241,10 @@ impl CrvserverAppfwpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_appfwpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2402,6 +2422,10 @@ impl CrvserverAppqoepolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/crvserver_appqoepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_appqoepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2754,6 +2778,10 @@ impl CrvserverCachepolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2941,6 +2969,10 @@ impl CrvserverCmppolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_cmppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3120,6 +3152,10 @@ impl CrvserverCrpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_crpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_crpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3296,6 +3332,10 @@ impl CrvserverCspolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/crvserver_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_cspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3475,6 +3515,10 @@ impl CrvserverFeopolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3650,6 +3694,10 @@ impl CrvserverFilterpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/crvserver_filterpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_filterpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3829,6 +3877,10 @@ impl CrvserverIcapolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_icapolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_icapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3942,6 +3994,10 @@ impl CrvserverLbvserverBinding {
     /// Arguments: `lbvserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["lbvserver"])
+    }
+    /// `POST /nitro/v1/config/crvserver_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_lbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4107,6 +4163,10 @@ impl CrvserverPolicymapBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/crvserver_policymap_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_policymap_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4286,6 +4346,10 @@ impl CrvserverResponderpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4464,6 +4528,10 @@ impl CrvserverRewritepolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/crvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/crvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4641,6 +4709,10 @@ impl CrvserverSpilloverpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/crvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/crvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

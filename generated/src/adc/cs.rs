@@ -183,6 +183,10 @@ impl Csaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/csaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -542,6 +546,10 @@ impl Cspolicy {
     /// `DELETE /nitro/v1/config/cspolicy/{policyname}`
     pub fn delete(policyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(policyname))
+    }
+    /// `POST /nitro/v1/config/cspolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/cspolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
@@ -1369,6 +1377,10 @@ impl Cspolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/cspolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/cspolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -1605,6 +1617,10 @@ impl CspolicylabelCspolicyBinding {
     /// Arguments: `policyname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname"])
+    }
+    /// `POST /nitro/v1/config/cspolicylabel_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/cspolicylabel_cspolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -3161,6 +3177,10 @@ impl Csvserver {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/csvserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3295,6 +3315,10 @@ impl CsvserverAnalyticsprofileBinding {
     /// `DELETE /nitro/v1/config/csvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/csvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3483,6 +3507,10 @@ impl CsvserverAppflowpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3648,6 +3676,10 @@ impl CsvserverAppfwpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_appfwpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3827,6 +3859,10 @@ impl CsvserverAppqoepolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_appqoepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_appqoepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3992,6 +4028,10 @@ impl CsvserverAuditnslogpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4159,6 +4199,10 @@ impl CsvserverAuditsyslogpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4324,6 +4368,10 @@ impl CsvserverAuthorizationpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_authorizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4717,6 +4765,10 @@ impl CsvserverBotpolicyBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/csvserver_botpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_botpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4873,6 +4925,10 @@ impl CsvserverCachepolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5039,6 +5095,10 @@ impl CsvserverCmppolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_cmppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5217,6 +5277,10 @@ impl CsvserverContentinspectionpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_contentinspectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_contentinspectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5402,6 +5466,10 @@ impl CsvserverCspolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_cspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5581,6 +5649,10 @@ impl CsvserverDomainBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["domainname"])
     }
+    /// `POST /nitro/v1/config/csvserver_domain_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_domain_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5737,6 +5809,10 @@ impl CsvserverFeopolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5904,6 +5980,10 @@ impl CsvserverFilterpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_filterpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_filterpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6026,6 +6106,10 @@ impl CsvserverGslbvserverBinding {
     /// Arguments: `vserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vserver"])
+    }
+    /// `POST /nitro/v1/config/csvserver_gslbvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_gslbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6166,6 +6250,10 @@ impl CsvserverLbvserverBinding {
     /// Arguments: `lbvserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["lbvserver"])
+    }
+    /// `POST /nitro/v1/config/csvserver_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_lbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6324,6 +6412,10 @@ impl CsvserverResponderpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6480,6 +6572,10 @@ impl CsvserverRewritepolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6638,6 +6734,10 @@ impl CsvserverSpilloverpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6794,6 +6894,10 @@ impl CsvserverTmtrafficpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/csvserver_tmtrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_tmtrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6952,6 +7056,10 @@ impl CsvserverTransformpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/csvserver_transformpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/csvserver_transformpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7074,6 +7182,10 @@ impl CsvserverVpnvserverBinding {
     /// Arguments: `vserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vserver"])
+    }
+    /// `POST /nitro/v1/config/csvserver_vpnvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/csvserver_vpnvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -188,6 +188,10 @@ impl Dbdbprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/dbdbprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dbdbprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -316,6 +320,10 @@ impl Dbuser {
     /// `DELETE /nitro/v1/config/dbuser/{username}`
     pub fn delete(username: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(username))
+    }
+    /// `POST /nitro/v1/config/dbuser?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dbuser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {

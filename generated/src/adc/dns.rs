@@ -179,6 +179,10 @@ impl Dnsaaaarec {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/dnsaaaarec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnsaaaarec`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -421,6 +425,10 @@ impl Dnsaction {
     pub fn delete(actionname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(actionname))
     }
+    /// `POST /nitro/v1/config/dnsaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnsaction/{actionname}`
     pub fn get(actionname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(actionname)
@@ -568,6 +576,10 @@ impl Dnsaction64 {
     /// `DELETE /nitro/v1/config/dnsaction64/{actionname}`
     pub fn delete(actionname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(actionname))
+    }
+    /// `POST /nitro/v1/config/dnsaction64?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnsaction64/{actionname}`
     pub fn get(actionname: &str) -> rt::Request<Vec<Self>> {
@@ -744,6 +756,10 @@ impl Dnsaddrec {
     /// Keys: `hostname`, `ipaddress`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/dnsaddrec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnsaddrec/{hostname}`
     pub fn get(hostname: &str) -> rt::Request<Vec<Self>> {
@@ -944,6 +960,10 @@ impl Dnscaarec {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["tag", "valuestring"])
     }
+    /// `POST /nitro/v1/config/dnscaarec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnscaarec/{domain}` (method inferred: the reference gives none)
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(domain)
@@ -1107,6 +1127,10 @@ impl Dnscnamerec {
     /// `DELETE /nitro/v1/config/dnscnamerec/{aliasname}`
     pub fn delete(aliasname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(aliasname))
+    }
+    /// `POST /nitro/v1/config/dnscnamerec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnscnamerec/{aliasname}`
     pub fn get(aliasname: &str) -> rt::Request<Vec<Self>> {
@@ -1805,6 +1829,10 @@ impl Dnskey {
     pub fn delete(keyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(keyname))
     }
+    /// `POST /nitro/v1/config/dnskey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnskey/{keyname}`
     pub fn get(keyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(keyname)
@@ -1998,6 +2026,10 @@ impl Dnsmxrec {
     /// Keys: `domain`, `mx`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/dnsmxrec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnsmxrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -2256,6 +2288,10 @@ impl Dnsnameserver {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/dnsnameserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnsnameserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -2491,6 +2527,10 @@ impl Dnsnaptrrec {
     /// Keys: `domain`, `flags`, `order`, `preference`, `regexp`, `replacement`, `services`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/dnsnaptrrec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnsnaptrrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -2822,6 +2862,10 @@ impl Dnsnsrec {
     /// Keys: `domain`, `nameserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/dnsnsrec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnsnsrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -3406,6 +3450,10 @@ impl Dnspolicy {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/dnspolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnspolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3579,6 +3627,10 @@ impl Dnspolicy64 {
     /// `DELETE /nitro/v1/config/dnspolicy64/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/dnspolicy64?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnspolicy64/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4325,6 +4377,10 @@ impl Dnspolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/dnspolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnspolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -4563,6 +4619,10 @@ impl DnspolicylabelDnspolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/dnspolicylabel_dnspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnspolicylabel_dnspolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -4969,6 +5029,10 @@ impl Dnsprofile {
     pub fn delete(dnsprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(dnsprofilename))
     }
+    /// `POST /nitro/v1/config/dnsprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnsprofile/{dnsprofilename}`
     pub fn get(dnsprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(dnsprofilename)
@@ -5292,6 +5356,10 @@ impl Dnsptrrec {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/dnsptrrec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnsptrrec/{reversedomain}`
     pub fn get(reversedomain: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(reversedomain)
@@ -5503,6 +5571,10 @@ impl Dnssoarec {
     pub fn delete(domain: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(domain))
     }
+    /// `POST /nitro/v1/config/dnssoarec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnssoarec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(domain)
@@ -5698,6 +5770,10 @@ impl Dnssrvrec {
     /// Keys: `domain`, `target`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/dnssrvrec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnssrvrec`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -5947,6 +6023,10 @@ impl Dnssuffix {
     pub fn delete(dnssuffix: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(dnssuffix))
     }
+    /// `POST /nitro/v1/config/dnssuffix?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnssuffix/{Dnssuffix}`
     pub fn get(dnssuffix: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(dnssuffix)
@@ -6122,6 +6202,10 @@ impl Dnstxtrec {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/dnstxtrec?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/dnstxtrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(domain)
@@ -6227,6 +6311,10 @@ impl Dnsview {
     /// `DELETE /nitro/v1/config/dnsview/{viewname}`
     pub fn delete(viewname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(viewname))
+    }
+    /// `POST /nitro/v1/config/dnsview?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnsview/{viewname}`
     pub fn get(viewname: &str) -> rt::Request<Vec<Self>> {
@@ -6681,6 +6769,10 @@ impl Dnszone {
     /// `DELETE /nitro/v1/config/dnszone/{zonename}`
     pub fn delete(zonename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(zonename))
+    }
+    /// `POST /nitro/v1/config/dnszone?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/dnszone/{zonename}`
     pub fn get(zonename: &str) -> rt::Request<Vec<Self>> {

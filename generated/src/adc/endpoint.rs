@@ -129,6 +129,10 @@ impl Endpointinfo {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["endpointname"])
     }
+    /// `POST /nitro/v1/config/endpointinfo?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/endpointinfo` (method inferred: the reference gives none)
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()

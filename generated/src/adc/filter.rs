@@ -203,6 +203,10 @@ impl Filteraction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/filteraction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/filteraction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -675,6 +679,10 @@ impl Filterhtmlinjectionvariable {
     pub fn delete(variable: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(variable))
     }
+    /// `POST /nitro/v1/config/filterhtmlinjectionvariable?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/filterhtmlinjectionvariable/{variable}`
     pub fn get(variable: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(variable)
@@ -819,6 +827,10 @@ impl Filterpolicy {
     /// `DELETE /nitro/v1/config/filterpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/filterpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/filterpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -2645,6 +2645,10 @@ impl Gslbservice {
     pub fn delete(servicename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(servicename))
     }
+    /// `POST /nitro/v1/config/gslbservice?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbservice/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicename)
@@ -2880,6 +2884,10 @@ impl GslbserviceDnsviewBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["viewname"])
     }
+    /// `POST /nitro/v1/config/gslbservice_dnsview_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbservice_dnsview_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicename)
@@ -3073,6 +3081,10 @@ impl GslbserviceLbmonitorBinding {
     /// Arguments: `monitor_name`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["monitor_name"])
+    }
+    /// `POST /nitro/v1/config/gslbservice_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/gslbservice_lbmonitor_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -3713,6 +3725,10 @@ impl Gslbservicegroup {
     pub fn delete(servicegroupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(servicegroupname))
     }
+    /// `POST /nitro/v1/config/gslbservicegroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbservicegroup/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -4146,6 +4162,10 @@ impl GslbservicegroupGslbservicegroupmemberBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ip", "servername", "port"])
     }
+    /// `POST /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -4365,6 +4385,10 @@ impl GslbservicegroupLbmonitorBinding {
     /// Arguments: `port`, `monitor_name`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["port", "monitor_name"])
+    }
+    /// `POST /nitro/v1/config/gslbservicegroup_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/gslbservicegroup_lbmonitor_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -4888,6 +4912,10 @@ impl Gslbsite {
     /// `DELETE /nitro/v1/config/gslbsite/{sitename}`
     pub fn delete(sitename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(sitename))
+    }
+    /// `POST /nitro/v1/config/gslbsite?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/gslbsite/{sitename}`
     pub fn get(sitename: &str) -> rt::Request<Vec<Self>> {
@@ -6521,6 +6549,10 @@ impl Gslbvserver {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/gslbvserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6832,6 +6864,10 @@ impl GslbvserverDomainBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["domainname", "backupipflag", "cookie_domainflag"])
     }
+    /// `POST /nitro/v1/config/gslbvserver_domain_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbvserver_domain_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7072,6 +7108,10 @@ impl GslbvserverGslbserviceBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servicename", "domainname"])
     }
+    /// `POST /nitro/v1/config/gslbvserver_gslbservice_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbvserver_gslbservice_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7197,6 +7237,10 @@ impl GslbvserverGslbservicegroupBinding {
     /// Arguments: `servicegroupname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servicegroupname"])
+    }
+    /// `POST /nitro/v1/config/gslbvserver_gslbservicegroup_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/gslbvserver_gslbservicegroup_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7571,6 +7615,10 @@ impl GslbvserverLbpolicyBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/gslbvserver_lbpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/gslbvserver_lbpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7728,6 +7776,10 @@ impl GslbvserverSpilloverpolicyBinding {
     /// Arguments: `policyname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname"])
+    }
+    /// `POST /nitro/v1/config/gslbvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/gslbvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -614,6 +614,10 @@ impl Hanode {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/hanode?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/hanode/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -1198,6 +1202,10 @@ impl HanodeRoutemonitor6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["routemonitor", "netmask"])
     }
+    /// `POST /nitro/v1/config/hanode_routemonitor6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/hanode_routemonitor6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -1328,6 +1336,10 @@ impl HanodeRoutemonitorBinding {
     /// Arguments: `routemonitor`, `netmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["routemonitor", "netmask"])
+    }
+    /// `POST /nitro/v1/config/hanode_routemonitor_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/hanode_routemonitor_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {

@@ -166,6 +166,10 @@ impl Ipsecalgprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/ipsecalgprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/ipsecalgprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)

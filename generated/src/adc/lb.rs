@@ -174,6 +174,10 @@ impl Lbaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lbaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbaction/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -751,6 +755,10 @@ impl Lbgroup {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lbgroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbgroup/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -961,6 +969,10 @@ impl LbgroupLbvserverBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vservername"])
     }
+    /// `POST /nitro/v1/config/lbgroup_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbgroup_lbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1124,6 +1136,10 @@ impl Lbmetrictable {
     /// `DELETE /nitro/v1/config/lbmetrictable/{metrictable}`
     pub fn delete(metrictable: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(metrictable))
+    }
+    /// `POST /nitro/v1/config/lbmetrictable?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbmetrictable/{metrictable}`
     pub fn get(metrictable: &str) -> rt::Request<Vec<Self>> {
@@ -1358,6 +1374,10 @@ impl LbmetrictableMetricBinding {
     /// Arguments: `metric`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["metric"])
+    }
+    /// `POST /nitro/v1/config/lbmetrictable_metric_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbmetrictable_metric_binding/{metrictable}`
     pub fn get(metrictable: &str) -> rt::Request<Vec<Self>> {
@@ -3800,6 +3820,10 @@ impl Lbmonitor {
     pub fn delete(monitorname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(monitorname))
     }
+    /// `POST /nitro/v1/config/lbmonitor?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbmonitor/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(monitorname)
@@ -4073,6 +4097,10 @@ impl LbmonitorMetricBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["metric"])
     }
+    /// `POST /nitro/v1/config/lbmonitor_metric_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbmonitor_metric_binding/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(monitorname)
@@ -4223,6 +4251,10 @@ impl LbmonitorServiceBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servicename", "servicegroupname"])
     }
+    /// `POST /nitro/v1/config/lbmonitor_service_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
 }
 /// NITRO binding resource `lbmonitor_servicegroup_binding` of ADC group `lb`.
 ///
@@ -4364,6 +4396,10 @@ impl LbmonitorServicegroupBinding {
     /// Arguments: `servicename`, `servicegroupname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servicename", "servicegroupname"])
+    }
+    /// `POST /nitro/v1/config/lbmonitor_servicegroup_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
 }
 /// NITRO binding resource `lbmonitor_sslcertkey_binding` of ADC group `lb`.
@@ -4519,6 +4555,10 @@ impl LbmonitorSslcertkeyBinding {
     /// Arguments: `certkeyname`, `ca`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["certkeyname", "ca"])
+    }
+    /// `POST /nitro/v1/config/lbmonitor_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbmonitor_sslcertkey_binding/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
@@ -5274,6 +5314,10 @@ impl Lbpolicy {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lbpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbpolicy/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5496,6 +5540,10 @@ impl Lbpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/lbpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbpolicylabel/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -5642,6 +5690,10 @@ impl LbpolicylabelLbpolicyBinding {
     /// `DELETE /nitro/v1/config/lbpolicylabel_lbpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
+    }
+    /// `POST /nitro/v1/config/lbpolicylabel_lbpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbpolicylabel_lbpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -5914,6 +5966,10 @@ impl Lbprofile {
     pub fn delete(lbprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(lbprofilename))
     }
+    /// `POST /nitro/v1/config/lbprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbprofile/{lbprofilename}`
     pub fn get(lbprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(lbprofilename)
@@ -6065,6 +6121,10 @@ impl Lbroute {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/lbroute?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbroute`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -6190,6 +6250,10 @@ impl Lbroute6 {
     /// `DELETE /nitro/v1/config/lbroute6/{network}`
     pub fn delete(network: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(network))
+    }
+    /// `POST /nitro/v1/config/lbroute6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbroute6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -8293,6 +8357,10 @@ impl Lbvserver {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lbvserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8448,6 +8516,10 @@ impl LbvserverAnalyticsprofileBinding {
     /// Arguments: `analyticsprofile`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["analyticsprofile"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_analyticsprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8626,6 +8698,10 @@ impl LbvserverAppflowpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8794,6 +8870,10 @@ impl LbvserverAppfwpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_appfwpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8950,6 +9030,10 @@ impl LbvserverAppqoepolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_appqoepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_appqoepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9119,6 +9203,10 @@ impl LbvserverAuditnslogpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -9287,6 +9375,10 @@ impl LbvserverAuditsyslogpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -9454,6 +9546,10 @@ impl LbvserverAuthorizationpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_authorizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9880,6 +9976,10 @@ impl LbvserverBotpolicyBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lbvserver_botpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_botpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10037,6 +10137,10 @@ impl LbvserverCachepolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10186,6 +10290,10 @@ impl LbvserverCapolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_capolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_capolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10354,6 +10462,10 @@ impl LbvserverCmppolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_cmppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10530,6 +10642,10 @@ impl LbvserverContentinspectionpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_contentinspectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_contentinspectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10850,6 +10966,10 @@ impl LbvserverDnspolicy64Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_dnspolicy64_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_dnspolicy64_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11114,6 +11234,10 @@ impl LbvserverFeopolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11274,6 +11398,10 @@ impl LbvserverFilterpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_filterpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_filterpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11468,6 +11596,10 @@ impl LbvserverLbpolicyBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lbvserver_lbpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_lbpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11619,6 +11751,10 @@ impl LbvserverPqpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_pqpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_pqpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11777,6 +11913,10 @@ impl LbvserverResponderpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11934,6 +12074,10 @@ impl LbvserverRewritepolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -12083,6 +12227,10 @@ impl LbvserverScpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_scpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_scpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12437,6 +12585,10 @@ impl LbvserverServiceBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servicename", "servicegroupname"])
     }
+    /// `POST /nitro/v1/config/lbvserver_service_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_service_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -12571,6 +12723,10 @@ impl LbvserverServicegroupBinding {
     /// Arguments: `servicename`, `servicegroupname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servicename", "servicegroupname"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_servicegroup_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_servicegroup_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13044,6 +13200,10 @@ impl LbvserverSpilloverpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13201,6 +13361,10 @@ impl LbvserverTmtrafficpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_tmtrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_tmtrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13357,6 +13521,10 @@ impl LbvserverTransformpolicyBinding {
     /// Arguments: `policyname`, `bindpoint`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
+    }
+    /// `POST /nitro/v1/config/lbvserver_transformpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_transformpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13539,6 +13707,10 @@ impl LbvserverVideooptimizationdetectionpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_videooptimizationdetectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationdetectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13719,6 +13891,10 @@ impl LbvserverVideooptimizationpacingpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "bindpoint", "priority"])
     }
+    /// `POST /nitro/v1/config/lbvserver_videooptimizationpacingpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationpacingpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13881,6 +14057,10 @@ impl LbvserverVideooptimizationpolicyBinding {
     /// `DELETE /nitro/v1/config/lbvserver_videooptimizationpolicy_binding/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/lbvserver_videooptimizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14048,6 +14228,10 @@ impl Lbwlm {
     /// `DELETE /nitro/v1/config/lbwlm/{wlmname}`
     pub fn delete(wlmname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(wlmname))
+    }
+    /// `POST /nitro/v1/config/lbwlm?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbwlm/{wlmname}`
     pub fn get(wlmname: &str) -> rt::Request<Vec<Self>> {
@@ -14252,6 +14436,10 @@ impl LbwlmLbvserverBinding {
     /// Arguments: `vservername`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vservername"])
+    }
+    /// `POST /nitro/v1/config/lbwlm_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lbwlm_lbvserver_binding/{wlmname}`
     pub fn get(wlmname: &str) -> rt::Request<Vec<Self>> {

@@ -149,6 +149,10 @@ impl Lsnappsattributes {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lsnappsattributes?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnappsattributes/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -404,6 +408,10 @@ impl Lsnappsprofile {
     pub fn delete(appsprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(appsprofilename))
     }
+    /// `POST /nitro/v1/config/lsnappsprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnappsprofile/{appsprofilename}`
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(appsprofilename)
@@ -611,6 +619,10 @@ impl LsnappsprofileLsnappsattributesBinding {
     pub fn delete(appsprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(appsprofilename))
     }
+    /// `POST /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding/{appsprofilename}` (method inferred: the reference gives none)
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(appsprofilename)
@@ -728,6 +740,10 @@ impl LsnappsprofilePortBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["lsnport"])
     }
+    /// `POST /nitro/v1/config/lsnappsprofile_port_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnappsprofile_port_binding/{appsprofilename}`
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(appsprofilename)
@@ -834,6 +850,10 @@ impl Lsnclient {
     /// `DELETE /nitro/v1/config/lsnclient/{clientname}`
     pub fn delete(clientname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(clientname))
+    }
+    /// `POST /nitro/v1/config/lsnclient?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsnclient/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
@@ -1094,6 +1114,10 @@ impl LsnclientNetwork6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["network", "netmask", "network6", "td"])
     }
+    /// `POST /nitro/v1/config/lsnclient_network6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnclient_network6_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(clientname)
@@ -1233,6 +1257,10 @@ impl LsnclientNetworkBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["network", "netmask", "td"])
     }
+    /// `POST /nitro/v1/config/lsnclient_network_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnclient_network_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(clientname)
@@ -1360,6 +1388,10 @@ impl LsnclientNsacl6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["acl6name", "td"])
     }
+    /// `POST /nitro/v1/config/lsnclient_nsacl6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnclient_nsacl6_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(clientname)
@@ -1486,6 +1518,10 @@ impl LsnclientNsaclBinding {
     /// Arguments: `aclname`, `td`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["aclname", "td"])
+    }
+    /// `POST /nitro/v1/config/lsnclient_nsacl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsnclient_nsacl_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
@@ -2005,6 +2041,10 @@ impl Lsngroup {
     pub fn delete(groupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(groupname))
     }
+    /// `POST /nitro/v1/config/lsngroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsngroup/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2284,6 +2324,10 @@ impl LsngroupIpsecalgprofileBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipsecalgprofile"])
     }
+    /// `POST /nitro/v1/config/lsngroup_ipsecalgprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsngroup_ipsecalgprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2398,6 +2442,10 @@ impl LsngroupLsnappsprofileBinding {
     /// Arguments: `appsprofilename`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["appsprofilename"])
+    }
+    /// `POST /nitro/v1/config/lsngroup_lsnappsprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsngroup_lsnappsprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2518,6 +2566,10 @@ impl LsngroupLsnhttphdrlogprofileBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["httphdrlogprofilename"])
     }
+    /// `POST /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2633,6 +2685,10 @@ impl LsngroupLsnlogprofileBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["logprofilename"])
     }
+    /// `POST /nitro/v1/config/lsngroup_lsnlogprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsngroup_lsnlogprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2747,6 +2803,10 @@ impl LsngroupLsnpoolBinding {
     /// Arguments: `poolname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["poolname"])
+    }
+    /// `POST /nitro/v1/config/lsngroup_lsnpool_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsngroup_lsnpool_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2867,6 +2927,10 @@ impl LsngroupLsnrtspalgprofileBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["rtspalgprofilename"])
     }
+    /// `POST /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2985,6 +3049,10 @@ impl LsngroupLsnsipalgprofileBinding {
     /// Arguments: `sipalgprofilename`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["sipalgprofilename"])
+    }
+    /// `POST /nitro/v1/config/lsngroup_lsnsipalgprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsngroup_lsnsipalgprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -3105,6 +3173,10 @@ impl LsngroupLsntransportprofileBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["transportprofilename"])
     }
+    /// `POST /nitro/v1/config/lsngroup_lsntransportprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsngroup_lsntransportprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -3219,6 +3291,10 @@ impl LsngroupPcpserverBinding {
     /// Arguments: `pcpserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["pcpserver"])
+    }
+    /// `POST /nitro/v1/config/lsngroup_pcpserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsngroup_pcpserver_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -3381,6 +3457,10 @@ impl Lsnhttphdrlogprofile {
     /// `DELETE /nitro/v1/config/lsnhttphdrlogprofile/{httphdrlogprofilename}`
     pub fn delete(httphdrlogprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(httphdrlogprofilename))
+    }
+    /// `POST /nitro/v1/config/lsnhttphdrlogprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsnhttphdrlogprofile/{httphdrlogprofilename}`
     pub fn get(httphdrlogprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -3545,6 +3625,10 @@ impl Lsnip6profile {
     /// `DELETE /nitro/v1/config/lsnip6profile/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/lsnip6profile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsnip6profile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3714,6 +3798,10 @@ impl Lsnlogprofile {
     /// `DELETE /nitro/v1/config/lsnlogprofile/{logprofilename}`
     pub fn delete(logprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(logprofilename))
+    }
+    /// `POST /nitro/v1/config/lsnlogprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsnlogprofile/{logprofilename}`
     pub fn get(logprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -4010,6 +4098,10 @@ impl Lsnpool {
     pub fn delete(poolname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(poolname))
     }
+    /// `POST /nitro/v1/config/lsnpool?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnpool/{poolname}`
     pub fn get(poolname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(poolname)
@@ -4239,6 +4331,10 @@ impl LsnpoolLsnipBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ownernode", "lsnip"])
     }
+    /// `POST /nitro/v1/config/lsnpool_lsnip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnpool_lsnip_binding/{poolname}`
     pub fn get(poolname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(poolname)
@@ -4394,6 +4490,10 @@ impl Lsnrtspalgprofile {
     /// `DELETE /nitro/v1/config/lsnrtspalgprofile/{rtspalgprofilename}`
     pub fn delete(rtspalgprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(rtspalgprofilename))
+    }
+    /// `POST /nitro/v1/config/lsnrtspalgprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsnrtspalgprofile/{rtspalgprofilename}`
     pub fn get(rtspalgprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -6014,6 +6114,10 @@ impl Lsnsipalgprofile {
     pub fn delete(sipalgprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(sipalgprofilename))
     }
+    /// `POST /nitro/v1/config/lsnsipalgprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnsipalgprofile/{sipalgprofilename}`
     pub fn get(sipalgprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sipalgprofilename)
@@ -6279,6 +6383,10 @@ impl Lsnstatic {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/lsnstatic?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/lsnstatic/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6513,6 +6621,10 @@ impl Lsntransportprofile {
     /// `DELETE /nitro/v1/config/lsntransportprofile/{transportprofilename}`
     pub fn delete(transportprofilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(transportprofilename))
+    }
+    /// `POST /nitro/v1/config/lsntransportprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/lsntransportprofile/{transportprofilename}`
     pub fn get(transportprofilename: &str) -> rt::Request<Vec<Self>> {

@@ -1714,6 +1714,10 @@ impl Arp {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/arp?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/arp`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -1976,6 +1980,10 @@ impl Bridgegroup {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/bridgegroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/bridgegroup/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2225,6 +2233,10 @@ impl BridgegroupNsip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask", "td", "ownergroup"])
     }
+    /// `POST /nitro/v1/config/bridgegroup_nsip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/bridgegroup_nsip6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2365,6 +2377,10 @@ impl BridgegroupNsipBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask", "td", "ownergroup"])
     }
+    /// `POST /nitro/v1/config/bridgegroup_nsip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/bridgegroup_nsip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2476,6 +2492,10 @@ impl BridgegroupVlanBinding {
     /// Arguments: `vlan`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vlan"])
+    }
+    /// `POST /nitro/v1/config/bridgegroup_vlan_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/bridgegroup_vlan_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3458,6 +3478,10 @@ impl Channel {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/channel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/channel/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -3717,6 +3741,10 @@ impl ChannelInterfaceBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
     }
+    /// `POST /nitro/v1/config/channel_interface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/channel_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -3908,6 +3936,10 @@ impl Fis {
     /// `DELETE /nitro/v1/config/fis/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/fis?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/fis/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4107,6 +4139,10 @@ impl FisChannelBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
     }
+    /// `POST /nitro/v1/config/fis_channel_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/fis_channel_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4214,6 +4250,10 @@ impl FisInterfaceBinding {
     /// Arguments: `ifnum`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
+    }
+    /// `POST /nitro/v1/config/fis_interface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
 }
 /// NITRO config resource `forwardingsession` of ADC group `network`.
@@ -4383,6 +4423,10 @@ impl Forwardingsession {
     /// `DELETE /nitro/v1/config/forwardingsession/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/forwardingsession?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/forwardingsession/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4625,6 +4669,10 @@ impl Inat {
     /// `DELETE /nitro/v1/config/inat/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/inat?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/inat/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5352,6 +5400,10 @@ impl Interfacepair {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/interfacepair?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/interfacepair/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -5498,6 +5550,10 @@ impl Ip6tunnel {
     /// `DELETE /nitro/v1/config/ip6tunnel/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/ip6tunnel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/ip6tunnel/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5733,6 +5789,10 @@ impl Ipset {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/ipset?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/ipset/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5935,6 +5995,10 @@ impl IpsetNsip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress"])
     }
+    /// `POST /nitro/v1/config/ipset_nsip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/ipset_nsip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6046,6 +6110,10 @@ impl IpsetNsipBinding {
     /// Arguments: `ipaddress`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress"])
+    }
+    /// `POST /nitro/v1/config/ipset_nsip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/ipset_nsip_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6378,6 +6446,10 @@ impl Iptunnel {
     /// `DELETE /nitro/v1/config/iptunnel/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/iptunnel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/iptunnel/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7592,6 +7664,10 @@ impl Linkset {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/linkset?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/linkset/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -7788,6 +7864,10 @@ impl LinksetChannelBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
     }
+    /// `POST /nitro/v1/config/linkset_channel_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/linkset_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -7895,6 +7975,10 @@ impl LinksetInterfaceBinding {
     /// Arguments: `ifnum`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
+    }
+    /// `POST /nitro/v1/config/linkset_interface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/linkset_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -8047,6 +8131,10 @@ impl Mapbmr {
     /// `DELETE /nitro/v1/config/mapbmr/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/mapbmr?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/mapbmr/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8260,6 +8348,10 @@ impl MapbmrBmrv4networkBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["network", "netmask"])
     }
+    /// `POST /nitro/v1/config/mapbmr_bmrv4network_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/mapbmr_bmrv4network_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8375,6 +8467,10 @@ impl Mapdmr {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/mapdmr?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/mapdmr/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8489,6 +8585,10 @@ impl Mapdomain {
     /// `DELETE /nitro/v1/config/mapdomain/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/mapdomain?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/mapdomain/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8694,6 +8794,10 @@ impl MapdomainMapbmrBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["mapbmrname"])
     }
+    /// `POST /nitro/v1/config/mapdomain_mapbmr_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/mapdomain_mapbmr_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8814,6 +8918,10 @@ impl Nat64 {
     /// `DELETE /nitro/v1/config/nat64/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/nat64?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nat64/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9193,6 +9301,10 @@ impl Nd6 {
     /// Keys: `neighbor`, `td`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/nd6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nd6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -9631,6 +9743,10 @@ impl Nd6ravariablesOnlinkipv6prefixBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipv6prefix"])
     }
+    /// `POST /nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding/{vlan}`
     pub fn get(vlan: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(vlan)
@@ -9736,6 +9852,10 @@ impl Netbridge {
     /// `DELETE /nitro/v1/config/netbridge/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/netbridge?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/netbridge/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9953,6 +10073,10 @@ impl NetbridgeIptunnelBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["tunnel"])
     }
+    /// `POST /nitro/v1/config/netbridge_iptunnel_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/netbridge_iptunnel_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10064,6 +10188,10 @@ impl NetbridgeNsip6Binding {
     /// Arguments: `ipaddress`, `netmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask"])
+    }
+    /// `POST /nitro/v1/config/netbridge_nsip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/netbridge_nsip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10177,6 +10305,10 @@ impl NetbridgeNsipBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask"])
     }
+    /// `POST /nitro/v1/config/netbridge_nsip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/netbridge_nsip_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10284,6 +10416,10 @@ impl NetbridgeVlanBinding {
     /// Arguments: `vlan`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vlan"])
+    }
+    /// `POST /nitro/v1/config/netbridge_vlan_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/netbridge_vlan_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10497,6 +10633,10 @@ impl Netprofile {
     /// `DELETE /nitro/v1/config/netprofile/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/netprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/netprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10740,6 +10880,10 @@ impl NetprofileNatruleBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["natrule", "netmask"])
     }
+    /// `POST /nitro/v1/config/netprofile_natrule_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/netprofile_natrule_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10856,6 +11000,10 @@ impl NetprofileSrcportsetBinding {
     /// Arguments: `srcportrange`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["srcportrange"])
+    }
+    /// `POST /nitro/v1/config/netprofile_srcportset_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/netprofile_srcportset_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11029,6 +11177,10 @@ impl Onlinkipv6prefix {
     /// `DELETE /nitro/v1/config/onlinkipv6prefix/{ipv6prefix}`
     pub fn delete(ipv6prefix: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(ipv6prefix))
+    }
+    /// `POST /nitro/v1/config/onlinkipv6prefix?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/onlinkipv6prefix/{ipv6prefix}`
     pub fn get(ipv6prefix: &str) -> rt::Request<Vec<Self>> {
@@ -11347,6 +11499,10 @@ impl Rnat {
     /// `DELETE /nitro/v1/config/rnat/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/rnat?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/rnat/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11755,6 +11911,10 @@ impl Rnat6Nsip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["natip6", "ownergroup"])
     }
+    /// `POST /nitro/v1/config/rnat6_nsip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/rnat6_nsip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11874,6 +12034,10 @@ impl RnatNsipBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/rnat_nsip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/rnat_nsip_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11980,6 +12144,10 @@ impl RnatRetainsourceportsetBinding {
     /// `DELETE /nitro/v1/config/rnat_retainsourceportset_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/rnat_retainsourceportset_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/rnat_retainsourceportset_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12914,6 +13082,10 @@ impl Route {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/route?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/route`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -13324,6 +13496,10 @@ impl Route6 {
     /// Keys: `network`, `gateway`, `ownergroup`, `td`, `vlan`, `vxlan`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/route6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/route6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -16553,6 +16729,10 @@ impl Vlan {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/vlan?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vlan/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -16800,6 +16980,10 @@ impl VlanChannelBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum", "tagged", "ownergroup"])
     }
+    /// `POST /nitro/v1/config/vlan_channel_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vlan_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -16930,6 +17114,10 @@ impl VlanInterfaceBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum", "tagged", "ownergroup"])
     }
+    /// `POST /nitro/v1/config/vlan_interface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vlan_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -17059,6 +17247,10 @@ impl VlanLinksetBinding {
     /// Arguments: `ifnum`, `tagged`, `ownergroup`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum", "tagged", "ownergroup"])
+    }
+    /// `POST /nitro/v1/config/vlan_linkset_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vlan_linkset_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17197,6 +17389,10 @@ impl VlanNsip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask", "td", "ownergroup"])
     }
+    /// `POST /nitro/v1/config/vlan_nsip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vlan_nsip6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -17331,6 +17527,10 @@ impl VlanNsipBinding {
     /// Arguments: `ipaddress`, `netmask`, `td`, `ownergroup`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask", "td", "ownergroup"])
+    }
+    /// `POST /nitro/v1/config/vlan_nsip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vlan_nsip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17590,6 +17790,10 @@ impl Vrid {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/vrid?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vrid/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -17841,6 +18045,10 @@ impl Vrid6 {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/vrid6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vrid6/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -18089,6 +18297,10 @@ impl Vrid6ChannelBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
     }
+    /// `POST /nitro/v1/config/vrid6_channel_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vrid6_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -18204,6 +18416,10 @@ impl Vrid6InterfaceBinding {
     /// Arguments: `ifnum`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
+    }
+    /// `POST /nitro/v1/config/vrid6_interface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vrid6_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18530,6 +18746,10 @@ impl Vrid6TrackinterfaceBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["trackifnum"])
     }
+    /// `POST /nitro/v1/config/vrid6_trackinterface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vrid6_trackinterface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -18766,6 +18986,10 @@ impl VridChannelBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
     }
+    /// `POST /nitro/v1/config/vrid_channel_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vrid_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -18881,6 +19105,10 @@ impl VridInterfaceBinding {
     /// Arguments: `ifnum`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ifnum"])
+    }
+    /// `POST /nitro/v1/config/vrid_interface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vrid_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -19206,6 +19434,10 @@ impl VridTrackinterfaceBinding {
     /// Arguments: `trackifnum`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["trackifnum"])
+    }
+    /// `POST /nitro/v1/config/vrid_trackinterface_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vrid_trackinterface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -19549,6 +19781,10 @@ impl Vxlan {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v1/config/vxlan?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vxlan/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -19867,6 +20103,10 @@ impl VxlanNsip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask"])
     }
+    /// `POST /nitro/v1/config/vxlan_nsip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vxlan_nsip6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -19978,6 +20218,10 @@ impl VxlanNsipBinding {
     /// Arguments: `ipaddress`, `netmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ipaddress", "netmask"])
+    }
+    /// `POST /nitro/v1/config/vxlan_nsip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vxlan_nsip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -20096,6 +20340,10 @@ impl VxlanSrcipBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["srcip"])
     }
+    /// `POST /nitro/v1/config/vxlan_srcip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vxlan_srcip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -20202,6 +20450,10 @@ impl Vxlanvlanmap {
     /// `DELETE /nitro/v1/config/vxlanvlanmap/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vxlanvlanmap?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vxlanvlanmap/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20414,6 +20666,10 @@ impl VxlanvlanmapVxlanBinding {
     /// Arguments: `vxlan`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vxlan"])
+    }
+    /// `POST /nitro/v1/config/vxlanvlanmap_vxlan_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vxlanvlanmap_vxlan_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

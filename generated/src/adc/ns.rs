@@ -1260,6 +1260,10 @@ impl Nsacl {
     pub fn delete(aclname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(aclname))
     }
+    /// `POST /nitro/v1/config/nsacl?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nsacl/{aclname}`
     pub fn get(aclname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(aclname)
@@ -2420,6 +2424,10 @@ impl Nsacl6 {
     pub fn delete(acl6name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(acl6name))
     }
+    /// `POST /nitro/v1/config/nsacl6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nsacl6/{acl6name}`
     pub fn get(acl6name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(acl6name)
@@ -2739,6 +2747,10 @@ impl Nsappflowcollector {
     /// `DELETE /nitro/v1/config/nsappflowcollector/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/nsappflowcollector?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nsappflowcollector/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3247,6 +3259,10 @@ impl Nsassignment {
     /// `DELETE /nitro/v1/config/nsassignment/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/nsassignment?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nsassignment/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3936,6 +3952,10 @@ impl Nscentralmanagementserver {
     /// `DELETE /nitro/v1/config/nscentralmanagementserver/{type}`
     pub fn delete(type_: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(type_))
+    }
+    /// `POST /nitro/v1/config/nscentralmanagementserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nscentralmanagementserver/{type}`
     pub fn get(type_: &str) -> rt::Request<Vec<Self>> {
@@ -7032,6 +7052,10 @@ impl Nsencryptionkey {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/nsencryptionkey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nsencryptionkey/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7654,6 +7678,10 @@ impl Nsextension {
     /// `DELETE /nitro/v1/config/nsextension/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/nsextension?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nsextension/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8935,6 +8963,10 @@ impl Nshmackey {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/nshmackey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nshmackey/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10096,6 +10128,10 @@ impl Nshttpprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/nshttpprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nshttpprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10396,6 +10432,10 @@ impl Nsicapprofile {
     /// `DELETE /nitro/v1/config/nsicapprofile/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/nsicapprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nsicapprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11103,6 +11143,10 @@ impl Nsip {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/nsip?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nsip`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -11695,6 +11739,10 @@ impl Nsip6 {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/nsip6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nsip6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -11829,6 +11877,10 @@ impl Nskeymanagerproxy {
     /// Arguments: `servername`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servername"])
+    }
+    /// `POST /nitro/v1/config/nskeymanagerproxy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nskeymanagerproxy` (method inferred: the reference gives none)
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -12644,6 +12696,10 @@ impl Nslicenseproxyserver {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/nslicenseproxyserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nslicenseproxyserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -12870,6 +12926,10 @@ impl Nslicenseserver {
     /// Keys: `licenseserverip`, `servername`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/nslicenseserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nslicenseserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -14009,6 +14069,10 @@ impl Nslimitidentifier {
     pub fn delete(limitidentifier: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(limitidentifier))
     }
+    /// `POST /nitro/v1/config/nslimitidentifier?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nslimitidentifier/{limitidentifier}`
     pub fn get(limitidentifier: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(limitidentifier)
@@ -14301,6 +14365,10 @@ impl Nslimitselector {
     /// `DELETE /nitro/v1/config/nslimitselector/{selectorname}`
     pub fn delete(selectorname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(selectorname))
+    }
+    /// `POST /nitro/v1/config/nslimitselector?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nslimitselector/{selectorname}`
     pub fn get(selectorname: &str) -> rt::Request<Vec<Self>> {
@@ -15731,6 +15799,10 @@ impl Nspartition {
     pub fn delete(partitionname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(partitionname))
     }
+    /// `POST /nitro/v1/config/nspartition?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nspartition/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(partitionname)
@@ -15970,6 +16042,10 @@ impl NspartitionBridgegroupBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["bridgegroup"])
     }
+    /// `POST /nitro/v1/config/nspartition_bridgegroup_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nspartition_bridgegroup_binding/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(partitionname)
@@ -16087,6 +16163,10 @@ impl NspartitionVlanBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vlan"])
     }
+    /// `POST /nitro/v1/config/nspartition_vlan_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nspartition_vlan_binding/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(partitionname)
@@ -16203,6 +16283,10 @@ impl NspartitionVxlanBinding {
     /// Arguments: `vxlan`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vxlan"])
+    }
+    /// `POST /nitro/v1/config/nspartition_vxlan_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nspartition_vxlan_binding/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
@@ -16729,6 +16813,10 @@ impl Nspbr {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/nspbr?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nspbr/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -17155,6 +17243,10 @@ impl Nspbr6 {
     /// `DELETE /nitro/v1/config/nspbr6/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/nspbr6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nspbr6/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17850,6 +17942,10 @@ impl Nsservicefunction {
     pub fn delete(servicefunctionname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(servicefunctionname))
     }
+    /// `POST /nitro/v1/config/nsservicefunction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nsservicefunction/{servicefunctionname}`
     pub fn get(servicefunctionname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicefunctionname)
@@ -17964,6 +18060,10 @@ impl Nsservicepath {
     /// `DELETE /nitro/v1/config/nsservicepath/{servicepathname}`
     pub fn delete(servicepathname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(servicepathname))
+    }
+    /// `POST /nitro/v1/config/nsservicepath?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nsservicepath/{servicepathname}`
     pub fn get(servicepathname: &str) -> rt::Request<Vec<Self>> {
@@ -18191,6 +18291,10 @@ impl NsservicepathNsservicefunctionBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["servicefunction"])
     }
+    /// `POST /nitro/v1/config/nsservicepath_nsservicefunction_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nsservicepath_nsservicefunction_binding/{servicepathname}`
     pub fn get(servicepathname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicepathname)
@@ -18379,6 +18483,10 @@ impl Nssimpleacl {
     pub fn delete(aclname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(aclname))
     }
+    /// `POST /nitro/v1/config/nssimpleacl?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nssimpleacl/{aclname}`
     pub fn get(aclname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(aclname)
@@ -18551,6 +18659,10 @@ impl Nssimpleacl6 {
     /// `DELETE /nitro/v1/config/nssimpleacl6/{aclname}`
     pub fn delete(aclname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(aclname))
+    }
+    /// `POST /nitro/v1/config/nssimpleacl6?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nssimpleacl6/{aclname}`
     pub fn get(aclname: &str) -> rt::Request<Vec<Self>> {
@@ -20516,6 +20628,10 @@ impl Nstcpprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/nstcpprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nstcpprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -21385,6 +21501,10 @@ impl Nstimer {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/nstimer?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nstimer/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -21551,6 +21671,10 @@ impl NstimerAutoscalepolicyBinding {
     /// Arguments: `policyname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname"])
+    }
+    /// `POST /nitro/v1/config/nstimer_autoscalepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nstimer_autoscalepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -21859,6 +21983,10 @@ impl Nstrafficdomain {
     pub fn delete(td: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(td))
     }
+    /// `POST /nitro/v1/config/nstrafficdomain?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nstrafficdomain/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(td)
@@ -22084,6 +22212,10 @@ impl NstrafficdomainBridgegroupBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["bridgegroup"])
     }
+    /// `POST /nitro/v1/config/nstrafficdomain_bridgegroup_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nstrafficdomain_bridgegroup_binding/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(td)
@@ -22194,6 +22326,10 @@ impl NstrafficdomainVlanBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vlan"])
     }
+    /// `POST /nitro/v1/config/nstrafficdomain_vlan_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/nstrafficdomain_vlan_binding/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(td)
@@ -22303,6 +22439,10 @@ impl NstrafficdomainVxlanBinding {
     /// Arguments: `vxlan`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["vxlan"])
+    }
+    /// `POST /nitro/v1/config/nstrafficdomain_vxlan_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nstrafficdomain_vxlan_binding/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
@@ -22537,6 +22677,10 @@ impl Nsvariable {
     /// `DELETE /nitro/v1/config/nsvariable/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/nsvariable?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nsvariable/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -23050,6 +23194,10 @@ impl Nsxmlnamespace {
     /// `DELETE /nitro/v1/config/nsxmlnamespace/{prefix}`
     pub fn delete(prefix: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(prefix))
+    }
+    /// `POST /nitro/v1/config/nsxmlnamespace?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/nsxmlnamespace/{prefix}`
     pub fn get(prefix: &str) -> rt::Request<Vec<Self>> {

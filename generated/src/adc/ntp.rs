@@ -270,6 +270,10 @@ impl Ntpserver {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/ntpserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/ntpserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()

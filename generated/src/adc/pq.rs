@@ -268,6 +268,10 @@ impl Pqpolicy {
     pub fn delete(policyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(policyname))
     }
+    /// `POST /nitro/v1/config/pqpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/pqpolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(policyname)

@@ -263,6 +263,10 @@ impl Responderaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/responderaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/responderaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -802,6 +806,10 @@ impl Responderhtmlpage {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/responderhtmlpage?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/responderhtmlpage/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1073,6 +1081,10 @@ impl Responderpolicy {
     /// `DELETE /nitro/v1/config/responderpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/responderpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/responderpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2128,6 +2140,10 @@ impl Responderpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/responderpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/responderpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2505,6 +2521,10 @@ impl ResponderpolicylabelResponderpolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/responderpolicylabel_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/responderpolicylabel_responderpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

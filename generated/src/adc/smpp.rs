@@ -285,6 +285,10 @@ impl Smppuser {
     pub fn delete(username: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(username))
     }
+    /// `POST /nitro/v1/config/smppuser?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/smppuser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)

@@ -992,6 +992,10 @@ impl Snmpcommunity {
     pub fn delete(communityname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(communityname))
     }
+    /// `POST /nitro/v1/config/snmpcommunity?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/snmpcommunity/{communityname}`
     pub fn get(communityname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(communityname)
@@ -1295,6 +1299,10 @@ impl Snmpgroup {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/snmpgroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/snmpgroup`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -1429,6 +1437,10 @@ impl Snmpmanager {
     /// Keys: `ipaddress`, `netmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/snmpmanager?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/snmpmanager`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -2128,6 +2140,10 @@ impl Snmptrap {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/snmptrap?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/snmptrap`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -2401,6 +2417,10 @@ impl SnmptrapSnmpuserBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["trapdestination", "td", "version", "username"])
     }
+    /// `POST /nitro/v1/config/snmptrap_snmpuser_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/snmptrap_snmpuser_binding`
     pub fn get(trapclass: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(trapclass)
@@ -2616,6 +2636,10 @@ impl Snmpuser {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/snmpuser?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/snmpuser/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2785,6 +2809,10 @@ impl Snmpview {
     /// Keys: `name`, `subtree`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
+    }
+    /// `POST /nitro/v1/config/snmpview?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/snmpview`
     pub fn get_all() -> rt::Request<Vec<Self>> {

@@ -437,6 +437,10 @@ impl Sslaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/sslaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -547,6 +551,10 @@ impl Sslcacertbundle {
     /// `DELETE /nitro/v1/config/sslcacertbundle/{cacertbundlename}` (method inferred: the reference gives none)
     pub fn delete(cacertbundlename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(cacertbundlename))
+    }
+    /// `POST /nitro/v1/config/sslcacertbundle?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslcacertbundle/{cacertbundlename}` (method inferred: the reference gives none)
     pub fn get(cacertbundlename: &str) -> rt::Request<Vec<Self>> {
@@ -686,6 +694,10 @@ impl Sslcacertgroup {
     /// `DELETE /nitro/v1/config/sslcacertgroup/{cacertgroupname}`
     pub fn delete(cacertgroupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(cacertgroupname))
+    }
+    /// `POST /nitro/v1/config/sslcacertgroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslcacertgroup/{cacertgroupname}`
     pub fn get(cacertgroupname: &str) -> rt::Request<Vec<Self>> {
@@ -921,6 +933,10 @@ impl SslcacertgroupSslcertkeyBinding {
     /// Arguments: `certkeyname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["certkeyname"])
+    }
+    /// `POST /nitro/v1/config/sslcacertgroup_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslcacertgroup_sslcertkey_binding/{cacertgroupname}`
     pub fn get(cacertgroupname: &str) -> rt::Request<Vec<Self>> {
@@ -2272,6 +2288,10 @@ impl Sslcertkey {
     pub fn delete(certkey: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(certkey))
     }
+    /// `POST /nitro/v1/config/sslcertkey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslcertkey/{certkey}`
     pub fn get(certkey: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(certkey)
@@ -2776,6 +2796,10 @@ impl SslcertkeySslocspresponderBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ocspresponder", "ca"])
     }
+    /// `POST /nitro/v1/config/sslcertkey_sslocspresponder_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslcertkey_sslocspresponder_binding/{certkey}`
     pub fn get(certkey: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(certkey)
@@ -3126,6 +3150,10 @@ impl Sslcertkeybundle {
     /// `DELETE /nitro/v1/config/sslcertkeybundle/{certkeybundlename}` (method inferred: the reference gives none)
     pub fn delete(certkeybundlename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(certkeybundlename))
+    }
+    /// `POST /nitro/v1/config/sslcertkeybundle?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslcertkeybundle/{certkeybundlename}` (method inferred: the reference gives none)
     pub fn get(certkeybundlename: &str) -> rt::Request<Vec<Self>> {
@@ -3557,6 +3585,10 @@ impl Sslcipher {
     /// `DELETE /nitro/v1/config/sslcipher/{ciphergroupname}`
     pub fn delete(ciphergroupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(ciphergroupname))
+    }
+    /// `POST /nitro/v1/config/sslcipher?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslcipher/{ciphergroupname}`
     pub fn get(ciphergroupname: &str) -> rt::Request<Vec<Self>> {
@@ -4234,6 +4266,10 @@ impl SslcipherSslciphersuiteBinding {
     /// Arguments: `ciphergroupname`, `ciphername`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphergroupname", "ciphername"])
+    }
+    /// `POST /nitro/v1/config/sslcipher_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslcipher_sslciphersuite_binding`
     pub fn get(ciphergroupname: &str) -> rt::Request<Vec<Self>> {
@@ -4937,6 +4973,10 @@ impl Sslcrl {
     /// `DELETE /nitro/v1/config/sslcrl/{crlname}`
     pub fn delete(crlname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(crlname))
+    }
+    /// `POST /nitro/v1/config/sslcrl?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslcrl/{crlname}`
     pub fn get(crlname: &str) -> rt::Request<Vec<Self>> {
@@ -5863,6 +5903,10 @@ impl Ssldtlsprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/ssldtlsprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/ssldtlsprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6203,6 +6247,10 @@ impl Sslechconfig {
     /// `DELETE /nitro/v1/config/sslechconfig/{echconfigname}` (method inferred: the reference gives none)
     pub fn delete(echconfigname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(echconfigname))
+    }
+    /// `POST /nitro/v1/config/sslechconfig?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslechconfig/{echconfigname}` (method inferred: the reference gives none)
     pub fn get(echconfigname: &str) -> rt::Request<Vec<Self>> {
@@ -6656,6 +6704,10 @@ impl Sslfipskey {
     /// `DELETE /nitro/v1/config/sslfipskey/{fipskeyname}`
     pub fn delete(fipskeyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(fipskeyname))
+    }
+    /// `POST /nitro/v1/config/sslfipskey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslfipskey/{fipskeyname}`
     pub fn get(fipskeyname: &str) -> rt::Request<Vec<Self>> {
@@ -7302,6 +7354,10 @@ impl Sslhpkekey {
     pub fn delete(hpkekeyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(hpkekeyname))
     }
+    /// `POST /nitro/v1/config/sslhpkekey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslhpkekey/{hpkekeyname}` (method inferred: the reference gives none)
     pub fn get(hpkekeyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(hpkekeyname)
@@ -7485,6 +7541,10 @@ impl Sslhsmkey {
     /// `DELETE /nitro/v1/config/sslhsmkey/{hsmkeyname}`
     pub fn delete(hsmkeyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(hsmkeyname))
+    }
+    /// `POST /nitro/v1/config/sslhsmkey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslhsmkey/{hsmkeyname}`
     pub fn get(hsmkeyname: &str) -> rt::Request<Vec<Self>> {
@@ -7751,6 +7811,10 @@ impl Ssllogprofile {
     /// `DELETE /nitro/v1/config/ssllogprofile/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/ssllogprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/ssllogprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8022,6 +8086,10 @@ impl Sslocspresponder {
     /// `DELETE /nitro/v1/config/sslocspresponder/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/sslocspresponder?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslocspresponder/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8988,6 +9056,10 @@ impl Sslpolicy {
     /// `DELETE /nitro/v1/config/sslpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/sslpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10136,6 +10208,10 @@ impl Sslpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/sslpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -10361,6 +10437,10 @@ impl SslpolicylabelSslpolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/sslpolicylabel_sslpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslpolicylabel_sslpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -11394,6 +11474,10 @@ impl Sslprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/sslprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11690,6 +11774,10 @@ impl SslprofileEcccurveBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ecccurvename"])
     }
+    /// `POST /nitro/v1/config/sslprofile_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslprofile_ecccurve_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11817,6 +11905,10 @@ impl SslprofileSslcertkeyBinding {
     /// Arguments: `sslicacertkey`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["sslicacertkey"])
+    }
+    /// `POST /nitro/v1/config/sslprofile_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslprofile_sslcertkey_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11962,6 +12054,10 @@ impl SslprofileSslcipherBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
     }
+    /// `POST /nitro/v1/config/sslprofile_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslprofile_sslcipher_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -12097,6 +12193,10 @@ impl SslprofileSslciphersuiteBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
     }
+    /// `POST /nitro/v1/config/sslprofile_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslprofile_sslciphersuite_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -12203,6 +12303,10 @@ impl SslprofileSslechconfigBinding {
     /// `DELETE /nitro/v1/config/sslprofile_sslechconfig_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/sslprofile_sslechconfig_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslprofile_sslechconfig_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13157,6 +13261,10 @@ impl SslserviceEcccurveBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ecccurvename"])
     }
+    /// `POST /nitro/v1/config/sslservice_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslservice_ecccurve_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicename)
@@ -13267,6 +13375,10 @@ impl SslserviceSslcacertbundleBinding {
     /// `DELETE /nitro/v1/config/sslservice_sslcacertbundle_binding/{servicename}` (method inferred: the reference gives none)
     pub fn delete(servicename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(servicename))
+    }
+    /// `POST /nitro/v1/config/sslservice_sslcacertbundle_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslservice_sslcacertbundle_binding/{servicename}` (method inferred: the reference gives none)
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -13420,6 +13532,10 @@ impl SslserviceSslcertkeyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["certkeyname", "ca", "crlcheck", "snicert"])
     }
+    /// `POST /nitro/v1/config/sslservice_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslservice_sslcertkey_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicename)
@@ -13549,6 +13665,10 @@ impl SslserviceSslcipherBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
     }
+    /// `POST /nitro/v1/config/sslservice_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslservice_sslcipher_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicename)
@@ -13672,6 +13792,10 @@ impl SslserviceSslciphersuiteBinding {
     /// Arguments: `ciphername`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
+    }
+    /// `POST /nitro/v1/config/sslservice_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslservice_sslciphersuite_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -13822,6 +13946,10 @@ impl SslserviceSslpolicyBinding {
     /// Arguments: `policyname`, `priority`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority"])
+    }
+    /// `POST /nitro/v1/config/sslservice_sslpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslservice_sslpolicy_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -14486,6 +14614,10 @@ impl SslservicegroupEcccurveBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ecccurvename"])
     }
+    /// `POST /nitro/v1/config/sslservicegroup_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslservicegroup_ecccurve_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -14586,6 +14718,10 @@ impl SslservicegroupSslcacertbundleBinding {
     /// `DELETE /nitro/v1/config/sslservicegroup_sslcacertbundle_binding/{servicegroupname}` (method inferred: the reference gives none)
     pub fn delete(servicegroupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(servicegroupname))
+    }
+    /// `POST /nitro/v1/config/sslservicegroup_sslcacertbundle_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslcacertbundle_binding/{servicegroupname}` (method inferred: the reference gives none)
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -14727,6 +14863,10 @@ impl SslservicegroupSslcertkeyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["certkeyname", "ca", "crlcheck", "snicert"])
     }
+    /// `POST /nitro/v1/config/sslservicegroup_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslservicegroup_sslcertkey_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -14849,6 +14989,10 @@ impl SslservicegroupSslcipherBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
     }
+    /// `POST /nitro/v1/config/sslservicegroup_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslservicegroup_sslcipher_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -14965,6 +15109,10 @@ impl SslservicegroupSslciphersuiteBinding {
     /// Arguments: `ciphername`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
+    }
+    /// `POST /nitro/v1/config/sslservicegroup_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslciphersuite_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -15777,6 +15925,10 @@ impl SslvserverEcccurveBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ecccurvename"])
     }
+    /// `POST /nitro/v1/config/sslvserver_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslvserver_ecccurve_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(vservername)
@@ -15887,6 +16039,10 @@ impl SslvserverSslcacertbundleBinding {
     /// `DELETE /nitro/v1/config/sslvserver_sslcacertbundle_binding/{vservername}` (method inferred: the reference gives none)
     pub fn delete(vservername: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(vservername))
+    }
+    /// `POST /nitro/v1/config/sslvserver_sslcacertbundle_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslvserver_sslcacertbundle_binding/{vservername}` (method inferred: the reference gives none)
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16045,6 +16201,10 @@ impl SslvserverSslcertkeyBinding {
             &["certkeyname", "ca", "crlcheck", "snicert", "ocspcheck"],
         )
     }
+    /// `POST /nitro/v1/config/sslvserver_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslvserver_sslcertkey_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(vservername)
@@ -16155,6 +16315,10 @@ impl SslvserverSslcertkeybundleBinding {
     /// `DELETE /nitro/v1/config/sslvserver_sslcertkeybundle_binding/{vservername}` (method inferred: the reference gives none)
     pub fn delete(vservername: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(vservername))
+    }
+    /// `POST /nitro/v1/config/sslvserver_sslcertkeybundle_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslvserver_sslcertkeybundle_binding/{vservername}` (method inferred: the reference gives none)
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16278,6 +16442,10 @@ impl SslvserverSslcipherBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
     }
+    /// `POST /nitro/v1/config/sslvserver_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslvserver_sslcipher_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(vservername)
@@ -16394,6 +16562,10 @@ impl SslvserverSslciphersuiteBinding {
     /// Arguments: `ciphername`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["ciphername"])
+    }
+    /// `POST /nitro/v1/config/sslvserver_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslvserver_sslciphersuite_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16576,6 +16748,10 @@ impl SslvserverSslpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname", "priority", "type"])
     }
+    /// `POST /nitro/v1/config/sslvserver_sslpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/sslvserver_sslpolicy_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(vservername)
@@ -16682,6 +16858,10 @@ impl Sslwrapkey {
     /// `DELETE /nitro/v1/config/sslwrapkey/{wrapkeyname}`
     pub fn delete(wrapkeyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(wrapkeyname))
+    }
+    /// `POST /nitro/v1/config/sslwrapkey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/sslwrapkey`
     pub fn get_all() -> rt::Request<Vec<Self>> {

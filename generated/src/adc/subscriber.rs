@@ -963,6 +963,10 @@ impl Subscriberprofile {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &[])
     }
+    /// `POST /nitro/v1/config/subscriberprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/subscriberprofile/{ip}`
     pub fn get(ip: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(ip)

@@ -1332,6 +1332,10 @@ impl Systembackup {
     pub fn delete(filename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(filename))
     }
+    /// `POST /nitro/v1/config/systembackup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systembackup/{filename}`
     pub fn get(filename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(filename)
@@ -1518,6 +1522,10 @@ impl Systemcmdpolicy {
     /// `DELETE /nitro/v1/config/systemcmdpolicy/{policyname}`
     pub fn delete(policyname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(policyname))
+    }
+    /// `POST /nitro/v1/config/systemcmdpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/systemcmdpolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
@@ -2752,6 +2760,10 @@ impl Systemfile {
     /// `DELETE /nitro/v1/config/systemfile/{filename}`
     pub fn delete(filename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(filename))
+    }
+    /// `POST /nitro/v1/config/systemfile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/systemfile/{filename}`
     pub fn get(filename: &str) -> rt::Request<Vec<Self>> {
@@ -4466,6 +4478,10 @@ impl Systemgroup {
     pub fn delete(groupname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(groupname))
     }
+    /// `POST /nitro/v1/config/systemgroup?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systemgroup/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -4694,6 +4710,10 @@ impl SystemgroupNspartitionBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["partitionname"])
     }
+    /// `POST /nitro/v1/config/systemgroup_nspartition_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systemgroup_nspartition_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -4811,6 +4831,10 @@ impl SystemgroupSystemcmdpolicyBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname"])
     }
+    /// `POST /nitro/v1/config/systemgroup_systemcmdpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systemgroup_systemcmdpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -4918,6 +4942,10 @@ impl SystemgroupSystemuserBinding {
     /// Arguments: `username`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["username"])
+    }
+    /// `POST /nitro/v1/config/systemgroup_systemuser_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/systemgroup_systemuser_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -5802,6 +5830,10 @@ impl Systemrestorepoint {
     pub fn delete(filename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(filename))
     }
+    /// `POST /nitro/v1/config/systemrestorepoint?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systemrestorepoint/{filename}` (method inferred: the reference gives none)
     pub fn get(filename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(filename)
@@ -6184,6 +6216,10 @@ impl Systemsshkey {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/systemsshkey?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systemsshkey`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -6447,6 +6483,10 @@ impl Systemuser {
     pub fn delete(username: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(username))
     }
+    /// `POST /nitro/v1/config/systemuser?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systemuser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -6673,6 +6713,10 @@ impl SystemuserNspartitionBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["partitionname"])
     }
+    /// `POST /nitro/v1/config/systemuser_nspartition_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/systemuser_nspartition_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -6789,6 +6833,10 @@ impl SystemuserSystemcmdpolicyBinding {
     /// Arguments: `policyname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["policyname"])
+    }
+    /// `POST /nitro/v1/config/systemuser_systemcmdpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/systemuser_systemcmdpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {

@@ -432,6 +432,10 @@ impl Tmformssoaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/tmformssoaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/tmformssoaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2099,6 +2103,10 @@ impl Tmsamlssoprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/tmsamlssoprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/tmsamlssoprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2360,6 +2368,10 @@ impl Tmsessionaction {
     /// `DELETE /nitro/v1/config/tmsessionaction/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/tmsessionaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/tmsessionaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2747,6 +2759,10 @@ impl Tmsessionpolicy {
     /// `DELETE /nitro/v1/config/tmsessionpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/tmsessionpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/tmsessionpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3522,6 +3538,10 @@ impl Tmtrafficaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/tmtrafficaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/tmtrafficaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3659,6 +3679,10 @@ impl Tmtrafficpolicy {
     /// `DELETE /nitro/v1/config/tmtrafficpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/tmtrafficpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/tmtrafficpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -151,6 +151,10 @@ impl Ulfdserver {
     pub fn delete(loggerip: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(loggerip))
     }
+    /// `POST /nitro/v1/config/ulfdserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/ulfdserver/{loggerip}`
     pub fn get(loggerip: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(loggerip)

@@ -1184,6 +1184,10 @@ impl Videooptimizationaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/videooptimizationaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/videooptimizationaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1398,6 +1402,10 @@ impl Videooptimizationdetectionaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/videooptimizationdetectionaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/videooptimizationdetectionaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1603,6 +1611,10 @@ impl Videooptimizationdetectionpolicy {
     /// `DELETE /nitro/v1/config/videooptimizationdetectionpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/videooptimizationdetectionpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2083,6 +2095,10 @@ impl Videooptimizationdetectionpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/videooptimizationdetectionpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2499,6 +2515,10 @@ impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBindin
     /// `DELETE /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
+    }
+    /// `POST /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -3565,6 +3585,10 @@ impl Videooptimizationpacingaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/videooptimizationpacingaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/videooptimizationpacingaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3770,6 +3794,10 @@ impl Videooptimizationpacingpolicy {
     /// `DELETE /nitro/v1/config/videooptimizationpacingpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/videooptimizationpacingpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4364,6 +4392,10 @@ impl Videooptimizationpacingpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/videooptimizationpacingpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -4778,6 +4810,10 @@ impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -5048,6 +5084,10 @@ impl Videooptimizationpolicy {
     /// `DELETE /nitro/v1/config/videooptimizationpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/videooptimizationpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/videooptimizationpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5625,6 +5665,10 @@ impl Videooptimizationpolicylabel {
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
     }
+    /// `POST /nitro/v1/config/videooptimizationpolicylabel?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/videooptimizationpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -6027,6 +6071,10 @@ impl VideooptimizationpolicylabelVideooptimizationpolicyBinding {
     /// `DELETE /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding/{labelname}`
     pub fn delete(labelname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(labelname))
+    }
+    /// `POST /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

@@ -1389,6 +1389,10 @@ impl Vpnalwaysonprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpnalwaysonprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnalwaysonprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1583,6 +1587,10 @@ impl Vpnclientlessaccesspolicy {
     /// `DELETE /nitro/v1/config/vpnclientlessaccesspolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnclientlessaccesspolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnclientlessaccesspolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2168,6 +2176,10 @@ impl Vpnclientlessaccessprofile {
     pub fn delete(profilename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(profilename))
     }
+    /// `POST /nitro/v1/config/vpnclientlessaccessprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnclientlessaccessprofile/{profilename}`
     pub fn get(profilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(profilename)
@@ -2294,6 +2306,10 @@ impl Vpnepaprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpnepaprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnepaprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2400,6 +2416,10 @@ impl Vpneula {
     /// `DELETE /nitro/v1/config/vpneula/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpneula?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpneula/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2599,6 +2619,10 @@ impl Vpnformssoaction {
     /// `DELETE /nitro/v1/config/vpnformssoaction/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnformssoaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnformssoaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7044,6 +7068,10 @@ impl Vpnintranetapplication {
     pub fn delete(intranetapplication: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(intranetapplication))
     }
+    /// `POST /nitro/v1/config/vpnintranetapplication?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnintranetapplication/{intranetapplication}`
     pub fn get(intranetapplication: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(intranetapplication)
@@ -7195,6 +7223,10 @@ impl Vpnnexthopserver {
     /// `DELETE /nitro/v1/config/vpnnexthopserver/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnnexthopserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnnexthopserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8878,6 +8910,10 @@ impl Vpnpcoipprofile {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpnpcoipprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnpcoipprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -9019,6 +9055,10 @@ impl Vpnpcoipvserverprofile {
     /// `DELETE /nitro/v1/config/vpnpcoipvserverprofile/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnpcoipvserverprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnpcoipvserverprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9184,6 +9224,10 @@ impl Vpnportaltheme {
     /// `DELETE /nitro/v1/config/vpnportaltheme/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnportaltheme?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnportaltheme/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9965,6 +10009,10 @@ impl Vpnsamlssoprofile {
     /// `DELETE /nitro/v1/config/vpnsamlssoprofile/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnsamlssoprofile?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnsamlssoprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10750,6 +10798,10 @@ impl Vpnsessionaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpnsessionaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnsessionaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10916,6 +10968,10 @@ impl Vpnsessionpolicy {
     /// `DELETE /nitro/v1/config/vpnsessionpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnsessionpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnsessionpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11948,6 +12004,10 @@ impl Vpntrafficaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpntrafficaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpntrafficaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -12098,6 +12158,10 @@ impl Vpntrafficpolicy {
     /// `DELETE /nitro/v1/config/vpntrafficpolicy/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpntrafficpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpntrafficpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12896,6 +12960,10 @@ impl Vpnurl {
     pub fn delete(urlname: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(urlname))
     }
+    /// `POST /nitro/v1/config/vpnurl?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnurl/{urlname}`
     pub fn get(urlname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(urlname)
@@ -13103,6 +13171,10 @@ impl Vpnurlaction {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpnurlaction?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnurlaction/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13276,6 +13348,10 @@ impl Vpnurlpolicy {
     /// `DELETE /nitro/v1/config/vpnurlpolicy/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnurlpolicy?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnurlpolicy/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14291,6 +14367,10 @@ impl Vpnvserver {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpnvserver?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -14511,6 +14591,10 @@ impl VpnvserverAaapreauthenticationpolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -14615,6 +14699,10 @@ impl VpnvserverAnalyticsprofileBinding {
     /// `DELETE /nitro/v1/config/vpnvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14732,6 +14820,10 @@ impl VpnvserverAppcontrollerBinding {
     /// Arguments: `appcontroller`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["appcontroller"])
+    }
+    /// `POST /nitro/v1/config/vpnvserver_appcontroller_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_appcontroller_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14878,6 +14970,10 @@ impl VpnvserverAppflowpolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15047,6 +15143,10 @@ impl VpnvserverAppfwpolicyBinding {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v1/config/vpnvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_appfwpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -15197,6 +15297,10 @@ impl VpnvserverAuditnslogpolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15349,6 +15453,10 @@ impl VpnvserverAuditsyslogpolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -15499,6 +15607,10 @@ impl VpnvserverAuthenticationcertpolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationcertpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationcertpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15670,6 +15782,10 @@ impl VpnvserverAuthenticationdfapolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationdfapolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_authenticationdfapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -15821,6 +15937,10 @@ impl VpnvserverAuthenticationldappolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationldappolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_authenticationldappolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -15971,6 +16091,10 @@ impl VpnvserverAuthenticationlocalpolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16137,6 +16261,10 @@ impl VpnvserverAuthenticationloginschemapolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationloginschemapolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationloginschemapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16309,6 +16437,10 @@ impl VpnvserverAuthenticationnegotiatepolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -16474,6 +16606,10 @@ impl VpnvserverAuthenticationoauthidppolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationoauthidppolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_authenticationoauthidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -16624,6 +16760,10 @@ impl VpnvserverAuthenticationpolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16778,6 +16918,10 @@ impl VpnvserverAuthenticationradiuspolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -16925,6 +17069,10 @@ impl VpnvserverAuthenticationsamlidppolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17076,6 +17224,10 @@ impl VpnvserverAuthenticationsamlpolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17230,6 +17382,10 @@ impl VpnvserverAuthenticationtacacspolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -17382,6 +17538,10 @@ impl VpnvserverAuthenticationwebauthpolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17858,6 +18018,10 @@ impl VpnvserverCachepolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -18020,6 +18184,10 @@ impl VpnvserverCspolicyBinding {
             self,
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
+    }
+    /// `POST /nitro/v1/config/vpnvserver_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_cspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18186,6 +18354,10 @@ impl VpnvserverFeopolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -18349,6 +18521,10 @@ impl VpnvserverIcapolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_icapolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_icapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -18482,6 +18658,10 @@ impl VpnvserverIntranetip6Binding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetip6", "numaddr"])
     }
+    /// `POST /nitro/v1/config/vpnvserver_intranetip6_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_intranetip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -18612,6 +18792,10 @@ impl VpnvserverIntranetipBinding {
     /// Arguments: `intranetip`, `netmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetip", "netmask"])
+    }
+    /// `POST /nitro/v1/config/vpnvserver_intranetip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_intranetip_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18759,6 +18943,10 @@ impl VpnvserverResponderpolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -18905,6 +19093,10 @@ impl VpnvserverRewritepolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -19015,6 +19207,10 @@ impl VpnvserverSecureprivateaccessurlBinding {
     /// `DELETE /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19127,6 +19323,10 @@ impl VpnvserverSharefileserverBinding {
     /// Arguments: `sharefile`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["sharefile"])
+    }
+    /// `POST /nitro/v1/config/vpnvserver_sharefileserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_sharefileserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19269,6 +19469,10 @@ impl VpnvserverStaserverBinding {
     /// Arguments: `staserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["staserver"])
+    }
+    /// `POST /nitro/v1/config/vpnvserver_staserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_staserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19421,6 +19625,10 @@ impl VpnvserverVpnclientlessaccesspolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -19543,6 +19751,10 @@ impl VpnvserverVpnepaprofileBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["epaprofile"])
     }
+    /// `POST /nitro/v1/config/vpnvserver_vpnepaprofile_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_vpnepaprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -19664,6 +19876,10 @@ impl VpnvserverVpneulaBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["eula"])
     }
+    /// `POST /nitro/v1/config/vpnvserver_vpneula_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_vpneula_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -19781,6 +19997,10 @@ impl VpnvserverVpnintranetapplicationBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["intranetapplication"])
     }
+    /// `POST /nitro/v1/config/vpnvserver_vpnintranetapplication_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_vpnintranetapplication_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -19897,6 +20117,10 @@ impl VpnvserverVpnnexthopserverBinding {
     /// Arguments: `nexthopserver`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["nexthopserver"])
+    }
+    /// `POST /nitro/v1/config/vpnvserver_vpnnexthopserver_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnnexthopserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20023,6 +20247,10 @@ impl VpnvserverVpnportalthemeBinding {
     /// Arguments: `portaltheme`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["portaltheme"])
+    }
+    /// `POST /nitro/v1/config/vpnvserver_vpnportaltheme_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnportaltheme_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20175,6 +20403,10 @@ impl VpnvserverVpnsessionpolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_vpnsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_vpnsessionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -20326,6 +20558,10 @@ impl VpnvserverVpntrafficpolicyBinding {
             &["policy", "secondary", "groupextraction", "bindpoint"],
         )
     }
+    /// `POST /nitro/v1/config/vpnvserver_vpntrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/vpnvserver_vpntrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -20437,6 +20673,10 @@ impl VpnvserverVpnurlBinding {
     /// Arguments: `urlname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["urlname"])
+    }
+    /// `POST /nitro/v1/config/vpnvserver_vpnurl_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20618,6 +20858,10 @@ impl VpnvserverVpnurlpolicyBinding {
     /// `DELETE /nitro/v1/config/vpnvserver_vpnurlpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v1/config/vpnvserver_vpnurlpolicy_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnurlpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

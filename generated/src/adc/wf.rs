@@ -361,6 +361,10 @@ impl Wfsite {
     pub fn delete(sitename: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(sitename))
     }
+    /// `POST /nitro/v1/config/wfsite?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/wfsite/{sitename}`
     pub fn get(sitename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sitename)

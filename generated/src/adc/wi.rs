@@ -699,6 +699,10 @@ impl Wisite {
     pub fn delete(sitepath: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(sitepath))
     }
+    /// `POST /nitro/v1/config/wisite?action=rm` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/wisite/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sitepath)
@@ -840,6 +844,10 @@ impl WisiteAccessmethodBinding {
     /// Arguments: `clientipaddress`, `clientnetmask`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["clientipaddress", "clientnetmask"])
+    }
+    /// `POST /nitro/v1/config/wisite_accessmethod_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/wisite_accessmethod_binding/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {
@@ -1115,6 +1123,10 @@ impl WisiteFarmnameBinding {
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
         rt::Request::delete(self, &["farmname"])
     }
+    /// `POST /nitro/v1/config/wisite_farmname_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v1/config/wisite_farmname_binding/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sitepath)
@@ -1282,6 +1294,10 @@ impl WisiteTranslationinternalipBinding {
                 "translationexternalport",
             ],
         )
+    }
+    /// `POST /nitro/v1/config/wisite_translationinternalip_binding?action=unbind` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v1/config/wisite_translationinternalip_binding/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {

@@ -922,6 +922,10 @@ impl AccountTakeoverConfig {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/account_takeover_config?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/account_takeover_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -1489,6 +1493,10 @@ impl AdmLearnProfile {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/adm_learn_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/adm_learn_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -1672,6 +1680,10 @@ impl AfConfigInfo {
     /// `DELETE /nitro/v2/config/af_config_info/{propkey}`
     pub fn delete(propkey: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(propkey))
+    }
+    /// `POST /nitro/v2/config/af_config_info?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/af_config_info/{propkey}`
     pub fn get(propkey: &str) -> rt::Request<Vec<Self>> {
@@ -2507,6 +2519,10 @@ impl AfPersistantStatInfo {
     /// `DELETE /nitro/v2/config/af_persistant_stat_info/{propkey}`
     pub fn delete(propkey: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(propkey))
+    }
+    /// `POST /nitro/v2/config/af_persistant_stat_info?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/af_persistant_stat_info/{propkey}`
     pub fn get(propkey: &str) -> rt::Request<Vec<Self>> {
@@ -8672,6 +8688,10 @@ impl AppsecProfileConfig {
     /// `DELETE /nitro/v2/config/appsec_profile_config/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/appsec_profile_config?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/appsec_profile_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18473,6 +18493,10 @@ impl InsightThreshold {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/insight_threshold?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/insight_threshold/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -20704,6 +20728,10 @@ impl ProtectionInfo {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/protection_info?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/protection_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -21948,6 +21976,10 @@ impl SecurityViolationTypes {
     /// `DELETE /nitro/v2/config/security_violation_types/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/security_violation_types?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/security_violation_types/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -27752,6 +27784,10 @@ impl Threshold {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/threshold?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/threshold/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -28158,6 +28194,10 @@ impl ThresholdExpression {
     /// `DELETE /nitro/v2/config/threshold_expression/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/threshold_expression?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/threshold_expression/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -28993,6 +29033,10 @@ impl UnifiedAppsecProfile {
     /// `DELETE /nitro/v2/config/unified_appsec_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/unified_appsec_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/unified_appsec_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {

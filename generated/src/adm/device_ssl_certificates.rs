@@ -330,6 +330,10 @@ impl AcmeCaConfig {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/acme_ca_config?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/acme_ca_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -961,6 +965,10 @@ impl AcmeDnsProviderConfig {
     /// `DELETE /nitro/v2/config/acme_dns_provider_config/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/acme_dns_provider_config?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/acme_dns_provider_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1604,6 +1612,10 @@ impl CertStore {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/cert_store?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/cert_store/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2011,6 +2023,10 @@ impl CertStoreMapping {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/cert_store_mapping?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/cert_store_mapping/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2351,6 +2367,10 @@ impl CertificateAuthorityManagement {
     /// `DELETE /nitro/v2/config/certificate_authority_management/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/certificate_authority_management?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/certificate_authority_management`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -2882,6 +2902,10 @@ impl NsSslCert {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/ns_ssl_cert?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/ns_ssl_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)
@@ -3340,6 +3364,10 @@ impl NsSslCertkey {
     /// `DELETE /nitro/v2/config/ns_ssl_certkey/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/ns_ssl_certkey?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ns_ssl_certkey/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3846,6 +3874,10 @@ impl NsSslCsr {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/ns_ssl_csr?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/ns_ssl_csr/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)
@@ -3999,6 +4031,10 @@ impl NsSslFiles {
     /// `DELETE /nitro/v2/config/ns_ssl_files/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/ns_ssl_files?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ns_ssl_files/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -4164,6 +4200,10 @@ impl NsSslKey {
     /// `DELETE /nitro/v2/config/ns_ssl_key/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/ns_ssl_key?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ns_ssl_key/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {

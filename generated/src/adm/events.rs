@@ -194,6 +194,10 @@ impl ActiveEvent {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/active_event?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/active_event/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -317,6 +321,10 @@ impl CommandExecutionProfile {
     /// `DELETE /nitro/v2/config/command_execution_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/command_execution_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/command_execution_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -677,6 +685,10 @@ impl Event {
     /// `DELETE /nitro/v2/config/event/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/event?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/event/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1094,6 +1106,10 @@ impl EventFilter {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/event_filter?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/event_filter/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -1181,6 +1197,10 @@ impl EventPersistantStatInfo {
     /// `DELETE /nitro/v2/config/event_persistant_stat_info/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/event_persistant_stat_info?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/event_persistant_stat_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2463,6 +2483,10 @@ impl FilterScheduler {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/filter_scheduler?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/filter_scheduler/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -3498,6 +3522,10 @@ impl SyslogFilter {
     /// `DELETE /nitro/v2/config/syslog_filter/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/syslog_filter?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/syslog_filter/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {

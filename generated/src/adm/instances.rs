@@ -1842,6 +1842,10 @@ impl Autoscalegroup {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/autoscalegroup?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/autoscalegroup/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2201,6 +2205,10 @@ impl AutoscalegroupConfig {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/autoscalegroup_config?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/autoscalegroup_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2356,6 +2364,10 @@ impl AutoscalegroupFrontend {
     /// `DELETE /nitro/v2/config/autoscalegroup_frontend/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/autoscalegroup_frontend?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/autoscalegroup_frontend/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2632,6 +2644,10 @@ impl AutoscalegroupProfileMap {
     /// `DELETE /nitro/v2/config/autoscalegroup_profile_map/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/autoscalegroup_profile_map?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/autoscalegroup_profile_map/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3089,6 +3105,10 @@ impl BlxDeviceProfile {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/blx_device_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/blx_device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -3319,6 +3339,10 @@ impl BulkConfigureAnalytics {
     /// `DELETE /nitro/v2/config/bulk_configure_analytics/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/bulk_configure_analytics?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/bulk_configure_analytics/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3742,6 +3766,10 @@ impl DeviceGroup {
     /// `DELETE /nitro/v2/config/device_group/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/device_group?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/device_group/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -4356,6 +4384,10 @@ impl DeviceProfile {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/device_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -4884,6 +4916,10 @@ impl GslbClusterGroup {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/gslb_cluster_group?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/gslb_cluster_group/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -5014,6 +5050,10 @@ impl GslbClusterNodes {
     /// `DELETE /nitro/v2/config/gslb_cluster_nodes/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/gslb_cluster_nodes?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/gslb_cluster_nodes/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -8846,6 +8886,10 @@ impl ManagedDevice {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/managed_device?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/managed_device`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -10678,6 +10722,10 @@ impl NsApplication {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/ns_application?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/ns_application/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -11704,6 +11752,10 @@ impl NsDeviceProfile {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/ns_device_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/ns_device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -12344,6 +12396,10 @@ impl NsImage {
     /// `DELETE /nitro/v2/config/ns_image/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/ns_image?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ns_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -14462,6 +14518,10 @@ impl NsPreUpgrade {
     /// `DELETE /nitro/v2/config/ns_pre_upgrade/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/ns_pre_upgrade?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ns_pre_upgrade`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -18867,6 +18927,10 @@ impl Nssdx {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/nssdx?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/nssdx/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -19164,6 +19228,10 @@ impl NssdxDeviceProfile {
     /// `DELETE /nitro/v2/config/nssdx_device_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/nssdx_device_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/nssdx_device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -20257,6 +20325,10 @@ impl Sdx {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/sdx?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/sdx/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -20369,6 +20441,10 @@ impl SdxImage {
     /// `DELETE /nitro/v2/config/sdx_image/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/sdx_image?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/sdx_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {

@@ -939,6 +939,10 @@ impl LicenseFile {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/license_file?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/license_file/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)

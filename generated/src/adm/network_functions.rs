@@ -7098,6 +7098,10 @@ impl VisualizerConfFile {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/visualizer_conf_file?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/visualizer_conf_file/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)

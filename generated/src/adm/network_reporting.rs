@@ -336,6 +336,10 @@ impl AfWafRelaxationRules {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/af_waf_relaxation_rules?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/af_waf_relaxation_rules`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -725,6 +729,10 @@ impl PerfAggConfig {
     /// `DELETE /nitro/v2/config/perf_agg_config/{report_name}`
     pub fn delete(report_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(report_name))
+    }
+    /// `POST /nitro/v2/config/perf_agg_config?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/perf_agg_config/{report_name}`
     pub fn get(report_name: &str) -> rt::Request<Vec<Self>> {
@@ -2180,6 +2188,10 @@ impl PerfCustomDashboard {
     /// `DELETE /nitro/v2/config/perf_custom_dashboard/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/perf_custom_dashboard?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/perf_custom_dashboard/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -7444,6 +7456,10 @@ impl PerfThreshold {
     /// `DELETE /nitro/v2/config/perf_threshold/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/perf_threshold?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/perf_threshold/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {

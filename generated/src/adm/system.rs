@@ -46480,6 +46480,10 @@ impl AgentMaintenanceWndw {
     pub fn delete(cust_id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(cust_id))
     }
+    /// `POST /nitro/v2/config/agent_maintenance_wndw?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/agent_maintenance_wndw`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -47028,6 +47032,10 @@ impl AgentSnmpManager {
     pub fn delete(ip_address: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(ip_address))
     }
+    /// `POST /nitro/v2/config/agent_snmp_manager?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/agent_snmp_manager/{ip_address}`
     pub fn get(ip_address: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(ip_address)
@@ -47331,6 +47339,10 @@ impl AgentSnmpUser {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/agent_snmp_user?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/agent_snmp_user/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -47457,6 +47469,10 @@ impl AgentSnmpView {
     /// `DELETE /nitro/v2/config/agent_snmp_view/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v2/config/agent_snmp_view?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/agent_snmp_view/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -49293,6 +49309,10 @@ impl AuthorizedScope {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/authorized_scope?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/authorized_scope/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -49853,6 +49873,10 @@ impl BackupFile {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/backup_file?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/backup_file/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)
@@ -50079,6 +50103,10 @@ impl BuiltInAgent {
     /// `DELETE /nitro/v2/config/built_in_agent/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/built_in_agent?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/built_in_agent/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -50694,6 +50722,10 @@ impl CipherGroup {
     pub fn delete(cipher_group_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(cipher_group_name))
     }
+    /// `POST /nitro/v2/config/cipher_group?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/cipher_group/{cipher_group_name}`
     pub fn get(cipher_group_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(cipher_group_name)
@@ -51289,6 +51321,10 @@ impl CsvExport {
     /// `DELETE /nitro/v2/config/csv_export/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/csv_export?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/csv_export`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -52122,6 +52158,10 @@ impl DeviceBackup {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/device_backup?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/device_backup`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -52430,6 +52470,10 @@ impl DeviceMaintenanceSettings {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/device_maintenance_settings?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/device_maintenance_settings/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -52650,6 +52694,10 @@ impl DeviceTechsupport {
     /// `DELETE /nitro/v2/config/device_techsupport/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/device_techsupport?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/device_techsupport`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -52873,6 +52921,10 @@ impl DnsDomainEntry {
     /// `DELETE /nitro/v2/config/dns_domain_entry/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/dns_domain_entry?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/dns_domain_entry/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -53839,6 +53891,10 @@ impl ExportReportJob {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/export_report_job?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/export_report_job`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -54400,6 +54456,10 @@ impl GeodbUpgrade {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/geodb_upgrade?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/geodb_upgrade/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -54508,6 +54568,10 @@ impl HaInfo {
     /// `DELETE /nitro/v2/config/ha_info/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/ha_info?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ha_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -54812,6 +54876,10 @@ impl IpBlock {
     /// `DELETE /nitro/v2/config/ip_block/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/ip_block?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ip_block/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -55267,6 +55335,10 @@ impl JobSchedule {
     /// `DELETE /nitro/v2/config/job_schedule/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/job_schedule?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/job_schedule/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -56687,6 +56759,10 @@ impl LdapServer {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/ldap_server?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/ldap_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -57134,6 +57210,10 @@ impl MailAttachment {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/mail_attachment?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/mail_attachment/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)
@@ -57306,6 +57386,10 @@ impl MailProfile {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/mail_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/mail_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -57455,6 +57539,10 @@ impl ManagedApp {
     /// `DELETE /nitro/v2/config/managed_app/{app_id}`
     pub fn delete(app_id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(app_id))
+    }
+    /// `POST /nitro/v2/config/managed_app?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/managed_app`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -57715,6 +57803,10 @@ impl MasAgentImage {
     /// `DELETE /nitro/v2/config/mas_agent_image/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/mas_agent_image?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/mas_agent_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -59569,6 +59661,10 @@ impl MpsAgent {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/mps_agent?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/mps_agent/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -59745,6 +59841,10 @@ impl MpsAgentDiag {
     /// `DELETE /nitro/v2/config/mps_agent_diag/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/mps_agent_diag?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/mps_agent_diag/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -60119,6 +60219,10 @@ impl MpsDatacenter {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/mps_datacenter?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/mps_datacenter/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -60382,6 +60486,10 @@ impl MpsFeature {
     /// `DELETE /nitro/v2/config/mps_feature/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/mps_feature?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/mps_feature/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -60894,6 +61002,10 @@ impl MpsImage {
     /// `DELETE /nitro/v2/config/mps_image/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/mps_image?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/mps_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -61729,6 +61841,10 @@ impl Mpsgroup {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/mpsgroup?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/mpsgroup/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -61900,6 +62016,10 @@ impl MpsgroupCpScope {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/mpsgroup_cp_scope?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/mpsgroup_cp_scope/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -62049,6 +62169,10 @@ impl Mpssession {
     /// `DELETE /nitro/v2/config/mpssession/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/mpssession?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/mpssession/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -62216,6 +62340,10 @@ impl Mpsuser {
     /// `DELETE /nitro/v2/config/mpsuser/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/mpsuser?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/mpsuser/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -62742,6 +62870,10 @@ impl NsForLas {
     /// `DELETE /nitro/v2/config/ns_for_las/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/ns_for_las?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ns_for_las/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -63547,6 +63679,10 @@ impl NtpServer {
     pub fn delete(server: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(server))
     }
+    /// `POST /nitro/v2/config/ntp_server?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/ntp_server/{server}`
     pub fn get(server: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(server)
@@ -63918,6 +64054,10 @@ impl PagerdutyProfile {
     /// `DELETE /nitro/v2/config/pagerduty_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/pagerduty_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/pagerduty_profile`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -64768,6 +64908,10 @@ impl RadiusServer {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/radius_server?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/radius_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -65433,6 +65577,10 @@ impl RbaPolicy {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/rba_policy?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/rba_policy/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -65565,6 +65713,10 @@ impl RbaRole {
     /// `DELETE /nitro/v2/config/rba_role/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/rba_role?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/rba_role/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -66971,6 +67123,10 @@ impl SentMails {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/sent_mails?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/sent_mails`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -67108,6 +67264,10 @@ impl SentSms {
     /// `DELETE /nitro/v2/config/sent_sms/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/sent_sms?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/sent_sms`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -67488,6 +67648,10 @@ impl ServerNodes {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v2/config/server_nodes?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/server_nodes/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -67720,6 +67884,10 @@ impl ServicenowProfile {
     /// `DELETE /nitro/v2/config/servicenow_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/servicenow_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/servicenow_profile`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -68169,6 +68337,10 @@ impl SlackProfile {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/slack_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/slack_profile`
     pub fn get_all() -> rt::Request<Vec<Self>> {
         rt::Request::get_all()
@@ -68296,6 +68468,10 @@ impl SmsProfile {
     /// `DELETE /nitro/v2/config/sms_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/sms_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/sms_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -68516,6 +68692,10 @@ impl SmsServer {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/sms_server?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/sms_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -68665,6 +68845,10 @@ impl SmtpServer {
     /// `DELETE /nitro/v2/config/smtp_server/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/smtp_server?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/smtp_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -68996,6 +69180,10 @@ impl SnmpManager {
     pub fn delete(ip_address: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(ip_address))
     }
+    /// `POST /nitro/v2/config/snmp_manager?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/snmp_manager/{ip_address}`
     pub fn get(ip_address: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(ip_address)
@@ -69236,6 +69424,10 @@ impl SnmpTrap {
     pub fn delete(dest_server: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(dest_server))
     }
+    /// `POST /nitro/v2/config/snmp_trap?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/snmp_trap/{dest_server}`
     pub fn get(dest_server: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(dest_server)
@@ -69378,6 +69570,10 @@ impl SnmpUser {
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
     }
+    /// `POST /nitro/v2/config/snmp_user?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/snmp_user/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -69489,6 +69685,10 @@ impl SnmpView {
     /// `DELETE /nitro/v2/config/snmp_view/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v2/config/snmp_view?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/snmp_view/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -69606,6 +69806,10 @@ impl SslCert {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/ssl_cert?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/ssl_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)
@@ -69721,6 +69925,10 @@ impl SslKey {
     /// `DELETE /nitro/v2/config/ssl_key/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/ssl_key?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/ssl_key/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -70063,6 +70271,10 @@ impl StaticRoute {
     /// `DELETE /nitro/v2/config/static_route/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/static_route?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/static_route/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -70467,6 +70679,10 @@ impl SyslogPersistantStatInfo {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/syslog_persistant_stat_info?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/syslog_persistant_stat_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -70841,6 +71057,10 @@ impl SyslogServer {
     /// `DELETE /nitro/v2/config/syslog_server/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
+    }
+    /// `POST /nitro/v2/config/syslog_server?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/syslog_server/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -71435,6 +71655,10 @@ impl TacacsServer {
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
     }
+    /// `POST /nitro/v2/config/tacacs_server?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/tacacs_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -71876,6 +72100,10 @@ impl Techsupport {
     /// `DELETE /nitro/v2/config/techsupport/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/techsupport?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/techsupport/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -72566,6 +72794,10 @@ impl Tenant {
     /// `DELETE /nitro/v2/config/tenant/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/tenant?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/tenant/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -74336,6 +74568,10 @@ impl TrapForwardProfile {
     /// `DELETE /nitro/v2/config/trap_forward_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(id))
+    }
+    /// `POST /nitro/v2/config/trap_forward_profile?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/trap_forward_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {

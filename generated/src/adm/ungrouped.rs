@@ -455,6 +455,10 @@ impl DbRootCert {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/db_root_cert?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/db_root_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)
@@ -571,6 +575,10 @@ impl DbServerCert {
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
     }
+    /// `POST /nitro/v2/config/db_server_cert?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
+    }
     /// `GET /nitro/v2/config/db_server_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(file_name)
@@ -686,6 +694,10 @@ impl DbServerKey {
     /// `DELETE /nitro/v2/config/db_server_key/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(file_name))
+    }
+    /// `POST /nitro/v2/config/db_server_key?action=delete` with a list of objects (bulk delete).
+    pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
+        rt::Request::delete_bulk(items)
     }
     /// `GET /nitro/v2/config/db_server_key/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {

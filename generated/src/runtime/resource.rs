@@ -422,6 +422,26 @@ impl Request<Outcome> {
     pub fn delete<R: Resource>(obj: &R, arg_names: &[&str]) -> Self {
         Request::from_parts(delete_parts(Target::of::<R>(), obj, arg_names))
     }
+    /// Bulk `delete`: `POST ?action=rm` of `{"<name>": [objs]}` (`unbind`
+    /// for bindings, `delete` on ADM `/nitro/v2`), the form the vendor's
+    /// SDKs use; answers 207 with per-item results like the other bulk
+    /// requests. Each object needs its key properties set (a binding also
+    /// the entity it binds); every field that is set is sent.
+    pub fn delete_bulk<R: Resource>(objs: &[R]) -> Self {
+        let mut parts = bulk(Target::of::<R>(), Method::Post, objs.iter().map(|obj| obj as &dyn DynModel).collect());
+        let verb = match (R::API, R::KIND) {
+            (Api::AdmV2, _) => "delete",
+            (_, ResourceKind::Binding) => "unbind",
+            _ => "rm",
+        };
+        parts.query.action = Some(verb.to_string());
+        if let Some(primary) = R::KEYS.first() {
+            if let Some(position) = objs.iter().position(|obj| !model::field_text(obj, primary).is_some_and(|key| !key.is_empty())) {
+                parts.problem = Some(format!("bulk delete of {}: item {position} has no {primary}", R::NAME));
+            }
+        }
+        Request::from_parts(parts)
+    }
     /// `delete` by the value of the primary key (or of no key: singletons).
     pub fn delete_by_key<R: Resource>(key: Option<&str>) -> Self {
         Request::from_parts(by_key(Target::of::<R>(), Method::Delete, key, "delete"))

@@ -620,6 +620,34 @@ fn requests_build_nitro_paths_and_payloads() {
     assert_eq!(std::str::from_utf8(add.body_bytes().unwrap()).unwrap(), format!("{{\"lbvserver\":{one}}}"));
 }
 
+model!(ManagedDevice {
+    "ip_address" => ip_address: Option<String>,
+});
+
+impl Resource for ManagedDevice {
+    const NAME: &'static str = "managed_device";
+    const KIND: ResourceKind = ResourceKind::Config;
+    const API: Api = Api::AdmV2;
+    const KEYS: &'static [&'static str] = &["ip_address"];
+}
+
+#[test]
+fn bulk_delete_is_rm_unbind_or_adm_delete() {
+    let vs = Vserver { name: Some("vs1".into()), ..Vserver::default() };
+    let rm = Request::delete_bulk(&[vs.clone()]);
+    assert_eq!((rm.method(), rm.path_and_query()), (Method::Post, "/nitro/v1/config/lbvserver?action=rm".to_string()));
+    assert_eq!(rm.body(), Some(json!({"lbvserver": [{"name": "vs1"}]})));
+    let binding = ServiceBinding { name: Some("vs1".into()), servicename: Some("svc1".into()), ..Default::default() };
+    let unbind = Request::delete_bulk(&[binding]);
+    assert_eq!(unbind.path_and_query(), "/nitro/v1/config/lbvserver_service_binding?action=unbind");
+    let device = ManagedDevice { ip_address: Some("10.0.0.9".into()), ..Default::default() };
+    let adm = Request::delete_bulk(&[device]);
+    assert_eq!(adm.path_and_query(), "/nitro/v2/config/managed_device?action=delete");
+    assert_eq!(adm.problem(), None);
+    let keyless = Request::delete_bulk(&[vs, Vserver::default()]);
+    assert_eq!(keyless.problem(), Some("bulk delete of lbvserver: item 1 has no name"));
+}
+
 #[test]
 fn binding_delete_takes_args_from_the_fields_that_are_set() {
     let binding = ServiceBinding { name: Some("vs 1".into()), servicename: Some("svc:1,a".into()), ..Default::default() };
