@@ -147,6 +147,9 @@
 //! filter, create a server, a service group and a virtual server and bind them,
 //! handle "already exists", save the configuration, read statistics, log out.
 //!
+//! `examples/cert_inventory.rs` reads several appliances at once: every certificate-key
+//! pair with its expiry and the virtual servers and services it is bound to, as JSON.
+//!
 //! # Building models
 //!
 //! Structs and enums are `#[non_exhaustive]`, so a later release can add

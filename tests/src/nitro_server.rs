@@ -4,8 +4,11 @@
 //! It holds `lbvserver`, `service`, `servicegroup`, `server` and
 //! `sslcertkey` objects and the bindings `lbvserver_service_binding`,
 //! `lbvserver_servicegroup_binding`, `servicegroup_servicegroupmember_binding`
-//! and `sslvserver_sslcertkey_binding` (plus the aggregates
-//! `lbvserver_binding` / `servicegroup_binding`), serves `stat/lbvserver`
+//! `sslvserver_sslcertkey_binding` and `sslservice_sslcertkey_binding`
+//! (plus the aggregates `lbvserver_binding` / `servicegroup_binding` /
+//! `sslcertkey_binding`, whose `sslcertkey_sslvserver_binding` and
+//! `sslcertkey_service_binding` rows are read-only views of the two SSL
+//! bindings from the certificate's side), serves `stat/lbvserver`
 //! with 64-bit counters as strings, and a fixed `Interface` list answered
 //! under the lower-case key. It speaks the NITRO envelope, logs in and out
 //! with session cookies (`NITRO_AUTH_TOKEN`, ADM `SESSID` on `/nitro/v2`),
@@ -100,7 +103,64 @@ const BINDINGS: &[BindingSpec] = &[
         identity: &["vservername", "certkeyname"],
         refers_to: Some(("certkeyname", "sslcertkey")),
     },
+    BindingSpec {
+        name: "sslservice_sslcertkey_binding",
+        parent: "service",
+        parent_key: "servicename",
+        identity: &["servicename", "certkeyname"],
+        refers_to: Some(("certkeyname", "sslcertkey")),
+    },
 ];
+
+/// A binding seen from the bound object (read-only): the rows of `source`
+/// whose `source_ref` names the object, with fields renamed.
+struct ReverseSpec {
+    name: &'static str,
+    parent: &'static str,
+    parent_key: &'static str,
+    source: &'static str,
+    source_ref: &'static str,
+    /// (field of this view, field of the source row).
+    fields: &'static [(&'static str, &'static str)],
+}
+
+const REVERSE: &[ReverseSpec] = &[
+    ReverseSpec {
+        name: "sslcertkey_sslvserver_binding",
+        parent: "sslcertkey",
+        parent_key: "certkey",
+        source: "sslvserver_sslcertkey_binding",
+        source_ref: "certkeyname",
+        fields: &[("servername", "vservername"), ("vservername", "vservername")],
+    },
+    ReverseSpec {
+        name: "sslcertkey_service_binding",
+        parent: "sslcertkey",
+        parent_key: "certkey",
+        source: "sslservice_sslcertkey_binding",
+        source_ref: "certkeyname",
+        fields: &[("servicename", "servicename")],
+    },
+];
+
+fn reverse_rows(state: &ServerState, spec: &ReverseSpec, key: Option<&str>) -> Vec<Map<String, Value>> {
+    let rows = state.bindings.get(spec.source).into_iter().flatten();
+    rows.filter_map(|row| {
+        let bound = row.get(spec.source_ref).map(text)?;
+        if key.is_some_and(|key| key != bound) {
+            return None;
+        }
+        let mut view = Map::new();
+        view.insert(spec.parent_key.to_string(), json!(bound));
+        for (field, source_field) in spec.fields {
+            if let Some(value) = row.get(*source_field) {
+                view.insert(field.to_string(), value.clone());
+            }
+        }
+        Some(view)
+    })
+    .collect()
+}
 
 /// One request as received.
 #[derive(Clone, Debug)]
@@ -449,6 +509,8 @@ fn get(state: &ServerState, resource: &str, key: Option<&str>, query: &Query) ->
             },
             None => objects.into_iter().flatten().map(|(_, object)| presented(resource, key_name, object)).collect(),
         }
+    } else if let Some(spec) = REVERSE.iter().find(|spec| spec.name == resource) {
+        reverse_rows(state, spec, key)
     } else if let Some(spec) = binding_spec(resource) {
         let rows = state.bindings.get(resource).into_iter().flatten();
         rows.filter(|row| key.is_none_or(|key| row.get(spec.parent_key).map(text).as_deref() == Some(key)))
@@ -508,6 +570,12 @@ fn aggregate(state: &ServerState, parent: &str, resource: &str, key: Option<&str
             .cloned()
             .map(Value::Object)
             .collect();
+        if !rows.is_empty() {
+            aggregate.insert(spec.name.to_string(), Value::Array(rows));
+        }
+    }
+    for spec in REVERSE.iter().filter(|spec| spec.parent == parent) {
+        let rows: Vec<Value> = reverse_rows(state, spec, Some(key)).into_iter().map(Value::Object).collect();
         if !rows.is_empty() {
             aggregate.insert(spec.name.to_string(), Value::Array(rows));
         }

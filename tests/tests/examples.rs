@@ -1,8 +1,12 @@
 //! The hand-written examples of the `netscaler` crate, run against the
 //! local NITRO test server: `generated/examples/everyday.rs` is included
 //! as a module and its `everyday` function called twice (the second run
-//! meets "already exists" for every object and must still succeed).
+//! meets "already exists" for every object and must still succeed);
+//! `generated/examples/cert_inventory.rs` reads two test servers and an
+//! address where nothing listens, at the same time.
 
+#[path = "../../generated/examples/cert_inventory.rs"]
+mod cert_inventory;
 #[path = "../../generated/examples/everyday.rs"]
 mod everyday;
 
@@ -48,4 +52,64 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
     assert_eq!(second.http_vservers_before, ["old-http", "web-vs"]);
     assert_eq!(second.already_existed.len(), 5, "{:?}", second.already_existed);
     assert_eq!(server.state().saves, 2);
+}
+
+#[tokio::test]
+async fn cert_inventory_reads_every_appliance_at_once() {
+    let first = NitroServer::start().await;
+    let second = NitroServer::start().await;
+    let object = |value: serde_json::Value| value.as_object().unwrap().clone();
+    {
+        let mut state = first.state();
+        let certs = state.objects.entry("sslcertkey".into()).or_default();
+        // Days as a string and as a number: both are how appliances send them.
+        certs.insert("web-cert".into(), object(serde_json::json!({"certkey": "web-cert", "cert": "web.pem", "daystoexpiration": "30", "clientcertnotafter": "Jan  1 00:00:00 2027 GMT"})));
+        certs.insert("old-cert".into(), object(serde_json::json!({"certkey": "old-cert", "cert": "old.pem", "daystoexpiration": 2})));
+        state.objects.entry("lbvserver".into()).or_default().insert("web-vs".into(), object(serde_json::json!({"name": "web-vs", "servicetype": "SSL"})));
+        state.objects.entry("service".into()).or_default().insert("api-svc".into(), object(serde_json::json!({"name": "api-svc", "servicetype": "SSL", "port": 443})));
+        state.bindings.entry("sslvserver_sslcertkey_binding".into()).or_default().push(object(serde_json::json!({"vservername": "web-vs", "certkeyname": "web-cert"})));
+        state.bindings.entry("sslservice_sslcertkey_binding".into()).or_default().push(object(serde_json::json!({"servicename": "api-svc", "certkeyname": "web-cert"})));
+    }
+    second.state().objects.entry("sslcertkey".into()).or_default().insert("lab".into(), object(serde_json::json!({"certkey": "lab", "cert": "lab.pem"})));
+    let nobody = {
+        let gone = NitroServer::start().await;
+        let url = gone.base_url();
+        drop(gone);
+        url
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+
+    let client = |url: String| Client::builder(url).session(USER, PASSWORD).timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    let appliances = vec![
+        ("first".to_string(), client(first.base_url())),
+        ("nobody".to_string(), client(nobody)),
+        ("second".to_string(), client(second.base_url())),
+    ];
+    let report = cert_inventory::inventory(appliances).await;
+
+    assert_eq!(report.iter().map(|a| a.appliance.as_str()).collect::<Vec<_>>(), ["first", "nobody", "second"]);
+    let first_certs = report[0].certificates.as_ref().expect("first appliance read");
+    assert_eq!(
+        first_certs,
+        &[
+            cert_inventory::Certificate { certkey: "old-cert".into(), days_to_expiration: Some(2), ..Default::default() },
+            cert_inventory::Certificate {
+                certkey: "web-cert".into(),
+                days_to_expiration: Some(30),
+                not_after: Some("Jan  1 00:00:00 2027 GMT".into()),
+                vservers: vec!["web-vs".into()],
+                services: vec!["api-svc".into()],
+            },
+        ]
+    );
+    assert!(matches!(report[1].certificates, Err(netscaler::Error::Transport(_))), "{:?}", report[1]);
+    assert_eq!(report[2].certificates.as_ref().unwrap().len(), 1);
+    // Logged out of both appliances.
+    assert!(first.state().sessions.is_empty() && second.state().sessions.is_empty());
+
+    // The JSON the example prints.
+    let printed = report[0].to_json();
+    assert_eq!(printed["certificates"][1]["vservers"], serde_json::json!(["web-vs"]));
+    assert_eq!(report[1].to_json()["appliance"], "nobody");
+    assert!(report[1].to_json()["error"].is_string());
 }

@@ -40,11 +40,18 @@ const RUST_VERSION: &str = "1.80";
 /// listed in the manifest (with `required-features`) only when the ADC
 /// input has those resources, so a crate emitted from other inputs (test
 /// fixtures) does not name an example it cannot have.
-const EXAMPLES: &[(&str, &[&str], &[&str])] = &[(
-    "everyday",
-    &["basic", "lb", "ns"],
-    &["lbvserver", "server", "servicegroup", "servicegroup_servicegroupmember_binding", "lbvserver_servicegroup_binding", "stat/lbvserver", "nsconfig"],
-)];
+const EXAMPLES: &[(&str, &[&str], &[&str])] = &[
+    (
+        "cert_inventory",
+        &["ssl"],
+        &["sslcertkey", "sslcertkey_binding", "sslcertkey_sslvserver_binding", "sslcertkey_service_binding"],
+    ),
+    (
+        "everyday",
+        &["basic", "lb", "ns"],
+        &["lbvserver", "server", "servicegroup", "servicegroup_servicegroupmember_binding", "lbvserver_servicegroup_binding", "stat/lbvserver", "nsconfig"],
+    ),
+];
 
 /// Features on by default, where the groups exist.
 const DEFAULT_FEATURES: &[&str] = &["basic", "lb"];
@@ -323,6 +330,16 @@ pub fn lib_rs(info: &CrateInfo) -> String {
                 "`examples/everyday.rs` goes through the everyday jobs: log in, list with a",
                 "filter, create a server, a service group and a virtual server and bind them,",
                 "handle \"already exists\", save the configuration, read statistics, log out.",
+            ]
+            .map(String::from),
+        );
+    }
+    if has_example(info, "cert_inventory") {
+        lines.extend(
+            [
+                "",
+                "`examples/cert_inventory.rs` reads several appliances at once: every certificate-key",
+                "pair with its expiry and the virtual servers and services it is bound to, as JSON.",
             ]
             .map(String::from),
         );
