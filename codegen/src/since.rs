@@ -56,7 +56,9 @@ pub struct Gone {
 pub enum GoneReason {
     /// The newest release's documentation no longer has it.
     Removed,
-    /// The newest release is a derived snapshot that does not confirm it.
+    /// Only derived snapshots came after its last release, and they do
+    /// not confirm it (a documented release that lacks it makes it
+    /// `Removed`).
     NotConfirmed,
     /// The newest release's page has no properties table.
     Undocumented,
@@ -122,7 +124,15 @@ pub fn annotate(releases: &[Api]) -> Annotated {
     }
 
     let newest_index = sorted.len() - 1;
-    let absent = if newest.source.derived { GoneReason::NotConfirmed } else { GoneReason::Removed };
+    // Gone from documentation that came after it, or only from derived
+    // snapshots (which leave out what they cannot confirm)?
+    let absent = |seen: &Seen| {
+        if sorted[seen.last + 1..].iter().all(|api| api.source.derived) {
+            GoneReason::NotConfirmed
+        } else {
+            GoneReason::Removed
+        }
+    };
     let gone = |item: Item, resource: &str, property: Option<&str>, value: Option<&str>, seen: &Seen, reason| Gone {
         item,
         resource: resource.to_string(),
@@ -137,11 +147,11 @@ pub fn annotate(releases: &[Api]) -> Annotated {
         newest.resources.iter().map(|(id, resource)| (normal(id), resource)).collect();
     let mut removed = Vec::new();
     for seen in resources.values().filter(|seen| seen.last != newest_index) {
-        removed.push(gone(Item::Resource, &seen.spelling, None, None, seen, absent));
+        removed.push(gone(Item::Resource, &seen.spelling, None, None, seen, absent(seen)));
     }
     for ((rid, _), seen) in &properties {
         let (Some(resource), true) = (current.get(rid), seen.last != newest_index) else { continue };
-        let reason = if resource.no_table { GoneReason::Undocumented } else { absent };
+        let reason = if resource.no_table { GoneReason::Undocumented } else { absent(seen) };
         removed.push(gone(Item::Property, &resource_spelling(&resources, rid), Some(&seen.spelling), None, seen, reason));
     }
     for ((rid, pid, _), seen) in &values {
@@ -150,7 +160,7 @@ pub fn annotate(releases: &[Api]) -> Annotated {
             continue;
         }
         let property = &properties[&(rid.clone(), pid.clone())].spelling;
-        removed.push(gone(Item::EnumValue, &resource_spelling(&resources, rid), Some(property), Some(&seen.spelling), seen, absent));
+        removed.push(gone(Item::EnumValue, &resource_spelling(&resources, rid), Some(property), Some(&seen.spelling), seen, absent(seen)));
     }
     removed.sort_by(|a, b| (&a.resource, &a.property, &a.value).cmp(&(&b.resource, &b.property, &b.value)));
     Annotated { api, removed }
@@ -253,6 +263,19 @@ mod tests {
         assert_eq!(annotated.api.resources["c"].since.as_deref(), Some("13.1"));
         assert_eq!(annotated.removed.len(), 1);
         assert_eq!(annotated.removed[0].reason, GoneReason::NotConfirmed);
+    }
+
+    #[test]
+    fn gone_before_the_derived_release_is_removed() {
+        // `old` left the documentation in 12.1; the derived 13.1 cannot be
+        // what dropped it.
+        let r1 = api("12.0", &[("a", &[], false), ("old", &[], false)]);
+        let r2 = api("12.1", &[("a", &[], false)]);
+        let mut r3 = api("13.1", &[("a", &[], false)]);
+        r3.source = Source { derived: true, ..Source::default() };
+        let annotated = annotate(&[r1, r2, r3]);
+        assert_eq!(annotated.removed.len(), 1);
+        assert_eq!((annotated.removed[0].resource.as_str(), annotated.removed[0].reason), ("old", GoneReason::Removed));
     }
 
     #[test]

@@ -699,7 +699,7 @@ fn is_ssl_vserver(resource: &str, payload: &Value) -> bool {
     resource == "lbvserver" && payload.get("servicetype").and_then(Value::as_str) == Some("SSL")
 }
 
-fn key_of<'a>(resource: &str, object: &'a Map<String, Value>) -> Result<(&'static str, String), Reply> {
+fn key_of(resource: &str, object: &Map<String, Value>) -> Result<(&'static str, String), Reply> {
     let key_name = config_key(resource).ok_or_else(|| fail(400, 1232, "Invalid object name"))?;
     match object.get(key_name) {
         Some(value) if !text(value).is_empty() && !value.is_null() => Ok((key_name, text(value))),

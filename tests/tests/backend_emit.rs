@@ -152,3 +152,40 @@ fn enum_variants_follow_the_release_that_added_each_value() {
     let table = &lb[lb.find("impl rt::WireEnum for LbvserverLbmethod").expect("table")..];
     assert!(table.find("\"LEASTCONNECTION\"") < table.find("\"URLHASH\""), "{table}");
 }
+
+/// What an older release had and the newest lacks becomes a note where a
+/// user looks: a property on its struct, a value on its field, a resource
+/// in the product module.
+#[test]
+fn removal_notes_name_what_older_releases_had() {
+    let specs = netscaler_tests::workspace_root().join("target").join("backend-emit-scratch").join("specs");
+    if specs.exists() {
+        std::fs::remove_dir_all(&specs).unwrap();
+    }
+    let folder = specs.join("nitro").join("adc");
+    std::fs::create_dir_all(&folder).unwrap();
+    let newest = fixture_apis().remove(0);
+    let mut older = newest.clone();
+    older.release = "12.9".into();
+    let lbvserver = older.resources.get_mut("lbvserver").unwrap();
+    let mut gone = lbvserver.properties["comment"].clone();
+    gone.name = "oldcomment".into();
+    lbvserver.properties.insert("oldcomment".into(), gone);
+    lbvserver.properties.get_mut("lbmethod").unwrap().enum_values.push("OLDMETHOD".into());
+    let mut resource = older.resources["service"].clone();
+    resource.name = "oldservice".into();
+    older.resources.insert("oldservice".into(), resource);
+    for api in [&older, &newest] {
+        std::fs::write(folder.join(format!("{}.json", api.release)), serde_json::to_string(api).unwrap()).unwrap();
+    }
+
+    let inputs = codegen::backend::load_specs(&specs);
+    let emitted = codegen::backend::emit_inputs(&inputs, &EmitSettings::default());
+    let file = |path: &str| emitted.files[std::path::Path::new(path)].as_str();
+    assert!(file("src/adc/mod.rs").contains("//! - `oldservice` (`12.9`): removed"), "{}", file("src/adc/mod.rs"));
+    let lb = file("src/adc/lb.rs");
+    assert!(lb.contains("/// - Properties of older releases that `13.0` lacks: `oldcomment` (`12.9`) (removed)."), "{lb}");
+    assert!(lb.contains("/// Values of older releases that `13.0` lacks: `OLDMETHOD` (`12.9`) (removed)."), "{lb}");
+    // Without the series there is nothing to note.
+    assert!(!emit(&inputs.apis, &EmitSettings::default()).files[std::path::Path::new("src/adc/lb.rs")].contains("older releases"));
+}

@@ -1,10 +1,11 @@
 //! Crate files: the manifest, `lib.rs`, one `mod.rs` per product, one
 //! file per group, and the README.
 
-use super::index::{GroupInfo, ProductIndex};
+use super::index::{self, GroupInfo, ProductIndex};
 use super::model::{self, ident};
 use super::{docs, header, print_rust, EmitSettings};
 use crate::diagnostics::Diagnostic;
+use crate::diff::Item;
 use crate::ir::{Product, ResourceKind};
 use quote::quote;
 use std::collections::BTreeSet;
@@ -144,6 +145,17 @@ pub fn product_mod(product: &ProductIndex) -> String {
             "Items whose docs give no release were in {}, the oldest release read, and perhaps before.",
             docs::code(oldest)
         ));
+    }
+    // Resources of older releases this one lacks: one bullet each (ADM
+    // 14.1 lacks 188 of 12.1's).
+    let gone: Vec<_> = product.removed.iter().filter(|gone| gone.item == Item::Resource).collect();
+    if !gone.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("Resources of older releases that {} lacks:", docs::code(&api.release)));
+        lines.push(String::new());
+        for gone in gone {
+            lines.push(format!("- {}: {}", index::gone_entry(&gone.resource, gone), index::gone_reason(gone.reason)));
+        }
     }
     let inner_doc = docs::inner_attrs(&lines);
     let modules = product.groups.values().map(|info| {

@@ -6,9 +6,12 @@
 //! group; per module one scope of type names (resource structs first, then
 //! one enum per property with possible values).
 
+use super::docs;
 use super::naming::{self, Case, Rename, Scope};
 use crate::diagnostics::Diagnostic;
+use crate::diff::Item;
 use crate::ir::{Api, DataType, Origin, Product, Resource, ResourceKind};
+use crate::since::{Gone, GoneReason};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The names of one product's generated modules.
@@ -27,6 +30,50 @@ pub struct ProductIndex<'a> {
     /// Docs leave out a `since` equal to it, which says only "this old or
     /// older".
     pub oldest_since: Option<String>,
+    /// What older releases had and this one lacks (empty unless the
+    /// emission was given the series), sorted by resource, property,
+    /// value.
+    pub removed: &'a [Gone],
+}
+
+/// `` `name` (`10.5`–`12.1`) ``: a gone item and the releases that had it.
+pub fn gone_entry(name: &str, gone: &Gone) -> String {
+    let releases = if gone.since == gone.last {
+        docs::code(&gone.last)
+    } else {
+        format!("{}–{}", docs::code(&gone.since), docs::code(&gone.last))
+    };
+    format!("{} ({releases})", docs::code(name))
+}
+
+/// Why an item is absent from the newest release, in a few words.
+pub fn gone_reason(reason: GoneReason) -> &'static str {
+    match reason {
+        GoneReason::Removed => "removed",
+        GoneReason::NotConfirmed => "not confirmed by the derived facts",
+        GoneReason::Undocumented => "not documented (no properties table)",
+    }
+}
+
+impl ProductIndex<'_> {
+    /// Items of `removed` of one kind, resource and property.
+    pub fn gone<'g>(&'g self, item: Item, resource: &'g str, property: Option<&'g str>) -> impl Iterator<Item = &'g Gone> + 'g {
+        self.removed
+            .iter()
+            .filter(move |gone| gone.item == item && gone.resource == resource && gone.property.as_deref() == property)
+    }
+
+    /// `` `a` (`10.5`–`12.1`), `b` (`12.0`) (removed) `` for the gone
+    /// items, grouped by reason: the text of a removal note.
+    pub fn gone_note<'g>(&self, items: impl IntoIterator<Item = (&'g str, &'g Gone)>) -> Option<String> {
+        let mut by_reason: BTreeMap<GoneReason, Vec<String>> = BTreeMap::new();
+        for (name, gone) in items {
+            by_reason.entry(gone.reason).or_default().push(gone_entry(name, gone));
+        }
+        let parts: Vec<String> =
+            by_reason.into_iter().map(|(reason, entries)| format!("{} ({})", entries.join(", "), gone_reason(reason))).collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 impl ProductIndex<'_> {
@@ -215,7 +262,7 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
         .min_by_key(|since| crate::ir::release_key(since))
         .cloned();
 
-    ProductIndex { api, module, spec_path, groups, types, oldest_since }
+    ProductIndex { api, module, spec_path, groups, types, oldest_since, removed: &[] }
 }
 
 /// Group name, with an empty group (bad input) kept apart as `ungrouped`.

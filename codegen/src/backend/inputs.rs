@@ -3,6 +3,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{release_key, Api, Origin, Product};
+use crate::since::Gone;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -16,13 +17,17 @@ pub struct Inputs {
     /// Every NITRO snapshot read, per product, oldest first (for the
     /// changelog).
     pub series: BTreeMap<Product, Vec<Api>>,
+    /// Per product, what older releases had and the newest lacks (for
+    /// the removal notes in the generated docs).
+    pub removed: BTreeMap<Product, Vec<Gone>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Reads every `specs/nitro/<product>/<release>.json` under `specs`,
 /// orders releases with [`release_key`] and keeps the newest of each
 /// product, with `since` facts filled across releases by
-/// [`annotate_since`]; then the Next-Gen description
+/// [`crate::since::annotate`] (and what the newest lacks in
+/// [`Inputs::removed`]); then the Next-Gen description
 /// (`specs/nextgen/openapi.yaml`) through its frontend, when present. A
 /// snapshot that does not parse is an error diagnostic and is left out.
 pub fn load_specs(specs: &Path) -> Inputs {
@@ -53,10 +58,11 @@ pub fn load_specs(specs: &Path) -> Inputs {
     for (_, releases) in &mut series {
         releases.sort_by_key(|api| release_key(&api.release));
     }
-    let newest = crate::parallel::map(&series, |(_, releases)| annotate_since(releases));
-    for ((product, releases), api) in series.into_iter().zip(newest) {
+    let annotated = crate::parallel::map(&series, |(_, releases)| crate::since::annotate(releases));
+    for ((product, releases), annotated) in series.into_iter().zip(annotated) {
         inputs.releases.insert(product, releases.iter().map(|api| api.release.clone()).collect());
-        inputs.apis.extend(api);
+        inputs.apis.push(annotated.api);
+        inputs.removed.insert(product, annotated.removed);
         inputs.series.insert(product, releases);
     }
     if let Some(nextgen) = crate::frontend::openapi::read_nextgen(specs) {
@@ -92,16 +98,4 @@ fn read_snapshot(product: Product, path: &Path) -> (Option<Api>, Vec<Diagnostic>
         }
         Err(error) => (None, vec![Diagnostic::error(origin, format!("snapshot is not IR JSON: {error}"))]),
     }
-}
-
-/// The since-annotation stage ([`crate::since::annotate`]): the newest of
-/// `releases` (every snapshot of one product) with `Resource::since`,
-/// `Property::since` and `Property::enum_since` filled from the older ones.
-/// Items the newest release lacks (`Annotated::removed`) are not used here
-/// yet; they could become a removal note in the generated docs.
-pub fn annotate_since(releases: &[Api]) -> Option<Api> {
-    if releases.is_empty() {
-        return None;
-    }
-    Some(crate::since::annotate(releases).api)
 }

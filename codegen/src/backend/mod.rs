@@ -32,6 +32,7 @@ pub use plan::{plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Product};
+use crate::since::Gone;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -74,7 +75,7 @@ pub fn emit_inputs(inputs: &Inputs, settings: &EmitSettings) -> Emitted {
     // the crate's files: written alongside them.
     let (mut emitted, text) = std::thread::scope(|scope| {
         let changelog = scope.spawn(|| changelog::changelog(&inputs.series, &inputs.releases));
-        let emitted = emit(&inputs.apis, settings);
+        let emitted = emit_crate(&inputs.apis, &inputs.removed, settings);
         (emitted, changelog.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     emitted.files.insert(PathBuf::from(changelog::PATH), text);
@@ -86,6 +87,12 @@ pub fn emit_inputs(inputs: &Inputs, settings: &EmitSettings) -> Emitted {
 /// Each product module is written from the one `Api` given for it; giving
 /// two of the same product is reported and the later one is ignored.
 pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
+    emit_crate(apis, &BTreeMap::new(), settings)
+}
+
+/// [`emit`], with the notes on what older releases had and the newest
+/// lacks (`removed`, per product).
+fn emit_crate(apis: &[Api], removed: &BTreeMap<Product, Vec<Gone>>, settings: &EmitSettings) -> Emitted {
     if let Some(options) = &settings.standalone {
         return standalone::emit_standalone(apis, options);
     }
@@ -122,7 +129,10 @@ pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
 
     // Names first (they cross groups), then one file per group.
     let nitro: Vec<Api> = nitro.into_iter().map(|api| normalise(api, &mut diagnostics)).collect();
-    let indexes: Vec<index::ProductIndex> = nitro.iter().map(|api| index::build(api, &mut diagnostics)).collect();
+    let mut indexes: Vec<index::ProductIndex> = nitro.iter().map(|api| index::build(api, &mut diagnostics)).collect();
+    for index in &mut indexes {
+        index.removed = removed.get(&index.api.product).map_or(&[], Vec::as_slice);
+    }
     // Group files are independent once names are indexed: written on all
     // cores, biggest first (the order of `files` is the map's own).
     let mut groups: Vec<(&index::ProductIndex, &String, &index::GroupInfo)> =

@@ -13,6 +13,7 @@ use super::index::{self, ProductIndex};
 use super::naming::{self, Case, Scope};
 use super::EmitSettings;
 use crate::diagnostics::Diagnostic;
+use crate::diff::Item;
 use crate::ir::{Access, DataType, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -594,6 +595,15 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
     if resource.no_table {
         lines.push("- The reference page has no properties table".to_string());
     }
+    let id = resource.id();
+    let properties = index
+        .removed
+        .iter()
+        .filter(|g| g.item == Item::Property && g.resource == id)
+        .filter_map(|g| g.property.as_deref().map(|name| (name, g)));
+    if let Some(note) = index.gone_note(properties) {
+        lines.push(format!("- Properties of older releases that {} lacks: {note}.", docs::code(&index.api.release)));
+    }
     lines
 }
 
@@ -643,6 +653,11 @@ fn field_doc(
     }
     if let Some(since) = index.since_note(property.since.as_ref()) {
         facts.push(format!("Since {}.", docs::code(since)));
+    }
+    let id = resource.id();
+    let values = index.gone(Item::EnumValue, &id, Some(&property.name)).filter_map(|g| g.value.as_deref().map(|value| (value, g)));
+    if let Some(note) = index.gone_note(values) {
+        facts.push(format!("Values of older releases that {} lacks: {note}.", docs::code(&index.api.release)));
     }
     for fact in facts {
         lines.push(String::new());

@@ -97,6 +97,8 @@ pub struct Appflowaction {
     /// Possible values (see [`AppflowactionTransactionlog`]): `ALL`, `ANOMALOUS`.
     ///
     /// Since `12.0`.
+    ///
+    /// Values of older releases that `14.1` lacks: `NONE` (`12.0`–`12.0-FR4`) (removed).
     pub transactionlog: Option<rt::Open<AppflowactionTransactionlog>>,
     /// `String`, read-write.
     ///

@@ -11955,6 +11955,7 @@ impl AppfwprofileRestvalidationBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_safeobject_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `expression` (`10.5`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileSafeobjectBinding {

@@ -5934,6 +5934,7 @@ impl AuditsyslogpolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/stat/audit`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `auditnatpcblkupfail` (`10.5`–`11.0`), `auditnatpcblkupfailrate` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditStats {

@@ -1164,6 +1164,7 @@ impl AuthenticationcertpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `authenticationcertpolicy_systemglobal_binding` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyBinding {
@@ -6498,6 +6499,8 @@ pub struct Authenticationoauthaction {
     /// Possible values (see [`AuthenticationoauthactionOauthtype`]): `GENERIC`, `INTUNE`.
     ///
     /// Since `12.0`.
+    ///
+    /// Values of older releases that `14.1` lacks: `ATHENA` (`13.1`) (not confirmed by the derived facts).
     pub oauthtype: Option<rt::Open<AuthenticationoauthactionOauthtype>>,
     /// `String`, read-write.
     ///
@@ -7755,6 +7758,7 @@ impl Authenticationoauthidpprofile {
 /// - URL: `/nitro/v1/config/authenticationpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `activepolicy` (`10.5`), `boundto` (`10.5`), `gotopriorityexpression` (`10.5`), `nextfactor` (`10.5`), `priority` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationpolicy {
@@ -14677,6 +14681,7 @@ impl AuthenticationtacacspolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `rule` (`10.5`–`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationvserver {

@@ -195,6 +195,7 @@ impl Autoscaleaction {
 /// - URL: `/nitro/v1/config/autoscalepolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `activepolicy` (`10.5`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscalepolicy {
@@ -452,6 +453,7 @@ impl AutoscalepolicyBinding {
 /// - URL: `/nitro/v1/config/autoscalepolicy_nstimer_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `activepolicy` (`11.1`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalepolicyNstimerBinding {

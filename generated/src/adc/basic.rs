@@ -1173,6 +1173,7 @@ impl Locationparameter {
 /// - URL: `/nitro/v1/config/nstrace`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `doruntimemerge` (`10.5`), `tcpdump` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstrace {
@@ -1237,6 +1238,8 @@ pub struct Nstrace {
     /// Default: `DEFAULT_MODE`.
     ///
     /// Possible values (see [`NstraceMode`]): `TX`, `TXB`, `RX`, `IPV6`, `NEW_RX`, `C2C`, `NS_FR_TX`, `APPFW`, `MPTCP`, `PolicyBased`, `HTTP_QUIC`.
+    ///
+    /// Values of older releases that `14.1` lacks: `SSLPLAIN` (`11.0`) (removed).
     pub mode: Option<Vec<rt::Open<NstraceMode>>>,
     /// `Double`, read-write.
     ///
@@ -1805,6 +1808,7 @@ impl Reporting {
 /// - URL: `/nitro/v1/config/server`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `appflowlog` (`10.5`–`12.0`), `boundtd` (`10.5`–`12.0`), `cip` (`10.5`–`12.0`), `cipheader` (`10.5`–`12.0`), `clttimeout` (`10.5`–`12.0`), `customserverid` (`10.5`–`12.0`), `downstateflush` (`10.5`–`12.0`), `maxbandwidth` (`10.5`–`12.0`), `maxclient` (`10.5`–`12.0`), `maxreq` (`10.5`–`12.0`), `monthreshold` (`10.5`–`12.0`), `svrtimeout` (`10.5`–`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Server {
@@ -5217,6 +5221,7 @@ impl ServiceScpolicyBinding {
 /// - URL: `/nitro/v1/config/servicegroup`
 /// - Key: `servicegroupname`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `statechangetimesec` (`10.5`), `tickssincelaststatechange` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Servicegroup {

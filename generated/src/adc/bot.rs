@@ -4728,6 +4728,8 @@ pub struct BotStats {
     /// `String`, read-write.
     ///
     /// Since `13.1`.
+    ///
+    /// Values of older releases that `14.1` lacks: `basic` (`13.1`), `full` (`13.1`) (not confirmed by the derived facts).
     pub clearstats: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,

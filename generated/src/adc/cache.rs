@@ -1095,6 +1095,7 @@ impl CacheglobalCachepolicyBinding {
 /// - URL: `/nitro/v1/config/cacheobject`
 /// - Key: none
 /// - Operations: `action:expire`, `action:flush`, `action:save`, `count`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `force` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheobject {

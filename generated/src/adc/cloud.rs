@@ -608,6 +608,7 @@ impl Cloudngsparameter {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `12.0`
+/// - Properties of older releases that `14.1` lacks: `verifyurl` (`12.0`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudparameter {

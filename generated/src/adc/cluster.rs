@@ -876,6 +876,8 @@ pub struct ClusterinstanceClusternodeBinding {
     /// Possible values (see [`ClusterinstanceClusternodeBindingHealth`]): `UNKNOWN`, `INIT`, `DOWN`, `UP`, `Some enabled and HAMON interfaces of the node are down`, `All interfaces of the node are down or disabled`, `SSL card(s) of the node have failed`, `Route Monitor(s) of the node have failed`, `Service state is being synchronized with the cluster`, `The backplane interface is either not set or it is down or is disabled`, `The CLAG member(s) of the node are down`, `Persistence sessions are being synchronized with the cluster`, `The Syn Cookie is being synchronized with the cluster`, `Unknown Health`, `AAA keys are being sychronized with the cluster`, `Cluster health is not up due to config sync is in progress`.
     ///
     /// Since `11.1`.
+    ///
+    /// Values of older releases that `14.1` lacks: `The backplane interface is not set` (`11.1`–`12.0-FR4`), `is down` (`11.1`–`12.0-FR4`), `or is disabled` (`11.1`–`12.0-FR4`) (removed).
     pub health: Option<rt::Open<ClusterinstanceClusternodeBindingHealth>>,
     /// `String`, read-only.
     ///
@@ -1266,6 +1268,8 @@ pub struct Clusternode {
     /// `String`, read-only.
     ///
     /// Possible values (see [`ClusternodeHealth`]): `UNKNOWN`, `INIT`, `DOWN`, `UP`, `Some enabled and HAMON interfaces of the node are down`, `All interfaces of the node are down or disabled`, `SSL card(s) of the node have failed`, `Route Monitor(s) of the node have failed`, `Service state is being synchronized with the cluster`, `The backplane interface is either not set or it is down or is disabled`, `The CLAG member(s) of the node are down`, `Persistence sessions are being synchronized with the cluster`, `The Syn Cookie is being synchronized with the cluster`, `Unknown Health`, `AAA keys are being sychronized with the cluster`, `Cluster health is not up due to config sync is in progress`.
+    ///
+    /// Values of older releases that `14.1` lacks: `The backplane interface is not set` (`10.5`–`12.0-FR4`), `is down` (`10.5`–`12.0-FR4`), `or is disabled` (`10.5`–`12.0-FR4`) (removed).
     pub health: Option<rt::Open<ClusternodeHealth>>,
     /// `String[]`, read-only.
     pub ifaceslist: Option<Vec<String>>,

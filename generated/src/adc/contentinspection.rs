@@ -2759,6 +2759,8 @@ pub struct ContentinspectionStats {
     /// `String`, read-write.
     ///
     /// Since `13.1`.
+    ///
+    /// Values of older releases that `14.1` lacks: `basic` (`13.1`), `full` (`13.1`) (not confirmed by the derived facts).
     pub clearstats: Option<String>,
     /// `Double`, read-only.
     ///

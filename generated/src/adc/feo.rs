@@ -616,6 +616,7 @@ impl FeoglobalFeopolicyBinding {
 /// - URL: `/nitro/v1/config/feoparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `cachemaxage` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Feoparameter {

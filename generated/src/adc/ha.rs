@@ -206,6 +206,7 @@ impl Hafiles {
 /// - URL: `/nitro/v1/config/hanode`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `network` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hanode {

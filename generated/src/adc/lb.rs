@@ -9565,6 +9565,7 @@ impl LbvserverAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `lbvserver_videooptimizationpolicy_binding` (`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverBinding {

@@ -759,6 +759,7 @@ impl LsnappsprofilePortBinding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Properties of older releases that `14.1` lacks: `td` (`11.0`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnclient {

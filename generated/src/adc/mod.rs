@@ -4,6 +4,40 @@
 //! One module per NITRO group, each behind the Cargo feature named in its docs.
 //!
 //! Items whose docs give no release were in `10.5`, the oldest release read, and perhaps before.
+//!
+//! Resources of older releases that `14.1` lacks:
+//!
+//! - `analyticsglobal_binding` (`13.1`): not confirmed by the derived facts
+//! - `authenticationcertpolicy_systemglobal_binding` (`10.5`): removed
+//! - `botglobal_binding` (`13.1`): not confirmed by the derived facts
+//! - `botpolicy_binding` (`13.1`): not confirmed by the derived facts
+//! - `botpolicy_botglobal_binding` (`13.1`): not confirmed by the derived facts
+//! - `botpolicy_botpolicylabel_binding` (`13.1`): not confirmed by the derived facts
+//! - `botpolicy_csvserver_binding` (`13.1`): not confirmed by the derived facts
+//! - `botpolicy_lbvserver_binding` (`13.1`): not confirmed by the derived facts
+//! - `botpolicylabel_binding` (`13.1`): not confirmed by the derived facts
+//! - `botpolicylabel_policybinding_binding` (`13.1`): not confirmed by the derived facts
+//! - `botprofile_binding` (`13.1`): not confirmed by the derived facts
+//! - `configstatus` (`10.5`–`11.0`): removed
+//! - `hasyncfailures` (`13.1`): not confirmed by the derived facts
+//! - `reputationipdata` (`11.0`): removed
+//! - `reputationipdata_binding` (`11.0`): removed
+//! - `reputationipdata_nsip_binding` (`11.0`): removed
+//! - `responderpolicy_vpnvserver_binding` (`13.1`): not confirmed by the derived facts
+//! - `rewritepolicy_vpnvserver_binding` (`13.1`): not confirmed by the derived facts
+//! - `rnat_binding` (`13.1`): not confirmed by the derived facts
+//! - `servicegroup_servicegroupmemberlist_binding` (`13.1`): not confirmed by the derived facts
+//! - `stat/mediaclassification` (`11.0`–`11.1`): removed
+//! - `stat/vpath` (`10.5`–`11.1`): removed
+//! - `urlfilteringcategorization` (`13.1`): not confirmed by the derived facts
+//! - `videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding` (`13.1`): not confirmed by the derived facts
+//! - `vpath` (`10.5`–`11.1`): removed
+//! - `vpathparam` (`10.5`–`11.1`): removed
+//! - `vpnurlpolicy_aaagroup_binding` (`13.1`): not confirmed by the derived facts
+//! - `vpnurlpolicy_aaauser_binding` (`13.1`): not confirmed by the derived facts
+//! - `vpnurlpolicy_binding` (`13.1`): not confirmed by the derived facts
+//! - `vpnurlpolicy_vpnglobal_binding` (`13.1`): not confirmed by the derived facts
+//! - `vpnurlpolicy_vpnvserver_binding` (`13.1`): not confirmed by the derived facts
 #[cfg(feature = "aaa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aaa")))]
 pub mod aaa;

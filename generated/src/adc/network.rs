@@ -11,6 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/Interface`
 /// - Key: `id`
 /// - Operations: `action:clear`, `action:disable`, `action:enable`, `action:reset`, `count`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `conndistr` (`10.5`–`11.0`), `macdistr` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Interface {
@@ -6129,6 +6130,7 @@ impl IpsetNsipBinding {
 /// - URL: `/nitro/v1/config/iptunnel`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `pbrname` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Iptunnel {
@@ -6181,6 +6183,8 @@ pub struct Iptunnel {
     /// Default: `IPIP`.
     ///
     /// Possible values (see [`IptunnelProtocol`]): `IPIP`, `GRE`, `IPSEC`, `UDP`, `GENEVE`.
+    ///
+    /// Values of older releases that `14.1` lacks: `VXLAN` (`10.5`–`11.1`) (removed).
     pub protocol: Option<rt::Open<IptunnelProtocol>>,
     /// `Double`, read-only.
     ///
@@ -7063,6 +7067,7 @@ impl L2param {
 /// - URL: `/nitro/v1/config/l3param`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `icmperrgenerate` (`10.5`–`11.1`), `overridelsn` (`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct L3param {
@@ -12660,6 +12665,8 @@ pub struct Route {
     /// `String`, read-write.
     ///
     /// Possible values (see [`RouteRoutetype`]): `CONNECTED`, `STATIC`, `DYNAMIC`, `OSPF`, `ISIS`, `RIP`, `BGP`.
+    ///
+    /// Values of older releases that `14.1` lacks: `VPATH` (`10.5`–`11.1`) (removed).
     pub routetype: Option<rt::Open<RouteRoutetype>>,
     /// `Double`, read-only.
     pub state: Option<rt::Number>,
@@ -15826,6 +15833,7 @@ impl Rnat6Stats {
 /// - URL: `/nitro/v1/stat/rnatip`
 /// - Key: `rnatip`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `rnatip` (`13.1`) (not confirmed by the derived facts).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatipStats {
@@ -18315,6 +18323,7 @@ impl Vrid6ChannelBinding {
 /// - URL: `/nitro/v1/config/vrid6_interface_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `trackifnum` (`11.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6InterfaceBinding {
@@ -19004,6 +19013,7 @@ impl VridChannelBinding {
 /// - URL: `/nitro/v1/config/vrid_interface_binding`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `ifaces` (`10.5`–`11.1`), `trackifnum` (`11.0`–`11.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridInterfaceBinding {

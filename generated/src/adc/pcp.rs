@@ -12,6 +12,7 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.0`
+/// - Properties of older releases that `14.1` lacks: `pcpnattype` (`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pcpmap {

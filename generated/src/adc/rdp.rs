@@ -457,6 +457,7 @@ impl Rdpclientprofile {
 /// - Key: none
 /// - Operations: `action:kill`, `count`, `get_all`
 /// - Since: `11.0`
+/// - Properties of older releases that `14.1` lacks: `destip` (`11.0`–`12.0`), `destport` (`11.0`–`12.0`), `domain` (`11.0`–`12.0`), `srcip` (`11.0`–`12.0`), `srcport` (`11.0`–`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rdpconnections {

@@ -992,6 +992,8 @@ pub struct Sslcert {
     /// `String`, read-write.
     ///
     /// Possible values (see [`SslcertCerttype`]): `ROOT_CERT`, `INTM_CERT`, `CLNT_CERT`, `SRVR_CERT`.
+    ///
+    /// Values of older releases that `14.1` lacks: `CLIENTANDSERVER_CERT` (`11.1`–`12.0`), `UNKNOWN` (`11.1`–`12.0`) (removed).
     pub certtype: Option<rt::Open<SslcertCerttype>>,
     /// `Double`, read-write.
     ///
@@ -1864,6 +1866,8 @@ pub struct Sslcertkey {
     /// Possible values (see [`SslcertkeyCertificatetype`]): `ROOT_CERT`, `INTM_CERT`, `CLNT_CERT`, `SRVR_CERT`, `UNKNOWN_CERT`.
     ///
     /// Since `11.1`.
+    ///
+    /// Values of older releases that `14.1` lacks: `CLIENTANDSERVER_CERT` (`11.1`–`12.0`), `UNKNOWN` (`11.1`–`12.0`) (removed).
     pub certificatetype: Option<Vec<rt::Open<SslcertkeyCertificatetype>>>,
     /// `String`, read-write.
     ///
@@ -2692,6 +2696,7 @@ impl SslcertkeyServiceBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_sslocspresponder_binding`
 /// - Key: `certkey`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `crlcheck` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeySslocspresponderBinding {
@@ -6282,6 +6287,8 @@ pub struct Sslfips {
     /// `String`, read-write.
     ///
     /// Length: at least 1.
+    ///
+    /// Values of older releases that `14.1` lacks: `4.6.1` (`10.5`) (removed).
     pub fipsfw: Option<String>,
     /// `Integer`, read-only.
     pub fipshwmajorversion: Option<i64>,
@@ -7842,6 +7849,7 @@ impl Ssllogprofile {
 /// - URL: `/nitro/v1/config/sslocspresponder`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `dns` (`10.5`–`12.0`), `ipaddress` (`10.5`–`12.0`), `useaia` (`10.5`–`11.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslocspresponder {
@@ -8189,6 +8197,8 @@ pub struct Sslparameter {
     /// Default: `NO`.
     ///
     /// Possible values (see [`SslparameterMontls1112disable`]): `YES`, `NO`.
+    ///
+    /// Values of older releases that `14.1` lacks: `DISABLED` (`10.5`–`11.1`), `ENABLED` (`10.5`–`11.1`) (removed).
     pub montls1112disable: Option<rt::Open<SslparameterMontls1112disable>>,
     /// `String`, read-write.
     ///
@@ -8285,6 +8295,8 @@ pub struct Sslparameter {
     /// Default: `NO`.
     ///
     /// Possible values (see [`SslparameterSvctls1112disable`]): `YES`, `NO`.
+    ///
+    /// Values of older releases that `14.1` lacks: `DISABLED` (`10.5`–`11.1`), `ENABLED` (`10.5`–`11.1`) (removed).
     pub svctls1112disable: Option<rt::Open<SslparameterSvctls1112disable>>,
     /// `String`, read-write.
     ///
@@ -12073,6 +12085,7 @@ impl SslprofileSslcipherBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Properties of older releases that `14.1` lacks: `cipheraliasname` (`11.0`–`11.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslciphersuiteBinding {
@@ -12577,6 +12590,7 @@ impl Sslrsakey {
 /// - URL: `/nitro/v1/config/sslservice`
 /// - Key: `servicename`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `cipherdetails` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslservice {
@@ -13965,6 +13979,7 @@ impl SslserviceSslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslservicegroup`
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `cipherdetails` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslservicegroup {
@@ -15128,6 +15143,7 @@ impl SslservicegroupSslciphersuiteBinding {
 /// - URL: `/nitro/v1/config/sslvserver`
 /// - Key: `vservername`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
+/// - Properties of older releases that `14.1` lacks: `cipherdetails` (`10.5`–`11.0`), `servicename` (`10.5`–`11.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslvserver {
@@ -16613,6 +16629,8 @@ pub struct SslvserverSslpolicyBinding {
     /// Possible values (see [`SslvserverSslpolicyBindingType`]): `INTERCEPT_REQ`, `REQUEST`, `CLIENTHELLO_REQ`.
     ///
     /// Since `12.0`.
+    ///
+    /// Values of older releases that `14.1` lacks: `CLIENTCERT_REQ` (`12.0`), `HANDSHAKE_REQ` (`12.0`), `HANDSHAKE_RES` (`12.0`), `SERVERCERT_RES` (`12.0`), `SERVERHELLO_DONE_RES` (`12.0`), `SERVERHELLO_RES` (`12.0`) (removed).
     pub type_: Option<rt::Open<SslvserverSslpolicyBindingType>>,
     /// `String`, read-write.
     ///

@@ -570,6 +570,8 @@ pub struct Uservserver {
     /// Possible values (see [`UservserverState`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
+    ///
+    /// Values of older releases that `14.1` lacks: `BUSY` (`12.0`), `DOWN` (`12.0`), `DOWN WHEN GOING OUT OF SERVICE` (`12.0`), `GOING OUT OF SERVICE` (`12.0`), `NS_EMPTY_STR` (`12.0`), `OUT OF SERVICE` (`12.0`), `UNKNOWN` (`12.0`), `UP` (`12.0`), `Unknown` (`12.0`) (removed).
     pub state: Option<rt::Open<UservserverState>>,
     /// `Double`, read-only.
     ///

@@ -7330,6 +7330,8 @@ pub struct Vpnparameter {
     /// `String[]`, read-write.
     ///
     /// Possible values (see [`VpnparameterClientconfiguration`]): `none`, `trace`.
+    ///
+    /// Values of older releases that `14.1` lacks: `all` (`10.5`–`11.0`), `compression` (`10.5`–`11.0`), `general` (`10.5`–`11.0`), `tunnel` (`10.5`–`11.0`) (removed).
     pub clientconfiguration: Option<Vec<rt::Open<VpnparameterClientconfiguration>>>,
     /// `String`, read-write.
     ///
@@ -10094,6 +10096,8 @@ pub struct Vpnsessionaction {
     /// `String[]`, read-write.
     ///
     /// Possible values (see [`VpnsessionactionClientconfiguration`]): `none`, `trace`.
+    ///
+    /// Values of older releases that `14.1` lacks: `all` (`10.5`–`11.0`), `compression` (`10.5`–`11.0`), `general` (`10.5`–`11.0`), `tunnel` (`10.5`–`11.0`) (removed).
     pub clientconfiguration: Option<Vec<rt::Open<VpnsessionactionClientconfiguration>>>,
     /// `String`, read-write.
     ///

@@ -18519,6 +18519,7 @@ impl InsightThreshold {
 /// - URL: `/nitro/v2/config/log_datarecord`
 /// - Key: none
 /// - Operations: `add`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `cbwan` (`12.1`), `tcpopt` (`12.1`), `videoopt` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogDatarecord {

@@ -1643,6 +1643,7 @@ impl AppServiceGraphNodeEdges {
 /// - URL: `/nitro/v2/config/app_summary`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `app_safety_index` (`12.1`), `app_safety_index_prev` (`12.1`), `app_threat_index` (`12.1`), `app_threat_index_prev` (`12.1`), `total_attacks` (`12.1`), `total_attacks_prev` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSummary {
@@ -3423,6 +3424,7 @@ impl rt::Resource for AppdashboardVolumeSummary {
 /// - URL: `/nitro/v2/config/application`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `app_components` (`12.1`), `app_criteria` (`12.1`), `no_of_haproxy_be` (`12.1`), `no_of_haproxy_fe` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Application {

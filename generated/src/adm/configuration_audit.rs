@@ -239,6 +239,7 @@ impl ConfigAdviceFile {
 ///
 /// - URL: `/nitro/v2/config/config_advice_result`
 /// - Key: none
+/// - Properties of older releases that `14.1` lacks: `parent_id` (`12.1`), `parent_name` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdviceResult {
@@ -344,6 +345,7 @@ impl rt::Resource for ConfigAdviceResult {
 /// - URL: `/nitro/v2/config/ns_conf`
 /// - Key: none
 /// - Operations: `action:download_conf`, `action:inventory`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `device_name` (`12.1`), `last_updated_times` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConf {
@@ -1238,6 +1240,7 @@ impl NsConfigtemplate {
 /// - URL: `/nitro/v2/config/ns_configtemplate_scheduler`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `parent_id` (`12.1`), `parent_name` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigtemplateScheduler {

@@ -151,6 +151,7 @@ impl ConfigCommand {
 /// - URL: `/nitro/v2/config/config_job`
 /// - Key: `id`
 /// - Operations: `action:save`, `add`, `delete`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `device_groups_db` (`12.1`), `devices_db` (`12.1`), `nextScheduleTimeEpoch` (`12.1`), `node_id` (`12.1`), `scheduleTimes` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigJob {
@@ -482,6 +483,7 @@ impl ConfigJob {
 /// - URL: `/nitro/v2/config/config_job_details`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `device_groups_db` (`12.1`), `devices_db` (`12.1`), `nextScheduleTimeEpoch` (`12.1`), `node_id` (`12.1`), `scheduleTimes` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigJobDetails {
@@ -1595,6 +1597,7 @@ impl JobExecutionProfile {
 /// - URL: `/nitro/v2/config/maintenance_job`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `action` (`12.1`), `resource` (`12.1`), `resource_object` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MaintenanceJob {

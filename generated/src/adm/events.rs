@@ -11,6 +11,7 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v2/config/active_event`
 /// - Key: `id`
 /// - Operations: `action:update_status`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `matched_filters` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActiveEvent {
@@ -216,6 +217,7 @@ impl ActiveEvent {
 /// - URL: `/nitro/v2/config/command_execution_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `tenant_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CommandExecutionProfile {
@@ -474,6 +476,7 @@ impl DeviceEventSummary {
 /// - URL: `/nitro/v2/config/event`
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `matched_filters` (`12.1`), `trap_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Event {
@@ -1132,6 +1135,7 @@ impl EventFilter {
 /// - URL: `/nitro/v2/config/event_persistant_stat_info`
 /// - Key: `id`
 /// - Operations: `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `propkey` (`12.1`), `propvalue` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventPersistantStatInfo {
@@ -2509,6 +2513,7 @@ impl FilterScheduler {
 /// - URL: `/nitro/v2/config/ns_event`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `matched_filters` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEvent {
@@ -2970,6 +2975,7 @@ impl NsEventArchive {
 /// - URL: `/nitro/v2/config/ns_event_message`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `trap_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventMessage {

@@ -3913,6 +3913,7 @@ impl DeviceInfo {
 /// - URL: `/nitro/v2/config/device_license_info`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `days_to_expiry` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceLicenseInfo {
@@ -4112,6 +4113,7 @@ impl DeviceLicenseInfo {
 /// - URL: `/nitro/v2/config/device_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `wait_time_after_reboot` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceProfile {
@@ -5077,6 +5079,7 @@ impl GslbClusterNodes {
 /// - URL: `/nitro/v2/config/host_device`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `ebs_optimized` (`12.1`), `key_name` (`12.1`), `root_device_type` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostDevice {
@@ -6003,6 +6006,7 @@ impl HostDevice {
 ///
 /// - URL: `/nitro/v2/config/image`
 /// - Key: none
+/// - Properties of older releases that `14.1` lacks: `checksum` (`12.1`), `container_format` (`12.1`), `disk_format` (`12.1`), `id` (`12.1`), `name` (`12.1`), `nsm_id` (`12.1`), `size` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Image {
@@ -8059,6 +8063,7 @@ impl LasSignedIdentity {
 /// - URL: `/nitro/v2/config/managed_device`
 /// - Key: `id`
 /// - Operations: `action:add_device`, `action:allocate_license`, `action:allocate_vcpu_license`, `action:annotate`, `action:async_delete`, `action:mastools_restart`, `action:upload`, `add`, `delete`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `ebs_optimized` (`12.1`), `key_name` (`12.1`), `root_device_type` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDevice {
@@ -9044,6 +9049,7 @@ impl ManagedDeviceSummary {
 /// - URL: `/nitro/v2/config/ns`
 /// - Key: `id`
 /// - Operations: `action:manage`, `action:reboot`, `action:unmanage`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `EULA` (`12.1`), `ebs_optimized` (`12.1`), `formation_instance_id` (`12.1`), `instance_name` (`12.1`), `key_name` (`12.1`), `num_ports` (`12.1`), `number_of_cores` (`12.1`), `number_of_ssl_cores` (`12.1`), `port_range` (`12.1`), `root_device_type` (`12.1`), `ssl_virtual_functions` (`12.1`), `start_port` (`12.1`), `task_id` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtual_functions` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ns {
@@ -10400,6 +10406,7 @@ impl NsAppflowParamConfig {
 /// - URL: `/nitro/v2/config/ns_application`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `app_components` (`12.1`), `app_criteria` (`12.1`), `no_of_haproxy_be` (`12.1`), `no_of_haproxy_fe` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsApplication {
@@ -10826,6 +10833,7 @@ impl NsCallhomePollPolicy {
 /// - URL: `/nitro/v2/config/ns_cluster`
 /// - Key: none
 /// - Operations: `action:form_cluster`, `action:join`, `action:modify_password`, `action:remove`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `channel_interface_list` (`12.1`), `clag_intf_list` (`12.1`), `clbkplanerx` (`12.1`), `clbkplanerxrate` (`12.1`), `clbkplanetx` (`12.1`), `clbkplanetxrate` (`12.1`), `numdfddroppkts` (`12.1`), `totpropagationtimeout` (`12.1`), `totsteeredpkts` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCluster {
@@ -11180,6 +11188,7 @@ impl NsClusterNodegroup {
 /// - URL: `/nitro/v2/config/ns_clusternode`
 /// - Key: none
 /// - Operations: `action:remove_node`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `clnodeeffectivehealth` (`12.1`), `clnodehealth` (`12.1`), `clptprx` (`12.1`), `clptpstate` (`12.1`), `clptptx` (`12.1`), `clsyncstate` (`12.1`), `cltothbrx` (`12.1`), `cltothbtx` (`12.1`), `islocalsdx` (`12.1`), `nnmcurconn` (`12.1`), `nnmerrmsend` (`12.1`), `nnmtotconnrx` (`12.1`), `nnmtotconntx` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsClusternode {
@@ -11480,6 +11489,7 @@ impl NsConfigReplicate {
 /// - URL: `/nitro/v2/config/ns_device_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `wait_time_after_reboot` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsDeviceProfile {
@@ -17927,6 +17937,7 @@ impl NsVserverInfo {
 /// - URL: `/nitro/v2/config/nssdx`
 /// - Key: `id`
 /// - Operations: `action:reboot`, `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `ebs_optimized` (`12.1`), `key_name` (`12.1`), `root_device_type` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssdx {
@@ -18957,6 +18968,7 @@ impl Nssdx {
 /// - URL: `/nitro/v2/config/nssdx_device_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `wait_time_after_reboot` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssdxDeviceProfile {
@@ -19325,6 +19337,7 @@ impl Ping {
 /// - URL: `/nitro/v2/config/sdx`
 /// - Key: `id`
 /// - Operations: `action:manage`, `action:reboot`, `action:unmanage`, `add`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `ebs_optimized` (`12.1`), `key_name` (`12.1`), `root_device_type` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sdx {
@@ -20850,6 +20863,7 @@ impl SdxSyslogConfig {
 /// - URL: `/nitro/v2/config/sdx_syslog_template`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `on_error` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSyslogTemplate {
@@ -21300,6 +21314,7 @@ impl UpgradeAdvisorySettings {
 /// - URL: `/nitro/v2/config/vm_device`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `ebs_optimized` (`12.1`), `formation_instance_id` (`12.1`), `key_name` (`12.1`), `number_of_cores` (`12.1`), `number_of_ssl_cores` (`12.1`), `root_device_type` (`12.1`), `ssl_virtual_functions` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtual_functions` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VmDevice {

@@ -432,6 +432,7 @@ impl AdcaasNetworkFunction {
 /// - URL: `/nitro/v2/config/lb_export_report`
 /// - Key: none
 /// - Operations: `add`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `tz_offset` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbExportReport {
@@ -675,6 +676,7 @@ impl rt::Resource for NetworkFunctionConfig {
 ///
 /// - URL: `/nitro/v2/config/network_function_param`
 /// - Key: none
+/// - Properties of older releases that `14.1` lacks: `parent_id` (`12.1`), `parent_name` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkFunctionParam {
@@ -765,6 +767,7 @@ impl rt::Resource for NetworkFunctionParam {
 /// - URL: `/nitro/v2/config/ns_authenticationvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_port` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAuthenticationvserver {
@@ -1183,6 +1186,7 @@ impl NsAuthenticationvserver {
 /// - URL: `/nitro/v2/config/ns_crvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_port` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCrvserver {
@@ -1595,6 +1599,7 @@ impl NsCrvserver {
 /// - URL: `/nitro/v2/config/ns_csvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `curclntconnections` (`12.1`), `cursrvrconnections` (`12.1`), `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_port` (`12.1`), `vsvr_state_timestamp` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserver {
@@ -2007,6 +2012,7 @@ impl NsCsvserver {
 /// - URL: `/nitro/v2/config/ns_csvserver_lbvserver_binding`
 /// - Key: none
 /// - Operations: `get`
+/// - Properties of older releases that `14.1` lacks: `poll_time` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserverLbvserverBinding {
@@ -2262,6 +2268,7 @@ impl NsCsvserverPolicyBinding {
 /// - URL: `/nitro/v2/config/ns_gslbservice`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `svc_state_timestamp` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservice {
@@ -2932,6 +2939,7 @@ impl NsGslbservicegroupmemberBinding {
 /// - URL: `/nitro/v2/config/ns_gslbvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `curclntconnections` (`12.1`), `cursrvrconnections` (`12.1`), `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_health` (`12.1`), `vsvr_port` (`12.1`), `vsvr_state_timestamp` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserver {
@@ -3348,6 +3356,7 @@ impl NsGslbvserver {
 /// - URL: `/nitro/v2/config/ns_gslbvserver_domain`
 /// - Key: none
 /// - Operations: `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `poll_time` (`12.1`), `servicetype` (`12.1`), `state` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserverDomain {
@@ -3457,6 +3466,7 @@ impl NsGslbvserverDomain {
 /// - URL: `/nitro/v2/config/ns_lbvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `activeservices` (`12.1`), `curclntconnections` (`12.1`), `cursrvrconnections` (`12.1`), `lbmethod` (`12.1`), `managed` (`12.1`), `partition_name` (`12.1`), `persistencetype` (`12.1`), `poll_time` (`12.1`), `totalservices` (`12.1`), `vsvr_health` (`12.1`), `vsvr_port` (`12.1`), `vsvr_state` (`12.1`), `vsvr_state_timestamp` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserver {
@@ -3998,6 +4008,7 @@ impl NsLbvserverPolicyBinding {
 /// - URL: `/nitro/v2/config/ns_lbvserver_service_binding`
 /// - Key: none
 /// - Operations: `get`
+/// - Properties of older releases that `14.1` lacks: `poll_time` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserverServiceBinding {
@@ -4101,6 +4112,7 @@ impl NsLbvserverServiceBinding {
 /// - URL: `/nitro/v2/config/ns_server`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `poll_time` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServer {
@@ -4255,6 +4267,7 @@ impl NsServer {
 /// - URL: `/nitro/v2/config/ns_service`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `svc_state_timestamp` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsService {
@@ -4465,6 +4478,7 @@ impl NsService {
 /// - URL: `/nitro/v2/config/ns_servicegroup`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `poll_time` (`12.1`), `svc_grp_state_timestamp` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroup {
@@ -4673,6 +4687,7 @@ impl NsServicegroup {
 /// - URL: `/nitro/v2/config/ns_servicegroupmember_binding`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `customserverid` (`12.1`), `hash_id` (`12.1`), `poll_time` (`12.1`), `serverid` (`12.1`), `weight` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroupmemberBinding {
@@ -5626,6 +5641,7 @@ impl NsSslvserver {
 /// - URL: `/nitro/v2/config/ns_vpnvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Properties of older releases that `14.1` lacks: `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_cur_users` (`12.1`), `vsvr_max_users` (`12.1`), `vsvr_port` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVpnvserver {

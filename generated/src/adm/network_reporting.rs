@@ -7256,6 +7256,7 @@ impl PerfTcpSurgelenSpareconnReport {
 /// - URL: `/nitro/v2/config/perf_threshold`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `clear_event` (`12.1`), `duration` (`12.1`), `instances` (`12.1`), `instances_array` (`12.1`), `tenant_name` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfThreshold {

@@ -49066,6 +49066,7 @@ impl AppSummaryL4 {
 /// - URL: `/nitro/v2/config/audit_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `tenant_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditLog {
@@ -50339,6 +50340,7 @@ impl rt::Resource for CcLasAutoActivate {
 /// - URL: `/nitro/v2/config/cc_profile`
 /// - Key: `id`
 /// - Operations: `add`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `client_id` (`12.1`), `client_secret` (`12.1`), `email` (`12.1`), `end_point` (`12.1`), `name` (`12.1`), `state` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CcProfile {
@@ -50624,6 +50626,7 @@ impl CipherConfig {
 /// - URL: `/nitro/v2/config/cipher_group`
 /// - Key: `cipher_group_name`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `is_applied` (`12.1`), `is_predefined` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CipherGroup {
@@ -50748,6 +50751,7 @@ impl CipherGroup {
 /// - URL: `/nitro/v2/config/cipher_suite`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `authentication` (`12.1`), `cipher_group_list` (`12.1`), `cipher_suite_description` (`12.1`), `cipher_suite_openssl_name` (`12.1`), `encryption` (`12.1`), `hexcode` (`12.1`), `is_supported` (`12.1`), `key_exchange` (`12.1`), `message_auth_code` (`12.1`), `preference` (`12.1`), `protocol` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CipherSuite {
@@ -51019,6 +51023,7 @@ impl CounterInfo {
 ///
 /// - URL: `/nitro/v2/config/counter_item`
 /// - Key: none
+/// - Properties of older releases that `14.1` lacks: `parent_id` (`12.1`), `parent_name` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CounterItem {
@@ -52041,6 +52046,7 @@ impl rt::Resource for DbUsageTrend {
 /// - URL: `/nitro/v2/config/device_backup`
 /// - Key: `id`
 /// - Operations: `action:devicebackup`, `action:devicerestore`, `action:download`, `action:upload`, `delete`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `act_id` (`12.1`), `device_family` (`12.1`), `external_storage_info` (`12.1`), `image_filename` (`12.1`), `image_filesize` (`12.1`), `tenant_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceBackup {
@@ -52188,6 +52194,7 @@ impl DeviceBackup {
 /// - URL: `/nitro/v2/config/device_backup_policy`
 /// - Key: none
 /// - Operations: `action:do_poll`, `get`, `update`
+/// - Properties of older releases that `14.1` lacks: `backup_password` (`12.1`), `device_family` (`12.1`), `external_storage_info` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceBackupPolicy {
@@ -53557,6 +53564,7 @@ impl rt::Resource for EntityMap {
 /// - URL: `/nitro/v2/config/export_report`
 /// - Key: none
 /// - Operations: `action:download`, `add`
+/// - Properties of older releases that `14.1` lacks: `csv_export_arr` (`12.1`), `report_context` (`12.1`), `tz_offset` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExportReport {
@@ -53732,6 +53740,7 @@ impl ExportReport {
 /// - URL: `/nitro/v2/config/export_report_job`
 /// - Key: `id`
 /// - Operations: `delete`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `status` (`12.1`), `trigger_start` (`12.1`), `tz_offset` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExportReportJob {
@@ -53913,6 +53922,7 @@ impl ExportReportJob {
 /// - URL: `/nitro/v2/config/external_server`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `parent_id` (`12.1`), `parent_name` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExternalServer {
@@ -57236,6 +57246,7 @@ impl MailAttachment {
 /// - URL: `/nitro/v2/config/mail_profile`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `tenant_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MailProfile {
@@ -58566,6 +58577,7 @@ impl MasServiceLicense {
 /// - URL: `/nitro/v2/config/mas_summary`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `haproxy_count` (`12.1`), `sdwanee_count` (`12.1`), `sdwanwo_count` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MasSummary {
@@ -59990,6 +60002,7 @@ impl MpsCcpClient {
 /// - URL: `/nitro/v2/config/mps_datacenter`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `is_default` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MpsDatacenter {
@@ -62188,6 +62201,7 @@ impl Mpssession {
 /// - URL: `/nitro/v2/config/mpsuser`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `permission` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mpsuser {
@@ -65603,6 +65617,7 @@ impl RbaPolicy {
 /// - URL: `/nitro/v2/config/rba_role`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `resourcegroups` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RbaRole {
@@ -66431,6 +66446,7 @@ impl RemoteBackupConfig {
 /// - URL: `/nitro/v2/config/report_timezone`
 /// - Key: none
 /// - Operations: `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `__count` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ReportTimezone {
@@ -68495,6 +68511,7 @@ impl SmsProfile {
 /// - URL: `/nitro/v2/config/sms_server`
 /// - Key: `id`
 /// - Operations: `add`, `delete`, `get`, `get_all`, `update`
+/// - Properties of older releases that `14.1` lacks: `optional2_key` (`12.1`), `optional2_val1` (`12.1`), `optional3_key` (`12.1`), `optional3_val` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SmsServer {
@@ -71681,6 +71698,7 @@ impl TacacsServer {
 /// - URL: `/nitro/v2/config/task_command_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `index` (`12.1`), `protocol` (`12.1`), `task_device_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TaskCommandLog {
@@ -71789,6 +71807,7 @@ impl TaskCommandLog {
 /// - URL: `/nitro/v2/config/task_device_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `cmds_completed_fraction` (`12.1`), `parent_id` (`12.1`), `parent_name` (`12.1`), `task_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TaskDeviceLog {
@@ -71892,6 +71911,7 @@ impl TaskDeviceLog {
 /// - URL: `/nitro/v2/config/task_log`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `tenant_id` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TaskLog {
@@ -72002,6 +72022,7 @@ impl TaskLog {
 /// - URL: `/nitro/v2/config/techsupport`
 /// - Key: `file_name`
 /// - Operations: `action:download`, `action:start`, `delete`, `get`, `get_all`
+/// - Properties of older releases that `14.1` lacks: `act_id` (`12.1`), `vpx_list_for_techsupport` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Techsupport {
@@ -73881,6 +73902,7 @@ impl TestMail {
 /// - URL: `/nitro/v2/config/timezone_enum`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Properties of older releases that `14.1` lacks: `enum_key` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TimezoneEnum {
