@@ -15,9 +15,14 @@ use super::EmitSettings;
 use crate::diagnostics::Diagnostic;
 use crate::diff::Item;
 use crate::ir::{Access, DataType, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
+use crate::since::Gone;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
+
+/// Gone enum values of one property listed one by one up to this many;
+/// more are counted.
+const GONE_VALUES_LISTED: usize = 12;
 
 /// Field name every model has for keys it does not document.
 const UNKNOWN_FIELDS: &str = "unknown_fields";
@@ -655,9 +660,20 @@ fn field_doc(
         facts.push(format!("Since {}.", docs::code(since)));
     }
     let id = resource.id();
-    let values = index.gone(Item::EnumValue, &id, Some(&property.name)).filter_map(|g| g.value.as_deref().map(|value| (value, g)));
-    if let Some(note) = index.gone_note(values) {
-        facts.push(format!("Values of older releases that {} lacks: {note}.", docs::code(&index.api.release)));
+    let values: Vec<(&str, &Gone)> =
+        index.gone(Item::EnumValue, &id, Some(&property.name)).filter_map(|g| g.value.as_deref().map(|value| (value, g))).collect();
+    let release = docs::code(&index.api.release);
+    if values.len() > GONE_VALUES_LISTED {
+        // A whole list dropped (422 time zones once): counted, not listed.
+        let last = values.iter().map(|(_, g)| g.last.as_str()).max_by_key(|last| crate::ir::release_key(last)).unwrap_or_default();
+        let examples = docs::code_list(values.iter().take(3).map(|(value, _)| *value));
+        facts.push(format!(
+            "{} values of older releases that {release} lacks, the last listed in {} (for example {examples}).",
+            values.len(),
+            docs::code(last)
+        ));
+    } else if let Some(note) = index.gone_note(values) {
+        facts.push(format!("Values of older releases that {release} lacks: {note}."));
     }
     for fact in facts {
         lines.push(String::new());
