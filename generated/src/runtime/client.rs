@@ -441,11 +441,12 @@ fn token_from_cookies(set_cookies: &[String], name: &str) -> Option<Secret> {
     })
 }
 
-/// `sessionid` of a login answer: top level (ADC) or in `login[0]` (ADM).
+/// A body the client builds itself (login, logout) as JSON bytes.
 fn json_body(value: &Value) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|error| Error::InvalidRequest(error.to_string()))
 }
 
+/// `sessionid` of a login answer: top level (ADC) or in `login[0]` (ADM).
 fn token_from_body(body: &[u8]) -> Option<Secret> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let in_login = value.get("login").and_then(|login| match login {

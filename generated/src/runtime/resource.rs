@@ -272,14 +272,19 @@ impl Target {
         let Some(primary) = self.keys.first() else {
             return self.collection_path();
         };
-        match model::field_text(obj, primary) {
-            Some(key) if !key.is_empty() => self.item_path(&key),
-            _ => {
+        match key_text(obj, primary) {
+            Some(key) => self.item_path(&key),
+            None => {
                 parts.problem = Some(format!("{operation} of {}: key property {primary} is not set", self.name));
                 self.collection_path()
             }
         }
     }
+}
+
+/// The text of key property `name` of `obj`, when it is set and not empty.
+fn key_text(obj: &dyn DynModel, name: &str) -> Option<String> {
+    model::field_text(obj, name).filter(|key| !key.is_empty())
 }
 
 /// `{"<key>": value}` without building a map.
@@ -316,7 +321,7 @@ fn with_body(target: Target, method: Method, obj: &dyn DynModel) -> Parts {
 fn update_parts(target: Target, obj: &dyn DynModel) -> Parts {
     let mut parts = with_body(target, Method::Put, obj);
     if let Some(primary) = target.keys.first() {
-        if !model::field_text(obj, primary).is_some_and(|key| !key.is_empty()) {
+        if key_text(obj, primary).is_none() {
             parts.problem = Some(format!("update of {}: key property {primary} is not set", target.name));
         }
     }
@@ -436,7 +441,7 @@ impl Request<Outcome> {
         };
         parts.query.action = Some(verb.to_string());
         if let Some(primary) = R::KEYS.first() {
-            if let Some(position) = objs.iter().position(|obj| !model::field_text(obj, primary).is_some_and(|key| !key.is_empty())) {
+            if let Some(position) = objs.iter().position(|obj| key_text(obj, primary).is_none()) {
                 parts.problem = Some(format!("bulk delete of {}: item {position} has no {primary}", R::NAME));
             }
         }
