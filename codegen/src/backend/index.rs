@@ -56,11 +56,9 @@ pub fn gone_reason(reason: GoneReason) -> &'static str {
 }
 
 impl ProductIndex<'_> {
-    /// Items of `removed` of one kind, resource and property.
-    pub fn gone<'g>(&'g self, item: Item, resource: &'g str, property: Option<&'g str>) -> impl Iterator<Item = &'g Gone> + 'g {
-        self.removed
-            .iter()
-            .filter(move |gone| gone.item == item && gone.resource == resource && gone.property.as_deref() == property)
+    /// Items of `removed` of one kind and resource.
+    pub fn gone<'g>(&'g self, item: Item, resource: &'g str) -> impl Iterator<Item = &'g Gone> + 'g {
+        self.removed.iter().filter(move |gone| gone.item == item && gone.resource == resource)
     }
 
     /// `` `a` (`10.5`–`12.1`), `b` (`12.0`) (removed) `` for the gone

@@ -308,10 +308,15 @@ fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &
 /// The runtime's `Api` value: ADC is v1; ADM follows its base path.
 fn runtime_api(index: &ProductIndex) -> TokenStream {
     match index.api.product {
-        Product::Adm if index.api.base_path.trim_end_matches('/').ends_with("/v2") => quote!(rt::Api::AdmV2),
+        Product::Adm if is_adm_v2(index) => quote!(rt::Api::AdmV2),
         Product::Adm => quote!(rt::Api::AdmV1),
         _ => quote!(rt::Api::AdcV1),
     }
+}
+
+/// ADM on `/nitro/v2` (the runtime's `Api::AdmV2`).
+fn is_adm_v2(index: &ProductIndex) -> bool {
+    index.api.product == Product::Adm && index.api.base_path.trim_end_matches('/').ends_with("/v2")
 }
 
 /// The endpoint function an operation becomes.
@@ -439,9 +444,10 @@ fn emit_endpoints(
                 // Bulk delete is the vendor SDKs' `POST ?action=rm` (see
                 // `Request::delete_bulk`); a singleton has nothing to list.
                 let bulk = (!resource.keys.is_empty()).then(|| {
-                    let verb = match (index.api.product, resource.kind) {
-                        (Product::Adm, _) if base.ends_with("/v2") => "delete",
-                        (_, ResourceKind::Binding) => "unbind",
+                    // The same choice as the runtime's `Request::delete_bulk`.
+                    let verb = match resource.kind {
+                        _ if is_adm_v2(index) => "delete",
+                        ResourceKind::Binding => "unbind",
                         _ => "rm",
                     };
                     let doc = docs::attrs(&[format!(
@@ -601,11 +607,7 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
         lines.push("- The reference page has no properties table".to_string());
     }
     let id = resource.id();
-    let properties = index
-        .removed
-        .iter()
-        .filter(|g| g.item == Item::Property && g.resource == id)
-        .filter_map(|g| g.property.as_deref().map(|name| (name, g)));
+    let properties = index.gone(Item::Property, &id).filter_map(|g| g.property.as_deref().map(|name| (name, g)));
     if let Some(note) = index.gone_note(properties) {
         lines.push(format!("- Properties of older releases that {} lacks: {note}.", docs::code(&index.api.release)));
     }
@@ -660,8 +662,11 @@ fn field_doc(
         facts.push(format!("Since {}.", docs::code(since)));
     }
     let id = resource.id();
-    let values: Vec<(&str, &Gone)> =
-        index.gone(Item::EnumValue, &id, Some(&property.name)).filter_map(|g| g.value.as_deref().map(|value| (value, g))).collect();
+    let values: Vec<(&str, &Gone)> = index
+        .gone(Item::EnumValue, &id)
+        .filter(|g| g.property.as_ref() == Some(&property.name))
+        .filter_map(|g| g.value.as_deref().map(|value| (value, g)))
+        .collect();
     let release = docs::code(&index.api.release);
     if values.len() > GONE_VALUES_LISTED {
         // A whole list dropped (422 time zones once): counted, not listed.
