@@ -1,15 +1,26 @@
 //! `cargo xtask codegen`: specs/ -> generated/.
 //!
 //! Reads every IR snapshot under `specs/nitro/`, emits the crate from the
-//! newest release of each product, and writes the files whose bytes
-//! changed, deleting generated files nobody produced (never the
-//! hand-written `generated/src/runtime/`). With `--check` nothing is
-//! written: stale, missing and extra files are listed and the command
-//! fails, for CI.
+//! target release of each product (`--target`, kept in
+//! `specs/targets.json`; the newest without one), and writes the files
+//! whose bytes changed, deleting generated files nobody produces any more
+//! (never the hand-written `generated/src/runtime/`). With `--check`
+//! nothing is written: stale, missing and extra files are listed and the
+//! command fails, for CI.
+//!
+//! Nothing is destroyed by accident: a missing or empty specs folder or
+//! any error diagnostic changes nothing and exits non-zero; only files
+//! whose first line is exactly the `@generated` marker are deleted or
+//! overwritten (`--force` overwrites others); a product's whole module
+//! folder is deleted only with `--prune`; and the files are written all or
+//! nothing ([`crate::write`]).
 
 use anyhow::Context;
-use codegen::backend::{self, EmitSettings, Plan};
+use codegen::backend::{self, is_marker_line, EmitSettings, Plan, GENERATED_MARKER, TARGETS_FILE};
+use codegen::ir::Product;
 use codegen::Severity;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -18,19 +29,31 @@ pub struct Args {
     /// Compare generated/ with a fresh emission instead of writing it
     #[arg(long)]
     check: bool,
-    /// List every diagnostic (notes included), not only the counts
-    #[arg(short, long)]
-    verbose: bool,
+    /// Emit this release of a product (`adc@12.1`, `adm@14.1`; repeatable)
+    /// instead of its newest; recorded in specs/targets.json unless --out
+    /// is given
+    #[arg(long, value_name = "PRODUCT@RELEASE", value_parser = parse_target)]
+    target: Vec<(Product, String)>,
     /// Put the vendor's descriptions into doc comments (never commit this)
     #[arg(long)]
     descriptions: bool,
     /// Read snapshots from this folder instead of the workspace's specs/
     #[arg(long, value_name = "DIR")]
-    specs: Option<std::path::PathBuf>,
+    specs: Option<PathBuf>,
     /// Write (or check) this folder instead of the workspace's generated/
     /// (for trying other inputs; it needs its own copy of src/runtime/)
     #[arg(long, value_name = "DIR")]
-    out: Option<std::path::PathBuf>,
+    out: Option<PathBuf>,
+    /// Also delete the modules of a product no longer emitted
+    #[arg(long)]
+    prune: bool,
+    /// Overwrite files that do not carry the `@generated` marker
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_target(text: &str) -> Result<(Product, String), String> {
+    backend::inputs::parse_target(text)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -38,32 +61,51 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = crate::workspace_root();
     let generated = args.out.clone().unwrap_or_else(|| root.join("generated"));
     let specs = args.specs.clone().unwrap_or_else(|| root.join("specs"));
+    let shown = generated.strip_prefix(&root).unwrap_or(&generated).display().to_string();
+    let left = format!("{shown}/ left as it is");
 
-    // NITRO snapshots (newest release of each product) and the Next-Gen
-    // description.
-    let inputs = backend::load_specs(&specs);
-    if inputs.apis.is_empty() {
-        eprintln!("warning: no IR snapshots under specs/; the crate will hold the runtime only");
+    if !specs.is_dir() {
+        eprintln!("error: specs folder {} does not exist; {left}", specs.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    let targets: BTreeMap<Product, String> = args.target.iter().cloned().collect();
+    crate::progress(&format!("reading {} ...", specs.display()));
+    let inputs = backend::load_specs_for(&specs, &targets);
+    if !inputs.releases.keys().any(|product| matches!(product, Product::Adc | Product::Adm))
+        && !inputs.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    {
+        eprintln!("error: no IR snapshots under {} (specs/nitro/<product>/<release>.json); {left}", specs.join("nitro").display());
+        return Ok(ExitCode::FAILURE);
     }
     for (product, releases) in &inputs.releases {
-        println!("{}: releases {}; emitting {}", product.as_str(), releases.join(", "), releases.last().map_or("-", String::as_str));
+        let emitting = releases.last().map_or("-", String::as_str);
+        let why = match (inputs.targets.get(product), inputs.newer.get(product).filter(|n| !n.is_empty())) {
+            (Some(_), Some(newer)) => format!("the target; newer left out: {}", newer.join(", ")),
+            (Some(_), None) => "the target, also the newest".to_string(),
+            (None, _) if *product == Product::Nextgen => "its one description".to_string(),
+            (None, _) => "the newest; no target set".to_string(),
+        };
+        println!("{}: emitting {emitting} ({why}); releases read: {}", product.as_str(), releases.join(", "));
     }
     let read_time = started.elapsed();
+    crate::progress("emitting ...");
     let settings = EmitSettings { descriptions: args.descriptions, ..Default::default() };
     let mut emitted = backend::emit_inputs(&inputs, &settings);
     let emit_time = started.elapsed() - read_time;
     let mut diagnostics = inputs.diagnostics;
     diagnostics.append(&mut emitted.diagnostics);
     diagnostics.sort();
-    let errors = report_diagnostics(&diagnostics, args.verbose);
+    let errors = report_diagnostics(&diagnostics);
     if errors > 0 {
-        eprintln!("error: {errors} error(s) in the inputs; generated/ left as it is");
+        eprintln!("error: {errors} error(s) in the inputs; {left}");
         return Ok(ExitCode::FAILURE);
     }
 
-    let plan = backend::plan_write(&generated, &emitted).context("comparing generated/")?;
-    for path in &plan.unmanaged {
-        eprintln!("warning: generated/{} is not written by the backend (no @generated marker); left alone", path.display());
+    let plan = backend::plan_write(&generated, &emitted).with_context(|| format!("comparing {shown}/"))?;
+    if !crate::verbosity().eq(&crate::Verbosity::Quiet) {
+        for path in &plan.unmanaged {
+            eprintln!("warning: {shown}/{} is not written by the backend (no @generated marker); left alone", path.display());
+        }
     }
     let summary = format!(
         "{} files, {} lines, {} bytes; specs read and annotated in {:.2} s, emitted in {:.2} s",
@@ -77,16 +119,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.check {
         println!("{summary}");
         if plan.is_fresh() {
-            println!("generated/ is fresh");
+            println!("{shown}/ is fresh");
             return Ok(ExitCode::SUCCESS);
         }
-        list("stale", &plan.stale);
-        list("missing", &plan.missing);
-        list("extra", &plan.extra);
-        eprintln!("generated/ is out of date: run `cargo xtask codegen` to update generated/");
+        list(&shown, "stale", &plan.stale);
+        list(&shown, "missing", &plan.missing);
+        list(&shown, "extra", &plan.extra);
+        eprintln!("{shown}/ is out of date: run `cargo xtask codegen` to update it");
         return Ok(ExitCode::FAILURE);
     }
 
+    let foreign = not_ours(&generated, &plan.stale)?;
+    if !foreign.is_empty() && !args.force {
+        for path in &foreign {
+            eprintln!("  not written by `cargo xtask codegen`: {shown}/{}", path.display());
+        }
+        eprintln!("error: {} file(s) would be overwritten that do not start with the @generated marker; {left} (--force overwrites them)", foreign.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    let whole = whole_modules(&emitted.files, &plan.extra);
+    if !whole.is_empty() && !args.prune {
+        for (module, count) in &whole {
+            eprintln!("  {shown}/{module}/: all {count} generated file(s) would be deleted");
+        }
+        eprintln!("error: no input produces these modules any more (a product's snapshots missing?); {left} (--prune deletes them)");
+        return Ok(ExitCode::FAILURE);
+    }
+
+    crate::progress(&format!("writing {shown}/ ..."));
     write(&generated, &emitted, &plan)?;
     println!(
         "{summary}; wrote {} ({} new), deleted {}, unchanged {}",
@@ -95,54 +155,74 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         plan.extra.len(),
         plan.unchanged.len()
     );
+    if !targets.is_empty() {
+        if args.out.is_some() {
+            println!("targets not recorded in {}: --out writes a crate elsewhere", TARGETS_FILE);
+        } else {
+            let path = specs.join(TARGETS_FILE);
+            crate::write::write_file(&path, backend::inputs::targets_json(&inputs.targets))?;
+            println!("targets recorded in {}", path.strip_prefix(&root).unwrap_or(&path).display());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(generated: &std::path::Path, emitted: &backend::Emitted, plan: &Plan) -> anyhow::Result<()> {
-    for path in plan.to_write() {
-        let target = generated.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        std::fs::write(&target, &emitted.files[path]).with_context(|| format!("writing {}", target.display()))?;
-    }
-    for path in &plan.extra {
-        // `plan_write` never lists the runtime; checked again because a
-        // deletion there would lose hand-written code.
-        if path.starts_with(backend::RUNTIME_DIR) {
-            continue;
-        }
-        let target = generated.join(path);
-        std::fs::remove_file(&target).with_context(|| format!("deleting {}", target.display()))?;
-        // Drop folders the deletion left empty (say a product no longer
-        // given); `remove_dir` fails harmlessly on a folder still in use.
-        let mut parent = target.parent();
-        while let Some(folder) = parent {
-            if folder == generated || std::fs::remove_dir(folder).is_err() {
-                break;
-            }
-            parent = folder.parent();
-        }
-    }
-    Ok(())
-}
-
-fn list(what: &str, paths: &[std::path::PathBuf]) {
+/// Files among `paths` (relative to `root`) whose first line is not
+/// exactly the marker.
+pub fn not_ours(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut foreign = Vec::new();
     for path in paths {
-        eprintln!("  {what}: generated/{}", path.display());
+        let bytes = std::fs::read(root.join(path)).with_context(|| format!("cannot read {}", root.join(path).display()))?;
+        let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+        if !is_marker_line(&String::from_utf8_lossy(first), GENERATED_MARKER) {
+            foreign.push(path.clone());
+        }
+    }
+    Ok(foreign)
+}
+
+/// Module folders (`src/<name>`) every file of which would be deleted:
+/// folder -> number of files.
+fn whole_modules(emitted: &BTreeMap<PathBuf, String>, extra: &[PathBuf]) -> BTreeMap<String, usize> {
+    let module_of = |path: &Path| -> Option<String> {
+        let mut parts = path.components();
+        (parts.next()?.as_os_str() == "src").then_some(())?;
+        let name = parts.next()?.as_os_str().to_string_lossy().into_owned();
+        parts.next().is_some().then_some(format!("src/{name}"))
+    };
+    let alive: BTreeSet<String> = emitted.keys().filter_map(|p| module_of(p)).collect();
+    let mut whole = BTreeMap::new();
+    for module in extra.iter().filter_map(|p| module_of(p)).filter(|m| !alive.contains(m)) {
+        *whole.entry(module).or_insert(0) += 1;
+    }
+    whole
+}
+
+fn write(generated: &Path, emitted: &backend::Emitted, plan: &Plan) -> anyhow::Result<()> {
+    let mut changes: Vec<crate::write::Change> =
+        plan.to_write().map(|path| crate::write::Change::write(generated.join(path), emitted.files[path].as_bytes())).collect();
+    // `plan_write` never lists the runtime; checked again because a
+    // deletion there would lose hand-written code.
+    changes.extend(plan.extra.iter().filter(|p| !p.starts_with(backend::RUNTIME_DIR)).map(|path| crate::write::Change::delete(generated.join(path))));
+    crate::write::apply(&changes)
+}
+
+fn list(shown: &str, what: &str, paths: &[PathBuf]) {
+    for path in paths {
+        eprintln!("  {what}: {shown}/{}", path.display());
     }
 }
 
-/// Prints errors and warnings (and notes with `-v`) and the counts;
-/// returns the number of errors.
-fn report_diagnostics(diagnostics: &[codegen::Diagnostic], verbose: bool) -> usize {
+/// Prints the diagnostics the verbosity asks for (errors always) and the
+/// counts; returns the number of errors.
+fn report_diagnostics(diagnostics: &[codegen::Diagnostic]) -> usize {
+    let verbosity = crate::verbosity();
     let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
     let (errors, warnings, notes) = (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
-    for diagnostic in diagnostics {
-        if verbose || diagnostic.severity == Severity::Error {
-            eprintln!("{diagnostic}");
-        }
+    for diagnostic in diagnostics.iter().filter(|d| verbosity.shows(d.severity)) {
+        eprintln!("{diagnostic}");
     }
-    println!("diagnostics: {errors} error(s), {warnings} warning(s), {notes} note(s){}", if verbose { "" } else { " (-v lists them)" });
+    let hint = if verbosity == crate::Verbosity::Verbose { "" } else { " (-v lists them)" };
+    println!("diagnostics: {errors} error(s), {warnings} warning(s), {notes} note(s){hint}");
     errors
 }

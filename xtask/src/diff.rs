@@ -50,6 +50,19 @@ enum FailOn {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut releases = if args.series { series(&args.old, &args.new)? } else { vec![load(&args.old)?, load(&args.new)?] };
+    if let [first, .., last] = releases.as_slice() {
+        if first.product != last.product {
+            bail!(
+                "diff compares two releases of one product; {} is {} {} and {} is {} {}",
+                args.old,
+                first.product.as_str(),
+                first.release,
+                args.new,
+                last.product.as_str(),
+                last.release
+            );
+        }
+    }
     if !args.resource.is_empty() {
         releases.iter_mut().for_each(|api| diff::retain_resources(api, &args.resource));
         if releases.iter().all(|api| api.resources.is_empty()) {
@@ -74,7 +87,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    print!("{text}");
+    // A reader that stops early (`| head`) is not an error: stop quietly.
+    // (On Unix SIGPIPE already ends the process quietly, see main.)
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            other => other.context("cannot write the report")?,
+        }
+    }
     let codes: Vec<ExitCode> = reports.iter().map(|report| verdict(report, args.fail_on)).collect();
     Ok(if codes.contains(&ExitCode::FAILURE) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

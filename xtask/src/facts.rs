@@ -44,13 +44,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     lowered.diagnostics.sort();
     for diagnostic in &lowered.diagnostics {
-        if diagnostic.severity != codegen::Severity::Note || diagnostic.resource.is_none() {
+        if crate::verbosity().shows(diagnostic.severity) || (diagnostic.severity == codegen::Severity::Note && diagnostic.resource.is_none() && crate::verbosity() >= crate::Verbosity::Normal) {
             eprintln!("{diagnostic}");
         }
     }
     let notes = lowered.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Note && d.resource.is_some()).count();
-    if notes > 0 {
-        eprintln!("({notes} per-property notes not shown)");
+    if notes > 0 && crate::verbosity() < crate::Verbosity::Verbose {
+        eprintln!("({notes} per-property notes not shown; -v lists them)");
     }
     if lowered.has_errors() {
         return Ok(ExitCode::FAILURE);
@@ -73,10 +73,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes an IR snapshot in the format `cargo xtask scrape` uses
-/// ([`codegen::frontend::nitro::snapshot_json`]). Shared with `scrape-bundle`.
+/// ([`codegen::frontend::nitro::snapshot_json`]), atomically. Shared with
+/// `scrape-bundle`.
 pub fn write_snapshot(out: &std::path::Path, api: &Api) -> anyhow::Result<()> {
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(out, codegen::frontend::nitro::snapshot_json(api)).with_context(|| format!("cannot write {}", out.display()))
+    crate::write::write_file(out, codegen::frontend::nitro::snapshot_json(api))
 }

@@ -11,14 +11,62 @@ mod diff;
 mod facts;
 mod openapi_bench;
 mod openapi_cmd;
+mod release;
 mod scrape;
 mod scrape_bundle;
+mod write;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", version, about = "Generate and check the netscaler crate")]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about = "Generate and check the netscaler crate")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// List every diagnostic, notes included (every subcommand)
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    verbose: bool,
+    /// Only errors and the summary: no warnings, no progress (every subcommand)
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+/// How much a command prints, from the global `-v` / `-q` flags: the same
+/// meaning on every subcommand.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// `-q`: errors and the summary.
+    Quiet,
+    /// Errors, warnings, the summary, progress on a terminal.
+    #[default]
+    Normal,
+    /// `-v`: every diagnostic, notes included.
+    Verbose,
+}
+
+impl Verbosity {
+    /// Whether a diagnostic of this severity is printed.
+    pub fn shows(self, severity: codegen::Severity) -> bool {
+        match severity {
+            codegen::Severity::Error => true,
+            codegen::Severity::Warning => self >= Verbosity::Normal,
+            codegen::Severity::Note => self == Verbosity::Verbose,
+        }
+    }
+}
+
+static VERBOSITY: std::sync::OnceLock<Verbosity> = std::sync::OnceLock::new();
+
+/// The verbosity the command line asked for.
+pub fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or_default()
+}
+
+/// Prints a progress step to stderr for a person at a terminal; nothing
+/// in CI, when piped, or with `-q`.
+pub fn progress(step: &str) {
+    use std::io::IsTerminal;
+    if verbosity() >= Verbosity::Normal && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+        eprintln!("{step}");
+    }
 }
 
 #[derive(Subcommand)]
@@ -42,7 +90,21 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`cargo xtask diff ... | head`) ends the process
+    // quietly, as for any command-line tool, instead of a panic in print!.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal at start-up,
+    // before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
+    let verbosity = match (cli.verbose, cli.quiet) {
+        (true, _) => Verbosity::Verbose,
+        (_, true) => Verbosity::Quiet,
+        _ => Verbosity::Normal,
+    };
+    VERBOSITY.set(verbosity).expect("verbosity is set once");
     let result = match cli.command {
         Command::Bench(args) => bench::run(args),
         Command::CheckFeatures(args) => check_features::run(args),

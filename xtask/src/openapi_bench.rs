@@ -139,7 +139,7 @@ pub fn bench_openapi(doc: &Path, quick: bool) -> Figures {
 }
 
 fn is_runtime_copy(path: &Path, emitted: &Emitted) -> bool {
-    emitted.files.get(path).is_some_and(|text| text.starts_with("// Copied by"))
+    emitted.files.get(path).is_some_and(|text| text.lines().nth(1).is_some_and(|line| line.starts_with("// Copied from the netscaler runtime")))
 }
 
 /// `bench-<stem>` as a package name.

@@ -8,13 +8,14 @@
 //! Writes the [`codegen::ir::Api`] as snapshot JSON (pretty, short objects
 //! on one line: [`codegen::frontend::nitro::snapshot_json`]),
 //! prints a summary (pages, resources by kind, properties, diagnostics) to
-//! stdout and the diagnostics to stderr (`--quiet` leaves out the list).
+//! stdout and the diagnostics to stderr (errors and warnings; `-v` adds
+//! notes, `-q` leaves out warnings). Snapshots are written atomically.
 //! Exits non-zero when a diagnostic is an error: an error means the
 //! snapshot lacks something the pages hold (a table that could not be
 //! read, a page that could not be read or named), so it is written for
 //! inspection but must not be committed as is.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use codegen::frontend::nitro::{read_nitro, snapshot_json, NitroSettings};
 use codegen::ir::{Product, ResourceKind};
 use codegen::{Lowered, Severity};
@@ -24,6 +25,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(clap::Args)]
+#[command(override_usage = "cargo xtask scrape --docs <DIR> --product <PRODUCT> --release <RELEASE> [--out <FILE>] [OPTIONS]\n       cargo xtask scrape --all [--shared <DIR>] [OPTIONS]")]
 pub struct Args {
     /// Folder holding `configuration/` (and `statistics/`), e.g. `../shared/nitro-docs/adc/12.1/docs`
     #[arg(long, required_unless_present = "all")]
@@ -46,9 +48,6 @@ pub struct Args {
     /// Keep the vendor's descriptions (never commit such a snapshot)
     #[arg(long)]
     descriptions: bool,
-    /// Print only the summary, not every diagnostic
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 fn parse_product(text: &str) -> Result<Product, String> {
@@ -73,13 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bail!("{} has no configuration/ folder (point --docs at the folder that holds it)", job.docs.display());
         }
     }
-    if jobs.len() > 1 {
-        eprintln!("reading {} releases ...", jobs.len());
-    }
+    crate::progress(&format!("reading {} release(s) ...", jobs.len()));
     let read = read_jobs(&jobs, args.descriptions);
     let mut failed = false;
     for (job, (lowered, seconds)) in jobs.iter().zip(read) {
-        failed |= write_one(job, &args, &lowered, seconds)?;
+        failed |= write_one(job, &lowered, seconds)?;
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
@@ -129,22 +126,15 @@ pub fn all_jobs(shared: Option<&Path>) -> anyhow::Result<Vec<Job>> {
 
 /// Writes one release's snapshot and prints its summary; true when it had
 /// errors.
-fn write_one(job: &Job, args: &Args, lowered: &Lowered, seconds: f64) -> anyhow::Result<bool> {
+fn write_one(job: &Job, lowered: &Lowered, seconds: f64) -> anyhow::Result<bool> {
     let json = snapshot_json(&lowered.api);
     match &job.out {
-        Some(out) => {
-            if let Some(parent) = out.parent() {
-                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-            }
-            std::fs::write(out, &json).with_context(|| format!("writing {}", out.display()))?;
-        }
+        Some(out) => crate::write::write_file(out, json.as_bytes())?,
         None => print!("{json}"),
     }
 
-    if !args.quiet {
-        for diagnostic in &lowered.diagnostics {
-            eprintln!("{diagnostic}");
-        }
+    for diagnostic in lowered.diagnostics.iter().filter(|d| crate::verbosity().shows(d.severity)) {
+        eprintln!("{diagnostic}");
     }
     // The summary goes to stderr when stdout carries the JSON.
     let summary = summary(lowered, seconds, json.len(), job.out.as_deref());

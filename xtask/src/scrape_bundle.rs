@@ -4,10 +4,14 @@
 //!
 //! `cargo xtask scrape-bundle --docs ../shared/nitro-docs/appliance/adm/14.1-60.54
 //!   --release 14.1 --out specs/nitro/adm/14.1.json`
+//!
+//! Nothing is written when the bundle has errors, when its release is not
+//! a release (no major.minor found and no `--release`; a build number
+//! alone) or when the `--out` file name names another release
+//! ([`crate::release::check_release`]). The snapshot is written atomically.
 
 use codegen::frontend::bundle::{read_bundle, BundleSettings};
 use codegen::ir::Product;
-use codegen::Severity;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,9 +32,6 @@ pub struct Args {
     /// Output snapshot (default: print a summary only)
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Also print notes
-    #[arg(long)]
-    verbose: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -40,12 +41,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some("adm") => Some(Product::Adm),
         Some(other) => anyhow::bail!("unknown product `{other}` (adc or adm)"),
     };
+    crate::progress(&format!("reading {} ...", args.docs.display()));
     let settings = BundleSettings { product, release: args.release.clone(), descriptions: args.descriptions };
     let lowered = read_bundle(&args.docs, &settings);
     let mut counts = [0usize; 3];
     for diagnostic in &lowered.diagnostics {
         counts[diagnostic.severity as usize] += 1;
-        if args.verbose || diagnostic.severity != Severity::Note {
+        if crate::verbosity().shows(diagnostic.severity) {
             eprintln!("{diagnostic}");
         }
     }
@@ -65,6 +67,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     if lowered.has_errors() {
         eprintln!("not written: the bundle was not fully read (errors above)");
+        return Ok(ExitCode::FAILURE);
+    }
+    if let Err(error) = crate::release::check_release(&api.release, args.release.is_some(), args.out.as_deref()) {
+        eprintln!("error: {error}");
+        eprintln!("not written");
         return Ok(ExitCode::FAILURE);
     }
     if let Some(out) = &args.out {

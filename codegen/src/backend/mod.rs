@@ -27,8 +27,8 @@ pub mod naming;
 mod plan;
 pub mod standalone;
 
-pub use inputs::{load_specs, Inputs};
-pub use plan::{plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
+pub use inputs::{load_specs, load_specs_for, Inputs, TARGETS_FILE};
+pub use plan::{is_marker_line, plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Product};
