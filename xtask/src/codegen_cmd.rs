@@ -30,8 +30,8 @@ pub struct Args {
     #[arg(long)]
     check: bool,
     /// Emit this release of a product (`adc@12.1`, `adm@14.1`; repeatable)
-    /// instead of its newest; recorded in specs/targets.json unless --out
-    /// is given
+    /// instead of its newest; recorded in <specs>/targets.json (not when
+    /// --out is given without --specs)
     #[arg(long, value_name = "PRODUCT@RELEASE", value_parser = parse_target)]
     target: Vec<(Product, String)>,
     /// Put the vendor's descriptions into doc comments (never commit this)
@@ -156,8 +156,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         plan.unchanged.len()
     );
     if !targets.is_empty() {
-        if args.out.is_some() {
-            println!("targets not recorded in {}: --out writes a crate elsewhere", TARGETS_FILE);
+        // A trial crate (`--out`) from the committed specs leaves them
+        // alone; otherwise the choice is kept with the specs read.
+        if args.out.is_some() && args.specs.is_none() {
+            println!("targets not recorded in specs/{TARGETS_FILE}: --out without --specs writes a trial crate");
         } else {
             let path = specs.join(TARGETS_FILE);
             crate::write::write_file(&path, backend::inputs::targets_json(&inputs.targets))?;
