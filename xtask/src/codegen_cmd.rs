@@ -52,6 +52,14 @@ pub struct Args {
     force: bool,
 }
 
+impl Args {
+    /// `codegen --specs <specs> [--out <out>] --target <target>`, for
+    /// `cargo xtask update`.
+    pub fn regenerate(specs: PathBuf, out: Option<PathBuf>, target: (Product, String)) -> Args {
+        Args { check: false, target: vec![target], descriptions: false, specs: Some(specs), out, prune: false, force: false }
+    }
+}
+
 fn parse_target(text: &str) -> Result<(Product, String), String> {
     backend::inputs::parse_target(text)
 }

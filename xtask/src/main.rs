@@ -14,6 +14,7 @@ mod openapi_cmd;
 mod release;
 mod scrape;
 mod scrape_bundle;
+mod update;
 mod write;
 
 #[derive(Parser)]
@@ -87,6 +88,8 @@ enum Command {
     Openapi(openapi_cmd::Args),
     /// Read an appliance documentation bundle (nitro-rest.tgz or folder, ADC or ADM) into an IR snapshot
     ScrapeBundle(scrape_bundle::Args),
+    /// Regenerate for the firmware an appliance runs: its bundle and release, scraped, regenerated, diffed
+    Update(update::Args),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Facts(args) => facts::run(args),
         Command::ScrapeBundle(args) => scrape_bundle::run(args),
+        Command::Update(args) => update::run(args),
     };
     match result {
         Ok(code) => code,
