@@ -95,3 +95,23 @@ fn plan_of_an_identical_tree_is_fresh() {
     put(&root, "src/runtime/mod.rs", "pub mod client;\n");
     assert!(plan_write(&root, &emitted).unwrap().is_fresh());
 }
+
+/// `specs/targets.json` is what `codegen`, `--check`, this test and CI
+/// read: each target has its snapshot, and the crate says it was generated
+/// for exactly those releases (`netscaler::RELEASES`).
+#[test]
+fn committed_targets_are_the_releases_the_crate_names() {
+    let root = netscaler_tests::workspace_root();
+    let targets = codegen::backend::inputs::read_targets(&root.join("specs")).expect("specs/targets.json reads");
+    assert!(!targets.is_empty(), "specs/targets.json names the release of each product");
+    let inputs = load_specs(&root.join("specs"));
+    for (product, release) in &targets {
+        assert!(root.join(format!("specs/nitro/{}/{release}.json", product.as_str())).is_file(), "{}@{release} has no snapshot", product.as_str());
+        let emitted = inputs.apis.iter().find(|api| api.product == *product).expect("the product is emitted");
+        assert_eq!(&emitted.release, release);
+    }
+    let named: Vec<(String, String)> =
+        netscaler::RELEASES.iter().filter(|(p, _)| *p != "nextgen").map(|(p, r)| (p.to_string(), r.to_string())).collect();
+    let expected: Vec<(String, String)> = targets.iter().map(|(p, r)| (p.as_str().to_string(), r.clone())).collect();
+    assert_eq!(named, expected);
+}
