@@ -669,6 +669,9 @@ fn compile(root: &Path, quick: bool) -> anyhow::Result<Option<Compile>> {
     let mut timings = None;
     println!("{:<45} {:>8} {:>9} {:>12} {:>14} {:>6}", "command (crate only, cold)", "wall s", "rustc s", "rustc cpu s", "rustc peak MiB", "load");
     for (label, sub, feature_args, _) in plan {
+        // Each cold compile takes up to a minute: say which one runs (on a
+        // terminal only; the table row follows when it ends).
+        crate::progress(&format!("  compiling: {label} ..."));
         clean_netscaler(root, &target_arg)?;
         let mut command = cargo_command(root, &target_arg, sub);
         command.args(&feature_args);
