@@ -203,7 +203,8 @@ fn http_client(args: &Args) -> anyhow::Result<reqwest::Client> {
 
 /// A GET with the NITRO credential headers; a 2xx answer's body, at most
 /// `limit` bytes, else an error naming the URL and status.
-async fn get(client: &reqwest::Client, url: &reqwest::Url, args: &Args, limit: u64) -> anyhow::Result<Vec<u8>> {
+/// `limit_name` says how to raise the limit.
+async fn get(client: &reqwest::Client, url: &reqwest::Url, args: &Args, limit: u64, limit_name: &str) -> anyhow::Result<Vec<u8>> {
     let mut response = client
         .get(url.clone())
         .header("X-NITRO-USER", &args.user)
@@ -222,13 +223,13 @@ async fn get(client: &reqwest::Client, url: &reqwest::Url, args: &Args, limit: u
         bail!("GET {url}: HTTP {status}{hint}");
     }
     if response.content_length().is_some_and(|length| length > limit) {
-        bail!("GET {url}: the answer is larger than {} MiB (raise --max-bundle-mib)", limit >> 20);
+        bail!("GET {url}: the answer is larger than {} MiB ({limit_name})", limit >> 20);
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|error| request_error(url, error))? {
         body.extend_from_slice(&chunk);
         if body.len() as u64 > limit {
-            bail!("GET {url}: the answer is larger than {} MiB (raise --max-bundle-mib)", limit >> 20);
+            bail!("GET {url}: the answer is larger than {} MiB ({limit_name})", limit >> 20);
         }
     }
     Ok(body)
@@ -254,7 +255,7 @@ fn request_error(url: &reqwest::Url, error: reqwest::Error) -> anyhow::Error {
 
 async fn fetch_bundle(client: &reqwest::Client, base: &reqwest::Url, args: &Args) -> anyhow::Result<Vec<u8>> {
     let url = base.join("/nitro-rest.tgz")?;
-    get(client, &url, args, args.max_bundle_mib.saturating_mul(1 << 20)).await
+    get(client, &url, args, args.max_bundle_mib.saturating_mul(1 << 20), "raise --max-bundle-mib").await
 }
 
 /// The running release, `<major.minor>-<build>`, from NITRO.
@@ -264,7 +265,9 @@ async fn running_release(client: &reqwest::Client, base: &reqwest::Url, args: &A
         _ => ("/nitro/v1/config/nsversion", "nsversion"),
     };
     let url = base.join(path)?;
-    let body = get(client, &url, args, 1 << 20).await?;
+    // A version answer is a few hundred bytes: 1 MiB is generous, and an
+    // answer that large is not NITRO's.
+    let body = get(client, &url, args, 1 << 20, "a version answer is at most 1 MiB").await?;
     let json: serde_json::Value = serde_json::from_slice(&body).with_context(|| format!("GET {url}: the answer is not JSON"))?;
     // NITRO answers one object or an array of one.
     let object = match &json[key] {

@@ -131,8 +131,13 @@ fn specs_with_12_1(dir: &Path) -> PathBuf {
 }
 
 fn update(base: &str, specs: &Path, out: &Path) -> Output {
+    update_with(base, specs, out, &[])
+}
+
+fn update_with(base: &str, specs: &Path, out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["update", "--from", base, "--specs", specs.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(extra)
         .env("NS_USER", "nsroot")
         .env("NS_PASSWORD", PASSWORD)
         .output()
@@ -209,6 +214,13 @@ fn update_changes_nothing_when_the_appliance_refuses_or_redirects() {
     assert!(!output.status.success());
     assert!(text(&output).contains("HTTP 302"), "{}", text(&output));
     assert!(elsewhere_seen.lock().unwrap().is_empty(), "nothing reached the other host");
+    assert_eq!((listing(&specs), listing(&out)), before);
+
+    // A bundle over the size limit: the error names the flag that raises it.
+    let (base, _) = serve(appliance("NetScaler NS12.1: Build 55.13.nc"));
+    let output = update_with(&base, &specs, &out, &["--max-bundle-mib", "0"]);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("raise --max-bundle-mib"), "{}", text(&output));
     assert_eq!((listing(&specs), listing(&out)), before);
 
     // An answer without a release (a build number only) is refused.
