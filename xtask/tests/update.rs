@@ -34,47 +34,86 @@ struct Seen {
     headers: BTreeMap<String, String>,
 }
 
+type Answer = Box<dyn Fn(&str) -> (u16, Vec<(String, String)>, Vec<u8>) + Send>;
+
 /// A loopback HTTP/1.1 server answering every request with `answer(path)`
 /// (status, extra headers, body); one request per connection.
 fn serve(answer: impl Fn(&str) -> (u16, Vec<(String, String)>, Vec<u8>) + Send + 'static) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    serve_on(Box::new(answer), None)
+}
+
+/// The same over TLS with `config`; `https://127.0.0.1:<port>`.
+fn serve_on(answer: Answer, tls: Option<Arc<rustls::ServerConfig>>) -> (String, Arc<Mutex<Vec<Seen>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let base = format!("{}://{}", if tls.is_some() { "https" } else { "http" }, listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let mut headers = BTreeMap::new();
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-                    break;
+            let Ok(tcp) = stream else { continue };
+            let _ = tcp.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            match &tls {
+                Some(config) => {
+                    let Ok(connection) = rustls::ServerConnection::new(config.clone()) else { continue };
+                    respond(rustls::StreamOwned::new(connection, tcp), &answer, &log);
                 }
-                if let Some((name, value)) = header.trim_end().split_once(':') {
-                    headers.insert(name.to_ascii_lowercase(), value.trim().to_string());
-                }
+                None => respond(tcp, &answer, &log),
             }
-            let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
-            log.lock().unwrap().push(Seen { line: line.trim_end().to_string(), headers });
-            let (status, extra, body) = answer(&path);
-            let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
-            for (name, value) in extra {
-                head.push_str(&format!("{name}: {value}\r\n"));
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
-            let _ = stream.flush();
-            let mut rest = [0u8; 64];
-            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(50)));
-            let _ = stream.read(&mut rest);
         }
     });
     (base, seen)
+}
+
+fn respond(stream: impl Read + Write, answer: &Answer, log: &Mutex<Vec<Seen>>) {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return; // a failed handshake or a closed connection
+    }
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.trim_end().split_once(':') {
+            headers.insert(name.to_ascii_lowercase(), value.trim().to_string());
+        }
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
+    log.lock().unwrap().push(Seen { line: line.trim_end().to_string(), headers });
+    let (status, extra, body) = answer(&path);
+    let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let stream = reader.get_mut();
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body)).and_then(|()| stream.flush());
+}
+
+/// A server configuration with a certificate for 127.0.0.1 signed by a
+/// fresh CA (as an appliance with its own CA), and that CA's PEM.
+fn tls_config() -> (Arc<rustls::ServerConfig>, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, "xtask update test ca");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap().signed_by(&leaf_key, &ca, &ca_key).unwrap();
+    let chain = vec![CertificateDer::from(leaf.der().to_vec())];
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    (Arc::new(config), ca.pem())
 }
 
 /// `nitro-rest.tgz` of our ADC fixture pages under a wrapper folder.
@@ -244,4 +283,28 @@ fn update_puts_the_snapshot_back_when_regeneration_refuses() {
     assert!(!output.status.success());
     assert!(text(&output).contains("--force") && text(&output).contains("put back as it was"), "{}", text(&output));
     assert_eq!((listing(&specs), listing(&out)), before, "neither specs/ nor the crate changed");
+}
+
+#[test]
+fn update_over_tls_needs_the_appliance_ca_or_insecure() {
+    let dir = scratch("tls");
+    let specs = specs_with_12_1(&dir);
+    let out = dir.join("generated");
+    let before = (listing(&specs), listing(&out));
+    let (config, ca_pem) = tls_config();
+    let (base, seen) = serve_on(Box::new(appliance("NetScaler NS12.1: Build 55.13.nc")), Some(config));
+
+    // An unknown issuer: refused before any request, with the way out.
+    let output = update(&base, &specs, &out);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("--ca-file") && text(&output).contains("--insecure"), "{}", text(&output));
+    assert!(seen.lock().unwrap().is_empty(), "no request (and no password) went to an untrusted server");
+    assert_eq!((listing(&specs), listing(&out)), before);
+
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, &ca_pem).unwrap();
+    let output = update_with(&base, &specs, &out, &["--ca-file", ca_file.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(specs.join("nitro/adc/12.1-55.13.json").is_file());
+    assert_eq!(seen.lock().unwrap().len(), 2);
 }
