@@ -307,4 +307,7 @@ fn update_over_tls_needs_the_appliance_ca_or_insecure() {
     assert!(output.status.success(), "{}", text(&output));
     assert!(specs.join("nitro/adc/12.1-55.13.json").is_file());
     assert_eq!(seen.lock().unwrap().len(), 2);
+    let output = update_with(&base, &specs, &out, &["--insecure"]);
+    assert!(output.status.success(), "--insecure accepts the certificate: {}", text(&output));
+    assert_eq!(seen.lock().unwrap().len(), 4);
 }
