@@ -36,15 +36,17 @@ pub const TARGETS_FILE: &str = "targets.json";
 
 /// `major.minor` at the start of a release label (`14.1`, `12.0-FR4`,
 /// `11.1-48.10`), or `None` when the label does not start with one. Every
-/// NetScaler release so far has a major of 10 to 14 and a one-digit minor,
-/// while builds look like `48.10` or `60.54`: a major of 10 to 39 and a
-/// one-digit minor tell a release from a build number, so a build taken
-/// for a release is refused rather than sorted above every real release.
+/// NetScaler release with NITRO so far has a major of 9 to 14 and a
+/// one-digit minor, while builds look like `48.10` or `60.54`: a major of 9
+/// to 39 and a one-digit minor tell a release from a build number, so a
+/// build taken for a release is refused rather than sorted above every real
+/// release.
 pub fn release_major_minor(release: &str) -> Option<(u32, u32)> {
     let (major, rest) = release.split_once('.')?;
     let minor_len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
     let (minor, after) = rest.split_at(minor_len);
-    let major: u32 = major.parse().ok().filter(|m| (10..=39).contains(m) && major.len() == 2)?;
+    let digits = (1..=2).contains(&major.len()) && major.chars().all(|c| c.is_ascii_digit()) && !major.starts_with('0');
+    let major: u32 = major.parse().ok().filter(|m| digits && (9..=39).contains(m))?;
     let minor: u32 = minor.parse().ok().filter(|_| minor.len() == 1)?;
     (after.is_empty() || after.starts_with('-')).then_some((major, minor))
 }
@@ -213,11 +215,11 @@ mod tests {
 
     #[test]
     fn releases_and_builds_are_told_apart() {
-        for release in ["10.5", "11.0", "12.0-FR4", "13.1", "14.1-60.54", "11.1-48.10"] {
+        for release in ["9.3", "10.5", "11.0", "12.0-FR4", "13.1", "14.1-60.54", "11.1-48.10"] {
             assert!(release_major_minor(release).is_some(), "{release}");
         }
         assert_eq!(release_major_minor("14.1-60.54"), Some((14, 1)));
-        for build in ["48.10", "60.54", "8.50", "unknown", "", "14", "14.1.2", "1.0", "14.10", "x14.1", "\u{e9}14.1"] {
+        for build in ["48.10", "60.54", "8.50", "unknown", "", "14", "14.1.2", "1.0", "14.10", "x14.1", "+9.3", "09.3", "40.1", "\u{e9}14.1"] {
             assert_eq!(release_major_minor(build), None, "{build}");
         }
     }
