@@ -346,3 +346,13 @@ fn verbose_and_quiet_are_accepted_by_every_subcommand() {
     let output = xtask(&["codegen", "-v", "-q", "--check"]);
     assert!(!output.status.success(), "-v and -q together are refused");
 }
+
+/// `cargo xtask` compiles the xtask first (minutes on a fresh machine):
+/// the alias must let cargo show that, so no `--quiet` in it.
+#[test]
+fn the_cargo_alias_lets_compiling_show() {
+    let config = std::fs::read_to_string(workspace().join(".cargo/config.toml")).unwrap();
+    let alias = config.lines().find(|line| line.trim_start().starts_with("xtask")).expect("an xtask alias");
+    assert!(alias.contains("run") && alias.contains("xtask"), "{alias}");
+    assert!(!alias.contains("--quiet") && !alias.split_whitespace().any(|word| word.trim_matches('"') == "-q"), "{alias}");
+}
