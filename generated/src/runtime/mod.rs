@@ -20,11 +20,12 @@
 //! ```
 //!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
-//! [`answer`] (response envelopes), [`client`], [`error`], [`secret`],
-//! [`number`], [`open_enum`].
+//! [`answer`] (response envelopes), [`client`], [`env`] (a client from
+//! `NS_*` variables), [`error`], [`secret`], [`number`], [`open_enum`].
 
 pub mod answer;
 pub mod client;
+pub mod env;
 pub mod error;
 pub mod model;
 pub mod nextgen;
