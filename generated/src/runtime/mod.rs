@@ -37,7 +37,7 @@ pub mod secret;
 #[cfg(test)]
 mod tests;
 
-pub use answer::{Answer, FromNitro};
+pub use answer::{decode, Answer, FromNitro, LoginAnswer};
 pub use client::{Client, ClientBuilder, Product};
 pub use error::{Error, Result};
 pub use model::{AsField, FieldMut, FieldRef, Model, UnknownFields};
