@@ -36,7 +36,7 @@ pub const NS_ALLOW_HTTP: &str = "NS_ALLOW_HTTP";
 
 impl Client {
     /// A session client configured from the `NS_*` variables (see the
-    /// [module docs](crate::runtime::env)); same as
+    /// [module docs](mod@crate::runtime::env)); same as
     /// `ClientBuilder::from_env()?.build()`.
     pub fn from_env() -> Result<Client> {
         ClientBuilder::from_env()?.build()
@@ -45,7 +45,7 @@ impl Client {
 
 impl ClientBuilder {
     /// A builder configured from the `NS_*` variables of the process (see
-    /// the [module docs](crate::runtime::env)).
+    /// the [module docs](mod@crate::runtime::env)).
     pub fn from_env() -> Result<ClientBuilder> {
         ClientBuilder::from_vars(|name| std::env::var(name).ok())
     }

@@ -20,7 +20,7 @@
 //! ```
 //!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
-//! [`answer`] (response envelopes), [`client`], [`env`] (a client from
+//! [`answer`] (response envelopes), [`client`], [`env`](mod@env) (a client from
 //! `NS_*` variables), [`error`], [`secret`], [`number`], [`open_enum`].
 
 pub mod answer;
