@@ -3,7 +3,10 @@
 //! (SSL virtual servers, services), printed as JSON.
 //!
 //! Hand-written (the backend leaves files without its `@generated` marker
-//! alone). Run it with
+//! alone). The appliances are the URLs of `NS_APPLIANCES` (separated by
+//! spaces) or the one `NS_URL`; all share `NS_USER`, `NS_PASSWORD` and
+//! `NS_CA_FILE` / `NS_INSECURE` (see `netscaler::runtime::env`). A missing
+//! variable ends it with an error naming the variable, exit status 2:
 //!
 //! ```text
 //! NS_APPLIANCES="https://adc1.example.net https://adc2.example.net" \
@@ -12,10 +15,12 @@
 //! ```
 //!
 //! `tests/tests/examples.rs` runs [`inventory`] against two local NITRO
-//! test servers and one address where nothing listens.
+//! test servers and one address where nothing listens, and [`clients`]
+//! with variables missing.
 
 use netscaler::adc::ssl::{Sslcertkey, SslcertkeyBinding};
-use netscaler::Client;
+use netscaler::runtime::env::NS_URL;
+use netscaler::{Client, ClientBuilder};
 use serde_json::{json, Value};
 
 /// One certificate-key pair of one appliance.
@@ -116,16 +121,45 @@ pub async fn inventory(appliances: Vec<(String, Client)>) -> Vec<ApplianceInvent
         .collect()
 }
 
+/// Variable holding the appliances' URLs, separated by spaces.
+pub const NS_APPLIANCES: &str = "NS_APPLIANCES";
+
+/// One client per appliance of `NS_APPLIANCES` (or the one `NS_URL`),
+/// configured from the variables `var` reads (`None`: not set). Fails,
+/// naming the variable, when one is missing.
+pub fn clients(var: impl Fn(&str) -> Option<String>) -> netscaler::Result<Vec<(String, Client)>> {
+    let urls: Vec<String> = match var(NS_APPLIANCES).or_else(|| var(NS_URL)) {
+        Some(list) if !list.trim().is_empty() => list.split_whitespace().map(str::to_string).collect(),
+        _ => {
+            return Err(netscaler::Error::Config(format!(
+                "neither {NS_APPLIANCES} nor {NS_URL} is set: set {NS_APPLIANCES} to the appliances' urls, separated by spaces"
+            )))
+        }
+    };
+    let mut clients = Vec::new();
+    for url in urls {
+        // Each appliance: its url as `NS_URL`, the other variables shared.
+        let client = ClientBuilder::from_vars(|name| if name == NS_URL { Some(url.clone()) } else { var(name) })?.build()?;
+        clients.push((url, client));
+    }
+    Ok(clients)
+}
+
 #[allow(dead_code)] // the test includes this file for `inventory` only
 #[tokio::main]
-async fn main() -> netscaler::Result<()> {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let mut appliances = Vec::new();
-    for url in var("NS_APPLIANCES").split_whitespace() {
-        let client = Client::builder(url).session(var("NS_USER"), var("NS_PASSWORD")).build()?;
-        appliances.push((url.to_string(), client));
+async fn main() {
+    let appliances = match clients(|name| std::env::var(name).ok()) {
+        Ok(appliances) => appliances,
+        Err(error) => {
+            eprintln!("cert_inventory: {error}");
+            std::process::exit(2);
+        }
+    };
+    let report = inventory(appliances).await;
+    let printed: Vec<Value> = report.iter().map(ApplianceInventory::to_json).collect();
+    println!("{}", serde_json::to_string_pretty(&printed).unwrap_or_default());
+    // An appliance that could not be read makes the run fail.
+    if report.iter().any(|appliance| appliance.certificates.is_err()) {
+        std::process::exit(1);
     }
-    let report: Vec<Value> = inventory(appliances).await.iter().map(ApplianceInventory::to_json).collect();
-    println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-    Ok(())
 }

@@ -145,10 +145,54 @@
 //!
 //! `examples/everyday.rs` goes through the everyday jobs: log in, list with a
 //! filter, create a server, a service group and a virtual server and bind them,
-//! handle "already exists", save the configuration, read statistics, log out.
+//! handle "already exists", save the configuration, read statistics, log out;
+//! without `--apply` it only prints what it would do, and it saves only with `--save`.
 //!
 //! `examples/cert_inventory.rs` reads several appliances at once: every certificate-key
 //! pair with its expiry and the virtual servers and services it is bound to, as JSON.
+//!
+//! # Connecting to an appliance
+//!
+//! The client verifies the appliance's TLS certificate. A new appliance
+//! presents its default self-signed certificate, which nothing trusts, so the
+//! first request fails with a certificate error. Trust that certificate (or
+//! the CA that signed the one you installed) rather than switching checks
+//! off. Fetch it from the appliance:
+//!
+//! ```text
+//! openssl s_client -connect 10.0.0.1:443 -showcerts </dev/null | openssl x509 -out adc.pem
+//! openssl x509 -in adc.pem -noout -subject -ext subjectAltName
+//! ```
+//!
+//! The second command shows the names the certificate carries: the host in
+//! the base URL must be one of them. When it is not (the default certificate
+//! rarely names the management address), install a certificate for that
+//! address, signed by your CA, and trust the CA.
+//!
+//! ```rust,no_run
+//! use netscaler::{Client, Error};
+//!
+//! fn client() -> netscaler::Result<Client> {
+//!     let pem = std::fs::read("adc.pem").map_err(|error| Error::Config(error.to_string()))?;
+//!     Client::builder("https://10.0.0.1").add_root_certificate(&pem).session("nsroot", "secret").build()
+//! }
+//! ```
+//!
+//! `danger_accept_invalid_certs(true)` accepts any certificate: use it only
+//! for a lab appliance. Plain `http://` with credentials is refused unless
+//! `allow_insecure_http(true)` says so; the password then travels in clear.
+//!
+//! `Client::from_env()` builds a session client from these variables (the
+//! examples read them too); a missing one is an `Error::Config` naming it:
+//!
+//! | variable | meaning |
+//! |---|---|
+//! | `NS_URL` | base URL of the appliance, `https://10.0.0.1` (required) |
+//! | `NS_USER` | user name (required) |
+//! | `NS_PASSWORD` | password (required) |
+//! | `NS_CA_FILE` | PEM file of the appliance's certificate or its CA, trusted besides the built-in roots |
+//! | `NS_INSECURE` | `1`: accept any certificate (lab only) |
+//! | `NS_ALLOW_HTTP` | `1`: allow an `http://` `NS_URL` (lab only) |
 //!
 //! # Building models
 //!
@@ -182,3 +226,14 @@ pub const RELEASES: &[(&str, &str)] = &[
     ("adm", "14.1"),
     ("nextgen", "0.1.10-community.1"),
 ];
+/// The name `product`'s error listing gives `code`, from the
+/// generated `errors` modules (`runtime::Error::code_name`).
+pub(crate) fn error_code_name(
+    product: runtime::Product,
+    code: i64,
+) -> Option<&'static str> {
+    match product {
+        runtime::Product::Adc => adc::errors::name_of(code),
+        runtime::Product::Adm => adm::errors::name_of(code),
+    }
+}

@@ -1,9 +1,12 @@
 //! The hand-written examples of the `netscaler` crate, run against the
 //! local NITRO test server: `generated/examples/everyday.rs` is included
-//! as a module and its `everyday` function called twice (the second run
-//! meets "already exists" for every object and must still succeed);
+//! as a module and its `everyday` function called as a dry run (nothing
+//! may change on the server), with `--apply` (objects created, nothing
+//! saved), then with `--apply --save` (the run meets "already exists" for
+//! every object, must still succeed, and saves);
 //! `generated/examples/cert_inventory.rs` reads two test servers and an
-//! address where nothing listens, at the same time.
+//! address where nothing listens, at the same time, and refuses to start
+//! without its variables.
 
 #[path = "../../generated/examples/cert_inventory.rs"]
 mod cert_inventory;
@@ -28,8 +31,26 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
         }
     }
 
-    let first = everyday::everyday(&client).await.expect("first run");
-    assert_eq!(first.http_vservers_before, ["old-http"]);
+    // Without --apply: nothing changes on the server, the plan is reported.
+    let dry = everyday::everyday(&client, &everyday::Plan::default()).await.expect("dry run");
+    assert!(!dry.applied && !dry.saved);
+    assert_eq!(dry.http_vservers_before, ["old-http"]);
+    assert_eq!(dry.changes.len(), 5, "{:?}", dry.changes);
+    assert_eq!(dry.changes[3], "add lbvserver web-vs (HTTP 192.0.2.100:80)");
+    {
+        let state = server.state();
+        assert_eq!(state.saves, 0);
+        assert!(!state.objects.contains_key("server") && !state.objects.contains_key("servicegroup"), "{:?}", state.objects.keys());
+        assert_eq!(state.objects["lbvserver"].len(), 2);
+        assert!(state.bindings.values().all(Vec::is_empty), "{:?}", state.bindings);
+        assert!(state.sessions.is_empty(), "{:?}", state.sessions);
+    }
+
+    // --apply: created at the addresses given by flags, never saved.
+    let args = ["--apply", "--server-ip", "192.0.2.21", "--vip", "192.0.2.200"].map(String::from);
+    let plan = everyday::Plan::from_args(args).unwrap();
+    let first = everyday::everyday(&client, &plan).await.expect("first run");
+    assert!(first.applied && !first.saved);
     assert!(first.already_existed.is_empty(), "{:?}", first.already_existed);
     assert_eq!(first.requests.len(), 1);
     assert_eq!(first.requests[0].0, "web-vs");
@@ -37,8 +58,9 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
 
     {
         let state = server.state();
-        assert_eq!(state.saves, 1);
-        assert!(state.objects["server"].contains_key("web-1"));
+        assert_eq!(state.saves, 0, "saved without --save");
+        assert_eq!(state.objects["server"]["web-1"]["ipaddress"], "192.0.2.21");
+        assert_eq!(state.objects["lbvserver"]["web-vs"]["ipv46"], "192.0.2.200");
         assert!(state.objects["servicegroup"].contains_key("web-sg"));
         let bound = &state.bindings["lbvserver_servicegroup_binding"];
         assert!(bound.iter().any(|row| row["name"] == "web-vs" && row["servicegroupname"] == "web-sg"), "{bound:?}");
@@ -48,10 +70,35 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
         assert!(state.sessions.is_empty(), "{:?}", state.sessions);
     }
 
-    let second = everyday::everyday(&client).await.expect("second run tolerates existing objects");
+    let plan = everyday::Plan { save: true, ..plan };
+    let second = everyday::everyday(&client, &plan).await.expect("second run tolerates existing objects");
     assert_eq!(second.http_vservers_before, ["old-http", "web-vs"]);
     assert_eq!(second.already_existed.len(), 5, "{:?}", second.already_existed);
-    assert_eq!(server.state().saves, 2);
+    assert!(second.saved);
+    assert_eq!(server.state().saves, 1);
+}
+
+#[test]
+fn everyday_flags_name_the_objects_and_refuse_unknown_ones() {
+    let plan = everyday::Plan::from_args(["--vserver", "a-vs", "--port", "8080", "--save"].map(String::from)).unwrap();
+    assert_eq!((plan.vserver.as_str(), plan.port, plan.apply, plan.save), ("a-vs", 8080, false, true));
+    assert_eq!(everyday::Plan::from_args(Vec::new()).unwrap(), everyday::Plan::default());
+    assert!(everyday::Plan::from_args(["--aply".to_string()]).unwrap_err().contains("unknown argument \"--aply\""));
+    assert!(everyday::Plan::from_args(["--vip".to_string()]).unwrap_err().contains("--vip needs a value"));
+}
+
+#[test]
+fn cert_inventory_names_the_missing_variable() {
+    let vars = |pairs: &'static [(&'static str, &'static str)]| move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    let message = |result: netscaler::Result<Vec<(String, Client)>>| match result {
+        Err(netscaler::Error::Config(message)) => message,
+        other => panic!("expected a configuration error, got {:?}", other.map(|c| c.len())),
+    };
+    assert!(message(cert_inventory::clients(vars(&[]))).contains("neither NS_APPLIANCES nor NS_URL is set"));
+    let no_password = message(cert_inventory::clients(vars(&[("NS_APPLIANCES", "https://192.0.2.1 https://192.0.2.2"), ("NS_USER", "nsroot")])));
+    assert!(no_password.starts_with("NS_PASSWORD is not set"), "{no_password}");
+    let both = cert_inventory::clients(vars(&[("NS_APPLIANCES", "https://192.0.2.1 https://192.0.2.2"), ("NS_USER", "u"), ("NS_PASSWORD", "p")])).unwrap();
+    assert_eq!(both.iter().map(|(url, client)| (url.as_str(), client.base_url())).collect::<Vec<_>>(), [("https://192.0.2.1", "https://192.0.2.1"), ("https://192.0.2.2", "https://192.0.2.2")]);
 }
 
 #[tokio::test]

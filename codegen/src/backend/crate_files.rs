@@ -341,7 +341,8 @@ pub fn lib_rs(info: &CrateInfo) -> String {
                 "",
                 "`examples/everyday.rs` goes through the everyday jobs: log in, list with a",
                 "filter, create a server, a service group and a virtual server and bind them,",
-                "handle \"already exists\", save the configuration, read statistics, log out.",
+                "handle \"already exists\", save the configuration, read statistics, log out;",
+                "without `--apply` it only prints what it would do, and it saves only with `--save`.",
             ]
             .map(String::from),
         );
@@ -356,6 +357,9 @@ pub fn lib_rs(info: &CrateInfo) -> String {
             .map(String::from),
         );
     }
+    lines.push(String::new());
+    // One heading level up: `#` is the crate docs' top level.
+    lines.extend(CONNECTING.trim_end().lines().map(|line| line.strip_prefix('#').filter(|_| line.starts_with("## ")).unwrap_or(line).to_string()));
     lines.extend(
         [
             "",
@@ -390,6 +394,7 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         }
     });
     let release_items = releases.iter().map(|(product, release)| quote!((#product, #release)));
+    let error_code_name = error_code_name(info);
     let releases_doc = docs::attrs(&["(product, release) pairs this crate was generated from.".to_string()]);
     let tokens = quote! {
         #doc
@@ -403,8 +408,37 @@ pub fn lib_rs(info: &CrateInfo) -> String {
 
         #releases_doc
         pub const RELEASES: &[(&str, &str)] = &[#(#release_items),*];
+
+        #error_code_name
     };
     print_rust(info.inputs, tokens)
+}
+
+/// `error_code_name(product, code)`, behind `runtime::Error::code_name`:
+/// the name in `<product>::errors` for products with an error table,
+/// `None` for the others (one arm per `runtime::Product` variant).
+fn error_code_name(info: &CrateInfo) -> proc_macro2::TokenStream {
+    let arms = [(Product::Adc, quote!(Adc)), (Product::Adm, quote!(Adm))].into_iter().map(|(product, variant)| {
+        let table = info.products.iter().find(|p| p.api.product == product && !p.api.errors.is_empty());
+        match table {
+            Some(found) => {
+                let module = ident(found.module);
+                quote!(runtime::Product::#variant => #module::errors::name_of(code),)
+            }
+            None => quote!(runtime::Product::#variant => None,),
+        }
+    });
+    let uses_code = info.products.iter().any(|p| !p.api.errors.is_empty());
+    let code = if uses_code { quote!(code) } else { quote!(_code) };
+    quote! {
+        /// The name `product`'s error listing gives `code`, from the
+        /// generated `errors` modules (`runtime::Error::code_name`).
+        pub(crate) fn error_code_name(product: runtime::Product, #code: i64) -> Option<&'static str> {
+            match product {
+                #(#arms)*
+            }
+        }
+    }
 }
 
 /// One line per feature: what it gates and which features it enables.
@@ -454,16 +488,67 @@ fn has_lbvserver(info: &CrateInfo) -> bool {
     })
 }
 
+/// The section "Connecting to an appliance" of the crate docs and the
+/// README (Markdown both read; headings one level below the README's
+/// title, which `lib_rs` lifts by one).
+const CONNECTING: &str = r#"## Connecting to an appliance
+
+The client verifies the appliance's TLS certificate. A new appliance
+presents its default self-signed certificate, which nothing trusts, so the
+first request fails with a certificate error. Trust that certificate (or
+the CA that signed the one you installed) rather than switching checks
+off. Fetch it from the appliance:
+
+```text
+openssl s_client -connect 10.0.0.1:443 -showcerts </dev/null | openssl x509 -out adc.pem
+openssl x509 -in adc.pem -noout -subject -ext subjectAltName
+```
+
+The second command shows the names the certificate carries: the host in
+the base URL must be one of them. When it is not (the default certificate
+rarely names the management address), install a certificate for that
+address, signed by your CA, and trust the CA.
+
+```rust,no_run
+use netscaler::{Client, Error};
+
+fn client() -> netscaler::Result<Client> {
+    let pem = std::fs::read("adc.pem").map_err(|error| Error::Config(error.to_string()))?;
+    Client::builder("https://10.0.0.1").add_root_certificate(&pem).session("nsroot", "secret").build()
+}
+```
+
+`danger_accept_invalid_certs(true)` accepts any certificate: use it only
+for a lab appliance. Plain `http://` with credentials is refused unless
+`allow_insecure_http(true)` says so; the password then travels in clear.
+
+`Client::from_env()` builds a session client from these variables (the
+examples read them too); a missing one is an `Error::Config` naming it:
+
+| variable | meaning |
+|---|---|
+| `NS_URL` | base URL of the appliance, `https://10.0.0.1` (required) |
+| `NS_USER` | user name (required) |
+| `NS_PASSWORD` | password (required) |
+| `NS_CA_FILE` | PEM file of the appliance's certificate or its CA, trusted besides the built-in roots |
+| `NS_INSECURE` | `1`: accept any certificate (lab only) |
+| `NS_ALLOW_HTTP` | `1`: allow an `http://` `NS_URL` (lab only) |
+
+"#;
+
 /// The README's paragraph on `examples/everyday.rs`.
 const EVERYDAY: &str = r#"`examples/everyday.rs` does the everyday jobs in order: log in, list with a
 filter, create a server, a service group and a virtual server and bind them,
 tolerate "already exists" (`Error::is_already_exists`), save the
 configuration (`Nsconfig::save`), read statistics (`LbvserverStats`), log
-out:
+out. Without `--apply` it changes nothing and prints what it would do; it
+saves the configuration only with `--save`. Flags name and address the
+objects (`--vserver`, `--vip`, `--port`, `--servicegroup`, `--server`,
+`--server-ip`; defaults in the example's docs):
 
 ```text
 NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
-    cargo run --example everyday --features lb,basic,ns
+    cargo run --example everyday --features lb,basic,ns -- --vip 10.1.2.3
 ```
 
 "#;
@@ -516,7 +601,7 @@ async fn main() -> netscaler::Result<()> {{
 }}
 ```
 
-{example}Each resource is a struct with `Option` fields, one function per NITRO
+{connecting}{example}Each resource is a struct with `Option` fields, one function per NITRO
 operation (`add`, `get`, `get_all`, `update`, `delete`, actions such as
 `enable`) returning a request that `Client::send` sends. Its documentation
 gives the NITRO URL, key, operations and the release that introduced it.
@@ -548,6 +633,7 @@ breaking change in the API bumps the minor version, anything else the patch.
 Minimum supported Rust version: {rust_version}. License: Apache-2.0.
 "#,
         example = if has_example(info, "everyday") { EVERYDAY } else { "" },
+        connecting = CONNECTING,
         nextgen = if info.nextgen_module { ", plus `nextgen` for the Next-Gen API" } else { "" },
         major_minor = CRATE_VERSION.rsplit_once('.').map_or(CRATE_VERSION, |(head, _)| head),
         rust_version = RUST_VERSION,

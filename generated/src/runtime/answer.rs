@@ -290,3 +290,76 @@ pub(crate) fn api_error(status: u16, body: &[u8]) -> Error {
     let text = String::from_utf8_lossy(body);
     Error::Api { status, errorcode: 0, message: shorten(text.trim()), severity: String::new() }
 }
+
+impl Answer {
+    /// Decodes a stored answer (its HTTP status and body, kept from a log
+    /// or another tool) the way [`crate::Client::send`] decodes one it
+    /// received: a status outside 2xx is the typed [`Error::Api`] read from
+    /// the body, a 2xx body whose severity is `ERROR` too; otherwise the
+    /// body becomes `T` (`Vec<Model>`, [`Outcome`], `u64` for counts,
+    /// `serde_json::Value`, [`LoginAnswer`]).
+    ///
+    /// ```
+    /// use netscaler::runtime::{Answer, Outcome};
+    /// let body = br#"{"errorcode":273,"message":"Resource already exists","severity":"ERROR"}"#;
+    /// let error = Answer::new(409, body.to_vec(), "lbvserver").decode::<Outcome>().unwrap_err();
+    /// assert!(error.is_already_exists());
+    /// ```
+    pub fn decode<T: FromNitro>(&self) -> Result<T> {
+        if !(200..300).contains(&self.status) {
+            return Err(api_error(self.status, &self.body));
+        }
+        T::from_nitro(self)
+    }
+}
+
+/// [`Answer::decode`] of a status and body: `resource` is the wire name of
+/// the resource the answer is about (`Lbvserver::NAME`, `"lbvserver"`),
+/// whose key holds the objects.
+pub fn decode<T: FromNitro>(status: u16, body: Vec<u8>, resource: &'static str) -> Result<T> {
+    Answer::new(status, body, resource).decode()
+}
+
+/// The answer to a login (`POST /nitro/v1/config/login`, or
+/// `/nitro/v2/config/login` on ADM): the envelope and the session id,
+/// which `Debug` does not show. The id is read from the body's top-level
+/// `sessionid` (ADC) or from `login[0].sessionid` (ADM); an answer
+/// without one is [`Error::Decode`] (some firmware sends it only in the
+/// `Set-Cookie` header, which a stored body does not keep).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct LoginAnswer {
+    pub status: u16,
+    pub errorcode: i64,
+    pub message: String,
+    pub severity: String,
+    pub sessionid: crate::runtime::secret::Secret,
+}
+
+impl FromNitro for LoginAnswer {
+    fn from_nitro(answer: &Answer) -> Result<Self> {
+        let envelope = answer.envelope(Want::Nothing)?;
+        let value: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
+        let in_login = value.get("login").and_then(|login| match login {
+            Value::Array(items) => items.first().and_then(|item| item.get("sessionid")),
+            other => other.get("sessionid"),
+        });
+        let sessionid = match value.get("sessionid").or(in_login) {
+            Some(Value::String(id)) if !id.is_empty() => crate::runtime::secret::Secret::new(id.as_str()),
+            _ => {
+                return Err(Error::Decode {
+                    resource: answer.resource.to_string(),
+                    status: answer.status,
+                    message: "the login answer holds no sessionid".into(),
+                })
+            }
+        };
+        Ok(LoginAnswer {
+            status: answer.status,
+            errorcode: envelope.errorcode,
+            message: envelope.message,
+            severity: envelope.severity,
+            sessionid,
+        })
+    }
+}

@@ -122,3 +122,32 @@ impl Error {
         }
     }
 }
+
+impl Error {
+    /// `severity` of an [`Error::Api`] as the appliance wrote it (`ERROR`,
+    /// `WARNING`); `None` for other errors and when the answer left it out
+    /// (older firmware does).
+    pub fn severity(&self) -> Option<&str> {
+        match self {
+            Error::Api { severity, .. } if !severity.is_empty() => Some(severity),
+            _ => None,
+        }
+    }
+
+    /// The name the ADC error listing gives the error code (`NSERR_NOENT`
+    /// for 258), from the generated `adc::errors` table; `None` when the
+    /// error has no code (or code 0) or the listing does not name it. For
+    /// an ADM client use [`Error::code_name_in`] with `Product::Adm`: the
+    /// two listings number differently.
+    pub fn code_name(&self) -> Option<&'static str> {
+        self.code_name_in(crate::runtime::client::Product::Adc)
+    }
+
+    /// The name the error listing of `product` gives the error code.
+    pub fn code_name_in(&self, product: crate::runtime::client::Product) -> Option<&'static str> {
+        match self.errorcode() {
+            Some(0) | None => None,
+            Some(code) => crate::error_code_name(product, code),
+        }
+    }
+}

@@ -20,11 +20,12 @@
 //! ```
 //!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
-//! [`answer`] (response envelopes), [`client`], [`error`], [`secret`],
-//! [`number`], [`open_enum`].
+//! [`answer`] (response envelopes), [`client`], [`env`](mod@env) (a client from
+//! `NS_*` variables), [`error`], [`secret`], [`number`], [`open_enum`].
 
 pub mod answer;
 pub mod client;
+pub mod env;
 pub mod error;
 pub mod model;
 pub mod nextgen;
@@ -36,7 +37,7 @@ pub mod secret;
 #[cfg(test)]
 mod tests;
 
-pub use answer::{Answer, FromNitro};
+pub use answer::{decode, Answer, FromNitro, LoginAnswer};
 pub use client::{Client, ClientBuilder, Product};
 pub use error::{Error, Result};
 pub use model::{AsField, FieldMut, FieldRef, Model, UnknownFields};

@@ -15,6 +15,15 @@
 //!
 //! Errors carry the HTTP status and, when the body is the API's error
 //! object, its `errorcode`, `errormessage` and `details`.
+//!
+//! Trust rules: only a 2xx answer is a success; no redirect is followed
+//! (a 3xx, or a 1xx that reaches the client, is [`Error::Redirect`] with
+//! the status and `Location`), so credentials never travel to another
+//! host and a redirected write is never reported done; an answer larger
+//! than [`NextgenClientBuilder::max_response_bytes`] (default 64 MiB) is
+//! [`Error::TooLarge`]; cookie parameters that could add or replace a
+//! cookie are refused before sending; transport errors name the URL
+//! without its query or userinfo, where credentials may travel.
 
 use crate::runtime::secret::Secret;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
@@ -105,9 +114,28 @@ pub enum Error {
         /// status, when it does (see [`Error::typed`]).
         typed: Option<TypedError>,
     },
-    /// The request could not be sent or its answer not read.
-    #[error("transport: {0}")]
-    Transport(#[from] reqwest::Error),
+    /// The request could not be sent or its answer not read. The URL the
+    /// error names has no query and no userinfo (`auth_query` credentials
+    /// travel in the query); its text carries the cause chain.
+    #[error("transport: {}", transport_text(.0))]
+    Transport(#[source] reqwest::Error),
+    /// A 3xx answer (or a 1xx that reached the client). No redirect is
+    /// followed: a write sent to a redirecting proxy may never have reached
+    /// the API, and credentials must not go to the host it names.
+    /// `location` is the `Location` header without its query, fragment and
+    /// userinfo.
+    #[error("http {status}: {}", redirect_text(.status, .location))]
+    Redirect { status: u16, location: Option<String> },
+    /// The answer is larger than the client accepts (its `Content-Length`,
+    /// or the bytes received so far).
+    #[error("the answer (http {status}) is larger than the limit of {limit} bytes; raise it with NextgenClientBuilder::max_response_bytes")]
+    TooLarge {
+        status: u16,
+        /// The limit in force, in bytes.
+        limit: u64,
+        /// The `Content-Length` the answer announced, if any.
+        content_length: Option<u64>,
+    },
     /// A 2xx answer whose body is not what the operation describes.
     #[error("cannot decode the answer (http {status}): {message}")]
     Decode { status: u16, message: String },
@@ -126,7 +154,11 @@ impl Error {
     /// The HTTP status, for errors that come from an answer.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } | Error::NoSession { status } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::NoSession { status }
+            | Error::Redirect { status, .. }
+            | Error::TooLarge { status, .. } => Some(*status),
             Error::Transport(error) => error.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -151,6 +183,56 @@ impl Error {
             Error::Api { errorcode, .. } => *errorcode,
             _ => None,
         }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    /// Drops the query and userinfo of the URL the error names: they may
+    /// hold credentials (`auth_query`), and error texts reach logs.
+    fn from(mut error: reqwest::Error) -> Self {
+        if let Some(url) = error.url_mut() {
+            strip_secrets(url);
+        }
+        Error::Transport(error)
+    }
+}
+
+/// Removes what may hold credentials from a URL: query, fragment, userinfo.
+fn strip_secrets(url: &mut reqwest::Url) {
+    url.set_query(None);
+    url.set_fragment(None);
+    // Fails only for URLs that cannot have userinfo, which then have none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+}
+
+/// A transport error with its cause chain (connection refused, DNS, the
+/// TLS reason), and what to do when the certificate is not trusted.
+fn transport_text(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    if text.to_ascii_lowercase().contains("certificate") {
+        text.push_str(
+            " (the server's certificate is not trusted: trust it or its CA with NextgenClientBuilder::add_root_certificate, \
+             or for a lab only use danger_accept_invalid_certs(true))",
+        );
+    }
+    text
+}
+
+fn redirect_text(status: &u16, location: &Option<String>) -> String {
+    let kind = if *status < 200 { "an informational answer, not a final one" } else { "a redirect, which the client does not follow" };
+    match location {
+        Some(location) => format!("{kind} (Location: {location}); point the base url at the API itself"),
+        None => format!("{kind}; point the base url at the API itself"),
     }
 }
 
@@ -338,17 +420,30 @@ impl<T> Request<T> {
     }
 
     /// Adds a header parameter (values joined by commas; nothing for `None`).
+    /// A parameter named `Cookie` is refused: cookies go through
+    /// [`Request::cookie`], which checks them.
     pub fn header(mut self, name: &str, value: impl ParamValue) -> Self {
         let values = value.param_values();
+        if name.eq_ignore_ascii_case("cookie") {
+            self.problem.get_or_insert_with(|| "a header parameter cannot be named `Cookie`".to_string());
+        }
         if !values.is_empty() {
             self.headers.push((name.to_string(), values.join(",")));
         }
         self
     }
 
-    /// Adds a cookie parameter (nothing for `None`).
+    /// Adds a cookie parameter (nothing for `None`; list items joined by
+    /// commas). A name or value that could add or replace a cookie is
+    /// refused with [`Error::InvalidRequest`] when sent: the name must be an
+    /// HTTP token and not `sessionid`; values hold only the characters RFC
+    /// 6265 allows in a cookie value (no `;`, `,`, `"`, `\`, whitespace,
+    /// control or non-ASCII characters; no `=` in the items of a list).
     pub fn cookie(mut self, name: &str, value: impl ParamValue) -> Self {
         let values = value.param_values();
+        if let Some(problem) = cookie_problem(name, &values) {
+            self.problem.get_or_insert(problem);
+        }
         if !values.is_empty() {
             self.cookies.push((name.to_string(), values.join(",")));
         }
@@ -554,6 +649,41 @@ impl<V: ParamValue> ParamValue for &[V] {
     }
 }
 
+/// Why a cookie parameter cannot be sent, if it cannot. The text names
+/// the cookie but never shows its value.
+fn cookie_problem(name: &str, values: &[String]) -> Option<String> {
+    if let Some(problem) = cookie_name_problem(name) {
+        return Some(problem);
+    }
+    if name.eq_ignore_ascii_case(SESSION_COOKIE) {
+        return Some(format!("cookie parameter `{name}` would replace the session cookie"));
+    }
+    let list = values.len() > 1;
+    for value in values {
+        if !value.bytes().all(is_cookie_octet) || (list && value.contains('=')) {
+            return Some(format!(
+                "the value of cookie parameter `{name}` holds characters a cookie value cannot (`;`, `,`, `\"`, `\\`, whitespace, controls, non-ASCII{})",
+                if list { ", `=` in a list item" } else { "" }
+            ));
+        }
+    }
+    None
+}
+
+/// Why `name` is not a cookie name (an HTTP token), if it is not.
+fn cookie_name_problem(name: &str) -> Option<String> {
+    const SEPARATORS: &[u8] = b"()<>@,;:\\\"/[]?={} \t";
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && !SEPARATORS.contains(&b)) {
+        return Some(format!("{name:?} is not a cookie name (letters, digits and !#$%&'*+-.^_`|~ only)"));
+    }
+    None
+}
+
+/// RFC 6265 `cookie-octet`: printable ASCII except `"`, `,`, `;`, `\`.
+fn is_cookie_octet(byte: u8) -> bool {
+    matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+}
+
 /// Reads a JSON field holding a union, map or list of a type the model
 /// codec has no slot for, as that type (generated accessors call this).
 pub fn typed<T: DeserializeOwned>(value: &Option<Value>) -> std::result::Result<Option<T>, serde_json::Error> {
@@ -582,7 +712,11 @@ pub struct NextgenClientBuilder {
     /// Which list the last credential went to, for [`Self::scheme`].
     last_credential: Option<CredentialPlace>,
     credentials: Option<Credentials>,
+    max_response_bytes: u64,
 }
+
+/// The default of [`NextgenClientBuilder::max_response_bytes`]: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug)]
 enum CredentialPlace {
@@ -614,7 +748,16 @@ impl NextgenClientBuilder {
             auth_cookies: Vec::new(),
             last_credential: None,
             credentials: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
+    }
+
+    /// The largest answer body accepted, in bytes (default 64 MiB). A
+    /// larger answer is [`Error::TooLarge`], checked on `Content-Length`
+    /// before reading and on the bytes received while reading.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 
     /// Logs in with these credentials on first use, and again once when
@@ -720,7 +863,18 @@ impl NextgenClientBuilder {
         let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // A redirect is answered to the caller, never followed: see
+            // `Error::Redirect`.
+            .redirect(reqwest::redirect::Policy::none())
             .danger_accept_invalid_certs(self.accept_invalid_certs);
+        for (name, value, _) in &self.auth_cookies {
+            if let Some(problem) = cookie_name_problem(name) {
+                return Err(Error::Config(format!("auth cookie: {problem}")));
+            }
+            if name.eq_ignore_ascii_case(SESSION_COOKIE) || !value.expose().bytes().all(is_cookie_octet) {
+                return Err(Error::Config(format!("auth cookie `{name}` is the session cookie or holds characters a cookie value cannot")));
+            }
+        }
         for pem in &self.root_certificates {
             let certificate = reqwest::Certificate::from_pem(pem).map_err(|error| Error::Config(format!("root certificate is not valid pem: {error}")))?;
             http = http.add_root_certificate(certificate);
@@ -745,6 +899,7 @@ impl NextgenClientBuilder {
             auth_cookies: self.auth_cookies,
             credentials: self.credentials,
             login_lock: tokio::sync::Mutex::new(()),
+            max_response_bytes: self.max_response_bytes,
         };
         Ok(NextgenClient { inner: Arc::new(inner) })
     }
@@ -768,6 +923,7 @@ struct Inner {
     credentials: Option<Credentials>,
     /// Held while logging in again, so concurrent requests log in once.
     login_lock: tokio::sync::Mutex<()>,
+    max_response_bytes: u64,
 }
 
 impl fmt::Debug for NextgenClient {
@@ -901,6 +1057,9 @@ impl NextgenClient {
             value.set_sensitive(true);
             builder = builder.header(name.as_str(), value);
         }
+        if let Some((name, _)) = request.cookies.iter().find(|(name, _)| self.inner.auth_cookies.iter().any(|(auth, ..)| auth.eq_ignore_ascii_case(name))) {
+            return Err(Error::InvalidRequest(format!("cookie parameter `{name}` would replace a credential cookie")));
+        }
         let mut cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
         cookies.extend(self.inner.auth_cookies.iter().filter(|(.., scheme)| wanted(scheme)).map(|(name, value, _)| format!("{name}={}", value.expose())));
         if let Some(session) = self.session() {
@@ -932,8 +1091,9 @@ impl NextgenClient {
         }
     }
 
+    /// Sends and reads the answer, at most `max_response_bytes` of it.
     async fn receive(&self, builder: reqwest::RequestBuilder) -> Result<Received> {
-        let answer = builder.send().await?;
+        let mut answer = builder.send().await?;
         let status = answer.status().as_u16();
         let set_cookies = answer.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
         let headers = answer
@@ -942,7 +1102,19 @@ impl NextgenClient {
             .filter(|(name, _)| *name != SET_COOKIE)
             .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
-        let body = answer.bytes().await?.to_vec();
+        let limit = self.inner.max_response_bytes;
+        let content_length = answer.content_length();
+        if content_length.is_some_and(|length| length > limit) {
+            return Err(Error::TooLarge { status, limit, content_length });
+        }
+        // One buffer, sized by the announced length (bounded by the limit).
+        let mut body = Vec::with_capacity(usize::try_from(content_length.unwrap_or(0)).unwrap_or(0));
+        while let Some(chunk) = answer.chunk().await? {
+            if (body.len() as u64).saturating_add(chunk.len() as u64) > limit {
+                return Err(Error::TooLarge { status, limit, content_length });
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Received { status, body, set_cookies, headers })
     }
 }
@@ -983,11 +1155,28 @@ fn session_cookie(set_cookies: &[String]) -> Option<Secret> {
     None
 }
 
+/// Only 2xx is success; 1xx and 3xx are [`Error::Redirect`], the rest
+/// [`Error::Api`].
 fn check_status(received: &Received) -> Result<()> {
-    if (200..300).contains(&received.status) {
-        return Ok(());
+    match received.status {
+        200..=299 => Ok(()),
+        status @ (100..=199 | 300..=399) => {
+            let location = received.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("location")).map(|(_, value)| redacted_location(value));
+            Err(Error::Redirect { status, location })
+        }
+        status => Err(api_error(status, &received.body)),
     }
-    Err(api_error(received.status, &received.body))
+}
+
+/// A `Location` without what may hold credentials: query, fragment,
+/// userinfo (a proxy may send the request URL back, query included).
+fn redacted_location(location: &str) -> String {
+    if let Ok(mut url) = reqwest::Url::parse(location) {
+        strip_secrets(&mut url);
+        return url.to_string();
+    }
+    // A relative reference: cut at the query or fragment.
+    location.split(['?', '#']).next().unwrap_or_default().to_string()
 }
 
 /// An [`Error::Api`] from a non-2xx answer, reading the error object when
@@ -1149,6 +1338,66 @@ mod tests {
         Nullable::Value(3).store(&mut field, &mut unknown, "n");
         assert_eq!(Nullable::of(&field, &unknown, "n"), Nullable::Value(&3));
         assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn only_2xx_is_success_and_locations_lose_their_secrets() {
+        let received = |status: u16, location: Option<&str>| Received {
+            status,
+            body: Vec::new(),
+            set_cookies: Vec::new(),
+            headers: location.map(|l| vec![("location".to_string(), l.to_string())]).unwrap_or_default(),
+        };
+        assert!(check_status(&received(204, None)).is_ok());
+        for status in [100, 101, 199, 300, 301, 302, 303, 304, 307, 308, 399] {
+            let error = check_status(&received(status, Some("https://u:p@other.example/x?key=s3cret#f"))).unwrap_err();
+            match &error {
+                Error::Redirect { status: got, location: Some(location) } => {
+                    assert_eq!((*got, location.as_str()), (status, "https://other.example/x"));
+                }
+                other => panic!("{status}: {other:?}"),
+            }
+            assert!(!format!("{error} {error:?}").contains("s3cret"));
+        }
+        assert!(matches!(check_status(&received(400, None)), Err(Error::Api { status: 400, .. })));
+        assert_eq!(redacted_location("/a/b?key=s3cret"), "/a/b");
+        assert_eq!(redacted_location("relative#frag"), "relative");
+    }
+
+    /// Arbitrary cookie names and values (a fixed-seed generator over
+    /// separators, whitespace, controls and non-ASCII): either the request
+    /// is refused, or the Cookie header a server would split on `;` (and,
+    /// as old servers do, on `,`) holds exactly the cookie given, next to
+    /// the session, and nothing named `sessionid` but the session.
+    #[test]
+    fn cookie_parameters_never_add_or_replace_a_cookie() {
+        const PIECES: &[&str] = &["a", "Z", "0", "=", ";", ",", " ", "\t", "\"", "\\", "\r\n", "\0", "sessionid", "é", "€", "%3B", "$", "-", "."];
+        let client = NextgenClient::builder("https://192.0.2.1").build().unwrap();
+        client.set_session(Some(Secret::new("real-session")));
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let (mut refused, mut sent) = (0, 0);
+        for _ in 0..4000 {
+            let mut text = || (0..1 + next(4)).map(|_| PIECES[next(PIECES.len())]).collect::<String>();
+            let (name, value) = (text(), text());
+            let request: Request<()> = Request::empty(Method::Get, "/x").cookie(&name, value.as_str());
+            if request.problem.is_some() {
+                refused += 1;
+                continue;
+            }
+            let built = client.build(&request).unwrap().build().unwrap();
+            let header = built.headers().get(COOKIE).unwrap().to_str().unwrap().to_string();
+            let pairs: Vec<(&str, &str)> =
+                header.split([';', ',']).map(|pair| pair.trim().split_once('=').unwrap_or((pair.trim(), ""))).collect();
+            assert_eq!(pairs, [(name.as_str(), value.as_str()), ("sessionid", "real-session")], "{name:?}={value:?}");
+            sent += 1;
+        }
+        assert!(refused > 100 && sent > 100, "refused {refused}, sent {sent}");
     }
 
     #[test]
