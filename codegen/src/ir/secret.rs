@@ -12,17 +12,17 @@
 //!   `las_token_file_name`, `tokenendpoint`), or holding a public key
 //!   (`publickey`, `pubkey`), or a flag (`allow...`, `...with...`);
 //! - a secret when it contains one of [`SECRET_WORDS`] (`password`,
-//!   `passphrase`, `passplain`, `secret`, `token`, `psk`, ...), or ends in
-//!   `key` after one of [`SECRET_KEY_PREFIXES`] (`radkey`, `tacacs_key`,
-//!   `apikey`, `sessionkey`). Other `...key` names are names of key files
+//!   `passphrase`, `passplain`, `secret`, `token`, ...), or ends in `psk`
+//!   (a pre-shared key; inside a word the letters are no key: `fipskey`),
+//!   or ends in `key` after one of [`SECRET_KEY_PREFIXES`] (`radkey`,
+//!   `tacacs_key`, `apikey`, `sessionkey`). Other `...key` names are names of key files
 //!   or identifiers (`certkey`, `keyname`, sslcertkey's `key`, `cakey`,
 //!   `metric_key`, `reference_key`) and are not marked.
 
 use super::{Api, DataType, Property};
 
 /// Words whose presence makes a text property a secret.
-pub const SECRET_WORDS: &[&str] =
-    &["password", "passwd", "passphrase", "passplain", "passcrypt", "secret", "token", "psk", "privatekey"];
+pub const SECRET_WORDS: &[&str] = &["password", "passwd", "passphrase", "passplain", "passcrypt", "secret", "token", "privatekey"];
 
 /// What comes before a final `key` in the names of shared keys.
 pub const SECRET_KEY_PREFIXES: &[&str] = &[
@@ -52,6 +52,7 @@ pub fn is_secret(property: &Property) -> bool {
         return false;
     }
     SECRET_WORDS.iter().any(|word| name.contains(word))
+        || name.ends_with("psk")
         || name.strip_suffix("key").is_some_and(|prefix| SECRET_KEY_PREFIXES.contains(&prefix))
 }
 
@@ -77,7 +78,7 @@ mod tests {
         for name in ["password", "passphrase", "passplain", "radkey", "tacacs_key", "sharedsecret", "clientsecret", "token", "psk", "apikey"] {
             assert!(is_secret(&text(name)), "{name} is a secret");
         }
-        for name in ["certkey", "keyname", "key", "cakey", "metric_key", "publickey", "passwdfield", "tokenendpoint", "las_token_file_name", "username"] {
+        for name in ["certkey", "keyname", "key", "cakey", "fipskey", "metric_key", "publickey", "passwdfield", "tokenendpoint", "las_token_file_name", "username"] {
             assert!(!is_secret(&text(name)), "{name} is not a secret");
         }
         let switch = Property { enum_values: vec!["ENABLED".into(), "DISABLED".into()], ..text("allowextendedmastersecret") };

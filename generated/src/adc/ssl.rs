@@ -2161,7 +2161,7 @@ impl rt::Model for Sslcertkey {
         "subject",
         "version",
     ];
-    const SECRETS: &'static [u16] = &[17, 27, 28];
+    const SECRETS: &'static [u16] = &[27, 28];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
