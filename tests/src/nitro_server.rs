@@ -22,6 +22,15 @@
 //! property 400/1095; a body that is not JSON 400/1233; `warning=yes` on
 //! an SSL lbvserver add answers 209 with severity WARNING.
 //!
+//! Held to the reference (the section at the end): path segments are
+//! decoded twice, as the appliance does; add, update, enable/disable and
+//! binding adds take only the keys the reference lists for that operation
+//! (else 400/278 `Invalid argument`), never both of two alternatives
+//! (400/1092); a binding delete takes only its listed `args` and at least
+//! one of them (else 400/1095: it never removes every row of a parent);
+//! the bulk error mode is read from the `X-NITRO-ONERROR` header; a write
+//! body must be sent as `application/json` (else 400/1233).
+//!
 //! Bounded: it listens on 127.0.0.1 port 0, caps request bodies (8 MiB)
 //! and the request log, and stops when dropped or after [`LIFETIME`].
 

@@ -205,7 +205,42 @@ async fn a_filter_leaves_out_what_does_not_match() {
 }
 
 #[tokio::test]
-async fn unknown_keys_and_wrong_content_types_are_refused() {
+async fn a_write_body_that_is_not_sent_as_json_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = NitroServer::start().await;
+    let address = server.base_url().trim_start_matches("http://").to_string();
+    let body = r#"{"lbvserver":{"name":"web","servicetype":"HTTP"}}"#;
+    let mut answers = Vec::new();
+    for content_type in ["text/plain", "application/json"] {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let request = format!(
+            "POST /nitro/v1/config/lbvserver HTTP/1.1\r\nHost: {address}\r\nX-NITRO-USER: {USER}\r\nX-NITRO-PASS: {PASSWORD}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answers.push(answer.lines().next().unwrap_or_default().to_string());
+    }
+    assert!(answers[0].contains(" 400 "), "{answers:?}");
+    assert!(answers[1].contains(" 201 "), "{answers:?}");
+    assert_eq!(server.state().objects["lbvserver"].len(), 1);
+}
+
+#[tokio::test]
+async fn a_whole_number_set_from_an_f64_is_sent_as_an_integer() {
+    let server = NitroServer::start().await;
+    let client = client(&server);
+    let mut vs = vserver("web", "HTTP");
+    // `timeout` is a `<Double>` in the reference, typed `Number`.
+    vs.timeout = Some(netscaler::Number::from(20.0));
+    client.send(vs.add()).await.unwrap();
+    let body = server.requests().last().unwrap().body.clone().unwrap();
+    assert_eq!(body["lbvserver"]["timeout"].to_string(), "20");
+}
+
+#[tokio::test]
+async fn unknown_keys_are_refused() {
     let server = NitroServer::start().await;
     let client = client(&server);
     let mut vs = vserver("web", "HTTP");
