@@ -639,7 +639,7 @@ impl Resource for ManagedDevice {
 #[test]
 fn bulk_delete_is_rm_unbind_or_adm_delete() {
     let vs = Vserver { name: Some("vs1".into()), ..Vserver::default() };
-    let rm = Request::delete_bulk(&[vs.clone()]);
+    let rm = Request::delete_bulk(std::slice::from_ref(&vs));
     assert_eq!((rm.method(), rm.path_and_query()), (Method::Post, "/nitro/v1/config/lbvserver?action=rm".to_string()));
     assert_eq!(rm.body(), Some(json!({"lbvserver": [{"name": "vs1"}]})));
     let binding = ServiceBinding { name: Some("vs1".into()), servicename: Some("svc1".into()), ..Default::default() };
