@@ -22,6 +22,15 @@
 //! property 400/1095; a body that is not JSON 400/1233; `warning=yes` on
 //! an SSL lbvserver add answers 209 with severity WARNING.
 //!
+//! Held to the reference (the section at the end): path segments are
+//! decoded twice, as the appliance does; add, update, enable/disable and
+//! binding adds take only the keys the reference lists for that operation
+//! (else 400/278 `Invalid argument`), never both of two alternatives
+//! (400/1092); a binding delete takes only its listed `args` and at least
+//! one of them (else 400/1095: it never removes every row of a parent);
+//! the bulk error mode is read from the `X-NITRO-ONERROR` header; a write
+//! body must be sent as `application/json` (else 400/1233).
+//!
 //! Bounded: it listens on 127.0.0.1 port 0, caps request bodies (8 MiB)
 //! and the request log, and stops when dropped or after [`LIFETIME`].
 
@@ -363,7 +372,6 @@ fn parse_query(raw: &str) -> Query {
             "attrs" => query.attrs.extend(value.split(',').map(decode)),
             "pagesize" => query.page_size = value.parse().ok(),
             "pageno" => query.page_number = value.parse().ok(),
-            "onerror" => query.onerror = decode(value).to_ascii_uppercase(),
             "warning" => query.warning = value == "yes",
             _ => {}
         }
@@ -372,8 +380,9 @@ fn parse_query(raw: &str) -> Query {
 }
 
 fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &HeaderMap, body: Option<Value>) -> Reply {
-    let segments: Vec<String> = uri.path().split('/').filter(|s| !s.is_empty()).map(decode).collect();
-    let query = parse_query(uri.query().unwrap_or(""));
+    let segments: Vec<String> = uri.path().split('/').filter(|s| !s.is_empty()).map(decode_segment).collect();
+    let mut query = parse_query(uri.query().unwrap_or(""));
+    query.onerror = onerror_of(headers);
     let (version, family, resource, key) = match segments.as_slice() {
         [nitro, version, family, resource] if nitro == "nitro" => (version.as_str(), family.as_str(), resource.as_str(), None),
         [nitro, version, family, resource, key] if nitro == "nitro" => {
@@ -405,7 +414,10 @@ fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &Heade
         ("stat", true) if resource == "lbvserver" => stat_lbvserver(state, key),
         ("stat", _) => not_found(),
         ("config", true) => get(state, resource, key, &query),
-        ("config", false) => write(state, method, resource, key, &query, body),
+        ("config", false) => match check_content_type(headers, &body) {
+            Ok(()) => write(state, method, resource, key, &query, body),
+            Err(reply) => reply,
+        },
         _ => not_found(),
     }
 }
@@ -708,6 +720,7 @@ fn key_of(resource: &str, object: &Map<String, Value>) -> Result<(&'static str, 
 }
 
 fn add(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    check_payload(resource, "add", object)?;
     let (_, key) = key_of(resource, object)?;
     let mandatory = MANDATORY.iter().find(|(name, _)| *name == resource).map(|(_, list)| *list).unwrap_or(&[]);
     if mandatory.iter().any(|name| object.get(*name).is_none_or(Value::is_null)) {
@@ -723,6 +736,7 @@ fn add(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> 
 }
 
 fn update(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    check_payload(resource, "update", object)?;
     let (_, key) = key_of(resource, object)?;
     let stored = state.objects.get_mut(resource).and_then(|objects| objects.get_mut(&key)).ok_or_else(not_found)?;
     for (name, value) in object.iter().filter(|(_, value)| !value.is_null()) {
@@ -746,6 +760,7 @@ fn set_state(state: &mut ServerState, resource: &str, object: &Map<String, Value
     if !matches!(resource, "lbvserver" | "service" | "server") {
         return Err(fail(400, 1240, "Invalid action"));
     }
+    check_payload(resource, if enable { "action:enable" } else { "action:disable" }, object)?;
     let (_, key) = key_of(resource, object)?;
     let stored = state.objects.get_mut(resource).and_then(|objects| objects.get_mut(&key)).ok_or_else(not_found)?;
     stored.insert("state".into(), json!(if enable { "ENABLED" } else { "DISABLED" }));
@@ -754,6 +769,7 @@ fn set_state(state: &mut ServerState, resource: &str, object: &Map<String, Value
 
 fn add_binding(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
     let spec = binding_spec(resource).ok_or_else(|| fail(400, 1232, "Invalid object name"))?;
+    check_payload(resource, "add", object)?;
     let parent = object.get(spec.parent_key).map(text).ok_or_else(|| fail(400, 1095, "Required argument missing"))?;
     if !state.objects.get(spec.parent).is_some_and(|objects| objects.contains_key(&parent)) {
         return Err(not_found());
@@ -766,10 +782,11 @@ fn add_binding(state: &mut ServerState, resource: &str, object: &Map<String, Val
     }
     let identity = |row: &Map<String, Value>| spec.identity.iter().map(|name| row.get(*name).map(text)).collect::<Vec<_>>();
     let rows = state.bindings.entry(resource.to_string()).or_default();
-    if rows.iter().any(|row| identity(row) == identity(object)) {
+    let stored = as_appliance_stores(resource, object);
+    if rows.iter().any(|row| identity(row) == identity(&stored)) {
         return Err(fail(409, 273, "Resource already exists"));
     }
-    rows.push(object.clone());
+    rows.push(stored);
     Ok(())
 }
 
@@ -811,6 +828,9 @@ fn delete(state: &mut ServerState, resource: &str, key: Option<&str>, query: &Qu
     let Some(spec) = binding_spec(resource) else {
         return fail(400, 1232, "Invalid object name");
     };
+    if let Err(reply) = check_delete_args(resource, &query.args) {
+        return reply;
+    }
     let rows = state.bindings.entry(resource.to_string()).or_default();
     let before = rows.len();
     rows.retain(|row| {
@@ -822,4 +842,129 @@ fn delete(state: &mut ServerState, resource: &str, key: Option<&str>, query: &Qu
         return not_found();
     }
     done(200)
+}
+
+// ---------------------------------------------------------------------------
+// Held to the reference: what an appliance refuses, this server refuses,
+// with the appliance's error codes. The keys each operation takes are read
+// from the reference facts of the newest ADC release in `specs/` (the
+// payload keys of add, update and each action, the `args` of delete), not
+// from the client.
+
+/// The ADC snapshot whose operations the server holds requests to.
+const REFERENCE: &str = "specs/nitro/adc/14.1.json";
+
+/// Arguments an appliance takes only one of (it answers 1092 when both
+/// are sent): a member by server name or by IP, a vserver binding by
+/// service or by service group.
+const ONE_OF: &[[&str; 2]] = &[["ip", "servername"], ["servicename", "servicegroupname"]];
+
+/// (resource, operation) -> the keys the reference lists for it, for the
+/// resources this server serves.
+fn reference_keys() -> &'static BTreeMap<(String, String), Vec<String>> {
+    static KEYS: std::sync::OnceLock<BTreeMap<(String, String), Vec<String>>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let path = crate::workspace_root().join(REFERENCE);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let api: Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let served = CONFIG.iter().map(|(name, _)| *name).chain(BINDINGS.iter().map(|spec| spec.name));
+        let mut keys = BTreeMap::new();
+        for resource in served {
+            let operations = api["resources"][resource]["operations"].as_object().cloned().unwrap_or_default();
+            for (operation, facts) in operations {
+                let list = if operation == "delete" { &facts["args"] } else { &facts["payload"] };
+                let names: Vec<String> =
+                    list.as_array().into_iter().flatten().filter_map(|key| key["name"].as_str().map(str::to_string)).collect();
+                keys.insert((resource.to_string(), operation), names);
+            }
+        }
+        keys
+    })
+}
+
+/// `Invalid argument [name]`, as the appliance answers a key the
+/// operation does not take.
+fn invalid_argument(name: &str) -> Reply {
+    fail(400, 278, &format!("Invalid argument [{name}]"))
+}
+
+/// A key the reference does not list for this operation (read-only
+/// state, create-only properties on update, undocumented keys): 278.
+/// Both of two alternatives: 1092.
+fn check_payload(resource: &str, operation: &str, object: &Map<String, Value>) -> ItemResult {
+    let Some(taken) = reference_keys().get(&(resource.to_string(), operation.to_string())) else {
+        return Ok(());
+    };
+    // An operation the reference lists without keys takes what it is given.
+    if taken.is_empty() {
+        return Ok(());
+    }
+    if let Some(name) = object.keys().find(|name| !taken.contains(name)) {
+        return Err(invalid_argument(name));
+    }
+    check_one_of(object.keys().map(String::as_str))
+}
+
+fn check_one_of<'a>(names: impl Iterator<Item = &'a str> + Clone) -> ItemResult {
+    for [first, second] in ONE_OF {
+        if names.clone().any(|name| name == *first) && names.clone().any(|name| name == *second) {
+            return Err(fail(400, 1092, &format!("Arguments cannot both be specified [{first}, {second}]")));
+        }
+    }
+    Ok(())
+}
+
+/// `DELETE` of a binding row: only the reference's `args`, one of each
+/// pair of alternatives, and at least one argument naming the row (an
+/// unbind without one must never take every row of the parent).
+fn check_delete_args(resource: &str, args: &[(String, String)]) -> ItemResult {
+    let taken = reference_keys().get(&(resource.to_string(), "delete".to_string())).cloned().unwrap_or_default();
+    if let Some((name, _)) = args.iter().find(|(name, _)| !taken.contains(name)) {
+        return Err(invalid_argument(name));
+    }
+    check_one_of(args.iter().map(|(name, _)| name.as_str()))?;
+    if !taken.is_empty() && args.is_empty() {
+        return Err(fail(400, 1095, "Required argument missing"));
+    }
+    Ok(())
+}
+
+/// The bulk error mode, from the `X-NITRO-ONERROR` header as the
+/// reference defines it (`exit`, `continue`, `rollback`; `exit` when
+/// absent). A query option of that name is not read.
+/// A path segment as the appliance reads it: percent-decoded twice (its
+/// web server, then NITRO; see docs/name-encoding.md).
+pub fn decode_segment(segment: &str) -> String {
+    decode(&decode(segment))
+}
+
+fn onerror_of(headers: &HeaderMap) -> String {
+    headers.get("x-nitro-onerror").and_then(|value| value.to_str().ok()).unwrap_or("exit").to_ascii_uppercase()
+}
+
+/// A body on a write must say it is JSON.
+fn check_content_type(headers: &HeaderMap, body: &Option<Value>) -> Result<(), Reply> {
+    if body.is_none() {
+        return Ok(());
+    }
+    let content_type = headers.get("content-type").and_then(|value| value.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let json = essence == "application/json" || (essence.starts_with("application/vnd.com.citrix.netscaler.") && essence.ends_with("+json"));
+    if json {
+        Ok(())
+    } else {
+        Err(fail(400, 1233, "Invalid content type: the body must be application/json"))
+    }
+}
+
+/// A binding row as the appliance keeps it: a service group member added
+/// by IP address is also shown with that address as its server name.
+fn as_appliance_stores(resource: &str, object: &Map<String, Value>) -> Map<String, Value> {
+    let mut row = object.clone();
+    if resource == "servicegroup_servicegroupmember_binding" && !row.contains_key("servername") {
+        if let Some(ip) = row.get("ip").cloned() {
+            row.insert("servername".into(), ip);
+        }
+    }
+    row
 }

@@ -393,6 +393,15 @@ async fn bulk_add_answers_207_per_onerror() {
     let batch = [vserver("g"), vserver("h")];
     let outcome = client.send(Request::add_bulk(&batch, Method::Post)).await.unwrap();
     assert_eq!((outcome.status, outcome.has_failures()), (201, false));
+
+    // The mode travels in the `X-NITRO-ONERROR` header; as a query option
+    // (where the client once put it) the appliance ignores it and exits.
+    let batch = [vserver("i"), vserver("a"), vserver("j")];
+    let outcome = client.send(Request::add_bulk(&batch, Method::Post).option("onerror", "CONTINUE")).await.unwrap();
+    assert_eq!(outcome.items.len(), 2, "a query onerror is not the header");
+    assert!(!server.state().objects["lbvserver"].contains_key("j"));
+    let sent = server.requests().into_iter().filter(|r| r.path_and_query == "/nitro/v1/config/lbvserver").count();
+    assert!(sent >= 4);
 }
 
 #[tokio::test]
@@ -415,7 +424,8 @@ async fn bulk_delete_is_rm_and_unbind_with_per_item_results() {
         .collect();
     let outcome = client.send(Request::delete_bulk(&unbind).on_error(OnError::Continue)).await.unwrap();
     let sent = server.requests().last().unwrap().clone();
-    assert_eq!((sent.method.as_str(), sent.path_and_query.as_str()), ("POST", "/nitro/v1/config/lbvserver_service_binding?action=unbind&onerror=CONTINUE"));
+    assert_eq!((sent.method.as_str(), sent.path_and_query.as_str()), ("POST", "/nitro/v1/config/lbvserver_service_binding?action=unbind"));
+    assert!(sent.headers.contains(&("x-nitro-onerror".to_string(), "continue".to_string())), "{:?}", sent.headers);
     assert_eq!(outcome.status, 207);
     assert_eq!(outcome.failures().map(|(index, item)| (index, item.errorcode)).collect::<Vec<_>>(), [(1, 258)]);
     let left: Vec<String> = server.state().bindings["lbvserver_service_binding"]
@@ -427,7 +437,7 @@ async fn bulk_delete_is_rm_and_unbind_with_per_item_results() {
     // Config: `rm`; one missing object, the others go.
     let batch = [vserver("a"), vserver("nope"), vserver("c")];
     let outcome = client.send(Request::delete_bulk(&batch).on_error(OnError::Continue)).await.unwrap();
-    assert_eq!(server.requests().last().unwrap().path_and_query, "/nitro/v1/config/lbvserver?action=rm&onerror=CONTINUE");
+    assert_eq!(server.requests().last().unwrap().path_and_query, "/nitro/v1/config/lbvserver?action=rm");
     assert_eq!(outcome.failures().map(|(index, item)| (index, item.errorcode)).collect::<Vec<_>>(), [(1, 258)]);
     assert_eq!(server.state().objects["lbvserver"].keys().collect::<Vec<_>>(), ["b"]);
     assert!(server.state().bindings["lbvserver_service_binding"].is_empty(), "bindings of a removed vserver go with it");

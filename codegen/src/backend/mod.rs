@@ -230,6 +230,9 @@ fn normalise(api: &Api, diagnostics: &mut Vec<Diagnostic>) -> Api {
         }
         clean.resources.insert(id, resource);
     }
+    // Secret properties are marked here, from names and types, so the
+    // committed snapshots need not carry the flag.
+    crate::ir::secret::mark(&mut clean);
     clean
 }
 

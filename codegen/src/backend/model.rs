@@ -37,6 +37,12 @@ pub fn emit_resource(
     let id = resource.id();
     let info = &index.types[&id];
     let struct_ident = ident(&info.ident);
+    if resource.properties.len() > usize::from(u16::MAX) {
+        diagnostics.push(
+            Diagnostic::error(resource.origin.clone(), "more than 65,535 properties: field indexes do not fit the runtime's u16")
+                .resource(&resource.name),
+        );
+    }
 
     // Field names: one scope per struct.
     let (field_names, renames) =
@@ -252,9 +258,13 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
     } else {
         (quote! { match index { #arms _ => unreachable!() } }, quote! { match index { #arms_mut _ => unreachable!() } })
     };
+    // Secrets are redacted by `Debug` (`rt::model::debug_model`).
+    let secrets: Vec<proc_macro2::Literal> = resource.properties.values().enumerate().filter(|(_, p)| p.secret).map(|(i, _)| field_position(i)).collect();
+    let secrets = (!secrets.is_empty()).then(|| quote! { const SECRETS: &'static [u16] = &[#(#secrets),*]; });
     quote! {
         impl rt::Model for #struct_ident {
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            #secrets
             // Inlined into the runtime's `for_each_set` loop, where it lets
             // the compiler drop the per-field `FieldRef` dispatch.
             #[inline(always)]
@@ -284,6 +294,71 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
             }
         }
     }
+}
+
+/// A field's index in `Model::FIELDS`, written as an unsuffixed literal
+/// of the runtime's `u16` (the widest resource has a few hundred
+/// properties; `emit_resource` reports one with more than `u16::MAX`).
+fn field_position(index: usize) -> proc_macro2::Literal {
+    proc_macro2::Literal::usize_unsuffixed(index)
+}
+
+/// The fields an operation's body carries: indexes into `Model::FIELDS`
+/// (ascending) of the keys the reference lists for it, plus the key
+/// properties (they name the object). An operation listed with no keys
+/// (derived facts, some actions) sends every property that is not
+/// read-only: never a read-only field, never an unknown one.
+fn sent_fields(resource: &Resource, operation: &Operation) -> Vec<proc_macro2::Literal> {
+    let listed: std::collections::BTreeSet<&str> = operation.payload.iter().map(|key| key.name.as_str()).collect();
+    resource
+        .properties
+        .values()
+        .enumerate()
+        .filter(|(_, property)| {
+            if resource.keys.contains(&property.name) {
+                return true;
+            }
+            if listed.is_empty() {
+                property.access != Access::ReadOnly
+            } else {
+                listed.contains(property.name.as_str())
+            }
+        })
+        .map(|(index, _)| field_position(index))
+        .collect()
+}
+
+/// The `?args=` entries of a delete: one per argument, or alternatives
+/// the appliance takes only one of (`ir::ALTERNATIVE_ARGS`) joined by `|`
+/// in order of preference, the runtime sending the first that is set. The
+/// one named after what a binding binds comes first (`servicegroupname` on
+/// `lbvserver_servicegroup_binding`).
+fn delete_args(resource: &Resource, operation: &Operation) -> Vec<String> {
+    let names: Vec<&str> = operation.args.iter().map(|arg| arg.name.as_str()).collect();
+    let mut entries = Vec::new();
+    let mut done = std::collections::BTreeSet::new();
+    for name in &names {
+        if done.contains(name) {
+            continue;
+        }
+        let group = crate::ir::ALTERNATIVE_ARGS
+            .iter()
+            .find(|group| group.contains(name) && group.iter().filter(|member| names.contains(member)).count() > 1);
+        match group {
+            Some(group) => {
+                let mut members: Vec<&str> = group.iter().copied().filter(|member| names.contains(member)).collect();
+                let bound = |member: &str| resource.name.contains(&format!("_{}_", member.trim_end_matches("name")));
+                members.sort_by_key(|member| !bound(member));
+                done.extend(members.iter().copied());
+                entries.push(members.join("|"));
+            }
+            None => {
+                done.insert(name);
+                entries.push(name.to_string());
+            }
+        }
+    }
+    entries
 }
 
 fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &Ident) -> TokenStream {
@@ -410,16 +485,18 @@ fn emit_endpoints(
                 let many = docs::attrs(&[
                     format!("{} with a list of objects (bulk add).", docs::code(&url(""))),
                 ]);
+                let fields = sent_fields(resource, operation);
                 quote! {
                     #one
-                    pub fn add(&self) -> rt::Request<rt::Outcome> { rt::Request::add(self, #method) }
+                    pub fn add(&self) -> rt::Request<rt::Outcome> { rt::Request::add_only(self, #method, &[#(#fields),*]) }
                     #many
-                    pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::add_bulk(items, #method) }
+                    pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::add_bulk_only(items, #method, &[#(#fields),*]) }
                 }
             }
             Endpoint::Update => {
                 let doc = docs::attrs(&[line("")]);
-                let one = quote! { #doc pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update(self) } };
+                let fields = sent_fields(resource, operation);
+                let one = quote! { #doc pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update_only(self, &[#(#fields),*]) } };
                 // A singleton (no key) has nothing to update in bulk.
                 if resource.keys.is_empty() {
                     one
@@ -428,7 +505,7 @@ fn emit_endpoints(
                     quote! {
                         #one
                         #many
-                        pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::update_bulk(items) }
+                        pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::update_bulk_only(items, &[#(#fields),*]) }
                     }
                 }
             }
@@ -440,7 +517,7 @@ fn emit_endpoints(
                 }
             }
             Endpoint::Delete => {
-                let args: Vec<&str> = operation.args.iter().map(|a| a.name.as_str()).collect();
+                let args = delete_args(resource, operation);
                 // Bulk delete is the vendor SDKs' `POST ?action=rm` (see
                 // `Request::delete_bulk`); a singleton has nothing to list.
                 let bulk = (!resource.keys.is_empty()).then(|| {
@@ -454,13 +531,13 @@ fn emit_endpoints(
                         "{} with a list of objects (bulk delete).",
                         docs::code(&format!("POST {base}{}?action={verb}", operation.path.split("/{").next().unwrap_or_default()))
                     )]);
-                    quote! { #doc pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::delete_bulk(items) } }
+                    quote! { #doc pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::delete_bulk_args(items, &[#(#args),*]) } }
                 });
                 let one = if !args.is_empty() {
                     let doc = docs::attrs(&[
                         line(""),
                         String::new(),
-                        format!("Arguments: {}.", docs::code_list(args.iter().copied())),
+                        format!("Arguments: {}.", docs::code_list(args.iter().map(String::as_str))),
                     ]);
                     quote! { #doc pub fn delete(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[#(#args),*]) } }
                 } else if resource.keys.len() == 1 {
@@ -517,9 +594,10 @@ fn emit_endpoints(
         let value = operation.action.clone().unwrap_or_else(|| verb.to_string());
         let url = format!("{} {base}{}?action={value}", operation.method.as_str(), operation.path);
         let doc = doc_lines(vec![endpoint_line(&url, operation)], mandatory_line(operation));
+        let fields = sent_fields(resource, operation);
         functions.extend(quote! {
             #doc
-            pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action(self, #value) }
+            pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action_only(self, #value, &[#(#fields),*]) }
         });
     }
     if functions.is_empty() {

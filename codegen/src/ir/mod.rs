@@ -12,6 +12,7 @@
 //! - This module imports nothing else of ours.
 
 mod http;
+pub mod secret;
 
 pub use http::*;
 
@@ -282,6 +283,10 @@ pub struct Property {
     /// Vendor prose; only filled when the user opted in to descriptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Holds a secret (a password, passphrase, shared key or token):
+    /// set by [`secret::mark`] from the name and type, never printed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secret: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -340,6 +345,13 @@ pub struct Operation {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payload: Vec<PayloadKey>,
 }
+
+/// Arguments of which an operation takes one, never both: the appliance
+/// answers 1092 when both are sent. A service group member is named by
+/// server name or by IP address; a vserver binding by service or by
+/// service group. Listed in order of preference (a name identifies the
+/// object; an IP address may be shared).
+pub const ALTERNATIVE_ARGS: &[&[&str]] = &[&["servername", "ip"], &["servicename", "servicegroupname"]];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PayloadKey {

@@ -121,7 +121,7 @@ impl Aaacertparams {
     }
     /// `PUT /nitro/v1/config/aaacertparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 3])
     }
 }
 /// NITRO binding resource `aaaglobal_aaapreauthenticationpolicy_binding` of ADC group `aaa`.
@@ -246,11 +246,11 @@ impl rt::Resource for AaaglobalAaapreauthenticationpolicyBinding {
 impl AaaglobalAaapreauthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/aaaglobal_aaapreauthenticationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4])
     }
     /// `PUT /nitro/v1/config/aaaglobal_aaapreauthenticationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4])
     }
     /// `GET /nitro/v1/config/aaaglobal_aaapreauthenticationpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -342,11 +342,11 @@ impl rt::Resource for AaaglobalAuthenticationnegotiateactionBinding {
 impl AaaglobalAuthenticationnegotiateactionBinding {
     /// `PUT /nitro/v1/config/aaaglobal_authenticationnegotiateaction_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1])
     }
     /// `PUT /nitro/v1/config/aaaglobal_authenticationnegotiateaction_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1])
     }
     /// `GET /nitro/v1/config/aaaglobal_authenticationnegotiateaction_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -544,11 +544,11 @@ impl Aaagroup {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3])
     }
     /// `POST /nitro/v1/config/aaagroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3])
     }
     /// `GET /nitro/v1/config/aaagroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -560,7 +560,7 @@ impl Aaagroup {
     }
     /// `POST /nitro/v1/config/aaagroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaagroup/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -665,11 +665,11 @@ impl AaagroupAaauserBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/aaagroup_aaauser_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/aaagroup_aaauser_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -683,7 +683,7 @@ impl AaagroupAaauserBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_aaauser_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["username"])
     }
     /// `GET /nitro/v1/config/aaagroup_aaauser_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -834,11 +834,11 @@ impl AaagroupAuditnslogpolicyBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaagroup_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaagroup_auditnslogpolicy_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -852,7 +852,7 @@ impl AaagroupAuditnslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaagroup_auditnslogpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -982,11 +982,11 @@ impl AaagroupAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaagroup_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaagroup_auditsyslogpolicy_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -1000,7 +1000,7 @@ impl AaagroupAuditsyslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaagroup_auditsyslogpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1130,11 +1130,11 @@ impl AaagroupAuthorizationpolicyBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaagroup_authorizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaagroup_authorizationpolicy_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -1148,7 +1148,7 @@ impl AaagroupAuthorizationpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaagroup_authorizationpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1410,11 +1410,11 @@ impl AaagroupIntranetip6Binding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaagroup_intranetip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaagroup_intranetip6_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -1428,7 +1428,7 @@ impl AaagroupIntranetip6Binding {
     }
     /// `POST /nitro/v1/config/aaagroup_intranetip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetip6", "numaddr"])
     }
     /// `GET /nitro/v1/config/aaagroup_intranetip6_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1538,11 +1538,11 @@ impl AaagroupIntranetipBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaagroup_intranetip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaagroup_intranetip_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -1556,7 +1556,7 @@ impl AaagroupIntranetipBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_intranetip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetip", "netmask"])
     }
     /// `GET /nitro/v1/config/aaagroup_intranetip_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1686,11 +1686,11 @@ impl AaagroupTmsessionpolicyBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaagroup_tmsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaagroup_tmsessionpolicy_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -1704,7 +1704,7 @@ impl AaagroupTmsessionpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_tmsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaagroup_tmsessionpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1814,11 +1814,11 @@ impl AaagroupVpnintranetapplicationBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaagroup_vpnintranetapplication_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnintranetapplication_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -1832,7 +1832,7 @@ impl AaagroupVpnintranetapplicationBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_vpnintranetapplication_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetapplication"])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnintranetapplication_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -1962,11 +1962,11 @@ impl AaagroupVpnsessionpolicyBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaagroup_vpnsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnsessionpolicy_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -1980,7 +1980,7 @@ impl AaagroupVpnsessionpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_vpnsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnsessionpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2110,11 +2110,11 @@ impl AaagroupVpntrafficpolicyBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaagroup_vpntrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaagroup_vpntrafficpolicy_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2128,7 +2128,7 @@ impl AaagroupVpntrafficpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_vpntrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaagroup_vpntrafficpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2238,11 +2238,11 @@ impl AaagroupVpnurlBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaagroup_vpnurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnurl_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2256,7 +2256,7 @@ impl AaagroupVpnurlBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_vpnurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["urlname"])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnurl_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2388,11 +2388,11 @@ impl rt::Resource for AaagroupVpnurlpolicyBinding {
 impl AaagroupVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_vpnurlpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/aaagroup_vpnurlpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnurlpolicy_binding/{groupname}?count=yes` (method inferred: the reference gives none)
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2404,7 +2404,7 @@ impl AaagroupVpnurlpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaagroup_vpnurlpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaagroup_vpnurlpolicy_binding/{groupname}` (method inferred: the reference gives none)
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2472,6 +2472,7 @@ impl rt::Model for Aaakcdaccount {
         "usercert",
         "userrealm",
     ];
+    const SECRETS: &'static [u16] = &[5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -2552,11 +2553,15 @@ impl Aaakcdaccount {
     ///
     /// Mandatory: `kcdaccount`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 7, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/aaakcdaccount` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 7, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/aaakcdaccount?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2568,7 +2573,7 @@ impl Aaakcdaccount {
     }
     /// `POST /nitro/v1/config/aaakcdaccount?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaakcdaccount/{kcdaccount}`
     pub fn get(kcdaccount: &str) -> rt::Request<Vec<Self>> {
@@ -2584,15 +2589,15 @@ impl Aaakcdaccount {
     }
     /// `PUT /nitro/v1/config/aaakcdaccount`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 7, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/aaakcdaccount` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 7, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/aaakcdaccount?action=check` (method inferred: the reference gives none)
     pub fn check(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "check")
+        rt::Request::action_only(self, "check", &[1, 2, 3, 4, 5, 7, 9, 10, 11, 12])
     }
 }
 /// NITRO config resource `aaaldapparams` of ADC group `aaa`.
@@ -2796,6 +2801,7 @@ impl rt::Model for Aaaldapparams {
         "subattributename",
         "svrtype",
     ];
+    const SECRETS: &'static [u16] = &[12];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -2904,7 +2910,13 @@ impl Aaaldapparams {
     }
     /// `PUT /nitro/v1/config/aaaldapparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23,
+            ],
+        )
     }
 }
 /// NITRO config resource `aaaotpparameter` of ADC group `aaa`.
@@ -2999,7 +3011,7 @@ impl Aaaotpparameter {
     }
     /// `PUT /nitro/v1/config/aaaotpparameter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `aaaparameter` of ADC group `aaa`.
@@ -3484,7 +3496,10 @@ impl Aaaparameter {
     }
     /// `PUT /nitro/v1/config/aaaparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 5, 7, 8, 9, 10, 12, 14, 17, 18, 19, 20, 21, 22],
+        )
     }
 }
 /// NITRO config resource `aaapreauthenticationaction` of ADC group `aaa`.
@@ -3630,11 +3645,11 @@ impl Aaapreauthenticationaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/aaapreauthenticationaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/aaapreauthenticationaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3646,7 +3661,7 @@ impl Aaapreauthenticationaction {
     }
     /// `POST /nitro/v1/config/aaapreauthenticationaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaapreauthenticationaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3662,11 +3677,11 @@ impl Aaapreauthenticationaction {
     }
     /// `PUT /nitro/v1/config/aaapreauthenticationaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/aaapreauthenticationaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 5, 6, 7])
     }
 }
 /// NITRO config resource `aaapreauthenticationparameter` of ADC group `aaa`.
@@ -3785,7 +3800,7 @@ impl Aaapreauthenticationparameter {
     }
     /// `PUT /nitro/v1/config/aaapreauthenticationparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4, 5])
     }
 }
 /// NITRO config resource `aaapreauthenticationpolicy` of ADC group `aaa`.
@@ -3905,11 +3920,11 @@ impl Aaapreauthenticationpolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 5, 6])
     }
     /// `POST /nitro/v1/config/aaapreauthenticationpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaapreauthenticationpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3921,7 +3936,7 @@ impl Aaapreauthenticationpolicy {
     }
     /// `POST /nitro/v1/config/aaapreauthenticationpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaapreauthenticationpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3933,11 +3948,11 @@ impl Aaapreauthenticationpolicy {
     }
     /// `PUT /nitro/v1/config/aaapreauthenticationpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaapreauthenticationpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[4, 5, 6])
     }
 }
 /// NITRO binding resource `aaapreauthenticationpolicy_aaaglobal_binding` of ADC group `aaa`.
@@ -4466,6 +4481,7 @@ impl rt::Model for Aaaradiusparams {
         "serverport",
         "tunnelendpointclientip",
     ];
+    const SECRETS: &'static [u16] = &[19];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4578,7 +4594,13 @@ impl Aaaradiusparams {
     }
     /// `PUT /nitro/v1/config/aaaradiusparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 5, 6, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+                25,
+            ],
+        )
     }
 }
 /// NITRO config resource `aaasession` of ADC group `aaa`.
@@ -4678,6 +4700,7 @@ impl rt::Model for Aaasession {
         "sessionkey",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[17];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4776,7 +4799,7 @@ impl Aaasession {
     }
     /// `POST /nitro/v1/config/aaasession?action=kill`
     pub fn kill(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "kill")
+        rt::Request::action_only(self, "kill", &[1, 4, 5, 9, 17, 18])
     }
 }
 /// NITRO config resource `aaassoprofile` of ADC group `aaa`.
@@ -4817,6 +4840,7 @@ pub struct Aaassoprofile {
 }
 impl rt::Model for Aaassoprofile {
     const FIELDS: &'static [&'static str] = &["name", "password", "username"];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4875,11 +4899,11 @@ impl rt::Resource for Aaassoprofile {
 impl Aaassoprofile {
     /// `POST /nitro/v1/config/aaassoprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/aaassoprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/aaassoprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -4891,7 +4915,7 @@ impl Aaassoprofile {
     }
     /// `POST /nitro/v1/config/aaassoprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaassoprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4903,11 +4927,11 @@ impl Aaassoprofile {
     }
     /// `PUT /nitro/v1/config/aaassoprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/aaassoprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `aaatacacsparams` of ADC group `aaa`.
@@ -4993,6 +5017,7 @@ impl rt::Model for Aaatacacsparams {
         "serverport",
         "tacacssecret",
     ];
+    const SECRETS: &'static [u16] = &[10];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -5075,7 +5100,7 @@ impl Aaatacacsparams {
     }
     /// `PUT /nitro/v1/config/aaatacacsparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 5, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `aaauser` of ADC group `aaa`.
@@ -5110,6 +5135,7 @@ impl rt::Model for Aaauser {
         "password",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -5172,11 +5198,11 @@ impl Aaauser {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3])
     }
     /// `POST /nitro/v1/config/aaauser` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3])
     }
     /// `GET /nitro/v1/config/aaauser?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5188,7 +5214,7 @@ impl Aaauser {
     }
     /// `POST /nitro/v1/config/aaauser?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaauser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -5200,17 +5226,17 @@ impl Aaauser {
     }
     /// `PUT /nitro/v1/config/aaauser`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3])
     }
     /// `PUT /nitro/v1/config/aaauser` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3])
     }
     /// `POST /nitro/v1/config/aaauser?action=unlock`
     ///
     /// Mandatory: `username`.
     pub fn unlock(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "unlock")
+        rt::Request::action_only(self, "unlock", &[3])
     }
 }
 /// NITRO binding resource `aaauser_aaagroup_binding` of ADC group `aaa`.
@@ -5439,11 +5465,11 @@ impl AaauserAuditnslogpolicyBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaauser_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaauser_auditnslogpolicy_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -5457,7 +5483,7 @@ impl AaauserAuditnslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaauser_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaauser_auditnslogpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -5587,11 +5613,11 @@ impl AaauserAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaauser_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaauser_auditsyslogpolicy_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -5605,7 +5631,7 @@ impl AaauserAuditsyslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaauser_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaauser_auditsyslogpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -5735,11 +5761,11 @@ impl AaauserAuthorizationpolicyBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaauser_authorizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaauser_authorizationpolicy_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -5753,7 +5779,7 @@ impl AaauserAuthorizationpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaauser_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaauser_authorizationpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6013,11 +6039,11 @@ impl AaauserIntranetip6Binding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaauser_intranetip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaauser_intranetip6_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6031,7 +6057,7 @@ impl AaauserIntranetip6Binding {
     }
     /// `POST /nitro/v1/config/aaauser_intranetip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetip6", "numaddr"])
     }
     /// `GET /nitro/v1/config/aaauser_intranetip6_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6141,11 +6167,11 @@ impl AaauserIntranetipBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaauser_intranetip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaauser_intranetip_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6159,7 +6185,7 @@ impl AaauserIntranetipBinding {
     }
     /// `POST /nitro/v1/config/aaauser_intranetip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetip", "netmask"])
     }
     /// `GET /nitro/v1/config/aaauser_intranetip_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6289,11 +6315,11 @@ impl AaauserTmsessionpolicyBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaauser_tmsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaauser_tmsessionpolicy_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6307,7 +6333,7 @@ impl AaauserTmsessionpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaauser_tmsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaauser_tmsessionpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6417,11 +6443,11 @@ impl AaauserVpnintranetapplicationBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaauser_vpnintranetapplication_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaauser_vpnintranetapplication_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6435,7 +6461,7 @@ impl AaauserVpnintranetapplicationBinding {
     }
     /// `POST /nitro/v1/config/aaauser_vpnintranetapplication_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetapplication"])
     }
     /// `GET /nitro/v1/config/aaauser_vpnintranetapplication_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6565,11 +6591,11 @@ impl AaauserVpnsessionpolicyBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaauser_vpnsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaauser_vpnsessionpolicy_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6583,7 +6609,7 @@ impl AaauserVpnsessionpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaauser_vpnsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaauser_vpnsessionpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6713,11 +6739,11 @@ impl AaauserVpntrafficpolicyBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/aaauser_vpntrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/aaauser_vpntrafficpolicy_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6731,7 +6757,7 @@ impl AaauserVpntrafficpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaauser_vpntrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "type"])
     }
     /// `GET /nitro/v1/config/aaauser_vpntrafficpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6841,11 +6867,11 @@ impl AaauserVpnurlBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/aaauser_vpnurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/aaauser_vpnurl_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6859,7 +6885,7 @@ impl AaauserVpnurlBinding {
     }
     /// `POST /nitro/v1/config/aaauser_vpnurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["urlname"])
     }
     /// `GET /nitro/v1/config/aaauser_vpnurl_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6991,11 +7017,11 @@ impl rt::Resource for AaauserVpnurlpolicyBinding {
 impl AaauserVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_vpnurlpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/aaauser_vpnurlpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/aaauser_vpnurlpolicy_binding/{username}?count=yes` (method inferred: the reference gives none)
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -7007,7 +7033,7 @@ impl AaauserVpnurlpolicyBinding {
     }
     /// `POST /nitro/v1/config/aaauser_vpnurlpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/aaauser_vpnurlpolicy_binding/{username}` (method inferred: the reference gives none)
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {

@@ -109,6 +109,6 @@ impl Admparameter {
     }
     /// `PUT /nitro/v1/config/admparameter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }

@@ -80,11 +80,11 @@ impl rt::Resource for AnalyticsglobalAnalyticsprofileBinding {
 impl AnalyticsglobalAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/analyticsglobal_analyticsprofile_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0])
     }
     /// `PUT /nitro/v1/config/analyticsglobal_analyticsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0])
     }
     /// `GET /nitro/v1/config/analyticsglobal_analyticsprofile_binding?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -669,6 +669,7 @@ impl rt::Model for Analyticsprofile {
         "type",
         "urlcategory",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -809,11 +810,25 @@ impl Analyticsprofile {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                7, 8, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 34, 39, 41, 42,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/analyticsprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                7, 8, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 34, 39, 41, 42,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/analyticsprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -825,7 +840,7 @@ impl Analyticsprofile {
     }
     /// `POST /nitro/v1/config/analyticsprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/analyticsprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -841,14 +856,34 @@ impl Analyticsprofile {
     }
     /// `PUT /nitro/v1/config/analyticsprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                7, 8, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 34, 39, 42,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/analyticsprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                7, 8, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 34, 39, 42,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/analyticsprofile?action=change` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "change")
+        rt::Request::action_only(
+            self,
+            "change",
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39,
+                40, 41, 42,
+            ],
+        )
     }
 }

@@ -101,11 +101,11 @@ impl rt::Resource for Apiprofile {
 impl Apiprofile {
     /// `POST /nitro/v1/config/apiprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/apiprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `GET /nitro/v1/config/apiprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -117,7 +117,7 @@ impl Apiprofile {
     }
     /// `POST /nitro/v1/config/apiprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/apiprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -133,11 +133,11 @@ impl Apiprofile {
     }
     /// `PUT /nitro/v1/config/apiprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v1/config/apiprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }
 /// NITRO binding resource `apiprofile_apispec_binding` of ADC group `api`.
@@ -218,11 +218,11 @@ impl rt::Resource for ApiprofileApispecBinding {
 impl ApiprofileApispecBinding {
     /// `PUT /nitro/v1/config/apiprofile_apispec_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/apiprofile_apispec_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/apiprofile_apispec_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -234,7 +234,7 @@ impl ApiprofileApispecBinding {
     }
     /// `POST /nitro/v1/config/apiprofile_apispec_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/apiprofile_apispec_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -398,11 +398,11 @@ impl rt::Resource for Apispec {
 impl Apispec {
     /// `POST /nitro/v1/config/apispec` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5, 6])
     }
     /// `POST /nitro/v1/config/apispec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 5, 6])
     }
     /// `GET /nitro/v1/config/apispec?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -414,7 +414,7 @@ impl Apispec {
     }
     /// `POST /nitro/v1/config/apispec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/apispec/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -426,7 +426,7 @@ impl Apispec {
     }
     /// `POST /nitro/v1/config/apispec?action=change` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "change")
+        rt::Request::action_only(self, "change", &[1, 2, 3, 5, 6])
     }
 }
 /// NITRO config resource `apispecfile` of ADC group `api`.
@@ -521,7 +521,7 @@ impl Apispecfile {
     }
     /// `POST /nitro/v1/config/apispecfile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/apispecfile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -533,7 +533,7 @@ impl Apispecfile {
     }
     /// `POST /nitro/v1/config/apispecfile?action=Import` (method inferred: the reference gives none)
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2])
     }
 }
 /// NITRO stat resource `apispec` of ADC group `api`.

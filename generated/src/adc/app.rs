@@ -93,12 +93,12 @@ impl Application {
     ///
     /// Mandatory: `apptemplatefilename`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/application?action=export`
     ///
     /// Mandatory: `appname`.
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[0, 1, 2])
     }
 }

@@ -276,11 +276,19 @@ impl Appflowaction {
     ///
     /// Mandatory: `name`, `collectors`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[3, 4, 5, 7, 9, 10, 12, 14, 15, 16, 17],
+        )
     }
     /// `POST /nitro/v1/config/appflowaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[3, 4, 5, 7, 9, 10, 12, 14, 15, 16, 17],
+        )
     }
     /// `GET /nitro/v1/config/appflowaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -292,7 +300,7 @@ impl Appflowaction {
     }
     /// `POST /nitro/v1/config/appflowaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appflowaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -308,17 +316,17 @@ impl Appflowaction {
     }
     /// `PUT /nitro/v1/config/appflowaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5, 7, 10, 12, 14, 16, 17])
     }
     /// `PUT /nitro/v1/config/appflowaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5, 7, 10, 12, 14, 16, 17])
     }
     /// `POST /nitro/v1/config/appflowaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[10, 11])
     }
 }
 /// NITRO binding resource `appflowaction_analyticsprofile_binding` of ADC group `appflow`.
@@ -409,11 +417,11 @@ impl AppflowactionAnalyticsprofileBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/appflowaction_analyticsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/appflowaction_analyticsprofile_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -427,7 +435,7 @@ impl AppflowactionAnalyticsprofileBinding {
     }
     /// `POST /nitro/v1/config/appflowaction_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["analyticsprofile"])
     }
     /// `GET /nitro/v1/config/appflowaction_analyticsprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -715,11 +723,11 @@ impl Appflowcollector {
     ///
     /// Mandatory: `name`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5, 7])
     }
     /// `POST /nitro/v1/config/appflowcollector` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 5, 7])
     }
     /// `GET /nitro/v1/config/appflowcollector?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -731,7 +739,7 @@ impl Appflowcollector {
     }
     /// `POST /nitro/v1/config/appflowcollector?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appflowcollector/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -747,17 +755,17 @@ impl Appflowcollector {
     }
     /// `PUT /nitro/v1/config/appflowcollector`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 5])
     }
     /// `PUT /nitro/v1/config/appflowcollector` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 5])
     }
     /// `POST /nitro/v1/config/appflowcollector?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[2, 4])
     }
 }
 /// NITRO binding resource `appflowglobal_appflowpolicy_binding` of ADC group `appflow`.
@@ -1005,11 +1013,11 @@ impl AppflowglobalAppflowpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/appflowglobal_appflowpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/appflowglobal_appflowpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1666,6 +1674,7 @@ impl rt::Model for Appflowparam {
         "videoinsight",
         "websaasappusagereporting",
     ];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1836,7 +1845,14 @@ impl Appflowparam {
     }
     /// `PUT /nitro/v1/config/appflowparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 2, 3, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
+                48, 50, 51, 53,
+            ],
+        )
     }
 }
 /// NITRO config resource `appflowpolicy` of ADC group `appflow`.
@@ -1979,11 +1995,11 @@ impl Appflowpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/appflowpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/appflowpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1995,7 +2011,7 @@ impl Appflowpolicy {
     }
     /// `POST /nitro/v1/config/appflowpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appflowpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2011,17 +2027,17 @@ impl Appflowpolicy {
     }
     /// `PUT /nitro/v1/config/appflowpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 7, 9, 10])
     }
     /// `PUT /nitro/v1/config/appflowpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/appflowpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `appflowpolicy_appflowglobal_binding` of ADC group `appflow`.
@@ -2983,11 +2999,11 @@ impl Appflowpolicylabel {
     ///
     /// Mandatory: `labelname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[6, 10])
     }
     /// `POST /nitro/v1/config/appflowpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[6, 10])
     }
     /// `GET /nitro/v1/config/appflowpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2999,7 +3015,7 @@ impl Appflowpolicylabel {
     }
     /// `POST /nitro/v1/config/appflowpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appflowpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -3013,7 +3029,7 @@ impl Appflowpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 8])
     }
 }
 /// NITRO binding resource `appflowpolicylabel_appflowpolicy_binding` of ADC group `appflow`.
@@ -3136,11 +3152,11 @@ impl AppflowpolicylabelAppflowpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/appflowpolicylabel_appflowpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/appflowpolicylabel_appflowpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -3154,7 +3170,7 @@ impl AppflowpolicylabelAppflowpolicyBinding {
     }
     /// `POST /nitro/v1/config/appflowpolicylabel_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/appflowpolicylabel_appflowpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

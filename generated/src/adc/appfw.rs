@@ -109,7 +109,7 @@ impl Appfwarchive {
     }
     /// `POST /nitro/v1/config/appfwarchive?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwarchive`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -119,13 +119,13 @@ impl Appfwarchive {
     ///
     /// Mandatory: `src`, `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 3])
     }
     /// `POST /nitro/v1/config/appfwarchive?action=export`
     ///
     /// Mandatory: `name`, `target`.
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[1, 4])
     }
 }
 /// NITRO config resource `appfwconfidfield` of ADC group `appfw`.
@@ -276,11 +276,11 @@ impl Appfwconfidfield {
     ///
     /// Mandatory: `fieldname`, `url`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/appfwconfidfield` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/appfwconfidfield?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -294,7 +294,7 @@ impl Appfwconfidfield {
     }
     /// `POST /nitro/v1/config/appfwconfidfield?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwconfidfield`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -306,11 +306,11 @@ impl Appfwconfidfield {
     }
     /// `PUT /nitro/v1/config/appfwconfidfield`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/appfwconfidfield` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `appfwcustomsettings` of ADC group `appfw`.
@@ -392,7 +392,7 @@ impl Appfwcustomsettings {
     ///
     /// Mandatory: `name`, `target`.
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[0, 1])
     }
 }
 /// NITRO config resource `appfwfieldtype` of ADC group `appfw`.
@@ -546,11 +546,11 @@ impl Appfwfieldtype {
     ///
     /// Mandatory: `name`, `regex`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 4, 6, 7])
     }
     /// `POST /nitro/v1/config/appfwfieldtype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 4, 6, 7])
     }
     /// `GET /nitro/v1/config/appfwfieldtype?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -562,7 +562,7 @@ impl Appfwfieldtype {
     }
     /// `POST /nitro/v1/config/appfwfieldtype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwfieldtype/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -574,11 +574,11 @@ impl Appfwfieldtype {
     }
     /// `PUT /nitro/v1/config/appfwfieldtype`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4, 6, 7])
     }
     /// `PUT /nitro/v1/config/appfwfieldtype` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 4, 6, 7])
     }
 }
 /// NITRO binding resource `appfwglobal_appfwpolicy_binding` of ADC group `appfw`.
@@ -826,11 +826,11 @@ impl AppfwglobalAppfwpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/appfwglobal_appfwpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 10, 11, 12])
     }
     /// `GET /nitro/v1/config/appfwglobal_appfwpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -985,11 +985,11 @@ impl AppfwglobalAuditnslogpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/appfwglobal_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/appfwglobal_auditnslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1144,11 +1144,11 @@ impl AppfwglobalAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/appfwglobal_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/appfwglobal_auditsyslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1367,11 +1367,11 @@ impl rt::Resource for Appfwgrpccontenttype {
 impl Appfwgrpccontenttype {
     /// `POST /nitro/v1/config/appfwgrpccontenttype` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3])
     }
     /// `POST /nitro/v1/config/appfwgrpccontenttype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3])
     }
     /// `GET /nitro/v1/config/appfwgrpccontenttype?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -1383,7 +1383,7 @@ impl Appfwgrpccontenttype {
     }
     /// `POST /nitro/v1/config/appfwgrpccontenttype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwgrpccontenttype/{grpccontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(grpccontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -1476,11 +1476,11 @@ impl rt::Resource for Appfwgrpcwebjsoncontenttype {
 impl Appfwgrpcwebjsoncontenttype {
     /// `POST /nitro/v1/config/appfwgrpcwebjsoncontenttype` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/appfwgrpcwebjsoncontenttype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `GET /nitro/v1/config/appfwgrpcwebjsoncontenttype?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -1492,7 +1492,7 @@ impl Appfwgrpcwebjsoncontenttype {
     }
     /// `POST /nitro/v1/config/appfwgrpcwebjsoncontenttype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwgrpcwebjsoncontenttype/{grpcwebjsoncontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(grpcwebjsoncontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -1585,11 +1585,11 @@ impl rt::Resource for Appfwgrpcwebtextcontenttype {
 impl Appfwgrpcwebtextcontenttype {
     /// `POST /nitro/v1/config/appfwgrpcwebtextcontenttype` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/appfwgrpcwebtextcontenttype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `GET /nitro/v1/config/appfwgrpcwebtextcontenttype?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -1601,7 +1601,7 @@ impl Appfwgrpcwebtextcontenttype {
     }
     /// `POST /nitro/v1/config/appfwgrpcwebtextcontenttype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwgrpcwebtextcontenttype/{grpcwebtextcontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(grpcwebtextcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -1713,7 +1713,7 @@ impl Appfwhtmlerrorpage {
     }
     /// `POST /nitro/v1/config/appfwhtmlerrorpage?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwhtmlerrorpage/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1727,13 +1727,13 @@ impl Appfwhtmlerrorpage {
     ///
     /// Mandatory: `src`, `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2, 4])
     }
     /// `POST /nitro/v1/config/appfwhtmlerrorpage?action=update`
     ///
     /// Mandatory: `name`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[1])
     }
 }
 /// NITRO config resource `appfwjsoncontenttype` of ADC group `appfw`.
@@ -1845,11 +1845,11 @@ impl Appfwjsoncontenttype {
     ///
     /// Mandatory: `jsoncontenttypevalue`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4])
     }
     /// `POST /nitro/v1/config/appfwjsoncontenttype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4])
     }
     /// `GET /nitro/v1/config/appfwjsoncontenttype?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1861,7 +1861,7 @@ impl Appfwjsoncontenttype {
     }
     /// `POST /nitro/v1/config/appfwjsoncontenttype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwjsoncontenttype/{jsoncontenttypevalue}`
     pub fn get(jsoncontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -1982,7 +1982,7 @@ impl Appfwjsonerrorpage {
     }
     /// `POST /nitro/v1/config/appfwjsonerrorpage?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwjsonerrorpage/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1994,11 +1994,11 @@ impl Appfwjsonerrorpage {
     }
     /// `POST /nitro/v1/config/appfwjsonerrorpage?action=Import` (method inferred: the reference gives none)
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2, 4])
     }
     /// `POST /nitro/v1/config/appfwjsonerrorpage?action=update` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[0, 1, 2, 4])
     }
 }
 /// NITRO config resource `appfwlearningdata` of ADC group `appfw`.
@@ -2477,11 +2477,18 @@ impl Appfwlearningdata {
     ///
     /// Mandatory: `profilename`, `securitycheck`.
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[27, 28, 31])
     }
     /// `POST /nitro/v1/config/appfwlearningdata?action=reset`
     pub fn reset(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reset")
+        rt::Request::action_only(
+            self,
+            "reset",
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 21, 22, 23, 24, 27,
+                28, 29, 30, 31, 32, 36, 37, 38,
+            ],
+        )
     }
 }
 /// NITRO config resource `appfwlearningsettings` of ADC group `appfw`.
@@ -2856,11 +2863,23 @@ impl Appfwlearningsettings {
     }
     /// `PUT /nitro/v1/config/appfwlearningsettings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 3, 5, 6, 7, 8, 10, 11, 13, 14, 16, 17, 19, 20, 21, 23, 24, 26, 27, 28,
+                29, 30, 31,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/appfwlearningsettings` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 3, 5, 6, 7, 8, 10, 11, 13, 14, 16, 17, 19, 20, 21, 23, 24, 26, 27, 28,
+                29, 30, 31,
+            ],
+        )
     }
 }
 /// NITRO config resource `appfwmultipartformcontenttype` of ADC group `appfw`.
@@ -2968,11 +2987,11 @@ impl rt::Resource for Appfwmultipartformcontenttype {
 impl Appfwmultipartformcontenttype {
     /// `POST /nitro/v1/config/appfwmultipartformcontenttype` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3])
     }
     /// `POST /nitro/v1/config/appfwmultipartformcontenttype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3])
     }
     /// `GET /nitro/v1/config/appfwmultipartformcontenttype?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -2984,7 +3003,7 @@ impl Appfwmultipartformcontenttype {
     }
     /// `POST /nitro/v1/config/appfwmultipartformcontenttype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwmultipartformcontenttype/{multipartformcontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(multipartformcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -3143,11 +3162,11 @@ impl Appfwpolicy {
     ///
     /// Mandatory: `name`, `rule`, `profilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 5, 6, 9, 10])
     }
     /// `POST /nitro/v1/config/appfwpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 5, 6, 9, 10])
     }
     /// `GET /nitro/v1/config/appfwpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3159,7 +3178,7 @@ impl Appfwpolicy {
     }
     /// `POST /nitro/v1/config/appfwpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3175,17 +3194,17 @@ impl Appfwpolicy {
     }
     /// `PUT /nitro/v1/config/appfwpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 5, 6, 9, 10])
     }
     /// `PUT /nitro/v1/config/appfwpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 5, 6, 9, 10])
     }
     /// `POST /nitro/v1/config/appfwpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 7])
     }
 }
 /// NITRO binding resource `appfwpolicy_appfwglobal_binding` of ADC group `appfw`.
@@ -4025,11 +4044,11 @@ impl Appfwpolicylabel {
     ///
     /// Mandatory: `labelname`, `policylabeltype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[5, 9])
     }
     /// `POST /nitro/v1/config/appfwpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[5, 9])
     }
     /// `GET /nitro/v1/config/appfwpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4041,7 +4060,7 @@ impl Appfwpolicylabel {
     }
     /// `POST /nitro/v1/config/appfwpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -4055,7 +4074,7 @@ impl Appfwpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 7])
     }
 }
 /// NITRO binding resource `appfwpolicylabel_appfwpolicy_binding` of ADC group `appfw`.
@@ -4176,11 +4195,11 @@ impl AppfwpolicylabelAppfwpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/appfwpolicylabel_appfwpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/appfwpolicylabel_appfwpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -4194,7 +4213,7 @@ impl AppfwpolicylabelAppfwpolicyBinding {
     }
     /// `POST /nitro/v1/config/appfwpolicylabel_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/appfwpolicylabel_appfwpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -6678,11 +6697,31 @@ impl Appfwprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 8, 9, 10, 13, 15, 17, 22, 23, 24, 25, 27, 29, 30, 31, 32, 33, 34, 35,
+                36, 38, 39, 40, 41, 43, 44, 45, 46, 47, 49, 50, 51, 52, 54, 55, 58, 62,
+                68, 70, 88, 93, 94, 95, 97, 98, 102, 105, 106, 108, 109, 111, 112, 113,
+                114, 115, 117, 118, 120, 121, 122, 123, 125, 126, 127, 128, 129, 130,
+                131, 132, 134, 135, 136, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/appfwprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 8, 9, 10, 13, 15, 17, 22, 23, 24, 25, 27, 29, 30, 31, 32, 33, 34, 35,
+                36, 38, 39, 40, 41, 43, 44, 45, 46, 47, 49, 50, 51, 52, 54, 55, 58, 62,
+                68, 70, 88, 93, 94, 95, 97, 98, 102, 105, 106, 108, 109, 111, 112, 113,
+                114, 115, 117, 118, 120, 121, 122, 123, 125, 126, 127, 128, 129, 130,
+                131, 132, 134, 135, 136, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6694,7 +6733,7 @@ impl Appfwprofile {
     }
     /// `POST /nitro/v1/config/appfwprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6710,17 +6749,35 @@ impl Appfwprofile {
     }
     /// `PUT /nitro/v1/config/appfwprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 8, 9, 10, 13, 15, 17, 22, 23, 24, 25, 27, 29, 30, 31, 32, 33, 34, 35,
+                36, 38, 39, 40, 41, 43, 44, 46, 47, 49, 50, 51, 52, 54, 55, 58, 62, 68,
+                70, 88, 93, 94, 95, 97, 98, 102, 105, 106, 108, 109, 111, 112, 113, 114,
+                115, 117, 118, 120, 121, 122, 123, 125, 126, 127, 128, 129, 130, 131,
+                132, 134, 135, 136, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 8, 9, 10, 13, 15, 17, 22, 23, 24, 25, 27, 29, 30, 31, 32, 33, 34, 35,
+                36, 38, 39, 40, 41, 43, 44, 46, 47, 49, 50, 51, 52, 54, 55, 58, 62, 68,
+                70, 88, 93, 94, 95, 97, 98, 102, 105, 106, 108, 109, 111, 112, 113, 114,
+                115, 117, 118, 120, 121, 122, 123, 125, 126, 127, 128, 129, 130, 131,
+                132, 134, 135, 136, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/appfwprofile?action=restore`
     ///
     /// Mandatory: `archivename`.
     pub fn restore(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "restore")
+        rt::Request::action_only(self, "restore", &[3, 94])
     }
 }
 /// NITRO binding resource `appfwprofile_appfwconfidfield_binding` of ADC group `appfw`.
@@ -6895,11 +6952,15 @@ impl rt::Resource for AppfwprofileAppfwconfidfieldBinding {
 impl AppfwprofileAppfwconfidfieldBinding {
     /// `PUT /nitro/v1/config/appfwprofile_appfwconfidfield_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/appfwprofile_appfwconfidfield_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_appfwconfidfield_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6911,7 +6972,7 @@ impl AppfwprofileAppfwconfidfieldBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_appfwconfidfield_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_appfwconfidfield_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7316,11 +7377,19 @@ impl rt::Resource for AppfwprofileBlockkeywordBinding {
 impl AppfwprofileBlockkeywordBinding {
     /// `PUT /nitro/v1/config/appfwprofile_blockkeyword_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_blockkeyword_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_blockkeyword_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7332,7 +7401,7 @@ impl AppfwprofileBlockkeywordBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_blockkeyword_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_blockkeyword_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7574,11 +7643,15 @@ impl rt::Resource for AppfwprofileBypasslistBinding {
 impl AppfwprofileBypasslistBinding {
     /// `PUT /nitro/v1/config/appfwprofile_bypasslist_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/appfwprofile_bypasslist_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_bypasslist_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7590,7 +7663,7 @@ impl AppfwprofileBypasslistBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_bypasslist_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_bypasslist_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7823,11 +7896,19 @@ impl rt::Resource for AppfwprofileCmdinjectionBinding {
 impl AppfwprofileCmdinjectionBinding {
     /// `PUT /nitro/v1/config/appfwprofile_cmdinjection_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_cmdinjection_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_cmdinjection_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7839,7 +7920,7 @@ impl AppfwprofileCmdinjectionBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_cmdinjection_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_cmdinjection_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7991,11 +8072,11 @@ impl AppfwprofileContenttypeBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5, 8])
     }
     /// `PUT /nitro/v1/config/appfwprofile_contenttype_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5, 8])
     }
     /// `GET /nitro/v1/config/appfwprofile_contenttype_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8009,7 +8090,7 @@ impl AppfwprofileContenttypeBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_contenttype_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["contenttype"])
     }
     /// `GET /nitro/v1/config/appfwprofile_contenttype_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8172,11 +8253,11 @@ impl AppfwprofileCookieconsistencyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5, 6, 9])
     }
     /// `PUT /nitro/v1/config/appfwprofile_cookieconsistency_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5, 6, 9])
     }
     /// `GET /nitro/v1/config/appfwprofile_cookieconsistency_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8190,7 +8271,7 @@ impl AppfwprofileCookieconsistencyBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_cookieconsistency_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["cookieconsistency"])
     }
     /// `GET /nitro/v1/config/appfwprofile_cookieconsistency_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8362,11 +8443,11 @@ impl AppfwprofileCreditcardnumberBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 6, 9])
     }
     /// `PUT /nitro/v1/config/appfwprofile_creditcardnumber_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 6, 9])
     }
     /// `GET /nitro/v1/config/appfwprofile_creditcardnumber_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8380,7 +8461,10 @@ impl AppfwprofileCreditcardnumberBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_creditcardnumber_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["creditcardnumber", "creditcardnumberurl"],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_creditcardnumber_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8613,11 +8697,15 @@ impl AppfwprofileCrosssitescriptingBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 9, 10, 11, 14])
     }
     /// `PUT /nitro/v1/config/appfwprofile_crosssitescripting_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[2, 3, 4, 5, 6, 7, 9, 10, 11, 14],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_crosssitescripting_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8640,7 +8728,16 @@ impl AppfwprofileCrosssitescriptingBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_crosssitescripting_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &[
+                "crosssitescripting",
+                "formactionurl_xss",
+                "as_scan_location_xss",
+                "as_value_type_xss",
+                "as_value_expr_xss",
+            ],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_crosssitescripting_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8797,11 +8894,11 @@ impl AppfwprofileCsrftagBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 6, 9])
     }
     /// `PUT /nitro/v1/config/appfwprofile_csrftag_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 6, 9])
     }
     /// `GET /nitro/v1/config/appfwprofile_csrftag_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8815,7 +8912,7 @@ impl AppfwprofileCsrftagBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_csrftag_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["csrftag", "csrfformactionurl"])
     }
     /// `GET /nitro/v1/config/appfwprofile_csrftag_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9019,11 +9116,15 @@ impl rt::Resource for AppfwprofileDenylistBinding {
 impl AppfwprofileDenylistBinding {
     /// `PUT /nitro/v1/config/appfwprofile_denylist_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/appfwprofile_denylist_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_denylist_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9035,7 +9136,7 @@ impl AppfwprofileDenylistBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_denylist_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_denylist_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9187,11 +9288,11 @@ impl AppfwprofileDenyurlBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5, 8])
     }
     /// `PUT /nitro/v1/config/appfwprofile_denyurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5, 8])
     }
     /// `GET /nitro/v1/config/appfwprofile_denyurl_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9205,7 +9306,7 @@ impl AppfwprofileDenyurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_denyurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["denyurl"])
     }
     /// `GET /nitro/v1/config/appfwprofile_denyurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9359,11 +9460,11 @@ impl AppfwprofileExcluderescontenttypeBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5, 8])
     }
     /// `PUT /nitro/v1/config/appfwprofile_excluderescontenttype_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5, 8])
     }
     /// `GET /nitro/v1/config/appfwprofile_excluderescontenttype_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9377,7 +9478,7 @@ impl AppfwprofileExcluderescontenttypeBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_excluderescontenttype_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["excluderescontenttype"])
     }
     /// `GET /nitro/v1/config/appfwprofile_excluderescontenttype_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9557,11 +9658,19 @@ impl rt::Resource for AppfwprofileFakeaccountBinding {
 impl AppfwprofileFakeaccountBinding {
     /// `PUT /nitro/v1/config/appfwprofile_fakeaccount_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_fakeaccount_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_fakeaccount_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9573,7 +9682,7 @@ impl AppfwprofileFakeaccountBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_fakeaccount_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_fakeaccount_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9741,11 +9850,11 @@ impl AppfwprofileFieldconsistencyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 6, 7, 10])
     }
     /// `PUT /nitro/v1/config/appfwprofile_fieldconsistency_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 6, 7, 10])
     }
     /// `GET /nitro/v1/config/appfwprofile_fieldconsistency_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9759,7 +9868,7 @@ impl AppfwprofileFieldconsistencyBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_fieldconsistency_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["fieldconsistency", "formactionurl_ffc"])
     }
     /// `GET /nitro/v1/config/appfwprofile_fieldconsistency_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9940,11 +10049,15 @@ impl AppfwprofileFieldformatBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 9, 10, 13])
     }
     /// `PUT /nitro/v1/config/appfwprofile_fieldformat_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[2, 3, 4, 5, 6, 7, 9, 10, 13],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_fieldformat_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9958,7 +10071,7 @@ impl AppfwprofileFieldformatBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_fieldformat_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["fieldformat", "formactionurl_ff"])
     }
     /// `GET /nitro/v1/config/appfwprofile_fieldformat_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10178,11 +10291,19 @@ impl rt::Resource for AppfwprofileFileuploadtypeBinding {
 impl AppfwprofileFileuploadtypeBinding {
     /// `PUT /nitro/v1/config/appfwprofile_fileuploadtype_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_fileuploadtype_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_fileuploadtype_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10194,7 +10315,7 @@ impl AppfwprofileFileuploadtypeBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_fileuploadtype_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_fileuploadtype_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10355,11 +10476,11 @@ impl rt::Resource for AppfwprofileGrpcvalidationBinding {
 impl AppfwprofileGrpcvalidationBinding {
     /// `PUT /nitro/v1/config/appfwprofile_grpcvalidation_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/appfwprofile_grpcvalidation_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/appfwprofile_grpcvalidation_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10371,7 +10492,7 @@ impl AppfwprofileGrpcvalidationBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_grpcvalidation_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_grpcvalidation_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10559,11 +10680,19 @@ impl rt::Resource for AppfwprofileJsonblockkeywordBinding {
 impl AppfwprofileJsonblockkeywordBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsonblockkeyword_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_jsonblockkeyword_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonblockkeyword_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10575,7 +10704,7 @@ impl AppfwprofileJsonblockkeywordBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_jsonblockkeyword_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonblockkeyword_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10774,11 +10903,19 @@ impl rt::Resource for AppfwprofileJsoncmdurlBinding {
 impl AppfwprofileJsoncmdurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsoncmdurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_jsoncmdurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_jsoncmdurl_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10790,7 +10927,7 @@ impl AppfwprofileJsoncmdurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_jsoncmdurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_jsoncmdurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11090,11 +11227,19 @@ impl rt::Resource for AppfwprofileJsondosurlBinding {
 impl AppfwprofileJsondosurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsondosurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_jsondosurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_jsondosurl_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11106,7 +11251,7 @@ impl AppfwprofileJsondosurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_jsondosurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_jsondosurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11315,11 +11460,19 @@ impl rt::Resource for AppfwprofileJsonsqlurlBinding {
 impl AppfwprofileJsonsqlurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsonsqlurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_jsonsqlurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonsqlurl_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11331,7 +11484,7 @@ impl AppfwprofileJsonsqlurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_jsonsqlurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonsqlurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11556,11 +11709,19 @@ impl rt::Resource for AppfwprofileJsonxssurlBinding {
 impl AppfwprofileJsonxssurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsonxssurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_jsonxssurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonxssurl_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11572,7 +11733,7 @@ impl AppfwprofileJsonxssurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_jsonxssurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_jsonxssurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11744,11 +11905,11 @@ impl AppfwprofileLogexpressionBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5, 6, 9])
     }
     /// `PUT /nitro/v1/config/appfwprofile_logexpression_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5, 6, 9])
     }
     /// `GET /nitro/v1/config/appfwprofile_logexpression_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11762,7 +11923,7 @@ impl AppfwprofileLogexpressionBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_logexpression_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["logexpression"])
     }
     /// `GET /nitro/v1/config/appfwprofile_logexpression_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11923,11 +12084,11 @@ impl rt::Resource for AppfwprofileRestvalidationBinding {
 impl AppfwprofileRestvalidationBinding {
     /// `PUT /nitro/v1/config/appfwprofile_restvalidation_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/appfwprofile_restvalidation_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/appfwprofile_restvalidation_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11939,7 +12100,7 @@ impl AppfwprofileRestvalidationBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_restvalidation_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprofile_restvalidation_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12138,11 +12299,11 @@ impl AppfwprofileSafeobjectBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3, 4, 6, 7, 10, 11])
     }
     /// `PUT /nitro/v1/config/appfwprofile_safeobject_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 3, 4, 6, 7, 10, 11])
     }
     /// `GET /nitro/v1/config/appfwprofile_safeobject_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12156,7 +12317,7 @@ impl AppfwprofileSafeobjectBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_safeobject_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["safeobject"])
     }
     /// `GET /nitro/v1/config/appfwprofile_safeobject_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12366,11 +12527,15 @@ impl AppfwprofileSqlinjectionBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 8, 9, 10, 13, 14])
     }
     /// `PUT /nitro/v1/config/appfwprofile_sqlinjection_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[2, 3, 4, 5, 6, 8, 9, 10, 13, 14],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_sqlinjection_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12393,7 +12558,16 @@ impl AppfwprofileSqlinjectionBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_sqlinjection_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &[
+                "sqlinjection",
+                "formactionurl_sql",
+                "as_scan_location_sql",
+                "as_value_type_sql",
+                "as_value_expr_sql",
+            ],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_sqlinjection_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12545,11 +12719,11 @@ impl AppfwprofileStarturlBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4, 7, 8])
     }
     /// `PUT /nitro/v1/config/appfwprofile_starturl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4, 7, 8])
     }
     /// `GET /nitro/v1/config/appfwprofile_starturl_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12563,7 +12737,7 @@ impl AppfwprofileStarturlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_starturl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["starturl"])
     }
     /// `GET /nitro/v1/config/appfwprofile_starturl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12717,11 +12891,11 @@ impl AppfwprofileTrustedlearningclientsBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4, 7, 8])
     }
     /// `PUT /nitro/v1/config/appfwprofile_trustedlearningclients_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4, 7, 8])
     }
     /// `GET /nitro/v1/config/appfwprofile_trustedlearningclients_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12735,7 +12909,7 @@ impl AppfwprofileTrustedlearningclientsBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_trustedlearningclients_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["trustedlearningclients"])
     }
     /// `GET /nitro/v1/config/appfwprofile_trustedlearningclients_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12923,11 +13097,11 @@ impl AppfwprofileXmlattachmenturlBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4, 7, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/appfwprofile_xmlattachmenturl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4, 7, 8, 9, 10, 11, 12])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlattachmenturl_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12941,7 +13115,7 @@ impl AppfwprofileXmlattachmenturlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_xmlattachmenturl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["xmlattachmenturl"])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlattachmenturl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13389,11 +13563,27 @@ impl AppfwprofileXmldosurlBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[
+                2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 40, 41, 42, 43,
+                44,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_xmldosurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[
+                2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 40, 41, 42, 43,
+                44,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_xmldosurl_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13407,7 +13597,7 @@ impl AppfwprofileXmldosurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_xmldosurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["xmldosurl"])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmldosurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13598,11 +13788,11 @@ impl AppfwprofileXmlsqlinjectionBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5, 6, 9, 10])
     }
     /// `PUT /nitro/v1/config/appfwprofile_xmlsqlinjection_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5, 6, 9, 10])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlsqlinjection_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13616,7 +13806,10 @@ impl AppfwprofileXmlsqlinjectionBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_xmlsqlinjection_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["xmlsqlinjection", "as_scan_location_xmlsql"],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlsqlinjection_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13842,11 +14035,19 @@ impl AppfwprofileXmlvalidationurlBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `PUT /nitro/v1/config/appfwprofile_xmlvalidationurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlvalidationurl_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13860,7 +14061,7 @@ impl AppfwprofileXmlvalidationurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_xmlvalidationurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["xmlvalidationurl"])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlvalidationurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14017,11 +14218,11 @@ impl AppfwprofileXmlwsiurlBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/appfwprofile_xmlwsiurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlwsiurl_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -14035,7 +14236,7 @@ impl AppfwprofileXmlwsiurlBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_xmlwsiurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["xmlwsiurl"])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlwsiurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14207,11 +14408,11 @@ impl AppfwprofileXmlxssBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5, 6, 9, 10])
     }
     /// `PUT /nitro/v1/config/appfwprofile_xmlxss_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5, 6, 9, 10])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlxss_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -14225,7 +14426,7 @@ impl AppfwprofileXmlxssBinding {
     }
     /// `POST /nitro/v1/config/appfwprofile_xmlxss_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["xmlxss", "as_scan_location_xmlxss"])
     }
     /// `GET /nitro/v1/config/appfwprofile_xmlxss_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14342,7 +14543,7 @@ impl Appfwprotofile {
     }
     /// `POST /nitro/v1/config/appfwprotofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwprotofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14354,11 +14555,11 @@ impl Appfwprotofile {
     }
     /// `POST /nitro/v1/config/appfwprotofile?action=Import` (method inferred: the reference gives none)
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2, 4])
     }
     /// `POST /nitro/v1/config/appfwprotofile?action=update` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[0, 1, 2, 4])
     }
 }
 /// NITRO config resource `appfwsettings` of ADC group `appfw`.
@@ -14585,6 +14786,7 @@ impl rt::Model for Appfwsettings {
         "undefaction",
         "useconfigurablesecretkey",
     ];
+    const SECRETS: &'static [u16] = &[15];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -14699,7 +14901,10 @@ impl Appfwsettings {
     }
     /// `PUT /nitro/v1/config/appfwsettings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 3, 5, 6, 7, 9, 10, 12, 13, 19, 20, 21, 22, 23, 24, 25, 26],
+        )
     }
 }
 /// NITRO config resource `appfwsignatures` of ADC group `appfw`.
@@ -14909,7 +15114,7 @@ impl Appfwsignatures {
     }
     /// `POST /nitro/v1/config/appfwsignatures?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwsignatures/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14923,13 +15128,13 @@ impl Appfwsignatures {
     ///
     /// Mandatory: `src`, `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[3, 6, 8, 9, 13, 14, 16])
     }
     /// `POST /nitro/v1/config/appfwsignatures?action=update`
     ///
     /// Mandatory: `name`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[7, 8])
     }
 }
 /// NITRO config resource `appfwtransactionrecords` of ADC group `appfw`.
@@ -15199,11 +15404,11 @@ impl rt::Resource for Appfwurlencodedformcontenttype {
 impl Appfwurlencodedformcontenttype {
     /// `POST /nitro/v1/config/appfwurlencodedformcontenttype` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3])
     }
     /// `POST /nitro/v1/config/appfwurlencodedformcontenttype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3])
     }
     /// `GET /nitro/v1/config/appfwurlencodedformcontenttype?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -15215,7 +15420,7 @@ impl Appfwurlencodedformcontenttype {
     }
     /// `POST /nitro/v1/config/appfwurlencodedformcontenttype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwurlencodedformcontenttype/{urlencodedformcontenttypevalue}` (method inferred: the reference gives none)
     pub fn get(urlencodedformcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -15327,7 +15532,7 @@ impl Appfwwsdl {
     }
     /// `POST /nitro/v1/config/appfwwsdl?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwwsdl/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15341,7 +15546,7 @@ impl Appfwwsdl {
     ///
     /// Mandatory: `src`, `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2, 4])
     }
 }
 /// NITRO config resource `appfwxmlcontenttype` of ADC group `appfw`.
@@ -15453,11 +15658,11 @@ impl Appfwxmlcontenttype {
     ///
     /// Mandatory: `xmlcontenttypevalue`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4])
     }
     /// `POST /nitro/v1/config/appfwxmlcontenttype` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4])
     }
     /// `GET /nitro/v1/config/appfwxmlcontenttype?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -15469,7 +15674,7 @@ impl Appfwxmlcontenttype {
     }
     /// `POST /nitro/v1/config/appfwxmlcontenttype?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwxmlcontenttype/{xmlcontenttypevalue}`
     pub fn get(xmlcontenttypevalue: &str) -> rt::Request<Vec<Self>> {
@@ -15581,7 +15786,7 @@ impl Appfwxmlerrorpage {
     }
     /// `POST /nitro/v1/config/appfwxmlerrorpage?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwxmlerrorpage/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15595,13 +15800,13 @@ impl Appfwxmlerrorpage {
     ///
     /// Mandatory: `src`, `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2, 4])
     }
     /// `POST /nitro/v1/config/appfwxmlerrorpage?action=update`
     ///
     /// Mandatory: `name`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[1])
     }
 }
 /// NITRO config resource `appfwxmlschema` of ADC group `appfw`.
@@ -15705,7 +15910,7 @@ impl Appfwxmlschema {
     }
     /// `POST /nitro/v1/config/appfwxmlschema?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appfwxmlschema/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15719,7 +15924,7 @@ impl Appfwxmlschema {
     ///
     /// Mandatory: `src`, `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2, 4])
     }
 }
 /// NITRO stat resource `appfw` of ADC group `appfw`.

@@ -272,11 +272,19 @@ impl Appqoeaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13, 14, 17],
+        )
     }
     /// `POST /nitro/v1/config/appqoeaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13, 14, 17],
+        )
     }
     /// `GET /nitro/v1/config/appqoeaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -288,7 +296,7 @@ impl Appqoeaction {
     }
     /// `POST /nitro/v1/config/appqoeaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appqoeaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -304,11 +312,11 @@ impl Appqoeaction {
     }
     /// `PUT /nitro/v1/config/appqoeaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 5, 6, 8, 9, 11, 12, 13, 17])
     }
     /// `PUT /nitro/v1/config/appqoeaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 4, 5, 6, 8, 9, 11, 12, 13, 17])
     }
 }
 /// NITRO config resource `appqoecustomresp` of ADC group `appqoe`.
@@ -400,7 +408,7 @@ impl Appqoecustomresp {
     }
     /// `POST /nitro/v1/config/appqoecustomresp?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appqoecustomresp`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -410,13 +418,13 @@ impl Appqoecustomresp {
     ///
     /// Mandatory: `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 2])
     }
     /// `POST /nitro/v1/config/appqoecustomresp?action=update`
     ///
     /// Mandatory: `name`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[1])
     }
 }
 /// NITRO config resource `appqoeparameter` of ADC group `appqoe`.
@@ -529,7 +537,7 @@ impl Appqoeparameter {
     }
     /// `PUT /nitro/v1/config/appqoeparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `appqoepolicy` of ADC group `appqoe`.
@@ -635,11 +643,11 @@ impl Appqoepolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 4])
     }
     /// `POST /nitro/v1/config/appqoepolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 4])
     }
     /// `GET /nitro/v1/config/appqoepolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -651,7 +659,7 @@ impl Appqoepolicy {
     }
     /// `POST /nitro/v1/config/appqoepolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/appqoepolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -663,11 +671,11 @@ impl Appqoepolicy {
     }
     /// `PUT /nitro/v1/config/appqoepolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4])
     }
     /// `PUT /nitro/v1/config/appqoepolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 4])
     }
 }
 /// NITRO binding resource `appqoepolicy_binding` of ADC group `appqoe`.

@@ -235,11 +235,11 @@ impl Auditmessageaction {
     ///
     /// Mandatory: `name`, `loglevel`, `stringbuilderexpr`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 5, 6, 8])
     }
     /// `POST /nitro/v1/config/auditmessageaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 5, 6, 8])
     }
     /// `GET /nitro/v1/config/auditmessageaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -251,7 +251,7 @@ impl Auditmessageaction {
     }
     /// `POST /nitro/v1/config/auditmessageaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/auditmessageaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -267,11 +267,11 @@ impl Auditmessageaction {
     }
     /// `PUT /nitro/v1/config/auditmessageaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 5, 6, 8])
     }
     /// `PUT /nitro/v1/config/auditmessageaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 5, 6, 8])
     }
 }
 /// NITRO config resource `auditmessages` of ADC group `audit`.
@@ -866,11 +866,19 @@ impl Auditnslogaction {
     ///
     /// Mandatory: `name`, `loglevel`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 6, 8, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 22, 24, 25],
+        )
     }
     /// `POST /nitro/v1/config/auditnslogaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 6, 8, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 22, 24, 25],
+        )
     }
     /// `GET /nitro/v1/config/auditnslogaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -882,7 +890,7 @@ impl Auditnslogaction {
     }
     /// `POST /nitro/v1/config/auditnslogaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/auditnslogaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -898,11 +906,17 @@ impl Auditnslogaction {
     }
     /// `PUT /nitro/v1/config/auditnslogaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 6, 7, 8, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 22, 24, 25],
+        )
     }
     /// `PUT /nitro/v1/config/auditnslogaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 6, 7, 8, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 22, 24, 25],
+        )
     }
 }
 /// NITRO binding resource `auditnslogglobal_auditnslogpolicy_binding` of ADC group `audit`.
@@ -1083,11 +1097,11 @@ impl AuditnslogglobalAuditnslogpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4, 5])
     }
     /// `PUT /nitro/v1/config/auditnslogglobal_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4, 5])
     }
     /// `GET /nitro/v1/config/auditnslogglobal_auditnslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1436,7 +1450,10 @@ impl Auditnslogparams {
     }
     /// `PUT /nitro/v1/config/auditnslogparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 5, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
 }
 /// NITRO config resource `auditnslogpolicy` of ADC group `audit`.
@@ -1581,11 +1598,11 @@ impl Auditnslogpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 6])
     }
     /// `POST /nitro/v1/config/auditnslogpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 6])
     }
     /// `GET /nitro/v1/config/auditnslogpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1597,7 +1614,7 @@ impl Auditnslogpolicy {
     }
     /// `POST /nitro/v1/config/auditnslogpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/auditnslogpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1609,11 +1626,11 @@ impl Auditnslogpolicy {
     }
     /// `PUT /nitro/v1/config/auditnslogpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 6])
     }
     /// `PUT /nitro/v1/config/auditnslogpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 6])
     }
 }
 /// NITRO binding resource `auditnslogpolicy_aaagroup_binding` of ADC group `audit`.
@@ -3420,6 +3437,7 @@ impl rt::Model for Auditsyslogaction {
         "urlfiltering",
         "userdefinedauditlog",
     ];
+    const SECRETS: &'static [u16] = &[11];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3550,11 +3568,25 @@ impl Auditsyslogaction {
     ///
     /// Mandatory: `name`, `loglevel`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 6, 7, 9, 14, 15, 16, 17, 19, 21, 22, 24, 25, 26, 27, 29, 31, 32,
+                33, 35, 36, 37,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/auditsyslogaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 6, 7, 9, 14, 15, 16, 17, 19, 21, 22, 24, 25, 26, 27, 29, 31, 32,
+                33, 35, 36, 37,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/auditsyslogaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3566,7 +3598,7 @@ impl Auditsyslogaction {
     }
     /// `POST /nitro/v1/config/auditsyslogaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/auditsyslogaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3582,11 +3614,23 @@ impl Auditsyslogaction {
     }
     /// `PUT /nitro/v1/config/auditsyslogaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 6, 7, 8, 9, 14, 15, 16, 17, 19, 21, 22, 24, 25, 26, 27, 29, 31,
+                32, 33, 36, 37,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/auditsyslogaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 6, 7, 8, 9, 14, 15, 16, 17, 19, 21, 22, 24, 25, 26, 27, 29, 31,
+                32, 33, 36, 37,
+            ],
+        )
     }
 }
 /// NITRO binding resource `auditsyslogglobal_auditsyslogpolicy_binding` of ADC group `audit`.
@@ -3940,11 +3984,11 @@ impl AuditsyslogglobalAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 5, 6])
     }
     /// `PUT /nitro/v1/config/auditsyslogglobal_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 5, 6])
     }
     /// `GET /nitro/v1/config/auditsyslogglobal_auditsyslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4352,7 +4396,10 @@ impl Auditsyslogparams {
     }
     /// `PUT /nitro/v1/config/auditsyslogparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 5, 6, 8, 9, 10, 12, 13, 14, 16, 17, 18, 19, 20],
+        )
     }
 }
 /// NITRO config resource `auditsyslogpolicy` of ADC group `audit`.
@@ -4482,11 +4529,11 @@ impl Auditsyslogpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 6])
     }
     /// `POST /nitro/v1/config/auditsyslogpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 6])
     }
     /// `GET /nitro/v1/config/auditsyslogpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4498,7 +4545,7 @@ impl Auditsyslogpolicy {
     }
     /// `POST /nitro/v1/config/auditsyslogpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/auditsyslogpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4510,11 +4557,11 @@ impl Auditsyslogpolicy {
     }
     /// `PUT /nitro/v1/config/auditsyslogpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 6])
     }
     /// `PUT /nitro/v1/config/auditsyslogpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 6])
     }
 }
 /// NITRO binding resource `auditsyslogpolicy_aaagroup_binding` of ADC group `audit`.

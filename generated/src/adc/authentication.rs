@@ -71,6 +71,7 @@ impl rt::Model for Authenticationadfsproxyprofile {
         "serverurl",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -135,11 +136,11 @@ impl rt::Resource for Authenticationadfsproxyprofile {
 impl Authenticationadfsproxyprofile {
     /// `POST /nitro/v1/config/authenticationadfsproxyprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/authenticationadfsproxyprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/authenticationadfsproxyprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -151,7 +152,7 @@ impl Authenticationadfsproxyprofile {
     }
     /// `POST /nitro/v1/config/authenticationadfsproxyprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationadfsproxyprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -163,11 +164,11 @@ impl Authenticationadfsproxyprofile {
     }
     /// `PUT /nitro/v1/config/authenticationadfsproxyprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/authenticationadfsproxyprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `authenticationauthnprofile` of ADC group `authentication`.
@@ -282,11 +283,11 @@ impl Authenticationauthnprofile {
     ///
     /// Mandatory: `name`, `authnvsname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/authenticationauthnprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/authenticationauthnprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -298,7 +299,7 @@ impl Authenticationauthnprofile {
     }
     /// `POST /nitro/v1/config/authenticationauthnprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationauthnprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -314,11 +315,11 @@ impl Authenticationauthnprofile {
     }
     /// `PUT /nitro/v1/config/authenticationauthnprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/authenticationauthnprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `authenticationazurekeyvault` of ADC group `authentication`.
@@ -462,6 +463,7 @@ impl rt::Model for Authenticationazurekeyvault {
         "tokenendpoint",
         "vaultname",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -542,11 +544,19 @@ impl Authenticationazurekeyvault {
     ///
     /// Mandatory: `name`, `vaultname`, `clientid`, `clientsecret`, `servicekeyname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v1/config/authenticationazurekeyvault` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/authenticationazurekeyvault?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -558,7 +568,7 @@ impl Authenticationazurekeyvault {
     }
     /// `POST /nitro/v1/config/authenticationazurekeyvault?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationazurekeyvault/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -574,11 +584,11 @@ impl Authenticationazurekeyvault {
     }
     /// `PUT /nitro/v1/config/authenticationazurekeyvault`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/authenticationazurekeyvault` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     }
 }
 /// NITRO config resource `authenticationcaptchaaction` of ADC group `authentication`.
@@ -639,6 +649,7 @@ impl rt::Model for Authenticationcaptchaaction {
         "serverurl",
         "sitekey",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -707,11 +718,11 @@ impl Authenticationcaptchaaction {
     ///
     /// Mandatory: `name`, `secretkey`, `sitekey`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/authenticationcaptchaaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/authenticationcaptchaaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -723,7 +734,7 @@ impl Authenticationcaptchaaction {
     }
     /// `POST /nitro/v1/config/authenticationcaptchaaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationcaptchaaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -739,11 +750,11 @@ impl Authenticationcaptchaaction {
     }
     /// `PUT /nitro/v1/config/authenticationcaptchaaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/authenticationcaptchaaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 4, 5, 6])
     }
 }
 /// NITRO config resource `authenticationcertaction` of ADC group `authentication`.
@@ -873,11 +884,11 @@ impl Authenticationcertaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/authenticationcertaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/authenticationcertaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -889,7 +900,7 @@ impl Authenticationcertaction {
     }
     /// `POST /nitro/v1/config/authenticationcertaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationcertaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -905,11 +916,11 @@ impl Authenticationcertaction {
     }
     /// `PUT /nitro/v1/config/authenticationcertaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/authenticationcertaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `authenticationcertpolicy` of ADC group `authentication`.
@@ -1005,11 +1016,11 @@ impl Authenticationcertpolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationcertpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationcertpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1021,7 +1032,7 @@ impl Authenticationcertpolicy {
     }
     /// `POST /nitro/v1/config/authenticationcertpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationcertpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1037,11 +1048,11 @@ impl Authenticationcertpolicy {
     }
     /// `PUT /nitro/v1/config/authenticationcertpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationcertpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationcertpolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -1611,11 +1622,11 @@ impl rt::Resource for Authenticationcitrixauthaction {
 impl Authenticationcitrixauthaction {
     /// `POST /nitro/v1/config/authenticationcitrixauthaction` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/authenticationcitrixauthaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/authenticationcitrixauthaction?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -1627,7 +1638,7 @@ impl Authenticationcitrixauthaction {
     }
     /// `POST /nitro/v1/config/authenticationcitrixauthaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationcitrixauthaction/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1643,11 +1654,11 @@ impl Authenticationcitrixauthaction {
     }
     /// `PUT /nitro/v1/config/authenticationcitrixauthaction` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/authenticationcitrixauthaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `authenticationdfaaction` of ADC group `authentication`.
@@ -1717,6 +1728,7 @@ impl rt::Model for Authenticationdfaaction {
         "serverurl",
         "success",
     ];
+    const SECRETS: &'static [u16] = &[5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1787,11 +1799,11 @@ impl Authenticationdfaaction {
     ///
     /// Mandatory: `name`, `clientid`, `serverurl`, `passphrase`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/authenticationdfaaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/authenticationdfaaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1803,7 +1815,7 @@ impl Authenticationdfaaction {
     }
     /// `POST /nitro/v1/config/authenticationdfaaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationdfaaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1819,11 +1831,11 @@ impl Authenticationdfaaction {
     }
     /// `PUT /nitro/v1/config/authenticationdfaaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/authenticationdfaaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 4, 5, 6])
     }
 }
 /// NITRO config resource `authenticationdfapolicy` of ADC group `authentication`.
@@ -1930,11 +1942,11 @@ impl Authenticationdfapolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationdfapolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationdfapolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1946,7 +1958,7 @@ impl Authenticationdfapolicy {
     }
     /// `POST /nitro/v1/config/authenticationdfapolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationdfapolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1958,11 +1970,11 @@ impl Authenticationdfapolicy {
     }
     /// `PUT /nitro/v1/config/authenticationdfapolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationdfapolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationdfapolicy_binding` of ADC group `authentication`.
@@ -2274,6 +2286,7 @@ impl rt::Model for Authenticationemailaction {
         "type",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -2348,11 +2361,11 @@ impl Authenticationemailaction {
     ///
     /// Mandatory: `name`, `username`, `password`, `serverurl`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/authenticationemailaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationemailaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2364,7 +2377,7 @@ impl Authenticationemailaction {
     }
     /// `POST /nitro/v1/config/authenticationemailaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationemailaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2380,11 +2393,11 @@ impl Authenticationemailaction {
     }
     /// `PUT /nitro/v1/config/authenticationemailaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationemailaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `authenticationepaaction` of ADC group `authentication`.
@@ -2539,11 +2552,11 @@ impl Authenticationepaaction {
     ///
     /// Mandatory: `name`, `csecexpr`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/authenticationepaaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/authenticationepaaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2555,7 +2568,7 @@ impl Authenticationepaaction {
     }
     /// `POST /nitro/v1/config/authenticationepaaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationepaaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2571,11 +2584,11 @@ impl Authenticationepaaction {
     }
     /// `PUT /nitro/v1/config/authenticationepaaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/authenticationepaaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 5, 6, 7])
     }
 }
 /// NITRO config resource `authenticationldapaction` of ADC group `authentication`.
@@ -2950,6 +2963,7 @@ impl rt::Model for Authenticationldapaction {
         "svrtype",
         "validateservercert",
     ];
+    const SECRETS: &'static [u16] = &[34, 42];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3120,11 +3134,27 @@ impl Authenticationldapaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                22, 23, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+                41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 57,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/authenticationldapaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                22, 23, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+                41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 57,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/authenticationldapaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3136,7 +3166,7 @@ impl Authenticationldapaction {
     }
     /// `POST /nitro/v1/config/authenticationldapaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationldapaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3152,11 +3182,25 @@ impl Authenticationldapaction {
     }
     /// `PUT /nitro/v1/config/authenticationldapaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                22, 23, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+                41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 57,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/authenticationldapaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                22, 23, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+                41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 57,
+            ],
+        )
     }
 }
 /// NITRO config resource `authenticationldappolicy` of ADC group `authentication`.
@@ -3252,11 +3296,11 @@ impl Authenticationldappolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationldappolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationldappolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3268,7 +3312,7 @@ impl Authenticationldappolicy {
     }
     /// `POST /nitro/v1/config/authenticationldappolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationldappolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3284,11 +3328,11 @@ impl Authenticationldappolicy {
     }
     /// `PUT /nitro/v1/config/authenticationldappolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationldappolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationldappolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -3946,11 +3990,11 @@ impl Authenticationlocalpolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3])
     }
     /// `POST /nitro/v1/config/authenticationlocalpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3])
     }
     /// `GET /nitro/v1/config/authenticationlocalpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3962,7 +4006,7 @@ impl Authenticationlocalpolicy {
     }
     /// `POST /nitro/v1/config/authenticationlocalpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationlocalpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3974,11 +4018,11 @@ impl Authenticationlocalpolicy {
     }
     /// `PUT /nitro/v1/config/authenticationlocalpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3])
     }
     /// `PUT /nitro/v1/config/authenticationlocalpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3])
     }
 }
 /// NITRO binding resource `authenticationlocalpolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -4734,11 +4778,11 @@ impl Authenticationloginschema {
     ///
     /// Mandatory: `name`, `authenticationschema`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 5, 6, 7, 8, 9, 10])
     }
     /// `POST /nitro/v1/config/authenticationloginschema` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 5, 6, 7, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/authenticationloginschema?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4750,7 +4794,7 @@ impl Authenticationloginschema {
     }
     /// `POST /nitro/v1/config/authenticationloginschema?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationloginschema/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4766,11 +4810,11 @@ impl Authenticationloginschema {
     }
     /// `PUT /nitro/v1/config/authenticationloginschema`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/authenticationloginschema` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `authenticationloginschemapolicy` of ADC group `authentication`.
@@ -4944,11 +4988,11 @@ impl Authenticationloginschemapolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/authenticationloginschemapolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/authenticationloginschemapolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4960,7 +5004,7 @@ impl Authenticationloginschemapolicy {
     }
     /// `POST /nitro/v1/config/authenticationloginschemapolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationloginschemapolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4976,17 +5020,17 @@ impl Authenticationloginschemapolicy {
     }
     /// `PUT /nitro/v1/config/authenticationloginschemapolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 6, 7, 9, 10])
     }
     /// `PUT /nitro/v1/config/authenticationloginschemapolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/authenticationloginschemapolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `authenticationloginschemapolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -5463,6 +5507,7 @@ impl rt::Model for Authenticationnegotiateaction {
         "ntlmpath",
         "ou",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -5537,11 +5582,11 @@ impl Authenticationnegotiateaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/authenticationnegotiateaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationnegotiateaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5553,7 +5598,7 @@ impl Authenticationnegotiateaction {
     }
     /// `POST /nitro/v1/config/authenticationnegotiateaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationnegotiateaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5569,11 +5614,11 @@ impl Authenticationnegotiateaction {
     }
     /// `PUT /nitro/v1/config/authenticationnegotiateaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationnegotiateaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `authenticationnegotiatepolicy` of ADC group `authentication`.
@@ -5671,11 +5716,11 @@ impl Authenticationnegotiatepolicy {
     ///
     /// Mandatory: `name`, `rule`, `reqaction`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationnegotiatepolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationnegotiatepolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5687,7 +5732,7 @@ impl Authenticationnegotiatepolicy {
     }
     /// `POST /nitro/v1/config/authenticationnegotiatepolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationnegotiatepolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5699,11 +5744,11 @@ impl Authenticationnegotiatepolicy {
     }
     /// `PUT /nitro/v1/config/authenticationnegotiatepolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationnegotiatepolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationnegotiatepolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -6270,11 +6315,11 @@ impl Authenticationnoauthaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 4])
     }
     /// `POST /nitro/v1/config/authenticationnoauthaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 4])
     }
     /// `GET /nitro/v1/config/authenticationnoauthaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6286,7 +6331,7 @@ impl Authenticationnoauthaction {
     }
     /// `POST /nitro/v1/config/authenticationnoauthaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationnoauthaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6302,11 +6347,11 @@ impl Authenticationnoauthaction {
     }
     /// `PUT /nitro/v1/config/authenticationnoauthaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4])
     }
     /// `PUT /nitro/v1/config/authenticationnoauthaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 4])
     }
 }
 /// NITRO config resource `authenticationoauthaction` of ADC group `authentication`.
@@ -6737,6 +6782,7 @@ impl rt::Model for Authenticationoauthaction {
         "userinfourl",
         "usernamefield",
     ];
+    const SECRETS: &'static [u16] = &[25];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -6887,11 +6933,25 @@ impl Authenticationoauthaction {
     ///
     /// Mandatory: `name`, `clientid`, `clientsecret`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 22, 23,
+                24, 25, 26, 27, 28, 29, 32, 34, 37, 39, 42, 43, 44, 46, 47,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/authenticationoauthaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 22, 23,
+                24, 25, 26, 27, 28, 29, 32, 34, 37, 39, 42, 43, 44, 46, 47,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/authenticationoauthaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6903,7 +6963,7 @@ impl Authenticationoauthaction {
     }
     /// `POST /nitro/v1/config/authenticationoauthaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationoauthaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6919,11 +6979,23 @@ impl Authenticationoauthaction {
     }
     /// `PUT /nitro/v1/config/authenticationoauthaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 22, 23,
+                24, 25, 26, 27, 28, 29, 32, 34, 37, 39, 42, 43, 44, 46, 47,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/authenticationoauthaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 22, 23,
+                24, 25, 26, 27, 28, 29, 32, 34, 37, 39, 42, 43, 44, 46, 47,
+            ],
+        )
     }
 }
 /// NITRO config resource `authenticationoauthidppolicy` of ADC group `authentication`.
@@ -7079,11 +7151,11 @@ impl Authenticationoauthidppolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/authenticationoauthidppolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationoauthidppolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7095,7 +7167,7 @@ impl Authenticationoauthidppolicy {
     }
     /// `POST /nitro/v1/config/authenticationoauthidppolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationoauthidppolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7111,17 +7183,17 @@ impl Authenticationoauthidppolicy {
     }
     /// `PUT /nitro/v1/config/authenticationoauthidppolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationoauthidppolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/authenticationoauthidppolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 7])
     }
 }
 /// NITRO binding resource `authenticationoauthidppolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -7624,6 +7696,7 @@ impl rt::Model for Authenticationoauthidpprofile {
         "signatureservice",
         "skewtime",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -7714,11 +7787,19 @@ impl Authenticationoauthidpprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 17],
+        )
     }
     /// `POST /nitro/v1/config/authenticationoauthidpprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 17],
+        )
     }
     /// `GET /nitro/v1/config/authenticationoauthidpprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7730,7 +7811,7 @@ impl Authenticationoauthidpprofile {
     }
     /// `POST /nitro/v1/config/authenticationoauthidpprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationoauthidpprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7746,11 +7827,11 @@ impl Authenticationoauthidpprofile {
     }
     /// `PUT /nitro/v1/config/authenticationoauthidpprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 17])
     }
     /// `PUT /nitro/v1/config/authenticationoauthidpprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 17])
     }
 }
 /// NITRO config resource `authenticationpolicy` of ADC group `authentication`.
@@ -7968,11 +8049,11 @@ impl Authenticationpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 5, 6, 9, 10])
     }
     /// `POST /nitro/v1/config/authenticationpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 5, 6, 9, 10])
     }
     /// `GET /nitro/v1/config/authenticationpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7984,7 +8065,7 @@ impl Authenticationpolicy {
     }
     /// `POST /nitro/v1/config/authenticationpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8000,17 +8081,17 @@ impl Authenticationpolicy {
     }
     /// `PUT /nitro/v1/config/authenticationpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 5, 6, 9, 10])
     }
     /// `PUT /nitro/v1/config/authenticationpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 5, 6, 9, 10])
     }
     /// `POST /nitro/v1/config/authenticationpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 7])
     }
 }
 /// NITRO binding resource `authenticationpolicy_authenticationpolicylabel_binding` of ADC group `authentication`.
@@ -8677,11 +8758,11 @@ impl Authenticationpolicylabel {
     ///
     /// Mandatory: `labelname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 6, 7, 12])
     }
     /// `POST /nitro/v1/config/authenticationpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 6, 7, 12])
     }
     /// `GET /nitro/v1/config/authenticationpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8693,7 +8774,7 @@ impl Authenticationpolicylabel {
     }
     /// `POST /nitro/v1/config/authenticationpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -8709,17 +8790,17 @@ impl Authenticationpolicylabel {
     }
     /// `PUT /nitro/v1/config/authenticationpolicylabel` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 6, 7, 8, 12])
     }
     /// `PUT /nitro/v1/config/authenticationpolicylabel` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 6, 7, 8, 12])
     }
     /// `POST /nitro/v1/config/authenticationpolicylabel?action=rename`
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 8])
     }
 }
 /// NITRO binding resource `authenticationpolicylabel_authenticationpolicy_binding` of ADC group `authentication`.
@@ -8827,11 +8908,11 @@ impl AuthenticationpolicylabelAuthenticationpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/authenticationpolicylabel_authenticationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/authenticationpolicylabel_authenticationpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -8845,7 +8926,7 @@ impl AuthenticationpolicylabelAuthenticationpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationpolicylabel_authenticationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/authenticationpolicylabel_authenticationpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -9028,11 +9109,11 @@ impl rt::Resource for Authenticationprotecteduseraction {
 impl Authenticationprotecteduseraction {
     /// `POST /nitro/v1/config/authenticationprotecteduseraction` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/authenticationprotecteduseraction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/authenticationprotecteduseraction?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -9044,7 +9125,7 @@ impl Authenticationprotecteduseraction {
     }
     /// `POST /nitro/v1/config/authenticationprotecteduseraction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationprotecteduseraction/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9060,11 +9141,11 @@ impl Authenticationprotecteduseraction {
     }
     /// `PUT /nitro/v1/config/authenticationprotecteduseraction` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/authenticationprotecteduseraction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `authenticationpushservice` of ADC group `authentication`.
@@ -9254,6 +9335,7 @@ impl rt::Model for Authenticationpushservice {
         "signingkeyname",
         "trustservice",
     ];
+    const SECRETS: &'static [u16] = &[4, 12];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -9342,11 +9424,19 @@ impl Authenticationpushservice {
     ///
     /// Mandatory: `name`, `Namespace`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 16],
+        )
     }
     /// `POST /nitro/v1/config/authenticationpushservice` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 16],
+        )
     }
     /// `GET /nitro/v1/config/authenticationpushservice?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9358,7 +9448,7 @@ impl Authenticationpushservice {
     }
     /// `POST /nitro/v1/config/authenticationpushservice?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationpushservice/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9374,11 +9464,11 @@ impl Authenticationpushservice {
     }
     /// `PUT /nitro/v1/config/authenticationpushservice`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 16])
     }
     /// `PUT /nitro/v1/config/authenticationpushservice` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 16])
     }
 }
 /// NITRO config resource `authenticationradiusaction` of ADC group `authentication`.
@@ -9621,6 +9711,7 @@ impl rt::Model for Authenticationradiusaction {
         "transport",
         "tunnelendpointclientip",
     ];
+    const SECRETS: &'static [u16] = &[19];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -9735,11 +9826,25 @@ impl Authenticationradiusaction {
     ///
     /// Mandatory: `name`, `radkey`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                24, 25, 29,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/authenticationradiusaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                24, 25, 29,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/authenticationradiusaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9751,7 +9856,7 @@ impl Authenticationradiusaction {
     }
     /// `POST /nitro/v1/config/authenticationradiusaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationradiusaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9767,11 +9872,23 @@ impl Authenticationradiusaction {
     }
     /// `PUT /nitro/v1/config/authenticationradiusaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                24, 25, 29,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/authenticationradiusaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                24, 25, 29,
+            ],
+        )
     }
 }
 /// NITRO config resource `authenticationradiuspolicy` of ADC group `authentication`.
@@ -9865,11 +9982,11 @@ impl Authenticationradiuspolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationradiuspolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationradiuspolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9881,7 +9998,7 @@ impl Authenticationradiuspolicy {
     }
     /// `POST /nitro/v1/config/authenticationradiuspolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationradiuspolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9897,11 +10014,11 @@ impl Authenticationradiuspolicy {
     }
     /// `PUT /nitro/v1/config/authenticationradiuspolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationradiuspolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationradiuspolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -11157,11 +11274,27 @@ impl Authenticationsamlaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21,
+                23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 36, 37, 38, 39, 40, 41, 42, 43,
+                44, 45, 46, 47, 48, 50,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/authenticationsamlaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21,
+                23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 36, 37, 38, 39, 40, 41, 42, 43,
+                44, 45, 46, 47, 48, 50,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/authenticationsamlaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11173,7 +11306,7 @@ impl Authenticationsamlaction {
     }
     /// `POST /nitro/v1/config/authenticationsamlaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationsamlaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11189,11 +11322,25 @@ impl Authenticationsamlaction {
     }
     /// `PUT /nitro/v1/config/authenticationsamlaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21,
+                23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 36, 37, 38, 39, 40, 41, 42, 43,
+                44, 45, 46, 47, 48, 50,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/authenticationsamlaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21,
+                23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 36, 37, 38, 39, 40, 41, 42, 43,
+                44, 45, 46, 47, 48, 50,
+            ],
+        )
     }
 }
 /// NITRO config resource `authenticationsamlidppolicy` of ADC group `authentication`.
@@ -11328,11 +11475,11 @@ impl Authenticationsamlidppolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/authenticationsamlidppolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationsamlidppolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11344,7 +11491,7 @@ impl Authenticationsamlidppolicy {
     }
     /// `POST /nitro/v1/config/authenticationsamlidppolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationsamlidppolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11360,17 +11507,17 @@ impl Authenticationsamlidppolicy {
     }
     /// `PUT /nitro/v1/config/authenticationsamlidppolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationsamlidppolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/authenticationsamlidppolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 7])
     }
 }
 /// NITRO binding resource `authenticationsamlidppolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -12602,11 +12749,31 @@ impl Authenticationsamlidpprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+                40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
+                58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 75, 76,
+                77, 78, 79, 80, 81, 82, 83, 85, 87, 88, 89, 90, 92, 93,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/authenticationsamlidpprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+                40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
+                58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 75, 76,
+                77, 78, 79, 80, 81, 82, 83, 85, 87, 88, 89, 90, 92, 93,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/authenticationsamlidpprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12618,7 +12785,7 @@ impl Authenticationsamlidpprofile {
     }
     /// `POST /nitro/v1/config/authenticationsamlidpprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationsamlidpprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12634,11 +12801,29 @@ impl Authenticationsamlidpprofile {
     }
     /// `PUT /nitro/v1/config/authenticationsamlidpprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+                40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
+                58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 75, 76,
+                77, 78, 79, 80, 81, 82, 83, 85, 87, 88, 89, 90, 92, 93,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/authenticationsamlidpprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+                40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
+                58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 75, 76,
+                77, 78, 79, 80, 81, 82, 83, 85, 87, 88, 89, 90, 92, 93,
+            ],
+        )
     }
 }
 /// NITRO config resource `authenticationsamlpolicy` of ADC group `authentication`.
@@ -12736,11 +12921,11 @@ impl Authenticationsamlpolicy {
     ///
     /// Mandatory: `name`, `rule`, `reqaction`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationsamlpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationsamlpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12752,7 +12937,7 @@ impl Authenticationsamlpolicy {
     }
     /// `POST /nitro/v1/config/authenticationsamlpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationsamlpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12768,11 +12953,11 @@ impl Authenticationsamlpolicy {
     }
     /// `PUT /nitro/v1/config/authenticationsamlpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationsamlpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationsamlpolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -13330,11 +13515,11 @@ impl rt::Resource for Authenticationsmartaccesspolicy {
 impl Authenticationsmartaccesspolicy {
     /// `POST /nitro/v1/config/authenticationsmartaccesspolicy` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 3, 4])
     }
     /// `POST /nitro/v1/config/authenticationsmartaccesspolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 3, 4])
     }
     /// `GET /nitro/v1/config/authenticationsmartaccesspolicy?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -13346,7 +13531,7 @@ impl Authenticationsmartaccesspolicy {
     }
     /// `POST /nitro/v1/config/authenticationsmartaccesspolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationsmartaccesspolicy/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13362,11 +13547,11 @@ impl Authenticationsmartaccesspolicy {
     }
     /// `PUT /nitro/v1/config/authenticationsmartaccesspolicy` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 3, 4])
     }
     /// `PUT /nitro/v1/config/authenticationsmartaccesspolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 3, 4])
     }
 }
 /// NITRO config resource `authenticationsmartaccessprofile` of ADC group `authentication`.
@@ -13453,11 +13638,11 @@ impl rt::Resource for Authenticationsmartaccessprofile {
 impl Authenticationsmartaccessprofile {
     /// `POST /nitro/v1/config/authenticationsmartaccessprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/authenticationsmartaccessprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/authenticationsmartaccessprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -13469,7 +13654,7 @@ impl Authenticationsmartaccessprofile {
     }
     /// `POST /nitro/v1/config/authenticationsmartaccessprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationsmartaccessprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13485,11 +13670,11 @@ impl Authenticationsmartaccessprofile {
     }
     /// `PUT /nitro/v1/config/authenticationsmartaccessprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/authenticationsmartaccessprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `authenticationstorefrontauthaction` of ADC group `authentication`.
@@ -13616,11 +13801,11 @@ impl Authenticationstorefrontauthaction {
     ///
     /// Mandatory: `name`, `serverurl`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 4, 5])
     }
     /// `POST /nitro/v1/config/authenticationstorefrontauthaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 4, 5])
     }
     /// `GET /nitro/v1/config/authenticationstorefrontauthaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -13632,7 +13817,7 @@ impl Authenticationstorefrontauthaction {
     }
     /// `POST /nitro/v1/config/authenticationstorefrontauthaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationstorefrontauthaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13648,11 +13833,11 @@ impl Authenticationstorefrontauthaction {
     }
     /// `PUT /nitro/v1/config/authenticationstorefrontauthaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 5])
     }
     /// `PUT /nitro/v1/config/authenticationstorefrontauthaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 4, 5])
     }
 }
 /// NITRO config resource `authenticationtacacsaction` of ADC group `authentication`.
@@ -13823,6 +14008,7 @@ impl rt::Model for Authenticationtacacsaction {
         "success",
         "tacacssecret",
     ];
+    const SECRETS: &'static [u16] = &[29];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -13937,11 +14123,25 @@ impl Authenticationtacacsaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21,
+                22, 24, 25, 26, 27, 29,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/authenticationtacacsaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21,
+                22, 24, 25, 26, 27, 29,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/authenticationtacacsaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -13953,7 +14153,7 @@ impl Authenticationtacacsaction {
     }
     /// `POST /nitro/v1/config/authenticationtacacsaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationtacacsaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13969,11 +14169,23 @@ impl Authenticationtacacsaction {
     }
     /// `PUT /nitro/v1/config/authenticationtacacsaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21,
+                22, 24, 25, 26, 27, 29,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/authenticationtacacsaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21,
+                22, 24, 25, 26, 27, 29,
+            ],
+        )
     }
 }
 /// NITRO config resource `authenticationtacacspolicy` of ADC group `authentication`.
@@ -14069,11 +14281,11 @@ impl Authenticationtacacspolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationtacacspolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationtacacspolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -14085,7 +14297,7 @@ impl Authenticationtacacspolicy {
     }
     /// `POST /nitro/v1/config/authenticationtacacspolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationtacacspolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14101,11 +14313,11 @@ impl Authenticationtacacspolicy {
     }
     /// `PUT /nitro/v1/config/authenticationtacacspolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationtacacspolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationtacacspolicy_authenticationvserver_binding` of ADC group `authentication`.
@@ -15246,11 +15458,19 @@ impl Authenticationvserver {
     ///
     /// Mandatory: `name`, `servicetype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 8, 10, 15, 19, 22, 23, 27, 30, 36, 41, 44],
+        )
     }
     /// `POST /nitro/v1/config/authenticationvserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 8, 10, 15, 19, 22, 23, 27, 30, 36, 41, 44],
+        )
     }
     /// `GET /nitro/v1/config/authenticationvserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -15262,7 +15482,7 @@ impl Authenticationvserver {
     }
     /// `POST /nitro/v1/config/authenticationvserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15278,29 +15498,29 @@ impl Authenticationvserver {
     }
     /// `PUT /nitro/v1/config/authenticationvserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 8, 10, 15, 19, 22, 23])
     }
     /// `PUT /nitro/v1/config/authenticationvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 8, 10, 15, 19, 22, 23])
     }
     /// `POST /nitro/v1/config/authenticationvserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[23])
     }
     /// `POST /nitro/v1/config/authenticationvserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[23])
     }
     /// `POST /nitro/v1/config/authenticationvserver?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[23, 24])
     }
 }
 /// NITRO binding resource `authenticationvserver_auditnslogpolicy_binding` of ADC group `authentication`.
@@ -15455,11 +15675,11 @@ impl AuthenticationvserverAuditnslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/authenticationvserver_auditnslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15473,7 +15693,7 @@ impl AuthenticationvserverAuditnslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15609,11 +15829,11 @@ impl AuthenticationvserverAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/authenticationvserver_auditsyslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15627,7 +15847,7 @@ impl AuthenticationvserverAuditsyslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15769,11 +15989,11 @@ impl AuthenticationvserverAuthenticationcertpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationcertpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationcertpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15787,7 +16007,7 @@ impl AuthenticationvserverAuthenticationcertpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationcertpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationcertpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15929,11 +16149,11 @@ impl AuthenticationvserverAuthenticationldappolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationldappolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationldappolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15947,7 +16167,7 @@ impl AuthenticationvserverAuthenticationldappolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationldappolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationldappolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16089,11 +16309,11 @@ impl AuthenticationvserverAuthenticationlocalpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationlocalpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationlocalpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16107,7 +16327,7 @@ impl AuthenticationvserverAuthenticationlocalpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationlocalpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationlocalpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16268,11 +16488,11 @@ impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationloginschemapolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationloginschemapolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16286,7 +16506,7 @@ impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationloginschemapolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationloginschemapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16428,11 +16648,11 @@ impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationnegotiatepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationnegotiatepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16446,7 +16666,7 @@ impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationnegotiatepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationnegotiatepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16607,11 +16827,11 @@ impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationoauthidppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationoauthidppolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16625,7 +16845,7 @@ impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationoauthidppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationoauthidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16767,11 +16987,11 @@ impl AuthenticationvserverAuthenticationpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16785,7 +17005,7 @@ impl AuthenticationvserverAuthenticationpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16927,11 +17147,11 @@ impl AuthenticationvserverAuthenticationradiuspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationradiuspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationradiuspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16945,7 +17165,7 @@ impl AuthenticationvserverAuthenticationradiuspolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationradiuspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationradiuspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17087,11 +17307,11 @@ impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationsamlidppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationsamlidppolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17105,7 +17325,7 @@ impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationsamlidppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationsamlidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17247,11 +17467,11 @@ impl AuthenticationvserverAuthenticationsamlpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationsamlpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationsamlpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17265,7 +17485,7 @@ impl AuthenticationvserverAuthenticationsamlpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationsamlpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationsamlpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17441,11 +17661,11 @@ impl rt::Resource for AuthenticationvserverAuthenticationsmartaccesspolicyBindin
 impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationsmartaccesspolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationsmartaccesspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationsmartaccesspolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17457,7 +17677,7 @@ impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationsmartaccesspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationsmartaccesspolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17599,11 +17819,11 @@ impl AuthenticationvserverAuthenticationtacacspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationtacacspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationtacacspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17617,7 +17837,7 @@ impl AuthenticationvserverAuthenticationtacacspolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationtacacspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationtacacspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17759,11 +17979,11 @@ impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationwebauthpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationwebauthpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17777,7 +17997,7 @@ impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_authenticationwebauthpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_authenticationwebauthpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18174,11 +18394,11 @@ impl rt::Resource for AuthenticationvserverCachepolicyBinding {
 impl AuthenticationvserverCachepolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_cachepolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_cachepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/authenticationvserver_cachepolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18190,7 +18410,7 @@ impl AuthenticationvserverCachepolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationvserver_cachepolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18341,11 +18561,11 @@ impl AuthenticationvserverCspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_cspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/authenticationvserver_cspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18359,7 +18579,7 @@ impl AuthenticationvserverCspolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_cspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18503,11 +18723,11 @@ impl rt::Resource for AuthenticationvserverResponderpolicyBinding {
 impl AuthenticationvserverResponderpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_responderpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_responderpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/authenticationvserver_responderpolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18519,7 +18739,7 @@ impl AuthenticationvserverResponderpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationvserver_responderpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18657,11 +18877,11 @@ impl rt::Resource for AuthenticationvserverRewritepolicyBinding {
 impl AuthenticationvserverRewritepolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_rewritepolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_rewritepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/authenticationvserver_rewritepolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18673,7 +18893,7 @@ impl AuthenticationvserverRewritepolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationvserver_rewritepolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18809,11 +19029,11 @@ impl AuthenticationvserverTmsessionpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_tmsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/authenticationvserver_tmsessionpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18827,7 +19047,7 @@ impl AuthenticationvserverTmsessionpolicyBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_tmsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policy", "secondary", "groupextraction"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_tmsessionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18939,11 +19159,11 @@ impl AuthenticationvserverVpnportalthemeBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationvserver_vpnportaltheme_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/authenticationvserver_vpnportaltheme_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18957,7 +19177,7 @@ impl AuthenticationvserverVpnportalthemeBinding {
     }
     /// `POST /nitro/v1/config/authenticationvserver_vpnportaltheme_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["portaltheme"])
     }
     /// `GET /nitro/v1/config/authenticationvserver_vpnportaltheme_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19221,11 +19441,25 @@ impl Authenticationwebauthaction {
     ///
     /// Mandatory: `name`, `serverip`, `serverport`, `scheme`, `successrule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/authenticationwebauthaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/authenticationwebauthaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -19237,7 +19471,7 @@ impl Authenticationwebauthaction {
     }
     /// `POST /nitro/v1/config/authenticationwebauthaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationwebauthaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19253,11 +19487,23 @@ impl Authenticationwebauthaction {
     }
     /// `PUT /nitro/v1/config/authenticationwebauthaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/authenticationwebauthaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
 }
 /// NITRO config resource `authenticationwebauthpolicy` of ADC group `authentication`.
@@ -19355,11 +19601,11 @@ impl Authenticationwebauthpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/authenticationwebauthpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/authenticationwebauthpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -19371,7 +19617,7 @@ impl Authenticationwebauthpolicy {
     }
     /// `POST /nitro/v1/config/authenticationwebauthpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authenticationwebauthpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19383,11 +19629,11 @@ impl Authenticationwebauthpolicy {
     }
     /// `PUT /nitro/v1/config/authenticationwebauthpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/authenticationwebauthpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `authenticationwebauthpolicy_authenticationvserver_binding` of ADC group `authentication`.

@@ -231,11 +231,11 @@ impl Authorizationpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 7])
     }
     /// `POST /nitro/v1/config/authorizationpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 7])
     }
     /// `GET /nitro/v1/config/authorizationpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -247,7 +247,7 @@ impl Authorizationpolicy {
     }
     /// `POST /nitro/v1/config/authorizationpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authorizationpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -259,17 +259,17 @@ impl Authorizationpolicy {
     }
     /// `PUT /nitro/v1/config/authorizationpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 7])
     }
     /// `PUT /nitro/v1/config/authorizationpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 7])
     }
     /// `POST /nitro/v1/config/authorizationpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 6])
     }
 }
 /// NITRO binding resource `authorizationpolicy_aaagroup_binding` of ADC group `authorization`.
@@ -1052,11 +1052,11 @@ impl Authorizationpolicylabel {
     ///
     /// Mandatory: `labelname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[6])
     }
     /// `POST /nitro/v1/config/authorizationpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[6])
     }
     /// `GET /nitro/v1/config/authorizationpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1068,7 +1068,7 @@ impl Authorizationpolicylabel {
     }
     /// `POST /nitro/v1/config/authorizationpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/authorizationpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -1082,7 +1082,7 @@ impl Authorizationpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 8])
     }
 }
 /// NITRO binding resource `authorizationpolicylabel_authorizationpolicy_binding` of ADC group `authorization`.
@@ -1206,11 +1206,11 @@ impl AuthorizationpolicylabelAuthorizationpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/authorizationpolicylabel_authorizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/authorizationpolicylabel_authorizationpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -1224,7 +1224,7 @@ impl AuthorizationpolicylabelAuthorizationpolicyBinding {
     }
     /// `POST /nitro/v1/config/authorizationpolicylabel_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/authorizationpolicylabel_authorizationpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

@@ -151,11 +151,11 @@ impl Autoscaleaction {
     ///
     /// Mandatory: `name`, `type`, `profilename`, `parameters`, `vserver`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/autoscaleaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/autoscaleaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -167,7 +167,7 @@ impl Autoscaleaction {
     }
     /// `POST /nitro/v1/config/autoscaleaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/autoscaleaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -183,11 +183,11 @@ impl Autoscaleaction {
     }
     /// `PUT /nitro/v1/config/autoscaleaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 6, 7])
     }
     /// `PUT /nitro/v1/config/autoscaleaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 6, 7])
     }
 }
 /// NITRO config resource `autoscalepolicy` of ADC group `autoscale`.
@@ -321,11 +321,11 @@ impl Autoscalepolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 4, 5, 8])
     }
     /// `POST /nitro/v1/config/autoscalepolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 4, 5, 8])
     }
     /// `GET /nitro/v1/config/autoscalepolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -337,7 +337,7 @@ impl Autoscalepolicy {
     }
     /// `POST /nitro/v1/config/autoscalepolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/autoscalepolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -353,17 +353,17 @@ impl Autoscalepolicy {
     }
     /// `PUT /nitro/v1/config/autoscalepolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 5, 8])
     }
     /// `PUT /nitro/v1/config/autoscalepolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 4, 5, 8])
     }
     /// `POST /nitro/v1/config/autoscalepolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 6])
     }
 }
 /// NITRO binding resource `autoscalepolicy_binding` of ADC group `autoscale`.
@@ -625,6 +625,7 @@ impl rt::Model for Autoscaleprofile {
         "type",
         "url",
     ];
+    const SECRETS: &'static [u16] = &[1, 3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -691,11 +692,11 @@ impl Autoscaleprofile {
     ///
     /// Mandatory: `name`, `type`, `url`, `apikey`, `sharedsecret`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/autoscaleprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/autoscaleprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -707,7 +708,7 @@ impl Autoscaleprofile {
     }
     /// `POST /nitro/v1/config/autoscaleprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/autoscaleprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -719,11 +720,11 @@ impl Autoscaleprofile {
     }
     /// `PUT /nitro/v1/config/autoscaleprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 5])
     }
     /// `PUT /nitro/v1/config/autoscaleprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 5])
     }
 }
 /// NITRO stat resource `autoscalepolicy` of ADC group `autoscale`.

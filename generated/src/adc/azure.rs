@@ -73,6 +73,7 @@ impl rt::Model for Azureapplication {
         "tokenendpoint",
         "vaultresource",
     ];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -137,11 +138,11 @@ impl rt::Resource for Azureapplication {
 impl Azureapplication {
     /// `POST /nitro/v1/config/azureapplication` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/azureapplication` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/azureapplication?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -153,7 +154,7 @@ impl Azureapplication {
     }
     /// `POST /nitro/v1/config/azureapplication?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/azureapplication/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -269,11 +270,11 @@ impl rt::Resource for Azurekeyvault {
 impl Azurekeyvault {
     /// `POST /nitro/v1/config/azurekeyvault` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/azurekeyvault` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/azurekeyvault?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -285,7 +286,7 @@ impl Azurekeyvault {
     }
     /// `POST /nitro/v1/config/azurekeyvault?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/azurekeyvault/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -70,7 +70,7 @@ impl rt::Resource for Dbsmonitors {
 impl Dbsmonitors {
     /// `POST /nitro/v1/config/dbsmonitors?action=restart`
     pub fn restart(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "restart")
+        rt::Request::action_only(self, "restart", &[])
     }
 }
 /// NITRO config resource `extendedmemoryparam` of ADC group `basic`.
@@ -176,7 +176,7 @@ impl Extendedmemoryparam {
     }
     /// `PUT /nitro/v1/config/extendedmemoryparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1])
     }
 }
 /// NITRO config resource `location` of ADC group `basic`.
@@ -323,11 +323,11 @@ impl Location {
     ///
     /// Mandatory: `ipfrom`, `ipto`, `preferredlocation`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/location` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/location?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -339,7 +339,7 @@ impl Location {
     }
     /// `POST /nitro/v1/config/location?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/location/{ipfrom}`
     pub fn get(ipfrom: &str) -> rt::Request<Vec<Self>> {
@@ -414,7 +414,7 @@ impl rt::Resource for Locationdata {
 impl Locationdata {
     /// `POST /nitro/v1/config/locationdata?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[])
     }
 }
 /// NITRO config resource `locationfile` of ADC group `basic`.
@@ -598,11 +598,11 @@ impl Locationfile {
     ///
     /// Mandatory: `Locationfile`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2])
     }
     /// `POST /nitro/v1/config/locationfile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2])
     }
     /// `DELETE /nitro/v1/config/locationfile`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -616,7 +616,7 @@ impl Locationfile {
     ///
     /// Mandatory: `Locationfile`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 8])
     }
 }
 /// NITRO config resource `locationfile6` of ADC group `basic`.
@@ -785,11 +785,11 @@ impl Locationfile6 {
     ///
     /// Mandatory: `Locationfile`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 3])
     }
     /// `POST /nitro/v1/config/locationfile6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 3])
     }
     /// `GET /nitro/v1/config/locationfile6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -807,7 +807,7 @@ impl Locationfile6 {
     ///
     /// Mandatory: `Locationfile`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 9])
     }
 }
 /// NITRO config resource `locationparameter` of ADC group `basic`.
@@ -1165,7 +1165,7 @@ impl Locationparameter {
     }
     /// `PUT /nitro/v1/config/locationparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 21, 22, 23, 24, 25, 26])
     }
 }
 /// NITRO config resource `nstrace` of ADC group `basic`.
@@ -1624,6 +1624,7 @@ pub struct Radiusnode {
 }
 impl rt::Model for Radiusnode {
     const FIELDS: &'static [&'static str] = &["__count", "nodeprefix", "radkey"];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1684,11 +1685,11 @@ impl Radiusnode {
     ///
     /// Mandatory: `nodeprefix`, `radkey`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/radiusnode` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/radiusnode?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1700,7 +1701,7 @@ impl Radiusnode {
     }
     /// `POST /nitro/v1/config/radiusnode?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/radiusnode/{nodeprefix}`
     pub fn get(nodeprefix: &str) -> rt::Request<Vec<Self>> {
@@ -1712,11 +1713,11 @@ impl Radiusnode {
     }
     /// `PUT /nitro/v1/config/radiusnode`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
     /// `PUT /nitro/v1/config/radiusnode` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2])
     }
 }
 /// NITRO config resource `reporting` of ADC group `basic`.
@@ -1796,11 +1797,11 @@ impl Reporting {
     }
     /// `POST /nitro/v1/config/reporting?action=disable`
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[])
     }
     /// `POST /nitro/v1/config/reporting?action=enable`
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[])
     }
 }
 /// NITRO config resource `server` of ADC group `basic`.
@@ -2161,11 +2162,19 @@ impl Server {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[6, 8, 10, 13, 14, 15, 20, 23, 25, 26],
+        )
     }
     /// `POST /nitro/v1/config/server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[6, 8, 10, 13, 14, 15, 20, 23, 25, 26],
+        )
     }
     /// `GET /nitro/v1/config/server?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2177,7 +2186,7 @@ impl Server {
     }
     /// `POST /nitro/v1/config/server?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/server/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2193,29 +2202,29 @@ impl Server {
     }
     /// `PUT /nitro/v1/config/server`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[6, 9, 10, 13, 15, 25, 26])
     }
     /// `PUT /nitro/v1/config/server` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[6, 9, 10, 13, 15, 25, 26])
     }
     /// `POST /nitro/v1/config/server?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[7, 11, 15])
     }
     /// `POST /nitro/v1/config/server?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[15])
     }
     /// `POST /nitro/v1/config/server?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[15, 16])
     }
 }
 /// NITRO binding resource `server_binding` of ADC group `basic`.
@@ -4620,11 +4629,27 @@ impl Service {
     ///
     /// Mandatory: `name`, `servicetype`, `port`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 4, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 20, 21, 26, 27, 28, 30, 33,
+                34, 35, 36, 43, 45, 46, 51, 52, 54, 55, 62, 63, 64, 65, 69, 70, 71, 76,
+                77, 78, 79, 81, 82,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/service` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 4, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 20, 21, 26, 27, 28, 30, 33,
+                34, 35, 36, 43, 45, 46, 51, 52, 54, 55, 62, 63, 64, 65, 69, 70, 71, 76,
+                77, 78, 79, 81, 82,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/service?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4636,7 +4661,7 @@ impl Service {
     }
     /// `POST /nitro/v1/config/service?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/service/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4652,29 +4677,43 @@ impl Service {
     }
     /// `PUT /nitro/v1/config/service`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 4, 6, 8, 9, 10, 14, 15, 16, 17, 18, 20, 21, 26, 27, 28, 31, 33, 34,
+                35, 36, 37, 43, 45, 46, 51, 52, 55, 62, 63, 64, 70, 76, 77, 78, 81, 82,
+                84,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/service` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 4, 6, 8, 9, 10, 14, 15, 16, 17, 18, 20, 21, 26, 27, 28, 31, 33, 34,
+                35, 36, 37, 43, 45, 46, 51, 52, 55, 62, 63, 64, 70, 76, 77, 78, 81, 82,
+                84,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/service?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[19, 24, 45])
     }
     /// `POST /nitro/v1/config/service?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[45])
     }
     /// `POST /nitro/v1/config/service?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[45, 47])
     }
 }
 /// NITRO binding resource `service_binding` of ADC group `basic`.
@@ -4855,11 +4894,11 @@ impl ServiceDospolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/service_dospolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/service_dospolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4873,7 +4912,7 @@ impl ServiceDospolicyBinding {
     }
     /// `POST /nitro/v1/config/service_dospolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname"])
     }
     /// `GET /nitro/v1/config/service_dospolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5075,11 +5114,11 @@ impl ServiceLbmonitorBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[5, 11, 15, 16, 20])
     }
     /// `PUT /nitro/v1/config/service_lbmonitor_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[5, 11, 15, 16, 20])
     }
     /// `GET /nitro/v1/config/service_lbmonitor_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5093,7 +5132,7 @@ impl ServiceLbmonitorBinding {
     }
     /// `POST /nitro/v1/config/service_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["monitor_name"])
     }
     /// `GET /nitro/v1/config/service_lbmonitor_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5187,11 +5226,11 @@ impl ServiceScpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/service_scpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/service_scpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5205,7 +5244,7 @@ impl ServiceScpolicyBinding {
     }
     /// `POST /nitro/v1/config/service_scpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname"])
     }
     /// `GET /nitro/v1/config/service_scpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5950,11 +5989,25 @@ impl Servicegroup {
     ///
     /// Mandatory: `servicegroupname`, `servicetype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 3, 4, 5, 7, 8, 9, 10, 11, 14, 15, 16, 20, 25, 26, 29, 30, 31, 32, 33,
+                39, 42, 47, 48, 53, 54, 59, 61, 62, 63, 69, 70, 71, 72, 74, 75,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/servicegroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 3, 4, 5, 7, 8, 9, 10, 11, 14, 15, 16, 20, 25, 26, 29, 30, 31, 32, 33,
+                39, 42, 47, 48, 53, 54, 59, 61, 62, 63, 69, 70, 71, 72, 74, 75,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/servicegroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5966,7 +6019,7 @@ impl Servicegroup {
     }
     /// `POST /nitro/v1/config/servicegroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/servicegroup/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -5982,29 +6035,43 @@ impl Servicegroup {
     }
     /// `PUT /nitro/v1/config/servicegroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 3, 4, 7, 9, 10, 11, 14, 15, 16, 17, 20, 21, 24, 25, 26, 29, 30, 31,
+                33, 34, 39, 42, 47, 48, 49, 53, 54, 55, 56, 59, 62, 69, 70, 71, 74, 75,
+                77,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/servicegroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 3, 4, 7, 9, 10, 11, 14, 15, 16, 17, 20, 21, 24, 25, 26, 29, 30, 31,
+                33, 34, 39, 42, 47, 48, 49, 53, 54, 55, 56, 59, 62, 69, 70, 71, 74, 75,
+                77,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/servicegroup?action=disable`
     ///
     /// Mandatory: `servicegroupname`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[19, 22, 49, 56, 59])
     }
     /// `POST /nitro/v1/config/servicegroup?action=enable`
     ///
     /// Mandatory: `servicegroupname`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[49, 56, 59])
     }
     /// `POST /nitro/v1/config/servicegroup?action=rename`
     ///
     /// Mandatory: `servicegroupname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[43, 59])
     }
 }
 /// NITRO binding resource `servicegroup_binding` of ADC group `basic`.
@@ -6279,11 +6346,19 @@ impl ServicegroupLbmonitorBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[1, 3, 4, 5, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `PUT /nitro/v1/config/servicegroup_lbmonitor_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[1, 3, 4, 5, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `GET /nitro/v1/config/servicegroup_lbmonitor_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -6297,7 +6372,7 @@ impl ServicegroupLbmonitorBinding {
     }
     /// `POST /nitro/v1/config/servicegroup_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["port", "monitor_name"])
     }
     /// `GET /nitro/v1/config/servicegroup_lbmonitor_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -6750,11 +6825,15 @@ impl ServicegroupServicegroupmemberBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 5, 6, 10, 11, 12, 13, 14, 21])
     }
     /// `PUT /nitro/v1/config/servicegroup_servicegroupmember_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[1, 5, 6, 10, 11, 12, 13, 14, 21],
+        )
     }
     /// `GET /nitro/v1/config/servicegroup_servicegroupmember_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -6762,13 +6841,13 @@ impl ServicegroupServicegroupmemberBinding {
     }
     /// `DELETE /nitro/v1/config/servicegroup_servicegroupmember_binding/{servicegroupname}`
     ///
-    /// Arguments: `ip`, `servername`, `port`.
+    /// Arguments: `servername|ip`, `port`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::delete(self, &["ip", "servername", "port"])
+        rt::Request::delete(self, &["servername|ip", "port"])
     }
     /// `POST /nitro/v1/config/servicegroup_servicegroupmember_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servername|ip", "port"])
     }
     /// `GET /nitro/v1/config/servicegroup_servicegroupmember_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -6780,11 +6859,19 @@ impl ServicegroupServicegroupmemberBinding {
     }
     /// `POST /nitro/v1/config/servicegroup_servicegroupmember_binding?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 19, 20, 21],
+        )
     }
     /// `POST /nitro/v1/config/servicegroup_servicegroupmember_binding?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 19, 20, 21],
+        )
     }
 }
 /// NITRO config resource `servicegroupbindings` of ADC group `basic`.
@@ -7874,26 +7961,26 @@ impl Vserver {
     }
     /// `POST /nitro/v1/config/vserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `PUT /nitro/v1/config/vserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/vserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/vserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[3])
     }
     /// `POST /nitro/v1/config/vserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[3])
     }
 }

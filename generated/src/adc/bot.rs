@@ -209,11 +209,15 @@ impl rt::Resource for BotglobalBotpolicyBinding {
 impl BotglobalBotpolicyBinding {
     /// `PUT /nitro/v1/config/botglobal_botpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/botglobal_botpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        )
     }
     /// `GET /nitro/v1/config/botglobal_botpolicy_binding?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -380,11 +384,11 @@ impl rt::Resource for Botpolicy {
 impl Botpolicy {
     /// `POST /nitro/v1/config/botpolicy` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/botpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/botpolicy?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -396,7 +400,7 @@ impl Botpolicy {
     }
     /// `POST /nitro/v1/config/botpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botpolicy/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -412,15 +416,15 @@ impl Botpolicy {
     }
     /// `PUT /nitro/v1/config/botpolicy` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/botpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/botpolicy?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[1, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `botpolicylabel` of ADC group `bot`.
@@ -529,11 +533,11 @@ impl rt::Resource for Botpolicylabel {
 impl Botpolicylabel {
     /// `POST /nitro/v1/config/botpolicylabel` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 3])
     }
     /// `POST /nitro/v1/config/botpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 3])
     }
     /// `GET /nitro/v1/config/botpolicylabel?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -545,7 +549,7 @@ impl Botpolicylabel {
     }
     /// `POST /nitro/v1/config/botpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botpolicylabel/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -557,7 +561,7 @@ impl Botpolicylabel {
     }
     /// `POST /nitro/v1/config/botpolicylabel?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[0, 2, 3])
     }
 }
 /// NITRO binding resource `botpolicylabel_botpolicy_binding` of ADC group `bot`.
@@ -686,11 +690,11 @@ impl rt::Resource for BotpolicylabelBotpolicyBinding {
 impl BotpolicylabelBotpolicyBinding {
     /// `PUT /nitro/v1/config/botpolicylabel_botpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/botpolicylabel_botpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/botpolicylabel_botpolicy_binding/{labelname}?count=yes` (method inferred: the reference gives none)
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -702,7 +706,7 @@ impl BotpolicylabelBotpolicyBinding {
     }
     /// `POST /nitro/v1/config/botpolicylabel_botpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botpolicylabel_botpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -1271,11 +1275,25 @@ impl rt::Resource for Botprofile {
 impl Botprofile {
     /// `POST /nitro/v1/config/botprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/botprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/botprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -1287,7 +1305,7 @@ impl Botprofile {
     }
     /// `POST /nitro/v1/config/botprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1303,11 +1321,23 @@ impl Botprofile {
     }
     /// `PUT /nitro/v1/config/botprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/botprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29,
+            ],
+        )
     }
 }
 /// NITRO binding resource `botprofile_blacklist_binding` of ADC group `bot`.
@@ -1509,11 +1539,11 @@ impl rt::Resource for BotprofileBlacklistBinding {
 impl BotprofileBlacklistBinding {
     /// `PUT /nitro/v1/config/botprofile_blacklist_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/botprofile_blacklist_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/botprofile_blacklist_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -1525,7 +1555,7 @@ impl BotprofileBlacklistBinding {
     }
     /// `POST /nitro/v1/config/botprofile_blacklist_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_blacklist_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1729,11 +1759,19 @@ impl rt::Resource for BotprofileCaptchaBinding {
 impl BotprofileCaptchaBinding {
     /// `PUT /nitro/v1/config/botprofile_captcha_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `PUT /nitro/v1/config/botprofile_captcha_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/botprofile_captcha_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -1745,7 +1783,7 @@ impl BotprofileCaptchaBinding {
     }
     /// `POST /nitro/v1/config/botprofile_captcha_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_captcha_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1985,11 +2023,11 @@ impl rt::Resource for BotprofileIpreputationBinding {
 impl BotprofileIpreputationBinding {
     /// `PUT /nitro/v1/config/botprofile_ipreputation_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/botprofile_ipreputation_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/botprofile_ipreputation_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2001,7 +2039,7 @@ impl BotprofileIpreputationBinding {
     }
     /// `POST /nitro/v1/config/botprofile_ipreputation_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_ipreputation_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2134,11 +2172,11 @@ impl rt::Resource for BotprofileKmdetectionexprBinding {
 impl BotprofileKmdetectionexprBinding {
     /// `PUT /nitro/v1/config/botprofile_kmdetectionexpr_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/botprofile_kmdetectionexpr_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/botprofile_kmdetectionexpr_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2150,7 +2188,7 @@ impl BotprofileKmdetectionexprBinding {
     }
     /// `POST /nitro/v1/config/botprofile_kmdetectionexpr_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_kmdetectionexpr_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2283,11 +2321,11 @@ impl rt::Resource for BotprofileLogexpressionBinding {
 impl BotprofileLogexpressionBinding {
     /// `PUT /nitro/v1/config/botprofile_logexpression_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/botprofile_logexpression_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/botprofile_logexpression_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2299,7 +2337,7 @@ impl BotprofileLogexpressionBinding {
     }
     /// `POST /nitro/v1/config/botprofile_logexpression_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_logexpression_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3335,11 +3373,19 @@ impl rt::Resource for BotprofileRatelimitBinding {
 impl BotprofileRatelimitBinding {
     /// `PUT /nitro/v1/config/botprofile_ratelimit_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `PUT /nitro/v1/config/botprofile_ratelimit_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/botprofile_ratelimit_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3351,7 +3397,7 @@ impl BotprofileRatelimitBinding {
     }
     /// `POST /nitro/v1/config/botprofile_ratelimit_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_ratelimit_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3533,11 +3579,11 @@ impl rt::Resource for BotprofileTpsBinding {
 impl BotprofileTpsBinding {
     /// `PUT /nitro/v1/config/botprofile_tps_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/botprofile_tps_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/botprofile_tps_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3549,7 +3595,7 @@ impl BotprofileTpsBinding {
     }
     /// `POST /nitro/v1/config/botprofile_tps_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_tps_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3675,11 +3721,11 @@ impl rt::Resource for BotprofileTrapinsertionurlBinding {
 impl BotprofileTrapinsertionurlBinding {
     /// `PUT /nitro/v1/config/botprofile_trapinsertionurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/botprofile_trapinsertionurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/botprofile_trapinsertionurl_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3691,7 +3737,7 @@ impl BotprofileTrapinsertionurlBinding {
     }
     /// `POST /nitro/v1/config/botprofile_trapinsertionurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_trapinsertionurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3851,11 +3897,11 @@ impl rt::Resource for BotprofileWhitelistBinding {
 impl BotprofileWhitelistBinding {
     /// `PUT /nitro/v1/config/botprofile_whitelist_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/botprofile_whitelist_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/botprofile_whitelist_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3867,7 +3913,7 @@ impl BotprofileWhitelistBinding {
     }
     /// `POST /nitro/v1/config/botprofile_whitelist_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botprofile_whitelist_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4022,6 +4068,7 @@ impl rt::Model for Botsettings {
         "trapurlinterval",
         "trapurllength",
     ];
+    const SECRETS: &'static [u16] = &[6];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4116,7 +4163,10 @@ impl Botsettings {
     }
     /// `PUT /nitro/v1/config/botsettings` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
 }
 /// NITRO config resource `botsignature` of ADC group `bot`.
@@ -4229,7 +4279,7 @@ impl Botsignature {
     }
     /// `POST /nitro/v1/config/botsignature?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/botsignature/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4241,11 +4291,11 @@ impl Botsignature {
     }
     /// `POST /nitro/v1/config/botsignature?action=Import` (method inferred: the reference gives none)
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2, 4])
     }
     /// `POST /nitro/v1/config/botsignature?action=update` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[0, 1, 2, 4])
     }
 }
 /// NITRO stat resource `bot` of ADC group `bot`.

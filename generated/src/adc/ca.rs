@@ -175,11 +175,11 @@ impl Caaction {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6, 7, 9])
     }
     /// `POST /nitro/v1/config/caaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6, 7, 9])
     }
     /// `GET /nitro/v1/config/caaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -191,7 +191,7 @@ impl Caaction {
     }
     /// `POST /nitro/v1/config/caaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/caaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -207,17 +207,17 @@ impl Caaction {
     }
     /// `PUT /nitro/v1/config/caaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 6, 7, 9])
     }
     /// `PUT /nitro/v1/config/caaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 6, 7, 9])
     }
     /// `POST /nitro/v1/config/caaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `caglobal_binding` of ADC group `ca`.
@@ -451,11 +451,11 @@ impl CaglobalCapolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/caglobal_capolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/caglobal_capolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -603,11 +603,11 @@ impl Capolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/capolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/capolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -619,7 +619,7 @@ impl Capolicy {
     }
     /// `POST /nitro/v1/config/capolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/capolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -635,17 +635,17 @@ impl Capolicy {
     }
     /// `PUT /nitro/v1/config/capolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/capolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/capolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 7])
     }
 }
 /// NITRO binding resource `capolicy_binding` of ADC group `ca`.

@@ -591,11 +591,27 @@ impl Cachecontentgroup {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 7, 12, 15, 16, 17, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                31, 32, 34, 36, 37, 38, 40, 41, 43, 44, 46, 47, 48, 50, 51, 52, 53, 56,
+                57, 58,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/cachecontentgroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 7, 12, 15, 16, 17, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                31, 32, 34, 36, 37, 38, 40, 41, 43, 44, 46, 47, 48, 50, 51, 52, 53, 56,
+                57, 58,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/cachecontentgroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -607,7 +623,7 @@ impl Cachecontentgroup {
     }
     /// `POST /nitro/v1/config/cachecontentgroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cachecontentgroup/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -623,29 +639,43 @@ impl Cachecontentgroup {
     }
     /// `PUT /nitro/v1/config/cachecontentgroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 7, 12, 15, 16, 17, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                31, 32, 34, 36, 37, 38, 40, 41, 43, 44, 46, 47, 48, 50, 51, 52, 53, 57,
+                58,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/cachecontentgroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 7, 12, 15, 16, 17, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                31, 32, 34, 36, 37, 38, 40, 41, 43, 44, 46, 47, 48, 50, 51, 52, 53, 57,
+                58,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/cachecontentgroup?action=expire`
     ///
     /// Mandatory: `name`.
     pub fn expire(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "expire")
+        rt::Request::action_only(self, "expire", &[38])
     }
     /// `POST /nitro/v1/config/cachecontentgroup?action=flush`
     ///
     /// Mandatory: `name`.
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[19, 38, 49, 54])
     }
     /// `POST /nitro/v1/config/cachecontentgroup?action=save`
     ///
     /// Mandatory: `name`.
     pub fn save(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "save")
+        rt::Request::action_only(self, "save", &[38, 55])
     }
 }
 /// NITRO config resource `cacheforwardproxy` of ADC group `cache`.
@@ -735,11 +765,11 @@ impl Cacheforwardproxy {
     ///
     /// Mandatory: `ipaddress`, `port`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/cacheforwardproxy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/cacheforwardproxy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -753,7 +783,7 @@ impl Cacheforwardproxy {
     }
     /// `POST /nitro/v1/config/cacheforwardproxy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cacheforwardproxy`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1069,11 +1099,11 @@ impl CacheglobalCachepolicyBinding {
     ///
     /// Mandatory: `policy`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/cacheglobal_cachepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10, 11])
     }
     /// `GET /nitro/v1/config/cacheglobal_cachepolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1747,15 +1777,15 @@ impl Cacheobject {
     }
     /// `POST /nitro/v1/config/cacheobject?action=expire`
     pub fn expire(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "expire")
+        rt::Request::action_only(self, "expire", &[43, 46, 50, 55, 61, 71])
     }
     /// `POST /nitro/v1/config/cacheobject?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[43, 46, 50, 55, 61, 71])
     }
     /// `POST /nitro/v1/config/cacheobject?action=save`
     pub fn save(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "save")
+        rt::Request::action_only(self, "save", &[55, 69])
     }
 }
 /// NITRO config resource `cacheparameter` of ADC group `cache`.
@@ -1979,7 +2009,7 @@ impl Cacheparameter {
     }
     /// `PUT /nitro/v1/config/cacheparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 6, 7, 10, 11, 12, 13])
     }
 }
 /// NITRO config resource `cachepolicy` of ADC group `cache`.
@@ -2172,11 +2202,11 @@ impl Cachepolicy {
     ///
     /// Mandatory: `policyname`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 6, 7, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/cachepolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 6, 7, 9, 10, 11, 12])
     }
     /// `GET /nitro/v1/config/cachepolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2188,7 +2218,7 @@ impl Cachepolicy {
     }
     /// `POST /nitro/v1/config/cachepolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cachepolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
@@ -2204,17 +2234,17 @@ impl Cachepolicy {
     }
     /// `PUT /nitro/v1/config/cachepolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 6, 7, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/cachepolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 6, 7, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/cachepolicy?action=rename`
     ///
     /// Mandatory: `policyname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[8, 9])
     }
 }
 /// NITRO binding resource `cachepolicy_binding` of ADC group `cache`.
@@ -3063,11 +3093,11 @@ impl Cachepolicylabel {
     ///
     /// Mandatory: `labelname`, `evaluates`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 8])
     }
     /// `POST /nitro/v1/config/cachepolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 8])
     }
     /// `GET /nitro/v1/config/cachepolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3079,7 +3109,7 @@ impl Cachepolicylabel {
     }
     /// `POST /nitro/v1/config/cachepolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cachepolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -3093,7 +3123,7 @@ impl Cachepolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[8, 10])
     }
 }
 /// NITRO binding resource `cachepolicylabel_binding` of ADC group `cache`.
@@ -3306,11 +3336,11 @@ impl CachepolicylabelCachepolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/cachepolicylabel_cachepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/cachepolicylabel_cachepolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -3324,7 +3354,7 @@ impl CachepolicylabelCachepolicyBinding {
     }
     /// `POST /nitro/v1/config/cachepolicylabel_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/cachepolicylabel_cachepolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -3603,11 +3633,11 @@ impl Cacheselector {
     ///
     /// Mandatory: `selectorname`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 5])
     }
     /// `POST /nitro/v1/config/cacheselector` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[4, 5])
     }
     /// `GET /nitro/v1/config/cacheselector?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3619,7 +3649,7 @@ impl Cacheselector {
     }
     /// `POST /nitro/v1/config/cacheselector?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cacheselector/{selectorname}`
     pub fn get(selectorname: &str) -> rt::Request<Vec<Self>> {
@@ -3631,11 +3661,11 @@ impl Cacheselector {
     }
     /// `PUT /nitro/v1/config/cacheselector`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[4, 5])
     }
     /// `PUT /nitro/v1/config/cacheselector` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[4, 5])
     }
 }
 /// NITRO stat resource `cache` of ADC group `cache`.

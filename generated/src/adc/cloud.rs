@@ -84,11 +84,11 @@ impl rt::Resource for Cloudallowedngsticketprofile {
 impl Cloudallowedngsticketprofile {
     /// `POST /nitro/v1/config/cloudallowedngsticketprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/cloudallowedngsticketprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `GET /nitro/v1/config/cloudallowedngsticketprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -100,7 +100,7 @@ impl Cloudallowedngsticketprofile {
     }
     /// `POST /nitro/v1/config/cloudallowedngsticketprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cloudallowedngsticketprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -112,11 +112,11 @@ impl Cloudallowedngsticketprofile {
     }
     /// `PUT /nitro/v1/config/cloudallowedngsticketprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v1/config/cloudallowedngsticketprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }
 /// NITRO config resource `cloudautoscalegroup` of ADC group `cloud`.
@@ -331,7 +331,7 @@ impl Cloudawsparam {
     }
     /// `PUT /nitro/v1/config/cloudawsparam` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `cloudcredential` of ADC group `cloud`.
@@ -375,6 +375,7 @@ impl rt::Model for Cloudcredential {
         "isset",
         "tenantidentifier",
     ];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -439,7 +440,7 @@ impl Cloudcredential {
     }
     /// `PUT /nitro/v1/config/cloudcredential`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 3])
     }
 }
 /// NITRO config resource `cloudngsparameter` of ADC group `cloud`.
@@ -599,7 +600,7 @@ impl Cloudngsparameter {
     }
     /// `PUT /nitro/v1/config/cloudngsparameter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `cloudparameter` of ADC group `cloud`.
@@ -797,7 +798,7 @@ impl Cloudparameter {
     }
     /// `PUT /nitro/v1/config/cloudparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 3, 4, 5, 7, 8])
     }
 }
 /// NITRO config resource `cloudparaminternal` of ADC group `cloud`.
@@ -902,7 +903,7 @@ impl Cloudparaminternal {
     }
     /// `PUT /nitro/v1/config/cloudparaminternal`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2])
     }
 }
 /// NITRO config resource `cloudprofile` of ADC group `cloud`.
@@ -1507,11 +1508,19 @@ impl Cloudprofile {
     ///
     /// Mandatory: `name`, `type`, `vservername`, `servicetype`, `ipaddress`, `port`, `servicegroupname`, `boundservicegroupsvctype`, `vsvrbindsvcport`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `POST /nitro/v1/config/cloudprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `GET /nitro/v1/config/cloudprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1523,7 +1532,7 @@ impl Cloudprofile {
     }
     /// `POST /nitro/v1/config/cloudprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cloudprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1606,7 +1615,7 @@ impl rt::Resource for Cloudservice {
 impl Cloudservice {
     /// `POST /nitro/v1/config/cloudservice?action=check` (method inferred: the reference gives none)
     pub fn check(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "check")
+        rt::Request::action_only(self, "check", &[])
     }
 }
 /// NITRO config resource `cloudvserverip` of ADC group `cloud`.

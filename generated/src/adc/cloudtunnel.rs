@@ -109,7 +109,7 @@ impl Cloudtunnelparameter {
     }
     /// `PUT /nitro/v1/config/cloudtunnelparameter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `cloudtunnelvserver` of ADC group `cloudtunnel`.
@@ -287,11 +287,11 @@ impl rt::Resource for Cloudtunnelvserver {
 impl Cloudtunnelvserver {
     /// `POST /nitro/v1/config/cloudtunnelvserver` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[5, 6, 7, 10])
     }
     /// `POST /nitro/v1/config/cloudtunnelvserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[5, 6, 7, 10])
     }
     /// `GET /nitro/v1/config/cloudtunnelvserver?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -303,7 +303,7 @@ impl Cloudtunnelvserver {
     }
     /// `POST /nitro/v1/config/cloudtunnelvserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cloudtunnelvserver/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -315,10 +315,10 @@ impl Cloudtunnelvserver {
     }
     /// `PUT /nitro/v1/config/cloudtunnelvserver` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[5, 6, 7, 10])
     }
     /// `PUT /nitro/v1/config/cloudtunnelvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[5, 6, 7, 10])
     }
 }

@@ -23,6 +23,7 @@ pub struct Cluster {
 }
 impl rt::Model for Cluster {
     const FIELDS: &'static [&'static str] = &["clip", "password"];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -81,7 +82,7 @@ impl Cluster {
     ///
     /// Mandatory: `clip`, `password`.
     pub fn join(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "join")
+        rt::Request::action_only(self, "join", &[0, 1])
     }
 }
 /// NITRO config resource `clusterfiles` of ADC group `cluster`.
@@ -206,7 +207,7 @@ impl rt::Resource for Clusterfiles {
 impl Clusterfiles {
     /// `POST /nitro/v1/config/clusterfiles?action=sync`
     pub fn sync(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "sync")
+        rt::Request::action_only(self, "sync", &[0])
     }
 }
 /// NITRO config resource `clusterinstance` of ADC group `cluster`.
@@ -677,11 +678,15 @@ impl Clusterinstance {
     ///
     /// Mandatory: `clid`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 11, 13, 15, 24, 25, 27, 28])
     }
     /// `POST /nitro/v1/config/clusterinstance` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[3, 11, 13, 15, 24, 25, 27, 28],
+        )
     }
     /// `GET /nitro/v1/config/clusterinstance?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -693,7 +698,7 @@ impl Clusterinstance {
     }
     /// `POST /nitro/v1/config/clusterinstance?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/clusterinstance/{clid}`
     pub fn get(clid: &str) -> rt::Request<Vec<Self>> {
@@ -709,23 +714,23 @@ impl Clusterinstance {
     }
     /// `PUT /nitro/v1/config/clusterinstance`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 11, 13, 15, 18, 24, 25, 27, 28])
     }
     /// `PUT /nitro/v1/config/clusterinstance` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 11, 13, 15, 18, 24, 25, 27, 28])
     }
     /// `POST /nitro/v1/config/clusterinstance?action=disable`
     ///
     /// Mandatory: `clid`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[3])
     }
     /// `POST /nitro/v1/config/clusterinstance?action=enable`
     ///
     /// Mandatory: `clid`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[3])
     }
 }
 /// NITRO binding resource `clusterinstance_binding` of ADC group `cluster`.
@@ -1586,11 +1591,15 @@ impl Clusternode {
     ///
     /// Mandatory: `nodeid`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 13, 19, 20, 27, 29, 32])
     }
     /// `POST /nitro/v1/config/clusternode` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 5, 13, 19, 20, 27, 29, 32],
+        )
     }
     /// `GET /nitro/v1/config/clusternode?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1602,7 +1611,7 @@ impl Clusternode {
     }
     /// `POST /nitro/v1/config/clusternode?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/clusternode/{nodeid}`
     pub fn get(nodeid: &str) -> rt::Request<Vec<Self>> {
@@ -1618,11 +1627,11 @@ impl Clusternode {
     }
     /// `PUT /nitro/v1/config/clusternode`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 20, 27, 29, 32])
     }
     /// `PUT /nitro/v1/config/clusternode` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 20, 27, 29, 32])
     }
 }
 /// NITRO binding resource `clusternode_binding` of ADC group `cluster`.
@@ -1827,11 +1836,11 @@ impl ClusternodeRoutemonitorBinding {
     ///
     /// Mandatory: `nodeid`, `routemonitor`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/clusternode_routemonitor_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/clusternode_routemonitor_binding/{nodeid}?count=yes`
     pub fn count(nodeid: &str) -> rt::Request<u64> {
@@ -1845,7 +1854,7 @@ impl ClusternodeRoutemonitorBinding {
     }
     /// `POST /nitro/v1/config/clusternode_routemonitor_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["routemonitor", "netmask"])
     }
     /// `GET /nitro/v1/config/clusternode_routemonitor_binding/{nodeid}`
     pub fn get(nodeid: &str) -> rt::Request<Vec<Self>> {
@@ -2005,11 +2014,11 @@ impl Clusternodegroup {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[6, 7, 8, 9, 10])
     }
     /// `POST /nitro/v1/config/clusternodegroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[6, 7, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/clusternodegroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2021,7 +2030,7 @@ impl Clusternodegroup {
     }
     /// `POST /nitro/v1/config/clusternodegroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/clusternodegroup/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2037,11 +2046,11 @@ impl Clusternodegroup {
     }
     /// `PUT /nitro/v1/config/clusternodegroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/clusternodegroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[6, 7, 8, 10])
     }
 }
 /// NITRO binding resource `clusternodegroup_authenticationvserver_binding` of ADC group `cluster`.
@@ -2127,11 +2136,11 @@ impl ClusternodegroupAuthenticationvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_authenticationvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_authenticationvserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2145,7 +2154,7 @@ impl ClusternodegroupAuthenticationvserverBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_authenticationvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "vserver"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_authenticationvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2394,11 +2403,11 @@ impl ClusternodegroupClusternodeBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_clusternode_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_clusternode_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2412,7 +2421,7 @@ impl ClusternodegroupClusternodeBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_clusternode_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "node"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_clusternode_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2506,11 +2515,11 @@ impl ClusternodegroupCrvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_crvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_crvserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2524,7 +2533,7 @@ impl ClusternodegroupCrvserverBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_crvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "vserver"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_crvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2618,11 +2627,11 @@ impl ClusternodegroupCsvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_csvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_csvserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2636,7 +2645,7 @@ impl ClusternodegroupCsvserverBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_csvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "vserver"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_csvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2730,11 +2739,11 @@ impl ClusternodegroupGslbsiteBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_gslbsite_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_gslbsite_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2748,7 +2757,7 @@ impl ClusternodegroupGslbsiteBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_gslbsite_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "gslbsite"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_gslbsite_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2842,11 +2851,11 @@ impl ClusternodegroupGslbvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_gslbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_gslbvserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2860,7 +2869,7 @@ impl ClusternodegroupGslbvserverBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_gslbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "vserver"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_gslbvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2954,11 +2963,11 @@ impl ClusternodegroupLbvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_lbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_lbvserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2972,7 +2981,7 @@ impl ClusternodegroupLbvserverBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "vserver"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_lbvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3066,11 +3075,11 @@ impl ClusternodegroupNslimitidentifierBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_nslimitidentifier_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_nslimitidentifier_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3084,7 +3093,7 @@ impl ClusternodegroupNslimitidentifierBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_nslimitidentifier_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["identifiername"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_nslimitidentifier_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3178,11 +3187,11 @@ impl ClusternodegroupServiceBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_service_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_service_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3196,7 +3205,7 @@ impl ClusternodegroupServiceBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_service_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "service"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_service_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3290,11 +3299,11 @@ impl ClusternodegroupStreamidentifierBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_streamidentifier_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_streamidentifier_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3308,7 +3317,7 @@ impl ClusternodegroupStreamidentifierBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_streamidentifier_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["identifiername"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_streamidentifier_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3402,11 +3411,11 @@ impl ClusternodegroupVpnvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/clusternodegroup_vpnvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/clusternodegroup_vpnvserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3420,7 +3429,7 @@ impl ClusternodegroupVpnvserverBinding {
     }
     /// `POST /nitro/v1/config/clusternodegroup_vpnvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["name", "vserver"])
     }
     /// `GET /nitro/v1/config/clusternodegroup_vpnvserver_binding`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3538,7 +3547,7 @@ impl Clusterpropstatus {
     }
     /// `POST /nitro/v1/config/clusterpropstatus?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[2])
     }
 }
 /// NITRO config resource `clustersync` of ADC group `cluster`.
@@ -3605,7 +3614,7 @@ impl rt::Resource for Clustersync {
 impl Clustersync {
     /// `POST /nitro/v1/config/clustersync?action=Force`
     pub fn force(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Force")
+        rt::Request::action_only(self, "Force", &[])
     }
 }
 /// NITRO stat resource `clusterinstance` of ADC group `cluster`.

@@ -227,11 +227,11 @@ impl Cmpaction {
     ///
     /// Mandatory: `name`, `cmptype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 4, 7, 9])
     }
     /// `POST /nitro/v1/config/cmpaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 4, 7, 9])
     }
     /// `GET /nitro/v1/config/cmpaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -243,7 +243,7 @@ impl Cmpaction {
     }
     /// `POST /nitro/v1/config/cmpaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cmpaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -259,17 +259,17 @@ impl Cmpaction {
     }
     /// `PUT /nitro/v1/config/cmpaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 7, 9])
     }
     /// `PUT /nitro/v1/config/cmpaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 7, 9])
     }
     /// `POST /nitro/v1/config/cmpaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `cmpglobal_binding` of ADC group `cmp`.
@@ -616,11 +616,11 @@ impl CmpglobalCmppolicyBinding {
     ///
     /// Mandatory: `policyname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 7, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/cmpglobal_cmppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 7, 9, 10, 11])
     }
     /// `GET /nitro/v1/config/cmpglobal_cmppolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -945,7 +945,7 @@ impl Cmpparameter {
     }
     /// `PUT /nitro/v1/config/cmpparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 16, 17])
     }
 }
 /// NITRO config resource `cmppolicy` of ADC group `cmp`.
@@ -1128,11 +1128,11 @@ impl Cmppolicy {
     ///
     /// Mandatory: `name`, `rule`, `resaction`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[9, 12, 13])
     }
     /// `POST /nitro/v1/config/cmppolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[9, 12, 13])
     }
     /// `GET /nitro/v1/config/cmppolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1144,7 +1144,7 @@ impl Cmppolicy {
     }
     /// `POST /nitro/v1/config/cmppolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cmppolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1156,17 +1156,17 @@ impl Cmppolicy {
     }
     /// `PUT /nitro/v1/config/cmppolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[9, 12, 13])
     }
     /// `PUT /nitro/v1/config/cmppolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[9, 12, 13])
     }
     /// `POST /nitro/v1/config/cmppolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[9, 10])
     }
 }
 /// NITRO binding resource `cmppolicy_binding` of ADC group `cmp`.
@@ -2111,11 +2111,11 @@ impl Cmppolicylabel {
     ///
     /// Mandatory: `labelname`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[6, 11])
     }
     /// `POST /nitro/v1/config/cmppolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[6, 11])
     }
     /// `GET /nitro/v1/config/cmppolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2127,7 +2127,7 @@ impl Cmppolicylabel {
     }
     /// `POST /nitro/v1/config/cmppolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cmppolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2141,7 +2141,7 @@ impl Cmppolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 8])
     }
 }
 /// NITRO binding resource `cmppolicylabel_binding` of ADC group `cmp`.
@@ -2356,11 +2356,11 @@ impl CmppolicylabelCmppolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/cmppolicylabel_cmppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/cmppolicylabel_cmppolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -2374,7 +2374,7 @@ impl CmppolicylabelCmppolicyBinding {
     }
     /// `POST /nitro/v1/config/cmppolicylabel_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/cmppolicylabel_cmppolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

@@ -274,11 +274,15 @@ impl Contentinspectionaction {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 5, 6, 8, 9, 10, 11, 12, 13])
     }
     /// `POST /nitro/v1/config/contentinspectionaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[4, 5, 6, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/contentinspectionaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -290,7 +294,7 @@ impl Contentinspectionaction {
     }
     /// `POST /nitro/v1/config/contentinspectionaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/contentinspectionaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -306,11 +310,11 @@ impl Contentinspectionaction {
     }
     /// `PUT /nitro/v1/config/contentinspectionaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[4, 5, 6, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/contentinspectionaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[4, 5, 6, 8, 9, 10, 11, 12])
     }
 }
 /// NITRO config resource `contentinspectioncallout` of ADC group `contentinspection`.
@@ -518,11 +522,11 @@ impl rt::Resource for Contentinspectioncallout {
 impl Contentinspectioncallout {
     /// `POST /nitro/v1/config/contentinspectioncallout` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/contentinspectioncallout` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/contentinspectioncallout?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -534,7 +538,7 @@ impl Contentinspectioncallout {
     }
     /// `POST /nitro/v1/config/contentinspectioncallout?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/contentinspectioncallout/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -550,11 +554,11 @@ impl Contentinspectioncallout {
     }
     /// `PUT /nitro/v1/config/contentinspectioncallout` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/contentinspectioncallout` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO binding resource `contentinspectionglobal_binding` of ADC group `contentinspection`.
@@ -874,11 +878,11 @@ impl ContentinspectionglobalContentinspectionpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/contentinspectionglobal_contentinspectionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/contentinspectionglobal_contentinspectionpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -975,7 +979,7 @@ impl Contentinspectionparameter {
     }
     /// `PUT /nitro/v1/config/contentinspectionparameter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `contentinspectionpolicy` of ADC group `contentinspection`.
@@ -1162,11 +1166,11 @@ impl Contentinspectionpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/contentinspectionpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/contentinspectionpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1178,7 +1182,7 @@ impl Contentinspectionpolicy {
     }
     /// `POST /nitro/v1/config/contentinspectionpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/contentinspectionpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1194,17 +1198,17 @@ impl Contentinspectionpolicy {
     }
     /// `PUT /nitro/v1/config/contentinspectionpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 6, 7, 9, 10])
     }
     /// `PUT /nitro/v1/config/contentinspectionpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/contentinspectionpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `contentinspectionpolicy_binding` of ADC group `contentinspection`.
@@ -2078,11 +2082,11 @@ impl Contentinspectionpolicylabel {
     ///
     /// Mandatory: `labelname`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 7, 12])
     }
     /// `POST /nitro/v1/config/contentinspectionpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 7, 12])
     }
     /// `GET /nitro/v1/config/contentinspectionpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2094,7 +2098,7 @@ impl Contentinspectionpolicylabel {
     }
     /// `POST /nitro/v1/config/contentinspectionpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/contentinspectionpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2108,7 +2112,7 @@ impl Contentinspectionpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 9])
     }
 }
 /// NITRO binding resource `contentinspectionpolicylabel_binding` of ADC group `contentinspection`.
@@ -2354,11 +2358,11 @@ impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/contentinspectionpolicylabel_contentinspectionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/contentinspectionpolicylabel_contentinspectionpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -2372,7 +2376,7 @@ impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
     }
     /// `POST /nitro/v1/config/contentinspectionpolicylabel_contentinspectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/contentinspectionpolicylabel_contentinspectionpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2708,11 +2712,11 @@ impl Contentinspectionprofile {
     ///
     /// Mandatory: `name`, `type`, `egressinterface`, `ingressinterface`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 6, 7, 8])
     }
     /// `POST /nitro/v1/config/contentinspectionprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/contentinspectionprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2724,7 +2728,7 @@ impl Contentinspectionprofile {
     }
     /// `POST /nitro/v1/config/contentinspectionprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/contentinspectionprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2740,11 +2744,11 @@ impl Contentinspectionprofile {
     }
     /// `PUT /nitro/v1/config/contentinspectionprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 6, 7])
     }
     /// `PUT /nitro/v1/config/contentinspectionprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 6, 7])
     }
 }
 /// NITRO stat resource `contentinspection` of ADC group `contentinspection`.

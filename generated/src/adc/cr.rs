@@ -448,11 +448,11 @@ impl Crpolicy {
     ///
     /// Mandatory: `policyname`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 13, 15, 17])
     }
     /// `POST /nitro/v1/config/crpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 13, 15, 17])
     }
     /// `GET /nitro/v1/config/crpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -464,7 +464,7 @@ impl Crpolicy {
     }
     /// `POST /nitro/v1/config/crpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/crpolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
@@ -480,17 +480,17 @@ impl Crpolicy {
     }
     /// `PUT /nitro/v1/config/crpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 13, 15, 17])
     }
     /// `PUT /nitro/v1/config/crpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 13, 15, 17])
     }
     /// `POST /nitro/v1/config/crpolicy?action=rename`
     ///
     /// Mandatory: `policyname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[14, 15])
     }
 }
 /// NITRO binding resource `crpolicy_binding` of ADC group `cr`.
@@ -1713,11 +1713,27 @@ impl Crvserver {
     ///
     /// Mandatory: `name`, `servicetype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 4, 5, 7, 8, 9, 10, 12, 13, 15, 16, 17, 18, 19, 22, 23, 26, 27, 28,
+                32, 33, 34, 35, 36, 40, 41, 44, 45, 50, 51, 52, 53, 54, 58, 61, 62, 63,
+                64, 68, 69, 72, 74,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/crvserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 4, 5, 7, 8, 9, 10, 12, 13, 15, 16, 17, 18, 19, 22, 23, 26, 27, 28,
+                32, 33, 34, 35, 36, 40, 41, 44, 45, 50, 51, 52, 53, 54, 58, 61, 62, 63,
+                64, 68, 69, 72, 74,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/crvserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1729,7 +1745,7 @@ impl Crvserver {
     }
     /// `POST /nitro/v1/config/crvserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/crvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1745,29 +1761,41 @@ impl Crvserver {
     }
     /// `PUT /nitro/v1/config/crvserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 4, 5, 8, 9, 10, 12, 13, 15, 16, 17, 22, 23, 26, 27, 28, 32, 33, 35,
+                36, 40, 41, 45, 51, 52, 53, 54, 63, 68, 72, 74,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/crvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 4, 5, 8, 9, 10, 12, 13, 15, 16, 17, 22, 23, 26, 27, 28, 32, 33, 35,
+                36, 40, 41, 45, 51, 52, 53, 54, 63, 68, 72, 74,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/crvserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[35])
     }
     /// `POST /nitro/v1/config/crvserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[35])
     }
     /// `POST /nitro/v1/config/crvserver?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[35, 37])
     }
 }
 /// NITRO binding resource `crvserver_analyticsprofile_binding` of ADC group `cr`.
@@ -1852,11 +1880,11 @@ impl rt::Resource for CrvserverAnalyticsprofileBinding {
 impl CrvserverAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/crvserver_analyticsprofile_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/crvserver_analyticsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/crvserver_analyticsprofile_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -1868,7 +1896,7 @@ impl CrvserverAnalyticsprofileBinding {
     }
     /// `POST /nitro/v1/config/crvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/crvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2032,11 +2060,11 @@ impl CrvserverAppflowpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_appflowpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_appflowpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2050,7 +2078,7 @@ impl CrvserverAppflowpolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2225,11 +2253,11 @@ impl CrvserverAppfwpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/crvserver_appfwpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/crvserver_appfwpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2243,7 +2271,7 @@ impl CrvserverAppfwpolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_appfwpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2407,11 +2435,11 @@ impl CrvserverAppqoepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_appqoepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_appqoepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2425,7 +2453,7 @@ impl CrvserverAppqoepolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_appqoepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_appqoepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2762,11 +2790,11 @@ impl CrvserverCachepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_cachepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_cachepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2780,7 +2808,7 @@ impl CrvserverCachepolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2953,11 +2981,11 @@ impl CrvserverCmppolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8, 9, 11])
     }
     /// `PUT /nitro/v1/config/crvserver_cmppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8, 9, 11])
     }
     /// `GET /nitro/v1/config/crvserver_cmppolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2971,7 +2999,7 @@ impl CrvserverCmppolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_cmppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3136,11 +3164,15 @@ impl CrvserverCrpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/crvserver_crpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[1, 2, 4, 5, 6, 7, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/crvserver_crpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3154,7 +3186,7 @@ impl CrvserverCrpolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_crpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_crpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3317,11 +3349,15 @@ impl CrvserverCspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/crvserver_cspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[1, 2, 4, 5, 6, 7, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/crvserver_cspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3335,7 +3371,7 @@ impl CrvserverCspolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_cspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3499,11 +3535,11 @@ impl CrvserverFeopolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_feopolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_feopolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3517,7 +3553,7 @@ impl CrvserverFeopolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3679,11 +3715,11 @@ impl CrvserverFilterpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/crvserver_filterpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/crvserver_filterpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3697,7 +3733,7 @@ impl CrvserverFilterpolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_filterpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_filterpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3861,11 +3897,11 @@ impl CrvserverIcapolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_icapolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_icapolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3879,7 +3915,7 @@ impl CrvserverIcapolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_icapolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_icapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3979,11 +4015,11 @@ impl CrvserverLbvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/crvserver_lbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/crvserver_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3997,7 +4033,7 @@ impl CrvserverLbvserverBinding {
     }
     /// `POST /nitro/v1/config/crvserver_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["lbvserver"])
     }
     /// `GET /nitro/v1/config/crvserver_lbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4148,11 +4184,11 @@ impl CrvserverPolicymapBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_policymap_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_policymap_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4166,7 +4202,7 @@ impl CrvserverPolicymapBinding {
     }
     /// `POST /nitro/v1/config/crvserver_policymap_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_policymap_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4330,11 +4366,11 @@ impl CrvserverResponderpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_responderpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_responderpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4348,7 +4384,7 @@ impl CrvserverResponderpolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4512,11 +4548,11 @@ impl CrvserverRewritepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_rewritepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_rewritepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4530,7 +4566,7 @@ impl CrvserverRewritepolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4694,11 +4730,11 @@ impl CrvserverSpilloverpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/crvserver_spilloverpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/crvserver_spilloverpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4712,7 +4748,7 @@ impl CrvserverSpilloverpolicyBinding {
     }
     /// `POST /nitro/v1/config/crvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/crvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -169,11 +169,11 @@ impl Csaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 5, 8, 9, 10])
     }
     /// `POST /nitro/v1/config/csaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 5, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/csaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -185,7 +185,7 @@ impl Csaction {
     }
     /// `POST /nitro/v1/config/csaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/csaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -201,17 +201,17 @@ impl Csaction {
     }
     /// `PUT /nitro/v1/config/csaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 5, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/csaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 5, 8, 9, 10])
     }
     /// `POST /nitro/v1/config/csaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 6])
     }
 }
 /// NITRO config resource `csparameter` of ADC group `cs`.
@@ -324,7 +324,7 @@ impl Csparameter {
     }
     /// `PUT /nitro/v1/config/csparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2])
     }
 }
 /// NITRO config resource `cspolicy` of ADC group `cs`.
@@ -533,11 +533,11 @@ impl Cspolicy {
     ///
     /// Mandatory: `policyname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 6, 10, 12, 14, 15])
     }
     /// `POST /nitro/v1/config/cspolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 6, 10, 12, 14, 15])
     }
     /// `GET /nitro/v1/config/cspolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -549,7 +549,7 @@ impl Cspolicy {
     }
     /// `POST /nitro/v1/config/cspolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cspolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
@@ -565,17 +565,17 @@ impl Cspolicy {
     }
     /// `PUT /nitro/v1/config/cspolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 6, 10, 12, 14, 15])
     }
     /// `PUT /nitro/v1/config/cspolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 6, 10, 12, 14, 15])
     }
     /// `POST /nitro/v1/config/cspolicy?action=rename`
     ///
     /// Mandatory: `policyname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[11, 12])
     }
 }
 /// NITRO binding resource `cspolicy_binding` of ADC group `cs`.
@@ -1363,11 +1363,11 @@ impl Cspolicylabel {
     ///
     /// Mandatory: `labelname`, `cspolicylabeltype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5])
     }
     /// `POST /nitro/v1/config/cspolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5])
     }
     /// `GET /nitro/v1/config/cspolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1379,7 +1379,7 @@ impl Cspolicylabel {
     }
     /// `POST /nitro/v1/config/cspolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/cspolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -1393,7 +1393,7 @@ impl Cspolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 7])
     }
 }
 /// NITRO binding resource `cspolicylabel_binding` of ADC group `cs`.
@@ -1602,11 +1602,11 @@ impl CspolicylabelCspolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/cspolicylabel_cspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/cspolicylabel_cspolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -1620,7 +1620,7 @@ impl CspolicylabelCspolicyBinding {
     }
     /// `POST /nitro/v1/config/cspolicylabel_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname"])
     }
     /// `GET /nitro/v1/config/cspolicylabel_cspolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -3163,11 +3163,29 @@ impl Csvserver {
     ///
     /// Mandatory: `name`, `servicetype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                3, 4, 5, 6, 7, 8, 11, 13, 16, 17, 18, 23, 24, 26, 27, 31, 36, 38, 39, 42,
+                43, 44, 45, 46, 50, 51, 52, 53, 54, 55, 56, 57, 58, 62, 64, 68, 69, 74,
+                75, 76, 77, 79, 82, 83, 84, 85, 89, 91, 92, 93, 94, 95, 96, 99, 102, 105,
+                106, 115,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/csvserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                3, 4, 5, 6, 7, 8, 11, 13, 16, 17, 18, 23, 24, 26, 27, 31, 36, 38, 39, 42,
+                43, 44, 45, 46, 50, 51, 52, 53, 54, 55, 56, 57, 58, 62, 64, 68, 69, 74,
+                75, 76, 77, 79, 82, 83, 84, 85, 89, 91, 92, 93, 94, 95, 96, 99, 102, 105,
+                106, 115,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/csvserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3179,7 +3197,7 @@ impl Csvserver {
     }
     /// `POST /nitro/v1/config/csvserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/csvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3195,29 +3213,45 @@ impl Csvserver {
     }
     /// `PUT /nitro/v1/config/csvserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                3, 4, 5, 6, 7, 8, 9, 11, 13, 16, 17, 18, 19, 21, 23, 24, 26, 27, 30, 31,
+                36, 38, 39, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 55, 56, 57, 58, 62,
+                64, 69, 74, 75, 76, 77, 82, 83, 84, 85, 90, 91, 92, 93, 94, 95, 99, 105,
+                109, 115,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/csvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                3, 4, 5, 6, 7, 8, 9, 11, 13, 16, 17, 18, 19, 21, 23, 24, 26, 27, 30, 31,
+                36, 38, 39, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 55, 56, 57, 58, 62,
+                64, 69, 74, 75, 76, 77, 82, 83, 84, 85, 90, 91, 92, 93, 94, 95, 99, 105,
+                109, 115,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/csvserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[57])
     }
     /// `POST /nitro/v1/config/csvserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[57])
     }
     /// `POST /nitro/v1/config/csvserver?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[57, 59])
     }
 }
 /// NITRO binding resource `csvserver_analyticsprofile_binding` of ADC group `cs`.
@@ -3302,11 +3336,11 @@ impl rt::Resource for CsvserverAnalyticsprofileBinding {
 impl CsvserverAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/csvserver_analyticsprofile_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/csvserver_analyticsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/csvserver_analyticsprofile_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3318,7 +3352,7 @@ impl CsvserverAnalyticsprofileBinding {
     }
     /// `POST /nitro/v1/config/csvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/csvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3491,11 +3525,11 @@ impl CsvserverAppflowpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_appflowpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_appflowpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3509,7 +3543,7 @@ impl CsvserverAppflowpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3661,11 +3695,11 @@ impl CsvserverAppfwpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/csvserver_appfwpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/csvserver_appfwpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3679,7 +3713,7 @@ impl CsvserverAppfwpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_appfwpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3843,11 +3877,11 @@ impl CsvserverAppqoepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_appqoepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_appqoepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -3861,7 +3895,7 @@ impl CsvserverAppqoepolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_appqoepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_appqoepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4013,11 +4047,11 @@ impl CsvserverAuditnslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/csvserver_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/csvserver_auditnslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4031,7 +4065,7 @@ impl CsvserverAuditnslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4183,11 +4217,11 @@ impl CsvserverAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/csvserver_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/csvserver_auditsyslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4201,7 +4235,7 @@ impl CsvserverAuditsyslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4353,11 +4387,11 @@ impl CsvserverAuthorizationpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/csvserver_authorizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/csvserver_authorizationpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4371,7 +4405,7 @@ impl CsvserverAuthorizationpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_authorizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4751,11 +4785,11 @@ impl rt::Resource for CsvserverBotpolicyBinding {
 impl CsvserverBotpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_botpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/csvserver_botpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/csvserver_botpolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4767,7 +4801,7 @@ impl CsvserverBotpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_botpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/csvserver_botpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4910,11 +4944,11 @@ impl CsvserverCachepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_cachepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_cachepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4928,7 +4962,7 @@ impl CsvserverCachepolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5080,11 +5114,11 @@ impl CsvserverCmppolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/csvserver_cmppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/csvserver_cmppolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5098,7 +5132,7 @@ impl CsvserverCmppolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_cmppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5262,11 +5296,11 @@ impl CsvserverContentinspectionpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_contentinspectionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_contentinspectionpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5280,7 +5314,7 @@ impl CsvserverContentinspectionpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_contentinspectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_contentinspectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5450,11 +5484,15 @@ impl CsvserverCspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3, 5, 6, 7, 8, 10, 11, 13])
     }
     /// `PUT /nitro/v1/config/csvserver_cspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[1, 3, 5, 6, 7, 8, 10, 11, 13],
+        )
     }
     /// `GET /nitro/v1/config/csvserver_cspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5468,7 +5506,7 @@ impl CsvserverCspolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_cspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5633,11 +5671,11 @@ impl CsvserverDomainBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/csvserver_domain_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/csvserver_domain_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5651,7 +5689,7 @@ impl CsvserverDomainBinding {
     }
     /// `POST /nitro/v1/config/csvserver_domain_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["domainname"])
     }
     /// `GET /nitro/v1/config/csvserver_domain_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5794,11 +5832,11 @@ impl CsvserverFeopolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_feopolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_feopolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5812,7 +5850,7 @@ impl CsvserverFeopolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5964,11 +6002,11 @@ impl CsvserverFilterpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/csvserver_filterpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/csvserver_filterpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5982,7 +6020,7 @@ impl CsvserverFilterpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_filterpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_filterpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6091,11 +6129,11 @@ impl CsvserverGslbvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/csvserver_gslbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/csvserver_gslbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6109,7 +6147,7 @@ impl CsvserverGslbvserverBinding {
     }
     /// `POST /nitro/v1/config/csvserver_gslbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vserver"])
     }
     /// `GET /nitro/v1/config/csvserver_gslbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6235,11 +6273,11 @@ impl CsvserverLbvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5])
     }
     /// `PUT /nitro/v1/config/csvserver_lbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5])
     }
     /// `GET /nitro/v1/config/csvserver_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6253,7 +6291,7 @@ impl CsvserverLbvserverBinding {
     }
     /// `POST /nitro/v1/config/csvserver_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["lbvserver"])
     }
     /// `GET /nitro/v1/config/csvserver_lbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6396,11 +6434,11 @@ impl CsvserverResponderpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_responderpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_responderpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6414,7 +6452,7 @@ impl CsvserverResponderpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6557,11 +6595,11 @@ impl CsvserverRewritepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_rewritepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_rewritepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6575,7 +6613,7 @@ impl CsvserverRewritepolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6718,11 +6756,11 @@ impl CsvserverSpilloverpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_spilloverpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_spilloverpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6736,7 +6774,7 @@ impl CsvserverSpilloverpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6879,11 +6917,11 @@ impl CsvserverTmtrafficpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_tmtrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_tmtrafficpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6897,7 +6935,7 @@ impl CsvserverTmtrafficpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_tmtrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_tmtrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7040,11 +7078,11 @@ impl CsvserverTransformpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/csvserver_transformpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/csvserver_transformpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7058,7 +7096,7 @@ impl CsvserverTransformpolicyBinding {
     }
     /// `POST /nitro/v1/config/csvserver_transformpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/csvserver_transformpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7167,11 +7205,11 @@ impl CsvserverVpnvserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/csvserver_vpnvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/csvserver_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7185,7 +7223,7 @@ impl CsvserverVpnvserverBinding {
     }
     /// `POST /nitro/v1/config/csvserver_vpnvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vserver"])
     }
     /// `GET /nitro/v1/config/csvserver_vpnvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -174,11 +174,11 @@ impl Dbdbprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 7])
     }
     /// `POST /nitro/v1/config/dbdbprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 7])
     }
     /// `GET /nitro/v1/config/dbdbprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -190,7 +190,7 @@ impl Dbdbprofile {
     }
     /// `POST /nitro/v1/config/dbdbprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dbdbprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -206,11 +206,11 @@ impl Dbdbprofile {
     }
     /// `PUT /nitro/v1/config/dbdbprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 7])
     }
     /// `PUT /nitro/v1/config/dbdbprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 7])
     }
 }
 /// NITRO config resource `dbuser` of ADC group `db`.
@@ -245,6 +245,7 @@ impl rt::Model for Dbuser {
         "password",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -307,11 +308,11 @@ impl Dbuser {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3])
     }
     /// `POST /nitro/v1/config/dbuser` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3])
     }
     /// `GET /nitro/v1/config/dbuser?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -323,7 +324,7 @@ impl Dbuser {
     }
     /// `POST /nitro/v1/config/dbuser?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dbuser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -335,10 +336,10 @@ impl Dbuser {
     }
     /// `PUT /nitro/v1/config/dbuser`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3])
     }
     /// `PUT /nitro/v1/config/dbuser` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3])
     }
 }

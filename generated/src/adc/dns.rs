@@ -163,11 +163,11 @@ impl Dnsaaaarec {
     ///
     /// Mandatory: `hostname`, `ipv6address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 6])
     }
     /// `POST /nitro/v1/config/dnsaaaarec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 6])
     }
     /// `GET /nitro/v1/config/dnsaaaarec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -181,7 +181,7 @@ impl Dnsaaaarec {
     }
     /// `POST /nitro/v1/config/dnsaaaarec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsaaaarec`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -411,11 +411,11 @@ impl Dnsaction {
     ///
     /// Mandatory: `actionname`, `actiontype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 5, 8, 9, 10, 11])
     }
     /// `POST /nitro/v1/config/dnsaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 5, 8, 9, 10, 11])
     }
     /// `GET /nitro/v1/config/dnsaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -427,7 +427,7 @@ impl Dnsaction {
     }
     /// `POST /nitro/v1/config/dnsaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsaction/{actionname}`
     pub fn get(actionname: &str) -> rt::Request<Vec<Self>> {
@@ -443,11 +443,11 @@ impl Dnsaction {
     }
     /// `PUT /nitro/v1/config/dnsaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 8, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/dnsaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `dnsaction64` of ADC group `dns`.
@@ -563,11 +563,11 @@ impl Dnsaction64 {
     ///
     /// Mandatory: `actionname`, `prefix`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 5, 6])
     }
     /// `POST /nitro/v1/config/dnsaction64` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 5, 6])
     }
     /// `GET /nitro/v1/config/dnsaction64?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -579,7 +579,7 @@ impl Dnsaction64 {
     }
     /// `POST /nitro/v1/config/dnsaction64?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsaction64/{actionname}`
     pub fn get(actionname: &str) -> rt::Request<Vec<Self>> {
@@ -595,11 +595,11 @@ impl Dnsaction64 {
     }
     /// `PUT /nitro/v1/config/dnsaction64`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 5, 6])
     }
     /// `PUT /nitro/v1/config/dnsaction64` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 5, 6])
     }
 }
 /// NITRO config resource `dnsaddrec` of ADC group `dns`.
@@ -741,11 +741,11 @@ impl Dnsaddrec {
     ///
     /// Mandatory: `hostname`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 6])
     }
     /// `POST /nitro/v1/config/dnsaddrec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 6])
     }
     /// `GET /nitro/v1/config/dnsaddrec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -759,7 +759,7 @@ impl Dnsaddrec {
     }
     /// `POST /nitro/v1/config/dnsaddrec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsaddrec/{hostname}`
     pub fn get(hostname: &str) -> rt::Request<Vec<Self>> {
@@ -944,11 +944,11 @@ impl rt::Resource for Dnscaarec {
 impl Dnscaarec {
     /// `POST /nitro/v1/config/dnscaarec` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/dnscaarec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/dnscaarec?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -962,7 +962,7 @@ impl Dnscaarec {
     }
     /// `POST /nitro/v1/config/dnscaarec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["tag", "valuestring"])
     }
     /// `GET /nitro/v1/config/dnscaarec/{domain}` (method inferred: the reference gives none)
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -1114,11 +1114,11 @@ impl Dnscnamerec {
     ///
     /// Mandatory: `aliasname`, `canonicalname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6])
     }
     /// `POST /nitro/v1/config/dnscnamerec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6])
     }
     /// `GET /nitro/v1/config/dnscnamerec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1130,7 +1130,7 @@ impl Dnscnamerec {
     }
     /// `POST /nitro/v1/config/dnscnamerec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnscnamerec/{aliasname}`
     pub fn get(aliasname: &str) -> rt::Request<Vec<Self>> {
@@ -1415,11 +1415,11 @@ impl DnsglobalDnspolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/dnsglobal_dnspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/dnsglobal_dnspolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1707,6 +1707,7 @@ impl rt::Model for Dnskey {
         "units2",
         "zonename",
     ];
+    const SECRETS: &'static [u16] = &[13, 14];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1815,11 +1816,19 @@ impl Dnskey {
     ///
     /// Mandatory: `keyname`, `publickey`, `privatekey`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[6, 9, 12, 13, 14, 15, 22, 24, 25],
+        )
     }
     /// `POST /nitro/v1/config/dnskey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[6, 9, 12, 13, 14, 15, 22, 24, 25],
+        )
     }
     /// `GET /nitro/v1/config/dnskey?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1831,7 +1840,7 @@ impl Dnskey {
     }
     /// `POST /nitro/v1/config/dnskey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnskey/{keyname}`
     pub fn get(keyname: &str) -> rt::Request<Vec<Self>> {
@@ -1847,23 +1856,23 @@ impl Dnskey {
     }
     /// `PUT /nitro/v1/config/dnskey`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[6, 9, 12, 22, 24, 25])
     }
     /// `PUT /nitro/v1/config/dnskey` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[6, 9, 12, 22, 24, 25])
     }
     /// `POST /nitro/v1/config/dnskey?action=Import`
     ///
     /// Mandatory: `keyname`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[9, 19])
     }
     /// `POST /nitro/v1/config/dnskey?action=create`
     ///
     /// Mandatory: `zonename`, `keytype`, `algorithm`, `keysize`, `filenameprefix`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[2, 8, 9, 10, 11, 13, 26])
     }
 }
 /// NITRO config resource `dnsmxrec` of ADC group `dns`.
@@ -2011,11 +2020,11 @@ impl Dnsmxrec {
     ///
     /// Mandatory: `domain`, `mx`, `pref`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 4, 6, 7])
     }
     /// `POST /nitro/v1/config/dnsmxrec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 4, 6, 7])
     }
     /// `GET /nitro/v1/config/dnsmxrec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2029,7 +2038,7 @@ impl Dnsmxrec {
     }
     /// `POST /nitro/v1/config/dnsmxrec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsmxrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -2045,11 +2054,11 @@ impl Dnsmxrec {
     }
     /// `PUT /nitro/v1/config/dnsmxrec`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4, 6, 7])
     }
     /// `PUT /nitro/v1/config/dnsmxrec` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 4, 6, 7])
     }
 }
 /// NITRO config resource `dnsnameserver` of ADC group `dns`.
@@ -2272,11 +2281,11 @@ impl rt::Resource for Dnsnameserver {
 impl Dnsnameserver {
     /// `POST /nitro/v1/config/dnsnameserver`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 5, 6, 10, 11])
     }
     /// `POST /nitro/v1/config/dnsnameserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 5, 6, 10, 11])
     }
     /// `GET /nitro/v1/config/dnsnameserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2290,7 +2299,7 @@ impl Dnsnameserver {
     }
     /// `POST /nitro/v1/config/dnsnameserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsnameserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -2302,19 +2311,19 @@ impl Dnsnameserver {
     }
     /// `PUT /nitro/v1/config/dnsnameserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5, 11])
     }
     /// `PUT /nitro/v1/config/dnsnameserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5, 11])
     }
     /// `POST /nitro/v1/config/dnsnameserver?action=disable`
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[4, 5, 11])
     }
     /// `POST /nitro/v1/config/dnsnameserver?action=enable`
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[4, 5, 11])
     }
 }
 /// NITRO config resource `dnsnaptrrec` of ADC group `dns`.
@@ -2512,11 +2521,11 @@ impl Dnsnaptrrec {
     ///
     /// Mandatory: `domain`, `order`, `preference`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 4, 6, 7, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/dnsnaptrrec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 4, 6, 7, 9, 10, 11, 12])
     }
     /// `GET /nitro/v1/config/dnsnaptrrec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2530,7 +2539,7 @@ impl Dnsnaptrrec {
     }
     /// `POST /nitro/v1/config/dnsnaptrrec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsnaptrrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -2847,11 +2856,11 @@ impl Dnsnsrec {
     ///
     /// Mandatory: `domain`, `nameserver`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 4, 6])
     }
     /// `POST /nitro/v1/config/dnsnsrec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 4, 6])
     }
     /// `GET /nitro/v1/config/dnsnsrec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2865,7 +2874,7 @@ impl Dnsnsrec {
     }
     /// `POST /nitro/v1/config/dnsnsrec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsnsrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -3268,7 +3277,10 @@ impl Dnsparameter {
     }
     /// `PUT /nitro/v1/config/dnsparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 21, 22, 26, 27],
+        )
     }
 }
 /// NITRO config resource `dnspolicy` of ADC group `dns`.
@@ -3436,11 +3448,15 @@ impl Dnspolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 5, 8, 9, 10, 11, 12, 14])
     }
     /// `POST /nitro/v1/config/dnspolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 3, 5, 8, 9, 10, 11, 12, 14],
+        )
     }
     /// `GET /nitro/v1/config/dnspolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3452,7 +3468,7 @@ impl Dnspolicy {
     }
     /// `POST /nitro/v1/config/dnspolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnspolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3468,11 +3484,11 @@ impl Dnspolicy {
     }
     /// `PUT /nitro/v1/config/dnspolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 5, 8, 9, 10, 11, 12, 14])
     }
     /// `PUT /nitro/v1/config/dnspolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 5, 8, 9, 10, 11, 12, 14])
     }
 }
 /// NITRO config resource `dnspolicy64` of ADC group `dns`.
@@ -3614,11 +3630,11 @@ impl Dnspolicy64 {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 6, 7])
     }
     /// `POST /nitro/v1/config/dnspolicy64` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 6, 7])
     }
     /// `GET /nitro/v1/config/dnspolicy64?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3630,7 +3646,7 @@ impl Dnspolicy64 {
     }
     /// `POST /nitro/v1/config/dnspolicy64?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnspolicy64/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3642,11 +3658,11 @@ impl Dnspolicy64 {
     }
     /// `PUT /nitro/v1/config/dnspolicy64`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 6, 7])
     }
     /// `PUT /nitro/v1/config/dnspolicy64` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 6, 7])
     }
 }
 /// NITRO binding resource `dnspolicy64_binding` of ADC group `dns`.
@@ -4363,11 +4379,11 @@ impl Dnspolicylabel {
     ///
     /// Mandatory: `labelname`, `transform`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[7, 12])
     }
     /// `POST /nitro/v1/config/dnspolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[7, 12])
     }
     /// `GET /nitro/v1/config/dnspolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4379,7 +4395,7 @@ impl Dnspolicylabel {
     }
     /// `POST /nitro/v1/config/dnspolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnspolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -4393,7 +4409,7 @@ impl Dnspolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 9])
     }
 }
 /// NITRO binding resource `dnspolicylabel_binding` of ADC group `dns`.
@@ -4604,11 +4620,11 @@ impl DnspolicylabelDnspolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/dnspolicylabel_dnspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/dnspolicylabel_dnspolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -4622,7 +4638,7 @@ impl DnspolicylabelDnspolicyBinding {
     }
     /// `POST /nitro/v1/config/dnspolicylabel_dnspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/dnspolicylabel_dnspolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -5015,11 +5031,11 @@ impl Dnsprofile {
     ///
     /// Mandatory: `dnsprofilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/dnsprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/dnsprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5031,7 +5047,7 @@ impl Dnsprofile {
     }
     /// `POST /nitro/v1/config/dnsprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsprofile/{dnsprofilename}`
     pub fn get(dnsprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -5047,11 +5063,11 @@ impl Dnsprofile {
     }
     /// `PUT /nitro/v1/config/dnsprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/dnsprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `dnsproxyrecords` of ADC group `dns`.
@@ -5203,7 +5219,7 @@ impl rt::Resource for Dnsproxyrecords {
 impl Dnsproxyrecords {
     /// `POST /nitro/v1/config/dnsproxyrecords?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[0, 1])
     }
 }
 /// NITRO config resource `dnsptrrec` of ADC group `dns`.
@@ -5340,11 +5356,11 @@ impl Dnsptrrec {
     ///
     /// Mandatory: `reversedomain`, `domain`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 5, 6])
     }
     /// `POST /nitro/v1/config/dnsptrrec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 5, 6])
     }
     /// `GET /nitro/v1/config/dnsptrrec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5358,7 +5374,7 @@ impl Dnsptrrec {
     }
     /// `POST /nitro/v1/config/dnsptrrec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsptrrec/{reversedomain}`
     pub fn get(reversedomain: &str) -> rt::Request<Vec<Self>> {
@@ -5557,11 +5573,15 @@ impl Dnssoarec {
     ///
     /// Mandatory: `domain`, `originserver`, `contact`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 5, 6, 8, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/dnssoarec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 5, 6, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/dnssoarec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5573,7 +5593,7 @@ impl Dnssoarec {
     }
     /// `POST /nitro/v1/config/dnssoarec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnssoarec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -5589,11 +5609,11 @@ impl Dnssoarec {
     }
     /// `PUT /nitro/v1/config/dnssoarec`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 5, 6, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/dnssoarec` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 5, 6, 8, 9, 10, 11, 12])
     }
 }
 /// NITRO config resource `dnssrvrec` of ADC group `dns`.
@@ -5755,11 +5775,11 @@ impl Dnssrvrec {
     ///
     /// Mandatory: `domain`, `target`, `priority`, `weight`, `port`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 5, 6, 7, 8, 10])
     }
     /// `POST /nitro/v1/config/dnssrvrec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/dnssrvrec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5773,7 +5793,7 @@ impl Dnssrvrec {
     }
     /// `POST /nitro/v1/config/dnssrvrec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnssrvrec`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -5785,11 +5805,11 @@ impl Dnssrvrec {
     }
     /// `PUT /nitro/v1/config/dnssrvrec`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 5, 6, 7, 8, 10])
     }
     /// `PUT /nitro/v1/config/dnssrvrec` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 5, 6, 7, 8, 10])
     }
 }
 /// NITRO config resource `dnssubnetcache` of ADC group `dns`.
@@ -5921,7 +5941,7 @@ impl Dnssubnetcache {
     }
     /// `POST /nitro/v1/config/dnssubnetcache?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[1, 2])
     }
 }
 /// NITRO config resource `dnssuffix` of ADC group `dns`.
@@ -6009,11 +6029,11 @@ impl Dnssuffix {
     ///
     /// Mandatory: `Dnssuffix`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2])
     }
     /// `POST /nitro/v1/config/dnssuffix` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2])
     }
     /// `GET /nitro/v1/config/dnssuffix?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6025,7 +6045,7 @@ impl Dnssuffix {
     }
     /// `POST /nitro/v1/config/dnssuffix?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnssuffix/{Dnssuffix}`
     pub fn get(dnssuffix: &str) -> rt::Request<Vec<Self>> {
@@ -6186,11 +6206,11 @@ impl Dnstxtrec {
     ///
     /// Mandatory: `domain`, `String`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 3, 7, 8])
     }
     /// `POST /nitro/v1/config/dnstxtrec` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 3, 7, 8])
     }
     /// `GET /nitro/v1/config/dnstxtrec?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6204,7 +6224,7 @@ impl Dnstxtrec {
     }
     /// `POST /nitro/v1/config/dnstxtrec?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnstxtrec/{domain}`
     pub fn get(domain: &str) -> rt::Request<Vec<Self>> {
@@ -6298,11 +6318,11 @@ impl Dnsview {
     ///
     /// Mandatory: `viewname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2])
     }
     /// `POST /nitro/v1/config/dnsview` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2])
     }
     /// `GET /nitro/v1/config/dnsview?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6314,7 +6334,7 @@ impl Dnsview {
     }
     /// `POST /nitro/v1/config/dnsview?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnsview/{viewname}`
     pub fn get(viewname: &str) -> rt::Request<Vec<Self>> {
@@ -6756,11 +6776,11 @@ impl Dnszone {
     ///
     /// Mandatory: `zonename`, `proxymode`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 4, 5, 7])
     }
     /// `POST /nitro/v1/config/dnszone` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 4, 5, 7])
     }
     /// `GET /nitro/v1/config/dnszone?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6772,7 +6792,7 @@ impl Dnszone {
     }
     /// `POST /nitro/v1/config/dnszone?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dnszone/{zonename}`
     pub fn get(zonename: &str) -> rt::Request<Vec<Self>> {
@@ -6788,23 +6808,23 @@ impl Dnszone {
     }
     /// `PUT /nitro/v1/config/dnszone`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5, 7])
     }
     /// `PUT /nitro/v1/config/dnszone` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 4, 5, 7])
     }
     /// `POST /nitro/v1/config/dnszone?action=sign`
     ///
     /// Mandatory: `zonename`.
     pub fn sign(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "sign")
+        rt::Request::action_only(self, "sign", &[3, 7])
     }
     /// `POST /nitro/v1/config/dnszone?action=unsign`
     ///
     /// Mandatory: `zonename`.
     pub fn unsign(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "unsign")
+        rt::Request::action_only(self, "unsign", &[3, 7])
     }
 }
 /// NITRO binding resource `dnszone_binding` of ADC group `dns`.

@@ -104,11 +104,11 @@ impl Dospolicy {
     ///
     /// Mandatory: `name`, `qdepth`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/dospolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/dospolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -120,7 +120,7 @@ impl Dospolicy {
     }
     /// `POST /nitro/v1/config/dospolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/dospolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -136,11 +136,11 @@ impl Dospolicy {
     }
     /// `PUT /nitro/v1/config/dospolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/dospolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO stat resource `dos` of ADC group `dos`.

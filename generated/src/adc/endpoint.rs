@@ -113,11 +113,11 @@ impl rt::Resource for Endpointinfo {
 impl Endpointinfo {
     /// `POST /nitro/v1/config/endpointinfo` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v1/config/endpointinfo` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `GET /nitro/v1/config/endpointinfo?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -131,7 +131,7 @@ impl Endpointinfo {
     }
     /// `POST /nitro/v1/config/endpointinfo?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["endpointname"])
     }
     /// `GET /nitro/v1/config/endpointinfo` (method inferred: the reference gives none)
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -143,14 +143,14 @@ impl Endpointinfo {
     }
     /// `PUT /nitro/v1/config/endpointinfo` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v1/config/endpointinfo` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v1/config/endpointinfo?action=clear` (method inferred: the reference gives none)
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[0, 1, 2, 3])
     }
 }

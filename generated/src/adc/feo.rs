@@ -302,11 +302,25 @@ impl Feoaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 15, 20, 21, 22, 24, 25, 26, 28, 31, 32,
+                33, 34, 35,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/feoaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 15, 20, 21, 22, 24, 25, 26, 28, 31, 32,
+                33, 34, 35,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/feoaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -318,7 +332,7 @@ impl Feoaction {
     }
     /// `POST /nitro/v1/config/feoaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/feoaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -334,11 +348,23 @@ impl Feoaction {
     }
     /// `PUT /nitro/v1/config/feoaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 15, 20, 21, 22, 24, 25, 26, 28, 31, 32,
+                33, 34, 35,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/feoaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 15, 20, 21, 22, 24, 25, 26, 28, 31, 32,
+                33, 34, 35,
+            ],
+        )
     }
 }
 /// NITRO binding resource `feoglobal_binding` of ADC group `feo`.
@@ -590,11 +616,11 @@ impl FeoglobalFeopolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/feoglobal_feopolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/feoglobal_feopolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -759,7 +785,7 @@ impl Feoparameter {
     }
     /// `PUT /nitro/v1/config/feoparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4, 5])
     }
 }
 /// NITRO config resource `feopolicy` of ADC group `feo`.
@@ -886,11 +912,11 @@ impl Feopolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 6])
     }
     /// `POST /nitro/v1/config/feopolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 6])
     }
     /// `GET /nitro/v1/config/feopolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -902,7 +928,7 @@ impl Feopolicy {
     }
     /// `POST /nitro/v1/config/feopolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/feopolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -918,11 +944,11 @@ impl Feopolicy {
     }
     /// `PUT /nitro/v1/config/feopolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 6])
     }
     /// `PUT /nitro/v1/config/feopolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 6])
     }
 }
 /// NITRO binding resource `feopolicy_binding` of ADC group `feo`.

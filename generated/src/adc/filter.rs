@@ -189,11 +189,11 @@ impl Filteraction {
     ///
     /// Mandatory: `name`, `qual`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v1/config/filteraction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/filteraction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -205,7 +205,7 @@ impl Filteraction {
     }
     /// `POST /nitro/v1/config/filteraction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/filteraction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -221,11 +221,11 @@ impl Filteraction {
     }
     /// `PUT /nitro/v1/config/filteraction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/filteraction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 6, 7, 8])
     }
 }
 /// NITRO binding resource `filterglobal_binding` of ADC group `filter`.
@@ -409,11 +409,11 @@ impl FilterglobalFilterpolicyBinding {
     ///
     /// Mandatory: `policyname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/filterglobal_filterpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/filterglobal_filterpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -542,7 +542,7 @@ impl Filterhtmlinjectionparameter {
     }
     /// `PUT /nitro/v1/config/filterhtmlinjectionparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `filterhtmlinjectionvariable` of ADC group `filter`.
@@ -665,11 +665,11 @@ impl Filterhtmlinjectionvariable {
     ///
     /// Mandatory: `variable`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4])
     }
     /// `POST /nitro/v1/config/filterhtmlinjectionvariable` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4])
     }
     /// `GET /nitro/v1/config/filterhtmlinjectionvariable?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -681,7 +681,7 @@ impl Filterhtmlinjectionvariable {
     }
     /// `POST /nitro/v1/config/filterhtmlinjectionvariable?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/filterhtmlinjectionvariable/{variable}`
     pub fn get(variable: &str) -> rt::Request<Vec<Self>> {
@@ -697,11 +697,11 @@ impl Filterhtmlinjectionvariable {
     }
     /// `PUT /nitro/v1/config/filterhtmlinjectionvariable`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4])
     }
     /// `PUT /nitro/v1/config/filterhtmlinjectionvariable` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4])
     }
 }
 /// NITRO config resource `filterpolicy` of ADC group `filter`.
@@ -814,11 +814,11 @@ impl Filterpolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/filterpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/filterpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -830,7 +830,7 @@ impl Filterpolicy {
     }
     /// `POST /nitro/v1/config/filterpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/filterpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -842,11 +842,11 @@ impl Filterpolicy {
     }
     /// `PUT /nitro/v1/config/filterpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/filterpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 5])
     }
 }
 /// NITRO binding resource `filterpolicy_binding` of ADC group `filter`.
@@ -1488,7 +1488,7 @@ impl Filterpostbodyinjection {
     }
     /// `PUT /nitro/v1/config/filterpostbodyinjection`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `filterprebodyinjection` of ADC group `filter`.
@@ -1574,6 +1574,6 @@ impl Filterprebodyinjection {
     }
     /// `PUT /nitro/v1/config/filterprebodyinjection`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }

@@ -102,7 +102,7 @@ impl rt::Resource for Gslbconfig {
 impl Gslbconfig {
     /// `POST /nitro/v1/config/gslbconfig?action=sync`
     pub fn sync(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "sync")
+        rt::Request::action_only(self, "sync", &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `gslbdomain` of ADC group `gslb`.
@@ -1610,7 +1610,7 @@ impl Gslbldnsentries {
     }
     /// `POST /nitro/v1/config/gslbldnsentries?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[3])
     }
 }
 /// NITRO config resource `gslbldnsentry` of ADC group `gslb`.
@@ -1977,7 +1977,7 @@ impl Gslbparameter {
     }
     /// `PUT /nitro/v1/config/gslbparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 6, 12, 13, 14, 17, 20])
     }
 }
 /// NITRO config resource `gslbrunningconfig` of ADC group `gslb`.
@@ -2631,11 +2631,25 @@ impl Gslbservice {
     ///
     /// Mandatory: `servicename`, `sitename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 6, 7, 8, 9, 10, 16, 17, 18, 20, 21, 22, 26, 27, 28, 29, 30, 31,
+                34, 36, 37, 38, 39, 40, 41, 42, 43, 44, 48,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/gslbservice` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 6, 7, 8, 9, 10, 16, 17, 18, 20, 21, 22, 26, 27, 28, 29, 30, 31,
+                34, 36, 37, 38, 39, 40, 41, 42, 43, 44, 48,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/gslbservice?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2647,7 +2661,7 @@ impl Gslbservice {
     }
     /// `POST /nitro/v1/config/gslbservice?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/gslbservice/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -2663,25 +2677,51 @@ impl Gslbservice {
     }
     /// `PUT /nitro/v1/config/gslbservice`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 8, 10, 16, 17, 19, 20, 21, 22, 23, 26, 27, 28, 29, 30, 31, 36,
+                37, 39, 42, 43, 51, 52, 53,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/gslbservice` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 8, 10, 16, 17, 19, 20, 21, 22, 23, 26, 27, 28, 29, 30, 31, 36,
+                37, 39, 42, 43, 51, 52, 53,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/gslbservice?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                1, 2, 3, 6, 7, 8, 9, 10, 16, 17, 18, 19, 20, 21, 22, 23, 26, 27, 28, 29,
+                30, 31, 32, 34, 36, 37, 38, 39, 40, 41, 42, 43, 44, 48, 51, 52, 53,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/gslbservice?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                1, 2, 3, 6, 7, 8, 9, 10, 16, 17, 18, 19, 20, 21, 22, 23, 26, 27, 28, 29,
+                30, 31, 32, 34, 36, 37, 38, 39, 40, 41, 42, 43, 44, 48, 51, 52, 53,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/gslbservice?action=rename`
     ///
     /// Mandatory: `servicename`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[32, 39])
     }
 }
 /// NITRO binding resource `gslbservice_binding` of ADC group `gslb`.
@@ -2868,11 +2908,11 @@ impl GslbserviceDnsviewBinding {
     ///
     /// Mandatory: `servicename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/gslbservice_dnsview_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/gslbservice_dnsview_binding/{servicename}?count=yes`
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -2886,7 +2926,7 @@ impl GslbserviceDnsviewBinding {
     }
     /// `POST /nitro/v1/config/gslbservice_dnsview_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["viewname"])
     }
     /// `GET /nitro/v1/config/gslbservice_dnsview_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -3066,11 +3106,11 @@ impl GslbserviceLbmonitorBinding {
     ///
     /// Mandatory: `servicename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 9, 14, 16])
     }
     /// `PUT /nitro/v1/config/gslbservice_lbmonitor_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 9, 14, 16])
     }
     /// `GET /nitro/v1/config/gslbservice_lbmonitor_binding/{servicename}?count=yes`
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -3084,7 +3124,7 @@ impl GslbserviceLbmonitorBinding {
     }
     /// `POST /nitro/v1/config/gslbservice_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["monitor_name"])
     }
     /// `GET /nitro/v1/config/gslbservice_lbmonitor_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -3711,11 +3751,19 @@ impl Gslbservicegroup {
     ///
     /// Mandatory: `servicegroupname`, `servicetype`, `sitename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 3, 4, 5, 8, 9, 11, 17, 20, 21, 27, 38, 40, 41, 42, 44, 49],
+        )
     }
     /// `POST /nitro/v1/config/gslbservicegroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 3, 4, 5, 8, 9, 11, 17, 20, 21, 27, 38, 40, 41, 42, 44, 49],
+        )
     }
     /// `GET /nitro/v1/config/gslbservicegroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3727,7 +3775,7 @@ impl Gslbservicegroup {
     }
     /// `POST /nitro/v1/config/gslbservicegroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/gslbservicegroup/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -3743,29 +3791,41 @@ impl Gslbservicegroup {
     }
     /// `PUT /nitro/v1/config/gslbservicegroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 4, 5, 8, 9, 11, 12, 16, 17, 20, 21, 22, 27, 32, 33, 34, 35, 38, 42,
+                43, 49, 51,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/gslbservicegroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 4, 5, 8, 9, 11, 12, 16, 17, 20, 21, 22, 27, 32, 33, 34, 35, 38, 42,
+                43, 49, 51,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/gslbservicegroup?action=disable`
     ///
     /// Mandatory: `servicegroupname`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[10, 13, 32, 35, 38])
     }
     /// `POST /nitro/v1/config/gslbservicegroup?action=enable`
     ///
     /// Mandatory: `servicegroupname`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[32, 35, 38])
     }
     /// `POST /nitro/v1/config/gslbservicegroup?action=rename`
     ///
     /// Mandatory: `servicegroupname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[28, 38])
     }
 }
 /// NITRO binding resource `gslbservicegroup_binding` of ADC group `gslb`.
@@ -4146,11 +4206,19 @@ impl GslbservicegroupGslbservicegroupmemberBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[4, 5, 8, 10, 11, 12, 13, 14, 15, 21],
+        )
     }
     /// `PUT /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[4, 5, 8, 10, 11, 12, 13, 14, 15, 21],
+        )
     }
     /// `GET /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -4158,13 +4226,13 @@ impl GslbservicegroupGslbservicegroupmemberBinding {
     }
     /// `DELETE /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding/{servicegroupname}`
     ///
-    /// Arguments: `ip`, `servername`, `port`.
+    /// Arguments: `servername|ip`, `port`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::delete(self, &["ip", "servername", "port"])
+        rt::Request::delete(self, &["servername|ip", "port"])
     }
     /// `POST /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servername|ip", "port"])
     }
     /// `GET /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -4176,11 +4244,19 @@ impl GslbservicegroupGslbservicegroupmemberBinding {
     }
     /// `POST /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 20, 21],
+        )
     }
     /// `POST /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 20, 21],
+        )
     }
 }
 /// NITRO binding resource `gslbservicegroup_lbmonitor_binding` of ADC group `gslb`.
@@ -4370,11 +4446,19 @@ impl GslbservicegroupLbmonitorBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(
+            self,
+            rt::Method::Put,
+            &[1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `PUT /nitro/v1/config/gslbservicegroup_lbmonitor_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/gslbservicegroup_lbmonitor_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -4388,7 +4472,7 @@ impl GslbservicegroupLbmonitorBinding {
     }
     /// `POST /nitro/v1/config/gslbservicegroup_lbmonitor_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["port", "monitor_name"])
     }
     /// `GET /nitro/v1/config/gslbservicegroup_lbmonitor_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -4801,6 +4885,7 @@ impl rt::Model for Gslbsite {
         "triggermonitor",
         "version",
     ];
+    const SECRETS: &'static [u16] = &[16];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4899,11 +4984,19 @@ impl Gslbsite {
     ///
     /// Mandatory: `sitename`, `siteipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 4, 5, 7, 9, 11, 12, 13, 14, 15, 18, 20],
+        )
     }
     /// `POST /nitro/v1/config/gslbsite` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 4, 5, 7, 9, 11, 12, 13, 14, 15, 18, 20],
+        )
     }
     /// `GET /nitro/v1/config/gslbsite?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4915,7 +5008,7 @@ impl Gslbsite {
     }
     /// `POST /nitro/v1/config/gslbsite?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/gslbsite/{sitename}`
     pub fn get(sitename: &str) -> rt::Request<Vec<Self>> {
@@ -4931,15 +5024,19 @@ impl Gslbsite {
     }
     /// `PUT /nitro/v1/config/gslbsite`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5, 7, 13, 15, 20])
     }
     /// `PUT /nitro/v1/config/gslbsite` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 4, 5, 7, 13, 15, 20])
     }
     /// `POST /nitro/v1/config/gslbsite?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(
+            self,
+            "rename",
+            &[1, 2, 4, 5, 6, 7, 9, 11, 12, 13, 14, 15, 16, 18, 20],
+        )
     }
 }
 /// NITRO binding resource `gslbsite_binding` of ADC group `gslb`.
@@ -6535,11 +6632,25 @@ impl Gslbvserver {
     ///
     /// Mandatory: `name`, `servicetype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 4, 5, 7, 8, 13, 14, 16, 17, 18, 19, 22, 24, 26, 27, 28, 33, 34, 35,
+                42, 45, 46, 47, 48, 49, 50, 55, 57, 61, 62,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/gslbvserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 4, 5, 7, 8, 13, 14, 16, 17, 18, 19, 22, 24, 26, 27, 28, 33, 34, 35,
+                42, 45, 46, 47, 48, 49, 50, 55, 57, 61, 62,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/gslbvserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6551,7 +6662,7 @@ impl Gslbvserver {
     }
     /// `POST /nitro/v1/config/gslbvserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/gslbvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6567,29 +6678,41 @@ impl Gslbvserver {
     }
     /// `PUT /nitro/v1/config/gslbvserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 22, 24, 26, 27,
+                28, 33, 34, 35, 41, 43, 45, 46, 47, 48, 49, 55, 57, 59, 61, 62, 65,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/gslbvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 22, 24, 26, 27,
+                28, 33, 34, 35, 41, 43, 45, 46, 47, 48, 49, 55, 57, 59, 61, 62, 65,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/gslbvserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[27])
     }
     /// `POST /nitro/v1/config/gslbvserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[27])
     }
     /// `POST /nitro/v1/config/gslbvserver?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[27, 29])
     }
 }
 /// NITRO binding resource `gslbvserver_binding` of ADC group `gslb`.
@@ -6848,11 +6971,11 @@ impl GslbvserverDomainBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3, 5, 6, 7, 9, 10])
     }
     /// `PUT /nitro/v1/config/gslbvserver_domain_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 3, 5, 6, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/gslbvserver_domain_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6866,7 +6989,10 @@ impl GslbvserverDomainBinding {
     }
     /// `POST /nitro/v1/config/gslbvserver_domain_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["domainname", "backupipflag", "cookie_domainflag"],
+        )
     }
     /// `GET /nitro/v1/config/gslbvserver_domain_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7092,11 +7218,11 @@ impl GslbvserverGslbserviceBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 10, 15, 20])
     }
     /// `PUT /nitro/v1/config/gslbvserver_gslbservice_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 10, 15, 20])
     }
     /// `GET /nitro/v1/config/gslbvserver_gslbservice_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7110,7 +7236,7 @@ impl GslbvserverGslbserviceBinding {
     }
     /// `POST /nitro/v1/config/gslbvserver_gslbservice_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servicename", "domainname"])
     }
     /// `GET /nitro/v1/config/gslbvserver_gslbservice_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7222,11 +7348,11 @@ impl GslbvserverGslbservicegroupBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3])
     }
     /// `PUT /nitro/v1/config/gslbvserver_gslbservicegroup_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 3])
     }
     /// `GET /nitro/v1/config/gslbvserver_gslbservicegroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7240,7 +7366,7 @@ impl GslbvserverGslbservicegroupBinding {
     }
     /// `POST /nitro/v1/config/gslbvserver_gslbservicegroup_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servicegroupname"])
     }
     /// `GET /nitro/v1/config/gslbvserver_gslbservicegroup_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7601,11 +7727,11 @@ impl rt::Resource for GslbvserverLbpolicyBinding {
 impl GslbvserverLbpolicyBinding {
     /// `PUT /nitro/v1/config/gslbvserver_lbpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/gslbvserver_lbpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/gslbvserver_lbpolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7617,7 +7743,7 @@ impl GslbvserverLbpolicyBinding {
     }
     /// `POST /nitro/v1/config/gslbvserver_lbpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/gslbvserver_lbpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7761,11 +7887,11 @@ impl GslbvserverSpilloverpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/gslbvserver_spilloverpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/gslbvserver_spilloverpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -7779,7 +7905,7 @@ impl GslbvserverSpilloverpolicyBinding {
     }
     /// `POST /nitro/v1/config/gslbvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname"])
     }
     /// `GET /nitro/v1/config/gslbvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

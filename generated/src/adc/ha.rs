@@ -75,7 +75,7 @@ impl rt::Resource for Hafailover {
 impl Hafailover {
     /// `POST /nitro/v1/config/hafailover?action=Force`
     pub fn force(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Force")
+        rt::Request::action_only(self, "Force", &[0])
     }
 }
 /// NITRO config resource `hafiles` of ADC group `ha`.
@@ -198,7 +198,7 @@ impl rt::Resource for Hafiles {
 impl Hafiles {
     /// `POST /nitro/v1/config/hafiles?action=sync`
     pub fn sync(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "sync")
+        rt::Request::action_only(self, "sync", &[0])
     }
 }
 /// NITRO config resource `hanode` of ADC group `ha`.
@@ -483,6 +483,7 @@ impl rt::Model for Hanode {
         "syncstatusstrictmode",
         "syncvlan",
     ];
+    const SECRETS: &'static [u16] = &[27];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -601,11 +602,11 @@ impl Hanode {
     ///
     /// Mandatory: `id`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[15, 17, 18])
     }
     /// `POST /nitro/v1/config/hanode` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[15, 17, 18])
     }
     /// `GET /nitro/v1/config/hanode?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -617,7 +618,7 @@ impl Hanode {
     }
     /// `POST /nitro/v1/config/hanode?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/hanode/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -633,11 +634,11 @@ impl Hanode {
     }
     /// `PUT /nitro/v1/config/hanode`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 6, 10, 11, 12, 14, 15, 20, 21, 31])
     }
     /// `PUT /nitro/v1/config/hanode` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 6, 10, 11, 12, 14, 15, 20, 21, 31])
     }
 }
 /// NITRO binding resource `hanode_binding` of ADC group `ha`.
@@ -1187,11 +1188,11 @@ impl HanodeRoutemonitor6Binding {
     ///
     /// Mandatory: `routemonitor`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/hanode_routemonitor6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/hanode_routemonitor6_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -1205,7 +1206,7 @@ impl HanodeRoutemonitor6Binding {
     }
     /// `POST /nitro/v1/config/hanode_routemonitor6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["routemonitor", "netmask"])
     }
     /// `GET /nitro/v1/config/hanode_routemonitor6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1322,11 +1323,11 @@ impl HanodeRoutemonitorBinding {
     ///
     /// Mandatory: `routemonitor`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/hanode_routemonitor_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/hanode_routemonitor_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -1340,7 +1341,7 @@ impl HanodeRoutemonitorBinding {
     }
     /// `POST /nitro/v1/config/hanode_routemonitor_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["routemonitor", "netmask"])
     }
     /// `GET /nitro/v1/config/hanode_routemonitor_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1441,7 +1442,7 @@ impl rt::Resource for Hasync {
 impl Hasync {
     /// `POST /nitro/v1/config/hasync?action=Force`
     pub fn force(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Force")
+        rt::Request::action_only(self, "Force", &[0, 1])
     }
 }
 /// NITRO stat resource `hanode` of ADC group `ha`.

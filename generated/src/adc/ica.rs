@@ -343,11 +343,15 @@ impl Icaaccessprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 5, 6, 8, 9, 14, 15, 16])
     }
     /// `POST /nitro/v1/config/icaaccessprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 4, 5, 6, 8, 9, 14, 15, 16],
+        )
     }
     /// `GET /nitro/v1/config/icaaccessprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -359,7 +363,7 @@ impl Icaaccessprofile {
     }
     /// `POST /nitro/v1/config/icaaccessprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/icaaccessprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -375,11 +379,11 @@ impl Icaaccessprofile {
     }
     /// `PUT /nitro/v1/config/icaaccessprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 5, 6, 8, 9, 14, 15, 16])
     }
     /// `PUT /nitro/v1/config/icaaccessprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 5, 6, 8, 9, 14, 15, 16])
     }
 }
 /// NITRO config resource `icaaction` of ADC group `ica`.
@@ -538,11 +542,11 @@ impl Icaaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 6, 7])
     }
     /// `POST /nitro/v1/config/icaaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 6, 7])
     }
     /// `GET /nitro/v1/config/icaaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -554,7 +558,7 @@ impl Icaaction {
     }
     /// `POST /nitro/v1/config/icaaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/icaaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -570,17 +574,17 @@ impl Icaaction {
     }
     /// `PUT /nitro/v1/config/icaaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 6, 7])
     }
     /// `PUT /nitro/v1/config/icaaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 6, 7])
     }
     /// `POST /nitro/v1/config/icaaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `icaglobal_binding` of ADC group `ica`.
@@ -836,11 +840,11 @@ impl IcaglobalIcapolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/icaglobal_icapolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/icaglobal_icapolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1046,11 +1050,11 @@ impl Icalatencyprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/icalatencyprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/icalatencyprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1062,7 +1066,7 @@ impl Icalatencyprofile {
     }
     /// `POST /nitro/v1/config/icalatencyprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/icalatencyprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1078,11 +1082,11 @@ impl Icalatencyprofile {
     }
     /// `PUT /nitro/v1/config/icalatencyprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/icalatencyprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `icaparameter` of ADC group `ica`.
@@ -1279,7 +1283,7 @@ impl Icaparameter {
     }
     /// `PUT /nitro/v1/config/icaparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[6])
     }
 }
 /// NITRO config resource `icapolicy` of ADC group `ica`.
@@ -1440,11 +1444,11 @@ impl Icapolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6, 7, 9])
     }
     /// `POST /nitro/v1/config/icapolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6, 7, 9])
     }
     /// `GET /nitro/v1/config/icapolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1456,7 +1460,7 @@ impl Icapolicy {
     }
     /// `POST /nitro/v1/config/icapolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/icapolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1472,17 +1476,17 @@ impl Icapolicy {
     }
     /// `PUT /nitro/v1/config/icapolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 6, 7, 9])
     }
     /// `PUT /nitro/v1/config/icapolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 6, 7, 9])
     }
     /// `POST /nitro/v1/config/icapolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `icapolicy_binding` of ADC group `ica`.

@@ -266,7 +266,7 @@ impl Ipsecparameter {
     }
     /// `PUT /nitro/v1/config/ipsecparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 9])
     }
 }
 /// NITRO config resource `ipsecprofile` of ADC group `ipsec`.
@@ -400,6 +400,7 @@ impl rt::Model for Ipsecprofile {
         "responderonly",
         "retransmissiontime",
     ];
+    const SECRETS: &'static [u16] = &[12, 13];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -490,11 +491,19 @@ impl Ipsecprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17],
+        )
     }
     /// `POST /nitro/v1/config/ipsecprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17],
+        )
     }
     /// `GET /nitro/v1/config/ipsecprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -506,7 +515,7 @@ impl Ipsecprofile {
     }
     /// `POST /nitro/v1/config/ipsecprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ipsecprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -152,11 +152,11 @@ impl Ipsecalgprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/ipsecalgprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/ipsecalgprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -168,7 +168,7 @@ impl Ipsecalgprofile {
     }
     /// `POST /nitro/v1/config/ipsecalgprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ipsecalgprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -184,11 +184,11 @@ impl Ipsecalgprofile {
     }
     /// `PUT /nitro/v1/config/ipsecalgprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/ipsecalgprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `ipsecalgsession` of ADC group `ipsecalg`.
@@ -341,7 +341,7 @@ impl Ipsecalgsession {
     }
     /// `POST /nitro/v1/config/ipsecalgsession?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[1, 3, 5])
     }
 }
 /// NITRO stat resource `ipsecalgcounters` of ADC group `ipsecalg`.

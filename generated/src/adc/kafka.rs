@@ -108,11 +108,11 @@ impl rt::Resource for Kafkacluster {
 impl Kafkacluster {
     /// `POST /nitro/v1/config/kafkacluster` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/kafkacluster` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/kafkacluster?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -124,7 +124,7 @@ impl Kafkacluster {
     }
     /// `POST /nitro/v1/config/kafkacluster?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/kafkacluster/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -213,11 +213,11 @@ impl rt::Resource for KafkaclusterServicegroupBinding {
 impl KafkaclusterServicegroupBinding {
     /// `PUT /nitro/v1/config/kafkacluster_servicegroup_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/kafkacluster_servicegroup_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/kafkacluster_servicegroup_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -229,7 +229,7 @@ impl KafkaclusterServicegroupBinding {
     }
     /// `POST /nitro/v1/config/kafkacluster_servicegroup_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/kafkacluster_servicegroup_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

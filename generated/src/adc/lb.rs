@@ -160,11 +160,11 @@ impl rt::Resource for Lbaction {
 impl Lbaction {
     /// `POST /nitro/v1/config/lbaction` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 4, 5, 7, 9])
     }
     /// `POST /nitro/v1/config/lbaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 4, 5, 7, 9])
     }
     /// `GET /nitro/v1/config/lbaction?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -176,7 +176,7 @@ impl Lbaction {
     }
     /// `POST /nitro/v1/config/lbaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbaction/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -192,15 +192,15 @@ impl Lbaction {
     }
     /// `PUT /nitro/v1/config/lbaction` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5, 7, 9])
     }
     /// `PUT /nitro/v1/config/lbaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 4, 5, 7, 9])
     }
     /// `POST /nitro/v1/config/lbaction?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[1, 4, 5, 7, 9])
     }
 }
 /// NITRO binding resource `lbglobal_lbpolicy_binding` of ADC group `lb`.
@@ -486,11 +486,15 @@ impl rt::Resource for LbglobalLbpolicyBinding {
 impl LbglobalLbpolicyBinding {
     /// `PUT /nitro/v1/config/lbglobal_lbpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbglobal_lbpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Put,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        )
     }
     /// `GET /nitro/v1/config/lbglobal_lbpolicy_binding?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -741,11 +745,19 @@ impl Lbgroup {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 5, 7, 8, 9, 10, 12, 13, 14],
+        )
     }
     /// `POST /nitro/v1/config/lbgroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 5, 7, 8, 9, 10, 12, 13, 14],
+        )
     }
     /// `GET /nitro/v1/config/lbgroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -757,7 +769,7 @@ impl Lbgroup {
     }
     /// `POST /nitro/v1/config/lbgroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbgroup/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -773,17 +785,17 @@ impl Lbgroup {
     }
     /// `PUT /nitro/v1/config/lbgroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 14])
     }
     /// `PUT /nitro/v1/config/lbgroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 14])
     }
     /// `POST /nitro/v1/config/lbgroup?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 6])
     }
 }
 /// NITRO binding resource `lbgroup_binding` of ADC group `lb`.
@@ -953,11 +965,11 @@ impl LbgroupLbvserverBinding {
     ///
     /// Mandatory: `name`, `vservername`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lbgroup_lbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lbgroup_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -971,7 +983,7 @@ impl LbgroupLbvserverBinding {
     }
     /// `POST /nitro/v1/config/lbgroup_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vservername"])
     }
     /// `GET /nitro/v1/config/lbgroup_lbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1123,11 +1135,11 @@ impl Lbmetrictable {
     ///
     /// Mandatory: `metrictable`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[5])
     }
     /// `POST /nitro/v1/config/lbmetrictable` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[5])
     }
     /// `GET /nitro/v1/config/lbmetrictable?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1139,7 +1151,7 @@ impl Lbmetrictable {
     }
     /// `POST /nitro/v1/config/lbmetrictable?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbmetrictable/{metrictable}`
     pub fn get(metrictable: &str) -> rt::Request<Vec<Self>> {
@@ -1151,11 +1163,11 @@ impl Lbmetrictable {
     }
     /// `PUT /nitro/v1/config/lbmetrictable`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 4, 5])
     }
     /// `PUT /nitro/v1/config/lbmetrictable` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 4, 5])
     }
 }
 /// NITRO binding resource `lbmetrictable_binding` of ADC group `lb`.
@@ -1359,11 +1371,11 @@ impl LbmetrictableMetricBinding {
     ///
     /// Mandatory: `metrictable`, `metric`, `Snmpoid`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 2, 3])
     }
     /// `PUT /nitro/v1/config/lbmetrictable_metric_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 2, 3])
     }
     /// `GET /nitro/v1/config/lbmetrictable_metric_binding/{metrictable}?count=yes`
     pub fn count(metrictable: &str) -> rt::Request<u64> {
@@ -1377,7 +1389,7 @@ impl LbmetrictableMetricBinding {
     }
     /// `POST /nitro/v1/config/lbmetrictable_metric_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["metric"])
     }
     /// `GET /nitro/v1/config/lbmetrictable_metric_binding/{metrictable}`
     pub fn get(metrictable: &str) -> rt::Request<Vec<Self>> {
@@ -3512,6 +3524,7 @@ impl rt::Model for Lbmonitor {
         "vendorspecificvendorid",
         "weight",
     ];
+    const SECRETS: &'static [u16] = &[59, 67, 80];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3806,11 +3819,33 @@ impl Lbmonitor {
     ///
     /// Mandatory: `monitorname`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24,
+                25, 26, 27, 28, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45, 47, 50,
+                53, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+                72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 83, 86, 87, 88, 89, 90, 92, 93,
+                94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109,
+                110, 111, 112, 113, 114, 115, 116, 117, 118,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/lbmonitor` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24,
+                25, 26, 27, 28, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45, 47, 50,
+                53, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+                72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 83, 86, 87, 88, 89, 90, 92, 93,
+                94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109,
+                110, 111, 112, 113, 114, 115, 116, 117, 118,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/lbmonitor?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3822,7 +3857,7 @@ impl Lbmonitor {
     }
     /// `POST /nitro/v1/config/lbmonitor?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbmonitor/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
@@ -3838,19 +3873,39 @@ impl Lbmonitor {
     }
     /// `PUT /nitro/v1/config/lbmonitor`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24,
+                25, 26, 27, 28, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45, 46, 47,
+                48, 49, 50, 53, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68,
+                69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 83, 86, 87, 88, 89,
+                90, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106,
+                107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/lbmonitor` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24,
+                25, 26, 27, 28, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45, 46, 47,
+                48, 49, 50, 53, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68,
+                69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 83, 86, 87, 88, 89,
+                90, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106,
+                107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/lbmonitor?action=disable`
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[50, 84, 85])
     }
     /// `POST /nitro/v1/config/lbmonitor?action=enable`
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[50, 84, 85])
     }
 }
 /// NITRO binding resource `lbmonitor_binding` of ADC group `lb`.
@@ -4081,11 +4136,11 @@ impl LbmonitorMetricBinding {
     ///
     /// Mandatory: `monitorname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/lbmonitor_metric_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/lbmonitor_metric_binding/{monitorname}?count=yes`
     pub fn count(monitorname: &str) -> rt::Request<u64> {
@@ -4099,7 +4154,7 @@ impl LbmonitorMetricBinding {
     }
     /// `POST /nitro/v1/config/lbmonitor_metric_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["metric"])
     }
     /// `GET /nitro/v1/config/lbmonitor_metric_binding/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
@@ -4239,21 +4294,21 @@ impl LbmonitorServiceBinding {
     ///
     /// Mandatory: `monitorname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/lbmonitor_service_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `DELETE /nitro/v1/config/lbmonitor_service_binding/{monitorname}`
     ///
-    /// Arguments: `servicename`, `servicegroupname`.
+    /// Arguments: `servicename|servicegroupname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::delete(self, &["servicename", "servicegroupname"])
+        rt::Request::delete(self, &["servicename|servicegroupname"])
     }
     /// `POST /nitro/v1/config/lbmonitor_service_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servicename|servicegroupname"])
     }
 }
 /// NITRO binding resource `lbmonitor_servicegroup_binding` of ADC group `lb`.
@@ -4385,21 +4440,21 @@ impl LbmonitorServicegroupBinding {
     ///
     /// Mandatory: `monitorname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/lbmonitor_servicegroup_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `DELETE /nitro/v1/config/lbmonitor_servicegroup_binding/{monitorname}`
     ///
-    /// Arguments: `servicename`, `servicegroupname`.
+    /// Arguments: `servicegroupname|servicename`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::delete(self, &["servicename", "servicegroupname"])
+        rt::Request::delete(self, &["servicegroupname|servicename"])
     }
     /// `POST /nitro/v1/config/lbmonitor_servicegroup_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servicegroupname|servicename"])
     }
 }
 /// NITRO binding resource `lbmonitor_sslcertkey_binding` of ADC group `lb`.
@@ -4540,11 +4595,11 @@ impl LbmonitorSslcertkeyBinding {
     ///
     /// Mandatory: `monitorname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/lbmonitor_sslcertkey_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/lbmonitor_sslcertkey_binding/{monitorname}?count=yes`
     pub fn count(monitorname: &str) -> rt::Request<u64> {
@@ -4558,7 +4613,7 @@ impl LbmonitorSslcertkeyBinding {
     }
     /// `POST /nitro/v1/config/lbmonitor_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["certkeyname", "ca"])
     }
     /// `GET /nitro/v1/config/lbmonitor_sslcertkey_binding/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
@@ -4867,6 +4922,7 @@ impl rt::Model for Lbparameter {
         "usesecuredpersistencecookie",
         "vserverspecificmac",
     ];
+    const SECRETS: &'static [u16] = &[5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4985,7 +5041,7 @@ impl Lbparameter {
     }
     /// `PUT /nitro/v1/config/lbparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5, 9, 15, 16, 18, 20, 22, 25, 26, 27, 28])
     }
 }
 /// NITRO config resource `lbpersistentsessions` of ADC group `lb`.
@@ -5153,7 +5209,7 @@ impl Lbpersistentsessions {
     }
     /// `POST /nitro/v1/config/lbpersistentsessions?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[8, 15])
     }
 }
 /// NITRO config resource `lbpolicy` of ADC group `lb`.
@@ -5300,11 +5356,11 @@ impl rt::Resource for Lbpolicy {
 impl Lbpolicy {
     /// `POST /nitro/v1/config/lbpolicy` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/lbpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/lbpolicy?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -5316,7 +5372,7 @@ impl Lbpolicy {
     }
     /// `POST /nitro/v1/config/lbpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbpolicy/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5332,15 +5388,15 @@ impl Lbpolicy {
     }
     /// `PUT /nitro/v1/config/lbpolicy` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/lbpolicy?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[0, 2, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `lbpolicylabel` of ADC group `lb`.
@@ -5526,11 +5582,11 @@ impl rt::Resource for Lbpolicylabel {
 impl Lbpolicylabel {
     /// `POST /nitro/v1/config/lbpolicylabel` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 4, 6, 8])
     }
     /// `POST /nitro/v1/config/lbpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 4, 6, 8])
     }
     /// `GET /nitro/v1/config/lbpolicylabel?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -5542,7 +5598,7 @@ impl Lbpolicylabel {
     }
     /// `POST /nitro/v1/config/lbpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbpolicylabel/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -5554,7 +5610,7 @@ impl Lbpolicylabel {
     }
     /// `POST /nitro/v1/config/lbpolicylabel?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[0, 4, 6, 8])
     }
 }
 /// NITRO binding resource `lbpolicylabel_lbpolicy_binding` of ADC group `lb`.
@@ -5677,11 +5733,11 @@ impl rt::Resource for LbpolicylabelLbpolicyBinding {
 impl LbpolicylabelLbpolicyBinding {
     /// `PUT /nitro/v1/config/lbpolicylabel_lbpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/lbpolicylabel_lbpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/lbpolicylabel_lbpolicy_binding/{labelname}?count=yes` (method inferred: the reference gives none)
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -5693,7 +5749,7 @@ impl LbpolicylabelLbpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbpolicylabel_lbpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbpolicylabel_lbpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -5864,6 +5920,7 @@ impl rt::Model for Lbprofile {
         "usesecuredpersistencecookie",
         "vsvrcount",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -5952,11 +6009,11 @@ impl Lbprofile {
     ///
     /// Mandatory: `lbprofilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 5, 9, 11, 14, 15])
     }
     /// `POST /nitro/v1/config/lbprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 5, 9, 11, 14, 15])
     }
     /// `GET /nitro/v1/config/lbprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5968,7 +6025,7 @@ impl Lbprofile {
     }
     /// `POST /nitro/v1/config/lbprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbprofile/{lbprofilename}`
     pub fn get(lbprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -5984,11 +6041,11 @@ impl Lbprofile {
     }
     /// `PUT /nitro/v1/config/lbprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5, 9, 11, 14, 15])
     }
     /// `PUT /nitro/v1/config/lbprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5, 9, 11, 14, 15])
     }
 }
 /// NITRO config resource `lbroute` of ADC group `lb`.
@@ -6105,11 +6162,11 @@ impl Lbroute {
     ///
     /// Mandatory: `network`, `netmask`, `gatewayname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/lbroute` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/lbroute?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6123,7 +6180,7 @@ impl Lbroute {
     }
     /// `POST /nitro/v1/config/lbroute?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbroute`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -6237,11 +6294,11 @@ impl Lbroute6 {
     ///
     /// Mandatory: `network`, `gatewayname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4])
     }
     /// `POST /nitro/v1/config/lbroute6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/lbroute6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6253,7 +6310,7 @@ impl Lbroute6 {
     }
     /// `POST /nitro/v1/config/lbroute6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbroute6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -6411,7 +6468,7 @@ impl Lbsipparameters {
     }
     /// `PUT /nitro/v1/config/lbsipparameters`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `lbvserver` of ADC group `lb`.
@@ -8343,11 +8400,33 @@ impl Lbvserver {
     ///
     /// Mandatory: `name`, `servicetype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 18, 19, 20, 24, 27, 28, 29, 30, 31,
+                32, 34, 37, 42, 44, 46, 47, 48, 49, 52, 53, 54, 55, 57, 60, 61, 63, 64,
+                65, 66, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 79, 80, 81, 84, 87, 88,
+                89, 90, 92, 93, 98, 99, 100, 101, 102, 105, 106, 108, 109, 110, 112, 113,
+                114, 115, 116, 118, 120, 121, 122, 123, 124, 125, 126, 127, 128, 134,
+                135, 138, 140, 142, 144, 145, 148,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/lbvserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 18, 19, 20, 24, 27, 28, 29, 30, 31,
+                32, 34, 37, 42, 44, 46, 47, 48, 49, 52, 53, 54, 55, 57, 60, 61, 63, 64,
+                65, 66, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 79, 80, 81, 84, 87, 88,
+                89, 90, 92, 93, 98, 99, 100, 101, 102, 105, 106, 108, 109, 110, 112, 113,
+                114, 115, 116, 118, 120, 121, 122, 123, 124, 125, 126, 127, 128, 134,
+                135, 138, 140, 142, 144, 145, 148,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/lbvserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8359,7 +8438,7 @@ impl Lbvserver {
     }
     /// `POST /nitro/v1/config/lbvserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8375,29 +8454,49 @@ impl Lbvserver {
     }
     /// `PUT /nitro/v1/config/lbvserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 18, 19, 20, 24, 27, 28, 29, 30, 31,
+                32, 34, 37, 42, 44, 46, 47, 48, 49, 52, 53, 54, 55, 57, 60, 61, 63, 64,
+                65, 66, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 79, 80, 81, 84, 87, 88,
+                89, 90, 93, 98, 99, 100, 101, 102, 106, 108, 109, 110, 112, 113, 114,
+                115, 116, 118, 119, 121, 122, 123, 124, 125, 126, 127, 134, 138, 140,
+                142, 144, 145, 148, 150,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/lbvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 18, 19, 20, 24, 27, 28, 29, 30, 31,
+                32, 34, 37, 42, 44, 46, 47, 48, 49, 52, 53, 54, 55, 57, 60, 61, 63, 64,
+                65, 66, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 79, 80, 81, 84, 87, 88,
+                89, 90, 93, 98, 99, 100, 101, 102, 106, 108, 109, 110, 112, 113, 114,
+                115, 116, 118, 119, 121, 122, 123, 124, 125, 126, 127, 134, 138, 140,
+                142, 144, 145, 148, 150,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/lbvserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[75])
     }
     /// `POST /nitro/v1/config/lbvserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[75])
     }
     /// `POST /nitro/v1/config/lbvserver?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[75, 78])
     }
 }
 /// NITRO binding resource `lbvserver_analyticsprofile_binding` of ADC group `lb`.
@@ -8501,11 +8600,11 @@ impl LbvserverAnalyticsprofileBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lbvserver_analyticsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lbvserver_analyticsprofile_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8519,7 +8618,7 @@ impl LbvserverAnalyticsprofileBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["analyticsprofile"])
     }
     /// `GET /nitro/v1/config/lbvserver_analyticsprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8682,11 +8781,11 @@ impl LbvserverAppflowpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_appflowpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_appflowpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8700,7 +8799,7 @@ impl LbvserverAppflowpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8854,11 +8953,11 @@ impl LbvserverAppfwpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_appfwpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_appfwpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8872,7 +8971,7 @@ impl LbvserverAppfwpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_appfwpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9015,11 +9114,11 @@ impl LbvserverAppqoepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_appqoepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_appqoepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9033,7 +9132,7 @@ impl LbvserverAppqoepolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_appqoepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_appqoepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9187,11 +9286,11 @@ impl LbvserverAuditnslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_auditnslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9205,7 +9304,7 @@ impl LbvserverAuditnslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9359,11 +9458,11 @@ impl LbvserverAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_auditsyslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9377,7 +9476,7 @@ impl LbvserverAuditsyslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9531,11 +9630,11 @@ impl LbvserverAuthorizationpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_authorizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_authorizationpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9549,7 +9648,7 @@ impl LbvserverAuthorizationpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_authorizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_authorizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9963,11 +10062,11 @@ impl rt::Resource for LbvserverBotpolicyBinding {
 impl LbvserverBotpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_botpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/lbvserver_botpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lbvserver_botpolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -9979,7 +10078,7 @@ impl LbvserverBotpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_botpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbvserver_botpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10122,11 +10221,11 @@ impl LbvserverCachepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_cachepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_cachepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10140,7 +10239,7 @@ impl LbvserverCachepolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10276,11 +10375,11 @@ impl LbvserverCapolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/lbvserver_capolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lbvserver_capolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10294,7 +10393,7 @@ impl LbvserverCapolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_capolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_capolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10448,11 +10547,11 @@ impl LbvserverCmppolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_cmppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_cmppolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10466,7 +10565,7 @@ impl LbvserverCmppolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_cmppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_cmppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10628,11 +10727,11 @@ impl LbvserverContentinspectionpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_contentinspectionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_contentinspectionpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10646,7 +10745,7 @@ impl LbvserverContentinspectionpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_contentinspectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_contentinspectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10951,11 +11050,11 @@ impl LbvserverDnspolicy64Binding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_dnspolicy64_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_dnspolicy64_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10969,7 +11068,7 @@ impl LbvserverDnspolicy64Binding {
     }
     /// `POST /nitro/v1/config/lbvserver_dnspolicy64_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_dnspolicy64_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11219,11 +11318,11 @@ impl LbvserverFeopolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_feopolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_feopolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11237,7 +11336,7 @@ impl LbvserverFeopolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11384,11 +11483,11 @@ impl LbvserverFilterpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/lbvserver_filterpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lbvserver_filterpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11402,7 +11501,7 @@ impl LbvserverFilterpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_filterpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_filterpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11583,11 +11682,11 @@ impl rt::Resource for LbvserverLbpolicyBinding {
 impl LbvserverLbpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_lbpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/lbvserver_lbpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lbvserver_lbpolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11599,7 +11698,7 @@ impl LbvserverLbpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_lbpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbvserver_lbpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11737,11 +11836,11 @@ impl LbvserverPqpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/lbvserver_pqpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lbvserver_pqpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11755,7 +11854,7 @@ impl LbvserverPqpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_pqpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_pqpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11898,11 +11997,11 @@ impl LbvserverResponderpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_responderpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_responderpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11916,7 +12015,7 @@ impl LbvserverResponderpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12059,11 +12158,11 @@ impl LbvserverRewritepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_rewritepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_rewritepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12077,7 +12176,7 @@ impl LbvserverRewritepolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12213,11 +12312,11 @@ impl LbvserverScpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/lbvserver_scpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lbvserver_scpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12231,7 +12330,7 @@ impl LbvserverScpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_scpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_scpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12570,11 +12669,11 @@ impl LbvserverServiceBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[5, 10, 11, 16])
     }
     /// `PUT /nitro/v1/config/lbvserver_service_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[5, 10, 11, 16])
     }
     /// `GET /nitro/v1/config/lbvserver_service_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12582,13 +12681,13 @@ impl LbvserverServiceBinding {
     }
     /// `DELETE /nitro/v1/config/lbvserver_service_binding/{name}`
     ///
-    /// Arguments: `servicename`, `servicegroupname`.
+    /// Arguments: `servicename|servicegroupname`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::delete(self, &["servicename", "servicegroupname"])
+        rt::Request::delete(self, &["servicename|servicegroupname"])
     }
     /// `POST /nitro/v1/config/lbvserver_service_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servicename|servicegroupname"])
     }
     /// `GET /nitro/v1/config/lbvserver_service_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12709,11 +12808,11 @@ impl LbvserverServicegroupBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/lbvserver_servicegroup_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/lbvserver_servicegroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12721,13 +12820,13 @@ impl LbvserverServicegroupBinding {
     }
     /// `DELETE /nitro/v1/config/lbvserver_servicegroup_binding/{name}`
     ///
-    /// Arguments: `servicename`, `servicegroupname`.
+    /// Arguments: `servicegroupname|servicename`.
     pub fn delete(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::delete(self, &["servicename", "servicegroupname"])
+        rt::Request::delete(self, &["servicegroupname|servicename"])
     }
     /// `POST /nitro/v1/config/lbvserver_servicegroup_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servicegroupname|servicename"])
     }
     /// `GET /nitro/v1/config/lbvserver_servicegroup_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13185,11 +13284,11 @@ impl LbvserverSpilloverpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_spilloverpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_spilloverpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13203,7 +13302,7 @@ impl LbvserverSpilloverpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_spilloverpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13346,11 +13445,11 @@ impl LbvserverTmtrafficpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_tmtrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_tmtrafficpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13364,7 +13463,7 @@ impl LbvserverTmtrafficpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_tmtrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_tmtrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13507,11 +13606,11 @@ impl LbvserverTransformpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_transformpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_transformpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13525,7 +13624,7 @@ impl LbvserverTransformpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_transformpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_transformpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13692,11 +13791,11 @@ impl LbvserverVideooptimizationdetectionpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_videooptimizationdetectionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationdetectionpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13710,7 +13809,7 @@ impl LbvserverVideooptimizationdetectionpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_videooptimizationdetectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationdetectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13876,11 +13975,11 @@ impl LbvserverVideooptimizationpacingpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/lbvserver_videooptimizationpacingpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationpacingpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -13894,7 +13993,7 @@ impl LbvserverVideooptimizationpacingpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_videooptimizationpacingpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "bindpoint", "priority"])
     }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationpacingpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14045,11 +14144,11 @@ impl rt::Resource for LbvserverVideooptimizationpolicyBinding {
 impl LbvserverVideooptimizationpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_videooptimizationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/lbvserver_videooptimizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -14061,7 +14160,7 @@ impl LbvserverVideooptimizationpolicyBinding {
     }
     /// `POST /nitro/v1/config/lbvserver_videooptimizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbvserver_videooptimizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14216,11 +14315,11 @@ impl Lbwlm {
     ///
     /// Mandatory: `wlmname`, `lbuid`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 7])
     }
     /// `POST /nitro/v1/config/lbwlm` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 7])
     }
     /// `GET /nitro/v1/config/lbwlm?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -14232,7 +14331,7 @@ impl Lbwlm {
     }
     /// `POST /nitro/v1/config/lbwlm?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lbwlm/{wlmname}`
     pub fn get(wlmname: &str) -> rt::Request<Vec<Self>> {
@@ -14248,11 +14347,11 @@ impl Lbwlm {
     }
     /// `PUT /nitro/v1/config/lbwlm`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 7])
     }
     /// `PUT /nitro/v1/config/lbwlm` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 7])
     }
 }
 /// NITRO binding resource `lbwlm_binding` of ADC group `lb`.
@@ -14422,11 +14521,11 @@ impl LbwlmLbvserverBinding {
     ///
     /// Mandatory: `wlmname`, `vservername`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lbwlm_lbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lbwlm_lbvserver_binding/{wlmname}?count=yes`
     pub fn count(wlmname: &str) -> rt::Request<u64> {
@@ -14440,7 +14539,7 @@ impl LbwlmLbvserverBinding {
     }
     /// `POST /nitro/v1/config/lbwlm_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vservername"])
     }
     /// `GET /nitro/v1/config/lbwlm_lbvserver_binding/{wlmname}`
     pub fn get(wlmname: &str) -> rt::Request<Vec<Self>> {

@@ -528,7 +528,7 @@ impl Lldpneighbors {
     }
     /// `POST /nitro/v1/config/lldpneighbors?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[8, 17])
     }
 }
 /// NITRO config resource `lldpparam` of ADC group `lldp`.
@@ -647,7 +647,7 @@ impl Lldpparam {
     }
     /// `PUT /nitro/v1/config/lldpparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO stat resource `lldp` of ADC group `lldp`.

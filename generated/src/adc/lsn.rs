@@ -135,11 +135,11 @@ impl rt::Resource for Lsnappsattributes {
 impl Lsnappsattributes {
     /// `POST /nitro/v1/config/lsnappsattributes` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v1/config/lsnappsattributes` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `GET /nitro/v1/config/lsnappsattributes?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -151,7 +151,7 @@ impl Lsnappsattributes {
     }
     /// `POST /nitro/v1/config/lsnappsattributes?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnappsattributes/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -167,11 +167,11 @@ impl Lsnappsattributes {
     }
     /// `PUT /nitro/v1/config/lsnappsattributes` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v1/config/lsnappsattributes` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `lsnappsprofile` of ADC group `lsn`.
@@ -394,11 +394,11 @@ impl Lsnappsprofile {
     ///
     /// Mandatory: `appsprofilename`, `transportprotocol`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v1/config/lsnappsprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/lsnappsprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -410,7 +410,7 @@ impl Lsnappsprofile {
     }
     /// `POST /nitro/v1/config/lsnappsprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnappsprofile/{appsprofilename}`
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -426,11 +426,11 @@ impl Lsnappsprofile {
     }
     /// `PUT /nitro/v1/config/lsnappsprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/lsnappsprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO binding resource `lsnappsprofile_binding` of ADC group `lsn`.
@@ -605,11 +605,11 @@ impl rt::Resource for LsnappsprofileLsnappsattributesBinding {
 impl LsnappsprofileLsnappsattributesBinding {
     /// `PUT /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding/{appsprofilename}?count=yes` (method inferred: the reference gives none)
     pub fn count(appsprofilename: &str) -> rt::Request<u64> {
@@ -621,7 +621,7 @@ impl LsnappsprofileLsnappsattributesBinding {
     }
     /// `POST /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding/{appsprofilename}` (method inferred: the reference gives none)
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -724,11 +724,11 @@ impl LsnappsprofilePortBinding {
     ///
     /// Mandatory: `appsprofilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsnappsprofile_port_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsnappsprofile_port_binding/{appsprofilename}?count=yes`
     pub fn count(appsprofilename: &str) -> rt::Request<u64> {
@@ -742,7 +742,7 @@ impl LsnappsprofilePortBinding {
     }
     /// `POST /nitro/v1/config/lsnappsprofile_port_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["lsnport"])
     }
     /// `GET /nitro/v1/config/lsnappsprofile_port_binding/{appsprofilename}`
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -838,11 +838,11 @@ impl Lsnclient {
     ///
     /// Mandatory: `clientname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/lsnclient` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/lsnclient?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -854,7 +854,7 @@ impl Lsnclient {
     }
     /// `POST /nitro/v1/config/lsnclient?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnclient/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
@@ -1099,11 +1099,11 @@ impl LsnclientNetwork6Binding {
     ///
     /// Mandatory: `clientname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/lsnclient_network6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/lsnclient_network6_binding/{clientname}?count=yes`
     pub fn count(clientname: &str) -> rt::Request<u64> {
@@ -1117,7 +1117,7 @@ impl LsnclientNetwork6Binding {
     }
     /// `POST /nitro/v1/config/lsnclient_network6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["network", "netmask", "network6", "td"])
     }
     /// `GET /nitro/v1/config/lsnclient_network6_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
@@ -1242,11 +1242,11 @@ impl LsnclientNetworkBinding {
     ///
     /// Mandatory: `clientname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/lsnclient_network_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/lsnclient_network_binding/{clientname}?count=yes`
     pub fn count(clientname: &str) -> rt::Request<u64> {
@@ -1260,7 +1260,7 @@ impl LsnclientNetworkBinding {
     }
     /// `POST /nitro/v1/config/lsnclient_network_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["network", "netmask", "td"])
     }
     /// `GET /nitro/v1/config/lsnclient_network_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
@@ -1373,11 +1373,11 @@ impl LsnclientNsacl6Binding {
     ///
     /// Mandatory: `clientname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/lsnclient_nsacl6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/lsnclient_nsacl6_binding/{clientname}?count=yes`
     pub fn count(clientname: &str) -> rt::Request<u64> {
@@ -1391,7 +1391,7 @@ impl LsnclientNsacl6Binding {
     }
     /// `POST /nitro/v1/config/lsnclient_nsacl6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["acl6name", "td"])
     }
     /// `GET /nitro/v1/config/lsnclient_nsacl6_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
@@ -1504,11 +1504,11 @@ impl LsnclientNsaclBinding {
     ///
     /// Mandatory: `clientname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/lsnclient_nsacl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/lsnclient_nsacl_binding/{clientname}?count=yes`
     pub fn count(clientname: &str) -> rt::Request<u64> {
@@ -1522,7 +1522,7 @@ impl LsnclientNsaclBinding {
     }
     /// `POST /nitro/v1/config/lsnclient_nsacl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["aclname", "td"])
     }
     /// `GET /nitro/v1/config/lsnclient_nsacl_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
@@ -2028,11 +2028,19 @@ impl Lsngroup {
     ///
     /// Mandatory: `groupname`, `clientname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v1/config/lsngroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `GET /nitro/v1/config/lsngroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2044,7 +2052,7 @@ impl Lsngroup {
     }
     /// `POST /nitro/v1/config/lsngroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsngroup/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2060,11 +2068,11 @@ impl Lsngroup {
     }
     /// `PUT /nitro/v1/config/lsngroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 6, 8, 10, 11, 12, 13, 14, 15, 16])
     }
     /// `PUT /nitro/v1/config/lsngroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 6, 8, 10, 11, 12, 13, 14, 15, 16])
     }
 }
 /// NITRO binding resource `lsngroup_binding` of ADC group `lsn`.
@@ -2309,11 +2317,11 @@ impl LsngroupIpsecalgprofileBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_ipsecalgprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_ipsecalgprofile_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2327,7 +2335,7 @@ impl LsngroupIpsecalgprofileBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_ipsecalgprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipsecalgprofile"])
     }
     /// `GET /nitro/v1/config/lsngroup_ipsecalgprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2428,11 +2436,11 @@ impl LsngroupLsnappsprofileBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_lsnappsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnappsprofile_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2446,7 +2454,7 @@ impl LsngroupLsnappsprofileBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_lsnappsprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["appsprofilename"])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnappsprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2551,11 +2559,11 @@ impl LsngroupLsnhttphdrlogprofileBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2569,7 +2577,7 @@ impl LsngroupLsnhttphdrlogprofileBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["httphdrlogprofilename"])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2670,11 +2678,11 @@ impl LsngroupLsnlogprofileBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_lsnlogprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnlogprofile_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2688,7 +2696,7 @@ impl LsngroupLsnlogprofileBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_lsnlogprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["logprofilename"])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnlogprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2789,11 +2797,11 @@ impl LsngroupLsnpoolBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_lsnpool_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnpool_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2807,7 +2815,7 @@ impl LsngroupLsnpoolBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_lsnpool_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["poolname"])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnpool_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -2912,11 +2920,11 @@ impl LsngroupLsnrtspalgprofileBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -2930,7 +2938,7 @@ impl LsngroupLsnrtspalgprofileBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["rtspalgprofilename"])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -3035,11 +3043,11 @@ impl LsngroupLsnsipalgprofileBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_lsnsipalgprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnsipalgprofile_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -3053,7 +3061,7 @@ impl LsngroupLsnsipalgprofileBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_lsnsipalgprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["sipalgprofilename"])
     }
     /// `GET /nitro/v1/config/lsngroup_lsnsipalgprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -3158,11 +3166,11 @@ impl LsngroupLsntransportprofileBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_lsntransportprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_lsntransportprofile_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -3176,7 +3184,7 @@ impl LsngroupLsntransportprofileBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_lsntransportprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["transportprofilename"])
     }
     /// `GET /nitro/v1/config/lsngroup_lsntransportprofile_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -3277,11 +3285,11 @@ impl LsngroupPcpserverBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/lsngroup_pcpserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/lsngroup_pcpserver_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -3295,7 +3303,7 @@ impl LsngroupPcpserverBinding {
     }
     /// `POST /nitro/v1/config/lsngroup_pcpserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["pcpserver"])
     }
     /// `GET /nitro/v1/config/lsngroup_pcpserver_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -3445,11 +3453,11 @@ impl Lsnhttphdrlogprofile {
     ///
     /// Mandatory: `httphdrlogprofilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/lsnhttphdrlogprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/lsnhttphdrlogprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3461,7 +3469,7 @@ impl Lsnhttphdrlogprofile {
     }
     /// `POST /nitro/v1/config/lsnhttphdrlogprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnhttphdrlogprofile/{httphdrlogprofilename}`
     pub fn get(httphdrlogprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -3477,11 +3485,11 @@ impl Lsnhttphdrlogprofile {
     }
     /// `PUT /nitro/v1/config/lsnhttphdrlogprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/lsnhttphdrlogprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `lsnip6profile` of ADC group `lsn`.
@@ -3613,11 +3621,11 @@ impl Lsnip6profile {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/lsnip6profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/lsnip6profile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3629,7 +3637,7 @@ impl Lsnip6profile {
     }
     /// `POST /nitro/v1/config/lsnip6profile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnip6profile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3786,11 +3794,11 @@ impl Lsnlogprofile {
     ///
     /// Mandatory: `logprofilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 6])
     }
     /// `POST /nitro/v1/config/lsnlogprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 6])
     }
     /// `GET /nitro/v1/config/lsnlogprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3802,7 +3810,7 @@ impl Lsnlogprofile {
     }
     /// `POST /nitro/v1/config/lsnlogprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnlogprofile/{logprofilename}`
     pub fn get(logprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -3818,11 +3826,11 @@ impl Lsnlogprofile {
     }
     /// `PUT /nitro/v1/config/lsnlogprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 6])
     }
     /// `PUT /nitro/v1/config/lsnlogprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 6])
     }
 }
 /// NITRO config resource `lsnparameter` of ADC group `lsn`.
@@ -3947,7 +3955,7 @@ impl Lsnparameter {
     }
     /// `PUT /nitro/v1/config/lsnparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4])
     }
 }
 /// NITRO config resource `lsnpool` of ADC group `lsn`.
@@ -4085,11 +4093,11 @@ impl Lsnpool {
     ///
     /// Mandatory: `poolname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/lsnpool` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/lsnpool?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4101,7 +4109,7 @@ impl Lsnpool {
     }
     /// `POST /nitro/v1/config/lsnpool?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnpool/{poolname}`
     pub fn get(poolname: &str) -> rt::Request<Vec<Self>> {
@@ -4117,11 +4125,11 @@ impl Lsnpool {
     }
     /// `PUT /nitro/v1/config/lsnpool`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 5])
     }
     /// `PUT /nitro/v1/config/lsnpool` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 5])
     }
 }
 /// NITRO binding resource `lsnpool_binding` of ADC group `lsn`.
@@ -4316,11 +4324,11 @@ impl LsnpoolLsnipBinding {
     ///
     /// Mandatory: `poolname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/lsnpool_lsnip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/lsnpool_lsnip_binding/{poolname}?count=yes`
     pub fn count(poolname: &str) -> rt::Request<u64> {
@@ -4334,7 +4342,7 @@ impl LsnpoolLsnipBinding {
     }
     /// `POST /nitro/v1/config/lsnpool_lsnip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ownernode", "lsnip"])
     }
     /// `GET /nitro/v1/config/lsnpool_lsnip_binding/{poolname}`
     pub fn get(poolname: &str) -> rt::Request<Vec<Self>> {
@@ -4478,11 +4486,11 @@ impl Lsnrtspalgprofile {
     ///
     /// Mandatory: `rtspalgprofilename`, `rtspportrange`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/lsnrtspalgprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/lsnrtspalgprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4494,7 +4502,7 @@ impl Lsnrtspalgprofile {
     }
     /// `POST /nitro/v1/config/lsnrtspalgprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnrtspalgprofile/{rtspalgprofilename}`
     pub fn get(rtspalgprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -4510,11 +4518,11 @@ impl Lsnrtspalgprofile {
     }
     /// `PUT /nitro/v1/config/lsnrtspalgprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/lsnrtspalgprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4])
     }
 }
 /// NITRO config resource `lsnrtspalgsession` of ADC group `lsn`.
@@ -4647,7 +4655,7 @@ impl Lsnrtspalgsession {
     ///
     /// Mandatory: `sessionid`.
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[5])
     }
 }
 /// NITRO binding resource `lsnrtspalgsession_binding` of ADC group `lsn`.
@@ -5355,7 +5363,7 @@ impl Lsnsession {
     }
     /// `POST /nitro/v1/config/lsnsession?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[1, 6, 8, 10, 11, 12, 13, 14, 19])
     }
 }
 /// NITRO config resource `lsnsipalgcall` of ADC group `lsn`.
@@ -5488,7 +5496,7 @@ impl Lsnsipalgcall {
     ///
     /// Mandatory: `callid`.
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[2])
     }
 }
 /// NITRO binding resource `lsnsipalgcall_binding` of ADC group `lsn`.
@@ -6101,11 +6109,19 @@ impl Lsnsipalgprofile {
     ///
     /// Mandatory: `sipalgprofilename`, `siptransportprotocol`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v1/config/lsnsipalgprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/lsnsipalgprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6117,7 +6133,7 @@ impl Lsnsipalgprofile {
     }
     /// `POST /nitro/v1/config/lsnsipalgprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnsipalgprofile/{sipalgprofilename}`
     pub fn get(sipalgprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -6133,11 +6149,14 @@ impl Lsnsipalgprofile {
     }
     /// `PUT /nitro/v1/config/lsnsipalgprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     }
     /// `PUT /nitro/v1/config/lsnsipalgprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
 }
 /// NITRO config resource `lsnstatic` of ADC group `lsn`.
@@ -6370,11 +6389,15 @@ impl Lsnstatic {
     ///
     /// Mandatory: `name`, `transportprotocol`, `subscrip`, `subscrport`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 7, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/lsnstatic` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 7, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/lsnstatic?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6386,7 +6409,7 @@ impl Lsnstatic {
     }
     /// `POST /nitro/v1/config/lsnstatic?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsnstatic/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6609,11 +6632,19 @@ impl Lsntransportprofile {
     ///
     /// Mandatory: `transportprofilename`, `transportprotocol`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v1/config/lsntransportprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/lsntransportprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6625,7 +6656,7 @@ impl Lsntransportprofile {
     }
     /// `POST /nitro/v1/config/lsntransportprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/lsntransportprofile/{transportprofilename}`
     pub fn get(transportprofilename: &str) -> rt::Request<Vec<Self>> {
@@ -6641,11 +6672,11 @@ impl Lsntransportprofile {
     }
     /// `PUT /nitro/v1/config/lsntransportprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/lsntransportprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO stat resource `lsn` of ADC group `lsn`.

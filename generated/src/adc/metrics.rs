@@ -128,6 +128,7 @@ impl rt::Model for Metricsprofile {
         "schemafile",
         "servemode",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -200,11 +201,11 @@ impl rt::Resource for Metricsprofile {
 impl Metricsprofile {
     /// `POST /nitro/v1/config/metricsprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/metricsprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/metricsprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -216,7 +217,7 @@ impl Metricsprofile {
     }
     /// `POST /nitro/v1/config/metricsprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -232,11 +233,11 @@ impl Metricsprofile {
     }
     /// `PUT /nitro/v1/config/metricsprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/metricsprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 8, 9])
     }
 }
 /// NITRO binding resource `metricsprofile_authenticationvserver_binding` of ADC group `metrics`.
@@ -365,11 +366,11 @@ impl rt::Resource for MetricsprofileAuthenticationvserverBinding {
 impl MetricsprofileAuthenticationvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_authenticationvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_authenticationvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_authenticationvserver_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -381,7 +382,7 @@ impl MetricsprofileAuthenticationvserverBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_authenticationvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_authenticationvserver_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -480,11 +481,11 @@ impl rt::Resource for MetricsprofileCrvserverBinding {
 impl MetricsprofileCrvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_crvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_crvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_crvserver_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -496,7 +497,7 @@ impl MetricsprofileCrvserverBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_crvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_crvserver_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -595,11 +596,11 @@ impl rt::Resource for MetricsprofileCsvserverBinding {
 impl MetricsprofileCsvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_csvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_csvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_csvserver_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -611,7 +612,7 @@ impl MetricsprofileCsvserverBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_csvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_csvserver_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -710,11 +711,11 @@ impl rt::Resource for MetricsprofileGslbvserverBinding {
 impl MetricsprofileGslbvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_gslbvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_gslbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_gslbvserver_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -726,7 +727,7 @@ impl MetricsprofileGslbvserverBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_gslbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_gslbvserver_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -825,11 +826,11 @@ impl rt::Resource for MetricsprofileLbvserverBinding {
 impl MetricsprofileLbvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_lbvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_lbvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_lbvserver_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -841,7 +842,7 @@ impl MetricsprofileLbvserverBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_lbvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_lbvserver_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -940,11 +941,11 @@ impl rt::Resource for MetricsprofileServiceBinding {
 impl MetricsprofileServiceBinding {
     /// `PUT /nitro/v1/config/metricsprofile_service_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_service_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_service_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -956,7 +957,7 @@ impl MetricsprofileServiceBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_service_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_service_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1055,11 +1056,11 @@ impl rt::Resource for MetricsprofileServicegroupBinding {
 impl MetricsprofileServicegroupBinding {
     /// `PUT /nitro/v1/config/metricsprofile_servicegroup_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_servicegroup_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_servicegroup_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -1071,7 +1072,7 @@ impl MetricsprofileServicegroupBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_servicegroup_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_servicegroup_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1170,11 +1171,11 @@ impl rt::Resource for MetricsprofileUservserverBinding {
 impl MetricsprofileUservserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_uservserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_uservserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_uservserver_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -1186,7 +1187,7 @@ impl MetricsprofileUservserverBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_uservserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_uservserver_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1285,11 +1286,11 @@ impl rt::Resource for MetricsprofileVpnvserverBinding {
 impl MetricsprofileVpnvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_vpnvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/metricsprofile_vpnvserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/metricsprofile_vpnvserver_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -1301,7 +1302,7 @@ impl MetricsprofileVpnvserverBinding {
     }
     /// `POST /nitro/v1/config/metricsprofile_vpnvserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/metricsprofile_vpnvserver_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

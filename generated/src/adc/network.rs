@@ -1386,35 +1386,47 @@ impl Interface {
     }
     /// `PUT /nitro/v1/config/Interface`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                7, 10, 11, 18, 21, 22, 23, 27, 28, 41, 42, 59, 60, 61, 62, 64, 66, 69,
+                87, 90, 94, 95, 96, 97,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/Interface` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                7, 10, 11, 18, 21, 22, 23, 27, 28, 41, 42, 59, 60, 61, 62, 64, 66, 69,
+                87, 90, 94, 95, 96, 97,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/Interface?action=clear`
     ///
     /// Mandatory: `id`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[27])
     }
     /// `POST /nitro/v1/config/Interface?action=disable`
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[27])
     }
     /// `POST /nitro/v1/config/Interface?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[27])
     }
     /// `POST /nitro/v1/config/Interface?action=reset`
     ///
     /// Mandatory: `id`.
     pub fn reset(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reset")
+        rt::Request::action_only(self, "reset", &[27])
     }
 }
 /// NITRO config resource `appalgparam` of ADC group `network`.
@@ -1501,7 +1513,7 @@ impl Appalgparam {
     }
     /// `PUT /nitro/v1/config/appalgparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `arp` of ADC group `network`.
@@ -1699,11 +1711,15 @@ impl Arp {
     ///
     /// Mandatory: `ipaddress`, `mac`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[5, 6, 7, 9, 11, 14, 15, 16])
     }
     /// `POST /nitro/v1/config/arp` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[5, 6, 7, 9, 11, 14, 15, 16],
+        )
     }
     /// `GET /nitro/v1/config/arp?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1717,7 +1733,7 @@ impl Arp {
     }
     /// `POST /nitro/v1/config/arp?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/arp`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1725,7 +1741,7 @@ impl Arp {
     }
     /// `POST /nitro/v1/config/arp?action=send`
     pub fn send(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "send")
+        rt::Request::action_only(self, "send", &[1, 6, 9, 11])
     }
 }
 /// NITRO config resource `arpparam` of ADC group `network`.
@@ -1819,7 +1835,7 @@ impl Arpparam {
     }
     /// `PUT /nitro/v1/config/arpparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `bridgegroup` of ADC group `network`.
@@ -1967,11 +1983,11 @@ impl Bridgegroup {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 5])
     }
     /// `POST /nitro/v1/config/bridgegroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 5])
     }
     /// `GET /nitro/v1/config/bridgegroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1983,7 +1999,7 @@ impl Bridgegroup {
     }
     /// `POST /nitro/v1/config/bridgegroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/bridgegroup/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1999,11 +2015,11 @@ impl Bridgegroup {
     }
     /// `PUT /nitro/v1/config/bridgegroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 5])
     }
     /// `PUT /nitro/v1/config/bridgegroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 5])
     }
 }
 /// NITRO binding resource `bridgegroup_binding` of ADC group `network`.
@@ -2218,11 +2234,11 @@ impl BridgegroupNsip6Binding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 6])
     }
     /// `PUT /nitro/v1/config/bridgegroup_nsip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 6])
     }
     /// `GET /nitro/v1/config/bridgegroup_nsip6_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -2236,7 +2252,10 @@ impl BridgegroupNsip6Binding {
     }
     /// `POST /nitro/v1/config/bridgegroup_nsip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["ipaddress", "netmask", "td", "ownergroup"],
+        )
     }
     /// `GET /nitro/v1/config/bridgegroup_nsip6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2362,11 +2381,11 @@ impl BridgegroupNsipBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 6])
     }
     /// `PUT /nitro/v1/config/bridgegroup_nsip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 6])
     }
     /// `GET /nitro/v1/config/bridgegroup_nsip_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -2380,7 +2399,10 @@ impl BridgegroupNsipBinding {
     }
     /// `POST /nitro/v1/config/bridgegroup_nsip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["ipaddress", "netmask", "td", "ownergroup"],
+        )
     }
     /// `GET /nitro/v1/config/bridgegroup_nsip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2478,11 +2500,11 @@ impl BridgegroupVlanBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3])
     }
     /// `PUT /nitro/v1/config/bridgegroup_vlan_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 3])
     }
     /// `GET /nitro/v1/config/bridgegroup_vlan_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -2496,7 +2518,7 @@ impl BridgegroupVlanBinding {
     }
     /// `POST /nitro/v1/config/bridgegroup_vlan_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vlan"])
     }
     /// `GET /nitro/v1/config/bridgegroup_vlan_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2681,11 +2703,11 @@ impl Bridgetable {
     ///
     /// Mandatory: `mac`, `vxlan`, `vtep`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 7, 11, 12, 13])
     }
     /// `POST /nitro/v1/config/bridgetable` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[4, 7, 11, 12, 13])
     }
     /// `GET /nitro/v1/config/bridgetable?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2705,11 +2727,11 @@ impl Bridgetable {
     }
     /// `PUT /nitro/v1/config/bridgetable`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1])
     }
     /// `POST /nitro/v1/config/bridgetable?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[6, 10, 13])
     }
 }
 /// NITRO config resource `channel` of ADC group `network`.
@@ -3465,11 +3487,19 @@ impl Channel {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[8, 9, 12, 19, 20, 21, 25, 26, 27, 54, 61, 63, 76, 77, 79, 83, 84],
+        )
     }
     /// `POST /nitro/v1/config/channel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[8, 9, 12, 19, 20, 21, 25, 26, 27, 54, 61, 63, 76, 77, 79, 83, 84],
+        )
     }
     /// `GET /nitro/v1/config/channel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3481,7 +3511,7 @@ impl Channel {
     }
     /// `POST /nitro/v1/config/channel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/channel/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3497,11 +3527,17 @@ impl Channel {
     }
     /// `PUT /nitro/v1/config/channel`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[8, 9, 12, 19, 20, 21, 25, 26, 54, 56, 59, 61, 63, 64, 76, 77, 79, 83, 84],
+        )
     }
     /// `PUT /nitro/v1/config/channel` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[8, 9, 12, 19, 20, 21, 25, 26, 54, 56, 59, 61, 63, 64, 76, 77, 79, 83, 84],
+        )
     }
 }
 /// NITRO binding resource `channel_binding` of ADC group `network`.
@@ -3726,11 +3762,11 @@ impl ChannelInterfaceBinding {
     ///
     /// Mandatory: `id`, `ifnum`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/channel_interface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/channel_interface_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -3744,7 +3780,7 @@ impl ChannelInterfaceBinding {
     }
     /// `POST /nitro/v1/config/channel_interface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/channel_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3924,11 +3960,11 @@ impl Fis {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3])
     }
     /// `POST /nitro/v1/config/fis` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3])
     }
     /// `GET /nitro/v1/config/fis?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3940,7 +3976,7 @@ impl Fis {
     }
     /// `POST /nitro/v1/config/fis?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/fis/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4124,11 +4160,11 @@ impl FisChannelBinding {
     ///
     /// Mandatory: `name`, `ifnum`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/fis_channel_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/fis_channel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -4142,7 +4178,7 @@ impl FisChannelBinding {
     }
     /// `POST /nitro/v1/config/fis_channel_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/fis_channel_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4240,11 +4276,11 @@ impl FisInterfaceBinding {
     ///
     /// Mandatory: `name`, `ifnum`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/fis_interface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `DELETE /nitro/v1/config/fis_interface_binding/{name}`
     ///
@@ -4254,7 +4290,7 @@ impl FisInterfaceBinding {
     }
     /// `POST /nitro/v1/config/fis_interface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
 }
 /// NITRO config resource `forwardingsession` of ADC group `network`.
@@ -4411,11 +4447,11 @@ impl Forwardingsession {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/forwardingsession` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/forwardingsession?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4427,7 +4463,7 @@ impl Forwardingsession {
     }
     /// `POST /nitro/v1/config/forwardingsession?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/forwardingsession/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4439,11 +4475,11 @@ impl Forwardingsession {
     }
     /// `PUT /nitro/v1/config/forwardingsession`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 7, 8])
     }
     /// `PUT /nitro/v1/config/forwardingsession` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 7, 8])
     }
 }
 /// NITRO config resource `inat` of ADC group `network`.
@@ -4657,11 +4693,19 @@ impl Inat {
     ///
     /// Mandatory: `name`, `publicip`, `privateip`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `POST /nitro/v1/config/inat` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `GET /nitro/v1/config/inat?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4673,7 +4717,7 @@ impl Inat {
     }
     /// `POST /nitro/v1/config/inat?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/inat/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -4689,11 +4733,11 @@ impl Inat {
     }
     /// `PUT /nitro/v1/config/inat`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5, 6, 7, 9, 11, 12, 13, 14])
     }
     /// `PUT /nitro/v1/config/inat` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5, 6, 7, 9, 11, 12, 13, 14])
     }
 }
 /// NITRO config resource `inatparam` of ADC group `network`.
@@ -4854,11 +4898,11 @@ impl Inatparam {
     }
     /// `PUT /nitro/v1/config/inatparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/inatparam` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `interface` of ADC group `network`.
@@ -5273,27 +5317,67 @@ impl InterfaceAlt {
     }
     /// `PUT /nitro/v1/config/interface` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/interface` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/interface?action=clear` (method inferred: the reference gives none)
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(
+            self,
+            "clear",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/interface?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/interface?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/interface?action=reset` (method inferred: the reference gives none)
     pub fn reset(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reset")
+        rt::Request::action_only(
+            self,
+            "reset",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25,
+            ],
+        )
     }
 }
 /// NITRO config resource `interfacepair` of ADC group `network`.
@@ -5387,11 +5471,11 @@ impl Interfacepair {
     ///
     /// Mandatory: `id`, `ifnum`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3])
     }
     /// `POST /nitro/v1/config/interfacepair` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3])
     }
     /// `GET /nitro/v1/config/interfacepair?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5403,7 +5487,7 @@ impl Interfacepair {
     }
     /// `POST /nitro/v1/config/interfacepair?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/interfacepair/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -5538,11 +5622,11 @@ impl Ip6tunnel {
     ///
     /// Mandatory: `name`, `remote`, `local`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/ip6tunnel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/ip6tunnel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5554,7 +5638,7 @@ impl Ip6tunnel {
     }
     /// `POST /nitro/v1/config/ip6tunnel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ip6tunnel/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5688,7 +5772,7 @@ impl Ip6tunnelparam {
     }
     /// `PUT /nitro/v1/config/ip6tunnelparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `ipset` of ADC group `network`.
@@ -5776,11 +5860,11 @@ impl Ipset {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/ipset` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/ipset?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5792,7 +5876,7 @@ impl Ipset {
     }
     /// `POST /nitro/v1/config/ipset?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ipset/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5980,11 +6064,11 @@ impl IpsetNsip6Binding {
     ///
     /// Mandatory: `name`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/ipset_nsip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/ipset_nsip6_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -5998,7 +6082,7 @@ impl IpsetNsip6Binding {
     }
     /// `POST /nitro/v1/config/ipset_nsip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipaddress"])
     }
     /// `GET /nitro/v1/config/ipset_nsip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6096,11 +6180,11 @@ impl IpsetNsipBinding {
     ///
     /// Mandatory: `name`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/ipset_nsip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/ipset_nsip_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -6114,7 +6198,7 @@ impl IpsetNsipBinding {
     }
     /// `POST /nitro/v1/config/ipset_nsip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipaddress"])
     }
     /// `GET /nitro/v1/config/ipset_nsip_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6437,11 +6521,15 @@ impl Iptunnel {
     ///
     /// Mandatory: `name`, `remote`, `remotesubnetmask`, `local`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 5, 7, 8, 9, 10, 12, 13, 18])
     }
     /// `POST /nitro/v1/config/iptunnel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[4, 5, 7, 8, 9, 10, 12, 13, 18],
+        )
     }
     /// `GET /nitro/v1/config/iptunnel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6453,7 +6541,7 @@ impl Iptunnel {
     }
     /// `POST /nitro/v1/config/iptunnel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/iptunnel/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -6469,11 +6557,14 @@ impl Iptunnel {
     }
     /// `PUT /nitro/v1/config/iptunnel` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4, 5, 7, 8, 9, 10, 12, 13, 15, 18, 19, 20])
     }
     /// `PUT /nitro/v1/config/iptunnel` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[2, 4, 5, 7, 8, 9, 10, 12, 13, 15, 18, 19, 20],
+        )
     }
 }
 /// NITRO config resource `iptunnelparam` of ADC group `network`.
@@ -6628,7 +6719,7 @@ impl Iptunnelparam {
     }
     /// `PUT /nitro/v1/config/iptunnelparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `ipv6` of ADC group `network`.
@@ -6810,11 +6901,11 @@ impl Ipv6 {
     }
     /// `PUT /nitro/v1/config/ipv6`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 6, 7, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/ipv6` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 6, 7, 10, 11, 12])
     }
 }
 /// NITRO config resource `l2param` of ADC group `network`.
@@ -7059,7 +7150,10 @@ impl L2param {
     }
     /// `PUT /nitro/v1/config/l2param`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
 }
 /// NITRO config resource `l3param` of ADC group `network`.
@@ -7311,7 +7405,10 @@ impl L3param {
     }
     /// `PUT /nitro/v1/config/l3param`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `l4param` of ADC group `network`.
@@ -7435,7 +7532,7 @@ impl L4param {
     }
     /// `PUT /nitro/v1/config/l4param`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `lacp` of ADC group `network`.
@@ -7567,11 +7664,11 @@ impl Lacp {
     }
     /// `PUT /nitro/v1/config/lacp`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[7, 8])
     }
     /// `PUT /nitro/v1/config/lacp` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[7, 8])
     }
 }
 /// NITRO config resource `linkset` of ADC group `network`.
@@ -7655,11 +7752,11 @@ impl Linkset {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/linkset` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/linkset?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7671,7 +7768,7 @@ impl Linkset {
     }
     /// `POST /nitro/v1/config/linkset?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/linkset/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -7853,11 +7950,11 @@ impl LinksetChannelBinding {
     ///
     /// Mandatory: `id`, `ifnum`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/linkset_channel_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/linkset_channel_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -7871,7 +7968,7 @@ impl LinksetChannelBinding {
     }
     /// `POST /nitro/v1/config/linkset_channel_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/linkset_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -7965,11 +8062,11 @@ impl LinksetInterfaceBinding {
     ///
     /// Mandatory: `id`, `ifnum`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/linkset_interface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/linkset_interface_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -7983,7 +8080,7 @@ impl LinksetInterfaceBinding {
     }
     /// `POST /nitro/v1/config/linkset_interface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/linkset_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -8123,11 +8220,11 @@ impl Mapbmr {
     ///
     /// Mandatory: `name`, `ruleipv6prefix`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/mapbmr` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/mapbmr?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8139,7 +8236,7 @@ impl Mapbmr {
     }
     /// `POST /nitro/v1/config/mapbmr?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/mapbmr/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8337,11 +8434,11 @@ impl MapbmrBmrv4networkBinding {
     ///
     /// Mandatory: `name`, `network`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/mapbmr_bmrv4network_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/mapbmr_bmrv4network_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8355,7 +8452,7 @@ impl MapbmrBmrv4networkBinding {
     }
     /// `POST /nitro/v1/config/mapbmr_bmrv4network_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["network", "netmask"])
     }
     /// `GET /nitro/v1/config/mapbmr_bmrv4network_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8458,11 +8555,11 @@ impl Mapdmr {
     ///
     /// Mandatory: `name`, `bripv6prefix`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/mapdmr` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/mapdmr?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8474,7 +8571,7 @@ impl Mapdmr {
     }
     /// `POST /nitro/v1/config/mapdmr?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/mapdmr/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8577,11 +8674,11 @@ impl Mapdomain {
     ///
     /// Mandatory: `name`, `mapdmrname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/mapdomain` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/mapdomain?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8593,7 +8690,7 @@ impl Mapdomain {
     }
     /// `POST /nitro/v1/config/mapdomain?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/mapdomain/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8783,11 +8880,11 @@ impl MapdomainMapbmrBinding {
     ///
     /// Mandatory: `name`, `mapbmrname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/mapdomain_mapbmr_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/mapdomain_mapbmr_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -8801,7 +8898,7 @@ impl MapdomainMapbmrBinding {
     }
     /// `POST /nitro/v1/config/mapdomain_mapbmr_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["mapbmrname"])
     }
     /// `GET /nitro/v1/config/mapdomain_mapbmr_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8910,11 +9007,11 @@ impl Nat64 {
     ///
     /// Mandatory: `name`, `acl6name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/nat64` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/nat64?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8926,7 +9023,7 @@ impl Nat64 {
     }
     /// `POST /nitro/v1/config/nat64?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nat64/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8942,11 +9039,11 @@ impl Nat64 {
     }
     /// `PUT /nitro/v1/config/nat64`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/nat64` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO config resource `nat64param` of ADC group `network`.
@@ -9100,11 +9197,11 @@ impl Nat64param {
     }
     /// `PUT /nitro/v1/config/nat64param`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/nat64param` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `nd6` of ADC group `network`.
@@ -9291,11 +9388,11 @@ impl Nd6 {
     ///
     /// Mandatory: `neighbor`, `mac`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 5, 6, 9, 11, 12, 13])
     }
     /// `POST /nitro/v1/config/nd6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[4, 5, 6, 9, 11, 12, 13])
     }
     /// `GET /nitro/v1/config/nd6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9309,7 +9406,7 @@ impl Nd6 {
     }
     /// `POST /nitro/v1/config/nd6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nd6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -9317,7 +9414,7 @@ impl Nd6 {
     }
     /// `POST /nitro/v1/config/nd6?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[4, 5, 6, 7, 9, 11, 12, 13])
     }
 }
 /// NITRO config resource `nd6ravariables` of ADC group `network`.
@@ -9553,11 +9650,17 @@ impl Nd6ravariables {
     }
     /// `PUT /nitro/v1/config/nd6ravariables`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `PUT /nitro/v1/config/nd6ravariables` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
 }
 /// NITRO binding resource `nd6ravariables_binding` of ADC group `network`.
@@ -9732,11 +9835,11 @@ impl Nd6ravariablesOnlinkipv6prefixBinding {
     ///
     /// Mandatory: `vlan`, `ipv6prefix`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding/{vlan}?count=yes`
     pub fn count(vlan: &str) -> rt::Request<u64> {
@@ -9750,7 +9853,7 @@ impl Nd6ravariablesOnlinkipv6prefixBinding {
     }
     /// `POST /nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipv6prefix"])
     }
     /// `GET /nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding/{vlan}`
     pub fn get(vlan: &str) -> rt::Request<Vec<Self>> {
@@ -9844,11 +9947,11 @@ impl Netbridge {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/netbridge` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/netbridge?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9860,7 +9963,7 @@ impl Netbridge {
     }
     /// `POST /nitro/v1/config/netbridge?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/netbridge/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9876,11 +9979,11 @@ impl Netbridge {
     }
     /// `PUT /nitro/v1/config/netbridge`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
     /// `PUT /nitro/v1/config/netbridge` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2])
     }
 }
 /// NITRO binding resource `netbridge_binding` of ADC group `network`.
@@ -10062,11 +10165,11 @@ impl NetbridgeIptunnelBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/netbridge_iptunnel_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/netbridge_iptunnel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10080,7 +10183,7 @@ impl NetbridgeIptunnelBinding {
     }
     /// `POST /nitro/v1/config/netbridge_iptunnel_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["tunnel"])
     }
     /// `GET /nitro/v1/config/netbridge_iptunnel_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10178,11 +10281,11 @@ impl NetbridgeNsip6Binding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/netbridge_nsip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/netbridge_nsip6_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10196,7 +10299,7 @@ impl NetbridgeNsip6Binding {
     }
     /// `POST /nitro/v1/config/netbridge_nsip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipaddress", "netmask"])
     }
     /// `GET /nitro/v1/config/netbridge_nsip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10294,11 +10397,11 @@ impl NetbridgeNsipBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/netbridge_nsip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/netbridge_nsip_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10312,7 +10415,7 @@ impl NetbridgeNsipBinding {
     }
     /// `POST /nitro/v1/config/netbridge_nsip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipaddress", "netmask"])
     }
     /// `GET /nitro/v1/config/netbridge_nsip_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10406,11 +10509,11 @@ impl NetbridgeVlanBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/netbridge_vlan_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/netbridge_vlan_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10424,7 +10527,7 @@ impl NetbridgeVlanBinding {
     }
     /// `POST /nitro/v1/config/netbridge_vlan_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vlan"])
     }
     /// `GET /nitro/v1/config/netbridge_vlan_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10625,11 +10728,11 @@ impl Netprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 8, 9, 10])
     }
     /// `POST /nitro/v1/config/netprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/netprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -10641,7 +10744,7 @@ impl Netprofile {
     }
     /// `POST /nitro/v1/config/netprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/netprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10657,11 +10760,11 @@ impl Netprofile {
     }
     /// `PUT /nitro/v1/config/netprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 8, 9])
     }
     /// `PUT /nitro/v1/config/netprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 8, 9])
     }
 }
 /// NITRO binding resource `netprofile_binding` of ADC group `network`.
@@ -10869,11 +10972,11 @@ impl NetprofileNatruleBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/netprofile_natrule_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/netprofile_natrule_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -10887,7 +10990,7 @@ impl NetprofileNatruleBinding {
     }
     /// `POST /nitro/v1/config/netprofile_natrule_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["natrule", "netmask"])
     }
     /// `GET /nitro/v1/config/netprofile_natrule_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10990,11 +11093,11 @@ impl NetprofileSrcportsetBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/netprofile_srcportset_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/netprofile_srcportset_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11008,7 +11111,7 @@ impl NetprofileSrcportsetBinding {
     }
     /// `POST /nitro/v1/config/netprofile_srcportset_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["srcportrange"])
     }
     /// `GET /nitro/v1/config/netprofile_srcportset_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11169,11 +11272,11 @@ impl Onlinkipv6prefix {
     ///
     /// Mandatory: `ipv6prefix`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 8, 9])
     }
     /// `POST /nitro/v1/config/onlinkipv6prefix` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 8, 9])
     }
     /// `GET /nitro/v1/config/onlinkipv6prefix?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11185,7 +11288,7 @@ impl Onlinkipv6prefix {
     }
     /// `POST /nitro/v1/config/onlinkipv6prefix?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/onlinkipv6prefix/{ipv6prefix}`
     pub fn get(ipv6prefix: &str) -> rt::Request<Vec<Self>> {
@@ -11201,11 +11304,11 @@ impl Onlinkipv6prefix {
     }
     /// `PUT /nitro/v1/config/onlinkipv6prefix`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 8, 9])
     }
     /// `PUT /nitro/v1/config/onlinkipv6prefix` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 8, 9])
     }
 }
 /// NITRO config resource `ptp` of ADC group `network`.
@@ -11300,7 +11403,7 @@ impl Ptp {
     }
     /// `PUT /nitro/v1/config/ptp`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `rnat` of ADC group `network`.
@@ -11491,11 +11594,19 @@ impl rt::Resource for Rnat {
 impl Rnat {
     /// `POST /nitro/v1/config/rnat` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v1/config/rnat` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/rnat?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11507,7 +11618,7 @@ impl Rnat {
     }
     /// `POST /nitro/v1/config/rnat?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rnat/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11523,19 +11634,23 @@ impl Rnat {
     }
     /// `PUT /nitro/v1/config/rnat`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13])
     }
     /// `PUT /nitro/v1/config/rnat` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13])
     }
     /// `POST /nitro/v1/config/rnat?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[1, 3, 4, 6, 7, 9, 10, 12])
     }
     /// `POST /nitro/v1/config/rnat?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(
+            self,
+            "rename",
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
 }
 /// NITRO config resource `rnat6` of ADC group `network`.
@@ -11670,11 +11785,11 @@ impl Rnat6 {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/rnat6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/rnat6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11694,17 +11809,17 @@ impl Rnat6 {
     }
     /// `PUT /nitro/v1/config/rnat6`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/rnat6` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/rnat6?action=clear`
     ///
     /// Mandatory: `name`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[2, 4])
     }
 }
 /// NITRO binding resource `rnat6_binding` of ADC group `network`.
@@ -11900,11 +12015,11 @@ impl Rnat6Nsip6Binding {
     ///
     /// Mandatory: `name`, `natip6`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/rnat6_nsip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/rnat6_nsip6_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11918,7 +12033,7 @@ impl Rnat6Nsip6Binding {
     }
     /// `POST /nitro/v1/config/rnat6_nsip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["natip6", "ownergroup"])
     }
     /// `GET /nitro/v1/config/rnat6_nsip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12025,11 +12140,11 @@ impl rt::Resource for RnatNsipBinding {
 impl RnatNsipBinding {
     /// `PUT /nitro/v1/config/rnat_nsip_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v1/config/rnat_nsip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3])
     }
     /// `GET /nitro/v1/config/rnat_nsip_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12041,7 +12156,7 @@ impl RnatNsipBinding {
     }
     /// `POST /nitro/v1/config/rnat_nsip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rnat_nsip_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12136,11 +12251,11 @@ impl rt::Resource for RnatRetainsourceportsetBinding {
 impl RnatRetainsourceportsetBinding {
     /// `PUT /nitro/v1/config/rnat_retainsourceportset_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/rnat_retainsourceportset_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/rnat_retainsourceportset_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12152,7 +12267,7 @@ impl RnatRetainsourceportsetBinding {
     }
     /// `POST /nitro/v1/config/rnat_retainsourceportset_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rnat_retainsourceportset_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12244,11 +12359,11 @@ impl rt::Resource for RnatglobalAuditsyslogpolicyBinding {
 impl RnatglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/rnatglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/rnatglobal_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/rnatglobal_auditsyslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12432,7 +12547,7 @@ impl Rnatparam {
     }
     /// `PUT /nitro/v1/config/rnatparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `rnatsession` of ADC group `network`.
@@ -12533,7 +12648,7 @@ impl rt::Resource for Rnatsession {
 impl Rnatsession {
     /// `POST /nitro/v1/config/rnatsession?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `route` of ADC group `network`.
@@ -13073,11 +13188,19 @@ impl Route {
     ///
     /// Mandatory: `network`, `netmask`, `gateway`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[4, 9, 10, 16, 20, 25, 30, 32, 33, 35, 37, 43, 48, 49],
+        )
     }
     /// `POST /nitro/v1/config/route` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[4, 9, 10, 16, 20, 25, 30, 32, 33, 35, 37, 43, 48, 49],
+        )
     }
     /// `GET /nitro/v1/config/route?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -13091,7 +13214,7 @@ impl Route {
     }
     /// `POST /nitro/v1/config/route?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/route`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -13103,17 +13226,23 @@ impl Route {
     }
     /// `PUT /nitro/v1/config/route`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[4, 10, 16, 20, 25, 30, 32, 33, 35, 37, 43, 48, 49],
+        )
     }
     /// `PUT /nitro/v1/config/route` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[4, 10, 16, 20, 25, 30, 32, 33, 35, 37, 43, 48, 49],
+        )
     }
     /// `POST /nitro/v1/config/route?action=clear`
     ///
     /// Mandatory: `routetype`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[20, 32, 33, 35, 41, 43, 48])
     }
 }
 /// NITRO config resource `route6` of ADC group `network`.
@@ -13488,11 +13617,19 @@ impl Route6 {
     ///
     /// Mandatory: `network`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[3, 6, 10, 14, 18, 23, 24, 26, 34, 38, 39, 40],
+        )
     }
     /// `POST /nitro/v1/config/route6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[3, 6, 10, 14, 18, 23, 24, 26, 34, 38, 39, 40],
+        )
     }
     /// `GET /nitro/v1/config/route6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -13506,7 +13643,7 @@ impl Route6 {
     }
     /// `POST /nitro/v1/config/route6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/route6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -13518,17 +13655,20 @@ impl Route6 {
     }
     /// `PUT /nitro/v1/config/route6`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 6, 10, 14, 18, 23, 24, 26, 34, 38, 39, 40])
     }
     /// `PUT /nitro/v1/config/route6` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[3, 6, 10, 14, 18, 23, 24, 26, 34, 38, 39, 40],
+        )
     }
     /// `POST /nitro/v1/config/route6?action=clear`
     ///
     /// Mandatory: `routetype`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[14, 24, 26, 32, 34, 38, 39])
     }
 }
 /// NITRO config resource `rsskeytype` of ADC group `network`.
@@ -13623,7 +13763,7 @@ impl Rsskeytype {
     }
     /// `PUT /nitro/v1/config/rsskeytype`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO stat resource `Interface` of ADC group `network`.
@@ -16723,11 +16863,11 @@ impl Vlan {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 6, 10, 15])
     }
     /// `POST /nitro/v1/config/vlan` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 6, 10, 15])
     }
     /// `GET /nitro/v1/config/vlan?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -16739,7 +16879,7 @@ impl Vlan {
     }
     /// `POST /nitro/v1/config/vlan?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vlan/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -16755,11 +16895,11 @@ impl Vlan {
     }
     /// `PUT /nitro/v1/config/vlan`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 6, 10, 15])
     }
     /// `PUT /nitro/v1/config/vlan` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 6, 10, 15])
     }
 }
 /// NITRO binding resource `vlan_binding` of ADC group `network`.
@@ -16972,11 +17112,11 @@ impl VlanChannelBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vlan_channel_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/vlan_channel_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -16990,7 +17130,7 @@ impl VlanChannelBinding {
     }
     /// `POST /nitro/v1/config/vlan_channel_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum", "tagged", "ownergroup"])
     }
     /// `GET /nitro/v1/config/vlan_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17106,11 +17246,11 @@ impl VlanInterfaceBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vlan_interface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/vlan_interface_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -17124,7 +17264,7 @@ impl VlanInterfaceBinding {
     }
     /// `POST /nitro/v1/config/vlan_interface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum", "tagged", "ownergroup"])
     }
     /// `GET /nitro/v1/config/vlan_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17240,11 +17380,11 @@ impl VlanLinksetBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vlan_linkset_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/vlan_linkset_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -17258,7 +17398,7 @@ impl VlanLinksetBinding {
     }
     /// `POST /nitro/v1/config/vlan_linkset_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum", "tagged", "ownergroup"])
     }
     /// `GET /nitro/v1/config/vlan_linkset_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17381,11 +17521,11 @@ impl VlanNsip6Binding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vlan_nsip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vlan_nsip6_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -17399,7 +17539,10 @@ impl VlanNsip6Binding {
     }
     /// `POST /nitro/v1/config/vlan_nsip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["ipaddress", "netmask", "td", "ownergroup"],
+        )
     }
     /// `GET /nitro/v1/config/vlan_nsip6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17520,11 +17663,11 @@ impl VlanNsipBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vlan_nsip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vlan_nsip_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -17538,7 +17681,10 @@ impl VlanNsipBinding {
     }
     /// `POST /nitro/v1/config/vlan_nsip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["ipaddress", "netmask", "td", "ownergroup"],
+        )
     }
     /// `GET /nitro/v1/config/vlan_nsip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17784,11 +17930,15 @@ impl Vrid {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 8, 9, 10, 11, 12, 14, 15])
     }
     /// `POST /nitro/v1/config/vrid` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[4, 8, 9, 10, 11, 12, 14, 15],
+        )
     }
     /// `GET /nitro/v1/config/vrid?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -17800,7 +17950,7 @@ impl Vrid {
     }
     /// `POST /nitro/v1/config/vrid?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vrid/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -17816,11 +17966,11 @@ impl Vrid {
     }
     /// `PUT /nitro/v1/config/vrid`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[4, 8, 9, 10, 11, 12, 14, 15])
     }
     /// `PUT /nitro/v1/config/vrid` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[4, 8, 9, 10, 11, 12, 14, 15])
     }
 }
 /// NITRO config resource `vrid6` of ADC group `network`.
@@ -18039,11 +18189,15 @@ impl Vrid6 {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 9, 10, 11, 12, 13, 15, 16])
     }
     /// `POST /nitro/v1/config/vrid6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[4, 9, 10, 11, 12, 13, 15, 16],
+        )
     }
     /// `GET /nitro/v1/config/vrid6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -18055,7 +18209,7 @@ impl Vrid6 {
     }
     /// `POST /nitro/v1/config/vrid6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vrid6/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18071,11 +18225,11 @@ impl Vrid6 {
     }
     /// `PUT /nitro/v1/config/vrid6`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[4, 9, 10, 11, 12, 13, 15, 16])
     }
     /// `PUT /nitro/v1/config/vrid6` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[4, 9, 10, 11, 12, 13, 15, 16])
     }
 }
 /// NITRO binding resource `vrid6_binding` of ADC group `network`.
@@ -18289,11 +18443,11 @@ impl Vrid6ChannelBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vrid6_channel_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vrid6_channel_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -18307,7 +18461,7 @@ impl Vrid6ChannelBinding {
     }
     /// `POST /nitro/v1/config/vrid6_channel_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/vrid6_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18410,11 +18564,11 @@ impl Vrid6InterfaceBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vrid6_interface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vrid6_interface_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -18428,7 +18582,7 @@ impl Vrid6InterfaceBinding {
     }
     /// `POST /nitro/v1/config/vrid6_interface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/vrid6_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18739,11 +18893,11 @@ impl Vrid6TrackinterfaceBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vrid6_trackinterface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vrid6_trackinterface_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -18757,7 +18911,7 @@ impl Vrid6TrackinterfaceBinding {
     }
     /// `POST /nitro/v1/config/vrid6_trackinterface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["trackifnum"])
     }
     /// `GET /nitro/v1/config/vrid6_trackinterface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18979,11 +19133,11 @@ impl VridChannelBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vrid_channel_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vrid_channel_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -18997,7 +19151,7 @@ impl VridChannelBinding {
     }
     /// `POST /nitro/v1/config/vrid_channel_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/vrid_channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -19100,11 +19254,11 @@ impl VridInterfaceBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vrid_interface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vrid_interface_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -19118,7 +19272,7 @@ impl VridInterfaceBinding {
     }
     /// `POST /nitro/v1/config/vrid_interface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ifnum"])
     }
     /// `GET /nitro/v1/config/vrid_interface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -19429,11 +19583,11 @@ impl VridTrackinterfaceBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vrid_trackinterface_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vrid_trackinterface_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -19447,7 +19601,7 @@ impl VridTrackinterfaceBinding {
     }
     /// `POST /nitro/v1/config/vrid_trackinterface_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["trackifnum"])
     }
     /// `GET /nitro/v1/config/vrid_trackinterface_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -19565,7 +19719,7 @@ impl Vridparam {
     }
     /// `PUT /nitro/v1/config/vridparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `vxlan` of ADC group `network`.
@@ -19777,11 +19931,11 @@ impl Vxlan {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/vxlan` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 6, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/vxlan?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -19793,7 +19947,7 @@ impl Vxlan {
     }
     /// `POST /nitro/v1/config/vxlan?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vxlan/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -19809,11 +19963,11 @@ impl Vxlan {
     }
     /// `PUT /nitro/v1/config/vxlan`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 6, 10])
     }
     /// `PUT /nitro/v1/config/vxlan` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 6, 10])
     }
 }
 /// NITRO binding resource `vxlan_binding` of ADC group `network`.
@@ -20097,11 +20251,11 @@ impl VxlanNsip6Binding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/vxlan_nsip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/vxlan_nsip6_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -20115,7 +20269,7 @@ impl VxlanNsip6Binding {
     }
     /// `POST /nitro/v1/config/vxlan_nsip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipaddress", "netmask"])
     }
     /// `GET /nitro/v1/config/vxlan_nsip6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -20213,11 +20367,11 @@ impl VxlanNsipBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/vxlan_nsip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/vxlan_nsip_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -20231,7 +20385,7 @@ impl VxlanNsipBinding {
     }
     /// `POST /nitro/v1/config/vxlan_nsip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ipaddress", "netmask"])
     }
     /// `GET /nitro/v1/config/vxlan_nsip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -20334,11 +20488,11 @@ impl VxlanSrcipBinding {
     ///
     /// Mandatory: `id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vxlan_srcip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vxlan_srcip_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
@@ -20352,7 +20506,7 @@ impl VxlanSrcipBinding {
     }
     /// `POST /nitro/v1/config/vxlan_srcip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["srcip"])
     }
     /// `GET /nitro/v1/config/vxlan_srcip_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -20447,11 +20601,11 @@ impl Vxlanvlanmap {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/vxlanvlanmap` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/vxlanvlanmap?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -20463,7 +20617,7 @@ impl Vxlanvlanmap {
     }
     /// `POST /nitro/v1/config/vxlanvlanmap?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vxlanvlanmap/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20661,11 +20815,11 @@ impl VxlanvlanmapVxlanBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/vxlanvlanmap_vxlan_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/vxlanvlanmap_vxlan_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20679,7 +20833,7 @@ impl VxlanvlanmapVxlanBinding {
     }
     /// `POST /nitro/v1/config/vxlanvlanmap_vxlan_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vxlan"])
     }
     /// `GET /nitro/v1/config/vxlanvlanmap_vxlan_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -1246,11 +1246,25 @@ impl Nsacl {
     ///
     /// Mandatory: `aclname`, `aclaction`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 2, 5, 6, 8, 9, 10, 12, 13, 14, 15, 17, 18, 21, 24, 25, 26, 27, 28, 30,
+                31, 32, 33, 34, 36, 37, 38, 39, 40, 41, 42, 43, 44,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsacl` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 2, 5, 6, 8, 9, 10, 12, 13, 14, 15, 17, 18, 21, 24, 25, 26, 27, 28, 30,
+                31, 32, 33, 34, 36, 37, 38, 39, 40, 41, 42, 43, 44,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nsacl?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1262,7 +1276,7 @@ impl Nsacl {
     }
     /// `POST /nitro/v1/config/nsacl?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsacl/{aclname}`
     pub fn get(aclname: &str) -> rt::Request<Vec<Self>> {
@@ -1278,29 +1292,41 @@ impl Nsacl {
     }
     /// `PUT /nitro/v1/config/nsacl`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 2, 5, 6, 8, 9, 10, 12, 13, 14, 15, 17, 18, 21, 24, 25, 26, 27, 28, 30,
+                31, 32, 33, 34, 36, 37, 39, 43, 44,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nsacl` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 2, 5, 6, 8, 9, 10, 12, 13, 14, 15, 17, 18, 21, 24, 25, 26, 27, 28, 30,
+                31, 32, 33, 34, 36, 37, 39, 43, 44,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsacl?action=disable`
     ///
     /// Mandatory: `aclname`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[5])
     }
     /// `POST /nitro/v1/config/nsacl?action=enable`
     ///
     /// Mandatory: `aclname`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[5])
     }
     /// `POST /nitro/v1/config/nsacl?action=rename`
     ///
     /// Mandatory: `aclname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 22])
     }
 }
 /// NITRO config resource `nsacl6` of ADC group `ns`.
@@ -2410,11 +2436,25 @@ impl Nsacl6 {
     ///
     /// Mandatory: `acl6name`, `acl6action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 23, 24, 25, 26, 27,
+                28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsacl6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 23, 24, 25, 26, 27,
+                28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nsacl6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2426,7 +2466,7 @@ impl Nsacl6 {
     }
     /// `POST /nitro/v1/config/nsacl6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsacl6/{acl6name}`
     pub fn get(acl6name: &str) -> rt::Request<Vec<Self>> {
@@ -2442,29 +2482,41 @@ impl Nsacl6 {
     }
     /// `PUT /nitro/v1/config/nsacl6`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 23, 24, 25, 26, 27,
+                28, 29, 30, 31, 32, 33, 34, 36, 40, 41,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nsacl6` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 23, 24, 25, 26, 27,
+                28, 29, 30, 31, 32, 33, 34, 36, 40, 41,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsacl6?action=disable`
     ///
     /// Mandatory: `acl6name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[3])
     }
     /// `POST /nitro/v1/config/nsacl6?action=enable`
     ///
     /// Mandatory: `acl6name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[3])
     }
     /// `POST /nitro/v1/config/nsacl6?action=rename`
     ///
     /// Mandatory: `acl6name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[3, 21])
     }
 }
 /// NITRO config resource `nsacls` of ADC group `ns`.
@@ -2544,15 +2596,15 @@ impl rt::Resource for Nsacls {
 impl Nsacls {
     /// `POST /nitro/v1/config/nsacls?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[0])
     }
     /// `POST /nitro/v1/config/nsacls?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[0])
     }
     /// `POST /nitro/v1/config/nsacls?action=renumber`
     pub fn renumber(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "renumber")
+        rt::Request::action_only(self, "renumber", &[0])
     }
 }
 /// NITRO config resource `nsacls6` of ADC group `ns`.
@@ -2632,15 +2684,15 @@ impl rt::Resource for Nsacls6 {
 impl Nsacls6 {
     /// `POST /nitro/v1/config/nsacls6?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[0])
     }
     /// `POST /nitro/v1/config/nsacls6?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[0])
     }
     /// `POST /nitro/v1/config/nsacls6?action=renumber`
     pub fn renumber(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "renumber")
+        rt::Request::action_only(self, "renumber", &[0])
     }
 }
 /// NITRO config resource `nsappflowcollector` of ADC group `ns`.
@@ -2734,11 +2786,11 @@ impl Nsappflowcollector {
     ///
     /// Mandatory: `name`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/nsappflowcollector` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/nsappflowcollector?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2750,7 +2802,7 @@ impl Nsappflowcollector {
     }
     /// `POST /nitro/v1/config/nsappflowcollector?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsappflowcollector/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2930,7 +2982,7 @@ impl Nsappflowparam {
     }
     /// `PUT /nitro/v1/config/nsappflowparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `nsaptlicense` of ADC group `ns`.
@@ -3097,7 +3149,7 @@ impl Nsaptlicense {
     ///
     /// Mandatory: `id`, `sessionid`, `bindtype`, `countavailable`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[1, 2, 8, 9, 14, 15])
     }
 }
 /// NITRO config resource `nsassignment` of ADC group `ns`.
@@ -3246,11 +3298,11 @@ impl Nsassignment {
     ///
     /// Mandatory: `name`, `variable`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 3, 4, 5, 7, 10, 11, 13])
     }
     /// `POST /nitro/v1/config/nsassignment` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 3, 4, 5, 7, 10, 11, 13])
     }
     /// `GET /nitro/v1/config/nsassignment?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3262,7 +3314,7 @@ impl Nsassignment {
     }
     /// `POST /nitro/v1/config/nsassignment?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsassignment/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3278,17 +3330,17 @@ impl Nsassignment {
     }
     /// `PUT /nitro/v1/config/nsassignment`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 3, 4, 5, 7, 10, 11, 13])
     }
     /// `PUT /nitro/v1/config/nsassignment` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 3, 4, 5, 7, 10, 11, 13])
     }
     /// `POST /nitro/v1/config/nsassignment?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO config resource `nscapacity` of ADC group `ns`.
@@ -3635,6 +3687,7 @@ impl rt::Model for Nscapacity {
         "vcpu",
         "vcpucount",
     ];
+    const SECRETS: &'static [u16] = &[9];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3725,7 +3778,7 @@ impl Nscapacity {
     }
     /// `PUT /nitro/v1/config/nscapacity`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 10, 11, 13])
     }
 }
 /// NITRO config resource `nscentralmanagementserver` of ADC group `ns`.
@@ -3857,6 +3910,7 @@ impl rt::Model for Nscentralmanagementserver {
         "username",
         "validatecert",
     ];
+    const SECRETS: &'static [u16] = &[2, 10];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3941,11 +3995,11 @@ impl Nscentralmanagementserver {
     ///
     /// Mandatory: `type`, `username`, `password`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[9, 10, 11, 12, 13])
     }
     /// `POST /nitro/v1/config/nscentralmanagementserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[9, 10, 11, 12, 13])
     }
     /// `GET /nitro/v1/config/nscentralmanagementserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3957,7 +4011,7 @@ impl Nscentralmanagementserver {
     }
     /// `POST /nitro/v1/config/nscentralmanagementserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nscentralmanagementserver/{type}`
     pub fn get(type_: &str) -> rt::Request<Vec<Self>> {
@@ -4061,7 +4115,7 @@ impl Nschannelparam {
     }
     /// `PUT /nitro/v1/config/nschannelparam` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `nsconfig` of ADC group `ns`.
@@ -4606,25 +4660,47 @@ impl Nsconfig {
     }
     /// `PUT /nitro/v1/config/nsconfig`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                4, 5, 11, 12, 14, 15, 18, 19, 20, 21, 23, 25, 30, 31, 33, 34, 36, 37, 44,
+                50, 52,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsconfig?action=clear`
     ///
     /// Mandatory: `level`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[17, 28, 41])
     }
     /// `POST /nitro/v1/config/nsconfig?action=convert` (method inferred: the reference gives none)
     pub fn convert(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "convert")
+        rt::Request::action_only(
+            self,
+            "convert",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 14, 15, 17, 18, 19, 20, 21, 23,
+                24, 25, 28, 30, 31, 33, 34, 35, 36, 37, 41, 43, 44, 45, 46, 50, 51, 52,
+                53,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsconfig?action=diff`
     pub fn diff(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "diff")
+        rt::Request::action_only(self, "diff", &[7, 8, 24, 35, 51])
     }
     /// `POST /nitro/v1/config/nsconfig?action=save`
     pub fn save(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "save")
+        rt::Request::action_only(
+            self,
+            "save",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 14, 15, 17, 18, 19, 20, 21, 23,
+                24, 25, 28, 30, 31, 33, 34, 35, 36, 37, 41, 43, 44, 45, 46, 50, 51, 52,
+                53,
+            ],
+        )
     }
 }
 /// NITRO config resource `nsconfigview` of ADC group `ns`.
@@ -4703,7 +4779,7 @@ impl Nsconfigview {
     }
     /// `POST /nitro/v1/config/nsconfigview?action=Switch` (method inferred: the reference gives none)
     pub fn switch(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Switch")
+        rt::Request::action_only(self, "Switch", &[0])
     }
 }
 /// NITRO config resource `nsconnectiontable` of ADC group `ns`.
@@ -6223,7 +6299,7 @@ impl Nsconsoleloginprompt {
     }
     /// `PUT /nitro/v1/config/nsconsoleloginprompt`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `nscqaparam` of ADC group `ns`.
@@ -6471,7 +6547,10 @@ impl Nscqaparam {
     }
     /// `PUT /nitro/v1/config/nscqaparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
 }
 /// NITRO config resource `nsdhcpip` of ADC group `ns`.
@@ -6538,7 +6617,7 @@ impl rt::Resource for Nsdhcpip {
 impl Nsdhcpip {
     /// `POST /nitro/v1/config/nsdhcpip?action=release`
     pub fn release(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "release")
+        rt::Request::action_only(self, "release", &[])
     }
 }
 /// NITRO config resource `nsdhcpparams` of ADC group `ns`.
@@ -6672,7 +6751,7 @@ impl Nsdhcpparams {
     }
     /// `PUT /nitro/v1/config/nsdhcpparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 5])
     }
 }
 /// NITRO config resource `nsdiameter` of ADC group `ns`.
@@ -6800,11 +6879,11 @@ impl Nsdiameter {
     }
     /// `PUT /nitro/v1/config/nsdiameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/nsdiameter` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4])
     }
 }
 /// NITRO config resource `nsencryptionkey` of ADC group `ns`.
@@ -7042,11 +7121,11 @@ impl Nsencryptionkey {
     ///
     /// Mandatory: `name`, `method`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/nsencryptionkey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/nsencryptionkey?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7058,7 +7137,7 @@ impl Nsencryptionkey {
     }
     /// `POST /nitro/v1/config/nsencryptionkey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsencryptionkey/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7074,11 +7153,11 @@ impl Nsencryptionkey {
     }
     /// `PUT /nitro/v1/config/nsencryptionkey`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/nsencryptionkey` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `nsencryptionparams` of ADC group `ns`.
@@ -7292,7 +7371,7 @@ impl Nsencryptionparams {
     }
     /// `PUT /nitro/v1/config/nsencryptionparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `nsevents` of ADC group `ns`.
@@ -7669,11 +7748,11 @@ impl Nsextension {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 6])
     }
     /// `POST /nitro/v1/config/nsextension` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 6])
     }
     /// `GET /nitro/v1/config/nsextension?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7685,7 +7764,7 @@ impl Nsextension {
     }
     /// `POST /nitro/v1/config/nsextension?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsextension/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7701,23 +7780,23 @@ impl Nsextension {
     }
     /// `PUT /nitro/v1/config/nsextension`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 6, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/nsextension` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 6, 9, 10, 11])
     }
     /// `POST /nitro/v1/config/nsextension?action=Import`
     ///
     /// Mandatory: `src`, `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 6, 7, 8])
     }
     /// `POST /nitro/v1/config/nsextension?action=update`
     ///
     /// Mandatory: `name`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[6])
     }
 }
 /// NITRO binding resource `nsextension_binding` of ADC group `ns`.
@@ -8669,11 +8748,11 @@ impl Nsfeature {
     }
     /// `POST /nitro/v1/config/nsfeature?action=disable`
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[17])
     }
     /// `POST /nitro/v1/config/nsfeature?action=enable`
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[17])
     }
 }
 /// NITRO config resource `nshardware` of ADC group `ns`.
@@ -8954,11 +9033,11 @@ impl Nshmackey {
     ///
     /// Mandatory: `name`, `digest`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/nshmackey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/nshmackey?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8970,7 +9049,7 @@ impl Nshmackey {
     }
     /// `POST /nitro/v1/config/nshmackey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nshmackey/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8986,11 +9065,11 @@ impl Nshmackey {
     }
     /// `PUT /nitro/v1/config/nshmackey`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/nshmackey` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4])
     }
 }
 /// NITRO config resource `nshostname` of ADC group `ns`.
@@ -9084,7 +9163,7 @@ impl Nshostname {
     }
     /// `PUT /nitro/v1/config/nshostname`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
 }
 /// NITRO config resource `nshttpparam` of ADC group `ns`.
@@ -9308,7 +9387,7 @@ impl Nshttpparam {
     }
     /// `PUT /nitro/v1/config/nshttpparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `nshttpprofile` of ADC group `ns`.
@@ -10119,11 +10198,25 @@ impl Nshttpprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 3, 5, 8, 9, 10, 11, 12, 13, 20, 22, 24, 26, 27, 29, 30, 35, 45, 46,
+                47, 53, 54, 55, 56, 57, 59, 61, 62, 63, 64, 65, 66, 67,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nshttpprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 3, 5, 8, 9, 10, 11, 12, 13, 20, 22, 24, 26, 27, 29, 30, 35, 45, 46,
+                47, 53, 54, 55, 56, 57, 59, 61, 62, 63, 64, 65, 66, 67,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nshttpprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -10135,7 +10228,7 @@ impl Nshttpprofile {
     }
     /// `POST /nitro/v1/config/nshttpprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nshttpprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10151,11 +10244,23 @@ impl Nshttpprofile {
     }
     /// `PUT /nitro/v1/config/nshttpprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 3, 5, 8, 9, 10, 11, 12, 13, 20, 22, 24, 26, 27, 29, 30, 35, 45, 46,
+                47, 53, 54, 55, 56, 57, 59, 61, 62, 63, 64, 65, 66, 67,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nshttpprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 3, 5, 8, 9, 10, 11, 12, 13, 20, 22, 24, 26, 27, 29, 30, 35, 45, 46,
+                47, 53, 54, 55, 56, 57, 59, 61, 62, 63, 64, 65, 66, 67,
+            ],
+        )
     }
 }
 /// NITRO config resource `nsicapprofile` of ADC group `ns`.
@@ -10425,11 +10530,19 @@ impl Nsicapprofile {
     ///
     /// Mandatory: `name`, `uri`, `mode`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v1/config/nsicapprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `GET /nitro/v1/config/nsicapprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -10441,7 +10554,7 @@ impl Nsicapprofile {
     }
     /// `POST /nitro/v1/config/nsicapprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsicapprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10457,11 +10570,14 @@ impl Nsicapprofile {
     }
     /// `PUT /nitro/v1/config/nsicapprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15])
     }
     /// `PUT /nitro/v1/config/nsicapprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `nsip` of ADC group `ns`.
@@ -11137,11 +11253,25 @@ impl Nsip {
     ///
     /// Mandatory: `ipaddress`, `netmask`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 4, 5, 6, 7, 10, 11, 12, 13, 15, 16, 17, 19, 20, 22, 23, 25, 26, 28,
+                29, 30, 31, 32, 34, 35, 36, 37, 38, 39, 40, 46, 47, 48, 49,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsip` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 4, 5, 6, 7, 10, 11, 12, 13, 15, 16, 17, 19, 20, 22, 23, 25, 26, 28,
+                29, 30, 31, 32, 34, 35, 36, 37, 38, 39, 40, 46, 47, 48, 49,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nsip?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11155,7 +11285,7 @@ impl Nsip {
     }
     /// `POST /nitro/v1/config/nsip?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsip`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -11167,23 +11297,35 @@ impl Nsip {
     }
     /// `PUT /nitro/v1/config/nsip`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 4, 5, 6, 7, 10, 11, 12, 13, 15, 16, 17, 19, 20, 22, 23, 25, 26, 28,
+                29, 31, 32, 34, 35, 37, 38, 39, 46, 47, 48, 49,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nsip` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 4, 5, 6, 7, 10, 11, 12, 13, 15, 16, 17, 19, 20, 22, 23, 25, 26, 28,
+                29, 31, 32, 34, 35, 37, 38, 39, 46, 47, 48, 49,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsip?action=disable`
     ///
     /// Mandatory: `ipaddress`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[17, 38])
     }
     /// `POST /nitro/v1/config/nsip?action=enable`
     ///
     /// Mandatory: `ipaddress`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[17, 38])
     }
 }
 /// NITRO config resource `nsip6` of ADC group `ns`.
@@ -11733,11 +11875,25 @@ impl Nsip6 {
     ///
     /// Mandatory: `ipv6address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15, 17, 19, 21, 22, 23, 24, 25, 26, 27,
+                28, 29, 31, 32, 33, 34, 38, 39, 40, 41,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nsip6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15, 17, 19, 21, 22, 23, 24, 25, 26, 27,
+                28, 29, 31, 32, 33, 34, 38, 39, 40, 41,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nsip6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11751,7 +11907,7 @@ impl Nsip6 {
     }
     /// `POST /nitro/v1/config/nsip6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsip6`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -11763,11 +11919,23 @@ impl Nsip6 {
     }
     /// `PUT /nitro/v1/config/nsip6`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15, 17, 19, 21, 22, 23, 25, 27, 28, 29,
+                31, 32, 33, 39, 40, 41,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nsip6` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15, 17, 19, 21, 22, 23, 25, 27, 28, 29,
+                31, 32, 33, 39, 40, 41,
+            ],
+        )
     }
 }
 /// NITRO config resource `nskeymanagerproxy` of ADC group `ns`.
@@ -11872,11 +12040,11 @@ impl rt::Resource for Nskeymanagerproxy {
 impl Nskeymanagerproxy {
     /// `POST /nitro/v1/config/nskeymanagerproxy` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v1/config/nskeymanagerproxy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `GET /nitro/v1/config/nskeymanagerproxy?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -11890,7 +12058,7 @@ impl Nskeymanagerproxy {
     }
     /// `POST /nitro/v1/config/nskeymanagerproxy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servername"])
     }
     /// `GET /nitro/v1/config/nskeymanagerproxy` (method inferred: the reference gives none)
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -12027,7 +12195,7 @@ impl rt::Resource for Nslaslicense {
 impl Nslaslicense {
     /// `POST /nitro/v1/config/nslaslicense?action=apply` (method inferred: the reference gives none)
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[1, 2, 3])
     }
 }
 /// NITRO config resource `nslicense` of ADC group `ns`.
@@ -12587,7 +12755,7 @@ impl Nslicenseparameters {
     }
     /// `PUT /nitro/v1/config/nslicenseparameters` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `nslicenseproxyserver` of ADC group `ns`.
@@ -12691,11 +12859,11 @@ impl Nslicenseproxyserver {
     ///
     /// Mandatory: `port`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/nslicenseproxyserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/nslicenseproxyserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12709,7 +12877,7 @@ impl Nslicenseproxyserver {
     }
     /// `POST /nitro/v1/config/nslicenseproxyserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nslicenseproxyserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -12717,11 +12885,11 @@ impl Nslicenseproxyserver {
     }
     /// `PUT /nitro/v1/config/nslicenseproxyserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/nslicenseproxyserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO config resource `nslicenseserver` of ADC group `ns`.
@@ -12842,6 +13010,7 @@ impl rt::Model for Nslicenseserver {
         "type",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[8];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -12922,11 +13091,11 @@ impl rt::Resource for Nslicenseserver {
 impl Nslicenseserver {
     /// `POST /nitro/v1/config/nslicenseserver`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[6, 9, 10])
     }
     /// `POST /nitro/v1/config/nslicenseserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[6, 9, 10])
     }
     /// `GET /nitro/v1/config/nslicenseserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12940,7 +13109,7 @@ impl Nslicenseserver {
     }
     /// `POST /nitro/v1/config/nslicenseserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nslicenseserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -12948,11 +13117,11 @@ impl Nslicenseserver {
     }
     /// `PUT /nitro/v1/config/nslicenseserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[6, 9, 10])
     }
     /// `PUT /nitro/v1/config/nslicenseserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[6, 9, 10])
     }
 }
 /// NITRO config resource `nslicenseserverpool` of ADC group `ns`.
@@ -14066,11 +14235,15 @@ impl Nslimitidentifier {
     ///
     /// Mandatory: `limitidentifier`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 5, 6, 7, 11, 12, 14, 17])
     }
     /// `POST /nitro/v1/config/nslimitidentifier` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[4, 5, 6, 7, 11, 12, 14, 17],
+        )
     }
     /// `GET /nitro/v1/config/nslimitidentifier?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -14082,7 +14255,7 @@ impl Nslimitidentifier {
     }
     /// `POST /nitro/v1/config/nslimitidentifier?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nslimitidentifier/{limitidentifier}`
     pub fn get(limitidentifier: &str) -> rt::Request<Vec<Self>> {
@@ -14098,11 +14271,11 @@ impl Nslimitidentifier {
     }
     /// `PUT /nitro/v1/config/nslimitidentifier`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[4, 5, 6, 7, 11, 12, 14, 17])
     }
     /// `PUT /nitro/v1/config/nslimitidentifier` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[4, 5, 6, 7, 11, 12, 14, 17])
     }
 }
 /// NITRO binding resource `nslimitidentifier_binding` of ADC group `ns`.
@@ -14363,11 +14536,11 @@ impl Nslimitselector {
     ///
     /// Mandatory: `selectorname`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/nslimitselector` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/nslimitselector?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -14379,7 +14552,7 @@ impl Nslimitselector {
     }
     /// `POST /nitro/v1/config/nslimitselector?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nslimitselector/{selectorname}`
     pub fn get(selectorname: &str) -> rt::Request<Vec<Self>> {
@@ -14395,11 +14568,11 @@ impl Nslimitselector {
     }
     /// `PUT /nitro/v1/config/nslimitselector`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nslimitselector` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2])
     }
 }
 /// NITRO config resource `nslimitsessions` of ADC group `ns`.
@@ -14555,7 +14728,7 @@ impl Nslimitsessions {
     ///
     /// Mandatory: `limitidentifier`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[6])
     }
 }
 /// NITRO config resource `nsmgmtparam` of ADC group `ns`.
@@ -14661,7 +14834,7 @@ impl Nsmgmtparam {
     }
     /// `PUT /nitro/v1/config/nsmgmtparam` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `nsmigration` of ADC group `ns`.
@@ -15174,11 +15347,11 @@ impl Nsmode {
     }
     /// `POST /nitro/v1/config/nsmode?action=disable`
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[11])
     }
     /// `POST /nitro/v1/config/nsmode?action=enable`
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[11])
     }
 }
 /// NITRO config resource `nsnextgenapi` of ADC group `ns`.
@@ -15257,19 +15430,19 @@ impl Nsnextgenapi {
     }
     /// `POST /nitro/v1/config/nsnextgenapi?action=clear` (method inferred: the reference gives none)
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[])
     }
     /// `POST /nitro/v1/config/nsnextgenapi?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[])
     }
     /// `POST /nitro/v1/config/nsnextgenapi?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[])
     }
     /// `POST /nitro/v1/config/nsnextgenapi?action=reset` (method inferred: the reference gives none)
     pub fn reset(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reset")
+        rt::Request::action_only(self, "reset", &[])
     }
 }
 /// NITRO config resource `nsparam` of ADC group `ns`.
@@ -15611,7 +15784,13 @@ impl Nsparam {
     }
     /// `PUT /nitro/v1/config/nsparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 23,
+                24, 25, 26, 27, 28,
+            ],
+        )
     }
 }
 /// NITRO config resource `nspartition` of ADC group `ns`.
@@ -15800,11 +15979,11 @@ impl Nspartition {
     ///
     /// Mandatory: `partitionname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 5, 7, 8])
     }
     /// `POST /nitro/v1/config/nspartition` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 5, 7, 8])
     }
     /// `GET /nitro/v1/config/nspartition?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -15816,7 +15995,7 @@ impl Nspartition {
     }
     /// `POST /nitro/v1/config/nspartition?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nspartition/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
@@ -15832,17 +16011,17 @@ impl Nspartition {
     }
     /// `PUT /nitro/v1/config/nspartition`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 5, 7, 8])
     }
     /// `PUT /nitro/v1/config/nspartition` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 5, 7, 8])
     }
     /// `POST /nitro/v1/config/nspartition?action=Switch`
     ///
     /// Mandatory: `partitionname`.
     pub fn switch(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Switch")
+        rt::Request::action_only(self, "Switch", &[8])
     }
 }
 /// NITRO binding resource `nspartition_binding` of ADC group `ns`.
@@ -16041,11 +16220,11 @@ impl NspartitionBridgegroupBinding {
     ///
     /// Mandatory: `partitionname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nspartition_bridgegroup_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/nspartition_bridgegroup_binding/{partitionname}?count=yes`
     pub fn count(partitionname: &str) -> rt::Request<u64> {
@@ -16059,7 +16238,7 @@ impl NspartitionBridgegroupBinding {
     }
     /// `POST /nitro/v1/config/nspartition_bridgegroup_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["bridgegroup"])
     }
     /// `GET /nitro/v1/config/nspartition_bridgegroup_binding/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
@@ -16162,11 +16341,11 @@ impl NspartitionVlanBinding {
     ///
     /// Mandatory: `partitionname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nspartition_vlan_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/nspartition_vlan_binding/{partitionname}?count=yes`
     pub fn count(partitionname: &str) -> rt::Request<u64> {
@@ -16180,7 +16359,7 @@ impl NspartitionVlanBinding {
     }
     /// `POST /nitro/v1/config/nspartition_vlan_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vlan"])
     }
     /// `GET /nitro/v1/config/nspartition_vlan_binding/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
@@ -16283,11 +16462,11 @@ impl NspartitionVxlanBinding {
     ///
     /// Mandatory: `partitionname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nspartition_vxlan_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/nspartition_vxlan_binding/{partitionname}?count=yes`
     pub fn count(partitionname: &str) -> rt::Request<u64> {
@@ -16301,7 +16480,7 @@ impl NspartitionVxlanBinding {
     }
     /// `POST /nitro/v1/config/nspartition_vxlan_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vxlan"])
     }
     /// `GET /nitro/v1/config/nspartition_vxlan_binding/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
@@ -16814,11 +16993,25 @@ impl Nspbr {
     ///
     /// Mandatory: `name`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 16, 18, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                32, 33, 34, 35, 36, 37, 38, 39, 42, 45, 46, 47,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nspbr` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 16, 18, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                32, 33, 34, 35, 36, 37, 38, 39, 42, 45, 46, 47,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nspbr?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -16830,7 +17023,7 @@ impl Nspbr {
     }
     /// `POST /nitro/v1/config/nspbr?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nspbr/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16846,23 +17039,35 @@ impl Nspbr {
     }
     /// `PUT /nitro/v1/config/nspbr`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 16, 18, 23, 24, 25, 26, 28, 29, 30, 31, 32,
+                33, 34, 35, 36, 37, 38, 45, 46, 47,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nspbr` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 16, 18, 23, 24, 25, 26, 28, 29, 30, 31, 32,
+                33, 34, 35, 36, 37, 38, 45, 46, 47,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nspbr?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[24])
     }
     /// `POST /nitro/v1/config/nspbr?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[24])
     }
 }
 /// NITRO config resource `nspbr6` of ADC group `ns`.
@@ -17245,11 +17450,25 @@ impl Nspbr6 {
     ///
     /// Mandatory: `name`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 17, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                32, 33, 34, 35, 36, 37, 38, 39, 40, 43, 44, 45,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nspbr6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 17, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                32, 33, 34, 35, 36, 37, 38, 39, 40, 43, 44, 45,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nspbr6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -17261,7 +17480,7 @@ impl Nspbr6 {
     }
     /// `POST /nitro/v1/config/nspbr6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nspbr6/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17277,35 +17496,68 @@ impl Nspbr6 {
     }
     /// `PUT /nitro/v1/config/nspbr6`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 17, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32,
+                33, 34, 35, 36, 37, 38, 43, 44, 45,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nspbr6` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 15, 17, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32,
+                33, 34, 35, 36, 37, 38, 43, 44, 45,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nspbr6?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(
+            self,
+            "apply",
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 11, 14, 15, 17, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 43, 44, 45,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nspbr6?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(
+            self,
+            "clear",
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 11, 14, 15, 17, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 43, 44, 45,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nspbr6?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[23])
     }
     /// `POST /nitro/v1/config/nspbr6?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[23])
     }
     /// `POST /nitro/v1/config/nspbr6?action=renumber`
     pub fn renumber(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "renumber")
+        rt::Request::action_only(
+            self,
+            "renumber",
+            &[
+                0, 2, 5, 6, 7, 8, 9, 10, 11, 14, 15, 17, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 43, 44, 45,
+            ],
+        )
     }
 }
 /// NITRO config resource `nspbrs` of ADC group `ns`.
@@ -17372,15 +17624,15 @@ impl rt::Resource for Nspbrs {
 impl Nspbrs {
     /// `POST /nitro/v1/config/nspbrs?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[])
     }
     /// `POST /nitro/v1/config/nspbrs?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[])
     }
     /// `POST /nitro/v1/config/nspbrs?action=renumber`
     pub fn renumber(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "renumber")
+        rt::Request::action_only(self, "renumber", &[])
     }
 }
 /// NITRO config resource `nsratecontrol` of ADC group `ns`.
@@ -17481,7 +17733,7 @@ impl Nsratecontrol {
     }
     /// `PUT /nitro/v1/config/nsratecontrol`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `nsrollbackcmd` of ADC group `ns`.
@@ -17610,6 +17862,7 @@ impl rt::Model for Nsrpcnode {
         "srcip",
         "validatecert",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -17690,11 +17943,11 @@ impl Nsrpcnode {
     }
     /// `PUT /nitro/v1/config/nsrpcnode`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/nsrpcnode` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4])
     }
 }
 /// NITRO config resource `nsrunningconfig` of ADC group `ns`.
@@ -17943,11 +18196,11 @@ impl Nsservicefunction {
     ///
     /// Mandatory: `servicefunctionname`, `ingressvlan`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/nsservicefunction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/nsservicefunction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -17959,7 +18212,7 @@ impl Nsservicefunction {
     }
     /// `POST /nitro/v1/config/nsservicefunction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsservicefunction/{servicefunctionname}`
     pub fn get(servicefunctionname: &str) -> rt::Request<Vec<Self>> {
@@ -17971,11 +18224,11 @@ impl Nsservicefunction {
     }
     /// `PUT /nitro/v1/config/nsservicefunction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nsservicefunction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2])
     }
 }
 /// NITRO config resource `nsservicepath` of ADC group `ns`.
@@ -18062,11 +18315,11 @@ impl Nsservicepath {
     ///
     /// Mandatory: `servicepathname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/nsservicepath` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/nsservicepath?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -18078,7 +18331,7 @@ impl Nsservicepath {
     }
     /// `POST /nitro/v1/config/nsservicepath?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsservicepath/{servicepathname}`
     pub fn get(servicepathname: &str) -> rt::Request<Vec<Self>> {
@@ -18290,11 +18543,11 @@ impl NsservicepathNsservicefunctionBinding {
     ///
     /// Mandatory: `servicepathname`, `servicefunction`, `index`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/nsservicepath_nsservicefunction_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/nsservicepath_nsservicefunction_binding/{servicepathname}?count=yes`
     pub fn count(servicepathname: &str) -> rt::Request<u64> {
@@ -18308,7 +18561,7 @@ impl NsservicepathNsservicefunctionBinding {
     }
     /// `POST /nitro/v1/config/nsservicepath_nsservicefunction_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["servicefunction"])
     }
     /// `GET /nitro/v1/config/nsservicepath_nsservicefunction_binding/{servicepathname}`
     pub fn get(servicepathname: &str) -> rt::Request<Vec<Self>> {
@@ -18484,11 +18737,11 @@ impl Nssimpleacl {
     ///
     /// Mandatory: `aclname`, `aclaction`, `srcip`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/nssimpleacl` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/nssimpleacl?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -18500,7 +18753,7 @@ impl Nssimpleacl {
     }
     /// `POST /nitro/v1/config/nssimpleacl?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nssimpleacl/{aclname}`
     pub fn get(aclname: &str) -> rt::Request<Vec<Self>> {
@@ -18512,13 +18765,13 @@ impl Nssimpleacl {
     }
     /// `POST /nitro/v1/config/nssimpleacl?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[1, 2, 3, 4, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/nssimpleacl?action=flush`
     ///
     /// Mandatory: `estsessions`.
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[2, 4])
     }
 }
 /// NITRO config resource `nssimpleacl6` of ADC group `ns`.
@@ -18661,11 +18914,11 @@ impl Nssimpleacl6 {
     ///
     /// Mandatory: `aclname`, `aclaction`, `srcipv6`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/nssimpleacl6` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/nssimpleacl6?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -18677,7 +18930,7 @@ impl Nssimpleacl6 {
     }
     /// `POST /nitro/v1/config/nssimpleacl6?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nssimpleacl6/{aclname}`
     pub fn get(aclname: &str) -> rt::Request<Vec<Self>> {
@@ -18689,13 +18942,13 @@ impl Nssimpleacl6 {
     }
     /// `POST /nitro/v1/config/nssimpleacl6?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[1, 2, 3, 4, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/nssimpleacl6?action=flush`
     ///
     /// Mandatory: `estsessions`.
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[2, 4])
     }
 }
 /// NITRO config resource `nssourceroutecachetable` of ADC group `ns`.
@@ -18808,7 +19061,7 @@ impl Nssourceroutecachetable {
     }
     /// `POST /nitro/v1/config/nssourceroutecachetable?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[])
     }
 }
 /// NITRO config resource `nsspparams` of ADC group `ns`.
@@ -18940,7 +19193,7 @@ impl Nsspparams {
     }
     /// `PUT /nitro/v1/config/nsspparams`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 4])
     }
 }
 /// NITRO config resource `nsstats` of ADC group `ns`.
@@ -19031,7 +19284,7 @@ impl Nsstats {
     ///
     /// Mandatory: `cleanuplevel`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[0])
     }
 }
 /// NITRO config resource `nssurgeq` of ADC group `ns`.
@@ -19113,7 +19366,7 @@ impl rt::Resource for Nssurgeq {
 impl Nssurgeq {
     /// `POST /nitro/v1/config/nssurgeq?action=flush`
     pub fn flush(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "flush")
+        rt::Request::action_only(self, "flush", &[0, 1, 2])
     }
 }
 /// NITRO config resource `nstcpbufparam` of ADC group `ns`.
@@ -19215,7 +19468,7 @@ impl Nstcpbufparam {
     }
     /// `PUT /nitro/v1/config/nstcpbufparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3])
     }
 }
 /// NITRO config resource `nstcpparam` of ADC group `ns`.
@@ -19845,7 +20098,14 @@ impl Nstcpparam {
     }
     /// `PUT /nitro/v1/config/nstcpparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 4, 5, 6, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+                25, 27, 28, 29, 30, 32, 34, 35, 36, 37, 38, 39, 40, 41, 42, 44, 45, 46,
+                47, 48, 50, 51, 52,
+            ],
+        )
     }
 }
 /// NITRO config resource `nstcpprofile` of ADC group `ns`.
@@ -20629,11 +20889,27 @@ impl Nstcpprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45,
+                46, 47, 48, 50, 52, 53, 55, 56, 57, 58, 59, 60, 61, 62,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/nstcpprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45,
+                46, 47, 48, 50, 52, 53, 55, 56, 57, 58, 59, 60, 61, 62,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/nstcpprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -20645,7 +20921,7 @@ impl Nstcpprofile {
     }
     /// `POST /nitro/v1/config/nstcpprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nstcpprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20661,11 +20937,25 @@ impl Nstcpprofile {
     }
     /// `PUT /nitro/v1/config/nstcpprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45,
+                46, 47, 48, 50, 52, 53, 55, 56, 57, 58, 59, 60, 61, 62,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/nstcpprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 45,
+                46, 47, 48, 50, 52, 53, 55, 56, 57, 58, 59, 60, 61, 62,
+            ],
+        )
     }
 }
 /// NITRO config resource `nstestlicense` of ADC group `ns`.
@@ -21145,7 +21435,7 @@ impl Nstestlicense {
     }
     /// `POST /nitro/v1/config/nstestlicense?action=apply` (method inferred: the reference gives none)
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[])
     }
 }
 /// NITRO config resource `nstimeout` of ADC group `ns`.
@@ -21370,7 +21660,10 @@ impl Nstimeout {
     }
     /// `PUT /nitro/v1/config/nstimeout`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `nstimer` of ADC group `ns`.
@@ -21502,11 +21795,11 @@ impl Nstimer {
     ///
     /// Mandatory: `name`, `interval`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5])
     }
     /// `POST /nitro/v1/config/nstimer` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 5])
     }
     /// `GET /nitro/v1/config/nstimer?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -21518,7 +21811,7 @@ impl Nstimer {
     }
     /// `POST /nitro/v1/config/nstimer?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nstimer/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -21534,17 +21827,17 @@ impl Nstimer {
     }
     /// `PUT /nitro/v1/config/nstimer`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 5])
     }
     /// `PUT /nitro/v1/config/nstimer` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 5])
     }
     /// `POST /nitro/v1/config/nstimer?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[3, 4])
     }
 }
 /// NITRO binding resource `nstimer_autoscalepolicy_binding` of ADC group `ns`.
@@ -21671,11 +21964,11 @@ impl NstimerAutoscalepolicyBinding {
     ///
     /// Mandatory: `name`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/nstimer_autoscalepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/nstimer_autoscalepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -21689,7 +21982,7 @@ impl NstimerAutoscalepolicyBinding {
     }
     /// `POST /nitro/v1/config/nstimer_autoscalepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname"])
     }
     /// `GET /nitro/v1/config/nstimer_autoscalepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -21984,11 +22277,11 @@ impl Nstrafficdomain {
     ///
     /// Mandatory: `td`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 4])
     }
     /// `POST /nitro/v1/config/nstrafficdomain` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 4])
     }
     /// `GET /nitro/v1/config/nstrafficdomain?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -22000,7 +22293,7 @@ impl Nstrafficdomain {
     }
     /// `POST /nitro/v1/config/nstrafficdomain?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nstrafficdomain/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
@@ -22014,19 +22307,19 @@ impl Nstrafficdomain {
     ///
     /// Mandatory: `td`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[3])
     }
     /// `POST /nitro/v1/config/nstrafficdomain?action=disable`
     ///
     /// Mandatory: `td`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[3])
     }
     /// `POST /nitro/v1/config/nstrafficdomain?action=enable`
     ///
     /// Mandatory: `td`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[3])
     }
 }
 /// NITRO binding resource `nstrafficdomain_binding` of ADC group `ns`.
@@ -22211,11 +22504,11 @@ impl NstrafficdomainBridgegroupBinding {
     ///
     /// Mandatory: `td`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nstrafficdomain_bridgegroup_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/nstrafficdomain_bridgegroup_binding/{td}?count=yes`
     pub fn count(td: &str) -> rt::Request<u64> {
@@ -22229,7 +22522,7 @@ impl NstrafficdomainBridgegroupBinding {
     }
     /// `POST /nitro/v1/config/nstrafficdomain_bridgegroup_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["bridgegroup"])
     }
     /// `GET /nitro/v1/config/nstrafficdomain_bridgegroup_binding/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
@@ -22325,11 +22618,11 @@ impl NstrafficdomainVlanBinding {
     ///
     /// Mandatory: `td`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nstrafficdomain_vlan_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/nstrafficdomain_vlan_binding/{td}?count=yes`
     pub fn count(td: &str) -> rt::Request<u64> {
@@ -22343,7 +22636,7 @@ impl NstrafficdomainVlanBinding {
     }
     /// `POST /nitro/v1/config/nstrafficdomain_vlan_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vlan"])
     }
     /// `GET /nitro/v1/config/nstrafficdomain_vlan_binding/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
@@ -22439,11 +22732,11 @@ impl NstrafficdomainVxlanBinding {
     ///
     /// Mandatory: `td`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/nstrafficdomain_vxlan_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/nstrafficdomain_vxlan_binding/{td}?count=yes`
     pub fn count(td: &str) -> rt::Request<u64> {
@@ -22457,7 +22750,7 @@ impl NstrafficdomainVxlanBinding {
     }
     /// `POST /nitro/v1/config/nstrafficdomain_vxlan_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["vxlan"])
     }
     /// `GET /nitro/v1/config/nstrafficdomain_vxlan_binding/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
@@ -22679,11 +22972,15 @@ impl Nsvariable {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/nsvariable` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 9, 10],
+        )
     }
     /// `GET /nitro/v1/config/nsvariable?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -22695,7 +22992,7 @@ impl Nsvariable {
     }
     /// `POST /nitro/v1/config/nsvariable?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsvariable/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -22711,11 +23008,11 @@ impl Nsvariable {
     }
     /// `PUT /nitro/v1/config/nsvariable`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 10])
     }
     /// `PUT /nitro/v1/config/nsvariable` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 10])
     }
 }
 /// NITRO config resource `nsversion` of ADC group `ns`.
@@ -22974,7 +23271,7 @@ impl Nsvpxparam {
     }
     /// `PUT /nitro/v1/config/nsvpxparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5])
     }
 }
 /// NITRO config resource `nsweblogparam` of ADC group `ns`.
@@ -23088,7 +23385,7 @@ impl Nsweblogparam {
     }
     /// `PUT /nitro/v1/config/nsweblogparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3])
     }
 }
 /// NITRO config resource `nsxmlnamespace` of ADC group `ns`.
@@ -23196,11 +23493,11 @@ impl Nsxmlnamespace {
     ///
     /// Mandatory: `prefix`, `Namespace`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 4])
     }
     /// `POST /nitro/v1/config/nsxmlnamespace` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 4])
     }
     /// `GET /nitro/v1/config/nsxmlnamespace?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -23212,7 +23509,7 @@ impl Nsxmlnamespace {
     }
     /// `POST /nitro/v1/config/nsxmlnamespace?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/nsxmlnamespace/{prefix}`
     pub fn get(prefix: &str) -> rt::Request<Vec<Self>> {
@@ -23228,11 +23525,11 @@ impl Nsxmlnamespace {
     }
     /// `PUT /nitro/v1/config/nsxmlnamespace`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 4])
     }
     /// `PUT /nitro/v1/config/nsxmlnamespace` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 4])
     }
 }
 /// NITRO config resource `reboot` of ADC group `ns`.
@@ -23304,11 +23601,11 @@ impl rt::Resource for Reboot {
 impl Reboot {
     /// `POST /nitro/v1/config/reboot?action=Reboot`
     pub fn reboot_mixed(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Reboot")
+        rt::Request::action_only(self, "Reboot", &[0])
     }
     /// `POST /nitro/v1/config/reboot?action=reboot` (method inferred: the reference gives none)
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reboot")
+        rt::Request::action_only(self, "reboot", &[0])
     }
 }
 /// NITRO config resource `shutdown` of ADC group `ns`.
@@ -23375,7 +23672,7 @@ impl rt::Resource for Shutdown {
 impl Shutdown {
     /// `POST /nitro/v1/config/shutdown?action=Shutdown`
     pub fn shutdown(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Shutdown")
+        rt::Request::action_only(self, "Shutdown", &[])
     }
 }
 /// NITRO stat resource `ns` of ADC group `ns`.

@@ -131,7 +131,7 @@ impl Ntpparam {
     }
     /// `PUT /nitro/v1/config/ntpparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `ntpserver` of ADC group `ntp`.
@@ -254,11 +254,11 @@ impl rt::Resource for Ntpserver {
 impl Ntpserver {
     /// `POST /nitro/v1/config/ntpserver`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 6, 7])
     }
     /// `POST /nitro/v1/config/ntpserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 6, 7])
     }
     /// `GET /nitro/v1/config/ntpserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -272,7 +272,7 @@ impl Ntpserver {
     }
     /// `POST /nitro/v1/config/ntpserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ntpserver`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -284,11 +284,11 @@ impl Ntpserver {
     }
     /// `PUT /nitro/v1/config/ntpserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/ntpserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `ntpstatus` of ADC group `ntp`.
@@ -453,10 +453,10 @@ impl Ntpsync {
     }
     /// `POST /nitro/v1/config/ntpsync?action=disable`
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[])
     }
     /// `POST /nitro/v1/config/ntpsync?action=enable`
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[])
     }
 }

@@ -426,11 +426,11 @@ impl Pcpprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/pcpprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/pcpprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -442,7 +442,7 @@ impl Pcpprofile {
     }
     /// `POST /nitro/v1/config/pcpprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/pcpprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -458,11 +458,11 @@ impl Pcpprofile {
     }
     /// `PUT /nitro/v1/config/pcpprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/pcpprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `pcpserver` of ADC group `pcp`.
@@ -577,11 +577,11 @@ impl Pcpserver {
     ///
     /// Mandatory: `name`, `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/pcpserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/pcpserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -593,7 +593,7 @@ impl Pcpserver {
     }
     /// `POST /nitro/v1/config/pcpserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/pcpserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -609,11 +609,11 @@ impl Pcpserver {
     }
     /// `PUT /nitro/v1/config/pcpserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/pcpserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4])
     }
 }
 /// NITRO stat resource `pcpserver` of ADC group `pcp`.

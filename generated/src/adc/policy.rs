@@ -198,11 +198,11 @@ impl Policydataset {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 6, 8])
     }
     /// `POST /nitro/v1/config/policydataset` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 6, 8])
     }
     /// `GET /nitro/v1/config/policydataset?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -214,7 +214,7 @@ impl Policydataset {
     }
     /// `POST /nitro/v1/config/policydataset?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policydataset/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -230,11 +230,11 @@ impl Policydataset {
     }
     /// `PUT /nitro/v1/config/policydataset` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/policydataset` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO binding resource `policydataset_binding` of ADC group `policy`.
@@ -427,11 +427,11 @@ impl PolicydatasetValueBinding {
     ///
     /// Mandatory: `name`, `value`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5])
     }
     /// `PUT /nitro/v1/config/policydataset_value_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5])
     }
     /// `GET /nitro/v1/config/policydataset_value_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -445,7 +445,7 @@ impl PolicydatasetValueBinding {
     }
     /// `POST /nitro/v1/config/policydataset_value_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["value"])
     }
     /// `GET /nitro/v1/config/policydataset_value_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -926,11 +926,11 @@ impl Policyexpression {
     ///
     /// Mandatory: `name`, `value`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 8, 12])
     }
     /// `POST /nitro/v1/config/policyexpression` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 8, 12])
     }
     /// `GET /nitro/v1/config/policyexpression?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -942,7 +942,7 @@ impl Policyexpression {
     }
     /// `POST /nitro/v1/config/policyexpression?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policyexpression/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -958,11 +958,11 @@ impl Policyexpression {
     }
     /// `PUT /nitro/v1/config/policyexpression`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 8, 12])
     }
     /// `PUT /nitro/v1/config/policyexpression` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 8, 12])
     }
 }
 /// NITRO config resource `policyhttpcallout` of ADC group `policy`.
@@ -1342,11 +1342,19 @@ impl Policyhttpcallout {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 21, 22],
+        )
     }
     /// `POST /nitro/v1/config/policyhttpcallout` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 21, 22],
+        )
     }
     /// `GET /nitro/v1/config/policyhttpcallout?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1358,7 +1366,7 @@ impl Policyhttpcallout {
     }
     /// `POST /nitro/v1/config/policyhttpcallout?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policyhttpcallout/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1374,11 +1382,17 @@ impl Policyhttpcallout {
     }
     /// `PUT /nitro/v1/config/policyhttpcallout`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 21, 22],
+        )
     }
     /// `PUT /nitro/v1/config/policyhttpcallout` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 21, 22],
+        )
     }
 }
 /// NITRO config resource `policymap` of ADC group `policy`.
@@ -1498,11 +1512,11 @@ impl Policymap {
     ///
     /// Mandatory: `mappolicyname`, `sd`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5, 6])
     }
     /// `POST /nitro/v1/config/policymap` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 5, 6])
     }
     /// `GET /nitro/v1/config/policymap?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1514,7 +1528,7 @@ impl Policymap {
     }
     /// `POST /nitro/v1/config/policymap?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policymap/{mappolicyname}`
     pub fn get(mappolicyname: &str) -> rt::Request<Vec<Self>> {
@@ -1607,7 +1621,7 @@ impl Policyparam {
     }
     /// `PUT /nitro/v1/config/policyparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `policypatset` of ADC group `policy`.
@@ -1736,11 +1750,11 @@ impl Policypatset {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 6])
     }
     /// `POST /nitro/v1/config/policypatset` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 6])
     }
     /// `GET /nitro/v1/config/policypatset?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1752,7 +1766,7 @@ impl Policypatset {
     }
     /// `POST /nitro/v1/config/policypatset?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policypatset/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1768,11 +1782,11 @@ impl Policypatset {
     }
     /// `PUT /nitro/v1/config/policypatset` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/policypatset` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO binding resource `policypatset_binding` of ADC group `policy`.
@@ -2220,11 +2234,11 @@ impl PolicypatsetPatternBinding {
     ///
     /// Mandatory: `name`, `String`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 3, 6, 7])
     }
     /// `PUT /nitro/v1/config/policypatset_pattern_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 3, 6, 7])
     }
     /// `GET /nitro/v1/config/policypatset_pattern_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2238,7 +2252,7 @@ impl PolicypatsetPatternBinding {
     }
     /// `POST /nitro/v1/config/policypatset_pattern_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["String"])
     }
     /// `GET /nitro/v1/config/policypatset_pattern_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2404,11 +2418,11 @@ impl rt::Resource for Policypatsetfile {
 impl Policypatsetfile {
     /// `POST /nitro/v1/config/policypatsetfile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 5, 6, 7, 8, 10])
     }
     /// `POST /nitro/v1/config/policypatsetfile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 5, 6, 7, 8, 10])
     }
     /// `GET /nitro/v1/config/policypatsetfile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -2420,7 +2434,7 @@ impl Policypatsetfile {
     }
     /// `POST /nitro/v1/config/policypatsetfile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policypatsetfile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2432,11 +2446,11 @@ impl Policypatsetfile {
     }
     /// `POST /nitro/v1/config/policypatsetfile?action=Import` (method inferred: the reference gives none)
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[3, 4, 5, 6, 7, 8, 10])
     }
     /// `POST /nitro/v1/config/policypatsetfile?action=update` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[3, 4, 5, 6, 7, 8, 10])
     }
 }
 /// NITRO config resource `policystringmap` of ADC group `policy`.
@@ -2522,11 +2536,11 @@ impl Policystringmap {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/policystringmap` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/policystringmap?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2538,7 +2552,7 @@ impl Policystringmap {
     }
     /// `POST /nitro/v1/config/policystringmap?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policystringmap/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2554,11 +2568,11 @@ impl Policystringmap {
     }
     /// `PUT /nitro/v1/config/policystringmap`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
     /// `PUT /nitro/v1/config/policystringmap` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2])
     }
 }
 /// NITRO binding resource `policystringmap_binding` of ADC group `policy`.
@@ -2750,11 +2764,11 @@ impl PolicystringmapPatternBinding {
     ///
     /// Mandatory: `name`, `key`, `value`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/policystringmap_pattern_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/policystringmap_pattern_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -2768,7 +2782,7 @@ impl PolicystringmapPatternBinding {
     }
     /// `POST /nitro/v1/config/policystringmap_pattern_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["key"])
     }
     /// `GET /nitro/v1/config/policystringmap_pattern_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3035,7 +3049,7 @@ impl Policytracing {
     }
     /// `POST /nitro/v1/config/policytracing?action=clear` (method inferred: the reference gives none)
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[0, 4, 5, 8, 13, 15])
     }
 }
 /// NITRO config resource `policyurlset` of ADC group `policy`.
@@ -3233,11 +3247,11 @@ impl Policyurlset {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 7])
     }
     /// `POST /nitro/v1/config/policyurlset` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 7])
     }
     /// `GET /nitro/v1/config/policyurlset?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3249,7 +3263,7 @@ impl Policyurlset {
     }
     /// `POST /nitro/v1/config/policyurlset?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/policyurlset/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3263,18 +3277,18 @@ impl Policyurlset {
     ///
     /// Mandatory: `name`, `url`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 3, 5, 7, 8, 10, 11, 12, 13])
     }
     /// `POST /nitro/v1/config/policyurlset?action=update`
     ///
     /// Mandatory: `name`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[7])
     }
     /// `POST /nitro/v1/config/policyurlset?action=export`
     ///
     /// Mandatory: `name`, `url`.
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[7, 13])
     }
 }

@@ -254,11 +254,11 @@ impl Pqpolicy {
     ///
     /// Mandatory: `policyname`, `rule`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/pqpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/pqpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -270,7 +270,7 @@ impl Pqpolicy {
     }
     /// `POST /nitro/v1/config/pqpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/pqpolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
@@ -286,11 +286,11 @@ impl Pqpolicy {
     }
     /// `PUT /nitro/v1/config/pqpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 5, 7])
     }
     /// `PUT /nitro/v1/config/pqpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 5, 7])
     }
 }
 /// NITRO stat resource `pq` of ADC group `pq`.

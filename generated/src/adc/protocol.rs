@@ -189,13 +189,13 @@ impl Protocolhttpband {
     }
     /// `PUT /nitro/v1/config/protocolhttpband`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[10, 11])
     }
     /// `POST /nitro/v1/config/protocolhttpband?action=clear`
     ///
     /// Mandatory: `type`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[14])
     }
 }
 /// NITRO stat resource `protocolhttp` of ADC group `protocol`.

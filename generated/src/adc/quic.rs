@@ -86,7 +86,7 @@ impl Quicparam {
     }
     /// `PUT /nitro/v1/config/quicparam` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `quicprofile` of ADC group `quic`.
@@ -353,11 +353,19 @@ impl rt::Resource for Quicprofile {
 impl Quicprofile {
     /// `POST /nitro/v1/config/quicprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20],
+        )
     }
     /// `POST /nitro/v1/config/quicprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20],
+        )
     }
     /// `GET /nitro/v1/config/quicprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -369,7 +377,7 @@ impl Quicprofile {
     }
     /// `POST /nitro/v1/config/quicprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/quicprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -385,10 +393,16 @@ impl Quicprofile {
     }
     /// `PUT /nitro/v1/config/quicprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20],
+        )
     }
     /// `PUT /nitro/v1/config/quicprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20],
+        )
     }
 }

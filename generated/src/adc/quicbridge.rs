@@ -113,11 +113,11 @@ impl rt::Resource for Quicbridgeprofile {
 impl Quicbridgeprofile {
     /// `POST /nitro/v1/config/quicbridgeprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 3])
     }
     /// `POST /nitro/v1/config/quicbridgeprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 3])
     }
     /// `GET /nitro/v1/config/quicbridgeprofile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -129,7 +129,7 @@ impl Quicbridgeprofile {
     }
     /// `POST /nitro/v1/config/quicbridgeprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/quicbridgeprofile/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -145,10 +145,10 @@ impl Quicbridgeprofile {
     }
     /// `PUT /nitro/v1/config/quicbridgeprofile` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3])
     }
     /// `PUT /nitro/v1/config/quicbridgeprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 3])
     }
 }

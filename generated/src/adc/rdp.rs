@@ -310,6 +310,7 @@ impl rt::Model for Rdpclientprofile {
         "redirectprinters",
         "videoplaybackmode",
     ];
+    const SECRETS: &'static [u16] = &[8];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -412,11 +413,19 @@ impl Rdpclientprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23],
+        )
     }
     /// `POST /nitro/v1/config/rdpclientprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23],
+        )
     }
     /// `GET /nitro/v1/config/rdpclientprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -428,7 +437,7 @@ impl Rdpclientprofile {
     }
     /// `POST /nitro/v1/config/rdpclientprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rdpclientprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -444,11 +453,17 @@ impl Rdpclientprofile {
     }
     /// `PUT /nitro/v1/config/rdpclientprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23],
+        )
     }
     /// `PUT /nitro/v1/config/rdpclientprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23],
+        )
     }
 }
 /// NITRO config resource `rdpconnections` of ADC group `rdp`.
@@ -589,7 +604,7 @@ impl Rdpconnections {
     }
     /// `POST /nitro/v1/config/rdpconnections?action=kill`
     pub fn kill(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "kill")
+        rt::Request::action_only(self, "kill", &[1, 7])
     }
 }
 /// NITRO config resource `rdpserverprofile` of ADC group `rdp`.
@@ -669,6 +684,7 @@ impl rt::Model for Rdpserverprofile {
         "rdpport",
         "rdpredirection",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -739,11 +755,11 @@ impl Rdpserverprofile {
     ///
     /// Mandatory: `name`, `psk`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/rdpserverprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/rdpserverprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -755,7 +771,7 @@ impl Rdpserverprofile {
     }
     /// `POST /nitro/v1/config/rdpserverprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rdpserverprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -771,10 +787,10 @@ impl Rdpserverprofile {
     }
     /// `PUT /nitro/v1/config/rdpserverprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/rdpserverprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5, 6, 7])
     }
 }

@@ -43,6 +43,7 @@ impl rt::Model for Reputationsettings {
         "proxyserver",
         "proxyusername",
     ];
+    const SECRETS: &'static [u16] = &[0];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -111,6 +112,6 @@ impl Reputationsettings {
     }
     /// `PUT /nitro/v1/config/reputationsettings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
 }

@@ -249,11 +249,15 @@ impl Responderaction {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 7, 8, 10, 12, 13, 14])
     }
     /// `POST /nitro/v1/config/responderaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 7, 8, 10, 12, 13, 14],
+        )
     }
     /// `GET /nitro/v1/config/responderaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -265,7 +269,7 @@ impl Responderaction {
     }
     /// `POST /nitro/v1/config/responderaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/responderaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -281,17 +285,17 @@ impl Responderaction {
     }
     /// `PUT /nitro/v1/config/responderaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 7, 8, 10, 12, 13])
     }
     /// `PUT /nitro/v1/config/responderaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 7, 8, 10, 12, 13])
     }
     /// `POST /nitro/v1/config/responderaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[8, 9])
     }
 }
 /// NITRO binding resource `responderglobal_binding` of ADC group `responder`.
@@ -679,11 +683,11 @@ impl ResponderglobalResponderpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/responderglobal_responderpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/responderglobal_responderpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -808,7 +812,7 @@ impl Responderhtmlpage {
     }
     /// `POST /nitro/v1/config/responderhtmlpage?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/responderhtmlpage/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -822,13 +826,13 @@ impl Responderhtmlpage {
     ///
     /// Mandatory: `name`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 2, 3, 5])
     }
     /// `POST /nitro/v1/config/responderhtmlpage?action=update`
     ///
     /// Mandatory: `name`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[2])
     }
 }
 /// NITRO config resource `responderparam` of ADC group `responder`.
@@ -918,7 +922,7 @@ impl Responderparam {
     }
     /// `PUT /nitro/v1/config/responderparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1])
     }
 }
 /// NITRO config resource `responderpolicy` of ADC group `responder`.
@@ -1068,11 +1072,11 @@ impl Responderpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 4, 7, 8, 10, 11])
     }
     /// `POST /nitro/v1/config/responderpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 4, 7, 8, 10, 11])
     }
     /// `GET /nitro/v1/config/responderpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1084,7 +1088,7 @@ impl Responderpolicy {
     }
     /// `POST /nitro/v1/config/responderpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/responderpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1100,17 +1104,17 @@ impl Responderpolicy {
     }
     /// `PUT /nitro/v1/config/responderpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 7, 8, 10, 11])
     }
     /// `PUT /nitro/v1/config/responderpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 4, 7, 8, 10, 11])
     }
     /// `POST /nitro/v1/config/responderpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[8, 9])
     }
 }
 /// NITRO binding resource `responderpolicy_binding` of ADC group `responder`.
@@ -2126,11 +2130,11 @@ impl Responderpolicylabel {
     ///
     /// Mandatory: `labelname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 9])
     }
     /// `POST /nitro/v1/config/responderpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 9])
     }
     /// `GET /nitro/v1/config/responderpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2142,7 +2146,7 @@ impl Responderpolicylabel {
     }
     /// `POST /nitro/v1/config/responderpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/responderpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2156,7 +2160,7 @@ impl Responderpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 7])
     }
 }
 /// NITRO binding resource `responderpolicylabel_binding` of ADC group `responder`.
@@ -2506,11 +2510,11 @@ impl ResponderpolicylabelResponderpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/responderpolicylabel_responderpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/responderpolicylabel_responderpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -2524,7 +2528,7 @@ impl ResponderpolicylabelResponderpolicyBinding {
     }
     /// `POST /nitro/v1/config/responderpolicylabel_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/responderpolicylabel_responderpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

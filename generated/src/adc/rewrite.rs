@@ -334,11 +334,15 @@ impl Rewriteaction {
     ///
     /// Mandatory: `name`, `type`, `target`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 8, 10, 12, 13, 14, 15, 16])
     }
     /// `POST /nitro/v1/config/rewriteaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 8, 10, 12, 13, 14, 15, 16],
+        )
     }
     /// `GET /nitro/v1/config/rewriteaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -350,7 +354,7 @@ impl Rewriteaction {
     }
     /// `POST /nitro/v1/config/rewriteaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rewriteaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -366,17 +370,17 @@ impl Rewriteaction {
     }
     /// `PUT /nitro/v1/config/rewriteaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 8, 10, 12, 13, 14, 15])
     }
     /// `PUT /nitro/v1/config/rewriteaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 8, 10, 12, 13, 14, 15])
     }
     /// `POST /nitro/v1/config/rewriteaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[8, 9])
     }
 }
 /// NITRO binding resource `rewriteglobal_binding` of ADC group `rewrite`.
@@ -797,11 +801,11 @@ impl RewriteglobalRewritepolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/rewriteglobal_rewritepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/rewriteglobal_rewritepolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -905,7 +909,7 @@ impl Rewriteparam {
     }
     /// `PUT /nitro/v1/config/rewriteparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `rewritepolicy` of ADC group `rewrite`.
@@ -1060,11 +1064,11 @@ impl Rewritepolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 8, 9, 11, 12])
     }
     /// `POST /nitro/v1/config/rewritepolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 8, 9, 11, 12])
     }
     /// `GET /nitro/v1/config/rewritepolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1076,7 +1080,7 @@ impl Rewritepolicy {
     }
     /// `POST /nitro/v1/config/rewritepolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rewritepolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1092,17 +1096,17 @@ impl Rewritepolicy {
     }
     /// `PUT /nitro/v1/config/rewritepolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 8, 9, 11, 12])
     }
     /// `PUT /nitro/v1/config/rewritepolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 8, 9, 11, 12])
     }
     /// `POST /nitro/v1/config/rewritepolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[9, 10])
     }
 }
 /// NITRO binding resource `rewritepolicy_binding` of ADC group `rewrite`.
@@ -2016,11 +2020,11 @@ impl Rewritepolicylabel {
     ///
     /// Mandatory: `labelname`, `transform`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 10, 15])
     }
     /// `POST /nitro/v1/config/rewritepolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 10, 15])
     }
     /// `GET /nitro/v1/config/rewritepolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2032,7 +2036,7 @@ impl Rewritepolicylabel {
     }
     /// `POST /nitro/v1/config/rewritepolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/rewritepolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2046,7 +2050,7 @@ impl Rewritepolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[10, 12])
     }
 }
 /// NITRO binding resource `rewritepolicylabel_binding` of ADC group `rewrite`.
@@ -2396,11 +2400,11 @@ impl RewritepolicylabelRewritepolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/rewritepolicylabel_rewritepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/rewritepolicylabel_rewritepolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -2414,7 +2418,7 @@ impl RewritepolicylabelRewritepolicyBinding {
     }
     /// `POST /nitro/v1/config/rewritepolicylabel_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/rewritepolicylabel_rewritepolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

@@ -413,7 +413,7 @@ impl Riseparam {
     }
     /// `PUT /nitro/v1/config/riseparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `riseprofile` of ADC group `rise`.

@@ -96,11 +96,11 @@ impl rt::Resource for Routerdynamicrouting {
 impl Routerdynamicrouting {
     /// `POST /nitro/v1/config/routerdynamicrouting`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/routerdynamicrouting` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/routerdynamicrouting?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -120,10 +120,10 @@ impl Routerdynamicrouting {
     }
     /// `PUT /nitro/v1/config/routerdynamicrouting`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1])
     }
     /// `POST /nitro/v1/config/routerdynamicrouting?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[1])
     }
 }

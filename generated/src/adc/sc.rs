@@ -95,7 +95,7 @@ impl Scparameter {
     }
     /// `PUT /nitro/v1/config/scparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `scpolicy` of ADC group `sc`.
@@ -247,11 +247,11 @@ impl Scpolicy {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v1/config/scpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/scpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -263,7 +263,7 @@ impl Scpolicy {
     }
     /// `POST /nitro/v1/config/scpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/scpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -279,11 +279,11 @@ impl Scpolicy {
     }
     /// `PUT /nitro/v1/config/scpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/scpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO stat resource `sc` of ADC group `sc`.

@@ -176,7 +176,7 @@ impl Smppparam {
     }
     /// `PUT /nitro/v1/config/smppparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `smppuser` of ADC group `smpp`.
@@ -211,6 +211,7 @@ pub struct Smppuser {
 }
 impl rt::Model for Smppuser {
     const FIELDS: &'static [&'static str] = &["__count", "password", "username"];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -271,11 +272,11 @@ impl Smppuser {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/smppuser` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/smppuser?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -287,7 +288,7 @@ impl Smppuser {
     }
     /// `POST /nitro/v1/config/smppuser?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/smppuser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -299,10 +300,10 @@ impl Smppuser {
     }
     /// `PUT /nitro/v1/config/smppuser`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
     /// `PUT /nitro/v1/config/smppuser` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2])
     }
 }

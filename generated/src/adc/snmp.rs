@@ -848,23 +848,23 @@ impl Snmpalarm {
     }
     /// `PUT /nitro/v1/config/snmpalarm`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 8])
     }
     /// `PUT /nitro/v1/config/snmpalarm` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 8])
     }
     /// `POST /nitro/v1/config/snmpalarm?action=disable`
     ///
     /// Mandatory: `trapname`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[8])
     }
     /// `POST /nitro/v1/config/snmpalarm?action=enable`
     ///
     /// Mandatory: `trapname`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[8])
     }
 }
 /// NITRO config resource `snmpcommunity` of ADC group `snmp`.
@@ -978,11 +978,11 @@ impl Snmpcommunity {
     ///
     /// Mandatory: `communityname`, `permissions`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/snmpcommunity` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/snmpcommunity?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -994,7 +994,7 @@ impl Snmpcommunity {
     }
     /// `POST /nitro/v1/config/snmpcommunity?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/snmpcommunity/{communityname}`
     pub fn get(communityname: &str) -> rt::Request<Vec<Self>> {
@@ -1113,11 +1113,11 @@ impl Snmpengineid {
     }
     /// `PUT /nitro/v1/config/snmpengineid`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3])
     }
     /// `PUT /nitro/v1/config/snmpengineid` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3])
     }
 }
 /// NITRO config resource `snmpgroup` of ADC group `snmp`.
@@ -1283,11 +1283,11 @@ impl Snmpgroup {
     ///
     /// Mandatory: `name`, `securitylevel`, `readviewname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/snmpgroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/snmpgroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1301,7 +1301,7 @@ impl Snmpgroup {
     }
     /// `POST /nitro/v1/config/snmpgroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/snmpgroup`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1309,11 +1309,11 @@ impl Snmpgroup {
     }
     /// `PUT /nitro/v1/config/snmpgroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/snmpgroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO config resource `snmpmanager` of ADC group `snmp`.
@@ -1422,11 +1422,11 @@ impl Snmpmanager {
     ///
     /// Mandatory: `ipaddress`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 4, 5])
     }
     /// `POST /nitro/v1/config/snmpmanager` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 4, 5])
     }
     /// `GET /nitro/v1/config/snmpmanager?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1440,7 +1440,7 @@ impl Snmpmanager {
     }
     /// `POST /nitro/v1/config/snmpmanager?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/snmpmanager`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1452,11 +1452,11 @@ impl Snmpmanager {
     }
     /// `PUT /nitro/v1/config/snmpmanager`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4, 5])
     }
     /// `PUT /nitro/v1/config/snmpmanager` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 4, 5])
     }
 }
 /// NITRO config resource `snmpmib` of ADC group `snmp`.
@@ -1615,11 +1615,11 @@ impl Snmpmib {
     }
     /// `PUT /nitro/v1/config/snmpmib`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/snmpmib` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `snmpoid` of ADC group `snmp`.
@@ -1927,7 +1927,7 @@ impl Snmpoption {
     }
     /// `PUT /nitro/v1/config/snmpoption`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4, 5])
     }
 }
 /// NITRO config resource `snmptrap` of ADC group `snmp`.
@@ -2124,11 +2124,11 @@ impl Snmptrap {
     ///
     /// Mandatory: `trapclass`, `trapdestination`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/snmptrap` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/snmptrap?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2142,7 +2142,7 @@ impl Snmptrap {
     }
     /// `POST /nitro/v1/config/snmptrap?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/snmptrap`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -2154,11 +2154,11 @@ impl Snmptrap {
     }
     /// `PUT /nitro/v1/config/snmptrap`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/snmptrap` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO binding resource `snmptrap_binding` of ADC group `snmp`.
@@ -2401,11 +2401,11 @@ impl SnmptrapSnmpuserBinding {
     ///
     /// Mandatory: `trapclass`, `trapdestination`, `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/snmptrap_snmpuser_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/snmptrap_snmpuser_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2419,7 +2419,10 @@ impl SnmptrapSnmpuserBinding {
     }
     /// `POST /nitro/v1/config/snmptrap_snmpuser_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["trapdestination", "td", "version", "username"],
+        )
     }
     /// `GET /nitro/v1/config/snmptrap_snmpuser_binding`
     pub fn get(trapclass: &str) -> rt::Request<Vec<Self>> {
@@ -2548,6 +2551,7 @@ impl rt::Model for Snmpuser {
         "status",
         "storagetype",
     ];
+    const SECRETS: &'static [u16] = &[1, 6];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -2622,11 +2626,11 @@ impl Snmpuser {
     ///
     /// Mandatory: `name`, `group`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 4, 5, 6, 7])
     }
     /// `POST /nitro/v1/config/snmpuser` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/snmpuser?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2638,7 +2642,7 @@ impl Snmpuser {
     }
     /// `POST /nitro/v1/config/snmpuser?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/snmpuser/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2654,11 +2658,11 @@ impl Snmpuser {
     }
     /// `PUT /nitro/v1/config/snmpuser`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/snmpuser` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `snmpview` of ADC group `snmp`.
@@ -2794,11 +2798,11 @@ impl Snmpview {
     ///
     /// Mandatory: `name`, `subtree`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 4, 5])
     }
     /// `POST /nitro/v1/config/snmpview` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 4, 5])
     }
     /// `GET /nitro/v1/config/snmpview?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2812,7 +2816,7 @@ impl Snmpview {
     }
     /// `POST /nitro/v1/config/snmpview?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/snmpview`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -2820,11 +2824,11 @@ impl Snmpview {
     }
     /// `PUT /nitro/v1/config/snmpview`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5])
     }
     /// `PUT /nitro/v1/config/snmpview` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 4, 5])
     }
 }
 /// NITRO stat resource `snmp` of ADC group `snmp`.

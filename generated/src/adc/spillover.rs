@@ -151,11 +151,11 @@ impl Spilloveraction {
     ///
     /// Mandatory: `name`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 4])
     }
     /// `POST /nitro/v1/config/spilloveraction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 4])
     }
     /// `GET /nitro/v1/config/spilloveraction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -167,7 +167,7 @@ impl Spilloveraction {
     }
     /// `POST /nitro/v1/config/spilloveraction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/spilloveraction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -181,7 +181,7 @@ impl Spilloveraction {
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[4, 5])
     }
 }
 /// NITRO config resource `spilloverpolicy` of ADC group `spillover`.
@@ -316,11 +316,11 @@ impl Spilloverpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6, 8])
     }
     /// `POST /nitro/v1/config/spilloverpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6, 8])
     }
     /// `GET /nitro/v1/config/spilloverpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -332,7 +332,7 @@ impl Spilloverpolicy {
     }
     /// `POST /nitro/v1/config/spilloverpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/spilloverpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -348,17 +348,17 @@ impl Spilloverpolicy {
     }
     /// `PUT /nitro/v1/config/spilloverpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 6, 8])
     }
     /// `PUT /nitro/v1/config/spilloverpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 6, 8])
     }
     /// `POST /nitro/v1/config/spilloverpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 7])
     }
 }
 /// NITRO binding resource `spilloverpolicy_binding` of ADC group `spillover`.

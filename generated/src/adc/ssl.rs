@@ -423,11 +423,25 @@ impl Sslaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 26, 28, 29, 31, 32, 33,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/sslaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 26, 28, 29, 31, 32, 33,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/sslaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -439,7 +453,7 @@ impl Sslaction {
     }
     /// `POST /nitro/v1/config/sslaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -538,11 +552,11 @@ impl rt::Resource for Sslcacertbundle {
 impl Sslcacertbundle {
     /// `POST /nitro/v1/config/sslcacertbundle` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/sslcacertbundle` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `GET /nitro/v1/config/sslcacertbundle?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -554,7 +568,7 @@ impl Sslcacertbundle {
     }
     /// `POST /nitro/v1/config/sslcacertbundle?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslcacertbundle/{cacertbundlename}` (method inferred: the reference gives none)
     pub fn get(cacertbundlename: &str) -> rt::Request<Vec<Self>> {
@@ -681,11 +695,11 @@ impl Sslcacertgroup {
     ///
     /// Mandatory: `cacertgroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/sslcacertgroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/sslcacertgroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -697,7 +711,7 @@ impl Sslcacertgroup {
     }
     /// `POST /nitro/v1/config/sslcacertgroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslcacertgroup/{cacertgroupname}`
     pub fn get(cacertgroupname: &str) -> rt::Request<Vec<Self>> {
@@ -918,11 +932,11 @@ impl SslcacertgroupSslcertkeyBinding {
     ///
     /// Mandatory: `cacertgroupname`, `certkeyname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/sslcacertgroup_sslcertkey_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/sslcacertgroup_sslcertkey_binding/{cacertgroupname}?count=yes`
     pub fn count(cacertgroupname: &str) -> rt::Request<u64> {
@@ -936,7 +950,7 @@ impl SslcacertgroupSslcertkeyBinding {
     }
     /// `POST /nitro/v1/config/sslcacertgroup_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["certkeyname"])
     }
     /// `GET /nitro/v1/config/sslcacertgroup_sslcertkey_binding/{cacertgroupname}`
     pub fn get(cacertgroupname: &str) -> rt::Request<Vec<Self>> {
@@ -1089,6 +1103,7 @@ impl rt::Model for Sslcert {
         "reqfile",
         "subjectaltname",
     ];
+    const SECRETS: &'static [u16] = &[11];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1171,7 +1186,11 @@ impl Sslcert {
     ///
     /// Mandatory: `certfile`, `reqfile`, `certtype`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(
+            self,
+            "create",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
 }
 /// NITRO config resource `sslcertbundle` of ADC group `ssl`.
@@ -1301,19 +1320,19 @@ impl Sslcertbundle {
     ///
     /// Mandatory: `name`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[2, 3])
     }
     /// `POST /nitro/v1/config/sslcertbundle?action=apply`
     ///
     /// Mandatory: `name`.
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[2])
     }
     /// `POST /nitro/v1/config/sslcertbundle?action=export`
     ///
     /// Mandatory: `name`, `src`.
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[2, 3])
     }
 }
 /// NITRO config resource `sslcertchain` of ADC group `ssl`.
@@ -1705,7 +1724,7 @@ impl Sslcertfile {
     ///
     /// Mandatory: `name`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 2])
     }
 }
 /// NITRO config resource `sslcertificatechain` of ADC group `ssl`.
@@ -1812,11 +1831,11 @@ impl rt::Resource for Sslcertificatechain {
 impl Sslcertificatechain {
     /// `POST /nitro/v1/config/sslcertificatechain` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0])
     }
     /// `POST /nitro/v1/config/sslcertificatechain` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0])
     }
     /// `GET /nitro/v1/config/sslcertificatechain?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -2142,6 +2161,7 @@ impl rt::Model for Sslcertkey {
         "subject",
         "version",
     ];
+    const SECRETS: &'static [u16] = &[27, 28];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -2278,11 +2298,19 @@ impl Sslcertkey {
     ///
     /// Mandatory: `certkey`, `cert`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[2, 3, 6, 15, 17, 18, 19, 21, 24, 28, 29],
+        )
     }
     /// `POST /nitro/v1/config/sslcertkey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 6, 15, 17, 18, 19, 21, 24, 28, 29],
+        )
     }
     /// `GET /nitro/v1/config/sslcertkey?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2294,7 +2322,7 @@ impl Sslcertkey {
     }
     /// `POST /nitro/v1/config/sslcertkey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslcertkey/{certkey}`
     pub fn get(certkey: &str) -> rt::Request<Vec<Self>> {
@@ -2310,35 +2338,35 @@ impl Sslcertkey {
     }
     /// `PUT /nitro/v1/config/sslcertkey`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[6, 15, 24])
     }
     /// `PUT /nitro/v1/config/sslcertkey` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[6, 15, 24])
     }
     /// `POST /nitro/v1/config/sslcertkey?action=update`
     ///
     /// Mandatory: `certkey`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[3, 6, 17, 19, 21, 23, 28, 29])
     }
     /// `POST /nitro/v1/config/sslcertkey?action=clear`
     ///
     /// Mandatory: `certkey`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[6, 26])
     }
     /// `POST /nitro/v1/config/sslcertkey?action=link`
     ///
     /// Mandatory: `certkey`, `linkcertkeyname`.
     pub fn link(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "link")
+        rt::Request::action_only(self, "link", &[6, 22])
     }
     /// `POST /nitro/v1/config/sslcertkey?action=unlink`
     ///
     /// Mandatory: `certkey`.
     pub fn unlink(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "unlink")
+        rt::Request::action_only(self, "unlink", &[6])
     }
 }
 /// NITRO binding resource `sslcertkey_binding` of ADC group `ssl`.
@@ -2785,11 +2813,11 @@ impl rt::Resource for SslcertkeySslocspresponderBinding {
 impl SslcertkeySslocspresponderBinding {
     /// `PUT /nitro/v1/config/sslcertkey_sslocspresponder_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/sslcertkey_sslocspresponder_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/sslcertkey_sslocspresponder_binding/{certkey}?count=yes`
     pub fn count(certkey: &str) -> rt::Request<u64> {
@@ -2803,7 +2831,7 @@ impl SslcertkeySslocspresponderBinding {
     }
     /// `POST /nitro/v1/config/sslcertkey_sslocspresponder_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ocspresponder", "ca"])
     }
     /// `GET /nitro/v1/config/sslcertkey_sslocspresponder_binding/{certkey}`
     pub fn get(certkey: &str) -> rt::Request<Vec<Self>> {
@@ -3084,6 +3112,7 @@ impl rt::Model for Sslcertkeybundle {
         "certkeybundlename",
         "passplain",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3142,11 +3171,11 @@ impl rt::Resource for Sslcertkeybundle {
 impl Sslcertkeybundle {
     /// `POST /nitro/v1/config/sslcertkeybundle` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/sslcertkeybundle` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/sslcertkeybundle?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -3158,7 +3187,7 @@ impl Sslcertkeybundle {
     }
     /// `POST /nitro/v1/config/sslcertkeybundle?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslcertkeybundle/{certkeybundlename}` (method inferred: the reference gives none)
     pub fn get(certkeybundlename: &str) -> rt::Request<Vec<Self>> {
@@ -3170,7 +3199,7 @@ impl Sslcertkeybundle {
     }
     /// `POST /nitro/v1/config/sslcertkeybundle?action=change` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "change")
+        rt::Request::action_only(self, "change", &[0, 1, 2])
     }
 }
 /// NITRO config resource `sslcertlink` of ADC group `ssl`.
@@ -3378,6 +3407,7 @@ impl rt::Model for Sslcertreq {
         "statename",
         "subjectaltname",
     ];
+    const SECRETS: &'static [u16] = &[0, 12];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3464,7 +3494,11 @@ impl Sslcertreq {
     ///
     /// Mandatory: `reqfile`, `countryname`, `statename`, `organizationname`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(
+            self,
+            "create",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `sslcipher` of ADC group `ssl`.
@@ -3577,11 +3611,11 @@ impl Sslcipher {
     ///
     /// Mandatory: `ciphergroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 4])
     }
     /// `POST /nitro/v1/config/sslcipher` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 4])
     }
     /// `GET /nitro/v1/config/sslcipher?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3593,7 +3627,7 @@ impl Sslcipher {
     }
     /// `POST /nitro/v1/config/sslcipher?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslcipher/{ciphergroupname}`
     pub fn get(ciphergroupname: &str) -> rt::Request<Vec<Self>> {
@@ -3609,11 +3643,11 @@ impl Sslcipher {
     }
     /// `PUT /nitro/v1/config/sslcipher`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/sslcipher` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO binding resource `sslcipher_binding` of ADC group `ssl`.
@@ -4256,11 +4290,11 @@ impl rt::Resource for SslcipherSslciphersuiteBinding {
 impl SslcipherSslciphersuiteBinding {
     /// `PUT /nitro/v1/config/sslcipher_sslciphersuite_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/sslcipher_sslciphersuite_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/sslcipher_sslciphersuite_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4274,7 +4308,7 @@ impl SslcipherSslciphersuiteBinding {
     }
     /// `POST /nitro/v1/config/sslcipher_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphergroupname", "ciphername"])
     }
     /// `GET /nitro/v1/config/sslcipher_sslciphersuite_binding`
     pub fn get(ciphergroupname: &str) -> rt::Request<Vec<Self>> {
@@ -4849,6 +4883,7 @@ impl rt::Model for Sslcrl {
         "url",
         "version",
     ];
+    const SECRETS: &'static [u16] = &[21];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4965,11 +5000,19 @@ impl Sslcrl {
     ///
     /// Mandatory: `crlname`, `crlpath`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 7, 8, 9, 14, 15, 19, 21, 22, 23, 25, 26, 28, 29],
+        )
     }
     /// `POST /nitro/v1/config/sslcrl` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 7, 8, 9, 14, 15, 19, 21, 22, 23, 25, 26, 28, 29],
+        )
     }
     /// `GET /nitro/v1/config/sslcrl?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4981,7 +5024,7 @@ impl Sslcrl {
     }
     /// `POST /nitro/v1/config/sslcrl?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslcrl/{crlname}`
     pub fn get(crlname: &str) -> rt::Request<Vec<Self>> {
@@ -4997,17 +5040,23 @@ impl Sslcrl {
     }
     /// `PUT /nitro/v1/config/sslcrl`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 4, 7, 9, 15, 19, 21, 22, 23, 25, 26, 28, 29],
+        )
     }
     /// `PUT /nitro/v1/config/sslcrl` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 4, 7, 9, 15, 19, 21, 22, 23, 25, 26, 28, 29],
+        )
     }
     /// `POST /nitro/v1/config/sslcrl?action=create`
     ///
     /// Mandatory: `cacertfile`, `cakeyfile`, `indexfile`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[5, 6, 7, 12, 13, 21, 24])
     }
 }
 /// NITRO binding resource `sslcrl_binding` of ADC group `ssl`.
@@ -5289,7 +5338,7 @@ impl Sslcrlfile {
     ///
     /// Mandatory: `name`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 2])
     }
 }
 /// NITRO config resource `ssldefaultprofile` of ADC group `ssl`.
@@ -5356,7 +5405,7 @@ impl rt::Resource for Ssldefaultprofile {
 impl Ssldefaultprofile {
     /// `POST /nitro/v1/config/ssldefaultprofile?action=convert` (method inferred: the reference gives none)
     pub fn convert(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "convert")
+        rt::Request::action_only(self, "convert", &[])
     }
 }
 /// NITRO config resource `ssldhfile` of ADC group `ssl`.
@@ -5454,7 +5503,7 @@ impl Ssldhfile {
     ///
     /// Mandatory: `name`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 2])
     }
 }
 /// NITRO config resource `ssldhparam` of ADC group `ssl`.
@@ -5556,7 +5605,7 @@ impl Ssldhparam {
     ///
     /// Mandatory: `dhfile`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[0, 1, 2])
     }
 }
 /// NITRO config resource `ssldsakey` of ADC group `ssl`.
@@ -5613,6 +5662,7 @@ impl rt::Model for Ssldsakey {
         "password",
         "pkcs8",
     ];
+    const SECRETS: &'static [u16] = &[6];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -5683,7 +5733,7 @@ impl Ssldsakey {
     ///
     /// Mandatory: `keyfile`, `bits`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `ssldtlsprofile` of ADC group `ssl`.
@@ -5894,11 +5944,11 @@ impl Ssldtlsprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 7, 8, 9, 10, 11, 12])
     }
     /// `POST /nitro/v1/config/ssldtlsprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 7, 8, 9, 10, 11, 12])
     }
     /// `GET /nitro/v1/config/ssldtlsprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5910,7 +5960,7 @@ impl Ssldtlsprofile {
     }
     /// `POST /nitro/v1/config/ssldtlsprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ssldtlsprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5926,11 +5976,11 @@ impl Ssldtlsprofile {
     }
     /// `PUT /nitro/v1/config/ssldtlsprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 7, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/ssldtlsprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 7, 8, 9, 10, 11, 12])
     }
 }
 /// NITRO config resource `sslecdsakey` of ADC group `ssl`.
@@ -6019,6 +6069,7 @@ impl rt::Model for Sslecdsakey {
         "password",
         "pkcs8",
     ];
+    const SECRETS: &'static [u16] = &[6];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -6089,7 +6140,7 @@ impl Sslecdsakey {
     ///
     /// Mandatory: `keyfile`, `curve`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `sslechconfig` of ADC group `ssl`.
@@ -6239,11 +6290,11 @@ impl rt::Resource for Sslechconfig {
 impl Sslechconfig {
     /// `POST /nitro/v1/config/sslechconfig` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/sslechconfig` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/sslechconfig?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -6255,7 +6306,7 @@ impl Sslechconfig {
     }
     /// `POST /nitro/v1/config/sslechconfig?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslechconfig/{echconfigname}` (method inferred: the reference gives none)
     pub fn get(echconfigname: &str) -> rt::Request<Vec<Self>> {
@@ -6383,6 +6434,7 @@ impl rt::Model for Sslfips {
         "status",
         "userpassword",
     ];
+    const SECRETS: &'static [u16] = &[16, 19, 24];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -6493,17 +6545,17 @@ impl Sslfips {
     }
     /// `PUT /nitro/v1/config/sslfips`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[11, 12, 16, 19, 24])
     }
     /// `POST /nitro/v1/config/sslfips?action=update`
     ///
     /// Mandatory: `fipsfw`.
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update")
+        rt::Request::action_only(self, "update", &[3])
     }
     /// `POST /nitro/v1/config/sslfips?action=reset`
     pub fn reset(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reset")
+        rt::Request::action_only(self, "reset", &[3, 11, 12, 16, 19, 24])
     }
 }
 /// NITRO config resource `sslfipskey` of ADC group `ssl`.
@@ -6714,7 +6766,7 @@ impl Sslfipskey {
     }
     /// `POST /nitro/v1/config/sslfipskey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslfipskey/{fipskeyname}`
     pub fn get(fipskeyname: &str) -> rt::Request<Vec<Self>> {
@@ -6728,19 +6780,19 @@ impl Sslfipskey {
     ///
     /// Mandatory: `fipskeyname`, `key`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[2, 3, 4, 5, 6, 10])
     }
     /// `POST /nitro/v1/config/sslfipskey?action=create`
     ///
     /// Mandatory: `fipskeyname`, `keytype`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[1, 2, 3, 7, 8])
     }
     /// `POST /nitro/v1/config/sslfipskey?action=export`
     ///
     /// Mandatory: `fipskeyname`, `key`.
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[3, 6])
     }
 }
 /// NITRO config resource `sslfipssimsource` of ADC group `ssl`.
@@ -6772,6 +6824,7 @@ impl rt::Model for Sslfipssimsource {
         "sourcesecret",
         "targetsecret",
     ];
+    const SECRETS: &'static [u16] = &[1, 2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -6832,13 +6885,13 @@ impl Sslfipssimsource {
     ///
     /// Mandatory: `targetsecret`, `sourcesecret`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[1, 2])
     }
     /// `POST /nitro/v1/config/sslfipssimsource?action=init`
     ///
     /// Mandatory: `certfile`.
     pub fn init(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "init")
+        rt::Request::action_only(self, "init", &[0])
     }
 }
 /// NITRO config resource `sslfipssimtarget` of ADC group `ssl`.
@@ -6875,6 +6928,7 @@ impl rt::Model for Sslfipssimtarget {
         "sourcesecret",
         "targetsecret",
     ];
+    const SECRETS: &'static [u16] = &[2, 3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -6937,13 +6991,13 @@ impl Sslfipssimtarget {
     ///
     /// Mandatory: `keyvector`, `sourcesecret`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[1, 2])
     }
     /// `POST /nitro/v1/config/sslfipssimtarget?action=init`
     ///
     /// Mandatory: `certfile`, `keyvector`, `targetsecret`.
     pub fn init(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "init")
+        rt::Request::action_only(self, "init", &[0, 1, 3])
     }
 }
 /// NITRO binding resource `sslglobal_binding` of ADC group `ssl`.
@@ -7230,11 +7284,11 @@ impl rt::Resource for SslglobalSslpolicyBinding {
 impl SslglobalSslpolicyBinding {
     /// `PUT /nitro/v1/config/sslglobal_sslpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/sslglobal_sslpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/sslglobal_sslpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7347,11 +7401,11 @@ impl rt::Resource for Sslhpkekey {
 impl Sslhpkekey {
     /// `POST /nitro/v1/config/sslhpkekey` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/sslhpkekey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/sslhpkekey?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -7363,7 +7417,7 @@ impl Sslhpkekey {
     }
     /// `POST /nitro/v1/config/sslhpkekey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslhpkekey/{hpkekeyname}` (method inferred: the reference gives none)
     pub fn get(hpkekeyname: &str) -> rt::Request<Vec<Self>> {
@@ -7465,6 +7519,7 @@ impl rt::Model for Sslhsmkey {
         "serialnum",
         "state",
     ];
+    const SECRETS: &'static [u16] = &[5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -7535,11 +7590,11 @@ impl Sslhsmkey {
     ///
     /// Mandatory: `hsmkeyname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5, 6])
     }
     /// `POST /nitro/v1/config/sslhsmkey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 5, 6])
     }
     /// `GET /nitro/v1/config/sslhsmkey?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7551,7 +7606,7 @@ impl Sslhsmkey {
     }
     /// `POST /nitro/v1/config/sslhsmkey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslhsmkey/{hsmkeyname}`
     pub fn get(hsmkeyname: &str) -> rt::Request<Vec<Self>> {
@@ -7589,6 +7644,7 @@ pub struct Sslkeyfile {
 }
 impl rt::Model for Sslkeyfile {
     const FIELDS: &'static [&'static str] = &["__count", "name", "password", "src"];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -7663,7 +7719,7 @@ impl Sslkeyfile {
     ///
     /// Mandatory: `name`, `src`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[1, 2, 3])
     }
 }
 /// NITRO config resource `ssllogprofile` of ADC group `ssl`.
@@ -7805,11 +7861,11 @@ impl Ssllogprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v1/config/ssllogprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/ssllogprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7821,7 +7877,7 @@ impl Ssllogprofile {
     }
     /// `POST /nitro/v1/config/ssllogprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ssllogprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -7837,11 +7893,11 @@ impl Ssllogprofile {
     }
     /// `PUT /nitro/v1/config/ssllogprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/ssllogprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `sslocspresponder` of ADC group `ssl`.
@@ -8081,11 +8137,19 @@ impl Sslocspresponder {
     ///
     /// Mandatory: `name`, `url`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 10, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `POST /nitro/v1/config/sslocspresponder` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 10, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `GET /nitro/v1/config/sslocspresponder?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8097,7 +8161,7 @@ impl Sslocspresponder {
     }
     /// `POST /nitro/v1/config/sslocspresponder?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslocspresponder/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8113,11 +8177,17 @@ impl Sslocspresponder {
     }
     /// `PUT /nitro/v1/config/sslocspresponder`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 4, 5, 6, 7, 10, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `PUT /nitro/v1/config/sslocspresponder` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 4, 5, 6, 7, 10, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
 }
 /// NITRO config resource `sslparameter` of ADC group `ssl`.
@@ -8640,7 +8710,13 @@ impl Sslparameter {
     }
     /// `PUT /nitro/v1/config/sslparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 14, 15, 16, 17, 18, 20, 21, 22, 23, 24,
+                26, 27,
+            ],
+        )
     }
 }
 /// NITRO config resource `sslpkcs12` of ADC group `ssl`.
@@ -8709,6 +8785,7 @@ impl rt::Model for Sslpkcs12 {
         "pempassphrase",
         "pkcs12file",
     ];
+    const SECRETS: &'static [u16] = &[9, 10];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -8787,7 +8864,7 @@ impl Sslpkcs12 {
     ///
     /// Mandatory: `outfile`, `password`.
     pub fn convert(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "convert")
+        rt::Request::action_only(self, "convert", &[0, 2, 3, 4, 5, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `sslpkcs8` of ADC group `ssl`.
@@ -8828,6 +8905,7 @@ impl rt::Model for Sslpkcs8 {
         "password",
         "pkcs8file",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -8890,7 +8968,7 @@ impl Sslpkcs8 {
     ///
     /// Mandatory: `pkcs8file`, `keyfile`.
     pub fn convert(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "convert")
+        rt::Request::action_only(self, "convert", &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `sslpolicy` of ADC group `ssl`.
@@ -9055,11 +9133,11 @@ impl Sslpolicy {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 7, 9, 10, 11])
     }
     /// `POST /nitro/v1/config/sslpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 7, 9, 10, 11])
     }
     /// `GET /nitro/v1/config/sslpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9071,7 +9149,7 @@ impl Sslpolicy {
     }
     /// `POST /nitro/v1/config/sslpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9087,11 +9165,11 @@ impl Sslpolicy {
     }
     /// `PUT /nitro/v1/config/sslpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 7, 10, 11])
     }
     /// `PUT /nitro/v1/config/sslpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 7, 10, 11])
     }
 }
 /// NITRO binding resource `sslpolicy_binding` of ADC group `ssl`.
@@ -10206,11 +10284,11 @@ impl Sslpolicylabel {
     ///
     /// Mandatory: `labelname`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[7, 12])
     }
     /// `POST /nitro/v1/config/sslpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[7, 12])
     }
     /// `GET /nitro/v1/config/sslpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -10222,7 +10300,7 @@ impl Sslpolicylabel {
     }
     /// `POST /nitro/v1/config/sslpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -10434,11 +10512,11 @@ impl SslpolicylabelSslpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/sslpolicylabel_sslpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/sslpolicylabel_sslpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -10452,7 +10530,7 @@ impl SslpolicylabelSslpolicyBinding {
     }
     /// `POST /nitro/v1/config/sslpolicylabel_sslpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/sslpolicylabel_sslpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -11472,11 +11550,29 @@ impl Sslprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 22, 23, 25, 26, 27, 29, 30,
+                31, 34, 36, 40, 42, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56,
+                57, 59, 61, 63, 65, 66, 67, 68, 70, 72, 73, 74, 75, 77, 78, 79, 80, 81,
+                82,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/sslprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 22, 23, 25, 26, 27, 29, 30,
+                31, 34, 36, 40, 42, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56,
+                57, 59, 61, 63, 65, 66, 67, 68, 70, 72, 73, 74, 75, 77, 78, 79, 80, 81,
+                82,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/sslprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -11488,7 +11584,7 @@ impl Sslprofile {
     }
     /// `POST /nitro/v1/config/sslprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11504,11 +11600,27 @@ impl Sslprofile {
     }
     /// `PUT /nitro/v1/config/sslprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                6, 7, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 22, 23, 25, 26, 27,
+                29, 30, 31, 34, 36, 40, 42, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54,
+                55, 56, 57, 59, 61, 63, 65, 66, 67, 68, 70, 73, 74, 75, 76, 77, 78, 79,
+                80, 81, 82,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/sslprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                6, 7, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 22, 23, 25, 26, 27,
+                29, 30, 31, 34, 36, 40, 42, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54,
+                55, 56, 57, 59, 61, 63, 65, 66, 67, 68, 70, 73, 74, 75, 76, 77, 78, 79,
+                80, 81, 82,
+            ],
+        )
     }
 }
 /// NITRO binding resource `sslprofile_binding` of ADC group `ssl`.
@@ -11770,11 +11882,11 @@ impl SslprofileEcccurveBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/sslprofile_ecccurve_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/sslprofile_ecccurve_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11788,7 +11900,7 @@ impl SslprofileEcccurveBinding {
     }
     /// `POST /nitro/v1/config/sslprofile_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ecccurvename"])
     }
     /// `GET /nitro/v1/config/sslprofile_ecccurve_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -11902,11 +12014,11 @@ impl SslprofileSslcertkeyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/sslprofile_sslcertkey_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/sslprofile_sslcertkey_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -11920,7 +12032,7 @@ impl SslprofileSslcertkeyBinding {
     }
     /// `POST /nitro/v1/config/sslprofile_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["sslicacertkey"])
     }
     /// `GET /nitro/v1/config/sslprofile_sslcertkey_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12050,11 +12162,11 @@ impl SslprofileSslcipherBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5])
     }
     /// `PUT /nitro/v1/config/sslprofile_sslcipher_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5])
     }
     /// `GET /nitro/v1/config/sslprofile_sslcipher_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12068,7 +12180,7 @@ impl SslprofileSslcipherBinding {
     }
     /// `POST /nitro/v1/config/sslprofile_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslprofile_sslcipher_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12190,11 +12302,11 @@ impl SslprofileSslciphersuiteBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4])
     }
     /// `PUT /nitro/v1/config/sslprofile_sslciphersuite_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 4])
     }
     /// `GET /nitro/v1/config/sslprofile_sslciphersuite_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12208,7 +12320,7 @@ impl SslprofileSslciphersuiteBinding {
     }
     /// `POST /nitro/v1/config/sslprofile_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslprofile_sslciphersuite_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12303,11 +12415,11 @@ impl rt::Resource for SslprofileSslechconfigBinding {
 impl SslprofileSslechconfigBinding {
     /// `PUT /nitro/v1/config/sslprofile_sslechconfig_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/sslprofile_sslechconfig_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/sslprofile_sslechconfig_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -12319,7 +12431,7 @@ impl SslprofileSslechconfigBinding {
     }
     /// `POST /nitro/v1/config/sslprofile_sslechconfig_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslprofile_sslechconfig_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12510,6 +12622,7 @@ impl rt::Model for Sslrsakey {
         "password",
         "pkcs8",
     ];
+    const SECRETS: &'static [u16] = &[7];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -12582,7 +12695,7 @@ impl Sslrsakey {
     ///
     /// Mandatory: `keyfile`, `bits`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `sslservice` of ADC group `ssl`.
@@ -13060,11 +13173,23 @@ impl Sslservice {
     }
     /// `PUT /nitro/v1/config/sslservice`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 17, 18, 20, 21, 22, 24, 25, 26,
+                29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/sslservice` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 17, 18, 20, 21, 22, 24, 25, 26,
+                29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+            ],
+        )
     }
 }
 /// NITRO binding resource `sslservice_binding` of ADC group `ssl`.
@@ -13259,11 +13384,11 @@ impl SslserviceEcccurveBinding {
     ///
     /// Mandatory: `servicename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/sslservice_ecccurve_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/sslservice_ecccurve_binding/{servicename}?count=yes`
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -13277,7 +13402,7 @@ impl SslserviceEcccurveBinding {
     }
     /// `POST /nitro/v1/config/sslservice_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ecccurvename"])
     }
     /// `GET /nitro/v1/config/sslservice_ecccurve_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -13376,11 +13501,11 @@ impl rt::Resource for SslserviceSslcacertbundleBinding {
 impl SslserviceSslcacertbundleBinding {
     /// `PUT /nitro/v1/config/sslservice_sslcacertbundle_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/sslservice_sslcacertbundle_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/sslservice_sslcacertbundle_binding/{servicename}?count=yes` (method inferred: the reference gives none)
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -13392,7 +13517,7 @@ impl SslserviceSslcacertbundleBinding {
     }
     /// `POST /nitro/v1/config/sslservice_sslcacertbundle_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslservice_sslcacertbundle_binding/{servicename}` (method inferred: the reference gives none)
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -13530,11 +13655,11 @@ impl SslserviceSslcertkeyBinding {
     ///
     /// Mandatory: `servicename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/sslservice_sslcertkey_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/sslservice_sslcertkey_binding/{servicename}?count=yes`
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -13548,7 +13673,10 @@ impl SslserviceSslcertkeyBinding {
     }
     /// `POST /nitro/v1/config/sslservice_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["certkeyname", "ca", "crlcheck", "snicert"],
+        )
     }
     /// `GET /nitro/v1/config/sslservice_sslcertkey_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -13663,11 +13791,11 @@ impl SslserviceSslcipherBinding {
     ///
     /// Mandatory: `servicename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 5])
     }
     /// `PUT /nitro/v1/config/sslservice_sslcipher_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 5])
     }
     /// `GET /nitro/v1/config/sslservice_sslcipher_binding/{servicename}?count=yes`
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -13681,7 +13809,7 @@ impl SslserviceSslcipherBinding {
     }
     /// `POST /nitro/v1/config/sslservice_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslservice_sslcipher_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -13791,11 +13919,11 @@ impl SslserviceSslciphersuiteBinding {
     ///
     /// Mandatory: `servicename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4])
     }
     /// `PUT /nitro/v1/config/sslservice_sslciphersuite_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4])
     }
     /// `GET /nitro/v1/config/sslservice_sslciphersuite_binding/{servicename}?count=yes`
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -13809,7 +13937,7 @@ impl SslserviceSslciphersuiteBinding {
     }
     /// `POST /nitro/v1/config/sslservice_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslservice_sslciphersuite_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -13945,11 +14073,11 @@ impl SslserviceSslpolicyBinding {
     ///
     /// Mandatory: `servicename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8])
     }
     /// `PUT /nitro/v1/config/sslservice_sslpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8])
     }
     /// `GET /nitro/v1/config/sslservice_sslpolicy_binding/{servicename}?count=yes`
     pub fn count(servicename: &str) -> rt::Request<u64> {
@@ -13963,7 +14091,7 @@ impl SslserviceSslpolicyBinding {
     }
     /// `POST /nitro/v1/config/sslservice_sslpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/sslservice_sslpolicy_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
@@ -14411,11 +14539,17 @@ impl Sslservicegroup {
     }
     /// `PUT /nitro/v1/config/sslservicegroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[7, 17, 20, 21, 22, 24, 25, 27, 29, 31, 35, 36, 37, 38, 39],
+        )
     }
     /// `PUT /nitro/v1/config/sslservicegroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[7, 17, 20, 21, 22, 24, 25, 27, 29, 31, 35, 36, 37, 38, 39],
+        )
     }
 }
 /// NITRO binding resource `sslservicegroup_binding` of ADC group `ssl`.
@@ -14613,11 +14747,11 @@ impl SslservicegroupEcccurveBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/sslservicegroup_ecccurve_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/sslservicegroup_ecccurve_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -14631,7 +14765,7 @@ impl SslservicegroupEcccurveBinding {
     }
     /// `POST /nitro/v1/config/sslservicegroup_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ecccurvename"])
     }
     /// `GET /nitro/v1/config/sslservicegroup_ecccurve_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -14720,11 +14854,11 @@ impl rt::Resource for SslservicegroupSslcacertbundleBinding {
 impl SslservicegroupSslcacertbundleBinding {
     /// `PUT /nitro/v1/config/sslservicegroup_sslcacertbundle_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/sslservicegroup_sslcacertbundle_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslcacertbundle_binding/{servicegroupname}?count=yes` (method inferred: the reference gives none)
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -14736,7 +14870,7 @@ impl SslservicegroupSslcacertbundleBinding {
     }
     /// `POST /nitro/v1/config/sslservicegroup_sslcacertbundle_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslcacertbundle_binding/{servicegroupname}` (method inferred: the reference gives none)
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -14862,11 +14996,11 @@ impl SslservicegroupSslcertkeyBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/sslservicegroup_sslcertkey_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslcertkey_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -14880,7 +15014,10 @@ impl SslservicegroupSslcertkeyBinding {
     }
     /// `POST /nitro/v1/config/sslservicegroup_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["certkeyname", "ca", "crlcheck", "snicert"],
+        )
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslcertkey_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -14988,11 +15125,11 @@ impl SslservicegroupSslcipherBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4])
     }
     /// `PUT /nitro/v1/config/sslservicegroup_sslcipher_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4])
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslcipher_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -15006,7 +15143,7 @@ impl SslservicegroupSslcipherBinding {
     }
     /// `POST /nitro/v1/config/sslservicegroup_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslcipher_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -15109,11 +15246,11 @@ impl SslservicegroupSslciphersuiteBinding {
     ///
     /// Mandatory: `servicegroupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3])
     }
     /// `PUT /nitro/v1/config/sslservicegroup_sslciphersuite_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 3])
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslciphersuite_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
@@ -15127,7 +15264,7 @@ impl SslservicegroupSslciphersuiteBinding {
     }
     /// `POST /nitro/v1/config/sslservicegroup_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslservicegroup_sslciphersuite_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
@@ -15726,11 +15863,23 @@ impl Sslvserver {
     }
     /// `PUT /nitro/v1/config/sslvserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 17, 18, 19, 20, 21, 22, 25, 27, 29, 30,
+                32, 33, 37, 38, 39, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/sslvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 17, 18, 19, 20, 21, 22, 25, 27, 29, 30,
+                32, 33, 37, 38, 39, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52,
+            ],
+        )
     }
 }
 /// NITRO binding resource `sslvserver_binding` of ADC group `ssl`.
@@ -15925,11 +16074,11 @@ impl SslvserverEcccurveBinding {
     ///
     /// Mandatory: `vservername`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/sslvserver_ecccurve_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/sslvserver_ecccurve_binding/{vservername}?count=yes`
     pub fn count(vservername: &str) -> rt::Request<u64> {
@@ -15943,7 +16092,7 @@ impl SslvserverEcccurveBinding {
     }
     /// `POST /nitro/v1/config/sslvserver_ecccurve_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ecccurvename"])
     }
     /// `GET /nitro/v1/config/sslvserver_ecccurve_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16042,11 +16191,11 @@ impl rt::Resource for SslvserverSslcacertbundleBinding {
 impl SslvserverSslcacertbundleBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslcacertbundle_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/sslvserver_sslcacertbundle_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/sslvserver_sslcacertbundle_binding/{vservername}?count=yes` (method inferred: the reference gives none)
     pub fn count(vservername: &str) -> rt::Request<u64> {
@@ -16058,7 +16207,7 @@ impl SslvserverSslcacertbundleBinding {
     }
     /// `POST /nitro/v1/config/sslvserver_sslcacertbundle_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslvserver_sslcacertbundle_binding/{vservername}` (method inferred: the reference gives none)
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16198,11 +16347,11 @@ impl SslvserverSslcertkeyBinding {
     ///
     /// Mandatory: `vservername`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/sslvserver_sslcertkey_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/sslvserver_sslcertkey_binding/{vservername}?count=yes`
     pub fn count(vservername: &str) -> rt::Request<u64> {
@@ -16219,7 +16368,10 @@ impl SslvserverSslcertkeyBinding {
     }
     /// `POST /nitro/v1/config/sslvserver_sslcertkey_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["certkeyname", "ca", "crlcheck", "snicert", "ocspcheck"],
+        )
     }
     /// `GET /nitro/v1/config/sslvserver_sslcertkey_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16318,11 +16470,11 @@ impl rt::Resource for SslvserverSslcertkeybundleBinding {
 impl SslvserverSslcertkeybundleBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslcertkeybundle_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/sslvserver_sslcertkeybundle_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/sslvserver_sslcertkeybundle_binding/{vservername}?count=yes` (method inferred: the reference gives none)
     pub fn count(vservername: &str) -> rt::Request<u64> {
@@ -16334,7 +16486,7 @@ impl SslvserverSslcertkeybundleBinding {
     }
     /// `POST /nitro/v1/config/sslvserver_sslcertkeybundle_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslvserver_sslcertkeybundle_binding/{vservername}` (method inferred: the reference gives none)
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16442,11 +16594,11 @@ impl SslvserverSslcipherBinding {
     ///
     /// Mandatory: `vservername`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4])
     }
     /// `PUT /nitro/v1/config/sslvserver_sslcipher_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4])
     }
     /// `GET /nitro/v1/config/sslvserver_sslcipher_binding/{vservername}?count=yes`
     pub fn count(vservername: &str) -> rt::Request<u64> {
@@ -16460,7 +16612,7 @@ impl SslvserverSslcipherBinding {
     }
     /// `POST /nitro/v1/config/sslvserver_sslcipher_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslvserver_sslcipher_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16563,11 +16715,11 @@ impl SslvserverSslciphersuiteBinding {
     ///
     /// Mandatory: `vservername`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 3])
     }
     /// `PUT /nitro/v1/config/sslvserver_sslciphersuite_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 3])
     }
     /// `GET /nitro/v1/config/sslvserver_sslciphersuite_binding/{vservername}?count=yes`
     pub fn count(vservername: &str) -> rt::Request<u64> {
@@ -16581,7 +16733,7 @@ impl SslvserverSslciphersuiteBinding {
     }
     /// `POST /nitro/v1/config/sslvserver_sslciphersuite_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["ciphername"])
     }
     /// `GET /nitro/v1/config/sslvserver_sslciphersuite_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16750,11 +16902,11 @@ impl SslvserverSslpolicyBinding {
     ///
     /// Mandatory: `vservername`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/sslvserver_sslpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/sslvserver_sslpolicy_binding/{vservername}?count=yes`
     pub fn count(vservername: &str) -> rt::Request<u64> {
@@ -16768,7 +16920,7 @@ impl SslvserverSslpolicyBinding {
     }
     /// `POST /nitro/v1/config/sslvserver_sslpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority", "type"])
     }
     /// `GET /nitro/v1/config/sslvserver_sslpolicy_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
@@ -16811,6 +16963,7 @@ impl rt::Model for Sslwrapkey {
         "salt",
         "wrapkeyname",
     ];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -16879,7 +17032,7 @@ impl Sslwrapkey {
     }
     /// `POST /nitro/v1/config/sslwrapkey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/sslwrapkey`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -16889,7 +17042,7 @@ impl Sslwrapkey {
     ///
     /// Mandatory: `wrapkeyname`, `password`, `salt`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[1, 2, 3])
     }
 }
 /// NITRO stat resource `ssl` of ADC group `ssl`.

@@ -496,11 +496,19 @@ impl Streamidentifier {
     ///
     /// Mandatory: `name`, `selectorname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17],
+        )
     }
     /// `POST /nitro/v1/config/streamidentifier` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17],
+        )
     }
     /// `GET /nitro/v1/config/streamidentifier?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -512,7 +520,7 @@ impl Streamidentifier {
     }
     /// `POST /nitro/v1/config/streamidentifier?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/streamidentifier/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -528,11 +536,14 @@ impl Streamidentifier {
     }
     /// `PUT /nitro/v1/config/streamidentifier`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17])
     }
     /// `PUT /nitro/v1/config/streamidentifier` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17],
+        )
     }
 }
 /// NITRO binding resource `streamidentifier_analyticsprofile_binding` of ADC group `stream`.
@@ -613,11 +624,11 @@ impl rt::Resource for StreamidentifierAnalyticsprofileBinding {
 impl StreamidentifierAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/streamidentifier_analyticsprofile_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/streamidentifier_analyticsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/streamidentifier_analyticsprofile_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -629,7 +640,7 @@ impl StreamidentifierAnalyticsprofileBinding {
     }
     /// `POST /nitro/v1/config/streamidentifier_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/streamidentifier_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -894,11 +905,11 @@ impl Streamselector {
     ///
     /// Mandatory: `name`, `rule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2])
     }
     /// `POST /nitro/v1/config/streamselector` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2])
     }
     /// `GET /nitro/v1/config/streamselector?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -910,7 +921,7 @@ impl Streamselector {
     }
     /// `POST /nitro/v1/config/streamselector?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/streamselector/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -922,11 +933,11 @@ impl Streamselector {
     }
     /// `PUT /nitro/v1/config/streamselector`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2])
     }
     /// `PUT /nitro/v1/config/streamselector` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2])
     }
 }
 /// NITRO config resource `streamsession` of ADC group `stream`.
@@ -1002,6 +1013,6 @@ impl Streamsession {
     ///
     /// Mandatory: `name`.
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[0])
     }
 }

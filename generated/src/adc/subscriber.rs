@@ -547,7 +547,7 @@ impl Subscribergxinterface {
     }
     /// `PUT /nitro/v1/config/subscribergxinterface`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[18, 20, 21, 22, 24, 27, 28, 29, 30, 31, 33, 36])
     }
 }
 /// NITRO config resource `subscriberparam` of ADC group `subscriber`.
@@ -771,7 +771,7 @@ impl Subscriberparam {
     }
     /// `PUT /nitro/v1/config/subscriberparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `subscriberprofile` of ADC group `subscriber`.
@@ -947,11 +947,11 @@ impl Subscriberprofile {
     ///
     /// Mandatory: `ip`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 5, 6, 7, 9])
     }
     /// `POST /nitro/v1/config/subscriberprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 5, 6, 7, 9])
     }
     /// `GET /nitro/v1/config/subscriberprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -965,7 +965,7 @@ impl Subscriberprofile {
     }
     /// `POST /nitro/v1/config/subscriberprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/subscriberprofile/{ip}`
     pub fn get(ip: &str) -> rt::Request<Vec<Self>> {
@@ -981,11 +981,11 @@ impl Subscriberprofile {
     }
     /// `PUT /nitro/v1/config/subscriberprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5, 6, 7, 9])
     }
     /// `PUT /nitro/v1/config/subscriberprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5, 6, 7, 9])
     }
 }
 /// NITRO config resource `subscriberradiusinterface` of ADC group `subscriber`.
@@ -1111,7 +1111,7 @@ impl Subscriberradiusinterface {
     }
     /// `PUT /nitro/v1/config/subscriberradiusinterface`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `subscribersessions` of ADC group `subscriber`.
@@ -1281,6 +1281,6 @@ impl Subscribersessions {
     }
     /// `POST /nitro/v1/config/subscribersessions?action=clear`
     pub fn clear(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clear")
+        rt::Request::action_only(self, "clear", &[4, 11])
     }
 }

@@ -1085,7 +1085,7 @@ impl rt::Resource for Systemadmuserinfo {
 impl Systemadmuserinfo {
     /// `PUT /nitro/v1/config/systemadmuserinfo` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `systemautorestorefeature` of ADC group `system`.
@@ -1152,11 +1152,11 @@ impl rt::Resource for Systemautorestorefeature {
 impl Systemautorestorefeature {
     /// `POST /nitro/v1/config/systemautorestorefeature?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[])
     }
     /// `POST /nitro/v1/config/systemautorestorefeature?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[])
     }
 }
 /// NITRO config resource `systembackup` of ADC group `system`.
@@ -1318,11 +1318,11 @@ impl Systembackup {
     ///
     /// Mandatory: `filename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4])
     }
     /// `POST /nitro/v1/config/systembackup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[4])
     }
     /// `GET /nitro/v1/config/systembackup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1334,7 +1334,7 @@ impl Systembackup {
     }
     /// `POST /nitro/v1/config/systembackup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/systembackup/{filename}`
     pub fn get(filename: &str) -> rt::Request<Vec<Self>> {
@@ -1346,13 +1346,13 @@ impl Systembackup {
     }
     /// `POST /nitro/v1/config/systembackup?action=create`
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[1, 4, 7])
     }
     /// `POST /nitro/v1/config/systembackup?action=restore`
     ///
     /// Mandatory: `filename`.
     pub fn restore(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "restore")
+        rt::Request::action_only(self, "restore", &[4, 9])
     }
 }
 /// NITRO config resource `systemcmdpolicy` of ADC group `system`.
@@ -1509,11 +1509,11 @@ impl Systemcmdpolicy {
     ///
     /// Mandatory: `policyname`, `action`, `cmdspec`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 5])
     }
     /// `POST /nitro/v1/config/systemcmdpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 5])
     }
     /// `GET /nitro/v1/config/systemcmdpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1525,7 +1525,7 @@ impl Systemcmdpolicy {
     }
     /// `POST /nitro/v1/config/systemcmdpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/systemcmdpolicy/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
@@ -1537,11 +1537,11 @@ impl Systemcmdpolicy {
     }
     /// `PUT /nitro/v1/config/systemcmdpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 5])
     }
     /// `PUT /nitro/v1/config/systemcmdpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 5])
     }
 }
 /// NITRO config resource `systemcollectionparam` of ADC group `system`.
@@ -1633,7 +1633,7 @@ impl Systemcollectionparam {
     }
     /// `PUT /nitro/v1/config/systemcollectionparam`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `systemcore` of ADC group `system`.
@@ -1969,7 +1969,7 @@ impl Systemcpuparam {
     }
     /// `PUT /nitro/v1/config/systemcpuparam` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `systemdatasource` of ADC group `system`.
@@ -2601,11 +2601,11 @@ impl Systemextramgmtcpu {
     }
     /// `POST /nitro/v1/config/systemextramgmtcpu?action=disable`
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[2])
     }
     /// `POST /nitro/v1/config/systemextramgmtcpu?action=enable`
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[2])
     }
 }
 /// NITRO config resource `systemfile` of ADC group `system`.
@@ -2747,11 +2747,11 @@ impl Systemfile {
     ///
     /// Mandatory: `filename`, `filecontent`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 7])
     }
     /// `POST /nitro/v1/config/systemfile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 7])
     }
     /// `GET /nitro/v1/config/systemfile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -2763,7 +2763,7 @@ impl Systemfile {
     }
     /// `POST /nitro/v1/config/systemfile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/systemfile/{filename}`
     pub fn get(filename: &str) -> rt::Request<Vec<Self>> {
@@ -3145,11 +3145,11 @@ impl rt::Resource for SystemglobalAuditnslogpolicyBinding {
 impl SystemglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_auditnslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/systemglobal_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/systemglobal_auditnslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3296,11 +3296,11 @@ impl rt::Resource for SystemglobalAuditsyslogpolicyBinding {
 impl SystemglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/systemglobal_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/systemglobal_auditsyslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3449,11 +3449,11 @@ impl rt::Resource for SystemglobalAuthenticationldappolicyBinding {
 impl SystemglobalAuthenticationldappolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationldappolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/systemglobal_authenticationldappolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/systemglobal_authenticationldappolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3602,11 +3602,11 @@ impl rt::Resource for SystemglobalAuthenticationlocalpolicyBinding {
 impl SystemglobalAuthenticationlocalpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationlocalpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/systemglobal_authenticationlocalpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/systemglobal_authenticationlocalpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3753,11 +3753,11 @@ impl rt::Resource for SystemglobalAuthenticationpolicyBinding {
 impl SystemglobalAuthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/systemglobal_authenticationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/systemglobal_authenticationpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3906,11 +3906,11 @@ impl rt::Resource for SystemglobalAuthenticationradiuspolicyBinding {
 impl SystemglobalAuthenticationradiuspolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationradiuspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/systemglobal_authenticationradiuspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/systemglobal_authenticationradiuspolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4059,11 +4059,11 @@ impl rt::Resource for SystemglobalAuthenticationtacacspolicyBinding {
 impl SystemglobalAuthenticationtacacspolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationtacacspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/systemglobal_authenticationtacacspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/systemglobal_authenticationtacacspolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4464,11 +4464,11 @@ impl Systemgroup {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4, 5])
     }
     /// `POST /nitro/v1/config/systemgroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4, 5])
     }
     /// `GET /nitro/v1/config/systemgroup?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4480,7 +4480,7 @@ impl Systemgroup {
     }
     /// `POST /nitro/v1/config/systemgroup?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/systemgroup/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -4496,11 +4496,11 @@ impl Systemgroup {
     }
     /// `PUT /nitro/v1/config/systemgroup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5])
     }
     /// `PUT /nitro/v1/config/systemgroup` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5])
     }
 }
 /// NITRO binding resource `systemgroup_binding` of ADC group `system`.
@@ -4694,11 +4694,11 @@ impl SystemgroupNspartitionBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/systemgroup_nspartition_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/systemgroup_nspartition_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -4712,7 +4712,7 @@ impl SystemgroupNspartitionBinding {
     }
     /// `POST /nitro/v1/config/systemgroup_nspartition_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["partitionname"])
     }
     /// `GET /nitro/v1/config/systemgroup_nspartition_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -4815,11 +4815,11 @@ impl SystemgroupSystemcmdpolicyBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/systemgroup_systemcmdpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/systemgroup_systemcmdpolicy_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -4833,7 +4833,7 @@ impl SystemgroupSystemcmdpolicyBinding {
     }
     /// `POST /nitro/v1/config/systemgroup_systemcmdpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname"])
     }
     /// `GET /nitro/v1/config/systemgroup_systemcmdpolicy_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -4927,11 +4927,11 @@ impl SystemgroupSystemuserBinding {
     ///
     /// Mandatory: `groupname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/systemgroup_systemuser_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/systemgroup_systemuser_binding/{groupname}?count=yes`
     pub fn count(groupname: &str) -> rt::Request<u64> {
@@ -4945,7 +4945,7 @@ impl SystemgroupSystemuserBinding {
     }
     /// `POST /nitro/v1/config/systemgroup_systemuser_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["username"])
     }
     /// `GET /nitro/v1/config/systemgroup_systemuser_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
@@ -5042,7 +5042,7 @@ impl Systemhwerror {
     ///
     /// Mandatory: `diskcheck`.
     pub fn check(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "check")
+        rt::Request::action_only(self, "check", &[0])
     }
 }
 /// NITRO config resource `systemkek` of ADC group `system`.
@@ -5092,6 +5092,7 @@ impl rt::WireEnum for SystemkekLevel {
 }
 impl rt::Model for Systemkek {
     const FIELDS: &'static [&'static str] = &["level", "passphrase", "password"];
+    const SECRETS: &'static [u16] = &[1, 2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -5150,21 +5151,21 @@ impl rt::Resource for Systemkek {
 impl Systemkek {
     /// `POST /nitro/v1/config/systemkek?action=Import`
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[2])
     }
     /// `POST /nitro/v1/config/systemkek?action=change` (method inferred: the reference gives none)
     pub fn change(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "change")
+        rt::Request::action_only(self, "change", &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/systemkek?action=create`
     ///
     /// Mandatory: `passphrase`.
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[1])
     }
     /// `POST /nitro/v1/config/systemkek?action=export`
     pub fn export(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "export")
+        rt::Request::action_only(self, "export", &[2])
     }
 }
 /// NITRO config resource `systemnsbtracing` of ADC group `system`.
@@ -5259,11 +5260,11 @@ impl Systemnsbtracing {
     }
     /// `POST /nitro/v1/config/systemnsbtracing?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[2])
     }
     /// `POST /nitro/v1/config/systemnsbtracing?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[2])
     }
 }
 /// NITRO config resource `systemparameter` of ADC group `system`.
@@ -5703,7 +5704,10 @@ impl Systemparameter {
     }
     /// `PUT /nitro/v1/config/systemparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 4, 5, 6, 7, 8, 11, 12, 13, 15, 17, 18, 19, 20, 21, 22, 23],
+        )
     }
 }
 /// NITRO config resource `systemrestorepoint` of ADC group `system`.
@@ -5832,7 +5836,7 @@ impl Systemrestorepoint {
     }
     /// `POST /nitro/v1/config/systemrestorepoint?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/systemrestorepoint/{filename}` (method inferred: the reference gives none)
     pub fn get(filename: &str) -> rt::Request<Vec<Self>> {
@@ -5844,7 +5848,7 @@ impl Systemrestorepoint {
     }
     /// `POST /nitro/v1/config/systemrestorepoint?action=create` (method inferred: the reference gives none)
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[3])
     }
 }
 /// NITRO config resource `systemsession` of ADC group `system`.
@@ -6027,7 +6031,7 @@ impl Systemsession {
     }
     /// `POST /nitro/v1/config/systemsession?action=kill`
     pub fn kill(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "kill")
+        rt::Request::action_only(self, "kill", &[1, 12])
     }
 }
 /// NITRO config resource `systemsignedexereport` of ADC group `system`.
@@ -6102,11 +6106,11 @@ impl rt::Resource for Systemsignedexereport {
 impl Systemsignedexereport {
     /// `POST /nitro/v1/config/systemsignedexereport?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[])
     }
     /// `POST /nitro/v1/config/systemsignedexereport?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[])
     }
 }
 /// NITRO config resource `systemsshkey` of ADC group `system`.
@@ -6218,7 +6222,7 @@ impl Systemsshkey {
     }
     /// `POST /nitro/v1/config/systemsshkey?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/systemsshkey`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -6228,7 +6232,7 @@ impl Systemsshkey {
     ///
     /// Mandatory: `name`, `src`, `sshkeytype`.
     pub fn import(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Import")
+        rt::Request::action_only(self, "Import", &[0, 1, 2])
     }
 }
 /// NITRO config resource `systemuser` of ADC group `system`.
@@ -6383,6 +6387,7 @@ impl rt::Model for Systemuser {
         "timeoutkind",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[10];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -6469,11 +6474,11 @@ impl Systemuser {
     ///
     /// Mandatory: `username`, `password`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[5, 8, 9, 10, 12, 13, 15])
     }
     /// `POST /nitro/v1/config/systemuser` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[5, 8, 9, 10, 12, 13, 15])
     }
     /// `GET /nitro/v1/config/systemuser?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6485,7 +6490,7 @@ impl Systemuser {
     }
     /// `POST /nitro/v1/config/systemuser?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/systemuser/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6501,11 +6506,11 @@ impl Systemuser {
     }
     /// `PUT /nitro/v1/config/systemuser`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[5, 8, 9, 10, 12, 13, 15])
     }
     /// `PUT /nitro/v1/config/systemuser` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[5, 8, 9, 10, 12, 13, 15])
     }
 }
 /// NITRO binding resource `systemuser_binding` of ADC group `system`.
@@ -6697,11 +6702,11 @@ impl SystemuserNspartitionBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/systemuser_nspartition_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/systemuser_nspartition_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6715,7 +6720,7 @@ impl SystemuserNspartitionBinding {
     }
     /// `POST /nitro/v1/config/systemuser_nspartition_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["partitionname"])
     }
     /// `GET /nitro/v1/config/systemuser_nspartition_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
@@ -6818,11 +6823,11 @@ impl SystemuserSystemcmdpolicyBinding {
     ///
     /// Mandatory: `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/systemuser_systemcmdpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/systemuser_systemcmdpolicy_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
@@ -6836,7 +6841,7 @@ impl SystemuserSystemcmdpolicyBinding {
     }
     /// `POST /nitro/v1/config/systemuser_systemcmdpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname"])
     }
     /// `GET /nitro/v1/config/systemuser_systemcmdpolicy_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {

@@ -418,11 +418,11 @@ impl Tmformssoaction {
     ///
     /// Mandatory: `name`, `actionurl`, `userfield`, `passwdfield`, `ssosuccessrule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/tmformssoaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/tmformssoaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -434,7 +434,7 @@ impl Tmformssoaction {
     }
     /// `POST /nitro/v1/config/tmformssoaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/tmformssoaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -450,11 +450,11 @@ impl Tmformssoaction {
     }
     /// `PUT /nitro/v1/config/tmformssoaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/tmformssoaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO binding resource `tmglobal_auditnslogpolicy_binding` of ADC group `tm`.
@@ -550,11 +550,11 @@ impl rt::Resource for TmglobalAuditnslogpolicyBinding {
 impl TmglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_auditnslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/tmglobal_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/tmglobal_auditnslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -664,11 +664,11 @@ impl rt::Resource for TmglobalAuditsyslogpolicyBinding {
 impl TmglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/tmglobal_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/tmglobal_auditsyslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1123,11 +1123,11 @@ impl rt::Resource for TmglobalTmsessionpolicyBinding {
 impl TmglobalTmsessionpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_tmsessionpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6])
     }
     /// `PUT /nitro/v1/config/tmglobal_tmsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6])
     }
     /// `GET /nitro/v1/config/tmglobal_tmsessionpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1304,11 +1304,11 @@ impl rt::Resource for TmglobalTmtrafficpolicyBinding {
 impl TmglobalTmtrafficpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_tmtrafficpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5])
     }
     /// `PUT /nitro/v1/config/tmglobal_tmtrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5])
     }
     /// `GET /nitro/v1/config/tmglobal_tmtrafficpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2089,11 +2089,31 @@ impl Tmsamlssoprofile {
     ///
     /// Mandatory: `name`, `assertionconsumerserviceurl`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/tmsamlssoprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/tmsamlssoprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2105,7 +2125,7 @@ impl Tmsamlssoprofile {
     }
     /// `POST /nitro/v1/config/tmsamlssoprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/tmsamlssoprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2121,11 +2141,29 @@ impl Tmsamlssoprofile {
     }
     /// `PUT /nitro/v1/config/tmsamlssoprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/tmsamlssoprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80,
+            ],
+        )
     }
 }
 /// NITRO config resource `tmsessionaction` of ADC group `tm`.
@@ -2355,11 +2393,19 @@ impl Tmsessionaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v1/config/tmsessionaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/tmsessionaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2371,7 +2417,7 @@ impl Tmsessionaction {
     }
     /// `POST /nitro/v1/config/tmsessionaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/tmsessionaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2387,11 +2433,11 @@ impl Tmsessionaction {
     }
     /// `PUT /nitro/v1/config/tmsessionaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     }
     /// `PUT /nitro/v1/config/tmsessionaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     }
 }
 /// NITRO config resource `tmsessionparameter` of ADC group `tm`.
@@ -2604,7 +2650,7 @@ impl Tmsessionparameter {
     }
     /// `PUT /nitro/v1/config/tmsessionparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `tmsessionpolicy` of ADC group `tm`.
@@ -2746,11 +2792,11 @@ impl Tmsessionpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 7, 8])
     }
     /// `POST /nitro/v1/config/tmsessionpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 7, 8])
     }
     /// `GET /nitro/v1/config/tmsessionpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2762,7 +2808,7 @@ impl Tmsessionpolicy {
     }
     /// `POST /nitro/v1/config/tmsessionpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/tmsessionpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2778,11 +2824,11 @@ impl Tmsessionpolicy {
     }
     /// `PUT /nitro/v1/config/tmsessionpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 7, 8])
     }
     /// `PUT /nitro/v1/config/tmsessionpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 7, 8])
     }
 }
 /// NITRO binding resource `tmsessionpolicy_aaagroup_binding` of ADC group `tm`.
@@ -3524,11 +3570,19 @@ impl Tmtrafficaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v1/config/tmtrafficaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v1/config/tmtrafficaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3540,7 +3594,7 @@ impl Tmtrafficaction {
     }
     /// `POST /nitro/v1/config/tmtrafficaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/tmtrafficaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3556,11 +3610,11 @@ impl Tmtrafficaction {
     }
     /// `PUT /nitro/v1/config/tmtrafficaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/tmtrafficaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     }
 }
 /// NITRO config resource `tmtrafficpolicy` of ADC group `tm`.
@@ -3666,11 +3720,11 @@ impl Tmtrafficpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 4])
     }
     /// `POST /nitro/v1/config/tmtrafficpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 4])
     }
     /// `GET /nitro/v1/config/tmtrafficpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3682,7 +3736,7 @@ impl Tmtrafficpolicy {
     }
     /// `POST /nitro/v1/config/tmtrafficpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/tmtrafficpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3698,11 +3752,11 @@ impl Tmtrafficpolicy {
     }
     /// `PUT /nitro/v1/config/tmtrafficpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4])
     }
     /// `PUT /nitro/v1/config/tmtrafficpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 4])
     }
 }
 /// NITRO binding resource `tmtrafficpolicy_binding` of ADC group `tm`.

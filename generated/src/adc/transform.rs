@@ -426,11 +426,11 @@ impl Transformaction {
     ///
     /// Mandatory: `name`, `profilename`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[5, 6, 7, 12])
     }
     /// `POST /nitro/v1/config/transformaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[5, 6, 7, 12])
     }
     /// `GET /nitro/v1/config/transformaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -442,7 +442,7 @@ impl Transformaction {
     }
     /// `POST /nitro/v1/config/transformaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/transformaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -458,11 +458,11 @@ impl Transformaction {
     }
     /// `PUT /nitro/v1/config/transformaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 4, 5, 6, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v1/config/transformaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 4, 5, 6, 8, 9, 10, 11, 12])
     }
 }
 /// NITRO binding resource `transformglobal_binding` of ADC group `transform`.
@@ -749,11 +749,11 @@ impl TransformglobalTransformpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/transformglobal_transformpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/transformglobal_transformpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -909,11 +909,11 @@ impl Transformpolicy {
     ///
     /// Mandatory: `name`, `rule`, `profilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/transformpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 6, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/transformpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -925,7 +925,7 @@ impl Transformpolicy {
     }
     /// `POST /nitro/v1/config/transformpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/transformpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -941,17 +941,17 @@ impl Transformpolicy {
     }
     /// `PUT /nitro/v1/config/transformpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 6, 7, 9, 10])
     }
     /// `PUT /nitro/v1/config/transformpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/transformpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `transformpolicy_binding` of ADC group `transform`.
@@ -1781,11 +1781,11 @@ impl Transformpolicylabel {
     ///
     /// Mandatory: `labelname`, `policylabeltype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[5, 9])
     }
     /// `POST /nitro/v1/config/transformpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[5, 9])
     }
     /// `GET /nitro/v1/config/transformpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1797,7 +1797,7 @@ impl Transformpolicylabel {
     }
     /// `POST /nitro/v1/config/transformpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/transformpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -1811,7 +1811,7 @@ impl Transformpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 7])
     }
 }
 /// NITRO binding resource `transformpolicylabel_binding` of ADC group `transform`.
@@ -2161,11 +2161,11 @@ impl TransformpolicylabelTransformpolicyBinding {
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/transformpolicylabel_transformpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/transformpolicylabel_transformpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -2179,7 +2179,7 @@ impl TransformpolicylabelTransformpolicyBinding {
     }
     /// `POST /nitro/v1/config/transformpolicylabel_transformpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["policyname", "priority"])
     }
     /// `GET /nitro/v1/config/transformpolicylabel_transformpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2335,11 +2335,11 @@ impl Transformprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[4, 10])
     }
     /// `POST /nitro/v1/config/transformprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[4, 10])
     }
     /// `GET /nitro/v1/config/transformprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2351,7 +2351,7 @@ impl Transformprofile {
     }
     /// `POST /nitro/v1/config/transformprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/transformprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2367,11 +2367,11 @@ impl Transformprofile {
     }
     /// `PUT /nitro/v1/config/transformprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[3, 4, 5, 10])
     }
     /// `PUT /nitro/v1/config/transformprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[3, 4, 5, 10])
     }
 }
 /// NITRO binding resource `transformprofile_binding` of ADC group `transform`.

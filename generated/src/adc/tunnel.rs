@@ -689,11 +689,11 @@ impl TunnelglobalTunneltrafficpolicyBinding {
     ///
     /// Mandatory: `policyname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 6, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/tunnelglobal_tunneltrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 6, 8, 9, 10])
     }
     /// `GET /nitro/v1/config/tunnelglobal_tunneltrafficpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -905,11 +905,11 @@ impl Tunneltrafficpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 10, 11, 13])
     }
     /// `POST /nitro/v1/config/tunneltrafficpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 10, 11, 13])
     }
     /// `GET /nitro/v1/config/tunneltrafficpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -921,7 +921,7 @@ impl Tunneltrafficpolicy {
     }
     /// `POST /nitro/v1/config/tunneltrafficpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/tunneltrafficpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -937,17 +937,17 @@ impl Tunneltrafficpolicy {
     }
     /// `PUT /nitro/v1/config/tunneltrafficpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 10, 11, 13])
     }
     /// `PUT /nitro/v1/config/tunneltrafficpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 10, 11, 13])
     }
     /// `POST /nitro/v1/config/tunneltrafficpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[11, 12])
     }
 }
 /// NITRO binding resource `tunneltrafficpolicy_binding` of ADC group `tunnel`.

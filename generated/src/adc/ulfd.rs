@@ -137,11 +137,11 @@ impl Ulfdserver {
     ///
     /// Mandatory: `loggerip`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/ulfdserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/ulfdserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -153,7 +153,7 @@ impl Ulfdserver {
     }
     /// `POST /nitro/v1/config/ulfdserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/ulfdserver/{loggerip}`
     pub fn get(loggerip: &str) -> rt::Request<Vec<Self>> {

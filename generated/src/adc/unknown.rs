@@ -90,11 +90,11 @@ impl rt::Resource for Accesslist {
 impl Accesslist {
     /// `POST /nitro/v1/config/accesslist` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v1/config/accesslist` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `DELETE /nitro/v1/config/accesslist` (method inferred: the reference gives none)
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -110,7 +110,7 @@ impl Accesslist {
     }
     /// `PUT /nitro/v1/config/accesslist` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `bfdinterface` of ADC group `unknown`.
@@ -215,11 +215,11 @@ impl rt::Resource for Bfdinterface {
 impl Bfdinterface {
     /// `POST /nitro/v1/config/bfdinterface` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/bfdinterface` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/bfdinterface` (method inferred: the reference gives none)
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -325,11 +325,11 @@ impl rt::Resource for Bgprouter {
 impl Bgprouter {
     /// `POST /nitro/v1/config/bgprouter` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v1/config/bgprouter` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v1/config/bgprouter` (method inferred: the reference gives none)
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -345,7 +345,7 @@ impl Bgprouter {
     }
     /// `PUT /nitro/v1/config/bgprouter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `change_password` of ADC group `unknown`.
@@ -383,6 +383,7 @@ impl rt::Model for ChangePassword {
         "password",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[1, 2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -443,15 +444,15 @@ impl rt::Resource for ChangePassword {
 impl ChangePassword {
     /// `POST /nitro/v1/config/change_password` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v1/config/change_password` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v1/config/change_password` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `clear_config` of ADC group `unknown`.
@@ -552,11 +553,11 @@ impl rt::Resource for ClearConfig {
 impl ClearConfig {
     /// `POST /nitro/v1/config/clear_config` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/clear_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
 }
 /// NITRO config resource `iproute` of ADC group `unknown`.
@@ -706,11 +707,11 @@ impl rt::Resource for Iproute {
 impl Iproute {
     /// `POST /nitro/v1/config/iproute` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v1/config/iproute` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `DELETE /nitro/v1/config/iproute` (method inferred: the reference gives none)
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -743,6 +744,7 @@ pub struct Login {
 }
 impl rt::Model for Login {
     const FIELDS: &'static [&'static str] = &["password", "username"];
+    const SECRETS: &'static [u16] = &[0];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -799,11 +801,11 @@ impl rt::Resource for Login {
 impl Login {
     /// `POST /nitro/v1/config/login` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/login` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
 }
 /// NITRO config resource `logout` of ADC group `unknown`.
@@ -870,11 +872,11 @@ impl rt::Resource for Logout {
 impl Logout {
     /// `POST /nitro/v1/config/logout` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[])
     }
     /// `POST /nitro/v1/config/logout` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[])
     }
 }
 /// NITRO config resource `ospf6interface` of ADC group `unknown`.
@@ -1046,11 +1048,19 @@ impl rt::Resource for Ospf6interface {
 impl Ospf6interface {
     /// `POST /nitro/v1/config/ospf6interface` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `POST /nitro/v1/config/ospf6interface` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `GET /nitro/v1/config/ospf6interface` (method inferred: the reference gives none)
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1062,7 +1072,7 @@ impl Ospf6interface {
     }
     /// `PUT /nitro/v1/config/ospf6interface` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `ospf6router` of ADC group `unknown`.
@@ -1160,11 +1170,11 @@ impl rt::Resource for Ospf6router {
 impl Ospf6router {
     /// `POST /nitro/v1/config/ospf6router` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v1/config/ospf6router` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v1/config/ospf6router` (method inferred: the reference gives none)
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -1180,7 +1190,7 @@ impl Ospf6router {
     }
     /// `PUT /nitro/v1/config/ospf6router` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `ospfinterface` of ADC group `unknown`.
@@ -1282,6 +1292,7 @@ impl rt::Model for Ospfinterface {
         "retransmitInterval",
         "transmitDelay",
     ];
+    const SECRETS: &'static [u16] = &[0];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1358,11 +1369,19 @@ impl rt::Resource for Ospfinterface {
 impl Ospfinterface {
     /// `POST /nitro/v1/config/ospfinterface` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `POST /nitro/v1/config/ospfinterface` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/ospfinterface` (method inferred: the reference gives none)
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1374,7 +1393,7 @@ impl Ospfinterface {
     }
     /// `PUT /nitro/v1/config/ospfinterface` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `ospfrouter` of ADC group `unknown`.
@@ -1479,11 +1498,11 @@ impl rt::Resource for Ospfrouter {
 impl Ospfrouter {
     /// `POST /nitro/v1/config/ospfrouter` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/ospfrouter` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `DELETE /nitro/v1/config/ospfrouter` (method inferred: the reference gives none)
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -1499,7 +1518,7 @@ impl Ospfrouter {
     }
     /// `PUT /nitro/v1/config/ospfrouter` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `routemap` of ADC group `unknown`.
@@ -1580,11 +1599,11 @@ impl rt::Resource for Routemap {
 impl Routemap {
     /// `POST /nitro/v1/config/routemap` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v1/config/routemap` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `DELETE /nitro/v1/config/routemap` (method inferred: the reference gives none)
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -1600,7 +1619,7 @@ impl Routemap {
     }
     /// `PUT /nitro/v1/config/routemap` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `routerdynamicrouting_info` of ADC group `unknown`.
@@ -1756,10 +1775,10 @@ impl rt::Resource for SaveConfig {
 impl SaveConfig {
     /// `POST /nitro/v1/config/save_config` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0])
     }
     /// `POST /nitro/v1/config/save_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0])
     }
 }

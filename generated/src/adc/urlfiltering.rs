@@ -273,6 +273,7 @@ impl rt::Model for Urlfilteringparameter {
         "seeddbsizelevel",
         "timeofdaytoupdatedb",
     ];
+    const SECRETS: &'static [u16] = &[8];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -361,6 +362,6 @@ impl Urlfilteringparameter {
     }
     /// `PUT /nitro/v1/config/urlfilteringparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5, 11, 13])
     }
 }

@@ -457,11 +457,11 @@ impl Userprotocol {
     ///
     /// Mandatory: `name`, `transport`, `extension`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/userprotocol` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/userprotocol?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -473,7 +473,7 @@ impl Userprotocol {
     }
     /// `POST /nitro/v1/config/userprotocol?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/userprotocol/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -489,11 +489,11 @@ impl Userprotocol {
     }
     /// `PUT /nitro/v1/config/userprotocol`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3])
     }
     /// `PUT /nitro/v1/config/userprotocol` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3])
     }
 }
 /// NITRO config resource `uservserver` of ADC group `user`.
@@ -791,11 +791,11 @@ impl Uservserver {
     ///
     /// Mandatory: `name`, `userprotocol`, `ipaddress`, `port`, `defaultlb`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 4, 5, 6, 9, 10, 14])
     }
     /// `POST /nitro/v1/config/uservserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 4, 5, 6, 9, 10, 14])
     }
     /// `GET /nitro/v1/config/uservserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -807,7 +807,7 @@ impl Uservserver {
     }
     /// `POST /nitro/v1/config/uservserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/uservserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -823,22 +823,22 @@ impl Uservserver {
     }
     /// `PUT /nitro/v1/config/uservserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/uservserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/uservserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[6])
     }
     /// `POST /nitro/v1/config/uservserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[6])
     }
 }

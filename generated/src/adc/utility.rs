@@ -308,7 +308,7 @@ impl Callhome {
     }
     /// `PUT /nitro/v1/config/callhome`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 5, 8, 11, 13, 16, 17])
     }
 }
 /// NITRO config resource `filesystemencryption` of ADC group `utility`.
@@ -356,6 +356,7 @@ impl rt::Model for Filesystemencryption {
         "passphrase",
         "supportedstate",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -424,11 +425,11 @@ impl Filesystemencryption {
     }
     /// `POST /nitro/v1/config/filesystemencryption?action=disable` (method inferred: the reference gives none)
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/filesystemencryption?action=enable` (method inferred: the reference gives none)
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[1, 2, 3, 4])
     }
 }
 /// NITRO config resource `install` of ADC group `utility`.
@@ -563,7 +564,7 @@ impl Install {
     ///
     /// Mandatory: `url`.
     pub fn install(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Install")
+        rt::Request::action_only(self, "Install", &[3, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `ping` of ADC group `utility`.
@@ -779,7 +780,7 @@ impl Ping {
     ///
     /// Mandatory: `hostName`.
     pub fn ping(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Ping")
+        rt::Request::action_only(self, "Ping", &[0, 1, 2, 3, 4, 5, 8, 9, 11, 13, 15])
     }
 }
 /// NITRO config resource `ping6` of ADC group `utility`.
@@ -1018,7 +1019,11 @@ impl Ping6 {
     ///
     /// Mandatory: `hostName`.
     pub fn ping6(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Ping6")
+        rt::Request::action_only(
+            self,
+            "Ping6",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 14, 16, 18],
+        )
     }
 }
 /// NITRO config resource `raid` of ADC group `utility`.
@@ -1177,6 +1182,7 @@ impl rt::Model for Techsupport {
         "upload",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1525,7 +1531,11 @@ impl Traceroute {
     ///
     /// Mandatory: `host`.
     pub fn traceroute(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Traceroute")
+        rt::Request::action_only(
+            self,
+            "Traceroute",
+            &[0, 1, 2, 3, 5, 6, 9, 10, 11, 13, 14, 16, 19, 22, 23],
+        )
     }
 }
 /// NITRO config resource `traceroute6` of ADC group `utility`.
@@ -1714,6 +1724,10 @@ impl Traceroute6 {
     ///
     /// Mandatory: `host`.
     pub fn traceroute6(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Traceroute6")
+        rt::Request::action_only(
+            self,
+            "Traceroute6",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12],
+        )
     }
 }

@@ -1170,11 +1170,11 @@ impl rt::Resource for Videooptimizationaction {
 impl Videooptimizationaction {
     /// `POST /nitro/v1/config/videooptimizationaction`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 4, 6, 8])
     }
     /// `POST /nitro/v1/config/videooptimizationaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 4, 6, 8])
     }
     /// `GET /nitro/v1/config/videooptimizationaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1186,7 +1186,7 @@ impl Videooptimizationaction {
     }
     /// `POST /nitro/v1/config/videooptimizationaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1202,15 +1202,15 @@ impl Videooptimizationaction {
     }
     /// `PUT /nitro/v1/config/videooptimizationaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 4, 6, 8])
     }
     /// `PUT /nitro/v1/config/videooptimizationaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 4, 6, 8])
     }
     /// `POST /nitro/v1/config/videooptimizationaction?action=rename`
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[4, 5])
     }
 }
 /// NITRO config resource `videooptimizationdetectionaction` of ADC group `videooptimization`.
@@ -1388,11 +1388,11 @@ impl Videooptimizationdetectionaction {
     ///
     /// Mandatory: `name`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 5, 8])
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 5, 8])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1404,7 +1404,7 @@ impl Videooptimizationdetectionaction {
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1420,17 +1420,17 @@ impl Videooptimizationdetectionaction {
     }
     /// `PUT /nitro/v1/config/videooptimizationdetectionaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 5, 8])
     }
     /// `PUT /nitro/v1/config/videooptimizationdetectionaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 5, 8])
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 6])
     }
 }
 /// NITRO config resource `videooptimizationdetectionpolicy` of ADC group `videooptimization`.
@@ -1598,11 +1598,11 @@ impl Videooptimizationdetectionpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1614,7 +1614,7 @@ impl Videooptimizationdetectionpolicy {
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1630,17 +1630,17 @@ impl Videooptimizationdetectionpolicy {
     }
     /// `PUT /nitro/v1/config/videooptimizationdetectionpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 6, 7, 9, 10])
     }
     /// `PUT /nitro/v1/config/videooptimizationdetectionpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `videooptimizationdetectionpolicy_binding` of ADC group `videooptimization`.
@@ -2081,11 +2081,11 @@ impl Videooptimizationdetectionpolicylabel {
     ///
     /// Mandatory: `labelname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 9])
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 9])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2097,7 +2097,7 @@ impl Videooptimizationdetectionpolicylabel {
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2111,7 +2111,7 @@ impl Videooptimizationdetectionpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 7])
     }
 }
 /// NITRO binding resource `videooptimizationdetectionpolicylabel_binding` of ADC group `videooptimization`.
@@ -2502,11 +2502,11 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
 impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding/{labelname}?count=yes` (method inferred: the reference gives none)
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -2518,7 +2518,7 @@ impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBindin
     }
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -2807,11 +2807,11 @@ impl rt::Resource for VideooptimizationglobalVideooptimizationpolicyBinding {
 impl VideooptimizationglobalVideooptimizationpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationglobal_videooptimizationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/videooptimizationglobal_videooptimizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/videooptimizationglobal_videooptimizationpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3098,11 +3098,11 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
 impl VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -3399,11 +3399,11 @@ impl VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
     ///
     /// Mandatory: `policyname`, `priority`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/videooptimizationglobalpacing_videooptimizationpacingpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/videooptimizationglobalpacing_videooptimizationpacingpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3571,11 +3571,11 @@ impl Videooptimizationpacingaction {
     ///
     /// Mandatory: `name`, `rate`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 5, 7])
     }
     /// `POST /nitro/v1/config/videooptimizationpacingaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 5, 7])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3587,7 +3587,7 @@ impl Videooptimizationpacingaction {
     }
     /// `POST /nitro/v1/config/videooptimizationpacingaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3603,17 +3603,17 @@ impl Videooptimizationpacingaction {
     }
     /// `PUT /nitro/v1/config/videooptimizationpacingaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 5, 7])
     }
     /// `PUT /nitro/v1/config/videooptimizationpacingaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 5, 7])
     }
     /// `POST /nitro/v1/config/videooptimizationpacingaction?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 6])
     }
 }
 /// NITRO config resource `videooptimizationpacingpolicy` of ADC group `videooptimization`.
@@ -3781,11 +3781,11 @@ impl Videooptimizationpacingpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/videooptimizationpacingpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 6, 7, 9, 10])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3797,7 +3797,7 @@ impl Videooptimizationpacingpolicy {
     }
     /// `POST /nitro/v1/config/videooptimizationpacingpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -3813,17 +3813,17 @@ impl Videooptimizationpacingpolicy {
     }
     /// `PUT /nitro/v1/config/videooptimizationpacingpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 6, 7, 9, 10])
     }
     /// `PUT /nitro/v1/config/videooptimizationpacingpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 6, 7, 9, 10])
     }
     /// `POST /nitro/v1/config/videooptimizationpacingpolicy?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[7, 8])
     }
 }
 /// NITRO binding resource `videooptimizationpacingpolicy_binding` of ADC group `videooptimization`.
@@ -4378,11 +4378,11 @@ impl Videooptimizationpacingpolicylabel {
     ///
     /// Mandatory: `labelname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 9])
     }
     /// `POST /nitro/v1/config/videooptimizationpacingpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 9])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4394,7 +4394,7 @@ impl Videooptimizationpacingpolicylabel {
     }
     /// `POST /nitro/v1/config/videooptimizationpacingpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -4408,7 +4408,7 @@ impl Videooptimizationpacingpolicylabel {
     ///
     /// Mandatory: `labelname`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 7])
     }
 }
 /// NITRO binding resource `videooptimizationpacingpolicylabel_binding` of ADC group `videooptimization`.
@@ -4796,11 +4796,11 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
 impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding/{labelname}?count=yes` (method inferred: the reference gives none)
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -4812,7 +4812,7 @@ impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     }
     /// `POST /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding/{labelname}` (method inferred: the reference gives none)
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -4918,7 +4918,7 @@ impl Videooptimizationparameter {
     }
     /// `PUT /nitro/v1/config/videooptimizationparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `videooptimizationpolicy` of ADC group `videooptimization`.
@@ -5071,11 +5071,11 @@ impl rt::Resource for Videooptimizationpolicy {
 impl Videooptimizationpolicy {
     /// `POST /nitro/v1/config/videooptimizationpolicy`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/videooptimizationpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 5, 6, 8, 9])
     }
     /// `GET /nitro/v1/config/videooptimizationpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5087,7 +5087,7 @@ impl Videooptimizationpolicy {
     }
     /// `POST /nitro/v1/config/videooptimizationpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -5103,15 +5103,15 @@ impl Videooptimizationpolicy {
     }
     /// `PUT /nitro/v1/config/videooptimizationpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 3, 5, 6, 8, 9])
     }
     /// `PUT /nitro/v1/config/videooptimizationpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 3, 5, 6, 8, 9])
     }
     /// `POST /nitro/v1/config/videooptimizationpolicy?action=rename`
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[6, 7])
     }
 }
 /// NITRO binding resource `videooptimizationpolicy_binding` of ADC group `videooptimization`.
@@ -5651,11 +5651,11 @@ impl rt::Resource for Videooptimizationpolicylabel {
 impl Videooptimizationpolicylabel {
     /// `POST /nitro/v1/config/videooptimizationpolicylabel`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 9])
     }
     /// `POST /nitro/v1/config/videooptimizationpolicylabel` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 9])
     }
     /// `GET /nitro/v1/config/videooptimizationpolicylabel?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5667,7 +5667,7 @@ impl Videooptimizationpolicylabel {
     }
     /// `POST /nitro/v1/config/videooptimizationpolicylabel?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationpolicylabel/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
@@ -5679,7 +5679,7 @@ impl Videooptimizationpolicylabel {
     }
     /// `POST /nitro/v1/config/videooptimizationpolicylabel?action=rename`
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[5, 7])
     }
 }
 /// NITRO binding resource `videooptimizationpolicylabel_binding` of ADC group `videooptimization`.
@@ -6058,11 +6058,11 @@ impl rt::Resource for VideooptimizationpolicylabelVideooptimizationpolicyBinding
 impl VideooptimizationpolicylabelVideooptimizationpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
@@ -6074,7 +6074,7 @@ impl VideooptimizationpolicylabelVideooptimizationpolicyBinding {
     }
     /// `POST /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {

@@ -1375,11 +1375,11 @@ impl Vpnalwaysonprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/vpnalwaysonprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/vpnalwaysonprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1391,7 +1391,7 @@ impl Vpnalwaysonprofile {
     }
     /// `POST /nitro/v1/config/vpnalwaysonprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnalwaysonprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1407,11 +1407,11 @@ impl Vpnalwaysonprofile {
     }
     /// `PUT /nitro/v1/config/vpnalwaysonprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vpnalwaysonprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4])
     }
 }
 /// NITRO config resource `vpnclientlessaccesspolicy` of ADC group `vpn`.
@@ -1574,11 +1574,11 @@ impl Vpnclientlessaccesspolicy {
     ///
     /// Mandatory: `name`, `rule`, `profilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[6, 7, 8])
     }
     /// `POST /nitro/v1/config/vpnclientlessaccesspolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnclientlessaccesspolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -1590,7 +1590,7 @@ impl Vpnclientlessaccesspolicy {
     }
     /// `POST /nitro/v1/config/vpnclientlessaccesspolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnclientlessaccesspolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -1602,11 +1602,11 @@ impl Vpnclientlessaccesspolicy {
     }
     /// `PUT /nitro/v1/config/vpnclientlessaccesspolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnclientlessaccesspolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[6, 7, 8])
     }
 }
 /// NITRO binding resource `vpnclientlessaccesspolicy_binding` of ADC group `vpn`.
@@ -2162,11 +2162,11 @@ impl Vpnclientlessaccessprofile {
     ///
     /// Mandatory: `profilename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[8])
     }
     /// `POST /nitro/v1/config/vpnclientlessaccessprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[8])
     }
     /// `GET /nitro/v1/config/vpnclientlessaccessprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2178,7 +2178,7 @@ impl Vpnclientlessaccessprofile {
     }
     /// `POST /nitro/v1/config/vpnclientlessaccessprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnclientlessaccessprofile/{profilename}`
     pub fn get(profilename: &str) -> rt::Request<Vec<Self>> {
@@ -2194,11 +2194,14 @@ impl Vpnclientlessaccessprofile {
     }
     /// `PUT /nitro/v1/config/vpnclientlessaccessprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
     }
     /// `PUT /nitro/v1/config/vpnclientlessaccessprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[2, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
+        )
     }
 }
 /// NITRO config resource `vpnepaprofile` of ADC group `vpn`.
@@ -2292,11 +2295,11 @@ impl Vpnepaprofile {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/vpnepaprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/vpnepaprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2308,7 +2311,7 @@ impl Vpnepaprofile {
     }
     /// `POST /nitro/v1/config/vpnepaprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnepaprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2403,11 +2406,11 @@ impl Vpneula {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v1/config/vpneula` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
     /// `GET /nitro/v1/config/vpneula?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2419,7 +2422,7 @@ impl Vpneula {
     }
     /// `POST /nitro/v1/config/vpneula?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpneula/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2606,11 +2609,11 @@ impl Vpnformssoaction {
     ///
     /// Mandatory: `name`, `actionurl`, `userfield`, `passwdfield`, `ssosuccessrule`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v1/config/vpnformssoaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/vpnformssoaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2622,7 +2625,7 @@ impl Vpnformssoaction {
     }
     /// `POST /nitro/v1/config/vpnformssoaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnformssoaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -2638,11 +2641,11 @@ impl Vpnformssoaction {
     }
     /// `PUT /nitro/v1/config/vpnformssoaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/vpnformssoaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO binding resource `vpnglobal_appcontroller_binding` of ADC group `vpn`.
@@ -2728,11 +2731,11 @@ impl rt::Resource for VpnglobalAppcontrollerBinding {
 impl VpnglobalAppcontrollerBinding {
     /// `PUT /nitro/v1/config/vpnglobal_appcontroller_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_appcontroller_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_appcontroller_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -2851,11 +2854,11 @@ impl rt::Resource for VpnglobalAppfwpolicyBinding {
 impl VpnglobalAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_appfwpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vpnglobal_appfwpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/vpnglobal_appfwpolicy_binding?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -2970,11 +2973,11 @@ impl rt::Resource for VpnglobalAuditnslogpolicyBinding {
 impl VpnglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_auditnslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_auditnslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3091,11 +3094,11 @@ impl rt::Resource for VpnglobalAuditsyslogpolicyBinding {
 impl VpnglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_auditsyslogpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3212,11 +3215,11 @@ impl rt::Resource for VpnglobalAuthenticationcertpolicyBinding {
 impl VpnglobalAuthenticationcertpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationcertpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationcertpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationcertpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3333,11 +3336,11 @@ impl rt::Resource for VpnglobalAuthenticationldappolicyBinding {
 impl VpnglobalAuthenticationldappolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationldappolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationldappolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationldappolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3454,11 +3457,11 @@ impl rt::Resource for VpnglobalAuthenticationlocalpolicyBinding {
 impl VpnglobalAuthenticationlocalpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationlocalpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationlocalpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationlocalpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3585,11 +3588,11 @@ impl rt::Resource for VpnglobalAuthenticationnegotiatepolicyBinding {
 impl VpnglobalAuthenticationnegotiatepolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationnegotiatepolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationnegotiatepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationnegotiatepolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3706,11 +3709,11 @@ impl rt::Resource for VpnglobalAuthenticationpolicyBinding {
 impl VpnglobalAuthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3827,11 +3830,11 @@ impl rt::Resource for VpnglobalAuthenticationradiuspolicyBinding {
 impl VpnglobalAuthenticationradiuspolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationradiuspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationradiuspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationradiuspolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -3948,11 +3951,11 @@ impl rt::Resource for VpnglobalAuthenticationsamlpolicyBinding {
 impl VpnglobalAuthenticationsamlpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationsamlpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationsamlpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationsamlpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4069,11 +4072,11 @@ impl rt::Resource for VpnglobalAuthenticationtacacspolicyBinding {
 impl VpnglobalAuthenticationtacacspolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationtacacspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_authenticationtacacspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_authenticationtacacspolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4405,11 +4408,11 @@ impl rt::Resource for VpnglobalDomainBinding {
 impl VpnglobalDomainBinding {
     /// `PUT /nitro/v1/config/vpnglobal_domain_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_domain_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_domain_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4521,11 +4524,11 @@ impl rt::Resource for VpnglobalIntranetip6Binding {
 impl VpnglobalIntranetip6Binding {
     /// `PUT /nitro/v1/config/vpnglobal_intranetip6_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/vpnglobal_intranetip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/vpnglobal_intranetip6_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4630,11 +4633,11 @@ impl rt::Resource for VpnglobalIntranetipBinding {
 impl VpnglobalIntranetipBinding {
     /// `PUT /nitro/v1/config/vpnglobal_intranetip_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/vpnglobal_intranetip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/vpnglobal_intranetip_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4732,11 +4735,11 @@ impl rt::Resource for VpnglobalSecureprivateaccessurlBinding {
 impl VpnglobalSecureprivateaccessurlBinding {
     /// `PUT /nitro/v1/config/vpnglobal_secureprivateaccessurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/vpnglobal_secureprivateaccessurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/vpnglobal_secureprivateaccessurl_binding?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -4834,11 +4837,11 @@ impl rt::Resource for VpnglobalSharefileserverBinding {
 impl VpnglobalSharefileserverBinding {
     /// `PUT /nitro/v1/config/vpnglobal_sharefileserver_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_sharefileserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_sharefileserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -4928,6 +4931,7 @@ impl rt::Model for VpnglobalSslcertkeyBinding {
         "ocspcheck",
         "userdataencryptionkey",
     ];
+    const SECRETS: &'static [u16] = &[6];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4994,11 +4998,11 @@ impl rt::Resource for VpnglobalSslcertkeyBinding {
 impl VpnglobalSslcertkeyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_sslcertkey_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/vpnglobal_sslcertkey_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/vpnglobal_sslcertkey_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5153,11 +5157,11 @@ impl rt::Resource for VpnglobalStaserverBinding {
 impl VpnglobalStaserverBinding {
     /// `PUT /nitro/v1/config/vpnglobal_staserver_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4])
     }
     /// `PUT /nitro/v1/config/vpnglobal_staserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 4])
     }
     /// `GET /nitro/v1/config/vpnglobal_staserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5574,11 +5578,11 @@ impl rt::Resource for VpnglobalVpnclientlessaccesspolicyBinding {
 impl VpnglobalVpnclientlessaccesspolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnclientlessaccesspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpnclientlessaccesspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpnclientlessaccesspolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5683,11 +5687,11 @@ impl rt::Resource for VpnglobalVpneulaBinding {
 impl VpnglobalVpneulaBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpneula_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpneula_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpneula_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5787,11 +5791,11 @@ impl rt::Resource for VpnglobalVpnintranetapplicationBinding {
 impl VpnglobalVpnintranetapplicationBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnintranetapplication_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpnintranetapplication_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpnintranetapplication_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -5891,11 +5895,11 @@ impl rt::Resource for VpnglobalVpnnexthopserverBinding {
 impl VpnglobalVpnnexthopserverBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnnexthopserver_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpnnexthopserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpnnexthopserver_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6000,11 +6004,11 @@ impl rt::Resource for VpnglobalVpnportalthemeBinding {
 impl VpnglobalVpnportalthemeBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnportaltheme_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpnportaltheme_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpnportaltheme_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6141,11 +6145,11 @@ impl rt::Resource for VpnglobalVpnsessionpolicyBinding {
 impl VpnglobalVpnsessionpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnsessionpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpnsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpnsessionpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6262,11 +6266,11 @@ impl rt::Resource for VpnglobalVpntrafficpolicyBinding {
 impl VpnglobalVpntrafficpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpntrafficpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpntrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpntrafficpolicy_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6366,11 +6370,11 @@ impl rt::Resource for VpnglobalVpnurlBinding {
 impl VpnglobalVpnurlBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnurl_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpnurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpnurl_binding?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -6521,11 +6525,11 @@ impl rt::Resource for VpnglobalVpnurlpolicyBinding {
 impl VpnglobalVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnurlpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnglobal_vpnurlpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnglobal_vpnurlpolicy_binding?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -6700,7 +6704,7 @@ impl Vpnicaconnection {
     }
     /// `POST /nitro/v1/config/vpnicaconnection?action=kill`
     pub fn kill(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "kill")
+        rt::Request::action_only(self, "kill", &[1, 9, 10])
     }
 }
 /// NITRO config resource `vpnicadtlsconnection` of ADC group `vpn`.
@@ -7054,11 +7058,19 @@ impl Vpnintranetapplication {
     ///
     /// Mandatory: `intranetapplication`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v1/config/vpnintranetapplication` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/vpnintranetapplication?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7070,7 +7082,7 @@ impl Vpnintranetapplication {
     }
     /// `POST /nitro/v1/config/vpnintranetapplication?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnintranetapplication/{intranetapplication}`
     pub fn get(intranetapplication: &str) -> rt::Request<Vec<Self>> {
@@ -7210,11 +7222,11 @@ impl Vpnnexthopserver {
     ///
     /// Mandatory: `name`, `nexthopport`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/vpnnexthopserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/vpnnexthopserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -7226,7 +7238,7 @@ impl Vpnnexthopserver {
     }
     /// `POST /nitro/v1/config/vpnnexthopserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnnexthopserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8626,7 +8638,16 @@ impl Vpnparameter {
     }
     /// `PUT /nitro/v1/config/vpnparameter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 41, 43,
+                44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 59, 60, 61, 62, 63, 64,
+                65, 67, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 86,
+                87, 88, 89, 90, 91, 92,
+            ],
+        )
     }
 }
 /// NITRO config resource `vpnpcoipconnection` of ADC group `vpn`.
@@ -8775,7 +8796,7 @@ impl Vpnpcoipconnection {
     }
     /// `POST /nitro/v1/config/vpnpcoipconnection?action=kill`
     pub fn kill(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "kill")
+        rt::Request::action_only(self, "kill", &[1, 8])
     }
 }
 /// NITRO config resource `vpnpcoipprofile` of ADC group `vpn`.
@@ -8898,11 +8919,11 @@ impl Vpnpcoipprofile {
     ///
     /// Mandatory: `name`, `conserverurl`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `POST /nitro/v1/config/vpnpcoipprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/vpnpcoipprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -8914,7 +8935,7 @@ impl Vpnpcoipprofile {
     }
     /// `POST /nitro/v1/config/vpnpcoipprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnpcoipprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -8930,11 +8951,11 @@ impl Vpnpcoipprofile {
     }
     /// `PUT /nitro/v1/config/vpnpcoipprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vpnpcoipprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4])
     }
 }
 /// NITRO config resource `vpnpcoipvserverprofile` of ADC group `vpn`.
@@ -9044,11 +9065,11 @@ impl Vpnpcoipvserverprofile {
     ///
     /// Mandatory: `name`, `logindomain`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3])
     }
     /// `POST /nitro/v1/config/vpnpcoipvserverprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3])
     }
     /// `GET /nitro/v1/config/vpnpcoipvserverprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9060,7 +9081,7 @@ impl Vpnpcoipvserverprofile {
     }
     /// `POST /nitro/v1/config/vpnpcoipvserverprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnpcoipvserverprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9076,11 +9097,11 @@ impl Vpnpcoipvserverprofile {
     }
     /// `PUT /nitro/v1/config/vpnpcoipvserverprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3])
     }
     /// `PUT /nitro/v1/config/vpnpcoipvserverprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3])
     }
 }
 /// NITRO config resource `vpnportaltheme` of ADC group `vpn`.
@@ -9213,11 +9234,11 @@ impl Vpnportaltheme {
     ///
     /// Mandatory: `name`, `basetheme`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3])
     }
     /// `POST /nitro/v1/config/vpnportaltheme` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3])
     }
     /// `GET /nitro/v1/config/vpnportaltheme?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -9229,7 +9250,7 @@ impl Vpnportaltheme {
     }
     /// `POST /nitro/v1/config/vpnportaltheme?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnportaltheme/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -9998,11 +10019,31 @@ impl Vpnsamlssoprofile {
     ///
     /// Mandatory: `name`, `assertionconsumerserviceurl`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80, 81,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/vpnsamlssoprofile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80, 81,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/vpnsamlssoprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -10014,7 +10055,7 @@ impl Vpnsamlssoprofile {
     }
     /// `POST /nitro/v1/config/vpnsamlssoprofile?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnsamlssoprofile/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10030,11 +10071,29 @@ impl Vpnsamlssoprofile {
     }
     /// `PUT /nitro/v1/config/vpnsamlssoprofile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80, 81,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/vpnsamlssoprofile` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+                57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+                75, 76, 77, 78, 79, 80, 81,
+            ],
+        )
     }
 }
 /// NITRO config resource `vpnsessionaction` of ADC group `vpn`.
@@ -10788,11 +10847,29 @@ impl Vpnsessionaction {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+                43, 44, 45, 46, 47, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+                62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/vpnsessionaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+                43, 44, 45, 46, 47, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+                62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/vpnsessionaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -10804,7 +10881,7 @@ impl Vpnsessionaction {
     }
     /// `POST /nitro/v1/config/vpnsessionaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnsessionaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10820,11 +10897,27 @@ impl Vpnsessionaction {
     }
     /// `PUT /nitro/v1/config/vpnsessionaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+                43, 44, 45, 46, 47, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+                62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/vpnsessionaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+                43, 44, 45, 46, 47, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+                62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78,
+            ],
+        )
     }
 }
 /// NITRO config resource `vpnsessionpolicy` of ADC group `vpn`.
@@ -10959,11 +11052,11 @@ impl Vpnsessionpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 6, 7])
     }
     /// `POST /nitro/v1/config/vpnsessionpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnsessionpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -10975,7 +11068,7 @@ impl Vpnsessionpolicy {
     }
     /// `POST /nitro/v1/config/vpnsessionpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnsessionpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -10991,11 +11084,11 @@ impl Vpnsessionpolicy {
     }
     /// `PUT /nitro/v1/config/vpnsessionpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnsessionpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 6, 7])
     }
 }
 /// NITRO binding resource `vpnsessionpolicy_aaagroup_binding` of ADC group `vpn`.
@@ -11994,11 +12087,19 @@ impl Vpntrafficaction {
     ///
     /// Mandatory: `name`, `qual`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v1/config/vpntrafficaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v1/config/vpntrafficaction?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12010,7 +12111,7 @@ impl Vpntrafficaction {
     }
     /// `POST /nitro/v1/config/vpntrafficaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpntrafficaction/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12026,11 +12127,11 @@ impl Vpntrafficaction {
     }
     /// `PUT /nitro/v1/config/vpntrafficaction`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13])
     }
     /// `PUT /nitro/v1/config/vpntrafficaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13])
     }
 }
 /// NITRO config resource `vpntrafficpolicy` of ADC group `vpn`.
@@ -12149,11 +12250,11 @@ impl Vpntrafficpolicy {
     ///
     /// Mandatory: `name`, `rule`, `action`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 4, 5])
     }
     /// `POST /nitro/v1/config/vpntrafficpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 4, 5])
     }
     /// `GET /nitro/v1/config/vpntrafficpolicy?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12165,7 +12266,7 @@ impl Vpntrafficpolicy {
     }
     /// `POST /nitro/v1/config/vpntrafficpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpntrafficpolicy/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -12181,11 +12282,11 @@ impl Vpntrafficpolicy {
     }
     /// `PUT /nitro/v1/config/vpntrafficpolicy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpntrafficpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 4, 5])
     }
 }
 /// NITRO binding resource `vpntrafficpolicy_aaagroup_binding` of ADC group `vpn`.
@@ -12950,11 +13051,19 @@ impl Vpnurl {
     ///
     /// Mandatory: `urlname`, `linkname`, `actualurl`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `POST /nitro/v1/config/vpnurl` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v1/config/vpnurl?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -12966,7 +13075,7 @@ impl Vpnurl {
     }
     /// `POST /nitro/v1/config/vpnurl?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnurl/{urlname}`
     pub fn get(urlname: &str) -> rt::Request<Vec<Self>> {
@@ -12982,11 +13091,11 @@ impl Vpnurl {
     }
     /// `PUT /nitro/v1/config/vpnurl`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
     /// `PUT /nitro/v1/config/vpnurl` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `vpnurlaction` of ADC group `vpn`.
@@ -13161,11 +13270,19 @@ impl rt::Resource for Vpnurlaction {
 impl Vpnurlaction {
     /// `POST /nitro/v1/config/vpnurlaction` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `POST /nitro/v1/config/vpnurlaction` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `GET /nitro/v1/config/vpnurlaction?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -13177,7 +13294,7 @@ impl Vpnurlaction {
     }
     /// `POST /nitro/v1/config/vpnurlaction?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnurlaction/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13193,15 +13310,15 @@ impl Vpnurlaction {
     }
     /// `PUT /nitro/v1/config/vpnurlaction` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v1/config/vpnurlaction` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `POST /nitro/v1/config/vpnurlaction?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `vpnurlpolicy` of ADC group `vpn`.
@@ -13339,11 +13456,11 @@ impl rt::Resource for Vpnurlpolicy {
 impl Vpnurlpolicy {
     /// `POST /nitro/v1/config/vpnurlpolicy` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/vpnurlpolicy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/vpnurlpolicy?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
@@ -13355,7 +13472,7 @@ impl Vpnurlpolicy {
     }
     /// `POST /nitro/v1/config/vpnurlpolicy?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnurlpolicy/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -13371,15 +13488,15 @@ impl Vpnurlpolicy {
     }
     /// `PUT /nitro/v1/config/vpnurlpolicy` (method inferred: the reference gives none)
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/vpnurlpolicy` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v1/config/vpnurlpolicy?action=rename` (method inferred: the reference gives none)
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[0, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `vpnvserver` of ADC group `vpn`.
@@ -14357,11 +14474,27 @@ impl Vpnvserver {
     ///
     /// Mandatory: `name`, `servicetype`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                2, 4, 5, 6, 11, 12, 14, 19, 20, 24, 25, 26, 28, 31, 32, 33, 34, 36, 37,
+                38, 39, 40, 41, 42, 43, 44, 46, 47, 48, 49, 53, 55, 59, 60, 64, 70, 75,
+                77, 80, 82, 84,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/vpnvserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                2, 4, 5, 6, 11, 12, 14, 19, 20, 24, 25, 26, 28, 31, 32, 33, 34, 36, 37,
+                38, 39, 40, 41, 42, 43, 44, 46, 47, 48, 49, 53, 55, 59, 60, 64, 70, 75,
+                77, 80, 82, 84,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -14373,7 +14506,7 @@ impl Vpnvserver {
     }
     /// `POST /nitro/v1/config/vpnvserver?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnvserver/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14389,35 +14522,47 @@ impl Vpnvserver {
     }
     /// `PUT /nitro/v1/config/vpnvserver`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                2, 4, 5, 6, 11, 12, 14, 20, 24, 25, 26, 28, 31, 32, 33, 34, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 46, 47, 48, 49, 53, 60, 64, 77, 80, 82, 84,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/vpnvserver` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                2, 4, 5, 6, 11, 12, 14, 20, 24, 25, 26, 28, 31, 32, 33, 34, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 46, 47, 48, 49, 53, 60, 64, 77, 80, 82, 84,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/vpnvserver?action=check`
     ///
     /// Mandatory: `name`.
     pub fn check(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "check")
+        rt::Request::action_only(self, "check", &[48])
     }
     /// `POST /nitro/v1/config/vpnvserver?action=disable`
     ///
     /// Mandatory: `name`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[48])
     }
     /// `POST /nitro/v1/config/vpnvserver?action=enable`
     ///
     /// Mandatory: `name`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[48])
     }
     /// `POST /nitro/v1/config/vpnvserver?action=rename`
     ///
     /// Mandatory: `name`, `newname`.
     pub fn rename(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "rename")
+        rt::Request::action_only(self, "rename", &[48, 50])
     }
 }
 /// NITRO binding resource `vpnvserver_aaapreauthenticationpolicy_binding` of ADC group `vpn`.
@@ -14576,11 +14721,11 @@ impl VpnvserverAaapreauthenticationpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -14597,7 +14742,10 @@ impl VpnvserverAaapreauthenticationpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14690,11 +14838,11 @@ impl rt::Resource for VpnvserverAnalyticsprofileBinding {
 impl VpnvserverAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/vpnvserver_analyticsprofile_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1])
     }
     /// `PUT /nitro/v1/config/vpnvserver_analyticsprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1])
     }
     /// `GET /nitro/v1/config/vpnvserver_analyticsprofile_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -14706,7 +14854,7 @@ impl VpnvserverAnalyticsprofileBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_analyticsprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnvserver_analyticsprofile_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14809,11 +14957,11 @@ impl VpnvserverAppcontrollerBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vpnvserver_appcontroller_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vpnvserver_appcontroller_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -14827,7 +14975,7 @@ impl VpnvserverAppcontrollerBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_appcontroller_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["appcontroller"])
     }
     /// `GET /nitro/v1/config/vpnvserver_appcontroller_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -14956,11 +15104,11 @@ impl VpnvserverAppflowpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_appflowpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_appflowpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -14977,7 +15125,10 @@ impl VpnvserverAppflowpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_appflowpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15133,11 +15284,11 @@ impl rt::Resource for VpnvserverAppfwpolicyBinding {
 impl VpnvserverAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_appfwpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/vpnvserver_appfwpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/vpnvserver_appfwpolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15149,7 +15300,7 @@ impl VpnvserverAppfwpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_appfwpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnvserver_appfwpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15283,11 +15434,11 @@ impl VpnvserverAuditnslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_auditnslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_auditnslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15304,7 +15455,10 @@ impl VpnvserverAuditnslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_auditnslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15438,11 +15592,11 @@ impl VpnvserverAuditsyslogpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_auditsyslogpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_auditsyslogpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15459,7 +15613,10 @@ impl VpnvserverAuditsyslogpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_auditsyslogpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15593,11 +15750,11 @@ impl VpnvserverAuthenticationcertpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationcertpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationcertpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15614,7 +15771,10 @@ impl VpnvserverAuthenticationcertpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationcertpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationcertpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15767,11 +15927,11 @@ impl VpnvserverAuthenticationdfapolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationdfapolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationdfapolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15788,7 +15948,10 @@ impl VpnvserverAuthenticationdfapolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationdfapolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationdfapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -15922,11 +16085,11 @@ impl VpnvserverAuthenticationldappolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationldappolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationldappolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -15943,7 +16106,10 @@ impl VpnvserverAuthenticationldappolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationldappolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationldappolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16077,11 +16243,11 @@ impl VpnvserverAuthenticationlocalpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16098,7 +16264,10 @@ impl VpnvserverAuthenticationlocalpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16247,11 +16416,11 @@ impl VpnvserverAuthenticationloginschemapolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationloginschemapolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationloginschemapolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16268,7 +16437,10 @@ impl VpnvserverAuthenticationloginschemapolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationloginschemapolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationloginschemapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16422,11 +16594,11 @@ impl VpnvserverAuthenticationnegotiatepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16443,7 +16615,10 @@ impl VpnvserverAuthenticationnegotiatepolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16591,11 +16766,11 @@ impl VpnvserverAuthenticationoauthidppolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationoauthidppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationoauthidppolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16612,7 +16787,10 @@ impl VpnvserverAuthenticationoauthidppolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationoauthidppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationoauthidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16746,11 +16924,11 @@ impl VpnvserverAuthenticationpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16767,7 +16945,10 @@ impl VpnvserverAuthenticationpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -16903,11 +17084,11 @@ impl VpnvserverAuthenticationradiuspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -16924,7 +17105,10 @@ impl VpnvserverAuthenticationradiuspolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17055,11 +17239,11 @@ impl VpnvserverAuthenticationsamlidppolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17076,7 +17260,10 @@ impl VpnvserverAuthenticationsamlidppolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17210,11 +17397,11 @@ impl VpnvserverAuthenticationsamlpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17231,7 +17418,10 @@ impl VpnvserverAuthenticationsamlpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17367,11 +17557,11 @@ impl VpnvserverAuthenticationtacacspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17388,7 +17578,10 @@ impl VpnvserverAuthenticationtacacspolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -17524,11 +17717,11 @@ impl VpnvserverAuthenticationwebauthpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -17545,7 +17738,10 @@ impl VpnvserverAuthenticationwebauthpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18003,11 +18199,11 @@ impl VpnvserverCachepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_cachepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_cachepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18024,7 +18220,10 @@ impl VpnvserverCachepolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_cachepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_cachepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18170,11 +18369,11 @@ impl VpnvserverCspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_cspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_cspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18191,7 +18390,10 @@ impl VpnvserverCspolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_cspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_cspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18339,11 +18541,11 @@ impl VpnvserverFeopolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_feopolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_feopolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18360,7 +18562,10 @@ impl VpnvserverFeopolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_feopolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18506,11 +18711,11 @@ impl VpnvserverIcapolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_icapolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_icapolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18527,7 +18732,10 @@ impl VpnvserverIcapolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_icapolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_icapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18646,11 +18854,11 @@ impl VpnvserverIntranetip6Binding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vpnvserver_intranetip6_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/vpnvserver_intranetip6_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18664,7 +18872,7 @@ impl VpnvserverIntranetip6Binding {
     }
     /// `POST /nitro/v1/config/vpnvserver_intranetip6_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetip6", "numaddr"])
     }
     /// `GET /nitro/v1/config/vpnvserver_intranetip6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18781,11 +18989,11 @@ impl VpnvserverIntranetipBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 4, 5])
     }
     /// `PUT /nitro/v1/config/vpnvserver_intranetip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 4, 5])
     }
     /// `GET /nitro/v1/config/vpnvserver_intranetip_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18799,7 +19007,7 @@ impl VpnvserverIntranetipBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_intranetip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetip", "netmask"])
     }
     /// `GET /nitro/v1/config/vpnvserver_intranetip_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -18928,11 +19136,11 @@ impl VpnvserverResponderpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_responderpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_responderpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -18949,7 +19157,10 @@ impl VpnvserverResponderpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_responderpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19078,11 +19289,11 @@ impl VpnvserverRewritepolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_rewritepolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_rewritepolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -19099,7 +19310,10 @@ impl VpnvserverRewritepolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_rewritepolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19198,11 +19412,11 @@ impl rt::Resource for VpnvserverSecureprivateaccessurlBinding {
 impl VpnvserverSecureprivateaccessurlBinding {
     /// `PUT /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
     }
     /// `PUT /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2])
     }
     /// `GET /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -19214,7 +19428,7 @@ impl VpnvserverSecureprivateaccessurlBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19312,11 +19526,11 @@ impl VpnvserverSharefileserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vpnvserver_sharefileserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vpnvserver_sharefileserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -19330,7 +19544,7 @@ impl VpnvserverSharefileserverBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_sharefileserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["sharefile"])
     }
     /// `GET /nitro/v1/config/vpnvserver_sharefileserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19458,11 +19672,11 @@ impl VpnvserverStaserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 5])
     }
     /// `PUT /nitro/v1/config/vpnvserver_staserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 5])
     }
     /// `GET /nitro/v1/config/vpnvserver_staserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -19476,7 +19690,7 @@ impl VpnvserverStaserverBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_staserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["staserver"])
     }
     /// `GET /nitro/v1/config/vpnvserver_staserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19610,11 +19824,11 @@ impl VpnvserverVpnclientlessaccesspolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -19631,7 +19845,10 @@ impl VpnvserverVpnclientlessaccesspolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19739,11 +19956,11 @@ impl VpnvserverVpnepaprofileBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnepaprofile_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnepaprofile_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -19757,7 +19974,7 @@ impl VpnvserverVpnepaprofileBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnepaprofile_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["epaprofile"])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnepaprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19864,11 +20081,11 @@ impl VpnvserverVpneulaBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpneula_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpneula_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -19882,7 +20099,7 @@ impl VpnvserverVpneulaBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpneula_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["eula"])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpneula_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -19985,11 +20202,11 @@ impl VpnvserverVpnintranetapplicationBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnintranetapplication_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnintranetapplication_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20003,7 +20220,7 @@ impl VpnvserverVpnintranetapplicationBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnintranetapplication_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["intranetapplication"])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnintranetapplication_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20106,11 +20323,11 @@ impl VpnvserverVpnnexthopserverBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnnexthopserver_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnnexthopserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20124,7 +20341,7 @@ impl VpnvserverVpnnexthopserverBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnnexthopserver_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["nexthopserver"])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnnexthopserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20236,11 +20453,11 @@ impl VpnvserverVpnportalthemeBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnportaltheme_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnportaltheme_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20254,7 +20471,7 @@ impl VpnvserverVpnportalthemeBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnportaltheme_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["portaltheme"])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnportaltheme_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20388,11 +20605,11 @@ impl VpnvserverVpnsessionpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnsessionpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnsessionpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20409,7 +20626,10 @@ impl VpnvserverVpnsessionpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnsessionpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnsessionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20543,11 +20763,11 @@ impl VpnvserverVpntrafficpolicyBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpntrafficpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpntrafficpolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20564,7 +20784,10 @@ impl VpnvserverVpntrafficpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpntrafficpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &["policy", "secondary", "groupextraction", "bindpoint"],
+        )
     }
     /// `GET /nitro/v1/config/vpnvserver_vpntrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20662,11 +20885,11 @@ impl VpnvserverVpnurlBinding {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[2, 3])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnurl_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[2, 3])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnurl_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20680,7 +20903,7 @@ impl VpnvserverVpnurlBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnurl_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["urlname"])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnurl_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -20849,11 +21072,11 @@ impl rt::Resource for VpnvserverVpnurlpolicyBinding {
 impl VpnvserverVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnurlpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v1/config/vpnvserver_vpnurlpolicy_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnurlpolicy_binding/{name}?count=yes` (method inferred: the reference gives none)
     pub fn count(name: &str) -> rt::Request<u64> {
@@ -20865,7 +21088,7 @@ impl VpnvserverVpnurlpolicyBinding {
     }
     /// `POST /nitro/v1/config/vpnvserver_vpnurlpolicy_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/vpnvserver_vpnurlpolicy_binding/{name}` (method inferred: the reference gives none)
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -92,7 +92,7 @@ impl Wfpackage {
     }
     /// `POST /nitro/v1/config/wfpackage?action=Install`
     pub fn install(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Install")
+        rt::Request::action_only(self, "Install", &[0, 1])
     }
 }
 /// NITRO config resource `wfsite` of ADC group `wf`.
@@ -347,11 +347,11 @@ impl Wfsite {
     ///
     /// Mandatory: `sitename`, `storefronturl`, `storename`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5, 6, 7, 8])
     }
     /// `POST /nitro/v1/config/wfsite` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 5, 6, 7, 8])
     }
     /// `GET /nitro/v1/config/wfsite?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -363,7 +363,7 @@ impl Wfsite {
     }
     /// `POST /nitro/v1/config/wfsite?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/wfsite/{sitename}`
     pub fn get(sitename: &str) -> rt::Request<Vec<Self>> {
@@ -375,10 +375,10 @@ impl Wfsite {
     }
     /// `PUT /nitro/v1/config/wfsite`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v1/config/wfsite` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 5, 6, 7, 8])
     }
 }

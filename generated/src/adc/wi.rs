@@ -124,7 +124,7 @@ impl Wipackage {
     }
     /// `POST /nitro/v1/config/wipackage?action=Install`
     pub fn install(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "Install")
+        rt::Request::action_only(self, "Install", &[0, 1, 2])
     }
 }
 /// NITRO config resource `wisite` of ADC group `wi`.
@@ -685,11 +685,25 @@ impl Wisite {
     ///
     /// Mandatory: `sitepath`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+            ],
+        )
     }
     /// `POST /nitro/v1/config/wisite` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+            ],
+        )
     }
     /// `GET /nitro/v1/config/wisite?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -701,7 +715,7 @@ impl Wisite {
     }
     /// `POST /nitro/v1/config/wisite?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/wisite/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {
@@ -717,11 +731,23 @@ impl Wisite {
     }
     /// `PUT /nitro/v1/config/wisite`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33,
+            ],
+        )
     }
     /// `PUT /nitro/v1/config/wisite` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33,
+            ],
+        )
     }
 }
 /// NITRO binding resource `wisite_accessmethod_binding` of ADC group `wi`.
@@ -829,11 +855,11 @@ impl WisiteAccessmethodBinding {
     ///
     /// Mandatory: `sitepath`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `PUT /nitro/v1/config/wisite_accessmethod_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4])
     }
     /// `GET /nitro/v1/config/wisite_accessmethod_binding/{sitepath}?count=yes`
     pub fn count(sitepath: &str) -> rt::Request<u64> {
@@ -847,7 +873,7 @@ impl WisiteAccessmethodBinding {
     }
     /// `POST /nitro/v1/config/wisite_accessmethod_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["clientipaddress", "clientnetmask"])
     }
     /// `GET /nitro/v1/config/wisite_accessmethod_binding/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {
@@ -1107,11 +1133,11 @@ impl WisiteFarmnameBinding {
     ///
     /// Mandatory: `sitepath`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v1/config/wisite_farmname_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v1/config/wisite_farmname_binding/{sitepath}?count=yes`
     pub fn count(sitepath: &str) -> rt::Request<u64> {
@@ -1125,7 +1151,7 @@ impl WisiteFarmnameBinding {
     }
     /// `POST /nitro/v1/config/wisite_farmname_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &["farmname"])
     }
     /// `GET /nitro/v1/config/wisite_farmname_binding/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {
@@ -1271,11 +1297,11 @@ impl WisiteTranslationinternalipBinding {
     ///
     /// Mandatory: `sitepath`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Put)
+        rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v1/config/wisite_translationinternalip_binding` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Put)
+        rt::Request::add_bulk_only(items, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
     }
     /// `GET /nitro/v1/config/wisite_translationinternalip_binding/{sitepath}?count=yes`
     pub fn count(sitepath: &str) -> rt::Request<u64> {
@@ -1297,7 +1323,15 @@ impl WisiteTranslationinternalipBinding {
     }
     /// `POST /nitro/v1/config/wisite_translationinternalip_binding?action=unbind` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(
+            items,
+            &[
+                "translationinternalip",
+                "translationinternalport",
+                "translationexternalip",
+                "translationexternalport",
+            ],
+        )
     }
     /// `GET /nitro/v1/config/wisite_translationinternalip_binding/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {

@@ -124,11 +124,11 @@ impl Xmdeployment {
     ///
     /// Mandatory: `name`, `frompackage`, `config`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 4])
     }
     /// `POST /nitro/v1/config/xmdeployment` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 4])
     }
     /// `GET /nitro/v1/config/xmdeployment?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -140,7 +140,7 @@ impl Xmdeployment {
     }
     /// `POST /nitro/v1/config/xmdeployment?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/xmdeployment/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -267,11 +267,11 @@ impl Xmpackage {
     ///
     /// Mandatory: `name`, `packagefile`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[3, 4])
     }
     /// `POST /nitro/v1/config/xmpackage` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[3, 4])
     }
     /// `GET /nitro/v1/config/xmpackage?count=yes`
     pub fn count() -> rt::Request<u64> {
@@ -283,7 +283,7 @@ impl Xmpackage {
     }
     /// `POST /nitro/v1/config/xmpackage?action=rm` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v1/config/xmpackage/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {

@@ -912,11 +912,11 @@ impl rt::Resource for AccountTakeoverConfig {
 impl AccountTakeoverConfig {
     /// `POST /nitro/v2/config/account_takeover_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/account_takeover_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `DELETE /nitro/v2/config/account_takeover_config/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -924,7 +924,7 @@ impl AccountTakeoverConfig {
     }
     /// `POST /nitro/v2/config/account_takeover_config?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/account_takeover_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -936,11 +936,11 @@ impl AccountTakeoverConfig {
     }
     /// `PUT /nitro/v2/config/account_takeover_config/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/account_takeover_config/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `active_ica_session` of ADM group `analytics`.
@@ -1483,11 +1483,19 @@ impl rt::Resource for AdmLearnProfile {
 impl AdmLearnProfile {
     /// `POST /nitro/v2/config/adm_learn_profile`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v2/config/adm_learn_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `DELETE /nitro/v2/config/adm_learn_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1495,7 +1503,7 @@ impl AdmLearnProfile {
     }
     /// `POST /nitro/v2/config/adm_learn_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/adm_learn_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1507,11 +1515,14 @@ impl AdmLearnProfile {
     }
     /// `PUT /nitro/v2/config/adm_learn_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     }
     /// `PUT /nitro/v2/config/adm_learn_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
 }
 /// NITRO config resource `advanced_analytics_config` of ADM group `analytics`.
@@ -1595,11 +1606,11 @@ impl AdvancedAnalyticsConfig {
     }
     /// `PUT /nitro/v2/config/advanced_analytics_config/{ns_ip_address}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v2/config/advanced_analytics_config/{ns_ip_address}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }
 /// NITRO config resource `af_config_info` of ADM group `analytics`.
@@ -1683,7 +1694,7 @@ impl AfConfigInfo {
     }
     /// `POST /nitro/v2/config/af_config_info?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/af_config_info/{propkey}`
     pub fn get(propkey: &str) -> rt::Request<Vec<Self>> {
@@ -1695,11 +1706,11 @@ impl AfConfigInfo {
     }
     /// `PUT /nitro/v2/config/af_config_info/{propkey}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v2/config/af_config_info/{propkey}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }
 /// NITRO config resource `af_cpx_support` of ADM group `analytics`.
@@ -1775,7 +1786,7 @@ impl AfCpxSupport {
     }
     /// `PUT /nitro/v2/config/af_cpx_support`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `af_database_cleanup` of ADM group `analytics`.
@@ -1851,7 +1862,7 @@ impl AfDatabaseCleanup {
     }
     /// `PUT /nitro/v2/config/af_database_cleanup`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `af_database_duration` of ADM group `analytics`.
@@ -1929,7 +1940,7 @@ impl AfDatabaseDuration {
     }
     /// `PUT /nitro/v2/config/af_database_duration`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `af_database_index` of ADM group `analytics`.
@@ -2005,7 +2016,7 @@ impl AfDatabaseIndex {
     }
     /// `PUT /nitro/v2/config/af_database_index`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `af_generic_api` of ADM group `analytics`.
@@ -2522,7 +2533,7 @@ impl AfPersistantStatInfo {
     }
     /// `POST /nitro/v2/config/af_persistant_stat_info?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/af_persistant_stat_info/{propkey}`
     pub fn get(propkey: &str) -> rt::Request<Vec<Self>> {
@@ -2767,7 +2778,7 @@ impl AfUrlCollection {
     }
     /// `PUT /nitro/v2/config/af_url_collection`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `af_vserver_policy` of ADM group `analytics`.
@@ -3029,7 +3040,7 @@ impl rt::Resource for AnalyticsPolicyToProfile {
 impl AnalyticsPolicyToProfile {
     /// `PUT /nitro/v2/config/analytics_policy_to_profile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `anomaly_item` of ADM group `analytics`.
@@ -6885,11 +6896,11 @@ impl AppDevicesInfo {
     }
     /// `PUT /nitro/v2/config/app_devices_info/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v2/config/app_devices_info/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `app_health` of ADM group `analytics`.
@@ -8679,11 +8690,15 @@ impl rt::Resource for AppsecProfileConfig {
 impl AppsecProfileConfig {
     /// `POST /nitro/v2/config/appsec_profile_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v2/config/appsec_profile_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        )
     }
     /// `DELETE /nitro/v2/config/appsec_profile_config/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -8691,7 +8706,7 @@ impl AppsecProfileConfig {
     }
     /// `POST /nitro/v2/config/appsec_profile_config?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/appsec_profile_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -8703,11 +8718,11 @@ impl AppsecProfileConfig {
     }
     /// `PUT /nitro/v2/config/appsec_profile_config/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v2/config/appsec_profile_config/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `bot_log_expression` of ADM group `analytics`.
@@ -10359,11 +10374,11 @@ impl rt::Resource for DbCache {
 impl DbCache {
     /// `POST /nitro/v2/config/db_cache`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/db_cache` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v2/config/db_cache`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -10371,7 +10386,7 @@ impl DbCache {
     }
     /// `PUT /nitro/v2/config/db_cache`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `device` of ADM group `analytics`.
@@ -13136,7 +13151,7 @@ impl HttpHeader {
     }
     /// `PUT /nitro/v2/config/http_header`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `http_req_method` of ADM group `analytics`.
@@ -17214,7 +17229,7 @@ impl IcaSessionTimeout {
     }
     /// `PUT /nitro/v2/config/ica_session_timeout`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `ica_user` of ADM group `analytics`.
@@ -18483,11 +18498,19 @@ impl rt::Resource for InsightThreshold {
 impl InsightThreshold {
     /// `POST /nitro/v2/config/insight_threshold`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21],
+        )
     }
     /// `POST /nitro/v2/config/insight_threshold` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21],
+        )
     }
     /// `DELETE /nitro/v2/config/insight_threshold/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -18495,7 +18518,7 @@ impl InsightThreshold {
     }
     /// `POST /nitro/v2/config/insight_threshold?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/insight_threshold/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18507,11 +18530,17 @@ impl InsightThreshold {
     }
     /// `PUT /nitro/v2/config/insight_threshold/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21],
+        )
     }
     /// `PUT /nitro/v2/config/insight_threshold/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21],
+        )
     }
 }
 /// NITRO config resource `log_datarecord` of ADM group `analytics`.
@@ -18598,11 +18627,11 @@ impl rt::Resource for LogDatarecord {
 impl LogDatarecord {
     /// `POST /nitro/v2/config/log_datarecord`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/log_datarecord` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `GET /nitro/v2/config/log_datarecord`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -18610,7 +18639,7 @@ impl LogDatarecord {
     }
     /// `PUT /nitro/v2/config/log_datarecord`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `model_settings_info` of ADM group `analytics`.
@@ -18723,11 +18752,11 @@ impl ModelSettingsInfo {
     }
     /// `PUT /nitro/v2/config/model_settings_info/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/model_settings_info/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `multihop_feature` of ADM group `analytics`.
@@ -18799,11 +18828,11 @@ impl rt::Resource for MultihopFeature {
 impl MultihopFeature {
     /// `POST /nitro/v2/config/multihop_feature`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0])
     }
     /// `POST /nitro/v2/config/multihop_feature` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0])
     }
     /// `GET /nitro/v2/config/multihop_feature`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -18811,7 +18840,7 @@ impl MultihopFeature {
     }
     /// `PUT /nitro/v2/config/multihop_feature`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `native_violation` of ADM group `analytics`.
@@ -20731,7 +20760,7 @@ impl ProtectionInfo {
     }
     /// `POST /nitro/v2/config/protection_info?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/protection_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -20743,11 +20772,11 @@ impl ProtectionInfo {
     }
     /// `PUT /nitro/v2/config/protection_info/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v2/config/protection_info/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `related_desktop_session` of ADM group `analytics`.
@@ -21882,11 +21911,11 @@ impl rt::Resource for SecurityInsightFeature {
 impl SecurityInsightFeature {
     /// `POST /nitro/v2/config/security_insight_feature`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0])
     }
     /// `POST /nitro/v2/config/security_insight_feature` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0])
     }
     /// `GET /nitro/v2/config/security_insight_feature`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -21894,7 +21923,7 @@ impl SecurityInsightFeature {
     }
     /// `PUT /nitro/v2/config/security_insight_feature`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `security_violation_types` of ADM group `analytics`.
@@ -21980,7 +22009,7 @@ impl SecurityViolationTypes {
     }
     /// `POST /nitro/v2/config/security_violation_types?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/security_violation_types/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -25624,7 +25653,7 @@ impl rt::Resource for SslAplusConfig {
 impl SslAplusConfig {
     /// `PUT /nitro/v2/config/ssl_aplus_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `ssl_aplus_config_batch` of ADM group `analytics`.
@@ -25715,7 +25744,7 @@ impl rt::Resource for SslAplusConfigBatch {
 impl SslAplusConfigBatch {
     /// `PUT /nitro/v2/config/ssl_aplus_config_batch`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `ssl_certificate` of ADM group `analytics`.
@@ -27775,11 +27804,19 @@ impl rt::Resource for Threshold {
 impl Threshold {
     /// `POST /nitro/v2/config/threshold`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
     /// `POST /nitro/v2/config/threshold` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
     /// `DELETE /nitro/v2/config/threshold/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -27787,7 +27824,7 @@ impl Threshold {
     }
     /// `POST /nitro/v2/config/threshold?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/threshold/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -27799,11 +27836,17 @@ impl Threshold {
     }
     /// `PUT /nitro/v2/config/threshold/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
     /// `PUT /nitro/v2/config/threshold/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
 }
 /// NITRO config resource `threshold_breach_count` of ADM group `analytics`.
@@ -28186,11 +28229,11 @@ impl rt::Resource for ThresholdExpression {
 impl ThresholdExpression {
     /// `POST /nitro/v2/config/threshold_expression`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/threshold_expression` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v2/config/threshold_expression/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -28198,7 +28241,7 @@ impl ThresholdExpression {
     }
     /// `POST /nitro/v2/config/threshold_expression?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/threshold_expression/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -28210,11 +28253,11 @@ impl ThresholdExpression {
     }
     /// `PUT /nitro/v2/config/threshold_expression/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/threshold_expression/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `threshold_group_list` of ADM group `analytics`.
@@ -28611,7 +28654,7 @@ impl rt::Resource for ToggleMonitorMode {
 impl ToggleMonitorMode {
     /// `PUT /nitro/v2/config/toggle_monitor_mode`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `transaction_details` of ADM group `analytics`.
@@ -28860,7 +28903,7 @@ impl UberDashboardConfig {
     }
     /// `PUT /nitro/v2/config/uber_dashboard_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `unified_appsec_profile` of ADM group `analytics`.
@@ -29025,11 +29068,19 @@ impl rt::Resource for UnifiedAppsecProfile {
 impl UnifiedAppsecProfile {
     /// `POST /nitro/v2/config/unified_appsec_profile`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v2/config/unified_appsec_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `DELETE /nitro/v2/config/unified_appsec_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -29037,7 +29088,7 @@ impl UnifiedAppsecProfile {
     }
     /// `POST /nitro/v2/config/unified_appsec_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/unified_appsec_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -29049,11 +29100,11 @@ impl UnifiedAppsecProfile {
     }
     /// `PUT /nitro/v2/config/unified_appsec_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     }
     /// `PUT /nitro/v2/config/unified_appsec_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     }
 }
 /// NITRO config resource `uri` of ADM group `analytics`.
@@ -31960,11 +32011,11 @@ impl WafProfileDevices {
     }
     /// `PUT /nitro/v2/config/waf_profile_devices/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v2/config/waf_profile_devices/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `waf_security_settings` of ADM group `analytics`.
@@ -32121,11 +32172,11 @@ impl WafSecuritySettings {
     }
     /// `PUT /nitro/v2/config/waf_security_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v2/config/waf_security_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `waf_violation` of ADM group `analytics`.
@@ -32718,11 +32769,11 @@ impl WebDetailDataCollectionConfig {
     }
     /// `PUT /nitro/v2/config/web_detail_data_collection_config/{name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v2/config/web_detail_data_collection_config/{name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `web_insight_feature` of ADM group `analytics`.
@@ -32798,7 +32849,7 @@ impl WebInsightFeature {
     }
     /// `PUT /nitro/v2/config/web_insight_feature`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `web_summary` of ADM group `analytics`.

@@ -556,11 +556,11 @@ impl rt::Resource for AdcWafBotProfileConfig {
 impl AdcWafBotProfileConfig {
     /// `POST /nitro/v2/config/adc_waf_bot_profile_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/adc_waf_bot_profile_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `DELETE /nitro/v2/config/adc_waf_bot_profile_config`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -572,7 +572,7 @@ impl AdcWafBotProfileConfig {
     }
     /// `PUT /nitro/v2/config/adc_waf_bot_profile_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `anomaly_details` of ADM group `applications`.
@@ -1098,11 +1098,11 @@ impl AppCategory {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/app_category` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v2/config/app_category/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1110,7 +1110,7 @@ impl AppCategory {
     }
     /// `POST /nitro/v2/config/app_category?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/app_category/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1122,11 +1122,11 @@ impl AppCategory {
     }
     /// `PUT /nitro/v2/config/app_category/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/app_category/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `app_device` of ADM group `applications`.
@@ -1296,11 +1296,11 @@ impl rt::Resource for AppFilter {
 impl AppFilter {
     /// `POST /nitro/v2/config/app_filter`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v2/config/app_filter` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `DELETE /nitro/v2/config/app_filter`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -1312,7 +1312,7 @@ impl AppFilter {
     }
     /// `PUT /nitro/v2/config/app_filter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `app_info` of ADM group `applications`.
@@ -3737,11 +3737,25 @@ impl rt::Resource for Application {
 impl Application {
     /// `POST /nitro/v2/config/application`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/application` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/application/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -3749,7 +3763,7 @@ impl Application {
     }
     /// `POST /nitro/v2/config/application?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/application/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3761,11 +3775,23 @@ impl Application {
     }
     /// `PUT /nitro/v2/config/application/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/application/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
 }
 /// NITRO config resource `appscore_factor` of ADM group `applications`.
@@ -3871,11 +3897,11 @@ impl AppscoreFactor {
     }
     /// `PUT /nitro/v2/config/appscore_factor/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/appscore_factor/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `appscore_threshold_config` of ADM group `applications`.
@@ -4033,11 +4059,19 @@ impl rt::Resource for AppscoreThresholdConfig {
 impl AppscoreThresholdConfig {
     /// `POST /nitro/v2/config/appscore_threshold_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/appscore_threshold_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `DELETE /nitro/v2/config/appscore_threshold_config/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -4045,7 +4079,7 @@ impl AppscoreThresholdConfig {
     }
     /// `POST /nitro/v2/config/appscore_threshold_config?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/appscore_threshold_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -4057,11 +4091,17 @@ impl AppscoreThresholdConfig {
     }
     /// `PUT /nitro/v2/config/appscore_threshold_config/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `PUT /nitro/v2/config/appscore_threshold_config/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
 }
 /// NITRO config resource `authorized_application` of ADM group `applications`.
@@ -4548,7 +4588,7 @@ impl rt::Resource for JobTrigger {
 impl JobTrigger {
     /// `POST /nitro/v2/config/job_trigger?action=post`
     pub fn post(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "post")
+        rt::Request::action_only(self, "post", &[0, 1, 2])
     }
 }
 /// NITRO config resource `lean_data` of ADM group `applications`.
@@ -6176,10 +6216,10 @@ impl UserFilterPreference {
     }
     /// `PUT /nitro/v2/config/user_filter_preference/{username}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v2/config/user_filter_preference/{username}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }

@@ -107,7 +107,7 @@ impl rt::Resource for ConfigAdvice {
 impl ConfigAdvice {
     /// `POST /nitro/v2/config/config_advice?action=custom`
     pub fn custom(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "custom")
+        rt::Request::action_only(self, "custom", &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `config_advice_file` of ADM group `configuration_audit`.
@@ -216,7 +216,7 @@ impl ConfigAdviceFile {
     }
     /// `POST /nitro/v2/config/config_advice_file?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/config_advice_file/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -228,11 +228,11 @@ impl ConfigAdviceFile {
     }
     /// `GET /nitro/v2/download/config_advice_file/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3, 5])
     }
     /// `POST /nitro/v2/upload/config_advice_file?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2, 3, 5])
     }
 }
 /// NITRO config resource `config_advice_result` of ADM group `configuration_audit`.
@@ -458,11 +458,11 @@ impl NsConf {
     }
     /// `POST /nitro/v2/config/ns_conf?action=download_conf`
     pub fn download_conf(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download_conf")
+        rt::Request::action_only(self, "download_conf", &[4, 6])
     }
     /// `POST /nitro/v2/config/ns_conf?action=inventory`
     pub fn inventory(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "inventory")
+        rt::Request::action_only(self, "inventory", &[4, 6])
     }
 }
 /// NITRO config resource `ns_conf_download_policy` of ADM group `configuration_audit`.
@@ -559,13 +559,13 @@ impl NsConfDownloadPolicy {
     }
     /// `PUT /nitro/v2/config/ns_conf_download_policy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/ns_conf_download_policy?action=do_poll`
     ///
     /// Mandatory: `polling_interval`.
     pub fn do_poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "do_poll")
+        rt::Request::action_only(self, "do_poll", &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `ns_conf_revision_history` of ADM group `configuration_audit`.
@@ -820,11 +820,11 @@ impl NsConfigAuditSettings {
     }
     /// `PUT /nitro/v2/config/ns_config_audit_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/ns_config_audit_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `ns_config_diff` of ADM group `configuration_audit`.
@@ -962,19 +962,19 @@ impl rt::Resource for NsConfigDiff {
 impl NsConfigDiff {
     /// `POST /nitro/v2/config/ns_config_diff?action=diff_table`
     pub fn diff_table(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "diff_table")
+        rt::Request::action_only(self, "diff_table", &[0, 2, 4, 5, 10, 12])
     }
     /// `POST /nitro/v2/config/ns_config_diff?action=diff_table_report`
     pub fn diff_table_report(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "diff_table_report")
+        rt::Request::action_only(self, "diff_table_report", &[0, 2, 4, 5, 10, 12])
     }
     /// `POST /nitro/v2/config/ns_config_diff?action=do_diff`
     pub fn do_diff(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "do_diff")
+        rt::Request::action_only(self, "do_diff", &[0, 2, 4, 5, 10, 12])
     }
     /// `POST /nitro/v2/config/ns_config_diff?action=gen_batch`
     pub fn gen_batch(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "gen_batch")
+        rt::Request::action_only(self, "gen_batch", &[0, 2, 4, 5, 10, 12])
     }
 }
 /// NITRO config resource `ns_configtemplate` of ADM group `configuration_audit`.
@@ -1196,11 +1196,19 @@ impl NsConfigtemplate {
     ///
     /// Mandatory: `commands`, `name`, `devices`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 15, 16, 17, 18, 20, 22, 23, 24],
+        )
     }
     /// `POST /nitro/v2/config/ns_configtemplate` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 15, 16, 17, 18, 20, 22, 23, 24],
+        )
     }
     /// `DELETE /nitro/v2/config/ns_configtemplate/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1208,7 +1216,7 @@ impl NsConfigtemplate {
     }
     /// `POST /nitro/v2/config/ns_configtemplate?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_configtemplate/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1220,19 +1228,33 @@ impl NsConfigtemplate {
     }
     /// `PUT /nitro/v2/config/ns_configtemplate/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 15, 16, 17, 18, 20, 22, 23, 24],
+        )
     }
     /// `PUT /nitro/v2/config/ns_configtemplate/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 15, 16, 17, 18, 20, 22, 23, 24],
+        )
     }
     /// `POST /nitro/v2/config/ns_configtemplate?action=import_variables_file`
     pub fn import_variables_file(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "import_variables_file")
+        rt::Request::action_only(
+            self,
+            "import_variables_file",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 15, 16, 17, 18, 20, 22, 23, 24],
+        )
     }
     /// `POST /nitro/v2/config/ns_configtemplate?action=preview`
     pub fn preview(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "preview")
+        rt::Request::action_only(
+            self,
+            "preview",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 15, 16, 17, 18, 20, 22, 23, 24],
+        )
     }
 }
 /// NITRO config resource `ns_configtemplate_scheduler` of ADM group `configuration_audit`.
@@ -1334,11 +1356,11 @@ impl rt::Resource for NsConfigtemplateScheduler {
 impl NsConfigtemplateScheduler {
     /// `POST /nitro/v2/config/ns_configtemplate_scheduler`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/ns_configtemplate_scheduler` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `DELETE /nitro/v2/config/ns_configtemplate_scheduler/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1346,7 +1368,7 @@ impl NsConfigtemplateScheduler {
     }
     /// `POST /nitro/v2/config/ns_configtemplate_scheduler?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_configtemplate_scheduler/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1358,11 +1380,11 @@ impl NsConfigtemplateScheduler {
     }
     /// `PUT /nitro/v2/config/ns_configtemplate_scheduler/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/ns_configtemplate_scheduler/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `ns_filediff` of ADM group `configuration_audit`.
@@ -1629,6 +1651,6 @@ impl NsFilediffSettings {
     }
     /// `PUT /nitro/v2/config/ns_filediff_settings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }

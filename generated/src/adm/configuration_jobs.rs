@@ -135,11 +135,19 @@ impl rt::Resource for ConfigCommand {
 impl ConfigCommand {
     /// `POST /nitro/v2/config/config_command`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `POST /nitro/v2/config/config_command` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `GET /nitro/v2/config/config_command`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -315,6 +323,7 @@ impl rt::Model for ConfigJob {
         "username",
         "variables",
     ];
+    const SECRETS: &'static [u16] = &[12];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -447,11 +456,25 @@ impl rt::Resource for ConfigJob {
 impl ConfigJob {
     /// `POST /nitro/v2/config/config_job`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 22, 23, 24, 27,
+                28, 29, 30, 31, 32, 34, 37, 39,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/config_job` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 22, 23, 24, 27,
+                28, 29, 30, 31, 32, 34, 37, 39,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/config_job/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -459,7 +482,7 @@ impl ConfigJob {
     }
     /// `POST /nitro/v2/config/config_job?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/config_job`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -467,15 +490,34 @@ impl ConfigJob {
     }
     /// `PUT /nitro/v2/config/config_job/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 22, 23, 24, 27,
+                28, 29, 30, 31, 32, 34, 37, 39,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/config_job/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 22, 23, 24, 27,
+                28, 29, 30, 31, 32, 34, 37, 39,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/config_job?action=save`
     pub fn save(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "save")
+        rt::Request::action_only(
+            self,
+            "save",
+            &[
+                0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 22, 23, 24, 27,
+                28, 29, 30, 31, 32, 34, 37, 39,
+            ],
+        )
     }
 }
 /// NITRO config resource `config_job_details` of ADM group `configuration_jobs`.
@@ -662,6 +704,7 @@ impl rt::Model for ConfigJobDetails {
         "variables",
         "variables_count",
     ];
+    const SECRETS: &'static [u16] = &[15];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -998,11 +1041,19 @@ impl rt::Resource for ConfigTemplateTemp {
 impl ConfigTemplateTemp {
     /// `POST /nitro/v2/config/config_template_temp`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/config_template_temp` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `DELETE /nitro/v2/config/config_template_temp/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1010,7 +1061,7 @@ impl ConfigTemplateTemp {
     }
     /// `POST /nitro/v2/config/config_template_temp?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/config_template_temp`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1018,25 +1069,45 @@ impl ConfigTemplateTemp {
     }
     /// `GET /nitro/v2/download/config_template_temp/{id}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(
+            self,
+            "download",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/config_template_temp?action=import_post_upgrade_pre_failover_script_file`
     pub fn import_post_upgrade_pre_failover_script_file(
         &self,
     ) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "import_post_upgrade_pre_failover_script_file")
+        rt::Request::action_only(
+            self,
+            "import_post_upgrade_pre_failover_script_file",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/config_template_temp?action=import_post_upgrade_script_file`
     pub fn import_post_upgrade_script_file(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "import_post_upgrade_script_file")
+        rt::Request::action_only(
+            self,
+            "import_post_upgrade_script_file",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/config_template_temp?action=import_pre_upgrade_script_file`
     pub fn import_pre_upgrade_script_file(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "import_pre_upgrade_script_file")
+        rt::Request::action_only(
+            self,
+            "import_pre_upgrade_script_file",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/upload/config_template_temp?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(
+            self,
+            "upload",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `config_variable` of ADM group `configuration_jobs`.
@@ -1179,11 +1250,19 @@ impl ConfigVariable {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `POST /nitro/v2/config/config_variable` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v2/config/config_variable`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1321,11 +1400,15 @@ impl rt::Resource for ConfigurationTemplate {
 impl ConfigurationTemplate {
     /// `POST /nitro/v2/config/configuration_template`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 6, 7, 8, 9, 10])
     }
     /// `POST /nitro/v2/config/configuration_template` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 6, 7, 8, 9, 10],
+        )
     }
     /// `DELETE /nitro/v2/config/configuration_template/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1333,7 +1416,7 @@ impl ConfigurationTemplate {
     }
     /// `POST /nitro/v2/config/configuration_template?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/configuration_template`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1341,11 +1424,11 @@ impl ConfigurationTemplate {
     }
     /// `PUT /nitro/v2/config/configuration_template/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v2/config/configuration_template/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `device_values_map` of ADM group `configuration_jobs`.
@@ -1561,11 +1644,11 @@ impl JobExecutionProfile {
     ///
     /// Mandatory: `profile_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 7])
     }
     /// `POST /nitro/v2/config/job_execution_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 7])
     }
     /// `DELETE /nitro/v2/config/job_execution_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1573,7 +1656,7 @@ impl JobExecutionProfile {
     }
     /// `POST /nitro/v2/config/job_execution_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/job_execution_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1585,11 +1668,11 @@ impl JobExecutionProfile {
     }
     /// `PUT /nitro/v2/config/job_execution_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 7])
     }
     /// `PUT /nitro/v2/config/job_execution_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 7])
     }
 }
 /// NITRO config resource `maintenance_job` of ADM group `configuration_jobs`.
@@ -1803,11 +1886,19 @@ impl rt::Resource for MaintenanceJob {
 impl MaintenanceJob {
     /// `POST /nitro/v2/config/maintenance_job`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19, 22],
+        )
     }
     /// `POST /nitro/v2/config/maintenance_job` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19, 22],
+        )
     }
     /// `DELETE /nitro/v2/config/maintenance_job/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1815,7 +1906,7 @@ impl MaintenanceJob {
     }
     /// `POST /nitro/v2/config/maintenance_job?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/maintenance_job`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -1823,11 +1914,17 @@ impl MaintenanceJob {
     }
     /// `PUT /nitro/v2/config/maintenance_job/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19, 22],
+        )
     }
     /// `PUT /nitro/v2/config/maintenance_job/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19, 22],
+        )
     }
 }
 /// NITRO config resource `variable_values` of ADM group `configuration_jobs`.

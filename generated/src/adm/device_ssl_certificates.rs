@@ -320,11 +320,19 @@ impl rt::Resource for AcmeCaConfig {
 impl AcmeCaConfig {
     /// `POST /nitro/v2/config/acme_ca_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/acme_ca_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `DELETE /nitro/v2/config/acme_ca_config/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -332,7 +340,7 @@ impl AcmeCaConfig {
     }
     /// `POST /nitro/v2/config/acme_ca_config?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/acme_ca_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -344,11 +352,17 @@ impl AcmeCaConfig {
     }
     /// `PUT /nitro/v2/config/acme_ca_config/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `PUT /nitro/v2/config/acme_ca_config/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
 }
 /// NITRO config resource `acme_cert_renewal_history` of ADM group `device_ssl_certificates`.
@@ -691,11 +705,19 @@ impl rt::Resource for AcmeCsrCertIssue {
 impl AcmeCsrCertIssue {
     /// `POST /nitro/v2/config/acme_csr_cert_issue`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v2/config/acme_csr_cert_issue` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
 }
 /// NITRO config resource `acme_dns_cert_map` of ADM group `device_ssl_certificates`.
@@ -968,7 +990,7 @@ impl AcmeDnsProviderConfig {
     }
     /// `POST /nitro/v2/config/acme_dns_provider_config?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/acme_dns_provider_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -980,11 +1002,17 @@ impl AcmeDnsProviderConfig {
     }
     /// `PUT /nitro/v2/config/acme_dns_provider_config/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `PUT /nitro/v2/config/acme_dns_provider_config/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
 }
 /// NITRO config resource `cert_precheck_result` of ADM group `device_ssl_certificates`.
@@ -1430,6 +1458,7 @@ impl rt::Model for CertStore {
         "version",
         "zero_touch_certificate",
     ];
+    const SECRETS: &'static [u16] = &[36];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -1602,11 +1631,27 @@ impl rt::Resource for CertStore {
 impl CertStore {
     /// `POST /nitro/v2/config/cert_store`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 22,
+                24, 25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 36, 37, 40, 41, 43, 46, 51,
+                52, 53, 54, 55, 59,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/cert_store` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 22,
+                24, 25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 36, 37, 40, 41, 43, 46, 51,
+                52, 53, 54, 55, 59,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/cert_store/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1614,7 +1659,7 @@ impl CertStore {
     }
     /// `POST /nitro/v2/config/cert_store?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/cert_store/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1626,11 +1671,25 @@ impl CertStore {
     }
     /// `PUT /nitro/v2/config/cert_store/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 22,
+                24, 25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 36, 37, 40, 41, 43, 46, 51,
+                52, 53, 54, 55, 59,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/cert_store/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 22,
+                24, 25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 36, 37, 40, 41, 43, 46, 51,
+                52, 53, 54, 55, 59,
+            ],
+        )
     }
 }
 /// NITRO config resource `cert_store_data` of ADM group `device_ssl_certificates`.
@@ -1789,6 +1848,7 @@ impl rt::Model for CertStoreList {
         "file_name",
         "password",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -2013,11 +2073,19 @@ impl rt::Resource for CertStoreMapping {
 impl CertStoreMapping {
     /// `POST /nitro/v2/config/cert_store_mapping`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `POST /nitro/v2/config/cert_store_mapping` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `DELETE /nitro/v2/config/cert_store_mapping/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -2025,7 +2093,7 @@ impl CertStoreMapping {
     }
     /// `POST /nitro/v2/config/cert_store_mapping?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/cert_store_mapping/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2037,11 +2105,11 @@ impl CertStoreMapping {
     }
     /// `PUT /nitro/v2/config/cert_store_mapping/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
     /// `PUT /nitro/v2/config/cert_store_mapping/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `cert_store_summary` of ADM group `device_ssl_certificates`.
@@ -2274,6 +2342,7 @@ impl rt::Model for CertificateAuthorityManagement {
         "refresh_token",
         "renew_before_days",
     ];
+    const SECRETS: &'static [u16] = &[0, 10, 13];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -2358,11 +2427,19 @@ impl CertificateAuthorityManagement {
     ///
     /// Mandatory: `refresh_token`, `name`, `passphrase`, `api_endpoint`, `access_token`, `ca_provider`, `client_id`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `POST /nitro/v2/config/certificate_authority_management` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `DELETE /nitro/v2/config/certificate_authority_management/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -2370,7 +2447,7 @@ impl CertificateAuthorityManagement {
     }
     /// `POST /nitro/v2/config/certificate_authority_management?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/certificate_authority_management`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -2378,15 +2455,25 @@ impl CertificateAuthorityManagement {
     }
     /// `PUT /nitro/v2/config/certificate_authority_management/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `PUT /nitro/v2/config/certificate_authority_management/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
     /// `POST /nitro/v2/config/certificate_authority_management?action=get_policy_folders`
     pub fn get_policy_folders(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "get_policy_folders")
+        rt::Request::action_only(
+            self,
+            "get_policy_folders",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
 }
 /// NITRO config resource `certificate_policy` of ADM group `device_ssl_certificates`.
@@ -2904,7 +2991,7 @@ impl NsSslCert {
     }
     /// `POST /nitro/v2/config/ns_ssl_cert?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_ssl_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -2916,11 +3003,11 @@ impl NsSslCert {
     }
     /// `GET /nitro/v2/download/ns_ssl_cert/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3])
     }
     /// `POST /nitro/v2/upload/ns_ssl_cert?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2, 3])
     }
 }
 /// NITRO config resource `ns_ssl_certkey` of ADM group `device_ssl_certificates`.
@@ -3185,6 +3272,7 @@ impl rt::Model for NsSslCertkey {
         "valid_to",
         "version",
     ];
+    const SECRETS: &'static [u16] = &[40, 51];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3355,11 +3443,25 @@ impl NsSslCertkey {
     ///
     /// Mandatory: `certkeypair_name`, `ns_ip_address_arr`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_certkey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/ns_ssl_certkey/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -3367,7 +3469,7 @@ impl NsSslCertkey {
     }
     /// `POST /nitro/v2/config/ns_ssl_certkey?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_ssl_certkey/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3379,31 +3481,78 @@ impl NsSslCertkey {
     }
     /// `PUT /nitro/v2/config/ns_ssl_certkey/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/ns_ssl_certkey/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_certkey?action=bind_cert`
     pub fn bind_cert(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "bind_cert")
+        rt::Request::action_only(
+            self,
+            "bind_cert",
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `GET /nitro/v2/download/<ns_ip_address>_<certkeypair_name>.tgz?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(
+            self,
+            "download",
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_certkey/{id}?action=gen_csr`
     pub fn gen_csr(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "gen_csr")
+        rt::Request::action_only(
+            self,
+            "gen_csr",
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_certkey?action=inventory`
     pub fn inventory(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "inventory")
+        rt::Request::action_only(
+            self,
+            "inventory",
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_certkey?action=list_entity_cert`
     pub fn list_entity_cert(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "list_entity_cert")
+        rt::Request::action_only(
+            self,
+            "list_entity_cert",
+            &[
+                1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 19, 23, 24, 25, 26, 28,
+                30, 31, 32, 33, 34, 35, 37, 38, 40, 44, 47, 48, 49, 50, 51,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_ssl_certkey_policy` of ADM group `device_ssl_certificates`.
@@ -3507,13 +3656,13 @@ impl NsSslCertkeyPolicy {
     }
     /// `PUT /nitro/v2/config/ns_ssl_certkey_policy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `POST /nitro/v2/config/ns_ssl_certkey_policy?action=do_poll`
     ///
     /// Mandatory: `polling_interval`.
     pub fn do_poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "do_poll")
+        rt::Request::action_only(self, "do_poll", &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `ns_ssl_certlink` of ADM group `device_ssl_certificates`.
@@ -3597,11 +3746,11 @@ impl rt::Resource for NsSslCertlink {
 impl NsSslCertlink {
     /// `POST /nitro/v2/config/ns_ssl_certlink?action=link`
     pub fn link(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "link")
+        rt::Request::action_only(self, "link", &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/ns_ssl_certlink?action=unlink`
     pub fn unlink(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "unlink")
+        rt::Request::action_only(self, "unlink", &[0, 1, 2])
     }
 }
 /// NITRO config resource `ns_ssl_csr` of ADM group `device_ssl_certificates`.
@@ -3754,6 +3903,7 @@ impl rt::Model for NsSslCsr {
         "subjaltname",
         "tenant_name",
     ];
+    const SECRETS: &'static [u16] = &[22];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3864,11 +4014,25 @@ impl NsSslCsr {
     ///
     /// Mandatory: `keyfile`, `commonname`, `statename`, `countryname`, `organizationname`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25,
+                26,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_csr` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25,
+                26,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/ns_ssl_csr/{file_name}`
     pub fn delete(file_name: &str) -> rt::Request<rt::Outcome> {
@@ -3876,7 +4040,7 @@ impl NsSslCsr {
     }
     /// `POST /nitro/v2/config/ns_ssl_csr?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_ssl_csr/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -3888,19 +4052,47 @@ impl NsSslCsr {
     }
     /// `POST /nitro/v2/config/ns_ssl_csr?action=create_certificate`
     pub fn create_certificate(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create_certificate")
+        rt::Request::action_only(
+            self,
+            "create_certificate",
+            &[
+                1, 2, 3, 4, 5, 6, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25,
+                26,
+            ],
+        )
     }
     /// `GET /nitro/v2/download/ns_ssl_csr/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(
+            self,
+            "download",
+            &[
+                1, 2, 3, 4, 5, 6, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25,
+                26,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_csr?action=renew_certificate`
     pub fn renew_certificate(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "renew_certificate")
+        rt::Request::action_only(
+            self,
+            "renew_certificate",
+            &[
+                1, 2, 3, 4, 5, 6, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25,
+                26,
+            ],
+        )
     }
     /// `POST /nitro/v2/upload/ns_ssl_csr?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(
+            self,
+            "upload",
+            &[
+                1, 2, 3, 4, 5, 6, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25,
+                26,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_ssl_files` of ADM group `device_ssl_certificates`.
@@ -4034,7 +4226,7 @@ impl NsSslFiles {
     }
     /// `POST /nitro/v2/config/ns_ssl_files?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_ssl_files/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -4046,11 +4238,11 @@ impl NsSslFiles {
     }
     /// `POST /nitro/v2/config/ns_ssl_files?action=do_poll`
     pub fn do_poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "do_poll")
+        rt::Request::action_only(self, "do_poll", &[0, 1, 3, 4, 6, 7])
     }
     /// `GET /nitro/v2/download/ns_ssl_files/{id}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[0, 1, 3, 4, 6, 7])
     }
 }
 /// NITRO config resource `ns_ssl_key` of ADM group `device_ssl_certificates`.
@@ -4119,6 +4311,7 @@ impl rt::Model for NsSslKey {
         "password",
         "tenant_name",
     ];
+    const SECRETS: &'static [u16] = &[12];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4203,7 +4396,7 @@ impl NsSslKey {
     }
     /// `POST /nitro/v2/config/ns_ssl_key?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_ssl_key/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -4215,15 +4408,15 @@ impl NsSslKey {
     }
     /// `POST /nitro/v2/config/ns_ssl_key?action=create`
     pub fn create(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "create")
+        rt::Request::action_only(self, "create", &[0, 1, 2, 3, 6, 7, 9, 10, 11, 12])
     }
     /// `GET /nitro/v2/download/ns_ssl_key/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[0, 1, 2, 3, 6, 7, 9, 10, 11, 12])
     }
     /// `POST /nitro/v2/upload/ns_ssl_key?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[0, 1, 2, 3, 6, 7, 9, 10, 11, 12])
     }
 }
 /// NITRO binding resource `ns_sslcertkey_binding` of ADM group `device_ssl_certificates`.
@@ -4588,11 +4781,23 @@ impl SslCertThreshold {
     }
     /// `PUT /nitro/v2/config/ssl_cert_threshold/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/ssl_cert_threshold/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26,
+            ],
+        )
     }
 }
 /// NITRO config resource `zero_touch_certs` of ADM group `device_ssl_certificates`.
@@ -4753,6 +4958,7 @@ impl rt::Model for ZeroTouchCerts {
         "valid_from",
         "valid_to",
     ];
+    const SECRETS: &'static [u16] = &[21];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4859,11 +5065,25 @@ impl rt::Resource for ZeroTouchCerts {
 impl ZeroTouchCerts {
     /// `POST /nitro/v2/config/zero_touch_certs`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/zero_touch_certs` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/zero_touch_certs`
     pub fn delete() -> rt::Request<rt::Outcome> {

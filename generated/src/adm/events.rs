@@ -197,7 +197,7 @@ impl ActiveEvent {
     }
     /// `POST /nitro/v2/config/active_event?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/active_event/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -209,7 +209,7 @@ impl ActiveEvent {
     }
     /// `POST /nitro/v2/config/active_event?action=update_status`
     pub fn update_status(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "update_status")
+        rt::Request::action_only(self, "update_status", &[15, 19])
     }
 }
 /// NITRO config resource `command_execution_profile` of ADM group `events`.
@@ -314,11 +314,11 @@ impl CommandExecutionProfile {
     ///
     /// Mandatory: `profile_name`, `command_text`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `POST /nitro/v2/config/command_execution_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `DELETE /nitro/v2/config/command_execution_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -326,7 +326,7 @@ impl CommandExecutionProfile {
     }
     /// `POST /nitro/v2/config/command_execution_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/command_execution_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -338,11 +338,11 @@ impl CommandExecutionProfile {
     }
     /// `PUT /nitro/v2/config/command_execution_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/command_execution_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `device_event_summary` of ADM group `events`.
@@ -691,7 +691,7 @@ impl Event {
     }
     /// `POST /nitro/v2/config/event?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/event/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1099,11 +1099,11 @@ impl rt::Resource for EventFilter {
 impl EventFilter {
     /// `POST /nitro/v2/config/event_filter`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v2/config/event_filter` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `DELETE /nitro/v2/config/event_filter/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1111,7 +1111,7 @@ impl EventFilter {
     }
     /// `POST /nitro/v2/config/event_filter?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/event_filter/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1123,11 +1123,11 @@ impl EventFilter {
     }
     /// `PUT /nitro/v2/config/event_filter/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v2/config/event_filter/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `event_persistant_stat_info` of ADM group `events`.
@@ -1204,7 +1204,7 @@ impl EventPersistantStatInfo {
     }
     /// `POST /nitro/v2/config/event_persistant_stat_info?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/event_persistant_stat_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1296,11 +1296,11 @@ impl EventPurgeSetting {
     }
     /// `PUT /nitro/v2/config/event_purge_setting/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v2/config/event_purge_setting/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }
 /// NITRO config resource `event_summary` of ADM group `events`.
@@ -2477,11 +2477,11 @@ impl rt::Resource for FilterScheduler {
 impl FilterScheduler {
     /// `POST /nitro/v2/config/filter_scheduler`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v2/config/filter_scheduler` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `DELETE /nitro/v2/config/filter_scheduler/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -2489,7 +2489,7 @@ impl FilterScheduler {
     }
     /// `POST /nitro/v2/config/filter_scheduler?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/filter_scheduler/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2501,11 +2501,11 @@ impl FilterScheduler {
     }
     /// `PUT /nitro/v2/config/filter_scheduler/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v2/config/filter_scheduler/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `ns_event` of ADM group `events`.
@@ -3519,11 +3519,15 @@ impl rt::Resource for SyslogFilter {
 impl SyslogFilter {
     /// `POST /nitro/v2/config/syslog_filter`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v2/config/syslog_filter` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        )
     }
     /// `DELETE /nitro/v2/config/syslog_filter/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -3531,7 +3535,7 @@ impl SyslogFilter {
     }
     /// `POST /nitro/v2/config/syslog_filter?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/syslog_filter/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3543,11 +3547,11 @@ impl SyslogFilter {
     }
     /// `PUT /nitro/v2/config/syslog_filter/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v2/config/syslog_filter/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `syslog_generic` of ADM group `events`.
@@ -3889,10 +3893,10 @@ impl TrapSettings {
     }
     /// `PUT /nitro/v2/config/trap_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v2/config/trap_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }

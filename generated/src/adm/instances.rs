@@ -88,11 +88,11 @@ impl AdcDiskSpace {
     }
     /// `POST /nitro/v2/config/adc_disk_space?action=check_disk_space`
     pub fn check_disk_space(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "check_disk_space")
+        rt::Request::action_only(self, "check_disk_space", &[0, 1])
     }
     /// `POST /nitro/v2/config/adc_disk_space?action=clean_disk_space`
     pub fn clean_disk_space(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "clean_disk_space")
+        rt::Request::action_only(self, "clean_disk_space", &[0, 1])
     }
 }
 /// NITRO config resource `adc_disk_space_details` of ADM group `instances`.
@@ -382,11 +382,11 @@ impl rt::Resource for AdcParams {
 impl AdcParams {
     /// `POST /nitro/v2/config/adc_params`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v2/config/adc_params` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `DELETE /nitro/v2/config/adc_params`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -398,7 +398,7 @@ impl AdcParams {
     }
     /// `PUT /nitro/v2/config/adc_params`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `adc_update_appflow_info` of ADM group `instances`.
@@ -758,11 +758,11 @@ impl rt::Resource for AdcVserverAppflowConfig {
 impl AdcVserverAppflowConfig {
     /// `POST /nitro/v2/config/adc_vserver_appflow_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v2/config/adc_vserver_appflow_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
     /// `DELETE /nitro/v2/config/adc_vserver_appflow_config`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -774,7 +774,7 @@ impl AdcVserverAppflowConfig {
     }
     /// `PUT /nitro/v2/config/adc_vserver_appflow_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `adc_vserver_appflow_info` of ADM group `instances`.
@@ -934,11 +934,19 @@ impl rt::Resource for AdcVserverAppflowInfo {
 impl AdcVserverAppflowInfo {
     /// `POST /nitro/v2/config/adc_vserver_appflow_info`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11],
+        )
     }
     /// `POST /nitro/v2/config/adc_vserver_appflow_info` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11],
+        )
     }
     /// `DELETE /nitro/v2/config/adc_vserver_appflow_info`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -950,7 +958,7 @@ impl AdcVserverAppflowInfo {
     }
     /// `PUT /nitro/v2/config/adc_vserver_appflow_info`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11])
     }
 }
 /// NITRO config resource `adc_waf_bot_vserver_info` of ADM group `instances`.
@@ -1056,11 +1064,11 @@ impl rt::Resource for AdcWafBotVserverInfo {
 impl AdcWafBotVserverInfo {
     /// `POST /nitro/v2/config/adc_waf_bot_vserver_info`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/adc_waf_bot_vserver_info` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v2/config/adc_waf_bot_vserver_info`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -1072,7 +1080,7 @@ impl AdcWafBotVserverInfo {
     }
     /// `PUT /nitro/v2/config/adc_waf_bot_vserver_info`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `analytics_feature_summary` of ADM group `instances`.
@@ -1832,11 +1840,25 @@ impl Autoscalegroup {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/autoscalegroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/autoscalegroup/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -1844,7 +1866,7 @@ impl Autoscalegroup {
     }
     /// `POST /nitro/v2/config/autoscalegroup?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/autoscalegroup/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -1856,11 +1878,23 @@ impl Autoscalegroup {
     }
     /// `PUT /nitro/v2/config/autoscalegroup/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/autoscalegroup/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            ],
+        )
     }
 }
 /// NITRO config resource `autoscalegroup_config` of ADM group `instances`.
@@ -2195,11 +2229,25 @@ impl rt::Resource for AutoscalegroupConfig {
 impl AutoscalegroupConfig {
     /// `POST /nitro/v2/config/autoscalegroup_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/autoscalegroup_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/autoscalegroup_config/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -2207,7 +2255,7 @@ impl AutoscalegroupConfig {
     }
     /// `POST /nitro/v2/config/autoscalegroup_config?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/autoscalegroup_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2219,11 +2267,23 @@ impl AutoscalegroupConfig {
     }
     /// `PUT /nitro/v2/config/autoscalegroup_config/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/autoscalegroup_config/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
 }
 /// NITRO config resource `autoscalegroup_frontend` of ADM group `instances`.
@@ -2355,11 +2415,11 @@ impl AutoscalegroupFrontend {
     ///
     /// Mandatory: `frontend_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v2/config/autoscalegroup_frontend` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `DELETE /nitro/v2/config/autoscalegroup_frontend/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -2367,7 +2427,7 @@ impl AutoscalegroupFrontend {
     }
     /// `POST /nitro/v2/config/autoscalegroup_frontend?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/autoscalegroup_frontend/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2635,11 +2695,25 @@ impl rt::Resource for AutoscalegroupProfileMap {
 impl AutoscalegroupProfileMap {
     /// `POST /nitro/v2/config/autoscalegroup_profile_map`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/autoscalegroup_profile_map` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/autoscalegroup_profile_map/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -2647,7 +2721,7 @@ impl AutoscalegroupProfileMap {
     }
     /// `POST /nitro/v2/config/autoscalegroup_profile_map?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/autoscalegroup_profile_map/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2659,11 +2733,23 @@ impl AutoscalegroupProfileMap {
     }
     /// `PUT /nitro/v2/config/autoscalegroup_profile_map/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/autoscalegroup_profile_map/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
 }
 /// NITRO config resource `autoscalegroup_upgrade` of ADM group `instances`.
@@ -2778,7 +2864,7 @@ impl AutoscalegroupUpgrade {
     }
     /// `POST /nitro/v2/config/autoscalegroup_upgrade?action=upgrade`
     pub fn upgrade(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upgrade")
+        rt::Request::action_only(self, "upgrade", &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `blx_device_profile` of ADM group `instances`.
@@ -2979,6 +3065,7 @@ impl rt::Model for BlxDeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[2, 12, 13, 14, 17, 24];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -3095,11 +3182,25 @@ impl BlxDeviceProfile {
     ///
     /// Mandatory: `name`, `username`, `password`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/blx_device_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/blx_device_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -3107,7 +3208,7 @@ impl BlxDeviceProfile {
     }
     /// `POST /nitro/v2/config/blx_device_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/blx_device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3119,11 +3220,23 @@ impl BlxDeviceProfile {
     }
     /// `PUT /nitro/v2/config/blx_device_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/blx_device_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
 }
 /// NITRO config resource `bulk_configure_analytics` of ADM group `instances`.
@@ -3330,11 +3443,19 @@ impl rt::Resource for BulkConfigureAnalytics {
 impl BulkConfigureAnalytics {
     /// `POST /nitro/v2/config/bulk_configure_analytics`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `POST /nitro/v2/config/bulk_configure_analytics` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `DELETE /nitro/v2/config/bulk_configure_analytics/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -3342,7 +3463,7 @@ impl BulkConfigureAnalytics {
     }
     /// `POST /nitro/v2/config/bulk_configure_analytics?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/bulk_configure_analytics/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3354,11 +3475,17 @@ impl BulkConfigureAnalytics {
     }
     /// `PUT /nitro/v2/config/bulk_configure_analytics/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `PUT /nitro/v2/config/bulk_configure_analytics/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+        )
     }
 }
 /// NITRO config resource `cc_las_poll_interval` of ADM group `instances`.
@@ -3573,11 +3700,11 @@ impl DeviceGenericResrc {
     ///
     /// Mandatory: `ipaddress`, `resource_type`, `payload`, `device_family_type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v2/config/device_generic_resrc` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `device_group` of ADM group `instances`.
@@ -3757,11 +3884,19 @@ impl DeviceGroup {
     ///
     /// Mandatory: `duration`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/device_group` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16],
+        )
     }
     /// `DELETE /nitro/v2/config/device_group/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -3769,7 +3904,7 @@ impl DeviceGroup {
     }
     /// `POST /nitro/v2/config/device_group?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/device_group/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -3781,11 +3916,17 @@ impl DeviceGroup {
     }
     /// `PUT /nitro/v2/config/device_group/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16],
+        )
     }
     /// `PUT /nitro/v2/config/device_group/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16],
+        )
     }
 }
 /// NITRO config resource `device_info` of ADM group `instances`.
@@ -4260,6 +4401,7 @@ impl rt::Model for DeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[2, 12, 13, 14, 17, 24];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -4376,11 +4518,25 @@ impl DeviceProfile {
     ///
     /// Mandatory: `name`, `password`, `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/device_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/device_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -4388,7 +4544,7 @@ impl DeviceProfile {
     }
     /// `POST /nitro/v2/config/device_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -4400,11 +4556,23 @@ impl DeviceProfile {
     }
     /// `PUT /nitro/v2/config/device_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/device_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
 }
 /// NITRO config resource `device_registration` of ADM group `instances`.
@@ -4500,11 +4668,11 @@ impl DeviceRegistration {
     ///
     /// Mandatory: `device_ip_address`, `device_type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/device_registration` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
 }
 /// NITRO config resource `device_summary` of ADM group `instances`.
@@ -4908,11 +5076,11 @@ impl GslbClusterGroup {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/gslb_cluster_group` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v2/config/gslb_cluster_group/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -4920,7 +5088,7 @@ impl GslbClusterGroup {
     }
     /// `POST /nitro/v2/config/gslb_cluster_group?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/gslb_cluster_group/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -4932,11 +5100,11 @@ impl GslbClusterGroup {
     }
     /// `PUT /nitro/v2/config/gslb_cluster_group/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/gslb_cluster_group/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `gslb_cluster_nodes` of ADM group `instances`.
@@ -5043,11 +5211,11 @@ impl rt::Resource for GslbClusterNodes {
 impl GslbClusterNodes {
     /// `POST /nitro/v2/config/gslb_cluster_nodes`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `POST /nitro/v2/config/gslb_cluster_nodes` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `DELETE /nitro/v2/config/gslb_cluster_nodes/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -5055,7 +5223,7 @@ impl GslbClusterNodes {
     }
     /// `POST /nitro/v2/config/gslb_cluster_nodes?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/gslb_cluster_nodes/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -5067,11 +5235,11 @@ impl GslbClusterNodes {
     }
     /// `PUT /nitro/v2/config/gslb_cluster_nodes/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/gslb_cluster_nodes/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `host_device` of ADM group `instances`.
@@ -5647,6 +5815,7 @@ impl rt::Model for HostDevice {
         "vpx_on_sdx",
         "zone",
     ];
+    const SECRETS: &'static [u16] = &[106];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -7232,11 +7401,11 @@ impl InstanceScoreNotification {
     }
     /// `PUT /nitro/v2/config/instance_score_notification/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v2/config/instance_score_notification/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `instance_score_settings` of ADM group `instances`.
@@ -7345,7 +7514,7 @@ impl InstanceScoreSettings {
     }
     /// `PUT /nitro/v2/config/instance_score_settings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `instance_score_threshold` of ADM group `instances`.
@@ -7581,11 +7750,11 @@ impl rt::Resource for Inventory {
 impl Inventory {
     /// `POST /nitro/v2/config/inventory`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 5])
     }
     /// `POST /nitro/v2/config/inventory` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 5])
     }
     /// `GET /nitro/v2/config/inventory`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -7841,6 +8010,7 @@ impl rt::Model for LasLicenseDevice {
         "vpx_fips_inst_allocated",
         "vpx_inst_allocated",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -7987,6 +8157,7 @@ impl rt::Model for LasSignedIdentity {
         "lsid",
         "orgID",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -8571,6 +8742,7 @@ impl rt::Model for ManagedDevice {
         "vpx_on_sdx",
         "zone",
     ];
+    const SECRETS: &'static [u16] = &[94];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -8881,11 +9053,31 @@ impl ManagedDevice {
     ///
     /// Mandatory: `ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/managed_device` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/managed_device/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -8893,7 +9085,7 @@ impl ManagedDevice {
     }
     /// `POST /nitro/v2/config/managed_device?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/managed_device`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -8901,43 +9093,131 @@ impl ManagedDevice {
     }
     /// `PUT /nitro/v2/config/managed_device/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/managed_device/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/managed_device?action=add_device`
     ///
     /// Mandatory: `ip_address`.
     pub fn add_device(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "add_device")
+        rt::Request::action_only(
+            self,
+            "add_device",
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/managed_device?action=allocate_license`
     pub fn allocate_license(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "allocate_license")
+        rt::Request::action_only(
+            self,
+            "allocate_license",
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/managed_device?action=allocate_vcpu_license`
     ///
     /// Mandatory: `id`.
     pub fn allocate_vcpu_license(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "allocate_vcpu_license")
+        rt::Request::action_only(
+            self,
+            "allocate_vcpu_license",
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/managed_device/{id}?action=annotate`
     pub fn annotate(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "annotate")
+        rt::Request::action_only(
+            self,
+            "annotate",
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/managed_device/{id}?action=async_delete`
     pub fn async_delete(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "async_delete")
+        rt::Request::action_only(
+            self,
+            "async_delete",
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/managed_device?action=mastools_restart`
     pub fn mastools_restart(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "mastools_restart")
+        rt::Request::action_only(
+            self,
+            "mastools_restart",
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
     /// `POST /nitro/v2/upload/managed_device?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(
+            self,
+            "upload",
+            &[
+                1, 3, 4, 8, 12, 13, 14, 15, 16, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 32, 37, 40, 41, 42, 43, 44, 45, 47, 50, 51, 52, 53, 54, 56, 57, 59,
+                60, 61, 63, 64, 65, 67, 68, 73, 74, 76, 77, 80, 81, 82, 83, 84, 85, 86,
+                87, 88, 89, 90, 93, 94, 95, 96, 103, 105, 106, 108, 109, 110, 113, 115,
+                117, 118, 119, 122,
+            ],
+        )
     }
 }
 /// NITRO config resource `managed_device_summary` of ADM group `instances`.
@@ -9825,6 +10105,7 @@ impl rt::Model for Ns {
         "waf_signature_version",
         "zone",
     ];
+    const SECRETS: &'static [u16] = &[148, 153];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -10281,15 +10562,51 @@ impl Ns {
     }
     /// `POST /nitro/v2/config/ns/{id}?action=manage`
     pub fn manage(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "manage")
+        rt::Request::action_only(
+            self,
+            "manage",
+            &[
+                0, 2, 4, 5, 6, 8, 10, 14, 15, 19, 20, 21, 22, 23, 24, 27, 38, 40, 42, 43,
+                44, 45, 46, 47, 48, 49, 50, 52, 58, 59, 60, 64, 65, 66, 67, 68, 69, 70,
+                72, 74, 77, 78, 79, 80, 81, 82, 84, 85, 86, 88, 90, 91, 92, 94, 95, 96,
+                97, 98, 99, 100, 101, 103, 104, 109, 110, 112, 113, 114, 115, 118, 119,
+                120, 121, 124, 128, 131, 132, 137, 139, 140, 141, 142, 143, 144, 145,
+                146, 147, 148, 149, 152, 153, 154, 155, 160, 161, 164, 165, 166, 168,
+                169, 170, 172, 173, 174, 177, 180, 182, 183, 184, 185, 189, 196,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns/{id}?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reboot")
+        rt::Request::action_only(
+            self,
+            "reboot",
+            &[
+                0, 2, 4, 5, 6, 8, 10, 14, 15, 19, 20, 21, 22, 23, 24, 27, 38, 40, 42, 43,
+                44, 45, 46, 47, 48, 49, 50, 52, 58, 59, 60, 64, 65, 66, 67, 68, 69, 70,
+                72, 74, 77, 78, 79, 80, 81, 82, 84, 85, 86, 88, 90, 91, 92, 94, 95, 96,
+                97, 98, 99, 100, 101, 103, 104, 109, 110, 112, 113, 114, 115, 118, 119,
+                120, 121, 124, 128, 131, 132, 137, 139, 140, 141, 142, 143, 144, 145,
+                146, 147, 148, 149, 152, 153, 154, 155, 160, 161, 164, 165, 166, 168,
+                169, 170, 172, 173, 174, 177, 180, 182, 183, 184, 185, 189, 196,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns/{id}?action=unmanage`
     pub fn unmanage(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "unmanage")
+        rt::Request::action_only(
+            self,
+            "unmanage",
+            &[
+                0, 2, 4, 5, 6, 8, 10, 14, 15, 19, 20, 21, 22, 23, 24, 27, 38, 40, 42, 43,
+                44, 45, 46, 47, 48, 49, 50, 52, 58, 59, 60, 64, 65, 66, 67, 68, 69, 70,
+                72, 74, 77, 78, 79, 80, 81, 82, 84, 85, 86, 88, 90, 91, 92, 94, 95, 96,
+                97, 98, 99, 100, 101, 103, 104, 109, 110, 112, 113, 114, 115, 118, 119,
+                120, 121, 124, 128, 131, 132, 137, 139, 140, 141, 142, 143, 144, 145,
+                146, 147, 148, 149, 152, 153, 154, 155, 160, 161, 164, 165, 166, 168,
+                169, 170, 172, 173, 174, 177, 180, 182, 183, 184, 185, 189, 196,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_appflow_param_config` of ADM group `instances`.
@@ -10398,7 +10715,7 @@ impl NsAppflowParamConfig {
     }
     /// `PUT /nitro/v2/config/ns_appflow_param_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `ns_application` of ADM group `instances`.
@@ -10719,11 +11036,25 @@ impl rt::Resource for NsApplication {
 impl NsApplication {
     /// `POST /nitro/v2/config/ns_application`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_application` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/ns_application/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -10731,7 +11062,7 @@ impl NsApplication {
     }
     /// `POST /nitro/v2/config/ns_application?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_application/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -10743,11 +11074,23 @@ impl NsApplication {
     }
     /// `PUT /nitro/v2/config/ns_application/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/ns_application/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 34, 37, 38, 39, 40,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_callhome_poll_policy` of ADM group `instances`.
@@ -10825,7 +11168,7 @@ impl NsCallhomePollPolicy {
     }
     /// `PUT /nitro/v2/config/ns_callhome_poll_policy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `ns_cluster` of ADM group `instances`.
@@ -10954,6 +11297,7 @@ impl rt::Model for NsCluster {
         "state",
         "tx",
     ];
+    const SECRETS: &'static [u16] = &[22];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -11074,25 +11418,41 @@ impl NsCluster {
     ///
     /// Mandatory: `ipaddress`.
     pub fn form_cluster(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "form_cluster")
+        rt::Request::action_only(
+            self,
+            "form_cluster",
+            &[1, 2, 4, 5, 7, 11, 13, 14, 15, 18, 19, 20, 22, 23, 24, 25, 27, 28, 29],
+        )
     }
     /// `POST /nitro/v2/config/ns_cluster?action=join`
     ///
     /// Mandatory: `ipaddress`.
     pub fn join(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "join")
+        rt::Request::action_only(
+            self,
+            "join",
+            &[1, 2, 4, 5, 7, 11, 13, 14, 15, 18, 19, 20, 22, 23, 24, 25, 27, 28, 29],
+        )
     }
     /// `POST /nitro/v2/config/ns_cluster?action=modify_password`
     ///
     /// Mandatory: `ipaddress`.
     pub fn modify_password(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "modify_password")
+        rt::Request::action_only(
+            self,
+            "modify_password",
+            &[1, 2, 4, 5, 7, 11, 13, 14, 15, 18, 19, 20, 22, 23, 24, 25, 27, 28, 29],
+        )
     }
     /// `POST /nitro/v2/config/ns_cluster?action=remove`
     ///
     /// Mandatory: `ipaddress`.
     pub fn remove(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "remove")
+        rt::Request::action_only(
+            self,
+            "remove",
+            &[1, 2, 4, 5, 7, 11, 13, 14, 15, 18, 19, 20, 22, 23, 24, 25, 27, 28, 29],
+        )
     }
 }
 /// NITRO config resource `ns_cluster_nodegroup` of ADM group `instances`.
@@ -11118,6 +11478,7 @@ pub struct NsClusterNodegroup {
 }
 impl rt::Model for NsClusterNodegroup {
     const FIELDS: &'static [&'static str] = &["clip", "name", "password"];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -11176,11 +11537,11 @@ impl rt::Resource for NsClusterNodegroup {
 impl NsClusterNodegroup {
     /// `POST /nitro/v2/config/ns_cluster_nodegroup`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/ns_cluster_nodegroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
 }
 /// NITRO config resource `ns_clusternode` of ADM group `instances`.
@@ -11238,6 +11599,7 @@ impl rt::Model for NsClusternode {
         "password",
         "spotted_config_supported",
     ];
+    const SECRETS: &'static [u16] = &[8];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -11316,7 +11678,7 @@ impl NsClusternode {
     ///
     /// Mandatory: `nodeid`.
     pub fn remove_node(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "remove_node")
+        rt::Request::action_only(self, "remove_node", &[1, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `ns_command` of ADM group `instances`.
@@ -11481,7 +11843,7 @@ impl rt::Resource for NsConfigReplicate {
 impl NsConfigReplicate {
     /// `POST /nitro/v2/config/ns_config_replicate?action=replicate`
     pub fn replicate(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "replicate")
+        rt::Request::action_only(self, "replicate", &[0, 1])
     }
 }
 /// NITRO config resource `ns_device_profile` of ADM group `instances`.
@@ -11636,6 +11998,7 @@ impl rt::Model for NsDeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[2, 12, 13, 14, 17, 24];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -11752,11 +12115,25 @@ impl NsDeviceProfile {
     ///
     /// Mandatory: `name`, `password`, `username`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_device_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/ns_device_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -11764,7 +12141,7 @@ impl NsDeviceProfile {
     }
     /// `POST /nitro/v2/config/ns_device_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -11776,11 +12153,23 @@ impl NsDeviceProfile {
     }
     /// `PUT /nitro/v2/config/ns_device_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/ns_device_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_emon_poll_policy` of ADM group `instances`.
@@ -11872,13 +12261,13 @@ impl NsEmonPollPolicy {
     }
     /// `PUT /nitro/v2/config/ns_emon_poll_policy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/ns_emon_poll_policy?action=do_poll`
     ///
     /// Mandatory: `polling_interval`.
     pub fn do_poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "do_poll")
+        rt::Request::action_only(self, "do_poll", &[0, 1, 2])
     }
 }
 /// NITRO config resource `ns_emon_settings` of ADM group `instances`.
@@ -11977,11 +12366,11 @@ impl NsEmonSettings {
     }
     /// `PUT /nitro/v2/config/ns_emon_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/ns_emon_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `ns_filterpolicy_template` of ADM group `instances`.
@@ -12095,11 +12484,11 @@ impl rt::Resource for NsFilterpolicyTemplate {
 impl NsFilterpolicyTemplate {
     /// `POST /nitro/v2/config/ns_filterpolicy_template`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v2/config/ns_filterpolicy_template` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `GET /nitro/v2/config/ns_filterpolicy_template`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -12211,6 +12600,7 @@ impl rt::Model for NsHapairTemplate {
         "secondary_rpcnodepassword",
         "slack_profile",
     ];
+    const SECRETS: &'static [u16] = &[14, 19];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -12409,7 +12799,7 @@ impl NsImage {
     }
     /// `POST /nitro/v2/config/ns_image?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -12421,11 +12811,11 @@ impl NsImage {
     }
     /// `GET /nitro/v2/download/ns_image/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3])
     }
     /// `POST /nitro/v2/upload/ns_image?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2, 3])
     }
 }
 /// NITRO config resource `ns_interface` of ADM group `instances`.
@@ -12649,7 +13039,7 @@ impl NsL7LatencyConfig {
     }
     /// `PUT /nitro/v2/config/ns_l7_latency_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 6, 7, 8])
     }
 }
 /// NITRO config resource `ns_mpxcluster_template` of ADM group `instances`.
@@ -13480,11 +13870,11 @@ impl NsNsIp {
     ///
     /// Mandatory: `netmask`, `ns_ip_address`, `ipaddress`, `type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 7, 8, 9])
     }
     /// `POST /nitro/v2/config/ns_ns_ip` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 7, 8, 9])
     }
 }
 /// NITRO config resource `ns_ns_ipv6` of ADM group `instances`.
@@ -14120,7 +14510,7 @@ impl NsNsTimeout {
     }
     /// `PUT /nitro/v2/config/ns_ns_timeout/{ns_ip_address}?action=set`
     pub fn set(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "set")
+        rt::Request::action_only(self, "set", &[0, 1])
     }
 }
 /// NITRO config resource `ns_partition` of ADM group `instances`.
@@ -14304,11 +14694,11 @@ impl rt::Resource for NsPollData {
 impl NsPollData {
     /// `POST /nitro/v2/config/ns_poll_data`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/ns_poll_data` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v2/config/ns_poll_data`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -14531,7 +14921,7 @@ impl NsPreUpgrade {
     }
     /// `POST /nitro/v2/config/ns_pre_upgrade?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_pre_upgrade`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -14619,11 +15009,11 @@ impl NsSaveConfig {
     ///
     /// Mandatory: `ns_ip_address_arr`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1])
     }
     /// `POST /nitro/v2/config/ns_save_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1])
     }
 }
 /// NITRO config resource `ns_snmp_config` of ADM group `instances`.
@@ -14700,6 +15090,7 @@ impl rt::Model for NsSnmpConfig {
         "state",
         "trapdestination",
     ];
+    const SECRETS: &'static [u16] = &[4, 7];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -14782,15 +15173,23 @@ impl NsSnmpConfig {
     ///
     /// Mandatory: `snmpversion`, `ns_ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v2/config/ns_snmp_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `PUT /nitro/v2/config/ns_snmp_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     }
 }
 /// NITRO binding resource `ns_sslcipher_binding` of ADM group `instances`.
@@ -16139,11 +16538,14 @@ impl NsSyslogConfig {
     }
     /// `PUT /nitro/v2/config/ns_syslog_config/{ns_ip_address}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
     }
     /// `PUT /nitro/v2/config/ns_syslog_config/{ns_ip_address}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        )
     }
 }
 /// NITRO config resource `ns_syslog_task` of ADM group `instances`.
@@ -16289,11 +16691,19 @@ impl NsSyslogTask {
     ///
     /// Mandatory: `ip_address`, `port`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v2/config/ns_syslog_task` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `DELETE /nitro/v2/config/ns_syslog_task`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -16639,13 +17049,26 @@ impl NsUpgrade {
     }
     /// `PUT /nitro/v2/config/ns_upgrade`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 38,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_upgrade?action=upgrade`
     ///
     /// Mandatory: `image_name`.
     pub fn upgrade(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upgrade")
+        rt::Request::action_only(
+            self,
+            "upgrade",
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 38,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_version` of ADM group `instances`.
@@ -17605,7 +18028,7 @@ impl NsVmImage {
     }
     /// `GET /nitro/v2/download/ns_vm_image/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2])
     }
 }
 /// NITRO config resource `ns_vserver_appflow_config` of ADM group `instances`.
@@ -17757,11 +18180,19 @@ impl rt::Resource for NsVserverAppflowConfig {
 impl NsVserverAppflowConfig {
     /// `POST /nitro/v2/config/ns_vserver_appflow_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14],
+        )
     }
     /// `POST /nitro/v2/config/ns_vserver_appflow_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14],
+        )
     }
     /// `DELETE /nitro/v2/config/ns_vserver_appflow_config`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -17773,7 +18204,7 @@ impl NsVserverAppflowConfig {
     }
     /// `PUT /nitro/v2/config/ns_vserver_appflow_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14])
     }
 }
 /// NITRO config resource `ns_vserver_info` of ADM group `instances`.
@@ -18552,6 +18983,7 @@ impl rt::Model for Nssdx {
         "xen_ip_address",
         "zone",
     ];
+    const SECRETS: &'static [u16] = &[117];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -18928,11 +19360,31 @@ impl Nssdx {
     ///
     /// Mandatory: `ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/nssdx` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/nssdx/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -18940,7 +19392,7 @@ impl Nssdx {
     }
     /// `POST /nitro/v2/config/nssdx?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/nssdx/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -18952,15 +19404,43 @@ impl Nssdx {
     }
     /// `PUT /nitro/v2/config/nssdx/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/nssdx/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/nssdx/{id}?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reboot")
+        rt::Request::action_only(
+            self,
+            "reboot",
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
 }
 /// NITRO config resource `nssdx_device_profile` of ADM group `instances`.
@@ -19115,6 +19595,7 @@ impl rt::Model for NssdxDeviceProfile {
         "use_global_setting_for_communication_with_ns",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[2, 12, 13, 14, 17, 24];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -19231,11 +19712,25 @@ impl NssdxDeviceProfile {
     ///
     /// Mandatory: `name`, `username`, `password`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/nssdx_device_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                23, 24, 25, 26, 28, 29, 30,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/nssdx_device_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -19243,7 +19738,7 @@ impl NssdxDeviceProfile {
     }
     /// `POST /nitro/v2/config/nssdx_device_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/nssdx_device_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -19952,6 +20447,7 @@ impl rt::Model for Sdx {
         "xen_ip_address",
         "zone",
     ];
+    const SECRETS: &'static [u16] = &[117];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -20328,11 +20824,31 @@ impl Sdx {
     ///
     /// Mandatory: `ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/sdx` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/sdx/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -20340,7 +20856,7 @@ impl Sdx {
     }
     /// `POST /nitro/v2/config/sdx?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/sdx/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -20352,15 +20868,45 @@ impl Sdx {
     }
     /// `POST /nitro/v2/config/sdx/{id}?action=manage`
     pub fn manage(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "manage")
+        rt::Request::action_only(
+            self,
+            "manage",
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/sdx/{id}?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reboot")
+        rt::Request::action_only(
+            self,
+            "reboot",
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/sdx/{id}?action=unmanage`
     pub fn unmanage(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "unmanage")
+        rt::Request::action_only(
+            self,
+            "unmanage",
+            &[
+                3, 5, 6, 14, 20, 21, 22, 23, 24, 26, 30, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 44, 50, 53, 54, 55, 56, 57, 58, 60, 63, 64, 65, 66, 67, 69, 70, 72,
+                73, 74, 76, 77, 78, 80, 81, 85, 87, 88, 90, 96, 99, 100, 101, 104, 105,
+                106, 107, 109, 110, 111, 112, 116, 117, 118, 119, 129, 133, 134, 136,
+                137, 138, 141, 143, 146, 147, 149, 153, 156, 159,
+            ],
+        )
     }
 }
 /// NITRO config resource `sdx_image` of ADM group `instances`.
@@ -20457,7 +21003,7 @@ impl SdxImage {
     }
     /// `POST /nitro/v2/config/sdx_image?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/sdx_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -20469,11 +21015,11 @@ impl SdxImage {
     }
     /// `GET /nitro/v2/download/sdx_image/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2])
     }
     /// `POST /nitro/v2/upload/sdx_image?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2])
     }
 }
 /// NITRO config resource `sdx_snmp_config` of ADM group `instances`.
@@ -20553,6 +21099,7 @@ impl rt::Model for SdxSnmpConfig {
         "state",
         "trapdestination",
     ];
+    const SECRETS: &'static [u16] = &[1, 4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -20629,11 +21176,19 @@ impl SdxSnmpConfig {
     ///
     /// Mandatory: `snmpversion`, `sdx_ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `POST /nitro/v2/config/sdx_snmp_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `DELETE /nitro/v2/config/sdx_snmp_config`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -20645,7 +21200,7 @@ impl SdxSnmpConfig {
     }
     /// `PUT /nitro/v2/config/sdx_snmp_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `sdx_summary` of ADM group `instances`.
@@ -20839,11 +21394,11 @@ impl SdxSyslogConfig {
     ///
     /// Mandatory: `sdx_ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/sdx_syslog_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `DELETE /nitro/v2/config/sdx_syslog_config`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -20855,7 +21410,7 @@ impl SdxSyslogConfig {
     }
     /// `PUT /nitro/v2/config/sdx_syslog_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `sdx_syslog_template` of ADM group `instances`.
@@ -21123,7 +21678,7 @@ impl SdxUpgrade {
     ///
     /// Mandatory: `image_name`.
     pub fn upgrade(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upgrade")
+        rt::Request::action_only(self, "upgrade", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `traceroute` of ADM group `instances`.
@@ -21302,11 +21857,11 @@ impl UpgradeAdvisorySettings {
     }
     /// `PUT /nitro/v2/config/upgrade_advisory_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/upgrade_advisory_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `vm_device` of ADM group `instances`.
@@ -21877,6 +22432,7 @@ impl rt::Model for VmDevice {
         "vpx_on_sdx",
         "zone",
     ];
+    const SECRETS: &'static [u16] = &[104];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {

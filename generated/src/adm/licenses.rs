@@ -734,7 +734,7 @@ impl LicenseConfig {
     }
     /// `POST /nitro/v2/config/license_config/{id}?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `license_expiry_info` of ADM group `licenses`.
@@ -941,7 +941,7 @@ impl LicenseFile {
     }
     /// `POST /nitro/v2/config/license_file?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/license_file/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -953,11 +953,11 @@ impl LicenseFile {
     }
     /// `GET /nitro/v2/download/license_file/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3])
     }
     /// `POST /nitro/v2/upload/license_file?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2, 3])
     }
 }
 /// NITRO config resource `license_info` of ADM group `licenses`.
@@ -1091,7 +1091,7 @@ impl LicenseInfo {
     }
     /// `POST /nitro/v2/config/license_info/{id}?action=apply`
     pub fn apply(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "apply")
+        rt::Request::action_only(self, "apply", &[3, 8])
     }
 }
 /// NITRO config resource `license_server_info` of ADM group `licenses`.
@@ -1412,11 +1412,23 @@ impl LicenseThreshold {
     }
     /// `PUT /nitro/v2/config/license_threshold/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/license_threshold/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22,
+            ],
+        )
     }
 }
 /// NITRO config resource `license_usage_day` of ADM group `licenses`.

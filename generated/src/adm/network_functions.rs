@@ -568,11 +568,19 @@ impl rt::Resource for LbExportReport {
 impl LbExportReport {
     /// `POST /nitro/v2/config/lb_export_report`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v2/config/lb_export_report` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v2/config/lb_export_report`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -580,7 +588,7 @@ impl LbExportReport {
     }
     /// `PUT /nitro/v2/config/lb_export_report`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     }
 }
 /// NITRO config resource `network_function_config` of ADM group `network_functions`.
@@ -1166,19 +1174,43 @@ impl NsAuthenticationvserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_authenticationvserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_authenticationvserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_crvserver` of ADM group `network_functions`.
@@ -1579,19 +1611,43 @@ impl NsCrvserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_crvserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_crvserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_csvserver` of ADM group `network_functions`.
@@ -1992,19 +2048,43 @@ impl NsCsvserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_csvserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_csvserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO binding resource `ns_csvserver_lbvserver_binding` of ADM group `network_functions`.
@@ -2461,19 +2541,31 @@ impl NsGslbservice {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbservice?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbservice?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
 }
 /// NITRO config resource `ns_gslbservicegroup` of ADM group `network_functions`.
@@ -2710,19 +2802,31 @@ impl NsGslbservicegroup {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[0, 2, 4, 5, 6, 7, 8, 10, 12, 13, 16, 17, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbservicegroup?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[0, 2, 4, 5, 6, 7, 8, 10, 12, 13, 16, 17, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbservicegroup?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[0, 2, 4, 5, 6, 7, 8, 10, 12, 13, 16, 17, 18, 20],
+        )
     }
 }
 /// NITRO binding resource `ns_gslbservicegroupmember_binding` of ADM group `network_functions`.
@@ -2919,19 +3023,31 @@ impl NsGslbservicegroupmemberBinding {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[1, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbservicegroupmember_binding?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[1, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbservicegroupmember_binding?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[1, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
 }
 /// NITRO config resource `ns_gslbvserver` of ADM group `network_functions`.
@@ -3336,19 +3452,43 @@ impl NsGslbvserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbvserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_gslbvserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_gslbvserver_domain` of ADM group `network_functions`.
@@ -3458,7 +3598,7 @@ impl NsGslbvserverDomain {
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(self, "poll", &[1, 2, 3])
     }
 }
 /// NITRO config resource `ns_lbvserver` of ADM group `network_functions`.
@@ -3851,19 +3991,43 @@ impl NsLbvserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_lbvserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_lbvserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO binding resource `ns_lbvserver_policy_binding` of ADM group `network_functions`.
@@ -4247,19 +4411,19 @@ impl NsServer {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(self, "disable", &[0, 2, 3, 4, 5, 6, 8, 10])
     }
     /// `POST /nitro/v2/config/ns_server?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(self, "enable", &[0, 2, 3, 4, 5, 6, 8, 10])
     }
     /// `POST /nitro/v2/config/ns_server?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(self, "poll", &[0, 2, 3, 4, 5, 6, 8, 10])
     }
 }
 /// NITRO config resource `ns_service` of ADM group `network_functions`.
@@ -4458,19 +4622,31 @@ impl NsService {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_service?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_service?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
 }
 /// NITRO config resource `ns_servicegroup` of ADM group `network_functions`.
@@ -4667,19 +4843,31 @@ impl NsServicegroup {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[0, 2, 4, 5, 6, 7, 8, 10, 12, 13, 16, 17, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_servicegroup?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[0, 2, 4, 5, 6, 7, 8, 10, 12, 13, 16, 17, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_servicegroup?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[0, 2, 4, 5, 6, 7, 8, 10, 12, 13, 16, 17, 18, 20],
+        )
     }
 }
 /// NITRO binding resource `ns_servicegroupmember_binding` of ADM group `network_functions`.
@@ -4837,19 +5025,31 @@ impl NsServicegroupmemberBinding {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[1, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/ns_servicegroupmember_binding?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[1, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/ns_servicegroupmember_binding?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[1, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `ns_services` of ADM group `network_functions`.
@@ -5084,19 +5284,31 @@ impl NsServices {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_services?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_services?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[0, 1, 3, 4, 5, 6, 7, 10, 11, 13, 14, 18, 20],
+        )
     }
 }
 /// NITRO config resource `ns_sslvserver` of ADM group `network_functions`.
@@ -5621,19 +5833,46 @@ impl NsSslvserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 58, 59, 60,
+                61, 62, 63, 64, 65, 66, 67,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_sslvserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 58, 59, 60,
+                61, 62, 63, 64, 65, 66, 67,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_sslvserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25, 26, 27, 28, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+                42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 58, 59, 60,
+                61, 62, 63, 64, 65, 66, 67,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_vpnvserver` of ADM group `network_functions`.
@@ -6040,19 +6279,43 @@ impl NsVpnvserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_vpnvserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_vpnvserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO binding resource `ns_vpnvserver_policy_binding` of ADM group `network_functions`.
@@ -6618,19 +6881,43 @@ impl NsVserver {
     ///
     /// Mandatory: `id`.
     pub fn disable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "disable")
+        rt::Request::action_only(
+            self,
+            "disable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_vserver?action=enable`
     ///
     /// Mandatory: `id`.
     pub fn enable(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "enable")
+        rt::Request::action_only(
+            self,
+            "enable",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ns_vserver?action=poll`
     ///
     /// Mandatory: `id`.
     pub fn poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "poll")
+        rt::Request::action_only(
+            self,
+            "poll",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 17, 19, 20, 21, 22, 23, 24,
+                25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 42, 43, 44, 45,
+                46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO config resource `ns_waf_learning_group` of ADM group `network_functions`.
@@ -7010,11 +7297,11 @@ impl rt::Resource for UserManagedVserver {
 impl UserManagedVserver {
     /// `POST /nitro/v2/config/user_managed_vserver`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0])
     }
     /// `POST /nitro/v2/config/user_managed_vserver` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0])
     }
 }
 /// NITRO config resource `visualizer_conf_file` of ADM group `network_functions`.
@@ -7116,7 +7403,7 @@ impl VisualizerConfFile {
     }
     /// `POST /nitro/v2/config/visualizer_conf_file?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/visualizer_conf_file/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -7128,10 +7415,10 @@ impl VisualizerConfFile {
     }
     /// `GET /nitro/v2/download/visualizer_conf_file/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[1, 2, 4])
     }
     /// `POST /nitro/v2/upload/visualizer_conf_file?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[1, 2, 4])
     }
 }

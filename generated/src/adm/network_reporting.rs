@@ -326,11 +326,25 @@ impl rt::Resource for AfWafRelaxationRules {
 impl AfWafRelaxationRules {
     /// `POST /nitro/v2/config/af_waf_relaxation_rules`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/af_waf_relaxation_rules` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/af_waf_relaxation_rules/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -338,7 +352,7 @@ impl AfWafRelaxationRules {
     }
     /// `POST /nitro/v2/config/af_waf_relaxation_rules?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/af_waf_relaxation_rules`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -346,11 +360,23 @@ impl AfWafRelaxationRules {
     }
     /// `PUT /nitro/v2/config/af_waf_relaxation_rules/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/af_waf_relaxation_rules/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            ],
+        )
     }
 }
 /// NITRO config resource `perf_aaa_report` of ADM group `network_reporting`.
@@ -720,11 +746,11 @@ impl rt::Resource for PerfAggConfig {
 impl PerfAggConfig {
     /// `POST /nitro/v2/config/perf_agg_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2])
     }
     /// `POST /nitro/v2/config/perf_agg_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2])
     }
     /// `DELETE /nitro/v2/config/perf_agg_config/{report_name}`
     pub fn delete(report_name: &str) -> rt::Request<rt::Outcome> {
@@ -732,7 +758,7 @@ impl PerfAggConfig {
     }
     /// `POST /nitro/v2/config/perf_agg_config?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/perf_agg_config/{report_name}`
     pub fn get(report_name: &str) -> rt::Request<Vec<Self>> {
@@ -744,11 +770,11 @@ impl PerfAggConfig {
     }
     /// `PUT /nitro/v2/config/perf_agg_config/{report_name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2])
     }
     /// `PUT /nitro/v2/config/perf_agg_config/{report_name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2])
     }
 }
 /// NITRO config resource `perf_authentication_report` of ADM group `network_reporting`.
@@ -2179,11 +2205,19 @@ impl rt::Resource for PerfCustomDashboard {
 impl PerfCustomDashboard {
     /// `POST /nitro/v2/config/perf_custom_dashboard`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/perf_custom_dashboard` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16],
+        )
     }
     /// `DELETE /nitro/v2/config/perf_custom_dashboard/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -2191,7 +2225,7 @@ impl PerfCustomDashboard {
     }
     /// `POST /nitro/v2/config/perf_custom_dashboard?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/perf_custom_dashboard/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -2203,11 +2237,14 @@ impl PerfCustomDashboard {
     }
     /// `PUT /nitro/v2/config/perf_custom_dashboard/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16])
     }
     /// `PUT /nitro/v2/config/perf_custom_dashboard/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16],
+        )
     }
 }
 /// NITRO config resource `perf_device_counters` of ADM group `network_reporting`.
@@ -4826,11 +4863,11 @@ impl PerfPollConfig {
     }
     /// `PUT /nitro/v2/config/perf_poll_config/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v2/config/perf_poll_config/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }
 /// NITRO config resource `perf_purge_setting` of ADM group `network_reporting`.
@@ -4914,11 +4951,11 @@ impl PerfPurgeSetting {
     }
     /// `PUT /nitro/v2/config/perf_purge_setting/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v2/config/perf_purge_setting/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
 }
 /// NITRO config resource `perf_report_counters` of ADM group `network_reporting`.
@@ -7448,11 +7485,19 @@ impl rt::Resource for PerfThreshold {
 impl PerfThreshold {
     /// `POST /nitro/v2/config/perf_threshold`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21],
+        )
     }
     /// `POST /nitro/v2/config/perf_threshold` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21],
+        )
     }
     /// `DELETE /nitro/v2/config/perf_threshold/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -7460,7 +7505,7 @@ impl PerfThreshold {
     }
     /// `POST /nitro/v2/config/perf_threshold?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/perf_threshold/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -7472,11 +7517,17 @@ impl PerfThreshold {
     }
     /// `PUT /nitro/v2/config/perf_threshold/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21],
+        )
     }
     /// `PUT /nitro/v2/config/perf_threshold/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21],
+        )
     }
 }
 /// NITRO config resource `perf_udp_bytes_rxtx_report` of ADM group `network_reporting`.

@@ -268,11 +268,15 @@ impl rt::Resource for Stylebooks {
 impl Stylebooks {
     /// `POST /nitro/v2/config/stylebooks`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 7, 8, 9, 10])
     }
     /// `POST /nitro/v2/config/stylebooks` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 7, 8, 9, 10],
+        )
     }
     /// `DELETE /nitro/v2/config/stylebooks`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -284,6 +288,6 @@ impl Stylebooks {
     }
     /// `PUT /nitro/v2/config/stylebooks`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 7, 8, 9, 10])
     }
 }

@@ -8407,11 +8407,11 @@ impl AaaServer {
     }
     /// `PUT /nitro/v2/config/aaa_server/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v2/config/aaa_server/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `activity_status` of ADM group `system`.
@@ -8703,7 +8703,7 @@ impl AdcScript {
     }
     /// `POST /nitro/v2/config/adc_script?action=run`
     pub fn run(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "run")
+        rt::Request::action_only(self, "run", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `adc_script_output_file` of ADM group `system`.
@@ -9105,11 +9105,17 @@ impl AdcServiceLicense {
     }
     /// `PUT /nitro/v2/config/adc_service_license/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
     /// `PUT /nitro/v2/config/adc_service_license/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
 }
 /// NITRO config resource `adcaas_automation_ent_state` of ADM group `system`.
@@ -9305,11 +9311,11 @@ impl AdmDeployment {
     }
     /// `PUT /nitro/v2/config/adm_deployment/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/adm_deployment/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `adm_manage_unsubscribe_email` of ADM group `system`.
@@ -9555,7 +9561,7 @@ impl rt::Resource for AdmUpgrade {
 impl AdmUpgrade {
     /// `POST /nitro/v2/config/adm_upgrade?action=upgrade`
     pub fn upgrade(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upgrade")
+        rt::Request::action_only(self, "upgrade", &[0, 1])
     }
 }
 /// NITRO config resource `ads_app_servers_state` of ADM group `system`.
@@ -35912,7 +35918,7 @@ impl AfTemplates {
     }
     /// `PUT /nitro/v2/config/af_templates`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `af_threat_data_l2` of ADM group `system`.
@@ -46310,6 +46316,7 @@ impl rt::Model for AgentCertUpload {
         "key_name",
         "password",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -46482,7 +46489,7 @@ impl AgentMaintenanceWndw {
     }
     /// `POST /nitro/v2/config/agent_maintenance_wndw?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/agent_maintenance_wndw`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -46490,15 +46497,15 @@ impl AgentMaintenanceWndw {
     }
     /// `PUT /nitro/v2/config/agent_maintenance_wndw/{cust_id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/agent_maintenance_wndw/{cust_id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/agent_maintenance_wndw?action=upgrade`
     pub fn upgrade(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upgrade")
+        rt::Request::action_only(self, "upgrade", &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `agent_resource_threshold` of ADM group `system`.
@@ -46810,11 +46817,23 @@ impl AgentResourceThreshold {
     }
     /// `PUT /nitro/v2/config/agent_resource_threshold/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/agent_resource_threshold/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            ],
+        )
     }
 }
 /// NITRO config resource `agent_snmp_info` of ADM group `system`.
@@ -46903,7 +46922,7 @@ impl AgentSnmpInfo {
     }
     /// `PUT /nitro/v2/config/agent_snmp_info`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `agent_snmp_manager` of ADM group `system`.
@@ -47022,11 +47041,11 @@ impl AgentSnmpManager {
     ///
     /// Mandatory: `community`, `ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `POST /nitro/v2/config/agent_snmp_manager` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `DELETE /nitro/v2/config/agent_snmp_manager/{ip_address}`
     pub fn delete(ip_address: &str) -> rt::Request<rt::Outcome> {
@@ -47034,7 +47053,7 @@ impl AgentSnmpManager {
     }
     /// `POST /nitro/v2/config/agent_snmp_manager?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/agent_snmp_manager/{ip_address}`
     pub fn get(ip_address: &str) -> rt::Request<Vec<Self>> {
@@ -47046,11 +47065,11 @@ impl AgentSnmpManager {
     }
     /// `PUT /nitro/v2/config/agent_snmp_manager/{ip_address}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/agent_snmp_manager/{ip_address}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `agent_snmp_mib` of ADM group `system`.
@@ -47176,11 +47195,11 @@ impl AgentSnmpMib {
     }
     /// `PUT /nitro/v2/config/agent_snmp_mib/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/agent_snmp_mib/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `agent_snmp_user` of ADM group `system`.
@@ -47257,6 +47276,7 @@ impl rt::Model for AgentSnmpUser {
         "security_level",
         "view_name",
     ];
+    const SECRETS: &'static [u16] = &[1, 5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -47329,11 +47349,11 @@ impl AgentSnmpUser {
     ///
     /// Mandatory: `name`, `security_level`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v2/config/agent_snmp_user` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `DELETE /nitro/v2/config/agent_snmp_user/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -47341,7 +47361,7 @@ impl AgentSnmpUser {
     }
     /// `POST /nitro/v2/config/agent_snmp_user?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/agent_snmp_user/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -47353,11 +47373,11 @@ impl AgentSnmpUser {
     }
     /// `PUT /nitro/v2/config/agent_snmp_user/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v2/config/agent_snmp_user/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `agent_snmp_view` of ADM group `system`.
@@ -47460,11 +47480,11 @@ impl AgentSnmpView {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/agent_snmp_view` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v2/config/agent_snmp_view/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
@@ -47472,7 +47492,7 @@ impl AgentSnmpView {
     }
     /// `POST /nitro/v2/config/agent_snmp_view?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/agent_snmp_view/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -47484,11 +47504,11 @@ impl AgentSnmpView {
     }
     /// `PUT /nitro/v2/config/agent_snmp_view/{name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/agent_snmp_view/{name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `apf_policy_info` of ADM group `system`.
@@ -49300,11 +49320,11 @@ impl rt::Resource for AuthorizedScope {
 impl AuthorizedScope {
     /// `POST /nitro/v2/config/authorized_scope`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/authorized_scope` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `DELETE /nitro/v2/config/authorized_scope/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -49312,7 +49332,7 @@ impl AuthorizedScope {
     }
     /// `POST /nitro/v2/config/authorized_scope?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/authorized_scope/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -49324,11 +49344,11 @@ impl AuthorizedScope {
     }
     /// `PUT /nitro/v2/config/authorized_scope/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/authorized_scope/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `autoselection_preference` of ADM group `system`.
@@ -49432,11 +49452,11 @@ impl AutoselectionPreference {
     }
     /// `PUT /nitro/v2/config/autoselection_preference/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/autoselection_preference/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `backup` of ADM group `system`.
@@ -49458,6 +49478,7 @@ pub struct Backup {
 }
 impl rt::Model for Backup {
     const FIELDS: &'static [&'static str] = &["backup_file_name", "backup_password"];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -49514,11 +49535,11 @@ impl rt::Resource for Backup {
 impl Backup {
     /// `POST /nitro/v2/config/backup`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v2/config/backup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `GET /nitro/v2/config/backup`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -49685,6 +49706,7 @@ impl rt::Model for BackupExternalStorage {
         "transfer_protocol",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -49765,11 +49787,11 @@ impl BackupExternalStorage {
     }
     /// `PUT /nitro/v2/config/backup_external_storage/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v2/config/backup_external_storage/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `backup_file` of ADM group `system`.
@@ -49876,7 +49898,7 @@ impl BackupFile {
     }
     /// `POST /nitro/v2/config/backup_file?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/backup_file/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -49888,11 +49910,11 @@ impl BackupFile {
     }
     /// `GET /nitro/v2/download/backup_file/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[0, 1, 3, 4])
     }
     /// `POST /nitro/v2/upload/backup_file?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[0, 1, 3, 4])
     }
 }
 /// NITRO config resource `backup_policy` of ADM group `system`.
@@ -49934,6 +49956,7 @@ impl rt::Model for BackupPolicy {
         "id",
         "policy_name",
     ];
+    const SECRETS: &'static [u16] = &[0];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -50004,11 +50027,11 @@ impl BackupPolicy {
     }
     /// `PUT /nitro/v2/config/backup_policy/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v2/config/backup_policy/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `built_in_agent` of ADM group `system`.
@@ -50095,11 +50118,11 @@ impl rt::Resource for BuiltInAgent {
 impl BuiltInAgent {
     /// `POST /nitro/v2/config/built_in_agent`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2])
     }
     /// `POST /nitro/v2/config/built_in_agent` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2])
     }
     /// `DELETE /nitro/v2/config/built_in_agent/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -50107,7 +50130,7 @@ impl BuiltInAgent {
     }
     /// `POST /nitro/v2/config/built_in_agent?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/built_in_agent/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -50119,11 +50142,11 @@ impl BuiltInAgent {
     }
     /// `PUT /nitro/v2/config/built_in_agent/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2])
     }
     /// `PUT /nitro/v2/config/built_in_agent/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2])
     }
 }
 /// NITRO config resource `capacity` of ADM group `system`.
@@ -50170,6 +50193,7 @@ impl rt::Model for Capacity {
         "std_bw",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -50246,11 +50270,11 @@ impl Capacity {
     }
     /// `PUT /nitro/v2/config/capacity/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v2/config/capacity/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `cc_las_auto_activate` of ADM group `system`.
@@ -50508,11 +50532,11 @@ impl rt::Resource for CcProfile {
 impl CcProfile {
     /// `POST /nitro/v2/config/cc_profile`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 5, 6, 14])
     }
     /// `POST /nitro/v2/config/cc_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 5, 6, 14])
     }
     /// `GET /nitro/v2/config/cc_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -50524,11 +50548,11 @@ impl CcProfile {
     }
     /// `PUT /nitro/v2/config/cc_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 5, 6, 14])
     }
     /// `PUT /nitro/v2/config/cc_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 5, 6, 14])
     }
 }
 /// NITRO config resource `cipher_config` of ADM group `system`.
@@ -50618,7 +50642,7 @@ impl CipherConfig {
     }
     /// `PUT /nitro/v2/config/cipher_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `cipher_group` of ADM group `system`.
@@ -50715,11 +50739,11 @@ impl CipherGroup {
     ///
     /// Mandatory: `cipher_group_name`, `cipher_group_description`, `cipher_name_list_array`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/cipher_group` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `DELETE /nitro/v2/config/cipher_group/{cipher_group_name}`
     pub fn delete(cipher_group_name: &str) -> rt::Request<rt::Outcome> {
@@ -50727,7 +50751,7 @@ impl CipherGroup {
     }
     /// `POST /nitro/v2/config/cipher_group?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/cipher_group/{cipher_group_name}`
     pub fn get(cipher_group_name: &str) -> rt::Request<Vec<Self>> {
@@ -50739,11 +50763,11 @@ impl CipherGroup {
     }
     /// `PUT /nitro/v2/config/cipher_group/{cipher_group_name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/cipher_group/{cipher_group_name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `cipher_suite` of ADM group `system`.
@@ -50893,7 +50917,7 @@ impl rt::Resource for CliPrompt {
 impl CliPrompt {
     /// `PUT /nitro/v2/config/cli_prompt`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `counter_info` of ADM group `system`.
@@ -51317,11 +51341,25 @@ impl rt::Resource for CsvExport {
 impl CsvExport {
     /// `POST /nitro/v2/config/csv_export`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/csv_export` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/csv_export/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -51329,7 +51367,7 @@ impl CsvExport {
     }
     /// `POST /nitro/v2/config/csv_export?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/csv_export`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -51419,7 +51457,7 @@ impl CurrentHostname {
     }
     /// `PUT /nitro/v2/config/current_hostname`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `current_timezone` of ADM group `system`.
@@ -51495,7 +51533,7 @@ impl CurrentTimezone {
     }
     /// `PUT /nitro/v2/config/current_timezone`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `custom_cacert` of ADM group `system`.
@@ -51584,7 +51622,7 @@ impl CustomCacert {
     }
     /// `POST /nitro/v2/upload/custom_cacert?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[0, 1])
     }
 }
 /// NITRO config resource `database_storage_management` of ADM group `system`.
@@ -51707,7 +51745,7 @@ impl DatabaseStorageManagement {
     }
     /// `POST /nitro/v2/config/database_storage_management?action=truncate`
     pub fn truncate(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "truncate")
+        rt::Request::action_only(self, "truncate", &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `database_storage_metrics` of ADM group `system`.
@@ -51928,11 +51966,11 @@ impl rt::Resource for DbCorruptionCheck {
 impl DbCorruptionCheck {
     /// `POST /nitro/v2/config/db_corruption_check`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v2/config/db_corruption_check` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `GET /nitro/v2/config/db_corruption_check/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -52090,6 +52128,7 @@ impl rt::Model for DeviceBackup {
         "use_global_password",
         "wallet_key_encrypted",
     ];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -52166,7 +52205,7 @@ impl DeviceBackup {
     }
     /// `POST /nitro/v2/config/device_backup?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/device_backup`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -52174,19 +52213,19 @@ impl DeviceBackup {
     }
     /// `POST /nitro/v2/config/device_backup?action=devicebackup`
     pub fn devicebackup(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "devicebackup")
+        rt::Request::action_only(self, "devicebackup", &[1, 2, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v2/config/device_backup?action=devicerestore`
     pub fn devicerestore(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "devicerestore")
+        rt::Request::action_only(self, "devicerestore", &[1, 2, 4, 5, 6, 7, 8, 9])
     }
     /// `GET /nitro/v2/download/device_backup/{id}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[1, 2, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v2/upload/device_backup?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[1, 2, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `device_backup_policy` of ADM group `system`.
@@ -52321,13 +52360,13 @@ impl DeviceBackupPolicy {
     }
     /// `PUT /nitro/v2/config/device_backup_policy`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `POST /nitro/v2/config/device_backup_policy?action=do_poll`
     ///
     /// Mandatory: `number_of_backups`, `is_interval_based`.
     pub fn do_poll(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "do_poll")
+        rt::Request::action_only(self, "do_poll", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `device_maintenance_settings` of ADM group `system`.
@@ -52467,11 +52506,15 @@ impl rt::Resource for DeviceMaintenanceSettings {
 impl DeviceMaintenanceSettings {
     /// `POST /nitro/v2/config/device_maintenance_settings`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `POST /nitro/v2/config/device_maintenance_settings` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        )
     }
     /// `DELETE /nitro/v2/config/device_maintenance_settings/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -52479,7 +52522,7 @@ impl DeviceMaintenanceSettings {
     }
     /// `POST /nitro/v2/config/device_maintenance_settings?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/device_maintenance_settings/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -52491,11 +52534,11 @@ impl DeviceMaintenanceSettings {
     }
     /// `PUT /nitro/v2/config/device_maintenance_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
     /// `PUT /nitro/v2/config/device_maintenance_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `device_techsupport` of ADM group `system`.
@@ -52610,6 +52653,7 @@ impl rt::Model for DeviceTechsupport {
         "ts_scope",
         "ts_time",
     ];
+    const SECRETS: &'static [u16] = &[1, 10, 14];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -52704,7 +52748,7 @@ impl DeviceTechsupport {
     }
     /// `POST /nitro/v2/config/device_techsupport?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/device_techsupport`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -52712,15 +52756,27 @@ impl DeviceTechsupport {
     }
     /// `POST /nitro/v2/config/device_techsupport?action=devicetechsupport`
     pub fn devicetechsupport(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "devicetechsupport")
+        rt::Request::action_only(
+            self,
+            "devicetechsupport",
+            &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `GET /nitro/v2/download/device_techsupport/{id}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(
+            self,
+            "download",
+            &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18],
+        )
     }
     /// `POST /nitro/v2/upload/device_techsupport?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(
+            self,
+            "upload",
+            &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18],
+        )
     }
 }
 /// NITRO config resource `device_telemetry_status_summary` of ADM group `system`.
@@ -52919,11 +52975,11 @@ impl DnsDomainEntry {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/dns_domain_entry` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v2/config/dns_domain_entry/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -52931,7 +52987,7 @@ impl DnsDomainEntry {
     }
     /// `POST /nitro/v2/config/dns_domain_entry?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/dns_domain_entry/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -52943,11 +52999,11 @@ impl DnsDomainEntry {
     }
     /// `PUT /nitro/v2/config/dns_domain_entry/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/dns_domain_entry/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `download_telemetry` of ADM group `system`.
@@ -53070,11 +53126,11 @@ impl rt::Resource for DownloadTelemetry {
 impl DownloadTelemetry {
     /// `POST /nitro/v2/config/download_telemetry`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[2, 5, 6])
     }
     /// `POST /nitro/v2/config/download_telemetry` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[2, 5, 6])
     }
     /// `GET /nitro/v2/config/download_telemetry/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -53086,15 +53142,15 @@ impl DownloadTelemetry {
     }
     /// `GET /nitro/v2/download/download_telemetry/{id}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 5, 6])
     }
     /// `GET /nitro/v2/config/download_telemetry/{id}?action=generate`
     pub fn generate(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "generate")
+        rt::Request::action_only(self, "generate", &[2, 5, 6])
     }
     /// `GET /nitro/v2/config/download_telemetry?action=generate_all`
     pub fn generate_all(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "generate_all")
+        rt::Request::action_only(self, "generate_all", &[2, 5, 6])
     }
 }
 /// NITRO config resource `dynamic_tasks` of ADM group `system`.
@@ -53724,15 +53780,27 @@ impl rt::Resource for ExportReport {
 impl ExportReport {
     /// `POST /nitro/v2/config/export_report`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v2/config/export_report` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `GET /nitro/v2/download/export_report/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(
+            self,
+            "download",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
 }
 /// NITRO config resource `export_report_job` of ADM group `system`.
@@ -53902,7 +53970,7 @@ impl ExportReportJob {
     }
     /// `POST /nitro/v2/config/export_report_job?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/export_report_job`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -53910,11 +53978,14 @@ impl ExportReportJob {
     }
     /// `PUT /nitro/v2/config/export_report_job/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     }
     /// `PUT /nitro/v2/config/export_report_job/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
 }
 /// NITRO config resource `external_server` of ADM group `system`.
@@ -54100,7 +54171,7 @@ impl FeatureEnablementControl {
     }
     /// `PUT /nitro/v2/config/feature_enablement_control`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `feature_migration_status` of ADM group `system`.
@@ -54456,11 +54527,19 @@ impl rt::Resource for GeodbUpgrade {
 impl GeodbUpgrade {
     /// `POST /nitro/v2/config/geodb_upgrade`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21],
+        )
     }
     /// `POST /nitro/v2/config/geodb_upgrade` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21],
+        )
     }
     /// `DELETE /nitro/v2/config/geodb_upgrade/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -54468,7 +54547,7 @@ impl GeodbUpgrade {
     }
     /// `POST /nitro/v2/config/geodb_upgrade?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/geodb_upgrade/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -54480,11 +54559,17 @@ impl GeodbUpgrade {
     }
     /// `PUT /nitro/v2/config/geodb_upgrade/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21],
+        )
     }
     /// `PUT /nitro/v2/config/geodb_upgrade/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21],
+        )
     }
 }
 /// NITRO config resource `ha_info` of ADM group `system`.
@@ -54569,11 +54654,11 @@ impl HaInfo {
     ///
     /// Mandatory: `vip`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v2/config/ha_info` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `DELETE /nitro/v2/config/ha_info/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -54581,7 +54666,7 @@ impl HaInfo {
     }
     /// `POST /nitro/v2/config/ha_info?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ha_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -54593,19 +54678,19 @@ impl HaInfo {
     }
     /// `PUT /nitro/v2/config/ha_info/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
     /// `PUT /nitro/v2/config/ha_info/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1])
     }
     /// `POST /nitro/v2/config/ha_info?action=force_failover`
     pub fn force_failover(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "force_failover")
+        rt::Request::action_only(self, "force_failover", &[0, 1])
     }
     /// `POST /nitro/v2/config/ha_info?action=sync_secondary`
     pub fn sync_secondary(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "sync_secondary")
+        rt::Request::action_only(self, "sync_secondary", &[0, 1])
     }
 }
 /// NITRO config resource `instance_filter` of ADM group `system`.
@@ -54686,11 +54771,11 @@ impl rt::Resource for InstanceFilter {
 impl InstanceFilter {
     /// `POST /nitro/v2/config/instance_filter`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1])
     }
     /// `POST /nitro/v2/config/instance_filter` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1])
     }
     /// `DELETE /nitro/v2/config/instance_filter`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -54702,7 +54787,7 @@ impl InstanceFilter {
     }
     /// `PUT /nitro/v2/config/instance_filter`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `ip_block` of ADM group `system`.
@@ -54877,11 +54962,19 @@ impl rt::Resource for IpBlock {
 impl IpBlock {
     /// `POST /nitro/v2/config/ip_block`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/ip_block` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `DELETE /nitro/v2/config/ip_block/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -54889,7 +54982,7 @@ impl IpBlock {
     }
     /// `POST /nitro/v2/config/ip_block?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ip_block/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -54901,11 +54994,17 @@ impl IpBlock {
     }
     /// `PUT /nitro/v2/config/ip_block/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `PUT /nitro/v2/config/ip_block/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
 }
 /// NITRO config resource `jazz_license` of ADM group `system`.
@@ -55045,7 +55144,7 @@ impl JazzLicense {
     }
     /// `POST /nitro/v2/config/jazz_license?action=fetch`
     pub fn fetch(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "fetch")
+        rt::Request::action_only(self, "fetch", &[0, 6, 7, 8, 10, 11, 12])
     }
 }
 /// NITRO config resource `job_schedule` of ADM group `system`.
@@ -55336,11 +55435,25 @@ impl JobSchedule {
     ///
     /// Mandatory: `trigger_type`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 26, 27, 28,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/job_schedule` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 26, 27, 28,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/job_schedule/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -55348,7 +55461,7 @@ impl JobSchedule {
     }
     /// `POST /nitro/v2/config/job_schedule?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/job_schedule/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -55360,11 +55473,23 @@ impl JobSchedule {
     }
     /// `PUT /nitro/v2/config/job_schedule/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 26, 27, 28,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/job_schedule/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 26, 27, 28,
+            ],
+        )
     }
 }
 /// NITRO config resource `las_auto_activate_onprem` of ADM group `system`.
@@ -55638,6 +55763,7 @@ impl rt::Model for LasLicActivate {
         "std_capacity",
         "ver",
     ];
+    const SECRETS: &'static [u16] = &[7];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -56005,6 +56131,7 @@ impl rt::Model for LasLicInit {
         "signeddata",
         "ver",
     ];
+    const SECRETS: &'static [u16] = &[4, 8];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -56647,6 +56774,7 @@ impl rt::Model for LdapServer {
         "type",
         "validate_ldap_server_certs",
     ];
+    const SECRETS: &'static [u16] = &[5];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -56759,11 +56887,25 @@ impl LdapServer {
     ///
     /// Mandatory: `ip_address`, `type`, `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/ldap_server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/ldap_server/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -56771,7 +56913,7 @@ impl LdapServer {
     }
     /// `POST /nitro/v2/config/ldap_server?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ldap_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -56783,11 +56925,23 @@ impl LdapServer {
     }
     /// `PUT /nitro/v2/config/ldap_server/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/ldap_server/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28,
+            ],
+        )
     }
 }
 /// NITRO config resource `lic_darksite` of ADM group `system`.
@@ -56957,6 +57111,7 @@ impl rt::Model for Login {
         "two_factor_authentication_label",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[1, 7, 8, 9, 14];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -57045,11 +57200,19 @@ impl Login {
     ///
     /// Mandatory: `new_password`, `username`, `confirm_new_password`, `password`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/login` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `DELETE /nitro/v2/config/login`
     pub fn delete() -> rt::Request<rt::Outcome> {
@@ -57222,7 +57385,7 @@ impl MailAttachment {
     }
     /// `POST /nitro/v2/config/mail_attachment?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mail_attachment/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -57234,11 +57397,11 @@ impl MailAttachment {
     }
     /// `GET /nitro/v2/download/mail_attachment/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[1, 2])
     }
     /// `POST /nitro/v2/upload/mail_attachment?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[1, 2])
     }
 }
 /// NITRO config resource `mail_profile` of ADM group `system`.
@@ -57387,11 +57550,19 @@ impl MailProfile {
     ///
     /// Mandatory: `profile_name`, `server_name`, `send_to_list`, `to_list`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `POST /nitro/v2/config/mail_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `DELETE /nitro/v2/config/mail_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -57399,7 +57570,7 @@ impl MailProfile {
     }
     /// `POST /nitro/v2/config/mail_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mail_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -57411,11 +57582,11 @@ impl MailProfile {
     }
     /// `PUT /nitro/v2/config/mail_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v2/config/mail_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `managed_app` of ADM group `system`.
@@ -57541,11 +57712,19 @@ impl rt::Resource for ManagedApp {
 impl ManagedApp {
     /// `POST /nitro/v2/config/managed_app`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `POST /nitro/v2/config/managed_app` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `DELETE /nitro/v2/config/managed_app/{app_id}`
     pub fn delete(app_id: &str) -> rt::Request<rt::Outcome> {
@@ -57553,7 +57732,7 @@ impl ManagedApp {
     }
     /// `POST /nitro/v2/config/managed_app?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/managed_app`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -57561,11 +57740,11 @@ impl ManagedApp {
     }
     /// `PUT /nitro/v2/config/managed_app/{app_id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v2/config/managed_app/{app_id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `managed_vserver` of ADM group `system`.
@@ -57733,6 +57912,7 @@ impl rt::Model for MasAgentImage {
         "proxy_server_port",
         "proxy_server_username",
     ];
+    const SECRETS: &'static [u16] = &[9, 11];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -57817,7 +57997,7 @@ impl MasAgentImage {
     }
     /// `POST /nitro/v2/config/mas_agent_image?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mas_agent_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -57829,15 +58009,23 @@ impl MasAgentImage {
     }
     /// `GET /nitro/v2/download/mas_agent_image/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(
+            self,
+            "download",
+            &[0, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v2/config/mas_agent_image?action=generate_k8s_agent_yaml_file`
     pub fn generate_k8s_agent_yaml_file(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "generate_k8s_agent_yaml_file")
+        rt::Request::action_only(
+            self,
+            "generate_k8s_agent_yaml_file",
+            &[0, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13],
+        )
     }
     /// `POST /nitro/v2/upload/mas_agent_image?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[0, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13])
     }
 }
 /// NITRO config resource `mas_agent_version_history` of ADM group `system`.
@@ -58388,11 +58576,25 @@ impl MasLicense {
     }
     /// `PUT /nitro/v2/config/mas_license/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 20, 21, 23, 24, 25,
+                26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 38, 39, 40, 45, 48, 49, 50,
+                51, 52,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/mas_license/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 20, 21, 23, 24, 25,
+                26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 38, 39, 40, 45, 48, 49, 50,
+                51, 52,
+            ],
+        )
     }
 }
 /// NITRO config resource `mas_service_license` of ADM group `system`.
@@ -58565,11 +58767,14 @@ impl MasServiceLicense {
     }
     /// `PUT /nitro/v2/config/mas_service_license/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 3, 4, 6, 7, 8, 9, 13, 14, 15, 16, 17])
     }
     /// `PUT /nitro/v2/config/mas_service_license/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 3, 4, 6, 7, 8, 9, 13, 14, 15, 16, 17],
+        )
     }
 }
 /// NITRO config resource `mas_summary` of ADM group `system`.
@@ -58969,11 +59174,11 @@ impl ModulePurgeSetting {
     }
     /// `PUT /nitro/v2/config/module_purge_setting/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/module_purge_setting/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `mps` of ADM group `system`.
@@ -59159,6 +59364,7 @@ impl rt::Model for Mps {
         "uptime",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[30];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -59305,15 +59511,35 @@ impl Mps {
     }
     /// `PUT /nitro/v2/config/mps`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 19, 20, 21, 26, 27, 28, 29, 30, 31,
+                32, 34, 42,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/mps?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reboot")
+        rt::Request::action_only(
+            self,
+            "reboot",
+            &[
+                3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 19, 20, 21, 26, 27, 28, 29, 30, 31,
+                32, 34, 42,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/mps?action=shutdown`
     pub fn shutdown(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "shutdown")
+        rt::Request::action_only(
+            self,
+            "shutdown",
+            &[
+                3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 19, 20, 21, 26, 27, 28, 29, 30, 31,
+                32, 34, 42,
+            ],
+        )
     }
 }
 /// NITRO config resource `mps_agent` of ADM group `system`.
@@ -59521,6 +59747,7 @@ impl rt::Model for MpsAgent {
         "version",
         "zipcode",
     ];
+    const SECRETS: &'static [u16] = &[30, 31];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -59675,7 +59902,7 @@ impl MpsAgent {
     }
     /// `POST /nitro/v2/config/mps_agent?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mps_agent/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -59687,11 +59914,27 @@ impl MpsAgent {
     }
     /// `POST /nitro/v2/config/mps_agent?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reboot")
+        rt::Request::action_only(
+            self,
+            "reboot",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/mps_agent?action=restart`
     pub fn restart(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "restart")
+        rt::Request::action_only(
+            self,
+            "restart",
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+                39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
+            ],
+        )
     }
 }
 /// NITRO config resource `mps_agent_diag` of ADM group `system`.
@@ -59856,7 +60099,7 @@ impl MpsAgentDiag {
     }
     /// `POST /nitro/v2/config/mps_agent_diag?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mps_agent_diag/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -60222,11 +60465,19 @@ impl rt::Resource for MpsDatacenter {
 impl MpsDatacenter {
     /// `POST /nitro/v2/config/mps_datacenter`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 24, 25],
+        )
     }
     /// `POST /nitro/v2/config/mps_datacenter` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 24, 25],
+        )
     }
     /// `DELETE /nitro/v2/config/mps_datacenter/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -60234,7 +60485,7 @@ impl MpsDatacenter {
     }
     /// `POST /nitro/v2/config/mps_datacenter?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mps_datacenter/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -60246,11 +60497,17 @@ impl MpsDatacenter {
     }
     /// `PUT /nitro/v2/config/mps_datacenter/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 24, 25],
+        )
     }
     /// `PUT /nitro/v2/config/mps_datacenter/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 24, 25],
+        )
     }
 }
 /// NITRO config resource `mps_disk_usage` of ADM group `system`.
@@ -60490,11 +60747,11 @@ impl rt::Resource for MpsFeature {
 impl MpsFeature {
     /// `POST /nitro/v2/config/mps_feature`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/mps_feature` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5])
     }
     /// `DELETE /nitro/v2/config/mps_feature/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -60502,7 +60759,7 @@ impl MpsFeature {
     }
     /// `POST /nitro/v2/config/mps_feature?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mps_feature/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -60514,11 +60771,11 @@ impl MpsFeature {
     }
     /// `PUT /nitro/v2/config/mps_feature/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/mps_feature/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `mps_fingerprint` of ADM group `system`.
@@ -61018,7 +61275,7 @@ impl MpsImage {
     }
     /// `POST /nitro/v2/config/mps_image?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mps_image/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -61030,11 +61287,11 @@ impl MpsImage {
     }
     /// `GET /nitro/v2/download/mps_image/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3])
     }
     /// `POST /nitro/v2/upload/mps_image?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2, 3])
     }
 }
 /// NITRO config resource `mps_mgmt_network_config` of ADM group `system`.
@@ -61131,7 +61388,7 @@ impl MpsMgmtNetworkConfig {
     }
     /// `PUT /nitro/v2/config/mps_mgmt_network_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
 }
 /// NITRO config resource `mps_network_config` of ADM group `system`.
@@ -61264,7 +61521,7 @@ impl MpsNetworkConfig {
     }
     /// `PUT /nitro/v2/config/mps_network_config`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     }
 }
 /// NITRO config resource `mps_ssl_certkey` of ADM group `system`.
@@ -61336,6 +61593,7 @@ impl rt::Model for MpsSslCertkey {
         "valid_to",
         "version",
     ];
+    const SECRETS: &'static [u16] = &[3, 9];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -61420,11 +61678,11 @@ impl MpsSslCertkey {
     ///
     /// Mandatory: `ssl_certificate`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 8, 9])
     }
     /// `POST /nitro/v2/config/mps_ssl_certkey` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 8, 9])
     }
     /// `GET /nitro/v2/config/mps_ssl_certkey`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -61514,7 +61772,7 @@ impl MpsUpgrade {
     ///
     /// Mandatory: `image_name`.
     pub fn upgrade(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upgrade")
+        rt::Request::action_only(self, "upgrade", &[0, 1, 2])
     }
 }
 /// NITRO config resource `mps_user_heatmap` of ADM group `system`.
@@ -61844,11 +62102,25 @@ impl Mpsgroup {
     ///
     /// Mandatory: `name`, `permission`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[
+                0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25,
+            ],
+        )
     }
     /// `POST /nitro/v2/config/mpsgroup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[
+                0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25,
+            ],
+        )
     }
     /// `DELETE /nitro/v2/config/mpsgroup/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -61856,7 +62128,7 @@ impl Mpsgroup {
     }
     /// `POST /nitro/v2/config/mpsgroup?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mpsgroup/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -61868,11 +62140,23 @@ impl Mpsgroup {
     }
     /// `PUT /nitro/v2/config/mpsgroup/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/mpsgroup/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                22, 23, 24, 25,
+            ],
+        )
     }
 }
 /// NITRO config resource `mpsgroup_cp_scope` of ADM group `system`.
@@ -62019,11 +62303,19 @@ impl rt::Resource for MpsgroupCpScope {
 impl MpsgroupCpScope {
     /// `POST /nitro/v2/config/mpsgroup_cp_scope`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `POST /nitro/v2/config/mpsgroup_cp_scope` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        )
     }
     /// `DELETE /nitro/v2/config/mpsgroup_cp_scope/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -62031,7 +62323,7 @@ impl MpsgroupCpScope {
     }
     /// `POST /nitro/v2/config/mpsgroup_cp_scope?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mpsgroup_cp_scope/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -62043,11 +62335,11 @@ impl MpsgroupCpScope {
     }
     /// `PUT /nitro/v2/config/mpsgroup_cp_scope/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
     /// `PUT /nitro/v2/config/mpsgroup_cp_scope/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 }
 /// NITRO config resource `mpssession` of ADM group `system`.
@@ -62185,7 +62477,7 @@ impl Mpssession {
     }
     /// `POST /nitro/v2/config/mpssession?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mpssession/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -62267,6 +62559,7 @@ impl rt::Model for Mpsuser {
         "tenant_id",
         "unlock",
     ];
+    const SECRETS: &'static [u16] = &[7];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -62345,11 +62638,19 @@ impl Mpsuser {
     ///
     /// Mandatory: `password`, `name`, `mpsuser_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `POST /nitro/v2/config/mpsuser` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `DELETE /nitro/v2/config/mpsuser/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -62357,7 +62658,7 @@ impl Mpsuser {
     }
     /// `POST /nitro/v2/config/mpsuser?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/mpsuser/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -62369,11 +62670,11 @@ impl Mpsuser {
     }
     /// `PUT /nitro/v2/config/mpsuser/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
     /// `PUT /nitro/v2/config/mpsuser/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `msp_tenant` of ADM group `system`.
@@ -62597,11 +62898,11 @@ impl NotificationDigestSettings {
     }
     /// `PUT /nitro/v2/config/notification_digest_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])
     }
     /// `PUT /nitro/v2/config/notification_digest_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])
     }
 }
 /// NITRO config resource `notify_service` of ADM group `system`.
@@ -62875,11 +63176,11 @@ impl rt::Resource for NsForLas {
 impl NsForLas {
     /// `POST /nitro/v2/config/ns_for_las`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `POST /nitro/v2/config/ns_for_las` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `DELETE /nitro/v2/config/ns_for_las/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -62887,7 +63188,7 @@ impl NsForLas {
     }
     /// `POST /nitro/v2/config/ns_for_las?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ns_for_las/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -62899,11 +63200,11 @@ impl NsForLas {
     }
     /// `PUT /nitro/v2/config/ns_for_las/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
     /// `PUT /nitro/v2/config/ns_for_las/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
 /// NITRO config resource `ns_lpeid` of ADM group `system`.
@@ -63209,11 +63510,19 @@ impl rt::Resource for NsSecurityAdvisory {
 impl NsSecurityAdvisory {
     /// `POST /nitro/v2/config/ns_security_advisory`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
     /// `POST /nitro/v2/config/ns_security_advisory` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
     /// `GET /nitro/v2/config/ns_security_advisory/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -63225,11 +63534,17 @@ impl NsSecurityAdvisory {
     }
     /// `PUT /nitro/v2/config/ns_security_advisory/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
     /// `PUT /nitro/v2/config/ns_security_advisory/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        )
     }
 }
 /// NITRO config resource `ns_ssl_zerotouch_param` of ADM group `system`.
@@ -63315,6 +63630,7 @@ impl rt::Model for NsSslZerotouchParam {
         "passphrase",
         "public_key",
     ];
+    const SECRETS: &'static [u16] = &[10];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -63391,11 +63707,19 @@ impl rt::Resource for NsSslZerotouchParam {
 impl NsSslZerotouchParam {
     /// `POST /nitro/v2/config/ns_ssl_zerotouch_param`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `POST /nitro/v2/config/ns_ssl_zerotouch_param` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        )
     }
     /// `GET /nitro/v2/config/ns_ssl_zerotouch_param`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -63575,7 +63899,7 @@ impl NtpParam {
     }
     /// `PUT /nitro/v2/config/ntp_param`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `ntp_server` of ADM group `system`.
@@ -63683,11 +64007,11 @@ impl NtpServer {
     ///
     /// Mandatory: `server`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v2/config/ntp_server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `DELETE /nitro/v2/config/ntp_server/{server}`
     pub fn delete(server: &str) -> rt::Request<rt::Outcome> {
@@ -63695,7 +64019,7 @@ impl NtpServer {
     }
     /// `POST /nitro/v2/config/ntp_server?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ntp_server/{server}`
     pub fn get(server: &str) -> rt::Request<Vec<Self>> {
@@ -63707,11 +64031,11 @@ impl NtpServer {
     }
     /// `PUT /nitro/v2/config/ntp_server/{server}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v2/config/ntp_server/{server}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `ntp_sync` of ADM group `system`.
@@ -63787,7 +64111,7 @@ impl NtpSync {
     }
     /// `PUT /nitro/v2/config/ntp_sync`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `onprem_diag` of ADM group `system`.
@@ -63956,11 +64280,19 @@ impl rt::Resource for OnpremDiag {
 impl OnpremDiag {
     /// `POST /nitro/v2/config/onprem_diag`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v2/config/onprem_diag` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        )
     }
     /// `GET /nitro/v2/config/onprem_diag`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -63999,6 +64331,7 @@ pub struct PagerdutyProfile {
 }
 impl rt::Model for PagerdutyProfile {
     const FIELDS: &'static [&'static str] = &["id", "profile_name", "service_key"];
+    const SECRETS: &'static [u16] = &[2];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -64059,11 +64392,11 @@ impl PagerdutyProfile {
     ///
     /// Mandatory: `service_key`, `profile_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/pagerduty_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `DELETE /nitro/v2/config/pagerduty_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -64071,7 +64404,7 @@ impl PagerdutyProfile {
     }
     /// `POST /nitro/v2/config/pagerduty_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/pagerduty_profile`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -64079,11 +64412,11 @@ impl PagerdutyProfile {
     }
     /// `PUT /nitro/v2/config/pagerduty_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/pagerduty_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `password_policy` of ADM group `system`.
@@ -64177,11 +64510,11 @@ impl PasswordPolicy {
     }
     /// `PUT /nitro/v2/config/password_policy/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/password_policy/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `pooled_saas_lac_info` of ADM group `system`.
@@ -64420,6 +64753,7 @@ impl rt::Model for ProxyServer {
         "port",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -64492,11 +64826,11 @@ impl ProxyServer {
     }
     /// `PUT /nitro/v2/config/proxy_server/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/proxy_server/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `prune_policy` of ADM group `system`.
@@ -64597,11 +64931,11 @@ impl PrunePolicy {
     }
     /// `PUT /nitro/v2/config/prune_policy/{policy_name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/prune_policy/{policy_name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `public_ip_block_lookup` of ADM group `system`.
@@ -64818,6 +65152,7 @@ impl rt::Model for RadiusServer {
         "radius_key",
         "vendor_id",
     ];
+    const SECRETS: &'static [u16] = &[18];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -64912,11 +65247,19 @@ impl RadiusServer {
     ///
     /// Mandatory: `name`, `ip_address`, `radius_key`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
     /// `POST /nitro/v2/config/radius_server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
     /// `DELETE /nitro/v2/config/radius_server/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -64924,7 +65267,7 @@ impl RadiusServer {
     }
     /// `POST /nitro/v2/config/radius_server?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/radius_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -64936,11 +65279,17 @@ impl RadiusServer {
     }
     /// `PUT /nitro/v2/config/radius_server/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
     /// `PUT /nitro/v2/config/radius_server/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        )
     }
 }
 /// NITRO config resource `rba_authscope_props` of ADM group `system`.
@@ -65581,11 +65930,11 @@ impl RbaPolicy {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 4, 5, 6])
     }
     /// `POST /nitro/v2/config/rba_policy` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 4, 5, 6])
     }
     /// `DELETE /nitro/v2/config/rba_policy/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -65593,7 +65942,7 @@ impl RbaPolicy {
     }
     /// `POST /nitro/v2/config/rba_policy?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/rba_policy/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -65605,11 +65954,11 @@ impl RbaPolicy {
     }
     /// `PUT /nitro/v2/config/rba_policy/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 4, 5, 6])
     }
     /// `PUT /nitro/v2/config/rba_policy/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 4, 5, 6])
     }
 }
 /// NITRO config resource `rba_role` of ADM group `system`.
@@ -65719,11 +66068,11 @@ impl RbaRole {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/rba_role` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 3, 4, 5])
     }
     /// `DELETE /nitro/v2/config/rba_role/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -65731,7 +66080,7 @@ impl RbaRole {
     }
     /// `POST /nitro/v2/config/rba_role?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/rba_role/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -65743,11 +66092,11 @@ impl RbaRole {
     }
     /// `PUT /nitro/v2/config/rba_role/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/rba_role/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 3, 4, 5])
     }
 }
 /// NITRO config resource `rba_statement` of ADM group `system`.
@@ -66177,6 +66526,7 @@ pub struct RemoteBackup {
 }
 impl rt::Model for RemoteBackup {
     const FIELDS: &'static [&'static str] = &["name", "password", "username"];
+    const SECRETS: &'static [u16] = &[1];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -66235,11 +66585,11 @@ impl rt::Resource for RemoteBackup {
 impl RemoteBackup {
     /// `POST /nitro/v2/config/remote_backup`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/remote_backup` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `GET /nitro/v2/config/remote_backup/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -66422,11 +66772,11 @@ impl rt::Resource for RemoteBackupConfig {
 impl RemoteBackupConfig {
     /// `POST /nitro/v2/config/remote_backup_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[1, 3, 9, 10, 14, 15])
     }
     /// `POST /nitro/v2/config/remote_backup_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[1, 3, 9, 10, 14, 15])
     }
     /// `GET /nitro/v2/config/remote_backup_config/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -66438,7 +66788,7 @@ impl RemoteBackupConfig {
     }
     /// `POST /nitro/v2/config/remote_backup_config?action=sync_secondary`
     pub fn sync_secondary(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "sync_secondary")
+        rt::Request::action_only(self, "sync_secondary", &[1, 3, 9, 10, 14, 15])
     }
 }
 /// NITRO config resource `report_timezone` of ADM group `system`.
@@ -66521,7 +66871,7 @@ impl ReportTimezone {
     }
     /// `PUT /nitro/v2/config/report_timezone`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1])
     }
 }
 /// NITRO config resource `response_header_settings` of ADM group `system`.
@@ -66597,7 +66947,7 @@ impl ResponseHeaderSettings {
     }
     /// `PUT /nitro/v2/config/response_header_settings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `restore` of ADM group `system`.
@@ -66689,6 +67039,7 @@ impl rt::Model for Restore {
         "sbi_file",
         "standard_throughput",
     ];
+    const SECRETS: &'static [u16] = &[4];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -66779,11 +67130,19 @@ impl rt::Resource for Restore {
 impl Restore {
     /// `POST /nitro/v2/config/restore`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[2, 3, 4, 5, 7, 9, 12, 14, 15, 16, 17],
+        )
     }
     /// `POST /nitro/v2/config/restore` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[2, 3, 4, 5, 7, 9, 12, 14, 15, 16, 17],
+        )
     }
     /// `GET /nitro/v2/config/restore`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -66867,6 +67226,7 @@ impl rt::Model for SecretServerDetails {
         "start_server",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[6];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -66947,11 +67307,11 @@ impl SecretServerDetails {
     }
     /// `PUT /nitro/v2/config/secret_server_details/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
     /// `PUT /nitro/v2/config/secret_server_details/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     }
 }
 /// NITRO config resource `sent_mails` of ADM group `system`.
@@ -67141,7 +67501,7 @@ impl SentMails {
     }
     /// `POST /nitro/v2/config/sent_mails?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/sent_mails`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -67283,7 +67643,7 @@ impl SentSms {
     }
     /// `POST /nitro/v2/config/sent_sms?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/sent_sms`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -67568,6 +67928,7 @@ impl rt::Model for ServerNodes {
         "username",
         "vip",
     ];
+    const SECRETS: &'static [u16] = &[9];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -67654,11 +68015,19 @@ impl ServerNodes {
     ///
     /// Mandatory: `password`, `vip`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/server_nodes` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `DELETE /nitro/v2/config/server_nodes/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
@@ -67666,7 +68035,7 @@ impl ServerNodes {
     }
     /// `POST /nitro/v2/config/server_nodes?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/server_nodes/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -67678,11 +68047,17 @@ impl ServerNodes {
     }
     /// `PUT /nitro/v2/config/server_nodes/{name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
     /// `PUT /nitro/v2/config/server_nodes/{name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `service` of ADM group `system`.
@@ -67891,11 +68266,11 @@ impl ServicenowProfile {
     ///
     /// Mandatory: `profile_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v2/config/servicenow_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `DELETE /nitro/v2/config/servicenow_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -67903,7 +68278,7 @@ impl ServicenowProfile {
     }
     /// `POST /nitro/v2/config/servicenow_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/servicenow_profile`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -68271,6 +68646,7 @@ impl rt::Model for SlackProfile {
         "token",
         "webhook_url",
     ];
+    const SECRETS: &'static [u16] = &[7];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -68343,11 +68719,11 @@ impl SlackProfile {
     ///
     /// Mandatory: `profile_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 5, 7, 8])
     }
     /// `POST /nitro/v2/config/slack_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 5, 7, 8])
     }
     /// `DELETE /nitro/v2/config/slack_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -68355,7 +68731,7 @@ impl SlackProfile {
     }
     /// `POST /nitro/v2/config/slack_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/slack_profile`
     pub fn get_all() -> rt::Request<Vec<Self>> {
@@ -68363,11 +68739,11 @@ impl SlackProfile {
     }
     /// `PUT /nitro/v2/config/slack_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 5, 7, 8])
     }
     /// `PUT /nitro/v2/config/slack_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 5, 7, 8])
     }
 }
 /// NITRO config resource `sms_profile` of ADM group `system`.
@@ -68475,11 +68851,11 @@ impl SmsProfile {
     ///
     /// Mandatory: `profile_name`, `server_name`, `to_list`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 4])
     }
     /// `POST /nitro/v2/config/sms_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 4])
     }
     /// `DELETE /nitro/v2/config/sms_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -68487,7 +68863,7 @@ impl SmsProfile {
     }
     /// `POST /nitro/v2/config/sms_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/sms_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -68499,11 +68875,11 @@ impl SmsProfile {
     }
     /// `PUT /nitro/v2/config/sms_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 4])
     }
     /// `PUT /nitro/v2/config/sms_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 4])
     }
 }
 /// NITRO config resource `sms_server` of ADM group `system`.
@@ -68613,6 +68989,7 @@ impl rt::Model for SmsServer {
         "username_key",
         "username_val",
     ];
+    const SECRETS: &'static [u16] = &[7, 8];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -68699,11 +69076,19 @@ impl SmsServer {
     ///
     /// Mandatory: `base_url`, `message_key`, `username_val`, `password_key`, `server_name`, `to_key`, `type`, `password_val`, `username_key`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15],
+        )
     }
     /// `POST /nitro/v2/config/sms_server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15],
+        )
     }
     /// `DELETE /nitro/v2/config/sms_server/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -68711,7 +69096,7 @@ impl SmsServer {
     }
     /// `POST /nitro/v2/config/sms_server?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/sms_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -68723,11 +69108,17 @@ impl SmsServer {
     }
     /// `PUT /nitro/v2/config/sms_server/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15],
+        )
     }
     /// `PUT /nitro/v2/config/sms_server/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15],
+        )
     }
 }
 /// NITRO config resource `smtp_server` of ADM group `system`.
@@ -68781,6 +69172,7 @@ impl rt::Model for SmtpServer {
         "tenant_id",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -68853,11 +69245,11 @@ impl SmtpServer {
     ///
     /// Mandatory: `server_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 8])
     }
     /// `POST /nitro/v2/config/smtp_server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 8])
     }
     /// `DELETE /nitro/v2/config/smtp_server/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -68865,7 +69257,7 @@ impl SmtpServer {
     }
     /// `POST /nitro/v2/config/smtp_server?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/smtp_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -68877,11 +69269,11 @@ impl SmtpServer {
     }
     /// `PUT /nitro/v2/config/smtp_server/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6, 8])
     }
     /// `PUT /nitro/v2/config/smtp_server/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6, 8])
     }
 }
 /// NITRO config resource `snmp_alarm_config` of ADM group `system`.
@@ -69015,11 +69407,11 @@ impl SnmpAlarmConfig {
     }
     /// `PUT /nitro/v2/config/snmp_alarm_config/{name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v2/config/snmp_alarm_config/{name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `snmp_info` of ADM group `system`.
@@ -69097,7 +69489,7 @@ impl SnmpInfo {
     }
     /// `PUT /nitro/v2/config/snmp_info`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `snmp_manager` of ADM group `system`.
@@ -69187,11 +69579,11 @@ impl SnmpManager {
     ///
     /// Mandatory: `ip_address`, `community`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/snmp_manager` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `DELETE /nitro/v2/config/snmp_manager/{ip_address}`
     pub fn delete(ip_address: &str) -> rt::Request<rt::Outcome> {
@@ -69199,7 +69591,7 @@ impl SnmpManager {
     }
     /// `POST /nitro/v2/config/snmp_manager?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/snmp_manager/{ip_address}`
     pub fn get(ip_address: &str) -> rt::Request<Vec<Self>> {
@@ -69211,11 +69603,11 @@ impl SnmpManager {
     }
     /// `PUT /nitro/v2/config/snmp_manager/{ip_address}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/snmp_manager/{ip_address}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `snmp_mib` of ADM group `system`.
@@ -69321,11 +69713,11 @@ impl SnmpMib {
     }
     /// `PUT /nitro/v2/config/snmp_mib/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/snmp_mib/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `snmp_trap` of ADM group `system`.
@@ -69431,11 +69823,11 @@ impl SnmpTrap {
     ///
     /// Mandatory: `dest_server`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `POST /nitro/v2/config/snmp_trap` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4])
     }
     /// `DELETE /nitro/v2/config/snmp_trap/{dest_server}`
     pub fn delete(dest_server: &str) -> rt::Request<rt::Outcome> {
@@ -69443,7 +69835,7 @@ impl SnmpTrap {
     }
     /// `POST /nitro/v2/config/snmp_trap?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/snmp_trap/{dest_server}`
     pub fn get(dest_server: &str) -> rt::Request<Vec<Self>> {
@@ -69455,11 +69847,11 @@ impl SnmpTrap {
     }
     /// `PUT /nitro/v2/config/snmp_trap/{dest_server}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/snmp_trap/{dest_server}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `snmp_user` of ADM group `system`.
@@ -69509,6 +69901,7 @@ impl rt::Model for SnmpUser {
         "security_level",
         "view_name",
     ];
+    const SECRETS: &'static [u16] = &[0, 3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -69577,11 +69970,11 @@ impl SnmpUser {
     ///
     /// Mandatory: `security_level`, `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `POST /nitro/v2/config/snmp_user` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `DELETE /nitro/v2/config/snmp_user/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
@@ -69589,7 +69982,7 @@ impl SnmpUser {
     }
     /// `POST /nitro/v2/config/snmp_user?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/snmp_user/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -69601,11 +69994,11 @@ impl SnmpUser {
     }
     /// `PUT /nitro/v2/config/snmp_user/{name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 5, 6])
     }
     /// `PUT /nitro/v2/config/snmp_user/{name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 5, 6])
     }
 }
 /// NITRO config resource `snmp_view` of ADM group `system`.
@@ -69693,11 +70086,11 @@ impl SnmpView {
     ///
     /// Mandatory: `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/snmp_view` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
     /// `DELETE /nitro/v2/config/snmp_view/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
@@ -69705,7 +70098,7 @@ impl SnmpView {
     }
     /// `POST /nitro/v2/config/snmp_view?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/snmp_view/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -69717,11 +70110,11 @@ impl SnmpView {
     }
     /// `PUT /nitro/v2/config/snmp_view/{name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/snmp_view/{name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `ssl_cert` of ADM group `system`.
@@ -69825,7 +70218,7 @@ impl SslCert {
     }
     /// `POST /nitro/v2/config/ssl_cert?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ssl_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -69837,11 +70230,11 @@ impl SslCert {
     }
     /// `GET /nitro/v2/download/ssl_cert/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3])
     }
     /// `POST /nitro/v2/upload/ssl_cert?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2, 3])
     }
 }
 /// NITRO config resource `ssl_key` of ADM group `system`.
@@ -69945,7 +70338,7 @@ impl SslKey {
     }
     /// `POST /nitro/v2/config/ssl_key?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/ssl_key/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -69957,11 +70350,11 @@ impl SslKey {
     }
     /// `GET /nitro/v2/download/ssl_key/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3])
     }
     /// `POST /nitro/v2/upload/ssl_key?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2, 3])
     }
 }
 /// NITRO config resource `ssl_settings` of ADM group `system`.
@@ -70059,7 +70452,7 @@ impl SslSettings {
     }
     /// `PUT /nitro/v2/config/ssl_settings`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `start_flexera_migration` of ADM group `system`.
@@ -70279,11 +70672,11 @@ impl rt::Resource for StaticRoute {
 impl StaticRoute {
     /// `POST /nitro/v2/config/static_route`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/static_route` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `DELETE /nitro/v2/config/static_route/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -70291,7 +70684,7 @@ impl StaticRoute {
     }
     /// `POST /nitro/v2/config/static_route?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/static_route/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -70606,11 +70999,11 @@ impl SyslogParams {
     }
     /// `PUT /nitro/v2/config/syslog_params/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2])
     }
     /// `PUT /nitro/v2/config/syslog_params/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2])
     }
 }
 /// NITRO config resource `syslog_persistant_stat_info` of ADM group `system`.
@@ -70698,7 +71091,7 @@ impl SyslogPersistantStatInfo {
     }
     /// `POST /nitro/v2/config/syslog_persistant_stat_info?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/syslog_persistant_stat_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -70808,11 +71201,11 @@ impl SyslogPurgeSetting {
     }
     /// `PUT /nitro/v2/config/syslog_purge_setting/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4])
     }
     /// `PUT /nitro/v2/config/syslog_purge_setting/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4])
     }
 }
 /// NITRO config resource `syslog_purge_setting_details` of ADM group `system`.
@@ -71065,11 +71458,19 @@ impl SyslogServer {
     ///
     /// Mandatory: `ip_address`, `port`, `name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12],
+        )
     }
     /// `POST /nitro/v2/config/syslog_server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12],
+        )
     }
     /// `DELETE /nitro/v2/config/syslog_server/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
@@ -71077,7 +71478,7 @@ impl SyslogServer {
     }
     /// `POST /nitro/v2/config/syslog_server?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/syslog_server/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
@@ -71089,11 +71490,11 @@ impl SyslogServer {
     }
     /// `PUT /nitro/v2/config/syslog_server/{name}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12])
     }
     /// `PUT /nitro/v2/config/syslog_server/{name}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12])
     }
 }
 /// NITRO config resource `system_settings` of ADM group `system`.
@@ -71312,11 +71713,23 @@ impl SystemSettings {
     }
     /// `PUT /nitro/v2/config/system_settings/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21,
+                22, 23,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/system_settings/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21,
+                22, 23,
+            ],
+        )
     }
 }
 /// NITRO config resource `system_threshold` of ADM group `system`.
@@ -71522,11 +71935,23 @@ impl SystemThreshold {
     }
     /// `PUT /nitro/v2/config/system_threshold/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21,
+            ],
+        )
     }
     /// `PUT /nitro/v2/config/system_threshold/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                21,
+            ],
+        )
     }
 }
 /// NITRO config resource `tacacs_server` of ADM group `system`.
@@ -71590,6 +72015,7 @@ impl rt::Model for TacacsServer {
         "port",
         "tacacs_key",
     ];
+    const SECRETS: &'static [u16] = &[8];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -71662,11 +72088,11 @@ impl TacacsServer {
     ///
     /// Mandatory: `name`, `tacacs_key`, `ip_address`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `POST /nitro/v2/config/tacacs_server` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `DELETE /nitro/v2/config/tacacs_server/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -71674,7 +72100,7 @@ impl TacacsServer {
     }
     /// `POST /nitro/v2/config/tacacs_server?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/tacacs_server/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -71686,11 +72112,11 @@ impl TacacsServer {
     }
     /// `PUT /nitro/v2/config/tacacs_server/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 2, 3, 4, 5, 6, 7, 8])
     }
     /// `PUT /nitro/v2/config/tacacs_server/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 2, 3, 4, 5, 6, 7, 8])
     }
 }
 /// NITRO config resource `task_command_log` of ADM group `system`.
@@ -72124,7 +72550,7 @@ impl Techsupport {
     }
     /// `POST /nitro/v2/config/techsupport?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/techsupport/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -72136,13 +72562,13 @@ impl Techsupport {
     }
     /// `GET /nitro/v2/download/techsupport/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2, 3, 5])
     }
     /// `POST /nitro/v2/config/techsupport?action=start`
     ///
     /// Mandatory: `mode`, `file_location_path`, `file_name`.
     pub fn start(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "start")
+        rt::Request::action_only(self, "start", &[2, 3, 5])
     }
 }
 /// NITRO config resource `telemetry_error_code_mapping` of ADM group `system`.
@@ -72513,11 +72939,11 @@ impl TelemetryInfo {
     }
     /// `PUT /nitro/v2/config/telemetry_info/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 6, 7])
     }
     /// `PUT /nitro/v2/config/telemetry_info/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 6, 7])
     }
 }
 /// NITRO config resource `telemetry_send_status` of ADM group `system`.
@@ -72718,6 +73144,7 @@ impl rt::Model for Tenant {
         "tenant_user_name",
         "user_name",
     ];
+    const SECRETS: &'static [u16] = &[10, 11];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -72806,11 +73233,19 @@ impl Tenant {
     ///
     /// Mandatory: `parent_id`, `password`, `user_name`, `tenant_user_name`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(
+            self,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `POST /nitro/v2/config/tenant` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(
+            items,
+            rt::Method::Post,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `DELETE /nitro/v2/config/tenant/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -72818,7 +73253,7 @@ impl Tenant {
     }
     /// `POST /nitro/v2/config/tenant?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/tenant/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -72830,11 +73265,17 @@ impl Tenant {
     }
     /// `PUT /nitro/v2/config/tenant/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
     /// `PUT /nitro/v2/config/tenant/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(
+            items,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        )
     }
 }
 /// NITRO config resource `tenant_auth_server` of ADM group `system`.
@@ -73573,11 +74014,11 @@ impl rt::Resource for TenantSystemInfo {
 impl TenantSystemInfo {
     /// `POST /nitro/v2/config/tenant_system_info`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 6])
     }
     /// `POST /nitro/v2/config/tenant_system_info` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3, 4, 6])
     }
     /// `GET /nitro/v2/config/tenant_system_info/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -73589,11 +74030,11 @@ impl TenantSystemInfo {
     }
     /// `PUT /nitro/v2/config/tenant_system_info/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3, 4, 6])
     }
     /// `PUT /nitro/v2/config/tenant_system_info/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3, 4, 6])
     }
 }
 /// NITRO config resource `tenant_system_resource` of ADM group `system`.
@@ -73890,11 +74331,11 @@ impl rt::Resource for TestMail {
 impl TestMail {
     /// `POST /nitro/v2/config/test_mail`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2])
     }
     /// `POST /nitro/v2/config/test_mail` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2])
     }
 }
 /// NITRO config resource `timezone_enum` of ADM group `system`.
@@ -74059,6 +74500,7 @@ impl rt::Model for TlmyInsights {
         "time_stamp",
         "token",
     ];
+    const SECRETS: &'static [u16] = &[14];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -74227,6 +74669,7 @@ impl rt::Model for TlmyInsightsOnprem {
         "tlmy_package_version",
         "token",
     ];
+    const SECRETS: &'static [u16] = &[14];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -74581,11 +75024,11 @@ impl TrapForwardProfile {
     ///
     /// Mandatory: `profile_name`, `trap_destination_port`, `trap_destination`, `trap_community`.
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 3, 4, 5])
     }
     /// `POST /nitro/v2/config/trap_forward_profile` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 3, 4, 5])
     }
     /// `DELETE /nitro/v2/config/trap_forward_profile/{id}`
     pub fn delete(id: &str) -> rt::Request<rt::Outcome> {
@@ -74593,7 +75036,7 @@ impl TrapForwardProfile {
     }
     /// `POST /nitro/v2/config/trap_forward_profile?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/trap_forward_profile/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
@@ -74605,11 +75048,11 @@ impl TrapForwardProfile {
     }
     /// `PUT /nitro/v2/config/trap_forward_profile/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 3, 4, 5])
     }
     /// `PUT /nitro/v2/config/trap_forward_profile/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 3, 4, 5])
     }
 }
 /// NITRO config resource `trigger_detail` of ADM group `system`.
@@ -74775,6 +75218,7 @@ impl rt::Model for TrustPreauthtoken {
         "service_name",
         "token",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -75013,15 +75457,23 @@ impl UberDashboardSummary {
     }
     /// `POST /nitro/v2/config/uber_dashboard_summary?action=acknowledged`
     pub fn acknowledged(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "acknowledged")
+        rt::Request::action_only(
+            self,
+            "acknowledged",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13],
+        )
     }
     /// `POST /nitro/v2/config/uber_dashboard_summary?action=completed`
     pub fn completed(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "completed")
+        rt::Request::action_only(
+            self,
+            "completed",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13],
+        )
     }
     /// `POST /nitro/v2/config/uber_dashboard_summary?action=guided`
     pub fn guided(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "guided")
+        rt::Request::action_only(self, "guided", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13])
     }
 }
 /// NITRO config resource `ui_profile` of ADM group `system`.
@@ -75249,6 +75701,7 @@ impl rt::Model for UiProfile {
         "uptime",
         "username",
     ];
+    const SECRETS: &'static [u16] = &[28];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -75389,15 +75842,26 @@ impl UiProfile {
     }
     /// `PUT /nitro/v2/config/ui_profile`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(
+            self,
+            &[0, 4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 23, 24, 25, 26, 27, 28, 29, 30, 39],
+        )
     }
     /// `POST /nitro/v2/config/ui_profile?action=reboot`
     pub fn reboot(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "reboot")
+        rt::Request::action_only(
+            self,
+            "reboot",
+            &[0, 4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 23, 24, 25, 26, 27, 28, 29, 30, 39],
+        )
     }
     /// `POST /nitro/v2/config/ui_profile?action=shutdown`
     pub fn shutdown(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "shutdown")
+        rt::Request::action_only(
+            self,
+            "shutdown",
+            &[0, 4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 23, 24, 25, 26, 27, 28, 29, 30, 39],
+        )
     }
 }
 /// NITRO config resource `user_lockout_policy` of ADM group `system`.
@@ -75498,11 +75962,11 @@ impl UserLockoutPolicy {
     }
     /// `PUT /nitro/v2/config/user_lockout_policy/{id}`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0, 1, 2, 3])
     }
     /// `PUT /nitro/v2/config/user_lockout_policy/{id}` with a list of objects (bulk update).
     pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::update_bulk(items)
+        rt::Request::update_bulk_only(items, &[0, 1, 2, 3])
     }
 }
 /// NITRO config resource `vserver_metrics_config` of ADM group `system`.
@@ -75600,10 +76064,10 @@ impl rt::Resource for VserverMetricsConfig {
 impl VserverMetricsConfig {
     /// `POST /nitro/v2/config/vserver_metrics_config`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::add(self, rt::Method::Post)
+        rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
     }
     /// `POST /nitro/v2/config/vserver_metrics_config` with a list of objects (bulk add).
     pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::add_bulk(items, rt::Method::Post)
+        rt::Request::add_bulk_only(items, rt::Method::Post, &[0, 1, 2, 3])
     }
 }

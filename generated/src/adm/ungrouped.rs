@@ -109,6 +109,7 @@ impl rt::Model for DbCert {
         "valid_to",
         "version",
     ];
+    const SECRETS: &'static [u16] = &[3];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
@@ -353,7 +354,7 @@ impl DbCipherSuites {
     }
     /// `PUT /nitro/v2/config/db_cipher_suites`
     pub fn update(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::update(self)
+        rt::Request::update_only(self, &[0])
     }
 }
 /// NITRO config resource `db_root_cert` of ADM group (empty string).
@@ -457,7 +458,7 @@ impl DbRootCert {
     }
     /// `POST /nitro/v2/config/db_root_cert?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/db_root_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -469,11 +470,11 @@ impl DbRootCert {
     }
     /// `GET /nitro/v2/download/db_root_cert/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2])
     }
     /// `POST /nitro/v2/upload/db_root_cert?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2])
     }
 }
 /// NITRO config resource `db_server_cert` of ADM group (empty string).
@@ -577,7 +578,7 @@ impl DbServerCert {
     }
     /// `POST /nitro/v2/config/db_server_cert?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/db_server_cert/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -589,11 +590,11 @@ impl DbServerCert {
     }
     /// `GET /nitro/v2/download/db_server_cert/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2])
     }
     /// `POST /nitro/v2/upload/db_server_cert?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2])
     }
 }
 /// NITRO config resource `db_server_key` of ADM group (empty string).
@@ -697,7 +698,7 @@ impl DbServerKey {
     }
     /// `POST /nitro/v2/config/db_server_key?action=delete` with a list of objects (bulk delete).
     pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> {
-        rt::Request::delete_bulk(items)
+        rt::Request::delete_bulk_args(items, &[])
     }
     /// `GET /nitro/v2/config/db_server_key/{file_name}`
     pub fn get(file_name: &str) -> rt::Request<Vec<Self>> {
@@ -709,11 +710,11 @@ impl DbServerKey {
     }
     /// `GET /nitro/v2/download/db_server_key/{file_name}?action=download`
     pub fn download(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "download")
+        rt::Request::action_only(self, "download", &[2])
     }
     /// `POST /nitro/v2/upload/db_server_key?action=upload`
     pub fn upload(&self) -> rt::Request<rt::Outcome> {
-        rt::Request::action(self, "upload")
+        rt::Request::action_only(self, "upload", &[2])
     }
 }
 /// NITRO config resource `ns_health_monitor` of ADM group (empty string).

@@ -398,6 +398,9 @@ impl Client {
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut request = self.inner.http.request(method, url).header(ACCEPT, "application/json");
+        for (name, value) in &parts.headers {
+            request = request.header(*name, value.as_str());
+        }
         if let Auth::Headers { username, password } = &self.inner.auth {
             request = request
                 .header("X-NITRO-USER", sensitive(username, "user name")?)

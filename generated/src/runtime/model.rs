@@ -61,6 +61,11 @@ pub trait Model: Default + 'static {
     /// mean "unset".
     const NULLABLE: &'static [&'static str] = &[];
 
+    /// Indexes into [`Model::FIELDS`] of the fields that hold secrets
+    /// (passwords, keys, tokens), ascending: `Debug` prints them as
+    /// `<redacted>`.
+    const SECRETS: &'static [u16] = &[];
+
     fn field(&self, index: usize) -> FieldRef<'_>;
     fn field_mut(&mut self, index: usize) -> FieldMut<'_>;
     fn unknown_fields(&self) -> &UnknownFields;
@@ -72,6 +77,7 @@ pub trait Model: Default + 'static {
 pub trait DynModel {
     fn wire_fields(&self) -> &'static [&'static str];
     fn nullable_fields(&self) -> &'static [&'static str];
+    fn secret_fields(&self) -> &'static [u16];
     fn dyn_field(&self, index: usize) -> FieldRef<'_>;
     fn dyn_field_mut(&mut self, index: usize) -> FieldMut<'_>;
     fn dyn_unknown_fields(&self) -> &UnknownFields;
@@ -93,6 +99,9 @@ impl<M: Model> DynModel for M {
     }
     fn nullable_fields(&self) -> &'static [&'static str] {
         M::NULLABLE
+    }
+    fn secret_fields(&self) -> &'static [u16] {
+        M::SECRETS
     }
     fn dyn_field(&self, index: usize) -> FieldRef<'_> {
         self.field(index)
@@ -445,6 +454,33 @@ fn encode_field<M: SerializeMap>(map: &mut M, name: &str, field: FieldRef<'_>) -
     }
 }
 
+/// Encodes only the documented fields of `model` whose indexes are listed
+/// in `only` (indexes into `FIELDS`, ascending), and no unknown field: the
+/// body of an operation that takes just those keys.
+pub fn serialize_only<S: Serializer>(model: &dyn DynModel, only: &[u16], serializer: S) -> Result<S::Ok, S::Error> {
+    let fields = model.wire_fields();
+    let mut map = serializer.serialize_map(None)?;
+    for &index in only {
+        let index = usize::from(index);
+        if let Some(name) = fields.get(index) {
+            let field = model.dyn_field(index);
+            if field_is_set(field) {
+                encode_field(&mut map, name, field)?;
+            }
+        }
+    }
+    map.end()
+}
+
+/// Serialises a `&dyn DynModel` with [`serialize_only`].
+pub struct OnlyRef<'a>(pub &'a dyn DynModel, pub &'a [u16]);
+
+impl serde::Serialize for OnlyRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_only(self.0, self.1, serializer)
+    }
+}
+
 /// Whether a field holds a value (`Some`).
 #[inline]
 pub fn field_is_set(field: FieldRef<'_>) -> bool {
@@ -529,13 +565,19 @@ impl serde::Serialize for ListRef<'_> {
 /// crate's check time). Prints the type name, the documented fields that
 /// are set (by wire name, in `FIELDS` order), the unknown fields when
 /// there are any, and `..` when some fields are unset. Enum values print
-/// as their wire spelling.
+/// as their wire spelling; the fields of [`Model::SECRETS`] print as
+/// `<redacted>`.
 pub fn debug_model(model: &dyn DynModel, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let fields = model.wire_fields();
+    let secrets = model.secret_fields();
     let mut out = f.debug_struct(model.type_name());
     let mut set = 0;
     model.for_each_set(&mut |index, field| {
-        out.field(fields[index], &FieldDebug(field));
+        if u16::try_from(index).is_ok_and(|index| secrets.contains(&index)) {
+            out.field(fields[index], &Redacted);
+        } else {
+            out.field(fields[index], &FieldDebug(field));
+        }
         set += 1;
         ControlFlow::Continue(())
     });
@@ -548,6 +590,15 @@ pub fn debug_model(model: &dyn DynModel, f: &mut fmt::Formatter<'_>) -> fmt::Res
         out.finish_non_exhaustive()
     } else {
         out.finish()
+    }
+}
+
+/// A secret field's value in `Debug`.
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
     }
 }
 

@@ -26,7 +26,7 @@
 //! without its query or userinfo, where credentials may travel.
 
 use crate::runtime::secret::Secret;
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -41,6 +41,17 @@ pub const NEXTGEN_BASE_PATH: &str = "/mgmt/api/nextgen/v1";
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "sessionid";
+
+/// `.` or `..` as written or after one or two percent-decodings (`%2e`,
+/// `.%2E`, `%252e`): a path segment that URL normalisation (ours, a
+/// proxy's, the server's) would resolve away. Path parameters and NITRO
+/// keys that are such a segment are refused before sending.
+pub fn is_dot_segment(text: &str) -> bool {
+    let dots = |text: &str| text == "." || text == "..";
+    let once = percent_decode_str(text).decode_utf8_lossy();
+    let twice = percent_decode_str(&once).decode_utf8_lossy();
+    dots(text) || dots(&once) || dots(&twice)
+}
 
 /// Characters escaped in one path segment: controls, space, the URL
 /// delimiters and `%` itself.
@@ -405,6 +416,12 @@ impl<T> Request<T> {
         let text = values.join(",");
         if text.is_empty() {
             self.problem.get_or_insert_with(|| format!("path parameter `{name}` is empty"));
+        }
+        // `.` and `..` (in any spelling a decoder would turn into them)
+        // would be resolved away as dot segments: the request would reach
+        // the collection or its parent instead of the item.
+        if is_dot_segment(&text) {
+            self.problem.get_or_insert_with(|| format!("path parameter `{name}` value {text:?} would be read as a `.` or `..` path segment"));
         }
         let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
         self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
@@ -1251,6 +1268,18 @@ mod tests {
         assert_eq!(request.path_text(), "/applications/a%20b%2Fc/servers/10.0.0.1");
         let empty: Request<()> = Request::empty(Method::Get, "/applications/{application-name}").path("application-name", "");
         assert!(empty.problem.is_some());
+    }
+
+    #[test]
+    fn path_parameters_that_are_dot_segments_are_refused() {
+        // `delete_group_role("..", "admin")` must not become `DELETE .../roles/admin`.
+        for value in ["..", ".", "%2e%2E", ".%2e", "%252e"] {
+            let request: Request<()> =
+                Request::empty(Method::Delete, "/groups/{group}/roles/{role}").path("group", value).path("role", "admin");
+            assert!(request.problem.as_deref().is_some_and(|p| p.contains("`.` or `..`")), "{value}");
+        }
+        let fine: Request<()> = Request::empty(Method::Get, "/groups/{group}").path("group", "a..b");
+        assert!(fine.problem.is_none());
     }
 
     #[test]

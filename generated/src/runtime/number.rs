@@ -104,10 +104,17 @@ impl serde::Serialize for Number {
         match *self {
             Number::Int(v) => serializer.serialize_i64(v),
             Number::UInt(v) => serializer.serialize_u64(v),
+            // A whole value goes out as an integer (`20`, not `20.0`):
+            // most NITRO numbers are counts, ports and timeouts, and an
+            // appliance may refuse `20.0` where it takes `20`.
+            Number::Float(v) if v.fract() == 0.0 && v.abs() <= MAX_EXACT => serializer.serialize_i64(v as i64),
             Number::Float(v) => serializer.serialize_f64(v),
         }
     }
 }
+
+/// 2^53: every whole `f64` up to this is exact as an `i64`.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
 /// Accepts a JSON number or a numeric string.
 impl<'de> serde::Deserialize<'de> for Number {

@@ -3,6 +3,7 @@
 //! ([`Request`]), which a [`crate::Client`] sends.
 
 use crate::runtime::model::{self, DynModel, Model};
+use crate::runtime::nextgen::is_dot_segment;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{Map, Value};
 use std::marker::PhantomData;
@@ -133,6 +134,8 @@ pub(crate) struct Parts {
     /// Wire name of the resource: the payload and answer key.
     pub(crate) resource: &'static str,
     pub(crate) problem: Option<String>,
+    /// Request headers besides the client's own (`X-NITRO-ONERROR`).
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 impl Method {
@@ -220,14 +223,35 @@ fn encode_pairs(pairs: &[(String, String)]) -> String {
 /// other byte, `/ # ? % : @ = , + &` and space included, is encoded.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// Percent-encodes one path segment or query value.
+/// Percent-encodes one query value (`args=`, `filter=` parts, options):
+/// once, as the vendor's SDKs encode query arguments.
 pub fn encode_component(text: &str) -> String {
-    // `.` and `..` as a whole segment would be resolved away by URL
-    // normalisation, so their dots are encoded too.
-    if text == "." || text == ".." {
-        return text.replace('.', "%2E");
-    }
     utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// Encodes a key value as the one path segment that names it, or says why
+/// it cannot be sent.
+///
+/// The appliance decodes a NITRO path segment twice (its web server, then
+/// NITRO), and the vendor's own clients encode names twice for it (see
+/// `docs/name-encoding.md`): so does this, every byte but the unreserved
+/// ones, space as `%20` (never `+`). A name made only of letters, digits
+/// and `-_.~` is sent as it is.
+///
+/// Refused: the empty key, and every key that is `.` or `..` as written or
+/// after one or two percent-decodings (`%2e`, `.%2E`, `%252e%252e`): URL
+/// normalisation, on our side or on a proxy's or the appliance's, would
+/// resolve such a segment away and the request would name the collection
+/// or its parent instead of one object.
+pub fn encode_path_key(key: &str) -> Result<String, String> {
+    if key.is_empty() {
+        return Err("the key value is empty".to_string());
+    }
+    if is_dot_segment(key) {
+        return Err(format!("key value {key:?} would be read as a `.` or `..` path segment"));
+    }
+    let once = utf8_percent_encode(key, COMPONENT).to_string();
+    Ok(utf8_percent_encode(&once, COMPONENT).to_string())
 }
 
 /// The resource constants, gathered so that the work of the constructors
@@ -249,8 +273,17 @@ impl Target {
         format!("{}/{}/{}", self.api.base_path(), self.kind.segment(), self.name)
     }
 
-    fn item_path(self, key: &str) -> String {
-        format!("{}/{}", self.collection_path(), encode_component(key))
+    /// The path of the object named `key`; a key that cannot name one
+    /// object makes the request's problem (the collection path is kept,
+    /// never sent).
+    fn item_path(self, key: &str, operation: &str, parts: &mut Parts) -> String {
+        match encode_path_key(key) {
+            Ok(segment) => format!("{}/{segment}", self.collection_path()),
+            Err(why) => {
+                parts.problem.get_or_insert_with(|| format!("{operation} of {}: {why}", self.name));
+                self.collection_path()
+            }
+        }
     }
 
     fn parts(self, method: Method, path: String) -> Parts {
@@ -273,7 +306,7 @@ impl Target {
             return self.collection_path();
         };
         match key_text(obj, primary) {
-            Some(key) => self.item_path(&key),
+            Some(key) => self.item_path(&key, operation, parts),
             None => {
                 parts.problem = Some(format!("{operation} of {}: key property {primary} is not set", self.name));
                 self.collection_path()
@@ -311,15 +344,36 @@ impl serde::Serialize for Models<'_> {
     }
 }
 
-fn with_body(target: Target, method: Method, obj: &dyn DynModel) -> Parts {
+/// Which keys of a model a write sends.
+#[derive(Clone, Copy)]
+enum Sent {
+    /// Every set field and every unknown field (raw requests).
+    All,
+    /// The listed fields (indexes into `FIELDS`, ascending) that are set.
+    Only(&'static [u16]),
+}
+
+/// The objects of a bulk request, as a JSON array.
+struct OnlyModels<'a>(&'a [&'a dyn DynModel], &'static [u16]);
+
+impl serde::Serialize for OnlyModels<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|model| model::OnlyRef(*model, self.1)))
+    }
+}
+
+fn with_body(target: Target, method: Method, obj: &dyn DynModel, sent: Sent) -> Parts {
     let mut parts = target.parts(method, target.collection_path());
-    target.payload(&model::DynRef(obj), &mut parts);
+    match sent {
+        Sent::All => target.payload(&model::DynRef(obj), &mut parts),
+        Sent::Only(fields) => target.payload(&model::OnlyRef(obj, fields), &mut parts),
+    }
     parts
 }
 
 /// `update`: the object is named by its primary key, which must be set.
-fn update_parts(target: Target, obj: &dyn DynModel) -> Parts {
-    let mut parts = with_body(target, Method::Put, obj);
+fn update_parts(target: Target, obj: &dyn DynModel, sent: Sent) -> Parts {
+    let mut parts = with_body(target, Method::Put, obj, sent);
     if let Some(primary) = target.keys.first() {
         if key_text(obj, primary).is_none() {
             parts.problem = Some(format!("update of {}: key property {primary} is not set", target.name));
@@ -328,12 +382,15 @@ fn update_parts(target: Target, obj: &dyn DynModel) -> Parts {
     parts
 }
 
-fn bulk(target: Target, method: Method, objs: Vec<&dyn DynModel>) -> Parts {
+fn bulk(target: Target, method: Method, objs: Vec<&dyn DynModel>, sent: Sent) -> Parts {
     let mut parts = target.parts(method, target.collection_path());
     if objs.is_empty() {
         parts.problem = Some(format!("bulk request for {} with no items", target.name));
     }
-    target.payload(&Models(&objs), &mut parts);
+    match sent {
+        Sent::All => target.payload(&Models(&objs), &mut parts),
+        Sent::Only(fields) => target.payload(&OnlyModels(&objs, fields), &mut parts),
+    }
     parts
 }
 
@@ -363,29 +420,78 @@ fn unset_parts(target: Target, obj: &dyn DynModel, properties: &[&str]) -> Parts
     parts
 }
 
+/// `delete` with `?args=`: each entry of `arg_names` is one argument, or
+/// alternatives separated by `|` (`servername|ip`) of which the first
+/// that is set is sent, alone: the appliance refuses both (1092).
 fn delete_parts(target: Target, obj: &dyn DynModel, arg_names: &[&str]) -> Parts {
     let mut parts = target.parts(Method::Delete, String::new());
     parts.path = target.path_of(obj, "delete", &mut parts);
-    for name in arg_names {
-        if let Some(value) = model::field_text(obj, name) {
+    for slot in arg_names {
+        let chosen = slot.split('|').find_map(|name| model::field_text(obj, name).map(|value| (name, value)));
+        if let Some((name, value)) = chosen {
             parts.query.args.push((name.to_string(), value));
         }
     }
     parts
 }
 
+fn delete_bulk_parts(target: Target, objs: Vec<&dyn DynModel>, arg_names: Option<&[&str]>) -> Parts {
+    let mut parts = match arg_names {
+        None => bulk(target, Method::Post, objs.clone(), Sent::All),
+        Some(arg_names) => {
+            let mut parts = target.parts(Method::Post, target.collection_path());
+            if objs.is_empty() {
+                parts.problem = Some(format!("bulk request for {} with no items", target.name));
+            }
+            let items: Vec<Value> = objs.iter().map(|obj| Value::Object(identifying(target, *obj, arg_names))).collect();
+            target.payload(&items, &mut parts);
+            parts
+        }
+    };
+    let verb = match (target.api, target.kind) {
+        (Api::AdmV2, _) => "delete",
+        (_, ResourceKind::Binding) => "unbind",
+        _ => "rm",
+    };
+    parts.query.action = Some(verb.to_string());
+    if let Some(primary) = target.keys.first() {
+        if let Some(position) = objs.iter().position(|obj| key_text(*obj, primary).is_none()) {
+            parts.problem = Some(format!("bulk delete of {}: item {position} has no {primary}", target.name));
+        }
+    }
+    parts
+}
+
+/// The key properties of `obj` and the delete arguments it has set (one of
+/// each group of alternatives), as JSON.
+fn identifying(target: Target, obj: &dyn DynModel, arg_names: &[&str]) -> Map<String, Value> {
+    let encoded = model::to_value_dyn(obj);
+    let mut item = Map::new();
+    for key in target.keys {
+        if let Some(value) = encoded.get(*key) {
+            item.insert(key.to_string(), value.clone());
+        }
+    }
+    for slot in arg_names {
+        if let Some((name, value)) = slot.split('|').find_map(|name| encoded.get(name).map(|value| (name, value))) {
+            item.insert(name.to_string(), value.clone());
+        }
+    }
+    item
+}
+
 fn by_key(target: Target, method: Method, key: Option<&str>, operation: &str) -> Parts {
     let mut parts = target.parts(method, target.collection_path());
     match key {
-        Some(key) if !key.is_empty() => parts.path = target.item_path(key),
+        Some(key) if !key.is_empty() => parts.path = target.item_path(key, operation, &mut parts),
         _ if target.keys.is_empty() => {}
         _ => parts.problem = Some(format!("{operation} of {}: no key value given", target.name)),
     }
     parts
 }
 
-fn action_parts(target: Target, obj: &dyn DynModel, verb: &str) -> Parts {
-    let mut parts = with_body(target, Method::Post, obj);
+fn action_parts(target: Target, obj: &dyn DynModel, verb: &str, sent: Sent) -> Parts {
+    let mut parts = with_body(target, Method::Post, obj, sent);
     parts.query.action = Some(verb.to_string());
     parts
 }
@@ -400,22 +506,52 @@ impl<T> Request<T> {
 // function is one line delegating here, so the crate holds thousands of
 // endpoints without thousands of async bodies; each of these is one line
 // delegating to a function that is not generic in the resource.
+//
+// Writes come in two forms. The `*_only` constructors (what generated
+// functions call) send the fields the reference lists for the operation:
+// `fields` are indexes into `Model::FIELDS`, ascending; read-only fields,
+// fields the operation does not take and unknown fields kept from an
+// answer are left out, so a model read back by GET, changed and written
+// back is accepted. The plain constructors (`add`, `update`, ...) are raw
+// requests: every set field and every unknown field is sent as it is.
 impl Request<Outcome> {
-    /// `add`: POST (config) or PUT (binding) of `{"<name>": obj}`.
+    /// `add`: POST (config) or PUT (binding) of `{"<name>": obj}` with the
+    /// listed fields.
+    pub fn add_only<R: Resource>(obj: &R, method: Method, fields: &'static [u16]) -> Self {
+        Request::from_parts(with_body(Target::of::<R>(), method, obj, Sent::Only(fields)))
+    }
+    /// Bulk `add` with the listed fields of each object.
+    pub fn add_bulk_only<R: Resource>(objs: &[R], method: Method, fields: &'static [u16]) -> Self {
+        Request::from_parts(bulk(Target::of::<R>(), method, dyn_list(objs), Sent::Only(fields)))
+    }
+    /// `update`: PUT of `{"<name>": obj}` with the listed fields.
+    pub fn update_only<R: Resource>(obj: &R, fields: &'static [u16]) -> Self {
+        Request::from_parts(update_parts(Target::of::<R>(), obj, Sent::Only(fields)))
+    }
+    /// Bulk `update` with the listed fields of each object.
+    pub fn update_bulk_only<R: Resource>(objs: &[R], fields: &'static [u16]) -> Self {
+        Request::from_parts(bulk(Target::of::<R>(), Method::Put, dyn_list(objs), Sent::Only(fields)))
+    }
+    /// `POST ?action=<verb>` with the listed fields of `obj`.
+    pub fn action_only<R: Resource>(obj: &R, verb: &str, fields: &'static [u16]) -> Self {
+        Request::from_parts(action_parts(Target::of::<R>(), obj, verb, Sent::Only(fields)))
+    }
+    /// Raw `add`: POST (config) or PUT (binding) of `{"<name>": obj}`,
+    /// every set and unknown field.
     pub fn add<R: Resource>(obj: &R, method: Method) -> Self {
-        Request::from_parts(with_body(Target::of::<R>(), method, obj))
+        Request::from_parts(with_body(Target::of::<R>(), method, obj, Sent::All))
     }
-    /// Bulk `add`: `{"<name>": [objs]}`; answers 207 with per-item results.
+    /// Raw bulk `add`: `{"<name>": [objs]}`; answers 207 with per-item results.
     pub fn add_bulk<R: Resource>(objs: &[R], method: Method) -> Self {
-        Request::from_parts(bulk(Target::of::<R>(), method, objs.iter().map(|obj| obj as &dyn DynModel).collect()))
+        Request::from_parts(bulk(Target::of::<R>(), method, dyn_list(objs), Sent::All))
     }
-    /// Bulk `update`: PUT of `{"<name>": [objs]}`.
+    /// Raw bulk `update`: PUT of `{"<name>": [objs]}`.
     pub fn update_bulk<R: Resource>(objs: &[R]) -> Self {
-        Request::from_parts(bulk(Target::of::<R>(), Method::Put, objs.iter().map(|obj| obj as &dyn DynModel).collect()))
+        Request::from_parts(bulk(Target::of::<R>(), Method::Put, dyn_list(objs), Sent::All))
     }
-    /// `update`: PUT of `{"<name>": obj}`.
+    /// Raw `update`: PUT of `{"<name>": obj}`.
     pub fn update<R: Resource>(obj: &R) -> Self {
-        Request::from_parts(update_parts(Target::of::<R>(), obj))
+        Request::from_parts(update_parts(Target::of::<R>(), obj, Sent::All))
     }
     /// `unset`: POST `?action=unset` of the key properties of `obj` plus
     /// each named property set to `true`.
@@ -427,34 +563,32 @@ impl Request<Outcome> {
     pub fn delete<R: Resource>(obj: &R, arg_names: &[&str]) -> Self {
         Request::from_parts(delete_parts(Target::of::<R>(), obj, arg_names))
     }
-    /// Bulk `delete`: `POST ?action=rm` of `{"<name>": [objs]}` (`unbind`
-    /// for bindings, `delete` on ADM `/nitro/v2`), the form the vendor's
-    /// SDKs use; answers 207 with per-item results like the other bulk
-    /// requests. Each object needs its key properties set (a binding also
-    /// the entity it binds); every field that is set is sent.
+    /// Raw bulk `delete`: `POST ?action=rm` of `{"<name>": [objs]}`
+    /// (`unbind` for bindings, `delete` on ADM `/nitro/v2`), the form the
+    /// vendor's SDKs use; answers 207 with per-item results like the other
+    /// bulk requests. Each object needs its key properties set (a binding
+    /// also the entity it binds); every field that is set is sent.
     pub fn delete_bulk<R: Resource>(objs: &[R]) -> Self {
-        let mut parts = bulk(Target::of::<R>(), Method::Post, objs.iter().map(|obj| obj as &dyn DynModel).collect());
-        let verb = match (R::API, R::KIND) {
-            (Api::AdmV2, _) => "delete",
-            (_, ResourceKind::Binding) => "unbind",
-            _ => "rm",
-        };
-        parts.query.action = Some(verb.to_string());
-        if let Some(primary) = R::KEYS.first() {
-            if let Some(position) = objs.iter().position(|obj| key_text(obj, primary).is_none()) {
-                parts.problem = Some(format!("bulk delete of {}: item {position} has no {primary}", R::NAME));
-            }
-        }
-        Request::from_parts(parts)
+        Request::from_parts(delete_bulk_parts(Target::of::<R>(), dyn_list(objs), None))
+    }
+    /// Bulk `delete` sending of each object its key properties and the
+    /// delete arguments `arg_names` (entries as for [`Request::delete`]:
+    /// alternatives joined by `|`, the first set one sent alone).
+    pub fn delete_bulk_args<R: Resource>(objs: &[R], arg_names: &[&str]) -> Self {
+        Request::from_parts(delete_bulk_parts(Target::of::<R>(), dyn_list(objs), Some(arg_names)))
     }
     /// `delete` by the value of the primary key (or of no key: singletons).
     pub fn delete_by_key<R: Resource>(key: Option<&str>) -> Self {
         Request::from_parts(by_key(Target::of::<R>(), Method::Delete, key, "delete"))
     }
-    /// `POST ?action=<verb>` with `{"<name>": obj}`.
+    /// Raw `POST ?action=<verb>` with `{"<name>": obj}`.
     pub fn action<R: Resource>(obj: &R, verb: &str) -> Self {
-        Request::from_parts(action_parts(Target::of::<R>(), obj, verb))
+        Request::from_parts(action_parts(Target::of::<R>(), obj, verb, Sent::All))
     }
+}
+
+fn dyn_list<R: Resource>(objs: &[R]) -> Vec<&dyn DynModel> {
+    objs.iter().map(|obj| obj as &dyn DynModel).collect()
 }
 
 impl<R: Resource> Request<Vec<R>> {
@@ -515,9 +649,17 @@ impl<T> Request<T> {
     pub fn warning(self) -> Self {
         self.option("warning", "yes")
     }
-    /// `onerror=EXIT|CONTINUE|ROLLBACK` for bulk requests.
-    pub fn on_error(self, mode: OnError) -> Self {
-        self.option("onerror", mode.as_str())
+    /// What a bulk request does after an item fails: the
+    /// `X-NITRO-ONERROR` header, where the reference puts it (a query
+    /// option is not read as one).
+    pub fn on_error(mut self, mode: OnError) -> Self {
+        self.parts.headers.retain(|(name, _)| *name != ONERROR_HEADER);
+        self.parts.headers.push((ONERROR_HEADER, mode.as_str().to_string()));
+        self
+    }
+    /// Extra request headers (name, value), as sent.
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.parts.headers
     }
     /// Any other `name=value` query option (replaces an earlier value).
     pub fn option(mut self, name: &str, value: &str) -> Self {
@@ -564,6 +706,9 @@ impl<T> Request<T> {
     }
 }
 
+/// Header of the bulk error mode.
+pub const ONERROR_HEADER: &str = "X-NITRO-ONERROR";
+
 /// What a bulk request does after an item fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OnError {
@@ -573,11 +718,12 @@ pub enum OnError {
 }
 
 impl OnError {
+    /// The header value, in the reference's spelling.
     pub fn as_str(self) -> &'static str {
         match self {
-            OnError::Exit => "EXIT",
-            OnError::Continue => "CONTINUE",
-            OnError::Rollback => "ROLLBACK",
+            OnError::Exit => "exit",
+            OnError::Continue => "continue",
+            OnError::Rollback => "rollback",
         }
     }
 }

@@ -588,7 +588,8 @@ fn requests_build_nitro_paths_and_payloads() {
     let count = Request::count::<Vserver>();
     assert_eq!(count.path_and_query(), "/nitro/v1/config/lbvserver?count=yes");
     let per_parent = Request::count_by_key::<ServiceBinding>("vs 1");
-    assert_eq!(per_parent.path_and_query(), "/nitro/v1/config/lbvserver_service_binding/vs%201?count=yes");
+    // Path keys are encoded twice: the appliance decodes them twice.
+    assert_eq!(per_parent.path_and_query(), "/nitro/v1/config/lbvserver_service_binding/vs%25201?count=yes");
     assert!(Request::count_by_key::<ServiceBinding>("").problem().is_some());
 
     let enable = Request::action(&vs, "enable");
@@ -605,7 +606,11 @@ fn requests_build_nitro_paths_and_payloads() {
     assert_eq!((singleton.path(), singleton.problem()), ("/nitro/v1/config/nsconfig", None));
 
     let bulk = Request::add_bulk(&[vs.clone(), vs.clone()], Method::Post).on_error(OnError::Continue);
-    assert_eq!(bulk.path_and_query(), "/nitro/v1/config/lbvserver?onerror=CONTINUE");
+    // The bulk error mode is the `X-NITRO-ONERROR` header, not a query option.
+    assert_eq!(bulk.path_and_query(), "/nitro/v1/config/lbvserver");
+    assert_eq!(bulk.headers(), [("X-NITRO-ONERROR", "continue".to_string())]);
+    let bulk = bulk.on_error(OnError::Rollback);
+    assert_eq!(bulk.headers(), [("X-NITRO-ONERROR", "rollback".to_string())]);
     assert_eq!(bulk.body().unwrap()["lbvserver"].as_array().unwrap().len(), 2);
     // Bodies are the models' own encoding, byte for byte, unknown fields
     // and unknown enum values included.
@@ -634,7 +639,7 @@ impl Resource for ManagedDevice {
 #[test]
 fn bulk_delete_is_rm_unbind_or_adm_delete() {
     let vs = Vserver { name: Some("vs1".into()), ..Vserver::default() };
-    let rm = Request::delete_bulk(&[vs.clone()]);
+    let rm = Request::delete_bulk(std::slice::from_ref(&vs));
     assert_eq!((rm.method(), rm.path_and_query()), (Method::Post, "/nitro/v1/config/lbvserver?action=rm".to_string()));
     assert_eq!(rm.body(), Some(json!({"lbvserver": [{"name": "vs1"}]})));
     let binding = ServiceBinding { name: Some("vs1".into()), servicename: Some("svc1".into()), ..Default::default() };
@@ -652,7 +657,7 @@ fn bulk_delete_is_rm_unbind_or_adm_delete() {
 fn binding_delete_takes_args_from_the_fields_that_are_set() {
     let binding = ServiceBinding { name: Some("vs 1".into()), servicename: Some("svc:1,a".into()), ..Default::default() };
     let delete = Request::delete(&binding, &["servicename", "servicegroupname"]);
-    assert_eq!(delete.path_and_query(), "/nitro/v1/config/lbvserver_service_binding/vs%201?args=servicename:svc%3A1%2Ca");
+    assert_eq!(delete.path_and_query(), "/nitro/v1/config/lbvserver_service_binding/vs%25201?args=servicename:svc%3A1%2Ca");
     let add = Request::add(&binding, Method::Put);
     assert_eq!((add.method(), add.path()), (Method::Put, "/nitro/v1/config/lbvserver_service_binding"));
 }
@@ -661,15 +666,105 @@ fn binding_delete_takes_args_from_the_fields_that_are_set() {
 fn special_characters_are_percent_encoded() {
     let name = "a b/c#d?e%f:g@h=i,j+k&l";
     let get = Request::<Vec<Vserver>>::get(name);
-    assert_eq!(get.path(), "/nitro/v1/config/lbvserver/a%20b%2Fc%23d%3Fe%25f%3Ag%40h%3Di%2Cj%2Bk%26l");
+    // Twice in the path (every byte but `A-Za-z0-9-_.~`), once in the query.
+    assert_eq!(get.path(), "/nitro/v1/config/lbvserver/a%2520b%252Fc%2523d%253Fe%2525f%253Ag%2540h%253Di%252Cj%252Bk%2526l");
     let filtered = Request::<Vec<Vserver>>::get_all().filter("name", name).filter("port", "80");
     assert_eq!(
         filtered.query_string(),
         "filter=name:a%20b%2Fc%23d%3Fe%25f%3Ag%40h%3Di%2Cj%2Bk%26l,port:80"
     );
-    assert_eq!(Request::<Vec<Vserver>>::get("..").path(), "/nitro/v1/config/lbvserver/%2E%2E");
     assert_eq!(Request::<Vec<Vserver>>::get("vs.example-1_~").path(), "/nitro/v1/config/lbvserver/vs.example-1_~");
-    assert_eq!(Request::<Vec<Vserver>>::get("é").path(), "/nitro/v1/config/lbvserver/%C3%A9");
+    assert_eq!(Request::<Vec<Vserver>>::get("é").path(), "/nitro/v1/config/lbvserver/%25C3%25A9");
+}
+
+#[test]
+fn dot_segment_keys_are_refused_in_every_spelling() {
+    for key in [".", "..", "%2e", "%2E%2e", ".%2E", "%252e%252E", "%2e."] {
+        let get = Request::<Vec<Vserver>>::get(key);
+        assert!(get.problem().is_some_and(|p| p.contains("`.` or `..`")), "{key}: {:?}", get.problem());
+        let delete = Request::delete_by_key::<Vserver>(Some(key));
+        assert!(delete.problem().is_some(), "{key}");
+        let by_model = Request::delete(&Vserver { name: Some(key.into()), ..Vserver::default() }, &[]);
+        assert!(by_model.problem().is_some(), "{key}");
+        let count = Request::count_by_key::<ServiceBinding>(key);
+        assert!(count.problem().is_some(), "{key}");
+    }
+    // Dots inside a name are fine.
+    for key in ["...", ".a", "a..", "%2e%2e%2e", ".%2"] {
+        assert_eq!(Request::<Vec<Vserver>>::get(key).problem(), None, "{key}");
+    }
+}
+
+#[test]
+fn whole_numbers_are_written_as_integers() {
+    assert_eq!(serde_json::to_string(&Number::from(20.0)).unwrap(), "20");
+    assert_eq!(serde_json::to_string(&Number::from(-3.0)).unwrap(), "-3");
+    assert_eq!(serde_json::to_string(&Number::from(0.5)).unwrap(), "0.5");
+    assert_eq!(serde_json::to_string(&Number::from(1e300)).unwrap(), "1e+300");
+    let vs = Vserver { name: Some("vs1".into()), health: Some(Number::from(20.0)), ..Vserver::default() };
+    let add = Request::add(&vs, Method::Post);
+    assert_eq!(std::str::from_utf8(add.body_bytes().unwrap()).unwrap(), r#"{"lbvserver":{"health":20,"name":"vs1"}}"#);
+}
+
+#[test]
+fn only_constructors_send_the_listed_fields_and_no_unknown_ones() {
+    // As read back by GET: a read-only state, a create-only type, a key
+    // no reference documents.
+    let mut vs = Vserver {
+        name: Some("vs1".into()),
+        curstate: Some(Open::Unknown("UP".into())),
+        servicetype: Some(ServiceType::Http.into()),
+        ipv46: Some("10.0.0.1".into()),
+        ..Vserver::default()
+    };
+    vs.unknown_fields.insert("_nextgenapiresource".into(), json!("_lbvserver"));
+    let fields = Vserver::FIELDS;
+    let position = |name: &str| fields.iter().position(|f| *f == name).unwrap() as u16;
+    // `update` takes `name` and `ipv46` (and `port`, unset here).
+    let only: &'static [u16] = Box::leak(vec![position("ipv46"), position("name"), position("port")].into_boxed_slice());
+    let update = Request::update_only(&vs, only);
+    assert_eq!(update.body(), Some(json!({"lbvserver": {"ipv46": "10.0.0.1", "name": "vs1"}})));
+    let bulk = Request::update_bulk_only(&[vs.clone(), vs.clone()], only);
+    assert_eq!(bulk.body().unwrap()["lbvserver"][1], json!({"ipv46": "10.0.0.1", "name": "vs1"}));
+    let action = Request::action_only(&vs, "enable", &[6]);
+    assert_eq!(action.body(), Some(json!({"lbvserver": {"name": "vs1"}})));
+    // An index past the table is ignored, not a panic.
+    assert_eq!(Request::add_only(&vs, Method::Post, &[999]).body(), Some(json!({"lbvserver": {}})));
+    // The raw form sends everything it holds.
+    assert!(Request::update(&vs).body().unwrap()["lbvserver"].get("_nextgenapiresource").is_some());
+}
+
+#[test]
+fn alternative_delete_args_send_only_the_first_that_is_set() {
+    let both = Member { servicegroupname: Some("sg".into()), ip: Some("10.0.0.11".into()), servername: Some("10.0.0.11".into()), port: Some(80), ..Member::default() };
+    let delete = Request::delete(&both, &["servername|ip", "port"]);
+    assert_eq!(delete.query_string(), "args=servername:10.0.0.11,port:80");
+    let by_ip = Member { servername: None, ..both.clone() };
+    assert_eq!(Request::delete(&by_ip, &["servername|ip", "port"]).query_string(), "args=ip:10.0.0.11,port:80");
+    let bulk = Request::delete_bulk_args(&[both, by_ip], &["servername|ip", "port"]);
+    assert_eq!(bulk.path_and_query(), "/nitro/v1/config/servicegroup_servicegroupmember_binding?action=unbind");
+    assert_eq!(
+        bulk.body(),
+        Some(json!({"servicegroup_servicegroupmember_binding": [
+            {"servicegroupname": "sg", "servername": "10.0.0.11", "port": 80},
+            {"servicegroupname": "sg", "ip": "10.0.0.11", "port": 80},
+        ]}))
+    );
+}
+
+model!(Member {
+    "ip" => ip: Option<String>,
+    "port" => port: Option<i64>,
+    "servername" => servername: Option<String>,
+    "servicegroupname" => servicegroupname: Option<String>,
+    "weight" => weight: Option<Number>,
+});
+
+impl Resource for Member {
+    const NAME: &'static str = "servicegroup_servicegroupmember_binding";
+    const KIND: ResourceKind = ResourceKind::Binding;
+    const API: Api = Api::AdcV1;
+    const KEYS: &'static [&'static str] = &["servicegroupname"];
 }
 
 #[test]
