@@ -368,5 +368,38 @@ pub(crate) fn api_error(status: u16, body: &[u8]) -> Error {
         };
     }
     let text = String::from_utf8_lossy(body);
-    Error::Api { status, errorcode: 0, message: shorten(text.trim()), severity: String::new() }
+    Error::Api { status, errorcode: 0, message: shorten(&readable_text(&text)), severity: String::new() }
+}
+
+/// The text of a body that is not NITRO JSON, for a message: an HTML page
+/// (a proxy's error page) becomes its `<title>` or its text without tags;
+/// runs of white space become one space.
+fn readable_text(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    let looks_html = lower.trim_start().starts_with('<');
+    if !looks_html {
+        return body.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>")) {
+        if start + 7 <= end {
+            let title = body[start + 7..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            if !title.is_empty() {
+                return title;
+            }
+        }
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for character in body.chars() {
+        match character {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(character),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -29,7 +29,7 @@
 use crate::runtime::answer::{api_error, Answer, FromNitro};
 use crate::runtime::error::{redacted_url, Error, Result};
 use crate::runtime::resource::{Method, Parts, Request};
-use crate::runtime::secret::Secret;
+use crate::runtime::secret::{redacted_base_url, Secret};
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
 use std::fmt;
@@ -248,27 +248,7 @@ impl ClientBuilder {
     /// [`ClientBuilder::allow_insecure_http`]).
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
-        let shown = redacted_base_url(&base_url);
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|error| Error::Config(format!("base url {shown:?} is not a url: {error}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!("base url {shown:?} is not http or https")));
-        }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(Error::Config(format!(
-                "base url {shown:?} holds a user name or password: give them with ClientBuilder::session or credentials instead"
-            )));
-        }
-        if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::Config(format!("base url {shown:?} has a query or fragment: give the scheme and host only")));
-        }
-        let has_secret = !matches!(self.auth, Auth::None);
-        if parsed.scheme() == "http" && has_secret && !self.allow_insecure_http {
-            return Err(Error::Config(format!(
-                "base url {shown:?} is plain http, so the password and session token would travel in clear: \
-                 use https, or ClientBuilder::allow_insecure_http(true) for a test server"
-            )));
-        }
+        crate::runtime::secret::check_base_url(&base_url, !matches!(self.auth, Auth::None), self.allow_insecure_http).map_err(Error::Config)?;
         let mut http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
@@ -646,24 +626,6 @@ async fn read_bounded(response: &mut reqwest::Response, limit: u64) -> Result<Ve
         body.extend_from_slice(&chunk);
     }
     Ok(body)
-}
-
-/// A base URL for messages and `Debug`: no user part, query or fragment,
-/// even when it does not parse.
-fn redacted_base_url(text: &str) -> String {
-    if reqwest::Url::parse(text).is_ok_and(|url| url.has_host()) {
-        return redacted_url(text).trim_end_matches('/').to_string();
-    }
-    let text = text.split(['?', '#']).next().unwrap_or_default();
-    match text.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(authority_end);
-            let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-            format!("{scheme}://{host}{path}")
-        }
-        None => text.rsplit_once('@').map_or(text, |(_, host)| host).to_string(),
-    }
 }
 
 /// A header value hidden from debug output; `what` names it in the error

@@ -582,6 +582,7 @@ pub struct NextgenClientBuilder {
     /// Which list the last credential went to, for [`Self::scheme`].
     last_credential: Option<CredentialPlace>,
     credentials: Option<Credentials>,
+    allow_insecure_http: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -614,7 +615,16 @@ impl NextgenClientBuilder {
             auth_cookies: Vec::new(),
             last_credential: None,
             credentials: None,
+            allow_insecure_http: false,
         }
+    }
+
+    /// Allows a plain `http://` base URL with credentials or a session
+    /// (they then travel in clear). Off by default: `build` refuses that
+    /// combination. For test servers.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
     }
 
     /// Logs in with these credentials on first use, and again once when
@@ -711,13 +721,18 @@ impl NextgenClientBuilder {
         self
     }
 
+    fn has_secret(&self) -> bool {
+        self.credentials.is_some() || !self.auth_headers.is_empty() || !self.auth_query.is_empty() || !self.auth_cookies.is_empty()
+    }
+
+    /// Builds the client; refuses a base URL that is not http(s) or holds
+    /// a user part, and plain `http://` with credentials unless
+    /// [`Self::allow_insecure_http`]. No redirect is followed.
     pub fn build(self) -> Result<NextgenClient> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base_url).map_err(|error| Error::Config(format!("base url {base_url:?} is not a url: {error}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!("base url {base_url:?} is not http or https")));
-        }
+        crate::runtime::secret::check_base_url(&base_url, self.has_secret(), self.allow_insecure_http).map_err(Error::Config)?;
         let mut http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .danger_accept_invalid_certs(self.accept_invalid_certs);
