@@ -448,6 +448,8 @@ async fn warnings_answer_209() {
     let outcome = client.send(Request::add(&ssl, Method::Post).warning()).await.unwrap();
     assert_eq!(outcome.status, 209);
     assert!(outcome.is_warning());
+    // The server sends the warning in the X-NITRO-WARNING header only.
+    assert!(outcome.message.contains("no certificate"), "{outcome:?}");
     let plain = client.send(Request::add(&vserver("plain"), Method::Post).warning()).await.unwrap();
     assert!(!plain.is_warning());
 }

@@ -150,6 +150,8 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = if self.error.is_timeout() {
             "timed out"
+        } else if self.is_certificate() {
+            "the TLS handshake failed"
         } else if self.error.is_connect() {
             "cannot connect"
         } else if self.error.is_body() || self.error.is_decode() {
