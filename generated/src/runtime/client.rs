@@ -501,11 +501,12 @@ impl Client {
         {
             let state = self.session();
             if state.attempts != seen {
-                return match (&state.failure, &state.token) {
-                    (Some((error, _)), _) => Err(error.clone()),
-                    (None, Some(_)) => Ok(()),
-                    (None, None) => Err(Error::InvalidRequest("the session was closed by logout".into())),
-                };
+                match (&state.failure, &state.token) {
+                    (Some((error, _)), _) => return Err(error.clone()),
+                    (None, Some(_)) => return Ok(()),
+                    // Closed since (logout): log in.
+                    (None, None) => {}
+                }
             }
         }
         if let Some(error) = self.failure_in_backoff() {

@@ -273,8 +273,10 @@ impl<M: Model> ModelListSlot for Option<Vec<M>> {
 }
 
 /// The budget of list items while an answer is decoded: `[{},{},...]`
-/// would otherwise allocate a whole model per 3 bytes of input.
+/// would otherwise allocate a whole model per 3 bytes of input. (Standalone
+/// OpenAPI crates copy this file without the NITRO answers that set it.)
 #[derive(Clone, Copy)]
+#[allow(dead_code)]
 struct ListBudget {
     /// Bytes of models the lists may still allocate.
     left: usize,
@@ -288,6 +290,7 @@ thread_local! {
 /// Runs `decode` with lists limited to `bytes` of models in all (items
 /// times the model's size, nested lists included); answers the result and
 /// whether the budget ran out (then the result is a decode error).
+#[allow(dead_code)]
 pub(crate) fn with_list_budget<T>(bytes: usize, decode: impl FnOnce() -> T) -> (T, bool) {
     /// Puts the outer budget back, also on unwinding.
     struct Restore(Option<ListBudget>);
