@@ -568,7 +568,7 @@ pub fn untyped<T: Serialize>(value: Option<T>) -> Option<Value> {
 
 /// Builds a [`NextgenClient`]. TLS certificates are verified unless
 /// [`NextgenClientBuilder::danger_accept_invalid_certs`] says otherwise.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct NextgenClientBuilder {
     base_url: String,
     base_path: String,
@@ -583,6 +583,24 @@ pub struct NextgenClientBuilder {
     last_credential: Option<CredentialPlace>,
     credentials: Option<Credentials>,
     allow_insecure_http: bool,
+}
+
+impl fmt::Debug for NextgenClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The base URL without a user part or query (refused at build, but
+        // never printed); credentials show as `Secret("***")`.
+        f.debug_struct("NextgenClientBuilder")
+            .field("base_url", &crate::runtime::secret::redacted_base_url(&self.base_url))
+            .field("base_path", &self.base_path)
+            .field("timeout", &self.timeout)
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("auth_headers", &self.auth_headers)
+            .field("auth_query", &self.auth_query)
+            .field("auth_cookies", &self.auth_cookies)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -1172,5 +1190,16 @@ mod tests {
         assert!(!builder.accept_invalid_certs);
         assert!(builder.danger_accept_invalid_certs(true).accept_invalid_certs);
         assert!(NextgenClient::builder("ftp://x").build().is_err());
+    }
+
+    #[test]
+    fn userinfo_and_plain_http_with_credentials_are_refused() {
+        let builder = NextgenClient::builder("https://admin:s3cr3t-pw@192.0.2.1/");
+        assert!(!format!("{builder:?}").contains("s3cr3t-pw"), "{builder:?}");
+        let error = builder.build().unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("s3cr3t-pw"), "{error:?}");
+        assert!(NextgenClient::builder("http://192.0.2.1").auth_bearer("t").build().is_err());
+        assert!(NextgenClient::builder("http://192.0.2.1").auth_bearer("t").allow_insecure_http(true).build().is_ok());
+        assert!(NextgenClient::builder("http://192.0.2.1").build().is_ok());
     }
 }
