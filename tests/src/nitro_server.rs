@@ -20,7 +20,12 @@
 //! Rules of this server (ours, kept simple): add answers 201, other writes
 //! 200; an unknown key 404/258; a duplicate 409/273; a missing mandatory
 //! property 400/1095; a body that is not JSON 400/1233; `warning=yes` on
-//! an SSL lbvserver add answers 209 with severity WARNING.
+//! an SSL lbvserver add answers 209 with the warning in the
+//! `X-NITRO-WARNING` header, as the reference says.
+//!
+//! Misbehaviour on request ([`NitroServer::fault`], section "Faults"):
+//! redirects, 304, a huge streamed body, a slow answer, failing logins, an
+//! HTML 502 from a proxy, answers without `severity`.
 //!
 //! Held to the reference (the section at the end): path segments are
 //! decoded twice, as the appliance does; add, update, enable/disable and
@@ -198,6 +203,12 @@ pub struct ServerState {
     pub fail_next: Vec<(u16, Value)>,
     /// `nsconfig?action=save` requests answered so far.
     pub saves: usize,
+    /// The misbehaviour in force (see [`Fault`]).
+    pub fault: Option<Fault>,
+    /// Login requests received, successful or not.
+    pub login_attempts: usize,
+    /// Bytes of [`Fault::HugeBody`] bodies produced so far.
+    pub streamed_bytes: Arc<std::sync::atomic::AtomicU64>,
     next_token: u64,
 }
 
@@ -275,11 +286,13 @@ struct Reply {
     status: u16,
     body: Value,
     set_cookie: Option<String>,
+    /// `X-NITRO-WARNING`.
+    warning: Option<String>,
 }
 
 impl Reply {
     fn new(status: u16, body: Value) -> Reply {
-        Reply { status, body, set_cookie: None }
+        Reply { status, body, set_cookie: None, warning: None }
     }
 }
 
@@ -302,7 +315,10 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let reply = {
+    if let Some(response) = faulty_answer(&shared, &method, &uri, &headers, &body).await {
+        return response;
+    }
+    let mut reply = {
         let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
         let parsed_body = if body.is_empty() { Ok(None) } else { serde_json::from_slice::<Value>(&body).map(Some) };
         if state.requests.len() < MAX_LOGGED_REQUESTS {
@@ -321,6 +337,9 @@ async fn handle(
             Err(_) => fail(400, 1233, "Invalid JSON input"),
         }
     };
+    if matches!(shared.lock().unwrap_or_else(PoisonError::into_inner).fault, Some(Fault::NoSeverity)) {
+        strip_severity(&mut reply.body);
+    }
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response =
         if reply.body.is_null() { status.into_response() } else { (status, reply.body.to_string()).into_response() };
@@ -329,6 +348,9 @@ async fn handle(
     }
     if let Some(cookie) = reply.set_cookie.and_then(|cookie| HeaderValue::from_str(&cookie).ok()) {
         response.headers_mut().insert("set-cookie", cookie);
+    }
+    if let Some(warning) = reply.warning.and_then(|warning| HeaderValue::from_str(&warning).ok()) {
+        response.headers_mut().insert("x-nitro-warning", warning);
     }
     response
 }
@@ -423,6 +445,9 @@ fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &Heade
 }
 
 fn login(state: &mut ServerState, version: &str, body: Option<Value>) -> Reply {
+    if matches!(state.fault, Some(Fault::FailingLogin)) {
+        return fail(401, 354, "Invalid username or password");
+    }
     let login = body.as_ref().and_then(|body| body.get("login"));
     let username = login.and_then(|login| login.get("username")).and_then(Value::as_str);
     let password = login.and_then(|login| login.get("password")).and_then(Value::as_str);
@@ -680,10 +705,12 @@ fn write(
     if !bulk {
         return match results.pop() {
             Some(Err(reply)) => reply,
-            _ if operation == "add" && query.warning && is_ssl_vserver(resource, payload) => Reply::new(
-                209,
-                json!({"errorcode": 0, "message": "Warning: no certificate is bound to this SSL virtual server yet", "severity": "WARNING"}),
-            ),
+            _ if operation == "add" && query.warning && is_ssl_vserver(resource, payload) => {
+                // The reference puts warnings in the X-NITRO-WARNING header.
+                let mut reply = done(209);
+                reply.warning = Some("Warning: no certificate is bound to this SSL virtual server yet".into());
+                reply
+            }
             _ => done(if operation == "add" { 201 } else { 200 }),
         };
     }
@@ -967,4 +994,149 @@ fn as_appliance_stores(resource: &str, object: &Map<String, Value>) -> Map<Strin
         }
     }
     row
+}
+
+// ---------------------------------------------------------------------------
+// Faults: misbehaviour on request, for the client's trust tests. Kept apart
+// from the appliance's rules above.
+
+/// A misbehaviour the server shows until cleared ([`NitroServer::fault`]).
+/// Login requests are answered normally except under
+/// [`Fault::FailingLogin`] and [`Fault::Slow`].
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Every request is answered with this 3xx status and `Location`:
+    /// `None` is the request's own URL.
+    Redirect { status: u16, location: Option<String> },
+    /// 304 Not Modified with an empty body.
+    NotModified,
+    /// 200 with a body of `bytes` bytes, produced lazily in 64 KiB chunks
+    /// (a list of `{"name":"x"}` that never ends); `declare_length` sends
+    /// its `Content-Length`.
+    HugeBody { bytes: u64, declare_length: bool },
+    /// Every request, login included, waits this long before its answer.
+    Slow(Duration),
+    /// Every login fails with 401/354, as with a wrong password.
+    FailingLogin,
+    /// An HTML 502 page, as a proxy in front of the appliance sends it.
+    ProxyError,
+    /// Answers leave `severity` out, as old firmware does.
+    NoSeverity,
+}
+
+/// The HTML page of [`Fault::ProxyError`].
+pub const PROXY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+impl NitroServer {
+    /// Sets (or with `None` clears) the misbehaviour.
+    pub fn fault(&self, fault: Option<Fault>) {
+        self.state().fault = fault;
+    }
+
+    /// Login requests received so far, successful or not.
+    pub fn login_attempts(&self) -> usize {
+        self.state().login_attempts
+    }
+
+    /// Bytes of huge bodies produced so far.
+    pub fn streamed_bytes(&self) -> u64 {
+        self.state().streamed_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The answer of the fault in force, if it replaces the normal one (the
+/// request is still recorded).
+async fn faulty_answer(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Option<Response> {
+    let is_login = *method == Method::POST && uri.path().ends_with("/config/login");
+    let (fault, streamed) = {
+        let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        // Counted on arrival: a login the client gave up on counts too.
+        if is_login {
+            state.login_attempts += 1;
+        }
+        (state.fault.clone()?, state.streamed_bytes.clone())
+    };
+    if let Fault::Slow(delay) = fault {
+        tokio::time::sleep(delay).await;
+        return None;
+    }
+    if is_login || matches!(fault, Fault::FailingLogin | Fault::NoSeverity) {
+        return None;
+    }
+    {
+        let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.requests.len() < MAX_LOGGED_REQUESTS {
+            state.requests.push(Recorded {
+                method: method.to_string(),
+                path_and_query: uri.path_and_query().map(|pq| pq.to_string()).unwrap_or_default(),
+                headers: headers
+                    .iter()
+                    .map(|(name, value)| (name.as_str().to_string(), value.to_str().unwrap_or("").to_string()))
+                    .collect(),
+                body: serde_json::from_slice(body).ok(),
+            });
+        }
+    }
+    let response = match fault {
+        Fault::Redirect { status, location } => {
+            let location = location.unwrap_or_else(|| {
+                let host = headers.get("host").and_then(|host| host.to_str().ok()).unwrap_or("127.0.0.1");
+                format!("http://{host}{}", uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/"))
+            });
+            let mut response = StatusCode::from_u16(status).unwrap_or(StatusCode::FOUND).into_response();
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert("location", location);
+            }
+            response
+        }
+        Fault::NotModified => StatusCode::NOT_MODIFIED.into_response(),
+        Fault::ProxyError => {
+            let mut response = (StatusCode::BAD_GATEWAY, PROXY_PAGE).into_response();
+            response.headers_mut().insert("content-type", HeaderValue::from_static("text/html"));
+            response
+        }
+        Fault::HugeBody { bytes, declare_length } => huge_body(bytes, declare_length, streamed),
+        Fault::Slow(_) | Fault::FailingLogin | Fault::NoSeverity => return None,
+    };
+    Some(response)
+}
+
+/// A 200 answer whose body is produced chunk by chunk as it is sent.
+fn huge_body(bytes: u64, declare_length: bool, streamed: Arc<std::sync::atomic::AtomicU64>) -> Response {
+    // 5041 items of 13 bytes: a chunk of about 64 KiB that ends on an item.
+    static ITEMS: std::sync::OnceLock<Bytes> = std::sync::OnceLock::new();
+    let items = ITEMS.get_or_init(|| Bytes::from(r#"{"name":"x"},"#.repeat(5041))).clone();
+    let head = Bytes::from_static(br#"{"errorcode":0,"message":"Done","severity":"NONE","lbvserver":["#);
+    let mut left = bytes;
+    let mut first = true;
+    let chunks = std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let source = if std::mem::take(&mut first) { head.clone() } else { items.clone() };
+        let take = source.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        left -= take as u64;
+        streamed.fetch_add(take as u64, std::sync::atomic::Ordering::Relaxed);
+        Some(Ok::<Bytes, std::convert::Infallible>(source.slice(..take)))
+    });
+    let mut response = Response::new(axum::body::Body::from_stream(futures_util::stream::iter(chunks)));
+    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    if declare_length {
+        response.headers_mut().insert("content-length", HeaderValue::from(bytes));
+    }
+    response
+}
+
+/// Removes `severity` from an answer and its bulk items.
+fn strip_severity(body: &mut Value) {
+    if let Some(object) = body.as_object_mut() {
+        object.remove("severity");
+        if let Some(Value::Array(items)) = object.get_mut("response") {
+            for item in items {
+                if let Some(item) = item.as_object_mut() {
+                    item.remove("severity");
+                }
+            }
+        }
+    }
 }

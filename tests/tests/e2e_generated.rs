@@ -12,7 +12,7 @@ use netscaler_tests::nitro_server::{NitroServer, PASSWORD, USER};
 use serde_json::json;
 
 fn client(server: &NitroServer) -> Client {
-    Client::builder(server.base_url()).session(USER, PASSWORD).build().unwrap()
+    Client::builder(server.base_url()).allow_insecure_http(true).session(USER, PASSWORD).build().unwrap()
 }
 
 fn vserver(name: &str, servicetype: &str) -> Lbvserver {

@@ -19,7 +19,7 @@ use netscaler_tests::nitro_server::{NitroServer, PASSWORD, USER};
 #[tokio::test]
 async fn everyday_jobs_run_against_the_test_server_and_twice() {
     let server = NitroServer::start().await;
-    let client = Client::builder(server.base_url()).session(USER, PASSWORD).build().unwrap();
+    let client = Client::builder(server.base_url()).allow_insecure_http(true).session(USER, PASSWORD).build().unwrap();
 
     // One HTTP virtual server exists before, and a TCP one the filter hides.
     {
@@ -126,7 +126,7 @@ async fn cert_inventory_reads_every_appliance_at_once() {
     };
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
 
-    let client = |url: String| Client::builder(url).session(USER, PASSWORD).timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    let client = |url: String| Client::builder(url).allow_insecure_http(true).session(USER, PASSWORD).timeout(std::time::Duration::from_secs(5)).build().unwrap();
     let appliances = vec![
         ("first".to_string(), client(first.base_url())),
         ("nobody".to_string(), client(nobody)),

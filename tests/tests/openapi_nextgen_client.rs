@@ -220,7 +220,7 @@ async fn a_non_api_body_is_an_error_with_the_status() {
 #[tokio::test]
 async fn a_session_client_logs_in_on_first_use_and_again_after_expiry() {
     let (base_url, state) = start().await;
-    let client = NextgenClient::builder(&base_url).session("nsroot", "pw", Some("5min")).build().unwrap();
+    let client = NextgenClient::builder(&base_url).allow_insecure_http(true).session("nsroot", "pw", Some("5min")).build().unwrap();
     assert!(!format!("{client:?}").contains("\"pw\""), "the password must not show in Debug");
     let created = client.send(nextgen::create_or_update_application("app1", &application("app1"))).await.unwrap();
     assert_eq!(created.status, 201);
@@ -234,6 +234,6 @@ async fn a_session_client_logs_in_on_first_use_and_again_after_expiry() {
     assert_eq!(state.lock().unwrap().logins, 2);
 
     // Wrong credentials are reported, not retried forever.
-    let wrong = NextgenClient::builder(&base_url).session("nsroot", "nope", None).build().unwrap();
+    let wrong = NextgenClient::builder(&base_url).allow_insecure_http(true).session("nsroot", "nope", None).build().unwrap();
     assert_eq!(wrong.send(nextgen::list_applications()).await.unwrap_err().errorcode(), Some(1104));
 }

@@ -6,15 +6,27 @@
 //! differ in case from the resource name (`Interface`), and an empty answer
 //! holds only the envelope. Decoding streams the resource value straight
 //! into the models (through [`ModelListSlot`], so it is not generic in the
-//! model type).
+//! model type); the models of one list may take at most 16 times the
+//! body's size, or [`Answer::with_max_decoded_bytes`] when that is more.
+//!
+//! Success and failure: a 2xx answer whose `errorcode` is not 0 is an
+//! error when its severity is `ERROR`, and also when old firmware left
+//! the severity out, unless the answer says it is a warning (HTTP 209,
+//! the `X-NITRO-WARNING` header, or a message starting with "Warning").
+//! Warnings arrive in the `X-NITRO-WARNING` header with HTTP 209; the
+//! [`Outcome`] then has severity `WARNING` and the header's text.
 
 use crate::runtime::error::{Error, Result};
-use crate::runtime::model::{ModelListSlot, NestedListVisitor};
+use crate::runtime::model::{with_list_budget, ModelListSlot, NestedListVisitor};
 use crate::runtime::number::Number;
 use crate::runtime::resource::{ItemOutcome, Outcome, Resource};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
+
+/// How many bytes of models a list answer may decode into per byte of
+/// body, whatever [`Answer::with_max_decoded_bytes`] says.
+pub const DECODED_BYTES_PER_BODY_BYTE: u64 = 16;
 
 /// An HTTP answer as received: what [`FromNitro`] decodes.
 #[derive(Clone, Debug)]
@@ -22,11 +34,34 @@ pub struct Answer {
     status: u16,
     body: Vec<u8>,
     resource: &'static str,
+    /// The `X-NITRO-WARNING` header.
+    warning: Option<String>,
+    max_decoded_bytes: u64,
 }
 
 impl Answer {
     pub fn new(status: u16, body: Vec<u8>, resource: &'static str) -> Answer {
-        Answer { status, body, resource }
+        Answer {
+            status,
+            body,
+            resource,
+            warning: None,
+            max_decoded_bytes: crate::runtime::client::DEFAULT_MAX_DECODED_BYTES,
+        }
+    }
+    /// The text of the answer's `X-NITRO-WARNING` header, if any.
+    pub fn with_warning(mut self, warning: Option<String>) -> Answer {
+        self.warning = warning;
+        self
+    }
+    /// The memory the models of a list answer may take (items times the
+    /// model's size) when that is more than 16 times the body's size.
+    pub fn with_max_decoded_bytes(mut self, bytes: u64) -> Answer {
+        self.max_decoded_bytes = bytes;
+        self
+    }
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
     }
     pub fn status(&self) -> u16 {
         self.status
@@ -38,15 +73,31 @@ impl Answer {
         self.resource
     }
 
-    /// Decodes the envelope, filling `want`; a 2xx answer whose severity is
-    /// `ERROR` becomes [`Error::Api`] (except 207, whose items say more).
+    /// Decodes the envelope, filling `want`; a 2xx answer with a non-zero
+    /// errorcode becomes [`Error::Api`] unless it is a warning (except
+    /// 207, whose items say more).
     fn envelope(&self, want: Want<'_>) -> Result<Envelope> {
-        let envelope = decode_envelope(&self.body, self.resource, want).map_err(|error| Error::Decode {
+        let decoded = if matches!(want, Want::List(_)) {
+            let budget = (self.body.len() as u64).saturating_mul(DECODED_BYTES_PER_BODY_BYTE).max(self.max_decoded_bytes);
+            let (decoded, exceeded) =
+                with_list_budget(usize::try_from(budget).unwrap_or(usize::MAX), || decode_envelope(&self.body, self.resource, want));
+            if exceeded {
+                return Err(Error::DecodeTooLarge {
+                    resource: self.resource.to_string(),
+                    limit: budget,
+                    body_bytes: self.body.len() as u64,
+                });
+            }
+            decoded
+        } else {
+            decode_envelope(&self.body, self.resource, want)
+        };
+        let envelope = decoded.map_err(|error| Error::Decode {
             resource: self.resource.to_string(),
             status: self.status,
             message: error.to_string(),
         })?;
-        if envelope.errorcode != 0 && envelope.severity.eq_ignore_ascii_case("ERROR") && self.status != 207 {
+        if envelope.errorcode != 0 && !self.is_warning(&envelope) && self.status != 207 {
             return Err(Error::Api {
                 status: self.status,
                 errorcode: envelope.errorcode,
@@ -55,6 +106,22 @@ impl Answer {
             });
         }
         Ok(envelope)
+    }
+
+    /// The answer says it is a warning: severity `WARNING`, HTTP 209, the
+    /// warning header, or (old firmware, no severity) a message that starts
+    /// with "Warning". Severity `ERROR` never is.
+    fn is_warning(&self, envelope: &Envelope) -> bool {
+        let severity = envelope.severity.trim();
+        if severity.eq_ignore_ascii_case("WARNING") {
+            return true;
+        }
+        if !severity.is_empty() && !severity.eq_ignore_ascii_case("NONE") {
+            return false;
+        }
+        self.status == 209
+            || self.warning.is_some()
+            || envelope.message.trim_start().get(..7).is_some_and(|start| start.eq_ignore_ascii_case("warning"))
     }
 }
 
@@ -66,7 +133,20 @@ pub trait FromNitro: Sized {
 
 impl FromNitro for Outcome {
     fn from_nitro(answer: &Answer) -> Result<Self> {
-        let envelope = answer.envelope(Want::Nothing)?;
+        let mut envelope = answer.envelope(Want::Nothing)?;
+        let no_severity = envelope.severity.trim().is_empty() || envelope.severity.eq_ignore_ascii_case("NONE");
+        if no_severity && (answer.warning.is_some() || (envelope.errorcode != 0 && answer.status != 207)) {
+            // Not an error (checked above), so a warning: say so.
+            envelope.severity = "WARNING".into();
+        }
+        if let Some(warning) = answer.warning.as_deref().map(str::trim).filter(|warning| !warning.is_empty()) {
+            let message = envelope.message.trim();
+            envelope.message = if message.is_empty() || message.eq_ignore_ascii_case("done") {
+                warning.to_string()
+            } else {
+                format!("{message}; {warning}")
+            };
+        }
         Ok(Outcome {
             status: answer.status,
             errorcode: envelope.errorcode,
@@ -288,7 +368,40 @@ pub(crate) fn api_error(status: u16, body: &[u8]) -> Error {
         };
     }
     let text = String::from_utf8_lossy(body);
-    Error::Api { status, errorcode: 0, message: shorten(text.trim()), severity: String::new() }
+    Error::Api { status, errorcode: 0, message: shorten(&readable_text(&text)), severity: String::new() }
+}
+
+/// The text of a body that is not NITRO JSON, for a message: an HTML page
+/// (a proxy's error page) becomes its `<title>` or its text without tags;
+/// runs of white space become one space.
+fn readable_text(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    let looks_html = lower.trim_start().starts_with('<');
+    if !looks_html {
+        return body.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>")) {
+        if start + 7 <= end {
+            let title = body[start + 7..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            if !title.is_empty() {
+                return title;
+            }
+        }
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for character in body.chars() {
+        match character {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(character),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl Answer {

@@ -9,18 +9,43 @@
 //! expired (HTTP 401, errorcode 444/471/1027) logs in again once and is
 //! sent again.
 //!
+//! One login at a time: requests that need a session while another
+//! request logs in wait for that login (at most the request timeout) and
+//! share its result, success or failure; after a failed login the next
+//! attempt waits a backoff (1 s, doubling to 60 s), and requests in the
+//! meantime get the failure without contacting the appliance (a wrong
+//! password must not lock the account).
+//!
+//! Only 2xx answers are success. No redirect is followed: a 1xx/3xx
+//! answer is [`Error::UnexpectedStatus`] (a `302` on a POST must not turn
+//! into a GET reported done, and credentials never go to another host).
+//! Answers are read up to [`ClientBuilder::max_response_bytes`].
+//!
 //! Passwords and tokens are held as [`Secret`]s and sent in headers marked
-//! sensitive; nothing here prints or logs them.
+//! sensitive; nothing here prints or logs them. Plain `http://` with
+//! credentials needs [`ClientBuilder::allow_insecure_http`]; a base URL
+//! with a user part is refused.
 
 use crate::runtime::answer::{api_error, Answer, FromNitro};
-use crate::runtime::error::{Error, Result};
+use crate::runtime::error::{redacted_url, Error, Result};
 use crate::runtime::resource::{Method, Parts, Request};
-use crate::runtime::secret::Secret;
-use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use crate::runtime::secret::{redacted_base_url, Secret};
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// Default of [`ClientBuilder::max_decoded_bytes`]: 64 MiB.
+pub const DEFAULT_MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
+/// The header in which the appliance reports warnings (with HTTP 209).
+pub const WARNING_HEADER: &str = "x-nitro-warning";
+/// The first wait after a failed login; it doubles with each failure in a
+/// row up to [`LOGIN_BACKOFF_MAX`].
+const LOGIN_BACKOFF_FIRST: Duration = Duration::from_secs(1);
+const LOGIN_BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// Which product the client talks to: sets the login and logout paths and
 /// the session cookie name (each can still be set on its own).
@@ -66,7 +91,7 @@ enum Auth {
 
 /// Builds a [`Client`]. TLS certificates are verified unless
 /// [`ClientBuilder::danger_accept_invalid_certs`] says otherwise.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
@@ -79,6 +104,25 @@ pub struct ClientBuilder {
     logout_path: Option<String>,
     cookie_name: Option<String>,
     session_timeout: Option<u64>,
+    max_response_bytes: u64,
+    max_decoded_bytes: u64,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The base URL without a user part or query (refused at build,
+        // but never printed).
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &redacted_base_url(&self.base_url))
+            .field("timeout", &self.timeout)
+            .field("auth", &self.auth)
+            .field("product", &self.product)
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -97,7 +141,37 @@ impl ClientBuilder {
             logout_path: None,
             cookie_name: None,
             session_timeout: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
+            allow_insecure_http: false,
         }
+    }
+
+    /// The largest answer read, in bytes (default 64 MiB): a larger one
+    /// is [`Error::ResponseTooLarge`], checked on `Content-Length` and
+    /// while reading.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// The memory the models decoded from one list answer may take
+    /// (items times the model's size), at least (default 64 MiB): a list
+    /// answer may always decode into 16 times its own size, and into this
+    /// much when that is more. Beyond it decoding stops with
+    /// [`Error::DecodeTooLarge`] (a body of `[{},{},...]` would otherwise
+    /// allocate a whole model per 3 bytes).
+    pub fn max_decoded_bytes(mut self, bytes: u64) -> Self {
+        self.max_decoded_bytes = bytes;
+        self
+    }
+
+    /// Allows a plain `http://` base URL with credentials or a session
+    /// (the password and session token then travel in clear). Off by
+    /// default: `build` refuses that combination. For test servers.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
     }
 
     /// Whole-request timeout (default 60 s).
@@ -168,14 +242,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds the client. Refuses a base URL that is not http(s), that
+    /// holds a user name or password, or that is plain `http://` while
+    /// credentials or a session are set (unless
+    /// [`ClientBuilder::allow_insecure_http`]).
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|error| Error::Config(format!("base url {base_url:?} is not a url: {error}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!("base url {base_url:?} is not http or https")));
-        }
+        crate::runtime::secret::check_base_url(&base_url, !matches!(self.auth, Auth::None), self.allow_insecure_http).map_err(Error::Config)?;
         let mut http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .danger_accept_invalid_certs(self.accept_invalid_certs);
@@ -195,7 +270,10 @@ impl ClientBuilder {
                 product: self.product,
                 auth: self.auth,
                 session_timeout: self.session_timeout,
-                token: Mutex::new(None),
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
+                max_decoded_bytes: self.max_decoded_bytes,
+                session: Mutex::new(SessionState::default()),
                 login_lock: tokio::sync::Mutex::new(()),
             }),
         })
@@ -218,10 +296,30 @@ struct Inner {
     product: Product,
     auth: Auth,
     session_timeout: Option<u64>,
-    /// The current session token.
-    token: Mutex<Option<Secret>>,
+    /// The request timeout, also the longest wait for another login.
+    timeout: Duration,
+    max_response_bytes: u64,
+    max_decoded_bytes: u64,
+    /// The session token and the record of login attempts.
+    session: Mutex<SessionState>,
     /// Held while logging in, so concurrent requests log in once.
     login_lock: tokio::sync::Mutex<()>,
+}
+
+/// The session and what the last login did.
+#[derive(Default)]
+struct SessionState {
+    /// The current session token.
+    token: Option<Secret>,
+    /// Login attempts finished so far (success or failure): a request that
+    /// found it needed a login at count `n` and sees a larger count once it
+    /// holds the login lock shares that attempt's result.
+    attempts: u64,
+    /// The last attempt's error, while it is the latest result, and when
+    /// the next attempt may run.
+    failure: Option<(Error, Instant)>,
+    /// Failed attempts in a row, for the backoff.
+    failures_in_row: u32,
 }
 
 impl fmt::Debug for Client {
@@ -236,11 +334,27 @@ impl fmt::Debug for Client {
     }
 }
 
-/// An answer with the headers login needs.
+/// An answer with the headers the client reads.
 struct Received {
     status: u16,
     body: Vec<u8>,
     set_cookies: Vec<String>,
+    /// `Location` (redirects), without query string or user part.
+    location: Option<String>,
+    /// `X-NITRO-WARNING`.
+    warning: Option<String>,
+}
+
+impl Received {
+    /// Only 2xx is success: 4xx/5xx is the NITRO error of the body,
+    /// anything else (1xx, 3xx) [`Error::UnexpectedStatus`].
+    fn check(&self) -> Result<()> {
+        match self.status {
+            200..=299 => Ok(()),
+            400.. => Err(api_error(self.status, &self.body)),
+            status => Err(Error::UnexpectedStatus { status, location: self.location.clone() }),
+        }
+    }
 }
 
 impl Client {
@@ -264,15 +378,20 @@ impl Client {
     }
 
     /// Opens a session now (session mode logs in by itself on first use).
+    /// Within the backoff after a failed login this answers that failure
+    /// again without contacting the appliance.
     pub async fn login(&self) -> Result<()> {
-        let _guard = self.inner.login_lock.lock().await;
+        let _guard = self.lock_login().await?;
+        if let Some(error) = self.failure_in_backoff() {
+            return Err(error);
+        }
         self.login_locked().await
     }
 
     /// Closes the session, if any. The token is dropped even when the
     /// appliance refuses the logout.
     pub async fn logout(&self) -> Result<()> {
-        let Some(token) = self.take_token() else {
+        let Some(token) = self.session().token.take() else {
             return Ok(());
         };
         let parts = Parts {
@@ -282,11 +401,7 @@ impl Client {
             resource: "logout",
             ..Parts::default()
         };
-        let received = self.transmit(&parts, Some(&token)).await?;
-        if received.status >= 400 {
-            return Err(api_error(received.status, &received.body));
-        }
-        Ok(())
+        self.transmit(&parts, Some(&token)).await?.check()
     }
 
     /// Sends the request; in session mode logs in first when needed and
@@ -298,15 +413,24 @@ impl Client {
         let session_mode = matches!(self.inner.auth, Auth::Session { .. });
         let mut retried = false;
         loop {
-            let token = if session_mode { Some(self.session_token().await?) } else { None };
+            let (token, seen) = if session_mode {
+                let (token, seen) = self.session_token().await?;
+                (Some(token), seen)
+            } else {
+                (None, 0)
+            };
             let received = self.transmit(parts, token.as_ref()).await?;
-            if received.status < 400 {
-                return Ok(Answer::new(received.status, received.body, parts.resource));
-            }
-            let error = api_error(received.status, &received.body);
+            let error = match received.check() {
+                Ok(()) => {
+                    return Ok(Answer::new(received.status, received.body, parts.resource)
+                        .with_warning(received.warning)
+                        .with_max_decoded_bytes(self.inner.max_decoded_bytes));
+                }
+                Err(error) => error,
+            };
             match token {
                 Some(stale) if !retried && error.is_session_expired() => {
-                    self.relogin(&stale).await?;
+                    self.relogin(&stale, seen).await?;
                     retried = true;
                 }
                 _ => return Err(error),
@@ -314,43 +438,108 @@ impl Client {
         }
     }
 
+    fn session(&self) -> MutexGuard<'_, SessionState> {
+        self.inner.session.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn current_token(&self) -> Option<Secret> {
-        self.inner.token.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.session().token.clone()
     }
 
-    fn take_token(&self) -> Option<Secret> {
-        self.inner.token.lock().unwrap_or_else(PoisonError::into_inner).take()
-    }
-
+    #[cfg(test)]
     fn set_token(&self, token: Option<Secret>) {
-        *self.inner.token.lock().unwrap_or_else(PoisonError::into_inner) = token;
+        self.session().token = token;
     }
 
-    /// The session token, logging in when there is none.
-    async fn session_token(&self) -> Result<Secret> {
-        if let Some(token) = self.current_token() {
-            return Ok(token);
-        }
-        let _guard = self.inner.login_lock.lock().await;
-        if let Some(token) = self.current_token() {
-            return Ok(token);
-        }
-        self.login_locked().await?;
-        self.current_token().ok_or_else(|| Error::InvalidRequest("login gave no session".into()))
+    /// Waits for the login lock, at most the request timeout.
+    async fn lock_login(&self) -> Result<tokio::sync::MutexGuard<'_, ()>> {
+        tokio::time::timeout(self.inner.timeout, self.inner.login_lock.lock())
+            .await
+            .map_err(|_| Error::LoginWait(self.inner.timeout))
     }
 
-    /// Logs in again unless another task already replaced `stale`.
-    async fn relogin(&self, stale: &Secret) -> Result<()> {
-        let _guard = self.inner.login_lock.lock().await;
-        if self.current_token().as_ref() != Some(stale) {
-            return Ok(());
+    /// The last login's error while its backoff runs.
+    fn failure_in_backoff(&self) -> Option<Error> {
+        let state = self.session();
+        let (error, retry_at) = state.failure.as_ref()?;
+        (Instant::now() < *retry_at).then(|| error.clone())
+    }
+
+    /// The session token, logging in when there is none, and the login
+    /// count it belongs to.
+    async fn session_token(&self) -> Result<(Secret, u64)> {
+        let seen = {
+            let state = self.session();
+            if let Some(token) = &state.token {
+                return Ok((token.clone(), state.attempts));
+            }
+            state.attempts
+        };
+        self.login_once(seen).await?;
+        let state = self.session();
+        let token = state.token.clone().ok_or_else(|| Error::InvalidRequest("login gave no session".into()))?;
+        Ok((token, state.attempts))
+    }
+
+    /// After `stale` (got at login count `seen`) was refused as expired:
+    /// logs in again, unless another request already did.
+    async fn relogin(&self, stale: &Secret, seen: u64) -> Result<()> {
+        {
+            let mut state = self.session();
+            if state.token.as_ref() == Some(stale) {
+                state.token = None;
+            }
         }
-        self.set_token(None);
+        self.login_once(seen).await
+    }
+
+    /// Logs in unless a login finished after the caller saw count `seen`:
+    /// then that login's result is the caller's, success or failure. Within
+    /// the backoff after a failure, answers the failure.
+    async fn login_once(&self, seen: u64) -> Result<()> {
+        let _guard = self.lock_login().await?;
+        {
+            let state = self.session();
+            if state.attempts != seen {
+                match (&state.failure, &state.token) {
+                    (Some((error, _)), _) => return Err(error.clone()),
+                    (None, Some(_)) => return Ok(()),
+                    // Closed since (logout): log in.
+                    (None, None) => {}
+                }
+            }
+        }
+        if let Some(error) = self.failure_in_backoff() {
+            return Err(error);
+        }
         self.login_locked().await
     }
 
-    /// Logs in; the caller holds `login_lock`.
+    /// Logs in and records the result; the caller holds `login_lock`.
     async fn login_locked(&self) -> Result<()> {
+        let result = self.attempt_login().await;
+        let mut state = self.session();
+        state.attempts += 1;
+        match &result {
+            Ok(token) => {
+                state.token = Some(token.clone());
+                state.failure = None;
+                state.failures_in_row = 0;
+            }
+            Err(error) => {
+                state.token = None;
+                state.failures_in_row = state.failures_in_row.saturating_add(1);
+                let backoff = LOGIN_BACKOFF_FIRST
+                    .saturating_mul(1 << state.failures_in_row.saturating_sub(1).min(16))
+                    .min(LOGIN_BACKOFF_MAX);
+                state.failure = Some((error.clone(), Instant::now() + backoff));
+            }
+        }
+        result.map(|_| ())
+    }
+
+    /// One login exchange: the session token, or why there is none.
+    async fn attempt_login(&self) -> Result<Secret> {
         let (username, password) = match &self.inner.auth {
             Auth::Session { username, password } | Auth::Headers { username, password } => (username, password),
             Auth::None => return Err(Error::InvalidRequest("login needs credentials: use ClientBuilder::session".into())),
@@ -369,18 +558,14 @@ impl Client {
             ..Parts::default()
         };
         let received = self.transmit(&parts, None).await?;
-        if received.status >= 400 {
-            return Err(api_error(received.status, &received.body));
-        }
-        let token = token_from_cookies(&received.set_cookies, &self.inner.cookie_name)
+        received.check()?;
+        token_from_cookies(&received.set_cookies, &self.inner.cookie_name)
             .or_else(|| token_from_body(&received.body))
             .ok_or_else(|| Error::Decode {
                 resource: "login".into(),
                 status: received.status,
                 message: "the login answer holds no session token".into(),
-            })?;
-        self.set_token(Some(token));
-        Ok(())
+            })
     }
 
     /// One HTTP exchange.
@@ -413,17 +598,38 @@ impl Client {
         if let Some(body) = &parts.body {
             request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
-        let response = request.send().await?;
+        let mut response = request.send().await?;
         let status = response.status().as_u16();
-        let set_cookies = response
-            .headers()
+        let headers = response.headers();
+        let set_cookies = headers
             .get_all(SET_COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok().map(str::to_string))
             .collect();
-        let body = response.bytes().await?.to_vec();
-        Ok(Received { status, body, set_cookies })
+        let text = |name| headers.get(name).map(|value: &HeaderValue| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let location = text(LOCATION.as_str()).map(|location| redacted_url(&location));
+        let warning = text(WARNING_HEADER);
+        let body = read_bounded(&mut response, self.inner.max_response_bytes).await?;
+        Ok(Received { status, body, set_cookies, location, warning })
     }
+}
+
+/// The body of `response`, refused beyond `limit` bytes: at once when
+/// `Content-Length` says so, else as soon as the chunks read pass it. The
+/// chunks are copied once, into a buffer sized from `Content-Length`.
+async fn read_bounded(response: &mut reqwest::Response, limit: u64) -> Result<Vec<u8>> {
+    let declared = response.content_length();
+    if let Some(length) = declared.filter(|length| *length > limit) {
+        return Err(Error::ResponseTooLarge { limit, content_length: Some(length) });
+    }
+    let mut body = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Error::ResponseTooLarge { limit, content_length: declared });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// A header value hidden from debug output; `what` names it in the error
@@ -487,7 +693,7 @@ mod tests {
 
     #[test]
     fn debug_of_builder_and_client_shows_no_password() {
-        let builder = ClientBuilder::new("http://127.0.0.1:1").credentials("nsroot", "pa55-word!");
+        let builder = ClientBuilder::new("https://127.0.0.1:1").credentials("nsroot", "pa55-word!");
         let printed = format!("{builder:?}");
         assert!(printed.contains("nsroot") && !printed.contains("pa55-word!"), "{printed}");
         let client = builder.build().unwrap();
@@ -502,5 +708,42 @@ mod tests {
         assert!(matches!(Client::builder("ftp://host").build(), Err(Error::Config(_))));
         let bad_pem = b"-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n";
         assert!(matches!(Client::builder("https://host").add_root_certificate(bad_pem).build(), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn plain_http_with_a_secret_needs_allow_insecure_http() {
+        for builder in [
+            Client::builder("http://127.0.0.1:1").session("u", "p"),
+            Client::builder("http://127.0.0.1:1").credentials("u", "p"),
+        ] {
+            let error = builder.clone().build().unwrap_err();
+            assert!(matches!(&error, Error::Config(text) if text.contains("allow_insecure_http")), "{error}");
+            assert!(builder.allow_insecure_http(true).build().is_ok());
+        }
+        // Without credentials nothing secret travels.
+        assert!(Client::builder("http://127.0.0.1:1").build().is_ok());
+        assert!(Client::builder("https://127.0.0.1:1").session("u", "p").build().is_ok());
+    }
+
+    #[test]
+    fn a_base_url_with_userinfo_is_refused_without_showing_the_password() {
+        for url in ["https://nsroot:s3cr3t-pw@adc.example.net", "https://nsroot:s3cr3t-pw@adc.example.net/", "ftp://u:s3cr3t-pw@h", "https://u:s3cr3t-pw@ho st"] {
+            let builder = Client::builder(url).allow_insecure_http(true);
+            let shown = format!("{builder:?}");
+            assert!(!shown.contains("s3cr3t-pw"), "{shown}");
+            let error = builder.build().unwrap_err();
+            let text = format!("{error} {error:?}");
+            assert!(matches!(error, Error::Config(_)), "{text}");
+            assert!(!text.contains("s3cr3t-pw"), "{text}");
+        }
+        let error = Client::builder("https://adc.example.net/?token=s3cr3t-pw").build().unwrap_err();
+        assert!(!error.to_string().contains("s3cr3t-pw"), "{error}");
+    }
+
+    #[test]
+    fn base_urls_are_redacted_even_when_they_do_not_parse() {
+        assert_eq!(redacted_base_url("https://u:pw@host:8443/x?q=1#f"), "https://host:8443/x");
+        assert_eq!(redacted_base_url("https://u:pw@ho st/x?q=1"), "https://ho st/x");
+        assert_eq!(redacted_base_url("u:pw@host"), "host");
     }
 }

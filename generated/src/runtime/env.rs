@@ -89,11 +89,10 @@ impl ClientBuilder {
     }
 }
 
-/// Lets the builder send credentials over `http://` (`NS_ALLOW_HTTP=1`):
-/// the one place that calls `ClientBuilder::allow_insecure_http(true)`
-/// where the builder refuses plain http with credentials by default.
+/// Lets the builder send credentials over `http://` (`NS_ALLOW_HTTP=1`),
+/// which it refuses by default.
 fn allow_plain_http(builder: ClientBuilder) -> ClientBuilder {
-    builder
+    builder.allow_insecure_http(true)
 }
 
 /// A `0`/`1` variable (also `true`/`false`, `yes`/`no`); unset or empty is

@@ -1,11 +1,19 @@
 //! The error type of the client: NITRO error answers, transport failures,
 //! answers that cannot be decoded, and requests refused before sending.
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
 /// What can go wrong when sending a request.
-#[derive(Debug, thiserror::Error)]
+///
+/// No variant's `Display` or `Debug` carries a password, a session token,
+/// a query string or the user part of a URL.
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     /// The appliance answered with a NITRO error (HTTP 4xx/5xx, or a 2xx
-    /// answer whose severity is `ERROR`).
+    /// answer whose severity is `ERROR`, or whose errorcode is not 0 and
+    /// whose severity old firmware left out).
     #[error("nitro error {errorcode} (http {status}): {message}")]
     Api {
         status: u16,
@@ -14,9 +22,10 @@ pub enum Error {
         /// `ERROR`, `WARNING`, ...; empty when the answer left it out.
         severity: String,
     },
-    /// The request did not get an HTTP answer (connection, TLS, timeout).
-    #[error("transport error: {0}")]
-    Transport(#[from] reqwest::Error),
+    /// The request did not get an HTTP answer (connection, TLS, timeout);
+    /// `Display` names the causes and, for certificates, what to do.
+    #[error("{0}")]
+    Transport(TransportError),
     /// The answer arrived but is not what the request expects.
     #[error("cannot decode the {resource} answer (http {status}): {message}")]
     Decode { resource: String, status: u16, message: String },
@@ -26,6 +35,164 @@ pub enum Error {
     /// The client could not be built (bad base URL, bad certificate).
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// The answer's status is neither 2xx nor an error (1xx, 3xx): the
+    /// client follows no redirect, so the write did not happen (or the
+    /// read did not come back). `location` is the redirect target without
+    /// its query string or user part.
+    #[error("{}", unexpected_status(*status, location.as_deref()))]
+    UnexpectedStatus { status: u16, location: Option<String> },
+    /// The answer is larger than [`crate::ClientBuilder::max_response_bytes`].
+    #[error(
+        "the answer is larger than {limit} bytes{}, the client's limit: raise it with ClientBuilder::max_response_bytes, \
+         or ask for less (pagesize, attrs, filter)",
+        content_length.map(|length| format!(" (content-length {length})")).unwrap_or_default()
+    )]
+    ResponseTooLarge { limit: u64, content_length: Option<u64> },
+    /// Decoding a list answer would allocate more model memory than
+    /// [`crate::ClientBuilder::max_decoded_bytes`] allows for its size.
+    #[error(
+        "decoding the {resource} list answer needs more than {limit} bytes of models for a {body_bytes}-byte answer: \
+         raise the limit with ClientBuilder::max_decoded_bytes, or ask for fewer items (pagesize)"
+    )]
+    DecodeTooLarge { resource: String, limit: u64, body_bytes: u64 },
+    /// Another request's login did not finish within the request timeout.
+    #[error("gave up after {0:?} (the request timeout) waiting for the login another request started")]
+    LoginWait(Duration),
+}
+
+fn unexpected_status(status: u16, location: Option<&str>) -> String {
+    let kind = match status {
+        100..=199 => "an informational",
+        300..=399 => "a redirect",
+        _ => "an unexpected",
+    };
+    let mut text = format!("the appliance answered http {status}, {kind} status: only 2xx is success and no redirect is followed");
+    if let Some(location) = location {
+        text.push_str(&format!(" (location: {location}); point the base url at the appliance itself"));
+    }
+    text
+}
+
+/// `scheme://host[:port]/path` of a URL: no user part, query or fragment
+/// (they may hold secrets). Text that is not a URL becomes its path part
+/// before any `?` or `#`.
+pub(crate) fn redacted_url(text: &str) -> String {
+    match reqwest::Url::parse(text) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.set_query(None);
+            url.set_fragment(None);
+            url.to_string()
+        }
+        Err(_) => text.split(['?', '#']).next().unwrap_or_default().to_string(),
+    }
+}
+
+/// A request that got no HTTP answer (or whose answer broke off): what
+/// failed, the URL without query string, the cause chain (connection
+/// refused, DNS, timeout, the TLS reason) and, for certificate failures,
+/// how to trust the appliance.
+#[derive(Clone)]
+pub struct TransportError {
+    error: Arc<reqwest::Error>,
+    url: Option<String>,
+}
+
+impl TransportError {
+    pub fn new(error: reqwest::Error) -> TransportError {
+        let url = error.url().map(|url| redacted_url(url.as_str()));
+        TransportError { error: Arc::new(error.without_url()), url }
+    }
+
+    /// The underlying reqwest error (its URL removed).
+    pub fn reqwest(&self) -> &reqwest::Error {
+        &self.error
+    }
+
+    /// The URL of the request, without query string or user part.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        self.error.is_timeout()
+    }
+
+    pub fn is_connect(&self) -> bool {
+        self.error.is_connect()
+    }
+
+    /// The causes, outermost first, without repeats.
+    fn causes(&self) -> Vec<String> {
+        let mut causes: Vec<String> = Vec::new();
+        let mut next = std::error::Error::source(&*self.error);
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !text.is_empty() && !causes.iter().any(|seen| seen.contains(&text)) {
+                causes.push(text);
+            }
+            next = cause.source();
+        }
+        causes
+    }
+
+    /// True when a cause says the server certificate was not trusted.
+    pub fn is_certificate(&self) -> bool {
+        self.causes().iter().any(|cause| {
+            let cause = cause.to_ascii_lowercase();
+            cause.contains("certificate") || cause.contains("unknownissuer") || cause.contains("unknown issuer")
+        })
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.error.is_timeout() {
+            "timed out"
+        } else if self.is_certificate() {
+            "the TLS handshake failed"
+        } else if self.error.is_connect() {
+            "cannot connect"
+        } else if self.error.is_body() || self.error.is_decode() {
+            "the answer broke off"
+        } else {
+            "request failed"
+        };
+        write!(f, "transport error: {what}")?;
+        if let Some(url) = &self.url {
+            write!(f, " ({url})")?;
+        }
+        for cause in self.causes() {
+            write!(f, ": {cause}")?;
+        }
+        if self.is_certificate() {
+            f.write_str(
+                "; the appliance's certificate is not trusted: trust its certificate or its CA with \
+                 ClientBuilder::add_root_certificate(pem), or for a lab appliance with its default \
+                 self-signed certificate use danger_accept_invalid_certs(true)",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError").field("url", &self.url).field("error", &self.error).finish()
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.error)
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(error: reqwest::Error) -> Error {
+        Error::Transport(TransportError::new(error))
+    }
 }
 
 /// `std::result::Result` with this crate's [`Error`].
@@ -76,8 +243,13 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
-            Error::Transport(error) => error.status().map(|status| status.as_u16()),
-            Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Transport(error) => error.reqwest().status().map(|status| status.as_u16()),
+            Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::ResponseTooLarge { .. }
+            | Error::DecodeTooLarge { .. }
+            | Error::LoginWait(_) => None,
         }
     }
 

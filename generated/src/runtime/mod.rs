@@ -39,7 +39,7 @@ mod tests;
 
 pub use answer::{decode, Answer, FromNitro, LoginAnswer};
 pub use client::{Client, ClientBuilder, Product};
-pub use error::{Error, Result};
+pub use error::{Error, Result, TransportError};
 pub use model::{AsField, FieldMut, FieldRef, Model, UnknownFields};
 pub use number::Number;
 pub use open_enum::{Open, WireEnum};

@@ -254,6 +254,8 @@ pub trait ModelListSlot {
     fn push_default(&mut self) -> &mut dyn DynModel;
     /// Sets the field to `None`.
     fn clear(&mut self);
+    /// The memory one item takes (`size_of::<M>()`), for the list budget.
+    fn item_size(&self) -> usize;
 }
 
 impl<M: Model> ModelListSlot for Option<Vec<M>> {
@@ -274,6 +276,58 @@ impl<M: Model> ModelListSlot for Option<Vec<M>> {
     fn clear(&mut self) {
         *self = None;
     }
+    fn item_size(&self) -> usize {
+        std::mem::size_of::<M>()
+    }
+}
+
+/// The budget of list items while an answer is decoded: `[{},{},...]`
+/// would otherwise allocate a whole model per 3 bytes of input. (Standalone
+/// OpenAPI crates copy this file without the NITRO answers that set it.)
+#[derive(Clone, Copy)]
+#[allow(dead_code)]
+struct ListBudget {
+    /// Bytes of models the lists may still allocate.
+    left: usize,
+    exceeded: bool,
+}
+
+thread_local! {
+    static LIST_BUDGET: std::cell::Cell<Option<ListBudget>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `decode` with lists limited to `bytes` of models in all (items
+/// times the model's size, nested lists included); answers the result and
+/// whether the budget ran out (then the result is a decode error).
+#[allow(dead_code)]
+pub(crate) fn with_list_budget<T>(bytes: usize, decode: impl FnOnce() -> T) -> (T, bool) {
+    /// Puts the outer budget back, also on unwinding.
+    struct Restore(Option<ListBudget>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LIST_BUDGET.with(|budget| budget.set(self.0));
+        }
+    }
+    let restore = Restore(LIST_BUDGET.with(|budget| budget.replace(Some(ListBudget { left: bytes, exceeded: false }))));
+    let value = decode();
+    let exceeded = LIST_BUDGET.with(|budget| budget.get()).is_some_and(|budget| budget.exceeded);
+    drop(restore);
+    (value, exceeded)
+}
+
+/// Takes one list item of `size` bytes from the budget, if one is set.
+fn charge_list_item<E: de::Error>(size: usize) -> Result<(), E> {
+    LIST_BUDGET.with(|cell| match cell.get() {
+        None => Ok(()),
+        Some(budget) if budget.left >= size => {
+            cell.set(Some(ListBudget { left: budget.left - size, exceeded: false }));
+            Ok(())
+        }
+        Some(_) => {
+            cell.set(Some(ListBudget { left: 0, exceeded: true }));
+            Err(E::custom("the list items need more memory than the decoding limit allows"))
+        }
+    })
 }
 
 /// Conversion of a field to its [`FieldRef`]/[`FieldMut`]; generated
@@ -1191,6 +1245,7 @@ impl<'de> Visitor<'de> for NestedListVisitor<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
         self.0.clear();
+        charge_list_item(self.0.item_size())?;
         decode_entries(self.0.push_default(), &mut map, &mut KeyOrder::default())?;
         Ok(None)
     }
@@ -1256,6 +1311,7 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
         f.write_str("an object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        charge_list_item(self.0.item_size())?;
         decode_entries(self.0.push_default(), &mut map, self.1)?;
         Ok(None)
     }

@@ -715,7 +715,7 @@ pub fn untyped<T: Serialize>(value: Option<T>) -> Option<Value> {
 
 /// Builds a [`NextgenClient`]. TLS certificates are verified unless
 /// [`NextgenClientBuilder::danger_accept_invalid_certs`] says otherwise.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct NextgenClientBuilder {
     base_url: String,
     base_path: String,
@@ -730,6 +730,25 @@ pub struct NextgenClientBuilder {
     last_credential: Option<CredentialPlace>,
     credentials: Option<Credentials>,
     max_response_bytes: u64,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for NextgenClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The base URL without a user part or query (refused at build, but
+        // never printed); credentials show as `Secret("***")`.
+        f.debug_struct("NextgenClientBuilder")
+            .field("base_url", &crate::runtime::secret::redacted_base_url(&self.base_url))
+            .field("base_path", &self.base_path)
+            .field("timeout", &self.timeout)
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("auth_headers", &self.auth_headers)
+            .field("auth_query", &self.auth_query)
+            .field("auth_cookies", &self.auth_cookies)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The default of [`NextgenClientBuilder::max_response_bytes`]: 64 MiB.
@@ -766,6 +785,7 @@ impl NextgenClientBuilder {
             last_credential: None,
             credentials: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
     }
 
@@ -774,6 +794,14 @@ impl NextgenClientBuilder {
     /// before reading and on the bytes received while reading.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// Allows a plain `http://` base URL with credentials or a session
+    /// (they then travel in clear). Off by default: `build` refuses that
+    /// combination. For test servers.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -871,12 +899,16 @@ impl NextgenClientBuilder {
         self
     }
 
+    fn has_secret(&self) -> bool {
+        self.credentials.is_some() || !self.auth_headers.is_empty() || !self.auth_query.is_empty() || !self.auth_cookies.is_empty()
+    }
+
+    /// Builds the client; refuses a base URL that is not http(s) or holds
+    /// a user part, and plain `http://` with credentials unless
+    /// [`Self::allow_insecure_http`]. No redirect is followed.
     pub fn build(self) -> Result<NextgenClient> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base_url).map_err(|error| Error::Config(format!("base url {base_url:?} is not a url: {error}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!("base url {base_url:?} is not http or https")));
-        }
+        crate::runtime::secret::check_base_url(&base_url, self.has_secret(), self.allow_insecure_http).map_err(Error::Config)?;
         let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -1435,5 +1467,16 @@ mod tests {
         assert!(!builder.accept_invalid_certs);
         assert!(builder.danger_accept_invalid_certs(true).accept_invalid_certs);
         assert!(NextgenClient::builder("ftp://x").build().is_err());
+    }
+
+    #[test]
+    fn userinfo_and_plain_http_with_credentials_are_refused() {
+        let builder = NextgenClient::builder("https://admin:s3cr3t-pw@192.0.2.1/");
+        assert!(!format!("{builder:?}").contains("s3cr3t-pw"), "{builder:?}");
+        let error = builder.build().unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("s3cr3t-pw"), "{error:?}");
+        assert!(NextgenClient::builder("http://192.0.2.1").auth_bearer("t").build().is_err());
+        assert!(NextgenClient::builder("http://192.0.2.1").auth_bearer("t").allow_insecure_http(true).build().is_ok());
+        assert!(NextgenClient::builder("http://192.0.2.1").build().is_ok());
     }
 }

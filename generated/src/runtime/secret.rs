@@ -38,6 +38,55 @@ impl From<&str> for Secret {
     }
 }
 
+/// Why `base_url` cannot be a client's base URL: not http(s), a user
+/// name or password in it, a query or fragment, or plain http while
+/// secrets are configured (`has_secret`) and not `allow_insecure_http`.
+/// The text never shows the user part.
+pub(crate) fn check_base_url(base_url: &str, has_secret: bool, allow_insecure_http: bool) -> std::result::Result<(), String> {
+    let shown = redacted_base_url(base_url);
+    let parsed = reqwest::Url::parse(base_url).map_err(|error| format!("base url {shown:?} is not a url: {error}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("base url {shown:?} is not http or https"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!("base url {shown:?} holds a user name or password: give them with the builder's session or credentials instead"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!("base url {shown:?} has a query or fragment: give the scheme and host only"));
+    }
+    if parsed.scheme() == "http" && has_secret && !allow_insecure_http {
+        return Err(format!(
+            "base url {shown:?} is plain http, so the password and session token would travel in clear: \
+             use https, or allow_insecure_http(true) on the builder for a test server"
+        ));
+    }
+    Ok(())
+}
+
+/// A base URL for messages and `Debug`: no user part, query or fragment,
+/// even when it does not parse.
+pub(crate) fn redacted_base_url(text: &str) -> String {
+    if let Ok(mut url) = reqwest::Url::parse(text) {
+        if url.has_host() {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.set_query(None);
+            url.set_fragment(None);
+            return url.to_string().trim_end_matches('/').to_string();
+        }
+    }
+    let text = text.split(['?', '#']).next().unwrap_or_default();
+    match text.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+            format!("{scheme}://{host}{path}")
+        }
+        None => text.rsplit_once('@').map_or(text, |(_, host)| host).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Secret;

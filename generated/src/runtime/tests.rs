@@ -517,6 +517,90 @@ fn an_error_envelope_with_status_200_is_an_api_error() {
 }
 
 #[test]
+fn a_2xx_errorcode_without_severity_is_an_error_unless_it_says_warning() {
+    // Old firmware leaves `severity` out.
+    let body = json!({"errorcode": 278, "message": "Invalid argument [port]"});
+    let error = Outcome::from_nitro(&answer(200, body.clone(), "lbvserver")).unwrap_err();
+    assert!(matches!(&error, Error::Api { status: 200, errorcode: 278, .. }), "{error:?}");
+    let error = <Vec<Vserver>>::from_nitro(&answer(200, body, "lbvserver")).unwrap_err();
+    assert_eq!(error.errorcode(), Some(278));
+    // A `NONE` severity with a code is no better.
+    let error = Outcome::from_nitro(&answer(201, json!({"errorcode": 1, "message": "x", "severity": "NONE"}), "lbvserver"));
+    assert!(error.is_err(), "{error:?}");
+    // The body says warning: by its severity, status 209 or its message.
+    for (status, body) in [
+        (200, json!({"errorcode": 1067, "message": "feature not licensed", "severity": "WARNING"})),
+        (209, json!({"errorcode": 1067, "message": "feature not licensed"})),
+        (200, json!({"errorcode": 1067, "message": "Warning: feature not licensed"})),
+    ] {
+        let outcome = Outcome::from_nitro(&answer(status, body.clone(), "lbvserver")).unwrap();
+        assert!(outcome.is_warning(), "{body}: {outcome:?}");
+        assert_eq!(outcome.errorcode, 1067);
+    }
+    // Severity ERROR is an error even with status 209.
+    let body = json!({"errorcode": 1067, "message": "x", "severity": "ERROR"});
+    assert!(Outcome::from_nitro(&answer(209, body, "lbvserver")).is_err());
+}
+
+#[test]
+fn the_warning_header_makes_the_outcome_a_warning() {
+    let done = serde_json::to_vec(&json!({"errorcode": 0, "message": "Done", "severity": "NONE"})).unwrap();
+    let with_header = Answer::new(200, done.clone(), "lbvserver").with_warning(Some("no certificate bound".into()));
+    let outcome = Outcome::from_nitro(&with_header).unwrap();
+    assert!(outcome.is_warning(), "{outcome:?}");
+    assert_eq!(outcome.severity, "WARNING");
+    assert_eq!(outcome.message, "no certificate bound");
+    // An empty body with the header, as the appliance sends it with 209.
+    let outcome = Outcome::from_nitro(&Answer::new(209, Vec::new(), "lbvserver").with_warning(Some("w".into()))).unwrap();
+    assert!(outcome.is_warning() && outcome.message == "w", "{outcome:?}");
+    // A code without severity but with the header is a warning, not an error.
+    let body = serde_json::to_vec(&json!({"errorcode": 1067, "message": "x"})).unwrap();
+    let outcome = Outcome::from_nitro(&Answer::new(200, body, "lbvserver").with_warning(Some("w".into()))).unwrap();
+    assert!(outcome.is_warning());
+    let plain = Outcome::from_nitro(&Answer::new(200, done, "lbvserver")).unwrap();
+    assert!(!plain.is_warning());
+}
+
+#[test]
+fn a_list_of_empty_objects_cannot_allocate_far_more_than_its_bytes() {
+    let item_size = std::mem::size_of::<Vserver>();
+    assert!(item_size > 16 * 3, "the test needs a model larger than 16x its `{{}},` input: {item_size}");
+    let items = 100_000;
+    let mut body = br#"{"errorcode":0,"lbvserver":["#.to_vec();
+    for index in 0..items {
+        body.extend_from_slice(if index == 0 { b"{}" } else { b",{}" });
+    }
+    body.extend_from_slice(b"]}");
+    let error = <Vec<Vserver>>::from_nitro(&Answer::new(200, body.clone(), "lbvserver").with_max_decoded_bytes(0)).unwrap_err();
+    match &error {
+        Error::DecodeTooLarge { resource, limit, body_bytes } => {
+            assert_eq!(resource, "lbvserver");
+            assert_eq!(*body_bytes, body.len() as u64);
+            assert_eq!(*limit, 16 * body.len() as u64);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(error.to_string().contains("max_decoded_bytes"), "{error}");
+    // Nested lists count against the same budget.
+    let mut nested = br#"{"errorcode":0,"lbvserver_binding":[{"name":"v","lbvserver_service_binding":["#.to_vec();
+    for index in 0..items {
+        nested.extend_from_slice(if index == 0 { b"{}" } else { b",{}" });
+    }
+    nested.extend_from_slice(b"]}]}");
+    let error = <Vec<VserverBinding>>::from_nitro(&Answer::new(200, nested, "lbvserver_binding").with_max_decoded_bytes(0));
+    if std::mem::size_of::<ServiceBinding>() > 48 {
+        assert!(matches!(error, Err(Error::DecodeTooLarge { .. })), "{error:?}");
+    }
+    // The limit can be raised.
+    let limit = (items * item_size) as u64;
+    let list = <Vec<Vserver>>::from_nitro(&Answer::new(200, body.clone(), "lbvserver").with_max_decoded_bytes(limit)).unwrap();
+    assert_eq!(list.len(), items);
+    // The default allows ordinary answers, and the budget is per answer.
+    let list = <Vec<Vserver>>::from_nitro(&answer(200, json!({"lbvserver": [{"name": "a"}, {}]}), "lbvserver")).unwrap();
+    assert_eq!(list.len(), 2);
+}
+
+#[test]
 fn counts_decode_from_strings_numbers_and_empty_answers() {
     let count = |body: Value| <u64>::from_nitro(&answer(200, body, "lbvserver")).unwrap();
     assert_eq!(count(json!({"errorcode": 0, "lbvserver": [{"__count": "3"}]})), 3);
