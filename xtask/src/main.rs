@@ -9,6 +9,8 @@ mod check_features;
 mod codegen_cmd;
 mod diff;
 mod facts;
+mod fuzz;
+mod limits;
 mod openapi_bench;
 mod openapi_cmd;
 mod scrape;
@@ -39,6 +41,8 @@ enum Command {
     Openapi(openapi_cmd::Args),
     /// Read an appliance documentation bundle (nitro-rest.tgz or folder, ADC or ADM) into an IR snapshot
     ScrapeBundle(scrape_bundle::Args),
+    /// Feed damaged pages, bundles, OpenAPI documents and JSON to the readers; any panic, hang or runaway output fails
+    Fuzz(fuzz::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Facts(args) => facts::run(args),
         Command::ScrapeBundle(args) => scrape_bundle::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
     };
     match result {
         Ok(code) => code,

@@ -31,6 +31,8 @@ pub struct Args {
     /// Also print notes
     #[arg(long)]
     verbose: bool,
+    #[command(flatten)]
+    limits: crate::limits::LimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -40,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some("adm") => Some(Product::Adm),
         Some(other) => anyhow::bail!("unknown product `{other}` (adc or adm)"),
     };
-    let settings = BundleSettings { product, release: args.release.clone(), descriptions: args.descriptions };
+    let settings = BundleSettings { product, release: args.release.clone(), descriptions: args.descriptions, limits: args.limits.limits() };
     let lowered = read_bundle(&args.docs, &settings);
     let mut counts = [0usize; 3];
     for diagnostic in &lowered.diagnostics {

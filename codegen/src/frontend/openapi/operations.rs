@@ -112,7 +112,7 @@ impl<'a> Lowerer<'a> {
 
     fn parameter(&mut self, parameter: &'a Value, pointer: &str, hint: &str, operation_id: &str) -> Option<Parameter> {
         let Some(name) = parameter.get("name").and_then(Value::as_str) else {
-            self.error(pointer, operation_id, "parameter has no name; skipped");
+            self.degrade(pointer, operation_id, "parameter has no name; skipped");
             return None;
         };
         let location = match parameter.get("in").and_then(Value::as_str) {
@@ -121,7 +121,7 @@ impl<'a> Lowerer<'a> {
             Some("header") => ParamLocation::Header,
             Some("cookie") => ParamLocation::Cookie,
             other => {
-                self.error(pointer, operation_id, format!("parameter `{name}` has unknown location {other:?}; skipped"));
+                self.degrade(pointer, operation_id, format!("parameter `{name}` has unknown location {other:?}; skipped"));
                 return None;
             }
         };
