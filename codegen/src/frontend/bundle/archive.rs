@@ -176,7 +176,7 @@ fn read_tar(prefix: &str, reader: impl Read, depth: usize, limits: &Limits, cont
                     let mut entry = match entry {
                         Ok(entry) => entry,
                         Err(e) => {
-                            problems.push(format!("{}: tar member unreadable ({e}); rest of the archive skipped", display(prefix)));
+                            problems.push(format!("{}: tar member unreadable ({e}); the archive is damaged or cut short, the rest is skipped", display(prefix)));
                             break;
                         }
                     };
@@ -204,7 +204,7 @@ fn read_tar(prefix: &str, reader: impl Read, depth: usize, limits: &Limits, cont
                     let mut data = Vec::new();
                     match (&mut entry).take(max.saturating_add(1)).read_to_end(&mut data) {
                         Err(e) => {
-                            problems.push(format!("{path}: cannot read tar member ({e})"));
+                            problems.push(format!("{path}: cannot read tar member ({e}); the archive is damaged or cut short"));
                             continue;
                         }
                         Ok(_) if data.len() as u64 > max => {
