@@ -469,13 +469,13 @@ fn damage_once(mut bytes: Vec<u8>, corpus: &Corpus, rng: &mut Rng) -> Vec<u8> {
         }
         7 => {
             let unit: &[u8] = [b"x".as_slice(), b"| ", b"<b>", "é".as_bytes(), b"  "][rng.below(5)];
-            let line = unit.repeat(rng.range(10_000, 400_000) / unit.len());
+            let line = unit.repeat(rng.range(10_000, 200_000) / unit.len());
             splice(&mut bytes, at, &line);
         }
         8 => {
             let opens: [&[u8]; 6] = [b"<div>", b"<table><tr><td>", b"<ul><li>", b"[", b"{\"a\":", b"- "];
             let open = opens[rng.below(opens.len())];
-            let nested = open.repeat(rng.range(100, 20_000));
+            let nested = open.repeat(rng.range(100, 5_000));
             splice(&mut bytes, at, &nested);
         }
         9 => bytes.clear(),
