@@ -14,7 +14,8 @@ use std::collections::BTreeSet;
 /// stand for 10^9 values (the "billion laughs"); it ends at the limit
 /// instead of never answering.
 pub fn parse(text: &str, is_json: bool, max_nodes: u64) -> Result<Value, String> {
-    let budget = Budget { left: std::cell::Cell::new(max_nodes), max: max_nodes, exceeded: std::cell::Cell::new(false) };
+    // YAML keys must be unique (serde_norway's own rule); JSON keeps the last.
+    let budget = Budget { left: std::cell::Cell::new(max_nodes), max: max_nodes, exceeded: std::cell::Cell::new(false), unique_keys: !is_json };
     let result = if is_json {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         serde::de::DeserializeSeed::deserialize(Node(&budget), &mut deserializer).and_then(|value| deserializer.end().map(|()| value)).map_err(|error| format!("invalid JSON: {error}"))
@@ -32,6 +33,7 @@ struct Budget {
     left: std::cell::Cell<u64>,
     max: u64,
     exceeded: std::cell::Cell<bool>,
+    unique_keys: bool,
 }
 
 impl Budget {
@@ -120,6 +122,9 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
         let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key_seed(Key)? {
             let value = map.next_value_seed(self)?;
+            if self.0.unique_keys && object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate entry with key {key:?}")));
+            }
             object.insert(key, value);
         }
         Ok(Value::Object(object))
@@ -307,5 +312,18 @@ mod tests {
         let value = parse("responses:\n  200: {description: ok}\n  4XX: {description: no}\n", false, 100).unwrap();
         assert!(value.pointer("/responses/200").is_some());
         assert!(value.pointer("/responses/4XX").is_some());
+    }
+
+    #[test]
+    fn yaml_aliases_count_against_the_budget_and_duplicate_keys_are_errors() {
+        let text = "a: &x [1, 2, 3]\nb: [*x, *x, *x]\n";
+        // The root, `a` (1 + 3), `b` (1 + 3 copies of 1 + 3): 18 values.
+        assert!(parse(text, false, 18).is_ok());
+        let error = parse(text, false, 17).unwrap_err();
+        assert_eq!(error, "the document has more than 17 values (YAML aliases expanded); raise the limit with --max-nodes");
+        assert!(parse("a: 1\na: 2\n", false, 100).unwrap_err().contains("duplicate entry with key \"a\""));
+        assert_eq!(parse("{\"a\": 1, \"a\": 2}", true, 100).unwrap(), json!({"a": 2}));
+        // Tags are dropped, their values kept.
+        assert_eq!(parse("a: !tag {b: 1}\n", false, 100).unwrap(), json!({"a": {"b": 1}}));
     }
 }
