@@ -55,7 +55,7 @@ impl Default for Limits {
 /// `64 MiB`, `1 GiB`, `1000 bytes`: a limit as people read it.
 pub fn show_bytes(bytes: u64) -> String {
     for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{} {unit}", bytes >> shift);
         }
     }

@@ -71,7 +71,7 @@ use crate::frontend::limits::{self, Limits};
 use crate::ir::{Origin, Product};
 use lower::PageInput;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What [`read_nitro`] reads and how.
 #[derive(Clone, Debug, Default)]
@@ -215,7 +215,7 @@ fn parse_all(root: &Path, files: &[String], max_bytes: u64) -> Vec<Parsed> {
     })
 }
 
-fn parse_file(path: &PathBuf, max_bytes: u64) -> Parsed {
+fn parse_file(path: &Path, max_bytes: u64) -> Parsed {
     let bytes = limits::read_regular_file(path, max_bytes).map_err(|error| format!("cannot read page: {error}"))?;
     let (text, lossy) = match String::from_utf8(bytes) {
         Ok(text) => (text, false),
