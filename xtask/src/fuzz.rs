@@ -167,6 +167,7 @@ fn run_target(target: &str, corpus: Arc<Corpus>, seed: u64, share: Duration, onl
     let started = Instant::now();
     let mut tried = 0u64;
     let mut failures = 0u64;
+    let mut slowest = Duration::ZERO;
     let cases: Box<dyn Iterator<Item = u64>> = match only {
         Some(case) => Box::new(std::iter::once(case)),
         None => Box::new(0..),
@@ -176,6 +177,7 @@ fn run_target(target: &str, corpus: Arc<Corpus>, seed: u64, share: Duration, onl
             break;
         }
         take_panic();
+        let case_started = Instant::now();
         jobs.send(case).ok().context("fuzz worker stopped")?;
         let (_, outcome) = match result_rx.recv_timeout(case_limit) {
             Ok(done) => done,
@@ -188,6 +190,7 @@ fn run_target(target: &str, corpus: Arc<Corpus>, seed: u64, share: Duration, onl
             }
         };
         tried += 1;
+        slowest = slowest.max(case_started.elapsed());
         let problem = take_panic().map(|p| format!("panic: {p}")).or(outcome.problem);
         if only.is_some() {
             println!("{target}: case {case}: input {} bytes", outcome.input_bytes);
@@ -199,7 +202,7 @@ fn run_target(target: &str, corpus: Arc<Corpus>, seed: u64, share: Duration, onl
         }
     }
     let _ = std::panic::take_hook();
-    println!("{target}: {tried} cases in {:.1} s, {failures} failures", started.elapsed().as_secs_f64());
+    println!("{target}: {tried} cases in {:.1} s (slowest {:.2} s), {failures} failures", started.elapsed().as_secs_f64(), slowest.as_secs_f64());
     Ok(failures == 0)
 }
 

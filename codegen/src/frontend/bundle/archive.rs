@@ -201,8 +201,13 @@ fn read_tar(prefix: &str, reader: impl Read, depth: usize, limits: &Limits, cont
                         over.push(member_message(&path, max, archive_name(&path)));
                         continue;
                     }
-                    let mut data = Vec::new();
-                    match (&mut entry).take(max.saturating_add(1)).read_to_end(&mut data) {
+                    // Sized from the header (bounded by the limit) so a large
+                    // page is not copied as its buffer doubles; trimmed after,
+                    // since the header may claim more than the member holds.
+                    let mut data = Vec::with_capacity(entry.size().min(max) as usize);
+                    let read = (&mut entry).take(max.saturating_add(1)).read_to_end(&mut data);
+                    data.shrink_to_fit();
+                    match read {
                         Err(e) => {
                             problems.push(format!("{path}: cannot read tar member ({e}); the archive is damaged or cut short"));
                             continue;
