@@ -86,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     for target in targets {
         let result = if target == "model-decoder" {
-            run_decoder(&root, seed, share, args.case)
+            run_decoder(&root, seed, share, args.case, args.case_seconds)
         } else {
             let corpus = Corpus::load(target, &root, &shared)?;
             println!("{target}: {} inputs from {}", corpus.inputs.len(), corpus.from);
@@ -103,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The model decoder's own binary; `true` when it found nothing.
-fn run_decoder(root: &Path, seed: u64, share: Duration, case: Option<u64>) -> anyhow::Result<bool> {
+fn run_decoder(root: &Path, seed: u64, share: Duration, case: Option<u64>, case_seconds: u64) -> anyhow::Result<bool> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = std::process::Command::new(&cargo)
         .current_dir(root)
@@ -116,7 +116,7 @@ fn run_decoder(root: &Path, seed: u64, share: Duration, case: Option<u64>) -> an
     }
     let mut command = std::process::Command::new(&cargo);
     command.current_dir(root).args(["run", "--quiet", "-p", "bench", "--example", "fuzz_decoder", "--"]);
-    command.args(["--seconds", &share.as_secs_f64().to_string(), "--seed", &seed.to_string()]);
+    command.args(["--seconds", &share.as_secs_f64().to_string(), "--seed", &seed.to_string(), "--case-seconds", &case_seconds.to_string()]);
     if let Some(case) = case {
         command.args(["--case", &case.to_string()]);
     }

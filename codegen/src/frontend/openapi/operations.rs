@@ -39,7 +39,13 @@ impl<'a> Lowerer<'a> {
                     self.warn(&pointer, path, format!("{} operations are not supported; skipped", key.to_uppercase()));
                     continue;
                 };
-                let endpoint = self.endpoint(path, method, operation, &pointer, &shared);
+                // A reader bug costs this operation (an error naming its
+                // pointer), not the document.
+                let endpoint = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.endpoint(path, method, operation, &pointer, &shared)));
+                let Ok(endpoint) = endpoint else {
+                    self.error(&pointer, path, "operation reader failed (a bug: please report it with this document)");
+                    continue;
+                };
                 if let Some(previous) = operation_ids.insert(endpoint.operation_id.clone(), pointer.clone()) {
                     self.warn(&pointer, &endpoint.operation_id, format!("operationId is also used at {previous}"));
                 }

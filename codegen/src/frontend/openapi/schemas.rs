@@ -39,7 +39,12 @@ impl<'a> Lowerer<'a> {
             let pointer = child("/components/schemas", name);
             self.subject = name.clone();
             self.read_error_codes(schema, &pointer);
-            let shape = self.shape_of(name, schema, &pointer, 0);
+            // A reader bug costs this schema (an error naming its
+            // pointer), not the document.
+            let shape = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.shape_of(name, schema, &pointer, 0))).unwrap_or_else(|_| {
+                self.error(&pointer, name, "schema reader failed (a bug: please report it with this document)");
+                SchemaShape::Alias(TypeRef::Any)
+            });
             let schema = Schema {
                 name: name.clone(),
                 shape,
