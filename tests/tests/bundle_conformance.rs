@@ -133,7 +133,7 @@ fn bundle_11_1_matches_markdown_11_1() {
     let bundle = read_bundle(&docs.join("appliance/adc/11.1-48.10"), &BundleSettings::default());
     assert!(!bundle.has_errors(), "bundle: {:?}", bundle.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Error).collect::<Vec<_>>());
     assert_eq!(bundle.api.release, "11.1-48.10");
-    let settings = NitroSettings { product: Product::Adc, release: "11.1".into(), descriptions: false };
+    let settings = NitroSettings { product: Product::Adc, release: "11.1".into(), descriptions: false, ..Default::default() };
     let markdown = read_nitro(&docs.join("adc/11.1/docs"), &settings);
 
     let (only, diffs) = compare(&bundle.api, &markdown.api);

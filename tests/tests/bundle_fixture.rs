@@ -210,7 +210,7 @@ fn adm_bundle_from_plain_tar() {
 
 #[test]
 fn overrides_and_opt_in_prose() {
-    let settings = BundleSettings { product: Some(Product::Adc), release: Some("13.1-1.2".into()), descriptions: true };
+    let settings = BundleSettings { product: Some(Product::Adc), release: Some("13.1-1.2".into()), descriptions: true, ..Default::default() };
     let lowered = read_bundle(&netscaler_tests::fixtures().join("bundle/adc"), &settings);
     let api = &lowered.api;
     assert_eq!(api.release, "13.1-1.2");

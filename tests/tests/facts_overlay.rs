@@ -154,7 +154,7 @@ fn real_facts_on_12_1() {
     let base: Api = match std::fs::read_to_string(&snapshot) {
         Ok(text) => serde_json::from_str(&text).expect("12.1 snapshot"),
         Err(_) => {
-            let settings = codegen::frontend::nitro::NitroSettings { product: Product::Adc, release: "12.1".into(), descriptions: false };
+            let settings = codegen::frontend::nitro::NitroSettings { product: Product::Adc, release: "12.1".into(), descriptions: false, ..Default::default() };
             codegen::frontend::nitro::read_nitro(&shared.join("nitro-docs/adc/12.1/docs"), &settings).api
         }
     };

@@ -40,7 +40,7 @@ fn releases() -> Option<Vec<Release>> {
 }
 
 fn scrape(release: &Release) -> Lowered {
-    read_nitro(&release.docs, &NitroSettings { product: release.product, release: release.release.clone(), descriptions: false })
+    read_nitro(&release.docs, &NitroSettings { product: release.product, release: release.release.clone(), descriptions: false, ..Default::default() })
 }
 
 /// One scrape of every release, shared by the tests of this file (a debug

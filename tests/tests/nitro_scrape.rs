@@ -12,7 +12,7 @@ fn read(product: Product, descriptions: bool) -> Lowered {
         _ => "adc",
     };
     let docs = netscaler_tests::fixtures().join("nitro").join(folder).join("docs");
-    read_nitro(&docs, &NitroSettings { product, release: "fixture".into(), descriptions })
+    read_nitro(&docs, &NitroSettings { product, release: "fixture".into(), descriptions, ..Default::default() })
 }
 
 fn rendered(diagnostics: &[Diagnostic]) -> String {
@@ -218,7 +218,7 @@ fn descriptions_are_opt_in() {
 fn missing_docs_folder_is_an_error_not_a_panic() {
     let lowered = read_nitro(
         &netscaler_tests::fixtures().join("nitro").join("no-such-folder"),
-        &NitroSettings { product: Product::Adc, release: "x".into(), descriptions: false },
+        &NitroSettings { product: Product::Adc, release: "x".into(), descriptions: false, ..Default::default() },
     );
     assert!(lowered.has_errors());
     assert!(lowered.api.resources.is_empty());

@@ -31,7 +31,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 fn lower(path: &Path, product: Product, origin_file: &str) -> Api {
-    let lowered = read_openapi(path, &OpenApiSettings { product, origin_file: origin_file.into(), descriptions: false });
+    let lowered = read_openapi(path, &OpenApiSettings { product, origin_file: origin_file.into(), descriptions: false, ..Default::default() });
     assert!(!lowered.has_errors(), "{origin_file}: {:#?}", lowered.diagnostics);
     lowered.api
 }

@@ -11,7 +11,7 @@ fn spec_path() -> std::path::PathBuf {
 }
 
 fn settings() -> OpenApiSettings {
-    OpenApiSettings { product: Product::Nextgen, origin_file: "specs/nextgen/openapi.yaml".into(), descriptions: false }
+    OpenApiSettings { product: Product::Nextgen, origin_file: "specs/nextgen/openapi.yaml".into(), descriptions: false, ..Default::default() }
 }
 
 #[test]

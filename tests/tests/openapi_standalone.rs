@@ -36,7 +36,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 fn standalone(path: &Path, product: Product, document: &str, name: &str) -> Emitted {
-    let lowered = read_openapi(path, &OpenApiSettings { product, origin_file: document.into(), descriptions: false });
+    let lowered = read_openapi(path, &OpenApiSettings { product, origin_file: document.into(), descriptions: false, ..Default::default() });
     assert!(!lowered.has_errors(), "{document}: {:#?}", lowered.diagnostics);
     let options = Standalone { name: name.into(), document: document.into(), ..Standalone::default() };
     let emitted = emit(std::slice::from_ref(&lowered.api), &EmitSettings { standalone: Some(options), ..Default::default() });

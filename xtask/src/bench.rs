@@ -408,7 +408,7 @@ fn child_scrape(job: &[String]) -> anyhow::Result<ExitCode> {
         "adm" => codegen::ir::Product::Adm,
         other => bail!("unknown product `{other}`"),
     };
-    let settings = codegen::frontend::nitro::NitroSettings { product, release: release.clone(), descriptions: false };
+    let settings = codegen::frontend::nitro::NitroSettings { product, release: release.clone(), descriptions: false, ..Default::default() };
     let started = Instant::now();
     let lowered = codegen::frontend::nitro::read_nitro(Path::new(docs), &settings);
     let seconds = started.elapsed().as_secs_f64();
@@ -430,7 +430,7 @@ fn child_scrape(job: &[String]) -> anyhow::Result<ExitCode> {
 fn child_scrape_all(shared: &Path) -> anyhow::Result<ExitCode> {
     let jobs = crate::scrape::all_jobs(Some(shared))?;
     let started = Instant::now();
-    let read = crate::scrape::read_jobs(&jobs, false);
+    let read = crate::scrape::read_jobs(&jobs, false, Default::default());
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "{}",

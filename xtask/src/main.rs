@@ -9,6 +9,8 @@ mod check_features;
 mod codegen_cmd;
 mod diff;
 mod facts;
+mod fuzz;
+mod limits;
 mod openapi_bench;
 mod openapi_cmd;
 mod release;
@@ -90,6 +92,8 @@ enum Command {
     ScrapeBundle(scrape_bundle::Args),
     /// Regenerate for the firmware an appliance runs: its bundle and release, scraped, regenerated, diffed
     Update(update::Args),
+    /// Feed damaged pages, bundles, OpenAPI documents and JSON to the readers; any panic, hang or runaway output fails
+    Fuzz(fuzz::Args),
 }
 
 fn main() -> ExitCode {
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
         Command::Facts(args) => facts::run(args),
         Command::ScrapeBundle(args) => scrape_bundle::run(args),
         Command::Update(args) => update::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
     };
     match result {
         Ok(code) => code,

@@ -48,6 +48,8 @@ pub struct Args {
     /// Keep the vendor's descriptions (never commit such a snapshot)
     #[arg(long)]
     descriptions: bool,
+    #[command(flatten)]
+    limits: crate::limits::LimitArgs,
 }
 
 fn parse_product(text: &str) -> Result<Product, String> {
@@ -73,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     crate::progress(&format!("reading {} release(s) ...", jobs.len()));
-    let read = read_jobs(&jobs, args.descriptions);
+    let read = read_jobs(&jobs, args.descriptions, args.limits.limits());
     let mut failed = false;
     for (job, (lowered, seconds)) in jobs.iter().zip(read) {
         failed |= write_one(job, &lowered, seconds)?;
@@ -84,9 +86,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Reads the pages of every job, several releases at once (each release
 /// also reads its pages on all cores; its lowering is serial, so another
 /// release fills the gap): the IR of each and its reading time.
-pub fn read_jobs(jobs: &[Job], descriptions: bool) -> Vec<(Lowered, f64)> {
+pub fn read_jobs(jobs: &[Job], descriptions: bool, limits: codegen::frontend::limits::Limits) -> Vec<(Lowered, f64)> {
     codegen::parallel::map(jobs, |job| {
-        let settings = NitroSettings { product: job.product, release: job.release.clone(), descriptions };
+        let settings = NitroSettings { product: job.product, release: job.release.clone(), descriptions, limits };
         let started = Instant::now();
         // Includes the error table of `error-messages/**` (see read_nitro).
         let lowered = read_nitro(&job.docs, &settings);

@@ -32,6 +32,8 @@ pub struct Args {
     /// Output snapshot (default: print a summary only)
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    limits: crate::limits::LimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -42,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(other) => anyhow::bail!("unknown product `{other}` (adc or adm)"),
     };
     crate::progress(&format!("reading {} ...", args.docs.display()));
-    let settings = BundleSettings { product, release: args.release.clone(), descriptions: args.descriptions };
+    let settings = BundleSettings { product, release: args.release.clone(), descriptions: args.descriptions, limits: args.limits.limits() };
     let lowered = read_bundle(&args.docs, &settings);
     let mut counts = [0usize; 3];
     for diagnostic in &lowered.diagnostics {

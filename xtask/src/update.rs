@@ -105,7 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Steps 3 to 5 (see the module docs), from a downloaded bundle.
 fn update_from_bundle(bundle: &Path, product: Product, release: &str, specs: &Path, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let lowered = read_bundle(bundle, &BundleSettings { product: Some(product), release: Some(release.to_string()), descriptions: false });
+    let lowered = read_bundle(bundle, &BundleSettings { product: Some(product), release: Some(release.to_string()), descriptions: false, limits: Default::default() });
     for diagnostic in lowered.diagnostics.iter().filter(|d| crate::verbosity().shows(d.severity)) {
         eprintln!("{diagnostic}");
     }

@@ -38,7 +38,7 @@ pub struct ErrorTable {
 /// it in diagnostics (a path relative to the bundle root).
 pub fn read_error_listing(bytes: &[u8], file: &str, messages: bool) -> ErrorTable {
     let mut table = ErrorTable { pages: 1, ..ErrorTable::default() };
-    read_tables(&decode_lenient(bytes), file, None, messages, &mut table);
+    guarded_read_tables(&decode_lenient(bytes), file, None, messages, &mut table);
     if table.errors.is_empty() {
         table.diagnostics.push(Diagnostic::warning(origin(file, None), "error listing has no error rows"));
     }
@@ -56,7 +56,7 @@ pub fn read_error_pages(docs: &Path, messages: bool) -> ErrorTable {
     files.sort();
     for path in files {
         let file = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::frontend::limits::read_regular_file(&path, crate::frontend::limits::DEFAULT_MAX_INPUT_BYTES) {
             Ok(bytes) => bytes,
             Err(e) => {
                 table.diagnostics.push(Diagnostic::error(origin(&file, None), format!("cannot read error page: {e}")));
@@ -71,7 +71,7 @@ pub fn read_error_pages(docs: &Path, messages: bool) -> ErrorTable {
         });
         table.pages += 1;
         let before = table.errors.len();
-        read_tables(&text, &file, section.as_deref(), messages, &mut table);
+        guarded_read_tables(&text, &file, section.as_deref(), messages, &mut table);
         if table.errors.len() == before {
             table.diagnostics.push(Diagnostic::note(origin(&file, None), "error page lists no error"));
         }
@@ -79,14 +79,25 @@ pub fn read_error_pages(docs: &Path, messages: bool) -> ErrorTable {
     table
 }
 
+/// [`read_tables`], a reader bug costing its page (an error naming it),
+/// not the run.
+fn guarded_read_tables(text: &str, file: &str, section: Option<&str>, messages: bool, table: &mut ErrorTable) {
+    // Rows read before a panic are complete rows: keeping them is safe.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_tables(text, file, section, messages, table)));
+    if read.is_err() {
+        table.diagnostics.push(Diagnostic::error(origin(file, None), "error page reader failed (a bug: please report it with this page)"));
+    }
+}
+
 fn collect_markdown(folder: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(folder) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
-            collect_markdown(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
+        // Never a symlink (loops) or a special file (`/dev/zero`).
+        match crate::frontend::limits::entry_kind(&entry) {
+            crate::frontend::limits::Kind::Folder => collect_markdown(&path, out),
+            crate::frontend::limits::Kind::File if path.extension().is_some_and(|e| e == "md") => out.push(path),
+            _ => {}
         }
     }
 }
@@ -119,6 +130,10 @@ enum Column {
 /// titles are `div > b` inside the layout table; Markdown pages pass their
 /// one section in `fixed_section`.
 fn read_tables(text: &str, file: &str, fixed_section: Option<&str>, messages: bool, out: &mut ErrorTable) {
+    if crate::frontend::html::too_deep(text).is_some() {
+        out.diagnostics.push(Diagnostic::error(origin(file, None), crate::frontend::html::too_deep_message()));
+        return;
+    }
     let document = Html::parse_document(text);
     let walk = Selector::parse("div > b, table").expect("static selector");
     let header = Selector::parse("th").expect("static selector");

@@ -70,8 +70,15 @@ pub fn read_facts(path: &Path, base: Option<&Api>) -> Lowered {
             return Lowered { api: Api::default(), diagnostics };
         }
     };
-    let api = lower(&facts, &file, base, &mut diagnostics);
-    Lowered { api, diagnostics }
+    // A reader bug costs the file (an error naming it), not the run.
+    let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower(&facts, &file, base, &mut diagnostics)));
+    match lowered {
+        Ok(api) => Lowered { api, diagnostics },
+        Err(_) => {
+            diagnostics.push(Diagnostic::error(Origin { file, ..Origin::default() }, "facts reader failed (a bug: please report it with this file)"));
+            Lowered { api: Api::default(), diagnostics }
+        }
+    }
 }
 
 /// Reads a derived error listing (`errors-<release>.json`) into an error
@@ -182,8 +189,9 @@ struct ErrorRow {
 }
 
 fn load<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read facts file: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("not a derived-facts file: {e}"))
+    let limit = crate::frontend::limits::DEFAULT_MAX_INPUT_BYTES;
+    let bytes = crate::frontend::limits::read_regular_file(path, limit).map_err(|e| format!("cannot read facts file: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("not a derived-facts file: {e}"))
 }
 
 /// The file name only: snapshots must not carry this machine's paths.

@@ -253,6 +253,57 @@ pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Elements nested deeper than this make a page unreadable: the HTML
+/// parser's work grows with the square of the nesting (4,000 nested lists
+/// take seconds, a few MB of them hours), and real pages nest under 20.
+pub const MAX_NESTING: usize = 256;
+
+/// The first nesting depth over [`MAX_NESTING`], or `None`: a quick scan of
+/// the tags before the page is given to the HTML parser. Void elements
+/// (`<br>`) and elements that close their open siblings themselves (`<li>`,
+/// `<tr>`, `<td>`, `<p>`: pages often leave them open) do not count.
+pub fn too_deep(text: &str) -> Option<usize> {
+    const NOT_COUNTED: [&str; 24] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "li", "tr", "td", "th", "p", "option", "dt", "dd",
+        "thead", "tbody", "tfoot",
+    ];
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|b| *b == b'<') {
+        let start = at + found + 1;
+        at = start;
+        let closing = bytes.get(start) == Some(&b'/');
+        let name_start = if closing { start + 1 } else { start };
+        let name_len = bytes[name_start.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = text[name_start..name_start + name_len].to_ascii_lowercase();
+        if NOT_COUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let end = bytes[start..].iter().position(|b| *b == b'>').map_or(bytes.len(), |p| start + p);
+        if end > start && bytes[end - 1] == b'/' {
+            continue;
+        }
+        depth += 1;
+        if depth > MAX_NESTING {
+            return Some(depth);
+        }
+    }
+    None
+}
+
+/// The message for a page [`too_deep`] refuses.
+pub fn too_deep_message() -> String {
+    format!("markup nested deeper than {MAX_NESTING} elements; the page is not read (real pages nest under 20: the page is damaged)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,5 +338,15 @@ mod tests {
     #[test]
     fn no_table_is_none() {
         assert!(parse_table("<p>nothing</p>").is_none());
+    }
+
+    #[test]
+    fn deep_nesting_is_found_before_parsing() {
+        assert_eq!(super::too_deep(&"<ul><li>".repeat(300)), Some(super::MAX_NESTING + 1));
+        assert_eq!(super::too_deep(&"<div>x</div>".repeat(10_000)), None);
+        // Rows and cells left open, void and self-closed elements: flat.
+        assert_eq!(super::too_deep(&format!("<table>{}</table>", "<tr><td>a<br><img/>".repeat(5_000))), None);
+        assert_eq!(super::too_deep("<"), None);
+        assert_eq!(super::too_deep("<é<//<>"), None);
     }
 }

@@ -4,6 +4,7 @@ pub mod bundle;
 pub mod errors;
 pub mod facts;
 pub mod html;
+pub mod limits;
 pub mod nitro;
 pub mod openapi;
 pub mod text;

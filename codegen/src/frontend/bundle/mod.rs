@@ -65,6 +65,8 @@ pub struct BundleSettings {
     /// Keep vendor prose (descriptions, error messages). Off for committed
     /// snapshots.
     pub descriptions: bool,
+    /// Size limits of the bundle, its members and its pages.
+    pub limits: crate::frontend::limits::Limits,
 }
 
 /// Reads a bundle (`.tgz`, `.tar` or folder) into one [`crate::ir::Api`].
@@ -72,7 +74,7 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
     let input = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let at = |file: &str| Origin { file: file.to_string(), ..Origin::default() };
     let mut diagnostics = Vec::new();
-    let contents = match archive::open(path) {
+    let contents = match archive::open(path, &settings.limits) {
         Ok(contents) => contents,
         Err(message) => {
             diagnostics.push(Diagnostic::error(at(&input), message));
@@ -81,6 +83,10 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
     };
     for problem in &contents.problems {
         diagnostics.push(Diagnostic::warning(at(&input), problem.clone()));
+    }
+    // Content left unread is content missing from the snapshot.
+    for over in &contents.over_limits {
+        diagnostics.push(Diagnostic::error(at(&input), over.clone()));
     }
 
     let mut pages = Vec::new();
@@ -139,7 +145,7 @@ pub fn read_bundle(path: &Path, settings: &BundleSettings) -> Lowered {
         diagnostics.push(Diagnostic::error(at(&input), "no resource page found (no .html with a property type or an operations heading)"));
     }
 
-    let nitro = NitroSettings { product, release, descriptions: settings.descriptions };
+    let nitro = NitroSettings { product, release, descriptions: settings.descriptions, limits: settings.limits };
     let mut lowered = lower_bundle(pages, &nitro, diagnostics);
     if product == Product::Adc {
         // Bundle folders are short groups already: keep them, and drop the
@@ -177,7 +183,7 @@ fn read_pages(entries: &[&archive::Entry], descriptions: bool) -> Vec<Option<(Pl
     std::thread::scope(|scope| {
         let handles: Vec<_> = entries
             .chunks(chunk)
-            .map(|chunk| (chunk, scope.spawn(move || chunk.iter().map(|e| read_page(e, descriptions)).collect::<Vec<_>>())))
+            .map(|chunk| (chunk, scope.spawn(move || chunk.iter().map(|e| guarded_read_page(e, descriptions)).collect::<Vec<_>>())))
             .collect();
         handles
             .into_iter()
@@ -197,6 +203,15 @@ fn read_pages(entries: &[&archive::Entry], descriptions: bool) -> Vec<Option<(Pl
     })
 }
 
+/// [`read_page`], a reader bug costing its page (an error naming it), not
+/// the run.
+fn guarded_read_page(entry: &archive::Entry, descriptions: bool) -> Option<(Place, BundlePage, Vec<Diagnostic>)> {
+    std::panic::catch_unwind(|| read_page(entry, descriptions)).unwrap_or_else(|_| {
+        let error = Diagnostic::error(Origin { file: entry.path.clone(), ..Origin::default() }, "page reader failed (a bug: please report it with this page)");
+        Some((place_of(&entry.path), BundlePage::empty(&entry.path), vec![error]))
+    })
+}
+
 /// One page: its place, raw parts and what was noticed.
 fn read_page(entry: &archive::Entry, descriptions: bool) -> Option<(Place, BundlePage, Vec<Diagnostic>)> {
     let at = || Origin { file: entry.path.clone(), ..Origin::default() };
@@ -204,6 +219,10 @@ fn read_page(entry: &archive::Entry, descriptions: bool) -> Option<(Place, Bundl
     // Cheap test before parsing: resource pages carry one of these.
     if !text.contains("property_type") && !text.contains("Operations") {
         return None;
+    }
+    if crate::frontend::html::too_deep(&text).is_some() {
+        let error = Diagnostic::error(at(), crate::frontend::html::too_deep_message());
+        return Some((place_of(&entry.path), BundlePage::empty(&entry.path), vec![error]));
     }
     let mut raw = page::parse_page(&text);
     if !raw.is_resource_page {
@@ -341,7 +360,9 @@ fn js_string(text: &str, name: &str) -> Option<String> {
 fn major_minor(name: &str) -> Option<String> {
     let bytes = name.as_bytes();
     for (i, _) in name.match_indices('.') {
-        let start = name[..i].rfind(|c: char| !c.is_ascii_digit()).map_or(0, |p| p + 1);
+        // Digits are ASCII, so the run ends on a character boundary even
+        // when a multi-byte character stands before or after it.
+        let start = name[..i].rfind(|c: char| !c.is_ascii_digit()).map_or(0, |p| p + name[p..].chars().next().map_or(1, char::len_utf8));
         let end = name[i + 1..].find(|c: char| !c.is_ascii_digit()).map_or(name.len(), |p| i + 1 + p);
         let (major, minor) = (&name[start..i], &name[i + 1..end]);
         let before_ok = start == 0 || bytes[start - 1] != b'.';
@@ -363,6 +384,11 @@ mod tests {
         assert_eq!(major_minor("mas_nitro-rest_14.1-60.54").as_deref(), Some("14.1"));
         assert_eq!(major_minor("nitro-rest.tgz"), None);
         assert_eq!(major_minor("1.2.3"), None);
+        // A multi-byte character right before or after the digits.
+        assert_eq!(major_minor("ns_é11.1_nitro").as_deref(), Some("11.1"));
+        assert_eq!(major_minor("版本14.1-60.54").as_deref(), Some("14.1"));
+        assert_eq!(major_minor("é.1"), None);
+        assert_eq!(major_minor("1.é"), None);
         assert_eq!(js_string("var version = \"\"\nvar build = \"48.10\"", "build").as_deref(), Some("48.10"));
         assert_eq!(js_string("var version = \"\"\nvar build = \"48.10\"", "version").as_deref(), Some(""));
     }

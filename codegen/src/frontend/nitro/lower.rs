@@ -688,7 +688,7 @@ mod tests {
             page("a.md", "a", &["https://x/nitro/v2/config/a", "https://x/nitro/v2/config/a/id_value<String>"]),
             page("b.md", "b", &["https://x/nitro/v1/config/b"]),
         ];
-        let settings = NitroSettings { product: Product::Adm, release: "t".into(), descriptions: false };
+        let settings = NitroSettings { product: Product::Adm, release: "t".into(), descriptions: false, ..NitroSettings::default() };
         let lowered = lower(&pages, &settings, Vec::new());
         assert_eq!(lowered.api.base_path, "/nitro/v2");
         assert_eq!(lowered.api.resources["b"].operations["get_all"].path, "/config/b");

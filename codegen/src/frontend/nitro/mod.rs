@@ -67,10 +67,11 @@ pub use snapshot::{reflow, snapshot_json};
 pub(crate) mod xhtml;
 
 use crate::diagnostics::{Diagnostic, Lowered};
+use crate::frontend::limits::{self, Limits};
 use crate::ir::{Origin, Product};
 use lower::PageInput;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What [`read_nitro`] reads and how.
 #[derive(Clone, Debug, Default)]
@@ -81,6 +82,8 @@ pub struct NitroSettings {
     /// Keep vendor prose (resource and property descriptions). Off for
     /// committed snapshots.
     pub descriptions: bool,
+    /// Size limit of one page ([`Limits::max_input_bytes`]).
+    pub limits: Limits,
 }
 
 /// Reads every resource page under `docs_dir` (`configuration/` and
@@ -103,7 +106,7 @@ pub fn read_nitro(docs_dir: &Path, settings: &NitroSettings) -> Lowered {
     }
     files.sort();
 
-    let parsed = parse_all(docs_dir, &files);
+    let parsed = parse_all(docs_dir, &files, settings.limits.max_input_bytes);
     let mut pages = Vec::new();
     let mut responses = BTreeMap::new();
     for (relative, result) in files.iter().zip(parsed) {
@@ -183,10 +186,16 @@ fn collect_pages(dir: &Path, files: &mut Vec<String>, diagnostics: &mut Vec<Diag
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
-            collect_pages(&path, files, diagnostics, root);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            files.push(relative(root, &path));
+        // Symlinks are not followed (`a -> .` would never end) and special
+        // files never read (`x.md -> /dev/zero`).
+        match limits::entry_kind(&entry) {
+            limits::Kind::Folder => collect_pages(&path, files, diagnostics, root),
+            limits::Kind::File if path.extension().is_some_and(|e| e == "md") => files.push(relative(root, &path)),
+            limits::Kind::File => {}
+            limits::Kind::Skipped(what) => diagnostics.push(Diagnostic::warning(
+                Origin { file: relative(root, &path), ..Origin::default() },
+                format!("{what} not followed; only regular files and folders are read"),
+            )),
         }
     }
 }
@@ -199,15 +208,15 @@ fn relative(root: &Path, path: &Path) -> String {
 type Parsed = Result<(page::RawPage, Vec<page::RawResponse>, bool), String>;
 
 /// Reads and splits the pages on all cores; results in input order.
-fn parse_all(root: &Path, files: &[String]) -> Vec<Parsed> {
+fn parse_all(root: &Path, files: &[String], max_bytes: u64) -> Vec<Parsed> {
     crate::parallel::map(files, |file| {
         // A reader bug costs its page (an error naming it), not the run.
-        std::panic::catch_unwind(|| parse_file(&root.join(file))).unwrap_or_else(|_| Err("page reader failed".to_string()))
+        std::panic::catch_unwind(|| parse_file(&root.join(file), max_bytes)).unwrap_or_else(|_| Err("page reader failed".to_string()))
     })
 }
 
-fn parse_file(path: &PathBuf) -> Parsed {
-    let bytes = std::fs::read(path).map_err(|error| format!("cannot read page: {error}"))?;
+fn parse_file(path: &Path, max_bytes: u64) -> Parsed {
+    let bytes = limits::read_regular_file(path, max_bytes).map_err(|error| format!("cannot read page: {error}"))?;
     let (text, lossy) = match String::from_utf8(bytes) {
         Ok(text) => (text, false),
         Err(error) => (String::from_utf8_lossy(error.as_bytes()).into_owned(), true),
@@ -229,7 +238,7 @@ mod tests {
         let mut diagnostics = Vec::new();
         collect_pages(&fixtures, &mut files, &mut diagnostics, &fixtures);
         assert!(files.len() >= 10, "fixtures not found under {}", fixtures.display());
-        let settings = NitroSettings { product: Product::Adc, release: "t".into(), descriptions: true };
+        let settings = NitroSettings { product: Product::Adc, release: "t".into(), descriptions: true, ..NitroSettings::default() };
         for file in files {
             let text = std::fs::read_to_string(fixtures.join(&file)).unwrap();
             let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(13).chain([text.len()]).collect();

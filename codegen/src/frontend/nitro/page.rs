@@ -119,6 +119,9 @@ fn read_table(region: &str) -> TableState {
         return TableState::Missing;
     };
     let end = lower[start..].find("</table>").map_or(region.len(), |e| start + e + "</table>".len());
+    if html::too_deep(&region[start..end]).is_some() {
+        return TableState::Unreadable(html::too_deep_message());
+    }
     match html::parse_table(&region[start..end]) {
         Some(table) => {
             let expected = ["Name", "Data Type", "Permissions", "Description"];

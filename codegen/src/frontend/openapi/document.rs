@@ -5,51 +5,186 @@
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// Parses YAML or JSON text into a JSON tree. YAML mapping keys that are
-/// numbers or booleans (`200:` unquoted in `responses`) become strings,
-/// as OpenAPI means them.
-pub fn parse(text: &str, is_json: bool) -> Result<Value, String> {
-    if is_json {
-        return serde_json::from_str(text).map_err(|error| format!("invalid JSON: {error}"));
+/// Parses YAML or JSON text into a JSON tree of at most `max_nodes`
+/// values. YAML mapping keys that are numbers or booleans (`200:` unquoted
+/// in `responses`) become strings, as OpenAPI means them.
+///
+/// Values are counted while they are built, aliases expanded: a YAML
+/// alias repeats its anchor's whole subtree, so a document under 1 MB can
+/// stand for 10^9 values (the "billion laughs"); it ends at the limit
+/// instead of never answering.
+pub fn parse(text: &str, is_json: bool, max_nodes: u64) -> Result<Value, String> {
+    // YAML keys must be unique (serde_norway's own rule); JSON keeps the last.
+    let budget = Budget { left: std::cell::Cell::new(max_nodes), max: max_nodes, exceeded: std::cell::Cell::new(false), unique_keys: !is_json };
+    let result = if is_json {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        serde::de::DeserializeSeed::deserialize(Node(&budget), &mut deserializer).and_then(|value| deserializer.end().map(|()| value)).map_err(|error| format!("invalid JSON: {error}"))
+    } else {
+        serde::de::DeserializeSeed::deserialize(Node(&budget), serde_norway::Deserializer::from_str(text)).map_err(|error| format!("invalid YAML: {error}"))
+    };
+    if budget.exceeded.get() {
+        return Err(budget.message());
     }
-    let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|error| format!("invalid YAML: {error}"))?;
-    yaml_to_json(yaml)
+    result
 }
 
-fn yaml_to_json(yaml: serde_norway::Value) -> Result<Value, String> {
-    use serde_norway::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(value) => Value::Bool(value),
-        Y::Number(number) => {
-            if let Some(int) = number.as_i64() {
-                Value::from(int)
-            } else if let Some(int) = number.as_u64() {
-                Value::from(int)
-            } else {
-                // NaN and infinities have no JSON form; keep them as text.
-                number.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or_else(|| Value::String(number.to_string()))
+/// Values still allowed in the tree being built.
+struct Budget {
+    left: std::cell::Cell<u64>,
+    max: u64,
+    exceeded: std::cell::Cell<bool>,
+    unique_keys: bool,
+}
+
+impl Budget {
+    fn take<E: serde::de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom(self.message()))
             }
         }
-        Y::String(text) => Value::String(text),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?),
-        Y::Mapping(mapping) => {
-            let mut object = serde_json::Map::new();
-            for (key, value) in mapping {
-                let key = match key {
-                    Y::String(text) => text,
-                    Y::Number(number) => number.to_string(),
-                    Y::Bool(value) => value.to_string(),
-                    Y::Null => "null".to_string(),
-                    other => return Err(format!("invalid YAML: mapping key {other:?} is not a scalar")),
-                };
-                object.insert(key, yaml_to_json(value)?);
-            }
-            Value::Object(object)
+    }
+
+    fn message(&self) -> String {
+        format!("the document has more than {} values (YAML aliases expanded); raise the limit with --max-nodes", self.max)
+    }
+}
+
+/// A JSON value built from any self-describing format, counted against the
+/// budget.
+#[derive(Clone, Copy)]
+struct Node<'b>(&'b Budget);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Node<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Node<'_> {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("any YAML or JSON value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::Bool(value))
+    }
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::from(value))
+    }
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::from(value))
+    }
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Value, E> {
+        self.0.take()?;
+        // NaN and infinities have no JSON form; keep them as text.
+        Ok(serde_json::Number::from_f64(value).map(Value::Number).unwrap_or_else(|| Value::String(value.to_string())))
+    }
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::String(value.to_string()))
+    }
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::String(value))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.0.take()?;
+        Ok(Value::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, deserializer)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.take()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
         }
-        // Tags (`!foo`) carry no meaning in OpenAPI: keep the value.
-        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
-    })
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.take()?;
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(Key)? {
+            let value = map.next_value_seed(self)?;
+            if self.0.unique_keys && object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate entry with key {key:?}")));
+            }
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+    /// A YAML tag (`!foo value`): tags carry no meaning in OpenAPI, the
+    /// value is kept.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, contents): (String, _) = data.variant()?;
+        contents.newtype_variant_seed(self)
+    }
+}
+
+/// A mapping key: strings as they are, numbers, booleans and null as text.
+struct Key;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = String;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key {
+    type Value = String;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a scalar mapping key")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<String, E> {
+        Ok(value)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
+        Ok("null".to_string())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<String, E> {
+        Ok("null".to_string())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(serde::de::Error::custom("mapping key is a sequence, not a scalar"))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(serde::de::Error::custom("mapping key is a mapping, not a scalar"))
+    }
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
@@ -92,7 +227,13 @@ pub enum RefError {
     Dangling(String),
     /// `a -> b -> a`.
     Cycle(String),
+    /// More than [`MAX_REF_CHAIN`] `$ref`s in a row.
+    TooLong(String),
 }
+
+/// `$ref`s followed in a row at most: real documents use one or two; a
+/// limit keeps every lookup cheap however the document is built.
+pub const MAX_REF_CHAIN: usize = 64;
 
 impl RefError {
     pub fn message(&self) -> String {
@@ -101,6 +242,7 @@ impl RefError {
             RefError::External(reference) => format!("external $ref `{reference}` is not supported"),
             RefError::Dangling(reference) => format!("$ref `{reference}` points to nothing in the document"),
             RefError::Cycle(reference) => format!("$ref `{reference}` refers to itself through a chain of $refs"),
+            RefError::TooLong(reference) => format!("$ref `{reference}` starts a chain of more than {MAX_REF_CHAIN} $refs"),
         }
     }
 }
@@ -127,6 +269,9 @@ pub fn resolve<'a>(doc: &'a Value, value: &'a Value, pointer: &str) -> Result<(&
         let target = ref_pointer(reference)?;
         if !seen.insert(target.clone()) {
             return Err(RefError::Cycle(reference.to_string()));
+        }
+        if seen.len() > MAX_REF_CHAIN {
+            return Err(RefError::TooLong(reference.to_string()));
         }
         current = doc.pointer(&target).ok_or_else(|| RefError::Dangling(reference.to_string()))?;
         current_pointer = target;
@@ -164,8 +309,21 @@ mod tests {
 
     #[test]
     fn yaml_numeric_keys_become_strings() {
-        let value = parse("responses:\n  200: {description: ok}\n  4XX: {description: no}\n", false).unwrap();
+        let value = parse("responses:\n  200: {description: ok}\n  4XX: {description: no}\n", false, 100).unwrap();
         assert!(value.pointer("/responses/200").is_some());
         assert!(value.pointer("/responses/4XX").is_some());
+    }
+
+    #[test]
+    fn yaml_aliases_count_against_the_budget_and_duplicate_keys_are_errors() {
+        let text = "a: &x [1, 2, 3]\nb: [*x, *x, *x]\n";
+        // The root, `a` (1 + 3), `b` (1 + 3 copies of 1 + 3): 18 values.
+        assert!(parse(text, false, 18).is_ok());
+        let error = parse(text, false, 17).unwrap_err();
+        assert_eq!(error, "the document has more than 17 values (YAML aliases expanded); raise the limit with --max-nodes");
+        assert!(parse("a: 1\na: 2\n", false, 100).unwrap_err().contains("duplicate entry with key \"a\""));
+        assert_eq!(parse("{\"a\": 1, \"a\": 2}", true, 100).unwrap(), json!({"a": 2}));
+        // Tags are dropped, their values kept.
+        assert_eq!(parse("a: !tag {b: 1}\n", false, 100).unwrap(), json!({"a": {"b": 1}}));
     }
 }

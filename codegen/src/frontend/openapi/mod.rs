@@ -36,6 +36,7 @@ mod operations;
 mod schemas;
 
 use crate::diagnostics::{Diagnostic, Lowered};
+use crate::frontend::limits::Limits;
 use crate::ir::{Api, Origin, Product, Source, SourceFormat};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -52,11 +53,14 @@ pub struct OpenApiSettings {
     /// Keep `description` texts (only for documents whose prose we may
     /// copy; off for vendor documents).
     pub descriptions: bool,
+    /// File size ([`Limits::max_input_bytes`]) and value count
+    /// ([`Limits::max_nodes`]) of the document.
+    pub limits: Limits,
 }
 
 impl Default for OpenApiSettings {
     fn default() -> Self {
-        OpenApiSettings { product: Product::Openapi, origin_file: String::new(), descriptions: false }
+        OpenApiSettings { product: Product::Openapi, origin_file: String::new(), descriptions: false, limits: Limits::default() }
     }
 }
 
@@ -67,7 +71,9 @@ pub fn read_openapi(path: &Path, settings: &OpenApiSettings) -> Lowered {
     } else {
         settings.origin_file.clone()
     };
-    match std::fs::read_to_string(path) {
+    let read = crate::frontend::limits::read_regular_file(path, settings.limits.max_input_bytes)
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|error| format!("not UTF-8 text ({error})")));
+    match read {
         Ok(text) => {
             let is_json = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
             lower_text(&text, is_json, &file, settings)
@@ -83,14 +89,22 @@ pub fn read_openapi(path: &Path, settings: &OpenApiSettings) -> Lowered {
 /// it exists (origins name it relative to the workspace).
 pub fn read_nextgen(specs: &Path) -> Option<Lowered> {
     let path = specs.join("nextgen").join("openapi.yaml");
-    let settings = OpenApiSettings { product: Product::Nextgen, origin_file: "specs/nextgen/openapi.yaml".into(), descriptions: false };
+    let settings = OpenApiSettings { product: Product::Nextgen, origin_file: "specs/nextgen/openapi.yaml".into(), ..OpenApiSettings::default() };
     path.is_file().then(|| read_openapi(&path, &settings))
 }
 
 /// Reads an OpenAPI 3.0 document given as text; `file` names it in
 /// origins and diagnostics.
 pub fn lower_text(text: &str, is_json: bool, file: &str, settings: &OpenApiSettings) -> Lowered {
-    let doc = match document::parse(text, is_json) {
+    // A reader bug costs the document (an error naming it), not the run.
+    std::panic::catch_unwind(|| lower_text_unguarded(text, is_json, file, settings)).unwrap_or_else(|_| Lowered {
+        api: empty_api(settings),
+        diagnostics: vec![Diagnostic::error(origin(file, ""), "document reader failed (a bug: please report it with this document)")],
+    })
+}
+
+fn lower_text_unguarded(text: &str, is_json: bool, file: &str, settings: &OpenApiSettings) -> Lowered {
+    let doc = match document::parse(text, is_json, settings.limits.max_nodes) {
         Ok(doc) => doc,
         Err(message) => {
             return Lowered { api: empty_api(settings), diagnostics: vec![Diagnostic::error(origin(file, ""), message)] };
@@ -111,6 +125,15 @@ pub fn lower_text(text: &str, is_json: bool, file: &str, settings: &OpenApiSetti
     api.security_schemes = lowerer.security_schemes;
     api.errors = lowerer.errors;
     let mut diagnostics = lowerer.diagnostics;
+    if !lowerer.degraded.is_empty() {
+        let listed: Vec<&str> = lowerer.degraded.iter().map(String::as_str).take(20).collect();
+        let more = lowerer.degraded.len().saturating_sub(listed.len());
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        diagnostics.push(
+            Diagnostic::warning(origin(file, ""), format!("{} part(s) degraded, the rest generated: {}{more}", lowerer.degraded.len(), listed.join(", ")))
+                .hint("fix the document at these pointers for complete bindings"),
+        );
+    }
     diagnostics.sort();
     diagnostics.dedup();
     Lowered { api, diagnostics }
@@ -198,6 +221,8 @@ pub(crate) struct Lowerer<'a> {
     /// What diagnostics are about: the component schema, `Schema.field`
     /// or the operation being lowered.
     subject: String,
+    /// Pointers of the parts degraded by [`Lowerer::degrade`].
+    degraded: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -214,6 +239,7 @@ impl<'a> Lowerer<'a> {
             errors: BTreeMap::new(),
             diagnostics: Vec::new(),
             subject: String::new(),
+            degraded: Default::default(),
         }
     }
 
@@ -233,6 +259,15 @@ impl<'a> Lowerer<'a> {
     fn error(&mut self, pointer: &str, subject: &str, message: impl Into<String>) {
         let diagnostic = Diagnostic::error(self.origin(pointer), message);
         self.diagnostics.push(if subject.is_empty() { diagnostic } else { diagnostic.resource(subject) });
+    }
+
+    /// A fault confined to one part (a schema, a field, a parameter): the
+    /// part is read as any JSON value or skipped, with a warning naming
+    /// its pointer, and the rest of the document is generated. The
+    /// summary at the end lists every degraded pointer.
+    fn degrade(&mut self, pointer: &str, subject: &str, message: impl Into<String>) {
+        self.warn(pointer, subject, message);
+        self.degraded.insert(if pointer.is_empty() { "/".to_string() } else { pointer.to_string() });
     }
 
     fn note(&mut self, pointer: &str, subject: &str, message: impl Into<String>) {

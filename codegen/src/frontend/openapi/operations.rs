@@ -39,7 +39,13 @@ impl<'a> Lowerer<'a> {
                     self.warn(&pointer, path, format!("{} operations are not supported; skipped", key.to_uppercase()));
                     continue;
                 };
-                let endpoint = self.endpoint(path, method, operation, &pointer, &shared);
+                // A reader bug costs this operation (an error naming its
+                // pointer), not the document.
+                let endpoint = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.endpoint(path, method, operation, &pointer, &shared)));
+                let Ok(endpoint) = endpoint else {
+                    self.error(&pointer, path, "operation reader failed (a bug: please report it with this document)");
+                    continue;
+                };
                 if let Some(previous) = operation_ids.insert(endpoint.operation_id.clone(), pointer.clone()) {
                     self.warn(&pointer, &endpoint.operation_id, format!("operationId is also used at {previous}"));
                 }
@@ -112,7 +118,7 @@ impl<'a> Lowerer<'a> {
 
     fn parameter(&mut self, parameter: &'a Value, pointer: &str, hint: &str, operation_id: &str) -> Option<Parameter> {
         let Some(name) = parameter.get("name").and_then(Value::as_str) else {
-            self.error(pointer, operation_id, "parameter has no name; skipped");
+            self.degrade(pointer, operation_id, "parameter has no name; skipped");
             return None;
         };
         let location = match parameter.get("in").and_then(Value::as_str) {
@@ -121,7 +127,7 @@ impl<'a> Lowerer<'a> {
             Some("header") => ParamLocation::Header,
             Some("cookie") => ParamLocation::Cookie,
             other => {
-                self.error(pointer, operation_id, format!("parameter `{name}` has unknown location {other:?}; skipped"));
+                self.degrade(pointer, operation_id, format!("parameter `{name}` has unknown location {other:?}; skipped"));
                 return None;
             }
         };

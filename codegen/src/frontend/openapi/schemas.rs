@@ -39,7 +39,12 @@ impl<'a> Lowerer<'a> {
             let pointer = child("/components/schemas", name);
             self.subject = name.clone();
             self.read_error_codes(schema, &pointer);
-            let shape = self.shape_of(name, schema, &pointer, 0);
+            // A reader bug costs this schema (an error naming its
+            // pointer), not the document.
+            let shape = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.shape_of(name, schema, &pointer, 0))).unwrap_or_else(|_| {
+                self.error(&pointer, name, "schema reader failed (a bug: please report it with this document)");
+                SchemaShape::Alias(TypeRef::Any)
+            });
             let schema = Schema {
                 name: name.clone(),
                 shape,
@@ -58,19 +63,24 @@ impl<'a> Lowerer<'a> {
     /// picked by it. Said in a note, since nothing is lost (the base
     /// object keeps every key a subtype adds in its unknown fields).
     fn note_inheritance_discriminators(&mut self, components: &'a serde_json::Map<String, Value>) {
+        // Which schemas extend which, computed once (a document of n
+        // schemas with discriminators must not cost n^2).
+        let mut extenders: BTreeMap<&str, BTreeSet<&String>> = BTreeMap::new();
+        for (other, schema) in components {
+            for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(reference) = part.get("$ref").and_then(Value::as_str) {
+                    extenders.entry(reference).or_default().insert(other);
+                }
+            }
+        }
         for (name, schema) in components.iter().collect::<BTreeMap<_, _>>() {
             let Some(property) = schema.pointer("/discriminator/propertyName").and_then(Value::as_str) else { continue };
             if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
                 continue;
             }
             let target = format!("#{}", child("/components/schemas", name));
-            let subtypes: Vec<String> = components
-                .iter()
-                .filter(|(_, other)| other.get("allOf").and_then(Value::as_array).is_some_and(|parts| parts.iter().any(|p| p.get("$ref").and_then(Value::as_str) == Some(target.as_str()))))
-                .map(|(other, _)| format!("`{other}`"))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let subtypes: BTreeSet<String> = extenders.get(target.as_str()).into_iter().flatten().map(|other| format!("`{other}`")).collect();
+            let subtypes: Vec<String> = subtypes.into_iter().collect();
             let subtypes = if subtypes.is_empty() { "none found".to_string() } else { subtypes.join(", ") };
             self.note(
                 &format!("{}/discriminator", child("/components/schemas", name)),
@@ -83,7 +93,7 @@ impl<'a> Lowerer<'a> {
     /// The shape of a schema that gets the name `name`.
     fn shape_of(&mut self, name: &str, schema: &'a Value, pointer: &str, depth: usize) -> SchemaShape {
         if depth > MAX_DEPTH {
-            self.error(pointer, &self.subject(), format!("schema nesting is deeper than {MAX_DEPTH} levels"));
+            self.degrade(pointer, &self.subject(), format!("schema nesting is deeper than {MAX_DEPTH} levels; read as any JSON value"));
             return SchemaShape::Alias(TypeRef::Any);
         }
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
@@ -120,7 +130,7 @@ impl<'a> Lowerer<'a> {
     /// named when it needs a type of its own, inline otherwise.
     pub(super) fn type_of(&mut self, schema: &'a Value, pointer: &str, hint: &str, depth: usize) -> TypeRef {
         if depth > MAX_DEPTH {
-            self.error(pointer, &self.subject(), format!("schema nesting is deeper than {MAX_DEPTH} levels"));
+            self.degrade(pointer, &self.subject(), format!("schema nesting is deeper than {MAX_DEPTH} levels; read as any JSON value"));
             return TypeRef::Any;
         }
         if !schema.is_object() {
@@ -216,6 +226,9 @@ impl<'a> Lowerer<'a> {
             if !seen.insert(target.clone()) {
                 return self.ref_failed(pointer, hint, RefError::Cycle(reference));
             }
+            if seen.len() > super::document::MAX_REF_CHAIN {
+                return self.ref_failed(pointer, hint, RefError::TooLong(reference));
+            }
             if let Some(name) = component_name(&target) {
                 if self.component_names.contains(&name) {
                     return TypeRef::Named(name);
@@ -245,7 +258,8 @@ impl<'a> Lowerer<'a> {
     fn ref_failed(&mut self, pointer: &str, _hint: &str, error: RefError) -> TypeRef {
         match error {
             RefError::External(_) | RefError::Empty => self.warn(pointer, &self.subject(), format!("{}; read as any JSON value", error.message())),
-            _ => self.error(pointer, &self.subject(), error.message()),
+            // Confined to this part: degraded, the rest is generated.
+            _ => self.degrade(pointer, &self.subject(), format!("{}; read as any JSON value or skipped", error.message())),
         }
         TypeRef::Any
     }
@@ -307,13 +321,20 @@ impl<'a> Lowerer<'a> {
     /// flattened); a property named by several parts takes the last.
     fn merge_all_of(&mut self, owner: &str, schema: &'a Value, pointer: &str, depth: usize) -> SchemaShape {
         let mut parts = ObjectParts::default();
-        self.gather_all_of(schema, pointer, &mut parts, 0);
+        let mut walk = AllOfWalk { ancestors: vec![pointer.to_string()], gathered: BTreeSet::new() };
+        self.gather_all_of(schema, pointer, &mut parts, &mut walk);
         self.finish_object(owner, parts, depth)
     }
 
-    fn gather_all_of(&mut self, schema: &'a Value, pointer: &str, parts: &mut ObjectParts<'a>, nesting: usize) {
-        if nesting > MAX_DEPTH {
-            self.error(pointer, &self.subject(), format!("allOf nesting is deeper than {MAX_DEPTH} levels"));
+    /// Gathers the parts of an `allOf`, each schema once: a part reached
+    /// again through another path (`A: allOf [B, C]`, both extending `D`)
+    /// adds nothing new, so `A: {allOf: [{$ref: A}, {$ref: A}, ...]}` and
+    /// chains of such diamonds take linear, not exponential, time. A part
+    /// that includes one of its own ancestors is a cycle: skipped with a
+    /// warning naming both pointers.
+    fn gather_all_of(&mut self, schema: &'a Value, pointer: &str, parts: &mut ObjectParts<'a>, walk: &mut AllOfWalk) {
+        if walk.ancestors.len() > MAX_DEPTH {
+            self.degrade(pointer, &self.subject(), format!("allOf nesting is deeper than {MAX_DEPTH} levels; the deeper parts are left out"));
             return;
         }
         parts.add(schema, pointer);
@@ -324,8 +345,17 @@ impl<'a> Lowerer<'a> {
                 Some(found) => found,
                 None => continue,
             };
+            if walk.ancestors.contains(&resolved_pointer) {
+                self.warn(&part_pointer, &self.subject(), format!("allOf part `{resolved_pointer}` includes this schema itself (a cycle); the part is skipped"));
+                continue;
+            }
+            if !walk.gathered.insert(resolved_pointer.clone()) {
+                continue;
+            }
             if resolved.get("allOf").is_some() {
-                self.gather_all_of(resolved, &resolved_pointer, parts, nesting + 1);
+                walk.ancestors.push(resolved_pointer.clone());
+                self.gather_all_of(resolved, &resolved_pointer, parts, walk);
+                walk.ancestors.pop();
             } else if is_object(resolved) || resolved.get("required").is_some() || resolved.as_object().is_some_and(|o| o.keys().all(|k| is_annotation(k))) {
                 parts.add(resolved, &resolved_pointer);
             } else {
@@ -454,7 +484,7 @@ impl<'a> Lowerer<'a> {
                 } else if self.component_names.contains(target) {
                     target.to_string()
                 } else {
-                    self.error(&super::document::child(&format!("{pointer}/mapping"), tag), &self.subject(), format!("discriminator mapping names `{target}`, which is not a schema"));
+                    self.degrade(&super::document::child(&format!("{pointer}/mapping"), tag), &self.subject(), format!("discriminator mapping names `{target}`, which is not a schema; the tag is left out of the mapping"));
                     continue;
                 };
                 mapping.insert(tag.clone(), schema);
@@ -502,6 +532,13 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
+}
+
+/// Where an `allOf` walk is: the schemas being gathered (to spot cycles)
+/// and those already gathered (each is read once).
+struct AllOfWalk {
+    ancestors: Vec<String>,
+    gathered: BTreeSet<String>,
 }
 
 /// Properties, `required` names and `additionalProperties` gathered from
