@@ -212,8 +212,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod runtime;
 pub use runtime::{
-    Client, ClientBuilder, Error, Result, Number, Open, WireEnum, Request, Outcome,
-    OnError, Method,
+    Client, ClientBuilder, ManagedInstance, RetryPolicy, Error, Result, Number, Open,
+    WireEnum, Request, Outcome, OnError, Method,
 };
 pub mod adc;
 pub mod adm;

@@ -15,11 +15,20 @@ use std::fmt::Write as _;
 /// hand-written runtime uses (see the list at the top of
 /// `generated/src/runtime/mod.rs`). Change both together.
 pub const RUNTIME_DEPENDENCIES: &str = r#"percent-encoding = "2.3"
-reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls", "cookies"] }
+reqwest = { version = "0.12", default-features = false, features = ["json", "cookies"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 thiserror = "2"
 tokio = { version = "1", features = ["sync", "time"] }
+tracing = { version = "0.1", optional = true }
+"#;
+
+/// The runtime's own features (TLS backend, tracing), besides the group
+/// features; `rustls` is on by default. Same list in
+/// `generated/src/runtime/mod.rs` and the standalone manifest.
+pub const RUNTIME_FEATURES: &str = r#"rustls = ["reqwest/rustls-tls"]
+native-tls = ["reqwest/native-tls"]
+tracing = ["dep:tracing"]
 "#;
 
 /// Dev-dependencies of the generated crate (doc examples and tests).
@@ -217,7 +226,8 @@ targets = ["x86_64-unknown-linux-gnu"]
     }
     features.sort();
     let all: BTreeSet<&str> = features.iter().map(|(name, _)| name.as_str()).collect();
-    let defaults: Vec<&str> = DEFAULT_FEATURES.iter().copied().filter(|f| all.contains(f)).collect();
+    let mut defaults: Vec<&str> = DEFAULT_FEATURES.iter().copied().filter(|f| all.contains(f)).collect();
+    defaults.push("rustls");
 
     for (name, needs, _) in EXAMPLES.iter().filter(|example| has_example(info, example.0)) {
         {
@@ -228,6 +238,7 @@ targets = ["x86_64-unknown-linux-gnu"]
     text.push_str("\n[features]\n");
     let _ = writeln!(text, "default = {}", toml_list(defaults.iter().copied()));
     let _ = writeln!(text, "full = {}", toml_list(all.iter().copied()));
+    text.push_str(RUNTIME_FEATURES);
     for (name, needs) in &features {
         let _ = writeln!(text, "{} = {}", toml_key(name), toml_list(needs.iter().map(String::as_str)));
     }
@@ -401,7 +412,7 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod runtime;
-        pub use runtime::{Client, ClientBuilder, Error, Result, Number, Open, WireEnum, Request, Outcome, OnError, Method};
+        pub use runtime::{Client, ClientBuilder, ManagedInstance, RetryPolicy, Error, Result, Number, Open, WireEnum, Request, Outcome, OnError, Method};
 
         #(#modules)*
         #nextgen_module

@@ -26,6 +26,7 @@
 //! without its query or userinfo, where credentials may travel.
 
 use crate::runtime::secret::Secret;
+use crate::runtime::transport::{self, Failure, Repeat, Transport, TransportConfig};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
@@ -34,7 +35,8 @@ use serde_json::Value;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+
+pub use crate::runtime::transport::{RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES};
 
 /// The Next-Gen API's base path on the appliance.
 pub const NEXTGEN_BASE_PATH: &str = "/mgmt/api/nextgen/v1";
@@ -719,17 +721,13 @@ pub fn untyped<T: Serialize>(value: Option<T>) -> Option<Value> {
 pub struct NextgenClientBuilder {
     base_url: String,
     base_path: String,
-    timeout: Duration,
-    connect_timeout: Duration,
-    root_certificates: Vec<Vec<u8>>,
-    accept_invalid_certs: bool,
+    transport: TransportConfig,
     auth_headers: Vec<(String, Secret, Option<String>)>,
     auth_query: Vec<(String, Secret, Option<String>)>,
     auth_cookies: Vec<(String, Secret, Option<String>)>,
     /// Which list the last credential went to, for [`Self::scheme`].
     last_credential: Option<CredentialPlace>,
     credentials: Option<Credentials>,
-    max_response_bytes: u64,
     allow_insecure_http: bool,
 }
 
@@ -740,8 +738,7 @@ impl fmt::Debug for NextgenClientBuilder {
         f.debug_struct("NextgenClientBuilder")
             .field("base_url", &crate::runtime::secret::redacted_base_url(&self.base_url))
             .field("base_path", &self.base_path)
-            .field("timeout", &self.timeout)
-            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("transport", &self.transport)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("auth_headers", &self.auth_headers)
             .field("auth_query", &self.auth_query)
@@ -751,8 +748,6 @@ impl fmt::Debug for NextgenClientBuilder {
     }
 }
 
-/// The default of [`NextgenClientBuilder::max_response_bytes`]: 64 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug)]
 enum CredentialPlace {
@@ -775,27 +770,17 @@ impl NextgenClientBuilder {
         NextgenClientBuilder {
             base_url: base_url.into(),
             base_path: NEXTGEN_BASE_PATH.to_string(),
-            timeout: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(10),
-            root_certificates: Vec::new(),
-            accept_invalid_certs: false,
+            transport: TransportConfig::default(),
             auth_headers: Vec::new(),
             auth_query: Vec::new(),
             auth_cookies: Vec::new(),
             last_credential: None,
             credentials: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
         }
     }
 
-    /// The largest answer body accepted, in bytes (default 64 MiB). A
-    /// larger answer is [`Error::TooLarge`], checked on `Content-Length`
-    /// before reading and on the bytes received while reading.
-    pub fn max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
+    transport::transport_methods!();
 
     /// Allows a plain `http://` base URL with credentials or a session
     /// (they then travel in clear). Off by default: `build` refuses that
@@ -874,31 +859,6 @@ impl NextgenClientBuilder {
         self
     }
 
-    /// Whole-request timeout (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Connection timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Trusts a CA certificate (PEM) besides the built-in roots.
-    pub fn add_root_certificate(mut self, pem: &[u8]) -> Self {
-        self.root_certificates.push(pem.to_vec());
-        self
-    }
-
-    /// Accepts any server certificate. Off by default; only for lab
-    /// appliances with self-signed certificates.
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.accept_invalid_certs = accept;
-        self
-    }
-
     fn has_secret(&self) -> bool {
         self.credentials.is_some() || !self.auth_headers.is_empty() || !self.auth_query.is_empty() || !self.auth_cookies.is_empty()
     }
@@ -909,13 +869,6 @@ impl NextgenClientBuilder {
     pub fn build(self) -> Result<NextgenClient> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
         crate::runtime::secret::check_base_url(&base_url, self.has_secret(), self.allow_insecure_http).map_err(Error::Config)?;
-        let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // A redirect is answered to the caller, never followed: see
-            // `Error::Redirect`.
-            .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(self.accept_invalid_certs);
         for (name, value, _) in &self.auth_cookies {
             if let Some(problem) = cookie_name_problem(name) {
                 return Err(Error::Config(format!("auth cookie: {problem}")));
@@ -924,11 +877,9 @@ impl NextgenClientBuilder {
                 return Err(Error::Config(format!("auth cookie `{name}` is the session cookie or holds characters a cookie value cannot")));
             }
         }
-        for pem in &self.root_certificates {
-            let certificate = reqwest::Certificate::from_pem(pem).map_err(|error| Error::Config(format!("root certificate is not valid pem: {error}")))?;
-            http = http.add_root_certificate(certificate);
-        }
-        let http = http.build().map_err(|error| Error::Config(format!("cannot build the http client: {error}")))?;
+        // No redirect is followed (see `Error::Redirect`): the transport
+        // builds its client with `Policy::none()`.
+        let transport = self.transport.build(&base_url).map_err(Error::Config)?;
         let base_path = format!("/{}", self.base_path.trim_matches('/'));
         let base_path = if base_path == "/" { String::new() } else { base_path };
         let mut auth_headers = Vec::new();
@@ -939,7 +890,7 @@ impl NextgenClientBuilder {
             auth_headers.push((name, value, scheme));
         }
         let inner = Inner {
-            http,
+            transport,
             base_url,
             base_path,
             session: Mutex::new(None),
@@ -948,7 +899,6 @@ impl NextgenClientBuilder {
             auth_cookies: self.auth_cookies,
             credentials: self.credentials,
             login_lock: tokio::sync::Mutex::new(()),
-            max_response_bytes: self.max_response_bytes,
         };
         Ok(NextgenClient { inner: Arc::new(inner) })
     }
@@ -962,7 +912,7 @@ pub struct NextgenClient {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
     base_url: String,
     base_path: String,
     session: Mutex<Option<Secret>>,
@@ -972,7 +922,6 @@ struct Inner {
     credentials: Option<Credentials>,
     /// Held while logging in again, so concurrent requests log in once.
     login_lock: tokio::sync::Mutex<()>,
-    max_response_bytes: u64,
 }
 
 impl fmt::Debug for NextgenClient {
@@ -1024,9 +973,9 @@ impl NextgenClient {
             login.insert("timeout".into(), Value::from(timeout));
         }
         let body = serde_json::json!({ "login": login });
-        let url = format!("{}{}/login", self.inner.base_url, self.inner.base_path);
-        let builder = self.inner.http.post(url).header(ACCEPT, "application/json").json(&body);
-        let received = self.receive(builder).await?;
+        let url = self.inner.transport.url(&format!("{}/login", self.inner.base_path));
+        let builder = self.inner.transport.request(reqwest::Method::POST, &url).header(ACCEPT, "application/json").json(&body);
+        let received = self.receive(builder, Repeat::OnUnavailable).await?;
         check_status(&received)?;
         let session = session_cookie(&received.set_cookies).ok_or(Error::NoSession { status: received.status })?;
         self.set_session(Some(session));
@@ -1036,10 +985,10 @@ impl NextgenClient {
     /// Ends the session: `POST /logout`. The session id is forgotten
     /// whatever the answer.
     pub async fn logout(&self) -> Result<u16> {
-        let url = format!("{}{}/logout", self.inner.base_url, self.inner.base_path);
-        let builder = self.with_session(self.inner.http.post(url).header(ACCEPT, "application/json"))?;
+        let url = self.inner.transport.url(&format!("{}/logout", self.inner.base_path));
+        let builder = self.with_session(self.inner.transport.request(reqwest::Method::POST, &url).header(ACCEPT, "application/json"))?;
         self.set_session(None);
-        let received = self.receive(builder).await?;
+        let received = self.receive(builder, Repeat::Never).await?;
         check_status(&received)?;
         Ok(received.status)
     }
@@ -1057,10 +1006,11 @@ impl NextgenClient {
             self.relogin(None).await?;
         }
         let session = self.session();
-        let mut received = self.receive(self.build(&request)?).await?;
+        let repeat = if matches!(request.method, Method::Get | Method::Head | Method::Options) { Repeat::Safe } else { Repeat::Never };
+        let mut received = self.receive(self.build(&request)?, repeat).await?;
         if received.status == 401 && self.inner.credentials.is_some() && api_error(401, &received.body).errorcode() == Some(1101) {
             self.relogin(session).await?;
-            received = self.receive(self.build(&request)?).await?;
+            received = self.receive(self.build(&request)?, repeat).await?;
         }
         if let Err(mut error) = check_status(&received) {
             if let (Error::Api { typed, .. }, Some(decode)) = (&mut error, request.decode_error) {
@@ -1085,8 +1035,8 @@ impl NextgenClient {
     }
 
     fn build<T>(&self, request: &Request<T>) -> Result<reqwest::RequestBuilder> {
-        let url = format!("{}{}{}", self.inner.base_url, self.inner.base_path, request.path);
-        let mut builder = self.inner.http.request(request.method.to_reqwest(), url).header(ACCEPT, "application/json");
+        let url = self.inner.transport.url(&format!("{}{}", self.inner.base_path, request.path));
+        let mut builder = self.inner.transport.request(request.method.to_reqwest(), &url).header(ACCEPT, "application/json");
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -1140,31 +1090,26 @@ impl NextgenClient {
         }
     }
 
-    /// Sends and reads the answer, at most `max_response_bytes` of it.
-    async fn receive(&self, builder: reqwest::RequestBuilder) -> Result<Received> {
-        let mut answer = builder.send().await?;
-        let status = answer.status().as_u16();
-        let set_cookies = answer.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
-        let headers = answer
-            .headers()
+    /// Sends through the shared transport and reads the answer, at most
+    /// `max_response_bytes` of it.
+    async fn receive(&self, builder: reqwest::RequestBuilder, repeat: Repeat) -> Result<Received> {
+        let wire = self.inner.transport.send(builder.build()?, repeat).await.map_err(|failure| match failure {
+            Failure::Send(error) => Error::from(error),
+            Failure::TooLarge { status, limit, content_length } => Error::TooLarge { status, limit, content_length },
+        })?;
+        let set_cookies = wire.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+        let headers = wire
+            .headers
             .iter()
             .filter(|(name, _)| *name != SET_COOKIE)
             .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
-        let limit = self.inner.max_response_bytes;
-        let content_length = answer.content_length();
-        if content_length.is_some_and(|length| length > limit) {
-            return Err(Error::TooLarge { status, limit, content_length });
-        }
-        // One buffer, sized by the announced length (bounded by the limit).
-        let mut body = Vec::with_capacity(usize::try_from(content_length.unwrap_or(0)).unwrap_or(0));
-        while let Some(chunk) = answer.chunk().await? {
-            if (body.len() as u64).saturating_add(chunk.len() as u64) > limit {
-                return Err(Error::TooLarge { status, limit, content_length });
+        if !(200..300).contains(&wire.status) {
+            if let Some(errorcode) = api_error(wire.status, &wire.body).errorcode() {
+                wire.note_errorcode(errorcode);
             }
-            body.extend_from_slice(&chunk);
         }
-        Ok(Received { status, body, set_cookies, headers })
+        Ok(Received { status: wire.status, body: wire.body, set_cookies, headers })
     }
 }
 
@@ -1464,8 +1409,8 @@ mod tests {
     #[test]
     fn invalid_certs_are_refused_unless_opted_in() {
         let builder = NextgenClient::builder("https://192.0.2.1");
-        assert!(!builder.accept_invalid_certs);
-        assert!(builder.danger_accept_invalid_certs(true).accept_invalid_certs);
+        assert!(!builder.transport.accept_invalid_certs);
+        assert!(builder.danger_accept_invalid_certs(true).transport.accept_invalid_certs);
         assert!(NextgenClient::builder("ftp://x").build().is_err());
     }
 
