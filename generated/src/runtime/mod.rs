@@ -54,3 +54,6 @@ pub use open_enum::{Open, WireEnum};
 pub use resource::{Api, ItemOutcome, Method, OnError, Outcome, Request, Resource, ResourceKind};
 pub use secret::Secret;
 pub use transport::RetryPolicy;
+/// The HTTP crate the transport uses, for [`ClientBuilder::http_client`]
+/// (the same version, whatever the caller's own dependencies say).
+pub use reqwest;
