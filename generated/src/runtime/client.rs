@@ -703,8 +703,9 @@ impl Client {
             .iter()
             .filter_map(|value| value.to_str().ok().map(str::to_string))
             .collect();
-        let location = wire.header_text(LOCATION.as_str()).map(|location| redacted_url(&location));
-        let warning = wire.header_text(WARNING_HEADER);
+        let text = |name: &str| wire.headers.get(name).map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let location = text(LOCATION.as_str()).map(|location| redacted_url(&location));
+        let warning = text(WARNING_HEADER);
         let body = std::mem::take(&mut wire.body);
         Ok(Received { status: wire.status, body, set_cookies, location, warning, wire })
     }

@@ -15,15 +15,14 @@
 //! tokio = { version = "1", features = ["sync", "time"] }
 //! tracing = { version = "0.1", optional = true }
 //!
-//! [features]
-//! rustls = ["reqwest/rustls-tls"]       # default
-//! native-tls = ["reqwest/native-tls"]
-//! tracing = ["dep:tracing"]
-//!
 //! [dev-dependencies]
 //! proptest = "1.8.0"
 //! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 //! ```
+//!
+//! and its features (`codegen::backend::crate_files::RUNTIME_FEATURES`):
+//! `rustls = ["reqwest/rustls-tls"]` (default), `native-tls =
+//! ["reqwest/native-tls"]`, `tracing = ["dep:tracing"]`.
 //!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
 //! [`answer`] (response envelopes), [`transport`] (TLS, limits, retries,

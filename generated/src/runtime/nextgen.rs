@@ -161,6 +161,9 @@ pub enum Error {
     /// The client could not be built (base URL, certificate).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// Another request's login did not finish within the request timeout.
+    #[error("gave up after {0:?} (the request timeout) waiting for the login another request started")]
+    LoginWait(std::time::Duration),
 }
 
 impl Error {
@@ -1026,7 +1029,9 @@ impl NextgenClient {
     /// replaced the session `expired` while this one waited.
     async fn relogin(&self, expired: Option<Secret>) -> Result<()> {
         let Some(credentials) = &self.inner.credentials else { return Ok(()) };
-        let _guard = self.inner.login_lock.lock().await;
+        // Waiting for another task's login is bounded by the request timeout.
+        let timeout = self.inner.transport.timeout();
+        let _guard = tokio::time::timeout(timeout, self.inner.login_lock.lock()).await.map_err(|_| Error::LoginWait(timeout))?;
         let current = self.session();
         if current.is_some() && current != expired {
             return Ok(());

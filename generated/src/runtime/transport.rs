@@ -308,11 +308,6 @@ impl Received {
         #[cfg(not(feature = "tracing"))]
         let _ = errorcode;
     }
-
-    /// The text of header `name`, read lossily.
-    pub(crate) fn header_text(&self, name: &str) -> Option<String> {
-        self.headers.get(name).map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-    }
 }
 
 impl TransportConfig {
