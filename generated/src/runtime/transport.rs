@@ -2,7 +2,7 @@
 //! Next-Gen client and the client of standalone crates): it builds the
 //! HTTP client once (TLS backend, certificates, server name, timeouts, no
 //! redirects, default headers) and sends one exchange with the checks
-//! every answer gets: at most [`TransportConfig`]'s in-flight requests at
+//! every answer gets: at most the builder's `max_in_flight` requests at
 //! a time, retries with backoff and jitter where repeating is safe, the
 //! answer read up to its size limit, and (feature `tracing`) one span per
 //! request.
