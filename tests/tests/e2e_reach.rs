@@ -150,6 +150,84 @@ fn reqwest_client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
+/// An `openssl s_server` on 127.0.0.1 that offers TLS 1.2 with RSA key
+/// exchange and a CBC suite only (`AES256-SHA`), as fresh or older VPX
+/// management interfaces do, with an RSA certificate for `adc.test`.
+/// `None` (the test says so) when the `openssl` program is absent.
+struct RsaCbcServer {
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+    base_url: String,
+    certificate: Vec<u8>,
+}
+
+impl Drop for RsaCbcServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn start_rsa_cbc_server() -> Option<RsaCbcServer> {
+    use std::process::{Command, Stdio};
+    let unique = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("netscaler-reach-{}-{unique}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2"])
+        .args(["-subj", "/CN=adc.test", "-addext", "subjectAltName=DNS:adc.test"])
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("skipped: the `openssl` program is not available to make an RSA-only TLS server");
+        let _ = std::fs::remove_dir_all(&dir);
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert", "cert.pem", "-key", "key.pem"])
+        .args(["-cipher", "AES256-SHA", "-tls1_2", "-www", "-naccept", "4", "-quiet"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let certificate = std::fs::read(dir.join("cert.pem")).unwrap();
+    let server = RsaCbcServer { child, dir, base_url: format!("https://127.0.0.1:{port}"), certificate };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Some(server);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("openssl s_server did not start");
+}
+
+#[tokio::test]
+async fn an_appliance_offering_only_rsa_key_exchange_needs_native_tls() {
+    let Some(server) = start_rsa_cbc_server().await else { return };
+    let client = |native: bool| {
+        let builder = Client::builder(&server.base_url)
+            .tls_server_name("adc.test")
+            .add_root_certificate(&server.certificate)
+            .retry(RetryPolicy::none());
+        if native { builder.use_native_tls() } else { builder }.build().unwrap()
+    };
+    // rustls does not implement RSA key exchange: no handshake.
+    let error = client(false).send(Request::raw(Method::Get, "/")).await.unwrap_err();
+    assert!(matches!(&error, Error::Transport(_)), "{error}");
+    assert!(error.to_string().contains("native-tls"), "the error names the way out: {error}");
+    eprintln!("rustls against AES256-SHA only: {error}");
+    // native-tls completes the handshake (`s_server -www` then answers an HTML
+    // status page, which is not a NITRO answer: a decode error, not a transport one).
+    let answer = client(true).send(Request::raw(Method::Get, "/")).await;
+    assert!(!matches!(&answer, Err(Error::Transport(_))), "{answer:?}");
+}
+
 // --- Headers and the Console proxy -------------------------------------------
 
 #[tokio::test]
