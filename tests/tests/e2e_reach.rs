@@ -592,3 +592,51 @@ async fn each_request_has_a_span_with_its_outcome_and_no_secret() {
         assert!(!everything.contains(secret), "{secret} in {everything}");
     }
 }
+
+// --- One session core for both clients ------------------------------------------
+
+/// A Next-Gen API on loopback whose login always fails (401), counting
+/// login attempts; every other path answers 401/1101 (no session).
+async fn start_refusing_nextgen() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::{StatusCode, Uri};
+    let logins = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = logins.clone();
+    let router = axum::Router::new().fallback(move |uri: Uri| {
+        let counted = counted.clone();
+        async move {
+            if uri.path().ends_with("/login") {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                return (StatusCode::UNAUTHORIZED, r#"{"errorcode": 354, "errormessage": "Invalid username or password"}"#);
+            }
+            (StatusCode::UNAUTHORIZED, r#"{"errorcode": 1101, "errormessage": "no session"}"#)
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(Duration::from_secs(60), axum::serve(listener, router)).await;
+    });
+    (format!("http://{address}"), logins)
+}
+
+#[tokio::test]
+async fn a_failed_nextgen_login_is_shared_not_repeated() {
+    use netscaler::runtime::nextgen::{Method as NgMethod, NextgenClient, Request as NgRequest};
+    let (base_url, logins) = start_refusing_nextgen().await;
+    let client = NextgenClient::builder(&base_url).session("admin", "wrong-pa55", None).allow_insecure_http(true).build().unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let client = client.clone();
+        tasks.spawn(async move { client.send(NgRequest::<serde_json::Value>::new(NgMethod::Get, "/applications")).await });
+    }
+    while let Some(result) = tasks.join_next().await {
+        let error = result.unwrap().unwrap_err();
+        assert_eq!(error.status(), Some(401), "{error}");
+        assert!(!format!("{error} {error:?}").contains("wrong-pa55"));
+    }
+    assert_eq!(logins.load(std::sync::atomic::Ordering::SeqCst), 1, "20 requests, one login attempt (no account lockout)");
+    // Within the backoff the failure is answered without contacting the API.
+    client.send(NgRequest::<serde_json::Value>::new(NgMethod::Get, "/applications")).await.unwrap_err();
+    assert_eq!(logins.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

@@ -30,22 +30,17 @@ use crate::runtime::answer::{api_error, Answer, FromNitro};
 use crate::runtime::error::{redacted_url, Error, Result};
 use crate::runtime::resource::{Method, Parts, Request, Resource};
 use crate::runtime::secret::{redacted_base_url, Secret};
-use crate::runtime::transport::{self, Failure, Repeat, Transport, TransportConfig};
+use crate::runtime::transport::{self, Failure, Repeat, SessionHooks, Sessions, Transport, TransportConfig};
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 pub use crate::runtime::transport::{RetryPolicy, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT};
 /// Default of [`ClientBuilder::max_decoded_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
 /// The header in which the appliance reports warnings (with HTTP 209).
 pub const WARNING_HEADER: &str = "x-nitro-warning";
-/// The first wait after a failed login; it doubles with each failure in a
-/// row up to [`LOGIN_BACKOFF_MAX`].
-const LOGIN_BACKOFF_FIRST: Duration = Duration::from_secs(1);
-const LOGIN_BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// Which product the client talks to: sets the login and logout paths and
 /// the session cookie name (each can still be set on its own).
@@ -295,6 +290,7 @@ impl ClientBuilder {
             None => Vec::new(),
         };
         let transport = self.transport.build(&base_url).map_err(Error::Config)?;
+        let timeout = transport.timeout();
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
@@ -308,8 +304,11 @@ impl ClientBuilder {
                 auth: self.auth,
                 session_timeout: self.session_timeout,
                 max_decoded_bytes: self.max_decoded_bytes,
-                session: Mutex::new(SessionState::default()),
-                login_lock: tokio::sync::Mutex::new(()),
+                sessions: Sessions::new(timeout, SessionHooks {
+                    share: Error::clone,
+                    waited: Error::LoginWait,
+                    closed: || Error::InvalidRequest("the session was closed (logout) before the request used it".into()),
+                }),
             }),
         })
     }
@@ -336,26 +335,9 @@ struct Inner {
     auth: Auth,
     session_timeout: Option<u64>,
     max_decoded_bytes: u64,
-    /// The session token and the record of login attempts.
-    session: Mutex<SessionState>,
-    /// Held while logging in, so concurrent requests log in once.
-    login_lock: tokio::sync::Mutex<()>,
-}
-
-/// The session and what the last login did.
-#[derive(Default)]
-struct SessionState {
-    /// The current session token.
-    token: Option<Secret>,
-    /// Login attempts finished so far (success or failure): a request that
-    /// found it needed a login at count `n` and sees a larger count once it
-    /// holds the login lock shares that attempt's result.
-    attempts: u64,
-    /// The last attempt's error, while it is the latest result, and when
-    /// the next attempt may run.
-    failure: Option<(Error, Instant)>,
-    /// Failed attempts in a row, for the backoff.
-    failures_in_row: u32,
+    /// The session token, one login at a time (shared with the Next-Gen
+    /// client's logic).
+    sessions: Sessions<Error>,
 }
 
 impl fmt::Debug for Client {
@@ -433,19 +415,20 @@ impl Client {
     /// Within the backoff after a failed login this answers that failure
     /// again without contacting the appliance.
     pub async fn login(&self) -> Result<()> {
-        let _guard = self.lock_login().await?;
-        if let Some(error) = self.failure_in_backoff() {
-            return Err(error);
-        }
-        self.login_locked().await
+        self.inner.sessions.login_now(true, || self.attempt_login()).await
     }
 
     /// Closes the session, if any. The token is dropped even when the
     /// appliance refuses the logout.
     pub async fn logout(&self) -> Result<()> {
-        let Some(token) = self.session().token.take() else {
+        let Some(token) = self.inner.sessions.take_token() else {
             return Ok(());
         };
+        self.close(&token).await
+    }
+
+    /// `POST <logout path>` with `token`.
+    async fn close(&self, token: &Secret) -> Result<()> {
         let parts = Parts {
             method: Method::Post,
             path: self.inner.logout_path.clone(),
@@ -453,7 +436,7 @@ impl Client {
             resource: "logout",
             ..Parts::default()
         };
-        self.transmit(&parts, Some(&token), Route::Console).await?.check()
+        self.transmit(&parts, Some(token), Route::Console).await?.check()
     }
 
     /// Sends the request; in session mode logs in first when needed and
@@ -466,7 +449,7 @@ impl Client {
         let mut retried = false;
         loop {
             let (token, seen) = if session_mode {
-                let (token, seen) = self.session_token().await?;
+                let (token, seen) = self.inner.sessions.token_or_login(|| self.attempt_login()).await?;
                 (Some(token), seen)
             } else {
                 (None, 0)
@@ -482,7 +465,7 @@ impl Client {
             };
             match token {
                 Some(stale) if !retried && error.is_session_expired() => {
-                    self.relogin(&stale, seen).await?;
+                    self.inner.sessions.relogin(&stale, seen, || self.attempt_login()).await?;
                     retried = true;
                 }
                 _ => return Err(error),
@@ -490,103 +473,13 @@ impl Client {
         }
     }
 
-    fn session(&self) -> MutexGuard<'_, SessionState> {
-        self.inner.session.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     fn current_token(&self) -> Option<Secret> {
-        self.session().token.clone()
+        self.inner.sessions.token()
     }
 
     #[cfg(test)]
     fn set_token(&self, token: Option<Secret>) {
-        self.session().token = token;
-    }
-
-    /// Waits for the login lock, at most the request timeout.
-    async fn lock_login(&self) -> Result<tokio::sync::MutexGuard<'_, ()>> {
-        let timeout = self.inner.transport.timeout();
-        tokio::time::timeout(timeout, self.inner.login_lock.lock()).await.map_err(|_| Error::LoginWait(timeout))
-    }
-
-    /// The last login's error while its backoff runs.
-    fn failure_in_backoff(&self) -> Option<Error> {
-        let state = self.session();
-        let (error, retry_at) = state.failure.as_ref()?;
-        (Instant::now() < *retry_at).then(|| error.clone())
-    }
-
-    /// The session token, logging in when there is none, and the login
-    /// count it belongs to.
-    async fn session_token(&self) -> Result<(Secret, u64)> {
-        let seen = {
-            let state = self.session();
-            if let Some(token) = &state.token {
-                return Ok((token.clone(), state.attempts));
-            }
-            state.attempts
-        };
-        self.login_once(seen).await?;
-        let state = self.session();
-        let token = state.token.clone().ok_or_else(|| Error::InvalidRequest("login gave no session".into()))?;
-        Ok((token, state.attempts))
-    }
-
-    /// After `stale` (got at login count `seen`) was refused as expired:
-    /// logs in again, unless another request already did.
-    async fn relogin(&self, stale: &Secret, seen: u64) -> Result<()> {
-        {
-            let mut state = self.session();
-            if state.token.as_ref() == Some(stale) {
-                state.token = None;
-            }
-        }
-        self.login_once(seen).await
-    }
-
-    /// Logs in unless a login finished after the caller saw count `seen`:
-    /// then that login's result is the caller's, success or failure. Within
-    /// the backoff after a failure, answers the failure.
-    async fn login_once(&self, seen: u64) -> Result<()> {
-        let _guard = self.lock_login().await?;
-        {
-            let state = self.session();
-            if state.attempts != seen {
-                match (&state.failure, &state.token) {
-                    (Some((error, _)), _) => return Err(error.clone()),
-                    (None, Some(_)) => return Ok(()),
-                    // Closed since (logout): log in.
-                    (None, None) => {}
-                }
-            }
-        }
-        if let Some(error) = self.failure_in_backoff() {
-            return Err(error);
-        }
-        self.login_locked().await
-    }
-
-    /// Logs in and records the result; the caller holds `login_lock`.
-    async fn login_locked(&self) -> Result<()> {
-        let result = self.attempt_login().await;
-        let mut state = self.session();
-        state.attempts += 1;
-        match &result {
-            Ok(token) => {
-                state.token = Some(token.clone());
-                state.failure = None;
-                state.failures_in_row = 0;
-            }
-            Err(error) => {
-                state.token = None;
-                state.failures_in_row = state.failures_in_row.saturating_add(1);
-                let backoff = LOGIN_BACKOFF_FIRST
-                    .saturating_mul(1 << state.failures_in_row.saturating_sub(1).min(16))
-                    .min(LOGIN_BACKOFF_MAX);
-                state.failure = Some((error.clone(), Instant::now() + backoff));
-            }
-        }
-        result.map(|_| ())
+        self.inner.sessions.set_token(token);
     }
 
     /// One login exchange and, with a partition, the switch to it: the
@@ -605,9 +498,15 @@ impl Client {
                 ..Parts::default()
             };
             parts.query.set_action("Switch");
-            let received = self.transmit(&parts, Some(&token), Route::Instance).await?;
-            received.check()?;
-            crate::runtime::answer::decode::<Value>(received.status, received.body, "nspartition")?;
+            let switched = match self.transmit(&parts, Some(&token), Route::Instance).await {
+                Ok(received) => received.check().and_then(|()| crate::runtime::answer::decode::<Value>(received.status, received.body, "nspartition")),
+                Err(error) => Err(error),
+            };
+            if let Err(error) = switched {
+                // The session is not used: close it rather than leave it open.
+                let _ = self.close(&token).await;
+                return Err(error);
+            }
         }
         Ok(token)
     }

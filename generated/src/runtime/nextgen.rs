@@ -26,7 +26,7 @@
 //! without its query or userinfo, where credentials may travel.
 
 use crate::runtime::secret::Secret;
-use crate::runtime::transport::{self, Failure, Repeat, Transport, TransportConfig};
+use crate::runtime::transport::{self, Failure, Repeat, SessionHooks, Sessions, Transport, TransportConfig};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
@@ -34,7 +34,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 pub use crate::runtime::transport::{RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES};
 
@@ -164,6 +164,38 @@ pub enum Error {
     /// Another request's login did not finish within the request timeout.
     #[error("gave up after {0:?} (the request timeout) waiting for the login another request started")]
     LoginWait(std::time::Duration),
+    /// The login another request ran failed without an HTTP answer; its
+    /// error text (the login's result is shared, not tried again).
+    #[error("login failed: {0}")]
+    LoginFailed(String),
+}
+
+impl Error {
+    /// The copy of a failed login's error that each request waiting on it
+    /// gets (transport errors as their text; typed bodies left out).
+    fn shared(&self) -> Error {
+        match self {
+            Error::Api { status, errorcode, errormessage, details, body, .. } => Error::Api {
+                status: *status,
+                errorcode: *errorcode,
+                errormessage: errormessage.clone(),
+                details: details.clone(),
+                body: body.clone(),
+                typed: None,
+            },
+            Error::Transport(error) => Error::LoginFailed(transport_text(error)),
+            Error::Redirect { status, location } => Error::Redirect { status: *status, location: location.clone() },
+            Error::TooLarge { status, limit, content_length } => {
+                Error::TooLarge { status: *status, limit: *limit, content_length: *content_length }
+            }
+            Error::Decode { status, message } => Error::Decode { status: *status, message: message.clone() },
+            Error::NoSession { status } => Error::NoSession { status: *status },
+            Error::InvalidRequest(text) => Error::InvalidRequest(text.clone()),
+            Error::Config(text) => Error::Config(text.clone()),
+            Error::LoginWait(wait) => Error::LoginWait(*wait),
+            Error::LoginFailed(text) => Error::LoginFailed(text.clone()),
+        }
+    }
 }
 
 impl Error {
@@ -892,16 +924,20 @@ impl NextgenClientBuilder {
             value.set_sensitive(true);
             auth_headers.push((name, value, scheme));
         }
+        let sessions = Sessions::new(transport.timeout(), SessionHooks {
+            share: Error::shared,
+            waited: Error::LoginWait,
+            closed: || Error::InvalidRequest("the session was closed (logout) before the request used it".into()),
+        });
         let inner = Inner {
             transport,
             base_url,
             base_path,
-            session: Mutex::new(None),
+            sessions,
             auth_headers,
             auth_query: self.auth_query,
             auth_cookies: self.auth_cookies,
             credentials: self.credentials,
-            login_lock: tokio::sync::Mutex::new(()),
         };
         Ok(NextgenClient { inner: Arc::new(inner) })
     }
@@ -918,13 +954,12 @@ struct Inner {
     transport: Transport,
     base_url: String,
     base_path: String,
-    session: Mutex<Option<Secret>>,
+    /// The session id, one login at a time (the NITRO client's logic).
+    sessions: Sessions<Error>,
     auth_headers: Vec<(reqwest::header::HeaderName, HeaderValue, Option<String>)>,
     auth_query: Vec<(String, Secret, Option<String>)>,
     auth_cookies: Vec<(String, Secret, Option<String>)>,
     credentials: Option<Credentials>,
-    /// Held while logging in again, so concurrent requests log in once.
-    login_lock: tokio::sync::Mutex<()>,
 }
 
 impl fmt::Debug for NextgenClient {
@@ -956,11 +991,12 @@ impl NextgenClient {
     }
 
     fn session(&self) -> Option<Secret> {
-        self.inner.session.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.inner.sessions.token()
     }
 
+    #[cfg(test)]
     fn set_session(&self, session: Option<Secret>) {
-        *self.inner.session.lock().unwrap_or_else(PoisonError::into_inner) = session;
+        self.inner.sessions.set_token(session);
     }
 
     /// Opens a session: `POST /login`; keeps the `sessionid` cookie of the
@@ -969,6 +1005,22 @@ impl NextgenClient {
     /// appliance default.
     pub async fn login(&self, username: &str, password: impl Into<Secret>, timeout: Option<&str>) -> Result<u16> {
         let password = password.into();
+        let mut status = 0;
+        // One login at a time, recorded like the automatic ones; these
+        // credentials are tried even within the backoff of a failed login.
+        self.inner
+            .sessions
+            .login_now(false, || async {
+                let (session, answered) = self.open_session(username, &password, timeout).await?;
+                status = answered;
+                Ok(session)
+            })
+            .await?;
+        Ok(status)
+    }
+
+    /// The login exchange: the session id and the answer's status.
+    async fn open_session(&self, username: &str, password: &Secret, timeout: Option<&str>) -> Result<(Secret, u16)> {
         let mut login = serde_json::Map::new();
         login.insert("username".into(), Value::from(username));
         login.insert("password".into(), Value::from(password.expose()));
@@ -981,8 +1033,13 @@ impl NextgenClient {
         let received = self.receive(builder, Repeat::OnUnavailable).await?;
         check_status(&received)?;
         let session = session_cookie(&received.set_cookies).ok_or(Error::NoSession { status: received.status })?;
-        self.set_session(Some(session));
-        Ok(received.status)
+        Ok((session, received.status))
+    }
+
+    /// A login with the builder's credentials, for the session logic.
+    async fn login_with(&self, credentials: &Credentials) -> Result<Secret> {
+        let (session, _) = self.open_session(&credentials.username, &credentials.password, credentials.timeout.as_deref()).await?;
+        Ok(session)
     }
 
     /// Ends the session: `POST /logout`. The session id is forgotten
@@ -990,7 +1047,7 @@ impl NextgenClient {
     pub async fn logout(&self) -> Result<u16> {
         let url = self.inner.transport.url(&format!("{}/logout", self.inner.base_path));
         let builder = self.with_session(self.inner.transport.request(reqwest::Method::POST, &url).header(ACCEPT, "application/json"))?;
-        self.set_session(None);
+        let _ = self.inner.sessions.take_token();
         let received = self.receive(builder, Repeat::Never).await?;
         check_status(&received)?;
         Ok(received.status)
@@ -1004,16 +1061,20 @@ impl NextgenClient {
         }
         // With credentials from `NextgenClientBuilder::session`, log in on
         // first use and once more when the session has expired (401 with
-        // errorcode 1101), then send again.
-        if self.inner.credentials.is_some() && !self.has_session() {
-            self.relogin(None).await?;
-        }
-        let session = self.session();
+        // errorcode 1101), then send again: one login at a time, its
+        // result shared (see `transport::Sessions`).
+        let credentials = self.inner.credentials.as_ref();
+        let held = match credentials {
+            Some(credentials) => Some(self.inner.sessions.token_or_login(|| self.login_with(credentials)).await?),
+            None => None,
+        };
         let repeat = if matches!(request.method, Method::Get | Method::Head | Method::Options) { Repeat::Safe } else { Repeat::Never };
         let mut received = self.receive(self.build(&request)?, repeat).await?;
-        if received.status == 401 && self.inner.credentials.is_some() && api_error(401, &received.body).errorcode() == Some(1101) {
-            self.relogin(session).await?;
-            received = self.receive(self.build(&request)?, repeat).await?;
+        if let (Some(credentials), Some((stale, seen))) = (credentials, &held) {
+            if received.status == 401 && api_error(401, &received.body).errorcode() == Some(1101) {
+                self.inner.sessions.relogin(stale, *seen, || self.login_with(credentials)).await?;
+                received = self.receive(self.build(&request)?, repeat).await?;
+            }
         }
         if let Err(mut error) = check_status(&received) {
             if let (Error::Api { typed, .. }, Some(decode)) = (&mut error, request.decode_error) {
@@ -1023,20 +1084,6 @@ impl NextgenClient {
         }
         let value = (request.decode)(received.status, &received.body).map_err(|message| Error::Decode { status: received.status, message })?;
         Ok(Response { status: received.status, value, headers: received.headers })
-    }
-
-    /// Logs in with the stored credentials, unless another task already
-    /// replaced the session `expired` while this one waited.
-    async fn relogin(&self, expired: Option<Secret>) -> Result<()> {
-        let Some(credentials) = &self.inner.credentials else { return Ok(()) };
-        // Waiting for another task's login is bounded by the request timeout.
-        let timeout = self.inner.transport.timeout();
-        let _guard = tokio::time::timeout(timeout, self.inner.login_lock.lock()).await.map_err(|_| Error::LoginWait(timeout))?;
-        let current = self.session();
-        if current.is_some() && current != expired {
-            return Ok(());
-        }
-        self.login(&credentials.username, credentials.password.clone(), credentials.timeout.as_deref()).await.map(|_| ())
     }
 
     fn build<T>(&self, request: &Request<T>) -> Result<reqwest::RequestBuilder> {

@@ -7,8 +7,10 @@
 //! answer read up to its size limit, and (feature `tracing`) one span per
 //! request.
 //!
-//! What stays with each client: which statuses are success, what the
-//! errors look like, authentication and sessions.
+//! `Sessions` is the session both clients hold: one login at a time,
+//! its result shared by every request waiting on it, a backoff after a
+//! failed login. What stays with each client: which statuses are success,
+//! what the errors look like, how to log in.
 //!
 //! Retries: a request is repeated only when no answer came back that the
 //! server may have acted on, or when repeating it cannot change anything
@@ -25,6 +27,7 @@
 //! - TLS failures (an untrusted certificate, no shared cipher) are never
 //!   tried again: they do not go away by waiting.
 
+use crate::runtime::secret::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -522,6 +525,195 @@ impl Transport {
             #[cfg(feature = "tracing")]
             span: tracing::Span::none(),
         })
+    }
+}
+
+/// The first wait after a failed login; it doubles with each failure in a
+/// row up to [`LOGIN_BACKOFF_MAX`].
+const LOGIN_BACKOFF_FIRST: Duration = Duration::from_secs(1);
+const LOGIN_BACKOFF_MAX: Duration = Duration::from_secs(60);
+
+/// The session both clients hold, and one login at a time: requests that
+/// need a session while another request logs in wait for that login (at
+/// most the request timeout) and share its result, success or failure;
+/// after a failed login the next attempt waits a backoff (1 s, doubling
+/// to 60 s), and requests in the meantime get the failure without
+/// contacting the appliance (a wrong password must not lock the account).
+pub(crate) struct Sessions<E> {
+    state: std::sync::Mutex<SessionState<E>>,
+    /// Held while logging in, so concurrent requests log in once.
+    login_lock: tokio::sync::Mutex<()>,
+    /// The longest wait for another request's login.
+    timeout: Duration,
+    hooks: SessionHooks<E>,
+}
+
+/// How the client's error type takes part in the session logic.
+pub(crate) struct SessionHooks<E> {
+    /// The copy of a recorded login failure each waiting request gets.
+    pub(crate) share: fn(&E) -> E,
+    /// Another request's login did not finish within this wait.
+    pub(crate) waited: fn(Duration) -> E,
+    /// A login succeeded but its session was closed before use.
+    pub(crate) closed: fn() -> E,
+}
+
+/// The session and what the last login did.
+struct SessionState<E> {
+    token: Option<Secret>,
+    /// Login attempts finished so far (success or failure): a request that
+    /// found it needed a login at count `n` and sees a larger count once it
+    /// holds the login lock shares that attempt's result.
+    attempts: u64,
+    /// The last attempt's error, while it is the latest result, and when
+    /// the next attempt may run.
+    failure: Option<(E, Instant)>,
+    /// Failed attempts in a row, for the backoff.
+    failures_in_row: u32,
+}
+
+impl<E> Sessions<E> {
+    pub(crate) fn new(timeout: Duration, hooks: SessionHooks<E>) -> Self {
+        Sessions {
+            state: std::sync::Mutex::new(SessionState { token: None, attempts: 0, failure: None, failures_in_row: 0 }),
+            login_lock: tokio::sync::Mutex::new(()),
+            timeout,
+            hooks,
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, SessionState<E>> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The current session token.
+    pub(crate) fn token(&self) -> Option<Secret> {
+        self.state().token.clone()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_token(&self, token: Option<Secret>) {
+        self.state().token = token;
+    }
+
+    /// The token, forgotten (logout).
+    pub(crate) fn take_token(&self) -> Option<Secret> {
+        self.state().token.take()
+    }
+
+    /// Waits for the login lock, at most the request timeout.
+    async fn lock(&self) -> Result<tokio::sync::MutexGuard<'_, ()>, E> {
+        tokio::time::timeout(self.timeout, self.login_lock.lock()).await.map_err(|_| (self.hooks.waited)(self.timeout))
+    }
+
+    /// The last login's error while its backoff runs.
+    fn failure_in_backoff(&self) -> Option<E> {
+        let state = self.state();
+        let (error, retry_at) = state.failure.as_ref()?;
+        (Instant::now() < *retry_at).then(|| (self.hooks.share)(error))
+    }
+
+    /// The session token, logging in with `login` when there is none, and
+    /// the login count it belongs to.
+    pub(crate) async fn token_or_login<F, Fut>(&self, login: F) -> Result<(Secret, u64), E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Secret, E>>,
+    {
+        let seen = {
+            let state = self.state();
+            if let Some(token) = &state.token {
+                return Ok((token.clone(), state.attempts));
+            }
+            state.attempts
+        };
+        self.login_once(seen, login).await?;
+        let state = self.state();
+        let token = state.token.clone().ok_or_else(self.hooks.closed)?;
+        Ok((token, state.attempts))
+    }
+
+    /// After `stale` (got at login count `seen`) was refused as expired:
+    /// logs in again, unless another request already did.
+    pub(crate) async fn relogin<F, Fut>(&self, stale: &Secret, seen: u64, login: F) -> Result<(), E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Secret, E>>,
+    {
+        {
+            let mut state = self.state();
+            if state.token.as_ref() == Some(stale) {
+                state.token = None;
+            }
+        }
+        self.login_once(seen, login).await
+    }
+
+    /// Logs in now. With `backoff`, within the backoff after a failure
+    /// this answers that failure again instead (the same credentials would
+    /// fail again); without, it tries (new credentials).
+    pub(crate) async fn login_now<F, Fut>(&self, backoff: bool, login: F) -> Result<(), E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Secret, E>>,
+    {
+        let _guard = self.lock().await?;
+        if let Some(error) = self.failure_in_backoff().filter(|_| backoff) {
+            return Err(error);
+        }
+        let result = login().await;
+        self.record(result)
+    }
+
+    /// Logs in unless a login finished after the caller saw count `seen`:
+    /// then that login's result is the caller's, success or failure.
+    /// Within the backoff after a failure, answers the failure.
+    async fn login_once<F, Fut>(&self, seen: u64, login: F) -> Result<(), E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Secret, E>>,
+    {
+        let _guard = self.lock().await?;
+        {
+            let state = self.state();
+            if state.attempts != seen {
+                match (&state.failure, &state.token) {
+                    (Some((error, _)), _) => return Err((self.hooks.share)(error)),
+                    (None, Some(_)) => return Ok(()),
+                    // Closed since (logout): log in.
+                    (None, None) => {}
+                }
+            }
+        }
+        if let Some(error) = self.failure_in_backoff() {
+            return Err(error);
+        }
+        let result = login().await;
+        self.record(result)
+    }
+
+    /// Records a login's result; the caller holds the login lock.
+    fn record(&self, result: Result<Secret, E>) -> Result<(), E> {
+        let mut state = self.state();
+        state.attempts += 1;
+        match result {
+            Ok(token) => {
+                state.token = Some(token);
+                state.failure = None;
+                state.failures_in_row = 0;
+                Ok(())
+            }
+            Err(error) => {
+                state.token = None;
+                state.failures_in_row = state.failures_in_row.saturating_add(1);
+                let backoff = LOGIN_BACKOFF_FIRST
+                    .saturating_mul(1 << state.failures_in_row.saturating_sub(1).min(16))
+                    .min(LOGIN_BACKOFF_MAX);
+                let shared = (self.hooks.share)(&error);
+                state.failure = Some((shared, Instant::now() + backoff));
+                Err(error)
+            }
+        }
     }
 }
 
