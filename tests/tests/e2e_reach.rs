@@ -245,6 +245,9 @@ async fn client_and_request_headers_and_a_user_agent_reach_the_server() {
     assert!(netscaler::runtime::transport::DEFAULT_USER_AGENT.starts_with("netscaler/"));
     assert_eq!(header(&requests[0], "x-change-ticket"), Some("CHG-1234"));
     assert_eq!(header(&requests[1], "x-change-ticket"), None, "a request header goes with that request only");
+    let refused = client.send(Request::<Vec<Lbvserver>>::get_all().header("Cookie", "NITRO_AUTH_TOKEN=other")).await.unwrap_err();
+    assert!(matches!(refused, Error::InvalidRequest(_)), "{refused}");
+    assert_eq!(server.requests().len(), 2, "nothing sent");
     // A User-Agent of the caller's replaces the default.
     let custom = builder(&server).header("User-Agent", "ops-tool/2.1").build().unwrap();
     custom.send(Request::<Vec<Lbvserver>>::get_all()).await.ok();

@@ -718,8 +718,13 @@ impl<T> Request<T> {
         self
     }
     /// Sends this header with this request only (besides the client's
-    /// headers). The value is marked sensitive: never logged or shown.
+    /// headers). The value is marked sensitive: never logged or shown. A
+    /// `Cookie` header is refused when sent: the session cookie is the
+    /// client's.
     pub fn header(mut self, name: &str, value: &str) -> Self {
+        if name.trim().eq_ignore_ascii_case("cookie") {
+            self.parts.problem.get_or_insert_with(|| "a request header cannot be named `Cookie`: the session cookie is the client's".into());
+        }
         self.parts.headers.push((name.to_string(), value.to_string()));
         self
     }
