@@ -643,3 +643,18 @@ async fn a_failed_nextgen_login_is_shared_not_repeated() {
     client.send(NgRequest::<serde_json::Value>::new(NgMethod::Get, "/applications")).await.unwrap_err();
     assert_eq!(logins.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn an_injected_reqwest_client_sends_with_our_checks() {
+    let server = NitroServer::start().await;
+    let client = builder(&server).credentials(USER, PASSWORD).http_client(reqwest_client()).max_response_bytes(100).build().unwrap();
+    client.send(Request::<Vec<Lbvserver>>::get_all()).await.unwrap();
+    let seen = server.requests().pop().unwrap();
+    assert_eq!(header(&seen, "user-agent"), Some(netscaler::runtime::transport::DEFAULT_USER_AGENT));
+    // Our limits still hold: a larger answer is refused whatever the injected client allows.
+    for index in 0..5 {
+        client.send(Request::add(&vserver(&format!("vs-injected-{index}")), Method::Post)).await.unwrap();
+    }
+    let error = client.send(Request::<Vec<Lbvserver>>::get_all()).await.unwrap_err();
+    assert!(matches!(error, Error::ResponseTooLarge { limit: 100, .. }), "{error}");
+}
