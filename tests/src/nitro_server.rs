@@ -185,6 +185,9 @@ pub struct Recorded {
     /// Header names (lower case) and values.
     pub headers: Vec<(String, String)>,
     pub body: Option<Value>,
+    /// The admin partition of the request's session when it arrived
+    /// (`default` without a session or before a switch).
+    pub partition: String,
 }
 
 /// The server's in-memory state; tests may inspect and change it.
@@ -209,6 +212,8 @@ pub struct ServerState {
     pub login_attempts: usize,
     /// Bytes of [`Fault::HugeBody`] bodies produced so far.
     pub streamed_bytes: Arc<std::sync::atomic::AtomicU64>,
+    /// Partitions, proxy phases, concurrency (section "Reach").
+    pub reach: Reach,
     next_token: u64,
 }
 
@@ -225,8 +230,13 @@ impl NitroServer {
     /// Starts a server on 127.0.0.1 (a free port) in the current tokio
     /// runtime.
     pub async fn start() -> NitroServer {
-        let shared: Shared = Arc::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        NitroServer::serve(listener)
+    }
+
+    /// Serves on `listener` (bound to a loopback address).
+    fn serve(listener: tokio::net::TcpListener) -> NitroServer {
+        let shared: Shared = Arc::default();
         let address = listener.local_addr().expect("local address");
         let router = Router::new()
             .fallback(handle)
@@ -315,6 +325,10 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let _in_flight = reach_enter(&shared).await;
+    if let Some(response) = reach_unavailable(&shared) {
+        return response;
+    }
     if let Some(response) = faulty_answer(&shared, &method, &uri, &headers, &body).await {
         return response;
     }
@@ -322,6 +336,7 @@ async fn handle(
         let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
         let parsed_body = if body.is_empty() { Ok(None) } else { serde_json::from_slice::<Value>(&body).map(Some) };
         if state.requests.len() < MAX_LOGGED_REQUESTS {
+            let partition = partition_of(&state, &headers);
             state.requests.push(Recorded {
                 method: method.to_string(),
                 path_and_query: uri.path_and_query().map(|pq| pq.to_string()).unwrap_or_default(),
@@ -330,6 +345,7 @@ async fn handle(
                     .map(|(name, value)| (name.as_str().to_string(), value.to_str().unwrap_or("").to_string()))
                     .collect(),
                 body: parsed_body.as_ref().ok().cloned().flatten(),
+                partition,
             });
         }
         match parsed_body {
@@ -427,6 +443,9 @@ fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &Heade
             state.sessions.remove(&token);
         }
         return done(200);
+    }
+    if let Some(reply) = reach_dispatch(state, method, resource, &query, headers, body.as_ref()) {
+        return reply;
     }
     if family == "config" && resource == "nsconfig" && method == Method::POST && query.action.as_deref() == Some("save") {
         state.saves += 1;
@@ -1066,6 +1085,7 @@ async fn faulty_answer(shared: &Shared, method: &Method, uri: &Uri, headers: &He
     {
         let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
         if state.requests.len() < MAX_LOGGED_REQUESTS {
+            let partition = partition_of(&state, headers);
             state.requests.push(Recorded {
                 method: method.to_string(),
                 path_and_query: uri.path_and_query().map(|pq| pq.to_string()).unwrap_or_default(),
@@ -1074,6 +1094,7 @@ async fn faulty_answer(shared: &Shared, method: &Method, uri: &Uri, headers: &He
                     .map(|(name, value)| (name.as_str().to_string(), value.to_str().unwrap_or("").to_string()))
                     .collect(),
                 body: serde_json::from_slice(body).ok(),
+                partition,
             });
         }
     }
@@ -1138,5 +1159,139 @@ fn strip_severity(body: &mut Value) {
                 }
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reach: what the client needs to reach appliances the way operators do.
+// Admin partitions held per session (a new session starts in `default`,
+// `nspartition?action=Switch` moves it), a phase of 503 answers as while
+// NITRO starts, a delay per request, a count of requests in flight, a
+// Console-style `nsconfig?action=diff` that answers data, and a server that
+// starts listening late (connections refused until then).
+
+/// State of this section.
+#[derive(Default)]
+pub struct Reach {
+    /// Session token -> partition it switched to.
+    pub partitions: BTreeMap<String, String>,
+    /// Partitions that exist besides `default`.
+    pub known_partitions: Vec<String>,
+    /// Answers of 503 still to give, to any request, before anything else.
+    pub unavailable: usize,
+    /// Every request that reached the server, 503 phase included.
+    pub arrivals: usize,
+    /// Each request waits this long before it is handled.
+    pub delay: Option<Duration>,
+    /// Requests being handled now, and the most at any time.
+    pub in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    pub max_in_flight: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Leaves the in-flight count when dropped.
+struct InFlight(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+async fn reach_enter(shared: &Shared) -> InFlight {
+    use std::sync::atomic::Ordering;
+    let (in_flight, max, delay) = {
+        let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        state.reach.arrivals += 1;
+        (state.reach.in_flight.clone(), state.reach.max_in_flight.clone(), state.reach.delay)
+    };
+    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    max.fetch_max(now, Ordering::SeqCst);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    InFlight(in_flight)
+}
+
+fn reach_unavailable(shared: &Shared) -> Option<Response> {
+    let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+    if state.reach.unavailable == 0 {
+        return None;
+    }
+    state.reach.unavailable -= 1;
+    Some((StatusCode::SERVICE_UNAVAILABLE, "<html><body>503 Service Unavailable</body></html>").into_response())
+}
+
+fn partition_of(state: &ServerState, headers: &HeaderMap) -> String {
+    session_cookie(headers).and_then(|token| state.reach.partitions.get(&token).cloned()).unwrap_or_else(|| "default".into())
+}
+
+/// `nspartition?action=Switch` (needs a session) and `nsconfig?action=diff`.
+fn reach_dispatch(state: &mut ServerState, method: &Method, resource: &str, query: &Query, headers: &HeaderMap, body: Option<&Value>) -> Option<Reply> {
+    if *method != Method::POST {
+        return None;
+    }
+    match (resource, query.action.as_deref()) {
+        ("nspartition", Some("Switch")) => {
+            let Some(token) = session_cookie(headers) else {
+                return Some(fail(400, 2862, "Partition switch needs a session"));
+            };
+            let name = body.and_then(|body| body.pointer("/nspartition/partitionname")).and_then(Value::as_str).unwrap_or_default();
+            if name != "default" && !state.reach.known_partitions.iter().any(|known| known == name) {
+                return Some(fail(404, 258, "No such resource [partitionname]"));
+            }
+            state.reach.partitions.insert(token, name.to_string());
+            Some(done(200))
+        }
+        ("nsconfig", Some("diff")) => {
+            let partition = partition_of(state, headers);
+            Some(Reply::new(
+                200,
+                json!({"errorcode": 0, "message": "Done", "severity": "NONE",
+                       "nsconfig": {"response": format!("partition {partition}: add lb vserver vs-new HTTP 10.0.0.9 80")}}),
+            ))
+        }
+        _ => None,
+    }
+}
+
+impl NitroServer {
+    /// Reserves a loopback port and starts serving on it only after
+    /// `delay`: until then connections are refused. Returns the base URL
+    /// at once and the server when it runs.
+    pub async fn start_later(delay: Duration) -> (String, tokio::task::JoinHandle<NitroServer>) {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let address = probe.local_addr().expect("local address");
+        drop(probe);
+        let later = tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let listener = tokio::net::TcpListener::bind(address).await.expect("bind the reserved port");
+            NitroServer::serve(listener)
+        });
+        (format!("http://{address}"), later)
+    }
+
+    /// The next `count` requests, whatever they are, answer 503.
+    pub fn unavailable_for(&self, count: usize) {
+        self.state().reach.unavailable = count;
+    }
+
+    /// Requests that reached the server so far (503 answers included).
+    pub fn arrivals(&self) -> usize {
+        self.state().reach.arrivals
+    }
+
+    /// Every request waits `delay` before it is handled.
+    pub fn delay_each(&self, delay: Option<Duration>) {
+        self.state().reach.delay = delay;
+    }
+
+    /// The most requests handled at once so far.
+    pub fn max_in_flight(&self) -> usize {
+        self.state().reach.max_in_flight.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Creates an admin partition.
+    pub fn add_partition(&self, name: &str) {
+        self.state().reach.known_partitions.push(name.to_string());
     }
 }

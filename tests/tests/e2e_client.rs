@@ -191,7 +191,13 @@ async fn a_closed_port_is_a_transport_error() {
     let base = server.base_url();
     drop(server);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    let client = Client::builder(base).allow_insecure_http(true).credentials(USER, PASSWORD).timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    let client = Client::builder(base)
+        .allow_insecure_http(true)
+        .credentials(USER, PASSWORD)
+        .timeout(std::time::Duration::from_secs(5))
+        .retry(netscaler::RetryPolicy::none())
+        .build()
+        .unwrap();
     let error = client.send(Request::<Vec<Lbvserver>>::get_all()).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
 }

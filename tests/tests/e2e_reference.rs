@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use serde_json::json;
 
 fn client(server: &NitroServer) -> Client {
-    Client::builder(server.base_url()).allow_insecure_http(true).credentials(USER, PASSWORD).build().unwrap()
+    Client::builder(server.base_url()).credentials(USER, PASSWORD).allow_insecure_http(true).build().unwrap()
 }
 
 fn vserver(name: &str, servicetype: &str) -> Lbvserver {

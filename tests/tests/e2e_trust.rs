@@ -4,7 +4,7 @@
 //! a TLS server with a self-signed certificate. Each test checks what the
 //! servers saw and what the client returned.
 
-use netscaler::runtime::{Client, Error, Method, Request};
+use netscaler::runtime::{Client, Error, Method, Request, RetryPolicy};
 use netscaler_tests::hand_model;
 use netscaler_tests::nitro_server::{Fault, NitroServer, PASSWORD, USER};
 use serde_json::json;
@@ -285,7 +285,8 @@ async fn a_closed_port_says_connection_refused_without_the_query() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
-    let client = Client::builder(format!("https://{address}")).session(USER, PASSWORD).build().unwrap();
+    // Without retries: a refused connection is otherwise tried again (nothing was sent).
+    let client = Client::builder(format!("https://{address}")).session(USER, PASSWORD).retry(RetryPolicy::none()).build().unwrap();
     let request = Request::<Vec<Lbvserver>>::get_all().filter("name", "secret-filter-value");
     let error = client.send(request).await.unwrap_err();
     let text = error.to_string();
@@ -293,7 +294,7 @@ async fn a_closed_port_says_connection_refused_without_the_query() {
     assert!(text.to_ascii_lowercase().contains("connection refused"), "{text}");
     assert!(text.contains(&address.to_string()), "{text}");
     assert!(!format!("{text} {error:?}").contains(PASSWORD), "{text}");
-    let header_client = Client::builder(format!("https://{address}")).credentials(USER, PASSWORD).build().unwrap();
+    let header_client = Client::builder(format!("https://{address}")).credentials(USER, PASSWORD).retry(RetryPolicy::none()).build().unwrap();
     let error = header_client.send(Request::<Vec<Lbvserver>>::get_all().filter("name", "secret-filter-value")).await.unwrap_err();
     let text = format!("{error} {error:?}");
     assert!(!text.contains("secret-filter-value") && !text.contains(PASSWORD), "{text}");
@@ -307,6 +308,7 @@ async fn a_slow_answer_is_a_timeout_that_says_so() {
         .allow_insecure_http(true)
         .credentials(USER, PASSWORD)
         .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::none())
         .build()
         .unwrap();
     server.fault(Some(Fault::Slow(Duration::from_secs(3))));

@@ -15,11 +15,20 @@ use std::fmt::Write as _;
 /// hand-written runtime uses (see the list at the top of
 /// `generated/src/runtime/mod.rs`). Change both together.
 pub const RUNTIME_DEPENDENCIES: &str = r#"percent-encoding = "2.3"
-reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls", "cookies"] }
+reqwest = { version = "0.12", default-features = false, features = ["json", "cookies"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 thiserror = "2"
 tokio = { version = "1", features = ["sync", "time"] }
+tracing = { version = "0.1", optional = true }
+"#;
+
+/// The runtime's own features (TLS backend, tracing), besides the group
+/// features; `rustls` is on by default. Same list in
+/// `generated/src/runtime/mod.rs` and the standalone manifest.
+pub const RUNTIME_FEATURES: &str = r#"rustls = ["reqwest/rustls-tls"]
+native-tls = ["reqwest/native-tls"]
+tracing = ["dep:tracing"]
 "#;
 
 /// Dev-dependencies of the generated crate (doc examples and tests).
@@ -217,7 +226,8 @@ targets = ["x86_64-unknown-linux-gnu"]
     }
     features.sort();
     let all: BTreeSet<&str> = features.iter().map(|(name, _)| name.as_str()).collect();
-    let defaults: Vec<&str> = DEFAULT_FEATURES.iter().copied().filter(|f| all.contains(f)).collect();
+    let mut defaults: Vec<&str> = DEFAULT_FEATURES.iter().copied().filter(|f| all.contains(f)).collect();
+    defaults.push("rustls");
 
     for (name, needs, _) in EXAMPLES.iter().filter(|example| has_example(info, example.0)) {
         {
@@ -228,6 +238,7 @@ targets = ["x86_64-unknown-linux-gnu"]
     text.push_str("\n[features]\n");
     let _ = writeln!(text, "default = {}", toml_list(defaults.iter().copied()));
     let _ = writeln!(text, "full = {}", toml_list(all.iter().copied()));
+    text.push_str(RUNTIME_FEATURES);
     for (name, needs) in &features {
         let _ = writeln!(text, "{} = {}", toml_key(name), toml_list(needs.iter().map(String::as_str)));
     }
@@ -401,7 +412,7 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod runtime;
-        pub use runtime::{Client, ClientBuilder, Error, Result, Number, Open, WireEnum, Request, Outcome, OnError, Method};
+        pub use runtime::{Client, ClientBuilder, ManagedInstance, RetryPolicy, Error, Result, Number, Open, WireEnum, Request, Outcome, OnError, Method};
 
         #(#modules)*
         #nextgen_module
@@ -533,6 +544,82 @@ examples read them too); a missing one is an `Error::Config` naming it:
 | `NS_CA_FILE` | PEM file of the appliance's certificate or its CA, trusted besides the built-in roots |
 | `NS_INSECURE` | `1`: accept any certificate (lab only) |
 | `NS_ALLOW_HTTP` | `1`: allow an `http://` `NS_URL` (lab only) |
+
+## Choosing a TLS backend
+
+Two Cargo features pick the TLS library; each builds on its own.
+
+- `rustls` (default): pure Rust. It speaks TLS 1.2 and 1.3 with ECDHE key
+  exchange and AEAD cipher suites only.
+- `native-tls`: the system's TLS library (OpenSSL on Linux, which needs its
+  development files to build: `libssl-dev pkg-config` on Debian). Pick it
+  for appliances whose management interface offers only RSA key exchange or
+  CBC cipher suites (fresh or older VPX appliances before a modern SSL
+  profile is enabled), which rustls does not implement: with rustls such an
+  appliance cannot be reached at all, even with certificate checks off.
+  `default-features = false, features = ["native-tls", "lb"]`; with both
+  features compiled in, `ClientBuilder::use_native_tls()` picks it per
+  client.
+
+`tls_server_name("adc.example.net")` connects to the address of the base
+URL (say the NSIP, `https://10.0.0.1`) but verifies that the certificate
+names `adc.example.net`: the certificate keeps its DNS name and no host
+file entry is needed.
+
+## Reaching appliances the way operators do
+
+- **Console as a proxy**: `managed_instance(ManagedInstance::ip("10.0.0.5"))`
+  (or `::name`, `::id`, with `.credentials(user, password)` for the
+  instance's own login) sends the `_MPS_API_PROXY_MANAGED_INSTANCE_*`
+  headers with every request except login and logout, so one Console
+  session configures many ADCs.
+- **Admin partitions**: `partition("tenant-a")` switches every new session
+  (the first and each re-login after expiry) to that partition before any
+  request uses it. It needs `session`: header credentials have no session
+  to hold a partition.
+- **Retries**: `retry(RetryPolicy)`; by default 4 tries with waits of about
+  0.5 s, 1 s and 2 s (doubling, with jitter). Reads (`GET`) and writes marked
+  `.idempotent()` (`idempotent=yes`) are tried again after a reset
+  connection, a timeout or a 502/503/504; any request after a refused
+  connection (nothing was sent); a plain write the appliance may have
+  executed never is. `RetryPolicy::none()` turns this off.
+- **Limits**: at most `max_in_flight(n)` requests at once per client
+  (default 8, well under the management plane's connection limit), so a
+  fan-out over one appliance queues instead of being refused.
+  `Request::timeout(d)` gives one request (a `save`, an `install`, a large
+  read) longer than the client's `timeout`.
+- **Headers**: `header(name, value)` on the builder (every request) or on a
+  request (that one); the default `User-Agent` names this crate and its
+  version.
+- **Tracing** (feature `tracing`): one span `nitro_request` per request with
+  method, path (never the query, whose values may be secrets), status,
+  errorcode, retries and elapsed milliseconds, and an event per retry.
+- **Your own transport**: `http_client(reqwest::Client)` sends through a
+  client you built (the same `reqwest` as `netscaler::runtime::reqwest`).
+  Its TLS, timeout and redirect settings are then yours: build it with
+  `redirect(Policy::none())`. Status checks, size limits, retries, the
+  in-flight cap and headers still apply.
+- **Anything else**: `Request::raw(Method::Post, "/nitro/v1/config/nsconfig")`
+  with `.option(..)`, `.header(..)` and `.json(..)` answers the whole JSON
+  body; action outcomes keep what the appliance answered
+  (`Outcome::payload()`, e.g. for `nsconfig?action=diff`);
+  `client.stream(request)` reads every item of a `get (all)` page by page.
+
+```rust,no_run
+use netscaler::runtime::Product;
+use netscaler::{Client, ManagedInstance, RetryPolicy};
+use std::time::Duration;
+
+fn through_console() -> netscaler::Result<Client> {
+    Client::builder("https://console.example.net")
+        .product(Product::Adm)
+        .session("console-admin", "secret")
+        .managed_instance(ManagedInstance::ip("10.0.0.5"))
+        .retry(RetryPolicy::new(5, Duration::from_secs(1)))
+        .max_in_flight(4)
+        .build()
+}
+```
 
 "#;
 

@@ -48,17 +48,19 @@ const RUNTIME: &[(&str, &str)] = &[
     ("number.rs", include_str!("../../../generated/src/runtime/number.rs")),
     ("open_enum.rs", include_str!("../../../generated/src/runtime/open_enum.rs")),
     ("secret.rs", include_str!("../../../generated/src/runtime/secret.rs")),
+    ("transport.rs", include_str!("../../../generated/src/runtime/transport.rs")),
 ];
 
 /// Dependencies of those runtime files (versions as in
 /// `generated/Cargo.toml`; a test checks they agree).
 pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("percent-encoding", "\"2.3\""),
-    ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"json\", \"rustls-tls\", \"cookies\"] }"),
+    ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"json\", \"cookies\"] }"),
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
     ("serde_json", "\"1\""),
     ("thiserror", "\"2\""),
     ("tokio", "{ version = \"1\", features = [\"sync\", \"time\"] }"),
+    ("tracing", "{ version = \"0.1\", optional = true }"),
 ];
 
 /// Emits the crate for the one API of `apis` (an OpenAPI document or the
@@ -103,7 +105,7 @@ fn runtime_mod(document: &str) -> String {
          //! The runtime the generated module builds on: requests and the client\n\
          //! ([`nextgen`]), the table-driven model codec ([`model`]), open enums,\n\
          //! numbers and secrets.\n\n\
-         pub mod model;\npub mod nextgen;\npub mod number;\npub mod open_enum;\npub mod secret;\n\n\
+         pub mod model;\npub mod nextgen;\npub mod number;\npub mod open_enum;\npub mod secret;\npub mod transport;\n\n\
          pub use model::{{AsField, FieldMut, FieldRef, Model, UnknownFields}};\n\
          pub use number::Number;\npub use open_enum::{{Open, WireEnum}};\npub use secret::Secret;\n"
     )
@@ -117,7 +119,7 @@ fn lib_rs(document: &str) -> String {
          //! return. Credentials of the document's security schemes are set with\n\
          //! the functions of `api::auth` on the [`ClientBuilder`].\n\n\
          pub mod api;\npub mod runtime;\n\n\
-         pub use runtime::nextgen::{{\n    Error, FromStatus, Method, Nullable, NextgenClient as Client, NextgenClientBuilder as ClientBuilder, Request, Response, Result,\n}};\n\
+         pub use runtime::nextgen::{{\n    Error, FromStatus, Method, Nullable, NextgenClient as Client, NextgenClientBuilder as ClientBuilder, Request, Response, Result, RetryPolicy,\n}};\n\
          pub use runtime::{{Number, Open, Secret, UnknownFields}};\n\n\
          /// A client builder for `base_url` (scheme and host, e.g.\n\
          /// `https://api.example.com`) with the document's base path.\n\
@@ -145,6 +147,8 @@ fn manifest(standalone: &Standalone) -> String {
     for (name, version) in DEPENDENCIES {
         text.push_str(&format!("{name} = {version}\n"));
     }
+    text.push_str("\n[features]\ndefault = [\"rustls\"]\n");
+    text.push_str(super::crate_files::RUNTIME_FEATURES);
     text.push_str("\n# Keeps this crate out of any workspace it is written into.\n[workspace]\n");
     text
 }

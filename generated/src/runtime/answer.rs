@@ -133,7 +133,7 @@ pub trait FromNitro: Sized {
 
 impl FromNitro for Outcome {
     fn from_nitro(answer: &Answer) -> Result<Self> {
-        let mut envelope = answer.envelope(Want::Nothing)?;
+        let mut envelope = answer.envelope(Want::Payload)?;
         let no_severity = envelope.severity.trim().is_empty() || envelope.severity.eq_ignore_ascii_case("NONE");
         if no_severity && (answer.warning.is_some() || (envelope.errorcode != 0 && answer.status != 207)) {
             // Not an error (checked above), so a warning: say so.
@@ -153,6 +153,7 @@ impl FromNitro for Outcome {
             message: envelope.message,
             severity: envelope.severity,
             items: envelope.items,
+            payload: envelope.payload,
         })
     }
 }
@@ -196,6 +197,8 @@ pub(crate) struct Envelope {
     pub(crate) items: Vec<ItemOutcome>,
     /// `__count` of a `count=yes` answer.
     pub(crate) count: Option<u64>,
+    /// The resource's value, when asked for ([`Want::Payload`]).
+    pub(crate) payload: Option<Value>,
 }
 
 /// What to do with the resource value of the answer.
@@ -203,6 +206,8 @@ pub(crate) enum Want<'a> {
     Nothing,
     List(&'a mut dyn ModelListSlot),
     Count,
+    /// The resource's value, kept as JSON (action answers).
+    Payload,
 }
 
 /// Decodes an envelope; an empty body is an empty envelope.
@@ -286,6 +291,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor<'_, '_> {
                         }
                     }
                     Want::Count => envelope.count = count_of(&map.next_value::<Value>()?),
+                    Want::Payload => envelope.payload = Some(map.next_value::<Value>()?),
                     Want::Nothing => {
                         map.next_value::<IgnoredAny>()?;
                     }

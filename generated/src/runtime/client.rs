@@ -28,24 +28,19 @@
 
 use crate::runtime::answer::{api_error, Answer, FromNitro};
 use crate::runtime::error::{redacted_url, Error, Result};
-use crate::runtime::resource::{Method, Parts, Request};
+use crate::runtime::resource::{Method, Parts, Request, Resource};
 use crate::runtime::secret::{redacted_base_url, Secret};
-use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use crate::runtime::transport::{self, Failure, Repeat, SessionHooks, Sessions, Transport, TransportConfig};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-/// Default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+pub use crate::runtime::transport::{RetryPolicy, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT};
 /// Default of [`ClientBuilder::max_decoded_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
 /// The header in which the appliance reports warnings (with HTTP 209).
 pub const WARNING_HEADER: &str = "x-nitro-warning";
-/// The first wait after a failed login; it doubles with each failure in a
-/// row up to [`LOGIN_BACKOFF_MAX`].
-const LOGIN_BACKOFF_FIRST: Duration = Duration::from_secs(1);
-const LOGIN_BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// Which product the client talks to: sets the login and logout paths and
 /// the session cookie name (each can still be set on its own).
@@ -89,22 +84,73 @@ enum Auth {
     Session { username: String, password: Secret },
 }
 
+/// A managed instance reached through NetScaler Console (ADM) as a proxy:
+/// [`ClientBuilder::managed_instance`] sends its
+/// `_MPS_API_PROXY_MANAGED_INSTANCE_*` headers with every request except
+/// login and logout, so one Console session configures many ADCs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManagedInstance {
+    /// `_IP`, `_NAME` or `_ID`, and its value.
+    by: (&'static str, String),
+    /// The instance's own user name and password, when the Console should
+    /// not use the ones it stores.
+    credentials: Option<(String, Secret)>,
+}
+
+/// Header prefix of the Console's proxy headers.
+const PROXY_HEADER: &str = "_MPS_API_PROXY_MANAGED_INSTANCE_";
+
+impl ManagedInstance {
+    /// The instance with this management address (`_MPS_API_PROXY_MANAGED_INSTANCE_IP`).
+    pub fn ip(address: impl Into<String>) -> Self {
+        ManagedInstance { by: ("IP", address.into()), credentials: None }
+    }
+    /// The instance with this name in the Console (`..._NAME`).
+    pub fn name(name: impl Into<String>) -> Self {
+        ManagedInstance { by: ("NAME", name.into()), credentials: None }
+    }
+    /// The instance with this Console id (`..._ID`).
+    pub fn id(id: impl Into<String>) -> Self {
+        ManagedInstance { by: ("ID", id.into()), credentials: None }
+    }
+    /// Logs in to the instance with these credentials
+    /// (`..._USERNAME`/`..._PASSWORD`; the password header is marked
+    /// sensitive and never shown).
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials = Some((username.into(), password.into()));
+        self
+    }
+
+    fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>> {
+        let name = |suffix: &str| {
+            HeaderName::from_bytes(format!("{PROXY_HEADER}{suffix}").as_bytes()).map_err(|_| Error::Config("proxy header name".into()))
+        };
+        let value = |text: &str, what: &str| {
+            HeaderValue::from_str(text).map_err(|_| Error::Config(format!("the managed instance {what} cannot be sent in a header")))
+        };
+        let mut headers = vec![(name(self.by.0)?, value(&self.by.1, &self.by.0.to_ascii_lowercase())?)];
+        if let Some((username, password)) = &self.credentials {
+            headers.push((name("USERNAME")?, value(username, "user name")?));
+            headers.push((name("PASSWORD")?, sensitive(password.expose(), "managed instance password")?));
+        }
+        Ok(headers)
+    }
+}
+
 /// Builds a [`Client`]. TLS certificates are verified unless
 /// [`ClientBuilder::danger_accept_invalid_certs`] says otherwise.
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
-    timeout: Duration,
-    connect_timeout: Duration,
-    root_certificates: Vec<Vec<u8>>,
-    accept_invalid_certs: bool,
+    transport: TransportConfig,
+    managed_instance: Option<ManagedInstance>,
+    partition: Option<String>,
     auth: Auth,
     product: Product,
     login_path: Option<String>,
     logout_path: Option<String>,
     cookie_name: Option<String>,
     session_timeout: Option<u64>,
-    max_response_bytes: u64,
     max_decoded_bytes: u64,
     allow_insecure_http: bool,
 }
@@ -115,12 +161,12 @@ impl fmt::Debug for ClientBuilder {
         // but never printed).
         f.debug_struct("ClientBuilder")
             .field("base_url", &redacted_base_url(&self.base_url))
-            .field("timeout", &self.timeout)
+            .field("transport", &self.transport)
             .field("auth", &self.auth)
             .field("product", &self.product)
-            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("managed_instance", &self.managed_instance)
+            .field("partition", &self.partition)
             .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -131,27 +177,38 @@ impl ClientBuilder {
     pub fn new(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
-            timeout: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(10),
-            root_certificates: Vec::new(),
-            accept_invalid_certs: false,
+            transport: TransportConfig::default(),
+            managed_instance: None,
+            partition: None,
             auth: Auth::None,
             product: Product::Adc,
             login_path: None,
             logout_path: None,
             cookie_name: None,
             session_timeout: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
             allow_insecure_http: false,
         }
     }
 
-    /// The largest answer read, in bytes (default 64 MiB): a larger one
-    /// is [`Error::ResponseTooLarge`], checked on `Content-Length` and
-    /// while reading.
-    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
-        self.max_response_bytes = bytes;
+    transport::transport_methods!();
+
+    /// Sends every request but login and logout to this instance through
+    /// NetScaler Console (the base URL is the Console's, the product
+    /// usually [`Product::Adm`] for its login).
+    pub fn managed_instance(mut self, instance: ManagedInstance) -> Self {
+        self.managed_instance = Some(instance);
+        self
+    }
+
+    /// Works in this admin partition: after every login (the first and
+    /// each re-login after a session expired) the client switches to it
+    /// (`POST /nitro/v1/config/nspartition?action=Switch`) before any
+    /// other request uses the session, so no request runs in the default
+    /// partition by accident. Needs [`ClientBuilder::session`]: header
+    /// authentication has no session to hold a partition.
+    pub fn partition(mut self, name: impl Into<String>) -> Self {
+        self.partition = Some(name.into());
         self
     }
 
@@ -171,32 +228,6 @@ impl ClientBuilder {
     /// default: `build` refuses that combination. For test servers.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
-        self
-    }
-
-    /// Whole-request timeout (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Connection timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Trusts a CA certificate (PEM) besides the built-in roots, for
-    /// appliances with a certificate from a private CA.
-    pub fn add_root_certificate(mut self, pem: &[u8]) -> Self {
-        self.root_certificates.push(pem.to_vec());
-        self
-    }
-
-    /// Accepts any server certificate. Off by default; use only for lab
-    /// appliances with self-signed certificates.
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.accept_invalid_certs = accept;
         self
     }
 
@@ -249,20 +280,22 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
         crate::runtime::secret::check_base_url(&base_url, !matches!(self.auth, Auth::None), self.allow_insecure_http).map_err(Error::Config)?;
-        let mut http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .danger_accept_invalid_certs(self.accept_invalid_certs);
-        for pem in &self.root_certificates {
-            let certificate = reqwest::Certificate::from_pem(pem)
-                .map_err(|error| Error::Config(format!("root certificate is not valid pem: {error}")))?;
-            http = http.add_root_certificate(certificate);
+        if self.partition.is_some() && !matches!(self.auth, Auth::Session { .. }) {
+            return Err(Error::Config(
+                "a partition needs a session (ClientBuilder::session): header credentials have no session to hold it".into(),
+            ));
         }
-        let http = http.build().map_err(|error| Error::Config(format!("cannot build the http client: {error}")))?;
+        let proxy_headers = match &self.managed_instance {
+            Some(instance) => instance.headers()?,
+            None => Vec::new(),
+        };
+        let transport = self.transport.build(&base_url).map_err(Error::Config)?;
+        let timeout = transport.timeout();
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
+                proxy_headers,
+                partition: self.partition,
                 base_url,
                 login_path: self.login_path.unwrap_or_else(|| self.product.login_path().to_string()),
                 logout_path: self.logout_path.unwrap_or_else(|| self.product.logout_path().to_string()),
@@ -270,11 +303,12 @@ impl ClientBuilder {
                 product: self.product,
                 auth: self.auth,
                 session_timeout: self.session_timeout,
-                timeout: self.timeout,
-                max_response_bytes: self.max_response_bytes,
                 max_decoded_bytes: self.max_decoded_bytes,
-                session: Mutex::new(SessionState::default()),
-                login_lock: tokio::sync::Mutex::new(()),
+                sessions: Sessions::new(timeout, SessionHooks {
+                    share: Error::clone,
+                    waited: Error::LoginWait,
+                    closed: || Error::InvalidRequest("the session was closed (logout) before the request used it".into()),
+                }),
             }),
         })
     }
@@ -288,7 +322,11 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
+    /// Console proxy headers, on every request but login and logout.
+    proxy_headers: Vec<(HeaderName, HeaderValue)>,
+    /// The partition every session switches to.
+    partition: Option<String>,
     base_url: String,
     login_path: String,
     logout_path: String,
@@ -296,30 +334,10 @@ struct Inner {
     product: Product,
     auth: Auth,
     session_timeout: Option<u64>,
-    /// The request timeout, also the longest wait for another login.
-    timeout: Duration,
-    max_response_bytes: u64,
     max_decoded_bytes: u64,
-    /// The session token and the record of login attempts.
-    session: Mutex<SessionState>,
-    /// Held while logging in, so concurrent requests log in once.
-    login_lock: tokio::sync::Mutex<()>,
-}
-
-/// The session and what the last login did.
-#[derive(Default)]
-struct SessionState {
-    /// The current session token.
-    token: Option<Secret>,
-    /// Login attempts finished so far (success or failure): a request that
-    /// found it needed a login at count `n` and sees a larger count once it
-    /// holds the login lock shares that attempt's result.
-    attempts: u64,
-    /// The last attempt's error, while it is the latest result, and when
-    /// the next attempt may run.
-    failure: Option<(Error, Instant)>,
-    /// Failed attempts in a row, for the backoff.
-    failures_in_row: u32,
+    /// The session token, one login at a time (shared with the Next-Gen
+    /// client's logic).
+    sessions: Sessions<Error>,
 }
 
 impl fmt::Debug for Client {
@@ -343,6 +361,8 @@ struct Received {
     location: Option<String>,
     /// `X-NITRO-WARNING`.
     warning: Option<String>,
+    /// The exchange (its span, with feature `tracing`).
+    wire: transport::Received,
 }
 
 impl Received {
@@ -351,10 +371,24 @@ impl Received {
     fn check(&self) -> Result<()> {
         match self.status {
             200..=299 => Ok(()),
-            400.. => Err(api_error(self.status, &self.body)),
+            400.. => {
+                let error = api_error(self.status, &self.body);
+                if let Error::Api { errorcode, .. } = &error {
+                    self.wire.note_errorcode(*errorcode);
+                }
+                Err(error)
+            }
             status => Err(Error::UnexpectedStatus { status, location: self.location.clone() }),
         }
     }
+}
+
+/// Who a request is for: the managed instance (Console proxy headers) or
+/// the Console itself (login, logout).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Instance,
+    Console,
 }
 
 impl Client {
@@ -381,19 +415,20 @@ impl Client {
     /// Within the backoff after a failed login this answers that failure
     /// again without contacting the appliance.
     pub async fn login(&self) -> Result<()> {
-        let _guard = self.lock_login().await?;
-        if let Some(error) = self.failure_in_backoff() {
-            return Err(error);
-        }
-        self.login_locked().await
+        self.inner.sessions.login_now(true, || self.attempt_login()).await
     }
 
     /// Closes the session, if any. The token is dropped even when the
     /// appliance refuses the logout.
     pub async fn logout(&self) -> Result<()> {
-        let Some(token) = self.session().token.take() else {
+        let Some(token) = self.inner.sessions.take_token() else {
             return Ok(());
         };
+        self.close(&token).await
+    }
+
+    /// `POST <logout path>` with `token`.
+    async fn close(&self, token: &Secret) -> Result<()> {
         let parts = Parts {
             method: Method::Post,
             path: self.inner.logout_path.clone(),
@@ -401,7 +436,7 @@ impl Client {
             resource: "logout",
             ..Parts::default()
         };
-        self.transmit(&parts, Some(&token)).await?.check()
+        self.transmit(&parts, Some(token), Route::Console).await?.check()
     }
 
     /// Sends the request; in session mode logs in first when needed and
@@ -414,12 +449,12 @@ impl Client {
         let mut retried = false;
         loop {
             let (token, seen) = if session_mode {
-                let (token, seen) = self.session_token().await?;
+                let (token, seen) = self.inner.sessions.token_or_login(|| self.attempt_login()).await?;
                 (Some(token), seen)
             } else {
                 (None, 0)
             };
-            let received = self.transmit(parts, token.as_ref()).await?;
+            let received = self.transmit(parts, token.as_ref(), Route::Instance).await?;
             let error = match received.check() {
                 Ok(()) => {
                     return Ok(Answer::new(received.status, received.body, parts.resource)
@@ -430,7 +465,7 @@ impl Client {
             };
             match token {
                 Some(stale) if !retried && error.is_session_expired() => {
-                    self.relogin(&stale, seen).await?;
+                    self.inner.sessions.relogin(&stale, seen, || self.attempt_login()).await?;
                     retried = true;
                 }
                 _ => return Err(error),
@@ -438,108 +473,46 @@ impl Client {
         }
     }
 
-    fn session(&self) -> MutexGuard<'_, SessionState> {
-        self.inner.session.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     fn current_token(&self) -> Option<Secret> {
-        self.session().token.clone()
+        self.inner.sessions.token()
     }
 
     #[cfg(test)]
     fn set_token(&self, token: Option<Secret>) {
-        self.session().token = token;
+        self.inner.sessions.set_token(token);
     }
 
-    /// Waits for the login lock, at most the request timeout.
-    async fn lock_login(&self) -> Result<tokio::sync::MutexGuard<'_, ()>> {
-        tokio::time::timeout(self.inner.timeout, self.inner.login_lock.lock())
-            .await
-            .map_err(|_| Error::LoginWait(self.inner.timeout))
-    }
-
-    /// The last login's error while its backoff runs.
-    fn failure_in_backoff(&self) -> Option<Error> {
-        let state = self.session();
-        let (error, retry_at) = state.failure.as_ref()?;
-        (Instant::now() < *retry_at).then(|| error.clone())
-    }
-
-    /// The session token, logging in when there is none, and the login
-    /// count it belongs to.
-    async fn session_token(&self) -> Result<(Secret, u64)> {
-        let seen = {
-            let state = self.session();
-            if let Some(token) = &state.token {
-                return Ok((token.clone(), state.attempts));
-            }
-            state.attempts
-        };
-        self.login_once(seen).await?;
-        let state = self.session();
-        let token = state.token.clone().ok_or_else(|| Error::InvalidRequest("login gave no session".into()))?;
-        Ok((token, state.attempts))
-    }
-
-    /// After `stale` (got at login count `seen`) was refused as expired:
-    /// logs in again, unless another request already did.
-    async fn relogin(&self, stale: &Secret, seen: u64) -> Result<()> {
-        {
-            let mut state = self.session();
-            if state.token.as_ref() == Some(stale) {
-                state.token = None;
-            }
-        }
-        self.login_once(seen).await
-    }
-
-    /// Logs in unless a login finished after the caller saw count `seen`:
-    /// then that login's result is the caller's, success or failure. Within
-    /// the backoff after a failure, answers the failure.
-    async fn login_once(&self, seen: u64) -> Result<()> {
-        let _guard = self.lock_login().await?;
-        {
-            let state = self.session();
-            if state.attempts != seen {
-                match (&state.failure, &state.token) {
-                    (Some((error, _)), _) => return Err(error.clone()),
-                    (None, Some(_)) => return Ok(()),
-                    // Closed since (logout): log in.
-                    (None, None) => {}
-                }
-            }
-        }
-        if let Some(error) = self.failure_in_backoff() {
-            return Err(error);
-        }
-        self.login_locked().await
-    }
-
-    /// Logs in and records the result; the caller holds `login_lock`.
-    async fn login_locked(&self) -> Result<()> {
-        let result = self.attempt_login().await;
-        let mut state = self.session();
-        state.attempts += 1;
-        match &result {
-            Ok(token) => {
-                state.token = Some(token.clone());
-                state.failure = None;
-                state.failures_in_row = 0;
-            }
-            Err(error) => {
-                state.token = None;
-                state.failures_in_row = state.failures_in_row.saturating_add(1);
-                let backoff = LOGIN_BACKOFF_FIRST
-                    .saturating_mul(1 << state.failures_in_row.saturating_sub(1).min(16))
-                    .min(LOGIN_BACKOFF_MAX);
-                state.failure = Some((error.clone(), Instant::now() + backoff));
-            }
-        }
-        result.map(|_| ())
-    }
-
-    /// One login exchange: the session token, or why there is none.
+    /// One login exchange and, with a partition, the switch to it: the
+    /// session token, or why there is none. A session whose switch failed
+    /// is not used (it would run requests in the default partition).
     async fn attempt_login(&self) -> Result<Secret> {
+        let token = self.open_session().await?;
+        if let Some(partition) = &self.inner.partition {
+            let mut switch = serde_json::Map::new();
+            switch.insert("partitionname".into(), Value::String(partition.clone()));
+            let mut parts = Parts {
+                method: Method::Post,
+                path: "/nitro/v1/config/nspartition".into(),
+                body: Some(json_body(&json!({ "nspartition": switch }))?),
+                resource: "nspartition",
+                ..Parts::default()
+            };
+            parts.query.set_action("Switch");
+            let switched = match self.transmit(&parts, Some(&token), Route::Instance).await {
+                Ok(received) => received.check().and_then(|()| crate::runtime::answer::decode::<Value>(received.status, received.body, "nspartition")),
+                Err(error) => Err(error),
+            };
+            if let Err(error) = switched {
+                // The session is not used: close it rather than leave it open.
+                let _ = self.close(&token).await;
+                return Err(error);
+            }
+        }
+        Ok(token)
+    }
+
+    /// The login exchange: the session token, or why there is none.
+    async fn open_session(&self) -> Result<Secret> {
         let (username, password) = match &self.inner.auth {
             Auth::Session { username, password } | Auth::Headers { username, password } => (username, password),
             Auth::None => return Err(Error::InvalidRequest("login needs credentials: use ClientBuilder::session".into())),
@@ -557,7 +530,7 @@ impl Client {
             resource: "login",
             ..Parts::default()
         };
-        let received = self.transmit(&parts, None).await?;
+        let received = self.transmit(&parts, None, Route::Console).await?;
         received.check()?;
         token_from_cookies(&received.set_cookies, &self.inner.cookie_name)
             .or_else(|| token_from_body(&received.body))
@@ -568,13 +541,13 @@ impl Client {
             })
     }
 
-    /// One HTTP exchange.
-    async fn transmit(&self, parts: &Parts, token: Option<&Secret>) -> Result<Received> {
+    /// One HTTP exchange through the shared transport.
+    async fn transmit(&self, parts: &Parts, token: Option<&Secret>, route: Route) -> Result<Received> {
         let query = parts.query.encode();
         let url = if query.is_empty() {
-            format!("{}{}", self.inner.base_url, parts.path)
+            self.inner.transport.url(&parts.path)
         } else {
-            format!("{}{}?{}", self.inner.base_url, parts.path, query)
+            self.inner.transport.url(&format!("{}?{}", parts.path, query))
         };
         let method = match parts.method {
             Method::Get => reqwest::Method::GET,
@@ -582,9 +555,19 @@ impl Client {
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut request = self.inner.http.request(method, url).header(ACCEPT, "application/json");
+        let mut request = self.inner.transport.request(method, &url).header(ACCEPT, "application/json");
+        if route == Route::Instance {
+            for (name, value) in &self.inner.proxy_headers {
+                request = request.header(name, value.clone());
+            }
+        }
         for (name, value) in &parts.headers {
-            request = request.header(*name, value.as_str());
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::InvalidRequest(format!("{name:?} is not a header name")))?;
+            let mut value = HeaderValue::from_str(value)
+                .map_err(|_| Error::InvalidRequest(format!("the value of header {name} cannot be sent in a header")))?;
+            value.set_sensitive(true);
+            request = request.header(name, value);
         }
         if let Auth::Headers { username, password } = &self.inner.auth {
             request = request
@@ -598,38 +581,98 @@ impl Client {
         if let Some(body) = &parts.body {
             request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
-        let mut response = request.send().await?;
-        let status = response.status().as_u16();
-        let headers = response.headers();
-        let set_cookies = headers
+        if let Some(timeout) = parts.timeout {
+            request = request.timeout(timeout);
+        }
+        let repeat = if parts.method == Method::Get || parts.repeatable || parts.query.is_idempotent() {
+            Repeat::Safe
+        } else if route == Route::Console && parts.resource == "login" {
+            // A 503 while NITRO starts: the login did not happen.
+            Repeat::OnUnavailable
+        } else {
+            Repeat::Never
+        };
+        let mut wire = self.inner.transport.send(request.build()?, repeat).await.map_err(|failure| match failure {
+            Failure::Send(error) => Error::from(error),
+            Failure::TooLarge { limit, content_length, .. } => Error::ResponseTooLarge { limit, content_length },
+        })?;
+        let set_cookies = wire
+            .headers
             .get_all(SET_COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok().map(str::to_string))
             .collect();
-        let text = |name| headers.get(name).map(|value: &HeaderValue| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let text = |name: &str| wire.headers.get(name).map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
         let location = text(LOCATION.as_str()).map(|location| redacted_url(&location));
         let warning = text(WARNING_HEADER);
-        let body = read_bounded(&mut response, self.inner.max_response_bytes).await?;
-        Ok(Received { status, body, set_cookies, location, warning })
+        let body = std::mem::take(&mut wire.body);
+        Ok(Received { status: wire.status, body, set_cookies, location, warning, wire })
     }
 }
 
-/// The body of `response`, refused beyond `limit` bytes: at once when
-/// `Content-Length` says so, else as soon as the chunks read pass it. The
-/// chunks are copied once, into a buffer sized from `Content-Length`.
-async fn read_bounded(response: &mut reqwest::Response, limit: u64) -> Result<Vec<u8>> {
-    let declared = response.content_length();
-    if let Some(length) = declared.filter(|length| *length > limit) {
-        return Err(Error::ResponseTooLarge { limit, content_length: Some(length) });
-    }
-    let mut body = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await? {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(Error::ResponseTooLarge { limit, content_length: declared });
+/// Items per page of [`Client::stream`] when the request sets no
+/// `pagesize`.
+pub const DEFAULT_PAGE_SIZE: u32 = 500;
+
+impl Client {
+    /// Every item of a `get (all)`, read page by page (`pagesize` of the
+    /// request, else [`DEFAULT_PAGE_SIZE`]; `pageno` from 1): one page in
+    /// memory at a time. The pages end with the first one shorter than
+    /// the page size; an appliance that ignores `pagesize` and sends more
+    /// gives that one answer only.
+    pub fn stream<R: Resource>(&self, request: Request<Vec<R>>) -> Pages<R> {
+        let page_size = request.parts.query.option_value("pagesize").and_then(|size| size.parse().ok()).filter(|size| *size > 0);
+        Pages {
+            client: self.clone(),
+            request,
+            page_size: page_size.unwrap_or(DEFAULT_PAGE_SIZE),
+            next_page: 1,
+            buffer: std::collections::VecDeque::new(),
+            done: false,
         }
-        body.extend_from_slice(&chunk);
     }
-    Ok(body)
+}
+
+/// The items of a paged read ([`Client::stream`]): `next().await` until
+/// `None`. An error ends the pages.
+pub struct Pages<R> {
+    client: Client,
+    request: Request<Vec<R>>,
+    page_size: u32,
+    next_page: u32,
+    buffer: std::collections::VecDeque<R>,
+    done: bool,
+}
+
+impl<R: Resource> Pages<R> {
+    /// The next item, fetching the next page when this one is used up.
+    pub async fn next(&mut self) -> Option<Result<R>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            if self.done {
+                return None;
+            }
+            let request = self.request.clone().page(self.page_size, self.next_page);
+            match self.client.send(request).await {
+                Ok(items) => {
+                    self.done = items.len() as u64 != u64::from(self.page_size);
+                    self.next_page += 1;
+                    self.buffer.extend(items);
+                }
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+
+    /// The pages fetched so far.
+    pub fn pages_read(&self) -> u32 {
+        self.next_page - 1
+    }
 }
 
 /// A header value hidden from debug output; `what` names it in the error

@@ -166,6 +166,12 @@ impl fmt::Display for TransportError {
         for cause in self.causes() {
             write!(f, ": {cause}")?;
         }
+        if !self.is_certificate() && self.causes().iter().any(|cause| cause.to_ascii_lowercase().contains("handshakefailure")) {
+            f.write_str(
+                "; the appliance and the client share no TLS version or cipher suite: appliances that offer only RSA key \
+                 exchange or CBC suites need the feature `native-tls` (rustls implements neither)",
+            )?;
+        }
         if self.is_certificate() {
             f.write_str(
                 "; the appliance's certificate is not trusted: trust its certificate or its CA with \

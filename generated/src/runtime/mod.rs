@@ -8,19 +8,25 @@
 //! ```toml
 //! [dependencies]
 //! percent-encoding = "2.3"
-//! reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls", "cookies"] }
+//! reqwest = { version = "0.12", default-features = false, features = ["json", "cookies"] }
 //! serde = { version = "1", features = ["derive"] }
 //! serde_json = "1"
 //! thiserror = "2"
 //! tokio = { version = "1", features = ["sync", "time"] }
+//! tracing = { version = "0.1", optional = true }
 //!
 //! [dev-dependencies]
 //! proptest = "1.8.0"
 //! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 //! ```
 //!
+//! and its features (`codegen::backend::crate_files::RUNTIME_FEATURES`):
+//! `rustls = ["reqwest/rustls-tls"]` (default), `native-tls =
+//! ["reqwest/native-tls"]`, `tracing = ["dep:tracing"]`.
+//!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
-//! [`answer`] (response envelopes), [`client`], [`env`](mod@env) (a client from
+//! [`answer`] (response envelopes), [`transport`] (TLS, limits, retries,
+//! headers, tracing: shared by both clients), [`client`], [`env`](mod@env) (a client from
 //! `NS_*` variables), [`error`], [`secret`], [`number`], [`open_enum`].
 
 pub mod answer;
@@ -33,15 +39,20 @@ pub mod number;
 pub mod open_enum;
 pub mod resource;
 pub mod secret;
+pub mod transport;
 
 #[cfg(test)]
 mod tests;
 
 pub use answer::{decode, Answer, FromNitro, LoginAnswer};
-pub use client::{Client, ClientBuilder, Product};
+pub use client::{Client, ClientBuilder, ManagedInstance, Pages, Product};
 pub use error::{Error, Result, TransportError};
 pub use model::{AsField, FieldMut, FieldRef, Model, UnknownFields};
 pub use number::Number;
 pub use open_enum::{Open, WireEnum};
 pub use resource::{Api, ItemOutcome, Method, OnError, Outcome, Request, Resource, ResourceKind};
 pub use secret::Secret;
+pub use transport::RetryPolicy;
+/// The HTTP crate the transport uses, for [`ClientBuilder::http_client`]
+/// (the same version, whatever the caller's own dependencies say).
+pub use reqwest;

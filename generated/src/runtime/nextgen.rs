@@ -26,6 +26,7 @@
 //! without its query or userinfo, where credentials may travel.
 
 use crate::runtime::secret::Secret;
+use crate::runtime::transport::{self, Failure, Repeat, SessionHooks, Sessions, Transport, TransportConfig};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
@@ -33,8 +34,9 @@ use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::Arc;
+
+pub use crate::runtime::transport::{RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES};
 
 /// The Next-Gen API's base path on the appliance.
 pub const NEXTGEN_BASE_PATH: &str = "/mgmt/api/nextgen/v1";
@@ -159,6 +161,41 @@ pub enum Error {
     /// The client could not be built (base URL, certificate).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// Another request's login did not finish within the request timeout.
+    #[error("gave up after {0:?} (the request timeout) waiting for the login another request started")]
+    LoginWait(std::time::Duration),
+    /// The login another request ran failed without an HTTP answer; its
+    /// error text (the login's result is shared, not tried again).
+    #[error("login failed: {0}")]
+    LoginFailed(String),
+}
+
+impl Error {
+    /// The copy of a failed login's error that each request waiting on it
+    /// gets (transport errors as their text; typed bodies left out).
+    fn shared(&self) -> Error {
+        match self {
+            Error::Api { status, errorcode, errormessage, details, body, .. } => Error::Api {
+                status: *status,
+                errorcode: *errorcode,
+                errormessage: errormessage.clone(),
+                details: details.clone(),
+                body: body.clone(),
+                typed: None,
+            },
+            Error::Transport(error) => Error::LoginFailed(transport_text(error)),
+            Error::Redirect { status, location } => Error::Redirect { status: *status, location: location.clone() },
+            Error::TooLarge { status, limit, content_length } => {
+                Error::TooLarge { status: *status, limit: *limit, content_length: *content_length }
+            }
+            Error::Decode { status, message } => Error::Decode { status: *status, message: message.clone() },
+            Error::NoSession { status } => Error::NoSession { status: *status },
+            Error::InvalidRequest(text) => Error::InvalidRequest(text.clone()),
+            Error::Config(text) => Error::Config(text.clone()),
+            Error::LoginWait(wait) => Error::LoginWait(*wait),
+            Error::LoginFailed(text) => Error::LoginFailed(text.clone()),
+        }
+    }
 }
 
 impl Error {
@@ -719,17 +756,13 @@ pub fn untyped<T: Serialize>(value: Option<T>) -> Option<Value> {
 pub struct NextgenClientBuilder {
     base_url: String,
     base_path: String,
-    timeout: Duration,
-    connect_timeout: Duration,
-    root_certificates: Vec<Vec<u8>>,
-    accept_invalid_certs: bool,
+    transport: TransportConfig,
     auth_headers: Vec<(String, Secret, Option<String>)>,
     auth_query: Vec<(String, Secret, Option<String>)>,
     auth_cookies: Vec<(String, Secret, Option<String>)>,
     /// Which list the last credential went to, for [`Self::scheme`].
     last_credential: Option<CredentialPlace>,
     credentials: Option<Credentials>,
-    max_response_bytes: u64,
     allow_insecure_http: bool,
 }
 
@@ -740,8 +773,7 @@ impl fmt::Debug for NextgenClientBuilder {
         f.debug_struct("NextgenClientBuilder")
             .field("base_url", &crate::runtime::secret::redacted_base_url(&self.base_url))
             .field("base_path", &self.base_path)
-            .field("timeout", &self.timeout)
-            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("transport", &self.transport)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("auth_headers", &self.auth_headers)
             .field("auth_query", &self.auth_query)
@@ -751,8 +783,6 @@ impl fmt::Debug for NextgenClientBuilder {
     }
 }
 
-/// The default of [`NextgenClientBuilder::max_response_bytes`]: 64 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug)]
 enum CredentialPlace {
@@ -775,27 +805,17 @@ impl NextgenClientBuilder {
         NextgenClientBuilder {
             base_url: base_url.into(),
             base_path: NEXTGEN_BASE_PATH.to_string(),
-            timeout: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(10),
-            root_certificates: Vec::new(),
-            accept_invalid_certs: false,
+            transport: TransportConfig::default(),
             auth_headers: Vec::new(),
             auth_query: Vec::new(),
             auth_cookies: Vec::new(),
             last_credential: None,
             credentials: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
         }
     }
 
-    /// The largest answer body accepted, in bytes (default 64 MiB). A
-    /// larger answer is [`Error::TooLarge`], checked on `Content-Length`
-    /// before reading and on the bytes received while reading.
-    pub fn max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
+    transport::transport_methods!();
 
     /// Allows a plain `http://` base URL with credentials or a session
     /// (they then travel in clear). Off by default: `build` refuses that
@@ -874,31 +894,6 @@ impl NextgenClientBuilder {
         self
     }
 
-    /// Whole-request timeout (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Connection timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Trusts a CA certificate (PEM) besides the built-in roots.
-    pub fn add_root_certificate(mut self, pem: &[u8]) -> Self {
-        self.root_certificates.push(pem.to_vec());
-        self
-    }
-
-    /// Accepts any server certificate. Off by default; only for lab
-    /// appliances with self-signed certificates.
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.accept_invalid_certs = accept;
-        self
-    }
-
     fn has_secret(&self) -> bool {
         self.credentials.is_some() || !self.auth_headers.is_empty() || !self.auth_query.is_empty() || !self.auth_cookies.is_empty()
     }
@@ -909,13 +904,6 @@ impl NextgenClientBuilder {
     pub fn build(self) -> Result<NextgenClient> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
         crate::runtime::secret::check_base_url(&base_url, self.has_secret(), self.allow_insecure_http).map_err(Error::Config)?;
-        let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // A redirect is answered to the caller, never followed: see
-            // `Error::Redirect`.
-            .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(self.accept_invalid_certs);
         for (name, value, _) in &self.auth_cookies {
             if let Some(problem) = cookie_name_problem(name) {
                 return Err(Error::Config(format!("auth cookie: {problem}")));
@@ -924,11 +912,9 @@ impl NextgenClientBuilder {
                 return Err(Error::Config(format!("auth cookie `{name}` is the session cookie or holds characters a cookie value cannot")));
             }
         }
-        for pem in &self.root_certificates {
-            let certificate = reqwest::Certificate::from_pem(pem).map_err(|error| Error::Config(format!("root certificate is not valid pem: {error}")))?;
-            http = http.add_root_certificate(certificate);
-        }
-        let http = http.build().map_err(|error| Error::Config(format!("cannot build the http client: {error}")))?;
+        // No redirect is followed (see `Error::Redirect`): the transport
+        // builds its client with `Policy::none()`.
+        let transport = self.transport.build(&base_url).map_err(Error::Config)?;
         let base_path = format!("/{}", self.base_path.trim_matches('/'));
         let base_path = if base_path == "/" { String::new() } else { base_path };
         let mut auth_headers = Vec::new();
@@ -938,17 +924,20 @@ impl NextgenClientBuilder {
             value.set_sensitive(true);
             auth_headers.push((name, value, scheme));
         }
+        let sessions = Sessions::new(transport.timeout(), SessionHooks {
+            share: Error::shared,
+            waited: Error::LoginWait,
+            closed: || Error::InvalidRequest("the session was closed (logout) before the request used it".into()),
+        });
         let inner = Inner {
-            http,
+            transport,
             base_url,
             base_path,
-            session: Mutex::new(None),
+            sessions,
             auth_headers,
             auth_query: self.auth_query,
             auth_cookies: self.auth_cookies,
             credentials: self.credentials,
-            login_lock: tokio::sync::Mutex::new(()),
-            max_response_bytes: self.max_response_bytes,
         };
         Ok(NextgenClient { inner: Arc::new(inner) })
     }
@@ -962,17 +951,15 @@ pub struct NextgenClient {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
     base_url: String,
     base_path: String,
-    session: Mutex<Option<Secret>>,
+    /// The session id, one login at a time (the NITRO client's logic).
+    sessions: Sessions<Error>,
     auth_headers: Vec<(reqwest::header::HeaderName, HeaderValue, Option<String>)>,
     auth_query: Vec<(String, Secret, Option<String>)>,
     auth_cookies: Vec<(String, Secret, Option<String>)>,
     credentials: Option<Credentials>,
-    /// Held while logging in again, so concurrent requests log in once.
-    login_lock: tokio::sync::Mutex<()>,
-    max_response_bytes: u64,
 }
 
 impl fmt::Debug for NextgenClient {
@@ -1004,11 +991,12 @@ impl NextgenClient {
     }
 
     fn session(&self) -> Option<Secret> {
-        self.inner.session.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.inner.sessions.token()
     }
 
+    #[cfg(test)]
     fn set_session(&self, session: Option<Secret>) {
-        *self.inner.session.lock().unwrap_or_else(PoisonError::into_inner) = session;
+        self.inner.sessions.set_token(session);
     }
 
     /// Opens a session: `POST /login`; keeps the `sessionid` cookie of the
@@ -1017,6 +1005,22 @@ impl NextgenClient {
     /// appliance default.
     pub async fn login(&self, username: &str, password: impl Into<Secret>, timeout: Option<&str>) -> Result<u16> {
         let password = password.into();
+        let mut status = 0;
+        // One login at a time, recorded like the automatic ones; these
+        // credentials are tried even within the backoff of a failed login.
+        self.inner
+            .sessions
+            .login_now(false, || async {
+                let (session, answered) = self.open_session(username, &password, timeout).await?;
+                status = answered;
+                Ok(session)
+            })
+            .await?;
+        Ok(status)
+    }
+
+    /// The login exchange: the session id and the answer's status.
+    async fn open_session(&self, username: &str, password: &Secret, timeout: Option<&str>) -> Result<(Secret, u16)> {
         let mut login = serde_json::Map::new();
         login.insert("username".into(), Value::from(username));
         login.insert("password".into(), Value::from(password.expose()));
@@ -1024,22 +1028,27 @@ impl NextgenClient {
             login.insert("timeout".into(), Value::from(timeout));
         }
         let body = serde_json::json!({ "login": login });
-        let url = format!("{}{}/login", self.inner.base_url, self.inner.base_path);
-        let builder = self.inner.http.post(url).header(ACCEPT, "application/json").json(&body);
-        let received = self.receive(builder).await?;
+        let url = self.inner.transport.url(&format!("{}/login", self.inner.base_path));
+        let builder = self.inner.transport.request(reqwest::Method::POST, &url).header(ACCEPT, "application/json").json(&body);
+        let received = self.receive(builder, Repeat::OnUnavailable).await?;
         check_status(&received)?;
         let session = session_cookie(&received.set_cookies).ok_or(Error::NoSession { status: received.status })?;
-        self.set_session(Some(session));
-        Ok(received.status)
+        Ok((session, received.status))
+    }
+
+    /// A login with the builder's credentials, for the session logic.
+    async fn login_with(&self, credentials: &Credentials) -> Result<Secret> {
+        let (session, _) = self.open_session(&credentials.username, &credentials.password, credentials.timeout.as_deref()).await?;
+        Ok(session)
     }
 
     /// Ends the session: `POST /logout`. The session id is forgotten
     /// whatever the answer.
     pub async fn logout(&self) -> Result<u16> {
-        let url = format!("{}{}/logout", self.inner.base_url, self.inner.base_path);
-        let builder = self.with_session(self.inner.http.post(url).header(ACCEPT, "application/json"))?;
-        self.set_session(None);
-        let received = self.receive(builder).await?;
+        let url = self.inner.transport.url(&format!("{}/logout", self.inner.base_path));
+        let builder = self.with_session(self.inner.transport.request(reqwest::Method::POST, &url).header(ACCEPT, "application/json"))?;
+        let _ = self.inner.sessions.take_token();
+        let received = self.receive(builder, Repeat::Never).await?;
         check_status(&received)?;
         Ok(received.status)
     }
@@ -1052,15 +1061,20 @@ impl NextgenClient {
         }
         // With credentials from `NextgenClientBuilder::session`, log in on
         // first use and once more when the session has expired (401 with
-        // errorcode 1101), then send again.
-        if self.inner.credentials.is_some() && !self.has_session() {
-            self.relogin(None).await?;
-        }
-        let session = self.session();
-        let mut received = self.receive(self.build(&request)?).await?;
-        if received.status == 401 && self.inner.credentials.is_some() && api_error(401, &received.body).errorcode() == Some(1101) {
-            self.relogin(session).await?;
-            received = self.receive(self.build(&request)?).await?;
+        // errorcode 1101), then send again: one login at a time, its
+        // result shared (see `transport::Sessions`).
+        let credentials = self.inner.credentials.as_ref();
+        let held = match credentials {
+            Some(credentials) => Some(self.inner.sessions.token_or_login(|| self.login_with(credentials)).await?),
+            None => None,
+        };
+        let repeat = if matches!(request.method, Method::Get | Method::Head | Method::Options) { Repeat::Safe } else { Repeat::Never };
+        let mut received = self.receive(self.build(&request)?, repeat).await?;
+        if let (Some(credentials), Some((stale, seen))) = (credentials, &held) {
+            if received.status == 401 && api_error(401, &received.body).errorcode() == Some(1101) {
+                self.inner.sessions.relogin(stale, *seen, || self.login_with(credentials)).await?;
+                received = self.receive(self.build(&request)?, repeat).await?;
+            }
         }
         if let Err(mut error) = check_status(&received) {
             if let (Error::Api { typed, .. }, Some(decode)) = (&mut error, request.decode_error) {
@@ -1072,21 +1086,9 @@ impl NextgenClient {
         Ok(Response { status: received.status, value, headers: received.headers })
     }
 
-    /// Logs in with the stored credentials, unless another task already
-    /// replaced the session `expired` while this one waited.
-    async fn relogin(&self, expired: Option<Secret>) -> Result<()> {
-        let Some(credentials) = &self.inner.credentials else { return Ok(()) };
-        let _guard = self.inner.login_lock.lock().await;
-        let current = self.session();
-        if current.is_some() && current != expired {
-            return Ok(());
-        }
-        self.login(&credentials.username, credentials.password.clone(), credentials.timeout.as_deref()).await.map(|_| ())
-    }
-
     fn build<T>(&self, request: &Request<T>) -> Result<reqwest::RequestBuilder> {
-        let url = format!("{}{}{}", self.inner.base_url, self.inner.base_path, request.path);
-        let mut builder = self.inner.http.request(request.method.to_reqwest(), url).header(ACCEPT, "application/json");
+        let url = self.inner.transport.url(&format!("{}{}", self.inner.base_path, request.path));
+        let mut builder = self.inner.transport.request(request.method.to_reqwest(), &url).header(ACCEPT, "application/json");
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -1140,31 +1142,26 @@ impl NextgenClient {
         }
     }
 
-    /// Sends and reads the answer, at most `max_response_bytes` of it.
-    async fn receive(&self, builder: reqwest::RequestBuilder) -> Result<Received> {
-        let mut answer = builder.send().await?;
-        let status = answer.status().as_u16();
-        let set_cookies = answer.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
-        let headers = answer
-            .headers()
+    /// Sends through the shared transport and reads the answer, at most
+    /// `max_response_bytes` of it.
+    async fn receive(&self, builder: reqwest::RequestBuilder, repeat: Repeat) -> Result<Received> {
+        let wire = self.inner.transport.send(builder.build()?, repeat).await.map_err(|failure| match failure {
+            Failure::Send(error) => Error::from(error),
+            Failure::TooLarge { status, limit, content_length } => Error::TooLarge { status, limit, content_length },
+        })?;
+        let set_cookies = wire.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+        let headers = wire
+            .headers
             .iter()
             .filter(|(name, _)| *name != SET_COOKIE)
             .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
-        let limit = self.inner.max_response_bytes;
-        let content_length = answer.content_length();
-        if content_length.is_some_and(|length| length > limit) {
-            return Err(Error::TooLarge { status, limit, content_length });
-        }
-        // One buffer, sized by the announced length (bounded by the limit).
-        let mut body = Vec::with_capacity(usize::try_from(content_length.unwrap_or(0)).unwrap_or(0));
-        while let Some(chunk) = answer.chunk().await? {
-            if (body.len() as u64).saturating_add(chunk.len() as u64) > limit {
-                return Err(Error::TooLarge { status, limit, content_length });
+        if !(200..300).contains(&wire.status) {
+            if let Some(errorcode) = api_error(wire.status, &wire.body).errorcode() {
+                wire.note_errorcode(errorcode);
             }
-            body.extend_from_slice(&chunk);
         }
-        Ok(Received { status, body, set_cookies, headers })
+        Ok(Received { status: wire.status, body: wire.body, set_cookies, headers })
     }
 }
 
@@ -1464,8 +1461,8 @@ mod tests {
     #[test]
     fn invalid_certs_are_refused_unless_opted_in() {
         let builder = NextgenClient::builder("https://192.0.2.1");
-        assert!(!builder.accept_invalid_certs);
-        assert!(builder.danger_accept_invalid_certs(true).accept_invalid_certs);
+        assert!(!builder.transport.accept_invalid_certs);
+        assert!(builder.danger_accept_invalid_certs(true).transport.accept_invalid_certs);
         assert!(NextgenClient::builder("ftp://x").build().is_err());
     }
 

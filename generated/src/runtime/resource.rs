@@ -80,6 +80,9 @@ pub struct Outcome {
     pub severity: String,
     /// Per-item results of a bulk request answered with 207.
     pub items: Vec<ItemOutcome>,
+    /// The resource's value in the answer, when it carried one (actions
+    /// that return data, such as `nsconfig?action=diff`).
+    pub payload: Option<Value>,
 }
 
 impl Outcome {
@@ -91,6 +94,11 @@ impl Outcome {
     /// Some items of a bulk request failed (HTTP 207 with item errors).
     pub fn has_failures(&self) -> bool {
         self.items.iter().any(|item| item.errorcode != 0)
+    }
+
+    /// The resource's value in the answer, when it carried one.
+    pub fn payload(&self) -> Option<&Value> {
+        self.payload.as_ref()
     }
 
     /// The items of a bulk answer that failed, with their index.
@@ -135,7 +143,12 @@ pub(crate) struct Parts {
     pub(crate) resource: &'static str,
     pub(crate) problem: Option<String>,
     /// Request headers besides the client's own (`X-NITRO-ONERROR`).
-    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    /// This request's timeout instead of the client's.
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// Safe to send again after a lost answer (see
+    /// [`Request::idempotent`]); `GET` always is.
+    pub(crate) repeatable: bool,
 }
 
 impl Method {
@@ -182,6 +195,21 @@ pub(crate) struct Query {
 }
 
 impl Query {
+    /// The value of option `name`, if set.
+    pub(crate) fn option_value(&self, name: &str) -> Option<&str> {
+        self.options.iter().find(|(existing, _)| existing == name).map(|(_, value)| value.as_str())
+    }
+
+    pub(crate) fn set_action(&mut self, action: &str) {
+        self.action = Some(action.to_string());
+    }
+
+    /// `idempotent=yes` is set: the appliance treats an `add` of an
+    /// existing object as an update, so sending it twice is safe.
+    pub(crate) fn is_idempotent(&self) -> bool {
+        self.options.iter().any(|(name, value)| name == "idempotent" && value.eq_ignore_ascii_case("yes"))
+    }
+
     fn set(&mut self, name: &str, value: String) {
         match self.options.iter_mut().find(|(existing, _)| existing == name) {
             Some(option) => option.1 = value,
@@ -591,6 +619,38 @@ fn dyn_list<R: Resource>(objs: &[R]) -> Vec<&dyn DynModel> {
     objs.iter().map(|obj| obj as &dyn DynModel).collect()
 }
 
+impl Request<Value> {
+    /// Any NITRO request the generated API does not express: `method` on
+    /// `path` (below the host, e.g. `/nitro/v1/config/nsconfig`, percent-
+    /// encoded as it should travel), with options from
+    /// [`Request::option`], [`Request::arg`], [`Request::header`] and a
+    /// body from [`Request::json`]. The answer is the whole JSON body
+    /// (after the same status and `errorcode` checks as every request).
+    /// A path that does not start with `/`, or that holds a `.` or `..`
+    /// segment in any spelling, is refused when sent.
+    pub fn raw(method: Method, path: &str) -> Self {
+        let mut parts = Parts { method, path: path.to_string(), resource: "", ..Parts::default() };
+        if !path.starts_with('/') {
+            parts.problem = Some(format!("raw request path {path:?} does not start with `/`"));
+        } else if path.contains(['?', '#']) {
+            parts.problem = Some(format!("raw request path {path:?} holds a query or fragment: use Request::option"));
+        } else if path.split('/').any(is_dot_segment) {
+            parts.problem = Some(format!("raw request path {path:?} holds a `.` or `..` segment"));
+        }
+        Request::from_parts(parts)
+    }
+
+    /// The JSON body of a raw request (`{"<resource>": {...}}` as NITRO
+    /// expects it; the client sends it as it is).
+    pub fn json(mut self, body: &Value) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.parts.body = Some(bytes),
+            Err(error) => self.parts.problem = Some(format!("raw request body: {error}")),
+        }
+        self
+    }
+}
+
 impl<R: Resource> Request<Vec<R>> {
     /// `get` by the value of the primary key.
     pub fn get(key: &str) -> Self {
@@ -653,13 +713,39 @@ impl<T> Request<T> {
     /// `X-NITRO-ONERROR` header, where the reference puts it (a query
     /// option is not read as one).
     pub fn on_error(mut self, mode: OnError) -> Self {
-        self.parts.headers.retain(|(name, _)| *name != ONERROR_HEADER);
-        self.parts.headers.push((ONERROR_HEADER, mode.as_str().to_string()));
+        self.parts.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(ONERROR_HEADER));
+        self.parts.headers.push((ONERROR_HEADER.to_string(), mode.as_str().to_string()));
+        self
+    }
+    /// Sends this header with this request only (besides the client's
+    /// headers). The value is marked sensitive: never logged or shown. A
+    /// `Cookie` header is refused when sent: the session cookie is the
+    /// client's.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if name.trim().eq_ignore_ascii_case("cookie") {
+            self.parts.problem.get_or_insert_with(|| "a request header cannot be named `Cookie`: the session cookie is the client's".into());
+        }
+        self.parts.headers.push((name.to_string(), value.to_string()));
         self
     }
     /// Extra request headers (name, value), as sent.
-    pub fn headers(&self) -> &[(&'static str, String)] {
+    pub fn headers(&self) -> &[(String, String)] {
         &self.parts.headers
+    }
+    /// This request's timeout instead of the client's (a `save`, an
+    /// `install`, a large read).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.parts.timeout = Some(timeout);
+        self
+    }
+    /// `idempotent=yes`: an `add` of an object that exists updates it
+    /// instead of failing, so the client may send the request again after
+    /// a lost answer, a reset connection or a 502/503/504 (see
+    /// [`crate::RetryPolicy`]). Plain writes are never sent twice.
+    pub fn idempotent(mut self) -> Self {
+        self.parts.query.set("idempotent", "yes".to_string());
+        self.parts.repeatable = true;
+        self
     }
     /// Any other `name=value` query option (replaces an earlier value).
     pub fn option(mut self, name: &str, value: &str) -> Self {

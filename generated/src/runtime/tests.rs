@@ -692,9 +692,9 @@ fn requests_build_nitro_paths_and_payloads() {
     let bulk = Request::add_bulk(&[vs.clone(), vs.clone()], Method::Post).on_error(OnError::Continue);
     // The bulk error mode is the `X-NITRO-ONERROR` header, not a query option.
     assert_eq!(bulk.path_and_query(), "/nitro/v1/config/lbvserver");
-    assert_eq!(bulk.headers(), [("X-NITRO-ONERROR", "continue".to_string())]);
+    assert_eq!(bulk.headers(), [("X-NITRO-ONERROR".to_string(), "continue".to_string())]);
     let bulk = bulk.on_error(OnError::Rollback);
-    assert_eq!(bulk.headers(), [("X-NITRO-ONERROR", "rollback".to_string())]);
+    assert_eq!(bulk.headers(), [("X-NITRO-ONERROR".to_string(), "rollback".to_string())]);
     assert_eq!(bulk.body().unwrap()["lbvserver"].as_array().unwrap().len(), 2);
     // Bodies are the models' own encoding, byte for byte, unknown fields
     // and unknown enum values included.
