@@ -36,7 +36,7 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
     assert!(!dry.applied && !dry.saved);
     assert_eq!(dry.http_vservers_before, ["old-http"]);
     assert_eq!(dry.changes.len(), 5, "{:?}", dry.changes);
-    assert_eq!(dry.changes[3], "add lbvserver web-vs (HTTP 192.0.2.100:80)");
+    assert_eq!(dry.changes[3], "add or update lbvserver web-vs (HTTP 192.0.2.100:80)");
     {
         let state = server.state();
         assert_eq!(state.saves, 0);
@@ -70,10 +70,19 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
         assert!(state.sessions.is_empty(), "{:?}", state.sessions);
     }
 
-    let plan = everyday::Plan { save: true, ..plan };
-    let second = everyday::everyday(&client, &plan).await.expect("second run tolerates existing objects");
+    // The objects were added as create-or-update (`idempotent=yes`), the
+    // bindings plainly.
+    let upserts = server.requests().iter().filter(|request| request.path_and_query.ends_with("?idempotent=yes")).count();
+    assert_eq!(upserts, 3);
+
+    // A second run with another VIP updates the virtual server in place
+    // and keeps the bindings.
+    let plan = everyday::Plan { save: true, vip: "192.0.2.201".into(), ..plan };
+    let second = everyday::everyday(&client, &plan).await.expect("second run updates existing objects");
     assert_eq!(second.http_vservers_before, ["old-http", "web-vs"]);
-    assert_eq!(second.already_existed.len(), 5, "{:?}", second.already_existed);
+    assert_eq!(second.already_existed.len(), 2, "{:?}", second.already_existed);
+    assert!(second.already_existed.iter().all(|what| what.starts_with("bind")), "{:?}", second.already_existed);
+    assert_eq!(server.state().objects["lbvserver"]["web-vs"]["ipv46"], "192.0.2.201");
     assert!(second.saved);
     assert_eq!(server.state().saves, 1);
 }
