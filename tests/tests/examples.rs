@@ -168,4 +168,21 @@ async fn cert_inventory_reads_every_appliance_at_once() {
     assert_eq!(printed["certificates"][1]["vservers"], serde_json::json!(["web-vs"]));
     assert_eq!(report[1].to_json()["appliance"], "nobody");
     assert!(report[1].to_json()["error"].is_string());
+
+    // `--expires-within`: the certificates at or under the threshold.
+    let left = |days| cert_inventory::expiring(&report, days).into_iter().map(|(appliance, certkey, left)| format!("{appliance}/{certkey}/{left}")).collect::<Vec<_>>();
+    assert_eq!(left(1), Vec::<String>::new());
+    assert_eq!(left(2), ["first/old-cert/2"]);
+    // `lab` on the second appliance has no days reported: not counted.
+    assert_eq!(left(30), ["first/old-cert/2", "first/web-cert/30"]);
+}
+
+#[test]
+fn cert_inventory_reads_its_threshold_flag() {
+    let args = |list: &[&str]| list.iter().map(|arg| arg.to_string()).collect::<Vec<_>>();
+    assert_eq!(cert_inventory::threshold(args(&[])), Ok(None));
+    assert_eq!(cert_inventory::threshold(args(&["--expires-within", "30"])), Ok(Some(30)));
+    assert!(cert_inventory::threshold(args(&["--expires-within", "soon"])).unwrap_err().contains("number of days"));
+    assert!(cert_inventory::threshold(args(&["--expires-within"])).unwrap_err().contains("usage"));
+    assert!(cert_inventory::threshold(args(&["--days", "3"])).unwrap_err().contains("usage"));
 }
