@@ -1309,7 +1309,9 @@ impl NitroServer {
 }
 
 // ---------------------------------------------------------------------------
-// Workflows: what the runtime's one-call jobs need. `idempotent=yes` on add
+// Workflows: what the runtime's one-call jobs need. `sslcertkey`
+// `action=update` and `action=link` (the linked pair must exist),
+// `idempotent=yes` on add
 // (an existing object is updated in place, as the appliance does since
 // 11.1), `hanode` rows (node 0 is this node; standalone when none are set),
 // `nsversion` (a single object, as the appliance answers it), `systemfile`
@@ -1399,6 +1401,35 @@ fn workflows_dispatch(
             let mut body = ok();
             body["nsversion"] = json!({"installedversion": false, "version": version, "mode": "1"});
             Some(Reply::new(200, body))
+        }
+        ("sslcertkey", "POST") if matches!(query.action.as_deref(), Some("update" | "link")) => {
+            let Some(item) = body.and_then(|body| body.get("sslcertkey")).and_then(Value::as_object) else {
+                return Some(fail(400, 1233, "Invalid JSON input"));
+            };
+            let Some(name) = item.get("certkey").and_then(Value::as_str) else {
+                return Some(fail(400, 1095, "Required argument missing"));
+            };
+            let allowed: &[&str] = if query.action.as_deref() == Some("update") {
+                &["certkey", "cert", "key", "password", "fipskey", "inform", "passplain", "nodomaincheck"]
+            } else {
+                &["certkey", "linkcertkeyname"]
+            };
+            if let Some(other) = item.keys().find(|field| !allowed.contains(&field.as_str())) {
+                return Some(invalid_argument(other));
+            }
+            if query.action.as_deref() == Some("link") {
+                let target = item.get("linkcertkeyname").and_then(Value::as_str).unwrap_or_default();
+                if !state.objects.get("sslcertkey").is_some_and(|objects| objects.contains_key(target)) {
+                    return Some(not_found());
+                }
+            }
+            let Some(stored) = state.objects.get_mut("sslcertkey").and_then(|objects| objects.get_mut(name)) else {
+                return Some(not_found());
+            };
+            for (field, value) in item.iter().filter(|(field, _)| field.as_str() != "nodomaincheck") {
+                stored.insert(field.clone(), value.clone());
+            }
+            Some(done(200))
         }
         ("systemfile", "POST") => {
             let file = body.and_then(|body| body.get("systemfile"));
