@@ -11,8 +11,14 @@
 //! ```text
 //! NS_APPLIANCES="https://adc1.example.net https://adc2.example.net" \
 //!     NS_USER=nsroot NS_PASSWORD=... \
-//!     cargo run -p netscaler --example cert_inventory --features ssl
+//!     cargo run -p netscaler --example cert_inventory --features ssl -- --expires-within 30
 //! ```
+//!
+//! With `--expires-within DAYS` it also lists, on standard error, every
+//! certificate that expires within that many days (or has expired) and
+//! ends with exit status 3 when there is one: a check for cron or CI.
+//! Certificates whose days to expiry the appliance did not report are
+//! not counted.
 //!
 //! `tests/tests/examples.rs` runs [`inventory`] against two local NITRO
 //! test servers and one address where nothing listens, and [`clients`]
@@ -121,6 +127,34 @@ pub async fn inventory(appliances: Vec<(String, Client)>) -> Vec<ApplianceInvent
         .collect()
 }
 
+/// The certificates of `report` that expire within `days` days (the
+/// appliance's `daystoexpiration` at most `days`, expired ones included):
+/// (appliance, certkey, days left).
+pub fn expiring(report: &[ApplianceInventory], days: i64) -> Vec<(String, String, i64)> {
+    let mut found = Vec::new();
+    for appliance in report {
+        for certificate in appliance.certificates.iter().flatten() {
+            if let Some(left) = certificate.days_to_expiration.filter(|left| *left <= days) {
+                found.push((appliance.appliance.clone(), certificate.certkey.clone(), left));
+            }
+        }
+    }
+    found
+}
+
+/// Reads `--expires-within DAYS` (the only flag; without arguments, no
+/// threshold).
+pub fn threshold(args: impl IntoIterator<Item = String>) -> Result<Option<i64>, String> {
+    let mut args = args.into_iter();
+    match (args.next().as_deref(), args.next(), args.next()) {
+        (None, _, _) => Ok(None),
+        (Some("--expires-within"), Some(days), None) => {
+            days.parse().map(Some).map_err(|_| format!("--expires-within needs a number of days, not {days:?}"))
+        }
+        _ => Err("usage: cert_inventory [--expires-within DAYS]".into()),
+    }
+}
+
 /// Variable holding the appliances' URLs, separated by spaces.
 pub const NS_APPLIANCES: &str = "NS_APPLIANCES";
 
@@ -148,6 +182,13 @@ pub fn clients(var: impl Fn(&str) -> Option<String>) -> netscaler::Result<Vec<(S
 #[allow(dead_code)] // the test includes this file for `inventory` only
 #[tokio::main]
 async fn main() {
+    let threshold = match threshold(std::env::args().skip(1)) {
+        Ok(threshold) => threshold,
+        Err(message) => {
+            eprintln!("cert_inventory: {message}");
+            std::process::exit(2);
+        }
+    };
     let appliances = match clients(|name| std::env::var(name).ok()) {
         Ok(appliances) => appliances,
         Err(error) => {
@@ -161,5 +202,14 @@ async fn main() {
     // An appliance that could not be read makes the run fail.
     if report.iter().any(|appliance| appliance.certificates.is_err()) {
         std::process::exit(1);
+    }
+    if let Some(days) = threshold {
+        let soon = expiring(&report, days);
+        for (appliance, certkey, left) in &soon {
+            eprintln!("{appliance}: {certkey} expires in {left} days (threshold {days})");
+        }
+        if !soon.is_empty() {
+            std::process::exit(3);
+        }
     }
 }

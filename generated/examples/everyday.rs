@@ -1,8 +1,9 @@
 //! The everyday jobs against one NetScaler ADC, in order: log in, list
 //! load-balancing virtual servers with a filter, create a server, a service
-//! group (with the server as member) and a virtual server and bind them,
-//! tolerate "already exists" on a second run, save the configuration, read
-//! statistics, log out.
+//! group (with the server as member) and a virtual server and bind them
+//! (the objects with create-or-update adds, `Request::upsert`, so a second
+//! run updates them to the flags' values; the bindings tolerating "already
+//! exists"), save the configuration, read statistics, log out.
 //!
 //! Safe by default: without `--apply` it changes nothing and prints what
 //! it would do; it saves the running configuration only with `--save`
@@ -109,7 +110,8 @@ pub struct Report {
     pub changes: Vec<String>,
     /// True when the changes were made (`Plan::apply`).
     pub applied: bool,
-    /// Objects that already existed and were left as they were.
+    /// Bindings that already existed and were left as they were (the
+    /// objects are created or updated).
     pub already_existed: Vec<String>,
     /// True when the configuration was saved.
     pub saved: bool,
@@ -121,8 +123,8 @@ pub struct Report {
 /// Logs in, sets up the plan's virtual server balancing over its service
 /// group with the server as member, saves when asked, reads statistics
 /// and logs out. Without `plan.apply` nothing is changed: the report lists
-/// what would be. Running it twice is harmless: "already exists" is not an
-/// error.
+/// what would be. Running it twice is harmless: the objects are added with
+/// `idempotent=yes` (create or update) and a binding that exists is kept.
 pub async fn everyday(client: &Client, plan: &Plan) -> netscaler::Result<Report> {
     let mut report = Report { applied: plan.apply, ..Report::default() };
     client.login().await?;
@@ -156,17 +158,17 @@ pub async fn everyday(client: &Client, plan: &Plan) -> netscaler::Result<Report>
     binding.servicegroupname = Some(plan.servicegroup.clone());
 
     let steps = [
-        (format!("add server {} ({})", plan.server, plan.server_ip), server.add()),
-        (format!("add servicegroup {} (HTTP)", plan.servicegroup), group.add()),
+        (format!("add or update server {} ({})", plan.server, plan.server_ip), server.add().upsert()),
+        (format!("add or update servicegroup {} (HTTP)", plan.servicegroup), group.add().upsert()),
         (format!("bind member {}:{} to servicegroup {}", plan.server, plan.port, plan.servicegroup), member.add()),
-        (format!("add lbvserver {} (HTTP {}:{})", plan.vserver, plan.vip, plan.port), vserver.add()),
+        (format!("add or update lbvserver {} (HTTP {}:{})", plan.vserver, plan.vip, plan.port), vserver.add().upsert()),
         (format!("bind servicegroup {} to lbvserver {}", plan.servicegroup, plan.vserver), binding.add()),
     ];
     for (what, request) in steps {
         if plan.apply {
             match client.send(request).await {
                 Ok(_) => {}
-                // Created by an earlier run: keep it.
+                // A binding made by an earlier run: keep it.
                 Err(error) if error.is_already_exists() => report.already_existed.push(what.clone()),
                 Err(error) => return Err(error),
             }

@@ -214,6 +214,8 @@ pub struct ServerState {
     pub streamed_bytes: Arc<std::sync::atomic::AtomicU64>,
     /// Partitions, proxy phases, concurrency (section "Reach").
     pub reach: Reach,
+    /// HA nodes, firmware, files, first-boot password (section "Workflows").
+    pub workflows: Workflows,
     next_token: u64,
 }
 
@@ -385,6 +387,8 @@ struct Query {
     page_number: Option<usize>,
     onerror: String,
     warning: bool,
+    /// `idempotent=yes`: an add of an existing object updates it.
+    idempotent: bool,
 }
 
 fn decode(text: &str) -> String {
@@ -411,6 +415,7 @@ fn parse_query(raw: &str) -> Query {
             "pagesize" => query.page_size = value.parse().ok(),
             "pageno" => query.page_number = value.parse().ok(),
             "warning" => query.warning = value == "yes",
+            "idempotent" => query.idempotent = value == "yes",
             _ => {}
         }
     }
@@ -447,6 +452,9 @@ fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &Heade
     if let Some(reply) = reach_dispatch(state, method, resource, &query, headers, body.as_ref()) {
         return reply;
     }
+    if let Some(reply) = workflows_dispatch(state, method, family, resource, key, &query, body.as_ref()) {
+        return reply;
+    }
     if family == "config" && resource == "nsconfig" && method == Method::POST && query.action.as_deref() == Some("save") {
         state.saves += 1;
         return done(200);
@@ -470,8 +478,11 @@ fn login(state: &mut ServerState, version: &str, body: Option<Value>) -> Reply {
     let login = body.as_ref().and_then(|body| body.get("login"));
     let username = login.and_then(|login| login.get("username")).and_then(Value::as_str);
     let password = login.and_then(|login| login.get("password")).and_then(Value::as_str);
-    if username != Some(USER) || password != Some(PASSWORD) {
+    if username != Some(USER) || password != Some(current_password(state)) {
         return fail(401, 354, "Invalid username or password");
+    }
+    if let Err(reply) = first_boot_password(state, login) {
+        return reply;
     }
     state.next_token += 1;
     state.logins += 1;
@@ -707,6 +718,7 @@ fn write(
             None => Err(fail(400, 1234, "Invalid JSON data type")),
             Some(object) => match operation {
                 "add" if is_binding => add_binding(state, resource, object),
+                "add" if query.idempotent => add_or_update(state, resource, object),
                 "add" => add(state, resource, object),
                 "update" => update(state, resource, object),
                 "unset" => unset(state, resource, object),
@@ -1293,5 +1305,191 @@ impl NitroServer {
     /// Creates an admin partition.
     pub fn add_partition(&self, name: &str) {
         self.state().reach.known_partitions.push(name.to_string());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Workflows: what the runtime's one-call jobs need. `sslcertkey`
+// `action=update` and `action=link` (the linked pair must exist),
+// `idempotent=yes` on add
+// (an existing object is updated in place, as the appliance does since
+// 11.1), `hanode` rows (node 0 is this node; standalone when none are set),
+// `nsversion` (a single object, as the appliance answers it), `systemfile`
+// upload, download by `args=filename:..,filelocation:..` and delete, and a
+// first-boot forced password change: until a login carries `new_password`
+// every login answers 1046 (`NSERR_FORCE_PWDCHANGE`), after it only the new
+// password is accepted.
+
+/// State of this section.
+#[derive(Default)]
+pub struct Workflows {
+    /// Logins must change the password first (errorcode 1046).
+    pub force_password_change: bool,
+    /// The password after a first-boot change (else [`PASSWORD`]).
+    pub changed_password: Option<String>,
+    /// `hanode` rows; empty: a standalone node 0 in state `Primary`.
+    pub ha_nodes: Vec<Value>,
+    /// `nsversion` `version` text; `None`: a 14.1 build.
+    pub version: Option<String>,
+    /// (filelocation, filename) -> base64 content.
+    pub files: BTreeMap<(String, String), String>,
+}
+
+/// The `version` the server reports unless told otherwise.
+pub const DEFAULT_VERSION: &str = "NetScaler NS14.1: Build 60.54.nc, Date: Oct  1 2025, 10:00:00   (64-bit)";
+
+fn current_password(state: &ServerState) -> &str {
+    state.workflows.changed_password.as_deref().unwrap_or(PASSWORD)
+}
+
+/// Under a forced change, a login without `new_password` fails with 1046;
+/// with one, the password changes and the login goes on.
+fn first_boot_password(state: &mut ServerState, login: Option<&Value>) -> Result<(), Reply> {
+    if !state.workflows.force_password_change {
+        return Ok(());
+    }
+    match login.and_then(|login| login.get("new_password")).and_then(Value::as_str) {
+        None => Err(fail(401, 1046, "Please change the default password")),
+        Some(new) if new.is_empty() || new == current_password(state) => Err(fail(400, 1076, "Invalid password")),
+        Some(new) => {
+            state.workflows.changed_password = Some(new.to_string());
+            state.workflows.force_password_change = false;
+            Ok(())
+        }
+    }
+}
+
+/// `add` with `idempotent=yes`: a new object is added; an existing one
+/// takes the sent properties (the add's keys, checked as for add).
+fn add_or_update(state: &mut ServerState, resource: &str, object: &Map<String, Value>) -> ItemResult {
+    let (_, key) = key_of(resource, object)?;
+    if !state.objects.get(resource).is_some_and(|objects| objects.contains_key(&key)) {
+        return add(state, resource, object);
+    }
+    check_payload(resource, "add", object)?;
+    let stored = state.objects.get_mut(resource).and_then(|objects| objects.get_mut(&key)).ok_or_else(not_found)?;
+    for (name, value) in object.iter().filter(|(_, value)| !value.is_null()) {
+        stored.insert(name.clone(), value.clone());
+    }
+    Ok(())
+}
+
+fn workflows_dispatch(
+    state: &mut ServerState,
+    method: &Method,
+    family: &str,
+    resource: &str,
+    key: Option<&str>,
+    query: &Query,
+    body: Option<&Value>,
+) -> Option<Reply> {
+    if family != "config" {
+        return None;
+    }
+    let ok = || json!({"errorcode": 0, "message": "Done", "severity": "NONE"});
+    match (resource, method.as_str()) {
+        ("hanode", "GET") => {
+            let nodes = if state.workflows.ha_nodes.is_empty() {
+                vec![json!({"id": "0", "ipaddress": "127.0.0.1", "state": "Primary", "hastatus": "ENABLED"})]
+            } else {
+                state.workflows.ha_nodes.clone()
+            };
+            Some(listing("hanode", nodes))
+        }
+        ("nsversion", "GET") => {
+            let version = state.workflows.version.clone().unwrap_or_else(|| DEFAULT_VERSION.to_string());
+            let mut body = ok();
+            body["nsversion"] = json!({"installedversion": false, "version": version, "mode": "1"});
+            Some(Reply::new(200, body))
+        }
+        ("sslcertkey", "POST") if matches!(query.action.as_deref(), Some("update" | "link")) => {
+            let Some(item) = body.and_then(|body| body.get("sslcertkey")).and_then(Value::as_object) else {
+                return Some(fail(400, 1233, "Invalid JSON input"));
+            };
+            let Some(name) = item.get("certkey").and_then(Value::as_str) else {
+                return Some(fail(400, 1095, "Required argument missing"));
+            };
+            let allowed: &[&str] = if query.action.as_deref() == Some("update") {
+                &["certkey", "cert", "key", "password", "fipskey", "inform", "passplain", "nodomaincheck"]
+            } else {
+                &["certkey", "linkcertkeyname"]
+            };
+            if let Some(other) = item.keys().find(|field| !allowed.contains(&field.as_str())) {
+                return Some(invalid_argument(other));
+            }
+            if query.action.as_deref() == Some("link") {
+                let target = item.get("linkcertkeyname").and_then(Value::as_str).unwrap_or_default();
+                if !state.objects.get("sslcertkey").is_some_and(|objects| objects.contains_key(target)) {
+                    return Some(not_found());
+                }
+            }
+            let Some(stored) = state.objects.get_mut("sslcertkey").and_then(|objects| objects.get_mut(name)) else {
+                return Some(not_found());
+            };
+            for (field, value) in item.iter().filter(|(field, _)| field.as_str() != "nodomaincheck") {
+                stored.insert(field.clone(), value.clone());
+            }
+            Some(done(200))
+        }
+        ("systemfile", "POST") => {
+            let file = body.and_then(|body| body.get("systemfile"));
+            let field = |name: &str| file.and_then(|file| file.get(name)).and_then(Value::as_str).map(str::to_string);
+            let (Some(name), Some(location), Some(content)) = (field("filename"), field("filelocation"), field("filecontent")) else {
+                return Some(fail(400, 1095, "Required argument missing"));
+            };
+            if name.contains('/') || !location.starts_with('/') || field("fileencoding").is_some_and(|encoding| encoding != "BASE64") {
+                return Some(fail(400, 278, "Invalid argument"));
+            }
+            if state.workflows.files.contains_key(&(location.clone(), name.clone())) {
+                return Some(fail(409, 273, "Resource already exists"));
+            }
+            state.workflows.files.insert((location, name), content);
+            Some(done(201))
+        }
+        ("systemfile", "GET") => {
+            let arg = |wanted: &str| query.args.iter().find(|(name, _)| name == wanted).map(|(_, value)| value.clone());
+            let (Some(name), Some(location)) = (arg("filename"), arg("filelocation")) else {
+                return Some(fail(400, 1095, "Required argument missing"));
+            };
+            let Some(content) = state.workflows.files.get(&(location.clone(), name.clone())).cloned() else {
+                return Some(not_found());
+            };
+            let size = content.len() / 4 * 3;
+            Some(listing(
+                "systemfile",
+                vec![json!({"filename": name, "filelocation": location, "filecontent": content, "fileencoding": "BASE64", "filesize": size.to_string()})],
+            ))
+        }
+        ("systemfile", "DELETE") => {
+            let location = query.args.iter().find(|(name, _)| name == "filelocation").map(|(_, value)| value.clone());
+            let (Some(location), Some(name)) = (location, key) else {
+                return Some(fail(400, 1095, "Required argument missing"));
+            };
+            let removed = state.workflows.files.remove(&(location, name.to_string()));
+            Some(if removed.is_some() { done(200) } else { not_found() })
+        }
+        _ => None,
+    }
+}
+
+impl NitroServer {
+    /// Logins answer 1046 until one carries `new_password`.
+    pub fn force_password_change(&self) {
+        self.state().workflows.force_password_change = true;
+    }
+
+    /// The `hanode` rows the server answers.
+    pub fn set_ha_nodes(&self, nodes: Vec<Value>) {
+        self.state().workflows.ha_nodes = nodes;
+    }
+
+    /// The `nsversion` `version` text the server answers.
+    pub fn set_version(&self, version: &str) {
+        self.state().workflows.version = Some(version.to_string());
+    }
+
+    /// The stored content of a file (base64, as uploaded).
+    pub fn file(&self, location: &str, name: &str) -> Option<String> {
+        self.state().workflows.files.get(&(location.to_string(), name.to_string())).cloned()
     }
 }

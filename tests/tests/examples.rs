@@ -10,6 +10,8 @@
 
 #[path = "../../generated/examples/cert_inventory.rs"]
 mod cert_inventory;
+#[path = "../../generated/examples/cert_rotate.rs"]
+mod cert_rotate;
 #[path = "../../generated/examples/everyday.rs"]
 mod everyday;
 
@@ -36,7 +38,7 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
     assert!(!dry.applied && !dry.saved);
     assert_eq!(dry.http_vservers_before, ["old-http"]);
     assert_eq!(dry.changes.len(), 5, "{:?}", dry.changes);
-    assert_eq!(dry.changes[3], "add lbvserver web-vs (HTTP 192.0.2.100:80)");
+    assert_eq!(dry.changes[3], "add or update lbvserver web-vs (HTTP 192.0.2.100:80)");
     {
         let state = server.state();
         assert_eq!(state.saves, 0);
@@ -70,10 +72,19 @@ async fn everyday_jobs_run_against_the_test_server_and_twice() {
         assert!(state.sessions.is_empty(), "{:?}", state.sessions);
     }
 
-    let plan = everyday::Plan { save: true, ..plan };
-    let second = everyday::everyday(&client, &plan).await.expect("second run tolerates existing objects");
+    // The objects were added as create-or-update (`idempotent=yes`), the
+    // bindings plainly.
+    let upserts = server.requests().iter().filter(|request| request.path_and_query.ends_with("?idempotent=yes")).count();
+    assert_eq!(upserts, 3);
+
+    // A second run with another VIP updates the virtual server in place
+    // and keeps the bindings.
+    let plan = everyday::Plan { save: true, vip: "192.0.2.201".into(), ..plan };
+    let second = everyday::everyday(&client, &plan).await.expect("second run updates existing objects");
     assert_eq!(second.http_vservers_before, ["old-http", "web-vs"]);
-    assert_eq!(second.already_existed.len(), 5, "{:?}", second.already_existed);
+    assert_eq!(second.already_existed.len(), 2, "{:?}", second.already_existed);
+    assert!(second.already_existed.iter().all(|what| what.starts_with("bind")), "{:?}", second.already_existed);
+    assert_eq!(server.state().objects["lbvserver"]["web-vs"]["ipv46"], "192.0.2.201");
     assert!(second.saved);
     assert_eq!(server.state().saves, 1);
 }
@@ -159,4 +170,106 @@ async fn cert_inventory_reads_every_appliance_at_once() {
     assert_eq!(printed["certificates"][1]["vservers"], serde_json::json!(["web-vs"]));
     assert_eq!(report[1].to_json()["appliance"], "nobody");
     assert!(report[1].to_json()["error"].is_string());
+
+    // `--expires-within`: the certificates at or under the threshold.
+    let left = |days| cert_inventory::expiring(&report, days).into_iter().map(|(appliance, certkey, left)| format!("{appliance}/{certkey}/{left}")).collect::<Vec<_>>();
+    assert_eq!(left(1), Vec::<String>::new());
+    assert_eq!(left(2), ["first/old-cert/2"]);
+    // `lab` on the second appliance has no days reported: not counted.
+    assert_eq!(left(30), ["first/old-cert/2", "first/web-cert/30"]);
+}
+
+#[test]
+fn cert_inventory_reads_its_threshold_flag() {
+    let args = |list: &[&str]| list.iter().map(|arg| arg.to_string()).collect::<Vec<_>>();
+    assert_eq!(cert_inventory::threshold(args(&[])), Ok(None));
+    assert_eq!(cert_inventory::threshold(args(&["--expires-within", "30"])), Ok(Some(30)));
+    assert!(cert_inventory::threshold(args(&["--expires-within", "soon"])).unwrap_err().contains("number of days"));
+    assert!(cert_inventory::threshold(args(&["--expires-within"])).unwrap_err().contains("usage"));
+    assert!(cert_inventory::threshold(args(&["--days", "3"])).unwrap_err().contains("usage"));
+}
+
+#[tokio::test]
+async fn cert_rotate_installs_changes_nothing_twice_and_renews() {
+    let server = NitroServer::start().await;
+    {
+        let mut state = server.state();
+        let object = |value: serde_json::Value| value.as_object().unwrap().clone();
+        state.objects.entry("sslcertkey".into()).or_default().insert("my-ca".into(), object(serde_json::json!({"certkey": "my-ca", "cert": "ca.pem"})));
+        state.objects.entry("lbvserver".into()).or_default().insert("web-vs".into(), object(serde_json::json!({"name": "web-vs", "servicetype": "SSL"})));
+    }
+    let client = Client::builder(server.base_url()).allow_insecure_http(true).session(USER, PASSWORD).build().unwrap();
+    let plan = cert_rotate::Plan {
+        certkey: "web-cert".into(),
+        cert: b"-----BEGIN CERTIFICATE-----\nfirst\n-----END CERTIFICATE-----\n".to_vec(),
+        key: b"-----BEGIN PRIVATE KEY-----\nfirst\n-----END PRIVATE KEY-----\n".to_vec(),
+        ca: Some("my-ca".into()),
+        vservers: vec!["web-vs".into()],
+        nodomaincheck: true,
+        apply: false,
+        save: true,
+    };
+    let cert_file = cert_rotate::file_name("web-cert", &plan.cert, "crt");
+    let key_file = cert_rotate::file_name("web-cert", &plan.key, "key");
+
+    // Dry run: reads only.
+    let dry = cert_rotate::rotate(&client, &plan).await.unwrap();
+    assert_eq!(dry.changes.len(), 6, "{:?}", dry.changes);
+    assert!(server.requests().iter().all(|request| request.method == "GET" || request.path_and_query.ends_with("/login")));
+
+    // Install.
+    let plan = cert_rotate::Plan { apply: true, ..plan };
+    let first = cert_rotate::rotate(&client, &plan).await.unwrap();
+    assert_eq!(first.changes, [
+        format!("upload /nsconfig/ssl/{cert_file}"),
+        format!("upload /nsconfig/ssl/{key_file}"),
+        format!("add sslcertkey web-cert ({cert_file}, {key_file})"),
+        "link sslcertkey web-cert to my-ca".to_string(),
+        "bind sslcertkey web-cert to SSL vserver web-vs".to_string(),
+        "save the running configuration".to_string(),
+    ]);
+    {
+        let state = server.state();
+        let pair = &state.objects["sslcertkey"]["web-cert"];
+        assert_eq!((pair["cert"].as_str(), pair["key"].as_str(), pair["linkcertkeyname"].as_str()), (Some(cert_file.as_str()), Some(key_file.as_str()), Some("my-ca")));
+        assert!(state.bindings["sslvserver_sslcertkey_binding"].iter().any(|row| row["vservername"] == "web-vs" && row["certkeyname"] == "web-cert"));
+        assert_eq!(state.saves, 1);
+    }
+    assert!(server.file("/nsconfig/ssl", &cert_file).is_some() && server.file("/nsconfig/ssl", &key_file).is_some());
+
+    // Same files again: nothing written, nothing saved.
+    let before = server.requests().len();
+    let second = cert_rotate::rotate(&client, &plan).await.unwrap();
+    assert!(second.changes.is_empty(), "{:?}", second.changes);
+    assert!(server.requests()[before..].iter().all(|request| request.method == "GET"));
+    assert_eq!(server.state().saves, 1);
+
+    // Renewal: new files, the pair switched to them with action=update.
+    let renewed = cert_rotate::Plan { cert: b"-----BEGIN CERTIFICATE-----\nsecond\n-----END CERTIFICATE-----\n".to_vec(), ..plan.clone() };
+    let new_cert = cert_rotate::file_name("web-cert", &renewed.cert, "crt");
+    assert_ne!(new_cert, cert_file);
+    let third = cert_rotate::rotate(&client, &renewed).await.unwrap();
+    assert_eq!(third.changes, [
+        format!("upload /nsconfig/ssl/{new_cert}"),
+        format!("update sslcertkey web-cert to {new_cert}, {key_file}"),
+        "save the running configuration".to_string(),
+    ]);
+    let update = server.requests().into_iter().find(|request| request.path_and_query.ends_with("sslcertkey?action=update")).unwrap();
+    assert_eq!(update.body.unwrap()["sslcertkey"]["nodomaincheck"], serde_json::json!(true));
+    assert_eq!(server.state().objects["sslcertkey"]["web-cert"]["cert"], serde_json::json!(new_cert));
+    // The old file is still there for whatever else uses it.
+    assert!(server.file("/nsconfig/ssl", &cert_file).is_some());
+    assert_eq!(server.state().saves, 2);
+}
+
+#[test]
+fn cert_rotate_flags_need_the_pair_and_its_files() {
+    let args = |list: &[&str]| list.iter().map(|arg| arg.to_string()).collect::<Vec<_>>();
+    let read = |path: &str| if path == "missing.pem" { Err(std::io::Error::from(std::io::ErrorKind::NotFound)) } else { Ok(path.as_bytes().to_vec()) };
+    let plan = cert_rotate::plan_from_args(args(&["--certkey", "c", "--cert", "c.pem", "--key", "k.pem", "--vserver", "a", "--vserver", "b"]), read).unwrap();
+    assert_eq!((plan.cert.as_slice(), plan.key.as_slice(), plan.vservers.len(), plan.apply), (&b"c.pem"[..], &b"k.pem"[..], 2, false));
+    assert!(cert_rotate::plan_from_args(args(&["--cert", "c.pem", "--key", "k.pem"]), read).unwrap_err().contains("--certkey"));
+    assert!(cert_rotate::plan_from_args(args(&["--certkey", "c", "--cert", "c.pem"]), read).unwrap_err().contains("--key"));
+    assert!(cert_rotate::plan_from_args(args(&["--certkey", "c", "--cert", "missing.pem", "--key", "k"]), read).unwrap_err().contains("cannot read missing.pem"));
+    assert!(cert_rotate::plan_from_args(args(&["--force"]), read).unwrap_err().contains("unknown argument"));
 }

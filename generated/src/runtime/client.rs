@@ -278,6 +278,7 @@ impl ClientBuilder {
     /// credentials or a session are set (unless
     /// [`ClientBuilder::allow_insecure_http`]).
     pub fn build(self) -> Result<Client> {
+        let kept = self.clone();
         let base_url = self.base_url.trim_end_matches('/').to_string();
         crate::runtime::secret::check_base_url(&base_url, !matches!(self.auth, Auth::None), self.allow_insecure_http).map_err(Error::Config)?;
         if self.partition.is_some() && !matches!(self.auth, Auth::Session { .. }) {
@@ -293,6 +294,7 @@ impl ClientBuilder {
         let timeout = transport.timeout();
         Ok(Client {
             inner: Arc::new(Inner {
+                builder: kept,
                 transport,
                 proxy_headers,
                 partition: self.partition,
@@ -322,6 +324,9 @@ pub struct Client {
 }
 
 struct Inner {
+    /// The configuration the client was built from (for a client with a
+    /// changed password, `lifecycle`).
+    builder: ClientBuilder,
     transport: Transport,
     /// Console proxy headers, on every request but login and logout.
     proxy_headers: Vec<(HeaderName, HeaderValue)>,
@@ -607,6 +612,56 @@ impl Client {
         let warning = text(WARNING_HEADER);
         let body = std::mem::take(&mut wire.body);
         Ok(Received { status: wire.status, body, set_cookies, location, warning, wire })
+    }
+}
+
+// Hooks for the workflows in `lifecycle`: a request sent without a
+// session (a readiness probe), and the first-boot login that changes the
+// password.
+impl Client {
+    /// One exchange without a session token and without the status
+    /// checks: the status and body as they came.
+    pub(crate) async fn probe(&self, parts: &Parts) -> Result<(u16, Vec<u8>)> {
+        let received = self.transmit(parts, None, Route::Instance).await?;
+        Ok((received.status, received.body))
+    }
+
+    /// The login exchange with `new_password` (the password is changed
+    /// by the login itself); the session it opens is closed again.
+    pub(crate) async fn login_changing_password(&self, new_password: &Secret) -> Result<()> {
+        let (username, password) = match &self.inner.auth {
+            Auth::Session { username, password } | Auth::Headers { username, password } => (username, password),
+            Auth::None => return Err(Error::InvalidRequest("a password change needs credentials: use ClientBuilder::session".into())),
+        };
+        let mut login = serde_json::Map::new();
+        login.insert("username".into(), Value::String(username.clone()));
+        login.insert("password".into(), Value::String(password.expose().to_string()));
+        login.insert("new_password".into(), Value::String(new_password.expose().to_string()));
+        let parts = Parts {
+            method: Method::Post,
+            path: self.inner.login_path.clone(),
+            body: Some(json_body(&json!({ "login": login }))?),
+            resource: "login",
+            ..Parts::default()
+        };
+        let received = self.transmit(&parts, None, Route::Console).await?;
+        received.check()?;
+        if let Some(token) = token_from_cookies(&received.set_cookies, &self.inner.cookie_name).or_else(|| token_from_body(&received.body)) {
+            // The password changed; a failed logout only leaves a session to expire.
+            let _ = self.close(&token).await;
+        }
+        Ok(())
+    }
+
+    /// The builder of this client with another password.
+    pub(crate) fn builder_with_password(&self, new_password: Secret) -> ClientBuilder {
+        let mut builder = self.inner.builder.clone();
+        builder.auth = match builder.auth {
+            Auth::Session { username, .. } => Auth::Session { username, password: new_password },
+            Auth::Headers { username, .. } => Auth::Headers { username, password: new_password },
+            Auth::None => Auth::None,
+        };
+        builder
     }
 }
 

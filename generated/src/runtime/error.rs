@@ -58,6 +58,14 @@ pub enum Error {
     /// Another request's login did not finish within the request timeout.
     #[error("gave up after {0:?} (the request timeout) waiting for the login another request started")]
     LoginWait(Duration),
+    /// [`crate::Client::wait_ready`] gave up: NITRO did not answer within
+    /// the time given; `last` says what the last probe saw.
+    #[error("NITRO was not ready after {waited:?} ({attempts} probes; last: {last}): raise the timeout, or check that the appliance is booting")]
+    NotReady { waited: Duration, attempts: u32, last: String },
+    /// [`crate::Client::connect_primary`] found no primary among the
+    /// addresses: each address with its role or why it could not be asked.
+    #[error("no primary node among the addresses: {0}")]
+    NoPrimary(String),
 }
 
 fn unexpected_status(status: u16, location: Option<&str>) -> String {
@@ -244,6 +252,9 @@ pub const ALREADY_EXISTS_CODES: &[i64] = &[
 /// 444, `NSERR_SESSION_EXPIRED_REDIRECT` 471, `NSERR_AUTHTIMEOUT` 1027.
 pub const SESSION_EXPIRED_CODES: &[i64] = &[444, 471, 1027];
 
+/// `NSERR_FORCE_PWDCHANGE`: the login must change the password first.
+pub const FORCE_PASSWORD_CHANGE_CODE: i64 = 1046;
+
 impl Error {
     /// HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<u16> {
@@ -255,7 +266,9 @@ impl Error {
             | Error::Config(_)
             | Error::ResponseTooLarge { .. }
             | Error::DecodeTooLarge { .. }
-            | Error::LoginWait(_) => None,
+            | Error::LoginWait(_)
+            | Error::NotReady { .. }
+            | Error::NoPrimary(_) => None,
         }
     }
 
@@ -289,6 +302,13 @@ impl Error {
             Error::Api { status, errorcode, .. } => *status == 409 || ALREADY_EXISTS_CODES.contains(errorcode),
             _ => false,
         }
+    }
+
+    /// The appliance refuses every login until the password is changed
+    /// (errorcode 1046, `NSERR_FORCE_PWDCHANGE`: a new appliance's default
+    /// password): see [`crate::Client::change_password_on_first_login`].
+    pub fn is_password_change_required(&self) -> bool {
+        self.errorcode() == Some(FORCE_PASSWORD_CHANGE_CODE)
     }
 
     /// The session expired or is unknown: log in again (HTTP 401, or a

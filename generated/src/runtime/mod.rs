@@ -27,12 +27,16 @@
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
 //! [`answer`] (response envelopes), [`transport`] (TLS, limits, retries,
 //! headers, tracing: shared by both clients), [`client`], [`env`](mod@env) (a client from
-//! `NS_*` variables), [`error`], [`secret`], [`number`], [`open_enum`].
+//! `NS_*` variables), [`error`], [`secret`], [`number`], [`open_enum`],
+//! [`workflows`] (create or update, desired state, firmware, files,
+//! statistics polling) and [`lifecycle`] (readiness after a reboot, HA
+//! role and primary, first-boot password change).
 
 pub mod answer;
 pub mod client;
 pub mod env;
 pub mod error;
+pub mod lifecycle;
 pub mod model;
 pub mod nextgen;
 pub mod number;
@@ -40,6 +44,7 @@ pub mod open_enum;
 pub mod resource;
 pub mod secret;
 pub mod transport;
+pub mod workflows;
 
 #[cfg(test)]
 mod tests;
@@ -47,12 +52,14 @@ mod tests;
 pub use answer::{decode, Answer, FromNitro, LoginAnswer};
 pub use client::{Client, ClientBuilder, ManagedInstance, Pages, Product};
 pub use error::{Error, Result, TransportError};
+pub use lifecycle::{HaRole, Ready};
 pub use model::{AsField, FieldMut, FieldRef, Model, UnknownFields};
 pub use number::Number;
 pub use open_enum::{Open, WireEnum};
 pub use resource::{Api, ItemOutcome, Method, OnError, Outcome, Request, Resource, ResourceKind};
 pub use secret::Secret;
 pub use transport::RetryPolicy;
+pub use workflows::{Ensured, Firmware, Poll};
 /// The HTTP crate the transport uses, for [`ClientBuilder::http_client`]
 /// (the same version, whatever the caller's own dependencies say).
 pub use reqwest;

@@ -200,6 +200,11 @@ impl Query {
         self.options.iter().find(|(existing, _)| existing == name).map(|(_, value)| value.as_str())
     }
 
+    /// The `action=` of the request, if any.
+    pub(crate) fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+
     pub(crate) fn set_action(&mut self, action: &str) {
         self.action = Some(action.to_string());
     }
