@@ -38,6 +38,7 @@ pub fn shared_root() -> Option<PathBuf> {
 pub mod hand_model;
 pub mod nitro_server;
 pub mod throughput;
+pub mod tls_server;
 
 /// Fixtures written by us, under `tests/fixtures/`.
 pub fn fixtures() -> PathBuf {

@@ -7,18 +7,14 @@
 //! what the client returned; the retry and concurrency figures are printed
 //! (`--nocapture`).
 
+use netscaler_tests::tls_server::{self, Issuer};
 use netscaler::runtime::reqwest;
 use netscaler::runtime::{Client, Error, ManagedInstance, Method, Outcome, Request, RetryPolicy};
 use netscaler_tests::hand_model;
 use netscaler_tests::nitro_server::{NitroServer, Recorded, PASSWORD, USER};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio_rustls::rustls::ServerConfig;
-use tokio_rustls::TlsAcceptor;
 
 hand_model!(Lbvserver, "lbvserver", Config, ["name"], {
     "ipv46" => ipv46: Option<String>,
@@ -68,44 +64,8 @@ fn is_logout(request: &Recorded) -> bool {
 /// (signed by a CA made for the test); it answers one NITRO list to every
 /// request. Returns the base URL by address and the CA (PEM).
 async fn start_tls_server(name: &str) -> (String, String) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "netscaler-tests reach ca");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec![name.to_string()]).unwrap().signed_by(&leaf_key, &ca, &ca_key).unwrap();
-    let chain = vec![CertificateDer::from(leaf.der().to_vec())];
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
-    let config = ServerConfig::builder().with_no_client_auth().with_single_cert(chain, key).unwrap();
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        for _ in 0..16 {
-            let Ok((stream, _)) = listener.accept().await else { return };
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match tls.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(read) => request.extend_from_slice(&buffer[..read]),
-                    }
-                }
-                let body = r#"{"errorcode":0,"message":"Done","severity":"NONE","lbvserver":[{"name":"by-name"}]}"#;
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.write_all(answer.as_bytes()).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
-    (format!("https://{address}"), ca.pem())
+    let server = tls_server::start(name, Issuer::TestCa, r#"{"errorcode":0,"message":"Done","severity":"NONE","lbvserver":[{"name":"by-name"}]}"#).await;
+    (server.url, server.trust_pem)
 }
 
 async fn tls_server_name_with(backend: fn(netscaler::ClientBuilder) -> netscaler::ClientBuilder) {

@@ -5,14 +5,9 @@
 //! The server is a minimal HTTPS responder on 127.0.0.1 (tokio-rustls) with
 //! a leaf certificate for `127.0.0.1` signed by a CA made for the test.
 
+use netscaler_tests::tls_server::{self, Issuer};
 use netscaler::runtime::{Client, Error, Request};
 use netscaler_tests::hand_model;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
-use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio_rustls::rustls::ServerConfig;
-use tokio_rustls::TlsAcceptor;
 
 hand_model!(Lbvserver, "lbvserver", Config, ["name"], {
     "name" => name: Option<String>,
@@ -20,46 +15,8 @@ hand_model!(Lbvserver, "lbvserver", Config, ["name"], {
 
 /// Starts the responder; returns its base URL and the CA certificate (PEM).
 async fn start_tls_server() -> (String, String) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "netscaler-tests ca");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap().signed_by(&leaf_key, &ca, &ca_key).unwrap();
-
-    let chain = vec![CertificateDer::from(leaf.der().to_vec())];
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
-    let config = ServerConfig::builder().with_no_client_auth().with_single_cert(chain, key).unwrap();
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        // Bounded: a few connections, then the task ends.
-        for _ in 0..16 {
-            let Ok((stream, _)) = listener.accept().await else { return };
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match tls.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(read) => request.extend_from_slice(&buffer[..read]),
-                    }
-                }
-                let body = r#"{"errorcode":0,"message":"Done","severity":"NONE","lbvserver":[{"name":"tls-vs"}]}"#;
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.write_all(answer.as_bytes()).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
-    (format!("https://{address}"), ca.pem())
+    let server = tls_server::start("127.0.0.1", Issuer::TestCa, r#"{"errorcode":0,"message":"Done","severity":"NONE","lbvserver":[{"name":"tls-vs"}]}"#).await;
+    (server.url, server.trust_pem)
 }
 
 #[tokio::test]

@@ -4,11 +4,11 @@
 //! a TLS server with a self-signed certificate. Each test checks what the
 //! servers saw and what the client returned.
 
+use netscaler_tests::tls_server::{self, Issuer};
 use netscaler::runtime::{Client, Error, Method, Request, RetryPolicy};
 use netscaler_tests::hand_model;
 use netscaler_tests::nitro_server::{Fault, NitroServer, PASSWORD, USER};
 use serde_json::json;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 hand_model!(Lbvserver, "lbvserver", Config, ["name"], {
@@ -330,41 +330,7 @@ async fn an_html_502_from_a_proxy_is_an_error_with_status_and_short_text() {
 /// An HTTPS responder on 127.0.0.1 with a self-signed certificate, as a
 /// new appliance has; it answers one NITRO list to every request.
 async fn start_self_signed_server() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let key = rcgen::KeyPair::generate().unwrap();
-    let certificate = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap().self_signed(&key).unwrap();
-    let chain = vec![CertificateDer::from(certificate.der().to_vec())];
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-    let config = tokio_rustls::rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(chain, key).unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        for _ in 0..8 {
-            let Ok((stream, _)) = listener.accept().await else { return };
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match tls.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(read) => request.extend_from_slice(&buffer[..read]),
-                    }
-                }
-                let body = r#"{"errorcode":0,"message":"Done","severity":"NONE","lbvserver":[{"name":"tls-vs"}]}"#;
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.write_all(answer.as_bytes()).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
-    format!("https://{address}")
+    tls_server::start("127.0.0.1", Issuer::SelfSigned, r#"{"errorcode":0,"message":"Done","severity":"NONE","lbvserver":[{"name":"tls-vs"}]}"#).await.url
 }
 
 #[tokio::test]
