@@ -15,6 +15,25 @@ use std::fmt::Write as _;
 /// Where the changelog goes, relative to `generated/`.
 pub const PATH: &str = "CHANGELOG.md";
 
+/// Changes of the crate's own API (not of the APIs it is generated from),
+/// newest first: written here with the generator change that makes them,
+/// so the changelog stays a function of the generator and `specs/`.
+const CRATE_CHANGES: &str = "\
+## netscaler 0.2.0 (crate API: breaking)
+
+- ADC models are built in one expression: `new` takes the key properties, \
+and each property the model's `add` sends has a chained setter named after \
+its field (`Lbvserver::new(\"web-vs\").ipv46(\"10.0.0.100\").port(80)`), or \
+`with_<field>` where that name is one of the type's functions (`with_count`).
+- A list of values several properties of a group share is one enum named \
+after its values (`OnOff`, `EnabledDisabled`, `YesNo`) or after the \
+property they share (`Servicetype`); the per-property `pub type` aliases \
+(`LbvserverAuthentication = LbparameterRetainservicestate`) are gone.
+- Struct fields are ordered key properties first, then by wire name.
+- The feature and module `unknown` (resources only the derived facts list) \
+is now `ungrouped`.
+";
+
 /// Names listed in full up to this many per list; a longer list is cut
 /// (the `cargo xtask diff` report has them all).
 const MAX_NAMES: usize = 60;
@@ -30,7 +49,8 @@ pub fn changelog(series: &BTreeMap<Product, Vec<Api>>, releases: &BTreeMap<Produ
          the repository). A breaking change in the API means a breaking change in the crate: \
          a minor version bump while the crate is at `0.x`.\n\n",
     );
-    text.push_str("Releases read:\n\n");
+    text.push_str(CRATE_CHANGES);
+    text.push_str("\n## API releases\n\nReleases read:\n\n");
     for (product, list) in releases {
         let _ = writeln!(text, "- {}: {}", title(*product), list.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "));
     }

@@ -18,7 +18,7 @@ use crate::ir::{Access, DataType, Method, Operation, Origin, Product, Property, 
 use crate::since::Gone;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Gone enum values of one property listed one by one up to this many;
 /// more are counted.
@@ -26,6 +26,13 @@ const GONE_VALUES_LISTED: usize = 12;
 
 /// Field name every model has for keys it does not document.
 const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// The constructor of a config or binding model that has key properties.
+const CONSTRUCTOR: &str = "new";
+
+/// Prefix of a setter whose field name is already an endpoint function
+/// of the same type (`with_count` when the type has `count()`).
+const SETTER_PREFIX: &str = "with_";
 
 /// All items of one resource, in order: struct, enums, impls.
 pub fn emit_resource(
@@ -52,13 +59,15 @@ pub fn emit_resource(
         diagnostics.push(index::rename_note(&origin, Some(&resource.name), "property", &rename));
     }
 
-    // Struct fields in the reference's row order; the `Model` table in
-    // byte order of wire names (the order of the IR map).
-    let mut in_row_order: Vec<&Property> = resource.properties.values().collect();
-    in_row_order.sort_by_key(|p| (p.row.unwrap_or(u32::MAX), p.name.clone()));
-
+    // Struct fields: the key properties in the order the resource lists
+    // them, then the others by wire name (a reader can guess where a field
+    // is; the reference's row order put properties only older releases
+    // document first). The `Model` table is in byte order of wire names
+    // (the order of the IR map).
+    let keys = resource.keys.iter().filter_map(|key| resource.properties.get(key));
+    let others = resource.properties.values().filter(|p| !resource.keys.contains(&p.name));
     let mut fields = TokenStream::new();
-    for property in &in_row_order {
+    for property in keys.chain(others) {
         let field_ident = ident(&field_names[&property.name]);
         let field_type = field_type(index, resource, property, diagnostics);
         let doc = docs::attrs(&field_doc(index, resource, property, &field_names[&property.name], settings));
@@ -82,13 +91,15 @@ pub fn emit_resource(
     let enums = emit_enums(index, resource, &info.enums, diagnostics);
     let model_impl = emit_model_impl(resource, &struct_ident, &field_names);
     let resource_impl = emit_resource_impl(index, resource, &struct_ident);
-    let endpoints = emit_endpoints(index, resource, &struct_ident, &field_names, diagnostics);
+    let (endpoints, function_names) = emit_endpoints(index, resource, &struct_ident, &field_names, diagnostics);
+    let builder = emit_builder(index, resource, &struct_ident, &field_names, &function_names);
 
     quote! {
         #struct_item
         #enums
         #model_impl
         #resource_impl
+        #builder
         #endpoints
     }
 }
@@ -174,15 +185,11 @@ fn emit_enums(
     for (property_name, enum_name) in enums {
         let property = &resource.properties[property_name];
         let enum_ident = ident(enum_name);
-        let subject = format!("Values of {}.{} ([`{}`])", docs::code(&resource.name), docs::code(&property.name), info.ident);
-
-        // Same values as an enum emitted for an earlier property: an alias.
-        if let Some(canonical) = info.enum_alias_of.get(property_name) {
-            let canonical_ident = ident(canonical);
-            let doc = docs::attrs(&[format!("{subject}: the same values as [`{canonical}`].")]);
-            tokens.extend(quote! { #doc pub type #enum_ident = #canonical_ident; });
+        // Another property of the group defines the enum of these values.
+        if info.enum_defined_elsewhere.contains(property_name) {
             continue;
         }
+        let users = info.enum_users.get(property_name).map(Vec::as_slice).unwrap_or_default();
 
         // Variant names: one scope per enum.
         let (variant_names, renames) = Scope::new(Case::Camel).resolve(property.enum_values.iter().map(String::as_str));
@@ -215,11 +222,11 @@ fn emit_enums(
             variants.extend(quote! { #doc #variant, });
             table.extend(quote! { (Self::#variant, #value), });
         }
-        let mut lines = vec![format!("{subject}.")];
-        if let Some(users) = info.enum_shared_with.get(property_name) {
-            lines.push(String::new());
-            lines.push(format!("Also the values of {}.", docs::code_list(users.iter().map(String::as_str))));
-        }
+        let lines = if users.len() > 1 {
+            vec![format!("Values of {}.", docs::code_list(users.iter().map(String::as_str)))]
+        } else {
+            vec![format!("Values of {}.{} ([`{}`]).", docs::code(&resource.name), docs::code(&property.name), info.ident)]
+        };
         let doc = docs::attrs(&lines);
         // No `PartialOrd`/`Ord`: the order of a reference's values means
         // nothing on the wire, and the two derives on ~1,000 enums cost
@@ -296,6 +303,119 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
     }
 }
 
+/// One expression per object: `new` taking the key properties, and a
+/// chained setter per property that a write operation of the type sends
+/// (`add`, `update`, an action: `is_written`), named after its field
+/// (`Lbvserver::new("web-vs").ipv46("10.0.0.100").port(80)`). A field
+/// whose name is one of the type's endpoint functions (`count`, `get`,
+/// an action) or `new` gets its setter as `with_<field>`. Statistics are
+/// read-only: neither. Keys are set by `new` only; a keyless model starts
+/// from `Default`.
+///
+/// Compile cost decides the set: a setter on every writable field (21,900
+/// functions) took the all-features check from 1.85 to 2.25 GB, over the
+/// 2 GB target; fields no write sends (most of ADM's, which documents few
+/// operations' keys) could be set but never reach the appliance, so they
+/// get none (9,555 setters). Every setter is a generic one-liner
+/// (`impl Into<..>`): a plain parameter type saved only ~100 MB of the 400.
+fn emit_builder(
+    index: &ProductIndex,
+    resource: &Resource,
+    struct_ident: &Ident,
+    field_names: &BTreeMap<String, String>,
+    function_names: &BTreeSet<String>,
+) -> TokenStream {
+    if resource.kind == ResourceKind::Stat || index.api.product != Product::Adc {
+        return TokenStream::new();
+    }
+    let mut functions = TokenStream::new();
+    let keys: Vec<&Property> = resource.keys.iter().filter_map(|key| resource.properties.get(key)).collect();
+    if !keys.is_empty() {
+        let mut params = TokenStream::new();
+        let mut inits = TokenStream::new();
+        for key in &keys {
+            let field = ident(&field_names[&key.name]);
+            let (param_type, value) = setter_input(index, resource, key, &field);
+            params.extend(quote! { #field: #param_type, });
+            inits.extend(quote! { #field: Some(#value), });
+        }
+        let doc = docs::attrs(&[format!(
+            "A {} named by its {}, every other field unset.",
+            docs::code(&resource.name),
+            if keys.len() == 1 { "key".to_string() } else { format!("keys ({})", docs::code_list(keys.iter().map(|k| k.name.as_str()))) }
+        )]);
+        functions.extend(quote! {
+            #doc
+            pub fn new(#params) -> Self { Self { #inits ..Self::default() } }
+        });
+    }
+    for property in resource.properties.values() {
+        if resource.keys.contains(&property.name) || !is_written(resource, property) {
+            continue;
+        }
+        let field_name = &field_names[&property.name];
+        let field = ident(field_name);
+        let setter = if function_names.contains(field_name) || field_name == CONSTRUCTOR {
+            ident(&format!("{SETTER_PREFIX}{}", field_name.trim_start_matches('_')))
+        } else {
+            field.clone()
+        };
+        let (param_type, value) = setter_input(index, resource, property, &field);
+        let doc = docs::attrs(&[format!("Sets [`{field_name}`](Self::{field_name}).")]);
+        functions.extend(quote! {
+            #doc
+            pub fn #setter(mut self, #field: #param_type) -> Self { self.#field = Some(#value); self }
+        });
+    }
+    if functions.is_empty() {
+        return TokenStream::new();
+    }
+    quote! { impl #struct_ident { #functions } }
+}
+
+/// A setter's parameter type and the expression that turns the parameter
+/// (`field`) into the field's value inside `Some(..)`: `impl Into<T>` for
+/// one value, `impl IntoIterator` of `impl Into<T>` for a list.
+fn setter_input(
+    index: &ProductIndex,
+    resource: &Resource,
+    property: &Property,
+    field: &Ident,
+) -> (TokenStream, TokenStream) {
+    let info = &index.types[&resource.id()];
+    let enum_ident = info.enums.get(&property.name).map(|name| ident(name));
+    let one = |t: TokenStream| (quote!(impl Into<#t>), quote!(#field.into()));
+    let list = |t: TokenStream| (quote!(impl IntoIterator<Item = impl Into<#t>>), quote!(#field.into_iter().map(Into::into).collect()));
+    match (&property.data_type, enum_ident) {
+        (DataType::String, Some(e)) => (quote!(#e), quote!(rt::Open::Known(#field))),
+        (DataType::StringList, Some(e)) => {
+            (quote!(impl IntoIterator<Item = #e>), quote!(#field.into_iter().map(rt::Open::Known).collect()))
+        }
+        (DataType::String, None) => one(quote!(String)),
+        (DataType::StringList, None) => list(quote!(String)),
+        (DataType::Double, _) => one(quote!(rt::Number)),
+        (DataType::Integer, _) => (quote!(i64), quote!(#field)),
+        (DataType::Boolean, _) => (quote!(bool), quote!(#field)),
+        (DataType::DoubleList, _) => list(quote!(rt::Number)),
+        (DataType::IntegerList, _) => list(quote!(i64)),
+        (DataType::BindingList(target), _) | (DataType::ObjectList(target), _) => match index.type_path(target, &info.group) {
+            Some(path) => {
+                let path = path_tokens(&path);
+                (quote!(impl IntoIterator<Item = #path>), quote!(#field.into_iter().collect()))
+            }
+            None => one(quote!(serde_json::Value)),
+        },
+        (DataType::Object(target), _) => match index.type_path(target, &info.group) {
+            Some(path) => {
+                let path = path_tokens(&path);
+                (quote!(#path), quote!(Box::new(#field)))
+            }
+            None => one(quote!(serde_json::Value)),
+        },
+        (DataType::Unknown, _) => one(quote!(serde_json::Value)),
+    }
+}
+
 /// A field's index in `Model::FIELDS`, written as an unsuffixed literal
 /// of the runtime's `u16` (the widest resource has a few hundred
 /// properties; `emit_resource` reports one with more than `u16::MAX`).
@@ -309,23 +429,30 @@ fn field_position(index: usize) -> proc_macro2::Literal {
 /// (derived facts, some actions) sends every property that is not
 /// read-only: never a read-only field, never an unknown one.
 fn sent_fields(resource: &Resource, operation: &Operation) -> Vec<proc_macro2::Literal> {
-    let listed: std::collections::BTreeSet<&str> = operation.payload.iter().map(|key| key.name.as_str()).collect();
     resource
         .properties
         .values()
         .enumerate()
-        .filter(|(_, property)| {
-            if resource.keys.contains(&property.name) {
-                return true;
-            }
-            if listed.is_empty() {
-                property.access != Access::ReadOnly
-            } else {
-                listed.contains(property.name.as_str())
-            }
-        })
+        .filter(|(_, property)| resource.keys.contains(&property.name) || is_sent(operation, property))
         .map(|(index, _)| field_position(index))
         .collect()
+}
+
+/// Whether a write operation's body carries a property that is not a key
+/// (`sent_fields`): the reference lists it for the operation, or the
+/// operation is listed without keys and the property is not read-only.
+fn is_sent(operation: &Operation, property: &Property) -> bool {
+    if operation.payload.is_empty() {
+        property.access != Access::ReadOnly
+    } else {
+        operation.payload.iter().any(|key| key.name == property.name)
+    }
+}
+
+/// Whether `add` of a resource sends a property: the fields that get a
+/// setter.
+fn is_written(resource: &Resource, property: &Property) -> bool {
+    resource.operations.values().filter(|operation| matches!(classify(operation), Some(Endpoint::Add))).any(|operation| is_sent(operation, property))
 }
 
 /// The `?args=` entries of a delete: one per argument, or alternatives
@@ -425,7 +552,7 @@ fn emit_endpoints(
     struct_ident: &Ident,
     field_names: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> TokenStream {
+) -> (TokenStream, BTreeSet<String>) {
     let mut fixed = Vec::new();
     let mut actions = Vec::new();
     for operation in resource.operations.values() {
@@ -463,8 +590,10 @@ fn emit_endpoints(
             Endpoint::Action(_) => &[],
         });
     }
-    let (action_names, renames) =
-        Scope::new(Case::Snake).reserve_all(fixed_names.iter().copied()).resolve(actions.iter().map(|(v, _)| *v));
+    // `new` is the constructor (`emit_builder`).
+    let (action_names, renames) = Scope::new(Case::Snake)
+        .reserve_all(fixed_names.iter().copied().chain([CONSTRUCTOR]))
+        .resolve(actions.iter().map(|(v, _)| *v));
     for rename in renames {
         diagnostics.push(index::rename_note(&resource.origin, Some(&resource.name), "action", &rename));
     }
@@ -600,12 +729,12 @@ fn emit_endpoints(
             pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action_only(self, #value, &[#(#fields),*]) }
         });
     }
+    let names: BTreeSet<String> =
+        fixed_names.iter().map(|name| name.to_string()).chain(action_names.into_values()).collect();
     if functions.is_empty() {
-        return TokenStream::new();
+        return (TokenStream::new(), names);
     }
-    quote! {
-        impl #struct_ident { #functions }
-    }
+    (quote! { impl #struct_ident { #functions } }, names)
 }
 
 /// The method and URL of an operation as a code span, marked when the
@@ -659,7 +788,7 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
         "NITRO {} resource {} of {product} group {}.",
         resource.kind.as_str(),
         docs::code(&resource.name),
-        docs::code(&resource.group)
+        docs::code(&index::group_name(resource))
     )];
     if settings.descriptions {
         if let Some(description) = &resource.description {
@@ -681,6 +810,31 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
     if let Some(since) = index.since_note(resource.since.as_ref()) {
         lines.push(format!("- Since: {}", docs::code(since)));
     }
+    if resource.origin.file.ends_with(".md") {
+        lines.push(format!("- Reference page: {}", docs::code(&resource.origin.file)));
+    }
+    // Its statistics and bindings, where they are in the same module
+    // (a link into another group's module breaks without its feature).
+    let info = &index.types[&resource.id()];
+    let related = |id: String| index.types.get(&id).filter(|other| other.group == info.group).map(|other| format!("[`{}`]", other.ident));
+    if resource.kind != ResourceKind::Stat {
+        if let Some(stats) = related(format!("stat/{}", resource.name)) {
+            lines.push(format!("- Statistics: {stats}"));
+        }
+    }
+    if resource.kind == ResourceKind::Config {
+        let prefix = format!("{}_", resource.name);
+        let bindings: Vec<String> = index
+            .api
+            .resources
+            .values()
+            .filter(|other| other.kind == ResourceKind::Binding && other.name.starts_with(&prefix) && other.name.ends_with("_binding"))
+            .filter_map(|other| related(other.id()))
+            .collect();
+        if !bindings.is_empty() {
+            lines.push(format!("- Bindings: {}", bindings.join(", ")));
+        }
+    }
     if resource.no_table {
         lines.push("- The reference page has no properties table".to_string());
     }
@@ -699,19 +853,35 @@ fn field_doc(
     field_name: &str,
     settings: &EmitSettings,
 ) -> Vec<String> {
-    let access = match property.access {
-        Access::ReadWrite => "read-write",
-        Access::ReadOnly => "read-only",
-        Access::Unknown => "access not known",
-    };
-    let mut first = format!("{}, {access}.", docs::code(&property.data_type.reference_spelling()));
+    // What the signature does not say: the wire name when the field's
+    // differs, read-only, the facts below; not the type again.
+    let mut first = Vec::new();
     if field_name != property.name {
-        first = format!("Wire name {}. Type {first}", docs::code(&property.name));
+        first.push(format!("Wire name {}.", docs::code(&property.name)));
     }
-    let mut lines = vec![first];
+    match property.access {
+        Access::ReadOnly => first.push("Read-only: never sent.".to_string()),
+        Access::Unknown => first.push("Access not documented.".to_string()),
+        Access::ReadWrite => {}
+    }
+    if matches!(property.data_type, DataType::Double | DataType::DoubleList) {
+        first.push(format!("Reference type {}.", docs::code(&property.data_type.reference_spelling())));
+    }
+    let mut lines = Vec::new();
+    if !first.is_empty() {
+        lines.push(first.join(" "));
+    }
+    if let Some(unconfirmed) = property.provenance.as_deref().filter(|p| p.contains("not confirmed")) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("Unconfirmed: from {} (the derived facts of {} do not list it).", docs::code(unconfirmed.split(' ').next().unwrap_or(unconfirmed)), docs::code(&index.api.release)));
+    }
     if settings.descriptions {
         if let Some(description) = &property.description {
-            lines.push(String::new());
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
             lines.extend(docs::prose(description));
         }
     }
@@ -759,7 +929,9 @@ fn field_doc(
         facts.push(format!("Values of older releases that {release} lacks: {note}."));
     }
     for fact in facts {
-        lines.push(String::new());
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
         lines.push(fact);
     }
     lines

@@ -15,13 +15,11 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Admparameter {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AdmparameterAdmserviceconnect`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
     pub admserviceconnect: Option<rt::Open<AdmparameterAdmserviceconnect>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lowtouchonboard: Option<serde_json::Value>,

@@ -12,19 +12,16 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
+/// - Bindings: [`ApiprofileApispecBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apiprofile {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Possible values (see [`ApiprofileApivisibility`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub apivisibility: Option<rt::Open<ApiprofileApivisibility>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -99,6 +96,20 @@ impl rt::Resource for Apiprofile {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Apiprofile {
+    /// A `apiprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`apivisibility`](Self::apivisibility).
+    pub fn apivisibility(mut self, apivisibility: ApiprofileApivisibility) -> Self {
+        self.apivisibility = Some(rt::Open::Known(apivisibility));
+        self
+    }
+}
+impl Apiprofile {
     /// `POST /nitro/v1/config/apiprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Post, &[0, 1])
@@ -149,14 +160,10 @@ impl Apiprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiprofileApispecBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub apispec: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub apispec: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -216,6 +223,20 @@ impl rt::Resource for ApiprofileApispecBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ApiprofileApispecBinding {
+    /// A `apiprofile_apispec_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`apispec`](Self::apispec).
+    pub fn apispec(mut self, apispec: impl Into<String>) -> Self {
+        self.apispec = Some(apispec.into());
+        self
+    }
+}
+impl ApiprofileApispecBinding {
     /// `PUT /nitro/v1/config/apiprofile_apispec_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1])
@@ -251,36 +272,29 @@ impl ApiprofileApispecBinding {
 /// - Key: `name`
 /// - Operations: `action:change`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
+/// - Statistics: [`ApispecStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apispec {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub encrypted: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub file: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ready: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`ApispecSkipvalidation`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
     pub skipvalidation: Option<rt::Open<ApispecSkipvalidation>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ApispecType`]): `GRAPHQL`, `OAS`, `PROTO`.
     ///
@@ -396,6 +410,35 @@ impl rt::Resource for Apispec {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Apispec {
+    /// A `apispec` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`encrypted`](Self::encrypted).
+    pub fn encrypted(mut self, encrypted: bool) -> Self {
+        self.encrypted = Some(encrypted);
+        self
+    }
+    /// Sets [`file`](Self::file).
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+    /// Sets [`skipvalidation`](Self::skipvalidation).
+    pub fn skipvalidation(mut self, skipvalidation: ApispecSkipvalidation) -> Self {
+        self.skipvalidation = Some(rt::Open::Known(skipvalidation));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ApispecType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl Apispec {
     /// `POST /nitro/v1/config/apispec` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Post, &[1, 2, 3, 5, 6])
@@ -438,16 +481,10 @@ impl Apispec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apispecfile {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub overwrite: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -511,6 +548,15 @@ impl rt::Resource for Apispecfile {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Apispecfile {
+    /// A `apispecfile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Apispecfile {
     /// `GET /nitro/v1/config/apispecfile?count=yes` (method inferred: the reference gives none)
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -545,36 +591,32 @@ impl Apispecfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApispecStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispechits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispechitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecsuccessfullyvalidated: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecsuccessfullyvalidatedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecunmatched: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecunmatchedrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
     /// Keys the reference does not document, kept as received.

@@ -14,11 +14,8 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Application {
-    /// `String`, read-write.
     pub appname: Option<String>,
-    /// `String`, read-write.
     pub apptemplatefilename: Option<String>,
-    /// `String`, read-write.
     pub deploymentfilename: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,

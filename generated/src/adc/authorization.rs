@@ -11,14 +11,13 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/authorizationaction`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationaction/authorizationaction.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationaction {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -79,6 +78,15 @@ impl rt::Resource for Authorizationaction {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Authorizationaction {
+    /// A `authorizationaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Authorizationaction {
     /// `GET /nitro/v1/config/authorizationaction?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -97,39 +105,34 @@ impl Authorizationaction {
 /// - URL: `/nitro/v1/config/authorizationpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AuthorizationpolicyAaagroupBinding`], [`AuthorizationpolicyAaauserBinding`], [`AuthorizationpolicyAuthorizationpolicylabelBinding`], [`AuthorizationpolicyBinding`], [`AuthorizationpolicyCsvserverBinding`], [`AuthorizationpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `Double`, read-only.
-    pub activepolicy: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthorizationpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    pub expressiontype: Option<rt::Open<AuthorizationpolicyExpressiontype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub activepolicy: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AuthorizationpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
+    pub expressiontype: Option<rt::Open<AuthorizationpolicyExpressiontype>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -227,6 +230,25 @@ impl rt::Resource for Authorizationpolicy {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Authorizationpolicy {
+    /// A `authorizationpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+}
+impl Authorizationpolicy {
     /// `POST /nitro/v1/config/authorizationpolicy`
     ///
     /// Mandatory: `name`, `rule`, `action`.
@@ -277,27 +299,24 @@ impl Authorizationpolicy {
 /// - URL: `/nitro/v1/config/authorizationpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_aaagroup_binding/authorizationpolicy_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAaagroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -361,6 +380,15 @@ impl rt::Resource for AuthorizationpolicyAaagroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyAaagroupBinding {
+    /// A `authorizationpolicy_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyAaagroupBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_aaagroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -379,27 +407,24 @@ impl AuthorizationpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_aaauser_binding/authorizationpolicy_aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAaauserBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -463,6 +488,15 @@ impl rt::Resource for AuthorizationpolicyAaauserBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyAaauserBinding {
+    /// A `authorizationpolicy_aaauser_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyAaauserBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_aaauser_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -481,27 +515,24 @@ impl AuthorizationpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_authorizationpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_authorizationpolicylabel_binding/authorizationpolicy_authorizationpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAuthorizationpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -566,6 +597,15 @@ impl rt::Resource for AuthorizationpolicyAuthorizationpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyAuthorizationpolicylabelBinding {
+    /// A `authorizationpolicy_authorizationpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyAuthorizationpolicylabelBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_authorizationpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -584,32 +624,31 @@ impl AuthorizationpolicyAuthorizationpolicylabelBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_binding/authorizationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authorizationpolicy_csvserver_binding[]`, read-only.
-    pub authorizationpolicy_csvserver_binding: Option<
-        Vec<AuthorizationpolicyCsvserverBinding>,
+    /// Read-only: never sent.
+    pub authorizationpolicy_aaagroup_binding: Option<
+        Vec<AuthorizationpolicyAaagroupBinding>,
     >,
-    /// `authorizationpolicy_lbvserver_binding[]`, read-only.
-    pub authorizationpolicy_lbvserver_binding: Option<
-        Vec<AuthorizationpolicyLbvserverBinding>,
-    >,
-    /// `authorizationpolicy_aaauser_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authorizationpolicy_aaauser_binding: Option<
         Vec<AuthorizationpolicyAaauserBinding>,
     >,
-    /// `authorizationpolicy_authorizationpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authorizationpolicy_authorizationpolicylabel_binding: Option<
         Vec<AuthorizationpolicyAuthorizationpolicylabelBinding>,
     >,
-    /// `authorizationpolicy_aaagroup_binding[]`, read-only.
-    pub authorizationpolicy_aaagroup_binding: Option<
-        Vec<AuthorizationpolicyAaagroupBinding>,
+    /// Read-only: never sent.
+    pub authorizationpolicy_csvserver_binding: Option<
+        Vec<AuthorizationpolicyCsvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authorizationpolicy_lbvserver_binding: Option<
+        Vec<AuthorizationpolicyLbvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -685,6 +724,15 @@ impl rt::Resource for AuthorizationpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyBinding {
+    /// A `authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -699,27 +747,24 @@ impl AuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_csvserver_binding/authorizationpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -783,6 +828,15 @@ impl rt::Resource for AuthorizationpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyCsvserverBinding {
+    /// A `authorizationpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -801,27 +855,24 @@ impl AuthorizationpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_lbvserver_binding/authorizationpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -885,6 +936,15 @@ impl rt::Resource for AuthorizationpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyLbvserverBinding {
+    /// A `authorizationpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -903,48 +963,46 @@ impl AuthorizationpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`AuthorizationpolicylabelStats`]
+/// - Bindings: [`AuthorizationpolicylabelAuthorizationpolicyBinding`], [`AuthorizationpolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`AuthorizationpolicylabelLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AuthorizationpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authorizationpolicylabel`.`labeltype` ([`Authorizationpolicylabel`]).
-///
-/// Also the values of `authorizationpolicylabel_authorizationpolicy_binding.labeltype`.
+/// Values of `authorizationpolicylabel.labeltype`, `authorizationpolicylabel_authorizationpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthorizationpolicylabelLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -952,7 +1010,7 @@ pub enum AuthorizationpolicylabelLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for AuthorizationpolicylabelLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -1048,6 +1106,15 @@ impl rt::Resource for Authorizationpolicylabel {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl Authorizationpolicylabel {
+    /// A `authorizationpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Authorizationpolicylabel {
     /// `POST /nitro/v1/config/authorizationpolicylabel`
     ///
     /// Mandatory: `labelname`.
@@ -1093,37 +1160,26 @@ impl Authorizationpolicylabel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelAuthorizationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`AuthorizationpolicylabelAuthorizationpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<
-        rt::Open<AuthorizationpolicylabelAuthorizationpolicyBindingLabeltype>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authorizationpolicylabel_authorizationpolicy_binding`.`labeltype` ([`AuthorizationpolicylabelAuthorizationpolicyBinding`]): the same values as [`AuthorizationpolicylabelLabeltype`].
-pub type AuthorizationpolicylabelAuthorizationpolicyBindingLabeltype = AuthorizationpolicylabelLabeltype;
 impl rt::Model for AuthorizationpolicylabelAuthorizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1202,6 +1258,48 @@ impl rt::Resource for AuthorizationpolicylabelAuthorizationpolicyBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl AuthorizationpolicylabelAuthorizationpolicyBinding {
+    /// A `authorizationpolicylabel_authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl AuthorizationpolicylabelAuthorizationpolicyBinding {
     /// `PUT /nitro/v1/config/authorizationpolicylabel_authorizationpolicy_binding`
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
@@ -1240,12 +1338,12 @@ impl AuthorizationpolicylabelAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicylabel_binding/authorizationpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `authorizationpolicylabel_authorizationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authorizationpolicylabel_authorizationpolicy_binding: Option<
         Vec<AuthorizationpolicylabelAuthorizationpolicyBinding>,
     >,
@@ -1311,6 +1409,15 @@ impl rt::Resource for AuthorizationpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl AuthorizationpolicylabelBinding {
+    /// A `authorizationpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicylabelBinding {
     /// `GET /nitro/v1/config/authorizationpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -1328,17 +1435,13 @@ impl AuthorizationpolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthorizationpolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AuthorizationpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`AuthorizationpolicylabelStatsClearstats`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<AuthorizationpolicylabelStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,

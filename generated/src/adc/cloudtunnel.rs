@@ -15,20 +15,12 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudtunnelparameter {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub controllerfqdn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub fqdn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub resourcelocation: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub subnetresourcelocationmappings: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -121,57 +113,51 @@ impl Cloudtunnelparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudtunnelvserver {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cachetype: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub effectivestate: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ippattern: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ipv46: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub listenpolicy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub listenpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub port: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub range: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CloudtunnelvserverServicetype`]): `TCP`, `UDP`.
     ///
     /// Since `14.1`.
     pub servicetype: Option<rt::Open<CloudtunnelvserverServicetype>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<serde_json::Value>,
-    /// Wire name `type`. Type `unknown`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Since `14.1`.
     pub type_: Option<serde_json::Value>,
@@ -283,6 +269,30 @@ impl rt::Resource for Cloudtunnelvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Cloudtunnelvserver {
+    /// A `cloudtunnelvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`listenpolicy`](Self::listenpolicy).
+    pub fn listenpolicy(mut self, listenpolicy: impl Into<String>) -> Self {
+        self.listenpolicy = Some(listenpolicy.into());
+        self
+    }
+    /// Sets [`listenpriority`](Self::listenpriority).
+    pub fn listenpriority(mut self, listenpriority: impl Into<rt::Number>) -> Self {
+        self.listenpriority = Some(listenpriority.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: CloudtunnelvserverServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
 }
 impl Cloudtunnelvserver {
     /// `POST /nitro/v1/config/cloudtunnelvserver` (method inferred: the reference gives none)

@@ -15,47 +15,43 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0-FR4`.
     pub icapprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `RESET`.
     ///
     /// Possible values (see [`ContentinspectionactionIfserverdown`]): `CONTINUE`, `DROP`, `RESET`.
     ///
     /// Since `12.0-FR4`.
     pub ifserverdown: Option<rt::Open<ContentinspectionactionIfserverdown>>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub referencecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
@@ -63,7 +59,7 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub reqtimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `BYPASS`.
     ///
@@ -71,19 +67,15 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub reqtimeoutaction: Option<rt::Open<ContentinspectionactionReqtimeoutaction>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0-FR4`.
     pub servername: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -91,7 +83,7 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub serverport: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionactionType`]): `ICAP`, `INLINEINSPECTION`, `MIRROR`, `NOINSPECTION`, `NSTRACE`.
     ///
@@ -99,7 +91,7 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub type_: Option<rt::Open<ContentinspectionactionType>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
@@ -270,6 +262,61 @@ impl rt::Resource for Contentinspectionaction {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Contentinspectionaction {
+    /// A `contentinspectionaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`icapprofilename`](Self::icapprofilename).
+    pub fn icapprofilename(mut self, icapprofilename: impl Into<String>) -> Self {
+        self.icapprofilename = Some(icapprofilename.into());
+        self
+    }
+    /// Sets [`ifserverdown`](Self::ifserverdown).
+    pub fn ifserverdown(
+        mut self,
+        ifserverdown: ContentinspectionactionIfserverdown,
+    ) -> Self {
+        self.ifserverdown = Some(rt::Open::Known(ifserverdown));
+        self
+    }
+    /// Sets [`reqtimeout`](Self::reqtimeout).
+    pub fn reqtimeout(mut self, reqtimeout: impl Into<rt::Number>) -> Self {
+        self.reqtimeout = Some(reqtimeout.into());
+        self
+    }
+    /// Sets [`reqtimeoutaction`](Self::reqtimeoutaction).
+    pub fn reqtimeoutaction(
+        mut self,
+        reqtimeoutaction: ContentinspectionactionReqtimeoutaction,
+    ) -> Self {
+        self.reqtimeoutaction = Some(rt::Open::Known(reqtimeoutaction));
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: impl Into<rt::Number>) -> Self {
+        self.serverport = Some(serverport.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectionactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl Contentinspectionaction {
     /// `POST /nitro/v1/config/contentinspectionaction`
     ///
     /// Mandatory: `name`, `type`.
@@ -326,57 +373,43 @@ impl Contentinspectionaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectioncallout {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub hits: Option<serde_json::Value>,
     /// Length: 1 to 127.
     ///
     /// Since `13.1`.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub resultexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`ContentinspectioncalloutReturntype`]): `BOOL`, `NUM`, `TEXT`.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub returntype: Option<rt::Open<ContentinspectioncalloutReturntype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `13.1`.
     pub servername: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -384,7 +417,7 @@ pub struct Contentinspectioncallout {
     ///
     /// Since `13.1`.
     pub serverport: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectioncalloutType`]): `ICAP`.
     ///
@@ -392,11 +425,11 @@ pub struct Contentinspectioncallout {
     ///
     /// Since `13.1`.
     pub type_: Option<rt::Open<ContentinspectioncalloutType>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefhits: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefreason: Option<serde_json::Value>,
@@ -520,6 +553,55 @@ impl rt::Resource for Contentinspectioncallout {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Contentinspectioncallout {
+    /// A `contentinspectioncallout` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`resultexpr`](Self::resultexpr).
+    pub fn resultexpr(mut self, resultexpr: impl Into<String>) -> Self {
+        self.resultexpr = Some(resultexpr.into());
+        self
+    }
+    /// Sets [`returntype`](Self::returntype).
+    pub fn returntype(mut self, returntype: ContentinspectioncalloutReturntype) -> Self {
+        self.returntype = Some(rt::Open::Known(returntype));
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: impl Into<rt::Number>) -> Self {
+        self.serverport = Some(serverport.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectioncalloutType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl Contentinspectioncallout {
     /// `POST /nitro/v1/config/contentinspectioncallout` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Post, &[0, 2, 3, 4, 5, 6, 7, 8, 9])
@@ -567,10 +649,11 @@ impl Contentinspectioncallout {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionglobal_binding/contentinspectionglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionglobalBinding {
-    /// `contentinspectionglobal_contentinspectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionglobal_contentinspectionpolicy_binding: Option<
@@ -652,16 +735,16 @@ impl ContentinspectionglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionglobalContentinspectionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -670,43 +753,31 @@ pub struct ContentinspectionglobalContentinspectionpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionglobalContentinspectionpolicyBindingLabeltype>,
-    >,
-    /// `Double`, read-only.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionglobalContentinspectionpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     ///
@@ -746,12 +817,10 @@ for ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `contentinspectionglobal_contentinspectionpolicy_binding`.`labeltype` ([`ContentinspectionglobalContentinspectionpolicyBinding`]).
-///
-/// Also the values of `contentinspectionpolicy_contentinspectionglobal_binding.labeltype`, `contentinspectionpolicy_contentinspectionpolicylabel_binding.labeltype`, `contentinspectionpolicy_csvserver_binding.labeltype`, `contentinspectionpolicy_lbvserver_binding.labeltype`, `contentinspectionpolicylabel.labeltype`, `contentinspectionpolicylabel_contentinspectionpolicy_binding.labeltype`, `contentinspectionpolicylabel_policybinding_binding.labeltype`.
+/// Values of `contentinspectionglobal_contentinspectionpolicy_binding.labeltype`, `contentinspectionpolicy_contentinspectionglobal_binding.labeltype`, `contentinspectionpolicy_contentinspectionpolicylabel_binding.labeltype`, `contentinspectionpolicy_csvserver_binding.labeltype`, `contentinspectionpolicy_lbvserver_binding.labeltype`, `contentinspectionpolicylabel.labeltype`, `contentinspectionpolicylabel_contentinspectionpolicy_binding.labeltype`, `contentinspectionpolicylabel_policybinding_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ContentinspectionglobalContentinspectionpolicyBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -759,7 +828,7 @@ pub enum ContentinspectionglobalContentinspectionpolicyBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for ContentinspectionglobalContentinspectionpolicyBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -874,6 +943,49 @@ impl rt::Resource for ContentinspectionglobalContentinspectionpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl ContentinspectionglobalContentinspectionpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(
+        mut self,
+        type_: ContentinspectionglobalContentinspectionpolicyBindingType,
+    ) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl ContentinspectionglobalContentinspectionpolicyBinding {
     /// `PUT /nitro/v1/config/contentinspectionglobal_contentinspectionpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -908,8 +1020,6 @@ impl ContentinspectionglobalContentinspectionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionparameter {
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub undefaction: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -988,64 +1098,54 @@ impl Contentinspectionparameter {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`ContentinspectionpolicyStats`]
+/// - Bindings: [`ContentinspectionpolicyBinding`], [`ContentinspectionpolicyContentinspectionglobalBinding`], [`ContentinspectionpolicyContentinspectionpolicylabelBinding`], [`ContentinspectionpolicyCsvserverBinding`], [`ContentinspectionpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub action: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`ContentinspectionpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `12.0-FR4`.
     pub builtin: Option<Vec<rt::Open<ContentinspectionpolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
@@ -1162,6 +1262,40 @@ impl rt::Resource for Contentinspectionpolicy {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Contentinspectionpolicy {
+    /// A `contentinspectionpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
+}
+impl Contentinspectionpolicy {
     /// `POST /nitro/v1/config/contentinspectionpolicy`
     ///
     /// Mandatory: `name`, `rule`, `action`.
@@ -1217,36 +1351,35 @@ impl Contentinspectionpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_binding/contentinspectionpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `contentinspectionpolicy_csvserver_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub contentinspectionpolicy_csvserver_binding: Option<
-        Vec<ContentinspectionpolicyCsvserverBinding>,
-    >,
-    /// `contentinspectionpolicy_lbvserver_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub contentinspectionpolicy_lbvserver_binding: Option<
-        Vec<ContentinspectionpolicyLbvserverBinding>,
-    >,
-    /// `contentinspectionpolicy_contentinspectionglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionpolicy_contentinspectionglobal_binding: Option<
         Vec<ContentinspectionpolicyContentinspectionglobalBinding>,
     >,
-    /// `contentinspectionpolicy_contentinspectionpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionpolicy_contentinspectionpolicylabel_binding: Option<
         Vec<ContentinspectionpolicyContentinspectionpolicylabelBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub contentinspectionpolicy_csvserver_binding: Option<
+        Vec<ContentinspectionpolicyCsvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub contentinspectionpolicy_lbvserver_binding: Option<
+        Vec<ContentinspectionpolicyLbvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1328,6 +1461,15 @@ impl rt::Resource for ContentinspectionpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyBinding {
+    /// A `contentinspectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1343,50 +1485,43 @@ impl ContentinspectionpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_contentinspectionglobal_binding/contentinspectionpolicy_contentinspectionglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyContentinspectionglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyContentinspectionglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicyContentinspectionglobalBindingLabeltype>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_contentinspectionglobal_binding`.`labeltype` ([`ContentinspectionpolicyContentinspectionglobalBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyContentinspectionglobalBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyContentinspectionglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1465,6 +1600,15 @@ impl rt::Resource for ContentinspectionpolicyContentinspectionglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyContentinspectionglobalBinding {
+    /// A `contentinspectionpolicy_contentinspectionglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyContentinspectionglobalBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_contentinspectionglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1484,50 +1628,43 @@ impl ContentinspectionpolicyContentinspectionglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_contentinspectionpolicylabel_binding/contentinspectionpolicy_contentinspectionpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyContentinspectionpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyContentinspectionpolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicyContentinspectionpolicylabelBindingLabeltype>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_contentinspectionpolicylabel_binding`.`labeltype` ([`ContentinspectionpolicyContentinspectionpolicylabelBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyContentinspectionpolicylabelBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyContentinspectionpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1606,6 +1743,15 @@ impl rt::Resource for ContentinspectionpolicyContentinspectionpolicylabelBinding
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
+    /// A `contentinspectionpolicy_contentinspectionpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_contentinspectionpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1625,48 +1771,43 @@ impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_csvserver_binding/contentinspectionpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<ContentinspectionpolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_csvserver_binding`.`labeltype` ([`ContentinspectionpolicyCsvserverBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyCsvserverBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1744,6 +1885,15 @@ impl rt::Resource for ContentinspectionpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyCsvserverBinding {
+    /// A `contentinspectionpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1763,48 +1913,43 @@ impl ContentinspectionpolicyCsvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_lbvserver_binding/contentinspectionpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<ContentinspectionpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_lbvserver_binding`.`labeltype` ([`ContentinspectionpolicyLbvserverBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyLbvserverBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1882,6 +2027,15 @@ impl rt::Resource for ContentinspectionpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyLbvserverBinding {
+    /// A `contentinspectionpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1901,64 +2055,62 @@ impl ContentinspectionpolicyLbvserverBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`ContentinspectionpolicylabelStats`]
+/// - Bindings: [`ContentinspectionpolicylabelBinding`], [`ContentinspectionpolicylabelContentinspectionpolicyBinding`], [`ContentinspectionpolicylabelPolicybindingBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`ContentinspectionpolicylabelLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<ContentinspectionpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `12.0-FR4`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub isdefault: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionpolicylabelType`]): `REQ`, `RES`.
     ///
@@ -1969,8 +2121,6 @@ pub struct Contentinspectionpolicylabel {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel`.`labeltype` ([`Contentinspectionpolicylabel`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicylabelLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 /// Values of `contentinspectionpolicylabel`.`type` ([`Contentinspectionpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2078,6 +2228,25 @@ impl rt::Resource for Contentinspectionpolicylabel {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl Contentinspectionpolicylabel {
+    /// A `contentinspectionpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectionpolicylabelType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl Contentinspectionpolicylabel {
     /// `POST /nitro/v1/config/contentinspectionpolicylabel`
     ///
     /// Mandatory: `labelname`, `type`.
@@ -2121,24 +2290,23 @@ impl Contentinspectionpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicylabel_binding/contentinspectionpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `contentinspectionpolicylabel_policybinding_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub contentinspectionpolicylabel_policybinding_binding: Option<
-        Vec<ContentinspectionpolicylabelPolicybindingBinding>,
-    >,
-    /// `contentinspectionpolicylabel_contentinspectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionpolicylabel_contentinspectionpolicy_binding: Option<
         Vec<ContentinspectionpolicylabelContentinspectionpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub contentinspectionpolicylabel_policybinding_binding: Option<
+        Vec<ContentinspectionpolicylabelPolicybindingBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2211,6 +2379,15 @@ impl rt::Resource for ContentinspectionpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl ContentinspectionpolicylabelBinding {
+    /// A `contentinspectionpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicylabelBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2229,43 +2406,31 @@ impl ContentinspectionpolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelContentinspectionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`ContentinspectionpolicylabelContentinspectionpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicylabelContentinspectionpolicyBindingLabeltype>,
-    >,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
     ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
@@ -2274,8 +2439,6 @@ pub struct ContentinspectionpolicylabelContentinspectionpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel_contentinspectionpolicy_binding`.`labeltype` ([`ContentinspectionpolicylabelContentinspectionpolicyBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicylabelContentinspectionpolicyBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicylabelContentinspectionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2354,6 +2517,48 @@ impl rt::Resource for ContentinspectionpolicylabelContentinspectionpolicyBinding
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
+    /// A `contentinspectionpolicylabel_contentinspectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
     /// `PUT /nitro/v1/config/contentinspectionpolicylabel_contentinspectionpolicy_binding`
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
@@ -2393,50 +2598,35 @@ impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicylabel_policybinding_binding/contentinspectionpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionpolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicylabelPolicybindingBindingLabeltype>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `12.0-FR4`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel_policybinding_binding`.`labeltype` ([`ContentinspectionpolicylabelPolicybindingBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicylabelPolicybindingBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2515,6 +2705,15 @@ impl rt::Resource for ContentinspectionpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl ContentinspectionpolicylabelPolicybindingBinding {
+    /// A `contentinspectionpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2537,7 +2736,35 @@ impl ContentinspectionpolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionprofile {
-    /// `String[]`, read-write.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.1`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Since `12.1`.
+    pub egressinterface: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub egressvlan: Option<rt::Number>,
+    /// Since `12.1`.
+    pub ingressinterface: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub ingressvlan: Option<rt::Number>,
+    /// Length: 1 to 31.
+    ///
+    /// Since `13.1`.
+    pub iptunnel: Option<String>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `DEFAULT_CI_MODE`.
     ///
@@ -2545,41 +2772,7 @@ pub struct Contentinspectionprofile {
     ///
     /// Since `12.1`.
     pub mode: Option<Vec<rt::Open<ContentinspectionprofileMode>>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub egressinterface: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub egressvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub ingressinterface: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub ingressvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 31.
-    ///
-    /// Since `13.1`.
-    pub iptunnel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.1`.
-    pub name: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionprofileType`]): `InlineInspection`, `Mirror`.
     ///
@@ -2708,6 +2901,48 @@ impl rt::Resource for Contentinspectionprofile {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Contentinspectionprofile {
+    /// A `contentinspectionprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`egressinterface`](Self::egressinterface).
+    pub fn egressinterface(mut self, egressinterface: impl Into<String>) -> Self {
+        self.egressinterface = Some(egressinterface.into());
+        self
+    }
+    /// Sets [`egressvlan`](Self::egressvlan).
+    pub fn egressvlan(mut self, egressvlan: impl Into<rt::Number>) -> Self {
+        self.egressvlan = Some(egressvlan.into());
+        self
+    }
+    /// Sets [`ingressinterface`](Self::ingressinterface).
+    pub fn ingressinterface(mut self, ingressinterface: impl Into<String>) -> Self {
+        self.ingressinterface = Some(ingressinterface.into());
+        self
+    }
+    /// Sets [`ingressvlan`](Self::ingressvlan).
+    pub fn ingressvlan(mut self, ingressvlan: impl Into<rt::Number>) -> Self {
+        self.ingressvlan = Some(ingressvlan.into());
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(
+        mut self,
+        mode: impl IntoIterator<Item = ContentinspectionprofileMode>,
+    ) -> Self {
+        self.mode = Some(mode.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectionprofileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl Contentinspectionprofile {
     /// `POST /nitro/v1/config/contentinspectionprofile`
     ///
     /// Mandatory: `name`, `type`, `egressinterface`, `ingressinterface`.
@@ -2760,133 +2995,131 @@ impl Contentinspectionprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionStats {
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     ///
     /// Values of older releases that `14.1` lacks: `basic` (`13.1`), `full` (`13.1`) (not confirmed by the derived facts).
     pub clearstats: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icap100contrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icap204enabledrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icap204nocontentrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapadaptiverequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapadaptiveresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapcalloutcompleted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapcalloutinitiated: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icaperrorshandled: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icappreviewenabledrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapreqmodrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icaprespmodrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapserverdownbypass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapserverdowndrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapserverdownreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinegeneratedresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinereqbytesrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinereqbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinerequestssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinerespbytesrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinerespbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineresponsessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineserverdownbypass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineserverdowndrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineserverdownreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorreqbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorrequestssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorrespbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorresponsessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorserverdownbypass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorserverdowndrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorserverdownreset: Option<rt::Number>,
@@ -3056,49 +3289,43 @@ impl ContentinspectionStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<ContentinspectionpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy`.`clearstats` ([`ContentinspectionpolicyStats`]).
-///
-/// Also the values of `contentinspectionpolicylabel.clearstats`.
+/// Values of `contentinspectionpolicy.clearstats`, `contentinspectionpolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ContentinspectionpolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for ContentinspectionpolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -3193,31 +3420,25 @@ impl ContentinspectionpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionpolicylabelStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<ContentinspectionpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel`.`clearstats` ([`ContentinspectionpolicylabelStats`]): the same values as [`ContentinspectionpolicyStatsClearstats`].
-pub type ContentinspectionpolicylabelStatsClearstats = ContentinspectionpolicyStatsClearstats;
 impl rt::Model for ContentinspectionpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",

@@ -15,24 +15,16 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Endpointinfo {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`EndpointinfoEndpointkind`]): `IP`.
     ///
     /// Since `14.1`.
     pub endpointkind: Option<rt::Open<EndpointinfoEndpointkind>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub endpointlabelsjson: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub endpointmetadata: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub endpointname: Option<String>,
+    /// Since `14.1`.
+    pub endpointlabelsjson: Option<String>,
+    /// Since `14.1`.
+    pub endpointmetadata: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -109,6 +101,29 @@ impl rt::Resource for Endpointinfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["endpointkind", "endpointname"];
+}
+impl Endpointinfo {
+    /// A `endpointinfo` named by its keys (`endpointkind`, `endpointname`), every other field unset.
+    pub fn new(
+        endpointkind: EndpointinfoEndpointkind,
+        endpointname: impl Into<String>,
+    ) -> Self {
+        Self {
+            endpointkind: Some(rt::Open::Known(endpointkind)),
+            endpointname: Some(endpointname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`endpointlabelsjson`](Self::endpointlabelsjson).
+    pub fn endpointlabelsjson(mut self, endpointlabelsjson: impl Into<String>) -> Self {
+        self.endpointlabelsjson = Some(endpointlabelsjson.into());
+        self
+    }
+    /// Sets [`endpointmetadata`](Self::endpointmetadata).
+    pub fn endpointmetadata(mut self, endpointmetadata: impl Into<String>) -> Self {
+        self.endpointmetadata = Some(endpointmetadata.into());
+        self
+    }
 }
 impl Endpointinfo {
     /// `POST /nitro/v1/config/endpointinfo` (method inferred: the reference gives none)

@@ -14,7 +14,6 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hafailover {
-    /// `Boolean`, read-write.
     pub force: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -86,8 +85,6 @@ impl Hafailover {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hafiles {
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`HafilesMode`]): `all`, `bookmarks`, `ssl`, `imports`, `misc`, `dns`, `krb`, `AAA`, `app_catalog`, `all_plus_misc`, `all_minus_misc`, `htmlinjection`.
     pub mode: Option<Vec<rt::Open<HafilesMode>>>,
     /// Keys the reference does not document, kept as received.
@@ -206,127 +203,115 @@ impl Hafiles {
 /// - URL: `/nitro/v1/config/hanode`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`HanodeStats`]
+/// - Bindings: [`HanodeBinding`], [`HanodeCiBinding`], [`HanodeFisBinding`], [`HanodePartialfailureinterfacesBinding`], [`HanodeRoutemonitor6Binding`], [`HanodeRoutemonitorBinding`]
 /// - Properties of older releases that `14.1` lacks: `network` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hanode {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub completedfliptime: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub curflips: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 3 to 60.
-    ///
-    /// Default: `3`.
-    pub deadinterval: Option<rt::Number>,
-    /// `String`, read-only.
-    pub disifaces: Option<String>,
-    /// `String`, read-only.
-    pub enaifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`HanodeFailsafe`]): `ON`, `OFF`.
-    pub failsafe: Option<rt::Open<HanodeFailsafe>>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub haheartbeatifaces: Option<String>,
-    /// `String`, read-only.
-    pub hamonifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`HanodeHaprop`]): `ENABLED`, `DISABLED`.
-    pub haprop: Option<rt::Open<HanodeHaprop>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`HanodeHastatus`]): `ENABLED`, `STAYSECONDARY`, `DISABLED`, `STAYPRIMARY`.
-    pub hastatus: Option<rt::Open<HanodeHastatus>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`HanodeHasync`]): `ENABLED`, `DISABLED`.
-    pub hasync: Option<rt::Open<HanodeHasync>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hasyncfailurereason: Option<serde_json::Value>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 200 to 1000.
-    ///
-    /// Default: `200`.
-    pub hellointerval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 64.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ifaces: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub completedfliptime: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub curflips: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 3 to 60.
+    ///
+    /// Default: `3`.
+    pub deadinterval: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub disifaces: Option<String>,
+    /// Read-only: never sent.
+    pub enaifaces: Option<String>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`HanodeFailsafe`]): `ON`, `OFF`.
+    pub failsafe: Option<rt::Open<HanodeFailsafe>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub haheartbeatifaces: Option<String>,
+    /// Read-only: never sent.
+    pub hamonifaces: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub haprop: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`HanodeHastatus`]): `ENABLED`, `STAYSECONDARY`, `DISABLED`, `STAYPRIMARY`.
+    pub hastatus: Option<rt::Open<HanodeHastatus>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub hasync: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hasyncfailurereason: Option<serde_json::Value>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 200 to 1000.
+    ///
+    /// Default: `200`.
+    pub hellointerval: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ifaces: Option<String>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`HanodeInc`]): `ENABLED`, `DISABLED`.
-    pub inc: Option<rt::Open<HanodeInc>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub inc: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipaddress: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub masterstatetime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     pub maxflips: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     pub maxfliptime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub netmask: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub pfifaces: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub routemonitor: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`HanodeRoutemonitorstate`]): `UP`, `DOWN`.
-    pub routemonitorstate: Option<rt::Open<HanodeRoutemonitorstate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    pub routemonitorstate: Option<rt::Open<UpDown>>,
     /// Since `14.1`.
     pub rpcnodepassword: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`HanodeSsl2`]): `DOWN`, `UP`, `NOT PRESENT`, `UNKNOWN`.
     pub ssl2: Option<rt::Open<HanodeSsl2>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`HanodeState`]): `Primary`, `Secondary`, `UNKNOWN`.
     pub state: Option<rt::Open<HanodeState>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`HanodeSyncstatusstrictmode`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub syncstatusstrictmode: Option<rt::Open<HanodeSyncstatusstrictmode>>,
-    /// `Double`, read-write.
+    pub syncstatusstrictmode: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub syncvlan: Option<rt::Number>,
@@ -348,18 +333,16 @@ impl rt::WireEnum for HanodeFailsafe {
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `hanode`.`haprop` ([`Hanode`]).
-///
-/// Also the values of `hanode.hasync`, `hanode.inc`, `hanode.syncstatusstrictmode`.
+/// Values of `hanode.haprop`, `hanode.hasync`, `hanode.inc`, `hanode.syncstatusstrictmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum HanodeHaprop {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for HanodeHaprop {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -386,22 +369,16 @@ impl rt::WireEnum for HanodeHastatus {
         (Self::Stayprimary, "STAYPRIMARY"),
     ];
 }
-/// Values of `hanode`.`hasync` ([`Hanode`]): the same values as [`HanodeHaprop`].
-pub type HanodeHasync = HanodeHaprop;
-/// Values of `hanode`.`inc` ([`Hanode`]): the same values as [`HanodeHaprop`].
-pub type HanodeInc = HanodeHaprop;
-/// Values of `hanode`.`routemonitorstate` ([`Hanode`]).
-///
-/// Also the values of `hanode_routemonitor6_binding.routemonitorstate`, `hanode_routemonitor_binding.routemonitorstate`.
+/// Values of `hanode.routemonitorstate`, `hanode_routemonitor6_binding.routemonitorstate`, `hanode_routemonitor_binding.routemonitorstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum HanodeRoutemonitorstate {
+pub enum UpDown {
     /// `UP`
     Up,
     /// `DOWN`
     Down,
 }
-impl rt::WireEnum for HanodeRoutemonitorstate {
+impl rt::WireEnum for UpDown {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::Down, "DOWN"),
@@ -446,8 +423,6 @@ impl rt::WireEnum for HanodeState {
         (Self::Unknown, "UNKNOWN"),
     ];
 }
-/// Values of `hanode`.`syncstatusstrictmode` ([`Hanode`]): the same values as [`HanodeHaprop`].
-pub type HanodeSyncstatusstrictmode = HanodeHaprop;
 impl rt::Model for Hanode {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -598,6 +573,25 @@ impl rt::Resource for Hanode {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl Hanode {
+    /// A `hanode` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`inc`](Self::inc).
+    pub fn inc(mut self, inc: EnabledDisabled) -> Self {
+        self.inc = Some(rt::Open::Known(inc));
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+}
+impl Hanode {
     /// `POST /nitro/v1/config/hanode`
     ///
     /// Mandatory: `id`, `ipaddress`.
@@ -646,25 +640,26 @@ impl Hanode {
 /// - URL: `/nitro/v1/config/hanode_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_binding/hanode_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     pub id: Option<rt::Number>,
-    /// `hanode_partialfailureinterfaces_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub hanode_ci_binding: Option<Vec<HanodeCiBinding>>,
+    /// Read-only: never sent.
+    pub hanode_fis_binding: Option<Vec<HanodeFisBinding>>,
+    /// Read-only: never sent.
     pub hanode_partialfailureinterfaces_binding: Option<
         Vec<HanodePartialfailureinterfacesBinding>,
     >,
-    /// `hanode_routemonitor6_binding[]`, read-only.
+    /// Read-only: never sent.
     pub hanode_routemonitor6_binding: Option<Vec<HanodeRoutemonitor6Binding>>,
-    /// `hanode_ci_binding[]`, read-only.
-    pub hanode_ci_binding: Option<Vec<HanodeCiBinding>>,
-    /// `hanode_routemonitor_binding[]`, read-only.
+    /// Read-only: never sent.
     pub hanode_routemonitor_binding: Option<Vec<HanodeRoutemonitorBinding>>,
-    /// `hanode_fis_binding[]`, read-only.
-    pub hanode_fis_binding: Option<Vec<HanodeFisBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -739,6 +734,15 @@ impl rt::Resource for HanodeBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeBinding {
+    /// A `hanode_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodeBinding {
     /// `GET /nitro/v1/config/hanode_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -753,29 +757,26 @@ impl HanodeBinding {
 /// - URL: `/nitro/v1/config/hanode_ci_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_ci_binding/hanode_ci_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeCiBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub enaifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub routemonitor: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub enaifaces: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub routemonitor: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -844,6 +845,15 @@ impl rt::Resource for HanodeCiBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeCiBinding {
+    /// A `hanode_ci_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodeCiBinding {
     /// `GET /nitro/v1/config/hanode_ci_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -862,33 +872,30 @@ impl HanodeCiBinding {
 /// - URL: `/nitro/v1/config/hanode_fis_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_fis_binding/hanode_fis_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeFisBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub routemonitor: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub enaifaces: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub enaifaces: Option<String>,
+    /// Since `11.1`.
+    pub name: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub routemonitor: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -960,6 +967,15 @@ impl rt::Resource for HanodeFisBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeFisBinding {
+    /// A `hanode_fis_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodeFisBinding {
     /// `GET /nitro/v1/config/hanode_fis_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -978,29 +994,26 @@ impl HanodeFisBinding {
 /// - URL: `/nitro/v1/config/hanode_partialfailureinterfaces_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_partialfailureinterfaces_binding/hanode_partialfailureinterfaces_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodePartialfailureinterfacesBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub pfifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub routemonitor: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub pfifaces: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub routemonitor: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1069,6 +1082,15 @@ impl rt::Resource for HanodePartialfailureinterfacesBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodePartialfailureinterfacesBinding {
+    /// A `hanode_partialfailureinterfaces_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodePartialfailureinterfacesBinding {
     /// `GET /nitro/v1/config/hanode_partialfailureinterfaces_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -1090,29 +1112,26 @@ impl HanodePartialfailureinterfacesBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeRoutemonitor6Binding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    pub netmask: Option<String>,
     /// Mandatory for add.
     pub routemonitor: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`HanodeRoutemonitor6BindingRoutemonitorstate`]): `UP`, `DOWN`.
-    pub routemonitorstate: Option<rt::Open<HanodeRoutemonitor6BindingRoutemonitorstate>>,
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    pub routemonitorstate: Option<rt::Open<UpDown>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `hanode_routemonitor6_binding`.`routemonitorstate` ([`HanodeRoutemonitor6Binding`]): the same values as [`HanodeRoutemonitorstate`].
-pub type HanodeRoutemonitor6BindingRoutemonitorstate = HanodeRoutemonitorstate;
 impl rt::Model for HanodeRoutemonitor6Binding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1184,6 +1203,25 @@ impl rt::Resource for HanodeRoutemonitor6Binding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeRoutemonitor6Binding {
+    /// A `hanode_routemonitor6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`routemonitor`](Self::routemonitor).
+    pub fn routemonitor(mut self, routemonitor: impl Into<String>) -> Self {
+        self.routemonitor = Some(routemonitor.into());
+        self
+    }
+}
+impl HanodeRoutemonitor6Binding {
     /// `PUT /nitro/v1/config/hanode_routemonitor6_binding`
     ///
     /// Mandatory: `routemonitor`.
@@ -1225,29 +1263,26 @@ impl HanodeRoutemonitor6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeRoutemonitorBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    pub netmask: Option<String>,
     /// Mandatory for add.
     pub routemonitor: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`HanodeRoutemonitorBindingRoutemonitorstate`]): `UP`, `DOWN`.
-    pub routemonitorstate: Option<rt::Open<HanodeRoutemonitorBindingRoutemonitorstate>>,
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    pub routemonitorstate: Option<rt::Open<UpDown>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `hanode_routemonitor_binding`.`routemonitorstate` ([`HanodeRoutemonitorBinding`]): the same values as [`HanodeRoutemonitorstate`].
-pub type HanodeRoutemonitorBindingRoutemonitorstate = HanodeRoutemonitorstate;
 impl rt::Model for HanodeRoutemonitorBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1319,6 +1354,25 @@ impl rt::Resource for HanodeRoutemonitorBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeRoutemonitorBinding {
+    /// A `hanode_routemonitor_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`routemonitor`](Self::routemonitor).
+    pub fn routemonitor(mut self, routemonitor: impl Into<String>) -> Self {
+        self.routemonitor = Some(routemonitor.into());
+        self
+    }
+}
+impl HanodeRoutemonitorBinding {
     /// `PUT /nitro/v1/config/hanode_routemonitor_binding`
     ///
     /// Mandatory: `routemonitor`.
@@ -1360,10 +1414,7 @@ impl HanodeRoutemonitorBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hasync {
-    /// `Boolean`, read-write.
     pub force: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`HasyncSave`]): `YES`, `NO`.
     pub save: Option<rt::Open<HasyncSave>>,
     /// Keys the reference does not document, kept as received.
@@ -1453,29 +1504,27 @@ impl Hasync {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeStats {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`HanodeStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<HanodeStatsClearstats>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurmasterstate: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurstate: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurstatus: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub haerrproptimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub haerrsyncfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hapktrxrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hapkttxrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hatotpktrx: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hatotpkttx: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub transtime: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,

@@ -12,26 +12,25 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
+/// - Bindings: [`KafkaclusterServicegroupBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Kafkacluster {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub activesvc: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub numtopics: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub topicname: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub totalsvc: Option<serde_json::Value>,
@@ -106,6 +105,15 @@ impl rt::Resource for Kafkacluster {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Kafkacluster {
+    /// A `kafkacluster` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Kafkacluster {
     /// `POST /nitro/v1/config/kafkacluster` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Post, &[1])
@@ -144,12 +152,8 @@ impl Kafkacluster {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KafkaclusterServicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub servicegroupname: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -209,6 +213,20 @@ impl rt::Resource for KafkaclusterServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl KafkaclusterServicegroupBinding {
+    /// A `kafkacluster_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
 }
 impl KafkaclusterServicegroupBinding {
     /// `PUT /nitro/v1/config/kafkacluster_servicegroup_binding` (method inferred: the reference gives none)

@@ -15,21 +15,17 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnappsattributes {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub port: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 600.
     ///
@@ -37,23 +33,19 @@ pub struct Lsnappsattributes {
     ///
     /// Since `13.1`.
     pub sessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnappsattributesTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
-    pub transportprotocol: Option<rt::Open<LsnappsattributesTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnappsattributes`.`transportprotocol` ([`Lsnappsattributes`]).
-///
-/// Also the values of `lsnappsprofile.transportprotocol`, `lsnsession.transportprotocol`, `lsntransportprofile.transportprotocol`.
+/// Values of `lsnappsattributes.transportprotocol`, `lsnappsprofile.transportprotocol`, `lsnsession.transportprotocol`, `lsntransportprofile.transportprotocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnappsattributesTransportprotocol {
+pub enum TcpUdpIcmp {
     /// `TCP`
     Tcp,
     /// `UDP`
@@ -61,7 +53,7 @@ pub enum LsnappsattributesTransportprotocol {
     /// `ICMP`
     Icmp,
 }
-impl rt::WireEnum for LsnappsattributesTransportprotocol {
+impl rt::WireEnum for TcpUdpIcmp {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Tcp, "TCP"),
         (Self::Udp, "UDP"),
@@ -133,6 +125,30 @@ impl rt::Resource for Lsnappsattributes {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Lsnappsattributes {
+    /// A `lsnappsattributes` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: impl Into<String>) -> Self {
+        self.port = Some(port.into());
+        self
+    }
+    /// Sets [`sessiontimeout`](Self::sessiontimeout).
+    pub fn sessiontimeout(mut self, sessiontimeout: impl Into<rt::Number>) -> Self {
+        self.sessiontimeout = Some(sessiontimeout.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(mut self, transportprotocol: TcpUdpIcmp) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
+}
+impl Lsnappsattributes {
     /// `POST /nitro/v1/config/lsnappsattributes` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3])
@@ -180,84 +196,75 @@ impl Lsnappsattributes {
 /// - Key: `appsprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Bindings: [`LsnappsprofileBinding`], [`LsnappsprofileLsnappsattributesBinding`], [`LsnappsprofilePortBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnappsprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub appsprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `ADDRESS-PORT-DEPENDENT`.
-    ///
-    /// Possible values (see [`LsnappsprofileFiltering`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub filtering: Option<rt::Open<LsnappsprofileFiltering>>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Default: `ADDRESS-PORT-DEPENDENT`.
     ///
+    /// Possible values (see [`EndpointIndependentAddressDependentAddressPortDependent`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
+    ///
+    /// Since `11.0`.
+    pub filtering: Option<
+        rt::Open<EndpointIndependentAddressDependentAddressPortDependent>,
+    >,
     /// Default: `RANDOM`.
     ///
     /// Possible values (see [`LsnappsprofileIppooling`]): `PAIRED`, `RANDOM`.
     ///
     /// Since `11.0`.
     pub ippooling: Option<rt::Open<LsnappsprofileIppooling>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnappsprofileL2info`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub l2info: Option<rt::Open<LsnappsprofileL2info>>,
-    /// `String`, read-write.
-    ///
+    pub l2info: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ADDRESS-PORT-DEPENDENT`.
     ///
-    /// Possible values (see [`LsnappsprofileMapping`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
+    /// Possible values (see [`EndpointIndependentAddressDependentAddressPortDependent`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
     ///
     /// Since `11.0`.
-    pub mapping: Option<rt::Open<LsnappsprofileMapping>>,
-    /// `String`, read-write.
-    ///
+    pub mapping: Option<
+        rt::Open<EndpointIndependentAddressDependentAddressPortDependent>,
+    >,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnappsprofileTcpproxy`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub tcpproxy: Option<rt::Open<LsnappsprofileTcpproxy>>,
-    /// `Double`, read-write.
+    pub tcpproxy: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `4095`.
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnappsprofileTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
-    pub transportprotocol: Option<rt::Open<LsnappsprofileTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnappsprofile`.`filtering` ([`Lsnappsprofile`]).
-///
-/// Also the values of `lsnappsprofile.mapping`.
+/// Values of `lsnappsprofile.filtering`, `lsnappsprofile.mapping`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnappsprofileFiltering {
+pub enum EndpointIndependentAddressDependentAddressPortDependent {
     /// `ENDPOINT-INDEPENDENT`
     EndpointIndependent,
     /// `ADDRESS-DEPENDENT`
@@ -265,7 +272,7 @@ pub enum LsnappsprofileFiltering {
     /// `ADDRESS-PORT-DEPENDENT`
     AddressPortDependent,
 }
-impl rt::WireEnum for LsnappsprofileFiltering {
+impl rt::WireEnum for EndpointIndependentAddressDependentAddressPortDependent {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::EndpointIndependent, "ENDPOINT-INDEPENDENT"),
         (Self::AddressDependent, "ADDRESS-DEPENDENT"),
@@ -287,29 +294,21 @@ impl rt::WireEnum for LsnappsprofileIppooling {
         (Self::Random, "RANDOM"),
     ];
 }
-/// Values of `lsnappsprofile`.`l2info` ([`Lsnappsprofile`]).
-///
-/// Also the values of `lsnappsprofile.tcpproxy`, `lsngroup.ftp`, `lsngroup.ftpcm`, `lsngroup.logging`, `lsngroup.pptp`, `lsngroup.rtspalg`, `lsngroup.sessionlogging`, `lsngroup.sessionsync`, `lsngroup.sipalg`, `lsnhttphdrlogprofile.loghost`, `lsnhttphdrlogprofile.logmethod`, `lsnhttphdrlogprofile.logurl`, `lsnhttphdrlogprofile.logversion`, `lsnlogprofile.logcompact`, `lsnlogprofile.logipfix`, `lsnlogprofile.logsessdeletion`, `lsnlogprofile.logsubscrinfo`, `lsnparameter.sessionsync`, `lsnparameter.subscrsessionremoval`, `lsnpool.portblockallocation`, `lsnsipalgprofile.opencontactpinhole`, `lsnsipalgprofile.openrecordroutepinhole`, `lsnsipalgprofile.openregisterpinhole`, `lsnsipalgprofile.openroutepinhole`, `lsnsipalgprofile.openviapinhole`, `lsnsipalgprofile.rport`, `lsntransportprofile.portpreserveparity`, `lsntransportprofile.portpreserverange`, `lsntransportprofile.syncheck`.
+/// Values of `lsnappsprofile.l2info`, `lsnappsprofile.tcpproxy`, `lsngroup.ftp`, `lsngroup.ftpcm`, `lsngroup.logging`, `lsngroup.pptp`, `lsngroup.rtspalg`, `lsngroup.sessionlogging`, `lsngroup.sessionsync`, `lsngroup.sipalg`, `lsnhttphdrlogprofile.loghost`, `lsnhttphdrlogprofile.logmethod`, `lsnhttphdrlogprofile.logurl`, `lsnhttphdrlogprofile.logversion`, `lsnlogprofile.logcompact`, `lsnlogprofile.logipfix`, `lsnlogprofile.logsessdeletion`, `lsnlogprofile.logsubscrinfo`, `lsnparameter.sessionsync`, `lsnparameter.subscrsessionremoval`, `lsnpool.portblockallocation`, `lsnsipalgprofile.opencontactpinhole`, `lsnsipalgprofile.openrecordroutepinhole`, `lsnsipalgprofile.openregisterpinhole`, `lsnsipalgprofile.openroutepinhole`, `lsnsipalgprofile.openviapinhole`, `lsnsipalgprofile.rport`, `lsntransportprofile.portpreserveparity`, `lsntransportprofile.portpreserverange`, `lsntransportprofile.syncheck`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnappsprofileL2info {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for LsnappsprofileL2info {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `lsnappsprofile`.`mapping` ([`Lsnappsprofile`]): the same values as [`LsnappsprofileFiltering`].
-pub type LsnappsprofileMapping = LsnappsprofileFiltering;
-/// Values of `lsnappsprofile`.`tcpproxy` ([`Lsnappsprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnappsprofileTcpproxy = LsnappsprofileL2info;
-/// Values of `lsnappsprofile`.`transportprotocol` ([`Lsnappsprofile`]): the same values as [`LsnappsattributesTransportprotocol`].
-pub type LsnappsprofileTransportprotocol = LsnappsattributesTransportprotocol;
 impl rt::Model for Lsnappsprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -390,6 +389,56 @@ impl rt::Resource for Lsnappsprofile {
     const KEYS: &'static [&'static str] = &["appsprofilename"];
 }
 impl Lsnappsprofile {
+    /// A `lsnappsprofile` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`filtering`](Self::filtering).
+    pub fn filtering(
+        mut self,
+        filtering: EndpointIndependentAddressDependentAddressPortDependent,
+    ) -> Self {
+        self.filtering = Some(rt::Open::Known(filtering));
+        self
+    }
+    /// Sets [`ippooling`](Self::ippooling).
+    pub fn ippooling(mut self, ippooling: LsnappsprofileIppooling) -> Self {
+        self.ippooling = Some(rt::Open::Known(ippooling));
+        self
+    }
+    /// Sets [`l2info`](Self::l2info).
+    pub fn l2info(mut self, l2info: EnabledDisabled) -> Self {
+        self.l2info = Some(rt::Open::Known(l2info));
+        self
+    }
+    /// Sets [`mapping`](Self::mapping).
+    pub fn mapping(
+        mut self,
+        mapping: EndpointIndependentAddressDependentAddressPortDependent,
+    ) -> Self {
+        self.mapping = Some(rt::Open::Known(mapping));
+        self
+    }
+    /// Sets [`tcpproxy`](Self::tcpproxy).
+    pub fn tcpproxy(mut self, tcpproxy: EnabledDisabled) -> Self {
+        self.tcpproxy = Some(rt::Open::Known(tcpproxy));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(mut self, transportprotocol: TcpUdpIcmp) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
+}
+impl Lsnappsprofile {
     /// `POST /nitro/v1/config/lsnappsprofile`
     ///
     /// Mandatory: `appsprofilename`, `transportprotocol`.
@@ -439,16 +488,15 @@ impl Lsnappsprofile {
 /// - Key: `appsprofilename`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnappsprofile_binding/lsnappsprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub appsprofilename: Option<String>,
-    /// `lsnappsprofile_port_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnappsprofile_port_binding: Option<Vec<LsnappsprofilePortBinding>>,
@@ -514,6 +562,15 @@ impl rt::Resource for LsnappsprofileBinding {
     const KEYS: &'static [&'static str] = &["appsprofilename"];
 }
 impl LsnappsprofileBinding {
+    /// A `lsnappsprofile_binding` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnappsprofileBinding {
     /// `GET /nitro/v1/config/lsnappsprofile_binding/{appsprofilename}`
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(appsprofilename)
@@ -532,18 +589,14 @@ impl LsnappsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofileLsnappsattributesBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub appsattributesname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub appsprofilename: Option<String>,
+    /// Since `13.1`.
+    pub appsattributesname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -603,6 +656,20 @@ impl rt::Resource for LsnappsprofileLsnappsattributesBinding {
     const KEYS: &'static [&'static str] = &["appsprofilename"];
 }
 impl LsnappsprofileLsnappsattributesBinding {
+    /// A `lsnappsprofile_lsnappsattributes_binding` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appsattributesname`](Self::appsattributesname).
+    pub fn appsattributesname(mut self, appsattributesname: impl Into<String>) -> Self {
+        self.appsattributesname = Some(appsattributesname.into());
+        self
+    }
+}
+impl LsnappsprofileLsnappsattributesBinding {
     /// `PUT /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1])
@@ -641,20 +708,18 @@ impl LsnappsprofileLsnappsattributesBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofilePortBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub appsprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -720,6 +785,20 @@ impl rt::Resource for LsnappsprofilePortBinding {
     const KEYS: &'static [&'static str] = &["appsprofilename"];
 }
 impl LsnappsprofilePortBinding {
+    /// A `lsnappsprofile_port_binding` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`lsnport`](Self::lsnport).
+    pub fn lsnport(mut self, lsnport: impl Into<String>) -> Self {
+        self.lsnport = Some(lsnport.into());
+        self
+    }
+}
+impl LsnappsprofilePortBinding {
     /// `PUT /nitro/v1/config/lsnappsprofile_port_binding`
     ///
     /// Mandatory: `appsprofilename`.
@@ -759,22 +838,23 @@ impl LsnappsprofilePortBinding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Bindings: [`LsnclientBinding`], [`LsnclientNetwork6Binding`], [`LsnclientNetworkBinding`], [`LsnclientNsacl6Binding`], [`LsnclientNsaclBinding`]
 /// - Properties of older releases that `14.1` lacks: `td` (`11.0`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnclient {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -834,6 +914,15 @@ impl rt::Resource for Lsnclient {
     const KEYS: &'static [&'static str] = &["clientname"];
 }
 impl Lsnclient {
+    /// A `lsnclient` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lsnclient {
     /// `POST /nitro/v1/config/lsnclient`
     ///
     /// Mandatory: `clientname`.
@@ -871,28 +960,27 @@ impl Lsnclient {
 /// - Key: `clientname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnclient_binding/lsnclient_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `lsnclient_network_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsnclient_network_binding: Option<Vec<LsnclientNetworkBinding>>,
-    /// `lsnclient_network6_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnclient_network6_binding: Option<Vec<LsnclientNetwork6Binding>>,
-    /// `lsnclient_nsacl6_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsnclient_network_binding: Option<Vec<LsnclientNetworkBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnclient_nsacl6_binding: Option<Vec<LsnclientNsacl6Binding>>,
-    /// `lsnclient_nsacl_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnclient_nsacl_binding: Option<Vec<LsnclientNsaclBinding>>,
@@ -967,6 +1055,15 @@ impl rt::Resource for LsnclientBinding {
     const KEYS: &'static [&'static str] = &["clientname"];
 }
 impl LsnclientBinding {
+    /// A `lsnclient_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnclientBinding {
     /// `GET /nitro/v1/config/lsnclient_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(clientname)
@@ -985,35 +1082,29 @@ impl LsnclientBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNetwork6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.1`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub network: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub network6: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1095,6 +1186,35 @@ impl rt::Resource for LsnclientNetwork6Binding {
     const KEYS: &'static [&'static str] = &["clientname"];
 }
 impl LsnclientNetwork6Binding {
+    /// A `lsnclient_network6_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
+    /// Sets [`network6`](Self::network6).
+    pub fn network6(mut self, network6: impl Into<String>) -> Self {
+        self.network6 = Some(network6.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+}
+impl LsnclientNetwork6Binding {
     /// `PUT /nitro/v1/config/lsnclient_network6_binding`
     ///
     /// Mandatory: `clientname`.
@@ -1137,29 +1257,25 @@ impl LsnclientNetwork6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNetworkBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub network: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1238,6 +1354,30 @@ impl rt::Resource for LsnclientNetworkBinding {
     const KEYS: &'static [&'static str] = &["clientname"];
 }
 impl LsnclientNetworkBinding {
+    /// A `lsnclient_network_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+}
+impl LsnclientNetworkBinding {
     /// `PUT /nitro/v1/config/lsnclient_network_binding`
     ///
     /// Mandatory: `clientname`.
@@ -1280,25 +1420,23 @@ impl LsnclientNetworkBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNsacl6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub acl6name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub acl6name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1369,6 +1507,25 @@ impl rt::Resource for LsnclientNsacl6Binding {
     const KEYS: &'static [&'static str] = &["clientname"];
 }
 impl LsnclientNsacl6Binding {
+    /// A `lsnclient_nsacl6_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acl6name`](Self::acl6name).
+    pub fn acl6name(mut self, acl6name: impl Into<String>) -> Self {
+        self.acl6name = Some(acl6name.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+}
+impl LsnclientNsacl6Binding {
     /// `PUT /nitro/v1/config/lsnclient_nsacl6_binding`
     ///
     /// Mandatory: `clientname`.
@@ -1411,25 +1568,23 @@ impl LsnclientNsacl6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNsaclBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub aclname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub aclname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1500,6 +1655,25 @@ impl rt::Resource for LsnclientNsaclBinding {
     const KEYS: &'static [&'static str] = &["clientname"];
 }
 impl LsnclientNsaclBinding {
+    /// A `lsnclient_nsacl_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`aclname`](Self::aclname).
+    pub fn aclname(mut self, aclname: impl Into<String>) -> Self {
+        self.aclname = Some(aclname.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+}
+impl LsnclientNsaclBinding {
     /// `PUT /nitro/v1/config/lsnclient_nsacl_binding`
     ///
     /// Mandatory: `clientname`.
@@ -1539,22 +1713,63 @@ impl LsnclientNsaclBinding {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsndeterministicnat/lsndeterministicnat.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsndeterministicnat {
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Since `11.1`.
-    pub network6: Option<String>,
-    /// `String`, read-write.
+    /// Range: 1 to 65535.
     ///
     /// Since `11.0`.
+    pub firstport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    ///
+    /// Since `11.0`.
+    pub lastport: Option<i64>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub natip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub natip2: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub natprefix: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `NAT44`.
+    ///
+    /// Possible values (see [`Nat44DsLiteNat64`]): `NAT44`, `DS-Lite`, `NAT64`.
+    ///
+    /// Since `11.1`.
+    pub nattype: Option<rt::Open<Nat44DsLiteNat64>>,
+    /// Since `11.1`.
+    pub network6: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 4094.
+    ///
+    /// Since `11.0`.
+    pub srctd: Option<rt::Number>,
+    /// Since `11.0`.
     pub subscrip: Option<String>,
-    /// `Double`, read-write.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub subscrip2: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1562,63 +1777,13 @@ pub struct Lsndeterministicnat {
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub natip: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub natprefix: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub subscrip2: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub natip2: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `11.0`.
-    pub firstport: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `11.0`.
-    pub lastport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 4094.
-    ///
-    /// Since `11.0`.
-    pub srctd: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Default: `NAT44`.
-    ///
-    /// Possible values (see [`LsndeterministicnatNattype`]): `NAT44`, `DS-Lite`, `NAT64`.
-    ///
-    /// Since `11.1`.
-    pub nattype: Option<rt::Open<LsndeterministicnatNattype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsndeterministicnat`.`nattype` ([`Lsndeterministicnat`]).
-///
-/// Also the values of `lsnstatic.nattype`.
+/// Values of `lsndeterministicnat.nattype`, `lsnstatic.nattype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsndeterministicnatNattype {
+pub enum Nat44DsLiteNat64 {
     /// `NAT44`
     Nat44,
     /// `DS-Lite`
@@ -1626,7 +1791,7 @@ pub enum LsndeterministicnatNattype {
     /// `NAT64`
     Nat64,
 }
-impl rt::WireEnum for LsndeterministicnatNattype {
+impl rt::WireEnum for Nat44DsLiteNat64 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Nat44, "NAT44"),
         (Self::DsLite, "DS-Lite"),
@@ -1740,80 +1905,68 @@ impl Lsndeterministicnat {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`LsngroupStats`]
+/// - Bindings: [`LsngroupBinding`], [`LsngroupIpsecalgprofileBinding`], [`LsngroupLsnappsprofileBinding`], [`LsngroupLsnhttphdrlogprofileBinding`], [`LsngroupLsnlogprofileBinding`], [`LsngroupLsnpoolBinding`], [`LsngroupLsnrtspalgprofileBinding`], [`LsngroupLsnsipalgprofileBinding`], [`LsngroupLsntransportprofileBinding`], [`LsngroupPcpserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsngroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `PORTS`.
-    ///
-    /// Possible values (see [`LsngroupAllocpolicy`]): `PORTS`, `IPADDRS`.
-    ///
-    /// Since `12.0`.
-    pub allocpolicy: Option<rt::Open<LsngroupAllocpolicy>>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub clientname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsngroupFtp`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub ftp: Option<rt::Open<LsngroupFtp>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`LsngroupFtpcm`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub ftpcm: Option<rt::Open<LsngroupFtpcm>>,
-    /// `Double`, read-only.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `11.0`.
-    pub groupid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Default: `PORTS`.
+    ///
+    /// Possible values (see [`LsngroupAllocpolicy`]): `PORTS`, `IPADDRS`.
+    ///
+    /// Since `12.0`.
+    pub allocpolicy: Option<rt::Open<LsngroupAllocpolicy>>,
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub clientname: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub ftp: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub ftpcm: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `11.0`.
+    pub groupid: Option<rt::Number>,
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub ip6profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupLogging`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logging: Option<rt::Open<LsngroupLogging>>,
-    /// `String`, read-write.
-    ///
+    pub logging: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DYNAMIC`.
     ///
-    /// Possible values (see [`LsngroupNattype`]): `DYNAMIC`, `DETERMINISTIC`.
+    /// Possible values (see [`DynamicDeterministic`]): `DYNAMIC`, `DETERMINISTIC`.
     ///
     /// Since `11.0`.
-    pub nattype: Option<rt::Open<LsngroupNattype>>,
-    /// `Double`, read-write.
+    pub nattype: Option<rt::Open<DynamicDeterministic>>,
+    /// Reference type `Double`.
     ///
     /// Range: 256 to 65536.
     ///
@@ -1821,47 +1974,37 @@ pub struct Lsngroup {
     ///
     /// Since `11.0`.
     pub portblocksize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupPptp`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub pptp: Option<rt::Open<LsngroupPptp>>,
-    /// `String`, read-write.
-    ///
+    pub pptp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupRtspalg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub rtspalg: Option<rt::Open<LsngroupRtspalg>>,
-    /// `String`, read-write.
-    ///
+    pub rtspalg: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupSessionlogging`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sessionlogging: Option<rt::Open<LsngroupSessionlogging>>,
-    /// `String`, read-write.
-    ///
+    pub sessionlogging: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsngroupSessionsync`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sessionsync: Option<rt::Open<LsngroupSessionsync>>,
-    /// `String`, read-write.
-    ///
+    pub sessionsync: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupSipalg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sipalg: Option<rt::Open<LsngroupSipalg>>,
-    /// `Double`, read-write.
+    pub sipalg: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 10000.
     ///
@@ -1887,39 +2030,21 @@ impl rt::WireEnum for LsngroupAllocpolicy {
         (Self::Ipaddrs, "IPADDRS"),
     ];
 }
-/// Values of `lsngroup`.`ftp` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupFtp = LsnappsprofileL2info;
-/// Values of `lsngroup`.`ftpcm` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupFtpcm = LsnappsprofileL2info;
-/// Values of `lsngroup`.`logging` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupLogging = LsnappsprofileL2info;
-/// Values of `lsngroup`.`nattype` ([`Lsngroup`]).
-///
-/// Also the values of `lsnpool.nattype`.
+/// Values of `lsngroup.nattype`, `lsnpool.nattype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsngroupNattype {
+pub enum DynamicDeterministic {
     /// `DYNAMIC`
     Dynamic,
     /// `DETERMINISTIC`
     Deterministic,
 }
-impl rt::WireEnum for LsngroupNattype {
+impl rt::WireEnum for DynamicDeterministic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Dynamic, "DYNAMIC"),
         (Self::Deterministic, "DETERMINISTIC"),
     ];
 }
-/// Values of `lsngroup`.`pptp` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupPptp = LsnappsprofileL2info;
-/// Values of `lsngroup`.`rtspalg` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupRtspalg = LsnappsprofileL2info;
-/// Values of `lsngroup`.`sessionlogging` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupSessionlogging = LsnappsprofileL2info;
-/// Values of `lsngroup`.`sessionsync` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupSessionsync = LsnappsprofileL2info;
-/// Values of `lsngroup`.`sipalg` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupSipalg = LsnappsprofileL2info;
 impl rt::Model for Lsngroup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2024,6 +2149,85 @@ impl rt::Resource for Lsngroup {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl Lsngroup {
+    /// A `lsngroup` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`allocpolicy`](Self::allocpolicy).
+    pub fn allocpolicy(mut self, allocpolicy: LsngroupAllocpolicy) -> Self {
+        self.allocpolicy = Some(rt::Open::Known(allocpolicy));
+        self
+    }
+    /// Sets [`clientname`](Self::clientname).
+    pub fn clientname(mut self, clientname: impl Into<String>) -> Self {
+        self.clientname = Some(clientname.into());
+        self
+    }
+    /// Sets [`ftp`](Self::ftp).
+    pub fn ftp(mut self, ftp: EnabledDisabled) -> Self {
+        self.ftp = Some(rt::Open::Known(ftp));
+        self
+    }
+    /// Sets [`ftpcm`](Self::ftpcm).
+    pub fn ftpcm(mut self, ftpcm: EnabledDisabled) -> Self {
+        self.ftpcm = Some(rt::Open::Known(ftpcm));
+        self
+    }
+    /// Sets [`ip6profile`](Self::ip6profile).
+    pub fn ip6profile(mut self, ip6profile: impl Into<String>) -> Self {
+        self.ip6profile = Some(ip6profile.into());
+        self
+    }
+    /// Sets [`logging`](Self::logging).
+    pub fn logging(mut self, logging: EnabledDisabled) -> Self {
+        self.logging = Some(rt::Open::Known(logging));
+        self
+    }
+    /// Sets [`nattype`](Self::nattype).
+    pub fn nattype(mut self, nattype: DynamicDeterministic) -> Self {
+        self.nattype = Some(rt::Open::Known(nattype));
+        self
+    }
+    /// Sets [`portblocksize`](Self::portblocksize).
+    pub fn portblocksize(mut self, portblocksize: impl Into<rt::Number>) -> Self {
+        self.portblocksize = Some(portblocksize.into());
+        self
+    }
+    /// Sets [`pptp`](Self::pptp).
+    pub fn pptp(mut self, pptp: EnabledDisabled) -> Self {
+        self.pptp = Some(rt::Open::Known(pptp));
+        self
+    }
+    /// Sets [`rtspalg`](Self::rtspalg).
+    pub fn rtspalg(mut self, rtspalg: EnabledDisabled) -> Self {
+        self.rtspalg = Some(rt::Open::Known(rtspalg));
+        self
+    }
+    /// Sets [`sessionlogging`](Self::sessionlogging).
+    pub fn sessionlogging(mut self, sessionlogging: EnabledDisabled) -> Self {
+        self.sessionlogging = Some(rt::Open::Known(sessionlogging));
+        self
+    }
+    /// Sets [`sessionsync`](Self::sessionsync).
+    pub fn sessionsync(mut self, sessionsync: EnabledDisabled) -> Self {
+        self.sessionsync = Some(rt::Open::Known(sessionsync));
+        self
+    }
+    /// Sets [`sipalg`](Self::sipalg).
+    pub fn sipalg(mut self, sipalg: EnabledDisabled) -> Self {
+        self.sipalg = Some(rt::Open::Known(sipalg));
+        self
+    }
+    /// Sets [`snmptraplimit`](Self::snmptraplimit).
+    pub fn snmptraplimit(mut self, snmptraplimit: impl Into<rt::Number>) -> Self {
+        self.snmptraplimit = Some(snmptraplimit.into());
+        self
+    }
+}
+impl Lsngroup {
     /// `POST /nitro/v1/config/lsngroup`
     ///
     /// Mandatory: `groupname`, `clientname`.
@@ -2081,57 +2285,56 @@ impl Lsngroup {
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsngroup_binding/lsngroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `lsngroup_lsnsipalgprofile_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsngroup_lsnsipalgprofile_binding: Option<Vec<LsngroupLsnsipalgprofileBinding>>,
-    /// `lsngroup_ipsecalgprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub lsngroup_ipsecalgprofile_binding: Option<Vec<LsngroupIpsecalgprofileBinding>>,
-    /// `lsngroup_pcpserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Since `11.1`.
-    pub lsngroup_pcpserver_binding: Option<Vec<LsngroupPcpserverBinding>>,
-    /// `lsngroup_lsnhttphdrlogprofile_binding[]`, read-only.
+    /// Since `11.0`.
+    pub lsngroup_lsnappsprofile_binding: Option<Vec<LsngroupLsnappsprofileBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsngroup_lsnhttphdrlogprofile_binding: Option<
         Vec<LsngroupLsnhttphdrlogprofileBinding>,
     >,
-    /// `lsngroup_lsnpool_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsngroup_lsnpool_binding: Option<Vec<LsngroupLsnpoolBinding>>,
-    /// `lsngroup_lsntransportprofile_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsngroup_lsntransportprofile_binding: Option<
-        Vec<LsngroupLsntransportprofileBinding>,
-    >,
-    /// `lsngroup_lsnlogprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub lsngroup_lsnlogprofile_binding: Option<Vec<LsngroupLsnlogprofileBinding>>,
-    /// `lsngroup_lsnrtspalgprofile_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsngroup_lsnpool_binding: Option<Vec<LsngroupLsnpoolBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsngroup_lsnrtspalgprofile_binding: Option<
         Vec<LsngroupLsnrtspalgprofileBinding>,
     >,
-    /// `lsngroup_lsnappsprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
-    pub lsngroup_lsnappsprofile_binding: Option<Vec<LsngroupLsnappsprofileBinding>>,
+    pub lsngroup_lsnsipalgprofile_binding: Option<Vec<LsngroupLsnsipalgprofileBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsngroup_lsntransportprofile_binding: Option<
+        Vec<LsngroupLsntransportprofileBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub lsngroup_pcpserver_binding: Option<Vec<LsngroupPcpserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2218,6 +2421,15 @@ impl rt::Resource for LsngroupBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupBinding {
+    /// A `lsngroup_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsngroupBinding {
     /// `GET /nitro/v1/config/lsngroup_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2236,20 +2448,18 @@ impl LsngroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupIpsecalgprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub ipsecalgprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2313,6 +2523,20 @@ impl rt::Resource for LsngroupIpsecalgprofileBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupIpsecalgprofileBinding {
+    /// A `lsngroup_ipsecalgprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipsecalgprofile`](Self::ipsecalgprofile).
+    pub fn ipsecalgprofile(mut self, ipsecalgprofile: impl Into<String>) -> Self {
+        self.ipsecalgprofile = Some(ipsecalgprofile.into());
+        self
+    }
+}
+impl LsngroupIpsecalgprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_ipsecalgprofile_binding`
     ///
     /// Mandatory: `groupname`.
@@ -2355,22 +2579,20 @@ impl LsngroupIpsecalgprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnappsprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub appsprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub appsprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2432,6 +2654,20 @@ impl rt::Resource for LsngroupLsnappsprofileBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupLsnappsprofileBinding {
+    /// A `lsngroup_lsnappsprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appsprofilename`](Self::appsprofilename).
+    pub fn appsprofilename(mut self, appsprofilename: impl Into<String>) -> Self {
+        self.appsprofilename = Some(appsprofilename.into());
+        self
+    }
+}
+impl LsngroupLsnappsprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnappsprofile_binding`
     ///
     /// Mandatory: `groupname`.
@@ -2474,20 +2710,18 @@ impl LsngroupLsnappsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnhttphdrlogprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub httphdrlogprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2555,6 +2789,23 @@ impl rt::Resource for LsngroupLsnhttphdrlogprofileBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupLsnhttphdrlogprofileBinding {
+    /// A `lsngroup_lsnhttphdrlogprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`httphdrlogprofilename`](Self::httphdrlogprofilename).
+    pub fn httphdrlogprofilename(
+        mut self,
+        httphdrlogprofilename: impl Into<String>,
+    ) -> Self {
+        self.httphdrlogprofilename = Some(httphdrlogprofilename.into());
+        self
+    }
+}
+impl LsngroupLsnhttphdrlogprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding`
     ///
     /// Mandatory: `groupname`.
@@ -2597,20 +2848,18 @@ impl LsngroupLsnhttphdrlogprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnlogprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub logprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2674,6 +2923,20 @@ impl rt::Resource for LsngroupLsnlogprofileBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupLsnlogprofileBinding {
+    /// A `lsngroup_lsnlogprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`logprofilename`](Self::logprofilename).
+    pub fn logprofilename(mut self, logprofilename: impl Into<String>) -> Self {
+        self.logprofilename = Some(logprofilename.into());
+        self
+    }
+}
+impl LsngroupLsnlogprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnlogprofile_binding`
     ///
     /// Mandatory: `groupname`.
@@ -2716,20 +2979,18 @@ impl LsngroupLsnlogprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnpoolBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub poolname: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2793,6 +3054,20 @@ impl rt::Resource for LsngroupLsnpoolBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupLsnpoolBinding {
+    /// A `lsngroup_lsnpool_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`poolname`](Self::poolname).
+    pub fn poolname(mut self, poolname: impl Into<String>) -> Self {
+        self.poolname = Some(poolname.into());
+        self
+    }
+}
+impl LsngroupLsnpoolBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnpool_binding`
     ///
     /// Mandatory: `groupname`.
@@ -2835,20 +3110,18 @@ impl LsngroupLsnpoolBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnrtspalgprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub rtspalgprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2916,6 +3189,20 @@ impl rt::Resource for LsngroupLsnrtspalgprofileBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupLsnrtspalgprofileBinding {
+    /// A `lsngroup_lsnrtspalgprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rtspalgprofilename`](Self::rtspalgprofilename).
+    pub fn rtspalgprofilename(mut self, rtspalgprofilename: impl Into<String>) -> Self {
+        self.rtspalgprofilename = Some(rtspalgprofilename.into());
+        self
+    }
+}
+impl LsngroupLsnrtspalgprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding`
     ///
     /// Mandatory: `groupname`.
@@ -2958,20 +3245,18 @@ impl LsngroupLsnrtspalgprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnsipalgprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub sipalgprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3039,6 +3324,20 @@ impl rt::Resource for LsngroupLsnsipalgprofileBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupLsnsipalgprofileBinding {
+    /// A `lsngroup_lsnsipalgprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`sipalgprofilename`](Self::sipalgprofilename).
+    pub fn sipalgprofilename(mut self, sipalgprofilename: impl Into<String>) -> Self {
+        self.sipalgprofilename = Some(sipalgprofilename.into());
+        self
+    }
+}
+impl LsngroupLsnsipalgprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnsipalgprofile_binding`
     ///
     /// Mandatory: `groupname`.
@@ -3081,20 +3380,18 @@ impl LsngroupLsnsipalgprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsntransportprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub transportprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3162,6 +3459,23 @@ impl rt::Resource for LsngroupLsntransportprofileBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupLsntransportprofileBinding {
+    /// A `lsngroup_lsntransportprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`transportprofilename`](Self::transportprofilename).
+    pub fn transportprofilename(
+        mut self,
+        transportprofilename: impl Into<String>,
+    ) -> Self {
+        self.transportprofilename = Some(transportprofilename.into());
+        self
+    }
+}
+impl LsngroupLsntransportprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsntransportprofile_binding`
     ///
     /// Mandatory: `groupname`.
@@ -3204,20 +3518,18 @@ impl LsngroupLsntransportprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupPcpserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub pcpserver: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3281,6 +3593,20 @@ impl rt::Resource for LsngroupPcpserverBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupPcpserverBinding {
+    /// A `lsngroup_pcpserver_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`pcpserver`](Self::pcpserver).
+    pub fn pcpserver(mut self, pcpserver: impl Into<String>) -> Self {
+        self.pcpserver = Some(pcpserver.into());
+        self
+    }
+}
+impl LsngroupPcpserverBinding {
     /// `PUT /nitro/v1/config/lsngroup_pcpserver_binding`
     ///
     /// Mandatory: `groupname`.
@@ -3323,61 +3649,45 @@ impl LsngroupPcpserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnhttphdrlogprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub httphdrlogprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnhttphdrlogprofileLoghost`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub loghost: Option<rt::Open<LsnhttphdrlogprofileLoghost>>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnhttphdrlogprofileLogmethod`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logmethod: Option<rt::Open<LsnhttphdrlogprofileLogmethod>>,
-    /// `String`, read-write.
-    ///
+    pub loghost: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnhttphdrlogprofileLogurl`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logurl: Option<rt::Open<LsnhttphdrlogprofileLogurl>>,
-    /// `String`, read-write.
-    ///
+    pub logmethod: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnhttphdrlogprofileLogversion`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logversion: Option<rt::Open<LsnhttphdrlogprofileLogversion>>,
+    pub logurl: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub logversion: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnhttphdrlogprofile`.`loghost` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLoghost = LsnappsprofileL2info;
-/// Values of `lsnhttphdrlogprofile`.`logmethod` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLogmethod = LsnappsprofileL2info;
-/// Values of `lsnhttphdrlogprofile`.`logurl` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLogurl = LsnappsprofileL2info;
-/// Values of `lsnhttphdrlogprofile`.`logversion` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLogversion = LsnappsprofileL2info;
 impl rt::Model for Lsnhttphdrlogprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3449,6 +3759,35 @@ impl rt::Resource for Lsnhttphdrlogprofile {
     const KEYS: &'static [&'static str] = &["httphdrlogprofilename"];
 }
 impl Lsnhttphdrlogprofile {
+    /// A `lsnhttphdrlogprofile` named by its key, every other field unset.
+    pub fn new(httphdrlogprofilename: impl Into<String>) -> Self {
+        Self {
+            httphdrlogprofilename: Some(httphdrlogprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`loghost`](Self::loghost).
+    pub fn loghost(mut self, loghost: EnabledDisabled) -> Self {
+        self.loghost = Some(rt::Open::Known(loghost));
+        self
+    }
+    /// Sets [`logmethod`](Self::logmethod).
+    pub fn logmethod(mut self, logmethod: EnabledDisabled) -> Self {
+        self.logmethod = Some(rt::Open::Known(logmethod));
+        self
+    }
+    /// Sets [`logurl`](Self::logurl).
+    pub fn logurl(mut self, logurl: EnabledDisabled) -> Self {
+        self.logurl = Some(rt::Open::Known(logurl));
+        self
+    }
+    /// Sets [`logversion`](Self::logversion).
+    pub fn logversion(mut self, logversion: EnabledDisabled) -> Self {
+        self.logversion = Some(rt::Open::Known(logversion));
+        self
+    }
+}
+impl Lsnhttphdrlogprofile {
     /// `POST /nitro/v1/config/lsnhttphdrlogprofile`
     ///
     /// Mandatory: `httphdrlogprofilename`.
@@ -3501,27 +3840,23 @@ impl Lsnhttphdrlogprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnip6profile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub natprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub network6: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`Lsnip6profileType`]): `DS-Lite`, `NAT64`.
     ///
@@ -3617,6 +3952,30 @@ impl rt::Resource for Lsnip6profile {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Lsnip6profile {
+    /// A `lsnip6profile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`natprefix`](Self::natprefix).
+    pub fn natprefix(mut self, natprefix: impl Into<String>) -> Self {
+        self.natprefix = Some(natprefix.into());
+        self
+    }
+    /// Sets [`network6`](Self::network6).
+    pub fn network6(mut self, network6: impl Into<String>) -> Self {
+        self.network6 = Some(network6.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Lsnip6profileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl Lsnip6profile {
     /// `POST /nitro/v1/config/lsnip6profile`
     ///
     /// Mandatory: `name`, `type`.
@@ -3657,65 +4016,47 @@ impl Lsnip6profile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnlogprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogcompact`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub logcompact: Option<rt::Open<LsnlogprofileLogcompact>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogipfix`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub logipfix: Option<rt::Open<LsnlogprofileLogipfix>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub logprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogsessdeletion`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub logsessdeletion: Option<rt::Open<LsnlogprofileLogsessdeletion>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogsubscrinfo`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub logsubscrinfo: Option<rt::Open<LsnlogprofileLogsubscrinfo>>,
+    pub count: Option<rt::Number>,
+    /// Since `13.1`.
+    pub analyticsprofile: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub logcompact: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub logipfix: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub logsessdeletion: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub logsubscrinfo: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnlogprofile`.`logcompact` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogcompact = LsnappsprofileL2info;
-/// Values of `lsnlogprofile`.`logipfix` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogipfix = LsnappsprofileL2info;
-/// Values of `lsnlogprofile`.`logsessdeletion` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogsessdeletion = LsnappsprofileL2info;
-/// Values of `lsnlogprofile`.`logsubscrinfo` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogsubscrinfo = LsnappsprofileL2info;
 impl rt::Model for Lsnlogprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3790,6 +4131,30 @@ impl rt::Resource for Lsnlogprofile {
     const KEYS: &'static [&'static str] = &["logprofilename"];
 }
 impl Lsnlogprofile {
+    /// A `lsnlogprofile` named by its key, every other field unset.
+    pub fn new(logprofilename: impl Into<String>) -> Self {
+        Self {
+            logprofilename: Some(logprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`logcompact`](Self::logcompact).
+    pub fn logcompact(mut self, logcompact: EnabledDisabled) -> Self {
+        self.logcompact = Some(rt::Open::Known(logcompact));
+        self
+    }
+    /// Sets [`logipfix`](Self::logipfix).
+    pub fn logipfix(mut self, logipfix: EnabledDisabled) -> Self {
+        self.logipfix = Some(rt::Open::Known(logipfix));
+        self
+    }
+    /// Sets [`logsubscrinfo`](Self::logsubscrinfo).
+    pub fn logsubscrinfo(mut self, logsubscrinfo: EnabledDisabled) -> Self {
+        self.logsubscrinfo = Some(rt::Open::Known(logsubscrinfo));
+        self
+    }
+}
+impl Lsnlogprofile {
     /// `POST /nitro/v1/config/lsnlogprofile`
     ///
     /// Mandatory: `logprofilename`.
@@ -3842,41 +4207,33 @@ impl Lsnlogprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnparameter {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub maxmemlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub memlimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub memlimitactive: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnparameterSessionsync`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sessionsync: Option<rt::Open<LsnparameterSessionsync>>,
-    /// `String`, read-write.
-    ///
+    pub sessionsync: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnparameterSubscrsessionremoval`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub subscrsessionremoval: Option<rt::Open<LsnparameterSubscrsessionremoval>>,
+    pub subscrsessionremoval: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnparameter`.`sessionsync` ([`Lsnparameter`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnparameterSessionsync = LsnappsprofileL2info;
-/// Values of `lsnparameter`.`subscrsessionremoval` ([`Lsnparameter`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnparameterSubscrsessionremoval = LsnappsprofileL2info;
 impl rt::Model for Lsnparameter {
     const FIELDS: &'static [&'static str] = &[
         "maxmemlimit",
@@ -3964,14 +4321,24 @@ impl Lsnparameter {
 /// - Key: `poolname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`LsnpoolStats`]
+/// - Bindings: [`LsnpoolBinding`], [`LsnpoolLsnipBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnpool {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub poolname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65536.
     ///
@@ -3979,31 +4346,19 @@ pub struct Lsnpool {
     ///
     /// Since `11.0`.
     pub maxportrealloctmq: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DYNAMIC`.
     ///
-    /// Possible values (see [`LsnpoolNattype`]): `DYNAMIC`, `DETERMINISTIC`.
+    /// Possible values (see [`DynamicDeterministic`]): `DYNAMIC`, `DETERMINISTIC`.
     ///
     /// Since `11.0`.
-    pub nattype: Option<rt::Open<LsnpoolNattype>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub poolname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub nattype: Option<rt::Open<DynamicDeterministic>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnpoolPortblockallocation`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub portblockallocation: Option<rt::Open<LsnpoolPortblockallocation>>,
-    /// `Double`, read-write.
+    pub portblockallocation: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 600.
     ///
@@ -4014,10 +4369,6 @@ pub struct Lsnpool {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnpool`.`nattype` ([`Lsnpool`]): the same values as [`LsngroupNattype`].
-pub type LsnpoolNattype = LsngroupNattype;
-/// Values of `lsnpool`.`portblockallocation` ([`Lsnpool`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnpoolPortblockallocation = LsnappsprofileL2info;
 impl rt::Model for Lsnpool {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4089,6 +4440,41 @@ impl rt::Resource for Lsnpool {
     const KEYS: &'static [&'static str] = &["poolname"];
 }
 impl Lsnpool {
+    /// A `lsnpool` named by its key, every other field unset.
+    pub fn new(poolname: impl Into<String>) -> Self {
+        Self {
+            poolname: Some(poolname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`maxportrealloctmq`](Self::maxportrealloctmq).
+    pub fn maxportrealloctmq(
+        mut self,
+        maxportrealloctmq: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxportrealloctmq = Some(maxportrealloctmq.into());
+        self
+    }
+    /// Sets [`nattype`](Self::nattype).
+    pub fn nattype(mut self, nattype: DynamicDeterministic) -> Self {
+        self.nattype = Some(rt::Open::Known(nattype));
+        self
+    }
+    /// Sets [`portblockallocation`](Self::portblockallocation).
+    pub fn portblockallocation(mut self, portblockallocation: EnabledDisabled) -> Self {
+        self.portblockallocation = Some(rt::Open::Known(portblockallocation));
+        self
+    }
+    /// Sets [`portrealloctimeout`](Self::portrealloctimeout).
+    pub fn portrealloctimeout(
+        mut self,
+        portrealloctimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.portrealloctimeout = Some(portrealloctimeout.into());
+        self
+    }
+}
+impl Lsnpool {
     /// `POST /nitro/v1/config/lsnpool`
     ///
     /// Mandatory: `poolname`.
@@ -4138,16 +4524,15 @@ impl Lsnpool {
 /// - Key: `poolname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnpool_binding/lsnpool_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub poolname: Option<String>,
-    /// `lsnpool_lsnip_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnpool_lsnip_binding: Option<Vec<LsnpoolLsnipBinding>>,
@@ -4210,6 +4595,15 @@ impl rt::Resource for LsnpoolBinding {
     const KEYS: &'static [&'static str] = &["poolname"];
 }
 impl LsnpoolBinding {
+    /// A `lsnpool_binding` named by its key, every other field unset.
+    pub fn new(poolname: impl Into<String>) -> Self {
+        Self {
+            poolname: Some(poolname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnpoolBinding {
     /// `GET /nitro/v1/config/lsnpool_binding/{poolname}`
     pub fn get(poolname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(poolname)
@@ -4228,30 +4622,28 @@ impl LsnpoolBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolLsnipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub lsnip: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Since `12.1`.
-    pub ownernode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub poolname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub lsnip: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31.
+    ///
+    /// Since `12.1`.
+    pub ownernode: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4320,6 +4712,25 @@ impl rt::Resource for LsnpoolLsnipBinding {
     const KEYS: &'static [&'static str] = &["poolname"];
 }
 impl LsnpoolLsnipBinding {
+    /// A `lsnpool_lsnip_binding` named by its key, every other field unset.
+    pub fn new(poolname: impl Into<String>) -> Self {
+        Self {
+            poolname: Some(poolname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`lsnip`](Self::lsnip).
+    pub fn lsnip(mut self, lsnip: impl Into<String>) -> Self {
+        self.lsnip = Some(lsnip.into());
+        self
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
+}
+impl LsnpoolLsnipBinding {
     /// `PUT /nitro/v1/config/lsnpool_lsnip_binding`
     ///
     /// Mandatory: `poolname`.
@@ -4362,53 +4773,47 @@ impl LsnpoolLsnipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnrtspalgprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub rtspalgprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Default: `120`.
     ///
     /// Since `11.0`.
     pub rtspidletimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub rtspportrange: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `TCP`.
     ///
-    /// Possible values (see [`LsnrtspalgprofileRtsptransportprotocol`]): `TCP`, `UDP`.
+    /// Possible values (see [`TcpUdp`]): `TCP`, `UDP`.
     ///
     /// Since `11.0`.
-    pub rtsptransportprotocol: Option<rt::Open<LsnrtspalgprofileRtsptransportprotocol>>,
+    pub rtsptransportprotocol: Option<rt::Open<TcpUdp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnrtspalgprofile`.`rtsptransportprotocol` ([`Lsnrtspalgprofile`]).
-///
-/// Also the values of `lsnsipalgprofile.siptransportprotocol`.
+/// Values of `lsnrtspalgprofile.rtsptransportprotocol`, `lsnsipalgprofile.siptransportprotocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnrtspalgprofileRtsptransportprotocol {
+pub enum TcpUdp {
     /// `TCP`
     Tcp,
     /// `UDP`
     Udp,
 }
-impl rt::WireEnum for LsnrtspalgprofileRtsptransportprotocol {
+impl rt::WireEnum for TcpUdp {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Tcp, "TCP"),
         (Self::Udp, "UDP"),
@@ -4482,6 +4887,30 @@ impl rt::Resource for Lsnrtspalgprofile {
     const KEYS: &'static [&'static str] = &["rtspalgprofilename"];
 }
 impl Lsnrtspalgprofile {
+    /// A `lsnrtspalgprofile` named by its key, every other field unset.
+    pub fn new(rtspalgprofilename: impl Into<String>) -> Self {
+        Self {
+            rtspalgprofilename: Some(rtspalgprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rtspidletimeout`](Self::rtspidletimeout).
+    pub fn rtspidletimeout(mut self, rtspidletimeout: impl Into<rt::Number>) -> Self {
+        self.rtspidletimeout = Some(rtspidletimeout.into());
+        self
+    }
+    /// Sets [`rtspportrange`](Self::rtspportrange).
+    pub fn rtspportrange(mut self, rtspportrange: impl Into<String>) -> Self {
+        self.rtspportrange = Some(rtspportrange.into());
+        self
+    }
+    /// Sets [`rtsptransportprotocol`](Self::rtsptransportprotocol).
+    pub fn rtsptransportprotocol(mut self, rtsptransportprotocol: TcpUdp) -> Self {
+        self.rtsptransportprotocol = Some(rt::Open::Known(rtsptransportprotocol));
+        self
+    }
+}
+impl Lsnrtspalgprofile {
     /// `POST /nitro/v1/config/lsnrtspalgprofile`
     ///
     /// Mandatory: `rtspalgprofilename`, `rtspportrange`.
@@ -4531,34 +4960,35 @@ impl Lsnrtspalgprofile {
 /// - Key: `sessionid`
 /// - Operations: `action:flush`, `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Bindings: [`LsnrtspalgsessionBinding`], [`LsnrtspalgsessionDatachannelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnrtspalgsession {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Since `11.0`.
+    pub sessionid: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callflags: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callrefcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub calltimer: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub sessionid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub xlatip: Option<String>,
@@ -4639,6 +5069,15 @@ impl rt::Resource for Lsnrtspalgsession {
     const KEYS: &'static [&'static str] = &["sessionid"];
 }
 impl Lsnrtspalgsession {
+    /// A `lsnrtspalgsession` named by its key, every other field unset.
+    pub fn new(sessionid: impl Into<String>) -> Self {
+        Self {
+            sessionid: Some(sessionid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lsnrtspalgsession {
     /// `GET /nitro/v1/config/lsnrtspalgsession?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -4664,14 +5103,13 @@ impl Lsnrtspalgsession {
 /// - Key: `sessionid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnrtspalgsession_binding/lsnrtspalgsession_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnrtspalgsessionBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub sessionid: Option<String>,
-    /// `lsnrtspalgsession_datachannel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnrtspalgsession_datachannel_binding: Option<
@@ -4739,6 +5177,15 @@ impl rt::Resource for LsnrtspalgsessionBinding {
     const KEYS: &'static [&'static str] = &["sessionid"];
 }
 impl LsnrtspalgsessionBinding {
+    /// A `lsnrtspalgsession_binding` named by its key, every other field unset.
+    pub fn new(sessionid: impl Into<String>) -> Self {
+        Self {
+            sessionid: Some(sessionid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnrtspalgsessionBinding {
     /// `GET /nitro/v1/config/lsnrtspalgsession_binding/{sessionid}`
     pub fn get(sessionid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sessionid)
@@ -4754,58 +5201,51 @@ impl LsnrtspalgsessionBinding {
 /// - Key: `sessionid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnrtspalgsession_datachannel_binding/lsnrtspalgsession_datachannel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnrtspalgsessionDatachannelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub channelip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub sessionid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelflags: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channeltimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LsnrtspalgsessionDatachannelBindingChannelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    ///
-    /// Since `11.1`.
-    pub channelprotocol: Option<
-        rt::Open<LsnrtspalgsessionDatachannelBindingChannelprotocol>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channelflags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub channelip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Channelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    ///
+    /// Since `11.1`.
+    pub channelprotocol: Option<rt::Open<Channelprotocol>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channeltimeout: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnrtspalgsession_datachannel_binding`.`channelprotocol` ([`LsnrtspalgsessionDatachannelBinding`]).
-///
-/// Also the values of `lsnsipalgcall_controlchannel_binding.channelprotocol`, `lsnsipalgcall_datachannel_binding.channelprotocol`.
+/// Values of `lsnrtspalgsession_datachannel_binding.channelprotocol`, `lsnsipalgcall_controlchannel_binding.channelprotocol`, `lsnsipalgcall_datachannel_binding.channelprotocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnrtspalgsessionDatachannelBindingChannelprotocol {
+pub enum Channelprotocol {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -4933,7 +5373,7 @@ pub enum LsnrtspalgsessionDatachannelBindingChannelprotocol {
     /// Since `12.0-FR4`.
     Quic,
 }
-impl rt::WireEnum for LsnrtspalgsessionDatachannelBindingChannelprotocol {
+impl rt::WireEnum for Channelprotocol {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -5077,6 +5517,15 @@ impl rt::Resource for LsnrtspalgsessionDatachannelBinding {
     const KEYS: &'static [&'static str] = &["sessionid"];
 }
 impl LsnrtspalgsessionDatachannelBinding {
+    /// A `lsnrtspalgsession_datachannel_binding` named by its key, every other field unset.
+    pub fn new(sessionid: impl Into<String>) -> Self {
+        Self {
+            sessionid: Some(sessionid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnrtspalgsessionDatachannelBinding {
     /// `GET /nitro/v1/config/lsnrtspalgsession_datachannel_binding/{sessionid}?count=yes`
     pub fn count(sessionid: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(sessionid)
@@ -5099,91 +5548,79 @@ impl LsnrtspalgsessionDatachannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsession {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub destip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub destport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub dsttd: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub ipv6address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub natip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub natport: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `11.0`.
     pub natport2: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub natprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NAT44`.
     ///
     /// Possible values (see [`LsnsessionNattype`]): `NAT44`, `DS-Lite`, `NAT64`.
     ///
     /// Since `11.0`.
     pub nattype: Option<rt::Open<LsnsessionNattype>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub network: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub network6: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LsnsessionSessionestdir`]): `OUT`, `IN`.
     ///
     /// Since `11.0`.
     pub sessionestdir: Option<rt::Open<LsnsessionSessionestdir>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub srctd: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub subscrip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub subscrport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -5191,12 +5628,12 @@ pub struct Lsnsession {
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LsnsessionTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Since `11.0`.
-    pub transportprotocol: Option<rt::Open<LsnsessionTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5235,8 +5672,6 @@ impl rt::WireEnum for LsnsessionSessionestdir {
         (Self::In, "IN"),
     ];
 }
-/// Values of `lsnsession`.`transportprotocol` ([`Lsnsession`]): the same values as [`LsnappsattributesTransportprotocol`].
-pub type LsnsessionTransportprotocol = LsnappsattributesTransportprotocol;
 impl rt::Model for Lsnsession {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5372,34 +5807,35 @@ impl Lsnsession {
 /// - Key: `callid`
 /// - Operations: `action:flush`, `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Bindings: [`LsnsipalgcallBinding`], [`LsnsipalgcallControlchannelBinding`], [`LsnsipalgcallDatachannelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsipalgcall {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Since `11.0`.
+    pub callid: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callflags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub callid: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callrefcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub calltimer: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub xlatip: Option<String>,
@@ -5480,6 +5916,15 @@ impl rt::Resource for Lsnsipalgcall {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl Lsnsipalgcall {
+    /// A `lsnsipalgcall` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lsnsipalgcall {
     /// `GET /nitro/v1/config/lsnsipalgcall?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -5505,23 +5950,22 @@ impl Lsnsipalgcall {
 /// - Key: `callid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnsipalgcall_binding/lsnsipalgcall_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub callid: Option<String>,
-    /// `lsnsipalgcall_datachannel_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsnsipalgcall_datachannel_binding: Option<Vec<LsnsipalgcallDatachannelBinding>>,
-    /// `lsnsipalgcall_controlchannel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnsipalgcall_controlchannel_binding: Option<
         Vec<LsnsipalgcallControlchannelBinding>,
     >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsnsipalgcall_datachannel_binding: Option<Vec<LsnsipalgcallDatachannelBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5587,6 +6031,15 @@ impl rt::Resource for LsnsipalgcallBinding {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl LsnsipalgcallBinding {
+    /// A `lsnsipalgcall_binding` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnsipalgcallBinding {
     /// `GET /nitro/v1/config/lsnsipalgcall_binding/{callid}`
     pub fn get(callid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(callid)
@@ -5602,54 +6055,47 @@ impl LsnsipalgcallBinding {
 /// - Key: `callid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnsipalgcall_controlchannel_binding/lsnsipalgcall_controlchannel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallControlchannelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub channelip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub callid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelflags: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channeltimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LsnsipalgcallControlchannelBindingChannelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    ///
-    /// Since `11.1`.
-    pub channelprotocol: Option<
-        rt::Open<LsnsipalgcallControlchannelBindingChannelprotocol>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channelflags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub channelip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Channelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    ///
+    /// Since `11.1`.
+    pub channelprotocol: Option<rt::Open<Channelprotocol>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channeltimeout: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnsipalgcall_controlchannel_binding`.`channelprotocol` ([`LsnsipalgcallControlchannelBinding`]): the same values as [`LsnrtspalgsessionDatachannelBindingChannelprotocol`].
-pub type LsnsipalgcallControlchannelBindingChannelprotocol = LsnrtspalgsessionDatachannelBindingChannelprotocol;
 impl rt::Model for LsnsipalgcallControlchannelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5730,6 +6176,15 @@ impl rt::Resource for LsnsipalgcallControlchannelBinding {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl LsnsipalgcallControlchannelBinding {
+    /// A `lsnsipalgcall_controlchannel_binding` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnsipalgcallControlchannelBinding {
     /// `GET /nitro/v1/config/lsnsipalgcall_controlchannel_binding/{callid}?count=yes`
     pub fn count(callid: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(callid)
@@ -5749,54 +6204,47 @@ impl LsnsipalgcallControlchannelBinding {
 /// - Key: `callid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnsipalgcall_datachannel_binding/lsnsipalgcall_datachannel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallDatachannelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub channelip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub callid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelflags: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channeltimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LsnsipalgcallDatachannelBindingChannelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    ///
-    /// Since `11.1`.
-    pub channelprotocol: Option<
-        rt::Open<LsnsipalgcallDatachannelBindingChannelprotocol>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channelflags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub channelip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Channelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    ///
+    /// Since `11.1`.
+    pub channelprotocol: Option<rt::Open<Channelprotocol>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channeltimeout: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnsipalgcall_datachannel_binding`.`channelprotocol` ([`LsnsipalgcallDatachannelBinding`]): the same values as [`LsnrtspalgsessionDatachannelBindingChannelprotocol`].
-pub type LsnsipalgcallDatachannelBindingChannelprotocol = LsnrtspalgsessionDatachannelBindingChannelprotocol;
 impl rt::Model for LsnsipalgcallDatachannelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5877,6 +6325,15 @@ impl rt::Resource for LsnsipalgcallDatachannelBinding {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl LsnsipalgcallDatachannelBinding {
+    /// A `lsnsipalgcall_datachannel_binding` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnsipalgcallDatachannelBinding {
     /// `GET /nitro/v1/config/lsnsipalgcall_datachannel_binding/{callid}?count=yes`
     pub fn count(callid: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(callid)
@@ -5899,117 +6356,85 @@ impl LsnsipalgcallDatachannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsipalgprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Default: `120`.
-    ///
-    /// Since `11.0`.
-    pub datasessionidletimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpencontactpinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub opencontactpinhole: Option<rt::Open<LsnsipalgprofileOpencontactpinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenrecordroutepinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openrecordroutepinhole: Option<rt::Open<LsnsipalgprofileOpenrecordroutepinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenregisterpinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openregisterpinhole: Option<rt::Open<LsnsipalgprofileOpenregisterpinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenroutepinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openroutepinhole: Option<rt::Open<LsnsipalgprofileOpenroutepinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenviapinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openviapinhole: Option<rt::Open<LsnsipalgprofileOpenviapinhole>>,
-    /// `Double`, read-write.
-    ///
-    /// Default: `60`.
-    ///
-    /// Since `11.0`.
-    pub registrationtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileRport`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub rport: Option<rt::Open<LsnsipalgprofileRport>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub sipalgprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Default: `120`.
+    ///
+    /// Since `11.0`.
+    pub datasessionidletimeout: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub opencontactpinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openrecordroutepinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openregisterpinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openroutepinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openviapinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
+    ///
+    /// Default: `60`.
+    ///
+    /// Since `11.0`.
+    pub registrationtimeout: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub rport: Option<rt::Open<EnabledDisabled>>,
+    /// Since `11.0`.
     pub sipdstportrange: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `600`.
     ///
     /// Since `11.0`.
     pub sipsessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub sipsrcportrange: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnsipalgprofileSiptransportprotocol`]): `TCP`, `UDP`.
+    /// Possible values (see [`TcpUdp`]): `TCP`, `UDP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
-    pub siptransportprotocol: Option<rt::Open<LsnsipalgprofileSiptransportprotocol>>,
+    pub siptransportprotocol: Option<rt::Open<TcpUdp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnsipalgprofile`.`opencontactpinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpencontactpinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openrecordroutepinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenrecordroutepinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openregisterpinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenregisterpinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openroutepinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenroutepinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openviapinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenviapinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`rport` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileRport = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`siptransportprotocol` ([`Lsnsipalgprofile`]): the same values as [`LsnrtspalgprofileRtsptransportprotocol`].
-pub type LsnsipalgprofileSiptransportprotocol = LsnrtspalgprofileRtsptransportprotocol;
 impl rt::Model for Lsnsipalgprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6105,6 +6530,87 @@ impl rt::Resource for Lsnsipalgprofile {
     const KEYS: &'static [&'static str] = &["sipalgprofilename"];
 }
 impl Lsnsipalgprofile {
+    /// A `lsnsipalgprofile` named by its key, every other field unset.
+    pub fn new(sipalgprofilename: impl Into<String>) -> Self {
+        Self {
+            sipalgprofilename: Some(sipalgprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`datasessionidletimeout`](Self::datasessionidletimeout).
+    pub fn datasessionidletimeout(
+        mut self,
+        datasessionidletimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.datasessionidletimeout = Some(datasessionidletimeout.into());
+        self
+    }
+    /// Sets [`opencontactpinhole`](Self::opencontactpinhole).
+    pub fn opencontactpinhole(mut self, opencontactpinhole: EnabledDisabled) -> Self {
+        self.opencontactpinhole = Some(rt::Open::Known(opencontactpinhole));
+        self
+    }
+    /// Sets [`openrecordroutepinhole`](Self::openrecordroutepinhole).
+    pub fn openrecordroutepinhole(
+        mut self,
+        openrecordroutepinhole: EnabledDisabled,
+    ) -> Self {
+        self.openrecordroutepinhole = Some(rt::Open::Known(openrecordroutepinhole));
+        self
+    }
+    /// Sets [`openregisterpinhole`](Self::openregisterpinhole).
+    pub fn openregisterpinhole(mut self, openregisterpinhole: EnabledDisabled) -> Self {
+        self.openregisterpinhole = Some(rt::Open::Known(openregisterpinhole));
+        self
+    }
+    /// Sets [`openroutepinhole`](Self::openroutepinhole).
+    pub fn openroutepinhole(mut self, openroutepinhole: EnabledDisabled) -> Self {
+        self.openroutepinhole = Some(rt::Open::Known(openroutepinhole));
+        self
+    }
+    /// Sets [`openviapinhole`](Self::openviapinhole).
+    pub fn openviapinhole(mut self, openviapinhole: EnabledDisabled) -> Self {
+        self.openviapinhole = Some(rt::Open::Known(openviapinhole));
+        self
+    }
+    /// Sets [`registrationtimeout`](Self::registrationtimeout).
+    pub fn registrationtimeout(
+        mut self,
+        registrationtimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.registrationtimeout = Some(registrationtimeout.into());
+        self
+    }
+    /// Sets [`rport`](Self::rport).
+    pub fn rport(mut self, rport: EnabledDisabled) -> Self {
+        self.rport = Some(rt::Open::Known(rport));
+        self
+    }
+    /// Sets [`sipdstportrange`](Self::sipdstportrange).
+    pub fn sipdstportrange(mut self, sipdstportrange: impl Into<String>) -> Self {
+        self.sipdstportrange = Some(sipdstportrange.into());
+        self
+    }
+    /// Sets [`sipsessiontimeout`](Self::sipsessiontimeout).
+    pub fn sipsessiontimeout(
+        mut self,
+        sipsessiontimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.sipsessiontimeout = Some(sipsessiontimeout.into());
+        self
+    }
+    /// Sets [`sipsrcportrange`](Self::sipsrcportrange).
+    pub fn sipsrcportrange(mut self, sipsrcportrange: impl Into<String>) -> Self {
+        self.sipsrcportrange = Some(sipsrcportrange.into());
+        self
+    }
+    /// Sets [`siptransportprotocol`](Self::siptransportprotocol).
+    pub fn siptransportprotocol(mut self, siptransportprotocol: TcpUdp) -> Self {
+        self.siptransportprotocol = Some(rt::Open::Known(siptransportprotocol));
+        self
+    }
+}
+impl Lsnsipalgprofile {
     /// `POST /nitro/v1/config/lsnsipalgprofile`
     ///
     /// Mandatory: `sipalgprofilename`, `siptransportprotocol`.
@@ -6168,15 +6674,21 @@ impl Lsnsipalgprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnstatic {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub destip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -6184,57 +6696,37 @@ pub struct Lsnstatic {
     ///
     /// Since `11.0`.
     pub dsttd: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub natip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.0`.
     pub natport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnstaticNattype`]): `NAT44`, `DS-Lite`, `NAT64`.
+    /// Possible values (see [`Nat44DsLiteNat64`]): `NAT44`, `DS-Lite`, `NAT64`.
     ///
     /// Since `11.1`.
-    pub nattype: Option<rt::Open<LsnstaticNattype>>,
-    /// `String`, read-write.
-    ///
+    pub nattype: Option<rt::Open<Nat44DsLiteNat64>>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub network6: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LsnstaticStatus`]): `ACTIVE`, `INACTIVE`.
     ///
     /// Since `11.0`.
     pub status: Option<rt::Open<LsnstaticStatus>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub subscrip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub subscrport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -6242,8 +6734,6 @@ pub struct Lsnstatic {
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LsnstaticTransportprotocol`]): `TCP`, `UDP`, `ICMP`, `ALL`.
     ///
     /// Mandatory for add.
@@ -6253,8 +6743,6 @@ pub struct Lsnstatic {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnstatic`.`nattype` ([`Lsnstatic`]): the same values as [`LsndeterministicnatNattype`].
-pub type LsnstaticNattype = LsndeterministicnatNattype;
 /// Values of `lsnstatic`.`status` ([`Lsnstatic`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6385,6 +6873,63 @@ impl rt::Resource for Lsnstatic {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Lsnstatic {
+    /// A `lsnstatic` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`destip`](Self::destip).
+    pub fn destip(mut self, destip: impl Into<String>) -> Self {
+        self.destip = Some(destip.into());
+        self
+    }
+    /// Sets [`dsttd`](Self::dsttd).
+    pub fn dsttd(mut self, dsttd: impl Into<rt::Number>) -> Self {
+        self.dsttd = Some(dsttd.into());
+        self
+    }
+    /// Sets [`natip`](Self::natip).
+    pub fn natip(mut self, natip: impl Into<String>) -> Self {
+        self.natip = Some(natip.into());
+        self
+    }
+    /// Sets [`natport`](Self::natport).
+    pub fn natport(mut self, natport: i64) -> Self {
+        self.natport = Some(natport);
+        self
+    }
+    /// Sets [`network6`](Self::network6).
+    pub fn network6(mut self, network6: impl Into<String>) -> Self {
+        self.network6 = Some(network6.into());
+        self
+    }
+    /// Sets [`subscrip`](Self::subscrip).
+    pub fn subscrip(mut self, subscrip: impl Into<String>) -> Self {
+        self.subscrip = Some(subscrip.into());
+        self
+    }
+    /// Sets [`subscrport`](Self::subscrport).
+    pub fn subscrport(mut self, subscrport: i64) -> Self {
+        self.subscrport = Some(subscrport);
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(
+        mut self,
+        transportprotocol: LsnstaticTransportprotocol,
+    ) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
+}
+impl Lsnstatic {
     /// `POST /nitro/v1/config/lsnstatic`
     ///
     /// Mandatory: `name`, `transportprotocol`, `subscrip`, `subscrport`.
@@ -6429,39 +6974,43 @@ impl Lsnstatic {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsntransportprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub transportprofilename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `30`.
     ///
     /// Since `11.0`.
     pub finrsttimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub groupsessionlimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsntransportprofilePortpreserveparity`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub portpreserveparity: Option<rt::Open<LsntransportprofilePortpreserveparity>>,
-    /// `String`, read-write.
-    ///
+    pub portpreserveparity: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsntransportprofilePortpreserverange`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub portpreserverange: Option<rt::Open<LsntransportprofilePortpreserverange>>,
-    /// `Double`, read-write.
+    pub portpreserverange: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -6469,7 +7018,7 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub portquota: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -6477,7 +7026,7 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub sessionquota: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 60.
     ///
@@ -6485,7 +7034,7 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub sessiontimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 120 to 1200.
     ///
@@ -6493,15 +7042,13 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub stuntimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsntransportprofileSyncheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub syncheck: Option<rt::Open<LsntransportprofileSyncheck>>,
-    /// `Double`, read-write.
+    pub syncheck: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 30 to 120.
     ///
@@ -6509,33 +7056,15 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub synidletimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
-    pub transportprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsntransportprofileTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub transportprotocol: Option<rt::Open<LsntransportprofileTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsntransportprofile`.`portpreserveparity` ([`Lsntransportprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsntransportprofilePortpreserveparity = LsnappsprofileL2info;
-/// Values of `lsntransportprofile`.`portpreserverange` ([`Lsntransportprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsntransportprofilePortpreserverange = LsnappsprofileL2info;
-/// Values of `lsntransportprofile`.`syncheck` ([`Lsntransportprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsntransportprofileSyncheck = LsnappsprofileL2info;
-/// Values of `lsntransportprofile`.`transportprotocol` ([`Lsntransportprofile`]): the same values as [`LsnappsattributesTransportprotocol`].
-pub type LsntransportprofileTransportprotocol = LsnappsattributesTransportprotocol;
 impl rt::Model for Lsntransportprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6628,6 +7157,73 @@ impl rt::Resource for Lsntransportprofile {
     const KEYS: &'static [&'static str] = &["transportprofilename"];
 }
 impl Lsntransportprofile {
+    /// A `lsntransportprofile` named by its key, every other field unset.
+    pub fn new(transportprofilename: impl Into<String>) -> Self {
+        Self {
+            transportprofilename: Some(transportprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`finrsttimeout`](Self::finrsttimeout).
+    pub fn finrsttimeout(mut self, finrsttimeout: impl Into<rt::Number>) -> Self {
+        self.finrsttimeout = Some(finrsttimeout.into());
+        self
+    }
+    /// Sets [`groupsessionlimit`](Self::groupsessionlimit).
+    pub fn groupsessionlimit(
+        mut self,
+        groupsessionlimit: impl Into<rt::Number>,
+    ) -> Self {
+        self.groupsessionlimit = Some(groupsessionlimit.into());
+        self
+    }
+    /// Sets [`portpreserveparity`](Self::portpreserveparity).
+    pub fn portpreserveparity(mut self, portpreserveparity: EnabledDisabled) -> Self {
+        self.portpreserveparity = Some(rt::Open::Known(portpreserveparity));
+        self
+    }
+    /// Sets [`portpreserverange`](Self::portpreserverange).
+    pub fn portpreserverange(mut self, portpreserverange: EnabledDisabled) -> Self {
+        self.portpreserverange = Some(rt::Open::Known(portpreserverange));
+        self
+    }
+    /// Sets [`portquota`](Self::portquota).
+    pub fn portquota(mut self, portquota: impl Into<rt::Number>) -> Self {
+        self.portquota = Some(portquota.into());
+        self
+    }
+    /// Sets [`sessionquota`](Self::sessionquota).
+    pub fn sessionquota(mut self, sessionquota: impl Into<rt::Number>) -> Self {
+        self.sessionquota = Some(sessionquota.into());
+        self
+    }
+    /// Sets [`sessiontimeout`](Self::sessiontimeout).
+    pub fn sessiontimeout(mut self, sessiontimeout: impl Into<rt::Number>) -> Self {
+        self.sessiontimeout = Some(sessiontimeout.into());
+        self
+    }
+    /// Sets [`stuntimeout`](Self::stuntimeout).
+    pub fn stuntimeout(mut self, stuntimeout: impl Into<rt::Number>) -> Self {
+        self.stuntimeout = Some(stuntimeout.into());
+        self
+    }
+    /// Sets [`syncheck`](Self::syncheck).
+    pub fn syncheck(mut self, syncheck: EnabledDisabled) -> Self {
+        self.syncheck = Some(rt::Open::Known(syncheck));
+        self
+    }
+    /// Sets [`synidletimeout`](Self::synidletimeout).
+    pub fn synidletimeout(mut self, synidletimeout: impl Into<rt::Number>) -> Self {
+        self.synidletimeout = Some(synidletimeout.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(mut self, transportprotocol: TcpUdpIcmp) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
+}
+impl Lsntransportprofile {
     /// `POST /nitro/v1/config/lsntransportprofile`
     ///
     /// Mandatory: `transportprofilename`, `transportprotocol`.
@@ -6688,187 +7284,183 @@ impl Lsntransportprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `11.0`.
-    pub clearstats: Option<rt::Open<LsnStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncuricmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncuricmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurtcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurtcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurudpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurudpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudptxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsn`.`clearstats` ([`LsnStats`]).
-///
-/// Also the values of `lsndslite.clearstats`, `lsngroup.clearstats`, `lsnnat64.clearstats`, `lsnpool.clearstats`.
+/// Values of `lsn.clearstats`, `lsndslite.clearstats`, `lsngroup.clearstats`, `lsnnat64.clearstats`, `lsnpool.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for LsnStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -7064,209 +7656,205 @@ impl LsnStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsndsliteStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsndsliteStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `11.0`.
-    pub clearstats: Option<rt::Open<LsndsliteStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteicmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteicmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitesessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitesessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitetcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitetcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteudpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteudpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitecursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitecursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliterxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliterxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliterxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliterxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudptxpkts: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsndslite`.`clearstats` ([`LsndsliteStats`]): the same values as [`LsnStatsClearstats`].
-pub type LsndsliteStatsClearstats = LsnStatsClearstats;
 impl rt::Model for LsndsliteStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -7481,151 +8069,145 @@ impl LsndsliteStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsngroupStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `11.0`.
-    pub clearstats: Option<rt::Open<LsngroupStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `11.0`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcuricmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcuricmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurtcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurtcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurudpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurudpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpicmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpicmptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpicmptranslpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptcptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptcptranslpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptoticmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptoticmptranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptoticmptranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottcptranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottcptranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptotudpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptotudptranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptotudptranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptranslpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpudpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpudptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpudptranslpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsngroup`.`clearstats` ([`LsngroupStats`]): the same values as [`LsnStatsClearstats`].
-pub type LsngroupStatsClearstats = LsnStatsClearstats;
 impl rt::Model for LsngroupStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -7799,209 +8381,205 @@ impl LsngroupStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnnat64Stats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Lsnnat64StatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `11.0`.
-    pub clearstats: Option<rt::Open<Lsnnat64StatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64icmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64icmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64tcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64tcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64udpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64udpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64cursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64cursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64rxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64txbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64txpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64rxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64rxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64txbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64txpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udptxpkts: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnnat64`.`clearstats` ([`Lsnnat64Stats`]): the same values as [`LsnStatsClearstats`].
-pub type Lsnnat64StatsClearstats = LsnStatsClearstats;
 impl rt::Model for Lsnnat64Stats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8216,51 +8794,45 @@ impl Lsnnat64Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnpoolStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.1`.
-    pub clearstats: Option<rt::Open<LsnpoolStatsClearstats>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportallocother: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportallocotherrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportalloctcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportalloctcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolotherportusagepercen: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpooltcpportusagepercen: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpooltotips: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.1`.
     pub poolname: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.1`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportallocother: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportallocotherrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportalloctcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportalloctcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolotherportusagepercen: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpooltcpportusagepercen: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpooltotips: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnpool`.`clearstats` ([`LsnpoolStats`]): the same values as [`LsnStatsClearstats`].
-pub type LsnpoolStatsClearstats = LsnStatsClearstats;
 impl rt::Model for LsnpoolStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",

@@ -12,51 +12,36 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
+/// - Bindings: [`MetricsprofileAuthenticationvserverBinding`], [`MetricsprofileCrvserverBinding`], [`MetricsprofileCsvserverBinding`], [`MetricsprofileGslbvserverBinding`], [`MetricsprofileLbvserverBinding`], [`MetricsprofileServiceBinding`], [`MetricsprofileServicegroupBinding`], [`MetricsprofileUservserverBinding`], [`MetricsprofileVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Metricsprofile {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Since `14.1`.
     pub collector: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`MetricsprofileMetrics`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub metrics: Option<rt::Open<MetricsprofileMetrics>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub metricsauthtoken: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub metricsendpointurl: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub metricsexportfrequency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`MetricsprofileOutputmode`]): `avro`, `influx`, `json`, `prometheus`.
     ///
     /// Since `14.1`.
     pub outputmode: Option<rt::Open<MetricsprofileOutputmode>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub refcnt: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub schemafile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`MetricsprofileServemode`]): `Pull`, `Push`.
     ///
     /// Since `14.1`.
@@ -199,6 +184,58 @@ impl rt::Resource for Metricsprofile {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Metricsprofile {
+    /// A `metricsprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`collector`](Self::collector).
+    pub fn collector(mut self, collector: impl Into<String>) -> Self {
+        self.collector = Some(collector.into());
+        self
+    }
+    /// Sets [`metrics`](Self::metrics).
+    pub fn metrics(mut self, metrics: MetricsprofileMetrics) -> Self {
+        self.metrics = Some(rt::Open::Known(metrics));
+        self
+    }
+    /// Sets [`metricsauthtoken`](Self::metricsauthtoken).
+    pub fn metricsauthtoken(mut self, metricsauthtoken: impl Into<String>) -> Self {
+        self.metricsauthtoken = Some(metricsauthtoken.into());
+        self
+    }
+    /// Sets [`metricsendpointurl`](Self::metricsendpointurl).
+    pub fn metricsendpointurl(mut self, metricsendpointurl: impl Into<String>) -> Self {
+        self.metricsendpointurl = Some(metricsendpointurl.into());
+        self
+    }
+    /// Sets [`metricsexportfrequency`](Self::metricsexportfrequency).
+    pub fn metricsexportfrequency(
+        mut self,
+        metricsexportfrequency: impl Into<rt::Number>,
+    ) -> Self {
+        self.metricsexportfrequency = Some(metricsexportfrequency.into());
+        self
+    }
+    /// Sets [`outputmode`](Self::outputmode).
+    pub fn outputmode(mut self, outputmode: MetricsprofileOutputmode) -> Self {
+        self.outputmode = Some(rt::Open::Known(outputmode));
+        self
+    }
+    /// Sets [`schemafile`](Self::schemafile).
+    pub fn schemafile(mut self, schemafile: impl Into<String>) -> Self {
+        self.schemafile = Some(schemafile.into());
+        self
+    }
+    /// Sets [`servemode`](Self::servemode).
+    pub fn servemode(mut self, servemode: MetricsprofileServemode) -> Self {
+        self.servemode = Some(rt::Open::Known(servemode));
+        self
+    }
+}
+impl Metricsprofile {
     /// `POST /nitro/v1/config/metricsprofile` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Post, &[0, 1, 2, 3, 4, 5, 6, 8, 9])
@@ -249,31 +286,21 @@ impl Metricsprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileAuthenticationvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<
-        rt::Open<MetricsprofileAuthenticationvserverBindingEntitytype>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_authenticationvserver_binding`.`entitytype` ([`MetricsprofileAuthenticationvserverBinding`]).
-///
-/// Also the values of `metricsprofile_crvserver_binding.entitytype`, `metricsprofile_csvserver_binding.entitytype`, `metricsprofile_gslbvserver_binding.entitytype`, `metricsprofile_lbvserver_binding.entitytype`, `metricsprofile_service_binding.entitytype`, `metricsprofile_servicegroup_binding.entitytype`, `metricsprofile_uservserver_binding.entitytype`, `metricsprofile_vpnvserver_binding.entitytype`.
+/// Values of `metricsprofile_authenticationvserver_binding.entitytype`, `metricsprofile_crvserver_binding.entitytype`, `metricsprofile_csvserver_binding.entitytype`, `metricsprofile_gslbvserver_binding.entitytype`, `metricsprofile_lbvserver_binding.entitytype`, `metricsprofile_service_binding.entitytype`, `metricsprofile_servicegroup_binding.entitytype`, `metricsprofile_uservserver_binding.entitytype`, `metricsprofile_vpnvserver_binding.entitytype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum MetricsprofileAuthenticationvserverBindingEntitytype {
+pub enum Entitytype {
     /// `authvserver`
     Authvserver,
     /// `crvserver`
@@ -293,7 +320,7 @@ pub enum MetricsprofileAuthenticationvserverBindingEntitytype {
     /// `vpnvserver`
     Vpnvserver,
 }
-impl rt::WireEnum for MetricsprofileAuthenticationvserverBindingEntitytype {
+impl rt::WireEnum for Entitytype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Authvserver, "authvserver"),
         (Self::Crvserver, "crvserver"),
@@ -364,6 +391,25 @@ impl rt::Resource for MetricsprofileAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileAuthenticationvserverBinding {
+    /// A `metricsprofile_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileAuthenticationvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_authenticationvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -402,25 +448,17 @@ impl MetricsprofileAuthenticationvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileCrvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileCrvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileCrvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_crvserver_binding`.`entitytype` ([`MetricsprofileCrvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileCrvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileCrvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -479,6 +517,25 @@ impl rt::Resource for MetricsprofileCrvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileCrvserverBinding {
+    /// A `metricsprofile_crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileCrvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_crvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -517,25 +574,17 @@ impl MetricsprofileCrvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileCsvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileCsvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_csvserver_binding`.`entitytype` ([`MetricsprofileCsvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileCsvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileCsvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -594,6 +643,25 @@ impl rt::Resource for MetricsprofileCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileCsvserverBinding {
+    /// A `metricsprofile_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileCsvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_csvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -632,25 +700,17 @@ impl MetricsprofileCsvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileGslbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileGslbvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileGslbvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_gslbvserver_binding`.`entitytype` ([`MetricsprofileGslbvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileGslbvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileGslbvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -709,6 +769,25 @@ impl rt::Resource for MetricsprofileGslbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileGslbvserverBinding {
+    /// A `metricsprofile_gslbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileGslbvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_gslbvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -747,25 +826,17 @@ impl MetricsprofileGslbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileLbvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileLbvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_lbvserver_binding`.`entitytype` ([`MetricsprofileLbvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileLbvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -824,6 +895,25 @@ impl rt::Resource for MetricsprofileLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileLbvserverBinding {
+    /// A `metricsprofile_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileLbvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_lbvserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -862,25 +952,17 @@ impl MetricsprofileLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileServiceBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileServiceBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileServiceBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_service_binding`.`entitytype` ([`MetricsprofileServiceBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileServiceBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileServiceBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -939,6 +1021,25 @@ impl rt::Resource for MetricsprofileServiceBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileServiceBinding {
+    /// A `metricsprofile_service_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileServiceBinding {
     /// `PUT /nitro/v1/config/metricsprofile_service_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -977,25 +1078,17 @@ impl MetricsprofileServiceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileServicegroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileServicegroupBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileServicegroupBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_servicegroup_binding`.`entitytype` ([`MetricsprofileServicegroupBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileServicegroupBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileServicegroupBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -1054,6 +1147,25 @@ impl rt::Resource for MetricsprofileServicegroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileServicegroupBinding {
+    /// A `metricsprofile_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileServicegroupBinding {
     /// `PUT /nitro/v1/config/metricsprofile_servicegroup_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -1092,25 +1204,17 @@ impl MetricsprofileServicegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileUservserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileUservserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileUservserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_uservserver_binding`.`entitytype` ([`MetricsprofileUservserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileUservserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileUservserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -1169,6 +1273,25 @@ impl rt::Resource for MetricsprofileUservserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MetricsprofileUservserverBinding {
+    /// A `metricsprofile_uservserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
+}
+impl MetricsprofileUservserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_uservserver_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2])
@@ -1207,25 +1330,17 @@ impl MetricsprofileUservserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileVpnvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileVpnvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_vpnvserver_binding`.`entitytype` ([`MetricsprofileVpnvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileVpnvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileVpnvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -1282,6 +1397,25 @@ impl rt::Resource for MetricsprofileVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileVpnvserverBinding {
+    /// A `metricsprofile_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileVpnvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_vpnvserver_binding` (method inferred: the reference gives none)

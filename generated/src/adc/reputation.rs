@@ -15,22 +15,16 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reputationsettings {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub proxypassword: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub proxyport: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub proxyserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub proxyusername: Option<String>,
     /// Keys the reference does not document, kept as received.

@@ -11,31 +11,32 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/riseapbrsvc`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/rise/riseapbrsvc/riseapbrsvc.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseapbrsvc {
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseapbrsvcRisesvctype`]): `Service`, `ServiceGroup`.
-    pub risesvctype: Option<rt::Open<RiseapbrsvcRisesvctype>>,
-    /// `String`, read-only.
-    pub serverip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub nexthopip: Option<String>,
-    /// `Double`, read-only.
-    pub vlan: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`RiseapbrsvcProtocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     pub protocol: Option<rt::Open<RiseapbrsvcProtocol>>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseapbrsvcRisesvctype`]): `Service`, `ServiceGroup`.
+    pub risesvctype: Option<rt::Open<RiseapbrsvcRisesvctype>>,
+    /// Read-only: never sent.
+    pub serverip: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub serverport: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -310,43 +311,36 @@ impl Riseapbrsvc {
 /// - URL: `/nitro/v1/config/riseparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Reference page: `configuration/rise/riseparam/riseparam.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseparam {
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`RiseparamDirectmode`]): `ENABLED`, `DISABLED`.
-    pub directmode: Option<rt::Open<RiseparamDirectmode>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub directmode: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`RiseparamIndirectmode`]): `ENABLED`, `DISABLED`.
-    pub indirectmode: Option<rt::Open<RiseparamIndirectmode>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub indirectmode: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `riseparam`.`directmode` ([`Riseparam`]).
-///
-/// Also the values of `riseparam.indirectmode`.
+/// Values of `riseparam.directmode`, `riseparam.indirectmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RiseparamDirectmode {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for RiseparamDirectmode {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `riseparam`.`indirectmode` ([`Riseparam`]): the same values as [`RiseparamDirectmode`].
-pub type RiseparamIndirectmode = RiseparamDirectmode;
 impl rt::Model for Riseparam {
     const FIELDS: &'static [&'static str] = &["directmode", "indirectmode"];
     #[inline(always)]
@@ -421,55 +415,55 @@ impl Riseparam {
 /// - URL: `/nitro/v1/config/riseprofile`
 /// - Key: `profilename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rise/riseprofile/riseprofile.md`
+/// - Bindings: [`RiseprofileBinding`], [`RiseprofileInterfaceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseprofile {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 83.
     pub profilename: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 31.
-    pub servicename: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 31.
     pub deviceid: Option<String>,
-    /// `Double`, read-only.
-    pub slotid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub slotno: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub vdcid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub vpcid: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ipaddress: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseprofileMode`]): `Direct`, `Indirect`, `vPC-Direct`.
-    pub mode: Option<rt::Open<RiseprofileMode>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseprofileStatus`]): `Active`, `Inactive`.
-    pub status: Option<rt::Open<RiseprofileStatus>>,
-    /// `Double`, read-only.
-    pub vlan: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub vlangroupid: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseprofileVlancfgstatus`]): `Ok`, `Invalid`.
-    pub vlancfgstatus: Option<rt::Open<RiseprofileVlancfgstatus>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ifnum: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`RiseprofileIssu`]): `InProgress`, `None`.
     pub issu: Option<rt::Open<RiseprofileIssu>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseprofileMode`]): `Direct`, `Indirect`, `vPC-Direct`.
+    pub mode: Option<rt::Open<RiseprofileMode>>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 31.
+    pub servicename: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub slotid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub slotno: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseprofileStatus`]): `Active`, `Inactive`.
+    pub status: Option<rt::Open<RiseprofileStatus>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vdcid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vlan: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseprofileVlancfgstatus`]): `Ok`, `Invalid`.
+    pub vlancfgstatus: Option<rt::Open<RiseprofileVlancfgstatus>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vlangroupid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vpcid: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -637,6 +631,15 @@ impl rt::Resource for Riseprofile {
     const KEYS: &'static [&'static str] = &["profilename"];
 }
 impl Riseprofile {
+    /// A `riseprofile` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Riseprofile {
     /// `GET /nitro/v1/config/riseprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -655,14 +658,13 @@ impl Riseprofile {
 /// - URL: `/nitro/v1/config/riseprofile_binding`
 /// - Key: `profilename`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/rise/riseprofile_binding/riseprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RiseprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 83.
     pub profilename: Option<String>,
-    /// `riseprofile_interface_binding[]`, read-only.
+    /// Read-only: never sent.
     pub riseprofile_interface_binding: Option<Vec<RiseprofileInterfaceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -726,6 +728,15 @@ impl rt::Resource for RiseprofileBinding {
     const KEYS: &'static [&'static str] = &["profilename"];
 }
 impl RiseprofileBinding {
+    /// A `riseprofile_binding` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RiseprofileBinding {
     /// `GET /nitro/v1/config/riseprofile_binding/{profilename}`
     pub fn get(profilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(profilename)
@@ -740,23 +751,20 @@ impl RiseprofileBinding {
 /// - URL: `/nitro/v1/config/riseprofile_interface_binding`
 /// - Key: `profilename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rise/riseprofile_interface_binding/riseprofile_interface_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RiseprofileInterfaceBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub memberinterface: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 83.
     ///
     /// Since `11.1`.
     pub profilename: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub memberinterface: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -822,6 +830,15 @@ impl rt::Resource for RiseprofileInterfaceBinding {
     const KEYS: &'static [&'static str] = &["profilename"];
 }
 impl RiseprofileInterfaceBinding {
+    /// A `riseprofile_interface_binding` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RiseprofileInterfaceBinding {
     /// `GET /nitro/v1/config/riseprofile_interface_binding/{profilename}?count=yes`
     pub fn count(profilename: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(profilename)
@@ -840,27 +857,28 @@ impl RiseprofileInterfaceBinding {
 /// - URL: `/nitro/v1/config/riserhi`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/rise/riserhi/riserhi.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riserhi {
-    /// `String`, read-only.
-    pub ipaddress: Option<String>,
-    /// `Double`, read-only.
-    pub prefixlen: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub hostrtgw: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub nexthopvlan: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub weight: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub prefixlen: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Default: `ONE_VSERVER`.
     ///
     /// Possible values (see [`RiserhiVserverrhilevel`]): `ONE_VSERVER`, `ALL_VSERVERS`, `NONE`, `VSVR_CNTRLD`.
     pub vserverrhilevel: Option<rt::Open<RiserhiVserverrhilevel>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }

@@ -14,37 +14,31 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TransformpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<TransformpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy`.`clearstats` ([`TransformpolicyStats`]).
-///
-/// Also the values of `transformpolicylabel.clearstats`.
+/// Values of `transformpolicy.clearstats`, `transformpolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformpolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for TransformpolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -138,23 +132,17 @@ impl TransformpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TransformpolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<TransformpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel`.`clearstats` ([`TransformpolicylabelStats`]): the same values as [`TransformpolicyStatsClearstats`].
-pub type TransformpolicylabelStatsClearstats = TransformpolicyStatsClearstats;
 impl rt::Model for TransformpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -237,94 +225,73 @@ impl TransformpolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformactionContinuematching`]): `ON`, `OFF`.
-    pub continuematching: Option<rt::Open<TransformactionContinuematching>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cookiedomainfrom: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cookiedomaininto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub continuematching: Option<rt::Open<OnOff>>,
+    /// Length: at least 1.
+    pub cookiedomainfrom: Option<String>,
+    /// Length: at least 1.
+    pub cookiedomaininto: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub requrlfrom: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub requrlinto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub resurlfrom: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub resurlinto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`TransformactionState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<TransformactionState>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformaction`.`continuematching` ([`Transformaction`]).
-///
-/// Also the values of `transformprofile.onlytransformabsurlinbody`.
+/// Values of `transformaction.continuematching`, `transformprofile.onlytransformabsurlinbody`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformactionContinuematching {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for TransformactionContinuematching {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `transformaction`.`state` ([`Transformaction`]).
-///
-/// Also the values of `transformprofile_transformaction_binding.state`.
+/// Values of `transformaction.state`, `transformprofile_transformaction_binding.state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformactionState {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for TransformactionState {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -422,6 +389,30 @@ impl rt::Resource for Transformaction {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Transformaction {
+    /// A `transformaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+}
+impl Transformaction {
     /// `POST /nitro/v1/config/transformaction`
     ///
     /// Mandatory: `name`, `profilename`, `priority`.
@@ -470,10 +461,11 @@ impl Transformaction {
 /// - URL: `/nitro/v1/config/transformglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformglobal_binding/transformglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformglobalBinding {
-    /// `transformglobal_transformpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformglobal_transformpolicy_binding: Option<
         Vec<TransformglobalTransformpolicyBinding>,
     >,
@@ -547,12 +539,12 @@ impl TransformglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformglobalTransformpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`TransformglobalTransformpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -561,27 +553,20 @@ pub struct TransformglobalTransformpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<TransformglobalTransformpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`TransformglobalTransformpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
     pub labeltype: Option<rt::Open<TransformglobalTransformpolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`TransformglobalTransformpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`.
     pub type_: Option<rt::Open<TransformglobalTransformpolicyBindingType>>,
@@ -745,6 +730,49 @@ impl rt::Resource for TransformglobalTransformpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl TransformglobalTransformpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(
+        mut self,
+        labeltype: TransformglobalTransformpolicyBindingLabeltype,
+    ) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: TransformglobalTransformpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl TransformglobalTransformpolicyBinding {
     /// `PUT /nitro/v1/config/transformglobal_transformpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -775,45 +803,39 @@ impl TransformglobalTransformpolicyBinding {
 /// - URL: `/nitro/v1/config/transformpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`TransformpolicyStats`]
+/// - Bindings: [`TransformpolicyBinding`], [`TransformpolicyCsvserverBinding`], [`TransformpolicyLbvserverBinding`], [`TransformpolicyTransformglobalBinding`], [`TransformpolicyTransformpolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
+    pub logaction: Option<String>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -905,6 +927,35 @@ impl rt::Resource for Transformpolicy {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Transformpolicy {
+    /// A `transformpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+}
+impl Transformpolicy {
     /// `POST /nitro/v1/config/transformpolicy`
     ///
     /// Mandatory: `name`, `rule`, `profilename`.
@@ -959,22 +1010,21 @@ impl Transformpolicy {
 /// - URL: `/nitro/v1/config/transformpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_binding/transformpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `transformpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub transformpolicy_csvserver_binding: Option<Vec<TransformpolicyCsvserverBinding>>,
+    /// Read-only: never sent.
     pub transformpolicy_lbvserver_binding: Option<Vec<TransformpolicyLbvserverBinding>>,
-    /// `transformpolicy_transformglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicy_transformglobal_binding: Option<
         Vec<TransformpolicyTransformglobalBinding>,
     >,
-    /// `transformpolicy_csvserver_binding[]`, read-only.
-    pub transformpolicy_csvserver_binding: Option<Vec<TransformpolicyCsvserverBinding>>,
-    /// `transformpolicy_transformpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicy_transformpolicylabel_binding: Option<
         Vec<TransformpolicyTransformpolicylabelBinding>,
     >,
@@ -1049,6 +1099,15 @@ impl rt::Resource for TransformpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyBinding {
+    /// A `transformpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyBinding {
     /// `GET /nitro/v1/config/transformpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1063,60 +1122,55 @@ impl TransformpolicyBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_csvserver_binding/transformpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyCsvserverBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_csvserver_binding`.`labeltype` ([`TransformpolicyCsvserverBinding`]).
-///
-/// Also the values of `transformpolicy_lbvserver_binding.labeltype`, `transformpolicy_transformglobal_binding.labeltype`, `transformpolicy_transformpolicylabel_binding.labeltype`, `transformpolicylabel.labeltype`, `transformpolicylabel_policybinding_binding.labeltype`, `transformpolicylabel_transformpolicy_binding.labeltype`.
+/// Values of `transformpolicy_csvserver_binding.labeltype`, `transformpolicy_lbvserver_binding.labeltype`, `transformpolicy_transformglobal_binding.labeltype`, `transformpolicy_transformpolicylabel_binding.labeltype`, `transformpolicylabel.labeltype`, `transformpolicylabel_policybinding_binding.labeltype`, `transformpolicylabel_transformpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformpolicyCsvserverBindingLabeltype {
+pub enum ReqvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for TransformpolicyCsvserverBindingLabeltype {
+impl rt::WireEnum for ReqvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Policylabel, "policylabel"),
@@ -1199,6 +1253,15 @@ impl rt::Resource for TransformpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyCsvserverBinding {
+    /// A `transformpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/transformpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1217,50 +1280,45 @@ impl TransformpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_lbvserver_binding/transformpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyLbvserverBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_lbvserver_binding`.`labeltype` ([`TransformpolicyLbvserverBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicyLbvserverBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1338,6 +1396,15 @@ impl rt::Resource for TransformpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyLbvserverBinding {
+    /// A `transformpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/transformpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1356,50 +1423,45 @@ impl TransformpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_transformglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_transformglobal_binding/transformpolicy_transformglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyTransformglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyTransformglobalBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyTransformglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_transformglobal_binding`.`labeltype` ([`TransformpolicyTransformglobalBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicyTransformglobalBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicyTransformglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1477,6 +1539,15 @@ impl rt::Resource for TransformpolicyTransformglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyTransformglobalBinding {
+    /// A `transformpolicy_transformglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyTransformglobalBinding {
     /// `GET /nitro/v1/config/transformpolicy_transformglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1495,50 +1566,45 @@ impl TransformpolicyTransformglobalBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_transformpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_transformpolicylabel_binding/transformpolicy_transformpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyTransformpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyTransformpolicylabelBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyTransformpolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_transformpolicylabel_binding`.`labeltype` ([`TransformpolicyTransformpolicylabelBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicyTransformpolicylabelBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicyTransformpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1616,6 +1682,15 @@ impl rt::Resource for TransformpolicyTransformpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyTransformpolicylabelBinding {
+    /// A `transformpolicy_transformpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyTransformpolicylabelBinding {
     /// `GET /nitro/v1/config/transformpolicy_transformpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1634,46 +1709,42 @@ impl TransformpolicyTransformpolicylabelBinding {
 /// - URL: `/nitro/v1/config/transformpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`TransformpolicylabelStats`]
+/// - Bindings: [`TransformpolicylabelBinding`], [`TransformpolicylabelPolicybindingBinding`], [`TransformpolicylabelTransformpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`TransformpolicylabelLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<TransformpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`TransformpolicylabelPolicylabeltype`]): `http_req`, `httpquic_req`.
     ///
     /// Mandatory for add.
     pub policylabeltype: Option<rt::Open<TransformpolicylabelPolicylabeltype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel`.`labeltype` ([`Transformpolicylabel`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicylabelLabeltype = TransformpolicyCsvserverBindingLabeltype;
 /// Values of `transformpolicylabel`.`policylabeltype` ([`Transformpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1777,6 +1848,23 @@ impl rt::Resource for Transformpolicylabel {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl Transformpolicylabel {
+    /// A `transformpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(
+        mut self,
+        policylabeltype: TransformpolicylabelPolicylabeltype,
+    ) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
+}
+impl Transformpolicylabel {
     /// `POST /nitro/v1/config/transformpolicylabel`
     ///
     /// Mandatory: `labelname`, `policylabeltype`.
@@ -1819,16 +1907,16 @@ impl Transformpolicylabel {
 /// - URL: `/nitro/v1/config/transformpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicylabel_binding/transformpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `transformpolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicylabel_policybinding_binding: Option<
         Vec<TransformpolicylabelPolicybindingBinding>,
     >,
-    /// `transformpolicylabel_transformpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicylabel_transformpolicy_binding: Option<
         Vec<TransformpolicylabelTransformpolicyBinding>,
     >,
@@ -1897,6 +1985,15 @@ impl rt::Resource for TransformpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl TransformpolicylabelBinding {
+    /// A `transformpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicylabelBinding {
     /// `GET /nitro/v1/config/transformpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -1911,48 +2008,35 @@ impl TransformpolicylabelBinding {
 /// - URL: `/nitro/v1/config/transformpolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicylabel_policybinding_binding/transformpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TransformpolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicylabelPolicybindingBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel_policybinding_binding`.`labeltype` ([`TransformpolicylabelPolicybindingBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicylabelPolicybindingBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2030,6 +2114,15 @@ impl rt::Resource for TransformpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl TransformpolicylabelPolicybindingBinding {
+    /// A `transformpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/transformpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2051,35 +2144,26 @@ impl TransformpolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelTransformpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`TransformpolicylabelTransformpolicyBindingLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<TransformpolicylabelTransformpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel_transformpolicy_binding`.`labeltype` ([`TransformpolicylabelTransformpolicyBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicylabelTransformpolicyBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicylabelTransformpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2157,6 +2241,48 @@ impl rt::Resource for TransformpolicylabelTransformpolicyBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl TransformpolicylabelTransformpolicyBinding {
+    /// A `transformpolicylabel_transformpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl TransformpolicylabelTransformpolicyBinding {
     /// `PUT /nitro/v1/config/transformpolicylabel_transformpolicy_binding`
     ///
     /// Mandatory: `labelname`, `policyname`, `priority`.
@@ -2195,46 +2321,40 @@ impl TransformpolicylabelTransformpolicyBinding {
 /// - URL: `/nitro/v1/config/transformprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`TransformprofileBinding`], [`TransformprofileTransformactionBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub additionalreqheaderslist: Option<String>,
-    /// `String`, read-only.
-    pub additionalrespheaderslist: Option<String>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`TransformprofileOnlytransformabsurlinbody`]): `ON`, `OFF`.
-    pub onlytransformabsurlinbody: Option<
-        rt::Open<TransformprofileOnlytransformabsurlinbody>,
-    >,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub additionalreqheaderslist: Option<String>,
+    /// Read-only: never sent.
+    pub additionalrespheaderslist: Option<String>,
+    pub comment: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub onlytransformabsurlinbody: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     pub regexforfindingurlincss: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub regexforfindingurlinjavascript: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub regexforfindingurlinxcomponent: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub regexforfindingurlinxml: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`TransformprofileType`]): `URL`.
     pub type_: Option<rt::Open<TransformprofileType>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformprofile`.`onlytransformabsurlinbody` ([`Transformprofile`]): the same values as [`TransformactionContinuematching`].
-pub type TransformprofileOnlytransformabsurlinbody = TransformactionContinuematching;
 /// Values of `transformprofile`.`type` ([`Transformprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2331,6 +2451,20 @@ impl rt::Resource for Transformprofile {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Transformprofile {
+    /// A `transformprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: TransformprofileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl Transformprofile {
     /// `POST /nitro/v1/config/transformprofile`
     ///
     /// Mandatory: `name`.
@@ -2379,14 +2513,13 @@ impl Transformprofile {
 /// - URL: `/nitro/v1/config/transformprofile_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformprofile_binding/transformprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `transformprofile_transformaction_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformprofile_transformaction_binding: Option<
         Vec<TransformprofileTransformactionBinding>,
     >,
@@ -2452,6 +2585,15 @@ impl rt::Resource for TransformprofileBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformprofileBinding {
+    /// A `transformprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformprofileBinding {
     /// `GET /nitro/v1/config/transformprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2466,70 +2608,65 @@ impl TransformprofileBinding {
 /// - URL: `/nitro/v1/config/transformprofile_transformaction_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformprofile_transformaction_binding/transformprofile_transformaction_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformprofileTransformactionBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub actionname: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub resurlfrom: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub cookiedomainfrom: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub profilename: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformprofileTransformactionBindingState`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub state: Option<rt::Open<TransformprofileTransformactionBindingState>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub cookiedomaininto: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub actioncomment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub resurlinto: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub requrlinto: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub requrlfrom: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub actioncomment: Option<String>,
+    /// Since `11.1`.
+    pub actionname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub cookiedomainfrom: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub cookiedomaininto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub profilename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub requrlfrom: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub requrlinto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub resurlfrom: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub resurlinto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformprofile_transformaction_binding`.`state` ([`TransformprofileTransformactionBinding`]): the same values as [`TransformactionState`].
-pub type TransformprofileTransformactionBindingState = TransformactionState;
 impl rt::Model for TransformprofileTransformactionBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2620,6 +2757,15 @@ impl rt::Resource for TransformprofileTransformactionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl TransformprofileTransformactionBinding {
+    /// A `transformprofile_transformaction_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl TransformprofileTransformactionBinding {
     /// `GET /nitro/v1/config/transformprofile_transformaction_binding/{name}?count=yes`

@@ -15,19 +15,19 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ulfdserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub loggerip: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`UlfdserverState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
@@ -131,6 +131,15 @@ impl rt::Resource for Ulfdserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["loggerip"];
+}
+impl Ulfdserver {
+    /// A `ulfdserver` named by its key, every other field unset.
+    pub fn new(loggerip: impl Into<String>) -> Self {
+        Self {
+            loggerip: Some(loggerip.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Ulfdserver {
     /// `POST /nitro/v1/config/ulfdserver`

@@ -14,326 +14,300 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaDpliteTransaction {
-    /// Wire name `httpReqRcvLB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_rcv_lb: Option<rt::Number>,
-    /// Wire name `srvrTcpPacketsRetransmited`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_packets_retransmited: Option<rt::Number>,
-    /// Wire name `cltTcpFlagsRx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clt_tcp_flags_rx: Option<rt::Number>,
-    /// Wire name `httpContentType`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_content_type: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ato_config: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub api_auth_result: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub api_auth_attempt: Option<rt::Number>,
-    /// Wire name `httpReqUserAgent`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_user_agent: Option<String>,
-    /// Wire name `sslServerCertSizeBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_server_cert_size_be: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_track_method: Option<i64>,
-    /// Wire name `srvrFastRetxCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_fast_retx_count: Option<rt::Number>,
-    /// Wire name `httpReqCookie`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_cookie: Option<String>,
-    /// Wire name `transactionId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_id: Option<rt::Number>,
-    /// Wire name `recType`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rec_type: Option<String>,
-    /// Wire name `clntTcpRtoCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_rto_count: Option<rt::Number>,
-    /// Wire name `aaaUsername`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaa_username: Option<String>,
-    /// Wire name `httpRspStatus`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_rsp_status: Option<rt::Number>,
-    /// Wire name `httpResRcvFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_res_rcv_fb: Option<rt::Number>,
-    /// Wire name `transCltTotRxOctCnt`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_tot_rx_oct_cnt: Option<rt::Number>,
-    /// Wire name `httpReqReferer`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_referer: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_cluster_name: Option<String>,
-    /// Wire name `transCltTotTxOctCnt`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_tot_tx_oct_cnt: Option<rt::Number>,
-    /// Wire name `sslErrFlag`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_err_flag: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_rsp_time: Option<i64>,
-    /// Wire name `sslFLagsBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_f_lags_be: Option<rt::Number>,
-    /// Wire name `httpResRcvLB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_res_rcv_lb: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appresponsetime: Option<i64>,
-    /// Wire name `clntTcpZeroWindowCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_zero_window_count: Option<rt::Number>,
-    /// Wire name `httpReqUrl`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// Wire name `httpReqRcvFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_rcv_fb: Option<rt::Number>,
-    /// Wire name `tracingTraceId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tracing_trace_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_svcname: Option<String>,
-    /// Wire name `srvrTcpJitter`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_jitter: Option<rt::Number>,
-    /// Wire name `httpReqHost`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_host: Option<String>,
-    /// Wire name `cltTcpFlagsTx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clt_tcp_flags_tx: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_namespace: Option<String>,
-    /// Wire name `clntTcpPacketsRetransmited`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_packets_retransmited: Option<rt::Number>,
-    /// Wire name `httpResForwFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_res_forw_fb: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_result: Option<rt::Number>,
-    /// Wire name `httpReqMethod`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// Wire name `srvrTcpZeroWindowCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_zero_window_count: Option<rt::Number>,
-    /// Wire name `httpReqForwLB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_forw_lb: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_processing_time: Option<rt::Number>,
-    /// Wire name `svrTcpFlagsRx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svr_tcp_flags_rx: Option<rt::Number>,
-    /// Wire name `sslHandshakeErrorMsg`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_handshake_error_msg: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_cluster_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_namespace: Option<String>,
-    /// Wire name `backendSvrIpv4Address`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_svr_ipv4_address: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// Wire name `httpReqXForwardedFor`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_x_forwarded_for: Option<String>,
-    /// Wire name `clntTcpJitter`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_jitter: Option<rt::Number>,
-    /// Wire name `httpDomainName`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_labels: Option<String>,
-    /// Wire name `sslCipherValueFE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_value_fe: Option<rt::Number>,
-    /// Wire name `tracingReqParentSpanId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tracing_req_parent_span_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_svcname: Option<String>,
-    /// Wire name `sslServerCertSizeFE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_server_cert_size_fe: Option<rt::Number>,
-    /// Wire name `VPNsessionID`. Type `String`, read-write.
+    /// Wire name `VPNsessionID`.
     ///
     /// Since `14.1`.
     pub vp_nsession_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_labels: Option<String>,
-    /// Wire name `recSubType`. Type `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rec_sub_type: Option<i64>,
-    /// Wire name `svrTcpFlagsTx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svr_tcp_flags_tx: Option<rt::Number>,
-    /// Wire name `httpReqForwFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_forw_fb: Option<rt::Number>,
-    /// Wire name `sslSigHashAlgBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_sig_hash_alg_be: Option<rt::Number>,
-    /// Wire name `sslFLagsFE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_f_lags_fe: Option<rt::Number>,
-    /// Wire name `transSvrRTT`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_svr_rtt: Option<rt::Number>,
-    /// Wire name `transCltRTT`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_rtt: Option<rt::Number>,
-    /// Wire name `transCltDstIpv4Address`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_dst_ipv4_address: Option<rt::Number>,
-    /// Wire name `aaaUserEmailId`. Type `String`, read-write.
+    /// Wire name `aaaUserEmailId`.
     ///
     /// Since `14.1`.
     pub aaa_user_email_id: Option<String>,
-    /// Wire name `clntFastRetxCount`. Type `Double`, read-write.
+    /// Wire name `aaaUsername`.
     ///
     /// Since `14.1`.
-    pub clnt_fast_retx_count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub aaa_username: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub session_attribute: Option<String>,
-    /// Wire name `transCltIpv4Address`. Type `Double`, read-write.
+    pub api_auth_attempt: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub trans_clt_ipv4_address: Option<rt::Number>,
-    /// Wire name `appNameVserverLs`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_name_vserver_ls: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_attempt: Option<rt::Number>,
-    /// Wire name `sslCipherValueBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_value_be: Option<rt::Number>,
-    /// Wire name `srvrTcpRtoCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_rto_count: Option<rt::Number>,
-    /// Wire name `tracingReqSpanId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tracing_req_span_id: Option<String>,
-    /// Wire name `appName`. Type `String`, read-write.
+    pub api_auth_result: Option<rt::Number>,
+    /// Wire name `appName`.
     ///
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// Wire name `httpTransEndTime`. Type `Double`, read-write.
+    /// Wire name `appNameVserverLs`.
+    ///
+    /// Since `14.1`.
+    pub app_name_vserver_ls: Option<String>,
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Since `14.1`.
+    pub appresponsetime: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ato_config: Option<rt::Number>,
+    /// Wire name `backendSvrIpv4Address`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub backend_svr_ipv4_address: Option<rt::Number>,
+    /// Wire name `clntFastRetxCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_fast_retx_count: Option<rt::Number>,
+    /// Wire name `clntTcpJitter`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_jitter: Option<rt::Number>,
+    /// Wire name `clntTcpPacketsRetransmited`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_packets_retransmited: Option<rt::Number>,
+    /// Wire name `clntTcpRtoCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_rto_count: Option<rt::Number>,
+    /// Wire name `clntTcpZeroWindowCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_zero_window_count: Option<rt::Number>,
+    /// Wire name `cltTcpFlagsRx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clt_tcp_flags_rx: Option<rt::Number>,
+    /// Wire name `cltTcpFlagsTx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clt_tcp_flags_tx: Option<rt::Number>,
+    /// Since `14.1`.
+    pub dest_cluster_name: Option<String>,
+    /// Since `14.1`.
+    pub dest_labels: Option<String>,
+    /// Since `14.1`.
+    pub dest_namespace: Option<String>,
+    /// Since `14.1`.
+    pub dest_svcname: Option<String>,
+    /// Wire name `httpContentType`.
+    ///
+    /// Since `14.1`.
+    pub http_content_type: Option<String>,
+    /// Wire name `httpDomainName`.
+    ///
+    /// Since `14.1`.
+    pub http_domain_name: Option<String>,
+    /// Wire name `httpReqCookie`.
+    ///
+    /// Since `14.1`.
+    pub http_req_cookie: Option<String>,
+    /// Wire name `httpReqForwFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_forw_fb: Option<rt::Number>,
+    /// Wire name `httpReqForwLB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_forw_lb: Option<rt::Number>,
+    /// Wire name `httpReqHost`.
+    ///
+    /// Since `14.1`.
+    pub http_req_host: Option<String>,
+    /// Wire name `httpReqMethod`.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Wire name `httpReqRcvFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_rcv_fb: Option<rt::Number>,
+    /// Wire name `httpReqRcvLB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_rcv_lb: Option<rt::Number>,
+    /// Wire name `httpReqReferer`.
+    ///
+    /// Since `14.1`.
+    pub http_req_referer: Option<String>,
+    /// Wire name `httpReqUrl`.
+    ///
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Wire name `httpReqUserAgent`.
+    ///
+    /// Since `14.1`.
+    pub http_req_user_agent: Option<String>,
+    /// Wire name `httpReqXForwardedFor`.
+    ///
+    /// Since `14.1`.
+    pub http_req_x_forwarded_for: Option<String>,
+    /// Wire name `httpResForwFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_res_forw_fb: Option<rt::Number>,
+    /// Wire name `httpResRcvFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_res_rcv_fb: Option<rt::Number>,
+    /// Wire name `httpResRcvLB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_res_rcv_lb: Option<rt::Number>,
+    /// Wire name `httpRspStatus`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_rsp_status: Option<rt::Number>,
+    /// Wire name `httpTransEndTime`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub http_trans_end_time: Option<rt::Number>,
-    /// Wire name `sslSigHashAlgFE`. Type `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub login_attempt: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub login_result: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ns_processing_time: Option<rt::Number>,
+    /// Wire name `recSubType`.
+    ///
+    /// Since `14.1`.
+    pub rec_sub_type: Option<i64>,
+    /// Wire name `recType`.
+    ///
+    /// Since `14.1`.
+    pub rec_type: Option<String>,
+    /// Since `14.1`.
+    pub server_rsp_time: Option<i64>,
+    /// Since `14.1`.
+    pub session_attribute: Option<String>,
+    /// Since `14.1`.
+    pub session_track_method: Option<i64>,
+    /// Since `14.1`.
+    pub source_cluster_name: Option<String>,
+    /// Since `14.1`.
+    pub source_labels: Option<String>,
+    /// Since `14.1`.
+    pub source_namespace: Option<String>,
+    /// Since `14.1`.
+    pub source_svcname: Option<String>,
+    /// Wire name `srvrFastRetxCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_fast_retx_count: Option<rt::Number>,
+    /// Wire name `srvrTcpJitter`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_jitter: Option<rt::Number>,
+    /// Wire name `srvrTcpPacketsRetransmited`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_packets_retransmited: Option<rt::Number>,
+    /// Wire name `srvrTcpRtoCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_rto_count: Option<rt::Number>,
+    /// Wire name `srvrTcpZeroWindowCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_zero_window_count: Option<rt::Number>,
+    /// Wire name `sslCipherValueBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_value_be: Option<rt::Number>,
+    /// Wire name `sslCipherValueFE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_value_fe: Option<rt::Number>,
+    /// Wire name `sslErrFlag`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_err_flag: Option<rt::Number>,
+    /// Wire name `sslFLagsBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_f_lags_be: Option<rt::Number>,
+    /// Wire name `sslFLagsFE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_f_lags_fe: Option<rt::Number>,
+    /// Wire name `sslHandshakeErrorMsg`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_handshake_error_msg: Option<rt::Number>,
+    /// Wire name `sslServerCertSizeBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_server_cert_size_be: Option<rt::Number>,
+    /// Wire name `sslServerCertSizeFE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_server_cert_size_fe: Option<rt::Number>,
+    /// Wire name `sslSigHashAlgBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_sig_hash_alg_be: Option<rt::Number>,
+    /// Wire name `sslSigHashAlgFE`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssl_sig_hash_alg_fe: Option<rt::Number>,
+    /// Wire name `svrTcpFlagsRx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub svr_tcp_flags_rx: Option<rt::Number>,
+    /// Wire name `svrTcpFlagsTx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub svr_tcp_flags_tx: Option<rt::Number>,
+    /// Wire name `tracingReqParentSpanId`.
+    ///
+    /// Since `14.1`.
+    pub tracing_req_parent_span_id: Option<String>,
+    /// Wire name `tracingReqSpanId`.
+    ///
+    /// Since `14.1`.
+    pub tracing_req_span_id: Option<String>,
+    /// Wire name `tracingTraceId`.
+    ///
+    /// Since `14.1`.
+    pub tracing_trace_id: Option<String>,
+    /// Wire name `transCltDstIpv4Address`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_dst_ipv4_address: Option<rt::Number>,
+    /// Wire name `transCltIpv4Address`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_ipv4_address: Option<rt::Number>,
+    /// Wire name `transCltRTT`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_rtt: Option<rt::Number>,
+    /// Wire name `transCltTotRxOctCnt`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_tot_rx_oct_cnt: Option<rt::Number>,
+    /// Wire name `transCltTotTxOctCnt`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_tot_tx_oct_cnt: Option<rt::Number>,
+    /// Wire name `transSvrRTT`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_svr_rtt: Option<rt::Number>,
+    /// Wire name `transactionId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_id: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_start_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -637,66 +611,64 @@ impl rt::Resource for AaDpliteTransaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaFdiTransaction {
-    /// Wire name `appfwFDIFormSubmissionTime`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_form_submission_time: Option<rt::Number>,
-    /// Wire name `nsPartitionId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_partition_id: Option<rt::Number>,
-    /// Wire name `appfwFDIReqUrl`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_req_url: Option<String>,
-    /// Wire name `exportingProcessId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub exporting_process_id: Option<rt::Number>,
-    /// Wire name `appfwFDIResponseCode`. Type `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_response_code: Option<i64>,
-    /// Wire name `transactionId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_id: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub actualtemplatecode: Option<i64>,
-    /// Wire name `recType`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rec_type: Option<String>,
-    /// Wire name `appNameLs`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_name_ls: Option<String>,
-    /// Wire name `observationPointId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub observation_point_id: Option<rt::Number>,
-    /// Wire name `appfwFDISessionId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_session_id: Option<String>,
-    /// Wire name `WAFFormData`. Type `String`, read-write.
+    /// Wire name `WAFFormData`.
     ///
     /// Since `14.1`.
     pub waf_form_data: Option<String>,
-    /// Wire name `appfwFDIUserAgent`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub actualtemplatecode: Option<i64>,
+    /// Wire name `appNameLs`.
     ///
     /// Since `14.1`.
-    pub appfw_fdi_user_agent: Option<String>,
-    /// Wire name `sourceIPv4AddressRx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_i_pv4_address_rx: Option<rt::Number>,
-    /// Wire name `appNameVserverLs`. Type `String`, read-write.
+    pub app_name_ls: Option<String>,
+    /// Wire name `appNameVserverLs`.
     ///
     /// Since `14.1`.
     pub app_name_vserver_ls: Option<String>,
+    /// Wire name `appfwFDIFormSubmissionTime`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_form_submission_time: Option<rt::Number>,
+    /// Wire name `appfwFDIReqUrl`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_req_url: Option<String>,
+    /// Wire name `appfwFDIResponseCode`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_response_code: Option<i64>,
+    /// Wire name `appfwFDISessionId`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_session_id: Option<String>,
+    /// Wire name `appfwFDIUserAgent`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_user_agent: Option<String>,
+    /// Wire name `exportingProcessId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub exporting_process_id: Option<rt::Number>,
+    /// Wire name `nsPartitionId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ns_partition_id: Option<rt::Number>,
+    /// Wire name `observationPointId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub observation_point_id: Option<rt::Number>,
+    /// Wire name `recType`.
+    ///
+    /// Since `14.1`.
+    pub rec_type: Option<String>,
+    /// Wire name `sourceIPv4AddressRx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub source_i_pv4_address_rx: Option<rt::Number>,
+    /// Wire name `transactionId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_id: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -806,36 +778,24 @@ impl rt::Resource for AaFdiTransaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AccountTakeoverConfig {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub success_response_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub method: Option<String>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub success_response_code: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub url: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -951,148 +911,120 @@ impl AccountTakeoverConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActiveIcaSession {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
     /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub client_type: Option<String>,
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub device_type: Option<String>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Since `14.1`.
+    pub hdx_desktop_username: Option<String>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1325,64 +1257,38 @@ impl ActiveIcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdmLearnProfile {
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub no_of_learned_rules: Option<i64>,
-    /// `waf_profile_devices[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub waf_profile_devices_info: Option<Vec<WafProfileDevices>>,
-    /// `waf_security_settings[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub waf_security_settings_info: Option<Vec<WafSecuritySettings>>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_deployed_rules: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub adm_learn_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mail_profile: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub learning_mode: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub sms_profile: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub mail_profile: Option<String>,
     /// Since `14.1`.
     pub no_of_adc: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub no_of_deployed_rules: Option<i64>,
+    /// Since `14.1`.
+    pub no_of_learned_rules: Option<i64>,
     /// Since `14.1`.
     pub no_of_waf: Option<i64>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
+    pub servicenow_profile: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Since `14.1`.
+    pub sms_profile: Option<String>,
+    /// Since `14.1`.
+    pub waf_profile_devices_info: Option<Vec<WafProfileDevices>>,
+    /// Since `14.1`.
+    pub waf_security_settings_info: Option<Vec<WafSecuritySettings>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1533,10 +1439,8 @@ impl AdmLearnProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdvancedAnalyticsConfig {
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
     pub ns_ip_address: Option<String>,
+    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1621,14 +1525,10 @@ impl AdvancedAnalyticsConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfConfigInfo {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub propvalue: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub propkey: Option<String>,
+    /// Length: at most 2000.
+    pub propvalue: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1721,7 +1621,6 @@ impl AfConfigInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfCpxSupport {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1797,7 +1696,6 @@ impl AfCpxSupport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseCleanup {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1873,8 +1771,6 @@ impl AfDatabaseCleanup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseDuration {
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 2.
     pub days: Option<i64>,
     /// Keys the reference does not document, kept as received.
@@ -1951,7 +1847,6 @@ impl AfDatabaseDuration {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseIndex {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2088,60 +1983,45 @@ impl rt::Resource for AfGenericApi {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfGeoclient {
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_user: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
     pub application_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     pub city: Option<String>,
+    /// Length: 1 to 64.
+    pub client_ip_address: Option<String>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_user: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2265,66 +2145,51 @@ impl AfGeoclient {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfGeolocation {
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub total_user: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
     pub region: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_user: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2454,15 +2319,11 @@ impl AfGeolocation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfPersistantStatInfo {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub propkey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 2000.
     pub propvalue: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub tenant_id: Option<String>,
@@ -2553,58 +2414,46 @@ impl AfPersistantStatInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfTopNLineGraph {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vserver_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
+    pub client_ip_address: Option<String>,
     /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub entity_type: Option<String>,
     /// Since `14.1`.
     pub limit: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub entity_type: Option<String>,
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Since `14.1`.
+    pub vserver_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2713,7 +2562,6 @@ impl AfTopNLineGraph {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfUrlCollection {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2789,22 +2637,15 @@ impl AfUrlCollection {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVserverPolicy {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub vserver_type: Option<String>,
-    /// `String`, read-write.
-    pub servicetype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub policy_rule: Option<String>,
+    pub servicetype: Option<String>,
+    /// Length: at most 255.
+    pub vserver_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2890,11 +2731,9 @@ impl AfVserverPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentWebTrafficDistribution {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub traffic_dist_multiplier: Option<rt::Number>,
@@ -2971,14 +2810,10 @@ impl AgentWebTrafficDistribution {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnalyticsPolicyToProfile {
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub devices: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub act_id: Option<String>,
+    /// Since `14.1`.
+    pub devices: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3051,18 +2886,14 @@ impl AnalyticsPolicyToProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalyItem {
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
     pub counter: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub value: Option<rt::Number>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
     pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub value: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3151,37 +2982,31 @@ impl AnomalyItem {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiAuth {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_auth_failure: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_auth_success: Option<rt::Number>,
@@ -3276,64 +3101,58 @@ impl ApiAuth {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpoint {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_server_response_time: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3443,74 +3262,56 @@ impl ApiEndpoint {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointDiscovery {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub min_query_param: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_query_param: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
     /// Since `14.1`.
     pub api_spec_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub query_param: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_auth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub status_reason: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub is_auth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub max_query_param: Option<i64>,
+    /// Since `14.1`.
+    pub min_query_param: Option<i64>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub query_param: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub status_reason: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3623,44 +3424,38 @@ impl ApiEndpointDiscovery {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardBytes {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3755,44 +3550,38 @@ impl ApiEndpointPerfDashboardBytes {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardRequest {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3887,44 +3676,38 @@ impl ApiEndpointPerfDashboardRequest {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardResponse {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub api_instance: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4019,44 +3802,38 @@ impl ApiEndpointPerfDashboardResponse {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointRateLimitDashboard {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_ratelimited_requests: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_ratelimited_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4151,40 +3928,34 @@ impl ApiEndpointRateLimitDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointSecurityDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_success: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_success: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4276,80 +4047,64 @@ impl ApiEndpointSecurityDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiGeolocation {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub api_instance: Option<String>,
+    /// Since `14.1`.
+    pub city: Option<String>,
     /// Since `14.1`.
     pub country: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub country_code: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_country: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub city: Option<String>,
-    /// `Double`, read-write.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_response_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub region: Option<String>,
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_country: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4471,48 +4226,38 @@ impl ApiGeolocation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiHttpRespStatus {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub status_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub status_reason: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4607,58 +4352,54 @@ impl ApiHttpRespStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstance {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_instance: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub max_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_server_response_time: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_instance: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4765,41 +4506,39 @@ impl ApiInstance {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_instance: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_instance: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -4900,44 +4639,38 @@ impl ApiInstanceDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceDiscovery {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_api_resource: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub no_of_api_resource: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5032,47 +4765,43 @@ impl ApiInstanceDiscovery {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstancePerfDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -5176,72 +4905,62 @@ impl ApiInstancePerfDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceSecurityDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub authentication_status_code: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ctnssource_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_success: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub authentication_status_code: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ctnssource_ip_address: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_success: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5354,48 +5073,42 @@ impl ApiInstanceSecurityDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiMostAccessEndpoint {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5493,44 +5206,38 @@ impl ApiMostAccessEndpoint {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiRateLimit {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_ratelimited_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_ratelimited_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5625,41 +5332,35 @@ impl ApiRateLimit {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiRateLimitDashboard {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_ratelimited_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_ratelimited_requests: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -5757,46 +5458,38 @@ impl ApiRateLimitDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslCertificate {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5891,46 +5584,38 @@ impl ApiSslCertificate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslCipher {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub api_instance: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6025,46 +5710,38 @@ impl ApiSslCipher {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslFailureBackend {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6159,46 +5836,38 @@ impl ApiSslFailureBackend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslFailureFrontend {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6293,46 +5962,38 @@ impl ApiSslFailureFrontend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslKeyStrength {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6427,46 +6088,38 @@ impl ApiSslKeyStrength {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslProtocol {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6560,34 +6213,30 @@ impl ApiSslProtocol {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppAuthenticationSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auth_failures: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auth_successes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ind_id: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6672,22 +6321,14 @@ impl rt::Resource for AppAuthenticationSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppConfigError {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub total_apps: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub category: Option<String>,
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
+    /// Since `14.1`.
+    pub total_apps: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6764,48 +6405,32 @@ impl rt::Resource for AppConfigError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppDevicesInfo {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
     /// Since `14.1`.
-    pub session_track_method: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub session_attribute: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub session_attribute: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub session_track_method: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6911,26 +6536,16 @@ impl AppDevicesInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppHealth {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vservername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub health_score: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<String>,
+    /// Since `14.1`.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7009,18 +6624,12 @@ impl rt::Resource for AppHealth {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppLatency {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub category: Option<String>,
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7093,16 +6702,10 @@ impl rt::Resource for AppLatency {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppServerError {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub category: Option<String>,
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7173,16 +6776,10 @@ impl rt::Resource for AppServerError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSslConfigError {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub category: Option<String>,
     /// Since `14.1`.
     pub total_apps: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7253,196 +6850,148 @@ impl rt::Resource for AppSslConfigError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnit {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
     pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_frontend: Option<String>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_protocol_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_key_strength_name: Option<String>,
-    /// `Double`, read-write.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
     ///
     /// Since `14.1`.
-    pub vserver_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub domain_name: Option<String>,
     /// Length: at most 256.
-    pub ssl_cipher_name: Option<String>,
-    /// Wire name `mismatchCiphers`. Type `String`, read-write.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Wire name `mismatchCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub mismatch_ciphers: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub netscaler_processing_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ssl_certificate_name: Option<String>,
+    /// Length: at most 256.
     ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// Wire name `unsupportedCiphers`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub ssl_cipher_failure_backend: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_failure_frontend: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Wire name `unsupportedCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub unsupported_ciphers: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
+    /// Length: at most 2000.
     ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_backend: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub uri_url: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percentage_usage: Option<rt::Number>,
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vserver_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7672,66 +7221,58 @@ impl AppUnit {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnitBackend {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vservername: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub application_response_time: Option<rt::Number>,
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub netscaler_processing_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ctnsappname_b: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub netscaler_processing_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7840,18 +7381,14 @@ impl AppUnitBackend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnitMapping {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7934,42 +7471,28 @@ impl AppUnitMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfirewallPolicy {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Since `14.1`.
     pub network_function: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8067,270 +7590,222 @@ impl AppfirewallPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApplicationName {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_frontend: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_media_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_protocol_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub http_media_type_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_miss: Option<rt::Number>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub ic_no_store_reason: Option<String>,
-    /// Wire name `mismatchCiphers`. Type `String`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Wire name `mismatchCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub mismatch_ciphers: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vserver_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_key_strength_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub netscaler_processing_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub percentage_usage: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_certificate_name: Option<String>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub ssl_cipher_failure_backend: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
     ///
     /// Since `14.1`.
-    pub ic_reval: Option<rt::Number>,
-    /// Wire name `unsupportedCiphers`. Type `String`, read-write.
+    pub ssl_cipher_failure_frontend: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Wire name `unsupportedCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub unsupported_ciphers: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vserver_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8560,48 +8035,30 @@ impl ApplicationName {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppsecProfileConfig {
-    /// `account_takeover_config[]`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub ato_config: Option<Vec<AccountTakeoverConfig>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub enabled: Option<bool>,
-    /// `app_devices_info[]`, read-write.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
     pub app_devices: Option<Vec<AppDevicesInfo>>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ato_config: Option<Vec<AccountTakeoverConfig>>,
+    /// Since `14.1`.
+    pub config_mode: Option<i64>,
+    /// Since `14.1`.
+    pub enabled: Option<bool>,
+    /// Since `14.1`.
+    pub is_default: Option<bool>,
+    /// Since `14.1`.
+    pub model_settings: Option<Vec<ModelSettingsInfo>>,
+    /// Since `14.1`.
+    pub no_of_apps: Option<String>,
+    /// Since `14.1`.
+    pub no_of_models: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub profile_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub config_mode: Option<i64>,
-    /// `model_settings_info[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub model_settings: Option<Vec<ModelSettingsInfo>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_models: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_apps: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_default: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8733,26 +8190,20 @@ impl AppsecProfileConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotLogExpression {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_log_expr_value: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bot_attack_offset: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bot_attack_offset_len: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub bot_log_expr_comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub bot_log_expr_name: Option<String>,
+    /// Since `14.1`.
+    pub bot_log_expr_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8832,42 +8283,28 @@ impl rt::Resource for BotLogExpression {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotPolicy {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_function: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub application_name: Option<String>,
     /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub network_function: Option<String>,
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
     pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8964,142 +8401,94 @@ impl BotPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotViolation {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_severity_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub signature_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_developer: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub action_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_id: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_detection_mechanism: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_attacks: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_ip_address: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_signature_category: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_severity: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_log_message: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_true_client_ip: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_vserver: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_type_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_type: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub action_type_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_category_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_category: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub attack_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub backend_appname: Option<String>,
+    /// Since `14.1`.
+    pub backend_vserver: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
+    pub bot_category: Option<rt::Number>,
+    /// Since `14.1`.
+    pub bot_category_desc: Option<String>,
+    /// Since `14.1`.
+    pub bot_detection_mechanism: Option<i64>,
+    /// Since `14.1`.
     pub bot_detection_mechanism_desc: Option<String>,
+    /// Since `14.1`.
+    pub bot_developer: Option<String>,
+    /// Since `14.1`.
+    pub bot_log_message: Option<String>,
+    /// Since `14.1`.
+    pub bot_severity: Option<i64>,
+    /// Since `14.1`.
+    pub bot_severity_desc: Option<String>,
+    /// Since `14.1`.
+    pub bot_signature_category: Option<String>,
+    /// Since `14.1`.
+    pub bot_true_client_ip: Option<i64>,
+    /// Since `14.1`.
+    pub bot_type: Option<i64>,
+    /// Since `14.1`.
+    pub bot_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub city: Option<String>,
+    /// Since `14.1`.
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub longitude: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub signature_id: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub source_ip_address: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_id: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9265,42 +8654,26 @@ impl rt::Resource for BotViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotViolationSummary {
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appname: Option<String>,
+    /// Since `14.1`.
+    pub backend_appname: Option<String>,
+    /// Since `14.1`.
+    pub backend_vserver: Option<String>,
+    /// Since `14.1`.
+    pub bot_human_ratio: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
+    /// Since `14.1`.
+    pub host_name: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
     /// Since `14.1`.
     pub total_bots: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_violations: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_human_ratio: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub host_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_vserver: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9391,190 +8764,142 @@ impl rt::Resource for BotViolationSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Client {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
     ///
-    /// Length: at most 256.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub app_unit_name: Option<String>,
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side_max: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
-    pub ssl_protocol_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub http_content_type_name: Option<String>,
     /// Length: at most 30.
     pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_frontend: Option<String>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// Wire name `mismatchCiphers`. Type `String`, read-write.
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Wire name `mismatchCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub mismatch_ciphers: Option<String>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_key_strength_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_backend: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub network_latency_client_side_max: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub percent_bw_saved: Option<rt::Number>,
-    /// Wire name `unsupportedCiphers`. Type `String`, read-write.
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub ssl_certificate_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_failure_backend: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_failure_frontend: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Wire name `unsupportedCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub unsupported_ciphers: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 2000.
     ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9794,86 +9119,66 @@ impl Client {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientDetails {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub email_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_failures: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub confidence: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_agent: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub detection_reason: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub confidence: Option<i64>,
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_detection_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curr_clients: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub detection_reason: Option<String>,
+    /// Since `14.1`.
+    pub email_address: Option<String>,
+    /// Since `14.1`.
+    pub first_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ind_detection_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ind_id: Option<i64>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub last_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub login_failures: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub login_successes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsvr_rspbytes_rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsvr_req_rate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub first_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub request_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Since `14.1`.
+    pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vsvr_req_rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vsvr_rspbytes_rate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9997,70 +9302,56 @@ impl rt::Resource for ClientDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientSessionDetails {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `Double`, read-write.
-    ///
+    pub client_ip_address: Option<String>,
     /// Since `14.1`.
-    pub error_trans_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub confidence: Option<i64>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub empty_referrers_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub web_page_count: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub urls_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub script_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    pub error_trans_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub image_count: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub confidence: Option<i64>,
-    /// `String`, read-write.
+    pub ind_detection_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ind_id: Option<i64>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub script_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub urls_count: Option<rt::Number>,
     /// Since `14.1`.
     pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub web_page_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10172,46 +9463,30 @@ impl rt::Resource for ClientSessionDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientUrlDetails {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub user_agent: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub client_ip_address: Option<String>,
     /// Since `14.1`.
     pub confidence: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub decision_criteria: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub ind_id: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub decision_criteria: Option<String>,
-    /// `Double`, read-write.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub url: Option<String>,
+    /// Since `14.1`.
+    pub user_agent: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10305,11 +9580,9 @@ impl rt::Resource for ClientUrlDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCache {
-    /// `Boolean`, read-write.
-    pub enable: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
+    pub enable: Option<bool>,
     pub reset: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -10397,138 +9670,104 @@ impl DbCache {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Device {
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percentage_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
     pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10713,42 +9952,26 @@ impl Device {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DiagnosticsDetails {
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub action: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub feature: Option<String>,
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub issue_type: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub msg: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ns_ip_address: Option<String>,
     /// Since `14.1`.
     pub vsrvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub issue_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10843,44 +10066,40 @@ impl DiagnosticsDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsDetails {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mem_usage_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metric_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cpuusagepcnt: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cpuusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub dns_tot_neg_nxdmn_entries: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub dns_tot_queries: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub mem_usage_bytes: Option<rt::Number>,
+    /// Since `14.1`.
+    pub metric_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub metric_value: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub dns_tot_neg_nxdmn_entries: Option<rt::Number>,
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10977,170 +10196,138 @@ impl DnsDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Domain {
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_open_connections_mcb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_open_connections_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub miss_count_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub open_connections_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_response_time_mcb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_bandwidth_mcb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub num_of_bandwidth_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub netscaler_processing_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percentage_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_hits_breaches: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hits_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_response_time_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub response_time_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth_breach: Option<rt::Number>,
+    /// Reference type `Double`.
     pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub hits_breach: Option<rt::Number>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
     /// Length: at most 256.
     pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_hits_mcb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub miss_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub miss_count_breaches: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub netscaler_processing_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_bandwidth_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_bandwidth_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_hits_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_hits_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_open_connections_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_open_connections_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_response_time_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_response_time_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub open_connections_breach: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub response_time_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11378,18 +10565,14 @@ impl Domain {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DomainMapping {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11471,16 +10654,10 @@ impl DomainMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayError {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub metric: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -11551,46 +10728,26 @@ impl rt::Resource for GatewayError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GeoUserInfo {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_apps: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_sessions: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_countries: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_users: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub country_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub session_id: Option<String>,
+    /// Since `14.1`.
+    pub total_apps: Option<String>,
+    /// Since `14.1`.
+    pub total_bytes: Option<String>,
+    /// Since `14.1`.
+    pub total_countries: Option<String>,
+    /// Since `14.1`.
+    pub total_sessions: Option<String>,
+    /// Since `14.1`.
+    pub total_users: Option<String>,
+    /// Since `14.1`.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11684,64 +10841,51 @@ impl rt::Resource for GeoUserInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktop {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub desktop_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: at most 64.
     pub client_subnet: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
     pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub ica_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub username: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ica_user_name: Option<String>,
+    pub id: Option<String>,
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11886,196 +11030,161 @@ impl HdxDesktop {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopSession {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_desktop_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub acr_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
+    /// Length: at most 255.
+    pub client_hostname: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub client_hostname: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_accepted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub hdx_desktop_username: Option<String>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12385,186 +11494,152 @@ impl HdxDesktopSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopSessionInactive {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_terminate_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_desktop_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub terminated_reason: Option<String>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
+    /// Length: at most 255.
+    pub client_hostname: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
     /// Length: at most 1024.
     pub client_version: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
     pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub client_hostname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub hdx_desktop_username: Option<String>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_terminate_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Length: at most 1024.
+    pub terminated_reason: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12862,56 +11937,46 @@ impl HdxDesktopSessionInactive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopTimeline {
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: at most 64.
     pub client_subnet: Option<String>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
     /// Length: 1 to 64.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub username: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
     pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13044,24 +12109,16 @@ impl HdxDesktopTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpHeader {
-    /// `Boolean`, read-write.
-    pub http_resp_status: Option<bool>,
-    /// `Boolean`, read-write.
-    pub user_agent: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub ic_nostore_reason: Option<bool>,
-    /// `Boolean`, read-write.
-    pub http_req_method: Option<bool>,
-    /// `Boolean`, read-write.
     pub domain: Option<bool>,
-    /// `Boolean`, read-write.
-    pub operating_system: Option<bool>,
-    /// `Boolean`, read-write.
-    pub http_media_type: Option<bool>,
-    /// `Boolean`, read-write.
     pub http_content_type: Option<bool>,
+    pub http_media_type: Option<bool>,
+    pub http_req_method: Option<bool>,
+    pub http_resp_status: Option<bool>,
+    pub ic_nostore_reason: Option<bool>,
+    pub operating_system: Option<bool>,
+    pub user_agent: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13162,130 +12219,98 @@ impl HttpHeader {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpReqMethod {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 30.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13463,142 +12488,106 @@ impl HttpReqMethod {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpRespStatus {
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 30.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
     /// Length: at most 256.
     pub status_reason: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13782,68 +12771,57 @@ impl HttpRespStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaApp {
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_start_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub app_start_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
     pub app_terminate_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ica_session_id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub active_launches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usage_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usage_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13982,36 +12960,31 @@ impl IcaApp {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaAppActive {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub usage_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
     pub app_terminate_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub app_start_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub usage_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14120,64 +13093,53 @@ impl IcaAppActive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaAppTimeline {
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub app_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timeline_user_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usage_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_launches: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_terminate_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub app_terminate_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_session_id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub timeline_user_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usage_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14310,46 +13272,34 @@ impl IcaAppTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaChannel {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub channel_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub channel_count: Option<rt::Number>,
     /// Length: 1 to 128.
     pub description: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14452,42 +13402,32 @@ impl IcaChannel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaClientUserAgent {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub user_agent_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_agent_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14587,54 +13527,44 @@ impl IcaClientUserAgent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDevice {
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14752,56 +13682,46 @@ impl IcaDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceActive {
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub active_launches: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14922,50 +13842,33 @@ impl IcaDeviceActive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSessionHopDetail {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub license: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub instance_state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub version: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: 1 to 64.
+    pub instance_state: Option<String>,
     pub is_gateway: Option<bool>,
+    /// Length: 1 to 64.
+    pub license: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Length: 1 to 256.
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15071,30 +13974,22 @@ impl IcaDeviceSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSkipFlow {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub group_reason_id: Option<rt::Number>,
     /// Length: 1 to 64.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub skipflow_count: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub skipflow_reason_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub group_reason_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub skipflow_description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub skipflow_count: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub skipflow_description: Option<String>,
+    /// Reference type `Double`.
+    pub skipflow_reason_id: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15188,116 +14083,97 @@ impl IcaDeviceSkipFlow {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSkipFlowDetails {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub skipflow_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub skipflow_reason_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub group_reason_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub skipflow_description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub group_reason_id: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub skipflow_count: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub skipflow_description: Option<String>,
+    /// Reference type `Double`.
+    pub skipflow_reason_id: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15491,56 +14367,46 @@ impl IcaDeviceSkipFlowDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaEdt {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_count: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    pub bandwidth: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub edt_count: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15640,23 +14506,21 @@ impl IcaEdt {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaL7LatencyUpdate {
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -15751,24 +14615,20 @@ impl IcaL7LatencyUpdate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaLicense {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub threshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_license: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     pub license_in_use: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub threshold: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_license: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15859,60 +14719,51 @@ impl IcaLicense {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaServerSessionHopDetail {
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
     pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16045,198 +14896,163 @@ impl IcaServerSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSession {
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time_local: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub application_enumeration_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: at most 255.
     pub client_hostname: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
     /// Length: at most 1024.
     pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_accepted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
     pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16540,33 +15356,25 @@ impl IcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionHopDetail {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub dc_latency: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub dc_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub hop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub hop_location: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub ica_device_name: Option<String>,
-    /// `Double`, read-write.
-    pub hop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hop_location: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -16664,196 +15472,160 @@ impl IcaSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionInactive {
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: at most 255.
     pub client_hostname: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub terminated_reason: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_accepted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
     /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_terminate_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
     pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
     /// Length: 1 to 128.
     pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_terminate_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Length: at most 1024.
+    pub terminated_reason: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17151,16 +15923,12 @@ impl IcaSessionInactive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionTimeout {
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 2.
-    pub timeout_value: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 2.
     ///
     /// Since `14.1`.
     pub gateway_session_timeout: Option<i64>,
+    /// Range: at least 2.
+    pub timeout_value: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17240,112 +16008,91 @@ impl IcaSessionTimeout {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUser {
-    /// `String`, read-write.
-    pub user_agent: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     pub city: Option<String>,
-    /// `Double`, read-write.
-    pub latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Length: at most 64.
+    pub client_subnet: Option<String>,
+    /// Reference type `Double`.
     pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    pub client_subnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
     pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17544,76 +16291,58 @@ impl IcaUser {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUserSessionHopDetail {
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: 1 to 128.
     pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
     pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
     pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17764,92 +16493,80 @@ impl IcaUserSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUserTimeline {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Length: at most 64.
+    pub client_subnet: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub edt_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    pub client_subnet: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latency: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub non_edt_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
     pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18018,112 +16735,89 @@ impl IcaUserTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InactiveIcaSession {
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
     pub clientside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
+    pub device_type: Option<String>,
     /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub edt_type: Option<String>,
     /// Since `14.1`.
     pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
     /// Length: 1 to 128.
     pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18307,69 +17001,41 @@ impl InactiveIcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InsightThreshold {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    pub reference_key: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Length: at most 256.
+    pub city: Option<String>,
+    /// Length: at most 256.
+    pub country: Option<String>,
+    pub ctnsappname: Option<String>,
+    pub duration: Option<String>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    pub feature: Option<String>,
+    pub group_name: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    pub group_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_enabled: Option<String>,
+    pub mail_profile: Option<String>,
+    pub name: Option<String>,
     /// Since `14.1`.
     pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
-    pub is_enabled: Option<String>,
-    /// `String`, read-write.
-    pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub reference_key: Option<String>,
     /// Length: at most 256.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `Boolean`, read-write.
-    pub stylebook_flag: Option<bool>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub region: Option<String>,
+    pub resource_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-only.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
+    pub sms_profile: Option<String>,
+    pub stylebook_flag: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -18552,16 +17218,11 @@ impl InsightThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogDatarecord {
-    /// `Boolean`, read-write.
-    ///
+    pub hdx: Option<bool>,
+    pub security: Option<bool>,
     /// Since `14.1`.
     pub vpn: Option<bool>,
-    /// `Boolean`, read-write.
-    pub security: Option<bool>,
-    /// `Boolean`, read-write.
     pub web: Option<bool>,
-    /// `Boolean`, read-write.
-    pub hdx: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18651,24 +17312,14 @@ impl LogDatarecord {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModelSettingsInfo {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub model_id: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub model_id: Option<i64>,
     /// Since `14.1`.
     pub model_sensitivity: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
     /// Since `14.1`.
     pub parent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -18767,7 +17418,6 @@ impl ModelSettingsInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MultihopFeature {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -18851,82 +17501,50 @@ impl MultihopFeature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NativeViolation {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_category_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_recommend_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_name_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub appname: Option<String>,
     /// Since `14.1`.
     pub confidence: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svcname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
-    pub violation_ratio: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ind_category_desc: Option<String>,
     /// Since `14.1`.
     pub ind_detection_msg: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_weight_desc: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub ind_id: Option<rt::Number>,
     /// Since `14.1`.
-    pub violation_count: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub ind_name_desc: Option<String>,
     /// Since `14.1`.
-    pub appname: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub ind_recommend_desc: Option<String>,
     /// Since `14.1`.
     pub ind_value: Option<i64>,
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub ind_weight_desc: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub severity: Option<i64>,
+    /// Since `14.1`.
+    pub severity_desc: Option<String>,
+    /// Since `14.1`.
+    pub svcname: Option<String>,
+    /// Since `14.1`.
     pub total_violations: Option<i64>,
+    /// Since `14.1`.
+    pub violation_count: Option<i64>,
+    /// Since `14.1`.
+    pub violation_ratio: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19048,24 +17666,18 @@ impl rt::Resource for NativeViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAppConfigGroup {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19145,38 +17757,26 @@ impl NsAppConfigGroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverAplusCommands {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rollback_command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub index: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
+    /// Since `14.1`.
+    pub command: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub index: Option<i64>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub rollback_command: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19271,38 +17871,24 @@ impl NssslvserverAplusCommands {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRating {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub protocol_score: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ciphersuite_score: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub a_plus: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_rating: Option<String>,
-    /// `String`, read-only.
+    pub ciphersuite_score: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub protocol_score: Option<i64>,
+    /// Since `14.1`.
+    pub ssl_rating: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19397,46 +17983,34 @@ impl NssslvserverRating {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRatingDetails {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub msg: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub issue_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub issue_ids: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub issue_type_id: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub issue_ids: Option<String>,
+    /// Since `14.1`.
+    pub issue_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub issue_type_id: Option<i64>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub msg: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19534,42 +18108,28 @@ impl NssslvserverRatingDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRatingJobMapping {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latest_configjob_timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latest_configjob_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub job_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub job_success: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub job_success: Option<bool>,
+    /// Since `14.1`.
+    pub job_type: Option<String>,
+    /// Since `14.1`.
+    pub latest_configjob_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub latest_configjob_timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19667,38 +18227,26 @@ impl NssslvserverRatingJobMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRevertCommands {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub index: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rollback_command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub command: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub index: Option<i64>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub rollback_command: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19792,140 +18340,106 @@ impl NssslvserverRevertCommands {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OperatingSystem {
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
     ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 2000.
     ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20110,42 +18624,28 @@ impl OperatingSystem {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyApplication {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_function: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Since `14.1`.
+    pub network_function: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20242,42 +18742,34 @@ impl PolicyApplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PredictionBand {
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub total_violations: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub ctnsappname: Option<String>,
+    /// Since `14.1`.
+    pub ind_category_desc: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_id: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ind_name_desc: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub prediction_exp_value: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub prediction_max_value: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_name_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_category_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
+    pub total_violations: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20368,50 +18860,30 @@ impl rt::Resource for PredictionBand {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProfileSafetyConfig {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub stat_flag: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub security_type_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sig_rule_logstring: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sig_rule_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub block_flag: Option<i64>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub log_flag: Option<i64>,
+    /// Since `14.1`.
+    pub none_flag: Option<i64>,
+    /// Since `14.1`.
+    pub profile_sig_name: Option<String>,
+    /// Since `14.1`.
+    pub security_type: Option<i64>,
+    /// Since `14.1`.
+    pub security_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub sig_rule_category: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sig_rule_id: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub log_flag: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    pub sig_rule_logstring: Option<String>,
     /// Since `14.1`.
-    pub security_type: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub none_flag: Option<i64>,
+    pub stat_flag: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20508,46 +18980,38 @@ impl rt::Resource for ProfileSafetyConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProfileSafetyData {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_safety_index: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sig_log_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_none_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_enable_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_disable_count: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub iprep_safety_index: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub profile_block_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub profile_none_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub profile_not_block_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_safety_index: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub profile_sig_disable_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub profile_sig_enable_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_sig_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sig_log_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20642,38 +19106,24 @@ impl rt::Resource for ProfileSafetyData {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtectionInfo {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub config: Option<String>,
+    /// Since `14.1`.
+    pub enable_keys: Option<String>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
     /// Since `14.1`.
     pub protection_id: Option<i64>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub protection_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub protection_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub enable_keys: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub config: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20787,142 +19237,115 @@ impl ProtectionInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RelatedDesktopSession {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: 1 to 128.
     pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
     pub clientside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub clientside_packet_retransmits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
     /// Since `14.1`.
     pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21166,166 +19589,135 @@ impl RelatedDesktopSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RelatedIcaSession {
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time_local: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
     /// Length: 1 to 128.
     pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21585,42 +19977,28 @@ impl RelatedIcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderPolicy {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Since `14.1`.
     pub network_function: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21718,42 +20096,28 @@ impl ResponderPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritePolicy {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Since `14.1`.
     pub network_function: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub schema_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21850,7 +20214,6 @@ impl RewritePolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityInsightFeature {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21934,13 +20297,9 @@ impl SecurityInsightFeature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityViolationTypes {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 2000.
     pub description: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
     pub violation_category: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -22028,176 +20387,130 @@ impl SecurityViolationTypes {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Server {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_key_strength_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time_max: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side_max: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
     pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub server_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
     /// Length: at most 30.
     pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
     /// Length: at most 256.
-    pub ssl_protocol_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub network_latency_server_side_max: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time_max: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub server_type: Option<String>,
+    /// Length: at most 256.
+    pub ssl_certificate_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22409,96 +20722,76 @@ impl Server {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceGraphGeo {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
+    pub bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub city: Option<String>,
+    /// Since `14.1`.
+    pub country: Option<String>,
+    /// Since `14.1`.
+    pub country_code: Option<String>,
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_user: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub domain_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
     /// Since `14.1`.
     pub region: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub country: Option<String>,
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_user: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22628,36 +20921,25 @@ impl ServiceGraphGeo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SessionHopDistribution {
-    /// `Double`, read-write.
-    pub latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub source: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub target: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    pub exporter_id: Option<String>,
+    /// Reference type `Double`.
+    pub hop_count: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub source: Option<String>,
     /// Length: 1 to 128.
     pub source_type: Option<String>,
-    /// `Double`, read-write.
-    pub hop_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub exporter_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 128.
+    pub target: Option<String>,
     /// Length: 1 to 128.
     pub target_type: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22757,122 +21039,75 @@ impl SessionHopDistribution {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAppSummary {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 128.
+    pub appfwlogexprcomment: Option<String>,
+    /// Length: at most 512.
+    pub appfwlogexprname: Option<String>,
+    /// Length: at most 7168.
+    pub appfwlogexprvalue: Option<String>,
     /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub attack_category: Option<String>,
     /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub attack_time: Option<String>,
+    /// Reference type `Double`.
+    pub block_flags: Option<rt::Number>,
     /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
+    /// Reference type `Double`.
+    pub counter_value: Option<rt::Number>,
+    /// Length: at most 255.
+    pub country_code: Option<String>,
+    /// Length: at most 50.
+    pub http_method: Option<String>,
+    /// Length: at most 2048.
+    pub http_req_url: Option<String>,
     /// Length: at most 255.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub severity: Option<String>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_action: Option<String>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_location: Option<String>,
-    /// `Double`, read-write.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub not_blocked_flags: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub transactionid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub appfwlogexprcomment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub signature_category: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub severity: Option<String>,
     /// Length: at most 255.
-    pub source_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub severity_type: Option<String>,
     /// Length: at most 255.
-    pub attack_time: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50.
-    pub http_method: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub violation_threat_index: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub appfwlogexprname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub block_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub severity_type: Option<String>,
-    /// `Double`, read-write.
-    pub counter_value: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub signature_category: Option<String>,
     /// Length: at most 255.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub not_blocked_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub source_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transactionid: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
     /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub violation_action: Option<String>,
+    pub violation_category: Option<String>,
     /// Length: at most 255.
-    pub attack_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 7168.
-    pub appfwlogexprvalue: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub violation_location: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Length: at most 2048.
+    pub violation_threat_index: Option<String>,
     /// Length: at most 2048.
     pub violation_type: Option<String>,
-    /// `String`, read-write.
-    pub violation_category: Option<String>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23041,48 +21276,37 @@ impl SiAppSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAppUnit {
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub counter_value: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
+    /// Reference type `Double`.
+    pub counter_value: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub safety_index: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub violation_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub violation_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23203,30 +21427,22 @@ impl SiAppUnit {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAttackCategory {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23317,36 +21533,32 @@ impl SiAttackCategory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiDevice {
-    /// `Double`, read-write.
-    pub low_safety: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub medium_safety: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub medium_threat: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub high_safety: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub high_threat: Option<rt::Number>,
+    /// Reference type `Double`.
     pub index_summary: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub high_threat: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub low_safety: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub low_threat: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub medium_safety: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub medium_threat: Option<rt::Number>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub low_threat: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub high_safety: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub safety_index: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23455,108 +21667,66 @@ impl SiDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiGeoLocation {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub attack_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub violation_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    pub attack_time: Option<String>,
+    /// Reference type `Double`.
     pub block_flags: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub violation_threat_index: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50.
-    pub http_method: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub signature_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_location: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_action: Option<String>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub severity: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `Double`, read-write.
-    pub not_blocked_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub city: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub country: Option<String>,
+    /// Length: at most 255.
+    pub country_code: Option<String>,
+    /// Length: at most 50.
+    pub http_method: Option<String>,
+    /// Length: at most 2048.
+    pub http_req_url: Option<String>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub not_blocked_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub severity: Option<String>,
     /// Length: at most 255.
     pub severity_type: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub attack_time: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub signature_category: Option<String>,
     /// Length: at most 255.
     pub source_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_action: Option<String>,
+    /// Length: at most 255.
+    pub violation_location: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Length: at most 2048.
+    pub violation_threat_index: Option<String>,
+    /// Length: at most 2048.
+    pub violation_type: Option<String>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23713,56 +21883,38 @@ impl SiGeoLocation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiIpReputation {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub source_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub iprep_severity: Option<String>,
-    /// `Double`, read-write.
-    pub iprep_attack_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub attack_category: Option<String>,
+    /// Reference type `Double`.
+    pub iprep_app_threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub iprep_attack_time: Option<rt::Number>,
     /// Length: at most 255.
     pub iprep_category: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub iprep_http_method: Option<String>,
+    /// Reference type `Double`.
+    pub iprep_reputation_score: Option<rt::Number>,
+    /// Length: at most 255.
+    pub iprep_severity: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub iprep_app_threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub iprep_reputation_score: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub source_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Length: at most 255.
     pub violation_action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub iprep_http_method: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub violation_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub attack_category: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23877,44 +22029,30 @@ impl SiIpReputation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiLogExpression {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub appfwlogexprcomment: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Since `14.1`.
     pub appfwattackoffset: Option<i64>,
-    /// `Double`, read-write.
-    pub transactionid: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfwviolationtype: Option<i64>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 128.
+    pub appfwlogexprcomment: Option<String>,
     /// Length: at most 512.
     pub appfwlogexprname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 7168.
     pub appfwlogexprvalue: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appfwviolationtype: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub transactionid: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24014,32 +22152,24 @@ impl SiLogExpression {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetyAppFirewall {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub iprep_safety_index: Option<rt::Number>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub profile_check_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub iprep_safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_check_safety_index: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24133,30 +22263,26 @@ impl SiSafetyAppFirewall {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetyOverview {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_configured_security_checks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_configured_signatures: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_configured_system_security_setting: Option<rt::Number>,
     /// Length: at most 255.
     pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub not_configured_signatures: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_security_checks: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_system_security_setting: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub not_configured_system_security_setting: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub not_configured_security_checks: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub total_security_checks: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_signatures: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_system_security_setting: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24253,54 +22379,42 @@ impl SiSafetyOverview {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySecurityCheck {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub profile_none_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_block_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_check_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_safety_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub configuration: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub profile_stat: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub profile_block: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_block_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_check_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_learn: Option<rt::Number>,
+    /// Reference type `Double`.
     pub profile_log: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub profile_none: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub profile_none_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub profile_not_block_count: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_stat: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub profile_learn: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_block: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_safety_profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24421,68 +22535,52 @@ impl SiSafetySecurityCheck {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySignature {
-    /// `Double`, read-write.
-    pub sig_learn: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub configuration: Option<String>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub profile_not_block_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_sig_disable_count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sig_none: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_block_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2550.
-    pub sig_rule_logstring: Option<String>,
-    /// `Double`, read-write.
-    pub sig_stat: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_log_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_not_block_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2550.
-    pub sig_sig_name: Option<String>,
-    /// `Double`, read-write.
-    pub sig_log: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub configuration: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub sig_block: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_rule_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_stat_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub profile_sig_disable_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub sig_block_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_learn: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_log: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_log_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_none: Option<rt::Number>,
     /// Length: at most 2550.
     pub sig_rule_category: Option<String>,
+    /// Reference type `Double`.
+    pub sig_rule_id: Option<rt::Number>,
+    /// Length: at most 2550.
+    pub sig_rule_logstring: Option<String>,
+    /// Reference type `Double`.
+    pub sig_safety_index: Option<rt::Number>,
+    /// Length: at most 2550.
+    pub sig_sig_name: Option<String>,
+    /// Reference type `Double`.
+    pub sig_stat: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_stat_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24618,44 +22716,30 @@ impl SiSafetySignature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySystemSecurity {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub is_complaint: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub num_configs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
     /// Length: at most 500.
     pub recommended_action: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub sub_group: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub system_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub is_complaint: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24758,42 +22842,32 @@ impl SiSafetySystemSecurity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSecurityOverview {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub not_compliant_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_compliant_percentage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub safety_index: Option<rt::Number>,
     /// Length: at most 255.
     pub severity_type: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub not_compliant_percentage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_compliant_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub not_compliant_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_compliant_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24899,56 +22973,40 @@ impl SiSecurityOverview {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSecurityViolation {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub severity: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub attack_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub block_flags: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub violation_threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub id: Option<String>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub not_blocked_flags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub severity: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_action: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Reference type `Double`.
+    pub violation_threat_index: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25066,56 +23124,40 @@ impl SiSecurityViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSigViolation {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub attack_category: Option<String>,
+    /// Reference type `Double`.
+    pub block_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub not_blocked_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub severity: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub attack_category: Option<String>,
-    /// `Double`, read-write.
-    pub violation_threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub block_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub severity: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
     /// Length: at most 255.
     pub violation_action: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Reference type `Double`.
+    pub violation_threat_index: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25233,28 +23275,22 @@ impl SiSigViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiTcpCounter {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub app_threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25345,30 +23381,22 @@ impl SiTcpCounter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiViolationAction {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25459,30 +23487,22 @@ impl SiViolationAction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiViolationSeverity {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25574,18 +23594,12 @@ impl SiViolationSeverity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslAplusConfig {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub act_id: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub act_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
@@ -25665,22 +23679,16 @@ impl SslAplusConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslAplusConfigBatch {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub operation: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub act_id: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub applications: Option<Vec<String>>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub operation: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25755,46 +23763,34 @@ impl SslAplusConfigBatch {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCertificate {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub application_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25891,40 +23887,30 @@ impl SslCertificate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCipher {
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
     /// Length: 1 to 64.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26018,46 +24004,34 @@ impl SslCipher {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCipherNegotiated {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub cipher_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26154,40 +24128,30 @@ impl SslCipherNegotiated {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailure {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26281,46 +24245,34 @@ impl SslFailure {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackend {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26418,54 +24370,42 @@ impl SslFailureBackend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackendCipherMismatch {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26563,54 +24503,42 @@ impl SslFailureBackendCipherMismatch {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackendCipherUnsupported {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26707,46 +24635,34 @@ impl SslFailureBackendCipherUnsupported {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontend {
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26844,54 +24760,42 @@ impl SslFailureFrontend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontendCipherMismatch {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26989,54 +24893,42 @@ impl SslFailureFrontendCipherMismatch {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontendCipherUnsupported {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27133,46 +25025,34 @@ impl SslFailureFrontendCipherUnsupported {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslKeyStrength {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27269,46 +25149,34 @@ impl SslKeyStrength {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslProtocol {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub application_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27405,24 +25273,20 @@ impl SslProtocol {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslVpnLicense {
-    /// `Double`, read-write.
-    pub license_in_use: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_license: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub license_in_use: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub threshold: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_license: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27513,30 +25377,18 @@ impl SslVpnLicense {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemSafetyConfig {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub recommended_action_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub compliant: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub sub_group_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sys_group_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub ip_address: Option<String>,
     /// Since `14.1`.
     pub not_compliant: Option<i64>,
+    /// Since `14.1`.
+    pub recommended_action_desc: Option<String>,
+    /// Since `14.1`.
+    pub sub_group_desc: Option<String>,
+    /// Since `14.1`.
+    pub sys_group_desc: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27618,67 +25470,39 @@ impl rt::Resource for SystemSafetyConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Threshold {
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 256.
+    pub id: Option<String>,
     /// Length: at most 256.
     pub city: Option<String>,
-    /// `String`, read-write.
-    pub is_enabled: Option<String>,
-    /// `String`, read-write.
-    pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    pub stylebook_flag: Option<bool>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub group_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub country: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ctnsappname: Option<String>,
+    pub duration: Option<String>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    pub feature: Option<String>,
+    pub group_name: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub reference_key: Option<String>,
-    /// `String`, read-write.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_enabled: Option<String>,
+    pub mail_profile: Option<String>,
+    pub name: Option<String>,
     /// Since `14.1`.
     pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub reference_key: Option<String>,
+    /// Length: at most 256.
+    pub region: Option<String>,
+    pub resource_type: Option<String>,
+    pub rule: Option<String>,
     /// Since `14.1`.
     pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String`, read-only.
+    pub sms_profile: Option<String>,
+    pub stylebook_flag: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -27857,16 +25681,13 @@ impl Threshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdBreachCount {
-    /// `String`, read-write.
-    pub category: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub threshold_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub threshold_name: Option<String>,
-    /// `String`, read-write.
+    pub category: Option<String>,
     pub entity: Option<String>,
+    /// Reference type `Double`.
+    pub threshold_count: Option<rt::Number>,
+    pub threshold_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27951,19 +25772,16 @@ impl ThresholdBreachCount {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdBreachTimeline {
-    /// `Double`, read-write.
-    pub breach_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub breach_metric: Option<String>,
-    /// `String`, read-write.
-    pub breach_entity_type: Option<String>,
-    /// `Double`, read-write.
-    pub breach_value: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub breach_count: Option<rt::Number>,
     pub breach_entity: Option<String>,
-    /// `Double`, read-write.
+    pub breach_entity_type: Option<String>,
+    pub breach_metric: Option<String>,
+    /// Reference type `Double`.
+    pub breach_value: Option<rt::Number>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -28055,18 +25873,16 @@ impl ThresholdBreachTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdConfigTimeline {
-    /// `String`, read-write.
-    pub configure_metric: Option<String>,
-    /// `String`, read-write.
-    pub entity_type: Option<String>,
-    /// `Double`, read-write.
-    pub configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub enable_flag: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    pub configure_metric: Option<String>,
+    /// Reference type `Double`.
+    pub configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub enable_flag: Option<rt::Number>,
+    pub entity_type: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28154,16 +25970,11 @@ impl ThresholdConfigTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdExpression {
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `Integer`, read-write.
-    pub occurence: Option<i64>,
-    /// `String`, read-write.
-    pub threshold_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
+    pub occurence: Option<i64>,
+    pub rule: Option<String>,
+    pub threshold_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28268,9 +26079,7 @@ impl ThresholdExpression {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdGroupList {
-    /// `String`, read-write.
     pub feature: Option<String>,
-    /// `String`, read-write.
     pub group_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -28344,12 +26153,9 @@ impl ThresholdGroupList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdKeyList {
-    /// `String`, read-write.
     pub prop_key: Option<String>,
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
     pub prop_value: Option<String>,
+    pub resource_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28424,11 +26230,8 @@ impl ThresholdKeyList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdMetricList {
-    /// `String`, read-write.
     pub prop_key: Option<String>,
-    /// `String`, read-write.
     pub prop_value: Option<String>,
-    /// `String`, read-write.
     pub resource_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -28504,11 +26307,8 @@ impl ThresholdMetricList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdResourceList {
-    /// `String`, read-write.
     pub group_name: Option<String>,
-    /// `String`, read-write.
     pub prop_key: Option<String>,
-    /// `String`, read-write.
     pub prop_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -28585,14 +26385,10 @@ impl ThresholdResourceList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ToggleMonitorMode {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub enable_monitor_mode: Option<bool>,
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28665,54 +26461,48 @@ impl ToggleMonitorMode {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransactionDetails {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rx_max_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tx_max_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_successes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count_unique_client_ip: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub country: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub login_failures: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
+    pub login_successes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rx_max_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub transaction_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tx_max_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28813,20 +26603,12 @@ impl rt::Resource for TransactionDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UberDashboardConfig {
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_dc_latency: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_host_delay: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_ica_rtt: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_wan_latency: Option<i64>,
     /// Keys the reference does not document, kept as received.
@@ -28915,60 +26697,34 @@ impl UberDashboardConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UnifiedAppsecProfile {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_modified: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `app_devices_info[]`, read-write.
-    ///
     /// Since `14.1`.
     pub app_devices: Option<Vec<AppDevicesInfo>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_default: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_template: Option<String>,
-    /// `protection_info[]`, read-write.
-    ///
     /// Since `14.1`.
     pub app_protections: Option<Vec<ProtectionInfo>>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub appsec_verbose_log: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_verbose_log: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub enable_analytics: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub is_default: Option<bool>,
+    /// Since `14.1`.
+    pub last_modified: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
     /// Since `14.1`.
     pub no_of_protections: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub parent_template: Option<String>,
+    /// Length: at most 128.
     ///
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
     /// Since `14.1`.
     pub release: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -29115,152 +26871,116 @@ impl UnifiedAppsecProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Uri {
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub is_embedded_object: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub dom_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub dom_count: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_embedded_object: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -29456,96 +27176,74 @@ impl Uri {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UriDom {
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    pub response_send_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub request_processing_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_embedded_object: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub request_time_to_first_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub x_scale: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub embedded_object_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub complete_rendering_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub start_rendering_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub complete_rendering_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 2000.
     ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Reference type `Double`.
+    pub embedded_object_count: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_resp_status_name: Option<String>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_embedded_object: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub request_processing_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub request_time_to_first_byte: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub response_send_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub start_rendering_time: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Reference type `Double`.
+    pub x_scale: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -29690,140 +27388,106 @@ impl UriDom {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserAgent {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
     /// Length: at most 256.
     pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30008,78 +27672,62 @@ impl UserAgent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UseragentAttr {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub browser_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub app_unit_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub browser_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub load_time: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub uri_url: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30191,98 +27839,70 @@ impl UseragentAttr {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnActiveSessions {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_received: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub state: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub os_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    pub server_ip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub city_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub vpn_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub region_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 64.
     pub client_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub session_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub gateway_ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub gateway_fqdn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub logout_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub country_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub gateway_fqdn: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub gateway_ipaddress: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub logout_mode: Option<String>,
+    /// Length: at most 128.
+    pub os_type: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub region_name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: at most 64.
+    pub server_ip: Option<String>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Length: at most 128.
+    pub session_type: Option<String>,
+    /// Length: 1 to 128.
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_received: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes_sent: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30421,52 +28041,39 @@ impl VpnActiveSessions {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnAppInfo {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub app_name: Option<String>,
+    pub app_type: Option<String>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub gateway_ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub gateway_fqdn: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
-    pub username: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
     ///
+    /// Since `14.1`.
+    pub gateway_ipaddress: Option<String>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub app_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Length: 1 to 128.
-    pub app_name: Option<String>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30578,20 +28185,16 @@ impl VpnAppInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorCounts {
-    /// `Double`, read-write.
-    pub error_counts: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub flag: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub error_counts: Option<rt::Number>,
     /// Length: at most 256.
     pub error_type: Option<String>,
+    /// Reference type `Double`.
+    pub flag: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30676,122 +28279,74 @@ impl VpnErrorCounts {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorDetails {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub epa_method_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub sso_method_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub region_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 32.
+    pub ad_server_ip_address: Option<String>,
+    /// Length: at most 128.
+    pub auth_type: Option<String>,
+    /// Length: at most 128.
+    pub authentication_state: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub city_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub req_url: Option<String>,
-    /// `Double`, read-write.
-    pub error_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub error_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub sta_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub vpn_fqdn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub current_factor_policy_label: Option<String>,
-    /// `Double`, read-write.
-    pub error_code: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub error_description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub vpn_server_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub cs_vserver_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub epa_expression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub resource_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub username: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub flag: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub country_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 32.
-    pub ad_server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
-    pub authentication_state: Option<String>,
-    /// `String`, read-write.
+    pub cs_vserver_name: Option<String>,
+    /// Length: at most 255.
+    pub current_factor_policy_label: Option<String>,
+    /// Length: at most 255.
+    pub epa_expression: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub epa_method_type: Option<String>,
+    /// Reference type `Double`.
+    pub error_code: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub error_count: Option<rt::Number>,
+    /// Length: at most 1024.
+    pub error_description: Option<String>,
+    /// Reference type `Double`.
+    pub error_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub flag: Option<rt::Number>,
     /// Length: 1 to 64.
     pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub id: Option<String>,
     /// Length: at most 255.
     pub next_factor_policy_label: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 1024.
+    pub policy_name: Option<String>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub region_name: Option<String>,
+    /// Length: at most 255.
+    pub req_url: Option<String>,
     /// Length: at most 128.
-    pub auth_type: Option<String>,
+    pub resource_name: Option<String>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub sso_method_type: Option<String>,
+    /// Length: at most 128.
+    pub sta_ip: Option<String>,
+    /// Length: at most 128.
+    pub username: Option<String>,
+    /// Length: at most 128.
+    pub vpn_fqdn: Option<String>,
+    /// Length: at most 128.
+    pub vpn_server_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30948,16 +28503,14 @@ impl VpnErrorDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorDetailsTimeline {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub error_counts: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub error_counts: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31039,28 +28592,22 @@ impl VpnErrorDetailsTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorReports {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub vpn_fqdn: Option<String>,
-    /// `Double`, read-write.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub entity: Option<rt::Number>,
     /// Length: at most 128.
     pub entity_type: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub exporter_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub entity: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub username: Option<String>,
+    /// Length: at most 128.
+    pub vpn_fqdn: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31154,38 +28701,28 @@ impl VpnErrorReports {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnGatewayInfo {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_session: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub gateway_ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub gateway_fqdn: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 128.
+    pub gateway_fqdn: Option<String>,
+    /// Length: 1 to 128.
+    pub gateway_ipaddress: Option<String>,
     /// Length: 1 to 128.
     pub gateway_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31288,28 +28825,26 @@ impl VpnGatewayInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnInfo {
-    /// `Double`, read-write.
-    pub gateways: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_sessions: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_users: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub applications: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub gateways: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_sessions: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub applications: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31409,66 +28944,48 @@ impl VpnInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnUser {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_resp_status_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31580,32 +29097,28 @@ impl VpnUser {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnUserInfo {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_session: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub session_used: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub logon_duration: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_used: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31705,74 +29218,50 @@ impl VpnUserInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafClientDetails {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub suspicious_http_component: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_headers: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_category_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_name_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_agent: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub anomalous_requests: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub client_ip: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub ind_weight_desc: Option<i64>,
-    /// `Double`, read-write.
+    pub http_req_headers: Option<String>,
+    /// Since `14.1`.
+    pub ind_category_desc: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ind_id: Option<i64>,
+    /// Since `14.1`.
+    pub ind_name_desc: Option<String>,
+    /// Since `14.1`.
+    pub ind_weight_desc: Option<i64>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
     /// Since `14.1`.
     pub query_params: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Since `14.1`.
+    pub suspicious_http_component: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Since `14.1`.
+    pub url: Option<String>,
+    /// Since `14.1`.
+    pub user_agent: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31888,42 +29377,28 @@ impl rt::Resource for WafClientDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafProfileDevices {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 32.
-    ///
-    /// Since `14.1`.
-    pub waf_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
     /// Length: at most 32.
     ///
     /// Since `14.1`.
     pub parent_profname: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Length: at most 32.
+    ///
+    /// Since `14.1`.
+    pub waf_profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -32027,52 +29502,36 @@ impl WafProfileDevices {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafSecuritySettings {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub check_type: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub configured_grace_period: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub configured_threshold: Option<rt::Number>,
-    /// `Boolean`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub configured_time_window: Option<rt::Number>,
     /// Since `14.1`.
     pub enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_autodeploy: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub parent_name: Option<String>,
     /// Since `14.1`.
     pub violation_id: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub violation_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configured_time_window: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configured_grace_period: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub check_type: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -32187,182 +29646,116 @@ impl WafSecuritySettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafViolation {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub attack_category_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub attack_category: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country_code: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub iprep_score: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub city: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub iprep_category: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub app_threat_index: Option<i64>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub appname: Option<String>,
+    /// Since `14.1`.
+    pub attack_category: Option<i64>,
+    /// Since `14.1`.
+    pub attack_category_desc: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub attack_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_action_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_action: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub counter_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_type_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transactionid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_category_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_ip_address: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub true_client_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity_type_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location_desc: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub block_flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub city: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
+    pub counter_value: Option<rt::Number>,
+    /// Since `14.1`.
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
     pub http_method: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_ipv6_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub iprep_category_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ip_address: Option<String>,
     /// Since `14.1`.
-    pub violation_value: Option<String>,
-    /// `Double`, read-write.
-    ///
+    pub iprep_category: Option<i64>,
     /// Since `14.1`.
-    pub not_blocked_flags: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
+    pub iprep_category_desc: Option<String>,
     /// Since `14.1`.
-    pub severity: Option<i64>,
-    /// `Double`, read-write.
+    pub iprep_score: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub latitude: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub violation_threat_index: Option<i64>,
-    /// `Integer`, read-write.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub violation_type: Option<i64>,
-    /// `String`, read-write.
+    pub not_blocked_flags: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Since `14.1`.
+    pub severity: Option<i64>,
+    /// Since `14.1`.
+    pub severity_type: Option<i64>,
+    /// Since `14.1`.
+    pub severity_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub signature_category: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub source_ip_address: Option<rt::Number>,
+    /// Since `14.1`.
+    pub source_ipv6_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `Integer`, read-write.
+    pub transactionid: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub transformed_flags: Option<rt::Number>,
+    /// Since `14.1`.
+    pub true_client_ip: Option<String>,
+    /// Since `14.1`.
+    pub violation_action: Option<i64>,
+    /// Since `14.1`.
+    pub violation_action_desc: Option<String>,
     /// Since `14.1`.
     pub violation_category: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub signature_category: Option<String>,
+    pub violation_category_desc: Option<String>,
+    /// Since `14.1`.
+    pub violation_location: Option<i64>,
+    /// Since `14.1`.
+    pub violation_location_desc: Option<String>,
+    /// Since `14.1`.
+    pub violation_name: Option<String>,
+    /// Since `14.1`.
+    pub violation_threat_index: Option<i64>,
+    /// Since `14.1`.
+    pub violation_type: Option<i64>,
+    /// Since `14.1`.
+    pub violation_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -32558,27 +29951,17 @@ impl rt::Resource for WafViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafViolationSummary {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub threat_index: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub threshold_breach: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub safety_index: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub safety_index: Option<i64>,
+    /// Since `14.1`.
+    pub threat_index: Option<i64>,
+    /// Since `14.1`.
+    pub threshold_breach: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_violations: Option<rt::Number>,
@@ -32663,22 +30046,21 @@ impl rt::Resource for WafViolationSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebDetailDataCollectionConfig {
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub http_rsp_status_2xx_enabled: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    pub max_second_level_number_of_record: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    pub http_rsp_status_2xx_enabled: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
     pub max_first_level_number_of_record: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub max_second_level_number_of_record: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -32784,7 +30166,6 @@ impl WebDetailDataCollectionConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebInsightFeature {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -32861,109 +30242,87 @@ impl WebInsightFeature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebSummary {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_dist_count: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_error_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// Wire name `sslVersion_frontend`. Type `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_version_frontend: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherstrength_frontend: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servercertsize_frontend: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub render_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_cert_hash_frontend: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub app_unit_name: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub application_response_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub cipherstrength_frontend: Option<i64>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub servercertsize_frontend: Option<i64>,
+    /// Since `14.1`.
+    pub srvr_cert_hash_frontend: Option<i64>,
+    /// Wire name `sslVersion_frontend`.
+    ///
+    /// Since `14.1`.
+    pub ssl_version_frontend: Option<i64>,
+    /// Since `14.1`.
+    pub ssl_error_type: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_dist_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,

@@ -14,19 +14,12 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdvice {
-    /// `Boolean`, read-write.
-    pub is_xendesktop: Option<bool>,
-    /// `config_advice_result[]`, read-write.
-    pub config_advice_results: Option<Vec<ConfigAdviceResult>>,
-    /// `Boolean`, read-write.
-    pub is_pci: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `String`, read-write.
+    pub config_advice_results: Option<Vec<ConfigAdviceResult>>,
+    pub id: Option<String>,
+    pub ip_address: Option<String>,
+    pub is_pci: Option<bool>,
+    pub is_xendesktop: Option<bool>,
     pub output_file: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -118,24 +111,19 @@ impl ConfigAdvice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdviceFile {
-    /// `Boolean`, read-write.
-    pub is_main: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
+    pub is_main: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -243,24 +231,15 @@ impl ConfigAdviceFile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdviceResult {
-    /// `String`, read-write.
-    ///
+    pub advice: Option<String>,
+    pub category: Option<String>,
     /// Length: at most 256.
     pub corrective_command: Option<String>,
-    /// `String`, read-write.
-    pub advice: Option<String>,
-    /// `String`, read-write.
-    pub issue: Option<String>,
-    /// `String`, read-write.
-    pub category: Option<String>,
-    /// `Boolean`, read-write.
-    pub modification_status: Option<bool>,
-    /// `String`, read-write.
-    pub modification_status_message: Option<String>,
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
+    pub issue: Option<String>,
+    pub modification_status: Option<bool>,
+    pub modification_status_message: Option<String>,
+    pub severity: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -349,26 +328,23 @@ impl rt::Resource for ConfigAdviceResult {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConf {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub diff_reportname: Option<String>,
+    /// Read-only: never sent.
+    pub diff_status: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub last_updated_time: Option<i64>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub templatediff_reportname: Option<String>,
-    /// `String`, read-only.
-    pub diff_status: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub templatediff_status: Option<String>,
-    /// `String`, read-only.
-    pub diff_reportname: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `Integer`, read-only.
-    pub last_updated_time: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -473,18 +449,12 @@ impl NsConf {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfDownloadPolicy {
-    /// `String`, read-write.
+    pub act_id: Option<String>,
     pub interval_unit: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 30.
-    pub polling_interval: Option<i64>,
-    /// `String[]`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub act_id: Option<String>,
+    /// Range: at least 30.
+    pub polling_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -576,12 +546,10 @@ impl NsConfDownloadPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfRevisionHistory {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub ns_conf_revisionfile: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    pub ns_conf_revisionfile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -654,12 +622,10 @@ impl NsConfRevisionHistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfUpgradeHistory {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub ns_conf_upgradefile: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    pub ns_conf_upgradefile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -732,16 +698,11 @@ impl NsConfUpgradeHistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigAuditSettings {
-    /// `Boolean`, read-write.
+    pub id: Option<String>,
     pub audit_on_trap_receive: Option<bool>,
-    /// `Integer`, read-write.
-    pub time_after_receive: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_template_diff_bidirectional: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
+    pub time_after_receive: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -835,36 +796,28 @@ impl NsConfigAuditSettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigDiff {
-    /// `String`, read-write.
     pub corrective_command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub diff_data: Option<String>,
     pub diff_file: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub diff_response: Option<String>,
     /// Since `14.1`.
     pub ignoresysuserpassword: Option<bool>,
-    /// `String`, read-write.
-    pub target_file: Option<String>,
-    /// `String`, read-write.
-    pub source_file: Option<String>,
-    /// `String`, read-only.
-    pub diff_response: Option<String>,
-    /// `String`, read-only.
-    pub params_value: Option<String>,
-    /// `String`, read-only.
-    pub params_targetvalue: Option<String>,
-    /// `String`, read-only.
-    pub target_command: Option<String>,
-    /// `String`, read-only.
-    pub diff_data: Option<String>,
-    /// `String`, read-only.
-    pub source_command: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
     pub params_name: Option<String>,
+    /// Read-only: never sent.
+    pub params_targetvalue: Option<String>,
+    /// Read-only: never sent.
+    pub params_value: Option<String>,
+    /// Read-only: never sent.
+    pub source_command: Option<String>,
+    pub source_file: Option<String>,
+    /// Read-only: never sent.
+    pub target_command: Option<String>,
+    pub target_file: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -985,82 +938,54 @@ impl NsConfigDiff {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigtemplate {
-    /// `ns_command[]`, read-write.
-    ///
+    pub id: Option<String>,
     /// Mandatory for add.
     pub commands: Option<Vec<crate::adm::instances::NsCommand>>,
-    /// `Boolean`, read-write.
-    pub to_be_exported: Option<bool>,
-    /// `String`, read-write.
-    pub template_file: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// Wire name `isDefaultSchedule`. Type `Boolean`, read-write.
-    pub is_default_schedule: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub description: Option<String>,
-    /// `config_variable[]`, read-write.
-    pub variables: Option<Vec<crate::adm::configuration_jobs::ConfigVariable>>,
-    /// `variable_values[]`, read-write.
-    pub variable_vals: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
-    /// Wire name `scheduleInfo`. Type `ns_configtemplate_scheduler`, read-write.
-    pub schedule_info: Option<Box<NsConfigtemplateScheduler>>,
-    /// `String`, read-write.
-    ///
+    pub device_groups: Option<Vec<String>>,
+    pub device_groups_db: Option<String>,
+    /// Mandatory for add.
+    pub devices: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub ignoresysuserpassword: Option<bool>,
+    /// Wire name `isDefaultSchedule`.
+    pub is_default_schedule: Option<bool>,
+    /// Read-only: never sent.
+    pub last_updated_time: Option<i64>,
+    /// Since `14.1`.
+    pub mail_export: Option<bool>,
+    /// Length: 1 to 255.
+    pub mail_profile: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub ignoresysuserpassword: Option<bool>,
-    /// `String`, read-write.
-    pub device_groups_db: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_export: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    pub ns_configtemplate_create_user: Option<String>,
+    pub preview_commands: Option<Vec<String>>,
+    /// Wire name `scheduleDetail`. Read-only: never sent.
+    pub schedule_detail: Option<String>,
+    /// Wire name `scheduleInfo`.
+    pub schedule_info: Option<Box<NsConfigtemplateScheduler>>,
     /// Since `14.1`.
     pub send_report_only_when_diff: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub mail_export: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub slack_export: Option<bool>,
     /// Length: 1 to 255.
     ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Mandatory for add.
-    pub devices: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub preview_commands: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub device_groups: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub template_create_user: Option<String>,
-    /// `String`, read-only.
+    pub template_file: Option<String>,
+    /// Read-only: never sent.
     pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub ns_configtemplate_create_user: Option<String>,
-    /// `Integer`, read-only.
-    pub last_updated_time: Option<i64>,
-    /// Wire name `scheduleDetail`. Type `String`, read-only.
-    pub schedule_detail: Option<String>,
+    pub to_be_exported: Option<bool>,
+    pub variable_vals: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
+    pub variables: Option<Vec<crate::adm::configuration_jobs::ConfigVariable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1266,19 +1191,14 @@ impl NsConfigtemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigtemplateScheduler {
-    /// Wire name `recurrenceOptions`. Type `String`, read-write.
-    pub recurrence_options: Option<String>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `String`, read-write.
+    pub id: Option<String>,
     pub daily_time: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `recurrenceOptions`.
+    pub recurrence_options: Option<String>,
     /// Length: at most 255.
     pub recurrence_type: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
     pub tz_offset: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1396,70 +1316,46 @@ impl NsConfigtemplateScheduler {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilediff {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub diff_summary: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub previous_filelist_details: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub host_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub diff_exists: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latest_filelist_details: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub file_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub filediff_na_count: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub filediff_count: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_modified: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub diff_status: Option<String>,
-    /// `Double`, read-only.
-    ///
     /// Since `14.1`.
-    pub previous_polled_timestamp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
+    pub diff_summary: Option<String>,
     /// Since `14.1`.
-    pub latest_polled_timestamp: Option<rt::Number>,
-    /// `String`, read-only.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub file_name: Option<String>,
+    /// Since `14.1`.
+    pub filediff_count: Option<i64>,
+    /// Since `14.1`.
+    pub filediff_na_count: Option<i64>,
+    /// Since `14.1`.
+    pub host_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_modified: Option<rt::Number>,
+    /// Since `14.1`.
+    pub latest_filelist_details: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub latest_polled_timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub previous_filelist_details: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub previous_polled_timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_count: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1578,12 +1474,8 @@ impl NsFilediff {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilediffSettings {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
     /// Keys the reference does not document, kept as received.

@@ -15,54 +15,52 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActiveEvent {
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
     pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
-    pub entity_type: Option<String>,
-    /// `String[]`, read-only.
-    pub ids_list_arr: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub threshold_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
     pub current_value: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
+    pub entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub ids_list_arr: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    pub threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -221,24 +219,17 @@ impl ActiveEvent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CommandExecutionProfile {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Mandatory for add.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
+    pub append_errors: Option<bool>,
     pub append_output: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub command_text: Option<String>,
-    /// `Boolean`, read-write.
-    pub append_errors: Option<bool>,
+    /// Length: 1 to 128.
+    ///
+    /// Mandatory for add.
+    pub profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -353,32 +344,26 @@ impl CommandExecutionProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceEventSummary {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub instance_id: Option<String>,
-    /// `Integer`, read-only.
-    pub total_major_events: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_critical_events: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub instance_state: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub total_critical_events: Option<i64>,
+    /// Read-only: never sent.
     pub total_events: Option<i64>,
+    /// Read-only: never sent.
+    pub total_major_events: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -480,68 +465,64 @@ impl DeviceEventSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Event {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub category: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
+    pub counter_actual_value: Option<String>,
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub current_value: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
+    pub entity_type: Option<String>,
+    pub event_history: Option<Vec<EventHistory>>,
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub history: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub managed_device_id: Option<String>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 32.
     pub severity: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `eventHistory[]`, read-write.
-    pub event_history: Option<Vec<EventHistory>>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
-    pub history: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
     pub source_event_id: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub source_system_ip: Option<String>,
-    /// `String`, read-only.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `Double`, read-only.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `String`, read-only.
-    pub category: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub current_value: Option<String>,
-    /// `String`, read-only.
-    pub managed_device_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub entity_type: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -709,22 +690,19 @@ impl Event {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventHistory {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub message: Option<String>,
     pub parent_id: Option<String>,
-    /// `String`, read-write.
     pub parent_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub severity: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub source_system_ip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub message: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -809,17 +787,12 @@ impl rt::Resource for EventHistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventCategory {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub action: Option<String>,
     /// Length: at most 256.
     pub category: Option<String>,
-    /// `String`, read-write.
-    pub action: Option<String>,
-    /// `String`, read-only.
+    /// Length: at most 256.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
     pub product_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -902,18 +875,12 @@ impl EventCategory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventDeviceSummary {
-    /// `String`, read-write.
     pub category: Option<String>,
-    /// `Integer`, read-write.
-    pub total_count: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub severity: Option<String>,
+    pub total_count: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -995,28 +962,17 @@ impl EventDeviceSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventFilter {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub enable_advanced_regex: Option<bool>,
-    /// `Integer`, read-write.
-    pub event_age_threshold: Option<i64>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    pub id: Option<String>,
+    pub actions: Option<Vec<FilterAction>>,
+    pub criteria: Option<Box<FilterCriteria>>,
     /// Since `14.1`.
     pub display_event: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `filter_criteria`, read-write.
-    pub criteria: Option<Box<FilterCriteria>>,
-    /// `filter_action[]`, read-write.
-    pub actions: Option<Vec<FilterAction>>,
+    /// Since `14.1`.
+    pub enable_advanced_regex: Option<bool>,
+    pub event_age_threshold: Option<i64>,
+    pub is_enabled: Option<bool>,
+    /// Length: at most 255.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1139,7 +1095,6 @@ impl EventFilter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventPersistantStatInfo {
-    /// `String`, read-write.
     pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1223,9 +1178,7 @@ impl EventPersistantStatInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventPurgeSetting {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Integer`, read-write.
     pub purge_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1311,20 +1264,20 @@ impl EventPurgeSetting {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventSummary {
-    /// `String`, read-only.
-    pub category: Option<String>,
-    /// Wire name `Major`. Type `Integer`, read-only.
-    pub major: Option<i64>,
-    /// Wire name `Minor`. Type `Integer`, read-only.
-    pub minor: Option<i64>,
-    /// Wire name `Warning`. Type `Integer`, read-only.
-    pub warning: Option<i64>,
-    /// Wire name `Critical`. Type `Integer`, read-only.
-    pub critical: Option<i64>,
-    /// Wire name `Clear`. Type `Integer`, read-only.
+    /// Wire name `Clear`. Read-only: never sent.
     pub clear: Option<i64>,
-    /// Wire name `Information`. Type `Integer`, read-only.
+    /// Wire name `Critical`. Read-only: never sent.
+    pub critical: Option<i64>,
+    /// Wire name `Information`. Read-only: never sent.
     pub information: Option<i64>,
+    /// Wire name `Major`. Read-only: never sent.
+    pub major: Option<i64>,
+    /// Wire name `Minor`. Read-only: never sent.
+    pub minor: Option<i64>,
+    /// Wire name `Warning`. Read-only: never sent.
+    pub warning: Option<i64>,
+    /// Read-only: never sent.
+    pub category: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1415,32 +1368,19 @@ impl EventSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigCommand {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    pub protocol: Option<String>,
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub index: Option<i64>,
     /// Length: 1 to 32.
     pub nitro_method: Option<String>,
-    /// `Integer`, read-write.
-    pub timeout: Option<i64>,
-    /// `String`, read-write.
     pub nitro_payload: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub nitro_resource: Option<String>,
-    /// `String`, read-write.
+    pub parent_id: Option<String>,
     pub parent_name: Option<String>,
-    /// `Integer`, read-write.
-    pub index: Option<i64>,
+    /// Length: 1 to 32.
+    pub protocol: Option<String>,
+    pub timeout: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1539,33 +1479,21 @@ impl EventruleConfigCommand {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigVariable {
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub default_value: Option<String>,
+    /// Length: 1 to 1024.
+    pub description: Option<String>,
     /// Length: 1 to 1024.
     pub display_name: Option<String>,
-    /// `String[]`, read-write.
-    pub values_enum: Option<Vec<String>>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    pub default_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
+    pub values_enum: Option<Vec<String>>,
     pub values_enum_db: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1659,40 +1587,25 @@ impl rt::Resource for EventruleConfigVariable {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigurationTemplate {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub category: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub tenant_id: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub commands: Option<Vec<EventruleConfigCommand>>,
     /// Length: 1 to 1024.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub is_inbuilt: Option<bool>,
+    /// Read-only: never sent.
+    pub is_visible: Option<bool>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `eventrule_config_variable[]`, read-write.
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Length: 1 to 128.
+    pub tenant_id: Option<String>,
     pub variables: Option<Vec<EventruleConfigVariable>>,
-    /// `eventrule_config_command[]`, read-write.
-    pub commands: Option<Vec<EventruleConfigCommand>>,
-    /// `Boolean`, read-only.
-    pub is_visible: Option<bool>,
-    /// `Boolean`, read-only.
-    pub is_inbuilt: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1792,36 +1705,23 @@ impl rt::Resource for EventruleConfigurationTemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleVariableValues {
-    /// `String`, read-write.
     pub default_value: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: 1 to 1024.
+    pub description: Option<String>,
+    pub device_values: Option<Vec<crate::adm::configuration_jobs::DeviceValuesMap>>,
+    /// Length: 1 to 1024.
+    pub display_name: Option<String>,
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `device_values_map[]`, read-write.
-    pub device_values: Option<Vec<crate::adm::configuration_jobs::DeviceValuesMap>>,
-    /// `String`, read-write.
-    pub values_enum_db: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
     pub value: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
+    pub values_enum_db: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1923,30 +1823,20 @@ impl EventruleVariableValues {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterAction {
-    /// `Integer`, read-write.
+    pub attachment: Option<String>,
+    pub id: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    pub profile_name: Option<String>,
     pub repeat_email_notification_threshold: Option<i64>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: at most 255.
+    pub subject: Option<String>,
+    pub suppress_time: Option<i64>,
+    /// Wire name `type`.
     ///
     /// Length: at most 255.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub suppress_time: Option<i64>,
-    /// `String`, read-write.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    pub attachment: Option<String>,
-    /// `String`, read-write.
     pub user_message: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub subject: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2039,15 +1929,12 @@ impl rt::Resource for FilterAction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterActionProps {
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-only.
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Read-only: never sent.
     pub value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2126,40 +2013,23 @@ impl rt::Resource for FilterActionProps {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterCriteria {
-    /// `String`, read-write.
-    pub config_cmd: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 10000.
     pub category: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    pub failureobj: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub cmd_auth_status: Option<String>,
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `String`, read-write.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-write.
-    pub source: Option<String>,
-    /// `String[]`, read-write.
     pub category_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub source_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
+    pub cmd_auth_status: Option<String>,
+    pub cmd_exec_status: Option<String>,
+    pub config_cmd: Option<String>,
+    pub device_family: Option<String>,
+    pub failureobj: Option<String>,
     pub failureobj_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
+    pub id: Option<String>,
+    pub message: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    pub severity: Option<String>,
     pub severity_array: Option<Vec<String>>,
+    pub source: Option<String>,
+    pub source_array: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2270,20 +2140,17 @@ impl rt::Resource for FilterCriteria {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterScheduleDetails {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// Wire name `startRecurrenceTimes`. Type `String`, read-write.
-    pub start_recurrence_times: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// Wire name `scheduleStartTimesEpoch`. Type `String`, read-write.
-    pub schedule_start_times_epoch: Option<String>,
-    /// Wire name `scheduleEndTimesEpoch`. Type `String`, read-write.
-    pub schedule_end_times_epoch: Option<String>,
-    /// Wire name `endRecurrenceTimes`. Type `String`, read-write.
+    /// Wire name `endRecurrenceTimes`.
     pub end_recurrence_times: Option<String>,
+    pub id: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `scheduleEndTimesEpoch`.
+    pub schedule_end_times_epoch: Option<String>,
+    /// Wire name `scheduleStartTimesEpoch`.
+    pub schedule_start_times_epoch: Option<String>,
+    /// Wire name `startRecurrenceTimes`.
+    pub start_recurrence_times: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2368,30 +2235,21 @@ impl rt::Resource for FilterScheduleDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterScheduler {
-    /// `Integer`, read-write.
-    pub tz_offset: Option<i64>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub recurrence_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub activity_log: Option<String>,
+    /// Read-only: never sent.
+    pub activity_status: Option<String>,
+    pub details: Option<Vec<FilterScheduleDetails>>,
     /// Length: at most 255.
     pub filter_job_name: Option<String>,
-    /// Wire name `recurrenceOptions`. Type `String`, read-write.
-    pub recurrence_options: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub filter_status: Option<String>,
-    /// `filter_schedule_details[]`, read-write.
-    pub details: Option<Vec<FilterScheduleDetails>>,
-    /// `String`, read-only.
-    pub activity_status: Option<String>,
-    /// `String`, read-only.
-    pub activity_log: Option<String>,
+    /// Wire name `recurrenceOptions`.
+    pub recurrence_options: Option<String>,
+    /// Length: at most 255.
+    pub recurrence_type: Option<String>,
+    pub tz_offset: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2517,64 +2375,61 @@ impl FilterScheduler {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEvent {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub category: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
+    pub counter_actual_value: Option<String>,
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub current_value: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
     /// Since `14.1`.
     pub display_event: Option<bool>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
-    pub severity: Option<String>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `Double`, read-only.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
-    pub category: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub entity: Option<String>,
-    /// `String`, read-only.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub managed_device_id: Option<String>,
-    /// `String`, read-only.
-    pub current_value: Option<String>,
-    /// `String`, read-only.
-    pub threshold_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub entity_type: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ids_list_arr: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub managed_device_id: Option<String>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    pub threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2730,106 +2585,104 @@ impl NsEvent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventArchive {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub failureobj: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub category: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cmd_auth_status: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub severity: Option<String>,
-    /// `Integer`, read-only.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub threshold_value: Option<String>,
-    /// `String`, read-only.
+    pub counter_actual_value: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub managed_device_id: Option<String>,
-    /// `String`, read-only.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub current_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub entity_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub managed_device_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub threshold_value: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2979,50 +2832,49 @@ impl NsEventArchive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventMessage {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub severity: Option<String>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `String`, read-only.
-    pub history: Option<String>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `Integer`, read-only.
-    pub total_count: Option<i64>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `Integer`, read-only.
-    pub source_event_id: Option<i64>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
     pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
     pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub history: Option<String>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent.
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    pub source_event_id: Option<i64>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub total_count: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3162,26 +3014,22 @@ impl NsEventMessage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventSummary {
-    /// `Boolean`, read-write.
-    pub is_agent: Option<bool>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub cityname: Option<String>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub total_major_events: Option<i64>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `Integer`, read-only.
-    pub total_critical_events: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub instance_state: Option<String>,
+    pub is_agent: Option<bool>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub total_critical_events: Option<i64>,
+    /// Read-only: never sent.
+    pub total_major_events: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3282,30 +3130,23 @@ impl NsEventSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PollActivityStatus {
-    /// `String`, read-write.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    pub total_instances: Option<i64>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_level_progress: Option<i64>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    pub instance_level_progress: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub is_last: Option<bool>,
-    /// `String`, read-only.
+    pub message: Option<String>,
+    /// Read-only: never sent.
     pub module: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub status: Option<String>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    pub total_instances: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3409,28 +3250,17 @@ impl PollActivityStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogFilter {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    pub devices: Option<String>,
+    pub devices_array: Option<Vec<String>>,
+    pub facilities: Option<String>,
+    pub facilities_array: Option<Vec<String>>,
+    pub is_enabled: Option<bool>,
+    pub message: Option<String>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub facilities: Option<String>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
     pub severity: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `String`, read-write.
-    pub devices: Option<String>,
-    /// `String[]`, read-write.
-    pub devices_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
     pub severity_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub facilities_array: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3562,34 +3392,33 @@ impl SyslogFilter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogGeneric {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub full_message: Option<String>,
-    /// `String`, read-only.
-    pub syslog_msg: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub device_family: Option<String>,
-    /// `Boolean`, read-only.
-    pub isparsed: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub device_type: Option<String>,
-    /// `Double`, read-only.
-    pub ttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub event_id: Option<rt::Number>,
-    /// `String`, read-only.
-    pub system_name: Option<String>,
-    /// `String`, read-only.
-    pub module: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub full_message: Option<String>,
+    /// Read-only: never sent.
     pub host_name: Option<String>,
-    /// `String`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub isparsed: Option<bool>,
+    /// Read-only: never sent.
+    pub module: Option<String>,
+    /// Read-only: never sent.
     pub severity: Option<String>,
-    /// Wire name `type`. Type `String`, read-only.
-    pub type_: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub source: Option<String>,
+    /// Read-only: never sent.
+    pub syslog_msg: Option<String>,
+    /// Read-only: never sent.
+    pub system_name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ttime: Option<rt::Number>,
+    /// Wire name `type`. Read-only: never sent.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3701,10 +3530,10 @@ impl SyslogGeneric {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogSeverity {
-    /// `String`, read-only.
-    pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub code: Option<String>,
+    /// Read-only: never sent.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3777,26 +3606,16 @@ impl SyslogSeverity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TrapSettings {
-    /// `String`, read-write.
-    pub user_defined_severity: Option<String>,
-    /// `String`, read-write.
-    pub default_severity: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    pub trap_category: Option<String>,
-    /// `String`, read-write.
-    pub trap_description: Option<String>,
-    /// `String`, read-write.
+    pub default_severity: Option<String>,
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub source: Option<String>,
-    /// `String`, read-write.
-    pub oid: Option<String>,
-    /// `Boolean`, read-write.
     pub is_suppress: Option<bool>,
-    /// `String[]`, read-write.
+    pub oid: Option<String>,
+    pub source: Option<String>,
     pub source_array: Option<Vec<String>>,
+    pub trap_category: Option<String>,
+    pub trap_description: Option<String>,
+    pub user_defined_severity: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }

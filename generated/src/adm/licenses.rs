@@ -14,34 +14,24 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcFeatureUsage {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslvpn: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub bot: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub icaproxy: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub waf: Option<bool>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub sslvpn: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<i64>,
+    /// Since `14.1`.
+    pub waf: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -126,34 +116,27 @@ impl rt::Resource for AdcFeatureUsage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceUsage {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bandwidth_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hostname: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_limit: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub base_limit: Option<i64>,
-    /// `Double`, read-write.
-    pub timeslot: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub license_usage: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
     pub ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub license_name: Option<String>,
+    /// Read-only: never sent.
+    pub license_usage: Option<i64>,
+    /// Reference type `Double`.
+    pub timeslot: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -254,23 +237,21 @@ impl DeviceUsage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceUsageSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub average_bandwidth_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bandwidth_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub average_license_usage: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bandwidth_usage: Option<rt::Number>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_usage: Option<i64>,
@@ -359,15 +340,15 @@ impl DeviceUsageSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FlexBundle {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub entitled_units: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub spec: Option<String>,
@@ -445,82 +426,44 @@ impl FlexBundle {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicenseInfo {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pem: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licenseproductname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensemodel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensesadate: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensetype: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub uniq_param: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licenseexpdate: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vendorstring: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub token_exp: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub localizedlicenseproductname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensesavailable: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub licenseedition: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub token_nbf: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub licenseexpdate: Option<String>,
     /// Since `14.1`.
-    pub localizedlicenseedition: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub licensemodel: Option<String>,
     /// Since `14.1`.
     pub licenseoverdraft: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub localizedlicensetype: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub licenseproductname: Option<String>,
     /// Since `14.1`.
-    pub localizedlicensemodel: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub licensesadate: Option<String>,
+    /// Since `14.1`.
+    pub licensesavailable: Option<i64>,
     /// Since `14.1`.
     pub licensesinuse: Option<i64>,
+    /// Since `14.1`.
+    pub licensetype: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicenseedition: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicensemodel: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicenseproductname: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicensetype: Option<String>,
+    /// Since `14.1`.
+    pub pem: Option<String>,
+    /// Since `14.1`.
+    pub token_exp: Option<String>,
+    /// Since `14.1`.
+    pub token_nbf: Option<String>,
+    /// Since `14.1`.
+    pub uniq_param: Option<String>,
+    /// Since `14.1`.
+    pub vendorstring: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -642,24 +585,18 @@ impl rt::Resource for LasLicenseInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseConfig {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// Wire name `policyName`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub max_limit: Option<i64>,
+    /// Wire name `policyName`.
     ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -745,20 +682,12 @@ impl LicenseConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseExpiryInfo {
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub expirycount: Option<i64>,
-    /// `Integer`, read-write.
-    pub expirydays: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub contract_expiry: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub expirycount: Option<i64>,
+    pub expirydays: Option<i64>,
+    pub feature: Option<String>,
+    pub id: Option<String>,
     /// Since `14.1`.
     pub licensetype: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -848,22 +777,18 @@ impl LicenseExpiryInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseFile {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -968,34 +893,31 @@ impl LicenseFile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseInfo {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sync_operation: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub product: Option<String>,
-    /// `String`, read-only.
-    pub feature: Option<String>,
-    /// `String`, read-only.
-    pub license_type: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub burst_license_available: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub feature: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub license_available: Option<i64>,
+    /// Read-only: never sent.
+    pub license_type: Option<String>,
+    /// Read-only: never sent.
+    pub license_used: Option<i64>,
+    /// Read-only: never sent.
+    pub product: Option<String>,
+    /// Since `14.1`.
+    pub sync_operation: Option<bool>,
+    /// Read-only: never sent.
+    pub user_info: Option<Vec<LicenseUserDetail>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vpx_license_used: Option<i64>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `license_user_detail[]`, read-only.
-    pub user_info: Option<Vec<LicenseUserDetail>>,
-    /// `Integer`, read-only.
-    pub license_used: Option<i64>,
-    /// `Integer`, read-only.
-    pub license_available: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1102,20 +1024,13 @@ impl LicenseInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseServerInfo {
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1000.
-    pub vendor_daemon_port: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    pub id: Option<String>,
     /// Range: at least 1000.
     pub license_port: Option<i64>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
+    pub node_id: Option<String>,
     pub proxy_port: Option<i64>,
+    /// Range: at least 1000.
+    pub vendor_daemon_port: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1204,75 +1119,43 @@ impl LicenseServerInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseThreshold {
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    pub reference_key: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least -1.
-    pub pool_limit: Option<i64>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Length: at most 256.
+    pub city: Option<String>,
+    /// Length: at most 256.
+    pub country: Option<String>,
+    pub ctnsappname: Option<String>,
+    pub duration: Option<String>,
+    /// Range: at least 1.
+    pub expiry_threshold: Option<i64>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    pub feature: Option<String>,
+    pub group_name: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    pub group_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_enabled: Option<String>,
+    pub mail_profile: Option<String>,
+    pub name: Option<String>,
     /// Since `14.1`.
     pub pagerduty_profile: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub expiry_threshold: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Range: at least -1.
+    pub pool_limit: Option<i64>,
+    pub reference_key: Option<String>,
+    /// Length: at most 256.
+    pub region: Option<String>,
+    pub resource_type: Option<String>,
+    pub rule: Option<String>,
     /// Since `14.1`.
     pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `Boolean`, read-write.
-    pub stylebook_flag: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    pub is_enabled: Option<String>,
-    /// `String`, read-write.
     pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub country: Option<String>,
-    /// `String`, read-only.
+    pub stylebook_flag: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1440,38 +1323,32 @@ impl LicenseThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageDay {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bandwidth_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timeslot: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_limit: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub license_usage: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub license_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_usage: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timeslot: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1566,30 +1443,24 @@ impl LicenseUsageDay {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageHour {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_limit: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timeslot: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub base_limit: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_usage: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timeslot: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1678,26 +1549,24 @@ impl LicenseUsageHour {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageMonth {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timeslot: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub max_license_usage: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub max_burst_license_usage: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub max_burst_license_usage: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub max_license_usage: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timeslot: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1781,21 +1650,18 @@ impl LicenseUsageMonth {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUserDetail {
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-only.
-    pub node: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub display: Option<String>,
-    /// `Integer`, read-only.
-    pub no_of_license: Option<i64>,
-    /// `String`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub no_of_license: Option<i64>,
+    /// Read-only: never sent.
+    pub node: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Read-only: never sent.
     pub time: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1885,30 +1751,18 @@ impl rt::Resource for LicenseUserDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PlatformLicenseExpiry {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub host_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub serialnumber: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub expirydays: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub host_id: Option<String>,
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub instance_state: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub serialnumber: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }

@@ -15,26 +15,16 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasAppNetworkFunctionMap {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub created_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_function_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub app_id: Option<String>,
+    /// Since `14.1`.
+    pub created_at: Option<String>,
+    /// Since `14.1`.
+    pub network_function_id: Option<String>,
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub updated_at: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -120,54 +110,30 @@ impl AdcaasAppNetworkFunctionMap {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasApplication {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_environment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub model: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub created_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub deployed_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_environment: Option<String>,
     /// Since `14.1`.
     pub certificate: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub properties: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub created_at: Option<String>,
     /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub deployed_at: Option<String>,
     /// Since `14.1`.
     pub environment_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub job_id: Option<String>,
+    /// Since `14.1`.
+    pub model: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub properties: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<String>,
+    /// Since `14.1`.
+    pub updated_at: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -278,54 +244,32 @@ impl AdcaasApplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasNetworkFunction {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_default: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub summary_properties: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub created_at: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub created_at: Option<String>,
+    /// Since `14.1`.
+    pub deployed_at: Option<String>,
+    /// Since `14.1`.
+    pub is_default: Option<String>,
     /// Since `14.1`.
     pub job_id: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub properties: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<String>,
+    /// Since `14.1`.
+    pub summary_properties: Option<String>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub properties: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub deployed_at: Option<String>,
+    pub updated_at: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -436,38 +380,22 @@ impl AdcaasNetworkFunction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbExportReport {
-    /// `String`, read-write.
+    pub enable_auth: Option<bool>,
+    pub enable_cr: Option<bool>,
+    pub enable_cs: Option<bool>,
+    pub enable_gslb: Option<bool>,
+    pub enable_lb: Option<bool>,
+    pub enable_sslvpn: Option<bool>,
+    pub export_now: Option<bool>,
+    pub file_name: Option<String>,
+    pub is_enabled: Option<bool>,
     pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub recurrence_options: Option<String>,
+    pub recurrence_times_epoch: Option<String>,
     /// Length: at most 255.
     pub recurrence_type: Option<String>,
-    /// `Boolean`, read-write.
-    pub enable_auth: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_lb: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_gslb: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_sslvpn: Option<bool>,
-    /// `Boolean`, read-write.
-    pub export_now: Option<bool>,
-    /// `String`, read-write.
-    pub recurrence_options: Option<String>,
-    /// `String`, read-write.
-    pub file_name: Option<String>,
-    /// `String`, read-write.
-    pub recurrence_times_epoch: Option<String>,
-    /// `Boolean`, read-write.
-    pub enable_cr: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_cs: Option<bool>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -598,18 +526,14 @@ impl LbExportReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkFunctionConfig {
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub netfunc_params: Option<Box<NetworkFunctionParam>>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 1024.
     pub type_: Option<String>,
-    /// `network_function_param`, read-write.
-    pub netfunc_params: Option<Box<NetworkFunctionParam>>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -688,18 +612,14 @@ impl rt::Resource for NetworkFunctionConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkFunctionParam {
-    /// `String`, read-write.
-    pub parameters: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub app_devices: Option<Vec<crate::adm::applications::AppDevice>>,
+    /// Read-only: never sent.
+    pub config_id: Option<String>,
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 1024.
     pub netfunc_id: Option<String>,
-    /// `String`, read-only.
-    pub config_id: Option<String>,
-    /// `app_device[]`, read-only.
-    pub app_devices: Option<Vec<crate::adm::applications::AppDevice>>,
+    pub parameters: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -779,190 +699,114 @@ impl rt::Resource for NetworkFunctionParam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAuthenticationvserver {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agent_list: Option<String>,
     /// Since `14.1`.
     pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_security: Option<String>,
     /// Since `14.1`.
     pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
     /// Since `14.1`.
     pub appflowlog_effective: Option<String>,
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
     /// Since `14.1`.
-    pub hits: Option<String>,
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1222,184 +1066,108 @@ impl NsAuthenticationvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCrvserver {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub agent_list: Option<String>,
     /// Since `14.1`.
     pub analytics_managed: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_security: Option<String>,
     /// Since `14.1`.
     pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    pub hits: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `Integer`, read-only.
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    pub hits: Option<String>,
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1655,188 +1423,113 @@ impl NsCrvserver {
 /// - URL: `/nitro/v2/config/ns_csvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Bindings: [`NsCsvserverLbvserverBinding`], [`NsCsvserverPolicyBinding`]
 /// - Properties of older releases that `14.1` lacks: `curclntconnections` (`12.1`), `cursrvrconnections` (`12.1`), `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_port` (`12.1`), `vsvr_state_timestamp` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserver {
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub agent_list: Option<String>,
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    pub hits: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-only.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    pub hits: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub metrics_enabled: Option<bool>,
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2096,28 +1789,22 @@ impl NsCsvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserverLbvserverBinding {
-    /// `String`, read-write.
     pub csvsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
     /// Length: 1 to 64.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub priority: Option<String>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2215,43 +1902,33 @@ impl NsCsvserverLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserverPolicyBinding {
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub priority: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_type: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 100.
+    ///
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Since `14.1`.
+    pub policy_type: Option<String>,
+    /// Since `14.1`.
+    pub priority: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Since `14.1`.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
@@ -2352,68 +2029,48 @@ impl NsCsvserverPolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservice {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svc_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    pub graceful: Option<bool>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    pub lb_id: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Boolean`, read-write.
     pub save_config: Option<bool>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub site_name: Option<String>,
+    /// Length: 1 to 64.
+    pub svc_ip_address: Option<String>,
+    /// Length: 1 to 100.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    pub svc_port: Option<i64>,
+    /// Read-only: never sent.
+    pub svc_state: Option<String>,
+    /// Read-only: never sent.
+    pub svc_type: Option<String>,
     /// Since `14.1`.
     pub svr_id: Option<String>,
-    /// `String`, read-write.
-    pub lb_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub vsvr_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub graceful: Option<bool>,
-    /// `String`, read-only.
-    pub svc_state: Option<String>,
-    /// `String`, read-only.
-    pub svc_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub svr_name: Option<String>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `Integer`, read-only.
-    pub svc_port: Option<i64>,
-    /// `String`, read-only.
-    pub site_name: Option<String>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
+    /// Length: 1 to 100.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2577,104 +2234,78 @@ impl NsGslbservice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservicegroup {
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub svc_grp_mem_ip_address: Option<String>,
-    /// `String`, read-write.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub graceful: Option<bool>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
     /// Since `14.1`.
-    pub svc_grp_mem_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub lb_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
+    pub partition_name: Option<String>,
     /// Since `14.1`.
     pub save_config: Option<bool>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub svc_grp_effective_state: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_ip_address: Option<String>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_port: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_state: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_type: Option<String>,
+    /// Length: 1 to 100.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svr_id: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub svr_name: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub svr_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub svrstate: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lb_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_mem_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_effective_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_mem_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svrstate: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2838,76 +2469,52 @@ impl NsGslbservicegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservicegroupmemberBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub graceful: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub ip: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svrstate: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub weight: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicegroupname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub hostname: Option<String>,
+    pub port: Option<i64>,
+    /// Since `14.1`.
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub servername: Option<String>,
+    /// Since `14.1`.
+    pub servicegroupname: Option<String>,
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svrstate: Option<String>,
+    /// Since `14.1`.
+    pub weight: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3059,188 +2666,114 @@ impl NsGslbservicegroupmemberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserver {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    pub svc_id: Option<String>,
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3500,19 +3033,15 @@ impl NsGslbvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserverDomain {
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
     pub id: Option<String>,
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vservername: Option<String>,
@@ -3606,180 +3135,111 @@ impl NsGslbvserverDomain {
 /// - URL: `/nitro/v2/config/ns_lbvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Bindings: [`NsLbvserverPolicyBinding`], [`NsLbvserverServiceBinding`]
 /// - Properties of older releases that `14.1` lacks: `activeservices` (`12.1`), `curclntconnections` (`12.1`), `cursrvrconnections` (`12.1`), `lbmethod` (`12.1`), `managed` (`12.1`), `partition_name` (`12.1`), `persistencetype` (`12.1`), `poll_time` (`12.1`), `totalservices` (`12.1`), `vsvr_health` (`12.1`), `vsvr_port` (`12.1`), `vsvr_state` (`12.1`), `vsvr_state_timestamp` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserver {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agent_list: Option<String>,
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    pub csvip_id: Option<String>,
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    pub svc_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    pub svc_grp_id: Option<String>,
+    pub svc_grp_name: Option<String>,
+    pub svc_id: Option<String>,
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4039,46 +3499,36 @@ impl NsLbvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserverPolicyBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_type: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub priority: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 100.
     ///
     /// Since `14.1`.
-    pub display_name: Option<String>,
+    pub policy_name: Option<String>,
+    /// Since `14.1`.
+    pub policy_type: Option<String>,
+    /// Since `14.1`.
+    pub priority: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Since `14.1`.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4176,22 +3626,17 @@ impl NsLbvserverPolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserverServiceBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 100.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     pub vsvr_name: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4280,40 +3725,28 @@ impl NsLbvserverServiceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServer {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub graceful: Option<bool>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
     pub state: Option<String>,
+    /// Length: 1 to 64.
+    pub svr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4435,66 +3868,47 @@ impl NsServer {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsService {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    pub graceful: Option<bool>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    pub lb_id: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svc_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `Boolean`, read-write.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    pub lb_id: Option<String>,
-    /// `String`, read-write.
-    pub svr_id: Option<String>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub save_config: Option<bool>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub svc_type: Option<String>,
-    /// `String`, read-only.
-    pub svc_state: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub site_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Length: 1 to 64.
+    pub svc_ip_address: Option<String>,
+    /// Length: 1 to 100.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     pub svc_port: Option<i64>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub svc_state: Option<String>,
+    /// Read-only: never sent.
+    pub svc_type: Option<String>,
+    pub svr_id: Option<String>,
+    /// Read-only: never sent.
     pub svr_name: Option<String>,
+    /// Length: 1 to 100.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4658,64 +4072,43 @@ impl NsService {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroup {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svc_grp_mem_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub svc_grp_mem_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    pub lb_id: Option<String>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
     pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    pub lb_id: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
+    pub svc_grp_effective_state: Option<String>,
+    /// Length: 1 to 64.
+    pub svc_grp_mem_ip_address: Option<String>,
+    /// Range: at least 1.
+    pub svc_grp_mem_port: Option<i64>,
+    /// Read-only: never sent.
+    pub svc_grp_mem_state: Option<String>,
+    /// Read-only: never sent.
+    pub svc_grp_mem_type: Option<String>,
     /// Length: 1 to 100.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub svc_grp_name: Option<String>,
+    pub svr_id: Option<String>,
     /// Length: 1 to 100.
     pub svr_name: Option<String>,
-    /// `String`, read-write.
-    pub svr_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub svc_grp_effective_state: Option<String>,
-    /// `String`, read-only.
-    pub svc_grp_mem_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub svc_grp_mem_state: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub svrstate: Option<String>,
+    /// Length: 1 to 100.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4879,40 +4272,28 @@ impl NsServicegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroupmemberBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    pub graceful: Option<bool>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    pub svrstate: Option<String>,
-    /// `String`, read-write.
-    pub servername: Option<String>,
-    /// `String`, read-write.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    pub svc_grp_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
+    pub port: Option<i64>,
+    pub save_config: Option<bool>,
+    pub servername: Option<String>,
+    pub servicegroupname: Option<String>,
+    pub state: Option<String>,
+    pub svc_grp_id: Option<String>,
+    pub svrstate: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5061,102 +4442,78 @@ impl NsServicegroupmemberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServices {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub svc_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub graceful: Option<bool>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub lb_id: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub poll_time: Option<i64>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub publicip: Option<String>,
+    /// Since `14.1`.
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub site_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub svc_ip_address: Option<String>,
+    /// Length: 1 to 100.
+    ///
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_port: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_state: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_type: Option<String>,
+    /// Since `14.1`.
+    pub svr_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svr_name: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svr_id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svr_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_port: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub site_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5319,252 +4676,133 @@ impl NsServices {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslvserver {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientauth: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub preload: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sendclosenotify: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub commonname: Option<String>,
-    /// `Boolean`, read-write.
-    pub dh: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientcert: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketkeydata: Option<String>,
-    /// `Boolean`, read-write.
-    pub ersa: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhfile: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub denysslreneg: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub quantumsize: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub alpnprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub redirectportrewrite: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snihttphostmatch: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub insertionencoding: Option<String>,
-    /// `Boolean`, read-write.
-    pub tls12: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketlifetime: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prevsessionkeylifetime: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ocspstapling: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub skipclientcertpolicycheck: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub serverauth: Option<String>,
-    /// `Boolean`, read-write.
-    pub ssl2: Option<bool>,
-    /// `Boolean`, read-write.
-    pub tls11: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionkeylifetime: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhkeyexpsizelimit: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssltriggertimeout: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslireneg: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslredirect: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientauthuseboundcachain: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslimaxsessperserver: Option<i64>,
-    /// `Boolean`, read-write.
-    pub tls10: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hsts: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssllogprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dropreqwithnohostheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub zerorttearlydata: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushenctrigger: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhekeyexchangewithpsk: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessreuse: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub includesubdomains: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushenctriggertimeout: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhcount: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maxage: Option<i64>,
-    /// `Boolean`, read-write.
-    pub ssl3: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub encrypttriggerpktcount: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tls13: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub strictcachecks: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tls13sessionticketsperauthcontext: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sesstimeout: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherredirect: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub strictsigdigestcheck: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketkeyrefresh: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cleartextport: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssliocspcheck: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushflag: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticket: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslinterception: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snienable: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ersacount: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub allowextendedmastersecret: Option<String>,
-    /// `Boolean`, read-write.
-    pub managed: Option<bool>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub sslprofile: Option<String>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub alpnprotocol: Option<String>,
+    /// Since `14.1`.
+    pub cipherredirect: Option<String>,
+    /// Since `14.1`.
+    pub cipherurl: Option<String>,
+    /// Since `14.1`.
+    pub cleartextport: Option<String>,
+    /// Since `14.1`.
+    pub clientauth: Option<String>,
+    /// Since `14.1`.
+    pub clientauthuseboundcachain: Option<String>,
+    /// Since `14.1`.
+    pub clientcert: Option<String>,
+    /// Since `14.1`.
+    pub commonname: Option<String>,
+    /// Since `14.1`.
+    pub denysslreneg: Option<String>,
+    pub dh: Option<bool>,
+    /// Since `14.1`.
+    pub dhcount: Option<i64>,
+    /// Since `14.1`.
+    pub dhekeyexchangewithpsk: Option<String>,
+    /// Since `14.1`.
+    pub dhfile: Option<String>,
+    /// Since `14.1`.
+    pub dhkeyexpsizelimit: Option<String>,
+    /// Read-only: never sent.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub dropreqwithnohostheader: Option<String>,
+    /// Since `14.1`.
+    pub encrypttriggerpktcount: Option<i64>,
+    pub ersa: Option<bool>,
+    /// Since `14.1`.
+    pub ersacount: Option<i64>,
+    /// Since `14.1`.
+    pub hsts: Option<bool>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub includesubdomains: Option<bool>,
+    /// Since `14.1`.
+    pub insertionencoding: Option<String>,
+    pub managed: Option<bool>,
+    /// Since `14.1`.
+    pub maxage: Option<i64>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub ocspstapling: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub preload: Option<String>,
+    /// Since `14.1`.
+    pub prevsessionkeylifetime: Option<i64>,
+    /// Since `14.1`.
+    pub pushenctrigger: Option<String>,
+    /// Since `14.1`.
+    pub pushenctriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub pushflag: Option<i64>,
+    /// Since `14.1`.
+    pub quantumsize: Option<i64>,
+    /// Since `14.1`.
+    pub redirectportrewrite: Option<String>,
+    /// Since `14.1`.
+    pub sendclosenotify: Option<String>,
+    /// Since `14.1`.
+    pub serverauth: Option<String>,
+    /// Since `14.1`.
+    pub sessionkeylifetime: Option<i64>,
+    /// Since `14.1`.
+    pub sessionticket: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketkeydata: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketkeyrefresh: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketlifetime: Option<i64>,
+    /// Since `14.1`.
+    pub sessreuse: Option<String>,
+    /// Since `14.1`.
+    pub sesstimeout: Option<i64>,
+    /// Since `14.1`.
+    pub skipclientcertpolicycheck: Option<String>,
+    /// Since `14.1`.
+    pub snienable: Option<String>,
+    /// Since `14.1`.
+    pub snihttphostmatch: Option<String>,
+    pub ssl2: Option<bool>,
+    pub ssl3: Option<bool>,
+    /// Since `14.1`.
+    pub sslimaxsessperserver: Option<i64>,
+    /// Since `14.1`.
+    pub sslinterception: Option<String>,
+    /// Since `14.1`.
+    pub ssliocspcheck: Option<String>,
+    /// Since `14.1`.
+    pub sslireneg: Option<String>,
+    /// Since `14.1`.
+    pub ssllogprofile: Option<String>,
+    /// Read-only: never sent.
+    pub sslprofile: Option<String>,
+    /// Since `14.1`.
+    pub sslredirect: Option<String>,
+    /// Since `14.1`.
+    pub ssltriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub strictcachecks: Option<String>,
+    /// Since `14.1`.
+    pub strictsigdigestcheck: Option<bool>,
+    pub tls10: Option<bool>,
+    pub tls11: Option<bool>,
+    pub tls12: Option<bool>,
+    /// Since `14.1`.
+    pub tls13: Option<bool>,
+    /// Since `14.1`.
+    pub tls13sessionticketsperauthcontext: Option<i64>,
+    /// Since `14.1`.
+    pub zerorttearlydata: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5880,194 +5118,119 @@ impl NsSslvserver {
 /// - URL: `/nitro/v2/config/ns_vpnvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Bindings: [`NsVpnvserverPolicyBinding`]
 /// - Properties of older releases that `14.1` lacks: `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_cur_users` (`12.1`), `vsvr_max_users` (`12.1`), `vsvr_port` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVpnvserver {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub analytics_managed: Option<String>,
     /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    ///
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
     /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub transaction_log_effective: Option<String>,
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6327,46 +5490,36 @@ impl NsVpnvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVpnvserverPolicyBinding {
-    /// Wire name `type`. Type `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub priority: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub partition_name: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub policy_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub policy_type: Option<String>,
+    /// Since `14.1`.
+    pub priority: Option<i64>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6464,212 +5617,132 @@ impl NsVpnvserverPolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserver {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
     /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub icalog: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Since `14.1`.
     pub instance_id: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_throughput_req: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub instance_license: Option<String>,
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub is_bot_policy_bound: Option<bool>,
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub targetlbvserver: Option<String>,
-    /// `Integer`, read-only.
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
     ///
     /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    /// Since `14.1`.
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub hits: Option<String>,
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6929,26 +6002,18 @@ impl NsVserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsWafLearningGroup {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Length: 1 to 32.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
@@ -7035,90 +6100,58 @@ impl NsWafLearningGroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsWafRelaxation {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub min_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_expr: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mode: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_value: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_id: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub field_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub resourceid: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub adm_learn_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub comment: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub field_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 512.
     ///
+    /// Since `14.1`.
+    pub field_type: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Since `14.1`.
+    pub max_value: Option<i64>,
+    /// Since `14.1`.
+    pub min_value: Option<i64>,
+    /// Since `14.1`.
+    pub mode: Option<i64>,
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub profile_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub resourceid: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<bool>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_expr: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_type: Option<String>,
+    /// Since `14.1`.
+    pub violation_id: Option<i64>,
+    /// Since `14.1`.
+    pub violation_location: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7236,7 +6269,6 @@ impl NsWafRelaxation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserManagedVserver {
-    /// `managed_vserver[]`, read-write.
     pub managed_vserver_list: Option<Vec<crate::adm::system::ManagedVserver>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7312,20 +6344,15 @@ impl UserManagedVserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VisualizerConfFile {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
     /// Length: at least 1.
     pub file_location_path: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_main: Option<bool>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub file_size: Option<i64>,
+    pub is_main: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }

@@ -15,160 +15,104 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWafRelaxationRules {
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub max_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_system: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub field_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 32.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub learning_mode: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sms_profile: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_auto_deploy: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_deployed: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub regex: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub resourceid: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mode: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub min_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_expr: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 512.
-    ///
-    /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub adm_learn_profile_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub grace_period: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_id: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub field_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_violations: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub grace_period_expiry: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub count_value: Option<i64>,
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
+    pub ctnsappname: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub field_name: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub field_type: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub grace_period: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub grace_period_expiry: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Since `14.1`.
+    pub is_auto_deploy: Option<bool>,
+    /// Since `14.1`.
+    pub is_deployed: Option<i64>,
+    /// Since `14.1`.
+    pub is_system: Option<bool>,
+    /// Since `14.1`.
+    pub learning_mode: Option<i64>,
+    /// Since `14.1`.
+    pub mail_profile: Option<String>,
+    /// Since `14.1`.
+    pub max_value: Option<i64>,
+    /// Since `14.1`.
+    pub min_value: Option<i64>,
+    /// Since `14.1`.
+    pub mode: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub no_of_violations: Option<rt::Number>,
+    /// Length: at most 32.
+    ///
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Since `14.1`.
+    pub regex: Option<i64>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub resourceid: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
+    /// Length: 1 to 512.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Since `14.1`.
+    pub sms_profile: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<bool>,
+    /// Since `14.1`.
+    pub user_name: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_expr: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_type: Option<String>,
+    /// Since `14.1`.
+    pub violation_id: Option<i64>,
+    /// Since `14.1`.
+    pub violation_location: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -388,126 +332,118 @@ impl AfWafRelaxationRules {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAaaReport {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricasessionsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpsuccessrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricasessions: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthnonhttpfailrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthsuccessrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricaconnrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthnonhttpsuccessrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricaconn: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthfailrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaaauthfail: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaaauthfailrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub aaasessionsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaaauthnonhttpfail: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthnonhttpfailrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaaauthnonhttpsuccess: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthnonhttpsuccessrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpfail: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpfailrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpsuccess: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpsuccessrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaaauthsuccess: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub aaacuricaonlyconnrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaaauthsuccessrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub aaacursessionsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
+    pub aaacuricaconn: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaatotsessions: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaacuricaconnrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaacuricaonlyconn: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub aaacuricaonlyconnrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacuricasessions: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacuricasessionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacursessions: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacursessionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaasessionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaatotsessions: Option<rt::Number>,
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpfailrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthnonhttpfail: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacursessions: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpfail: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpsuccess: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -665,17 +601,13 @@ impl PerfAaaReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAggConfig {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 4096.
     ///
     /// Since `14.1`.
     pub report_name: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level_array: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub agg_levels: Option<String>,
@@ -785,46 +717,38 @@ impl PerfAggConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAuthenticationReport {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -936,44 +860,36 @@ impl PerfAuthenticationReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCacheRedirectionReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub totalresponsebytes: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub totalrequestbytes: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalpktsrecvd: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalpktssent: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalrequestbytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalresponsebytes: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1089,66 +1005,58 @@ impl PerfCacheRedirectionReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCapacityUtilizationReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub allnic_err_rl_pkt_drops: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub allnic_err_rl_rate_pkt_drops: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rl_tot_ssl_rl_data_limited: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rl_tot_ssl_rl_enforced: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub allnic_err_rl_cpu_pkt_drops: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    pub allnic_err_rl_pkt_drops: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub allnic_err_rl_pps_pkt_drops: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub rl_tot_ssl_rl_sess_limited: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub allnic_err_rl_rate_pkt_drops: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rl_tot_ssl_rl_data_limited: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rl_tot_ssl_rl_enforced: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rl_tot_ssl_rl_sess_limited: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1260,32 +1168,24 @@ impl PerfCapacityUtilizationReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpBytesRxtxReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub comprxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub comptxbytesrate: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub comptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1382,32 +1282,24 @@ impl PerfCmpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpDecmpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub decomptcprxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub decomptcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1504,32 +1396,24 @@ impl PerfCmpDecmpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpDecmpRatiosavingReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub decomptcpbandwidthsaving: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub decomptcpratio: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub decomptcpbandwidthsaving: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub decomptcpratio: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1626,32 +1510,24 @@ impl PerfCmpDecmpRatiosavingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpTcpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub comptcptxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub comptcprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub comptcptxbytesrate: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub comptcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1748,32 +1624,24 @@ impl PerfCmpTcpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpTcpRatiosavingReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub comptcpratio: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub comptcpbandwidthsaving: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub comptcpratio: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub comptcpbandwidthsaving: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1870,60 +1738,52 @@ impl PerfCmpTcpRatiosavingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfContentSwitchingReport {
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub totspillovers: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
+    pub curclntconnections: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub establishedconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub hitsrate: Option<rt::Number>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub totalpktssent: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub totalrequestbytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
+    /// Reference type `Double`.
+    pub totspillovers: Option<rt::Number>,
+    /// Wire name `vsvrName`.
     pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2050,52 +1910,35 @@ impl PerfContentSwitchingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCustomDashboard {
-    /// `String`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub agg_level: Option<String>,
+    /// Read-only: never sent.
+    pub coordinates: Option<String>,
+    pub coordinates_array: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub entities: Option<String>,
+    pub entities_array: Option<Vec<String>>,
     pub entity_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub instances: Option<String>,
+    pub instances_array: Option<Vec<String>>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub reporting_category: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub no_of_columns: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<String>,
-    /// `String[]`, read-write.
-    pub instances_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub coordinates_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub entities_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub report_names_array: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub instances: Option<String>,
-    /// `String`, read-only.
-    pub entities: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub report_names: Option<String>,
-    /// `String`, read-only.
-    pub coordinates: Option<String>,
+    pub report_names_array: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub reporting_category: Option<String>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2255,22 +2098,14 @@ impl PerfCustomDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfDeviceCounters {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub counter_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     pub counter_group: Option<String>,
-    /// `String`, read-write.
+    /// Length: at least 1.
+    pub counter_name: Option<String>,
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_tabular: Option<bool>,
     /// Length: 1 to 100.
     pub min_ver_supported: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_tabular: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2355,48 +2190,40 @@ impl PerfDeviceCounters {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfGlobalServerLoadBalancingReport {
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hitsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub hitsrate: Option<rt::Number>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
+    pub totalresponsebytes: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2511,32 +2338,24 @@ impl PerfGlobalServerLoadBalancingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpBytesRxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub httprxrequestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub httprxresponsebytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub httprxrequestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub httprxresponsebytesrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2633,32 +2452,24 @@ impl PerfHttpBytesRxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpGetsPostsReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub httpgetsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub httpgetsrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub httppostsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2755,36 +2566,28 @@ impl PerfHttpGetsPostsReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpReqTcpConnReport {
-    /// `Double`, read-write.
-    pub tcpcurclientconnestablished: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub tcpcurserverconnestablished: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub httptotrequests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub httptotresponses: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub httptotrequests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub httptotresponses: Option<rt::Number>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpcurclientconnestablished: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpcurserverconnestablished: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2887,32 +2690,24 @@ impl PerfHttpReqTcpConnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub icmprxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub icmptxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub icmprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub icmptxbytesrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3009,32 +2804,24 @@ impl PerfIcmpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpPktRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub icmptxpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub icmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub icmptxpktsrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3131,32 +2918,24 @@ impl PerfIcmpPktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpv6BytesRxtxReport {
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub icmpv6txbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub icmpv6rxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub icmpv6rxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub icmpv6txbytesrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3253,32 +3032,24 @@ impl PerfIcmpv6BytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpv6PktRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub icmpv6rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub icmpv6txpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub icmpv6rxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub icmpv6txpktsrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3375,32 +3146,24 @@ impl PerfIcmpv6PktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpBytesRxtxReport {
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub iprxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub iptxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub iprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub iptxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3497,32 +3260,24 @@ impl PerfIpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpPktRxtxReport {
-    /// `Double`, read-write.
-    pub iptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub iprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub iprxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub iptxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3619,32 +3374,24 @@ impl PerfIpPktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpv6BytesRxtxReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub ipv6txbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub ipv6rxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ipv6txbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3741,32 +3488,24 @@ impl PerfIpv6BytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpv6PktRxtxReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub ipv6txpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub ipv6rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ipv6txpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3864,62 +3603,52 @@ impl PerfIpv6PktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbServiceReport {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub avgsvrttfb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    pub curclntconnections: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
     ///
     /// Since `14.1`.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4029,62 +3758,52 @@ impl PerfLbServiceReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbServicegroupReport {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub avgsvrttfb: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub cursrvrconnections: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub avgsvrttfb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4193,38 +3912,30 @@ impl PerfLbServicegroupReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbSslTrafficReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslctxencbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslctxsessionnewrate: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
-    pub sslctxsessionhitsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslctxdecbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxdecbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxencbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxsessionhitsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxsessionnewrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4330,66 +4041,57 @@ impl PerfLbSslTrafficReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbVserverReport {
-    /// `Double`, read-write.
-    pub vsvrsurgecount: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    pub apps_count: Option<i64>,
+    /// Reference type `Double`.
+    pub curclntconnections: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub hitsrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub pktsrecvdrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub svcsurgecount: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub pktssentrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub surgecount: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub svcsurgecount: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub throughput_avg: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub totalpktssent: Option<rt::Number>,
+    /// Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub surgecount: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub apps_count: Option<i64>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub throughput_avg: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
+    /// Reference type `Double`.
+    pub vsvrsurgecount: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4531,38 +4233,29 @@ impl PerfLbVserverReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfNetworkInterfaceReport {
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub txbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rxpktsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    pub interfacename: Option<String>,
-    /// `Double`, read-write.
-    pub rxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub txpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub interfacename: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub txbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub txpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4668,32 +4361,24 @@ impl PerfNetworkInterfaceReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfNsThroughputReport {
-    /// `Double`, read-write.
-    pub txmbitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub rxmbitsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rxmbitsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub txmbitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4790,14 +4475,10 @@ impl PerfNsThroughputReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfPollConfig {
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 5.
-    pub polling_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Range: at least 5.
+    pub polling_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4878,10 +4559,8 @@ impl PerfPollConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfPurgeSetting {
-    /// `Integer`, read-write.
-    pub purge_interval: Option<i64>,
-    /// `String`, read-write.
     pub id: Option<String>,
+    pub purge_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4966,16 +4645,11 @@ impl PerfPurgeSetting {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReportCounters {
-    /// `String`, read-write.
-    ///
+    pub counter_name: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub db_table_name: Option<String>,
-    /// `String`, read-write.
-    pub counter_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     pub report_name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5056,12 +4730,9 @@ impl PerfReportCounters {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReportInstances {
-    /// `String`, read-write.
-    ///
+    pub instance_name: Option<String>,
     /// Length: 1 to 100.
     pub report_name: Option<String>,
-    /// `String`, read-write.
-    pub instance_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5134,30 +4805,17 @@ impl PerfReportInstances {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReports {
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 200.
-    pub report_description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     pub counter_groups: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entity_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub db_table_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub device_family: Option<String>,
     /// Length: 1 to 100.
     pub enable_on_devices: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub entity_type: Option<String>,
+    /// Length: 1 to 200.
+    pub report_description: Option<String>,
     /// Length: 1 to 100.
     pub report_name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5250,38 +4908,28 @@ impl PerfReports {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfResUtilReport {
-    /// `Double`, read-write.
-    pub mgmtcpuusagepcnt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub active_nodes: Option<i64>,
-    /// `Double`, read-write.
-    pub pktcpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub memusagepcnt: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub memusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub mgmtcpuusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub pktcpuusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5385,46 +5033,38 @@ impl PerfResUtilReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSdxResUtilReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub memory_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub cpu_usage: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
     ///
     /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub cpu_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub memory_usage: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5522,46 +5162,38 @@ impl PerfSdxResUtilReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSdxThroughputReport {
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub tx: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub agg_level: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rx: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rx: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tx: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5658,54 +5290,46 @@ impl PerfSdxThroughputReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslBackendCiphersReport {
-    /// `Double`, read-write.
-    pub sslbenullciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe56bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe128bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbkendcipheraes256rate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbe168bit3desciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sslbe40bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe64bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe56bitrc2ciphersrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbe40bitrc2ciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslbe56bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe128bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbkendcipheraes128rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe40bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe128bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe128bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe168bit3desciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe40bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe40bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe40bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe56bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe56bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe56bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe64bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbenullciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbkendcipheraes128rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbkendcipheraes256rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5835,40 +5459,32 @@ impl PerfSslBackendCiphersReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslBeRsaDhkeyReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sslbedh512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbersa512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5977,34 +5593,26 @@ impl PerfSslBeRsaDhkeyReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslClientAuthReport {
-    /// `Double`, read-write.
-    pub sslsslv2clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslsslv3clientauthenticationsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub ssltlsv1clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslsslv2clientauthenticationsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslsslv3clientauthenticationsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssltlsv1clientauthenticationsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6104,52 +5712,44 @@ impl PerfSslClientAuthReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslCpuKeyexchangeReport {
-    /// `Double`, read-write.
-    pub sslecdhe224keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslecdhe256keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslecdhe521keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub ssldh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssldh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sslecdhe384keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe224keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe256keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe384keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe521keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6277,62 +5877,54 @@ impl PerfSslCpuKeyexchangeReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslCryptoUtilizationReport {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymecdsacryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymecdhcryptoutilizationstat: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslsymcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymrsacryptoutilizationstat: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymdhcryptoutilizationstat: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymdhcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymecdhcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymecdsacryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymrsacryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslsymcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6441,54 +6033,46 @@ impl PerfSslCryptoUtilizationReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslFrontendCiphersReport {
-    /// `Double`, read-write.
-    pub ssl40bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslcipheraes128rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl40bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl56bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslnullciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl56bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl64bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl128bitrc4ciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslcipheraes256rate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub ssl40bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl56bitrc4ciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ssl128bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl168bit3desciphersrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl128bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl128bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl168bit3desciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl40bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl40bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl40bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl56bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl56bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl56bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl64bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslcipheraes128rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslcipheraes256rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslnullciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6618,42 +6202,34 @@ impl PerfSslFrontendCiphersReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslRsaDhkeyReport {
-    /// `Double`, read-write.
-    pub ssldh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssldh512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa4096keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub ssldh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa4096keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6765,32 +6341,24 @@ impl PerfSslRsaDhkeyReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslTransactionsHitsReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslsessionhitsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ssltransactionsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslsessionhitsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssltransactionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6887,54 +6455,46 @@ impl PerfSslTransactionsHitsReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslVpnReport {
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cursslvpnusers: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curtotalvpnusers: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub totalrequestbytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7052,32 +6612,24 @@ impl PerfSslVpnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfTcpServerConnReport {
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub tcpcurserverconnestablished: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub tcpactiveserverconn: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpactiveserverconn: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpcurserverconnestablished: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7174,32 +6726,22 @@ impl PerfTcpServerConnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfTcpSurgelenSpareconnReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub tcpsurgequeuelen: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub tcpspareconn: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    pub tcpspareconn: Option<i64>,
+    pub tcpsurgequeuelen: Option<i64>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7297,70 +6839,43 @@ impl PerfTcpSurgelenSpareconnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfThreshold {
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entity_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `Double`, read-write.
-    pub clear_value: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub report_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
-    pub threshold_type: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `String`, read-write.
     pub clear_message: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub clear_value: Option<rt::Number>,
     /// Length: 1 to 100.
     pub counter_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `Double`, read-write.
-    pub threshold_value: Option<rt::Number>,
-    /// `String[]`, read-write.
-    pub devices_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entities_array: Option<Vec<String>>,
-    /// `String`, read-only.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
     pub devices: Option<String>,
-    /// `String`, read-only.
+    pub devices_array: Option<Vec<String>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub entities: Option<String>,
+    /// Since `14.1`.
+    pub entities_array: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub entity_type: Option<String>,
+    pub is_enabled: Option<bool>,
+    pub mail_profile: Option<String>,
+    pub message: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub pagerduty_profile: Option<String>,
+    /// Length: 1 to 100.
+    pub report_name: Option<String>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
+    pub severity: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    pub sms_profile: Option<String>,
+    pub threshold_type: Option<String>,
+    /// Reference type `Double`.
+    pub threshold_value: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7538,32 +7053,24 @@ impl PerfThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfUdpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub udprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub udptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udptxbytesrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7660,32 +7167,24 @@ impl PerfUdpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfUdpPacketsRxtxReport {
-    /// `Double`, read-write.
-    pub udprxpktsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub udptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udprxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udptxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }

@@ -6,7 +6,7 @@
 #![allow(clippy::enum_variant_names)]
 use crate::runtime as rt;
 use crate::runtime::AsField as _;
-/// NITRO config resource `db_cert` of ADM group (empty string).
+/// NITRO config resource `db_cert` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_cert`
 /// - Key: none
@@ -15,78 +15,70 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCert {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub days_to_expiry: Option<i64>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub db_root_cert: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub db_server_cert: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub db_server_key: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 512.
     ///
     /// Since `14.1`.
     pub fingerprint: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub subjaltname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub signature_algorithm: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub public_key_size: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub version: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub valid_from: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub days_to_expiry: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub serial_number: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub valid_to: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub public_key_algorithm: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub issuer: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub public_key_algorithm: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub public_key_size: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub serial_number: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub signature_algorithm: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub status: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub subjaltname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub subject: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub valid_from: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub valid_to: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -197,7 +189,7 @@ impl DbCert {
         rt::Request::get_all()
     }
 }
-/// NITRO config resource `db_cipher_suite` of ADM group (empty string).
+/// NITRO config resource `db_cipher_suite` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_cipher_suite`
 /// - Key: `cipher_suite_name`
@@ -206,8 +198,6 @@ impl DbCert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCipherSuite {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
@@ -278,7 +268,7 @@ impl DbCipherSuite {
         rt::Request::get_all()
     }
 }
-/// NITRO config resource `db_cipher_suites` of ADM group (empty string).
+/// NITRO config resource `db_cipher_suites` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_cipher_suites`
 /// - Key: none
@@ -287,8 +277,6 @@ impl DbCipherSuite {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCipherSuites {
-    /// `db_cipher_suite[]`, read-write.
-    ///
     /// Since `14.1`.
     pub cipher_suites: Option<Vec<DbCipherSuite>>,
     /// Keys the reference does not document, kept as received.
@@ -357,7 +345,7 @@ impl DbCipherSuites {
         rt::Request::update_only(self, &[0])
     }
 }
-/// NITRO config resource `db_root_cert` of ADM group (empty string).
+/// NITRO config resource `db_root_cert` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_root_cert`
 /// - Key: `file_name`
@@ -366,24 +354,22 @@ impl DbCipherSuites {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbRootCert {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified_epoch: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_size: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub file_last_modified_epoch: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -477,7 +463,7 @@ impl DbRootCert {
         rt::Request::action_only(self, "upload", &[2])
     }
 }
-/// NITRO config resource `db_server_cert` of ADM group (empty string).
+/// NITRO config resource `db_server_cert` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_server_cert`
 /// - Key: `file_name`
@@ -486,24 +472,22 @@ impl DbRootCert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbServerCert {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub file_last_modified_epoch: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -597,7 +581,7 @@ impl DbServerCert {
         rt::Request::action_only(self, "upload", &[2])
     }
 }
-/// NITRO config resource `db_server_key` of ADM group (empty string).
+/// NITRO config resource `db_server_key` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_server_key`
 /// - Key: `file_name`
@@ -606,21 +590,19 @@ impl DbServerCert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbServerKey {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_last_modified: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_size: Option<i64>,
@@ -717,7 +699,7 @@ impl DbServerKey {
         rt::Request::action_only(self, "upload", &[2])
     }
 }
-/// NITRO config resource `ns_health_monitor` of ADM group (empty string).
+/// NITRO config resource `ns_health_monitor` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/ns_health_monitor`
 /// - Key: none
@@ -726,72 +708,44 @@ impl DbServerKey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsHealthMonitor {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub lastresponse: Option<String>,
+    /// Since `14.1`.
+    pub monitor_name: Option<String>,
     /// Since `14.1`.
     pub monitor_state: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monstatparam2: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitortotalfailedprobes: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub monitorcurrentfailedprobes: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub monstatparam1: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub monitortotalfailedprobes: Option<String>,
     /// Since `14.1`.
     pub monitortotalprobes: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub monstatcode: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub monstatparam1: Option<i64>,
+    /// Since `14.1`.
+    pub monstatparam2: Option<i64>,
     /// Since `14.1`.
     pub monstatparam3: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lastresponse: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub responsetime: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub responsetime: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -901,7 +855,7 @@ impl NsHealthMonitor {
         rt::Request::get_all()
     }
 }
-/// NITRO config resource `quick_links` of ADM group (empty string).
+/// NITRO config resource `quick_links` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/quick_links`
 /// - Key: none
@@ -910,18 +864,12 @@ impl NsHealthMonitor {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuickLinks {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub link: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
