@@ -337,6 +337,7 @@ fn emit_error_table(api: &Api) -> TokenStream {
 fn emit_schema(names: &Names, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
     let type_ident = names.type_ident(&schema.name);
     let mut doc = vec![format!("Schema {}.", docs::code(&schema.name))];
+    with_description(&mut doc, schema.description.as_deref());
     if schema.inferred {
         doc.push(String::new());
         doc.push("Inferred: not confirmed by a primary source (`x-inferred`).".to_string());
@@ -565,7 +566,19 @@ fn field_doc(names: &Names, field: &Field) -> Vec<String> {
     if field.inferred {
         facts.push("inferred".into());
     }
-    vec![format!("{}.", facts.join(", "))]
+    let mut lines = vec![format!("{}.", facts.join(", "))];
+    with_description(&mut lines, field.description.as_deref());
+    lines
+}
+
+/// The document's own description, when the frontend read it (a user's
+/// document by default; never the vendor's Next-Gen description, read
+/// with `descriptions: false`).
+fn with_description(lines: &mut Vec<String>, description: Option<&str>) {
+    if let Some(description) = description {
+        lines.push(String::new());
+        lines.extend(docs::prose(description));
+    }
 }
 
 fn emit_enum(schema: &Schema, type_ident: &Ident, values: &[EnumLiteral], mut doc: Vec<String>, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
@@ -1067,6 +1080,7 @@ fn emit_answer_enum(names: &Names, endpoint: &Endpoint, responses: &[&Response],
 fn endpoint_doc(names: &Names, api: &Api, endpoint: &Endpoint) -> Vec<String> {
     let base = api.base_path.trim_end_matches('/');
     let mut lines = vec![format!("{} ({}).", docs::code(&format!("{} {base}{}", endpoint.method.as_str(), endpoint.path)), docs::code(&endpoint.operation_id))];
+    with_description(&mut lines, endpoint.description.as_deref());
     let status_text = |status: &StatusSpec| match status {
         StatusSpec::Code(code) => code.to_string(),
         StatusSpec::Range(digit) => format!("{digit}XX"),
